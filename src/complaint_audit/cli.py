@@ -1,0 +1,157 @@
+"""The `complaint-audit` command: parses options, calls the library, prints.
+
+User errors (UserError) become one line on stderr and their exit status (2 unless they say
+otherwise); anything unexpected is one line and exit 2 too. `--debug` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from complaint_audit import __version__
+from complaint_audit.errors import UserError
+
+console = Console()
+err_console = Console(stderr=True)
+_state = {"debug": False}
+
+
+class _Group(TyperGroup):
+    """Turns a UserError raised anywhere below into one line on stderr and its exit status."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, TyperException):
+            raise
+        except UserError as error:
+            if _state["debug"]:
+                raise
+            err_console.print(f"error: {error}", highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(error.exit_code) from None
+        except Exception as error:
+            # A bug or an input nobody foresaw: still one line, and the way to see more.
+            if _state["debug"]:
+                raise
+            err_console.print(
+                f"error: unexpected {type(error).__name__}: {error} (run with --debug for the traceback)",
+                highlight=False, markup=False, soft_wrap=True,
+            )
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Audit how a public body handles complaints: load exports, check them, report.",
+)
+profile_app = typer.Typer(no_args_is_help=True, help="Write and check source profiles.")
+app.add_typer(profile_app, name="profile")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"complaint-audit {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@app.command()
+def schema(
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = OutputFormat.table,
+) -> None:
+    """Print the canonical record schema: every field, its type and meaning."""
+    from complaint_audit import schema as canonical
+    from complaint_audit.terminal import schema_table
+
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(canonical.describe(), indent=2))
+    else:
+        console.print(schema_table(canonical.describe()))
+
+
+@app.command()
+def load(
+    store: Annotated[Path, typer.Option("--store", help="Store folder to load into (created if missing).")],
+    files: Annotated[list[Path] | None, typer.Argument(help="Export files to load with --profile.", show_default=False)] = None,
+    profile: Annotated[Path | None, typer.Option("--profile", help="Source profile (TOML) for FILE...")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="audit.toml: load every source it lists.")] = None,
+    max_quarantine: Annotated[float | None, typer.Option("--max-quarantine", help="Exit 1 if more than PCT% of rows are quarantined.", metavar="PCT")] = None,
+) -> None:
+    """Load exports into the canonical store and print the reconciliation per file and reason."""
+    from complaint_audit.ingest.api import load_exports
+    from complaint_audit.terminal import reconciliation_tables
+
+    report = load_exports(store=store, files=files or [], profile=profile, config=config)
+    for warning in report.warnings:
+        err_console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
+    for table in reconciliation_tables(report):
+        console.print(table)
+    console.print(
+        f"Read {report.read:,} = loaded {report.read - report.quarantined:,} + quarantined {report.quarantined:,} "
+        f"({report.quarantine_percent:.1f}%). Store: {store}",
+        highlight=False,
+    )
+    if max_quarantine is not None and report.quarantine_percent > max_quarantine:
+        err_console.print(
+            f"error: {report.quarantine_percent:.1f}% of rows were quarantined, more than --max-quarantine {max_quarantine:g}%; "
+            f"see {store / 'quarantine.csv'}",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+
+
+@profile_app.command("suggest")
+def profile_suggest(
+    export: Annotated[Path, typer.Argument(help="An export file nobody has written a profile for yet.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write the draft here instead of printing it.")] = None,
+) -> None:
+    """Draft a profile for an unknown export: every guess marked for you to confirm."""
+    from complaint_audit.ingest.suggest import suggest_profile
+
+    draft = suggest_profile(export)
+    if out is None:
+        typer.echo(draft, nl=False)
+    else:
+        out.write_text(draft, encoding="utf-8")
+        err_console.print(f"Wrote a draft profile to {out}: check every line marked 'confirm'.", highlight=False)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the exports, profiles, audit.toml and ground_truth.json.")],
+    cases: Annotated[int, typer.Option("--cases", min=10, help="Number of complaint cases across the three systems.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")] = 2023,
+    year: Annotated[int, typer.Option("--year", help="Financial year starting 1 April of this year.")] = 2023,
+) -> None:
+    """Generate sample exports of a fictional council, with seeded problems and their ground truth."""
+    from complaint_audit.sample_data.generate import generate as generate_sample
+
+    truth = generate_sample(out, cases=cases, seed=seed, year=year)
+    seeded = sum(len(ids) for name, ids in truth.items() if isinstance(ids, list))
+    console.print(f"Wrote sample exports for {cases:,} cases ({seeded:,} seeded problems listed in ground_truth.json) to {out}", highlight=False)
+
+
+def main() -> None:
+    app(prog_name="complaint-audit")

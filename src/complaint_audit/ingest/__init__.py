@@ -1,0 +1,1 @@
+"""Ingest: export files -> canonical records, through a source profile (docs/profiles.md)."""

@@ -1,0 +1,28 @@
+"""The one call behind `complaint-audit load`, importable for notebooks and tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from complaint_audit.config import load_config
+from complaint_audit.errors import UserError
+from complaint_audit.ingest.load import LoadReport, load_into_store
+from complaint_audit.ingest.privacy import resolve_key
+from complaint_audit.ingest.sources import jobs_from_config, jobs_from_files
+
+
+def load_exports(
+    *, store: Path, files: list[Path] = (), profile: Path | None = None, config: Path | None = None
+) -> LoadReport:
+    """Load FILES with PROFILE, or every source CONFIG lists, into STORE."""
+    if (profile is None) == (config is None):
+        raise UserError("give either --profile PROFILE.toml FILE... or --config AUDIT.toml")
+    if profile is not None:
+        if not files:
+            raise UserError("--profile needs at least one export FILE to load")
+        return load_into_store(jobs_from_files(profile, list(files)), store, key=resolve_key(None), defaults={})
+    if files:
+        raise UserError("--config loads the files audit.toml lists; do not name files as well")
+    audit = load_config(config)
+    defaults = {"organisation": audit.organisation} if audit.organisation else {}
+    return load_into_store(jobs_from_config(audit), store, key=resolve_key(audit.privacy_key), defaults=defaults)

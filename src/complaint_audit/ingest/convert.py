@@ -1,0 +1,113 @@
+"""Raw stage rows -> typed canonical columns, recording each value that could not be converted.
+
+Conversion never drops a row: a value that cannot be converted becomes missing, and the row
+carries a problem (code and message) so validation can quarantine it with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from complaint_audit.ingest.dates import order_words, parse_dates
+from complaint_audit.ingest.profile import Profile, normalise_label
+from complaint_audit.schema import FIELDS
+
+_MESSAGES = {
+    "bad_date": "{field}: '{raw}' is not a date (expected {order})",
+    "date_order": "{field}: '{raw}' only makes sense as {other}, but the profile says {order}",
+}
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Typed values in canonical columns, and the first conversion problem of each row."""
+
+    frame: pd.DataFrame
+    problem: pd.Series  # reason code or None
+    detail: pd.Series  # message or None
+
+
+def text_values(column: pd.Series) -> pd.Series:
+    """Any raw column -> trimmed text, missing where blank; Excel's 12.0 reads as '12'."""
+    if column.dtype == object:
+        column = column.map(_cell_text, na_action="ignore")
+    text = column.astype("str").str.strip()
+    return text.where(column.notna() & text.ne(""))
+
+
+def _cell_text(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> Converted:
+    """Convert every canonical field the rows carry; constants and defaults fill the rest."""
+    frame = pd.DataFrame(index=rows.index)
+    problem = pd.Series(None, index=rows.index, dtype=object)
+    detail = pd.Series(None, index=rows.index, dtype=object)
+
+    def note(mask: pd.Series, code: str, message: pd.Series | str) -> None:
+        fresh = mask & problem.isna()
+        problem[fresh] = code
+        detail[fresh] = message[fresh] if isinstance(message, pd.Series) else message
+
+    for field in FIELDS:
+        if field.name in rows.columns:
+            raw = rows[field.name]
+        elif field.name in profile.constants:
+            raw = pd.Series(profile.constants[field.name], index=rows.index, dtype=object)
+        elif field.name in defaults:
+            raw = pd.Series(defaults[field.name], index=rows.index, dtype=object)
+        else:
+            frame[field.name] = _empty(field.kind, rows.index)
+            continue
+        if field.kind == "date":
+            parsed = parse_dates(raw, profile.date_order, profile.date_format)
+            frame[field.name] = parsed.values
+            for code in ("bad_date", "date_order"):
+                mask = parsed.problem.eq(code)
+                if mask.any():
+                    message = _MESSAGES[code].format(
+                        field=field.name, raw="{raw}", order=order_words(profile.date_order),
+                        other=order_words("mdy" if profile.date_order == "dmy" else "dmy"),
+                    )
+                    before, after = message.split("{raw}")
+                    note(mask, code, before + parsed.raw_text + after)
+        elif field.kind == "number":
+            text = text_values(raw)
+            number = pd.to_numeric(text.str.replace(r"[£,\s]", "", regex=True), errors="coerce")
+            frame[field.name] = number.astype("float64")
+            note(text.notna() & number.isna(), "bad_number", field.name + ": '" + text + "' is not a number")
+        elif field.kind == "integer":
+            frame[field.name] = pd.to_numeric(raw, errors="coerce").astype("Int64")
+        else:
+            text = text_values(raw)
+            mapping = profile.values.get(field.name)
+            if field.kind == "enum":
+                text, unmapped = _map_enum(text, mapping or {}, field.allowed)
+                allowed = ", ".join(field.allowed)
+                note(unmapped, "unmapped_value", field.name + ": '" + text_values(raw) + f"' is not mapped (allowed: {allowed})")
+            elif mapping:
+                text = _label_keys(text).map(mapping).fillna(text)
+            frame[field.name] = text.astype("str")
+    return Converted(frame, problem, detail)
+
+
+def _map_enum(text: pd.Series, mapping: dict[str, str], allowed: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+    lookup = {normalise_label(value): value for value in allowed} | mapping
+    mapped = _label_keys(text).map(lookup)
+    return mapped, text.notna() & mapped.isna()
+
+
+def _label_keys(text: pd.Series) -> pd.Series:
+    """normalise_label over a whole column."""
+    return text.str.replace(r"[\s_]+", " ", regex=True).str.strip().str.casefold()
+
+
+def _empty(kind: str, index: pd.Index) -> pd.Series:
+    dtype = {"date": "datetime64[s]", "number": "float64", "integer": "Int64"}.get(kind, "str")
+    return pd.Series(np.nan if kind == "number" else None, index=index, dtype=dtype)

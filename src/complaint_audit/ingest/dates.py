@@ -1,0 +1,115 @@
+"""Date parsing per column, vectorised, with the declared day/month order enforced.
+
+Exports write dates every way: dd/mm/yyyy text, ISO dates and datetimes, real Excel date cells,
+Excel serial numbers. A text date is read only in the order the profile declares; one that
+parses only the other way round (a "month" above 12) is reported as `date_order`, never
+silently swapped, because a swapped date moves a case's timescale by weeks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+_EXCEL_EPOCH = "1899-12-30"
+# Excel serials for 1 Jan 1900 .. 31 Dec 9999.
+_SERIAL_RANGE = (1, 2_958_465)
+_ORDER_FORMATS = {
+    "dmy": ["%d/%m/%Y", "%d/%m/%y", "%d %b %Y", "%d %B %Y"],
+    "mdy": ["%m/%d/%Y", "%m/%d/%y", "%b %d %Y", "%B %d %Y"],
+    "ymd": ["%Y/%m/%d"],
+}
+_ORDER_WORDS = {"dmy": "day/month/year", "mdy": "month/day/year", "ymd": "year/month/day"}
+_OTHER_ORDER = {"dmy": "mdy", "mdy": "dmy", "ymd": "dmy"}
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """Parsed dates, and for each unparsed value the problem code and its raw text."""
+
+    values: pd.Series  # datetime64[s], NaT where missing or bad
+    problem: pd.Series  # None, "bad_date" or "date_order"
+    raw_text: pd.Series  # the value as written, for the quarantine message
+
+
+def parse_dates(column: pd.Series, order: str = "dmy", explicit_format: str | None = None) -> ParsedDates:
+    """Parse one column of raw date values (text, datetimes, Excel serials or a mix)."""
+    values = pd.Series(pd.NaT, index=column.index, dtype="datetime64[s]")
+    problem = pd.Series(None, index=column.index, dtype=object)
+    if pd.api.types.is_datetime64_any_dtype(column):
+        values[:] = column.dt.tz_localize(None).dt.floor("D") if column.dt.tz else column.dt.floor("D")
+        return ParsedDates(values, problem, column.astype("str"))
+    if pd.api.types.is_numeric_dtype(column):
+        return _from_serials(column, values, problem)
+
+    is_datetime = column.map(lambda value: isinstance(value, (dt.date, np.datetime64))) if column.dtype == object else None
+    if is_datetime is not None and is_datetime.any():
+        values[is_datetime] = pd.to_datetime(column[is_datetime].astype(object)).dt.floor("D")
+    is_number = column.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)) if column.dtype == object else None
+    text = column.astype("str").str.strip()
+    blank = column.isna() | text.eq("") | text.str.casefold().isin(["nan", "nat", "none", "null"])
+    pending = ~blank & values.isna()
+    if is_number is not None:
+        number_mask = is_number & pending
+        if number_mask.any():
+            serial = pd.to_numeric(column[number_mask], errors="coerce")
+            values[number_mask] = _serial_to_dates(serial)
+            pending &= values.isna()
+            problem[number_mask & values.isna()] = "bad_date"
+            pending &= ~number_mask
+    if pending.any():
+        parsed = _parse_text(text[pending], order, explicit_format)
+        values[pending] = parsed
+        still_bad = pending & values.isna()
+        if still_bad.any():
+            other = _parse_text(text[still_bad], _OTHER_ORDER[order], None)
+            problem[still_bad] = np.where(other.notna(), "date_order", "bad_date")
+    return ParsedDates(values, problem, text)
+
+
+def order_words(order: str) -> str:
+    """'dmy' -> 'day/month/year', for messages."""
+    return _ORDER_WORDS[order]
+
+
+def _parse_text(text: pd.Series, order: str, explicit_format: str | None) -> pd.Series:
+    """Try each accepted text form in turn on the values not parsed yet."""
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
+    iso = text.str.match(r"^\d{4}-\d{1,2}-\d{1,2}([ T]|$)")
+    if iso.any():
+        result[iso] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce").dt.floor("D")
+    rest = ~iso
+    if explicit_format and rest.any():
+        result[rest] = pd.to_datetime(text[rest], format=explicit_format, errors="coerce")
+    # Normalise separators and drop a time of day, so one format covers 14/04/2023,
+    # 14-04-2023, 14.04.2023 and 14/04/2023 09:30.
+    cleaned = (
+        text.str.replace(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AaPp][Mm])?$", "", regex=True)
+        .str.replace(r"(?<=\d)[.\-](?=\d)", "/", regex=True)
+        .str.replace(r"[,\s]+", " ", regex=True)
+        .str.strip()
+    )
+    for form in _ORDER_FORMATS[order]:
+        todo = result.isna() & rest
+        if not todo.any():
+            break
+        result[todo] = pd.to_datetime(cleaned[todo], format=form, errors="coerce")
+    serial_text = result.isna() & cleaned.str.fullmatch(r"\d{1,7}(\.\d+)?")
+    if serial_text.any():
+        result[serial_text] = _serial_to_dates(pd.to_numeric(cleaned[serial_text]))
+    return result
+
+
+def _serial_to_dates(serial: pd.Series) -> pd.Series:
+    in_range = serial.between(*_SERIAL_RANGE)
+    whole_days = np.floor(serial.where(in_range)).astype("float64")
+    return (pd.Timestamp(_EXCEL_EPOCH) + pd.to_timedelta(whole_days, unit="D")).astype("datetime64[s]")
+
+
+def _from_serials(column: pd.Series, values: pd.Series, problem: pd.Series) -> ParsedDates:
+    values[:] = _serial_to_dates(column.astype("float64"))
+    problem[column.notna() & values.isna()] = "bad_date"
+    return ParsedDates(values, problem, column.astype("str"))

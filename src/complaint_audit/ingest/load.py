@@ -1,0 +1,219 @@
+"""Load export files into the store: read, reshape, convert, validate, pseudonymise, commit.
+
+Every file is read and checked before anything is written, so an unusable file (exit 2)
+leaves the store as it was. Rows read = rows loaded + rows quarantined, for every file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from complaint_audit.ingest.convert import convert
+from complaint_audit.ingest.privacy import (
+    FREE_TEXT_FIELDS,
+    pseudonymise,
+    redact_names,
+    redact_patterns,
+    require_key,
+)
+from complaint_audit.ingest.profile import Profile
+from complaint_audit.ingest.readers import SOURCE_ROW, read_export
+from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_rows
+from complaint_audit.ingest.validate import REASONS, quarantine_reasons
+from complaint_audit.schema import FIELD_NAMES, RECORD_KEY
+from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, Store
+
+# Long free text is left out of the quarantine's raw values: it is not what made a row fail.
+_RAW_EXCLUDED = {"response_text"}
+
+
+@dataclass(frozen=True)
+class LoadJob:
+    """One file to load with its profile; `label` is how the file is named in outputs."""
+
+    path: Path
+    profile: Profile
+    label: str
+
+
+@dataclass
+class LoadReport:
+    """The reconciliation of one load: per file entries (as in load.json) and warnings."""
+
+    files: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        return sum(entry["read"] for entry in self.files)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(entry["quarantined"] for entry in self.files)
+
+    @property
+    def quarantine_percent(self) -> float:
+        return 100.0 * self.quarantined / self.read if self.read else 0.0
+
+
+def load_into_store(jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str]) -> LoadReport:
+    """Load every job's file into the store at `store_dir`, replacing earlier loads of the same files."""
+    store = Store(store_dir)
+    report = LoadReport()
+    batches: list[FileBatch] = []
+    seen_hashes: set[str] = set()
+    for job in jobs:
+        data = job.path.read_bytes() if job.path.is_file() else b""
+        sha256 = hashlib.sha256(data).hexdigest()
+        if sha256 in seen_hashes:
+            report.warnings.append(f"{job.label}: the same content was given twice in this load; loaded once")
+            continue
+        seen_hashes.add(sha256)
+        batch, warnings = load_file(job, sha256, key=key, defaults=defaults)
+        batches.append(batch)
+        report.warnings.extend(warnings)
+
+    _quarantine_duplicates_across_files(batches, store)
+    store.commit(batches)
+    report.files = [batch.entry for batch in batches]
+    return report
+
+
+def load_file(job: LoadJob, sha256: str, *, key: str | None, defaults: dict[str, str]) -> tuple[FileBatch, list[str]]:
+    """One file -> its records, its quarantine and its ledger entry (nothing written)."""
+    profile = job.profile
+    raw = read_export(job.path, profile)
+    stage_rows = to_stage_rows(raw.frame, profile, job.label)
+    rows = stage_rows.frame
+    converted = convert(rows.drop(columns=[STAGE_PROBLEM, SOURCE_ROW]), profile, defaults)
+    records = converted.frame
+    records["source"] = profile.name
+    records["source_file"] = job.label
+    records["source_row"] = rows[SOURCE_ROW].astype("int64")
+    _protect_personal_data(records, raw.frame, rows, profile, key)
+
+    reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail)
+    bad = reason.notna()
+    quarantine = _quarantine_frame(records[bad], stage_rows, reason[bad], detail[bad], profile)
+    entry = {
+        "path": job.label,
+        "file_id": sha256[:16],
+        "sha256": sha256,
+        "profile": profile.name,
+        "profile_file": str(profile.path),
+        "format": raw.format,
+        "encoding": raw.encoding,
+        "source_rows": int(raw.frame.shape[0]),
+        "read": int(len(records)),
+    }
+    batch = FileBatch(entry, records[~bad][list(FIELD_NAMES)].reset_index(drop=True), quarantine)
+    _count(batch)
+    return batch, _date_order_warnings(quarantine, job.label, profile)
+
+
+def _protect_personal_data(records: pd.DataFrame, raw: pd.DataFrame, rows: pd.DataFrame, profile: Profile, key: str | None) -> None:
+    """Pseudonymise the complainant and mask personal details in free text, in place."""
+    by_source_row = raw.set_index(SOURCE_ROW)
+    personal = [
+        by_source_row[column].reindex(rows[SOURCE_ROW]).set_axis(rows.index)
+        for column in dict.fromkeys(profile.personal_drop + profile.complainant_key)
+        if column in by_source_row.columns
+    ]
+    if profile.complainant_key:
+        key_columns = [by_source_row[c].reindex(rows[SOURCE_ROW]).set_axis(rows.index) for c in profile.complainant_key]
+        records["complainant_key"] = pseudonymise(key_columns, require_key(key, profile.path))
+    for name in FREE_TEXT_FIELDS:
+        if records[name].notna().any():
+            records[name] = redact_patterns(redact_names(records[name], personal))
+
+
+def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Series, detail: pd.Series, profile: Profile) -> pd.DataFrame:
+    """The quarantined rows with their reason and their raw values under the source's names."""
+    raw_rows = stage_rows.frame.loc[bad.index]
+    for name in FREE_TEXT_FIELDS:
+        if name in raw_rows.columns:
+            raw_rows = raw_rows.assign(**{name: bad[name]})
+    raw_json = pd.Series("{}", index=bad.index, dtype=object)
+    for stage_label, origin in stage_rows.origins.items():
+        in_group = raw_rows["stage"].eq(stage_label) if stage_label else pd.Series(True, index=raw_rows.index)
+        if not in_group.any():
+            continue
+        columns = {f: c for f, c in origin.items() if f in raw_rows.columns and f not in _RAW_EXCLUDED}
+        subset = raw_rows.loc[in_group, list(columns)].rename(columns=columns)
+        lines = subset.to_json(orient="records", lines=True, date_format="iso", default_handler=str)
+        raw_json[in_group] = lines.splitlines()
+    return pd.DataFrame(
+        {
+            "source_file": bad["source_file"],
+            "source_row": bad["source_row"],
+            "source": profile.name,
+            "case_id": bad["case_id"],
+            "stage": bad["stage"],
+            "reason": reason,
+            "detail": detail,
+            "raw": raw_json,
+        },
+        columns=list(QUARANTINE_COLUMNS),
+    ).reset_index(drop=True)
+
+
+def _quarantine_duplicates_across_files(batches: list[FileBatch], store: Store) -> None:
+    """A record already loaded from another file (or earlier in this load) is a duplicate."""
+    key_columns = list(RECORD_KEY) + ["source_file", "source_row"]
+    replaced_paths = {entry["path"] for entry in store.replaced_by([batch.entry for batch in batches])}
+    seen = store.read_records(key_columns)
+    seen = seen[~seen["source_file"].isin(replaced_paths)]
+    for index, batch in enumerate(batches):
+        first = batch.records[list(RECORD_KEY)].merge(seen.drop_duplicates(list(RECORD_KEY)), how="left", on=list(RECORD_KEY))
+        clash = first["source_file"].notna().to_numpy()
+        if clash.any():
+            detail = "already loaded from " + first["source_file"] + " row " + first["source_row"].astype("Int64").astype("str")
+            batches[index] = batch = _move_to_quarantine(batch, clash, detail[clash].to_numpy())
+        seen = pd.concat([seen, batch.records[key_columns]], ignore_index=True)
+
+
+def _move_to_quarantine(batch: FileBatch, mask, detail) -> FileBatch:
+    moved = batch.records[mask]
+    extra = pd.DataFrame(
+        {
+            "source_file": moved["source_file"],
+            "source_row": moved["source_row"],
+            "source": moved["source"],
+            "case_id": moved["case_id"],
+            "stage": moved["stage"],
+            "reason": "duplicate_record",
+            "detail": detail,
+            "raw": "{}",
+        },
+        columns=list(QUARANTINE_COLUMNS),
+    )
+    quarantine = pd.concat([batch.quarantine, extra], ignore_index=True)
+    moved_batch = FileBatch(batch.entry, batch.records[~mask].reset_index(drop=True), quarantine)
+    _count(moved_batch)
+    return moved_batch
+
+
+def _count(batch: FileBatch) -> None:
+    """Fill the ledger entry's counts from what the batch holds now."""
+    reasons = Counter(batch.quarantine["reason"])
+    batch.entry.update(
+        loaded=int(len(batch.records)),
+        quarantined=int(len(batch.quarantine)),
+        reasons={code: reasons[code] for code in REASONS if reasons[code]},
+    )
+
+
+def _date_order_warnings(quarantine: pd.DataFrame, label: str, profile: Profile) -> list[str]:
+    wrong_order = quarantine[quarantine["reason"].eq("date_order")]
+    if wrong_order.empty:
+        return []
+    example = wrong_order["detail"].iloc[0]
+    return [
+        f"{label}: {len(wrong_order)} date(s) only make sense in the other day/month order, "
+        f"e.g. {example}; check [dates] order in {profile.path}"
+    ]

@@ -1,0 +1,253 @@
+"""Source profiles: the TOML file that says how one case system's export maps to the schema.
+
+A profile is parsed and checked in full before any data is read, so a typo in a field name or
+a value mapping fails at once with the profile's path and the key at fault (docs/profiles.md).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from complaint_audit.errors import UserError
+from complaint_audit.schema import FIELD_BY_NAME, LINEAGE_FIELDS, REQUIRED_FIELDS, Stage
+
+FORMATS = ("csv", "xlsx", "json", "parquet")
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252")
+DATE_ORDERS = ("dmy", "mdy", "ymd")
+LAYOUTS = ("long", "wide", "nested")
+_EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".parquet": "parquet"}
+_ALLOWED_KEYS = {
+    "": {"source", "dates", "constants", "columns", "values", "layout", "personal"},
+    "source": {"name", "format", "encoding", "delimiter", "header_row", "sheet", "records"},
+    "dates": {"order", "format"},
+    "layout": {"kind", "stages", "list", "fields"},
+    "personal": {"drop", "complainant_key"},
+}
+# The complainant key is derived from personal columns; lineage fields are set by the loader.
+_UNMAPPABLE = set(LINEAGE_FIELDS) | {"complainant_key"}
+
+
+def normalise_label(text: str) -> str:
+    """How value mappings compare labels: case-, space- and underscore-insensitive."""
+    return re.sub(r"[\s_]+", " ", text).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A parsed, checked source profile."""
+
+    path: Path
+    name: str
+    format: str | None = None
+    encoding: str = "auto"
+    delimiter: str = ","
+    header_row: int = 1
+    sheet: str | None = None
+    records: str | None = None
+    date_order: str = "dmy"
+    date_format: str | None = None
+    constants: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
+    layout: str = "long"
+    stage_columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    stage_list: str | None = None
+    stage_fields: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    personal_drop: tuple[str, ...] = ()
+    complainant_key: tuple[str, ...] = ()
+
+    def format_for(self, path: Path) -> str:
+        """The file format: the profile's, else the file's extension."""
+        if self.format:
+            return self.format
+        try:
+            return _EXTENSIONS[path.suffix.lower()]
+        except KeyError:
+            raise UserError(
+                f"{path}: cannot tell the format from the extension '{path.suffix}'; "
+                f"set [source] format in {self.path} to one of {', '.join(FORMATS)}"
+            ) from None
+
+    def mapped_fields(self) -> set[str]:
+        """Every canonical field this profile provides, from any layout or constant."""
+        provided = set(self.constants) | set(self.columns) | set(self.stage_fields)
+        for stage_map in self.stage_columns.values():
+            provided |= set(stage_map)
+        if self.layout == "wide":
+            provided.add("stage")
+        return provided
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and check a profile file; every problem is a UserError naming the file and key."""
+    path = Path(path)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{path}: profile not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: not valid TOML: {error}") from None
+    return _ProfileParser(path, document).parse()
+
+
+class _ProfileParser:
+    def __init__(self, path: Path, document: dict):
+        self.path = path
+        self.document = document
+
+    def fail(self, where: str, message: str) -> UserError:
+        return UserError(f"{self.path}: {where}: {message}")
+
+    def table(self, name: str) -> dict:
+        value = self.document.get(name, {})
+        if not isinstance(value, dict):
+            raise self.fail(name, "must be a table")
+        allowed = _ALLOWED_KEYS.get(name)
+        if allowed is not None:
+            unknown = sorted(set(value) - allowed)
+            if unknown:
+                raise self.fail(f"[{name}] {unknown[0]}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        return value
+
+    def parse(self) -> Profile:
+        unknown = sorted(set(self.document) - _ALLOWED_KEYS[""])
+        if unknown:
+            raise self.fail(unknown[0], f"unknown table (allowed: {', '.join(sorted(_ALLOWED_KEYS['']))})")
+        source, dates, layout, personal = (self.table(n) for n in ("source", "dates", "layout", "personal"))
+        name = source.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise self.fail("[source] name", "required: the name of this source system, such as \"corporate\"")
+        values = self.parse_values(self.table("values"))
+        profile = Profile(
+            path=self.path,
+            name=name.strip(),
+            format=self.choice(source, "format", FORMATS, None, "source"),
+            encoding=self.choice(source, "encoding", ENCODINGS, "auto", "source"),
+            delimiter=self.text(source, "delimiter", ",", "source"),
+            header_row=self.positive_int(source, "header_row", 1),
+            sheet=self.text(source, "sheet", None, "source"),
+            records=self.text(source, "records", None, "source"),
+            date_order=self.choice(dates, "order", DATE_ORDERS, "dmy", "dates"),
+            date_format=self.text(dates, "format", None, "dates"),
+            constants=self.field_map(self.table("constants"), "constants"),
+            columns=self.field_map(self.table("columns"), "columns"),
+            layout=self.choice(layout, "kind", LAYOUTS, "long", "layout"),
+            stage_columns=self.parse_stage_columns(layout.get("stages", {})),
+            stage_list=self.text(layout, "list", None, "layout"),
+            stage_fields=self.field_map(layout.get("fields", {}), "layout.fields"),
+            values=values,
+            personal_drop=self.column_list(personal, "drop"),
+            complainant_key=self.column_list(personal, "complainant_key"),
+        )
+        self.check_consistency(profile)
+        return profile
+
+    def text(self, table: dict, key: str, default: str | None, where: str) -> str | None:
+        value = table.get(key, default)
+        if value is not None and not isinstance(value, str):
+            raise self.fail(f"[{where}] {key}", "must be a string")
+        return value
+
+    def choice(self, table: dict, key: str, allowed: tuple[str, ...], default: str | None, where: str) -> str | None:
+        value = self.text(table, key, default, where)
+        if value is not None and value not in allowed:
+            raise self.fail(f"[{where}] {key}", f"'{value}' is not one of {', '.join(allowed)}")
+        return value
+
+    def positive_int(self, table: dict, key: str, default: int) -> int:
+        value = table.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise self.fail(f"[source] {key}", "must be a whole number from 1 (the first row)")
+        return value
+
+    def column_list(self, table: dict, key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(f"[personal] {key}", "must be a list of column names")
+        return tuple(value)
+
+    def field_map(self, table: dict, where: str) -> dict[str, str]:
+        """A table whose keys are canonical field names and whose values are strings."""
+        if not isinstance(table, dict):
+            raise self.fail(f"[{where}]", "must be a table of canonical field = source column")
+        for key, value in table.items():
+            if key not in FIELD_BY_NAME:
+                raise self.fail(f"[{where}] {key}", "not a canonical field (see `complaint-audit schema`)")
+            if key in _UNMAPPABLE:
+                raise self.fail(f"[{where}] {key}", "is set by the loader and cannot be mapped")
+            if not isinstance(value, str):
+                raise self.fail(f"[{where}] {key}", "must be a string")
+        return dict(table)
+
+    def parse_stage_columns(self, stages: dict) -> dict[str, dict[str, str]]:
+        if not isinstance(stages, dict):
+            raise self.fail("[layout.stages]", "must hold one table per stage, such as [layout.stages.1]")
+        allowed = [stage.value for stage in Stage]
+        parsed = {}
+        for label, table in stages.items():
+            if label not in allowed:
+                raise self.fail(f"[layout.stages.{label}]", f"not a stage (allowed: {', '.join(allowed)})")
+            parsed[label] = self.field_map(table, f"layout.stages.{label}")
+            if "stage" in parsed[label]:
+                raise self.fail(f"[layout.stages.{label}] stage", "the table's name already says the stage")
+        return parsed
+
+    def parse_values(self, table: dict) -> dict[str, dict[str, str]]:
+        """`[values.FIELD] canonical = [source labels]` -> {field: {normalised label: canonical}}."""
+        parsed: dict[str, dict[str, str]] = {}
+        for field_name, mapping in table.items():
+            where = f"[values.{field_name}]"
+            canonical_field = FIELD_BY_NAME.get(field_name)
+            if canonical_field is None or canonical_field.kind not in ("enum", "string"):
+                raise self.fail(where, "value mappings apply to enumerated or text fields only")
+            if not isinstance(mapping, dict):
+                raise self.fail(where, "must be a table of canonical value = [source labels]")
+            lookup = {}
+            for target, labels in mapping.items():
+                if canonical_field.allowed and target not in canonical_field.allowed:
+                    raise self.fail(f"{where} {target}", f"not an allowed value (allowed: {', '.join(canonical_field.allowed)})")
+                labels = [labels] if isinstance(labels, str) else labels
+                if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+                    raise self.fail(f"{where} {target}", "must be a label or a list of labels")
+                for label in labels:
+                    key = normalise_label(label)
+                    if lookup.get(key, target) != target:
+                        raise self.fail(where, f"'{label}' is mapped to both '{lookup[key]}' and '{target}'")
+                    lookup[key] = target
+            parsed[field_name] = lookup
+        return parsed
+
+    def check_consistency(self, profile: Profile) -> None:
+        both = sorted(set(profile.constants) & set(profile.columns))
+        if both:
+            raise self.fail(f"[constants] {both[0]}", "also mapped in [columns]; keep one")
+        for field_name, value in profile.constants.items():
+            allowed = FIELD_BY_NAME[field_name].allowed
+            mapped = profile.values.get(field_name, {}).get(normalise_label(value), value)
+            if allowed and mapped not in allowed:
+                raise self.fail(f"[constants] {field_name}", f"'{value}' is not one of {', '.join(allowed)}")
+        if profile.layout == "wide":
+            if not profile.stage_columns:
+                raise self.fail("[layout]", "kind = \"wide\" needs a [layout.stages.N] table per stage")
+            if "stage" in profile.columns or "stage" in profile.constants:
+                raise self.fail("[columns] stage", "a wide layout takes its stages from [layout.stages.N]")
+        elif profile.stage_columns:
+            raise self.fail("[layout.stages]", "only a wide layout has per-stage tables; set kind = \"wide\"")
+        if profile.layout == "nested" and not profile.stage_list:
+            raise self.fail("[layout] list", "kind = \"nested\" needs the key that holds each case's list of stages")
+        if profile.layout != "nested" and (profile.stage_list or profile.stage_fields):
+            raise self.fail("[layout]", "list and fields belong to kind = \"nested\"")
+        source_columns = set(profile.columns.values()) | set(profile.stage_fields.values())
+        for stage_map in profile.stage_columns.values():
+            source_columns |= set(stage_map.values())
+        personal_mapped = sorted(set(profile.personal_drop) & source_columns)
+        if personal_mapped:
+            raise self.fail("[personal] drop", f"'{personal_mapped[0]}' holds personal data but is also mapped to a field")
+        missing = [name for name in REQUIRED_FIELDS if name not in _UNMAPPABLE and name not in profile.mapped_fields()]
+        # organisation may come from audit.toml instead of the profile.
+        missing = [name for name in missing if name != "organisation"]
+        if missing:
+            raise self.fail("[columns]", f"no column or constant for required field '{missing[0]}'")

@@ -1,0 +1,36 @@
+"""Which files to load with which profile: from audit.toml or from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from complaint_audit.config import AuditConfig
+from complaint_audit.errors import UserError
+from complaint_audit.ingest.load import LoadJob
+from complaint_audit.ingest.profile import load_profile
+
+
+def jobs_from_files(profile_path: Path, files: list[Path]) -> list[LoadJob]:
+    """`load --profile P FILE...`: each file named as the user typed it."""
+    profile = load_profile(profile_path)
+    return [LoadJob(Path(file), profile, str(file)) for file in files]
+
+
+def jobs_from_config(config: AuditConfig) -> list[LoadJob]:
+    """Every file every [[sources]] entry names, globs expanded, relative to audit.toml."""
+    if not config.sources:
+        raise UserError(f"{config.path}: no [[sources]] to load")
+    jobs = []
+    for number, source in enumerate(config.sources, start=1):
+        profile = load_profile(config.folder / source.profile)
+        for pattern in source.files:
+            matches = sorted(config.folder.glob(pattern)) if _is_glob(pattern) else [config.folder / pattern]
+            matches = [path for path in matches if path.is_file()]
+            if not matches:
+                raise UserError(f"{config.path}: sources #{number}: '{pattern}' matches no file")
+            jobs += [LoadJob(path, profile, path.relative_to(config.folder).as_posix()) for path in matches]
+    return jobs
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(char in pattern for char in "*?[")

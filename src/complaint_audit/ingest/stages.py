@@ -1,0 +1,114 @@
+"""Stage layouts: a raw frame -> one row per complaint stage, columns named by canonical field.
+
+Values are still raw here. Each row keeps `source_row`, and `stage_problem` says why a source
+record yielded no usable stage, so the record is quarantined rather than lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from complaint_audit.errors import UserError
+from complaint_audit.ingest.profile import Profile
+from complaint_audit.ingest.readers import SOURCE_ROW
+
+STAGE_PROBLEM = "stage_problem"
+
+
+@dataclass(frozen=True)
+class StageRows:
+    """Raw values under canonical names, and which source column each came from per stage."""
+
+    frame: pd.DataFrame
+    # stage label (or "" for every row) -> {canonical field: source column}
+    origins: dict[str, dict[str, str]]
+
+
+def to_stage_rows(raw: pd.DataFrame, profile: Profile, path) -> StageRows:
+    """Reshape per the profile's layout; missing source columns are a UserError naming them."""
+    _require_columns(raw, profile, path)
+    if profile.layout == "wide":
+        return _wide(raw, profile)
+    if profile.layout == "nested":
+        return _nested(raw, profile, path)
+    frame = _select(raw, profile.columns)
+    frame[STAGE_PROBLEM] = None
+    return StageRows(frame, {"": dict(profile.columns)})
+
+
+def _select(raw: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    frame = pd.DataFrame({field: raw[column] for field, column in mapping.items()}, index=raw.index)
+    frame[SOURCE_ROW] = raw[SOURCE_ROW]
+    return frame
+
+
+def _has_value(column: pd.Series) -> pd.Series:
+    present = column.notna()
+    if column.dtype == object or pd.api.types.is_string_dtype(column):
+        present &= column.astype("str").str.strip().ne("")
+    return present
+
+
+def _require_columns(raw: pd.DataFrame, profile: Profile, path) -> None:
+    wanted = list(profile.columns.values()) + list(profile.complainant_key)
+    for stage_map in profile.stage_columns.values():
+        wanted += list(stage_map.values())
+    if profile.layout == "nested":
+        wanted.append(profile.stage_list)
+    missing = [column for column in dict.fromkeys(wanted) if column not in raw.columns]
+    if missing and not raw.empty:
+        found = ", ".join(sorted(c for c in raw.columns if c != SOURCE_ROW)[:12])
+        raise UserError(
+            f"{path}: column '{missing[0]}' named in {profile.path} is not in the file "
+            f"({len(missing)} missing; found: {found})"
+        )
+    if raw.empty:
+        for column in missing:
+            raw[column] = pd.Series(dtype=object)
+
+
+def _wide(raw: pd.DataFrame, profile: Profile) -> StageRows:
+    parts = []
+    any_stage = pd.Series(False, index=raw.index)
+    for label, stage_map in profile.stage_columns.items():
+        present = pd.concat([_has_value(raw[column]) for column in stage_map.values()], axis=1).any(axis=1)
+        any_stage |= present
+        part = _select(raw[present], {**profile.columns, **stage_map})
+        part["stage"] = label
+        parts.append(part)
+    empty = _select(raw[~any_stage], profile.columns)
+    empty[STAGE_PROBLEM] = "no_stage_data"
+    parts.append(empty)
+    frame = pd.concat(parts, ignore_index=False)
+    frame = frame.sort_values(SOURCE_ROW, kind="stable").reset_index(drop=True)
+    origins = {label: {**profile.columns, **stage_map} for label, stage_map in profile.stage_columns.items()}
+    return StageRows(frame, origins)
+
+
+def _nested(raw: pd.DataFrame, profile: Profile, path) -> StageRows:
+    # JSON cases are Python objects already, so walking their stage lists is no slower than
+    # the parse that made them.
+    stage_lists = raw[profile.stage_list]
+    is_list = stage_lists.map(lambda value: isinstance(value, list))
+    non_empty = is_list & stage_lists.map(lambda value: isinstance(value, list) and len(value) > 0)
+    cases = _select(raw, profile.columns)
+    exploded = stage_lists[non_empty].explode()
+    is_object = exploded.map(lambda value: isinstance(value, dict))
+    stage_frame = pd.json_normalize(exploded[is_object].tolist()) if is_object.any() else pd.DataFrame()
+    stage_frame.index = exploded.index[is_object.to_numpy()]
+    missing = [key for key in profile.stage_fields.values() if key not in stage_frame.columns]
+    for key in missing:
+        stage_frame[key] = None
+    stages = pd.DataFrame({field: stage_frame[key] for field, key in profile.stage_fields.items()}, index=stage_frame.index)
+    good = cases.loc[stages.index].drop(columns=list(stages.columns.intersection(cases.columns)))
+    good = pd.concat([good, stages], axis=1)
+    good[STAGE_PROBLEM] = None
+    no_stages = cases[is_list & ~non_empty].assign(**{STAGE_PROBLEM: "no_stage_data"})
+    not_list = cases[~is_list & stage_lists.notna()].assign(**{STAGE_PROBLEM: "bad_stage_list"})
+    absent = cases[stage_lists.isna()].assign(**{STAGE_PROBLEM: "no_stage_data"})
+    bad_items = cases.loc[exploded.index[~is_object.to_numpy()]].assign(**{STAGE_PROBLEM: "bad_stage_list"})
+    frame = pd.concat([good, no_stages, not_list, absent, bad_items])
+    frame = frame.sort_values(SOURCE_ROW, kind="stable").reset_index(drop=True)
+    return StageRows(frame, {"": {**profile.columns, **profile.stage_fields}})

@@ -1,0 +1,167 @@
+"""The canonical complaint record: one row per (organisation, case_id, stage).
+
+This module is the only place the schema is written down; every other part of complaint-audit
+reads field names, types and allowed values from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+import pyarrow as pa
+
+
+class Stage(StrEnum):
+    STAGE_1 = "1"
+    STAGE_2 = "2"
+    STAGE_3 = "3"
+    OMBUDSMAN = "ombudsman"
+
+
+class Process(StrEnum):
+    CORPORATE = "corporate"
+    ADULT_SOCIAL_CARE = "adult_social_care"
+    CHILDRENS_STATUTORY = "childrens_statutory"
+    HOUSING = "housing"
+    OTHER = "other"
+
+
+class RaisedVia(StrEnum):
+    PUBLIC = "public"
+    REPRESENTATIVE = "representative"
+    ADVOCATE = "advocate"
+    MP = "mp"
+    COUNCILLOR = "councillor"
+    OTHER = "other"
+
+
+class Outcome(StrEnum):
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    NOT_UPHELD = "not_upheld"
+    WITHDRAWN = "withdrawn"
+    RESOLVED = "resolved"
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical field: its name, kind, group and a one-line meaning."""
+
+    name: str
+    kind: str  # "string", "date", "integer", "number" or "enum"
+    group: str
+    meaning: str
+    required: bool = False
+    enum: type[StrEnum] | None = None
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        return tuple(member.value for member in self.enum) if self.enum else ()
+
+
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "enum": pa.string(),
+    "date": pa.date32(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+}
+
+FIELDS: tuple[Field, ...] = (
+    # identity and lineage
+    Field("organisation", "string", "identity and lineage", "The public body the complaint is about.", required=True),
+    Field("source", "string", "identity and lineage", "Name of the source profile the row was loaded with.", required=True),
+    Field("source_file", "string", "identity and lineage", "The export file the row came from.", required=True),
+    Field("source_row", "integer", "identity and lineage", "Row in that file: spreadsheet row number, or 1-based position in a JSON list or Parquet file.", required=True),
+    Field("case_id", "string", "identity and lineage", "The case reference in the source system.", required=True),
+    Field("stage", "enum", "identity and lineage", "Complaint stage this row describes.", required=True, enum=Stage),
+    # which rules apply
+    Field("process", "enum", "which rules apply", "Procedure whose timescales apply.", required=True, enum=Process),
+    # who and where
+    Field("team", "string", "who and where", "Complaints team that owns the case."),
+    Field("service", "string", "who and where", "Service the complaint is about."),
+    Field("directorate", "string", "who and where", "Directorate the service sits in."),
+    Field("category", "string", "who and where", "What the complaint is about, in the source's categories."),
+    Field("channel", "string", "who and where", "How the complaint arrived (email, phone, web form ...)."),
+    Field("raised_via", "enum", "who and where", "Who brought the complaint: the public, a representative, an MP, a councillor ...", enum=RaisedVia),
+    Field("handled_by", "string", "who and where", "Route that handled it: complaints team, service, chief executive's office, member services ..."),
+    # dates
+    Field("received", "date", "dates", "Date the complaint (or the request for this stage) was received.", required=True),
+    Field("acknowledged", "date", "dates", "Date the complainant was sent an acknowledgement."),
+    Field("due", "date", "dates", "Response due date as the source system recorded it."),
+    Field("extended_due", "date", "dates", "Due date after an agreed extension."),
+    Field("extension_reason", "string", "dates", "Why the response time was extended."),
+    Field("statement_agreed", "date", "dates", "Children's Stage 2: date the statement of complaint was agreed (Stage 2 starts at the later of this and received)."),
+    Field("investigation_completed", "date", "dates", "Children's Stage 2: date of the investigating officer's report."),
+    Field("panel_held", "date", "dates", "Stage 3: date the review panel met."),
+    Field("panel_report", "date", "dates", "Stage 3: date the panel issued its report."),
+    Field("responded", "date", "dates", "Date the response was sent (children's Stage 2: the adjudication letter)."),
+    Field("closed", "date", "dates", "Date the case was closed in the source system."),
+    # outcome
+    Field("outcome", "enum", "outcome", "Decision on the complaint at this stage.", enum=Outcome),
+    Field("remedy", "string", "outcome", "Remedy offered (apology, payment, service put right ...)."),
+    Field("remedy_amount", "number", "outcome", "Financial remedy in pounds."),
+    # learning and oversight
+    Field("learning", "string", "learning and oversight", "What will change as a result of the complaint."),
+    Field("action_due", "date", "learning and oversight", "Date the improvement action is due."),
+    Field("action_done", "date", "learning and oversight", "Date the improvement action was completed."),
+    Field("signed_off_by", "string", "learning and oversight", "Role or grade that signed off the response."),
+    # text
+    Field("response_text", "string", "text", "The response letter as sent (optional)."),
+    # person
+    Field("complainant_key", "string", "person", "Pseudonymised complainant: a keyed hash, never a name or address."),
+)
+
+FIELD_BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}
+FIELD_NAMES: tuple[str, ...] = tuple(FIELD_BY_NAME)
+DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "date")
+ENUM_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "enum")
+REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
+# Fields set by the loader itself, never mapped from a source column.
+LINEAGE_FIELDS: tuple[str, ...] = ("source", "source_file", "source_row")
+RECORD_KEY: tuple[str, ...] = ("organisation", "case_id", "stage")
+
+ARROW_SCHEMA: pa.Schema = pa.schema(
+    [pa.field(f.name, _ARROW_TYPES[f.kind], nullable=not f.required, metadata={"meaning": f.meaning}) for f in FIELDS]
+)
+
+
+def to_arrow(records: pd.DataFrame) -> pa.Table:
+    """Canonical frame -> Arrow table in the canonical schema (dates become date32)."""
+    columns = {}
+    for field in FIELDS:
+        column = records[field.name]
+        if field.kind == "date":
+            column = column.astype("datetime64[s]")
+        columns[field.name] = pa.array(column, type=_ARROW_TYPES[field.kind], from_pandas=True)
+    return pa.Table.from_pydict(columns, schema=ARROW_SCHEMA)
+
+
+def from_arrow(table: pa.Table) -> pd.DataFrame:
+    """Arrow table in the canonical schema -> canonical frame.
+
+    Dates come back as ``datetime64[s]`` so checks can do vectorised arithmetic on them.
+    """
+    frame = table.to_pandas()
+    for name in DATE_FIELDS:
+        frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
+    return frame
+
+
+def describe() -> list[dict[str, object]]:
+    """The schema as plain data, for `complaint-audit schema` and the documentation."""
+    return [
+        {
+            "name": f.name,
+            "type": str(_ARROW_TYPES[f.kind]),
+            "kind": f.kind,
+            "group": f.group,
+            "required": f.required,
+            "allowed": list(f.allowed),
+            "meaning": f.meaning,
+        }
+        for f in FIELDS
+    ]

@@ -1,0 +1,37 @@
+"""Rich tables for the terminal: what the CLI prints, built from plain library results."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from complaint_audit.ingest.load import LoadReport
+
+
+def schema_table(fields: list[dict]) -> Table:
+    table = Table(title="Canonical record: one row per (organisation, case_id, stage)")
+    for heading in ("field", "type", "required", "allowed values", "meaning"):
+        table.add_column(heading, overflow="fold")
+    for field in fields:
+        table.add_row(
+            field["name"], field["type"], "yes" if field["required"] else "", ", ".join(field["allowed"]), field["meaning"]
+        )
+    return table
+
+
+def reconciliation_tables(report: LoadReport) -> list[Table]:
+    """Per file: rows read, loaded, quarantined; then the quarantined rows per file and reason."""
+    files = Table(title="Rows read = loaded + quarantined")
+    for heading in ("file", "profile", "source rows", "read", "loaded", "quarantined"):
+        files.add_column(heading, justify="left" if heading in ("file", "profile") else "right", overflow="fold")
+    for entry in report.files:
+        files.add_row(
+            entry["path"], entry["profile"], f"{entry['source_rows']:,}", f"{entry['read']:,}",
+            f"{entry['loaded']:,}", f"{entry['quarantined']:,}",
+        )
+    reasons = Table(title="Quarantined rows by reason (details in quarantine.csv)")
+    for heading in ("file", "reason", "rows"):
+        reasons.add_column(heading, justify="right" if heading == "rows" else "left", overflow="fold")
+    for entry in report.files:
+        for reason, count in entry["reasons"].items():
+            reasons.add_row(entry["path"], reason, f"{count:,}")
+    return [files, reasons] if reasons.row_count else [files]

@@ -1,0 +1,69 @@
+"""Date parsing: every way exports write dates, the declared order enforced, nothing swapped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from complaint_audit.ingest.dates import parse_dates
+
+
+def _parse(values, order="dmy", fmt=None):
+    parsed = parse_dates(pd.Series(values, dtype=object), order, fmt)
+    return [None if pd.isna(v) else v.date() for v in parsed.values], [None if pd.isna(p) else p for p in parsed.problem]
+
+
+def test_text_dates_in_every_common_spelling_read_day_first():
+    dates, problems = _parse(["14/04/2023", "14-04-2023", "14.04.2023", "14/04/23", "14/04/2023 09:30", "14 Apr 2023"])
+    assert dates == [dt.date(2023, 4, 14)] * 6
+    assert problems == [None] * 6
+
+
+def test_iso_dates_and_datetimes_are_always_understood():
+    dates, _ = _parse(["2023-04-14", "2023-04-14T16:45:00", "2023-04-14 08:00"], order="mdy")
+    assert dates == [dt.date(2023, 4, 14)] * 3
+
+
+def test_month_first_profile_reads_month_first():
+    dates, _ = _parse(["04/14/2023", "12/01/2023"], order="mdy")
+    assert dates == [dt.date(2023, 4, 14), dt.date(2023, 12, 1)]
+
+
+def test_a_value_that_only_fits_the_other_order_is_reported_not_swapped():
+    dates, problems = _parse(["03/25/2023", "05/04/2023"])
+    assert dates == [None, dt.date(2023, 4, 5)]
+    assert problems == ["date_order", None]
+
+
+def test_impossible_and_garbage_dates_are_bad():
+    dates, problems = _parse(["31/02/2024", "TBC", "", None])
+    assert dates == [None, None, None, None]
+    assert problems == ["bad_date", "bad_date", None, None]
+
+
+def test_excel_cells_serials_and_serial_text():
+    dates, problems = _parse([dt.datetime(2023, 4, 14, 10, 30), dt.date(2023, 4, 14), 45030, 45030.75, "45030"])
+    assert dates == [dt.date(2023, 4, 14)] * 5
+    assert problems == [None] * 5
+
+
+def test_a_datetime_column_keeps_its_dates():
+    column = pd.Series(pd.to_datetime(["2023-04-14 23:59", None]))
+    parsed = parse_dates(column)
+    assert parsed.values.iloc[0] == pd.Timestamp("2023-04-14")
+    assert pd.isna(parsed.values.iloc[1])
+
+
+def test_explicit_format_is_tried_first():
+    dates, _ = _parse(["20230414"], fmt="%Y%m%d")
+    assert dates == [dt.date(2023, 4, 14)]
+
+
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_any_date_written_day_first_reads_back(day):
+    dates, problems = _parse([day.strftime("%d/%m/%Y"), day.isoformat()])
+    assert dates == [day, day]
+    assert problems == [None, None]

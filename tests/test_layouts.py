@@ -1,0 +1,138 @@
+"""Each reader and each stage layout: xlsx with a title block, nested JSON, Parquet, long rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from complaint_audit.errors import UserError
+from complaint_audit.ingest.api import load_exports
+from complaint_audit.store import Store
+from tests.builders import write
+
+LONG_PROFILE = """
+[source]
+name = "adults"
+sheet = "Cases"
+header_row = 4
+[constants]
+organisation = "Testshire Council"
+process = "adult_social_care"
+[columns]
+case_id = "Ref"
+stage = "Stage"
+received = "Received"
+responded = "Responded"
+[values.stage]
+"1" = ["Local Resolution"]
+ombudsman = ["LGSCO"]
+"""
+
+NESTED_PROFILE = """
+[source]
+name = "childrens"
+records = "export.cases"
+[constants]
+organisation = "Testshire Council"
+process = "childrens_statutory"
+[columns]
+case_id = "id"
+team = "team.name"
+[layout]
+kind = "nested"
+list = "stages"
+[layout.fields]
+stage = "stage"
+received = "received"
+investigation_completed = "io_report"
+responded = "adjudication"
+[personal]
+drop = ["child.name"]
+"""
+
+
+def _records(tmp_path):
+    return Store(tmp_path / "store").read_records()
+
+
+def test_xlsx_with_title_block_blank_rows_and_real_date_cells(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Cases"
+    sheet.append(["Adult Social Care complaints"])
+    sheet.append(["Run on 01/04/2024"])
+    sheet.append([])
+    sheet.append(["Ref", "Stage", "Received", "Responded"])
+    sheet.append([1001, "Local Resolution", dt.datetime(2023, 4, 14, 9, 30), dt.datetime(2023, 5, 2)])
+    sheet.append([])
+    sheet.append(["A-2", "LGSCO", 45030, "TBC"])
+    book.save(tmp_path / "adults.xlsx")
+    profile = write(tmp_path / "adults.toml", LONG_PROFILE)
+    report = load_exports(store=tmp_path / "store", files=[tmp_path / "adults.xlsx"], profile=profile)
+    records = _records(tmp_path)
+    assert records[["case_id", "stage", "source_row"]].values.tolist() == [["1001", "1", 5]]
+    assert records["received"].iloc[0] == pd.Timestamp("2023-04-14")
+    quarantine = Store(tmp_path / "store").read_quarantine()
+    assert quarantine[["source_row", "reason", "detail"]].values.tolist() == [
+        ["7", "bad_date", "responded: 'TBC' is not a date (expected day/month/year)"]
+    ]
+    assert (report.read, report.quarantined) == (2, 1)
+
+
+def test_xlsx_unknown_sheet_lists_the_sheets(tmp_path):
+    openpyxl.Workbook().save(tmp_path / "adults.xlsx")
+    profile = write(tmp_path / "adults.toml", LONG_PROFILE)
+    with pytest.raises(UserError, match="no sheet named 'Cases' \\(sheets: Sheet\\)"):
+        load_exports(store=tmp_path / "store", files=[tmp_path / "adults.xlsx"], profile=profile)
+
+
+def test_nested_json_stages_become_rows_and_empty_or_broken_lists_are_quarantined(tmp_path):
+    cases = [
+        {"id": "K1", "team": {"name": "CSC"}, "child": {"name": "Tom"}, "stages": [
+            {"stage": "1", "received": "2023-04-03", "adjudication": "2023-04-17"},
+            {"stage": "2", "received": "2023-05-02", "io_report": "2023-05-30", "adjudication": "2023-06-20"},
+        ]},
+        {"id": "K2", "team": {"name": "CSC"}, "stages": []},
+        {"id": "K3", "team": {"name": "CSC"}, "stages": "see file"},
+        {"id": "K4", "team": {"name": "CSC"}},
+    ]
+    (tmp_path / "childrens.json").write_text(json.dumps({"export": {"cases": cases}}))
+    profile = write(tmp_path / "childrens.toml", NESTED_PROFILE)
+    report = load_exports(store=tmp_path / "store", files=[tmp_path / "childrens.json"], profile=profile)
+    records = _records(tmp_path)
+    assert records[["case_id", "stage", "team"]].values.tolist() == [["K1", "1", "CSC"], ["K1", "2", "CSC"]]
+    assert records["investigation_completed"].iloc[1] == pd.Timestamp("2023-05-30")
+    assert records["responded"].iloc[1] == pd.Timestamp("2023-06-20")
+    quarantine = Store(tmp_path / "store").read_quarantine()
+    assert quarantine[["case_id", "source_row", "reason"]].values.tolist() == [
+        ["K2", "2", "no_stage_data"], ["K3", "3", "bad_stage_list"], ["K4", "4", "no_stage_data"]
+    ]
+    assert report.read == 5 and report.quarantined == 3
+
+
+def test_json_that_is_not_a_list_of_records_is_an_error(tmp_path):
+    (tmp_path / "childrens.json").write_text(json.dumps({"export": {"cases": {"id": "K1"}}}))
+    profile = write(tmp_path / "childrens.toml", NESTED_PROFILE)
+    with pytest.raises(UserError, match="expected a list of records at 'export.cases', found dict"):
+        load_exports(store=tmp_path / "store", files=[tmp_path / "childrens.json"], profile=profile)
+
+
+def test_parquet_long_layout_with_typed_columns(tmp_path):
+    pd.DataFrame(
+        {
+            "Ref": ["P1", "P2"],
+            "Stage": ["Local Resolution", "Stage 9"],
+            "Received": pd.to_datetime(["2023-04-14", "2023-04-15"]),
+            "Responded": pd.to_datetime(["2023-04-20", None]),
+        }
+    ).to_parquet(tmp_path / "adults.parquet")
+    profile = write(tmp_path / "adults.toml", LONG_PROFILE.replace('sheet = "Cases"\nheader_row = 4\n', ""))
+    load_exports(store=tmp_path / "store", files=[tmp_path / "adults.parquet"], profile=profile)
+    assert _records(tmp_path)[["case_id", "source_row"]].values.tolist() == [["P1", 1]]
+    assert Store(tmp_path / "store").read_quarantine()["detail"].tolist() == [
+        "stage: 'Stage 9' is not mapped (allowed: 1, 2, 3, ombudsman)"
+    ]

@@ -1,0 +1,137 @@
+"""Loading: every reason a row is quarantined, the reconciliation, reloads, personal data."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow.dataset as ds
+import pytest
+
+from complaint_audit.errors import UserError
+from complaint_audit.ingest.api import load_exports
+from complaint_audit.store import Store
+from tests.builders import wide_export
+
+GOOD = "C1,Member of Public,Ann Lee,ann@example.org,14/04/2023,28/04/2023,Upheld,02/05/2023,30/05/2023,Not Upheld,\"Dear Ms Lee, we are sorry.\nCall 01632 960123.\""
+
+
+def _load(tmp_path, profile, *files):
+    return load_exports(store=tmp_path / "store", files=list(files), profile=profile)
+
+
+def test_a_wide_row_becomes_one_record_per_stage(tmp_path, wide_profile):
+    report = _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD))
+    records = Store(tmp_path / "store").read_records()
+    assert records[["case_id", "stage", "outcome"]].values.tolist() == [["C1", "1", "upheld"], ["C1", "2", "not_upheld"]]
+    assert records["received"].dt.strftime("%Y-%m-%d").tolist() == ["2023-04-14", "2023-05-02"]
+    assert records["source_row"].tolist() == [3, 3]
+    assert records["organisation"].unique().tolist() == ["Testshire Council"]
+    assert (report.files[0]["source_rows"], report.files[0]["read"], report.files[0]["loaded"]) == (1, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("row", "reason", "detail"),
+    [
+        ("C2,MP,,,,,,,,,", "no_stage_data", "the record holds no stage"),
+        ("C2,MP,,,,28/04/2023,Upheld,,,,", "missing_required", "received is empty"),
+        ("C2,MP,,,31/02/2024,,Upheld,,,,", "bad_date", "received: '31/02/2024' is not a date (expected day/month/year)"),
+        ("C2,MP,,,03/25/2023,,Upheld,,,,", "date_order", "received: '03/25/2023' only makes sense as month/day/year"),
+        ("C2,Carrier Pigeon,,,14/04/2023,,Upheld,,,,", "unmapped_value", "raised_via: 'Carrier Pigeon' is not mapped (allowed: public, representative"),
+        ("C2,MP,,,14/04/2023,13/04/2023,Upheld,,,,", "responded_before_received", "responded 2023-04-13 is before received 2023-04-14"),
+        ("C1,MP,,,14/04/2023,,Upheld,,,,", "duplicate_record", "same organisation, case_id and stage as row 3"),
+    ],
+)
+def test_each_quarantine_reason_with_its_detail(tmp_path, wide_profile, row, reason, detail):
+    report = _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD, row))
+    quarantine = Store(tmp_path / "store").read_quarantine()
+    assert quarantine[["source_file", "source_row", "reason"]].values.tolist() == [[str(tmp_path / "corporate.csv"), "4", reason]]
+    assert quarantine["detail"].iloc[0].startswith(detail)
+    entry = report.files[0]
+    assert entry["read"] == entry["loaded"] + entry["quarantined"]
+    assert entry["reasons"] == {reason: 1}
+
+
+def test_quarantine_keeps_raw_values_under_source_names_without_personal_data(tmp_path, wide_profile):
+    _load(tmp_path, wide_profile, wide_export(tmp_path, "C9,Member of Public,Zed Quinn,zed@example.org,31/02/2024,,Upheld,,,,"))
+    raw = json.loads(Store(tmp_path / "store").read_quarantine()["raw"].iloc[0])
+    assert raw == {"Case Ref": "C9", "Source": "Member of Public", "S1 Received": "31/02/2024", "S1 Responded": None, "S1 Outcome": "Upheld"}
+
+
+def test_date_order_contradiction_is_a_warning_naming_file_and_profile(tmp_path, wide_profile):
+    report = _load(tmp_path, wide_profile, wide_export(tmp_path, "C2,MP,,,03/25/2023,,Upheld,,,,"))
+    assert len(report.warnings) == 1
+    assert "corporate.csv: 1 date(s) only make sense in the other day/month order" in report.warnings[0]
+    assert str(wide_profile) in report.warnings[0]
+
+
+def test_loading_the_same_file_twice_does_not_duplicate(tmp_path, wide_profile):
+    export = wide_export(tmp_path, GOOD, "C2,MP,,,14/04/2023,,Upheld,,,,", "C3,MP,,,31/02/2024,,Upheld,,,,")
+    _load(tmp_path, wide_profile, export)
+    _load(tmp_path, wide_profile, export)
+    store = Store(tmp_path / "store")
+    assert len(store.read_records()) == 3
+    assert len(store.read_quarantine()) == 1
+    assert len(store.ledger()) == 1
+
+
+def test_an_updated_export_replaces_its_earlier_load(tmp_path, wide_profile):
+    _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD))
+    _load(tmp_path, wide_profile, wide_export(tmp_path, "C7,MP,,,14/04/2023,,Upheld,,,,"))
+    assert Store(tmp_path / "store").read_records()["case_id"].tolist() == ["C7"]
+
+
+def test_a_record_already_loaded_from_another_file_is_quarantined(tmp_path, wide_profile):
+    _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD, name="april.csv"))
+    report = _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD.replace("C1,", "C1,", 1), "C8,MP,,,14/04/2023,,Upheld,,,,", name="may.csv"))
+    quarantine = Store(tmp_path / "store").read_quarantine()
+    assert quarantine["reason"].tolist() == ["duplicate_record", "duplicate_record"]
+    assert quarantine["detail"].iloc[0] == f"already loaded from {tmp_path / 'april.csv'} row 3"
+    assert report.files[0]["loaded"] == 1
+
+
+def test_store_is_a_parquet_dataset_readable_by_pandas_and_pyarrow(tmp_path, wide_profile):
+    _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD))
+    assert len(pd.read_parquet(tmp_path / "store" / "records")) == 2
+    assert ds.dataset(tmp_path / "store" / "records").count_rows() == 2
+
+
+def test_personal_data_never_enters_the_store(tmp_path, wide_profile):
+    _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD))
+    store_text = "".join(p.read_bytes().decode("latin-1") for p in (tmp_path / "store").rglob("*") if p.is_file())
+    for personal in ("Ann", "Lee", "ann@example.org", "01632 960123", "test-key-0123456789"):
+        assert personal not in store_text
+    letter = Store(tmp_path / "store").read_records()["response_text"].iloc[0]
+    assert letter == "Dear Ms [name], we are sorry.\nCall [phone]."
+
+
+def test_complainant_key_is_stable_and_depends_on_the_key(tmp_path, wide_profile, monkeypatch):
+    rows = (GOOD, GOOD.replace("C1,", "C5,").replace("ann@example.org", " ANN@example.org "))
+    _load(tmp_path, wide_profile, wide_export(tmp_path, *rows))
+    keys = Store(tmp_path / "store").read_records()["complainant_key"]
+    assert keys.nunique() == 1 and keys.iloc[0].startswith("c") and len(keys.iloc[0]) == 17
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "another-key")
+    load_exports(store=tmp_path / "other", files=[tmp_path / "corporate.csv"], profile=wide_profile)
+    assert Store(tmp_path / "other").read_records()["complainant_key"].iloc[0] != keys.iloc[0]
+
+
+def test_a_profile_asking_for_a_complainant_key_needs_a_key(tmp_path, wide_profile, monkeypatch):
+    monkeypatch.delenv("COMPLAINT_AUDIT_KEY")
+    with pytest.raises(UserError, match="complainant_key needs a pseudonymisation key; set COMPLAINT_AUDIT_KEY"):
+        _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD))
+
+
+def test_a_missing_column_is_an_error_and_writes_nothing(tmp_path, wide_profile):
+    export = tmp_path / "corporate.csv"
+    export.write_text("Title\nCase Ref,Source\nC1,MP\n")
+    with pytest.raises(UserError, match=r"corporate.csv: column '.*' named in .*corporate.toml is not in the file"):
+        _load(tmp_path, wide_profile, export)
+    assert not (tmp_path / "store").exists()
+
+
+def test_cp1252_and_bom_files_are_detected(tmp_path, wide_profile):
+    _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD.replace("Ann Lee", "Zoë Brontë"), encoding="cp1252"))
+    _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD.replace("C1,", "C2,"), name="bom.csv", encoding="utf-8-sig"))
+    encodings = {entry["path"].rsplit("/", 1)[-1]: entry["encoding"] for entry in Store(tmp_path / "store").ledger()}
+    assert encodings == {"corporate.csv": "cp1252", "bom.csv": "utf-8-sig"}
+    assert len(Store(tmp_path / "store").read_records()) == 4
