@@ -1,0 +1,139 @@
+"""Working days for statutory complaint timescales, counted as RULES.md section 5 says."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+import numpy as np
+import pandas as pd
+
+from complaint_audit.errors import UserError
+
+# Bank holidays differ by nation, so each maps to its subdivision of GB in the holidays package.
+NATIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern_ireland": "NIR"}
+# Covers any complaint record we expect; dates outside still work, with weekends only.
+_YEARS = range(1990, 2061)
+
+
+@lru_cache(maxsize=None)
+def _busdaycalendar(nation: str, closure_days: tuple[datetime.date, ...]) -> np.busdaycalendar:
+    """Build each calendar once: 70 years of holidays cost more to compute than to use."""
+    bank_holidays = holidays.country_holidays("GB", subdiv=NATIONS[nation], years=_YEARS)
+    days = np.array([*bank_holidays, *closure_days], dtype="datetime64[D]")
+    return np.busdaycalendar(weekmask="1111100", holidays=days)
+
+
+def _as_days(value) -> tuple[np.ndarray, pd.Index | None]:
+    """Any date-like scalar or column as datetime64[D] (NaT where missing), plus its index.
+
+    A timestamp counts on its local calendar date: the clock runs in days, not hours.
+    """
+    index = value.index if isinstance(value, pd.Series) else None
+    if index is None:
+        value = np.atleast_1d(value)
+        if value.dtype == np.dtype("datetime64"):  # a bare NaT has no unit; pandas needs one
+            value = value.astype("datetime64[D]")
+    stamps = pd.to_datetime(pd.Series(value))
+    if stamps.dt.tz is not None:
+        stamps = stamps.dt.tz_localize(None)
+    return stamps.to_numpy().astype("datetime64[D]"), index
+
+
+def _as_counts(value) -> tuple[np.ndarray, np.ndarray, pd.Index | None]:
+    """A whole number of days, scalar or column, as int64 values, a missing mask and its index."""
+    index = value.index if isinstance(value, pd.Series) else None
+    counts = pd.array(np.atleast_1d(value) if index is None else value, dtype="Int64")
+    return counts.to_numpy(dtype=np.int64, na_value=0), np.asarray(counts.isna()), index
+
+
+def _common_index(*indexes: pd.Index | None) -> pd.Index | None:
+    """The index of the Series inputs; refuse to pair rows of Series indexed differently."""
+    given = [index for index in indexes if index is not None]
+    if any(not index.equals(given[0]) for index in given[1:]):
+        raise ValueError("Series passed together must share the same index")
+    return given[0] if given else None
+
+
+def _result(values: np.ndarray, missing: np.ndarray, index: pd.Index | None, scalar: bool):
+    """Shape results like the input: a scalar (None if missing), else a nullable Series."""
+    if scalar:
+        return None if missing[0] else values[0].item()
+    if values.dtype.kind == "M":
+        column = np.where(missing, np.datetime64("NaT"), values).astype("datetime64[s]")
+    elif values.dtype.kind == "b":
+        column = pd.arrays.BooleanArray(values, missing)
+    else:
+        column = pd.arrays.IntegerArray(values, missing)
+    return pd.Series(column, index=index)
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Mon-Fri less the nation's bank holidays and the body's own closure days.
+
+    Scotland and Northern Ireland have different bank holidays, and a council that shuts
+    between Christmas and New Year does not count those days either, so both are settings.
+    """
+
+    nation: str = "england"
+    closure_days: tuple[datetime.date, ...] = ()
+
+    def __post_init__(self):
+        if self.nation not in NATIONS:
+            raise UserError(f"unknown nation {self.nation!r}: use one of {', '.join(NATIONS)}")
+        # Normalised so config can give ISO strings and equal calendars share one cache entry.
+        closures = tuple(sorted({pd.Timestamp(day).date() for day in self.closure_days}))
+        object.__setattr__(self, "closure_days", closures)
+
+    @property
+    def busdaycalendar(self) -> np.busdaycalendar:
+        """The numpy calendar, built on first use and shared by equal WorkingCalendars."""
+        return _busdaycalendar(self.nation, self.closure_days)
+
+    def working_days_between(self, start, end):
+        """Working days from start (day 0) to end: the number a timescale is measured against.
+
+        A start on a non-working day counts from the next working day, which is then day 0.
+        An end before the (rolled) start gives minus the working days in [end, start).
+        """
+        (starts, start_index), (ends, end_index) = _as_days(start), _as_days(end)
+        starts, ends = np.broadcast_arrays(starts, ends)
+        missing, calendar = np.isnat(starts) | np.isnat(ends), self.busdaycalendar
+        counts = np.zeros(missing.shape, dtype=np.int64)
+        rolled = np.busday_offset(starts[~missing], 0, roll="forward", busdaycal=calendar)
+        counts[~missing] = np.busday_count(rolled, ends[~missing], busdaycal=calendar)
+        scalar = np.ndim(start) == 0 and np.ndim(end) == 0
+        return _result(counts, missing, _common_index(start_index, end_index), scalar)
+
+    def add_working_days(self, start, n):
+        """The date of the n-th working day after start: a deadline, when n is the allowance."""
+        starts, start_index = _as_days(start)
+        counts, counts_missing, counts_index = _as_counts(n)
+        starts, counts, counts_missing = np.broadcast_arrays(starts, counts, counts_missing)
+        missing, calendar = np.isnat(starts) | counts_missing, self.busdaycalendar
+        dates = np.full(missing.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        rolled = np.busday_offset(starts[~missing], 0, roll="forward", busdaycal=calendar)
+        dates[~missing] = np.busday_offset(rolled, counts[~missing], busdaycal=calendar)
+        scalar = np.ndim(start) == 0 and np.ndim(n) == 0
+        return _result(dates, missing, _common_index(start_index, counts_index), scalar)
+
+    def is_working_day(self, day):
+        """Whether the clock ticks on day (nullable boolean for columns)."""
+        days, index = _as_days(day)
+        missing = np.isnat(days)
+        flags = np.zeros(missing.shape, dtype=bool)
+        flags[~missing] = np.is_busday(days[~missing], busdaycal=self.busdaycalendar)
+        return _result(flags, missing, index, np.ndim(day) == 0)
+
+
+def working_days_between(start, end, calendar: WorkingCalendar | None = None):
+    """Working days from start (day 0) to end, on the England calendar unless one is given."""
+    return (calendar or WorkingCalendar()).working_days_between(start, end)
+
+
+def add_working_days(start, n, calendar: WorkingCalendar | None = None):
+    """The n-th working day after start, on the England calendar unless one is given."""
+    return (calendar or WorkingCalendar()).add_working_days(start, n)
