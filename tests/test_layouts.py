@@ -136,3 +136,22 @@ def test_parquet_long_layout_with_typed_columns(tmp_path):
     assert Store(tmp_path / "store").read_quarantine()["detail"].tolist() == [
         "stage: 'Stage 9' is not mapped (allowed: 1, 2, 3, ombudsman)"
     ]
+
+
+def test_csv_row_numbers_count_blank_lines_and_unnamed_trailing_columns_are_read(tmp_path):
+    profile = write(tmp_path / "adults.toml", LONG_PROFILE.replace('sheet = "Cases"\nheader_row = 4\n', ""))
+    (tmp_path / "adults.csv").write_text("Ref,Stage,Received,Responded,,\nR1,1,14/04/2023,,,\n\nR2,1,31/02/2024,,,\n")
+    load_exports(store=tmp_path / "store", files=[tmp_path / "adults.csv"], profile=profile)
+    assert _records(tmp_path)["source_row"].tolist() == [2]
+    assert Store(tmp_path / "store").read_quarantine()["source_row"].tolist() == ["4"]
+
+
+def test_whole_number_stages_in_json_read_as_stage_labels(tmp_path):
+    cases = [
+        {"id": "K1", "team": {"name": "CSC"}, "stages": [{"stage": 1, "received": "2023-04-03"}, {"stage": 2, "received": "2023-05-03"}]},
+        {"id": "K2", "team": {"name": "CSC"}, "stages": []},
+    ]
+    (tmp_path / "childrens.json").write_text(json.dumps({"export": {"cases": cases}}))
+    profile = write(tmp_path / "childrens.toml", NESTED_PROFILE)
+    load_exports(store=tmp_path / "store", files=[tmp_path / "childrens.json"], profile=profile)
+    assert _records(tmp_path)["stage"].tolist() == ["1", "2"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from complaint_audit.ingest.distinct import distinct_values, spread
 from complaint_audit.ingest.dates import order_words, parse_dates
 from complaint_audit.ingest.profile import Profile, normalise_label
 from complaint_audit.schema import FIELDS
@@ -31,11 +32,16 @@ class Converted:
 
 
 def text_values(column: pd.Series) -> pd.Series:
-    """Any raw column -> trimmed text, missing where blank; Excel's 12.0 reads as '12'."""
-    if column.dtype == object:
-        column = column.map(_cell_text, na_action="ignore")
-    text = column.astype("str").str.strip()
-    return text.where(column.notna() & text.ne(""))
+    """Any raw column -> trimmed text, missing where blank.
+
+    A whole float reads as an integer ('12', not '12.0'): Excel cells and JSON numbers mixed
+    with missing values arrive as floats, and a case id or stage 12.0 means 12.
+    """
+    codes, distinct = distinct_values(column)
+    if distinct.dtype == object or pd.api.types.is_float_dtype(distinct):
+        distinct = distinct.astype(object).map(_cell_text)
+    text = distinct.astype("str").str.strip()
+    return spread(text.where(text.ne("")), codes, column.index)
 
 
 def _cell_text(value: object) -> object:
@@ -59,9 +65,9 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
         if field.name in rows.columns:
             raw = rows[field.name]
         elif field.name in profile.constants:
-            raw = pd.Series(profile.constants[field.name], index=rows.index, dtype=object)
+            raw = pd.Series(profile.constants[field.name], index=rows.index, dtype="str")
         elif field.name in defaults:
-            raw = pd.Series(defaults[field.name], index=rows.index, dtype=object)
+            raw = pd.Series(defaults[field.name], index=rows.index, dtype="str")
         else:
             frame[field.name] = _empty(field.kind, rows.index)
             continue
@@ -92,14 +98,16 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
                 allowed = ", ".join(field.allowed)
                 note(unmapped, "unmapped_value", field.name + ": '" + text_values(raw) + f"' is not mapped (allowed: {allowed})")
             elif mapping:
-                text = _label_keys(text).map(mapping).fillna(text)
+                codes, distinct = distinct_values(text)
+                text = spread(_label_keys(distinct).map(mapping), codes, text.index).fillna(text)
             frame[field.name] = text.astype("str")
     return Converted(frame, problem, detail)
 
 
 def _map_enum(text: pd.Series, mapping: dict[str, str], allowed: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
     lookup = {normalise_label(value): value for value in allowed} | mapping
-    mapped = _label_keys(text).map(lookup)
+    codes, distinct = distinct_values(text)
+    mapped = spread(_label_keys(distinct).map(lookup), codes, text.index)
     return mapped, text.notna() & mapped.isna()
 
 

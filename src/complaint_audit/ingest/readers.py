@@ -73,6 +73,12 @@ def _check_header(path: Path, names: list[str]) -> None:
         raise UserError(f"{path}: no header row found; set [source] header_row in the profile")
 
 
+def _without_blank_rows(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Drop rows with no value at all: a blank line is not a record (row numbers are kept)."""
+    blank = frame[names].isna().all(axis=1)
+    return frame[~blank].reset_index(drop=True) if blank.any() else frame
+
+
 def _read_csv(path: Path, profile: Profile) -> RawTable:
     text, encoding = decode(path.read_bytes(), profile.encoding, path)
     text = text.removeprefix("\ufeff")
@@ -80,13 +86,16 @@ def _read_csv(path: Path, profile: Profile) -> RawTable:
     header_lines = text.split("\n", skip + 1)
     if len(header_lines) <= skip or not header_lines[skip].strip():
         raise UserError(f"{path}: the file has no header at row {profile.header_row} (empty file?)")
-    names = next(csv.reader(io.StringIO(header_lines[skip]), delimiter=profile.delimiter))
+    header = next(csv.reader(io.StringIO(header_lines[skip]), delimiter=profile.delimiter))
+    # Excel saves trailing empty header cells; name them so the columns can still be read.
+    names = [name.strip() or f"(unnamed column {number})" for number, name in enumerate(header, start=1)]
     _check_header(path, names)
     try:
         table = pacsv.read_csv(
             io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(skip_rows=skip),
-            parse_options=pacsv.ParseOptions(delimiter=profile.delimiter, newlines_in_values=True),
+            read_options=pacsv.ReadOptions(skip_rows=skip + 1, column_names=names),
+            # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
+            parse_options=pacsv.ParseOptions(delimiter=profile.delimiter, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in names}, strings_can_be_null=True
             ),
@@ -95,6 +104,7 @@ def _read_csv(path: Path, profile: Profile) -> RawTable:
         raise UserError(f"{path}: cannot parse as CSV with delimiter '{profile.delimiter}': {error}") from None
     frame = table.to_pandas()
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + profile.header_row + 1
+    frame = _without_blank_rows(frame, names)
     return RawTable(frame, "csv", encoding)
 
 
@@ -123,8 +133,7 @@ def _read_xlsx(path: Path, profile: Profile) -> RawTable:
     _check_header(path, names)
     frame = pd.DataFrame([[row[i] if i < len(row) else None for i in keep] for row in body], columns=names, dtype=object)
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + profile.header_row + 1
-    blank = frame[names].isna().all(axis=1)
-    return RawTable(frame[~blank].reset_index(drop=True), "xlsx", None)
+    return RawTable(_without_blank_rows(frame, names), "xlsx", None)
 
 
 def _read_json(path: Path, profile: Profile) -> RawTable:
