@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from rich import box
 from rich.table import Table
 
 from complaint_audit.ingest.load import LoadReport
@@ -19,19 +22,23 @@ def schema_table(fields: list[dict]) -> Table:
 
 
 def reconciliation_tables(report: LoadReport) -> list[Table]:
-    """Per file: rows read, loaded, quarantined; then the quarantined rows per file and reason."""
-    files = Table(title="Rows read = loaded + quarantined")
-    for heading in ("file", "profile", "source rows", "read", "loaded", "quarantined"):
-        files.add_column(heading, justify="left" if heading in ("file", "profile") else "right", overflow="fold")
+    """Per file: rows read, loaded, quarantined; then the quarantined rows per file and reason.
+
+    Files are shown by name to fit a terminal; load.json keeps their paths and profiles.
+    """
+    files = Table(title="Rows read = loaded + quarantined", box=box.SIMPLE_HEAD)
+    files.add_column("file", no_wrap=True)
+    for heading in ("source rows", "stage rows read", "loaded", "quarantined"):
+        files.add_column(heading, justify="right")
     for entry in report.files:
         files.add_row(
-            entry["path"], entry["profile"], f"{entry['source_rows']:,}", f"{entry['read']:,}",
+            Path(entry["path"]).name, f"{entry['source_rows']:,}", f"{entry['read']:,}",
             f"{entry['loaded']:,}", f"{entry['quarantined']:,}",
         )
-    reasons = Table(title="Quarantined rows by reason (details in quarantine.csv)")
+    reasons = Table(title="Quarantined rows by reason (details in quarantine.csv)", box=box.SIMPLE_HEAD)
     for heading in ("file", "reason", "rows"):
-        reasons.add_column(heading, justify="right" if heading == "rows" else "left", overflow="fold")
+        reasons.add_column(heading, justify="right" if heading == "rows" else "left", no_wrap=True)
     for entry in report.files:
         for reason, count in entry["reasons"].items():
-            reasons.add_row(entry["path"], reason, f"{count:,}")
+            reasons.add_row(Path(entry["path"]).name, reason, f"{count:,}")
     return [files, reasons] if reasons.row_count else [files]

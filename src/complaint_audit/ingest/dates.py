@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from complaint_audit.ingest.distinct import distinct_values, spread
+
 _EXCEL_EPOCH = "1899-12-30"
 # Excel serials for 1 Jan 1900 .. 31 Dec 9999.
 _SERIAL_RANGE = (1, 2_958_465)
@@ -36,7 +38,24 @@ class ParsedDates:
 
 
 def parse_dates(column: pd.Series, order: str = "dmy", explicit_format: str | None = None) -> ParsedDates:
-    """Parse one column of raw date values (text, datetimes, Excel serials or a mix)."""
+    """Parse one column of raw date values (text, datetimes, Excel serials or a mix).
+
+    Each distinct value is parsed once (see distinct.py), so the cost follows the number of
+    distinct dates, not rows.
+    """
+    if pd.api.types.is_datetime64_any_dtype(column) or pd.api.types.is_numeric_dtype(column):
+        return _parse_distinct(column, order, explicit_format)
+    codes, distinct = distinct_values(column)
+    parsed = _parse_distinct(distinct, order, explicit_format)
+    problem = spread(parsed.problem, codes, column.index)
+    return ParsedDates(
+        spread(parsed.values, codes, column.index).astype("datetime64[s]"),
+        problem.where(problem.notna(), None),
+        spread(parsed.raw_text, codes, column.index),
+    )
+
+
+def _parse_distinct(column: pd.Series, order: str, explicit_format: str | None) -> ParsedDates:
     values = pd.Series(pd.NaT, index=column.index, dtype="datetime64[s]")
     problem = pd.Series(None, index=column.index, dtype=object)
     if pd.api.types.is_datetime64_any_dtype(column):

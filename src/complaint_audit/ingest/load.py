@@ -16,6 +16,7 @@ import pandas as pd
 from complaint_audit.ingest.convert import convert
 from complaint_audit.ingest.privacy import (
     FREE_TEXT_FIELDS,
+    name_words,
     pseudonymise,
     redact_names,
     redact_patterns,
@@ -127,9 +128,10 @@ def _protect_personal_data(records: pd.DataFrame, raw: pd.DataFrame, rows: pd.Da
     if profile.complainant_key:
         key_columns = [by_source_row[c].reindex(rows[SOURCE_ROW]).set_axis(rows.index) for c in profile.complainant_key]
         records["complainant_key"] = pseudonymise(key_columns, require_key(key, profile.path))
+    words = name_words(personal)
     for name in FREE_TEXT_FIELDS:
         if records[name].notna().any():
-            records[name] = redact_patterns(redact_names(records[name], personal))
+            records[name] = redact_patterns(redact_names(records[name], words))
 
 
 def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Series, detail: pd.Series, profile: Profile) -> pd.DataFrame:
