@@ -1,0 +1,134 @@
+"""Benchmark `load` on generated corporate CSV exports against the pyarrow parse floor.
+
+    python benchmarks/load.py --rows 100000,1000000 [--letters] [--out bench.json] [--compare old.json]
+
+For each size it writes a corporate-shaped export (cp1252, Stage 1 and 2 side by side) with the
+sample generator, then measures each phase in a fresh process so peak memory is the phase's own:
+- floor: pyarrow.csv.read_csv of the same file (the fastest anything could parse it);
+- load: complaint-audit's load of that file into an empty store.
+It prints rows per second, peak RSS and the ratio to the floor, and writes the figures as JSON;
+with --compare it prints the ratio of each time to a saved earlier run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+PROFILE = REPO / "sample_data" / "profiles" / "corporate.toml"
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _phase_floor(export: Path) -> dict:
+    import pyarrow.csv as pacsv
+
+    started = time.perf_counter()
+    table = pacsv.read_csv(
+        export,
+        read_options=pacsv.ReadOptions(encoding="cp1252"),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+    )
+    return {"seconds": time.perf_counter() - started, "rows": table.num_rows}
+
+
+def _phase_load(export: Path) -> dict:
+    from complaint_audit.ingest.api import load_exports
+
+    os.environ.setdefault("COMPLAINT_AUDIT_KEY", "benchmark-key")
+    with tempfile.TemporaryDirectory() as store:
+        started = time.perf_counter()
+        report = load_exports(store=Path(store), files=[export], profile=PROFILE)
+        seconds = time.perf_counter() - started
+    entry = report.files[0]
+    return {"seconds": seconds, "rows": entry["source_rows"], "stage_rows": entry["read"], "loaded": entry["loaded"]}
+
+
+PHASES = {"floor": _phase_floor, "load": _phase_load}
+
+
+def _run_phase(phase: str, export: Path) -> dict:
+    """Run one phase in a child process and return its figures."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--file", str(export)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _write_export(cases: int, letters: bool, folder: Path) -> Path:
+    from complaint_audit.sample_data.corporate import generate_corporate, write_corporate_csv
+
+    export = folder / f"corporate_{cases}{'_letters' if letters else ''}.csv"
+    if not export.exists():
+        started = time.perf_counter()
+        frame = generate_corporate(cases, np.random.default_rng(7), letters=letters).data
+        write_corporate_csv(frame, export)
+        print(f"generated {export.name} ({export.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return export
+
+
+def _table(results: list[dict], baseline: dict | None) -> str:
+    lines = [f"{'phase':<7}{'rows':>10}{'stage rows':>12}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}{'x floor':>9}" + ("  vs saved" if baseline else "")]
+    for result in results:
+        line = (
+            f"{result['phase']:<7}{result['rows']:>10,}{result.get('stage_rows', result['rows']):>12,}"
+            f"{result['seconds']:>9.2f}{result['rows_per_second']:>11,.0f}{result['peak_rss_mb']:>9,.0f}{result['ratio_to_floor']:>9.2f}"
+        )
+        if baseline:
+            earlier = baseline.get((result["phase"], result["rows"]))
+            line += f"  {result['seconds'] / earlier['seconds']:.2f}x" if earlier else "  -"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", default="100000,1000000", help="comma-separated case counts (CSV rows)")
+    parser.add_argument("--letters", action="store_true", help="include response letters (long free text)")
+    parser.add_argument("--out", type=Path, help="write the results as JSON here")
+    parser.add_argument("--compare", type=Path, help="a JSON file from an earlier run to compare with")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "complaint-audit-bench")
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.phase:
+        figures = PHASES[args.phase](args.file)
+        print(json.dumps({**figures, "peak_rss_mb": _peak_rss_mb()}))
+        return
+
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for cases in (int(value) for value in args.rows.split(",")):
+        export = _write_export(cases, args.letters, args.workdir)
+        floor = None
+        for phase in ("floor", "load"):
+            figures = _run_phase(phase, export)
+            floor = floor or figures["seconds"]
+            results.append(
+                {"phase": phase, **figures, "rows_per_second": figures["rows"] / figures["seconds"], "ratio_to_floor": figures["seconds"] / floor, "letters": args.letters}
+            )
+    baseline = None
+    if args.compare:
+        baseline = {(r["phase"], r["rows"]): r for r in json.loads(args.compare.read_text())["results"]}
+    print(_table(results, baseline))
+    if args.out:
+        document = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "results": results}
+        args.out.write_text(json.dumps(document, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
