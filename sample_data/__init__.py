@@ -1,0 +1,1 @@
+"""The bundled sample exports of a fictional council, and the generator that makes them."""

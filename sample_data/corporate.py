@@ -1,0 +1,272 @@
+"""The corporate complaints export: seeded problems, the CSV's columns, the letters, the writer.
+
+`generate_corporate` works on its own (the benchmarks use it for exports of a million cases):
+it returns the export as a frame of text, exactly as `write_corporate_csv` writes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from complaint_audit.calendar import working_days_between
+
+from . import dates
+from .catalogue import DEFAULT_ORGANISATION
+from .corporate_cases import (
+    OUTCOMES,
+    PROCESS_WORDS,
+    STAGE2_CODE_TARGET,
+    STAGE2_LOCAL_TARGET,
+    TEAMS,
+    build_cases,
+    category_table,
+)
+from .csvfile import write_csv
+from .letters import complaints_email, compose_letters
+from .seeding import GroundTruth, Seeder, SystemExport
+
+# fmt: off
+FILE = "exports/corporate_complaints.csv"
+ENCODING = "cp1252"
+UNMAPPED_SOURCE = "Elected Member"  # a legacy code, MP or councillor: the profile leaves it out
+HEADER_ROW = 1
+_IMPOSSIBLE = ("31/02/{next}", "30/02/{next}", "31/04/{this}", "31/06/{this}", "31/09/{this}", "31/11/{this}")
+_AT_FAULT = ("upheld", "partly_upheld")
+
+COLUMNS = {  # export column -> typed case column (None: filled in separately)
+    "Case Ref": "case_id", "Complaint Type": "process_words", "Directorate": "directorate",
+    "Service": "service", "Category": "category", "Team": "team", "How Received": "channel",
+    "Source": "source_label", "Handled By": "handled_by", "Title": "title", "First Name": "first_name",
+    "Surname": "surname", "Email": "email", "Phone": "phone", "Address": "address", "Postcode": "postcode",
+    "Representative": "representative", "Date Received": "s1_received", "Stage 1 Acknowledged": "s1_ack",
+    "Stage 1 Due": "s1_due", "Stage 1 Extended Due": "s1_extended_due",
+    "Stage 1 Extension Reason": "s1_extension_reason", "Stage 1 Response Sent": "s1_responded",
+    "Stage 1 Outcome": "s1_outcome_words", "Stage 1 Signed Off By": "s1_signer", "Stage 1 Response": None,
+    "Stage 2 Requested": "s2_received", "Stage 2 Acknowledged": "s2_ack", "Stage 2 Due": "s2_due",
+    "Stage 2 Extended Due": "s2_extended_due", "Stage 2 Extension Reason": "s2_extension_reason",
+    "Stage 2 Response Sent": "s2_responded", "Stage 2 Outcome": "s2_outcome_words",
+    "Stage 2 Signed Off By": "s2_signer", "Stage 2 Response": None, "Remedy": "remedy",
+    "Remedy Amount (£)": "remedy_amount_text", "Learning": "learning", "Action Due": "action_due",
+    "Action Completed": "action_done", "Date Closed": "closed",
+}
+# fmt: on
+
+
+def generate_corporate(
+    n_cases: int,
+    rng: np.random.Generator,
+    year: int = 2023,
+    organisation: str = DEFAULT_ORGANISATION,
+    letters: bool = True,
+    case_prefix: str = "CC",
+) -> SystemExport:
+    """The corporate export of `n_cases` cases (a text frame) and its seeded problems.
+
+    `letters=False` leaves the two response columns empty, for benchmarks that only need rows.
+    """
+    cases = build_cases(n_cases, rng, year)
+    numbers = pd.Series(np.arange(1, n_cases + 1)).astype("str").str.zfill(max(5, len(str(n_cases))))
+    cases["case_id"] = f"{case_prefix}-{year % 100:02d}-" + numbers
+    truth = GroundTruth()
+    seeds = _seed(cases, rng, truth)
+    frame = _export_frame(cases)
+    if letters:
+        for stage in ("1", "2"):
+            frame[f"Stage {stage} Response"] = _letters(cases, stage, seeds, rng, organisation)
+    _break_rows(frame, cases, seeds["quarantine"], rng, truth, year)
+    return SystemExport(frame, truth)
+
+
+def write_corporate_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write as the case system does: cp1252, CRLF rows, quoted only where needed."""
+    write_csv(frame, path, ENCODING, line_end="\r\n")
+
+
+def _seed(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth) -> dict:
+    """Pick the cases for each seeded problem, record them, and return the flags letters need."""
+    n = len(cases)
+    seeder = Seeder(rng, n)
+    seeder.reserve(cases["member"])  # member cases carry the member problems only
+    public_single = (
+        cases["raised_via"].eq("public")
+        & cases["handled_by"].eq("Complaints Team")
+        & cases["s1_responded"].notna()
+        & cases["s2_received"].isna()
+    ).to_numpy()
+    quarantine = {
+        kind: seeder.pick(public_single, 0.008)
+        for kind in ("missing_received", "impossible_date", "unmapped_code", "responded_before_received")
+    }
+
+    s1_letter, s2_letter = cases["s1_responded"].notna().to_numpy(), cases["s2_responded"].notna().to_numpy()
+    s1_fault, s2_fault = cases["s1_outcome"].isin(_AT_FAULT).to_numpy(), cases["s2_outcome"].isin(_AT_FAULT).to_numpy()
+    picks = {
+        ("missing_apology_upheld", "2"): seeder.pick(s2_letter & s2_fault, 0.06),
+        ("missing_apology_upheld", "1"): seeder.pick(s1_letter & s1_fault, 0.04),
+        ("missing_ombudsman_details_final", "2"): seeder.pick(s2_letter, 0.12),
+        ("jargon_responses", "2"): seeder.pick(s2_letter, 0.04),
+        ("jargon_responses", "1"): seeder.pick(s1_letter, 0.02),
+    }
+    no_learning = seeder.pick(cases["at_fault"], 0.05)
+    cases["learning"] = cases["learning"].where(~no_learning)
+    for (problem, stage), chosen in picks.items():
+        truth.add(problem, FILE, _rows(cases, chosen, stage))
+    for stage, fault in (("1", s1_fault & s1_letter), ("2", s2_fault & s2_letter)):
+        truth.add("upheld_no_learning", FILE, _rows(cases, no_learning & fault, stage))
+    _record_member_problems(cases, truth, quarantined=np.logical_or.reduce(list(quarantine.values())))
+    _record_loose_target(cases, truth)
+    return {"quarantine": quarantine, **picks}
+
+
+def _rows(cases: pd.DataFrame, mask, stage: str, **extra: pd.Series) -> pd.DataFrame:
+    mask = np.asarray(mask, dtype=bool)
+    rows = pd.DataFrame({"case_id": cases.loc[mask, "case_id"].astype(object), "stage": stage})
+    for name, column in extra.items():
+        rows[name] = column[mask].astype(object).to_numpy()
+    return rows
+
+
+def _record_member_problems(cases: pd.DataFrame, truth: GroundTruth, quarantined: np.ndarray) -> None:
+    process = cases["process"].astype(object)
+    for stage in ("1", "2"):
+        taken = working_days_between(cases[f"s{stage}_received"], cases[f"s{stage}_responded"])
+        answered = taken.notna().to_numpy()
+        fast = cases["fast"].to_numpy() & answered
+        truth.add(
+            "member_fast_tracked",
+            FILE,
+            _rows(
+                cases, fast, stage, process=process, raised_via=cases["raised_via"].astype(object), working_days=taken
+            ),
+        )
+        for name in ("corporate", "housing"):
+            in_process = process.eq(name).to_numpy() & answered
+            members = in_process & cases["member"].to_numpy()
+            public = in_process & cases["raised_via"].eq("public").to_numpy() & ~quarantined
+            truth.details["member_fast_tracked"][f"{name} stage {stage}"] = {
+                "member_cases": int(members.sum()),
+                "member_median_working_days": _median(taken[members]),
+                "public_cases": int(public.sum()),
+                "public_median_working_days": _median(taken[public]),
+            }
+    entered = cases["entered_stage2"].to_numpy()
+    truth.add(
+        "member_entered_at_stage2", FILE, _rows(cases, entered, "2", raised_via=cases["raised_via"].astype(object))
+    )
+    outside = cases["outside"].to_numpy()
+    for stage in ("1", "2"):
+        present = outside & cases[f"s{stage}_received"].notna().to_numpy()
+        truth.add(
+            "member_handled_outside_complaints_team",
+            FILE,
+            _rows(cases, present, stage, handled_by=cases["handled_by"].astype(object)),
+        )
+
+
+def _median(values: pd.Series) -> float | None:
+    return None if values.empty else float(values.astype("float64").median())
+
+
+def _record_loose_target(cases: pd.DataFrame, truth: GroundTruth) -> None:
+    housing = cases["process"].eq("housing").to_numpy() & cases["s2_received"].notna().to_numpy()
+    truth.add("loose_local_target", FILE, _rows(cases, housing, "2"))
+    truth.details["loose_local_target"][TEAMS["housing"]] = {
+        "file": FILE,
+        "team": TEAMS["housing"],
+        "process": "housing",
+        "stage": "2",
+        "local_target_working_days": STAGE2_LOCAL_TARGET["housing"],
+        "code_target_working_days": STAGE2_CODE_TARGET,
+        "runs_from": "the Stage 2 request (received)",
+    }
+
+
+def _export_frame(cases: pd.DataFrame) -> pd.DataFrame:
+    cases["process_words"] = cases["process"].map(PROCESS_WORDS)
+    cases["team"] = cases["process"].map(TEAMS)
+    for stage in ("1", "2"):
+        cases[f"s{stage}_outcome_words"] = cases[f"s{stage}_outcome"].map(OUTCOMES)
+    cases["remedy_amount_text"] = cases["remedy_amount"].map("{:.2f}".format, na_action="ignore")
+    columns = {}
+    for header, name in COLUMNS.items():
+        if name is None:
+            columns[header] = pd.Series(None, index=cases.index, dtype="str")
+        elif pd.api.types.is_datetime64_any_dtype(cases[name]):
+            columns[header] = dates.dmy_text(cases[name])
+        else:
+            columns[header] = cases[name].astype("str")
+    return pd.DataFrame(columns)
+
+
+def _letters(cases: pd.DataFrame, stage: str, seeds: dict, rng: np.random.Generator, organisation: str) -> pd.Series:
+    """The Stage `stage` response letters; missing where that stage had no response."""
+    sent = cases[f"s{stage}_responded"].notna().to_numpy()
+    needed = ["process", "case_id", "title", "first_name", "surname", "address", "postcode", "remedy_amount"]
+    needed += ["action_due", "category_index", f"s{stage}_received", f"s{stage}_outcome", f"s{stage}_signer"]
+    rows = cases.loc[sent, needed]
+    phrases = category_table().iloc[rows["category_index"].to_numpy()].set_axis(rows.index)
+    spec = pd.DataFrame(
+        {
+            "kind": rows["process"],
+            "stage": stage,
+            "final": stage == "2",
+            "case_id": rows["case_id"],
+            "title": rows["title"],
+            "first_name": rows["first_name"],
+            "surname": rows["surname"],
+            "address": rows["address"],
+            "postcode": rows["postcode"],
+            "received": rows[f"s{stage}_received"],
+            "topic": phrases["topic"],
+            "fault": phrases["fault"],
+            "defence": phrases["defence"],
+            "put_right": phrases["put_right"],
+            "learning": phrases["learning"],
+            "outcome": rows[f"s{stage}_outcome"],
+            "remedy_amount": rows["remedy_amount"],
+            "action_due": rows["action_due"],
+            "signer": rows[f"s{stage}_signer"],
+            "apology": ~seeds.get(("missing_apology_upheld", stage), np.zeros(len(cases), bool))[sent],
+            "ombudsman": ~seeds.get(("missing_ombudsman_details_final", stage), np.zeros(len(cases), bool))[sent],
+            "jargon": seeds.get(("jargon_responses", stage), np.zeros(len(cases), bool))[sent],
+        },
+        index=rows.index,
+    )
+    text = compose_letters(spec, rng, organisation, complaints_email(organisation), dates.long_text)
+    return text.reindex(cases.index)
+
+
+def _break_rows(
+    frame: pd.DataFrame, cases: pd.DataFrame, quarantine: dict, rng: np.random.Generator, truth: GroundTruth, year: int
+) -> None:
+    """Spoil the rows picked for quarantine, the way real exports go wrong, and record each one."""
+    source_row = pd.Series(np.arange(len(frame)) + HEADER_ROW + 1, index=frame.index)
+
+    def record(kind: str, mask: np.ndarray, field: str, values: pd.Series) -> None:
+        rows = _rows(cases, mask, "1", source_row=source_row, field=pd.Series(field, index=frame.index), value=values)
+        truth.add_quarantine(kind, FILE, rows)
+
+    mask = quarantine["missing_received"]
+    frame.loc[mask, "Date Received"] = None
+    record("missing_received", mask, "received", pd.Series("", index=frame.index))
+
+    mask = quarantine["impossible_date"]
+    choices = np.asarray([text.format(this=year, next=year + 1) for text in _IMPOSSIBLE], dtype=object)
+    impossible = pd.Series(choices[rng.integers(len(choices), size=len(frame))], index=frame.index, dtype="str")
+    in_received = mask & (np.cumsum(mask) % 2 == 1)  # alternate: received, then the response date
+    frame.loc[in_received, "Date Received"] = impossible[in_received]
+    frame.loc[mask & ~in_received, "Stage 1 Response Sent"] = impossible[mask & ~in_received]
+    record("impossible_date", in_received, "received", impossible)
+    record("impossible_date", mask & ~in_received, "responded", impossible)
+
+    mask = quarantine["unmapped_code"]
+    frame.loc[mask, "Source"] = UNMAPPED_SOURCE
+    record("unmapped_code", mask, "raised_via", pd.Series(UNMAPPED_SOURCE, index=frame.index))
+
+    mask = quarantine["responded_before_received"]
+    early = dates.dmy_text(cases["s1_received"] - pd.to_timedelta(rng.integers(2, 13, size=len(frame)), unit="D"))
+    frame.loc[mask, "Stage 1 Response Sent"] = early[mask]
+    record("responded_before_received", mask, "responded", early)

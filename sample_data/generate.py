@@ -1,0 +1,226 @@
+"""Make the sample exports of one fictional council's year, with the problems seeded in them.
+
+    python -m complaint_audit.sample_data.generate --out DIR --cases 2000 --seed 2023
+
+writes, into DIR, three exports in three shapes (exports/), their profiles and an audit.toml
+(copied unless DIR is this folder), and ground_truth.json: the case ids of every seeded
+problem, so tests can check that each check finds exactly what was planted. The same arguments
+always give the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import adult_social_care, childrens, corporate, dates
+from .catalogue import DEFAULT_ORGANISATION
+from .seeding import GroundTruth
+
+# fmt: off
+HERE = Path(__file__).resolve().parent
+DEFAULT_YEAR = 2023
+PROFILES = {
+    "corporate": "profiles/corporate.toml",
+    "adult_social_care": "profiles/adult_social_care.toml",
+    "childrens": "profiles/childrens.toml",
+}
+# Shares of the cases per system: corporate (with housing) dwarfs the two statutory ones.
+SHARES = {"corporate": 0.75, "adult_social_care": 0.175}
+MINIMUM_CASES = 40
+
+DESCRIPTIONS = {
+    "member_fast_tracked":
+        "MP and councillor cases answered far faster than public ones in the same process and stage; `cases` "
+        "lists the fast-tracked stage rows with their working days, `medians` compares all member and public rows.",
+    "member_entered_at_stage2": "Member cases that went straight to Stage 2: Stage 2 data, no Stage 1.",
+    "member_handled_outside_complaints_team":
+        "Member cases handled by the Chief Executive's Office or Member Services.",
+    "childrens_adjudication_late":
+        "Children's Stage 2: investigating officer's report within 25 working days of the Stage 2 start (and of "
+        "the request) but the adjudication letter after 25 (within 65); the system's target and timescale_met "
+        "flag follow the report, so the case looks compliant.",
+    "missing_apology_upheld": "Upheld or partly upheld responses whose letter has no apology.",
+    "missing_ombudsman_details_final":
+        "Final-stage responses (corporate and housing Stage 2, children's Stage 3) without the ombudsman's name, "
+        "phone, website or 12-month limit. Housing letters name the Housing Ombudsman Service.",
+    "jargon_responses":
+        "Letters in dense officialese: long sentences, long words. Each still has its apology, remedy and next step.",
+    "upheld_no_learning": "Upheld or partly upheld stages with no learning recorded.",
+    "loose_local_target":
+        "A team whose recorded due dates follow a local target looser than the code; `cases` lists its stage rows.",
+    "quarantine": "Rows the loader must quarantine, by kind, with the reason it should give.",
+}
+# fmt: on
+
+
+def split_cases(cases: int) -> dict[str, int]:
+    """How many cases each system gets."""
+    corporate_cases = round(cases * SHARES["corporate"])
+    adult_cases = round(cases * SHARES["adult_social_care"])
+    return {
+        "corporate": corporate_cases,
+        "adult_social_care": adult_cases,
+        "childrens": cases - corporate_cases - adult_cases,
+    }
+
+
+def generate(
+    out_dir: Path,
+    cases: int = 2000,
+    seed: int = 2023,
+    year: int = DEFAULT_YEAR,
+    organisation: str = DEFAULT_ORGANISATION,
+) -> dict:
+    """Write the three exports, ground_truth.json and (outside this folder) the configs; return the ground truth."""
+    if cases < MINIMUM_CASES:
+        raise ValueError(
+            f"cases must be at least {MINIMUM_CASES} so every seeded problem has somewhere to go (got {cases})"
+        )
+    out_dir = Path(out_dir)
+    counts = split_cases(cases)
+    # One independent stream per system: changing one system's code leaves the others' data alone.
+    rng_corporate, rng_adults, rng_children = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+
+    corporate_export = corporate.generate_corporate(counts["corporate"], rng_corporate, year, organisation)
+    corporate.write_corporate_csv(corporate_export.data, out_dir / corporate.FILE)
+    adult_export = adult_social_care.generate_adult_social_care(counts["adult_social_care"], rng_adults, year)
+    adult_social_care.write_adult_social_care_xlsx(
+        adult_export.data, out_dir / adult_social_care.FILE, organisation, year
+    )
+    children_export = childrens.generate_childrens(counts["childrens"], rng_children, year, organisation)
+    childrens.write_childrens_json(children_export.data, out_dir / childrens.FILE)
+
+    truth = GroundTruth()
+    for export in (corporate_export, adult_export, children_export):
+        truth.merge(export.truth)
+    exports = {
+        "corporate": _summary(
+            corporate.FILE,
+            PROFILES["corporate"],
+            counts["corporate"],
+            len(corporate_export.data),
+            _wide_stage_rows(corporate_export.data),
+        ),
+        "adult_social_care": _summary(
+            adult_social_care.FILE,
+            PROFILES["adult_social_care"],
+            counts["adult_social_care"],
+            len(adult_export.data),
+            len(adult_export.data),
+        ),
+        "childrens": _summary(
+            childrens.FILE,
+            PROFILES["childrens"],
+            counts["childrens"],
+            counts["childrens"],
+            sum(len(c["stages"]) for c in children_export.data["cases"]),
+        ),
+    }
+    for summary in exports.values():
+        summary["quarantined_stage_rows"] = sum(
+            1 for entries in truth.quarantine.values() for entry in entries if entry["file"] == summary["file"]
+        )
+    ground_truth = {
+        "generator": {
+            "command": f"python -m complaint_audit.sample_data.generate --cases {cases} --seed {seed} --year {year}",
+            "cases": cases,
+            "seed": seed,
+            "year": year,
+            "organisation": organisation,
+            "period": dates.period_label(year),
+            "financial_year": [f"{day:%Y-%m-%d}" for day in dates.financial_year(year)],
+            "export_date": f"{dates.export_date(year):%Y-%m-%d}",
+        },
+        "exports": exports,
+        "problems": _problems(truth),
+    }
+    (out_dir / "ground_truth.json").write_text(
+        json.dumps(ground_truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    if out_dir.resolve() != HERE:
+        _install_configs(out_dir, organisation, year)
+    return ground_truth
+
+
+def _summary(file: str, profile: str, cases: int, source_rows: int, stage_rows: int) -> dict:
+    return {"file": file, "profile": profile, "cases": cases, "source_rows": source_rows, "stage_rows": stage_rows}
+
+
+def _wide_stage_rows(frame: pd.DataFrame) -> int:
+    """Stage rows a wide export yields: one per stage with any of its columns filled."""
+    stage1 = frame[[c for c in frame.columns if c.startswith("Stage 1")] + ["Date Received"]].notna().any(axis=1)
+    stage2 = frame[[c for c in frame.columns if c.startswith("Stage 2")]].notna().any(axis=1)
+    return int(stage1.sum() + stage2.sum())
+
+
+def _problems(truth: GroundTruth) -> dict:
+    problems = {}
+    for name, description in DESCRIPTIONS.items():
+        if name == "quarantine":
+            continue
+        entries = sorted(truth.problems.get(name, []), key=lambda e: (e["file"], e["case_id"], e["stage"]))
+        problems[name] = {
+            "description": description,
+            "case_ids": sorted({entry["case_id"] for entry in entries}),
+            "cases": entries,
+        }
+    problems["member_fast_tracked"]["medians"] = truth.details["member_fast_tracked"]
+    problems["loose_local_target"]["teams"] = list(truth.details["loose_local_target"].values())
+    problems["quarantine"] = {"description": DESCRIPTIONS["quarantine"]}
+    for kind, entries in truth.quarantine.items():
+        problems["quarantine"][kind] = sorted(entries, key=lambda e: (e["file"], e["source_row"]))
+    return problems
+
+
+def _install_configs(out_dir: Path, organisation: str, year: int) -> None:
+    """Copy the profiles and audit.toml so out_dir loads on its own, for this organisation and year."""
+    quoted = json.dumps(organisation, ensure_ascii=False)  # a TOML basic string takes JSON's escapes
+    replacements = {
+        f'"{DEFAULT_ORGANISATION}"': quoted,
+        f'"{dates.period_label(DEFAULT_YEAR)}"': f'"{dates.period_label(year)}"',
+    }
+    for relative in [*PROFILES.values(), "audit.toml"]:
+        text = (HERE / relative).read_text(encoding="utf-8")
+        for old, new in replacements.items():
+            text = text.replace(old, new)
+        target = out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m complaint_audit.sample_data.generate", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--out", type=Path, default=HERE, help="folder to write into (default: the bundled sample_data folder)"
+    )
+    parser.add_argument("--cases", type=int, default=2000, help="cases across the three systems (default: 2000)")
+    parser.add_argument("--seed", type=int, default=2023, help="random seed (default: 2023)")
+    parser.add_argument(
+        "--year", type=int, default=DEFAULT_YEAR, help="financial year starting 1 April of this year (default: 2023)"
+    )
+    parser.add_argument(
+        "--organisation", default=DEFAULT_ORGANISATION, help=f"organisation name (default: {DEFAULT_ORGANISATION})"
+    )
+    args = parser.parse_args(argv)
+    try:
+        truth = generate(args.out, args.cases, args.seed, args.year, args.organisation)
+    except ValueError as error:
+        parser.error(str(error))
+    for export in truth["exports"].values():
+        counts = f"{export['cases']} cases, {export['stage_rows']} stage rows"
+        print(f"{export['file']}: {counts}, {export['quarantined_stage_rows']} to quarantine")
+    seeded = [
+        f"{name} {len(problem['case_ids'])}" for name, problem in truth["problems"].items() if "case_ids" in problem
+    ]
+    print(f"{args.out / 'ground_truth.json'}: " + ", ".join(seeded))
+
+
+if __name__ == "__main__":
+    main()
