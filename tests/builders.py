@@ -59,3 +59,41 @@ def wide_export(tmp_path: Path, *rows: str, name: str = "corporate.csv", encodin
     path = tmp_path / name
     path.write_bytes(body.encode(encoding))
     return path
+
+
+def canonical_records(*rows: dict, **defaults) -> "pd.DataFrame":
+    """Canonical records from a few hand-written rows: unspecified fields get test defaults.
+
+    Dates are given as ISO strings; every canonical field is present, as in the store.
+    """
+    import pandas as pd
+
+    from complaint_audit.schema import DATE_FIELDS, FIELD_NAMES, from_arrow, to_arrow
+
+    base = {
+        "organisation": "Testshire Council", "source": "test", "source_file": "test.csv",
+        "case_id": "C1", "stage": "1", "process": "corporate", "team": "Team A", "received": "2023-04-03",
+    } | defaults
+    filled = [{**base, "source_row": number, **row} for number, row in enumerate(rows, start=2)]
+    frame = pd.DataFrame(filled).reindex(columns=list(FIELD_NAMES))
+    for name in DATE_FIELDS:
+        frame[name] = pd.to_datetime(frame[name])
+    return from_arrow(to_arrow(frame))
+
+
+def audit_data(records, as_of: str = "2024-03-31", nation: str = "england"):
+    import datetime as dt
+
+    from complaint_audit.calendar import WorkingCalendar
+    from complaint_audit.engine.contract import AuditData
+
+    return AuditData(records, WorkingCalendar(nation), dt.date.fromisoformat(as_of))
+
+
+def run_check(code: str, records, as_of: str = "2024-03-31", **params):
+    """Run one registered check through the registry and runner, as an audit would; its result."""
+    from complaint_audit.engine.registry import discover
+    from complaint_audit.engine.runner import run_checks
+
+    (outcome,) = run_checks(audit_data(records, as_of), [discover()[code]], {code: params})
+    return outcome.result

@@ -8,6 +8,8 @@ import pytest
 
 from tests.builders import WIDE_PROFILE, write
 
+SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
+
 
 @pytest.fixture(autouse=True)
 def _pseudonymisation_key(monkeypatch):
@@ -17,3 +19,27 @@ def _pseudonymisation_key(monkeypatch):
 @pytest.fixture
 def wide_profile(tmp_path: Path) -> Path:
     return write(tmp_path / "corporate.toml", WIDE_PROFILE)
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    """The bundled sample data loaded once into a store, for ground-truth tests."""
+    from complaint_audit.ingest.api import load_exports
+
+    store = tmp_path_factory.mktemp("sample") / "store"
+    load_exports(store=store, config=SAMPLE_DATA / "audit.toml")
+    return store
+
+
+@pytest.fixture(scope="session")
+def sample_records(sample_store):
+    from complaint_audit.store import Store
+
+    return Store(sample_store).read_records()
+
+
+@pytest.fixture(scope="session")
+def ground_truth() -> dict:
+    import json
+
+    return json.loads((SAMPLE_DATA / "ground_truth.json").read_text())

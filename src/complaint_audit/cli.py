@@ -7,6 +7,7 @@ otherwise); anything unexpected is one line and exit 2 too. `--debug` shows the 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +19,7 @@ from typer.exceptions import TyperException
 
 from complaint_audit import __version__
 from complaint_audit.errors import UserError
+from complaint_audit.results import FailOn
 
 console = Console()
 err_console = Console(stderr=True)
@@ -56,6 +58,8 @@ app = typer.Typer(
 )
 profile_app = typer.Typer(no_args_is_help=True, help="Write and check source profiles.")
 app.add_typer(profile_app, name="profile")
+checks_app = typer.Typer(no_args_is_help=True, help="List and explain the compliance checks.")
+app.add_typer(checks_app, name="checks")
 
 
 class OutputFormat(StrEnum):
@@ -151,6 +155,76 @@ def generate(
     truth = generate_sample(out, cases=cases, seed=seed, year=year)
     seeded = sum(len(ids) for name, ids in truth.items() if isinstance(ids, list))
     console.print(f"Wrote sample exports for {cases:,} cases ({seeded:,} seeded problems listed in ground_truth.json) to {out}", highlight=False)
+
+
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="audit.toml (local check folders, parameters).")]
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    """--select TS --select CSC and --select TS,CSC mean the same."""
+    return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
+
+
+@checks_app.command("list")
+def checks_list(
+    config: ConfigOption = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = OutputFormat.table,
+) -> None:
+    """List every available check: code, title, area and the rule's source."""
+    from complaint_audit.engine.api import available_checks
+    from complaint_audit.terminal import checks_table
+
+    checks = available_checks(config)
+    if output_format is OutputFormat.json:
+        rows = [{"code": c.code, "title": c.title, "area": str(c.area), "rule": c.rule, "source": c.source, "params": dict(c.params)} for c in checks]
+        typer.echo(json.dumps(rows, indent=2))
+    else:
+        console.print(checks_table(checks))
+
+
+@checks_app.command("explain")
+def checks_explain(code: Annotated[str, typer.Argument(help="A check code, such as CSC002.")], config: ConfigOption = None) -> None:
+    """Show a check's page: what it checks, why it matters, how to fix, its parameters."""
+    from rich.markdown import Markdown
+
+    from complaint_audit.engine.api import available_checks
+    from complaint_audit.engine.docs import check_page
+
+    by_code = {check.code: check for check in available_checks(config)}
+    if code.upper() not in by_code:
+        raise UserError(f"no check has the code '{code}' (see `complaint-audit checks list`)")
+    console.print(Markdown(check_page(by_code[code.upper()])))
+
+
+@checks_app.command("docs")
+def checks_docs(config: ConfigOption = None) -> None:
+    """Print every check's page as Markdown (this is how docs/checks.md is made)."""
+    from complaint_audit.engine.api import available_checks
+    from complaint_audit.engine.docs import catalogue
+
+    typer.echo(catalogue(available_checks(config)), nl=False)
+
+
+@app.command()
+def check(
+    store: Annotated[Path, typer.Option("--store", help="Store folder written by `load`.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for results.json, exceptions.parquet and exceptions.xlsx.")],
+    config: ConfigOption = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="Codes or prefixes to run (repeat, or comma-separate).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Codes or prefixes to leave out.")] = None,
+    as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Audit date for ageing open cases.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on: warn, fail or never.")] = FailOn.fail,
+) -> None:
+    """Run the compliance checks on a store and write the results; exit 1 when a check fails."""
+    from complaint_audit.engine.api import check_store
+    from complaint_audit.results import exit_code, write_results
+    from complaint_audit.terminal import results_table
+
+    run = check_store(store, config=config, select_codes=_codes(select), ignore_codes=_codes(ignore), as_of=as_of.date() if as_of else None)
+    write_results(out, run.outcomes, run.as_of)
+    console.print(results_table(run.outcomes, run.as_of))
+    console.print(f"Results: {out / 'results.json'}; exceptions: {out / 'exceptions.xlsx'}", highlight=False)
+    raise typer.Exit(exit_code([o.result.status for o in run.outcomes], fail_on))
 
 
 def main() -> None:

@@ -7,19 +7,39 @@ archived whole. Every problem is a UserError naming the file and the key.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from complaint_audit.calendar import NATIONS
 from complaint_audit.errors import UserError
 
 _ALLOWED = {
-    "": {"organisation", "period", "calendar", "privacy", "sources"},
+    "": {"organisation", "period", "as_of", "calendar", "privacy", "sources", "checks"},
     "calendar": {"nation", "closure_days"},
     "privacy": {"key"},
     "sources": {"profile", "files"},
+    "checks": {"select", "ignore", "paths", "params"},
 }
+
+
+@dataclass(frozen=True)
+class ChecksConfig:
+    """`[checks]`: which checks run (codes or prefixes), local check folders, per-check parameters."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    paths: tuple[Path, ...] = ()
+    params: dict[str, dict] = field(default_factory=dict)
+
+
+def period_end(period: str) -> dt.date:
+    """The last day of a period: a financial year '2023-24' ends on 31 March 2024."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", period)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise UserError(f"period '{period}' is not a financial year such as 2023-24")
+    return dt.date(int(match[1]) + 1, 3, 31)
 
 
 @dataclass(frozen=True)
@@ -39,6 +59,8 @@ class AuditConfig:
     closure_days: tuple[dt.date, ...] = ()
     privacy_key: str | None = None
     sources: tuple[SourceEntry, ...] = ()
+    as_of: dt.date | None = None
+    checks: ChecksConfig = ChecksConfig()
 
     @property
     def folder(self) -> Path:
@@ -94,12 +116,37 @@ def load_config(path: Path) -> AuditConfig:
         if not profile or not files or not all(isinstance(f, str) for f in files):
             raise fail(f"sources #{number}", "needs profile = \"PROFILE.toml\" and files = [\"EXPORT\", ...]")
         sources.append(SourceEntry(Path(profile), tuple(files)))
+    checks = table("checks", document.get("checks", {}))
+
+    def codes(key: str) -> tuple[str, ...]:
+        value = checks.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+            raise fail(f"checks.{key}", "must be a list of check codes or prefixes, such as [\"TS\", \"CSC002\"]")
+        return tuple(value)
+
+    params = checks.get("params", {})
+    if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
+        raise fail("checks.params", "write one table per check: [checks.params.TS002]")
+    as_of = document.get("as_of")
+    if as_of is not None and not isinstance(as_of, dt.date):
+        try:
+            as_of = dt.date.fromisoformat(str(as_of))
+        except ValueError:
+            raise fail("as_of", f"'{as_of}' is not a date (write 2024-03-31)") from None
+    period = text(document.get("period"), "period")
+    if period is not None:
+        try:
+            period_end(period)
+        except UserError as error:
+            raise fail("period", str(error)) from None
     return AuditConfig(
         path=path,
         organisation=text(document.get("organisation"), "organisation"),
-        period=text(document.get("period"), "period"),
+        period=period,
         nation=nation,
         closure_days=tuple(closure_days),
         privacy_key=text(privacy.get("key"), "privacy.key"),
         sources=tuple(sources),
+        as_of=as_of,
+        checks=ChecksConfig(codes("select"), codes("ignore"), tuple(path.parent / p for p in codes("paths")), dict(params)),
     )

@@ -6,8 +6,11 @@ from pathlib import Path
 
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from complaint_audit.ingest.load import LoadReport
+
+_STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "not_applicable": "dim", "error": "bold magenta"}
 
 
 def schema_table(fields: list[dict]) -> Table:
@@ -42,3 +45,28 @@ def reconciliation_tables(report: LoadReport) -> list[Table]:
         for reason, count in entry["reasons"].items():
             reasons.add_row(Path(entry["path"]).name, reason, f"{count:,}")
     return [files, reasons] if reasons.row_count else [files]
+
+
+def checks_table(checks: list) -> Table:
+    table = Table(title="Checks", box=box.SIMPLE_HEAD)
+    for heading in ("code", "title", "area", "source"):
+        table.add_column(heading, no_wrap=heading == "code", overflow="fold")
+    for check in checks:
+        table.add_row(check.code, check.title, str(check.area), check.source)
+    return table
+
+
+def results_table(outcomes: list, as_of) -> Table:
+    """One line per check: status, exceptions and the finding."""
+    table = Table(title=f"Checks as of {as_of.isoformat()}", box=box.SIMPLE_HEAD)
+    table.add_column("code", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("exceptions", justify="right")
+    table.add_column("finding", overflow="fold")
+    for outcome in outcomes:
+        status = outcome.result.status.value
+        table.add_row(
+            outcome.check.code, f"[{_STATUS_STYLE[status]}]{status}[/]", f"{len(outcome.result.exceptions):,}",
+            Text(outcome.result.finding),
+        )
+    return table

@@ -1,0 +1,1 @@
+"""The built-in checks, one module per family; found through the complaint_audit.checks entry point."""

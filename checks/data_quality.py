@@ -1,0 +1,256 @@
+"""DQ: data quality. An audit is only as good as the records: these find what makes them unreliable."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from complaint_audit.engine.contract import (
+    Area,
+    Check,
+    CheckResult,
+    Priority,
+    Recommendation,
+    exceptions,
+    flag_names,
+    grade,
+    percent,
+)
+from complaint_audit.schema import DATE_FIELDS
+
+_DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
+# Pairs (earlier, later) whose order is fixed by the procedure itself.
+_DATE_ORDER = (
+    ("received", "acknowledged"),
+    ("received", "investigation_completed"),
+    ("received", "panel_held"),
+    ("panel_held", "panel_report"),
+    ("responded", "closed"),
+    ("received", "closed"),
+)
+_STAGE_BEFORE = {"2": "1", "3": "2"}
+
+
+def _result(failing: pd.Series, records: pd.DataFrame, params, finding: str, recommendation: Recommendation,
+            table: pd.DataFrame, **metrics) -> CheckResult:
+    """The shape every DQ check shares: a count and share of failing records, graded."""
+    share = percent(int(failing.sum()), len(records))
+    status = grade(share, params["amber_above"], params["red_above"])
+    metrics = {"records": len(records), "failing": int(failing.sum()), "percent_failing": share, **metrics}
+    return CheckResult(status, metrics, finding.format(**metrics), table, recommendation)
+
+
+class RequiredFields(Check):
+    """Key fields recorded.
+
+    What it checks: every record has the fields an audit of complaint handling depends on
+    (by default team, category, raised_via and, once a response is sent, outcome).
+
+    Why it matters: a record with no team cannot be given to anyone to improve, one with no
+    category cannot show themes, and one with no outcome cannot be counted as upheld or not.
+    Missing fields hide poor performance rather than show it.
+
+    How to fix: make the fields mandatory in the case system, and review the list of
+    exceptions each month until it is empty.
+    """
+
+    code = "DQ001"
+    title = "Key fields recorded"
+    area = Area.DATA_QUALITY
+    rule = "Each complaint record holds its team, category, who raised it and, once answered, its outcome."
+    source = "LGSCO Complaint Handling Code 8-9 (performance reporting needs complete records)"
+    params = {"fields": ["team", "category", "raised_via"], **_DEFAULT_THRESHOLDS}
+
+    def run(self, data, params):
+        records = data.records
+        missing = pd.DataFrame({name: records[name].isna() for name in params["fields"]})
+        missing["outcome"] = records["responded"].notna() & records["outcome"].isna()
+        failing = missing.any(axis=1)
+        table = exceptions(records[failing], "missing " + flag_names(missing[failing]))
+        return _result(
+            failing, records, params,
+            "{failing:,} of {records:,} records ({percent_failing}%) lack one or more key fields.",
+            Recommendation("Make team, category, who raised the complaint and the outcome mandatory in every case system.", Priority.QUICK_WIN),
+            table,
+        )
+
+
+class DateOrder(Check):
+    """Dates in a possible order.
+
+    What it checks: dates that the procedure puts in a fixed order are recorded in that order
+    (acknowledged, investigated, panel and closed on or after receipt; a panel report on or
+    after the panel; closure on or after the response).
+
+    Why it matters: a date out of order is a keying error or a back-dated record; either way
+    the timescales computed from it are wrong.
+
+    How to fix: correct the dates in the case system and add a validation rule there.
+    """
+
+    code = "DQ002"
+    title = "Dates in a possible order"
+    area = Area.DATA_QUALITY
+    rule = "Acknowledgement, investigation, panel and closure dates fall on or after the dates that precede them."
+    source = "Data quality: timescales are measured between these dates (RULES.md section 5)"
+    params = dict(_DEFAULT_THRESHOLDS)
+
+    def run(self, data, params):
+        records = data.records
+        broken = pd.DataFrame({f"{later} before {earlier}": records[later] < records[earlier] for earlier, later in _DATE_ORDER})
+        failing = broken.any(axis=1)
+        table = exceptions(records[failing], flag_names(broken[failing], "; "))
+        return _result(
+            failing, records, params,
+            "{failing:,} of {records:,} records ({percent_failing}%) have dates in an impossible order.",
+            Recommendation("Correct the out-of-order dates and add date-order validation to the case systems.", Priority.QUICK_WIN),
+            table,
+        )
+
+
+class PossibleDuplicates(Check):
+    """Possible duplicate cases.
+
+    What it checks: the same complainant (by pseudonymised key) raising complaints in the same
+    category within a few days under different case references.
+
+    Why it matters: duplicates inflate volumes and can split one complaint between two
+    officers who answer it differently.
+
+    How to fix: merge duplicates, and search for an open case before logging a new one.
+    """
+
+    code = "DQ003"
+    title = "Possible duplicate cases"
+    area = Area.DATA_QUALITY
+    rule = "One complaint is logged once."
+    source = "Data quality"
+    params = {"window_days": 5, **_DEFAULT_THRESHOLDS}
+    requires = ("complainant_key",)
+
+    def run(self, data, params):
+        records = data.records
+        first_stages = records[records["stage"].eq("1") & records["complainant_key"].notna()]
+        ordered = first_stages.sort_values(["organisation", "complainant_key", "category", "received"])
+        group = ordered[["organisation", "complainant_key", "category"]]
+        same_group = group.eq(group.shift()).all(axis=1)
+        gap = (ordered["received"] - ordered["received"].shift()).dt.days
+        duplicate = same_group & gap.le(params["window_days"]) & ordered["case_id"].ne(ordered["case_id"].shift())
+        earlier_case = ordered["case_id"].shift()
+        failing = duplicate.reindex(records.index, fill_value=False)
+        table = exceptions(
+            ordered[duplicate], "same complainant and category as " + earlier_case[duplicate] + " within " + gap[duplicate].astype("Int64").astype("str") + " days",
+            days_apart=gap[duplicate].astype("Int64"),
+        )
+        return _result(
+            failing, records, params,
+            "{failing:,} of {records:,} records ({percent_failing}%) look like repeats of another case logged days before.",
+            Recommendation("Check for an open case from the same complainant before logging a new one, and merge duplicates.", Priority.QUICK_WIN),
+            table,
+        )
+
+
+class FutureDates(Check):
+    """Dates after the audit date.
+
+    What it checks: no date in a record is later than the audit's "as of" date.
+
+    Why it matters: a future date is a keying error (a wrong year, day and month swapped); it
+    makes a case look answered, or on time, when it was not.
+
+    How to fix: correct the dates; check how the export writes dates if many are affected.
+    """
+
+    code = "DQ004"
+    title = "Dates after the audit date"
+    area = Area.DATA_QUALITY
+    rule = "No event is recorded as happening after the date of the audit."
+    source = "Data quality"
+    params = dict(_DEFAULT_THRESHOLDS)
+
+    def run(self, data, params):
+        records = data.records
+        limit = pd.Timestamp(data.as_of)
+        future = pd.DataFrame({name: records[name] > limit for name in DATE_FIELDS if name not in ("due", "extended_due", "action_due")})
+        failing = future.any(axis=1)
+        table = exceptions(records[failing], flag_names(future[failing]) + " after " + limit.strftime("%Y-%m-%d"))
+        return _result(
+            failing, records, params,
+            "{failing:,} of {records:,} records ({percent_failing}%) have a date after the audit date.",
+            Recommendation("Correct dates recorded in the future and check the export's date format.", Priority.QUICK_WIN),
+            table, as_of=data.as_of.isoformat(),
+        )
+
+
+class ClosedWithoutOutcome(Check):
+    """Closed cases with no outcome.
+
+    What it checks: every stage that is closed (or answered) records its outcome.
+
+    Why it matters: without an outcome the council cannot report how many complaints it
+    upheld, which the codes require it to publish each year.
+
+    How to fix: record the outcome before a case can be closed.
+    """
+
+    code = "DQ005"
+    title = "Closed cases with no outcome"
+    area = Area.DATA_QUALITY
+    rule = "A closed complaint stage records whether it was upheld."
+    source = "LGSCO Complaint Handling Code 8.2; adult regulations reg 18 (annual report of well-founded complaints)"
+    params = dict(_DEFAULT_THRESHOLDS)
+
+    def run(self, data, params):
+        records = data.records
+        failing = (records["closed"].notna() | records["responded"].notna()) & records["outcome"].isna()
+        table = exceptions(records[failing], "closed or answered with no outcome")
+        return _result(
+            failing, records, params,
+            "{failing:,} of {records:,} records ({percent_failing}%) are closed or answered with no outcome recorded.",
+            Recommendation("Make the outcome mandatory before a complaint stage can be closed.", Priority.QUICK_WIN),
+            table,
+        )
+
+
+class StagesInSequence(Check):
+    """Stages in sequence.
+
+    What it checks: a Stage 2 has a Stage 1 and a Stage 3 has a Stage 2 for the same case, and
+    a later stage is not received before the earlier one was answered.
+
+    Why it matters: a complaint that starts at Stage 2 has skipped the council's first chance
+    to put things right; the ombudsman found complaints from MPs and councillors doing this.
+
+    How to fix: route every complaint through Stage 1 unless the policy records why not, and
+    link escalations to their first stage in the case system.
+    """
+
+    code = "DQ006"
+    title = "Stages in sequence"
+    area = Area.DATA_QUALITY
+    rule = "Each stage follows the one before it."
+    source = "LGSCO Complaint Handling Code 5-6 (two stages); SI 2006/1738 regs 14-19 (three stages)"
+    params = dict(_DEFAULT_THRESHOLDS)
+
+    def run(self, data, params):
+        records = data.records
+        later = records[records["stage"].isin(list(_STAGE_BEFORE))]
+        previous = records[["organisation", "case_id", "stage", "responded"]].rename(
+            columns={"stage": "previous_stage", "responded": "previous_responded"}
+        )
+        linked = later.assign(previous_stage=later["stage"].map(_STAGE_BEFORE)).merge(
+            previous, on=["organisation", "case_id", "previous_stage"], how="left", indicator=True
+        )
+        linked.index = later.index
+        skipped = linked["_merge"].eq("left_only")
+        early = linked["received"] < linked["previous_responded"]
+        failing_later = skipped | early.fillna(False)
+        reason = pd.Series("received before Stage " + linked["previous_stage"] + " was answered", index=linked.index)
+        reason[skipped] = "Stage " + linked["stage"] + " with no Stage " + linked["previous_stage"]
+        failing = failing_later.reindex(records.index, fill_value=False)
+        table = exceptions(later[failing_later], reason[failing_later])
+        return _result(
+            failing, records, params,
+            "{failing:,} of {records:,} records ({percent_failing}%) are later stages with no earlier stage, or started before it ended.",
+            Recommendation("Route every complaint through Stage 1 and link escalations to their first stage.", Priority.THREE_MONTHS),
+            table, skipped_stage=int(skipped.sum()),
+        )

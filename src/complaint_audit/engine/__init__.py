@@ -1,0 +1,1 @@
+"""The checks engine: the contract checks implement, the registry that finds them, the runner."""

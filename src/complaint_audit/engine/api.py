@@ -1,0 +1,72 @@
+"""The one call behind `complaint-audit check`: a store and a config in, check outcomes out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from complaint_audit.calendar import WorkingCalendar
+from complaint_audit.config import AuditConfig, load_config
+from complaint_audit.engine.contract import AuditData
+from complaint_audit.engine.registry import discover, select
+from complaint_audit.engine.runner import CheckOutcome, run_checks
+from complaint_audit.errors import UserError
+from complaint_audit.schema import DATE_FIELDS
+from complaint_audit.store import Store
+
+
+_DEADLINES = ("due", "extended_due", "action_due")
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    outcomes: list[CheckOutcome]
+    as_of: dt.date
+
+
+def check_store(
+    store: Path,
+    *,
+    config: Path | None = None,
+    select_codes: Sequence[str] = (),
+    ignore_codes: Sequence[str] = (),
+    as_of: dt.date | None = None,
+) -> CheckRun:
+    """Run the selected checks on a store's records; command-line selection overrides the config's."""
+    audit = load_config(config) if config else AuditConfig(path=Path("audit.toml"))
+    records = _records(Path(store))
+    registry = discover(audit.checks.paths)
+    unknown = sorted(set(audit.checks.params) - set(registry))
+    if unknown:
+        raise UserError(f"{audit.path}: checks.params.{unknown[0]}: no check has that code")
+    codes = select(registry, select_codes or audit.checks.select, [*audit.checks.ignore, *ignore_codes])
+    as_of = as_of or audit.as_of or _latest_event(records)
+    data = AuditData(records, WorkingCalendar(audit.nation, audit.closure_days), as_of)
+    return CheckRun(run_checks(data, [registry[code] for code in codes], audit.checks.params), as_of)
+
+
+def available_checks(config: Path | None = None) -> list:
+    """Every check the registry finds, with the local folders a config names."""
+    paths = load_config(config).checks.paths if config else ()
+    return list(discover(paths).values())
+
+
+def _records(store: Path) -> pd.DataFrame:
+    if not (store / "load.json").exists():
+        raise UserError(f"{store}: not a store (no load.json); load exports first with `complaint-audit load`")
+    return Store(store).read_records()
+
+
+def _latest_event(records: pd.DataFrame) -> dt.date:
+    """Without a configured date, the audit is as of the last thing that happened in the data.
+
+    Deadlines (due dates) are not events, and the period names the complaints in scope, not
+    the date the export was taken; the last event is, and it makes runs reproducible.
+    """
+    events = [name for name in DATE_FIELDS if name not in _DEADLINES]
+    latest = records[events].max().max()
+    return latest.date() if pd.notna(latest) else dt.date.today()

@@ -1,0 +1,141 @@
+"""The check contract: what a check declares, what it is given, and what it returns.
+
+A check is a small class: its identity (code, title, area, the rule and its source), its
+parameters with defaults, the canonical fields it needs, and `run(data, params)`, which reads
+the records and returns a CheckResult. Its docstring is the rule's page, in three sections:
+"What it checks", "Why it matters", "How to fix". Checks are pure: no printing, no files, no
+network; rendering reads the same result objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from complaint_audit.calendar import WorkingCalendar
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+class Priority(StrEnum):
+    QUICK_WIN = "quick win"
+    THREE_MONTHS = "within 3 months"
+    TWELVE_MONTHS = "within 12 months"
+
+
+class Area(StrEnum):
+    DATA_QUALITY = "data quality"
+    TIMELINESS = "timeliness"
+    CHILDRENS_STATUTORY = "children's statutory"
+    ADULTS = "adults"
+    FAST_TRACKING = "fast-tracking"
+    QUALITY_OF_RESPONSES = "quality of responses"
+    LEARNING = "learning"
+    OVERSIGHT = "oversight"
+
+
+# Every exceptions table starts with these columns; a check adds the figures behind each row.
+EXCEPTION_COLUMNS = ("check", "organisation", "case_id", "stage", "team", "reason")
+DOC_SECTIONS = ("What it checks", "Why it matters", "How to fix")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    text: str
+    priority: Priority
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a check found. Exceptions hold one row per failing case, EXCEPTION_COLUMNS first."""
+
+    status: Status
+    metrics: Mapping[str, Any]
+    finding: str
+    exceptions: pd.DataFrame = field(default_factory=lambda: empty_exceptions())
+    recommendation: Recommendation | None = None
+
+
+@dataclass(frozen=True)
+class AuditData:
+    """What every check reads: the canonical records, the working-day calendar, the audit date."""
+
+    records: pd.DataFrame
+    calendar: WorkingCalendar
+    as_of: dt.date
+
+
+class Check:
+    """Base class of every check; subclasses set the class attributes and implement run."""
+
+    code: ClassVar[str]
+    title: ClassVar[str]
+    area: ClassVar[Area]
+    rule: ClassVar[str]  # the rule tested, in a sentence
+    source: ClassVar[str]  # where the rule comes from (regulation, code paragraph)
+    params: ClassVar[Mapping[str, Any]] = {}  # defaults; audit.toml may override each
+    requires: ClassVar[tuple[str, ...]] = ()  # canonical fields that must hold some values
+
+    def run(self, data: AuditData, params: Mapping[str, Any]) -> CheckResult:
+        raise NotImplementedError
+
+
+def empty_exceptions() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="str") for name in EXCEPTION_COLUMNS})
+
+
+def exceptions(rows: pd.DataFrame, reason: pd.Series | str, **figures: pd.Series | Any) -> pd.DataFrame:
+    """The exceptions table for the failing `rows`: identity columns, the reason, the figures.
+
+    `check` is left empty here; the runner fills it, so a check never repeats its own code.
+    """
+    table = pd.DataFrame(
+        {
+            "check": pd.Series("", index=rows.index, dtype="str"),
+            "organisation": rows["organisation"],
+            "case_id": rows["case_id"],
+            "stage": rows["stage"],
+            "team": rows["team"],
+            "reason": reason if isinstance(reason, pd.Series) else pd.Series(reason, index=rows.index, dtype="str"),
+        }
+    )
+    for name, values in figures.items():
+        table[name] = values
+    return table.reset_index(drop=True)
+
+
+def flag_names(flags: pd.DataFrame, separator: str = ", ") -> pd.Series:
+    """For each row, the names of the columns that are True, joined: 'team, category'."""
+    joined = pd.Series("", index=flags.index, dtype="str")
+    for name in flags.columns:
+        joined = joined + pd.Series(flags[name].fillna(False).to_numpy(), index=flags.index).map({True: name + separator, False: ""})
+    return joined.str.removesuffix(separator)
+
+
+def grade(percent_failing: float, amber_above: float, red_above: float) -> Status:
+    """Status from the share of cases failing a rule: green up to amber, amber up to red."""
+    if percent_failing > red_above:
+        return Status.FAIL
+    if percent_failing > amber_above:
+        return Status.WARN
+    return Status.PASS
+
+
+def not_applicable(why: str) -> CheckResult:
+    return CheckResult(Status.NOT_APPLICABLE, {}, f"Not applicable: {why}.")
+
+
+def percent(part: int, whole: int) -> float:
+    """part of whole as a percentage rounded to one decimal; 0.0 for an empty whole."""
+    return round(100.0 * part / whole, 1) if whole else 0.0

@@ -1,0 +1,63 @@
+"""Running checks: parameters merged, missing fields turned into not-applicable, errors contained."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from complaint_audit.engine.contract import AuditData, Check, CheckResult, Status, empty_exceptions, not_applicable
+from complaint_audit.errors import UserError
+
+THRESHOLD_PARAMS = ("amber_above", "red_above")
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """A check's identity, the parameters it ran with, its result and how long it took."""
+
+    check: type[Check]
+    params: Mapping[str, Any]
+    result: CheckResult
+    seconds: float
+
+    @property
+    def thresholds(self) -> dict[str, Any]:
+        return {name: self.params[name] for name in THRESHOLD_PARAMS if name in self.params}
+
+
+def merged_params(check: type[Check], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """The check's defaults with audit.toml's overrides; an unknown name is an error."""
+    unknown = sorted(set(overrides) - set(check.params))
+    if unknown:
+        allowed = ", ".join(check.params) or "none"
+        raise UserError(f"{check.code} has no parameter '{unknown[0]}' (parameters: {allowed})")
+    return {**check.params, **overrides}
+
+
+def run_checks(
+    data: AuditData, checks: list[type[Check]], overrides: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[CheckOutcome]:
+    """Run each check on the data; one that raises is reported as an error, and the rest still run."""
+    overrides = overrides or {}
+    params_by_code = {check.code: merged_params(check, overrides.get(check.code, {})) for check in checks}
+    outcomes = []
+    for check in checks:
+        params = params_by_code[check.code]
+        started = time.perf_counter()
+        result = _run_one(check, data, params)
+        table = result.exceptions.assign(check=check.code)
+        result = CheckResult(result.status, dict(result.metrics), result.finding, table, result.recommendation)
+        outcomes.append(CheckOutcome(check, params, result, time.perf_counter() - started))
+    return outcomes
+
+
+def _run_one(check: type[Check], data: AuditData, params: Mapping[str, Any]) -> CheckResult:
+    missing = [name for name in check.requires if name not in data.records or data.records[name].isna().all()]
+    if missing:
+        return not_applicable(f"field {missing[0]} not provided")
+    try:
+        return check().run(data, params)
+    except Exception as error:  # reported, not raised: one broken check must not stop an audit
+        return CheckResult(Status.ERROR, {}, f"The check failed: {type(error).__name__}: {error}", empty_exceptions())

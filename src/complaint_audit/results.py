@@ -1,0 +1,164 @@
+"""Results of a check run as files: results.json, exceptions.parquet, exceptions.xlsx; the exit code.
+
+results.json follows results.schema.json (shipped beside this module, `schema_version` in every
+document). The exceptions table has fixed columns, one row per failing case of every check:
+the identity columns, the reason, and `figures`, a JSON object of the numbers behind the row.
+Same inputs give the same files apart from `generated_at`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import Counter
+from enum import IntEnum, StrEnum
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from complaint_audit import __version__
+from complaint_audit.engine.contract import EXCEPTION_COLUMNS, Status
+from complaint_audit.engine.runner import CheckOutcome
+from complaint_audit.store import atomic_write
+
+RESULTS_SCHEMA_VERSION = "1.0"
+EXCEPTIONS_TABLE_COLUMNS = (*EXCEPTION_COLUMNS, "figures")
+# Cells a spreadsheet would run as a formula; prefixed with ' so they show as text.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1  # a check failed (or warned, with --fail-on warn)
+    UNUSABLE = 2  # bad input or arguments, or a check that could not run
+
+
+class FailOn(StrEnum):
+    warn = "warn"
+    fail = "fail"
+    never = "never"
+
+
+def exit_code(statuses: list[Status], fail_on: FailOn = FailOn.fail) -> ExitCode:
+    """The exit status of a run: an errored check beats findings; --fail-on says what counts."""
+    if Status.ERROR in statuses:
+        return ExitCode.UNUSABLE
+    failing = {FailOn.warn: {Status.WARN, Status.FAIL}, FailOn.fail: {Status.FAIL}, FailOn.never: set()}[fail_on]
+    return ExitCode.FINDINGS if failing & set(statuses) else ExitCode.OK
+
+
+def results_schema() -> dict:
+    return json.loads(files("complaint_audit").joinpath("results.schema.json").read_text(encoding="utf-8"))
+
+
+def results_document(outcomes: list[CheckOutcome], as_of: dt.date, generated_at: dt.datetime | None = None) -> dict:
+    """The results as plain data, in the shape results.schema.json describes."""
+    counts = Counter(outcome.result.status.value for outcome in outcomes)
+    return {
+        "schema_version": RESULTS_SCHEMA_VERSION,
+        "tool_version": __version__,
+        "generated_at": (generated_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+        "as_of": as_of.isoformat(),
+        "summary": {"checks": len(outcomes), "by_status": {status.value: counts[status.value] for status in Status}},
+        "checks": [_check_entry(outcome) for outcome in outcomes],
+    }
+
+
+def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
+    """Every check's exceptions in one table with fixed columns; figures as a JSON object per row."""
+    parts = []
+    for outcome in outcomes:
+        table = outcome.result.exceptions
+        if table.empty:
+            continue
+        figure_columns = [name for name in table.columns if name not in EXCEPTION_COLUMNS]
+        figures = (
+            table[figure_columns].to_json(orient="records", lines=True, date_format="iso").splitlines()
+            if figure_columns else "{}"
+        )
+        parts.append(table[list(EXCEPTION_COLUMNS)].astype("str").assign(figures=figures))
+    if not parts:
+        return pd.DataFrame({name: pd.Series(dtype="str") for name in EXCEPTIONS_TABLE_COLUMNS})
+    return pd.concat(parts, ignore_index=True).replace({"<NA>": None, "nan": None})
+
+
+def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date) -> dict[str, Path]:
+    """Write results.json, exceptions.parquet and exceptions.xlsx into OUT; their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {name: out / name for name in ("results.json", "exceptions.parquet", "exceptions.xlsx")}
+    document = json.dumps(results_document(outcomes, as_of), indent=2, default=_json_value, allow_nan=False)
+    atomic_write(paths["results.json"], lambda tmp: tmp.write_text(document + "\n", encoding="utf-8"))
+    table = exceptions_table(outcomes)
+    atomic_write(paths["exceptions.parquet"], lambda tmp: table.to_parquet(tmp, index=False))
+    atomic_write(paths["exceptions.xlsx"], lambda tmp: _write_workbook(tmp, table, outcomes))
+    return paths
+
+
+def _check_entry(outcome: CheckOutcome) -> dict:
+    check, result = outcome.check, outcome.result
+    recommendation = result.recommendation
+    return {
+        "code": check.code,
+        "title": check.title,
+        "area": str(check.area),
+        "rule": check.rule,
+        "source": check.source,
+        "status": result.status.value,
+        "metrics": {name: _json_value(value) for name, value in result.metrics.items()},
+        "params": {name: _json_value(value) for name, value in outcome.params.items()},
+        "thresholds": outcome.thresholds,
+        "finding": result.finding,
+        "recommendation": {"text": recommendation.text, "priority": recommendation.priority.value} if recommendation else None,
+        "exceptions": int(len(result.exceptions)),
+    }
+
+
+def _json_value(value):
+    """Numbers and dates from pandas and numpy as JSON values; NaN as null."""
+    if isinstance(value, dict):
+        return {str(key): _json_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(item) for item in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.isoformat()
+    return value
+
+
+def _safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text that a spreadsheet would run as a formula is shown as text instead."""
+    safe = frame.copy()
+    for name in safe.columns:
+        if safe[name].dtype == object or pd.api.types.is_string_dtype(safe[name]):
+            text = safe[name].astype("str")
+            risky = text.str.startswith(_FORMULA_START) & safe[name].notna()
+            safe[name] = safe[name].where(~risky, "'" + text)
+    return safe
+
+
+def _write_workbook(path: Path, table: pd.DataFrame, outcomes: list[CheckOutcome]) -> None:
+    summary = pd.DataFrame(
+        [
+            {
+                "code": o.check.code, "title": o.check.title, "area": str(o.check.area), "status": o.result.status.value,
+                "exceptions": len(o.result.exceptions), "finding": o.result.finding,
+            }
+            for o in outcomes
+        ]
+    )
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        _safe_cells(summary).to_excel(writer, sheet_name="Summary", index=False)
+        _safe_cells(table).to_excel(writer, sheet_name="Exceptions", index=False)
+        for sheet in writer.sheets.values():
+            sheet.freeze_panes = "A2"
+            for column in sheet.columns:
+                width = max((len(str(cell.value)) for cell in column[:200] if cell.value is not None), default=8)
+                sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 80)

@@ -1,0 +1,209 @@
+"""The checks engine: discovery, selection, running, results files and exit codes."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import textwrap
+
+import jsonschema
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from complaint_audit.cli import app
+from complaint_audit.engine.contract import Status
+from complaint_audit.engine.registry import discover, select
+from complaint_audit.engine.runner import run_checks
+from complaint_audit.errors import UserError
+from complaint_audit.results import ExitCode, FailOn, exit_code, exceptions_table, results_schema, write_results
+from tests.builders import audit_data, canonical_records
+
+PLUGIN = '''
+from complaint_audit.engine.contract import Area, Check, CheckResult, Status
+
+
+class Plugged(Check):
+    """A plugged-in check."""
+
+    code = "{code}"
+    title = "Plugged in"
+    area = Area.OVERSIGHT
+    rule = "Nothing."
+    source = "A test."
+
+    def run(self, data, params):
+        {body}
+'''
+
+
+def _plugin(code="XX001", body="return CheckResult(Status.PASS, {'records': len(data.records)}, 'fine')"):
+    return textwrap.dedent(PLUGIN).format(code=code, body=body)
+
+
+@pytest.fixture
+def installed_plugin(tmp_path, monkeypatch):
+    """A tiny third-party package, installed by putting it and its dist-info on sys.path."""
+    (tmp_path / "tiny_checks.py").write_text(_plugin("XX001"))
+    dist = tmp_path / "tiny_checks-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: tiny-checks\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[complaint_audit.checks]\ntiny = tiny_checks\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    return tmp_path
+
+
+def test_builtin_checks_are_found_through_the_entry_point():
+    assert {"DQ001", "DQ006"} <= set(discover())
+
+
+def test_a_third_party_check_is_found_through_its_entry_point(installed_plugin):
+    assert discover()["XX001"].__module__ == "tiny_checks"
+
+
+def test_a_check_in_a_local_folder_is_found(tmp_path):
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "mine.py").write_text(_plugin("LOC001"))
+    assert "LOC001" in discover([tmp_path / "local"])
+
+
+def test_two_checks_with_one_code_is_an_error_naming_both(tmp_path):
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "clash.py").write_text(_plugin("DQ001"))
+    with pytest.raises(UserError, match=r"two checks have the code DQ001: complaint_audit.checks.data_quality.RequiredFields and .*clash.Plugged"):
+        discover([tmp_path / "local"])
+
+
+def test_a_local_module_that_fails_to_import_is_named(tmp_path):
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "broken.py").write_text("import not_a_module_anywhere\n")
+    with pytest.raises(UserError, match="broken.py: the local check module failed to load: No module named"):
+        discover([tmp_path / "local"])
+
+
+@pytest.mark.parametrize(
+    ("selected", "ignored", "expected"),
+    [
+        ([], [], ["CSC001", "CSC002", "DQ001", "TS001"]),
+        (["CSC"], [], ["CSC001", "CSC002"]),
+        (["CSC", "TS001"], ["CSC002"], ["CSC001", "TS001"]),
+        ([], ["DQ"], ["CSC001", "CSC002", "TS001"]),
+    ],
+)
+def test_select_and_ignore_by_code_or_prefix(selected, ignored, expected):
+    assert select(["CSC001", "CSC002", "DQ001", "TS001"], selected, ignored) == expected
+
+
+def test_a_selector_that_matches_nothing_is_an_error():
+    with pytest.raises(UserError, match="'QQ' matches no check code"):
+        select(["DQ001"], ["QQ"])
+
+
+def test_a_check_that_raises_is_an_error_and_the_others_still_run(tmp_path):
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "raises.py").write_text(_plugin("ERR001", "raise ValueError('no good')"))
+    registry = discover([tmp_path / "local"])
+    outcomes = run_checks(audit_data(canonical_records({"case_id": "C1"})), [registry["ERR001"], registry["DQ005"]])
+    assert [(o.check.code, o.result.status) for o in outcomes] == [("ERR001", "error"), ("DQ005", "pass")]
+    assert outcomes[0].result.finding == "The check failed: ValueError: no good"
+
+
+def test_a_check_needing_an_absent_field_is_not_applicable():
+    outcomes = run_checks(audit_data(canonical_records({"case_id": "C1"})), [discover()["DQ003"]])
+    assert outcomes[0].result.status == "not_applicable"
+
+
+def test_parameters_are_overridden_and_unknown_ones_refused():
+    records = canonical_records({"case_id": "C1", "category": None})
+    (outcome,) = run_checks(audit_data(records), [discover()["DQ001"]], {"DQ001": {"fields": ["team"], "red_above": 50}})
+    assert (outcome.result.metrics["failing"], outcome.thresholds) == (0, {"amber_above": 2.0, "red_above": 50})
+    with pytest.raises(UserError, match="DQ001 has no parameter 'colour'"):
+        run_checks(audit_data(records), [discover()["DQ001"]], {"DQ001": {"colour": "red"}})
+
+
+@pytest.mark.parametrize(
+    ("statuses", "fail_on", "code"),
+    [
+        ([Status.PASS, Status.NOT_APPLICABLE], FailOn.fail, ExitCode.OK),
+        ([Status.PASS, Status.WARN], FailOn.fail, ExitCode.OK),
+        ([Status.PASS, Status.WARN], FailOn.warn, ExitCode.FINDINGS),
+        ([Status.FAIL], FailOn.fail, ExitCode.FINDINGS),
+        ([Status.FAIL], FailOn.never, ExitCode.OK),
+        ([Status.FAIL, Status.ERROR], FailOn.never, ExitCode.UNUSABLE),
+        ([], FailOn.warn, ExitCode.OK),
+    ],
+)
+def test_exit_codes(statuses, fail_on, code):
+    assert exit_code(statuses, fail_on) == code
+
+
+def _outcomes():
+    records = canonical_records(
+        {"case_id": "=HYPERLINK(\"x\")", "category": None},
+        {"case_id": "C2", "category": "Waste", "raised_via": "public", "closed": "2023-05-01"},
+    )
+    return run_checks(audit_data(records), [discover()[code] for code in ("DQ001", "DQ003", "DQ005")])
+
+
+def test_results_files_follow_the_schema_with_fixed_exception_columns(tmp_path):
+    outcomes = _outcomes()
+    write_results(tmp_path, outcomes, audit_data(pd.DataFrame()).as_of)
+    document = json.loads((tmp_path / "results.json").read_text())
+    jsonschema.validate(document, results_schema())
+    assert document["summary"]["by_status"] == {"pass": 0, "warn": 0, "fail": 2, "not_applicable": 1, "error": 0}
+    assert [(c["code"], c["status"], c["exceptions"]) for c in document["checks"]] == [
+        ("DQ001", "fail", 1), ("DQ003", "not_applicable", 0), ("DQ005", "fail", 1)
+    ]
+    table = pd.read_parquet(tmp_path / "exceptions.parquet")
+    assert list(table.columns) == ["check", "organisation", "case_id", "stage", "team", "reason", "figures"]
+    assert table["check"].tolist() == ["DQ001", "DQ005"]
+
+
+def test_spreadsheet_cells_that_look_like_formulas_are_neutralised(tmp_path):
+    write_results(tmp_path, _outcomes(), audit_data(pd.DataFrame()).as_of)
+    cells = pd.read_excel(tmp_path / "exceptions.xlsx", sheet_name="Exceptions")
+    assert cells["case_id"].iloc[0] == "'=HYPERLINK(\"x\")"
+
+
+def test_exceptions_table_is_empty_with_its_columns_when_nothing_fails():
+    assert list(exceptions_table([])) == ["check", "organisation", "case_id", "stage", "team", "reason", "figures"]
+
+
+@pytest.fixture
+def runner():
+    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
+
+
+def test_cli_checks_list_as_json(runner):
+    result = runner.invoke(app, ["checks", "list", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["code"]: row for row in json.loads(result.output)}
+    assert rows["DQ006"]["title"] == "Stages in sequence"
+    assert {"code", "title", "area", "source"} <= set(rows["DQ006"])
+
+
+def test_cli_checks_explain_shows_the_page(runner):
+    result = runner.invoke(app, ["checks", "explain", "dq005"])
+    assert result.exit_code == 0, result.output
+    assert "DQ005: Closed cases with no outcome" in result.output and "How to fix:" in result.output
+
+
+def test_cli_check_writes_results_and_exits_by_fail_on(runner, tmp_path, sample_store):
+    # 10 of about 2,250 sample records skip Stage 1: green by default, amber above 0.1%.
+    config = tmp_path / "audit.toml"
+    config.write_text("[checks.params.DQ006]\namber_above = 0.1\nred_above = 50\n")
+    args = ["check", "--store", str(sample_store), "--out", str(tmp_path / "out"), "--select", "DQ005,DQ006"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    document = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert [(c["code"], c["status"]) for c in document["checks"]] == [("DQ005", "pass"), ("DQ006", "pass")]
+    assert runner.invoke(app, [*args, "--config", str(config)]).exit_code == 0
+    assert runner.invoke(app, [*args, "--config", str(config), "--fail-on", "warn"]).exit_code == 1
+    assert json.loads((tmp_path / "out" / "results.json").read_text())["checks"][1]["status"] == "warn"
+
+
+def test_cli_check_on_a_folder_that_is_not_a_store(runner, tmp_path):
+    result = runner.invoke(app, ["check", "--store", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "not a store (no load.json)" in result.stderr
