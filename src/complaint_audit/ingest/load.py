@@ -14,14 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from complaint_audit.ingest.convert import convert
-from complaint_audit.ingest.privacy import (
-    FREE_TEXT_FIELDS,
-    name_words,
-    pseudonymise,
-    redact_names,
-    redact_patterns,
-    require_key,
-)
+from complaint_audit.ingest.privacy import FREE_TEXT_FIELDS, personal_terms, pseudonymise, redact, require_key
 from complaint_audit.ingest.profile import Profile
 from complaint_audit.ingest.readers import SOURCE_ROW, read_export
 from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_rows
@@ -128,10 +121,11 @@ def _protect_personal_data(records: pd.DataFrame, raw: pd.DataFrame, rows: pd.Da
     if profile.complainant_key:
         key_columns = [by_source_row[c].reindex(rows[SOURCE_ROW]).set_axis(rows.index) for c in profile.complainant_key]
         records["complainant_key"] = pseudonymise(key_columns, require_key(key, profile.path))
-    words = name_words(personal)
+    organisation_words = set(" ".join(records["organisation"].dropna().unique()).split())
+    terms = personal_terms(personal, keep=organisation_words)
     for name in FREE_TEXT_FIELDS:
         if records[name].notna().any():
-            records[name] = redact_patterns(redact_names(records[name], words))
+            records[name] = redact(records[name], terms)
 
 
 def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Series, detail: pd.Series, profile: Profile) -> pd.DataFrame:

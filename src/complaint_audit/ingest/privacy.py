@@ -11,6 +11,7 @@ import base64
 import hashlib
 import os
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,15 +26,18 @@ KEY_ENVIRONMENT_VARIABLE = "COMPLAINT_AUDIT_KEY"
 FREE_TEXT_FIELDS = ("response_text", "learning", "remedy", "extension_reason")
 _PATTERNS = {
     "[email]": r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-    "[NI number]": r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
-    "[phone]": r"(?:\+44\s?|\b0)(?:\d[\s-]?){9,10}\b",
+    # Any two letters, not only valid prefixes: masking a look-alike costs less than a leak.
+    "[NI number]": r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
+    # Personal numbers: landlines (01, 02) and mobiles (07). Service numbers such as the
+    # ombudsman's 0300 line are the organisation's, and a response should quote them.
+    "[phone]": r"(?:\+44\s?\(?0?\)?\s?|\b0)[127]\d(?:[\s-]?\d){8,9}\b",
     "[postcode]": r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b",
 }
 _HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _NAME_WORD = r"[A-Z][A-Za-z'\-]{2,}"
 _TITLES = {"Mrs", "Miss", "Mr", "Ms", "Mx", "Dr", "Rev", "Sir", "Lady", "Lord", "Prof"}
-# RE2 builds one automaton per pattern; past a few thousand names its memory cap slows it.
-_WORDS_PER_PATTERN = 5000
+# RE2 builds one automaton per pattern; past a few thousand terms its memory cap slows it.
+_TERMS_PER_PATTERN = 5000
 
 
 def resolve_key(configured: str | None) -> str | None:
@@ -69,39 +73,61 @@ def redact_patterns(text: pd.Series) -> pd.Series:
     return spread(distinct, codes, text.index)
 
 
-def name_words(personal: list[pd.Series]) -> list[str]:
-    """The capitalised words of the personal columns that hold names.
+@dataclass(frozen=True)
+class PersonalTerms:
+    """What to mask in free text: the words of names, and the parts of addresses."""
 
-    A column whose values mostly carry digits or '@' holds addresses, phones or emails: those
-    are masked by pattern instead, and their words (Street, Road) are not names.
+    names: list[str]
+    places: list[str]
+
+
+def personal_terms(personal: list[pd.Series], keep: set[str] = frozenset()) -> PersonalTerms:
+    """The terms of the personal columns to mask in free text, less the words in `keep`.
+
+    A column whose values mostly carry digits or '@' holds addresses, phones or emails: their
+    comma-separated parts with letters ('28 Victoria Road', 'Fernleigh') are masked as places;
+    emails and phone numbers are masked by pattern. Other columns hold names, whose capitalised
+    words are masked. `keep` holds words that are not personal however they appear, such as the
+    council's own name in 'Cllr Patel (Northshire County Council)'.
     """
-    words: set[str] = set()
+    names: set[str] = set()
+    places: set[str] = set()
     for column in personal:
         values = pd.Series(column.dropna().astype("str").unique(), dtype="str")
-        if values.empty or values.str.contains(r"[\d@]", regex=True).mean() > 0.5:
+        if values.empty:
             continue
-        words |= set(values.str.findall(_NAME_WORD).explode().dropna())
-    return sorted(words - _TITLES)
+        if values.str.contains(r"[\d@]", regex=True).mean() > 0.5:
+            parts = values.str.split(",").explode().str.strip()
+            places |= set(parts[parts.str.contains(r"[A-Za-z]", regex=True) & ~parts.str.contains("@") & parts.str.len().ge(4)])
+        else:
+            names |= set(values.str.findall(_NAME_WORD).explode().dropna())
+    return PersonalTerms(sorted(names - _TITLES - keep), sorted(places - keep))
 
 
-def redact_names(text: pd.Series, words: list[str]) -> pd.Series:
-    """Mask every given name word in the text, whole columns at a time.
+def redact_terms(text: pd.Series, terms: list[str], label: str) -> pd.Series:
+    """Mask every given term in the text as `label`, whole columns at a time.
 
-    One alternation of all the names, run by pyarrow's RE2 engine (linear time, a compiled
-    automaton), is far faster than a pattern per row; masking a name in another complainant's
-    letter is a harmless excess.
+    One alternation of all the terms, run by pyarrow's RE2 engine (linear time, a compiled
+    automaton), is far faster than a pattern per row; masking one complainant's name in
+    another's letter is a harmless excess.
     """
     present = text.notna()
-    if not words or not present.any():
+    if not terms or not present.any():
         return text
     values = pa.array(text[present].astype(object), type=pa.string())
-    for start in range(0, len(words), _WORDS_PER_PATTERN):
-        chunk = words[start : start + _WORDS_PER_PATTERN]
-        pattern = r"\b(?:" + "|".join(re.escape(word) for word in chunk) + r")\b"
-        values = pc.replace_substring_regex(values, pattern=pattern, replacement="[name]")
+    longest_first = sorted(terms, key=len, reverse=True)
+    for start in range(0, len(longest_first), _TERMS_PER_PATTERN):
+        chunk = longest_first[start : start + _TERMS_PER_PATTERN]
+        pattern = r"\b(?:" + "|".join(re.escape(term) for term in chunk) + r")\b"
+        values = pc.replace_substring_regex(values, pattern=pattern, replacement=label)
     result = text.copy()
     result[present] = values.to_pylist()
     return result
+
+
+def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
+    """Everything personal masked: addresses, then names, then contact patterns."""
+    return redact_patterns(redact_terms(redact_terms(text, terms.places, "[address]"), terms.names, "[name]"))
 
 
 def _siphash_key(key: str) -> str:
