@@ -95,3 +95,13 @@ def test_an_unexpected_error_is_one_line_too(runner, tmp_path, monkeypatch):
     result = runner.invoke(app, ["load", "--store", "s", "--config", "x.toml"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: unexpected ValueError: something odd (run with --debug for the traceback)"
+
+
+def test_generate_writes_a_loadable_sample_and_says_how_many_problems_it_seeded(runner, tmp_path):
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path / "g"), "--cases", "300", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    truth = json.loads((tmp_path / "g" / "ground_truth.json").read_text())
+    seeded = sum(len(problem.get("case_ids", [])) for problem in truth["problems"].values())
+    assert f"with {seeded:,} seeded problem cases" in " ".join(result.output.split())
+    loaded = runner.invoke(app, ["load", "--config", str(tmp_path / "g" / "audit.toml"), "--store", str(tmp_path / "s")])
+    assert loaded.exit_code == 0, loaded.output

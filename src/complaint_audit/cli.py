@@ -153,8 +153,12 @@ def generate(
     from complaint_audit.sample_data.generate import generate as generate_sample
 
     truth = generate_sample(out, cases=cases, seed=seed, year=year)
-    seeded = sum(len(ids) for name, ids in truth.items() if isinstance(ids, list))
-    console.print(f"Wrote sample exports for {cases:,} cases ({seeded:,} seeded problems listed in ground_truth.json) to {out}", highlight=False)
+    seeded = sum(len(problem.get("case_ids", [])) for problem in truth["problems"].values())
+    console.print(
+        f"Wrote sample exports for {cases:,} cases to {out}, with {seeded:,} seeded problem cases "
+        f"listed in ground_truth.json. Load them: complaint-audit load --config {out / 'audit.toml'} --store STORE",
+        highlight=False,
+    )
 
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="audit.toml (local check folders, parameters).")]
