@@ -1,11 +1,12 @@
-"""Benchmark `load` on generated corporate CSV exports against the pyarrow parse floor.
+"""Benchmark `load` and the checks on generated corporate CSV exports against the parse floor.
 
-    python benchmarks/load.py --rows 100000,1000000 [--letters] [--out bench.json] [--compare old.json]
+    python benchmarks/run.py --rows 100000,1000000 [--letters] [--out bench.json] [--compare old.json]
 
 For each size it writes a corporate-shaped export (cp1252, Stage 1 and 2 side by side) with the
 sample generator, then measures each phase in a fresh process so peak memory is the phase's own:
 - floor: pyarrow.csv.read_csv of the same file (the fastest anything could parse it);
-- load: complaint-audit's load of that file into an empty store.
+- load: complaint-audit's load of that file into an empty store;
+- checks: the full built-in check suite on that store.
 It prints rows per second, peak RSS and the ratio to the floor, and writes the figures as JSON;
 with --compare it prints the ratio of each time to a saved earlier run.
 """
@@ -44,19 +45,39 @@ def _phase_floor(export: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "rows": table.num_rows}
 
 
+def _store_for(export: Path) -> Path:
+    return export.with_suffix(".store")
+
+
 def _phase_load(export: Path) -> dict:
+    """Load into a fresh store kept beside the export, for the checks phase to read."""
+    import shutil
+
     from complaint_audit.ingest.api import load_exports
 
     os.environ.setdefault("COMPLAINT_AUDIT_KEY", "benchmark-key")
-    with tempfile.TemporaryDirectory() as store:
-        started = time.perf_counter()
-        report = load_exports(store=Path(store), files=[export], profile=PROFILE)
-        seconds = time.perf_counter() - started
+    shutil.rmtree(_store_for(export), ignore_errors=True)
+    started = time.perf_counter()
+    report = load_exports(store=_store_for(export), files=[export], profile=PROFILE)
+    seconds = time.perf_counter() - started
     entry = report.files[0]
     return {"seconds": seconds, "rows": entry["source_rows"], "stage_rows": entry["read"], "loaded": entry["loaded"]}
 
 
-PHASES = {"floor": _phase_floor, "load": _phase_load}
+def _phase_checks(export: Path) -> dict:
+    from complaint_audit.engine.api import check_store
+
+    started = time.perf_counter()
+    run = check_store(_store_for(export))
+    seconds = time.perf_counter() - started
+    import pyarrow.dataset as ds
+
+    records = ds.dataset(_store_for(export) / "records").count_rows()
+    slowest = max(run.outcomes, key=lambda outcome: outcome.seconds)
+    return {"seconds": seconds, "rows": records, "checks": len(run.outcomes), "slowest": f"{slowest.check.code} {slowest.seconds:.2f}s"}
+
+
+PHASES = {"floor": _phase_floor, "load": _phase_load, "checks": _phase_checks}
 
 
 def _run_phase(phase: str, export: Path) -> dict:
@@ -115,7 +136,7 @@ def main() -> None:
     for cases in (int(value) for value in args.rows.split(",")):
         export = _write_export(cases, args.letters, args.workdir)
         floor = None
-        for phase in ("floor", "load"):
+        for phase in ("floor", "load", "checks"):
             figures = _run_phase(phase, export)
             floor = floor or figures["seconds"]
             results.append(
