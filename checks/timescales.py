@@ -1,0 +1,411 @@
+"""TS: timescales. Corporate and housing stages against the Complaint Handling Codes, adult social care against
+the 2009 regulations, open cases against their due dates; children's timescales are CSC (childrens.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from complaint_audit.engine.contract import (Area, Check, CheckResult, Priority, Recommendation, Status, exceptions,
+                                              grade, not_applicable, percent)
+
+_THRESHOLDS = {"amber_above": 5.0, "red_above": 20.0}
+_CODE_PROCESSES = ("corporate", "housing")
+_COUNCIL_STAGES = ("1", "2")  # the ombudsman's own stage runs to its timescales, not the council's
+_FIELDS = ["organisation", "case_id", "stage", "team", "process", "received", "acknowledged", "due", "extended_due",
+           "extension_reason", "statement_agreed", "responded", "closed", "outcome"]
+_CODE_CLOCK = {"acknowledge_working_days": 5, "response_working_days": {"1": 10, "2": 20},  # the codes' clock
+               "extension_working_days": {"1": 10, "2": 20}}
+
+
+def _wd(values: pd.Series) -> pd.Series:
+    return values.astype("Int64").astype("str")
+
+
+def _iso(dates: pd.Series) -> pd.Series:
+    return dates.dt.strftime("%Y-%m-%d")
+
+
+def _when(condition: pd.Series, text) -> pd.Series:
+    """text where condition holds, else an empty string: reasons are built from such parts."""
+    text = text if isinstance(text, pd.Series) else pd.Series(text, index=condition.index, dtype="str")
+    return text.where(condition.fillna(False).astype(bool), "")
+
+
+def _reason_given(rows: pd.DataFrame) -> pd.Series:
+    return rows["extension_reason"].fillna("").astype("str").str.strip().ne("")
+
+
+def _lookup(column: pd.Series, mapping) -> pd.Series:
+    """mapping[value] per row, missing where the value is not a key (whole-column comparisons: faster than map)."""
+    chosen = [column.eq(key).to_numpy(dtype=bool, na_value=False) for key in mapping]
+    values = np.select(chosen, [float(value) for value in mapping.values()], default=np.nan)
+    return pd.Series(values, index=column.index).astype("Int64")
+
+
+def _select(records: pd.DataFrame, mask: pd.Series | None = None, processes=None) -> pd.DataFrame:
+    """Rows by mask, or the council stages of some processes; only the fields used: copying letters costs more."""
+    if processes is not None:
+        mask = records["process"].isin(list(processes)) & records["stage"].isin(_COUNCIL_STAGES)
+    return records.loc[mask, _FIELDS]
+
+
+def _open_on(records: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """Stages received by the audit date and neither answered nor closed by then (nor withdrawn undated)."""
+    settled_undated = records["outcome"].notna() & records["responded"].isna() & records["closed"].isna()
+    answered_or_closed = records["responded"].le(as_of) | records["closed"].le(as_of)
+    return records["received"].le(as_of) & ~answered_or_closed & ~settled_undated
+
+
+def _code_clock(rows: pd.DataFrame, calendar, params) -> pd.DataFrame:
+    """Corporate and housing response clocks: from acknowledgement, or from receipt plus the acknowledgement
+    allowance when none is recorded (RULES.md 3); an extension counts with a reason, up to the code's maximum."""
+    from_receipt = rows["acknowledged"].isna()
+    start = rows["acknowledged"].where(~from_receipt, rows["received"])
+    allowance = _lookup(rows["stage"], params["response_working_days"])
+    deadline = calendar.add_working_days(start, allowance + from_receipt * int(params["acknowledge_working_days"]))
+    latest = calendar.add_working_days(deadline, _lookup(rows["stage"], params["extension_working_days"]))
+    extended = rows["extended_due"].notna() & _reason_given(rows) & rows["extended_due"].gt(deadline)
+    extended_to = rows["extended_due"].where(rows["extended_due"].le(latest), latest)
+    return pd.DataFrame({"start": start, "from_receipt": from_receipt, "deadline": deadline, "latest": latest,
+                         "extended": extended, "beyond_latest": extended & rows["extended_due"].gt(latest),
+                         "due": deadline.where(~extended, extended_to)})
+
+
+def _on_time_by(group: pd.Series, names, on_time: pd.Series, assessed: pd.Series, label: str = "{}") -> dict:
+    """Percent on time per group with any case assessed, as metrics named '<label>_percent_on_time'."""
+    return {f"{label.format(name)}_percent_on_time": percent(int((on_time & group.eq(name)).sum()),
+                                                            int((assessed & group.eq(name)).sum()))
+            for name in names if (assessed & group.eq(name)).any()}
+
+
+def _graded(failing: pd.Series, assessed: int, params, finding: str, table, recommendation, **metrics) -> CheckResult:
+    share = percent(int(failing.sum()), assessed)
+    metrics = {"assessed": assessed, "failing": int(failing.sum()), "percent_failing": share, **metrics}
+    status = grade(share, params["amber_above"], params["red_above"])
+    return CheckResult(status, metrics, finding.format(**metrics), table, recommendation)
+
+
+class AcknowledgedOnTime(Check):
+    """Acknowledged on time.
+
+    What it checks: corporate and housing stages acknowledged within 5 working days of receipt (at
+    Stage 2, of the request), adult social care within 3. A stage with no acknowledgement recorded
+    fails once its deadline has passed, unless the response itself was sent within it.
+
+    Why it matters: it tells complainants their complaint is in hand and when to expect an answer;
+    under the codes it also starts the response clock.
+
+    How to fix: send the acknowledgement when the complaint is logged (an automatic letter or email
+    will do), and record its date in the case system.
+    """
+
+    code = "TS001"
+    title = "Acknowledged on time"
+    area = Area.TIMELINESS
+    rule = "Corporate and housing stages are acknowledged within 5 working days; adult social care within 3."
+    source = "Complaint Handling Codes 6.2 (Stage 1) and housing 6.11 (Stage 2); SI 2009/309 reg 13(2)"
+    params = {"acknowledge_working_days": {"corporate": 5, "housing": 5, "adult_social_care": 3}, **_THRESHOLDS}
+    requires = ("acknowledged",)
+
+    def run(self, data, params):
+        limits = params["acknowledge_working_days"]
+        rows = _select(data.records, processes=limits)
+        if rows.empty:
+            return not_applicable("no corporate, housing or adult social care records")
+        limit = _lookup(rows["process"], limits)
+        deadline = data.calendar.add_working_days(rows["received"], limit)
+        taken = data.calendar.working_days_between(rows["received"], rows["acknowledged"])
+        late = taken.gt(limit).fillna(False).astype(bool)
+        missing = rows["acknowledged"].isna() & deadline.lt(pd.Timestamp(data.as_of)) & ~rows["responded"].le(deadline)
+        assessed, failing = rows["acknowledged"].notna() | missing, late | missing
+        f = pd.DataFrame({"late": late, "missing": missing, "taken": taken, "limit": limit, "due": deadline})[failing]
+        reason = (_when(f["late"], "acknowledged in " + _wd(f["taken"]) + " working days; allowed " + _wd(f["limit"]))
+                  + _when(f["missing"], "no acknowledgement recorded; due by " + _iso(f["due"])))
+        return _graded(
+            failing, int(assessed.sum()), params,
+            "{failing:,} of {assessed:,} complaint stages ({percent_failing}%) were not acknowledged on time: "
+            "{late:,} late and {not_recorded:,} with no acknowledgement recorded.",
+            exceptions(rows[failing], reason, working_days=f["taken"], allowed=f["limit"]),
+            Recommendation("Acknowledge every complaint on the day it is logged, and record the date.",
+                           Priority.QUICK_WIN),
+            late=int(late.sum()), not_recorded=int(missing.sum()),
+            **_on_time_by(rows["process"], limits, assessed & ~failing, assessed),
+        )
+
+
+class CodeResponseOnTime(Check):
+    """Corporate and housing responses on time.
+
+    What it checks: corporate and housing responses within 10 working days of acknowledgement at
+    Stage 1 and 20 at Stage 2; with no acknowledgement recorded, from receipt with 5 days added (the
+    finding says how many). An extension counts if it has a date and a reason, up to the code's
+    maximum (10 more working days at Stage 1, 20 at Stage 2). Late acknowledgements are TS001's.
+
+    Why it matters: the ombudsmen apply the codes' timescales; a council's looser local targets or
+    unexplained extensions do not change them.
+
+    How to fix: track open cases against the code's deadline, not a local one; agree extensions in
+    writing, with reasons and the ombudsman's details, before the deadline passes.
+    """
+
+    code = "TS002"
+    title = "Corporate and housing responses on time"
+    area = Area.TIMELINESS
+    rule = "Stage 1 answered within 10 working days of acknowledgement, Stage 2 within 20, or by a valid extension."
+    source = "LGSCO and Housing Ombudsman Complaint Handling Codes 6.3-6.5 and the Stage 2 timescales"
+    params = {**_CODE_CLOCK, **_THRESHOLDS}
+    requires = ("responded",)
+
+    def run(self, data, params):
+        rows = _select(data.records, processes=_CODE_PROCESSES)
+        rows = rows[rows["responded"].notna()]
+        if rows.empty:
+            return not_applicable("no answered corporate or housing complaint stages")
+        clock = _code_clock(rows, data.calendar, params)
+        late = rows["responded"].gt(clock["due"])
+        f = clock.assign(taken=data.calendar.working_days_between(clock["start"], rows["responded"]),
+                         allowed=data.calendar.working_days_between(clock["start"], clock["due"]),
+                         unexplained=rows["extended_due"].gt(clock["deadline"]) & ~_reason_given(rows))[late]
+        origin = pd.Series(np.where(f["from_receipt"], "receipt (no acknowledgement recorded)", "acknowledgement"),
+                           index=f.index, dtype="str")
+        reason = ("responded in " + _wd(f["taken"]) + " working days from " + origin + "; allowed " + _wd(f["allowed"])
+                  + _when(f["extended"], " with extension")
+                  + _when(f["beyond_latest"], " (the extension is beyond the maximum, so counted only to it)")
+                  + _when(f["unexplained"], " (an extension with no reason does not count)"))
+        by_stage = _on_time_by(rows["stage"], _COUNCIL_STAGES, ~late, late | ~late, "stage{}")
+        on_time = ", ".join(f"Stage {stage} {by_stage[f'stage{stage}_percent_on_time']}%" for stage in _COUNCIL_STAGES
+                            if f"stage{stage}_percent_on_time" in by_stage)
+        finding = ("{failing:,} of {assessed:,} corporate and housing responses ({percent_failing}%) were later than "
+                   f"the code allows (on time: {on_time}).")
+        if clock["from_receipt"].any():
+            finding += (" {from_receipt:,} had no acknowledgement date, so were measured from receipt with "
+                        f"{params['acknowledge_working_days']} working days added to acknowledge.")
+        return _graded(
+            late, len(rows), params, finding,
+            exceptions(rows[late], reason, working_days=f["taken"], allowed=f["allowed"]),
+            Recommendation("Track every open complaint against the code's deadline and agree any extension in "
+                           "writing, with reasons.", Priority.THREE_MONTHS),
+            from_receipt=int(clock["from_receipt"].sum()), extended=int(clock["extended"].sum()), **by_stage,
+        )
+
+
+class AdultResponseOnTime(Check):
+    """Adult social care responses by the agreed date.
+
+    What it checks: adult social care complaints answered by the date agreed with the complainant
+    (the revised date where there is one), and none more than six calendar months from receipt (or
+    a longer agreed period) without a response, open complaints on the audit date included.
+
+    Why it matters: the regulations set no fixed number of days but bind the council to the period
+    it agreed; after six months without a response the complainant must be told in writing why.
+
+    How to fix: agree a realistic response date with every complainant, revise it with them (and
+    record why) before it passes, and write to anyone still waiting at six months.
+    """
+
+    code = "TS003"
+    title = "Adult social care responses by the agreed date"
+    area = Area.TIMELINESS
+    rule = "Answered by the agreed (or revised) date, and within six calendar months or a longer agreed period."
+    source = "SI 2009/309 regs 13(7) and 14(2)"
+    params = {"months_limit": 6, **_THRESHOLDS}
+
+    def run(self, data, params):
+        rows = _select(data.records, processes=("adult_social_care",))
+        if rows.empty:
+            return not_applicable("no adult social care records")
+        as_of, months = pd.Timestamp(data.as_of), int(params["months_limit"])
+        agreed = rows["extended_due"].fillna(rows["due"])
+        months_point = (rows["received"] + pd.DateOffset(months=months)).astype("datetime64[s]")
+        limit = months_point.where(~agreed.gt(months_point), agreed)
+        answered, waiting = rows["responded"].notna(), _open_on(rows, as_of) & limit.lt(as_of)
+        late, past_limit = rows["responded"].gt(agreed), rows["responded"].gt(limit) | waiting
+        failing = late | past_limit
+        f = pd.DataFrame({"late": late, "past": past_limit, "answered": answered, "agreed": agreed, "limit": limit,
+                          "days_late": data.calendar.working_days_between(agreed, rows["responded"])})[failing]
+        past = pd.Series(np.where(f["answered"], "answered after ", "no response after "), index=f.index, dtype="str")
+        reason = (_when(f["late"], "responded " + _wd(f["days_late"]) + " working days after the agreed date "
+                        + _iso(f["agreed"])) + _when(f["late"] & f["past"], "; ")
+                  + _when(f["past"], past + f"{months} months (limit " + _iso(f["limit"])
+                          + "): the complainant must be told why in writing"))
+        return _graded(
+            failing, int((answered | waiting).sum()), params,
+            "{failing:,} of {assessed:,} adult social care complaints ({percent_failing}%) missed the agreed response "
+            "date or ran past {months_limit} months: {late:,} answered late, {past_months_limit:,} past {months_limit} "
+            "months ({no_agreed_date:,} had no agreed date recorded).",
+            exceptions(rows[failing], reason, agreed=f["agreed"], working_days_late=f["days_late"]),
+            Recommendation("Agree and record a response date with every complainant, and revise it with them "
+                           "before it passes.", Priority.THREE_MONTHS),
+            late=int(late.sum()), past_months_limit=int(past_limit.sum()), months_limit=months,
+            no_agreed_date=int(agreed.isna().sum()),
+        )
+
+
+class ExtensionsValid(Check):
+    """Extensions within their maximum and with a reason.
+
+    What it checks: every extended corporate or housing response date records why and lies within
+    the code's maximum (10 working days beyond TS002's Stage 1 deadline, 20 beyond Stage 2); every
+    revised adult social care date records why. Children's extensions are CSC001's and CSC003's.
+
+    Why it matters: the codes allow an extension only once, for a reason, and told to the
+    complainant with the ombudsman's details; an open-ended or unexplained extension is delay.
+
+    How to fix: make the reason mandatory when an extended date is entered, and block dates beyond
+    the maximum; a case that needs longer should be referred on, not extended again.
+    """
+
+    code = "TS004"
+    title = "Extensions within their maximum and with a reason"
+    area = Area.TIMELINESS
+    rule = "An extension records its reason and goes no further than the code's maximum."
+    source = "Complaint Handling Codes 6.4-6.5 and Stage 2 extensions; SI 2009/309 reg 14"
+    params = {**_CODE_CLOCK, **_THRESHOLDS}
+    requires = ("extended_due",)
+
+    def run(self, data, params):
+        rows = _select(data.records, processes=(*_CODE_PROCESSES, "adult_social_care"))
+        rows = rows[rows["extended_due"].notna()]
+        if rows.empty:
+            return not_applicable("no extended corporate, housing or adult social care response dates")
+        code_rows = rows["process"].isin(_CODE_PROCESSES)
+        clock = _code_clock(rows[code_rows], data.calendar, params).reindex(rows.index)
+        no_reason, beyond = ~_reason_given(rows), rows["extended_due"].gt(clock["latest"])
+        failing = no_reason | beyond
+        f = pd.DataFrame({"beyond": beyond, "no_reason": no_reason, "deadline": clock["deadline"],
+                          "extra": data.calendar.working_days_between(clock["deadline"], rows["extended_due"]),
+                          "most": _lookup(rows["stage"], params["extension_working_days"]),
+                          "extended_due": rows["extended_due"]})[failing]
+        reason = (_when(f["beyond"], "extended " + _wd(f["extra"]) + " working days beyond the code's deadline "
+                        + _iso(f["deadline"]) + "; at most " + _wd(f["most"]))
+                  + _when(f["beyond"] & f["no_reason"], "; ")
+                  + _when(f["no_reason"], "no reason recorded for the extension to " + _iso(f["extended_due"])))
+        return _graded(
+            failing, len(rows), params,
+            "{failing:,} of {assessed:,} extensions ({percent_failing}%) lack a reason or exceed the maximum: "
+            "{no_reason:,} with no reason, {beyond_maximum:,} beyond the maximum.",
+            exceptions(rows[failing], reason, extended_due=f["extended_due"], working_days_beyond_deadline=f["extra"]),
+            Recommendation("Require a reason for every extension and block extended dates beyond the code's "
+                           "maximum.", Priority.QUICK_WIN),
+            no_reason=int(no_reason.sum()), beyond_maximum=int(beyond.sum()),
+        )
+
+
+class OpenPastDue(Check):
+    """Open complaints past their due date.
+
+    What it checks: stages open on the audit date (received, not answered, not closed) past their
+    recorded due date (the extended one where set), in bands of working days overdue: by default
+    1-10, 11-20, 21-40 and over 40. Due dates looser than the code are TS006's finding.
+
+    Why it matters: an overdue complaint is a complainant waiting now; the oldest are where the
+    ombudsman finds fault.
+
+    How to fix: review the overdue list weekly, oldest first; tell each complainant when they will
+    hear and why, and escalate cases over 40 working days to a senior manager.
+    """
+
+    code = "TS005"
+    title = "Open complaints past their due date"
+    area = Area.TIMELINESS
+    rule = "No complaint stage is still open after its due date."
+    source = "Complaint Handling Codes 6.3-6.5; SI 2006/1738 regs 14, 17; SI 2009/309 reg 14"
+    params = {"bands_working_days": [10, 20, 40], **_THRESHOLDS}
+
+    def run(self, data, params):
+        as_of, records = pd.Timestamp(data.as_of), data.records
+        rows = _select(records, records["stage"].ne("ombudsman") & _open_on(records, as_of))
+        if rows.empty:
+            return not_applicable(f"no complaint stages open on {as_of:%Y-%m-%d}")
+        due = rows["extended_due"].fillna(rows["due"])
+        overdue_by = data.calendar.working_days_between(due, pd.Series(as_of, index=rows.index))
+        overdue = overdue_by.gt(0).fillna(False).astype(bool)
+        edges = [int(edge) for edge in params["bands_working_days"]]
+        labels = [f"{low + 1}-{high}" for low, high in zip([0, *edges], edges)] + [f"over {edges[-1]}"]
+        band = pd.cut(overdue_by.astype("float64"), [0, *edges, np.inf], labels=labels).astype("str")
+        bands = {f"overdue_{label.replace('-', '_to_').replace(' ', '_')}": int((band[overdue] == label).sum())
+                 for label in labels}
+        reason = "open " + _wd(overdue_by) + " working days past its due date " + _iso(due) + " (band " + band + ")"
+        words = [*labels[:-1], f"more than {edges[-1]}"]
+        by_band = ", ".join(f"{count:,} by {label} working days" for label, count in zip(words, bands.values()))
+        return _graded(
+            overdue, int(due.notna().sum()), params,
+            "{failing:,} of {assessed:,} complaint stages open on {as_of} with a due date ({percent_failing}%) were "
+            "past it" + (f": {by_band}." if overdue.any() else ".")
+            + (" {no_due_date:,} open stages had no due date." if due.isna().any() else ""),
+            exceptions(rows[overdue], reason[overdue], due=due[overdue], working_days_overdue=overdue_by[overdue],
+                       band=band[overdue]),
+            Recommendation("Review overdue complaints weekly, oldest first, and tell each complainant when they "
+                           "will hear.", Priority.QUICK_WIN),
+            as_of=as_of.strftime("%Y-%m-%d"), no_due_date=int(due.isna().sum()), **bands,
+        )
+
+
+class LooseLocalTargets(Check):
+    """Local targets looser than the code.
+
+    What it checks: each team's own target per process and stage, inferred from its recorded due
+    dates (the median working days from receipt, or the children's Stage 2 start, to the due date),
+    against the most the rules allow: corporate and housing 15 at Stage 1 and 25 at Stage 2
+    (acknowledgement included), children's 10 and 25. Exceptions: that team's stages due later
+    than the code's deadline.
+
+    Why it matters: a council that measures itself against a looser local target reports its
+    complaints as on time when the code says they were late; the ombudsman judges by the code.
+
+    How to fix: set each team's targets in the case system to the code's timescales and
+    recalculate the due dates of open cases.
+    """
+
+    code = "TS006"
+    title = "Local targets looser than the code"
+    area = Area.TIMELINESS
+    rule = "No team works to a target looser than the code's or the regulations' timescale."
+    source = "Complaint Handling Codes 6.2-6.5 and Stage 2; SI 2006/1738 regs 14, 17 (RULES.md section 3)"
+    params = {"code_working_days": {"corporate": {"1": 15, "2": 25}, "housing": {"1": 15, "2": 25},
+                                    "childrens_statutory": {"1": 10, "2": 25}}}
+    requires = ("due",)
+
+    def run(self, data, params):
+        code_target = {f"{process}|{stage}": int(days) for process, stages in params["code_working_days"].items()
+                       for stage, days in stages.items()}
+        records = data.records[["process", "stage", "due"]]
+        target = _lookup(records["process"] + "|" + records["stage"], code_target)
+        chosen = records["due"].notna() & target.notna()
+        rows = _select(data.records, chosen).assign(code_target=target[chosen].astype("int64"))
+        if rows.empty:
+            return not_applicable("no corporate, housing or children's stages with a due date")
+        childrens_stage2 = rows["process"].eq("childrens_statutory") & rows["stage"].eq("2")
+        start = rows["received"].where(~childrens_stage2, rows[["received", "statement_agreed"]].max(axis=1))
+        recorded = data.calendar.working_days_between(start, rows["due"])
+        keys = ["organisation", "team", "process", "stage"]
+        teams = rows.assign(recorded=recorded.astype("float64")).groupby(keys, dropna=False)
+        rows = rows.assign(local_target=teams["recorded"].transform("median"))
+        loose_team = rows["local_target"] > rows["code_target"]
+        loose = rows[loose_team].drop_duplicates(keys)
+        if loose.empty:
+            metrics = {"team_stages": teams.ngroups, "looser": 0, "cases": 0, "loose_targets": ""}
+            return CheckResult(Status.PASS, metrics, f"All {teams.ngroups} team stages record due dates within the "
+                               "code's timescales.")
+        flagging = loose_team & rows["due"].gt(data.calendar.add_working_days(start, rows["code_target"]))
+        flagged, recorded = rows[flagging], recorded[flagging]
+        origin = pd.Series(np.where(childrens_stage2, "the Stage 2 start", "receipt"), index=rows.index)[flagging]
+        local, code = flagged["local_target"].map("{:g}".format), flagged["code_target"].astype("str")
+        reason = ("due " + _wd(recorded) + " working days after " + origin + "; the team's local target is " + local
+                  + " where the code allows " + code)
+        described = (loose["team"].fillna("no team").astype("str") + " (" + loose["process"] + " Stage "
+                     + loose["stage"] + ") works to " + loose["local_target"].map("{:g}".format)
+                     + " working days where the code allows " + loose["code_target"].astype("str"))
+        metrics = {"team_stages": teams.ngroups, "looser": len(loose), "cases": len(flagged),
+                   "loose_targets": "; ".join(described)}
+        return CheckResult(
+            Status.FAIL, metrics,
+            "{looser} of {team_stages} team stages record due dates looser than the code, so their own reports count "
+            "late cases as on time: {loose_targets}. {cases:,} cases carry such a due date.".format(**metrics),
+            exceptions(flagged, reason, recorded_working_days=recorded, local_target=flagged["local_target"],
+                       code_target=flagged["code_target"]),
+            Recommendation("Set every team's targets to the code's timescales and recalculate open cases' due dates.",
+                           Priority.QUICK_WIN),
+        )
