@@ -1,0 +1,395 @@
+"""FT: fast-tracking. Complaints from MPs and councillors compared with the public's: speed, stages, route, outcome."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from complaint_audit.engine.contract import (
+    Area,
+    Check,
+    CheckResult,
+    Priority,
+    Recommendation,
+    Status,
+    exceptions,
+    grade,
+    not_applicable,
+    percent,
+)
+
+_MEMBERS = ("mp", "councillor")
+_MEMBER_WORDS = {"mp": "an MP", "councillor": "a councillor"}
+_PROCESS_WORDS = {
+    "corporate": "corporate", "housing": "housing", "adult_social_care": "adult social care",
+    "childrens_statutory": "children's statutory", "other": "other",
+}
+_COUNCIL_STAGES = ("1", "2", "3")  # the ombudsman's stage is not the council's handling
+_IDENTITY = ["organisation", "case_id", "stage", "team", "process", "raised_via"]
+_SPEED_FIGURES = ("member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "effect_size")
+_SOURCE = (
+    "LGSCO Complaint Handling Code 1.5 (MPs and councillors acting for a constituent: same process, stages and timescales)"
+)
+_RECOMMENDATION = Recommendation(
+    "Put complaints from MPs and councillors through the normal complaints procedure, stages and timescales, "
+    "and report their handling alongside the public's.",
+    Priority.THREE_MONTHS,
+)
+
+
+def _member_or_public(records: pd.DataFrame, *fields: str) -> pd.DataFrame:
+    """Council stage rows brought by an MP, a councillor or the public, with `member` and `group` added."""
+    records = records[[*_IDENTITY, *fields]]  # copying every column (letters too) of 1M rows costs more than the check
+    rows = records[records["stage"].isin(_COUNCIL_STAGES) & records["raised_via"].isin([*_MEMBERS, "public"])]
+    return rows.assign(member=rows["raised_via"].isin(_MEMBERS), group=_group_label(rows["process"], rows["stage"]))
+
+
+def _group_label(process: pd.Series, stage: pd.Series) -> pd.Series:
+    words = process.map({value: _PROCESS_WORDS.get(value, value) for value in process.dropna().unique()})
+    return words.astype("str") + " Stage " + stage
+
+
+def _group_metrics(table: pd.DataFrame, names: tuple[str, ...]) -> dict:
+    """Each compared group's figures as flat metrics: corporate_stage_1_member_median, ..."""
+    return {f"{group.process}_stage_{group.stage}_{name}": getattr(group, name) for group in table.itertuples() for name in names}
+
+
+def _sizes(rows: pd.DataFrame, minimum: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Member and public counts per (process, stage) with any member cases; those with `minimum` of each."""
+    sizes = rows.groupby(["process", "stage", "member"]).size().unstack("member", fill_value=0)
+    sizes = sizes.reindex(columns=[True, False], fill_value=0).set_axis(["members", "public"], axis=1)
+    sizes = sizes[sizes["members"].gt(0)]
+    return sizes, sizes[sizes["members"].ge(minimum) & sizes["public"].ge(minimum)]
+
+
+def _not_enough(sizes: pd.DataFrame, minimum: int, what: str) -> CheckResult:
+    largest = sizes.sort_values(["members", "public"], ascending=False).head(1)
+    (process, stage), (members, public) = largest.index[0], largest.iloc[0].tolist()
+    metrics = {"min_group_size": minimum, "largest_member_group": int(members), "groups_compared": 0}
+    finding = (
+        f"Not applicable: not enough cases to judge: no process and stage has {minimum} {what} from MPs and "
+        f"councillors and {minimum} from the public (the most is {members:,} and {public:,}, in "
+        f"{_PROCESS_WORDS.get(process, process)} Stage {stage})."
+    )
+    return CheckResult(Status.NOT_APPLICABLE, metrics, finding)
+
+
+def _p_text(p_value: float) -> str:
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
+
+
+def _days(n: float) -> str:
+    return f"{n:g} day" + ("" if n == 1 else "s")
+
+
+class ResponseSpeed(Check):
+    """Members' complaints answered faster than the public's.
+
+    What it checks: for each process and stage with at least `min_group_size` answered
+    complaints from MPs and councillors and as many from the public, the working days from
+    receipt to response of each group: the medians, their difference, a Mann-Whitney U test
+    (two-sided) and its rank-biserial effect size (+1 when every member case was answered
+    before every public one, 0 when neither is faster). It fails where members are answered at
+    least `min_difference_working_days` faster at the median and the difference is unlikely to
+    be chance (p below `alpha`); it warns where the difference is that large but could be
+    chance. The exceptions are the member cases in those groups answered at least
+    `min_difference_working_days` before the public's median. With too few cases it says so
+    rather than judge.
+
+    Why it matters: a complaint an MP or councillor brings for a constituent is still a
+    complaint, to be handled in the same process and timescales as anyone else's. Answering
+    members first means the public wait longer for the same service; the review behind this
+    tool criticised members' complaints being prioritised.
+
+    How to fix: put members' complaints in the same queue as the public's, and report their
+    response times side by side each quarter.
+    """
+
+    code = "FT001"
+    title = "Members' complaints answered faster than the public's"
+    area = Area.FAST_TRACKING
+    rule = "Complaints from MPs and councillors take about as long to answer as the public's in the same process and stage."
+    source = _SOURCE
+    params = {"min_group_size": 10, "alpha": 0.05, "min_difference_working_days": 2}
+    requires = ("raised_via", "responded")
+
+    def run(self, data, params):
+        from scipy.stats import mannwhitneyu
+
+        rows = _member_or_public(data.records, "received", "responded")
+        rows = rows.assign(working_days=data.calendar.working_days_between(rows["received"], rows["responded"]))
+        rows = rows[rows["working_days"].ge(0).fillna(False)]
+        if not rows["member"].any():
+            return not_applicable("no answered complaints from MPs or councillors")
+        sizes, enough = _sizes(rows, params["min_group_size"])
+        if enough.empty:
+            return _not_enough(sizes, params["min_group_size"], "answered complaints")
+        tested = rows.join(enough[[]], on=["process", "stage"], how="inner")
+        groups = []
+        for (process, stage), group in tested.groupby(["process", "stage"]):
+            days = group["working_days"].astype("float64")
+            member, public = days[group["member"]], days[~group["member"]]
+            test = mannwhitneyu(member, public, alternative="two-sided")
+            pairs = len(member) * len(public)
+            groups.append({
+                "process": process, "stage": stage, "group": group["group"].iloc[0],
+                "member_cases": len(member), "public_cases": len(public),
+                "member_median": float(member.median()), "public_median": float(public.median()),
+                # rank-biserial correlation, signed so that +1 means every member case was answered first
+                "p_value": float(test.pvalue), "effect_size": round(1 - 2 * float(test.statistic) / pairs, 3),
+            })
+        table = pd.DataFrame(groups).sort_values("member_cases", ascending=False, kind="stable")
+        table["difference"] = table["public_median"] - table["member_median"]
+        material = table["difference"].ge(params["min_difference_working_days"])
+        table["faster"] = material & table["p_value"].lt(params["alpha"])
+        table["maybe_faster"] = material & ~table["faster"]
+
+        flagged = tested[tested["member"]].merge(
+            table.loc[table["faster"], ["process", "stage", "public_median"]], on=["process", "stage"]
+        )
+        fast = flagged[flagged["working_days"].le(flagged["public_median"] - params["min_difference_working_days"])]
+        reason = (
+            "answered in " + fast["working_days"].astype("str") + " WD; public median "
+            + fast["public_median"].map("{:g}".format).astype("str") + " WD for " + fast["group"]
+        )
+        exception_table = exceptions(
+            fast, reason, working_days=fast["working_days"], public_median_working_days=fast["public_median"]
+        )
+        member_days, public_days = tested.loc[tested["member"], "working_days"], tested.loc[~tested["member"], "working_days"]
+        metrics = {
+            "groups_compared": len(table), "groups_too_small": len(sizes) - len(table),
+            "groups_faster": int(table["faster"].sum()),
+            "member_cases": len(member_days), "public_cases": len(public_days),
+            "member_median": float(member_days.median()), "public_median": float(public_days.median()),
+            "fast_member_cases": len(exception_table),
+        }
+        metrics["median_difference"] = metrics["public_median"] - metrics["member_median"]
+        metrics |= _group_metrics(table, _SPEED_FIGURES)
+        status = Status.FAIL if table["faster"].any() else Status.WARN if table["maybe_faster"].any() else Status.PASS
+        return CheckResult(status, metrics, self._finding(table, metrics, params["alpha"]), exception_table, _RECOMMENDATION)
+
+    @staticmethod
+    def _finding(table: pd.DataFrame, metrics: dict, alpha: float) -> str:
+        """The headline group in full (the largest one fast-tracked, else the largest), then the others in brief."""
+        ordered = pd.concat([table[table["faster"]], table[~table["faster"]]])
+        head, *others = ordered.itertuples()
+        difference = head.difference
+        speed = f"{_days(abs(difference))} {'faster' if difference > 0 else 'slower'}" if difference else "no faster"
+        chance = "unlikely to be chance" if head.p_value < alpha else "that could be chance"
+        sentences = [
+            f"Complaints from MPs and councillors were answered in a median of {head.member_median:g} working days "
+            f"against {head.public_median:g} for the public ({head.group}, {head.member_cases:,} and "
+            f"{head.public_cases:,} cases): {speed}, a difference {chance} ({_p_text(head.p_value)})."
+        ]
+        if others:
+            sentences.append("Other groups: " + "; ".join(
+                f"{group.group}: {group.member_median:g} against {group.public_median:g} working days "
+                f"({group.member_cases:,} and {group.public_cases:,} cases, {_p_text(group.p_value)})"
+                for group in others
+            ) + ".")
+        if metrics["groups_too_small"]:
+            small = metrics["groups_too_small"]
+            sentences.append(f"{small:,} other process and stage group{'s' if small > 1 else ''} had too few cases to judge.")
+        return " ".join(sentences)
+
+
+class EnteredAtStage2(Check):
+    """Members' complaints that skipped Stage 1.
+
+    What it checks: complaints whose first stage on record is Stage 2 or later, with no
+    Stage 1: the share among complaints from MPs and councillors against the share among the
+    public's. The exceptions are the members' complaints, at their first recorded stage.
+
+    Why it matters: the procedure is the same for a complaint an MP or councillor brings; a
+    member's complaint that goes straight to Stage 2 skips the council's first chance to put
+    things right and jumps the queue, which the review behind this tool criticised as
+    "circumnavigating normal complaints procedures".
+
+    How to fix: log every member's complaint at Stage 1 unless the policy records why not, and
+    link any escalation to its Stage 1 in the case system.
+    """
+
+    code = "FT002"
+    title = "Members' complaints that skipped Stage 1"
+    area = Area.FAST_TRACKING
+    rule = "A complaint from an MP or councillor starts at Stage 1, like anyone else's."
+    source = _SOURCE
+    params = {"amber_above": 0.0, "red_above": 2.0}
+    requires = ("raised_via",)
+
+    def run(self, data, params):
+        rows = _member_or_public(data.records)
+        first = rows.sort_values("stage", kind="stable").drop_duplicates(["organisation", "case_id"])
+        if not first["member"].any():
+            return not_applicable("no complaints from MPs or councillors")
+        skipped = first["stage"].ne("1")
+        member, public = first["member"], ~first["member"]
+        failing = first[member & skipped]
+        reason = (
+            "complaint from " + failing["raised_via"].map(_MEMBER_WORDS) + " started at Stage " + failing["stage"] + " with no Stage 1"
+        )
+        metrics = {
+            "member_cases": int(member.sum()), "member_skipped": len(failing),
+            "member_percent": percent(len(failing), int(member.sum())),
+            "public_cases": int(public.sum()), "public_skipped": int((public & skipped).sum()),
+            "public_percent": percent(int((public & skipped).sum()), int(public.sum())),
+        }
+        finding = (
+            "{member_skipped:,} of {member_cases:,} complaints from MPs and councillors ({member_percent}%) started "
+            "after Stage 1 with no Stage 1 on record, against {public_skipped:,} of {public_cases:,} from the public "
+            "({public_percent}%)."
+        ).format(**metrics)
+        status = grade(metrics["member_percent"], params["amber_above"], params["red_above"])
+        return CheckResult(status, metrics, finding, exceptions(failing, reason), _RECOMMENDATION)
+
+
+class HandledOutsideComplaintsTeam(Check):
+    """Members' complaints handled by a different route.
+
+    What it checks: the route that handled each stage (`handled_by`). A route is normal for a
+    process when it is one of `complaints_team_routes` or handles at least
+    `public_route_min_percent` of the public's complaints in that process (so a service that
+    answers its own Stage 1 complaints for everyone is normal). The exceptions are the stages
+    of complaints from MPs and councillors handled by any other route, such as a chief
+    executive's office or member services. The metrics also give the share handled outside the
+    complaints team altogether, for members and for the public. Routes are compared ignoring
+    case.
+
+    Why it matters: a complaint an MP or councillor brings for a constituent goes through the
+    complaints procedure; a route kept for members, such as the chief executive's office, gives
+    them different treatment and takes their complaints out of the council's complaint figures
+    and learning.
+
+    How to fix: send every member's complaint to the complaints team, and handle members'
+    enquiries that are really complaints as complaints.
+    """
+
+    code = "FT003"
+    title = "Members' complaints handled by a different route"
+    area = Area.FAST_TRACKING
+    rule = "A complaint from an MP or councillor goes through the same handling route as the public's."
+    source = _SOURCE
+    params = {
+        "complaints_team_routes": ["Complaints Team"], "public_route_min_percent": 5.0, "amber_above": 0.0, "red_above": 5.0,
+    }
+    requires = ("raised_via", "handled_by")
+
+    def run(self, data, params):
+        rows = _member_or_public(data.records, "handled_by")
+        recorded = rows[rows["handled_by"].notna()]
+        if not recorded["member"].any():
+            return not_applicable("no complaints from MPs or councillors with a handling route recorded")
+        route = recorded["handled_by"].str.strip().str.casefold()
+        team_route = route.isin([name.strip().casefold() for name in params["complaints_team_routes"]])
+        public = ~recorded["member"]
+        route_share = 100 * route[public].groupby(recorded["process"][public]).value_counts(normalize=True)
+        public_routes = route_share[route_share.ge(params["public_route_min_percent"])].index
+        public_route = pd.MultiIndex.from_arrays([recorded["process"], route]).isin(public_routes)
+        normal = team_route | pd.Series(public_route, index=recorded.index)
+        member = recorded["member"]
+        failing = recorded[member & ~normal]
+        reason = (
+            "complaint from " + failing["raised_via"].map(_MEMBER_WORDS) + " handled by " + failing["handled_by"]
+            + ", not a route used for the public's " + failing["group"].str.replace(r" Stage \w+$", "", regex=True) + " complaints"
+        )
+        members, publics = int(member.sum()), int(public.sum())
+        metrics = {
+            "member_records": members, "member_different_route": len(failing),
+            "member_different_route_percent": percent(len(failing), members),
+            "member_outside_team": int((member & ~team_route).sum()),
+            "member_outside_team_percent": percent(int((member & ~team_route).sum()), members),
+            "public_records": publics, "public_outside_team": int((public & ~team_route).sum()),
+            "public_outside_team_percent": percent(int((public & ~team_route).sum()), publics),
+            "member_route_not_recorded": int(rows["member"].sum()) - members,
+        }
+        routes = failing["handled_by"].value_counts().index[:3].tolist()
+        finding = (
+            "{member_different_route:,} of {member_records:,} stages of complaints from MPs and councillors "
+            "({member_different_route_percent}%) were handled by a route the public's complaints do not go through"
+        ).format(**metrics)
+        finding += f" ({' and '.join(routes)})." if routes else "."
+        finding += (
+            " Outside the complaints team altogether: {member_outside_team_percent}% of members' stages against "
+            "{public_outside_team_percent}% of the public's."
+        ).format(**metrics)
+        status = grade(metrics["member_different_route_percent"], params["amber_above"], params["red_above"])
+        table = exceptions(failing, reason, handled_by=failing["handled_by"])
+        return CheckResult(status, metrics, finding, table, _RECOMMENDATION)
+
+
+class OutcomeDifferences(Check):
+    """Members' complaints upheld at a different rate.
+
+    What it checks: for each process and stage with at least `min_group_size` decided
+    complaints (upheld, partly upheld or not upheld) from MPs and councillors and as many from
+    the public, the share upheld (by default fully or partly) in each group, compared with
+    Fisher's exact test. It warns where the rates differ by more than chance would explain
+    (p below `alpha`), in either direction; the exceptions are then the members' decided
+    complaints in that group, for a sample review. Stages are kept apart because Stage 2
+    upholds less often than Stage 1 by design.
+
+    Why it matters: the same complaint should get the same decision whoever brings it. Members'
+    complaints upheld more often suggest favour; less often, that they are dismissed or that
+    the public's are judged more generously.
+
+    How to fix: review a sample of the members' decisions against comparable public ones, and
+    have decisions on members' complaints checked by someone outside the route that handled them.
+    """
+
+    code = "FT004"
+    title = "Members' complaints upheld at a different rate"
+    area = Area.FAST_TRACKING
+    rule = "Complaints from MPs and councillors are upheld at about the same rate as the public's in the same process and stage."
+    source = _SOURCE
+    params = {"min_group_size": 10, "alpha": 0.05, "upheld_outcomes": ["upheld", "partly_upheld"]}
+    requires = ("raised_via", "outcome")
+
+    def run(self, data, params):
+        from scipy.stats import fisher_exact
+
+        rows = _member_or_public(data.records, "outcome")
+        rows = rows[rows["outcome"].isin([*params["upheld_outcomes"], "not_upheld"])]
+        rows = rows.assign(upheld=rows["outcome"].isin(params["upheld_outcomes"]))
+        if not rows["member"].any():
+            return not_applicable("no decided complaints from MPs or councillors")
+        sizes, enough = _sizes(rows, params["min_group_size"])
+        if enough.empty:
+            return _not_enough(sizes, params["min_group_size"], "decided complaints")
+        tested = rows.join(enough[[]], on=["process", "stage"], how="inner")
+        counts = tested.groupby(["process", "stage", "group", "member"])["upheld"].agg(["sum", "count"]).unstack("member")
+        groups = []
+        for (process, stage, group), row in counts.iterrows():  # one per process and stage: a handful
+            upheld_m, cases_m, upheld_p, cases_p = (int(row[(name, side)]) for side in (True, False) for name in ("sum", "count"))
+            test = fisher_exact([[upheld_m, cases_m - upheld_m], [upheld_p, cases_p - upheld_p]])
+            groups.append({
+                "process": process, "stage": stage, "group": group, "member_cases": cases_m, "public_cases": cases_p,
+                "member_upheld_percent": percent(upheld_m, cases_m), "public_upheld_percent": percent(upheld_p, cases_p),
+                "p_value": float(test.pvalue),
+            })
+        table = pd.DataFrame(groups).sort_values("member_cases", ascending=False, kind="stable")
+        table["different"] = table["p_value"].lt(params["alpha"])
+        flagged = tested[tested["member"]].merge(table.loc[table["different"]], on=["process", "stage", "group"])
+        reason = (
+            "complaint from " + flagged["raised_via"].map(_MEMBER_WORDS) + ", " + flagged["outcome"].str.replace("_", " ")
+            + "; members' uphold rate " + flagged["member_upheld_percent"].astype("str") + "% against "
+            + flagged["public_upheld_percent"].astype("str") + "% for the public in " + flagged["group"]
+        )
+        metrics = {
+            "groups_compared": len(table), "groups_too_small": len(sizes) - len(table),
+            "groups_different": int(table["different"].sum()),
+        } | _group_metrics(table, ("member_cases", "public_cases", "member_upheld_percent", "public_upheld_percent", "p_value"))
+        clauses = [
+            f"{group.group} {group.member_upheld_percent}% against {group.public_upheld_percent}% "
+            f"({group.member_cases:,} and {group.public_cases:,} decided cases, {_p_text(group.p_value)})"
+            for group in table.itertuples()
+        ]
+        how = (
+            f"at a rate different from the public's, beyond chance, in {metrics['groups_different']} of"
+            if metrics["groups_different"] else "at a rate like the public's in all"
+        )
+        finding = (
+            f"Complaints from MPs and councillors were upheld {how} {len(table)} process and stage groups with enough "
+            f"cases: {'; '.join(clauses)}."
+        )
+        status = Status.WARN if metrics["groups_different"] else Status.PASS
+        table = exceptions(flagged, reason, outcome=flagged["outcome"])
+        return CheckResult(status, metrics, finding, table, _RECOMMENDATION)

@@ -1,0 +1,350 @@
+"""OV: oversight and consistency. One council, one way of handling each kind of complaint, answered at the right level."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from complaint_audit.engine.contract import (
+    Area,
+    Check,
+    CheckResult,
+    Priority,
+    Recommendation,
+    Status,
+    exceptions,
+    flag_names,
+    grade,
+    not_applicable,
+    percent,
+)
+
+_DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
+_PROCESS_WORDS = {
+    "corporate": "corporate", "housing": "housing", "adult_social_care": "adult social care",
+    "childrens_statutory": "children's statutory", "other": "other",
+}
+_COUNCIL_STAGES = ("1", "2", "3")
+# Checks copy only the columns they read: copying every column (letters included) of a million
+# records costs more than the check itself.
+_IDENTITY = ["organisation", "case_id", "stage", "team", "process"]
+# Corporate and housing complaints both follow a Complaint Handling Code: two stages, the same timescales.
+_COMPARABLE_PROCESSES = [["corporate", "housing"]]
+
+
+def _kind(process: pd.Series, comparable: list[list[str]]) -> pd.Series:
+    """The kind of complaint a process belongs to: 'corporate and housing' for comparable processes."""
+    names = _PROCESS_WORDS | {name: " and ".join(_PROCESS_WORDS.get(p, p) for p in group) for group in comparable for name in group}
+    return process.map({value: names.get(value, value) for value in process.dropna().unique()}).astype("str")
+
+
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    """'1 comparison', '2 comparisons', '3 categories'."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
+def _metric_name(*parts: str) -> str:
+    return "_".join(parts).replace(" ", "_").replace("'", "")
+
+
+class TeamTargets(Check):
+    """Teams with different targets for the same kind of complaint.
+
+    What it checks: the target each team records, as the median working days from receipt to
+    the due date it records, for each kind of complaint and stage handled by more than one team
+    (with at least `min_team_cases` records each). Processes listed together in
+    `comparable_processes` count as one kind: by default corporate and housing complaints,
+    which both follow a Complaint Handling Code with the same stages and timescales. The
+    exceptions are the records of a team whose target is looser than the tightest team's for
+    the same kind and stage, where the record's own target is looser too.
+
+    Why it matters: two people making the same kind of complaint should wait the same time for
+    an answer. A team working to a looser target makes its complainants wait longer and makes
+    its performance look better than it is; where the looser target is also longer than the
+    code allows, it breaks the code.
+
+    How to fix: agree one target for each kind of complaint and stage, no looser than the
+    code, and set every team's case system to it.
+    """
+
+    code = "OV001"
+    title = "Teams with different targets for the same kind of complaint"
+    area = Area.OVERSIGHT
+    rule = "Every team handling the same kind of complaint works to the same target at each stage."
+    source = (
+        "LGSCO Complaint Handling Code 6.3 and Housing Ombudsman Complaint Handling Code 6.11-6.12: "
+        "one timescale per stage for every complaint"
+    )
+    params = {"comparable_processes": _COMPARABLE_PROCESSES, "min_team_cases": 5}
+    requires = ("team", "due")
+
+    def run(self, data, params):
+        records = data.records[[*_IDENTITY, "received", "due"]]
+        rows = records[records["stage"].isin(_COUNCIL_STAGES) & records["team"].notna()]
+        rows = rows.assign(
+            kind=_kind(rows["process"], params["comparable_processes"]),
+            target=data.calendar.working_days_between(rows["received"], rows["due"]),
+        )
+        rows = rows[rows["target"].notna()]
+        teams = rows.groupby(["kind", "stage", "team"])["target"].agg(records="size", target="median").reset_index()
+        teams = teams[teams["records"].ge(params["min_team_cases"])]
+        teams = teams[teams.groupby(["kind", "stage"])["team"].transform("size").ge(2)]
+        if teams.empty:
+            return not_applicable("no kind of complaint and stage is handled by more than one team with due dates recorded")
+        tightest = teams.sort_values(["target", "records", "team"], ascending=[True, False, True])
+        tightest = tightest.drop_duplicates(["kind", "stage"])[["kind", "stage", "team", "target"]]
+        teams = teams.merge(tightest.rename(columns={"team": "tightest_team", "target": "tightest_target"}), on=["kind", "stage"])
+        looser = teams[teams["target"].gt(teams["tightest_target"])]
+        affected = rows.merge(
+            looser[["kind", "stage", "team", "tightest_team", "tightest_target"]], on=["kind", "stage", "team"]
+        )
+        affected = affected[affected["target"].gt(affected["tightest_target"])]
+        reason = (
+            "due " + affected["target"].astype("str") + " WD after receipt; " + affected["tightest_team"] + " records "
+            + affected["tightest_target"].map("{:g}".format).astype("str") + " WD for " + affected["kind"]
+            + " Stage " + affected["stage"]
+        )
+        table = exceptions(
+            affected, reason, target_working_days=affected["target"], tightest_target_working_days=affected["tightest_target"]
+        )
+        groups = teams.groupby(["kind", "stage"])
+        metrics = {
+            "groups_compared": groups.ngroups, "groups_differing": len(looser[["kind", "stage"]].drop_duplicates()),
+            "teams_looser": len(looser), "records_affected": len(table),
+        }
+        for (kind, stage), group in groups:  # one per kind and stage: a handful
+            metrics[_metric_name(kind, "stage", stage, "targets")] = ", ".join(
+                f"{team} {target:g}" for team, target in zip(group["team"], group["target"], strict=True)
+            )
+        if looser.empty:
+            finding = f"Teams handling the same kind of complaint record the same targets ({_count(groups.ngroups, 'comparison')})."
+        else:
+            clauses = [
+                f"for {row.kind} Stage {row.stage}, {row.team} records {row.target:g} working days against "
+                f"{row.tightest_target:g} at {row.tightest_team}"
+                for row in looser.itertuples()
+            ]
+            finding = (
+                f"Teams record different targets for the same kind of complaint in {metrics['groups_differing']:,} of "
+                f"{_count(groups.ngroups, 'comparison')}: {'; '.join(clauses)} ({_count(len(table), 'record')} affected)."
+            )
+        recommendation = Recommendation(
+            "Agree one target for each kind of complaint and stage, no looser than the code, and apply it in every team.",
+            Priority.THREE_MONTHS,
+        )
+        return CheckResult(Status.WARN if len(looser) else Status.PASS, metrics, finding, table, recommendation)
+
+
+def _never_used(rows: pd.DataFrame, by: list[str], field: str, min_expected: float) -> pd.DataFrame:
+    """(by..., field, teams) where some teams of a group never use a value another team uses.
+
+    A team is counted only when, at the highest rate any team of its group uses the value, it
+    would have used it at least `min_expected` times: a rare value missing from a small team is
+    chance, not a different vocabulary.
+    """
+    counts = rows.groupby([*by, "team", field]).size().unstack(field, fill_value=0)
+    totals = counts.sum(axis=1)
+    top_share = counts.div(totals, axis=0).groupby(level=by).transform("max")
+    never = counts.eq(0) & top_share.gt(0) & top_share.mul(totals, axis=0).ge(min_expected)
+    missing = never.stack()
+    missing = missing[missing].reset_index()[[*by, "team", field]]
+    return missing.groupby([*by, field])["team"].agg(", ".join).reset_index(name="teams_never")
+
+
+class TeamVocabularies(Check):
+    """Teams using different categories or outcomes for the same kind of complaint.
+
+    What it checks: for each process handled by more than one team, the categories each team
+    uses; and for each kind of complaint and stage (processes in `comparable_processes` count
+    as one kind), the outcomes each team records. A category or outcome one team uses and
+    another never does counts where the other team, at the rate the first uses it, would have
+    used it at least `min_expected` times. The exceptions are the records that use such a
+    category or outcome. Categories are compared within a process only, as they name the
+    services, which differ between processes by design.
+
+    Why it matters: the council reports its complaints by theme and by outcome. Where teams
+    sort the same complaints into different categories, or one team never records "partly
+    upheld" or "resolved", the figures cannot be added up or compared, and themes are missed.
+
+    How to fix: publish one list of categories and outcomes for each kind of complaint, and use
+    only those lists in every team's case system.
+    """
+
+    code = "OV002"
+    title = "Teams using different categories or outcomes for the same kind of complaint"
+    area = Area.OVERSIGHT
+    rule = "Teams handling the same kind of complaint sort and decide it with the same categories and outcomes."
+    source = "LGSCO Complaint Handling Code 8-9 (annual performance report of volumes, outcomes and themes across the council)"
+    params = {"comparable_processes": _COMPARABLE_PROCESSES, "min_expected": 5}
+    requires = ("team",)
+
+    def run(self, data, params):
+        records = data.records[[*_IDENTITY, "category", "outcome"]]
+        rows = records[records["stage"].isin(_COUNCIL_STAGES) & records["team"].notna()]
+        rows = rows.assign(
+            kind=_kind(rows["process"], params["comparable_processes"]), process_words=_kind(rows["process"], [])
+        )
+        by_category, by_outcome = ["process_words"], ["kind", "stage"]
+        compared = {
+            "category": rows[rows["category"].notna()].groupby(by_category)["team"].nunique().ge(2).sum(),
+            "outcome": rows[rows["outcome"].notna()].groupby(by_outcome)["team"].nunique().ge(2).sum(),
+        }
+        if not any(compared.values()):
+            return not_applicable("no kind of complaint is handled by more than one team")
+        parts = []
+        for field, by, label in (("category", by_category, rows["process_words"] + " complaints"),
+                                 ("outcome", by_outcome, rows["kind"] + " Stage " + rows["stage"])):
+            missing = _never_used(rows[rows[field].notna()], by, field, params["min_expected"])
+            found = rows.assign(label=label).merge(missing, on=[*by, field])
+            found["reason"] = (
+                field + " " + found[field].astype("str") + " never used by " + found["teams_never"].astype("str")
+                + " for " + found["label"]
+            )
+            parts.append((field, missing, found))
+        affected = pd.concat([found for _, _, found in parts], ignore_index=True)
+        table = exceptions(affected, affected["reason"])
+        metrics = {
+            "processes_compared_for_categories": int(compared["category"]),
+            "groups_compared_for_outcomes": int(compared["outcome"]),
+            "categories_not_shared": len(parts[0][1]), "outcomes_not_shared": len(parts[1][1]),
+            "records_affected": len(table),
+        }
+        if len(table):
+            examples = "; ".join(
+                f"{field} {row[field]} never used by {row['teams_never']}"
+                for field, missing, _ in parts for _, row in missing.head(3).iterrows()
+            )
+            finding = (
+                "Teams handling the same kind of complaint use different vocabularies: "
+                f"{_count(metrics['categories_not_shared'], 'category', 'categories')} and "
+                f"{_count(metrics['outcomes_not_shared'], 'outcome')} used by one team are never used by another "
+                f"({_count(len(table), 'record')}), for example {examples}."
+            )
+        else:
+            compared_text = [
+                f"the same categories ({_count(metrics['processes_compared_for_categories'], 'process', 'processes')} compared)"
+                if compared["category"] else "",
+                f"the same outcomes ({_count(metrics['groups_compared_for_outcomes'], 'kind and stage', 'kinds and stages')} "
+                "compared)" if compared["outcome"] else "",
+            ]
+            finding = "Teams handling the same kind of complaint use " + " and ".join(filter(None, compared_text)) + "."
+            if not compared["category"]:
+                finding += " No process has more than one team, so categories could not be compared."
+            if not compared["outcome"]:
+                finding += " No kind of complaint has more than one team recording outcomes, so outcomes could not be compared."
+        recommendation = Recommendation(
+            "Publish one list of categories and outcomes for each kind of complaint and use only those in every team.",
+            Priority.TWELVE_MONTHS,
+        )
+        return CheckResult(Status.WARN if len(table) else Status.PASS, metrics, finding, table, recommendation)
+
+
+class SignOffLevel(Check):
+    """Final responses signed off below the required level.
+
+    What it checks: every Stage 2 and Stage 3 response, and the final response of each
+    process (`final_stages`: the single stage of adult social care, Stage 2 of corporate and
+    housing complaints, Stage 3 of children's), records a sign-off by one of the
+    `required_signatories`. A role matches when the recorded sign-off starts with it as whole
+    words, ignoring case: "Director" covers "Director of Children's Services" (not
+    "Directorate Officer"), and "Head of" covers any head of service ("Head of Service",
+    "Head of Adult Social Care"). The exceptions are responses sent with no sign-off recorded
+    or signed off by anyone else. Which grades may sign off is local policy that the
+    regulations leave open [U], hence a parameter.
+
+    Why it matters: a final response closes the council's handling and sends the complainant to
+    the ombudsman. The adult regulations require it to be signed by the responsible person,
+    and the children's guidance a senior manager's decision on each point at Stage 2; a
+    response signed lower down has not had the senior oversight the codes expect.
+
+    How to fix: route every final response to an approved signatory before it is sent, and
+    record who signed it off.
+    """
+
+    code = "OV003"
+    title = "Final responses signed off below the required level"
+    area = Area.OVERSIGHT
+    rule = "Stage 2, Stage 3 and final responses are signed off by a senior officer."
+    source = (
+        "SI 2009/309 reg 14(2) (signed by the responsible person); SI 2006/1738 and Getting the Best from Complaints "
+        "(children's Stage 2 decision by a senior manager); LGSCO Complaint Handling Code 9 (senior oversight)"
+    )
+    params = {
+        "required_signatories": ["Chief Executive", "Director", "Assistant Director", "Head of"],
+        "final_stages": {"corporate": "2", "housing": "2", "childrens_statutory": "3", "adult_social_care": "1", "other": "2"},
+        **_DEFAULT_THRESHOLDS,
+    }
+    requires = ("signed_off_by",)
+
+    def run(self, data, params):
+        records = data.records[[*_IDENTITY, "responded", "signed_off_by"]]
+        final = records["stage"].isin(["2", "3"]) | records["stage"].eq(records["process"].map(params["final_stages"]))
+        responses = records[final & records["responded"].notna()]
+        if responses.empty:
+            return not_applicable("no Stage 2, Stage 3 or final responses sent")
+        roles = "|".join(re.escape(role.strip()) for role in params["required_signatories"])
+        signer = responses["signed_off_by"].str.strip()
+        signer = signer.mask(signer.eq(""))
+        senior = signer.str.match(rf"(?:{roles})\b", case=False).fillna(False).astype(bool)
+        failing = responses[~senior]
+        reason = ("signed off by " + signer[~senior] + ", below the required level").fillna("response sent with no sign-off recorded")
+        by_process = (~senior).groupby(responses["process"]).agg(["sum", "size"])
+        metrics = {
+            "responses": len(responses), "failing": len(failing), "percent_failing": percent(len(failing), len(responses)),
+            "no_sign_off": int(signer.isna().sum()),
+        }
+        for process, row in by_process.iterrows():
+            metrics[f"{process}_failing"] = int(row["sum"])
+            metrics[f"{process}_responses"] = int(row["size"])
+        finding = (
+            "{failing:,} of {responses:,} Stage 2, Stage 3 and final responses ({percent_failing}%) were signed off below "
+            "the required level or not at all"
+        ).format(**metrics)
+        worst = by_process[by_process["sum"].gt(0)].sort_values("sum", ascending=False)
+        finding += ": " + ", ".join(
+            f"{_PROCESS_WORDS.get(process, process)} {int(row['sum']):,} of {int(row['size']):,}" for process, row in worst.iterrows()
+        ) + "." if len(worst) else "."
+        recommendation = Recommendation(
+            "Have every final response signed off by an approved senior officer before it is sent, and record who signed it.",
+            Priority.QUICK_WIN,
+        )
+        status = grade(metrics["percent_failing"], params["amber_above"], params["red_above"])
+        table = exceptions(failing, reason, signed_off_by=failing["signed_off_by"])
+        return CheckResult(status, metrics, finding, table, recommendation)
+
+
+class NoTeamOrCategory(Check):
+    """Complaints with no team or category.
+
+    What it checks: every complaint record names the team that owns it and the category it is
+    about (a blank counts as missing).
+
+    Why it matters: oversight works through teams and themes: a complaint with no team is
+    nobody's to improve, and one with no category is left out of the themes the council must
+    report and learn from.
+
+    How to fix: make team and category mandatory when a complaint is logged, and allocate the
+    exceptions listed here.
+    """
+
+    code = "OV004"
+    title = "Complaints with no team or category"
+    area = Area.OVERSIGHT
+    rule = "Every complaint is owned by a team and sorted into a category."
+    source = "LGSCO Complaint Handling Code 8-9 (performance and themes reported by service)"
+    params = dict(_DEFAULT_THRESHOLDS)
+
+    def run(self, data, params):
+        records = data.records[[*_IDENTITY, "category"]]
+        missing = pd.DataFrame({name: records[name].isna() | records[name].str.strip().eq("") for name in ("team", "category")})
+        failing = missing.any(axis=1)
+        table = exceptions(records[failing], "no " + flag_names(missing[failing], " or "))
+        metrics = {
+            "records": len(records), "failing": int(failing.sum()), "percent_failing": percent(int(failing.sum()), len(records)),
+            "no_team": int(missing["team"].sum()), "no_category": int(missing["category"].sum()),
+        }
+        finding = "{failing:,} of {records:,} records ({percent_failing}%) have no team or no category.".format(**metrics)
+        recommendation = Recommendation("Make team and category mandatory when a complaint is logged.", Priority.QUICK_WIN)
+        status = grade(metrics["percent_failing"], params["amber_above"], params["red_above"])
+        return CheckResult(status, metrics, finding, table, recommendation)
