@@ -1,0 +1,290 @@
+"""Reading response letters in bulk (phrases, readability), and the criteria of a good response.
+
+Every step works on whole columns of letter text with pyarrow's compute functions and its RE2
+engine (the engine pandas' string methods use on Arrow strings, called directly to skip
+pandas' per-call checks), so the patterns avoid look-arounds. Phrases are looked for in the
+letter as written, in any case and across line breaks; readability is measured on `bodies`,
+the letter without its address block and sign-off. The only Python loop is over batches of
+letters, which bounds the memory a million letters take. Nothing is downloaded: syllables are
+counted with a few regular expressions and byte tables (the usual vowel-group rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from complaint_audit.engine.contract import flag_names
+
+BATCH_SIZE = 20_000
+
+# The address block down to "Dear ...," and the sign-off from "Yours sincerely" on are the
+# complainant's and the officer's details, not what the letter says.
+_HEADER_AND_SIGN_OFF = (r"(?s)\A(?:.*?\n)?[ \t]*dear [^\n]*\n"
+                        r"|\n[ \t]*(?:yours sincerely|yours faithfully|kind regards|best wishes).*")
+# Runs of spaces, line breaks and non-ASCII characters become one space; a lone space is left.
+_NOT_PLAIN = r"[^!-~]{2,}|[^ -~]"
+
+
+def _alternation(*phrases: str) -> str:
+    """An RE2 pattern for any of the phrases as whole words, in any case, across line breaks."""
+    return r"(?i)\b(?:" + "|".join(phrases).replace(" ", r"\s+") + r")\b"
+
+
+# Sympathy or a conditional apology that does not accept fault ("sorry you feel ..."): removed
+# before looking for an apology, so a letter whose only "sorry" is one of these does not count.
+NON_APOLOGY = _alternation(
+    r"(?:sorry|apologi[sz]e) (?:that |if )?you (?:feel|felt|think|thought|believe|believed|consider|perceive)",
+    r"(?:sorry|apologi[sz]e) for (?:how|the way) you (?:feel|felt)",
+    r"(?:sorry|apologi[sz]e) (?:that |if )?you (?:are|were|have been|may have been|remain) "
+    r"(?:unhappy|dissatisfied|disappointed|upset|not happy)",
+    r"sorry to (?:hear|learn|read)",
+    r"(?:sorry|apologi[sz]e|apologies) if",
+    r"regret that you (?:feel|felt|are|were)",
+)
+APOLOGY = _alternation(
+    r"apologi[sz]e[sd]?", r"apologies", r"(?:an|my|our) apology",
+    r"(?:am|are|is|was|were|i['’]?m|very|truly|deeply|so|genuinely|really) sorry", r"sorry (?:for|that|we)",
+)
+# Decisions: "not" and "partly" first; a plain "uphold" counts only once they are taken out.
+NOT_UPHELD = _alternation(r"(?:not|cannot|can['’]?t|don['’]?t|unable to) (?:be |been |being )?(?:uphold|upheld)")
+PARTLY_UPHELD = _alternation(
+    r"(?:partly|partially|part|in part) (?:uphold|upheld)", r"(?:uphold|upheld) (?:it |your complaint |this complaint )?in part"
+)
+UPHELD = _alternation(r"uphold", r"upheld")
+REMEDY = _alternation(
+    r"put (?:things|this|it|matters|that) right", r"remed(?:y|ies|iation|ial)", r"refund(?:ed)?",
+    r"compensat(?:e|ed|ion)", r"payment", r"pay you", r"reimburs(?:e|ed|ement)", r"waived?", r"cancell?ed",
+    r"to stop this happening again", r"(?:does|do|will) not happen again", r"recurrence", r"what will change",
+    r"we (?:will|have) (?:now )?(?:changed?|reviewed?|improved?|introduced?|trained?|updated?|corrected?|"
+    r"arranged?|fixed?|repaired?|completed?|cleared?)",
+)
+STAGE_2 = _alternation(r"stage (?:2|two|ii)")
+STAGE_3 = _alternation(r"stage (?:3|three|iii)", r"review panel")
+LGSCO_NAME = _alternation(r"local government (?:and social care )?ombudsman", r"lgsco")
+HOUSING_OMBUDSMAN_NAME = _alternation(r"housing ombudsman")
+# The ombudsman's website anywhere, or a phone number (masked or not) soon after the word.
+OMBUDSMAN_CONTACT = r"(?is)(?:lgo|ombudsman)\.org\.uk|ombudsman.{0,200}?(?:\[phone\]|\b0[0-9]{3} ?[0-9]{3} ?[0-9]{4}\b)"
+TWELVE_MONTHS = _alternation(r"(?:12|twelve) ?-?months?", r"within (?:one|a) year")
+
+PHRASES = {
+    "apologises": APOLOGY,
+    "states_upheld": UPHELD,
+    "states_partly_upheld": PARTLY_UPHELD,
+    "states_not_upheld": NOT_UPHELD,
+    "offers_remedy": REMEDY,
+    "offers_stage_2": STAGE_2,
+    "offers_stage_3": STAGE_3,
+    "names_lgsco": LGSCO_NAME,
+    "names_housing_ombudsman": HOUSING_OMBUDSMAN_NAME,
+    "gives_ombudsman_contact": OMBUDSMAN_CONTACT,
+    "gives_time_limit": TWELVE_MONTHS,
+}
+# Phrases whose look-alikes are taken out of the text before the phrase is looked for.
+_REMOVED_FIRST = {"apologises": (NON_APOLOGY,), "states_upheld": (NOT_UPHELD, PARTLY_UPHELD)}
+
+# Syllables: one per vowel group, less a silent final "e", "-ed" or "-es", at least one a word.
+_CONSONANT = "[b-df-hj-np-tv-xz]"
+_SENTENCE_END = r"[.!?]+(?: |\z)"
+_WORD_CHARACTER = np.isin(np.arange(256), np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789", np.uint8))
+_VOWEL = np.isin(np.arange(256), np.frombuffer(b"aeiouy", np.uint8))
+_SILENT_ENDING = rf"[aeiouy]{_CONSONANT}*(?:[b-df-hj-kmnp-tv-xz]e|[bcfghj-np-sv-xz]ed|[bdfj-nprtvw]es)\b"
+_NO_VOWEL_WORD = rf"\b(?:{_CONSONANT}|[0-9])+\b"
+
+
+def arrow(text: pd.Series) -> pa.Array:
+    """The column as one contiguous Arrow array (large_string), missing text as ""."""
+    array = pa.array(text.fillna(""), type=pa.large_string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def bodies(text: pd.Series) -> pa.Array:
+    """Each letter's body in lower case on one line of plain ASCII, without address or sign-off.
+
+    Apostrophes go ("don't" -> "dont") so a word is one run of letters and digits.
+    """
+    body = pc.replace_substring_regex(pc.utf8_lower(arrow(text)), _HEADER_AND_SIGN_OFF, "")
+    body = pc.replace_substring_regex(body, "['\u2018\u2019]", "")
+    return pc.utf8_trim(pc.replace_substring_regex(body, _NOT_PLAIN, " "), " ")
+
+
+def _bytes(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of a large_string array and its offsets into them (from 0)."""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]] if len(array) and offsets[-1] > offsets[0] \
+        else np.zeros(0, dtype=np.uint8)
+    return data, offsets - offsets[0]
+
+
+def measure(text: pd.Series, phrases: Iterable[str] | Mapping[str, pd.Series] = (), readability: bool = False,
+            batch_size: int = BATCH_SIZE) -> pd.DataFrame:
+    """Per letter: whether each named phrase (PHRASES) occurs, and optionally the reading ease.
+
+    `phrases` may map each name to a mask of the letters to search (False elsewhere), so a
+    phrase is only looked for where a criterion needs it. Readability columns: words,
+    sentences, syllables and reading_ease (Flesch: 206.835 - 1.015 words a sentence - 84.6
+    syllables a word); reading_ease is missing for a letter with no words.
+    """
+    where = {name: phrases[name].to_numpy(dtype=bool) for name in phrases} if isinstance(phrases, Mapping) \
+        else {name: np.ones(len(text), dtype=bool) for name in phrases}
+    parts = [_measure_batch(text.iloc[start:start + batch_size], {n: m[start:start + batch_size] for n, m in where.items()},
+                            readability) for start in range(0, len(text), batch_size)]
+    columns = list(where) + (["words", "sentences", "syllables", "reading_ease"] if readability else [])
+    return pd.concat(parts) if parts else pd.DataFrame(columns=columns, index=text.index)
+
+
+def _measure_batch(text: pd.Series, where: dict[str, np.ndarray], readability: bool) -> pd.DataFrame:
+    letters = arrow(text)  # phrases are looked for in the letter as written: the patterns allow for case and line breaks
+    result = pd.DataFrame(index=text.index)
+    for name, mask in where.items():
+        searched = pc.filter(letters, pa.array(mask)) if not mask.all() else letters
+        for look_alike in _REMOVED_FIRST.get(name, ()):
+            searched = pc.replace_substring_regex(searched, look_alike, " ")
+        found = np.zeros(len(text), dtype=bool)
+        found[mask] = pc.match_substring_regex(searched, PHRASES[name]).to_numpy(zero_copy_only=False)
+        result[name] = found
+    if readability:
+        body = bodies(text)
+        words = _runs(body, _WORD_CHARACTER).astype("float64")
+        sentences = np.maximum(_count(body, _SENTENCE_END), 1).astype("float64")
+        syllables = (_runs(body, _VOWEL) - _count(body, _SILENT_ENDING) + _count(body, _NO_VOWEL_WORD)).astype("float64")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ease = np.where(words > 0, 206.835 - 1.015 * words / sentences - 84.6 * syllables / words, np.nan)
+        result["words"], result["sentences"], result["syllables"] = words, sentences, syllables
+        result["reading_ease"] = np.round(ease, 1)
+    return result
+
+
+def _count(body: pa.Array, pattern: str) -> np.ndarray:
+    return pc.count_substring_regex(body, pattern).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _runs(body: pa.Array, member: np.ndarray) -> np.ndarray:
+    """Per text, how many runs of characters the byte table `member` marks (words, vowel groups).
+
+    Counted on the bytes of the whole column at once (the bodies are ASCII): a run starts
+    where a member character follows a non-member or the start of a text.
+    """
+    data, offsets = _bytes(body)
+    inside = member[data]
+    starts = inside.copy()
+    starts[1:] &= ~inside[:-1]
+    first = offsets[:-1][offsets[:-1] < len(data)]
+    starts[first] = inside[first]
+    positions = np.flatnonzero(starts)
+    return np.searchsorted(positions, offsets[1:]) - np.searchsorted(positions, offsets[:-1])
+
+
+# The criteria of a good response (RULES.md section 6), applied to letters and what was read
+# from them by `measure`: each gives the letters it applies to, those failing and why.
+COUNCIL_STAGES = ("1", "2", "3")
+AT_FAULT = ("upheld", "partly_upheld")
+DECIDED = ("upheld", "partly_upheld", "not_upheld")
+OUTCOME_WORDS = {"upheld": "upheld", "partly_upheld": "partly upheld", "not_upheld": "not upheld"}
+_FINAL_STAGE = {"corporate": "2", "housing": "2", "childrens_statutory": "3", "adult_social_care": "1"}
+_NEXT_STAGE = {"1": "2", "2": "3"}
+
+
+def final_stage(records: pd.DataFrame) -> pd.Series:
+    """Whether each row is the last stage of its procedure.
+
+    Stage 2 for corporate and housing complaints, Stage 3 for children's statutory complaints,
+    the single stage ("1") for adult social care; for any other process, the highest stage
+    recorded for a closed case. A Stage 1 answer never escalated is not final: the known
+    procedures still expect it to offer Stage 2.
+    """
+    final = records["stage"].eq(records["process"].map(_FINAL_STAGE))
+    number = pd.to_numeric(records["stage"].where(records["stage"].isin(COUNCIL_STAGES)), errors="coerce")
+    highest = number.groupby([records["organisation"], records["case_id"]]).transform("max")
+    other = records["process"].eq("other") & number.eq(highest) & records["closed"].notna()
+    return (final | other).fillna(False).astype(bool)
+
+
+def letters_with_text(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The council-stage rows with letter text, and a mask of the council-stage rows without."""
+    council = records["stage"].isin(COUNCIL_STAGES)
+    has_text = records["response_text"].fillna("").str.strip().ne("")
+    return records[council & has_text], council & ~has_text & records["responded"].notna()
+
+
+class Criterion(NamedTuple):
+    """One criterion applied to the letters: which it applies to, which fail it, and why."""
+
+    applies: pd.Series
+    fails: pd.Series
+    reason: pd.Series
+
+
+def apology(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
+    applies = letters["outcome"].isin(AT_FAULT)
+    fails = applies & ~read["apologises"]
+    return Criterion(applies, fails, letters["outcome"].map(OUTCOME_WORDS) + ", but the letter does not apologise")
+
+
+def decision(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
+    applies = letters["outcome"].isin(DECIDED)
+    stated = {name: read[f"states_{name}"] for name in DECIDED}
+    says_recorded = pd.Series(False, index=letters.index)
+    for name, says in stated.items():
+        says_recorded |= letters["outcome"].eq(name) & says
+    said = pd.Series(np.select([stated[n] for n in DECIDED], [OUTCOME_WORDS[n] for n in DECIDED], ""), index=letters.index)
+    recorded = letters["outcome"].map(OUTCOME_WORDS).fillna("")
+    reason = ("the letter says the complaint is " + said + "; the record says " + recorded).where(
+        said.ne(""), "the letter does not say whether the complaint is upheld (recorded: " + recorded + ")")
+    return Criterion(applies, applies & ~says_recorded, reason)
+
+
+def remedy(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
+    applies = letters["outcome"].isin(AT_FAULT)
+    fails = applies & ~read["offers_remedy"]
+    return Criterion(applies, fails, letters["outcome"].map(OUTCOME_WORDS) + ", but the letter offers no remedy or action")
+
+
+def _escalation_needs(letters: pd.DataFrame, final: pd.Series, on_extension: bool) -> dict[str, pd.Series]:
+    """Which letters must offer Stage 2, Stage 3, or give the ombudsman's details (and which one)."""
+    extended = letters["extended_due"].notna() & ~final
+    next_stage = letters["stage"].map(_NEXT_STAGE).where(~final)
+    needs_ombudsman = final | (extended & on_extension)
+    housing = letters["process"].eq("housing")
+    return {
+        "offers_stage_2": next_stage.eq("2").fillna(False), "offers_stage_3": next_stage.eq("3").fillna(False),
+        "names_housing_ombudsman": needs_ombudsman & housing, "names_lgsco": needs_ombudsman & ~housing,
+        "gives_ombudsman_contact": needs_ombudsman, "gives_time_limit": needs_ombudsman,
+    }
+
+
+def phrases_needed(letters: pd.DataFrame, final: pd.Series, on_extension: bool) -> dict[str, pd.Series]:
+    """For `measure`: each phrase and the letters whose criteria need it."""
+    at_fault, decided = letters["outcome"].isin(AT_FAULT), letters["outcome"].isin(DECIDED)
+    return {"apologises": at_fault, "offers_remedy": at_fault, **{f"states_{name}": decided for name in DECIDED},
+            **_escalation_needs(letters, final, on_extension)}
+
+
+def escalation(letters: pd.DataFrame, read: pd.DataFrame, final: pd.Series, on_extension: bool) -> Criterion:
+    needs = _escalation_needs(letters, final, on_extension)
+    missing = pd.DataFrame({
+        "Stage 2 not offered": needs["offers_stage_2"] & ~read["offers_stage_2"],
+        "Stage 3 not offered": needs["offers_stage_3"] & ~read["offers_stage_3"],
+        "Housing Ombudsman not named": needs["names_housing_ombudsman"] & ~read["names_housing_ombudsman"],
+        "Local Government and Social Care Ombudsman not named": needs["names_lgsco"] & ~read["names_lgsco"],
+        "no ombudsman phone or website": needs["gives_ombudsman_contact"] & ~read["gives_ombudsman_contact"],
+        "no 12-month time limit": needs["gives_time_limit"] & ~read["gives_time_limit"],
+    })
+    extended = letters["extended_due"].notna() & ~final
+    context = pd.Series(np.select([final, extended], ["final response: ", "timescale extended: "], ""), index=letters.index)
+    return Criterion(pd.Series(True, index=letters.index), missing.any(axis=1), context + flag_names(missing))
+
+
+def plain_language(letters: pd.DataFrame, read: pd.DataFrame, minimum: float) -> Criterion:
+    applies = read["reading_ease"].notna()
+    fails = applies & read["reading_ease"].lt(minimum)
+    words_a_sentence = (read["words"] / read["sentences"]).round(0).astype("Int64").astype("str")
+    syllables_a_word = (read["syllables"] / read["words"]).round(1).astype("str")
+    reason = ("reading ease " + read["reading_ease"].astype("str") + f" (below {minimum:g}): " + words_a_sentence
+              + " words a sentence, " + syllables_a_word + " syllables a word")
+    return Criterion(applies, fails, reason)

@@ -1,0 +1,374 @@
+"""QR: quality of responses. What the letters say, read in bulk against RULES.md section 6.
+
+Only the council's own stages (1, 2 and 3) with letter text are read; a stage with no text is
+left out and counted. The final stage is the last one of the council's procedure: Stage 2 for
+corporate and housing complaints, Stage 3 for children's statutory complaints, the single stage
+(stage "1") for adult social care, and for any other process the highest stage recorded for a
+closed case. A Stage 1 answer that was never escalated is not final: it must still offer Stage 2.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pandas as pd
+
+from complaint_audit.checks import _letter_text as letter_text
+from complaint_audit.checks._letter_text import AT_FAULT, DECIDED, OUTCOME_WORDS, Criterion, final_stage, letters_with_text
+from complaint_audit.checks._near_duplicates import EMPTY_BIN, near_duplicates, signatures
+from complaint_audit.engine.contract import (
+    Area,
+    Check,
+    CheckResult,
+    Priority,
+    Recommendation,
+    exceptions,
+    flag_names,
+    grade,
+    not_applicable,
+    percent,
+)
+
+_SOURCE = "RULES.md section 6: LGSCO Complaint Handling Code 6.5-6.8; Housing Ombudsman Code 5.6-5.8; SI 2009/309 reg 14(2)"
+_THRESHOLDS = {"amber_above": 5.0, "red_above": 15.0}
+
+
+class _LetterCriterion(Check):
+    """What QR001-QR005 share: read the letters in scope, apply one criterion, grade the share failing.
+
+    A subclass sets `outcomes` (the outcomes in scope; empty for every letter), `phrases` and
+    `readability` (what to read), `finding`, `advice` and `priority`, and implements criterion;
+    with `needs_final` the letters carry a `final` column (final_stage).
+    """
+
+    outcomes: ClassVar[tuple[str, ...]] = ()
+    phrases: ClassVar[tuple[str, ...]] = ()
+    readability: ClassVar[bool] = False
+    needs_final: ClassVar[bool] = False
+    finding: ClassVar[str]
+    advice: ClassVar[str]
+    priority: ClassVar[Priority] = Priority.QUICK_WIN
+    requires = ("response_text",)
+
+    def reads(self, letters: pd.DataFrame, data, params) -> tuple[str, ...] | dict[str, pd.Series]:
+        """The phrases to look for (in every letter, or each in the letters given by a mask)."""
+        return self.phrases
+
+    def criterion(self, letters: pd.DataFrame, read: pd.DataFrame, data, params) -> Criterion:
+        raise NotImplementedError
+
+    def details(self, letters: pd.DataFrame, read: pd.DataFrame, criterion: Criterion, data, params) -> tuple[dict, dict]:
+        """Extra metrics, and the figures to list with each exception."""
+        return {}, {"outcome": letters["outcome"]}
+
+    def run(self, data, params):
+        letters, unread = letters_with_text(data.records)
+        if self.outcomes:
+            letters, unread = letters[letters["outcome"].isin(self.outcomes)], unread & data.records["outcome"].isin(self.outcomes)
+        if letters.empty:
+            scope = " or ".join(OUTCOME_WORDS[name] for name in self.outcomes) if self.outcomes else "council-stage"
+            return not_applicable(f"no {scope} response has letter text")
+        if self.needs_final:
+            letters = letters.assign(final=final_stage(data.records)[letters.index])
+        read = letter_text.measure(letters["response_text"], self.reads(letters, data, params), self.readability)
+        criterion = self.criterion(letters, read, data, params)
+        extra, figures = self.details(letters, read, criterion, data, params)
+        applies, fails = int(criterion.applies.sum()), int(criterion.fails.sum())
+        share = percent(fails, applies)
+        metrics = {"letters": applies, "failing": fails, "percent_failing": share, "without_text": int(unread.sum()), **extra}
+        finding = self.finding.format(**metrics)
+        if metrics["without_text"]:
+            finding += f" {metrics['without_text']:,} such responses have no letter text and were not read."
+        failing = criterion.fails
+        table = exceptions(letters[failing], criterion.reason[failing], **{k: v[failing] for k, v in figures.items()})
+        return CheckResult(grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,
+                           Recommendation(self.advice, self.priority))
+
+
+class ApologyWhereAtFault(_LetterCriterion):
+    """Apology where the council was at fault.
+
+    What it checks: every upheld or partly upheld response letter apologises in words that
+    accept the fault ("I am sorry that we ...", "I apologise for ..."). Sympathy and conditional
+    phrases ("sorry you feel ...", "sorry to hear ...", "apologise if ...") do not count.
+
+    Why it matters: the ombudsman expects a council that was at fault to say so and apologise
+    for the fault and its impact; a non-apology reads as a refusal to accept responsibility and
+    drives complaints on to the next stage.
+
+    How to fix: put a clear apology in the template for upheld outcomes, and check it when the
+    response is signed off.
+    """
+
+    code = "QR001"
+    title = "Apology where at fault"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "An upheld or partly upheld response apologises and accepts the fault, not 'sorry you feel'."
+    source = _SOURCE + "; LGSCO remedies guidance"
+    params = dict(_THRESHOLDS)
+    outcomes, phrases = AT_FAULT, ("apologises",)
+    finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) did not apologise."
+    advice = "Apologise, accepting the fault, in every upheld or partly upheld response."
+
+    def criterion(self, letters, read, data, params):
+        return letter_text.apology(letters, read)
+
+
+class ClearDecision(_LetterCriterion):
+    """A clear decision stated.
+
+    What it checks: each response letter on a complaint that was decided says plainly whether
+    the complaint is upheld, partly upheld or not upheld, and says the same as the case record.
+
+    Why it matters: a complainant who cannot tell the outcome cannot decide whether to
+    escalate, and a letter that says one thing while the record says another makes the
+    council's published uphold figures wrong.
+
+    How to fix: state the decision in one sentence near the start of every letter, using the
+    words of the complaints policy, and record the same outcome in the case system.
+    """
+
+    code = "QR002"
+    title = "A clear decision stated"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "The letter states the decision (upheld, partly upheld, not upheld), matching the recorded outcome."
+    source = _SOURCE
+    params = dict(_THRESHOLDS)
+    outcomes, phrases = DECIDED, tuple(f"states_{name}" for name in DECIDED)
+    finding = "{failing:,} of {letters:,} decided responses ({percent_failing}%) did not state the recorded decision clearly."
+    advice = "State in every letter whether the complaint is upheld, partly upheld or not upheld."
+
+    def criterion(self, letters, read, data, params):
+        return letter_text.decision(letters, read)
+
+
+class RemedyWhereAtFault(_LetterCriterion):
+    """A remedy or action where the council was at fault.
+
+    What it checks: every upheld or partly upheld response letter says how the council has
+    put things right (a remedy: the service provided, a refund, a payment) or what it will do
+    so the fault does not happen again.
+
+    Why it matters: where fault caused injustice the ombudsman recommends a remedy; a letter
+    that admits fault but offers nothing leaves the injustice in place and the complaint
+    likely to escalate.
+
+    How to fix: add a "putting it right" and a "what we will change" paragraph to the template
+    for upheld outcomes, with dates for outstanding actions.
+    """
+
+    code = "QR003"
+    title = "Remedy or action where at fault"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "An upheld or partly upheld response says how the fault is put right or what will change."
+    source = _SOURCE + "; LGSCO remedies guidance"
+    params = dict(_THRESHOLDS)
+    outcomes, phrases = AT_FAULT, ("offers_remedy",)
+    finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) offered no remedy or action."
+    advice = "Say in every upheld response how the fault is put right and what will change."
+
+    def criterion(self, letters, read, data, params):
+        return letter_text.remedy(letters, read)
+
+
+class EscalationRoute(_LetterCriterion):
+    """How to escalate.
+
+    What it checks: a Stage 1 response offers Stage 2 (a children's Stage 2 response, Stage 3);
+    a final response (corporate and housing Stage 2, children's Stage 3, adult social care's
+    single stage; for other processes the highest stage of a closed case) names the ombudsman
+    (the Housing Ombudsman for housing, otherwise the Local Government and Social Care
+    Ombudsman), gives its phone number or website, and says the usual 12-month time limit. With
+    `on_extension` (the default) a response whose timescale was extended must give the
+    ombudsman's details too.
+
+    Why it matters: the codes require the ombudsman's details at the end of the procedure and
+    whenever a timescale is extended; a complainant who is not told the next step may give up
+    or miss the ombudsman's time limit. Only the response letter is read: an extension notice
+    sent separately is not in the data, so `on_extension = false` turns that part off.
+
+    How to fix: end every template with the next-step paragraph for its stage, and the
+    ombudsman's name, phone, website and 12-month limit in final responses and extension letters.
+    """
+
+    code = "QR004"
+    title = "Escalation route given"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = ("Stage 2 is offered after Stage 1; the ombudsman's name, contact and 12-month limit are given "
+            "in the final response and when a timescale is extended.")
+    source = _SOURCE + "; LGSCO code 6.4-6.5 (extensions); RULES.md section 7 (12-month limit)"
+    params = {"on_extension": True, **_THRESHOLDS}
+    finding = ("{failing:,} of {letters:,} responses ({percent_failing}%) did not give the full route to escalate: "
+               "{final_failing:,} of {final_letters:,} final responses lacked the ombudsman's details.")
+    advice = "End every letter with the next step; give the ombudsman's name, contact and 12-month limit in final responses."
+
+    needs_final = True
+
+    def reads(self, letters, data, params):
+        needed = letter_text.phrases_needed(letters, letters["final"], params["on_extension"])
+        return {name: mask for name, mask in needed.items() if name.startswith(("offers_stage", "names_", "gives_"))}
+
+    def criterion(self, letters, read, data, params):
+        return letter_text.escalation(letters, read, letters["final"], params["on_extension"])
+
+    def details(self, letters, read, criterion, data, params):
+        final = letters["final"]
+        extended = letters["extended_due"].notna() & ~final
+        metrics = {
+            "final_letters": int(final.sum()), "final_failing": int((criterion.fails & final).sum()),
+            "extended_failing": int((criterion.fails & extended).sum()),
+            "next_stage_failing": int((criterion.fails & ~final & ~extended).sum()),
+        }
+        return metrics, {"final": final, "extended": extended}
+
+
+class PlainLanguage(_LetterCriterion):
+    """Plain language.
+
+    What it checks: each response letter's Flesch reading ease (206.835 less 1.015 times the
+    words a sentence, less 84.6 times the syllables a word; higher is easier; 60-70 is plain
+    English) is at least `min_reading_ease`. The address block and sign-off are left out, and
+    syllables are counted by the usual vowel-group rule, so the score is a proxy, not a grade.
+
+    Why it matters: the codes ask for responses in plain language; long sentences of long
+    words ("notwithstanding the aforementioned operational parameters") hide the decision and
+    the next step from the people who most need them.
+
+    How to fix: short sentences and everyday words; test templates with a readability tool,
+    and train officers who write in officialese.
+    """
+
+    code = "QR005"
+    title = "Plain language"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "Response letters are easy to read: Flesch reading ease at least 50 (a proxy; no official score exists [U])."
+    source = _SOURCE + "; LGSCO guidance for complaint handlers (plain language)"
+    params = {"min_reading_ease": 50.0, "amber_above": 10.0, "red_above": 25.0}
+    readability = True
+    finding = ("{failing:,} of {letters:,} response letters ({percent_failing}%) scored below {min_reading_ease:g} "
+               "for reading ease; the median letter scored {median_reading_ease}.")
+    advice = "Rewrite templates and letters in short sentences of everyday words."
+    priority = Priority.THREE_MONTHS
+
+    def criterion(self, letters, read, data, params):
+        return letter_text.plain_language(letters, read, params["min_reading_ease"])
+
+    def details(self, letters, read, criterion, data, params):
+        median = read["reading_ease"].median()
+        metrics = {"min_reading_ease": params["min_reading_ease"],
+                   "median_reading_ease": None if pd.isna(median) else round(float(median), 1)}
+        return metrics, {"reading_ease": read["reading_ease"]}
+
+
+class NearIdenticalLetters(Check):
+    """Near-identical letters to different complaints.
+
+    What it checks: whether a response letter is near-identical to one sent on a different
+    complaint: at least `min_similarity` of its wording in common (the Jaccard similarity of
+    its runs of `shingle_words` words, estimated with MinHash). The address block and sign-off
+    are left out, and names (masked at load), dates, amounts and references are masked, so a
+    template filled in with another complainant's details counts; letters that only share
+    standard paragraphs (the opening, the next-step paragraph) do not. Two stages of one
+    complaint are never compared. With `across_categories_only`, only letters to complaints in
+    different categories count.
+
+    Why it matters: a letter that could have been sent to someone else has not engaged with
+    the complaint's own facts; the codes ask for a response to each point raised, with reasons.
+
+    How to fix: keep templates for the standard paragraphs only, and write the findings,
+    reasons and remedy for each complaint; review the repeated letters listed here.
+    """
+
+    code = "QR006"
+    title = "Near-identical letters"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "Each response addresses its own complaint: no near-identical letters (90% of wording in common) to different complaints."
+    source = _SOURCE + " (a decision on every point raised, with reasons)"
+    params = {"min_similarity": 0.9, "shingle_words": 5, "across_categories_only": False, "amber_above": 5.0, "red_above": 20.0}
+    requires = ("response_text",)
+
+    def run(self, data, params):
+        letters, _ = letters_with_text(data.records)
+        signature = signatures(letters["response_text"], params["shingle_words"])
+        has_words = (signature != EMPTY_BIN).any(axis=1)
+        letters, signature = letters[has_words], signature[has_words]
+        if letters.empty:
+            return not_applicable("no council-stage response has letter text")
+        complaint = letters["organisation"] + "\x1f" + letters["case_id"]
+        key = letters["category"].fillna(complaint) if params["across_categories_only"] else complaint
+        found = near_duplicates(signature, pd.factorize(key)[0], params["min_similarity"])
+        similar = found["similarity"].notna().to_numpy()
+        partner = letters.iloc[found["partner"].to_numpy()[similar]]
+        rows = letters[similar]
+        similarity = pd.Series((100 * found["similarity"].to_numpy()[similar]).round(0).astype(int), index=rows.index)
+        reason = ("near-identical (" + similarity.astype("str") + "% of wording) to the Stage "
+                  + partner["stage"].to_numpy() + " letter for " + partner["case_id"].to_numpy())
+        count = int(similar.sum())
+        share = percent(count, len(letters))
+        metrics = {"letters": len(letters), "near_identical": count, "percent_near_identical": share,
+                   "min_similarity": params["min_similarity"]}
+        finding = (f"{count:,} of {len(letters):,} response letters ({share}%) share at least "
+                   f"{params['min_similarity']:.0%} of their wording with a letter on a different complaint.")
+        table = exceptions(rows, reason, similarity_percent=similarity, similar_case=partner["case_id"].to_numpy(),
+                           similar_stage=partner["stage"].to_numpy())
+        return CheckResult(
+            grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,
+            Recommendation("Write each response to its complaint's own facts; keep templates for standard paragraphs only.", Priority.THREE_MONTHS),
+        )
+
+
+_CRITERIA = ("apology", "clear decision", "remedy", "escalation route", "plain language")
+
+
+class AllCriteriaMet(Check):
+    """Letters meeting every criterion.
+
+    What it checks: the share of response letters that meet every criterion that applies to
+    them: an apology and a remedy or action where upheld or partly upheld (QR001, QR003), the
+    decision stated (QR002), the route to escalate (QR004) and plain language (QR005). Each
+    criterion's own share is reported too: no official combined score exists.
+
+    Why it matters: a letter is only as good as its weakest part; one share that the audit
+    committee can follow over time shows whether response quality is improving.
+
+    How to fix: sign-off against a short checklist of these five criteria before a response
+    is sent; the exceptions list which criteria each letter missed.
+    """
+
+    code = "QR007"
+    title = "Letters meeting every criterion"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "Each response meets every criterion of a good response that applies to it (RULES.md section 6)."
+    source = _SOURCE + "; no official combined score exists [U]: each criterion is also reported on its own"
+    params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
+    requires = ("response_text",)
+
+    def run(self, data, params):
+        final = final_stage(data.records)
+        letters, unread = letters_with_text(data.records)
+        if letters.empty:
+            return not_applicable("no council-stage response has letter text")
+        needed = letter_text.phrases_needed(letters, final[letters.index], params["on_extension"])
+        read = letter_text.measure(letters["response_text"], needed, readability=True)
+        criteria = dict(zip(_CRITERIA, (
+            letter_text.apology(letters, read), letter_text.decision(letters, read), letter_text.remedy(letters, read),
+            letter_text.escalation(letters, read, final[letters.index], params["on_extension"]),
+            letter_text.plain_language(letters, read, params["min_reading_ease"]),
+        ), strict=True))
+        fails = pd.DataFrame({name: criterion.fails for name, criterion in criteria.items()})
+        failing = fails.any(axis=1)
+        count, missed = len(letters), int(failing.sum())
+        met = {name: percent(int((c.applies & ~c.fails).sum()), int(c.applies.sum())) for name, c in criteria.items()}
+        metrics = {
+            "letters": count, "meeting_all": count - missed, "percent_meeting_all": percent(count - missed, count),
+            "failing": missed, "percent_failing": percent(missed, count), "without_text": int(unread.sum()),
+            **{f"percent_{name.replace(' ', '_')}_met": share for name, share in met.items()},
+        }
+        by_criterion = ", ".join(f"{name} {share}%" for name, share in met.items())
+        finding = (f"{count - missed:,} of {count:,} response letters ({metrics['percent_meeting_all']}%) met every "
+                   f"criterion that applies to them; by criterion: {by_criterion}.")
+        table = exceptions(letters[failing], "missed: " + flag_names(fails[failing]), outcome=letters.loc[failing, "outcome"])
+        return CheckResult(
+            grade(metrics["percent_failing"], params["amber_above"], params["red_above"]), metrics, finding, table,
+            Recommendation("Check every response against the five criteria before it is signed off.", Priority.THREE_MONTHS),
+        )
