@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from complaint_audit.engine.contract import (Area, Check, CheckResult, Priority, Recommendation, exceptions, grade,
+from complaint_audit.checks._timing import joined, open_on, reason_given, when, working_days_text
+from complaint_audit.engine.contract import (Area, Check, CheckResult, Priority, Recommendation, exceptions, grade, graded,
                                               not_applicable, percent)
 
 _THRESHOLDS = {"amber_above": 5.0, "red_above": 20.0}
@@ -22,51 +23,20 @@ _STAGE2_START = ("Stage 2 runs from the later of the request and the agreed stat
                  "unconfirmed [U], so a case that is late measured from the request is flagged too.")
 
 
-def _wd(values: pd.Series) -> pd.Series:
-    return values.astype("Int64").astype("str")
-
-
-def _when(condition: pd.Series, text) -> pd.Series:
-    """text where condition holds, else an empty string: reasons are built from such parts."""
-    text = text if isinstance(text, pd.Series) else pd.Series(text, index=condition.index, dtype="str")
-    return text.where(condition.fillna(False).astype(bool), "")
-
-
-def _joined(*parts: pd.Series) -> pd.Series:
-    """Reason parts joined with '; ', skipping the empty ones."""
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + _when(joined.ne("") & part.ne(""), "; ") + part
-    return joined
-
-
 def _stage(records: pd.DataFrame, stage: str) -> pd.DataFrame:
     """One children's stage, with only the fields these checks use: copying free text would cost more than a check."""
     return records.loc[records["process"].eq(_CHILDRENS) & records["stage"].eq(stage), _FIELDS]
 
 
-def _open_on(rows: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
-    """Stages received by the audit date and neither answered nor closed by then (nor settled undated)."""
-    settled_undated = rows["outcome"].notna() & rows["responded"].isna() & rows["closed"].isna()
-    return rows["received"].le(as_of) & ~rows["responded"].le(as_of) & ~rows["closed"].le(as_of) & ~settled_undated
-
-
 def _extended(rows: pd.DataFrame) -> pd.Series:
     """An extension counts when it has a date and a recorded reason (the complainant told in writing)."""
-    return rows["extended_due"].notna() & rows["extension_reason"].fillna("").astype("str").str.strip().ne("")
+    return rows["extended_due"].notna() & reason_given(rows)
 
 
 def _allowed(rows: pd.DataFrame, start: pd.Series, calendar, standard: int, most: int) -> pd.Series:
     """Working days allowed from start: the standard, or a valid extension counted up to the maximum."""
     extension = calendar.working_days_between(start, rows["extended_due"]).clip(lower=standard, upper=most)
     return pd.Series(standard, index=rows.index, dtype="Int64").where(~_extended(rows), extension)
-
-
-def _graded(failing: pd.Series, assessed: int, params, finding: str, table, recommendation, **metrics) -> CheckResult:
-    share = percent(int(failing.sum()), assessed)
-    metrics = {"assessed": assessed, "failing": int(failing.sum()), "percent_failing": share, **metrics}
-    status = grade(share, params["amber_above"], params["red_above"])
-    return CheckResult(status, metrics, finding.format(**metrics), table, recommendation)
 
 
 class Stage1OnTime(Check):
@@ -102,13 +72,13 @@ class Stage1OnTime(Check):
         beyond = _extended(rows) & rows["extended_due"].gt(data.calendar.add_working_days(rows["received"], most))
         f = pd.DataFrame({"taken": taken, "allowed": allowed, "extended": _extended(rows), "beyond": beyond,
                           "unexplained": rows["extended_due"].notna() & ~_extended(rows)})[late]
-        reason = ("responded in " + _wd(f["taken"]) + " working days; allowed " + _wd(f["allowed"])
-                  + _when(f["extended"], " with extension")
-                  + _when(f["beyond"], f" (the extension goes beyond {most}, so counts only to {most})")
-                  + _when(f["unexplained"], " (an extension with no reason does not count)"))
+        reason = ("responded in " + working_days_text(f["taken"]) + " working days; allowed " + working_days_text(f["allowed"])
+                  + when(f["extended"], " with extension")
+                  + when(f["beyond"], f" (the extension goes beyond {most}, so counts only to {most})")
+                  + when(f["unexplained"], " (an extension with no reason does not count)"))
         table = exceptions(rows[late], reason, working_days=f["taken"], allowed=f["allowed"])
-        return _graded(
-            late, len(rows), params,
+        return graded(
+            int(late.sum()), len(rows), params,
             "{failing:,} of {assessed:,} children's Stage 1 complaints ({percent_failing}%) were answered late "
             "({extended:,} had an extension).",
             table, Recommendation("Track children's Stage 1 complaints against day 10 and agree any extension in "
@@ -177,8 +147,8 @@ class Stage2AsRequired(Check):
         f = pd.DataFrame({"verdict": verdict, "start": start, "to_report": to_report, "allowed": allowed,
                           "to_adjudication": to_adjudication, "extended": _extended(rows), "from_request": from_request,
                           "allowed_from_request": allowed_from_request})[failing]
-        limit = "; allowed " + _wd(f["allowed"]) + _when(f["extended"], " with extension")
-        report, adjudication = _wd(f["to_report"]) + " working days", _wd(f["to_adjudication"]) + " working days"
+        limit = "; allowed " + working_days_text(f["allowed"]) + when(f["extended"], " with extension")
+        report, adjudication = working_days_text(f["to_report"]) + " working days", working_days_text(f["to_adjudication"]) + " working days"
         texts = {
             "turns late": "looks on time: the investigating officer's report came after " + report
                           + ", but the adjudication letter after " + adjudication + limit,
@@ -188,8 +158,8 @@ class Stage2AsRequired(Check):
             "late, no report date": "adjudication after " + adjudication + limit
                                     + " (no investigating officer's report date recorded)",
             "late from the request only": "on time from the Stage 2 start (" + adjudication + ") but late from the "
-                                          "request (" + _wd(f["from_request"]) + " working days; allowed "
-                                          + _wd(f["allowed_from_request"]) + ")",
+                                          "request (" + working_days_text(f["from_request"]) + " working days; allowed "
+                                          + working_days_text(f["allowed_from_request"]) + ")",
         }
         reason = pd.Series(np.select([f["verdict"].eq(name) for name in texts], list(texts.values()), default=""),
                            index=f.index, dtype="str")
@@ -215,8 +185,8 @@ class Stage2AsRequired(Check):
         if metrics["no_report_date"]:
             finding += (" {no_report_date:,} had no investigating officer's report date, so the system's own measure "
                         "leaves them out.")
-        return _graded(
-            late_required, len(rows), params, finding, table,
+        return graded(
+            int(late_required.sum()), len(rows), params, finding, table,
             Recommendation("Measure and report children's Stage 2 to the adjudication letter, not the investigating "
                            "officer's report, and plan investigations to leave time for the adjudication.",
                            Priority.QUICK_WIN),
@@ -249,7 +219,7 @@ class Stage2Extensions(Check):
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)
         rows = _stage(data.records, "2")
-        still_open = _open_on(rows, as_of)
+        still_open = open_on(rows, as_of)
         measured = rows["responded"].notna() | still_open
         rows, still_open = rows[measured], still_open[measured]
         if rows.empty:
@@ -269,17 +239,17 @@ class Stage2Extensions(Check):
         def words(condition, yes: str, no: str) -> pd.Series:
             return pd.Series(np.where(condition, yes, no), index=f.index, dtype="str")
 
-        reason = (words(f["open"], "still open after ", "adjudication after ") + _wd(f["from_request"])
-                  + " working days from the request (" + _wd(f["from_start"]) + " from the Stage 2 start)"
-                  + _when(f["no_extension"], f"; over {standard} working days from "
+        reason = (words(f["open"], "still open after ", "adjudication after ") + working_days_text(f["from_request"])
+                  + " working days from the request (" + working_days_text(f["from_start"]) + " from the Stage 2 start)"
+                  + when(f["no_extension"], f"; over {standard} working days from "
                           + words(f["from_start"].gt(standard), "the Stage 2 start", "the request") + " with "
                           + words(f["extension_date"], "an extension that records no reason", "no extension recorded"))
-                  + _when(f["over_most"], f"; over the {most}-working-day limit from "
+                  + when(f["over_most"], f"; over the {most}-working-day limit from "
                           + words(f["from_start"].gt(most), "the Stage 2 start", "the request")))
         table = exceptions(rows[failing], reason, working_days_from_start=f["from_start"],
                            working_days_from_request=f["from_request"], still_open=f["open"])
-        return _graded(
-            failing, len(rows), params,
+        return graded(
+            int(failing.sum()), len(rows), params,
             "{failing:,} of {assessed:,} children's Stage 2 complaints ({percent_failing}%) ran past "
             "{allowed_working_days} working days without a recorded extension or past the {limit_working_days}-day "
             "limit ({no_extension:,} without an extension, {over_limit:,} past the limit; {open_failing:,} of them "
@@ -323,7 +293,7 @@ class Stage3PanelTimescales(Check):
             ["organisation", "case_id"]).rename(columns={"responded": "adjudication"})
         adjudication = rows[["organisation", "case_id"]].merge(adjudications, how="left")["adjudication"]
         adjudication.index = rows.index
-        still_open = _open_on(rows, as_of)
+        still_open = open_on(rows, as_of)
         steps = (  # (step, the event it runs from, its own date, the parameter)
             ("request", "the adjudication", adjudication, rows["received"], "request_working_days"),
             ("panel", "the request", rows["received"], rows["panel_held"], "panel_working_days"),
@@ -336,12 +306,12 @@ class Stage3PanelTimescales(Check):
             taken = data.calendar.working_days_between(begin, end.where(~waiting, as_of))
             late[step] = taken.gt(int(params[limit])).fillna(False).astype(bool)
             done = pd.Series(np.where(waiting, f"no {step} ", f"{step} "), index=rows.index, dtype="str")
-            parts.append(_when(late[step], done + _wd(taken) + f" working days after {after}; allowed {params[limit]}"))
+            parts.append(when(late[step], done + working_days_text(taken) + f" working days after {after}; allowed {params[limit]}"))
         failing = pd.concat(late, axis=1).any(axis=1)
-        reason = _joined(*parts)
+        reason = joined(*parts)
         table = exceptions(rows[failing], reason[failing])
-        return _graded(
-            failing, len(rows), params,
+        return graded(
+            int(failing.sum()), len(rows), params,
             "{failing:,} of {assessed:,} children's Stage 3 reviews ({percent_failing}%) missed a timescale: "
             "{late_request:,} late requests, {late_panel:,} late panels, {late_report:,} late reports, "
             "{late_response:,} late responses.",

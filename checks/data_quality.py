@@ -7,13 +7,11 @@ import pandas as pd
 from complaint_audit.engine.contract import (
     Area,
     Check,
-    CheckResult,
     Priority,
     Recommendation,
     exceptions,
     flag_names,
-    grade,
-    percent,
+    graded,
 )
 from complaint_audit.schema import DATE_FIELDS
 
@@ -28,15 +26,6 @@ _DATE_ORDER = (
     ("received", "closed"),
 )
 _STAGE_BEFORE = {"2": "1", "3": "2"}
-
-
-def _result(failing: pd.Series, records: pd.DataFrame, params, finding: str, recommendation: Recommendation,
-            table: pd.DataFrame, **metrics) -> CheckResult:
-    """The shape every DQ check shares: a count and share of failing records, graded."""
-    share = percent(int(failing.sum()), len(records))
-    status = grade(share, params["amber_above"], params["red_above"])
-    metrics = {"records": len(records), "failing": int(failing.sum()), "percent_failing": share, **metrics}
-    return CheckResult(status, metrics, finding.format(**metrics), table, recommendation)
 
 
 class RequiredFields(Check):
@@ -66,11 +55,10 @@ class RequiredFields(Check):
         missing["outcome"] = records["responded"].notna() & records["outcome"].isna()
         failing = missing.any(axis=1)
         table = exceptions(records[failing], "missing " + flag_names(missing[failing]))
-        return _result(
-            failing, records, params,
-            "{failing:,} of {records:,} records ({percent_failing}%) lack one or more key fields.",
-            Recommendation("Make team, category, who raised the complaint and the outcome mandatory in every case system.", Priority.QUICK_WIN),
-            table,
+        return graded(
+            int(failing.sum()), len(records), params,
+            "{failing:,} of {assessed:,} records ({percent_failing}%) lack one or more key fields.",
+            table, Recommendation("Make team, category, who raised the complaint and the outcome mandatory in every case system.", Priority.QUICK_WIN),
         )
 
 
@@ -99,11 +87,10 @@ class DateOrder(Check):
         broken = pd.DataFrame({f"{later} before {earlier}": records[later] < records[earlier] for earlier, later in _DATE_ORDER})
         failing = broken.any(axis=1)
         table = exceptions(records[failing], flag_names(broken[failing], "; "))
-        return _result(
-            failing, records, params,
-            "{failing:,} of {records:,} records ({percent_failing}%) have dates in an impossible order.",
-            Recommendation("Correct the out-of-order dates and add date-order validation to the case systems.", Priority.QUICK_WIN),
-            table,
+        return graded(
+            int(failing.sum()), len(records), params,
+            "{failing:,} of {assessed:,} records ({percent_failing}%) have dates in an impossible order.",
+            table, Recommendation("Correct the out-of-order dates and add date-order validation to the case systems.", Priority.QUICK_WIN),
         )
 
 
@@ -141,11 +128,10 @@ class PossibleDuplicates(Check):
             ordered[duplicate], "same complainant and category as " + earlier_case[duplicate] + " within " + gap[duplicate].astype("Int64").astype("str") + " days",
             days_apart=gap[duplicate].astype("Int64"),
         )
-        return _result(
-            failing, records, params,
-            "{failing:,} of {records:,} records ({percent_failing}%) look like repeats of another case logged days before.",
-            Recommendation("Check for an open case from the same complainant before logging a new one, and merge duplicates.", Priority.QUICK_WIN),
-            table,
+        return graded(
+            int(failing.sum()), len(records), params,
+            "{failing:,} of {assessed:,} records ({percent_failing}%) look like repeats of another case logged days before.",
+            table, Recommendation("Check for an open case from the same complainant before logging a new one, and merge duplicates.", Priority.QUICK_WIN),
         )
 
 
@@ -173,11 +159,10 @@ class FutureDates(Check):
         future = pd.DataFrame({name: records[name] > limit for name in DATE_FIELDS if name not in ("due", "extended_due", "action_due")})
         failing = future.any(axis=1)
         table = exceptions(records[failing], flag_names(future[failing]) + " after " + limit.strftime("%Y-%m-%d"))
-        return _result(
-            failing, records, params,
-            "{failing:,} of {records:,} records ({percent_failing}%) have a date after the audit date.",
-            Recommendation("Correct dates recorded in the future and check the export's date format.", Priority.QUICK_WIN),
-            table, as_of=data.as_of.isoformat(),
+        return graded(
+            int(failing.sum()), len(records), params,
+            "{failing:,} of {assessed:,} records ({percent_failing}%) have a date after the audit date.",
+            table, Recommendation("Correct dates recorded in the future and check the export's date format.", Priority.QUICK_WIN), as_of=data.as_of.isoformat(),
         )
 
 
@@ -203,11 +188,10 @@ class ClosedWithoutOutcome(Check):
         records = data.records
         failing = (records["closed"].notna() | records["responded"].notna()) & records["outcome"].isna()
         table = exceptions(records[failing], "closed or answered with no outcome")
-        return _result(
-            failing, records, params,
-            "{failing:,} of {records:,} records ({percent_failing}%) are closed or answered with no outcome recorded.",
-            Recommendation("Make the outcome mandatory before a complaint stage can be closed.", Priority.QUICK_WIN),
-            table,
+        return graded(
+            int(failing.sum()), len(records), params,
+            "{failing:,} of {assessed:,} records ({percent_failing}%) are closed or answered with no outcome recorded.",
+            table, Recommendation("Make the outcome mandatory before a complaint stage can be closed.", Priority.QUICK_WIN),
         )
 
 
@@ -248,9 +232,8 @@ class StagesInSequence(Check):
         reason[skipped] = "Stage " + linked["stage"] + " with no Stage " + linked["previous_stage"]
         failing = failing_later.reindex(records.index, fill_value=False)
         table = exceptions(later[failing_later], reason[failing_later])
-        return _result(
-            failing, records, params,
-            "{failing:,} of {records:,} records ({percent_failing}%) are later stages with no earlier stage, or started before it ended.",
-            Recommendation("Route every complaint through Stage 1 and link escalations to their first stage.", Priority.THREE_MONTHS),
-            table, skipped_stage=int(skipped.sum()),
+        return graded(
+            int(failing.sum()), len(records), params,
+            "{failing:,} of {assessed:,} records ({percent_failing}%) are later stages with no earlier stage, or started before it ended.",
+            table, Recommendation("Route every complaint through Stage 1 and link escalations to their first stage.", Priority.THREE_MONTHS), skipped_stage=int(skipped.sum()),
         )

@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from complaint_audit.checks._timing import iso_dates, open_on, reason_given, when, working_days_text
 from complaint_audit.engine.contract import (Area, Check, CheckResult, Priority, Recommendation, Status, exceptions,
-                                              grade, not_applicable, percent)
+                                              grade, graded, not_applicable, percent)
 
 _THRESHOLDS = {"amber_above": 5.0, "red_above": 20.0}
 _CODE_PROCESSES = ("corporate", "housing")
@@ -17,24 +18,6 @@ _FIELDS = ["organisation", "case_id", "stage", "team", "process", "received", "a
            "extension_reason", "statement_agreed", "responded", "closed", "outcome"]
 _CODE_CLOCK = {"acknowledge_working_days": 5, "response_working_days": {"1": 10, "2": 20},  # the codes' clock
                "extension_working_days": {"1": 10, "2": 20}}
-
-
-def _wd(values: pd.Series) -> pd.Series:
-    return values.astype("Int64").astype("str")
-
-
-def _iso(dates: pd.Series) -> pd.Series:
-    return dates.dt.strftime("%Y-%m-%d")
-
-
-def _when(condition: pd.Series, text) -> pd.Series:
-    """text where condition holds, else an empty string: reasons are built from such parts."""
-    text = text if isinstance(text, pd.Series) else pd.Series(text, index=condition.index, dtype="str")
-    return text.where(condition.fillna(False).astype(bool), "")
-
-
-def _reason_given(rows: pd.DataFrame) -> pd.Series:
-    return rows["extension_reason"].fillna("").astype("str").str.strip().ne("")
 
 
 def _lookup(column: pd.Series, mapping) -> pd.Series:
@@ -51,13 +34,6 @@ def _select(records: pd.DataFrame, mask: pd.Series | None = None, processes=None
     return records.loc[mask, _FIELDS]
 
 
-def _open_on(records: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
-    """Stages received by the audit date and neither answered nor closed by then (nor withdrawn undated)."""
-    settled_undated = records["outcome"].notna() & records["responded"].isna() & records["closed"].isna()
-    answered_or_closed = records["responded"].le(as_of) | records["closed"].le(as_of)
-    return records["received"].le(as_of) & ~answered_or_closed & ~settled_undated
-
-
 def _code_clock(rows: pd.DataFrame, calendar, params) -> pd.DataFrame:
     """Corporate and housing response clocks: from acknowledgement, or from receipt plus the acknowledgement
     allowance when none is recorded (RULES.md 3); an extension counts with a reason, up to the code's maximum."""
@@ -66,7 +42,7 @@ def _code_clock(rows: pd.DataFrame, calendar, params) -> pd.DataFrame:
     allowance = _lookup(rows["stage"], params["response_working_days"])
     deadline = calendar.add_working_days(start, allowance + from_receipt * int(params["acknowledge_working_days"]))
     latest = calendar.add_working_days(deadline, _lookup(rows["stage"], params["extension_working_days"]))
-    extended = rows["extended_due"].notna() & _reason_given(rows) & rows["extended_due"].gt(deadline)
+    extended = rows["extended_due"].notna() & reason_given(rows) & rows["extended_due"].gt(deadline)
     extended_to = rows["extended_due"].where(rows["extended_due"].le(latest), latest)
     return pd.DataFrame({"start": start, "from_receipt": from_receipt, "deadline": deadline, "latest": latest,
                          "extended": extended, "beyond_latest": extended & rows["extended_due"].gt(latest),
@@ -78,13 +54,6 @@ def _on_time_by(group: pd.Series, names, on_time: pd.Series, assessed: pd.Series
     return {f"{label.format(name)}_percent_on_time": percent(int((on_time & group.eq(name)).sum()),
                                                             int((assessed & group.eq(name)).sum()))
             for name in names if (assessed & group.eq(name)).any()}
-
-
-def _graded(failing: pd.Series, assessed: int, params, finding: str, table, recommendation, **metrics) -> CheckResult:
-    share = percent(int(failing.sum()), assessed)
-    metrics = {"assessed": assessed, "failing": int(failing.sum()), "percent_failing": share, **metrics}
-    status = grade(share, params["amber_above"], params["red_above"])
-    return CheckResult(status, metrics, finding.format(**metrics), table, recommendation)
 
 
 class AcknowledgedOnTime(Check):
@@ -121,10 +90,10 @@ class AcknowledgedOnTime(Check):
         missing = rows["acknowledged"].isna() & deadline.lt(pd.Timestamp(data.as_of)) & ~rows["responded"].le(deadline)
         assessed, failing = rows["acknowledged"].notna() | missing, late | missing
         f = pd.DataFrame({"late": late, "missing": missing, "taken": taken, "limit": limit, "due": deadline})[failing]
-        reason = (_when(f["late"], "acknowledged in " + _wd(f["taken"]) + " working days; allowed " + _wd(f["limit"]))
-                  + _when(f["missing"], "no acknowledgement recorded; due by " + _iso(f["due"])))
-        return _graded(
-            failing, int(assessed.sum()), params,
+        reason = (when(f["late"], "acknowledged in " + working_days_text(f["taken"]) + " working days; allowed " + working_days_text(f["limit"]))
+                  + when(f["missing"], "no acknowledgement recorded; due by " + iso_dates(f["due"])))
+        return graded(
+            int(failing.sum()), int(assessed.sum()), params,
             "{failing:,} of {assessed:,} complaint stages ({percent_failing}%) were not acknowledged on time: "
             "{late:,} late and {not_recorded:,} with no acknowledgement recorded.",
             exceptions(rows[failing], reason, working_days=f["taken"], allowed=f["limit"]),
@@ -167,13 +136,13 @@ class CodeResponseOnTime(Check):
         late = rows["responded"].gt(clock["due"])
         f = clock.assign(taken=data.calendar.working_days_between(clock["start"], rows["responded"]),
                          allowed=data.calendar.working_days_between(clock["start"], clock["due"]),
-                         unexplained=rows["extended_due"].gt(clock["deadline"]) & ~_reason_given(rows))[late]
+                         unexplained=rows["extended_due"].gt(clock["deadline"]) & ~reason_given(rows))[late]
         origin = pd.Series(np.where(f["from_receipt"], "receipt (no acknowledgement recorded)", "acknowledgement"),
                            index=f.index, dtype="str")
-        reason = ("responded in " + _wd(f["taken"]) + " working days from " + origin + "; allowed " + _wd(f["allowed"])
-                  + _when(f["extended"], " with extension")
-                  + _when(f["beyond_latest"], " (the extension is beyond the maximum, so counted only to it)")
-                  + _when(f["unexplained"], " (an extension with no reason does not count)"))
+        reason = ("responded in " + working_days_text(f["taken"]) + " working days from " + origin + "; allowed " + working_days_text(f["allowed"])
+                  + when(f["extended"], " with extension")
+                  + when(f["beyond_latest"], " (the extension is beyond the maximum, so counted only to it)")
+                  + when(f["unexplained"], " (an extension with no reason does not count)"))
         by_stage = _on_time_by(rows["stage"], _COUNCIL_STAGES, ~late, late | ~late, "stage{}")
         on_time = ", ".join(f"Stage {stage} {by_stage[f'stage{stage}_percent_on_time']}%" for stage in _COUNCIL_STAGES
                             if f"stage{stage}_percent_on_time" in by_stage)
@@ -182,8 +151,8 @@ class CodeResponseOnTime(Check):
         if clock["from_receipt"].any():
             finding += (" {from_receipt:,} had no acknowledgement date, so were measured from receipt with "
                         f"{params['acknowledge_working_days']} working days added to acknowledge.")
-        return _graded(
-            late, len(rows), params, finding,
+        return graded(
+            int(late.sum()), len(rows), params, finding,
             exceptions(rows[late], reason, working_days=f["taken"], allowed=f["allowed"]),
             Recommendation("Track every open complaint against the code's deadline and agree any extension in "
                            "writing, with reasons.", Priority.THREE_MONTHS),
@@ -220,18 +189,18 @@ class AdultResponseOnTime(Check):
         agreed = rows["extended_due"].fillna(rows["due"])
         months_point = (rows["received"] + pd.DateOffset(months=months)).astype("datetime64[s]")
         limit = months_point.where(~agreed.gt(months_point), agreed)
-        answered, waiting = rows["responded"].notna(), _open_on(rows, as_of) & limit.lt(as_of)
+        answered, waiting = rows["responded"].notna(), open_on(rows, as_of) & limit.lt(as_of)
         late, past_limit = rows["responded"].gt(agreed), rows["responded"].gt(limit) | waiting
         failing = late | past_limit
         f = pd.DataFrame({"late": late, "past": past_limit, "answered": answered, "agreed": agreed, "limit": limit,
                           "days_late": data.calendar.working_days_between(agreed, rows["responded"])})[failing]
         past = pd.Series(np.where(f["answered"], "answered after ", "no response after "), index=f.index, dtype="str")
-        reason = (_when(f["late"], "responded " + _wd(f["days_late"]) + " working days after the agreed date "
-                        + _iso(f["agreed"])) + _when(f["late"] & f["past"], "; ")
-                  + _when(f["past"], past + f"{months} months (limit " + _iso(f["limit"])
+        reason = (when(f["late"], "responded " + working_days_text(f["days_late"]) + " working days after the agreed date "
+                        + iso_dates(f["agreed"])) + when(f["late"] & f["past"], "; ")
+                  + when(f["past"], past + f"{months} months (limit " + iso_dates(f["limit"])
                           + "): the complainant must be told why in writing"))
-        return _graded(
-            failing, int((answered | waiting).sum()), params,
+        return graded(
+            int(failing.sum()), int((answered | waiting).sum()), params,
             "{failing:,} of {assessed:,} adult social care complaints ({percent_failing}%) missed the agreed response "
             "date or ran past {months_limit} months: {late:,} answered late, {past_months_limit:,} past {months_limit} "
             "months ({no_agreed_date:,} had no agreed date recorded).",
@@ -272,18 +241,18 @@ class ExtensionsValid(Check):
             return not_applicable("no extended corporate, housing or adult social care response dates")
         code_rows = rows["process"].isin(_CODE_PROCESSES)
         clock = _code_clock(rows[code_rows], data.calendar, params).reindex(rows.index)
-        no_reason, beyond = ~_reason_given(rows), rows["extended_due"].gt(clock["latest"])
+        no_reason, beyond = ~reason_given(rows), rows["extended_due"].gt(clock["latest"])
         failing = no_reason | beyond
         f = pd.DataFrame({"beyond": beyond, "no_reason": no_reason, "deadline": clock["deadline"],
                           "extra": data.calendar.working_days_between(clock["deadline"], rows["extended_due"]),
                           "most": _lookup(rows["stage"], params["extension_working_days"]),
                           "extended_due": rows["extended_due"]})[failing]
-        reason = (_when(f["beyond"], "extended " + _wd(f["extra"]) + " working days beyond the code's deadline "
-                        + _iso(f["deadline"]) + "; at most " + _wd(f["most"]))
-                  + _when(f["beyond"] & f["no_reason"], "; ")
-                  + _when(f["no_reason"], "no reason recorded for the extension to " + _iso(f["extended_due"])))
-        return _graded(
-            failing, len(rows), params,
+        reason = (when(f["beyond"], "extended " + working_days_text(f["extra"]) + " working days beyond the code's deadline "
+                        + iso_dates(f["deadline"]) + "; at most " + working_days_text(f["most"]))
+                  + when(f["beyond"] & f["no_reason"], "; ")
+                  + when(f["no_reason"], "no reason recorded for the extension to " + iso_dates(f["extended_due"])))
+        return graded(
+            int(failing.sum()), len(rows), params,
             "{failing:,} of {assessed:,} extensions ({percent_failing}%) lack a reason or exceed the maximum: "
             "{no_reason:,} with no reason, {beyond_maximum:,} beyond the maximum.",
             exceptions(rows[failing], reason, extended_due=f["extended_due"], working_days_beyond_deadline=f["extra"]),
@@ -316,7 +285,7 @@ class OpenPastDue(Check):
 
     def run(self, data, params):
         as_of, records = pd.Timestamp(data.as_of), data.records
-        rows = _select(records, records["stage"].ne("ombudsman") & _open_on(records, as_of))
+        rows = _select(records, records["stage"].ne("ombudsman") & open_on(records, as_of))
         if rows.empty:
             return not_applicable(f"no complaint stages open on {as_of:%Y-%m-%d}")
         due = rows["extended_due"].fillna(rows["due"])
@@ -327,11 +296,11 @@ class OpenPastDue(Check):
         band = pd.cut(overdue_by.astype("float64"), [0, *edges, np.inf], labels=labels).astype("str")
         bands = {f"overdue_{label.replace('-', '_to_').replace(' ', '_')}": int((band[overdue] == label).sum())
                  for label in labels}
-        reason = "open " + _wd(overdue_by) + " working days past its due date " + _iso(due) + " (band " + band + ")"
+        reason = "open " + working_days_text(overdue_by) + " working days past its due date " + iso_dates(due) + " (band " + band + ")"
         words = [*labels[:-1], f"more than {edges[-1]}"]
         by_band = ", ".join(f"{count:,} by {label} working days" for label, count in zip(words, bands.values()))
-        return _graded(
-            overdue, int(due.notna().sum()), params,
+        return graded(
+            int(overdue.sum()), int(due.notna().sum()), params,
             "{failing:,} of {assessed:,} complaint stages open on {as_of} with a due date ({percent_failing}%) were "
             "past it" + (f": {by_band}." if overdue.any() else ".")
             + (" {no_due_date:,} open stages had no due date." if due.isna().any() else ""),
@@ -393,7 +362,7 @@ class LooseLocalTargets(Check):
         flagged, recorded = rows[flagging], recorded[flagging]
         origin = pd.Series(np.where(childrens_stage2, "the Stage 2 start", "receipt"), index=rows.index)[flagging]
         local, code = flagged["local_target"].map("{:g}".format), flagged["code_target"].astype("str")
-        reason = ("due " + _wd(recorded) + " working days after " + origin + "; the team's local target is " + local
+        reason = ("due " + working_days_text(recorded) + " working days after " + origin + "; the team's local target is " + local
                   + " where the code allows " + code)
         described = (loose["team"].fillna("no team").astype("str") + " (" + loose["process"] + " Stage "
                      + loose["stage"] + ") works to " + loose["local_target"].map("{:g}".format)

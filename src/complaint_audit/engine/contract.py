@@ -132,6 +132,21 @@ def grade(percent_failing: float, amber_above: float, red_above: float) -> Statu
     return Status.PASS
 
 
+def graded(
+    failing: int, assessed: int, params: Mapping[str, Any], finding: str, table: pd.DataFrame,
+    recommendation: Recommendation | None, **metrics: Any,
+) -> CheckResult:
+    """The usual result: `failing` of `assessed` cases, graded by the check's amber/red thresholds.
+
+    The finding is a format string filled from the metrics: assessed, failing, percent_failing
+    and any extra metrics given.
+    """
+    share = percent(failing, assessed)
+    metrics = {"assessed": assessed, "failing": failing, "percent_failing": share, **metrics}
+    status = grade(share, params["amber_above"], params["red_above"])
+    return CheckResult(status, metrics, finding.format(**metrics), table, recommendation)
+
+
 def not_applicable(why: str) -> CheckResult:
     return CheckResult(Status.NOT_APPLICABLE, {}, f"Not applicable: {why}.")
 

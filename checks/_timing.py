@@ -1,0 +1,39 @@
+"""Pieces the timescale families (TS, CSC) share: reason text built from whole columns, open cases, extensions."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def working_days_text(values: pd.Series) -> pd.Series:
+    """Working-day counts as text for reasons ('14'); missing counts read '<NA>'."""
+    return values.astype("Int64").astype("str")
+
+
+def iso_dates(dates: pd.Series) -> pd.Series:
+    return dates.dt.strftime("%Y-%m-%d")
+
+
+def when(condition: pd.Series, text) -> pd.Series:
+    """text where condition holds, else an empty string: reasons are built from such parts."""
+    text = text if isinstance(text, pd.Series) else pd.Series(text, index=condition.index, dtype="str")
+    return text.where(condition.fillna(False).astype(bool), "")
+
+
+def joined(*parts: pd.Series) -> pd.Series:
+    """Reason parts joined with '; ', skipping the empty ones."""
+    result = parts[0]
+    for part in parts[1:]:
+        result = result + when(result.ne("") & part.ne(""), "; ") + part
+    return result
+
+
+def open_on(rows: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """Stages received by the audit date and neither answered nor closed by then (nor settled undated)."""
+    settled_undated = rows["outcome"].notna() & rows["responded"].isna() & rows["closed"].isna()
+    return rows["received"].le(as_of) & ~rows["responded"].le(as_of) & ~rows["closed"].le(as_of) & ~settled_undated
+
+
+def reason_given(rows: pd.DataFrame) -> pd.Series:
+    """Whether an extension reason is recorded: an extension without one does not count."""
+    return rows["extension_reason"].fillna("").astype("str").str.strip().ne("")
