@@ -3,6 +3,10 @@
 One statutory stage ("Local Resolution"), then a row for the few cases the ombudsman took up.
 The sheet opens with a title block above the header, as report exports do, and dates are real
 date cells.
+
+With `clean`, every case keeps the 2009 regulations: acknowledged within 3 working days, answered
+by the agreed (or revised, with a reason) date and well within six months, actions done, and
+responses signed off by a head of service or above.
 """
 
 from __future__ import annotations
@@ -52,6 +56,9 @@ _REVISION_REASONS = (
     "Complex case involving health partners",
 )
 _IMPOSSIBLE = ("31/09/{this}", "31/06/{this}", "30/02/{next}")
+_SIGNERS = {"Service Manager": 0.5, "Head of Adult Social Care": 0.35, "Assistant Director": 0.15}
+# Clean: the single stage is the final response, signed off at the level policy asks (checks OV003).
+_CLEAN_SIGNERS = {"Service Manager": 0.0, "Head of Adult Social Care": 0.7, "Assistant Director": 0.3}
 COLUMNS = (
     "Reference", "Stage", "Service User", "Date of Birth", "Contact Name", "Relationship", "Contact Email",
     "Contact Phone", "Address", "Postcode", "Raised By", "Received Via", "Service Team", "Category", "Handled By",
@@ -67,8 +74,8 @@ _PRODUCED = dt.datetime(2024, 5, 15, 7, 30)  # when the register was run
 # fmt: on
 
 
-def _cases(n: int, rng: np.random.Generator, year: int) -> pd.DataFrame:
-    """Local Resolution rows as typed columns."""
+def _cases(n: int, rng: np.random.Generator, year: int, clean: bool = False) -> pd.DataFrame:
+    """Local Resolution rows as typed columns (`clean`: keeping every rule)."""
     cutoff = dates.export_date(year)
     services = [(service, category) for service, categories in ADULT_SOCIAL_CARE for category in categories]
     service = np.asarray(services, dtype=object)[rng.integers(len(services), size=n)]
@@ -82,7 +89,8 @@ def _cases(n: int, rng: np.random.Generator, year: int) -> pd.DataFrame:
     rows["raised_via"] = rows["raised_by"].map({label: code for label, (code, _) in RAISED_BY.items()})
     rows["channel"] = choose(rng, _CHANNELS, n)
     rows["handled_by"] = np.where(rng.random(n) < 0.8, "Complaints Team", "Service")
-    ack = np.where(rng.random(n) < 0.07, rng.integers(4, 9, size=n), rng.choice(4, size=n, p=[0.15, 0.45, 0.28, 0.12]))
+    late_ack = (rng.random(n) < 0.07) & (not clean)
+    ack = np.where(late_ack, rng.integers(4, 9, size=n), rng.choice(4, size=n, p=[0.15, 0.45, 0.28, 0.12]))
     rows["acknowledged"] = dates.after(rows["received"], ack)
     period = rng.choice([20, 25, 30, 40], size=n, p=[0.35, 0.3, 0.2, 0.15])
     rows["due"] = dates.after(rows["received"], period)
@@ -93,8 +101,9 @@ def _cases(n: int, rng: np.random.Generator, year: int) -> pd.DataFrame:
     rows["revision_reason"] = pd.Series(
         np.asarray(_REVISION_REASONS, dtype=object)[rng.integers(3, size=n)], dtype="str"
     ).where(revised)
+    on_time = (kind < 0.80) | (clean & ~revised)  # clean: none late, none past six months
     respond = np.select(
-        [kind < 0.80, revised, kind < 0.99],
+        [on_time, revised, kind < 0.99],
         [
             rng.integers(np.minimum(10, period), period + 1),
             period + rng.integers(1, extra + 1),
@@ -109,11 +118,10 @@ def _cases(n: int, rng: np.random.Generator, year: int) -> pd.DataFrame:
     done = responded.le(cutoff).to_numpy()
     rows["responded"] = responded.where(done)
     rows["outcome"] = pd.Series(outcome, dtype="str").where(done | (outcome == "withdrawn"))
-    _outcome_details(rows, rng, cutoff, np.asarray(ASC_LEARNING, dtype=object))
-    rows["signed_off_by"] = pd.Series(
-        choose(rng, {"Service Manager": 0.5, "Head of Adult Social Care": 0.35, "Assistant Director": 0.15}, n),
-        dtype="str",
-    ).where(rows["responded"].notna())
+    _outcome_details(rows, rng, cutoff, np.asarray(ASC_LEARNING, dtype=object), clean)
+    rows["signed_off_by"] = pd.Series(choose(rng, _CLEAN_SIGNERS if clean else _SIGNERS, n), dtype="str").where(
+        rows["responded"].notna()
+    )
     closed = dates.after(rows["responded"], rng.integers(0, 4, size=n)).fillna(
         dates.after(rows["received"], rng.integers(5, 20, size=n)).where(rows["outcome"].eq("withdrawn"))
     )
@@ -122,7 +130,9 @@ def _cases(n: int, rng: np.random.Generator, year: int) -> pd.DataFrame:
     return rows
 
 
-def _outcome_details(rows: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, learning: np.ndarray) -> None:
+def _outcome_details(
+    rows: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, learning: np.ndarray, clean: bool = False
+) -> None:
     n = len(rows)
     at_fault = rows["outcome"].isin(["upheld", "partly_upheld"]).to_numpy() & rows["responded"].notna().to_numpy()
     remedy = rng.integers(len(_REMEDIES), size=n)
@@ -133,10 +143,10 @@ def _outcome_details(rows: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Ti
     rows["learning"] = pd.Series(learning[rng.integers(len(learning), size=n)], dtype="str").where(at_fault)
     rows["action_due"] = (rows["responded"] + pd.to_timedelta(rng.integers(20, 61, size=n), unit="D")).where(at_fault)
     action_done = rows["action_due"] - pd.to_timedelta(rng.integers(0, 16, size=n), unit="D")
-    rows["action_done"] = action_done.where((rng.random(n) < 0.6) & action_done.le(cutoff))
+    rows["action_done"] = action_done.where(((rng.random(n) < 0.6) | clean) & action_done.le(cutoff))
 
 
-def _ombudsman_rows(local: pd.DataFrame, rng: np.random.Generator, year: int) -> pd.DataFrame:
+def _ombudsman_rows(local: pd.DataFrame, rng: np.random.Generator, year: int, clean: bool = False) -> pd.DataFrame:
     """The cases the ombudsman took up, a month or more after the council's response."""
     cutoff = dates.export_date(year)
     n = len(local)
@@ -153,6 +163,8 @@ def _ombudsman_rows(local: pd.DataFrame, rng: np.random.Generator, year: int) ->
     rows["stage"] = "ombudsman"
     rows["received"] = dates.after(referred[taken_up], 0)
     rows["acknowledged"] = dates.after(rows["received"], rng.integers(0, 3, size=m))
+    if clean:  # nothing recorded as happening after the export
+        rows["acknowledged"] = rows["acknowledged"].where(rows["acknowledged"].le(cutoff))
     rows["due"] = dates.after(rows["received"], 20)
     responded = dates.after(rows["received"], rng.integers(10, 26, size=m))
     rows["responded"] = responded.where(responded.le(cutoff))
@@ -165,13 +177,18 @@ def _ombudsman_rows(local: pd.DataFrame, rng: np.random.Generator, year: int) ->
     return rows
 
 
-def generate_adult_social_care(n_cases: int, rng: np.random.Generator, year: int = 2023) -> SystemExport:
-    """The register's rows (a frame, one row per stage, as the workbook holds them) and its seeded problems."""
-    local = _cases(n_cases, rng, year)
+def generate_adult_social_care(
+    n_cases: int, rng: np.random.Generator, year: int = 2023, clean: bool = False
+) -> SystemExport:
+    """The register's rows (a frame, one row per stage, as the workbook holds them) and its seeded problems.
+
+    `clean=True`: no seeded problems and no ordinary failings either.
+    """
+    local = _cases(n_cases, rng, year, clean)
     local["case_index"] = np.arange(n_cases)
     local["case_id"] = f"ASC-{year}-" + pd.Series(np.arange(1, n_cases + 1)).astype("str").str.zfill(4)
     users, contacts = draw_people(n_cases, rng), draw_people(n_cases, rng)
-    ombudsman = _ombudsman_rows(local, rng, year)
+    ombudsman = _ombudsman_rows(local, rng, year, clean)
     ombudsman["case_id"] = local["case_id"].to_numpy()[ombudsman["case_index"].to_numpy()]
     rows = (
         pd.concat([local, ombudsman], ignore_index=True)
@@ -181,6 +198,8 @@ def generate_adult_social_care(n_cases: int, rng: np.random.Generator, year: int
     frame = _export_frame(rows, users, contacts, rng)
 
     truth = GroundTruth()
+    if clean:
+        return SystemExport(frame, truth)
     seeder = Seeder(rng, len(rows))
     has_ombudsman = rows["case_index"].isin(ombudsman["case_index"]).to_numpy()
     eligible = (

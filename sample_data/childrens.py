@@ -16,7 +16,7 @@ import pandas as pd
 from . import dates
 from .catalogue import DEFAULT_ORGANISATION
 from .childrens_cases import build_cases
-from .letters import complaints_email, compose_letters
+from .letters import case_details, complaints_email, compose_letters
 from .seeding import GroundTruth, Seeder, SystemExport
 
 # fmt: off
@@ -81,7 +81,12 @@ def _seed(stages: pd.DataFrame, cases: pd.DataFrame, rng: np.random.Generator, t
 
 
 def _letters(
-    stages: pd.DataFrame, cases: pd.DataFrame, seeds: dict, rng: np.random.Generator, organisation: str
+    stages: pd.DataFrame,
+    cases: pd.DataFrame,
+    seeds: dict,
+    rng: np.random.Generator,
+    organisation: str,
+    clean: bool = False,
 ) -> pd.Series:
     rows = stages[stages["responded"].notna()]
     case = rows["case"].to_numpy()
@@ -122,22 +127,33 @@ def _letters(
         },
         index=rows.index,
     )
+    if clean:
+        spec["extended"] = rows["extended_due"].notna().to_numpy()
+        spec["details"] = case_details(len(spec), rng).set_axis(spec.index)
     text = compose_letters(spec, rng, organisation, complaints_email(organisation), dates.long_text)
     return text.reindex(stages.index)
 
 
 def generate_childrens(
-    n_cases: int, rng: np.random.Generator, year: int = 2023, organisation: str = DEFAULT_ORGANISATION
+    n_cases: int,
+    rng: np.random.Generator,
+    year: int = 2023,
+    organisation: str = DEFAULT_ORGANISATION,
+    clean: bool = False,
 ) -> SystemExport:
-    """The children's export (the JSON document as Python data) and its seeded problems."""
-    cases, stages = build_cases(n_cases, rng, year)
+    """The children's export (the JSON document as Python data) and its seeded problems.
+
+    `clean=True`: no seeded problems and no ordinary failings either (childrens_cases.py).
+    """
+    cases, stages = build_cases(n_cases, rng, year, clean=clean)
     truth = GroundTruth()
-    seeds = _seed(stages, cases, rng, truth)
-    stages["letter"] = _letters(stages, cases, seeds, rng, organisation)
+    seeds = {} if clean else _seed(stages, cases, rng, truth)
+    stages["letter"] = _letters(stages, cases, seeds, rng, organisation, clean)
     records = [
         _case_record(case, group) for case, group in zip(cases.itertuples(index=False), _groups(stages, len(cases)))
     ]
-    _break_records(records, cases, seeds["quarantine"], truth)
+    if not clean:
+        _break_records(records, cases, seeds["quarantine"], truth)
     start, end = dates.financial_year(year)
     document = {
         "export": {

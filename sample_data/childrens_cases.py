@@ -3,6 +3,10 @@
 Stage 2 keeps the request, the agreed statement of complaint, the investigating officer's report
 and the adjudication letter. A share of Stage 2 cases get their report in time but their
 adjudication late (`kind` = "adjudication_late"): the seeded fault childrens.py records.
+
+With `clean`, every stage keeps the regulations (RULES.md section 1): Stage 1 within 10 working
+days or a 20-day extension, Stage 2's adjudication within 25 of its start or a 65-day extension
+(counted from the request too), and nothing dated after the export.
 """
 
 from __future__ import annotations
@@ -26,23 +30,25 @@ _AT_FAULT = ("upheld", "partly_upheld")
 # fmt: on
 
 
-def build_cases(n: int, rng: np.random.Generator, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_cases(
+    n: int, rng: np.random.Generator, year: int, clean: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(cases, stages): one row per case, one row per stage (`case` is the case's position)."""
     cutoff = dates.export_date(year)
     cases = _draw_cases(n, rng, year)
-    stage1 = _stage1(cases, rng, cutoff)
-    stage2 = _stage2(stage1, rng, cutoff)
-    stage3 = _stage3(stage2, rng, cutoff)
+    stage1 = _stage1(cases, rng, cutoff, clean)
+    stage2 = _stage2(stage1, rng, cutoff, clean)
+    stage3 = _stage3(stage2, rng, cutoff, clean)
     stages = (
         pd.concat([stage1, stage2, stage3], ignore_index=True)
         .sort_values(["case", "stage"], kind="stable")
         .reset_index(drop=True)
     )
-    _details(stages, cases, rng, cutoff)
+    _details(stages, cases, rng, cutoff, clean)
     return cases, stages
 
 
-def _stage1(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp) -> pd.DataFrame:
+def _stage1(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, clean: bool = False) -> pd.DataFrame:
     n = len(cases)
     stage = pd.DataFrame({"case": cases.index, "stage": "1", "received": cases["received"]}, index=cases.index)
     stage["acknowledged"] = dates.after(
@@ -55,8 +61,9 @@ def _stage1(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp)
     stage["extension_reason"] = pd.Series(
         "Complex complaint: more time agreed with the complainant", index=stage.index, dtype="str"
     ).where(extended)
+    on_time = (kind < 0.75) | (clean & ~extended)  # clean: none late
     respond = np.select(
-        [kind < 0.75, extended],
+        [on_time, extended],
         [rng.integers(5, 11, size=n), rng.integers(11, 21, size=n)],
         default=rng.integers(11, 26, size=n),
     )
@@ -78,8 +85,8 @@ def _respond(stage: pd.DataFrame, responded: pd.Series, outcome: np.ndarray, cut
     stage["outcome"] = pd.Series(outcome, index=stage.index, dtype="str").where(done | withdrawn)
 
 
-def _stage2(stage1: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp) -> pd.DataFrame:
-    """About a fifth of cases escalate. Kinds: clean, adjudication_late (seeded), extended."""
+def _stage2(stage1: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, clean: bool = False) -> pd.DataFrame:
+    """About a fifth of cases escalate. Kinds: clean, adjudication_late (seeded; none with `clean`), extended."""
     n = len(stage1)
     escalates = stage1["outcome"].isin(["upheld", "partly_upheld", "not_upheld"]).to_numpy() & (rng.random(n) < 0.25)
     requested = dates.after(stage1["responded"], rng.integers(2, 21, size=n))
@@ -91,7 +98,7 @@ def _stage2(stage1: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp
     stage["statement_agreed"] = dates.after(stage["received"], agreed_after)
     start = stage["statement_agreed"]  # the later of the request and the agreed statement
     # Exact shares rather than independent draws: a small year still gets its seeded late cases.
-    late, extended = round(0.4 * m), round(0.18 * m)
+    late, extended = (0 if clean else round(0.4 * m)), round(0.18 * m)
     kind = rng.permutation(
         np.repeat(
             np.asarray(["adjudication_late", "extended", "clean"], dtype=object), [late, extended, m - late - extended]
@@ -110,7 +117,8 @@ def _stage2(stage1: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp
         np.where(
             kind == "adjudication_late",
             dates.after(start, rng.integers(28, 46, size=m)),
-            dates.after(stage["received"], report_after + rng.integers(3, 9, size=m)),
+            # Clean: within 65 working days of the request as well as of the start (the start rule is [U]).
+            dates.after(stage["received"], _at_most(report_after + rng.integers(3, 9, size=m), clean)),
         ),
     )
     stage["due"] = dates.after(start, STAGE2_TARGET)
@@ -121,6 +129,11 @@ def _stage2(stage1: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp
     stage["investigation_completed"] = stage["investigation_completed"].where(
         stage["investigation_completed"].le(cutoff)
     )
+    if clean:  # nothing dated after the export: a statement not yet agreed means Stage 2 has not started
+        agreed = stage["statement_agreed"].le(cutoff)
+        for column in ("statement_agreed", "due", "extended_due", "extension_reason"):
+            stage[column] = stage[column].where(agreed)
+        stage["acknowledged"] = stage["acknowledged"].where(stage["acknowledged"].le(cutoff))
     # The system's own verdict, judged on the investigating officer's report.
     stage["timescale_met"] = stage["investigation_completed"].le(stage["extended_due"].fillna(stage["due"]))
     outcome = choose(rng, {"upheld": 0.2, "partly_upheld": 0.35, "not_upheld": 0.45}, m)
@@ -133,7 +146,12 @@ def _stage2(stage1: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp
     return stage
 
 
-def _stage3(stage2: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp) -> pd.DataFrame:
+def _at_most(working_days: np.ndarray, clean: bool) -> np.ndarray:
+    """Clean: no more working days than an extended Stage 2 allows."""
+    return np.minimum(working_days, STAGE2_EXTENDED_TARGET) if clean else working_days
+
+
+def _stage3(stage2: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, clean: bool = False) -> pd.DataFrame:
     """A handful ask for a review panel."""
     n = len(stage2)
     asks = stage2["outcome"].isin(["partly_upheld", "not_upheld"]).to_numpy() & (rng.random(n) < 0.2)
@@ -142,6 +160,8 @@ def _stage3(stage2: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp
     stage = pd.DataFrame({"case": stage2["case"], "stage": "3", "received": requested}, index=stage2.index)[asks]
     m = len(stage)
     stage["acknowledged"] = dates.after(stage["received"], rng.integers(0, 3, size=m))
+    if clean:
+        stage["acknowledged"] = stage["acknowledged"].where(stage["acknowledged"].le(cutoff))
     panel = dates.after(stage["received"], rng.integers(15, 31, size=m))
     stage["panel_held"] = panel.where(panel.le(cutoff))
     report = dates.after(panel, rng.integers(2, 6, size=m))
@@ -185,7 +205,9 @@ def _draw_cases(n: int, rng: np.random.Generator, year: int) -> pd.DataFrame:
     return cases.drop(columns="female")
 
 
-def _details(stages: pd.DataFrame, cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp) -> None:
+def _details(
+    stages: pd.DataFrame, cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, clean: bool = False
+) -> None:
     """Remedy, learning and actions for each answered stage."""
     n = len(stages)
     at_fault = stages["outcome"].isin(_AT_FAULT).to_numpy() & stages["responded"].notna().to_numpy()
@@ -209,4 +231,4 @@ def _details(stages: pd.DataFrame, cases: pd.DataFrame, rng: np.random.Generator
         .where(at_fault)
     )
     done = stages["action_due"] - pd.to_timedelta(rng.integers(0, 16, size=n), unit="D")
-    stages["action_done"] = done.where((rng.random(n) < 0.6) & done.le(cutoff))
+    stages["action_done"] = done.where(((rng.random(n) < 0.6) | clean) & done.le(cutoff))

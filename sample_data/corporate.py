@@ -25,7 +25,7 @@ from .corporate_cases import (
     category_table,
 )
 from .csvfile import write_csv
-from .letters import complaints_email, compose_letters
+from .letters import case_details, complaints_email, compose_letters
 from .seeding import GroundTruth, Seeder, SystemExport
 
 # fmt: off
@@ -62,21 +62,29 @@ def generate_corporate(
     organisation: str = DEFAULT_ORGANISATION,
     letters: bool = True,
     case_prefix: str = "CC",
+    clean: bool = False,
 ) -> SystemExport:
     """The corporate export of `n_cases` cases (a text frame) and its seeded problems.
 
     `letters=False` leaves the two response columns empty, for benchmarks that only need rows.
+    `clean=True` seeds nothing and keeps every rule (corporate_cases.py), and writes each letter
+    with its own case's details and, where the timescale was extended, the ombudsman's.
     """
-    cases = build_cases(n_cases, rng, year)
+    cases = build_cases(n_cases, rng, year, clean=clean)
     numbers = pd.Series(np.arange(1, n_cases + 1)).astype("str").str.zfill(max(5, len(str(n_cases))))
     cases["case_id"] = f"{case_prefix}-{year % 100:02d}-" + numbers
     truth = GroundTruth()
-    seeds = _seed(cases, rng, truth)
+    if clean:
+        seeds = {}
+        _record_member_problems(cases, truth, quarantined=np.zeros(n_cases, dtype=bool))
+    else:
+        seeds = _seed(cases, rng, truth)
     frame = _export_frame(cases)
     if letters:
         for stage in ("1", "2"):
-            frame[f"Stage {stage} Response"] = _letters(cases, stage, seeds, rng, organisation)
-    _break_rows(frame, cases, seeds["quarantine"], rng, truth, year)
+            frame[f"Stage {stage} Response"] = _letters(cases, stage, seeds, rng, organisation, clean)
+    if not clean:
+        _break_rows(frame, cases, seeds["quarantine"], rng, truth, year)
     return SystemExport(frame, truth)
 
 
@@ -201,7 +209,9 @@ def _export_frame(cases: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _letters(cases: pd.DataFrame, stage: str, seeds: dict, rng: np.random.Generator, organisation: str) -> pd.Series:
+def _letters(
+    cases: pd.DataFrame, stage: str, seeds: dict, rng: np.random.Generator, organisation: str, clean: bool = False
+) -> pd.Series:
     """The Stage `stage` response letters; missing where that stage had no response."""
     sent = cases[f"s{stage}_responded"].notna().to_numpy()
     needed = ["process", "case_id", "title", "first_name", "surname", "address", "postcode", "remedy_amount"]
@@ -235,6 +245,9 @@ def _letters(cases: pd.DataFrame, stage: str, seeds: dict, rng: np.random.Genera
         },
         index=rows.index,
     )
+    if clean:
+        spec["extended"] = cases.loc[sent, f"s{stage}_extended_due"].notna().to_numpy()
+        spec["details"] = case_details(len(spec), rng).set_axis(spec.index)
     text = compose_letters(spec, rng, organisation, complaints_email(organisation), dates.long_text)
     return text.reindex(cases.index)
 

@@ -6,6 +6,14 @@ writes, into DIR, three exports in three shapes (exports/), their profiles and a
 (copied unless DIR is this folder), and ground_truth.json: the case ids of every seeded
 problem, so tests can check that each check finds exactly what was planted. The same arguments
 always give the same files.
+
+    python -m complaint_audit.sample_data.generate --out DIR --cases 600 --seed 11 --clean
+
+makes a clean dataset instead: no seeded problems and no ordinary failings either, so every
+check should find nothing (every problem list in its ground_truth.json is empty). It is the
+same council's year drawn the same way, with the faults put right: timings kept inside the
+rules, every team's due dates at the code's deadline, members' complaints handled like the
+public's, letters complete and each written for its own case, learning and actions recorded.
 """
 
 from __future__ import annotations
@@ -75,8 +83,13 @@ def generate(
     seed: int = 2023,
     year: int = DEFAULT_YEAR,
     organisation: str = DEFAULT_ORGANISATION,
+    *,
+    clean: bool = False,
 ) -> dict:
-    """Write the three exports, ground_truth.json and (outside this folder) the configs; return the ground truth."""
+    """Write the three exports, ground_truth.json and (outside this folder) the configs; return the ground truth.
+
+    `clean=True` seeds no problems and keeps every rule (see the module's docstring).
+    """
     if cases < MINIMUM_CASES:
         raise ValueError(
             f"cases must be at least {MINIMUM_CASES} so every seeded problem has somewhere to go (got {cases})"
@@ -86,13 +99,19 @@ def generate(
     # One independent stream per system: changing one system's code leaves the others' data alone.
     rng_corporate, rng_adults, rng_children = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
 
-    corporate_export = corporate.generate_corporate(counts["corporate"], rng_corporate, year, organisation)
+    corporate_export = corporate.generate_corporate(
+        counts["corporate"], rng_corporate, year, organisation, clean=clean
+    )
     corporate.write_corporate_csv(corporate_export.data, out_dir / corporate.FILE)
-    adult_export = adult_social_care.generate_adult_social_care(counts["adult_social_care"], rng_adults, year)
+    adult_export = adult_social_care.generate_adult_social_care(
+        counts["adult_social_care"], rng_adults, year, clean=clean
+    )
     adult_social_care.write_adult_social_care_xlsx(
         adult_export.data, out_dir / adult_social_care.FILE, organisation, year
     )
-    children_export = childrens.generate_childrens(counts["childrens"], rng_children, year, organisation)
+    children_export = childrens.generate_childrens(
+        counts["childrens"], rng_children, year, organisation, clean=clean
+    )
     childrens.write_childrens_json(children_export.data, out_dir / childrens.FILE)
 
     truth = GroundTruth()
@@ -127,7 +146,9 @@ def generate(
         )
     ground_truth = {
         "generator": {
-            "command": f"python -m complaint_audit.sample_data.generate --cases {cases} --seed {seed} --year {year}",
+            "command": f"python -m complaint_audit.sample_data.generate --cases {cases} --seed {seed} --year {year}"
+            + (" --clean" if clean else ""),
+            **({"clean": True} if clean else {}),
             "cases": cases,
             "seed": seed,
             "year": year,
@@ -208,9 +229,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--organisation", default=DEFAULT_ORGANISATION, help=f"organisation name (default: {DEFAULT_ORGANISATION})"
     )
+    parser.add_argument(
+        "--clean",
+        action="store_true",
+        help="seed no problems and keep every rule, so every check finds nothing (default: seed the problems)",
+    )
     args = parser.parse_args(argv)
+    if args.clean and args.out.resolve() == HERE:
+        parser.error("--clean needs --out: the bundled sample_data folder holds the seeded exports")
     try:
-        truth = generate(args.out, args.cases, args.seed, args.year, args.organisation)
+        truth = generate(args.out, args.cases, args.seed, args.year, args.organisation, clean=args.clean)
     except ValueError as error:
         parser.error(str(error))
     for export in truth["exports"].values():
