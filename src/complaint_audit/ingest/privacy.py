@@ -126,8 +126,13 @@ def redact_terms(text: pd.Series, terms: list[str], label: str) -> pd.Series:
 
 
 def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
-    """Everything personal masked: addresses, then names, then contact patterns."""
-    return redact_patterns(redact_terms(redact_terms(text, terms.places, "[address]"), terms.names, "[name]"))
+    """Everything personal masked: addresses, then names, then contact patterns.
+
+    Done once per distinct text: learning and remedy notes repeat across many records.
+    """
+    codes, distinct = distinct_values(text)
+    distinct = redact_patterns(redact_terms(redact_terms(distinct, terms.places, "[address]"), terms.names, "[name]"))
+    return spread(distinct, codes, text.index)
 
 
 def _siphash_key(key: str) -> str:
