@@ -135,3 +135,8 @@ def test_cp1252_and_bom_files_are_detected(tmp_path, wide_profile):
     encodings = {entry["path"].rsplit("/", 1)[-1]: entry["encoding"] for entry in Store(tmp_path / "store").ledger()}
     assert encodings == {"corporate.csv": "cp1252", "bom.csv": "utf-8-sig"}
     assert len(Store(tmp_path / "store").read_records()) == 4
+
+
+def test_a_missing_export_is_named(tmp_path, wide_profile):
+    with pytest.raises(UserError, match=r"nowhere.csv: file not found"):
+        _load(tmp_path, wide_profile, tmp_path / "nowhere.csv")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from complaint_audit.errors import UserError
 from complaint_audit.ingest.convert import convert
 from complaint_audit.ingest.privacy import FREE_TEXT_FIELDS, personal_terms, pseudonymise, redact, require_key
 from complaint_audit.ingest.profile import Profile
@@ -62,8 +63,7 @@ def load_into_store(jobs: list[LoadJob], store_dir: Path, *, key: str | None, de
     batches: list[FileBatch] = []
     seen_hashes: set[str] = set()
     for job in jobs:
-        data = job.path.read_bytes() if job.path.is_file() else b""
-        sha256 = hashlib.sha256(data).hexdigest()
+        sha256 = _sha256(job)
         if sha256 in seen_hashes:
             report.warnings.append(f"{job.label}: the same content was given twice in this load; loaded once")
             continue
@@ -76,6 +76,15 @@ def load_into_store(jobs: list[LoadJob], store_dir: Path, *, key: str | None, de
     store.commit(batches)
     report.files = [batch.entry for batch in batches]
     return report
+
+
+def _sha256(job: LoadJob) -> str:
+    """The file's SHA-256, streamed: the file is read whole only once, by its reader."""
+    try:
+        with job.path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except (FileNotFoundError, IsADirectoryError):
+        raise UserError(f"{job.label}: file not found") from None
 
 
 def load_file(job: LoadJob, sha256: str, *, key: str | None, defaults: dict[str, str]) -> tuple[FileBatch, list[str]]:
