@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
-from complaint_audit.config import load_config
+from complaint_audit.config import financial_year, load_config
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.sources import jobs_from_config
 from tests.builders import WIDE_PROFILE, write
@@ -50,3 +51,38 @@ def test_a_source_pattern_matching_nothing_is_an_error(tmp_path):
     config = load_config(write(tmp_path / "audit.toml", '[[sources]]\nprofile = "p.toml"\nfiles = ["exports/*.csv"]'))
     with pytest.raises(UserError, match=r"sources #1: 'exports/\*.csv' matches no file"):
         jobs_from_config(config)
+
+
+def test_period_report_and_history(tmp_path):
+    config = load_config(write(tmp_path / "audit.toml", """
+        period = { start = 2023-01-01, end = 2023-06-30 }
+        [report]
+        marking = "OFFICIAL-SENSITIVE"
+        free_text = true
+        templates = "my_templates"
+        [history]
+        keep = 6
+    """))
+    assert (config.period.start, config.period.end, config.period.kind) == (dt.date(2023, 1, 1), dt.date(2023, 6, 30), "dates")
+    assert (config.report.marking, config.report.free_text, config.report.title) == ("OFFICIAL-SENSITIVE", True, "Complaint handling assessment")
+    assert config.report.templates == tmp_path / "my_templates"
+    assert config.keep_runs == 6
+
+
+def test_a_financial_year_period():
+    period = financial_year("2023-24")
+    assert (period.start, period.end, period.kind) == (dt.date(2023, 4, 1), dt.date(2024, 3, 31), "financial_year")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("period = \"2023-25\"", "period: period '2023-25' is not a financial year such as 2023-24"),
+        ("period = { start = 2024-01-01, end = 2023-01-01 }", "period: ends (2023-01-01) before it starts (2024-01-01)"),
+        ("[report]\nfree_text = \"yes\"", "report.free_text: must be true or false"),
+        ("[history]\nkeep = 0", "history.keep: must be a whole number of runs, 1 or more"),
+    ],
+)
+def test_period_report_and_history_mistakes(tmp_path, text, message):
+    with pytest.raises(UserError, match=re.escape(message)):
+        load_config(write(tmp_path / "audit.toml", text))

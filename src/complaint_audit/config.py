@@ -1,4 +1,4 @@
-"""audit.toml: what an audit loads and how, parsed and checked before anything runs.
+"""audit.toml: what an audit loads, checks and reports, parsed and checked before anything runs.
 
 Paths in the file are relative to the file itself, so an audit folder can be moved or
 archived whole. Every problem is a UserError naming the file and the key.
@@ -16,12 +16,33 @@ from complaint_audit.calendar import NATIONS
 from complaint_audit.errors import UserError
 
 _ALLOWED = {
-    "": {"organisation", "period", "as_of", "calendar", "privacy", "sources", "checks"},
+    "": {"organisation", "period", "as_of", "calendar", "privacy", "sources", "checks", "report", "history"},
+    "period": {"start", "end"},
     "calendar": {"nation", "closure_days"},
     "privacy": {"key"},
     "sources": {"profile", "files"},
     "checks": {"select", "ignore", "paths", "params"},
+    "report": {"title", "audience", "marking", "author", "free_text", "templates"},
+    "history": {"keep"},
 }
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period an audit covers: a financial year ('2023-24') or two dates."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+    kind: str  # "financial_year" or "dates": runs compare with earlier runs of the same kind
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One `[[sources]]` entry: a profile and the files (or globs) it reads."""
+
+    profile: Path
+    files: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -34,37 +55,44 @@ class ChecksConfig:
     params: dict[str, dict] = field(default_factory=dict)
 
 
-def period_end(period: str) -> dt.date:
-    """The last day of a period: a financial year '2023-24' ends on 31 March 2024."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", period)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
-        raise UserError(f"period '{period}' is not a financial year such as 2023-24")
-    return dt.date(int(match[1]) + 1, 3, 31)
-
-
 @dataclass(frozen=True)
-class SourceEntry:
-    """One `[[sources]]` entry: a profile and the files (or globs) it reads."""
+class ReportConfig:
+    """`[report]`: how the assessment presents itself, and whether free text may appear in it."""
 
-    profile: Path
-    files: tuple[str, ...]
+    title: str = "Complaint handling assessment"
+    audience: str = "Audit Committee"
+    marking: str = "OFFICIAL"
+    author: str = "Internal Audit"
+    free_text: bool = False
+    templates: Path | None = None
 
 
 @dataclass(frozen=True)
 class AuditConfig:
     path: Path
     organisation: str | None = None
-    period: str | None = None
+    period: Period | None = None
     nation: str = "england"
     closure_days: tuple[dt.date, ...] = ()
     privacy_key: str | None = None
     sources: tuple[SourceEntry, ...] = ()
     as_of: dt.date | None = None
     checks: ChecksConfig = ChecksConfig()
+    report: ReportConfig = ReportConfig()
+    keep_runs: int | None = None  # `[history] keep`: how many runs to keep in the output folder
 
     @property
     def folder(self) -> Path:
         return self.path.parent
+
+
+def financial_year(label: str) -> Period:
+    """'2023-24' -> 1 April 2023 to 31 March 2024."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", label)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise UserError(f"period '{label}' is not a financial year such as 2023-24")
+    first = int(match[1])
+    return Period(label, dt.date(first, 4, 1), dt.date(first + 1, 3, 31), "financial_year")
 
 
 def load_config(path: Path) -> AuditConfig:
@@ -75,78 +103,120 @@ def load_config(path: Path) -> AuditConfig:
         raise UserError(f"{path}: config not found") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise UserError(f"{path}: not valid TOML: {error}") from None
+    return _ConfigParser(path, document).parse()
 
-    def fail(where: str, message: str) -> UserError:
-        return UserError(f"{path}: {where}: {message}")
 
-    def table(name: str, value: object) -> dict:
+class _ConfigParser:
+    def __init__(self, path: Path, document: dict):
+        self.path = path
+        self.document = document
+
+    def fail(self, where: str, message: str) -> UserError:
+        return UserError(f"{self.path}: {where}: {message}")
+
+    def table(self, name: str, value: object) -> dict:
         if not isinstance(value, dict):
-            raise fail(name or "top level", "must be a table")
+            raise self.fail(name or "top level", "must be a table")
         unknown = sorted(set(value) - _ALLOWED[name])
         if unknown:
-            raise fail(f"{name + '.' if name else ''}{unknown[0]}", f"unknown key (allowed: {', '.join(sorted(_ALLOWED[name]))})")
+            where = f"{name}.{unknown[0]}" if name else unknown[0]
+            raise self.fail(where, f"unknown key (allowed: {', '.join(sorted(_ALLOWED[name]))})")
         return value
 
-    def text(value: object, where: str) -> str | None:
+    def text(self, value: object, where: str) -> str | None:
         if value is not None and not isinstance(value, str):
-            raise fail(where, "must be a string")
+            raise self.fail(where, "must be a string")
         return value
 
-    table("", document)
-    calendar = table("calendar", document.get("calendar", {}))
-    privacy = table("privacy", document.get("privacy", {}))
-    closure_days = []
-    for day in calendar.get("closure_days", []):
+    def date(self, value: object, where: str) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
         try:
-            closure_days.append(day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)))
+            return dt.date.fromisoformat(str(value))
         except ValueError:
-            raise fail("calendar.closure_days", f"'{day}' is not a date (write 2023-12-27)") from None
-    nation = text(calendar.get("nation", "england"), "calendar.nation")
-    if nation not in NATIONS:
-        raise fail("calendar.nation", f"'{nation}' is not one of {', '.join(NATIONS)}")
-    sources = []
-    raw_sources = document.get("sources", [])
-    if not isinstance(raw_sources, list):
-        raise fail("sources", "write each source as a [[sources]] table")
-    for number, entry in enumerate(raw_sources, start=1):
-        entry = table("sources", entry)
-        profile = text(entry.get("profile"), f"sources #{number} profile")
-        files = entry.get("files", [])
-        files = [files] if isinstance(files, str) else files
-        if not profile or not files or not all(isinstance(f, str) for f in files):
-            raise fail(f"sources #{number}", "needs profile = \"PROFILE.toml\" and files = [\"EXPORT\", ...]")
-        sources.append(SourceEntry(Path(profile), tuple(files)))
-    checks = table("checks", document.get("checks", {}))
+            raise self.fail(where, f"'{value}' is not a date (write 2024-03-31)") from None
 
-    def codes(key: str) -> tuple[str, ...]:
+    def codes(self, checks: dict, key: str) -> tuple[str, ...]:
         value = checks.get(key, [])
         if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
-            raise fail(f"checks.{key}", "must be a list of check codes or prefixes, such as [\"TS\", \"CSC002\"]")
+            raise self.fail(f"checks.{key}", "must be a list of check codes or prefixes, such as [\"TS\", \"CSC002\"]")
         return tuple(value)
 
-    params = checks.get("params", {})
-    if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
-        raise fail("checks.params", "write one table per check: [checks.params.TS002]")
-    as_of = document.get("as_of")
-    if as_of is not None and not isinstance(as_of, dt.date):
-        try:
-            as_of = dt.date.fromisoformat(str(as_of))
-        except ValueError:
-            raise fail("as_of", f"'{as_of}' is not a date (write 2024-03-31)") from None
-    period = text(document.get("period"), "period")
-    if period is not None:
-        try:
-            period_end(period)
-        except UserError as error:
-            raise fail("period", str(error)) from None
-    return AuditConfig(
-        path=path,
-        organisation=text(document.get("organisation"), "organisation"),
-        period=period,
-        nation=nation,
-        closure_days=tuple(closure_days),
-        privacy_key=text(privacy.get("key"), "privacy.key"),
-        sources=tuple(sources),
-        as_of=as_of,
-        checks=ChecksConfig(codes("select"), codes("ignore"), tuple(path.parent / p for p in codes("paths")), dict(params)),
-    )
+    def parse(self) -> AuditConfig:
+        self.table("", self.document)
+        calendar = self.table("calendar", self.document.get("calendar", {}))
+        nation = self.text(calendar.get("nation", "england"), "calendar.nation")
+        if nation not in NATIONS:
+            raise self.fail("calendar.nation", f"'{nation}' is not one of {', '.join(NATIONS)}")
+        as_of = self.document.get("as_of")
+        organisation = self.text(self.document.get("organisation"), "organisation")
+        if organisation and organisation.startswith("CHANGE ME"):
+            raise self.fail("organisation", "still the placeholder from `complaint-audit init`: write the council's name")
+        return AuditConfig(
+            path=self.path,
+            organisation=organisation,
+            period=self.period(),
+            nation=nation,
+            closure_days=tuple(self.date(day, "calendar.closure_days") for day in calendar.get("closure_days", [])),
+            privacy_key=self.text(self.table("privacy", self.document.get("privacy", {})).get("key"), "privacy.key"),
+            sources=self.sources(),
+            as_of=None if as_of is None else self.date(as_of, "as_of"),
+            checks=self.checks(),
+            report=self.report(),
+            keep_runs=self.keep_runs(),
+        )
+
+    def period(self) -> Period | None:
+        value = self.document.get("period")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                return financial_year(value)
+            except UserError as error:
+                raise self.fail("period", str(error)) from None
+        dates = self.table("period", value)
+        if "start" not in dates or "end" not in dates:
+            raise self.fail("period", "give a financial year (\"2023-24\") or { start = 2023-04-01, end = 2024-03-31 }")
+        start, end = self.date(dates["start"], "period.start"), self.date(dates["end"], "period.end")
+        if end < start:
+            raise self.fail("period", f"ends ({end}) before it starts ({start})")
+        return Period(f"{start:%d %B %Y} to {end:%d %B %Y}", start, end, "dates")
+
+    def sources(self) -> tuple[SourceEntry, ...]:
+        raw_sources = self.document.get("sources", [])
+        if not isinstance(raw_sources, list):
+            raise self.fail("sources", "write each source as a [[sources]] table")
+        sources = []
+        for number, entry in enumerate(raw_sources, start=1):
+            entry = self.table("sources", entry)
+            profile = self.text(entry.get("profile"), f"sources #{number} profile")
+            files = entry.get("files", [])
+            files = [files] if isinstance(files, str) else files
+            if not profile or not files or not all(isinstance(f, str) for f in files):
+                raise self.fail(f"sources #{number}", "needs profile = \"PROFILE.toml\" and files = [\"EXPORT\", ...]")
+            sources.append(SourceEntry(Path(profile), tuple(files)))
+        return tuple(sources)
+
+    def checks(self) -> ChecksConfig:
+        checks = self.table("checks", self.document.get("checks", {}))
+        params = checks.get("params", {})
+        if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
+            raise self.fail("checks.params", "write one table per check: [checks.params.TS002]")
+        paths = tuple(self.path.parent / folder for folder in self.codes(checks, "paths"))
+        return ChecksConfig(self.codes(checks, "select"), self.codes(checks, "ignore"), paths, dict(params))
+
+    def report(self) -> ReportConfig:
+        report = self.table("report", self.document.get("report", {}))
+        texts = {key: self.text(report[key], f"report.{key}") for key in ("title", "audience", "marking", "author") if key in report}
+        free_text = report.get("free_text", False)
+        if not isinstance(free_text, bool):
+            raise self.fail("report.free_text", "must be true or false")
+        templates = self.text(report.get("templates"), "report.templates")
+        return ReportConfig(**texts, free_text=free_text, templates=self.path.parent / templates if templates else None)
+
+    def keep_runs(self) -> int | None:
+        keep = self.table("history", self.document.get("history", {})).get("keep")
+        if keep is not None and (not isinstance(keep, int) or isinstance(keep, bool) or keep < 1):
+            raise self.fail("history.keep", "must be a whole number of runs, 1 or more")
+        return keep

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from complaint_audit.config import load_config
+from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.load import LoadReport, load_into_store
 from complaint_audit.ingest.privacy import resolve_key
@@ -23,6 +23,10 @@ def load_exports(
         return load_into_store(jobs_from_files(profile, list(files)), store, key=resolve_key(None), defaults={})
     if files:
         raise UserError("--config loads the files audit.toml lists; do not name files as well")
-    audit = load_config(config)
+    return load_sources(load_config(config), store)
+
+
+def load_sources(audit: AuditConfig, store: Path) -> LoadReport:
+    """Load every source an audit config lists into STORE."""
     defaults = {"organisation": audit.organisation} if audit.organisation else {}
     return load_into_store(jobs_from_config(audit), store, key=resolve_key(audit.privacy_key), defaults=defaults)

@@ -1,0 +1,172 @@
+"""One call runs an audit: config -> load -> checks -> results -> report, in a run folder if asked.
+
+    from complaint_audit.audit import run_audit
+    audit = run_audit("audit.toml")                  # nothing written: frames and objects back
+    audit.records, audit.outcomes, audit.exceptions  # the canonical records, each check, the exceptions
+    run_audit("audit.toml", out_root="runs")         # a run folder with results and the report
+
+This is what `complaint-audit run` and `demo` call; the CLI only adds printing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from complaint_audit import __version__
+from complaint_audit.config import AuditConfig, load_config
+from complaint_audit.engine.api import check_records
+from complaint_audit.engine.runner import CheckOutcome
+from complaint_audit.ingest.api import load_sources
+from complaint_audit.ingest.load import LoadReport
+from complaint_audit.results import ExitCode, FailOn, exceptions_table, exit_code, results_document, write_results
+from complaint_audit.runs import config_record, new_run_dir, previous_run, prune_runs, write_manifest
+from complaint_audit.store import Store
+
+REPORT_FORMATS = ("html", "md", "pdf")
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Everything an audit produced, as objects; `run_dir` is set when a run folder was written."""
+
+    config: AuditConfig
+    load: LoadReport
+    records: pd.DataFrame
+    outcomes: list[CheckOutcome]
+    as_of: dt.date
+    run_dir: Path | None = None
+
+    @property
+    def exceptions(self) -> pd.DataFrame:
+        return exceptions_table(self.outcomes)
+
+    @property
+    def results(self) -> dict:
+        return results_document(self.outcomes, self.as_of)
+
+    def exit_code(self, fail_on: FailOn = FailOn.fail) -> ExitCode:
+        return exit_code([outcome.result.status for outcome in self.outcomes], fail_on)
+
+
+def run_audit(
+    config: Path | str,
+    *,
+    out_root: Path | str | None = None,
+    as_of: dt.date | None = None,
+    formats: Sequence[str] = REPORT_FORMATS,
+    command_line: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> AuditResult:
+    """Run the audit CONFIG describes; with OUT_ROOT, write a new run folder under it."""
+    audit = load_config(Path(config))
+    step = progress or (lambda _message: None)
+    if out_root is None:
+        with tempfile.TemporaryDirectory() as scratch:
+            step("loading")
+            load = load_sources(audit, Path(scratch) / "store")
+            records = Store(Path(scratch) / "store").read_records()
+        step("checking")
+        run = check_records(records, audit, as_of=as_of)
+        return AuditResult(audit, load, records, run.outcomes, run.as_of)
+    return _run_in_folder(audit, Path(out_root), as_of, formats, command_line, step)
+
+
+def _run_in_folder(audit, out_root, as_of, formats, command_line, step) -> AuditResult:
+    started_at = dt.datetime.now(dt.UTC)
+    run_dir = new_run_dir(out_root, started_at)
+    log = _run_log(run_dir)
+    timings: dict[str, float] = {}
+    try:
+        log.info("complaint-audit %s: run %s of %s", __version__, run_dir.name, audit.path)
+        step("loading")
+        clock = time.perf_counter()
+        load = load_sources(audit, run_dir / "store")
+        for entry in load.files:
+            log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s", entry["path"], entry["profile"],
+                     entry["read"], entry["loaded"], entry["quarantined"], entry["reasons"])
+        records = Store(run_dir / "store").read_records()
+        shutil.copyfile(run_dir / "store" / "quarantine.csv", run_dir / "quarantine.csv")
+        timings["load"] = round(time.perf_counter() - clock, 3)
+
+        step("checking")
+        clock = time.perf_counter()
+        run = check_records(records, audit, as_of=as_of)
+        write_results(run_dir, run.outcomes, run.as_of)
+        timings["checks"] = round(time.perf_counter() - clock, 3)
+        for outcome in run.outcomes:
+            log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))
+
+        period_kind = audit.period.kind if audit.period else None
+        manifest = {
+            "run_id": run_dir.name,
+            "tool_version": __version__,
+            "started_at": started_at.isoformat(timespec="seconds"),
+            "command_line": list(command_line) or sys.argv,
+            "config": config_record(audit.path),
+            "organisation": audit.organisation,
+            "period": _period(audit),
+            "as_of": run.as_of.isoformat(),
+            "nation": audit.nation,
+            "report": _report(audit),
+            "inputs": [{key: entry[key] for key in _INPUT_KEYS} for entry in load.files],
+            "checks": [{"code": o.check.code, "params": dict(o.params)} for o in run.outcomes],
+            "previous_run": previous_run(out_root, run_dir, audit.organisation, period_kind),
+        }
+        write_manifest(run_dir, {**manifest, "timings": timings})
+        if formats:
+            step("reporting")
+            clock = time.perf_counter()
+            from complaint_audit.report.render import render_reports
+
+            templates = [audit.report.templates] if audit.report.templates else []
+            written = render_reports(run_dir, formats, templates)
+            timings["report"] = round(time.perf_counter() - clock, 3)
+            log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
+        write_manifest(run_dir, {**manifest, "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "timings": timings})
+        if audit.keep_runs:
+            for removed in prune_runs(out_root, audit.keep_runs):
+                log.info("removed old run %s ([history] keep = %d)", removed, audit.keep_runs)
+        log.info("finished in %.1f s", sum(timings.values()))
+        return AuditResult(audit, load, records, run.outcomes, run.as_of, run_dir)
+    except Exception:
+        log.exception("the run failed")
+        raise
+    finally:
+        for handler in list(log.handlers):
+            handler.close()
+            log.removeHandler(handler)
+
+
+_INPUT_KEYS = ("path", "sha256", "profile", "format", "source_rows", "read", "loaded", "quarantined", "reasons")
+
+
+def _period(audit: AuditConfig) -> dict | None:
+    period = audit.period
+    return {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(), "kind": period.kind} if period else None
+
+
+def _report(audit: AuditConfig) -> dict:
+    report = audit.report
+    return {"title": report.title, "audience": report.audience, "marking": report.marking, "author": report.author, "free_text": report.free_text}
+
+
+def _run_log(run_dir: Path) -> logging.Logger:
+    """The run's audit trail, run.log, kept apart from any logging the caller set up."""
+    log = logging.getLogger(f"complaint_audit.run.{run_dir.name}")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    handler = logging.FileHandler(run_dir / "run.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
+    log.addHandler(handler)
+    return log

@@ -1,0 +1,86 @@
+"""`complaint-audit init`: an audit folder for a council starting from its own exports.
+
+It writes audit.toml and a draft profile per export (through profile suggest), so a new user
+goes from exports to a first report by confirming guesses, not by reading the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+from complaint_audit.errors import UserError
+from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, suggest_profile
+
+_AUDIT_TOML = '''# audit.toml: what this audit loads, checks and reports. Paths are relative to this file.
+# Every key: README.md and docs/profiles.md. Check the profiles in profiles/ first.
+
+organisation = "{organisation}"  # confirm: the council's name, as the report should show it
+period = "{period}"                      # a financial year, or {{ start = 2023-04-01, end = 2024-03-31 }}
+
+[calendar]
+nation = "england"                       # england, wales, scotland or northern_ireland: whose bank holidays
+closure_days = []                        # days the council was closed, such as "2023-12-27"
+
+# The pseudonymisation key: set the environment variable COMPLAINT_AUDIT_KEY to a long secret
+# and keep it the same from run to run, so repeat complainants match across runs.
+
+[report]
+title = "Complaint handling assessment"
+audience = "Audit Committee"
+marking = "OFFICIAL-SENSITIVE"
+author = "Internal Audit"
+free_text = false                        # true lets masked letter text appear in the report
+
+[history]
+keep = 24                                # runs kept in the output folder
+{sources}'''
+
+_SOURCE = '''
+[[sources]]
+profile = "{profile}"
+files = ["{export}"]
+'''
+
+
+def scaffold_audit(folder: Path, exports: list[Path], today: dt.date | None = None) -> list[Path]:
+    """Write FOLDER/audit.toml and FOLDER/profiles/<export>.toml; the paths written."""
+    folder = Path(folder)
+    if (folder / "audit.toml").exists():
+        raise UserError(f"{folder / 'audit.toml'} exists already; choose another folder or move it")
+    drafts = {export: suggest_profile(export) for export in exports}  # fail before writing anything
+    (folder / "profiles").mkdir(parents=True, exist_ok=True)
+    written, sources = [], []
+    for export, draft in drafts.items():
+        profile = _unique(folder / "profiles" / f"{_slug(export.stem)}.toml", written)
+        # The organisation is set once, in audit.toml, rather than in every profile.
+        profile.write_text(re.sub(rf'(?m)^organisation = "{re.escape(ORGANISATION_PLACEHOLDER)}".*\n', "", draft), encoding="utf-8")
+        written.append(profile)
+        relative_export = Path(os.path.relpath(Path(export).resolve(), folder.resolve())).as_posix()
+        sources.append(_SOURCE.format(profile=profile.relative_to(folder).as_posix(), export=relative_export))
+    config = folder / "audit.toml"
+    config.write_text(
+        _AUDIT_TOML.format(organisation=ORGANISATION_PLACEHOLDER, period=_last_financial_year(today or dt.date.today()), sources="".join(sources)),
+        encoding="utf-8",
+    )
+    return [config, *written]
+
+
+def _last_financial_year(today: dt.date) -> str:
+    """The last complete financial year: the usual scope of an annual complaints review."""
+    first = today.year - 1 if today.month >= 4 else today.year - 2
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "export"
+
+
+def _unique(path: Path, taken: list[Path]) -> Path:
+    candidate, number = path, 2
+    while candidate in taken:
+        candidate = path.with_stem(f"{path.stem}_{number}")
+        number += 1
+    return candidate
