@@ -77,6 +77,17 @@ def _seed(stages: pd.DataFrame, cases: pd.DataFrame, rng: np.random.Generator, t
             pd.DataFrame({"case_id": cases.loc[no_learning & fault[stage], "case_id"].astype(object), "stage": stage}),
         )
     stages.loc[no_learning[stages["case"].to_numpy()], "learning"] = None
+    # Drawn after the others, so adding it left the earlier problems' cases as they were. Stage 1
+    # only: a Stage 2 letter gives the ombudsman's details anyway, and Stage 3 is final.
+    extended = np.zeros(len(cases), bool)
+    stage1 = stages[stages["stage"].eq("1") & stages["responded"].notna() & stages["extended_due"].notna()]
+    extended[stage1["case"].to_numpy()] = True
+    chosen = picks[("missing_ombudsman_details_extension", "1")] = seeder.pick(answered["1"] & extended, 0.06)
+    truth.add(
+        "missing_ombudsman_details_extension",
+        FILE,
+        pd.DataFrame({"case_id": cases.loc[chosen, "case_id"].astype(object), "stage": "1"}),
+    )
     return {"quarantine": quarantine, **picks}
 
 
@@ -86,8 +97,8 @@ def _letters(
     seeds: dict,
     rng: np.random.Generator,
     organisation: str,
-    clean: bool = False,
 ) -> pd.Series:
+    """Each answered stage's letter: its case's own details, and the ombudsman's where extended, unless seeded otherwise."""
     rows = stages[stages["responded"].notna()]
     case = rows["case"].to_numpy()
     person = cases.iloc[case].set_axis(rows.index)
@@ -122,14 +133,13 @@ def _letters(
             "action_due": rows["action_due"],
             "signer": rows["signer"],
             "apology": ~flag("missing_apology_upheld"),
-            "ombudsman": ~flag("missing_ombudsman_details_final"),
+            "ombudsman": ~(flag("missing_ombudsman_details_final") | flag("missing_ombudsman_details_extension")),
             "jargon": flag("jargon_responses"),
+            "extended": rows["extended_due"].notna().to_numpy(),
         },
         index=rows.index,
     )
-    if clean:
-        spec["extended"] = rows["extended_due"].notna().to_numpy()
-        spec["details"] = case_details(len(spec), rng).set_axis(spec.index)
+    spec["details"] = case_details(len(spec), rng).set_axis(spec.index)
     text = compose_letters(spec, rng, organisation, complaints_email(organisation), dates.long_text)
     return text.reindex(stages.index)
 
@@ -148,7 +158,7 @@ def generate_childrens(
     cases, stages = build_cases(n_cases, rng, year, clean=clean)
     truth = GroundTruth()
     seeds = {} if clean else _seed(stages, cases, rng, truth)
-    stages["letter"] = _letters(stages, cases, seeds, rng, organisation, clean)
+    stages["letter"] = _letters(stages, cases, seeds, rng, organisation)
     records = [
         _case_record(case, group) for case, group in zip(cases.itertuples(index=False), _groups(stages, len(cases)))
     ]

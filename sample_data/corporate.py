@@ -35,6 +35,8 @@ UNMAPPED_SOURCE = "Elected Member"  # a legacy code, MP or councillor: the profi
 HEADER_ROW = 1
 _IMPOSSIBLE = ("31/02/{next}", "30/02/{next}", "31/04/{this}", "31/06/{this}", "31/09/{this}", "31/11/{this}")
 _AT_FAULT = ("upheld", "partly_upheld")
+# One team answered this many Stage 1 complaints of one category with one template letter.
+BOILERPLATE_CASES = 16
 
 COLUMNS = {  # export column -> typed case column (None: filled in separately)
     "Case Ref": "case_id", "Complaint Type": "process_words", "Directorate": "directorate",
@@ -67,8 +69,9 @@ def generate_corporate(
     """The corporate export of `n_cases` cases (a text frame) and its seeded problems.
 
     `letters=False` leaves the two response columns empty, for benchmarks that only need rows.
-    `clean=True` seeds nothing and keeps every rule (corporate_cases.py), and writes each letter
-    with its own case's details and, where the timescale was extended, the ombudsman's.
+    Each letter gives its own case's details and, where the timescale was extended, the
+    ombudsman's, except where a seeded problem says otherwise. `clean=True` seeds nothing and
+    keeps every rule (corporate_cases.py).
     """
     cases = build_cases(n_cases, rng, year, clean=clean)
     numbers = pd.Series(np.arange(1, n_cases + 1)).astype("str").str.zfill(max(5, len(str(n_cases))))
@@ -81,8 +84,12 @@ def generate_corporate(
         seeds = _seed(cases, rng, truth)
     frame = _export_frame(cases)
     if letters:
+        # Both stages' facts paragraphs in one draw, so no two letters of the export share one.
+        answered = [int(cases[f"s{stage}_responded"].notna().sum()) for stage in ("1", "2")]
+        facts = case_details(sum(answered), rng).to_numpy()
+        details = {"1": facts[: answered[0]], "2": facts[answered[0] :]}
         for stage in ("1", "2"):
-            frame[f"Stage {stage} Response"] = _letters(cases, stage, seeds, rng, organisation, clean)
+            frame[f"Stage {stage} Response"] = _letters(cases, stage, seeds, rng, organisation, details[stage])
     if not clean:
         _break_rows(frame, cases, seeds["quarantine"], rng, truth, year)
     return SystemExport(frame, truth)
@@ -124,9 +131,36 @@ def _seed(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth) -> 
         truth.add(problem, FILE, _rows(cases, chosen, stage))
     for stage, fault in (("1", s1_fault & s1_letter), ("2", s2_fault & s2_letter)):
         truth.add("upheld_no_learning", FILE, _rows(cases, no_learning & fault, stage))
+    # Drawn after the others, so adding them left the earlier problems' cases as they were.
+    s1_extended = cases["s1_extended_due"].notna().to_numpy()
+    extension = picks[("missing_ombudsman_details_extension", "1")] = seeder.pick(s1_letter & s1_extended, 0.06)
+    truth.add("missing_ombudsman_details_extension", FILE, _rows(cases, extension, "1"))
+    picks[("boilerplate_responses", "1")] = _pick_boilerplate(cases, seeder, s1_letter & ~s1_extended)
+    truth.add(
+        "boilerplate_responses",
+        FILE,
+        _rows(cases, picks[("boilerplate_responses", "1")], "1", category=cases["category"].astype(object)),
+    )
     _record_member_problems(cases, truth, quarantined=np.logical_or.reduce(list(quarantine.values())))
     _record_loose_target(cases, truth)
     return {"quarantine": quarantine, **picks}
+
+
+def _pick_boilerplate(cases: pd.DataFrame, seeder: Seeder, answered: np.ndarray) -> np.ndarray:
+    """BOILERPLATE_CASES Stage 1 letters of one category, all not upheld, to be sent from one template.
+
+    The category is drawn from those with enough such letters (the one with most if none has).
+    Not upheld, so the template says what the record says; not extended, so it needs no
+    ombudsman's details. Nothing is picked if no category has two such letters.
+    """
+    eligible = answered & cases["s1_outcome"].eq("not_upheld").to_numpy() & ~seeder.taken
+    category = cases["category_index"].to_numpy()
+    counts = pd.Series(category[eligible]).value_counts().sort_index()
+    if counts.empty or counts.max() < 2:
+        return np.zeros(len(cases), dtype=bool)
+    enough = counts.index[counts >= BOILERPLATE_CASES].to_numpy()
+    chosen = seeder.rng.choice(enough) if len(enough) else counts.idxmax()
+    return seeder.pick(eligible & (category == chosen), 0.0, minimum=BOILERPLATE_CASES)
 
 
 def _rows(cases: pd.DataFrame, mask, stage: str, **extra: pd.Series) -> pd.DataFrame:
@@ -210,10 +244,14 @@ def _export_frame(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def _letters(
-    cases: pd.DataFrame, stage: str, seeds: dict, rng: np.random.Generator, organisation: str, clean: bool = False
+    cases: pd.DataFrame, stage: str, seeds: dict, rng: np.random.Generator, organisation: str, details: np.ndarray
 ) -> pd.Series:
-    """The Stage `stage` response letters; missing where that stage had no response."""
+    """The Stage `stage` response letters (`details`: one facts paragraph each); missing where no response."""
     sent = cases[f"s{stage}_responded"].notna().to_numpy()
+
+    def seeded(problem: str) -> np.ndarray:
+        return seeds.get((problem, stage), np.zeros(len(cases), bool))[sent]
+
     needed = ["process", "case_id", "title", "first_name", "surname", "address", "postcode", "remedy_amount"]
     needed += ["action_due", "category_index", f"s{stage}_received", f"s{stage}_outcome", f"s{stage}_signer"]
     rows = cases.loc[sent, needed]
@@ -239,15 +277,15 @@ def _letters(
             "remedy_amount": rows["remedy_amount"],
             "action_due": rows["action_due"],
             "signer": rows[f"s{stage}_signer"],
-            "apology": ~seeds.get(("missing_apology_upheld", stage), np.zeros(len(cases), bool))[sent],
-            "ombudsman": ~seeds.get(("missing_ombudsman_details_final", stage), np.zeros(len(cases), bool))[sent],
-            "jargon": seeds.get(("jargon_responses", stage), np.zeros(len(cases), bool))[sent],
+            "apology": ~seeded("missing_apology_upheld"),
+            "ombudsman": ~(seeded("missing_ombudsman_details_final") | seeded("missing_ombudsman_details_extension")),
+            "jargon": seeded("jargon_responses"),
+            "extended": cases.loc[sent, f"s{stage}_extended_due"].notna().to_numpy(),
+            "template": seeded("boilerplate_responses"),
         },
         index=rows.index,
     )
-    if clean:
-        spec["extended"] = cases.loc[sent, f"s{stage}_extended_due"].notna().to_numpy()
-        spec["details"] = case_details(len(spec), rng).set_axis(spec.index)
+    spec["details"] = pd.Series(details, index=spec.index, dtype="str")
     text = compose_letters(spec, rng, organisation, complaints_email(organisation), dates.long_text)
     return text.reindex(cases.index)
 

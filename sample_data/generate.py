@@ -56,8 +56,15 @@ DESCRIPTIONS = {
     "missing_ombudsman_details_final":
         "Final-stage responses (corporate and housing Stage 2, children's Stage 3) without the ombudsman's name, "
         "phone, website or 12-month limit. Housing letters name the Housing Ombudsman Service.",
+    "missing_ombudsman_details_extension":
+        "Stage 1 responses whose timescale was extended (corporate, housing and children's) without the ombudsman's "
+        "details; every other extended response gives them.",
     "jargon_responses":
         "Letters in dense officialese: long sentences, long words. Each still has its apology, remedy and next step.",
+    "boilerplate_responses":
+        "One team's Stage 1 letters on one category of complaint, all not upheld, sent from one template: word for "
+        "word the same apart from the complainant's details (name, address, reference, dates), with no paragraph "
+        "on the complaint's own facts. Every other letter has one, so no two others are near-identical.",
     "upheld_no_learning": "Upheld or partly upheld stages with no learning recorded.",
     "loose_local_target":
         "A team whose recorded due dates follow a local target looser than the code; `cases` lists its stage rows.",

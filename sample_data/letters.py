@@ -9,9 +9,12 @@ of those parts off (`apology`, `ombudsman`) or rewrite the letter in dense offic
 
 Input: one row per letter with the columns in LETTER_COLUMNS; output: the letter text. Each
 letter is assembled from its pieces in one join: adding long strings pairwise would copy every
-letter once per piece. Two optional columns make a clean dataset's letters: `details`, a
-paragraph of the case's own facts (`case_details`), so no two letters are copies of one template,
-and `extended`, which adds the ombudsman's details where the timescale was extended.
+letter once per piece. Three optional columns: `details`, a paragraph of the case's own facts
+(`case_details`), so no two letters are copies of one template; `extended`, which adds the
+ombudsman's details where the timescale was extended (unless `ombudsman` is off: a seeded fault);
+and `template`, for letters sent from one template (a seeded fault): no facts paragraph, and the
+same investigation and apology sentences, so two such letters of one category and outcome are
+word for word the same apart from the complainant's details.
 """
 
 from __future__ import annotations
@@ -22,8 +25,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-
-from .people import labels
 
 # fmt: off
 LETTER_COLUMNS = (
@@ -191,6 +192,16 @@ def _jargon_ombudsman(ombudsman: tuple[str, str, str]) -> str:
     )
 
 
+def _jargon_extension_ombudsman(ombudsman: tuple[str, str, str]) -> str:
+    name, phone, web = ombudsman
+    return (
+        "Inasmuch as the timescale for the determination of your complaint was extended, you are "
+        f"additionally entitled to refer the matter to {name}, an independent and impartial organisation, "
+        f"by telephoning {phone} or via {web}, ordinarily within 12 months of becoming aware of the "
+        "matters complained of."
+    )
+
+
 def _escalation(kind: str, stage: str, email: str) -> tuple[str, str]:
     """(plain, jargon) text of the next step after a response that is not the final one."""
     if kind == "childrens" and stage == "2":
@@ -237,11 +248,12 @@ def case_details(count: int, rng: np.random.Generator) -> pd.Series:
     """
     choice = detail_choices(count, rng)
     pieces = _DETAIL_TEMPLATE.split("{")
-    text = pd.Series(pieces[0], index=range(count), dtype="str")
+    parts: list = [pieces[0]]
     for piece in pieces[1:]:
         slot, _, literal = piece.partition("}")
-        text = text + labels(_DETAIL_OPTIONS[int(slot)], choice[:, int(slot)]) + literal
-    return text
+        options = pa.array(_DETAIL_OPTIONS[int(slot)], type=_TEXT)
+        parts += [options.take(pa.array(choice[:, int(slot)])), literal]
+    return pd.Series(pd.array(_join(*parts), dtype="str"))  # one pass: no copy of every paragraph per phrase
 
 
 def detail_choices(count: int, rng: np.random.Generator) -> np.ndarray:
@@ -343,6 +355,7 @@ def compose_letters(
     apology = at_fault & letters["apology"].to_numpy(dtype=bool)
     ombudsman = letters["ombudsman"].to_numpy(dtype=bool)
     extended = letters["extended"].to_numpy(dtype=bool) if "extended" in letters else np.zeros(count, dtype=bool)
+    template = letters["template"].to_numpy(dtype=bool) if "template" in letters else np.zeros(count, dtype=bool)
 
     initial = pc.utf8_slice_codeunits(text["first_name"], 0, 1)
     header = _join(
@@ -368,7 +381,7 @@ def compose_letters(
         text,
         count,
     )
-    variant = np.arange(count) % len(_INVESTIGATION)
+    variant = np.where(template, 0, np.arange(count) % len(_INVESTIGATION))
     decision = _switch(
         [(jargon & (outcome == name), template) for name, template in _JARGON_DECISION.items()]
         + [
@@ -379,7 +392,7 @@ def compose_letters(
         text,
         count,
     )
-    sorry = rng.integers(len(_APOLOGY), size=count)
+    sorry = np.where(template, 0, rng.integers(len(_APOLOGY), size=count))
     apology_text = _switch(
         [(apology & jargon, " " + _JARGON_APOLOGY)]
         + [(apology & (sorry == v), " " + line) for v, line in enumerate(_APOLOGY)],
@@ -398,7 +411,10 @@ def compose_letters(
     )
     next_step = _switch(_next_step(kind, stage, final, ombudsman, jargon, email, extended), text, count)
     closing = _join("Yours sincerely,\n\n", text["signer"], "\n" + organisation)
-    details = [_column(letters, "details"), "\n\n"] if "details" in letters else []
+    details = []
+    if "details" in letters:  # a template letter has no paragraph of its case's facts
+        own = pa.array(~template & letters["details"].notna().to_numpy())
+        details = [pc.if_else(own, _join(_column(letters, "details"), "\n\n"), _NOTHING)]
     letters_text = _join(
         header, opening, "\n\n", *details, decision, apology_text, "\n\n", remedy, next_step, "\n\n", closing
     )
@@ -416,7 +432,8 @@ def _next_step(
 ) -> list:
     """(mask, text) for the paragraph that says what the complainant can do next.
 
-    Where the timescale was extended, the ombudsman's details come too (the codes 6.4-6.5).
+    Where the timescale was extended, the ombudsman's details come too (the codes 6.4-6.5), unless
+    `ombudsman` is off for that letter (a seeded fault).
     """
     cases = []
     for kind_name in KINDS:
@@ -433,9 +450,14 @@ def _next_step(
         for stage_name in ("1", "2"):
             plain, dense = _escalation(kind_name, stage_name, email)
             here = of_kind & ~final & (stage == stage_name)
-            cases.append((here & jargon, dense))
-            if not (kind_name == "childrens" and stage_name == "2"):  # that one gives the ombudsman already
-                told = plain + "\n\n" + _ombudsman_paragraph(OMBUDSMAN_FOR[kind_name], final=False)
-                cases.append((here & extended, told))
-            cases.append((here, plain))
+            told_here = here & extended & ombudsman
+            if kind_name == "childrens" and stage_name == "2":  # that one gives the ombudsman already
+                told_here = np.zeros_like(here)
+            ombudsman_details = OMBUDSMAN_FOR[kind_name]
+            cases += [
+                (told_here & jargon, dense + " " + _jargon_extension_ombudsman(ombudsman_details)),
+                (here & jargon, dense),
+                (told_here, plain + "\n\n" + _ombudsman_paragraph(ombudsman_details, final=False)),
+                (here, plain),
+            ]
     return cases

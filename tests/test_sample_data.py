@@ -98,7 +98,7 @@ def _dates(column: pd.Series) -> pd.Series:
 
 
 def _letters(corporate: pd.DataFrame, children_stages: pd.DataFrame) -> pd.DataFrame:
-    """Every response letter: file, case, stage, outcome (canonical), final stage or not, text."""
+    """Every response letter: file, case, stage, outcome (canonical), final, extended, category, text."""
     outcome_words = {**_value_map("corporate", "outcome"), **_value_map("childrens", "outcome")}
     parts = []
     for stage in ("1", "2"):
@@ -112,6 +112,8 @@ def _letters(corporate: pd.DataFrame, children_stages: pd.DataFrame) -> pd.DataF
                     "process": sent["Complaint Type"],
                     "outcome": sent[f"Stage {stage} Outcome"].str.casefold().map(outcome_words),
                     "final": stage == "2",
+                    "extended": sent[f"Stage {stage} Extended Due"].notna(),
+                    "category": sent["Category"],
                     "text": sent[f"Stage {stage} Response"],
                 }
             )
@@ -127,6 +129,8 @@ def _letters(corporate: pd.DataFrame, children_stages: pd.DataFrame) -> pd.DataF
                 "process": "Children",
                 "outcome": sent["outcome"].str.casefold().map(outcome_words),
                 "final": stage.eq("3"),
+                "extended": sent["extended_target_date"].notna(),
+                "category": None,  # held on the case, not the stage; not needed here
                 "text": sent["response_letter"],
             }
         )
@@ -137,6 +141,15 @@ def _letters(corporate: pd.DataFrame, children_stages: pd.DataFrame) -> pd.DataF
 def _value_map(profile: str, field: str) -> dict[str, str]:
     document = tomllib.loads((SAMPLE / "profiles" / f"{profile}.toml").read_text(encoding="utf-8"))
     return {label.casefold(): canonical for canonical, labels in document["values"][field].items() for label in labels}
+
+
+_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+
+
+def _masked_body(letter: str) -> str:
+    """The letter without address block, salutation or sign-off, with digits and month names masked."""
+    body = letter.split("\n\nDear ", 1)[1].split(",\n\n", 1)[1].rsplit("Yours sincerely", 1)[0]
+    return _MONTH.sub("MONTH", re.sub(r"\d+", "0", body))
 
 
 def _flesch(letter: str) -> float:
@@ -270,7 +283,9 @@ def test_problems_that_need_exact_answers_do_not_share_cases(truth):
     exclusive = [
         "missing_apology_upheld",
         "missing_ombudsman_details_final",
+        "missing_ombudsman_details_extension",
         "jargon_responses",
+        "boilerplate_responses",
         "upheld_no_learning",
         "childrens_adjudication_late",
     ]
@@ -401,6 +416,11 @@ def test_letters_say_what_good_letters_say_except_where_seeded(truth, corporate,
     )
     assert complete[letters["final"] & ~no_ombudsman].all() and not complete[no_ombudsman].any()
     assert letters["final"][no_ombudsman].all()
+    # The ombudsman's details also whenever a timescale was extended, except where seeded.
+    extension = pd.Series([k in _cases(truth, "missing_ombudsman_details_extension") for k in key])
+    extended = letters["extended"] & ~letters["final"]
+    assert complete[extended & ~extension].all() and not complete[extension].any()
+    assert (extended & letters["stage"].eq("1"))[extension].all()
     housing_final = letters["final"] & letters["process"].eq("Housing") & ~no_ombudsman
     assert letters.loc[housing_final, "text"].str.contains("Housing Ombudsman Service").all()
 
@@ -409,6 +429,24 @@ def test_letters_say_what_good_letters_say_except_where_seeded(truth, corporate,
     jargon = pd.Series([k in seeded["jargon_responses"] for k in key])
     ease = letters["text"].map(_flesch)
     assert (ease[jargon] < 30).all() and (ease[~jargon] > 50).all()
+
+
+def test_each_letter_is_written_for_its_case_except_the_seeded_template(truth, corporate, children_stages):
+    """Masked like QR006 masks them, the seeded template letters are all one text and every other letter is unique."""
+    letters = _letters(corporate, children_stages)
+    key = pd.Series(list(zip(letters["case_id"], letters["stage"])))
+    template = key.isin(_cases(truth, "boilerplate_responses")).to_numpy()
+    body = letters["text"].map(_masked_body)
+    assert 12 <= template.sum() <= 20
+    assert body[template].nunique() == 1 and "You first contacted us" not in body[template].iloc[0]
+    assert letters.loc[template, "file"].eq(CSV).all() and letters.loc[template, "stage"].eq("1").all()
+    assert letters.loc[template, "category"].nunique() == 1 and letters.loc[template, "outcome"].eq("not_upheld").all()
+    assert not letters.loc[template, "extended"].any()
+    assert not body[~template].isin(set(body[template])).any() and body[~template].is_unique
+    # Every other letter tells its own case's facts, and within an export no two tell the same.
+    facts = body[~template].str.extract(r"(You first contacted us[^\n]*)", expand=False)
+    assert facts.notna().all()
+    assert not facts.groupby(letters.loc[~template, "file"]).apply(lambda paragraphs: paragraphs.duplicated().any()).any()
 
 
 def test_upheld_stages_record_learning_except_where_seeded(truth, corporate, adults, children_stages):

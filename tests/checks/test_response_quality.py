@@ -274,17 +274,40 @@ def test_qr001_finds_exactly_the_seeded_missing_apologies(sample_records, ground
     assert _found(result.exceptions) == _seeded(ground_truth, "missing_apology_upheld")
 
 
-def test_qr004_finds_exactly_the_seeded_final_responses_without_ombudsman_details(sample_records, ground_truth):
-    # Seeded at the final stage only (corporate and housing Stage 2, children's Stage 3); the
-    # sample's extended Stage 1 letters never give the ombudsman's details, so they are exceptions
-    # too but not part of this problem.
+def test_qr004_finds_exactly_the_seeded_responses_without_ombudsman_details(sample_records, ground_truth):
+    # Two seeded problems: final responses (corporate and housing Stage 2, children's Stage 3)
+    # and extended Stage 1 responses without the ombudsman's details. Every other extended
+    # response gives them, and every letter offers its next stage, so nothing else is found.
     exceptions = run_check("QR004", sample_records).exceptions
-    seeded = _seeded(ground_truth, "missing_ombudsman_details_final")
-    assert _found(exceptions[exceptions["final"]]) == seeded
-    assert {stage for _, stage in seeded} == {"2", "3"}
-    assert exceptions.loc[~exceptions["final"], "extended"].all()
+    final = _seeded(ground_truth, "missing_ombudsman_details_final")
+    extension = _seeded(ground_truth, "missing_ombudsman_details_extension")
+    assert final and extension and not final & extension
+    assert _found(exceptions[exceptions["final"]]) == final
+    assert _found(exceptions[exceptions["extended"]]) == extension
+    assert _found(exceptions) == final | extension
+    assert {stage for _, stage in final} == {"2", "3"} and {stage for _, stage in extension} == {"1"}
 
 
 def test_qr005_finds_exactly_the_seeded_jargon_letters(sample_records, ground_truth):
     result = run_check("QR005", sample_records)
     assert _found(result.exceptions) == _seeded(ground_truth, "jargon_responses")
+
+
+def test_qr006_finds_exactly_the_seeded_boilerplate_letters(sample_records, ground_truth):
+    # QR006 lists every letter whose closest letter on another complaint is near-identical, once,
+    # naming that letter as its partner: a pair of copies gives two rows, one each way, and n
+    # copies of one template give n rows, each naming another copy. The seeded template went to
+    # one category's Stage 1 complaints, identical once names, dates and references are masked
+    # (100%). Every other letter has a paragraph of its own case's facts, so none is near-identical
+    # to anything: no letter outside the seeded set is listed or named as a partner, and the rows
+    # are exactly the seeded set, one each.
+    result = run_check("QR006", sample_records)
+    seeded = _seeded(ground_truth, "boilerplate_responses")
+    exceptions = result.exceptions
+    assert len(seeded) >= 12 and {stage for _, stage in seeded} == {"1"}
+    assert _found(exceptions) == seeded and len(exceptions) == len(seeded)
+    assert set(zip(exceptions["similar_case"], exceptions["similar_stage"], strict=True)) <= seeded
+    assert (exceptions["similar_case"] != exceptions["case_id"]).all()
+    assert (exceptions["similarity_percent"] == 100).all()
+    assert len({case["category"] for case in ground_truth["problems"]["boilerplate_responses"]["cases"]}) == 1
+    assert result.metrics["near_identical"] == len(seeded)
