@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from complaint_audit.engine.contract import (
@@ -25,7 +26,13 @@ _PROCESS_WORDS = {
 }
 _COUNCIL_STAGES = ("1", "2", "3")  # the ombudsman's stage is not the council's handling
 _IDENTITY = ["organisation", "case_id", "stage", "team", "process", "raised_via"]
-_SPEED_FIGURES = ("member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "effect_size")
+_SPEED_FIGURES = (
+    "member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "p_value_adjusted",
+    "effect_size",
+)
+_UPHOLD_FIGURES = (
+    "member_cases", "public_cases", "member_upheld_percent", "public_upheld_percent", "p_value", "p_value_adjusted",
+)
 _SOURCE = (
     "LGSCO Complaint Handling Code 1.5 (MPs and councillors acting for a constituent: same process, stages and timescales)"
 )
@@ -73,12 +80,44 @@ def _not_enough(sizes: pd.DataFrame, minimum: int, what: str) -> CheckResult:
     return CheckResult(Status.NOT_APPLICABLE, metrics, finding)
 
 
+def _holm(p_values: pd.Series) -> pd.Series:
+    """Holm-Bonferroni adjusted p-values, one per group compared, in the same order.
+
+    Each process and stage is a separate test, so with four groups the chance that at least
+    one looks significant at 0.05 by luck alone is nearly one in five. Holm's step-down
+    adjustment keeps that family-wise chance at `alpha`, like Bonferroni (every p times the
+    number of groups) but never less sensitive: the smallest p is multiplied by the number of
+    groups, the next by one fewer, and so on, each at least the one before. Benjamini-Hochberg
+    (scipy's false_discovery_control) bounds only the expected share of false findings, too
+    weak for a finding against a named process and stage.
+    """
+    ordered = p_values.sort_values(kind="stable")
+    steps = np.arange(len(ordered), 0, -1)
+    return (ordered * steps).cummax().clip(upper=1.0).reindex(p_values.index)
+
+
 def _p_text(p_value: float) -> str:
     return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
 
 
+def _p_texts(group, compared: int) -> str:
+    """The p-value and, where more than one group was compared and it reads differently, the adjusted one."""
+    raw, adjusted = _p_text(group.p_value), _p_text(group.p_value_adjusted)
+    return raw if compared == 1 or raw == adjusted else f"{raw}, adjusted {adjusted}"
+
+
 def _days(n: float) -> str:
     return f"{n:g} day" + ("" if n == 1 else "s")
+
+
+def _in_groups(count: int, compared: int) -> str:
+    if compared == 1:
+        return "in the one process and stage group compared"
+    return f"in {'any of the' if count == 0 else f'{count} of the'} {compared} process and stage groups compared"
+
+
+def _beyond_chance(compared: int) -> str:
+    return "beyond chance" + (" even allowing for the number of groups" if compared > 1 else "")
 
 
 class ResponseSpeed(Check):
@@ -88,12 +127,15 @@ class ResponseSpeed(Check):
     complaints from MPs and councillors and as many from the public, the working days from
     receipt to response of each group: the medians, their difference, a Mann-Whitney U test
     (two-sided) and its rank-biserial effect size (+1 when every member case was answered
-    before every public one, 0 when neither is faster). It fails where members are answered at
-    least `min_difference_working_days` faster at the median and the difference is unlikely to
-    be chance (p below `alpha`); it warns where the difference is that large but could be
-    chance. The exceptions are the member cases in those groups answered at least
-    `min_difference_working_days` before the public's median. With too few cases it says so
-    rather than judge.
+    before every public one, 0 when neither is faster). Each group is a separate test, so the
+    p-values are adjusted for the number of groups compared (Holm-Bonferroni): without that,
+    four groups at `alpha` 0.05 would flag nearly one clean council in five by chance. It fails
+    where members are answered at least `min_difference_working_days` faster at the median and
+    the adjusted p is below `alpha`; it warns where the difference is that large and the
+    unadjusted p is below `alpha` but the adjusted one is not (worth watching, could be chance);
+    a large difference with a large p is chance and passes. The exceptions are the member cases
+    in the failing groups answered at least `min_difference_working_days` before the public's
+    median. With too few cases it says so rather than judge.
 
     Why it matters: a complaint an MP or councillor brings for a constituent is still a
     complaint, to be handled in the same process and timescales as anyone else's. Answering
@@ -139,9 +181,11 @@ class ResponseSpeed(Check):
             })
         table = pd.DataFrame(groups).sort_values("member_cases", ascending=False, kind="stable")
         table["difference"] = table["public_median"] - table["member_median"]
-        material = table["difference"].ge(params["min_difference_working_days"])
-        table["faster"] = material & table["p_value"].lt(params["alpha"])
-        table["maybe_faster"] = material & ~table["faster"]
+        table["p_value_adjusted"] = _holm(table["p_value"])
+        # Material at the median, and the ranks agree that members come first.
+        material = table["difference"].ge(params["min_difference_working_days"]) & table["effect_size"].gt(0)
+        table["faster"] = material & table["p_value_adjusted"].lt(params["alpha"])
+        table["maybe_faster"] = material & ~table["faster"] & table["p_value"].lt(params["alpha"])
 
         flagged = tested[tested["member"]].merge(
             table.loc[table["faster"], ["process", "stage", "public_median"]], on=["process", "stage"]
@@ -157,7 +201,7 @@ class ResponseSpeed(Check):
         member_days, public_days = tested.loc[tested["member"], "working_days"], tested.loc[~tested["member"], "working_days"]
         metrics = {
             "groups_compared": len(table), "groups_too_small": len(sizes) - len(table),
-            "groups_faster": int(table["faster"].sum()),
+            "groups_faster": int(table["faster"].sum()), "groups_possibly_faster": int(table["maybe_faster"].sum()),
             "member_cases": len(member_days), "public_cases": len(public_days),
             "member_median": float(member_days.median()), "public_median": float(public_days.median()),
             "fast_member_cases": len(exception_table),
@@ -165,26 +209,37 @@ class ResponseSpeed(Check):
         metrics["median_difference"] = metrics["public_median"] - metrics["member_median"]
         metrics |= _group_metrics(table, _SPEED_FIGURES)
         status = Status.FAIL if table["faster"].any() else Status.WARN if table["maybe_faster"].any() else Status.PASS
-        return CheckResult(status, metrics, self._finding(table, metrics, params["alpha"]), exception_table, _RECOMMENDATION)
+        return CheckResult(status, metrics, self._finding(table, metrics, status), exception_table, _RECOMMENDATION)
 
     @staticmethod
-    def _finding(table: pd.DataFrame, metrics: dict, alpha: float) -> str:
-        """The headline group in full (the largest one fast-tracked, else the largest), then the others in brief."""
-        ordered = pd.concat([table[table["faster"]], table[~table["faster"]]])
-        head, *others = ordered.itertuples()
-        difference = head.difference
-        speed = f"{_days(abs(difference))} {'faster' if difference > 0 else 'slower'}" if difference else "no faster"
-        chance = "unlikely to be chance" if head.p_value < alpha else "that could be chance"
-        sentences = [
-            f"Complaints from MPs and councillors were answered in a median of {head.member_median:g} working days "
-            f"against {head.public_median:g} for the public ({head.group}, {head.member_cases:,} and "
-            f"{head.public_cases:,} cases): {speed}, a difference {chance} ({_p_text(head.p_value)})."
-        ]
-        if others:
-            sentences.append("Other groups: " + "; ".join(
+    def _finding(table: pd.DataFrame, metrics: dict, status: Status) -> str:
+        """The groups that decided the status in full, then the others in brief (largest first)."""
+        decided = table["faster"] if status == Status.FAIL else table["maybe_faster"]
+        compared = len(table)
+        if status == Status.PASS:
+            sentences = [(
+                "Complaints from MPs and councillors were not answered markedly faster than the public's, beyond chance, "
+                f"{_in_groups(0, compared)}."
+            )]
+        else:
+            how = _beyond_chance(compared) if status == Status.FAIL else (
+                "but the difference could be chance once the number of groups is allowed for"
+            )
+            sentences = [
+                "Complaints from MPs and councillors were answered markedly faster than the public's "
+                f"{_in_groups(int(decided.sum()), compared)}, {how}: " + "; ".join(
+                    f"{group.group}, a median of {group.member_median:g} working days against {group.public_median:g} "
+                    f"({group.member_cases:,} and {group.public_cases:,} cases), {_days(group.difference)} faster "
+                    f"({_p_texts(group, compared)})"
+                    for group in table[decided].itertuples()
+                ) + "."
+            ]
+        others = table[~decided]
+        if len(others):
+            sentences.append(("Groups compared: " if status == Status.PASS else "Other groups: ") + "; ".join(
                 f"{group.group}: {group.member_median:g} against {group.public_median:g} working days "
                 f"({group.member_cases:,} and {group.public_cases:,} cases, {_p_text(group.p_value)})"
-                for group in others
+                for group in others.itertuples()
             ) + ".")
         if metrics["groups_too_small"]:
             small = metrics["groups_too_small"]
@@ -322,10 +377,11 @@ class OutcomeDifferences(Check):
     What it checks: for each process and stage with at least `min_group_size` decided
     complaints (upheld, partly upheld or not upheld) from MPs and councillors and as many from
     the public, the share upheld (by default fully or partly) in each group, compared with
-    Fisher's exact test. It warns where the rates differ by more than chance would explain
-    (p below `alpha`), in either direction; the exceptions are then the members' decided
-    complaints in that group, for a sample review. Stages are kept apart because Stage 2
-    upholds less often than Stage 1 by design.
+    Fisher's exact test. Each group is a separate test, so the p-values are adjusted for the
+    number of groups compared (Holm-Bonferroni). It warns where the rates differ by more than
+    chance would explain (adjusted p below `alpha`), in either direction; the exceptions are
+    then the members' decided complaints in that group, for a sample review. Stages are kept
+    apart because Stage 2 upholds less often than Stage 1 by design.
 
     Why it matters: the same complaint should get the same decision whoever brings it. Members'
     complaints upheld more often suggest favour; less often, that they are dismissed or that
@@ -366,7 +422,8 @@ class OutcomeDifferences(Check):
                 "p_value": float(test.pvalue),
             })
         table = pd.DataFrame(groups).sort_values("member_cases", ascending=False, kind="stable")
-        table["different"] = table["p_value"].lt(params["alpha"])
+        table["p_value_adjusted"] = _holm(table["p_value"])
+        table["different"] = table["p_value_adjusted"].lt(params["alpha"])
         flagged = tested[tested["member"]].merge(table.loc[table["different"]], on=["process", "stage", "group"])
         reason = (
             "complaint from " + flagged["raised_via"].map(_MEMBER_WORDS) + ", " + flagged["outcome"].str.replace("_", " ")
@@ -376,20 +433,21 @@ class OutcomeDifferences(Check):
         metrics = {
             "groups_compared": len(table), "groups_too_small": len(sizes) - len(table),
             "groups_different": int(table["different"].sum()),
-        } | _group_metrics(table, ("member_cases", "public_cases", "member_upheld_percent", "public_upheld_percent", "p_value"))
-        clauses = [
+        } | _group_metrics(table, _UPHOLD_FIGURES)
+        compared = len(table)
+        clauses = [  # the groups that differ first: they decide the status
             f"{group.group} {group.member_upheld_percent}% against {group.public_upheld_percent}% "
-            f"({group.member_cases:,} and {group.public_cases:,} decided cases, {_p_text(group.p_value)})"
-            for group in table.itertuples()
+            f"({group.member_cases:,} and {group.public_cases:,} decided cases, "
+            f"{_p_texts(group, compared) if group.p_value < params['alpha'] else _p_text(group.p_value)})"
+            for group in pd.concat([table[table["different"]], table[~table["different"]]]).itertuples()
         ]
         how = (
-            f"at a rate different from the public's, beyond chance, in {metrics['groups_different']} of"
-            if metrics["groups_different"] else "at a rate like the public's in all"
+            f"at a rate different from the public's {_in_groups(metrics['groups_different'], compared)}, "
+            f"{_beyond_chance(compared)}"
+            if metrics["groups_different"] else
+            f"at a rate not different from the public's beyond chance {_in_groups(0, compared)}"
         )
-        finding = (
-            f"Complaints from MPs and councillors were upheld {how} {len(table)} process and stage groups with enough "
-            f"cases: {'; '.join(clauses)}."
-        )
+        finding = f"Complaints from MPs and councillors were upheld {how}: {'; '.join(clauses)}."
         status = Status.WARN if metrics["groups_different"] else Status.PASS
         table = exceptions(flagged, reason, outcome=flagged["outcome"])
         return CheckResult(status, metrics, finding, table, _RECOMMENDATION)
