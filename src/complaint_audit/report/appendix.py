@@ -1,0 +1,121 @@
+"""The appendices' words: data lineage from the manifest, the method, the glossary.
+
+Kept apart from the judgements so a reader of the method appendix reads the rules the code
+applies: the RAG rule and the top-findings rule come from findings.py, not a copy.
+"""
+
+from __future__ import annotations
+
+from complaint_audit.report.findings import EXAMPLES_PER_FINDING, RAG_RULE, TOP_FINDINGS
+from complaint_audit.report.text import number
+
+_REASONS = {
+    "bad_date": "a date that could not be read in the profile's date order",
+    "bad_number": "a number that could not be read",
+    "bad_stage_list": "a list of stages that could not be read",
+    "date_order": "dates in an impossible order",
+    "duplicate_record": "the same case and stage twice in one file",
+    "missing_required": "a required field (such as the case reference or date received) is empty",
+    "no_stage_data": "a stage named with no data for it",
+    "responded_before_received": "a response dated before the complaint was received",
+    "unmapped_value": "a code the profile does not map to a canonical value",
+}
+
+
+def quarantine_reasons(inputs: list[dict]) -> list[dict]:
+    """Rows quarantined per reason over every input, with what the reason means."""
+    totals: dict[str, int] = {}
+    for item in inputs:
+        for reason, count in (item.get("reasons") or {}).items():
+            totals[reason] = totals.get(reason, 0) + int(count)
+    return [{"reason": reason, "count": number(count), "meaning": _REASONS.get(reason, reason.replace("_", " "))}
+            for reason, count in sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))]
+
+
+def lineage(manifest: dict, results: dict) -> dict:
+    """Where every figure came from: the run, the tool, the config and each input file with its hash."""
+    config = manifest.get("config") or {}
+    return {
+        "run_id": manifest.get("run_id") or "–",
+        "started_at": manifest.get("started_at") or "–",
+        "finished_at": manifest.get("finished_at") or "–",
+        "tool_version": manifest.get("tool_version") or results.get("tool_version"),
+        "results_schema": results.get("schema_version"),
+        "command_line": " ".join(manifest.get("command_line") or []) or "–",
+        "config_path": config.get("path") or "–",
+        "config_sha256": config.get("sha256") or "–",
+        "inputs": [{"path": item["path"], "sha256": item.get("sha256", "–"), "profile": item.get("profile", "–"),
+                    "source_rows": number(item.get("source_rows"))} for item in manifest.get("inputs", [])],
+        "timings": [{"step": step, "seconds": f"{seconds:.1f}"}
+                    for step, seconds in (manifest.get("timings") or {}).items()],
+    }
+
+
+def method() -> list[dict]:
+    return [
+        {"heading": "Data", "text": (
+            "Each team's export was loaded into one canonical table, one row per complaint stage, using a profile "
+            "for each case system. Rows that could not be loaded were quarantined with a reason and counted: for "
+            "every file, rows read equal rows loaded plus rows quarantined. Names, addresses, emails and phone "
+            "numbers were never loaded; complainants are known only by a keyed pseudonym.")},
+        {"heading": "Working days", "text": (
+            "Timescales are counted in working days: Monday to Friday, less the bank holidays of the council's "
+            "nation and any closure days in the audit configuration. The day a complaint is received is day 0.")},
+        {"heading": "Checks", "text": (
+            "Each check tests one rule from the codes or regulations (section 2 lists the rule and its source) "
+            "over every record it applies to. A graded check is green, amber or red by the share of cases failing "
+            "against its amber and red thresholds; a check that compares groups (such as MPs' and councillors' "
+            "complaints against the public's) is red where the difference is large and unlikely to be chance.")},
+        {"heading": "On time", "text": (
+            "A response is on time unless the run's timeliness check for its process and stage listed it: "
+            "corporate and housing complaints by the Complaint Handling Code (TS002), adult social care by the "
+            "agreed date (TS003), children's statutory complaints by the regulations (CSC001 to CSC004), with "
+            "children's Stage 2 measured to the adjudication letter.")},
+        {"heading": "Overall assessment", "text": RAG_RULE},
+        {"heading": "Findings that matter most", "text": (
+            f"Up to {TOP_FINDINGS} findings: red checks before amber ones, taken one theme at a time by the weight "
+            "of the theme (children's statutory complaints, then MP and councillor complaints, timeliness, "
+            "leadership and oversight, quality of responses, learning and reporting, process and consistency) so "
+            "that the summary covers the breadth of the findings; within a theme, the check with the larger share "
+            "of cases failing first.")},
+        {"heading": "Evidence", "text": (
+            f"Each finding gives up to {EXAMPLES_PER_FINDING} example case references (the first by reference); the "
+            "full list of cases behind every finding is in the exceptions workbook. Example cases show the case "
+            "reference and stage only.")},
+        {"heading": "Recommendations", "text": (
+            "Checks that share an action are combined into one recommendation. A recommendation is high priority "
+            "when a red check supports it, medium when only amber ones do. Timescales follow each check's own "
+            "priority: a quick win within one month, otherwise within three or twelve months. Against the previous "
+            "run, a recommendation is new, repeated (made last time too) or resolved (made last time, not needed "
+            "now).")},
+    ]
+
+
+def glossary() -> list[dict]:
+    return [
+        {"term": "Fault", "meaning": "The Ombudsman's word for maladministration or service failure: the council did "
+                                     "something wrong, or failed to do what it should."},
+        {"term": "Injustice", "meaning": "The harm a fault caused the person complaining, such as delay, distress, "
+                                         "or time and trouble; where fault caused injustice the Ombudsman recommends "
+                                         "a remedy."},
+        {"term": "LGSCO", "meaning": "The Local Government and Social Care Ombudsman, which investigates complaints "
+                                     "about councils and adult social care."},
+        {"term": "Complaint Handling Code", "meaning": "The LGSCO's and the Housing Ombudsman's codes setting a "
+                                                       "two-stage complaints procedure and its timescales."},
+        {"term": "Working day", "meaning": "Monday to Friday, except bank holidays and the council's closure days."},
+        {"term": "Stage 1, Stage 2, Stage 3", "meaning": "The steps of a complaints procedure: local resolution, "
+                                                         "investigation and, for children's statutory complaints, "
+                                                         "a review panel."},
+        {"term": "Adjudication", "meaning": "In a children's Stage 2 complaint, the council's decision on the "
+                                            "investigating officer's report, sent to the complainant; the Stage 2 "
+                                            "timescale runs until it is sent."},
+        {"term": "Upheld, partly upheld", "meaning": "The council agreed with all, or part, of the complaint."},
+        {"term": "Fast-tracking", "meaning": "Handling complaints from MPs and councillors faster or by a different "
+                                             "route than the public's."},
+        {"term": "Red, amber, green", "meaning": "Red: fault likely; amber: a weakness to address; green: no fault "
+                                                 "found by the check."},
+        {"term": "Exceptions", "meaning": "The cases a check found failing its rule, listed with the reason."},
+        {"term": "Quarantine", "meaning": "Rows of an export that could not be loaded, kept with the reason."},
+        {"term": "Monitoring Officer", "meaning": "The council's statutory officer for lawful and proper conduct, "
+                                                  "including members' conduct."},
+    ]

@@ -1,0 +1,130 @@
+"""What each chart shows, as plain numbers with a title and a text description.
+
+The context holds these so the Markdown can name the charts and describe them in words, and so
+charts.py only draws: it gets small lists of numbers, never the records. The description is the
+chart's accessible text (its SVG <title> and <desc>), written so a reader who cannot see the
+chart loses nothing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from complaint_audit.calendar import WorkingCalendar
+from complaint_audit.report.figures import NO_TEAM
+from complaint_audit.report.text import GROUP_METRIC, group_label, number, percent
+
+_MEMBERS = ("mp", "councillor")
+_QUANTILES = {"whislo": 0.05, "q1": 0.25, "med": 0.5, "q3": 0.75, "whishi": 0.95}
+
+
+def by_month(records: pd.DataFrame) -> dict | None:
+    """New complaints (each case at its first stage) received per month, by team."""
+    if records.empty:
+        return None
+    first = records.sort_values(["received", "stage"]).drop_duplicates(["organisation", "case_id"])
+    month = first["received"].dt.to_period("M")
+    table = pd.crosstab(month, first["team"].fillna(NO_TEAM))
+    table = table.reindex(pd.period_range(month.min(), month.max(), freq="M"), fill_value=0)
+    months = [period.strftime("%b %Y") for period in table.index]
+    busiest = table.sum(axis=1)
+    totals = "; ".join(f"{team} {number(int(table[team].sum()))}" for team in table.columns)
+    return {
+        "title": "Complaints received each month, by team",
+        "description": (f"Stacked bar chart of new complaints received each month from {months[0]} to {months[-1]}, "
+                        f"by team. Totals: {totals}. The busiest month was {busiest.idxmax().strftime('%b %Y')} "
+                        f"with {number(int(busiest.max()))}."),
+        "months": months, "teams": {str(team): [int(n) for n in table[team]] for team in table.columns},
+    }
+
+
+def on_time_by_team(answered: pd.DataFrame) -> dict | None:
+    """Percent answered on time at Stage 1 and Stage 2, per team."""
+    if answered.empty:
+        return None
+    chosen = answered[answered["stage"].isin(["1", "2"])]
+    shares = chosen.groupby(["team", "stage"])["on_time"].mean().mul(100).round(1)
+    teams = sorted(answered["team"].unique())
+    stages = {f"Stage {stage}": [_maybe(shares.get((team, stage))) for team in teams] for stage in ("1", "2")}
+    described = "; ".join(
+        f"{team}: " + ", ".join(f"{label} {percent(values[index])}" for label, values in stages.items()
+                               if values[index] is not None)
+        for index, team in enumerate(teams))
+    return {
+        "title": "Responses on time by stage and team",
+        "description": ("Horizontal bar chart of the percentage of responses sent on time, by team and stage. "
+                        f"{described}."),
+        "teams": teams, "stages": stages,
+    }
+
+
+def _maybe(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _spread(days: pd.Series) -> dict:
+    """Box-plot statistics (5th, 25th, 50th, 75th, 95th percentiles): a few numbers, however many cases."""
+    quantiles = days.quantile(list(_QUANTILES.values()))
+    return {name: float(value) for name, value in zip(_QUANTILES, quantiles, strict=True)} | {"n": int(len(days))}
+
+
+def members_against_public(records: pd.DataFrame, calendar: WorkingCalendar, ft001: dict | None) -> dict | None:
+    """Working days from receipt to response, MPs' and councillors' complaints against the public's, per FT001 group."""
+    if not ft001:
+        return None
+    compared = [GROUP_METRIC.match(name).groups()[:2] for name in ft001["metrics"]
+                if GROUP_METRIC.match(name) and name.endswith("_member_median")]
+    rows = records[records["responded"].notna() & records["raised_via"].isin([*_MEMBERS, "public"])]
+    days = calendar.working_days_between(rows["received"], rows["responded"]).astype("float64")
+    groups = []
+    for process, stage in compared:
+        chosen = (rows["process"] == process) & (rows["stage"] == stage)
+        members = chosen & rows["raised_via"].isin(_MEMBERS)
+        member_days, public_days = days[members].dropna(), days[chosen & ~members].dropna()
+        if len(member_days) and len(public_days):
+            groups.append({"label": group_label(process, stage), "members": _spread(member_days),
+                           "public": _spread(public_days)})
+    if not groups:
+        return None
+    medians = "; ".join(f"{g['label']}: members {number(g['members']['med'])}, public {number(g['public']['med'])}"
+                        for g in groups)
+    return {
+        "title": "Working days to respond: MP and councillor complaints against the public's",
+        "description": ("Box plot of working days from receipt to response for complaints from MPs and councillors "
+                        "and from the public, for each process and stage compared (boxes: middle half of cases; "
+                        f"whiskers: 5th to 95th percentile). Medians in working days: {medians}."),
+        "groups": groups,
+    }
+
+
+def childrens_stage2(csc002: dict | None) -> dict | None:
+    """CSC002's two measures of children's Stage 2 compliance side by side."""
+    metrics = (csc002 or {}).get("metrics", {})
+    if "percent_on_time_as_required" not in metrics:
+        return None
+    recorded, required = metrics.get("percent_on_time_as_recorded"), metrics["percent_on_time_as_required"]
+    return {
+        "title": "Children's Stage 2 on time: as recorded against as required",
+        "description": (f"Bar chart of {number(metrics.get('stage2_cases'))} children's Stage 2 complaints: "
+                        f"{percent(recorded)} on time as the system records them (to the investigating officer's "
+                        f"report) against {percent(required)} as the regulations require (to the adjudication "
+                        "letter)."),
+        "as_recorded": recorded, "as_required": required,
+    }
+
+
+def theme_checks(theme: dict) -> dict | None:
+    """Each check's share of cases failing in one theme, against its amber and red thresholds."""
+    bars = [{"code": f["code"], "percent": f["percent_failing"], "rag": f["rag"],
+             "amber": f["thresholds"].get("amber_above"), "red": f["thresholds"].get("red_above")}
+            for f in sorted(theme["concerns"] + theme["others"], key=lambda f: f["code"])
+            if f["percent_failing"] is not None and f["status"] in ("pass", "warn", "fail")]
+    if not bars:
+        return None
+    described = "; ".join(f"{bar['code']} {percent(bar['percent'])} ({bar['rag']})" for bar in bars)
+    return {
+        "title": f"{theme['title']}: share of cases failing each check",
+        "description": ("Horizontal bar chart of the percentage of cases failing each check in this theme: "
+                        f"{described}."),
+        "bars": bars,
+    }

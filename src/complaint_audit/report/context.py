@@ -1,0 +1,174 @@
+"""report_context(run_dir): everything the report says, as plain values read from one run folder.
+
+The templates only lay these values out (STYLE.md example 4): every count, percentage, sentence
+and judgement is made here or in the modules this one calls, so the HTML, the PDF and the
+Markdown cannot disagree, and a test can check a figure without rendering.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from complaint_audit.calendar import WorkingCalendar
+from complaint_audit.report import chart_data, figures, findings, trend
+from complaint_audit.report.appendix import glossary, lineage, method, quarantine_reasons
+from complaint_audit.report.text import long_date, number
+from complaint_audit.store import Store
+
+EXCEPTIONS_LINK = "exceptions.xlsx"
+LEARNING_EXAMPLES = 3
+_RECORD_FIELDS = ["organisation", "case_id", "stage", "team", "process", "raised_via", "received", "responded",
+                  "outcome"]
+_DEFAULT_REPORT = {"title": "Complaint handling assessment", "audience": "Audit Committee", "marking": "OFFICIAL",
+                   "author": "Internal Audit", "free_text": False}
+
+
+def _read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _calendar(manifest: dict) -> WorkingCalendar:
+    """The calendar the checks used: the nation, and the closure days from the recorded audit.toml."""
+    config = tomllib.loads((manifest.get("config") or {}).get("text") or "")
+    closures = config.get("calendar", {}).get("closure_days", [])
+    return WorkingCalendar(manifest.get("nation") or "england", tuple(str(day) for day in closures))
+
+
+def assessment(run_dir: Path) -> dict:
+    """One run's judgements (findings, themes, overall, actions, headline); a trend compares two of these."""
+    run_dir = Path(run_dir)
+    manifest, results = _read_json(run_dir / "manifest.json"), _read_json(run_dir / "results.json")
+    exceptions = pd.read_parquet(run_dir / "exceptions.parquet")
+    report = {**_DEFAULT_REPORT, **(manifest.get("report") or {})}
+    records = Store(run_dir / "store").read_records(_RECORD_FIELDS + (["learning"] if report["free_text"] else []))
+    by_check = dict(tuple(exceptions.groupby("check")))
+    empty = exceptions.iloc[0:0]
+    checks = [findings.check_finding(check, by_check.get(check["code"], empty)) for check in results["checks"]]
+    measured = {f["code"] for f in checks if f["status"] in ("pass", "warn", "fail")}
+    answered = figures.answered_stages(records, exceptions, measured & set(figures.ON_TIME_CHECKS.values()))
+    return {
+        "run_dir": run_dir, "manifest": manifest, "results": results, "report": report, "records": records,
+        "exceptions": exceptions, "answered": answered, "findings": checks, "run_id": manifest.get("run_id"),
+        "as_of": results.get("as_of"), "overall": findings.overall(checks),
+        "recommendations": findings.recommendations(checks), "headline": figures.headline(records, answered),
+    }
+
+
+def _previous(run_dir: Path, manifest: dict) -> dict | None:
+    """The previous run's assessment, when the manifest names one and its folder is still there."""
+    previous = manifest.get("previous_run")
+    folder = run_dir.parent / previous if previous else None
+    if folder is None or not (folder / "results.json").exists():
+        return None
+    return assessment(folder)
+
+
+def _meta(current: dict) -> dict:
+    manifest, report, results = current["manifest"], current["report"], current["results"]
+    period = manifest.get("period") or {}
+    return {
+        **{key: report[key] for key in ("title", "audience", "marking", "author", "free_text")},
+        "organisation": manifest.get("organisation") or "the organisation",
+        "period": period.get("label") or "all records",
+        "period_dates": f"{long_date(period['start'])} to {long_date(period['end'])}" if period else "",
+        "as_of": long_date(results.get("as_of")), "run_id": manifest.get("run_id"),
+        "date": long_date((manifest.get("finished_at") or manifest.get("started_at") or results["generated_at"])[:10]),
+        "tool_version": manifest.get("tool_version") or results.get("tool_version"),
+        "previous_run": manifest.get("previous_run"),
+    }
+
+
+def _scope(current: dict, themes: list[dict]) -> dict:
+    """Section 2: what was read, loaded and quarantined, and which rules were applied, from which sources."""
+    inputs = current["manifest"].get("inputs", [])
+    totals = {key: sum(item.get(key, 0) for item in inputs) for key in ("read", "loaded", "quarantined")}
+    return {
+        "sources": [{"path": item["path"], "profile": item.get("profile", "–"), "format": item.get("format", "–"),
+                     **{key: number(item.get(key)) for key in ("read", "loaded", "quarantined")}} for item in inputs],
+        "totals": {key: number(value) for key, value in totals.items()},
+        "quarantine_reasons": quarantine_reasons(inputs),
+        "rules": [{"title": theme["title"],
+                   "checks": [{key: f[key] for key in ("code", "title", "rule", "source")}
+                              for f in sorted(theme["concerns"] + theme["others"], key=lambda f: f["code"])]}
+                  for theme in themes if theme["checks"]],
+        "checks_run": len(current["findings"]),
+    }
+
+
+def _learning_examples(current: dict) -> list[str]:
+    """A few recorded lessons, with contact details masked; only when the config allows free text."""
+    if not current["report"]["free_text"]:
+        return []
+    from complaint_audit.ingest.privacy import redact_patterns
+
+    learning = current["records"].sort_values(["case_id", "stage"])["learning"].dropna()
+    learning = learning[learning.str.strip() != ""].drop_duplicates().head(LEARNING_EXAMPLES)
+    return redact_patterns(learning).tolist()
+
+
+# The chart each theme shows with its evidence; a theme without one shows its checks' shares failing.
+_THEME_CHARTS = {"timeliness": "on_time", "childrens": "childrens_stage2", "members": "members"}
+
+
+def _charts(current: dict, themes: list[dict], calendar: WorkingCalendar) -> dict:
+    by_code = {check["code"]: check for check in current["results"]["checks"]}
+    charts = {
+        "by_month": chart_data.by_month(current["records"]),
+        "on_time": chart_data.on_time_by_team(current["answered"]),
+        "members": chart_data.members_against_public(current["records"], calendar, by_code.get("FT001")),
+        "childrens_stage2": chart_data.childrens_stage2(by_code.get("CSC002")),
+    }
+    for theme in themes:
+        if not charts.get(_THEME_CHARTS.get(theme["key"], "")):
+            charts[f"theme_{theme['key']}"] = chart_data.theme_checks(theme)
+    return {name: chart for name, chart in charts.items() if chart}
+
+
+def _trend(current: dict, previous: dict | None, resolved: list[dict]) -> dict | None:
+    """None on a first run; a comparison when the previous run is there; a note when it has gone."""
+    if previous:
+        return {"available": True, **trend.compare(current, previous, resolved)}
+    named = current["manifest"].get("previous_run")
+    return {"available": False, "previous_run": named} if named else None
+
+
+def report_context(run_dir: Path) -> dict:
+    """Everything the report says about the run in RUN_DIR, as plain values (strings, numbers, lists, dicts)."""
+    current = assessment(Path(run_dir))
+    previous = _previous(current["run_dir"], current["manifest"])
+    current["recommendations"], resolved = trend.recommendation_states(
+        current["recommendations"], previous and previous["recommendations"])
+    themes = findings.themes(current["findings"])
+    calendar = _calendar(current["manifest"])
+    charts = _charts(current, themes, calendar)
+    numbers = {code: item["number"] for item in current["recommendations"] for code in item["codes"]}
+    for theme in themes:
+        chart = _THEME_CHARTS.get(theme["key"])
+        theme["chart"] = next((name for name in (chart, f"theme_{theme['key']}") if name in charts), None)
+        theme["learning_examples"] = _learning_examples(current) if theme["key"] == "learning" else []
+        for finding in theme["concerns"]:
+            finding["recommendation_number"] = numbers.get(finding["code"])
+    return {
+        "meta": _meta(current),
+        "overall": current["overall"],
+        "headline": current["headline"],
+        "top_findings": findings.top_findings(current["findings"]),
+        "scope": _scope(current, themes),
+        "themes": themes,
+        "teams": figures.teams(current["records"], current["answered"], current["exceptions"], calendar,
+                               {f["code"] for f in current["findings"] if f["status"] in ("fail", "warn")}),
+        "recommendations": current["recommendations"],
+        "trend": _trend(current, previous, resolved),
+        "charts": charts,
+        "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": "quarantine.csv"},
+        "appendix": {
+            "catalogue": sorted(current["findings"], key=lambda f: f["code"]),
+            "lineage": lineage(current["manifest"], current["results"]),
+            "method": method(),
+            "glossary": glossary(),
+        },
+    }

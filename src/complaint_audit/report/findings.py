@@ -1,0 +1,221 @@
+"""From results.json's checks to the report's findings: ombudsman wording, themes, top findings, RAG, actions.
+
+Plain functions of plain data (the results document and the exceptions table), so the report's
+judgements can be tested without rendering anything.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from complaint_audit.report.text import (
+    GROUP_METRIC,
+    first_sentence,
+    group_label,
+    lower_first,
+    metric_label,
+    metric_value,
+    param_value,
+    percent,
+    plural,
+)
+from complaint_audit.report.themes import FAULTS, THEME_BY_KEY, THEMES, TIMESCALES, theme_of
+
+RAG = {"fail": "red", "warn": "amber", "pass": "green", "not_applicable": "grey", "error": "grey"}
+STATUS_LABELS = {"fail": "Red", "warn": "Amber", "pass": "Green", "not_applicable": "Not applicable", "error": "Error"}
+_SEVERITY = {"fail": 4, "warn": 3, "error": 2, "pass": 1, "not_applicable": 0}
+_LIKELIHOOD = {"fail": "would be likely to", "warn": "might"}
+# Three failing checks anywhere make the whole assessment red: one bad area is a finding, three are a pattern.
+SEVERAL_FAILS = 3
+TOP_FINDINGS = 6
+EXAMPLES_PER_FINDING = 5
+RAG_RULE = (
+    "Red when any check fails in timeliness, children's statutory complaints or MP and councillor complaints "
+    f"(the statutory and equal-treatment duties), or when {SEVERAL_FAILS} or more checks fail anywhere; amber when "
+    "any other check fails, any check is amber or a check could not run; green otherwise. Checks that could not be "
+    "applied to the data provided do not count either way."
+)
+
+
+def primary_percent(metrics: dict) -> float | None:
+    """The share of cases failing, whatever the check calls it (percent_failing, member_percent, ...)."""
+    if isinstance(metrics.get("percent_failing"), (int, float)):
+        return float(metrics["percent_failing"])
+    for name, value in metrics.items():
+        positive = any(word in name for word in ("on_time", "_met", "meeting", "upheld", "public", "outside"))
+        if "percent" in name and not positive and not GROUP_METRIC.match(name) and isinstance(value, (int, float)):
+            return float(value)
+    return None
+
+
+def evidence(metrics: dict) -> tuple[list[dict], dict | None]:
+    """The metrics as figures (label, value) and, for per-group metrics, one table with a row per group."""
+    figures, rows, columns = [], {}, []
+    for name, value in metrics.items():
+        match = GROUP_METRIC.match(name)
+        if match:
+            process, stage, field = match.groups()
+            rows.setdefault(group_label(process, stage), {})[field] = metric_value(field, value)
+            columns += [field] if field not in columns else []
+        else:
+            text = metric_value(name, value)
+            figures.append({"label": metric_label(name), "value": text, "wide": len(text) > 24})
+    if not rows:
+        return figures, None
+    table = {"columns": ["Group", *(metric_label(column) for column in columns)],
+             "rows": [[label, *(cells.get(column, "–") for column in columns)] for label, cells in rows.items()]}
+    return figures, table
+
+
+def fault(check: dict) -> str:
+    """What the fault is, to follow 'because': the check's own wording from FAULTS, else its finding.
+
+    A wording keyed 'CODE:status' wins for that status: an amber may say less than a red.
+    """
+    formatted = {name: metric_value(name, value) for name, value in check["metrics"].items()}
+    try:
+        wording = FAULTS.get(f"{check['code']}:{check['status']}") or FAULTS[check["code"]]
+        return wording.format_map(formatted)
+    except KeyError:  # a third-party check, or a built-in one whose figures this run lacks
+        return lower_first(first_sentence(check["finding"]))
+
+
+def ombudsman_sentence(check: dict) -> str | None:
+    """'Had the Ombudsman investigated, it would be likely to find fault because ...' for red and amber checks."""
+    if check["status"] not in _LIKELIHOOD:
+        return None
+    return f"Had the Ombudsman investigated, it {_LIKELIHOOD[check['status']]} find fault because {fault(check)}."
+
+
+def recommendation_sentence(action: str, priority: str) -> str:
+    """'The council should ..., within three months.' from a check's action and priority."""
+    return f"The council should {lower_first(action)}, {TIMESCALES.get(priority, priority)}."
+
+
+def check_finding(check: dict, exceptions: pd.DataFrame) -> dict:
+    """One check as the report shows it; `exceptions` holds that check's rows of exceptions.parquet."""
+    theme, status, metrics = theme_of(check["code"], check["area"]), check["status"], check["metrics"]
+    share = primary_percent(metrics)
+    figures, groups = evidence(metrics)
+    examples = (exceptions[["case_id", "stage"]].drop_duplicates().sort_values(["case_id", "stage"])
+                .head(EXAMPLES_PER_FINDING).to_dict("records"))
+    recommendation = check["recommendation"] if status in _LIKELIHOOD else None
+    return {
+        "code": check["code"], "title": check["title"], "area": check["area"], "rule": check["rule"],
+        "source": check["source"], "status": status, "rag": RAG[status], "status_label": STATUS_LABELS[status],
+        "theme": theme.key, "theme_title": theme.title, "finding": check["finding"],
+        "ombudsman": ombudsman_sentence(check), "fault": _sentence(fault(check)) if status in _LIKELIHOOD else None,
+        "impact": theme.impact if status in _LIKELIHOOD else None,
+        "action": recommendation and recommendation["text"].rstrip("."),
+        "priority": recommendation and recommendation["priority"],
+        "recommendation": recommendation and recommendation_sentence(recommendation["text"].rstrip("."),
+                                                                     recommendation["priority"]),
+        "percent_failing": share, "percent_text": percent(share) if share is not None else "–",
+        "thresholds": check["thresholds"], "figures": figures, "groups": groups, "exceptions": check["exceptions"],
+        "examples": examples,
+        "params": [{"name": name, "value": param_value(value)} for name, value in check["params"].items()],
+    }
+
+
+def _worst(findings: list[dict]) -> str:
+    return max((f["status"] for f in findings), key=_SEVERITY.__getitem__, default="not_applicable")
+
+
+def _round_robin(findings: list[dict]) -> list[dict]:
+    """Findings by theme weight, one theme at a time: the worst of each theme first, then the next of each."""
+    by_theme = {}
+    for finding in sorted(findings, key=lambda f: (-THEME_BY_KEY[f["theme"]].weight, -(f["percent_failing"] or 0))):
+        by_theme.setdefault(finding["theme"], []).append(finding)
+    ordered, depth = [], 0
+    while len(ordered) < len(findings):
+        ordered += [queue[depth] for queue in by_theme.values() if depth < len(queue)]
+        depth += 1
+    return ordered
+
+
+def top_findings(findings: list[dict]) -> list[dict]:
+    """The findings that matter most: red before amber, spread over themes by weight, at most six."""
+    red = _round_robin([f for f in findings if f["status"] == "fail"])
+    amber = _round_robin([f for f in findings if f["status"] == "warn"])
+    return (red + amber)[:TOP_FINDINGS]
+
+
+def themes(findings: list[dict]) -> list[dict]:
+    """The seven themes in report order, each with its findings: red and amber first, then the rest."""
+    result = []
+    for number, theme in enumerate(THEMES, start=1):
+        mine = [f for f in findings if f["theme"] == theme.key]
+        concerns = sorted((f for f in mine if f["status"] in _LIKELIHOOD),
+                          key=lambda f: (-_SEVERITY[f["status"]], -(f["percent_failing"] or 0), f["code"]))
+        counts = {status: sum(f["status"] == status for f in mine) for status in RAG}
+        result.append({
+            "key": theme.key, "number": number, "title": theme.title, "owner": theme.owner, "scope": theme.scope,
+            "rag": RAG[_worst(mine)], "status_label": STATUS_LABELS[_worst(mine)], "counts": counts,
+            "checks": len(mine), "concerns": concerns,
+            "others": [f for f in sorted(mine, key=lambda f: f["code"]) if f["status"] not in _LIKELIHOOD],
+        })
+    return result
+
+
+def overall(findings: list[dict]) -> dict:
+    """The overall assessment (red, amber or green) and its paragraph, by RAG_RULE."""
+    counts = {status: sum(f["status"] == status for f in findings) for status in RAG}
+    red_themes = [theme.title for theme in THEMES if theme.red_when_failing
+                  and any(f["status"] == "fail" and f["theme"] == theme.key for f in findings)]
+    total = len(findings)
+    tally = f"{counts['fail']} of {total} checks are red and {counts['warn']} amber"
+    if red_themes or counts["fail"] >= SEVERAL_FAILS:
+        rag = "red"
+        where = f", including in {_and([lower_first(title) for title in red_themes])}" if red_themes else ""
+        text = (f"Had the Ombudsman investigated the complaints audited, it would be likely to find fault in the "
+                f"council's complaint handling, causing injustice to the people complaining. {tally}{where}. The "
+                "council should act on the recommendations in this report, the high-priority ones first.")
+    elif counts["fail"] or counts["warn"] or counts["error"]:
+        rag = "amber"
+        text = (f"The council's complaint handling meets most of the standards tested, but not all: {tally}. "
+                "Had the Ombudsman investigated, it might find fault in the areas set out below; the council should "
+                "act on the recommendations before they become a pattern.")
+    else:
+        rag = "green"
+        text = (f"No check found fault: {counts['pass']} of {total} checks are green. The council should keep "
+                "monitoring its complaint handling at this standard.")
+    if counts["error"]:
+        text += f" {plural(counts['error'], 'check')} could not run, so this assessment is incomplete."
+    if counts["not_applicable"]:
+        text += f" {plural(counts['not_applicable'], 'check')} could not be applied to the data provided."
+    return {"rag": rag, "label": rag.capitalize(), "text": text, "counts": counts, "checks": total, "rule": RAG_RULE}
+
+
+def recommendations(findings: list[dict]) -> list[dict]:
+    """The action plan: one numbered recommendation per distinct action of a red or amber check."""
+    grouped: dict[str, list[dict]] = {}
+    for finding in findings:
+        if finding["action"]:
+            grouped.setdefault(finding["action"], []).append(finding)
+    ranked = []
+    for action, sources in grouped.items():
+        first = min(sources, key=lambda f: (-_SEVERITY[f["status"]], -THEME_BY_KEY[f["theme"]].weight))
+        priority = min((f["priority"] for f in sources), key=_urgency)
+        order = (first["status"] != "fail", -THEME_BY_KEY[first["theme"]].weight, _urgency(priority), first["code"])
+        ranked.append((order, {
+            "action": action, "text": recommendation_sentence(action, priority),
+            "priority": "High" if any(f["status"] == "fail" for f in sources) else "Medium",
+            "timescale": TIMESCALES.get(priority, priority), "owner": THEME_BY_KEY[first["theme"]].owner,
+            "theme_title": first["theme_title"],
+            "codes": sorted(f["code"] for f in sources),
+        }))
+    ordered = [item for _, item in sorted(ranked, key=lambda pair: pair[0])]
+    return [{**item, "number": number} for number, item in enumerate(ordered, start=1)]
+
+
+def _urgency(priority: str) -> int:
+    """Quick wins first, then three months, then twelve; a priority the report does not know, last."""
+    return list(TIMESCALES).index(priority) if priority in TIMESCALES else len(TIMESCALES)
+
+
+def _sentence(clause: str) -> str:
+    return clause[:1].upper() + clause[1:] + "."
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

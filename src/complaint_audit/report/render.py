@@ -1,0 +1,108 @@
+"""Render a run folder's report: report.html, report.md and report.pdf, from Jinja2 templates.
+
+Templates are found as datasette finds them: the user's folders first, then the built-in
+`templates/` shipped in the package; `default:report.html.j2` always names the built-in page, so
+an override can extend it and replace one block. HTML is autoescaped; the only markup marked safe
+is our own SVG charts. The Markdown environment escapes every printed value for Markdown
+instead, so a team called `<script>` or `[x](http://...)` stays text in a committee paper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from importlib.resources import files
+from pathlib import Path
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+)
+
+from complaint_audit.errors import UserError
+from complaint_audit.report import charts
+from complaint_audit.report.context import report_context
+from complaint_audit.store import atomic_write
+
+FORMATS = ("html", "md", "pdf")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def builtin_templates() -> Path:
+    """The built-in templates (top-level templates/, shipped as complaint_audit.templates)."""
+    return Path(str(files("complaint_audit.templates")))
+
+
+def _loader(template_dirs: Sequence[Path]) -> ChoiceLoader:
+    builtin = str(builtin_templates())
+    return ChoiceLoader([
+        FileSystemLoader([*(str(folder) for folder in template_dirs), builtin]),
+        PrefixLoader({"default": FileSystemLoader(builtin)}, delimiter=":"),
+    ])
+
+
+def markdown_escape(value) -> str:
+    """A value as literal Markdown text: special characters backslashed, line breaks kept out of table rows."""
+    if value is None:
+        return ""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def environment(template_dirs: Sequence[Path] = (), *, markdown: bool = False) -> Environment:
+    """The Jinja environment: HTML autoescaped, or Markdown with every printed value escaped for Markdown."""
+    options = {"finalize": markdown_escape, "autoescape": False} if markdown else {"autoescape": True}
+    return Environment(loader=_loader(template_dirs), undefined=StrictUndefined, trim_blocks=True,
+                       lstrip_blocks=True, keep_trailing_newline=True, **options)
+
+
+def render_html(context: dict, template_dirs: Sequence[Path] = ()) -> str:
+    svg = charts.draw(context["charts"])
+    return environment(template_dirs).get_template("report.html.j2").render(**context, svg=svg)
+
+
+def render_markdown(context: dict, template_dirs: Sequence[Path] = ()) -> str:
+    return environment(template_dirs, markdown=True).get_template("report.md.j2").render(**context)
+
+
+def write_pdf(html: str, target: Path, base: Path) -> None:
+    """The PDF from the same HTML, laid out by WeasyPrint (its @page rules give A4, running heads, page numbers)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:  # WeasyPrint needs Pango from the system, not only from pip
+        raise UserError(f"cannot write report.pdf: WeasyPrint is not usable here ({error}); install Pango "
+                        "(e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0) or ask for html and md only") from None
+    atomic_write(target, lambda tmp: HTML(string=html, base_url=str(base)).write_pdf(tmp))
+
+
+def render_reports(
+    run_dir: Path, formats: Sequence[str] = FORMATS, template_dirs: Sequence[Path] = ()
+) -> dict[str, Path]:
+    """Write report.<format> into RUN_DIR for each format asked for; the paths written, by format."""
+    run_dir = Path(run_dir)
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise UserError(f"unknown report format '{unknown[0]}': use {', '.join(FORMATS)}")
+    missing = [folder for folder in template_dirs if not Path(folder).is_dir()]
+    if missing:
+        raise UserError(f"{missing[0]}: template folder not found")
+    if not (run_dir / "results.json").exists() or not (run_dir / "manifest.json").exists():
+        raise UserError(f"{run_dir}: not a run folder (needs results.json and manifest.json)")
+    context = report_context(run_dir)
+    written: dict[str, Path] = {}
+    html = render_html(context, template_dirs) if {"html", "pdf"} & set(formats) else ""
+    if "html" in formats:
+        written["html"] = _write_text(run_dir / "report.html", html)
+    if "md" in formats:
+        written["md"] = _write_text(run_dir / "report.md", render_markdown(context, template_dirs))
+    if "pdf" in formats:
+        write_pdf(html, run_dir / "report.pdf", run_dir)
+        written["pdf"] = run_dir / "report.pdf"
+    return written
+
+
+def _write_text(path: Path, text: str) -> Path:
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return path

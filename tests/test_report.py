@@ -1,0 +1,359 @@
+"""The assessment report: what it says, that it is safe to open and circulate, and how it can be changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from complaint_audit.errors import UserError
+from complaint_audit.report import findings
+from complaint_audit.report.charts import draw
+from complaint_audit.report.context import report_context
+from complaint_audit.report.render import builtin_templates, markdown_escape, render_reports, write_pdf
+from complaint_audit.report.themes import FAULTS
+
+SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
+SNAPSHOT = Path(__file__).parent / "snapshots" / "report.md"
+UPDATE_SNAPSHOTS = "COMPLAINT_AUDIT_UPDATE_SNAPSHOTS"
+HOSTILE = "<script>alert(1)</script>"
+FIRST_RUN, SECOND_RUN = "20240516T120000Z-1a2b3c4d", "20240616T120000Z-5e6f7a8b"
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    """A run folder of the sample audit, as `complaint-audit run` writes it, before its report."""
+    from complaint_audit.audit import run_audit
+
+    root = tmp_path_factory.mktemp("runs")
+    with pytest.MonkeyPatch.context() as patch:  # the sample's own key, so the snapshot does not depend on the shell
+        patch.delenv("COMPLAINT_AUDIT_KEY", raising=False)
+        result = run_audit(SAMPLE_DATA / "audit.toml", out_root=root, formats=(), command_line=["complaint-audit"])
+    return result.run_dir
+
+
+@pytest.fixture(scope="module")
+def written(run_dir) -> dict[str, Path]:
+    return render_reports(run_dir)
+
+
+@pytest.fixture(scope="module")
+def html(written) -> str:
+    return written["html"].read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pdf_text(written) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(written["pdf"]).pages)
+
+
+@pytest.fixture(scope="module")
+def results(run_dir) -> dict:
+    document = json.loads((run_dir / "results.json").read_text())
+    return {**document, "by_code": {check["code"]: check for check in document["checks"]}}
+
+
+def _copy_run(run_dir: Path, root: Path, run_id: str = FIRST_RUN, **manifest_changes) -> Path:
+    target = root / run_id
+    shutil.copytree(run_dir, target, ignore=shutil.ignore_patterns("report.*"))
+    manifest = json.loads((target / "manifest.json").read_text())
+    (target / "manifest.json").write_text(json.dumps({**manifest, "run_id": run_id, **manifest_changes}))
+    return target
+
+
+class _Structure(HTMLParser):
+    """Every start tag's attributes, and any end tag that does not close the element last opened."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.attributes: list[tuple[str, dict]] = []
+        self.mismatched: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.attributes.append((tag, dict(attrs)))
+        if tag not in _VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.attributes.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if not self.open or self.open.pop() != tag:
+            self.mismatched.append(tag)
+
+
+def test_render_reports_writes_the_three_files_into_the_run_folder(run_dir, written):
+    assert written == {fmt: run_dir / f"report.{fmt}" for fmt in ("html", "md", "pdf")}
+    assert written["pdf"].read_bytes().startswith(b"%PDF")
+
+
+def test_the_html_is_well_formed_and_makes_no_external_request(html):
+    parser = _Structure()
+    parser.feed(html)
+    assert parser.mismatched == [] and parser.open == []
+    links = [value for _, attrs in parser.attributes for name, value in attrs.items()
+             if name in ("src", "href", "xlink:href")]
+    assert links and not [link for link in links if re.match(r"(?i)\s*(https?:)?//", link or "")]
+    assert not [tag for tag, _ in parser.attributes if tag in ("script", "link", "img", "iframe")]
+    assert not re.search(r"(?i)@import|url\(\s*['\"]?(https?:)?//", html)
+    ids = [attrs["id"] for _, attrs in parser.attributes if "id" in attrs]
+    assert len(ids) == len(set(ids)), "duplicate ids: charts must prefix theirs"
+
+
+def test_the_report_has_every_section_and_a_chart_for_each_named_figure(html):
+    for heading in ("Executive summary", "Scope and method", "Findings by theme", "The teams side by side",
+                    "Recommendations and action plan", "Appendix A: Check catalogue",
+                    "Appendix B: Data quality and lineage",
+                    "Appendix C: Method", "Appendix D: Glossary", "OFFICIAL", "Northshire County Council"):
+        assert heading in html
+    for chart in ("by_month", "on_time", "members", "childrens_stage2"):
+        assert f'id="chart-{chart}"' in html
+    assert html.count("<svg") == html.count("<title id=")
+    assert "This is the first assessment" in html
+    assert 'href="exceptions.xlsx"' in html
+
+
+def test_key_figures_of_the_results_appear_in_the_html_and_the_pdf(html, pdf_text, results):
+    csc002, ft001 = results["by_code"]["CSC002"]["metrics"], results["by_code"]["FT001"]["metrics"]
+    failing = results["summary"]["by_status"]["fail"]
+    expected = [
+        f"{csc002['percent_on_time_as_recorded']:.1f}%", f"{csc002['percent_on_time_as_required']:.1f}%",
+        f"{failing} of {results['summary']['checks']} checks are red",
+        f"in a median of {ft001['member_median']:g} working days against {ft001['public_median']:g}",
+    ]
+    for figure in expected:
+        assert figure in html
+        assert figure in pdf_text
+    cells = [f"{ft001[f'corporate_stage_1_{name}']:,g}" for name in ("member_cases", "public_cases", "member_median",
+                                                                     "public_median")]
+    assert "corporate Stage 1</th>" + "".join(f"<td>{cell}</td>" for cell in cells) in html
+
+
+def test_the_members_chart_has_the_medians_ft001_found(run_dir, results):
+    context = report_context(run_dir)
+    metrics = results["by_code"]["FT001"]["metrics"]
+    groups = {group["label"]: group for group in context["charts"]["members"]["groups"]}
+    assert groups["corporate Stage 1"]["members"]["med"] == metrics["corporate_stage_1_member_median"]
+    assert groups["corporate Stage 1"]["public"]["med"] == metrics["corporate_stage_1_public_median"]
+
+
+def test_every_built_in_check_states_its_fault_from_its_own_figures(results):
+    for code, check in results["by_code"].items():
+        assert code in FAULTS, f"{code} has no fault wording in report/themes.py"
+        if check["status"] != "not_applicable":
+            FAULTS[code].format_map({name: "x" for name in check["metrics"]})  # KeyError: a metric was renamed
+
+
+def test_the_context_is_plain_values_and_agrees_with_the_results(run_dir, results):
+    context = report_context(run_dir)
+    json.dumps(context)  # strings, numbers, lists, dicts only: no frames, paths or markup
+    assert set(context) == {"meta", "overall", "headline", "top_findings", "scope", "themes", "teams",
+                            "recommendations", "trend", "charts", "links", "appendix"}
+    assert context["overall"]["counts"] == results["summary"]["by_status"]
+    assert 3 <= len(context["top_findings"]) <= 6
+    assert context["trend"] is None
+
+
+def test_the_markdown_matches_its_snapshot(written):
+    text = _normalised(written["md"].read_text(encoding="utf-8"))
+    if os.environ.get(UPDATE_SNAPSHOTS) or not SNAPSHOT.exists():
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(text, encoding="utf-8")
+    message = f"report.md changed; if on purpose, rerun with {UPDATE_SNAPSHOTS}=1"
+    assert text == SNAPSHOT.read_text(encoding="utf-8"), message
+
+
+def _normalised(text: str) -> str:
+    """The Markdown less what differs between runs of the same data: run ids, dates run, hashes, versions."""
+    text = re.sub(r"\d{8}T\d{6}Z-[0-9a-f]{8}", "RUN_ID", text)
+    text = re.sub(r"\| Date of report \| [^|]+ \|", "| Date of report | DATE |", text)
+    text = re.sub(r"\b[0-9a-f]{64}\b", "SHA256", text)
+    text = re.sub(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[^\s|]*", "TIMESTAMP", text)
+    return re.sub(r"complaint-audit \d+\.\d+[\w.+-]*", "complaint-audit VERSION", text)
+
+
+def _personal_values() -> set[str]:
+    """Names, emails, phone numbers and postcodes as they are in the raw sample exports."""
+    corporate = pd.read_csv(SAMPLE_DATA / "exports" / "corporate_complaints.csv", encoding="cp1252", dtype=str)
+    adults = pd.read_excel(SAMPLE_DATA / "exports" / "adult_social_care.xlsx", header=5, dtype=str)
+    children = json.loads((SAMPLE_DATA / "exports" / "childrens_complaints.json").read_text())["cases"]
+    values = set((corporate["First Name"] + " " + corporate["Surname"]).dropna())
+    values |= {value for column in ("Email", "Phone", "Postcode", "Address", "Representative")
+               for value in corporate[column].dropna()}
+    adult_columns = ("Service User", "Contact Name", "Contact Email", "Contact Phone", "Address", "Postcode")
+    values |= {value for column in adult_columns for value in adults[column].dropna()}
+    for case in children:
+        person = case["complainant"]
+        values |= {person["name"], person["email"], person["phone"], person["address"]["line1"],
+                   person["address"]["postcode"], case["child"]["name"]}
+    return {value for value in values if value and len(value) > 4}
+
+
+def test_no_personal_data_from_the_exports_reaches_any_report(written, pdf_text, run_dir, tmp_path):
+    personal = _personal_values()
+    assert len(personal) > 500
+    with_free_text = _copy_run(run_dir, tmp_path, report={"marking": "OFFICIAL", "free_text": True})
+    free = render_reports(with_free_text, formats=("html", "md"))
+    assert "Examples of learning recorded" in free["html"].read_text()
+    outputs = {"html": written["html"].read_text(), "md": written["md"].read_text(), "pdf": pdf_text,
+               "free text html": free["html"].read_text(), "free text md": free["md"].read_text()}
+    for name, text in outputs.items():
+        leaked = sorted(value for value in personal if value in text)
+        assert leaked == [], f"{name} shows personal data: {leaked[:5]}"
+
+
+def test_a_hostile_value_in_the_data_is_escaped(run_dir, tmp_path):
+    hostile = _copy_run(run_dir, tmp_path, organisation="Northshire <b>County</b> & Co")
+    for path in [*(hostile / "store" / "records").glob("*.parquet"), hostile / "exceptions.parquet"]:
+        table = pq.read_table(path)
+        team = pc.replace_substring(table["team"], "Housing Complaints", HOSTILE)
+        pq.write_table(table.set_column(table.schema.get_field_index("team"), table.schema.field("team"), team), path)
+    written = render_reports(hostile, formats=("html", "md"))
+    html, markdown = written["html"].read_text(), written["md"].read_text()
+    assert not re.search(r"(?i)<script", html) and "<b>County</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Northshire &lt;b&gt;County&lt;/b&gt; &amp; Co" in html
+    assert "<script>" not in markdown and r"\<script\>alert(1)\</script\>" in markdown
+
+
+def test_a_user_template_can_extend_the_built_in_page_and_replace_a_block(run_dir, tmp_path):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "report.html.j2").write_text(
+        '{% extends "default:report.html.j2" %}\n'
+        '{% block teams %}<section id="teams"><h2>Our teams</h2>'
+        "<p>{{ meta.organisation }} teams, our way.</p></section>{% endblock %}\n"
+    )
+    target = _copy_run(run_dir, tmp_path / "runs")
+    html = render_reports(target, formats=("html",), template_dirs=[folder])["html"].read_text()
+    assert "Northshire County Council teams, our way." in html
+    assert "<h2>4. The teams side by side</h2>" not in html
+    assert "Executive summary" in html and "<svg" in html
+
+
+def test_a_second_run_reports_the_change_since_the_first(run_dir, tmp_path):
+    first = _copy_run(run_dir, tmp_path)
+    document = json.loads((first / "results.json").read_text())
+    for check in document["checks"]:
+        if check["code"] == "CSC002":  # better last time: now worse
+            check.update(status="pass", metrics={**check["metrics"], "percent_failing": 2.0})
+        if check["code"] == "DQ001":  # failing last time, with a recommendation now resolved
+            check.update(status="fail", metrics={**check["metrics"], "percent_failing": 12.5})
+    (first / "results.json").write_text(json.dumps(document))
+    second = _copy_run(run_dir, tmp_path, SECOND_RUN, previous_run=FIRST_RUN)
+
+    trend = report_context(second)["trend"]
+    assert trend["available"] and trend["previous_run"] == FIRST_RUN
+    assert "CSC002" in [row["code"] for row in trend["worse"]]
+    assert "DQ001" in [row["code"] for row in trend["better"]]
+    assert [item["codes"] for item in trend["resolved"]] == [["DQ001"]]
+    assert trend["recommendations"]["new"] == 1 and trend["recommendations"]["repeated"] > 0
+    written = render_reports(second, formats=("html", "md"))
+    html = written["html"].read_text()
+    assert "Compared with the previous run" in html and "Appendix E: Changes since the previous run" in html
+    assert "state-repeated" in html and "Resolved since the previous run" in html
+    assert "41.9%" in html and "2.0%" in html
+    assert "Compared with the previous run" in written["md"].read_text()
+
+
+def test_a_previous_run_that_has_gone_is_said_so(run_dir, tmp_path):
+    lonely = _copy_run(run_dir, tmp_path, SECOND_RUN, previous_run="20240101T000000Z-00000000")
+    assert report_context(lonely)["trend"] == {"available": False, "previous_run": "20240101T000000Z-00000000"}
+
+
+def test_unknown_formats_and_folders_are_user_errors(run_dir, tmp_path):
+    with pytest.raises(UserError, match="unknown report format 'docx'"):
+        render_reports(run_dir, formats=("docx",))
+    with pytest.raises(UserError, match="not a run folder"):
+        render_reports(tmp_path)
+    with pytest.raises(UserError, match="template folder not found"):
+        render_reports(run_dir, formats=("md",), template_dirs=[tmp_path / "missing"])
+
+
+def test_the_built_in_templates_are_found():
+    assert {"report.html.j2", "report.md.j2", "report.css"} <= {path.name for path in builtin_templates().iterdir()}
+
+
+def test_a_pdf_without_weasyprint_is_a_user_error(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as on a machine without Pango
+    with pytest.raises(UserError, match="cannot write report.pdf"):
+        write_pdf("<p>x</p>", tmp_path / "report.pdf", tmp_path)
+    assert not (tmp_path / "report.pdf").exists()
+
+
+def test_charts_are_deterministic_svg_with_their_description():
+    chart = {"title": "A <b>title</b>", "description": "Two bars & a note", "bars": [
+        {"code": "TS001", "percent": 4.9, "rag": "green"}, {"code": "TS005", "percent": 33.3, "rag": "red"}]}
+    first, second = draw({"theme_timeliness": chart}), draw({"theme_timeliness": chart})
+    svg = str(first["theme_timeliness"])
+    assert svg == str(second["theme_timeliness"])
+    assert svg.startswith("<svg") and "<?xml" not in svg and "<!--" not in svg
+    assert '<title id="theme_timeliness-title">A &lt;b&gt;title&lt;/b&gt;</title>' in svg
+    assert "Two bars &amp; a note" in svg and 'role="img"' in svg
+
+
+def _finding(code, status, theme, percent=None):
+    return {"code": code, "status": status, "theme": theme, "theme_title": theme, "percent_failing": percent}
+
+
+@pytest.mark.parametrize(("statuses", "rag"), [
+    ([("TS002", "fail", "timeliness")], "red"),
+    ([("CSC002", "fail", "childrens")], "red"),
+    ([("FT001", "fail", "members")], "red"),
+    ([("QR006", "fail", "quality"), ("LN002", "fail", "learning"), ("OV003", "fail", "leadership")], "red"),
+    ([("QR006", "fail", "quality"), ("LN002", "fail", "learning")], "amber"),
+    ([("TS002", "warn", "timeliness")], "amber"),
+    ([("TS002", "error", "timeliness")], "amber"),
+    ([("TS002", "pass", "timeliness"), ("QR006", "not_applicable", "quality")], "green"),
+])
+def test_the_overall_assessment_follows_the_rag_rule(statuses, rag):
+    assert findings.overall([_finding(*status) for status in statuses])["rag"] == rag
+
+
+def test_top_findings_take_red_before_amber_one_theme_at_a_time():
+    checks = [_finding("CSC002", "fail", "childrens", 41.9), _finding("CSC003", "fail", "childrens", 41.2),
+              _finding("FT003", "fail", "members", 33.9), _finding("QR006", "fail", "quality", 73.5),
+              _finding("TS002", "warn", "timeliness", 11.5), _finding("TS001", "pass", "timeliness", 4.9)]
+    assert [f["code"] for f in findings.top_findings(checks)] == ["CSC002", "FT003", "QR006", "CSC003", "TS002"]
+
+
+@pytest.mark.parametrize(("metrics", "expected"), [
+    ({"assessed": 10, "percent_failing": 20.0}, 20.0),
+    ({"member_cases": 162, "member_percent": 6.2, "public_percent": 0.0}, 6.2),
+    ({"letters": 100, "percent_meeting_all": 88.0, "percent_failing": 12.0}, 12.0),
+    ({"corporate_stage_1_member_upheld_percent": 52.7}, None),
+])
+def test_the_share_failing_is_found_whatever_the_check_calls_it(metrics, expected):
+    assert findings.primary_percent(metrics) == expected
+
+
+def test_markdown_escape_keeps_data_as_text():
+    assert markdown_escape("[x](http://a) | *b* <i>\nnext") == r"\[x\](http://a) \| \*b\* \<i\> next"
+    assert markdown_escape(None) == ""
+
+
+def test_an_amber_ft001_says_the_difference_could_be_chance():
+    from complaint_audit.report.findings import ombudsman_sentence
+
+    check = {
+        "code": "FT001", "status": "warn", "finding": "",
+        "metrics": {"groups_possibly_faster": 1, "groups_compared": 3, "groups_faster": 0, "member_median": 6.5, "public_median": 10.5},
+    }
+    assert ombudsman_sentence(check) == (
+        "Had the Ombudsman investigated, it might find fault because complaints from MPs and councillors were answered "
+        "markedly faster than the public's in 1 of 3 process and stage groups compared, although the difference could "
+        "be chance once the number of groups is allowed for."
+    )
