@@ -26,7 +26,13 @@ def test_version(runner):
     assert result.output.strip() == f"complaint-audit {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["schema"], ["load"], ["profile"], ["profile", "suggest"], ["generate"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [], ["schema"], ["load"], ["profile"], ["profile", "suggest"], ["generate"], ["checks"], ["checks", "list"],
+        ["checks", "explain"], ["checks", "docs"], ["check"], ["run"], ["demo"], ["report"], ["init"],
+    ],
+)
 def test_every_command_has_help(runner, command):
     result = runner.invoke(app, [*command, "--help"], prog_name="complaint-audit")
     assert result.exit_code == 0, result.output

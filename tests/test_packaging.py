@@ -17,7 +17,7 @@ def _run(*command, cwd, env=None):
     return result.stdout
 
 
-def test_a_wheel_installed_outside_the_repo_loads_the_bundled_sample_data(tmp_path):
+def test_a_wheel_installed_outside_the_repo_loads_and_audits_the_bundled_sample_data(tmp_path):
     _run(sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist"), str(REPO), cwd=tmp_path)
     wheel = next((tmp_path / "dist").glob("complaint_audit-*.whl"))
     venv = tmp_path / "venv"
@@ -35,6 +35,10 @@ def test_a_wheel_installed_outside_the_repo_loads_the_bundled_sample_data(tmp_pa
     output = _run(str(venv / "bin" / "complaint-audit"), "load", "--config", str(sample / "audit.toml"), "--store", "store", cwd=tmp_path, env=env)
     assert re.search(r"Read [\d,]+ = loaded [\d,]+ \+ quarantined [\d,]+", output)
     assert (tmp_path / "store" / "load.json").exists()
+    # The whole audit, report included, from the wheel alone: templates and checks ship in it.
+    run_dir = tmp_path / _run(str(venv / "bin" / "complaint-audit"), "demo", "--out", "demo", "--quiet", cwd=tmp_path, env=env).strip()
+    assert {"report.html", "report.pdf", "report.md"} <= {path.name for path in run_dir.iterdir()}
+    assert "Had the Ombudsman investigated" in (run_dir / "report.html").read_text()
 
 
 def test_ci_runs_the_readme_test_command():
@@ -43,4 +47,4 @@ def test_ci_runs_the_readme_test_command():
     assert len(commands) >= 2
     test_command = next(command for command in commands if "pytest" in command)
     assert test_command in (REPO / ".ci" / "run").read_text()
-    assert "complaint-audit load --config sample_data/audit.toml" in commands[0]
+    assert commands[0].endswith("complaint-audit demo --out out")

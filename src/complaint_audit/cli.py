@@ -231,5 +231,106 @@ def check(
     raise typer.Exit(exit_code([o.result.status for o in run.outcomes], fail_on))
 
 
+def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn) -> None:
+    """What `run` and `demo` print: the run folder, a summary table, or one JSON object."""
+    from complaint_audit.terminal import results_table
+
+    code = result.exit_code(fail_on)
+    if as_json:
+        summary = result.results["summary"]
+        typer.echo(json.dumps({"run_dir": str(result.run_dir), "exit_code": int(code), "as_of": result.as_of.isoformat(), **summary}))
+    elif quiet:
+        typer.echo(str(result.run_dir))
+    else:
+        console.print(results_table(result.outcomes, result.as_of, findings=False))
+        console.print(f"Run folder: {result.run_dir}\nReport: {result.run_dir / 'report.html'}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _run_with_progress(config: Path, out: Path, *, quiet: bool, **options):
+    """run_audit with a progress bar on stderr unless quiet."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from complaint_audit.audit import run_audit
+
+    if quiet:
+        return run_audit(config, out_root=out, **options)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+        return run_audit(config, out_root=out, progress=lambda step: bar.update(task, description=step), **options)
+
+
+QuietOption = Annotated[bool, typer.Option("--quiet", help="Print only the run folder (for cron).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a one-object JSON summary (for CI).")]
+FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on: warn, fail or never.")]
+AsOfOption = Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Audit date for ageing open cases.")]
+
+
+@app.command()
+def run(
+    config: Annotated[Path, typer.Argument(help="audit.toml: sources, checks, report.")],
+    out: Annotated[Path, typer.Option("--out", help="Root folder: each run gets a new folder in it.")],
+    as_of: AsOfOption = None,
+    fail_on: FailOnOption = FailOn.fail,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Load every source, run the checks and write the report into a new run folder."""
+    result = _run_with_progress(config, out, quiet=quiet or as_json, as_of=as_of.date() if as_of else None, command_line=["complaint-audit", "run", str(config), "--out", str(out)])
+    _print_run(result, quiet, as_json, fail_on)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's run folder.")],
+    fail_on: FailOnOption = FailOn.never,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the whole audit on the bundled sample data of a fictional council: no other input needed."""
+    from importlib.resources import files
+
+    config = Path(str(files("complaint_audit.sample_data").joinpath("audit.toml")))
+    result = _run_with_progress(config, out, quiet=quiet or as_json, command_line=["complaint-audit", "demo", "--out", str(out)])
+    _print_run(result, quiet, as_json, fail_on)
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `run` or `demo`.")],
+    formats: Annotated[str, typer.Option("--format", help="Comma-separated: html, md, pdf.")] = "html,md,pdf",
+    templates: Annotated[Path | None, typer.Option("--templates", help="A folder of templates that override or extend the built-in ones.")] = None,
+) -> None:
+    """Render the report again from a run folder (after changing templates, say)."""
+    from complaint_audit.report.render import render_reports
+
+    chosen = [name.strip() for name in formats.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - {"html", "md", "pdf"})
+    if unknown:
+        raise UserError(f"--format: '{unknown[0]}' is not one of html, md, pdf")
+    if not (run_dir / "manifest.json").is_file():
+        raise UserError(f"{run_dir}: not a run folder (no manifest.json)")
+    for path in render_reports(run_dir, chosen, [templates] if templates else []).values():
+        console.print(f"Wrote {path}", highlight=False)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder for the new audit.toml and profiles/.")],
+    exports: Annotated[list[Path] | None, typer.Argument(help="Your exports: one draft profile each.", show_default=False)] = None,
+) -> None:
+    """Start an audit from your own exports: an audit.toml and a draft profile per export."""
+    from complaint_audit.scaffold import scaffold_audit
+
+    written = scaffold_audit(folder, exports or [])
+    for path in written:
+        console.print(f"Wrote {path}", highlight=False)
+    console.print(
+        f"Next: check every line marked 'confirm' in {folder / 'profiles'}, set the organisation in {folder / 'audit.toml'}, "
+        f"then run: complaint-audit run {folder / 'audit.toml'} --out {folder / 'runs'}",
+        highlight=False,
+    )
+
+
 def main() -> None:
     app(prog_name="complaint-audit")

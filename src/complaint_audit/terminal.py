@@ -56,17 +56,17 @@ def checks_table(checks: list) -> Table:
     return table
 
 
-def results_table(outcomes: list, as_of) -> Table:
-    """One line per check: status, exceptions and the finding."""
+def results_table(outcomes: list, as_of, findings: bool = True) -> Table:
+    """One line per check: status, exceptions and the finding (or, where a report follows, the title)."""
     table = Table(title=f"Checks as of {as_of.isoformat()}", box=box.SIMPLE_HEAD)
     table.add_column("code", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("exceptions", justify="right")
-    table.add_column("finding", overflow="fold")
+    table.add_column("finding" if findings else "check", overflow="fold")
     for outcome in outcomes:
         status = outcome.result.status.value
         table.add_row(
             outcome.check.code, f"[{_STATUS_STYLE[status]}]{status}[/]", f"{len(outcome.result.exceptions):,}",
-            Text(outcome.result.finding),
+            Text(outcome.result.finding if findings else outcome.check.title),
         )
     return table
