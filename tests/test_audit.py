@@ -89,3 +89,17 @@ def test_init_scaffolds_an_audit_that_loads_once_the_organisation_is_set(tmp_pat
     config.write_text(config.read_text().replace("CHANGE ME: the council's name", "Northshire County Council"))
     audit = run_audit(config)
     assert len(audit.records) == 2250
+
+
+def test_progress_is_reported_per_file_loaded_and_per_check_run():
+    events = []
+    audit = run_audit(CONFIG, progress=lambda what, done, total: events.append((what, done, total)))
+    loading = [event for event in events if event[0].startswith("loading ")]
+    checking = [event for event in events if event[0].startswith("checking ")]
+    assert loading == [
+        ("loading exports/corporate_complaints.csv", 0, 3),
+        ("loading exports/adult_social_care.xlsx", 1, 3),
+        ("loading exports/childrens_complaints.json", 2, 3),
+    ]
+    assert [event[0] for event in checking] == [f"checking {o.check.code}" for o in audit.outcomes]
+    assert checking[-1][1:] == (len(audit.outcomes) - 1, len(audit.outcomes))

@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,12 +28,12 @@ from complaint_audit.engine.api import check_records
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.ingest.api import load_sources
 from complaint_audit.ingest.load import LoadReport
+from complaint_audit.progress import Progress
 from complaint_audit.results import ExitCode, FailOn, exceptions_table, exit_code, results_document, write_results
 from complaint_audit.runs import config_record, new_run_dir, previous_run, prune_runs, write_manifest
 from complaint_audit.store import Store
 
 REPORT_FORMATS = ("html", "md", "pdf")
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -70,28 +70,24 @@ def run_audit(
 ) -> AuditResult:
     """Run the audit CONFIG describes; with OUT_ROOT, write a new run folder under it."""
     audit = load_config(Path(config))
-    step = progress or (lambda _message: None)
     if out_root is None:
         with tempfile.TemporaryDirectory() as scratch:
-            step("loading")
-            load = load_sources(audit, Path(scratch) / "store")
+            load = load_sources(audit, Path(scratch) / "store", progress)
             records = Store(Path(scratch) / "store").read_records()
-        step("checking")
-        run = check_records(records, audit, as_of=as_of)
+        run = check_records(records, audit, as_of=as_of, progress=progress)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
-    return _run_in_folder(audit, Path(out_root), as_of, formats, command_line, step)
+    return _run_in_folder(audit, Path(out_root), as_of, formats, command_line, progress)
 
 
-def _run_in_folder(audit, out_root, as_of, formats, command_line, step) -> AuditResult:
+def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> AuditResult:
     started_at = dt.datetime.now(dt.UTC)
     run_dir = new_run_dir(out_root, started_at)
     log = _run_log(run_dir)
     timings: dict[str, float] = {}
     try:
         log.info("complaint-audit %s: run %s of %s", __version__, run_dir.name, audit.path)
-        step("loading")
         clock = time.perf_counter()
-        load = load_sources(audit, run_dir / "store")
+        load = load_sources(audit, run_dir / "store", progress)
         for entry in load.files:
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s", entry["path"], entry["profile"],
                      entry["read"], entry["loaded"], entry["quarantined"], entry["reasons"])
@@ -99,9 +95,8 @@ def _run_in_folder(audit, out_root, as_of, formats, command_line, step) -> Audit
         shutil.copyfile(run_dir / "store" / "quarantine.csv", run_dir / "quarantine.csv")
         timings["load"] = round(time.perf_counter() - clock, 3)
 
-        step("checking")
         clock = time.perf_counter()
-        run = check_records(records, audit, as_of=as_of)
+        run = check_records(records, audit, as_of=as_of, progress=progress)
         write_results(run_dir, run.outcomes, run.as_of)
         timings["checks"] = round(time.perf_counter() - clock, 3)
         for outcome in run.outcomes:
@@ -125,7 +120,8 @@ def _run_in_folder(audit, out_root, as_of, formats, command_line, step) -> Audit
         }
         write_manifest(run_dir, {**manifest, "timings": timings})
         if formats:
-            step("reporting")
+            if progress:
+                progress("writing the report", 0, 1)
             clock = time.perf_counter()
             from complaint_audit.report.render import render_reports
 

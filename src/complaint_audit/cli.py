@@ -248,16 +248,21 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn) -> None:
 
 
 def _run_with_progress(config: Path, out: Path, *, quiet: bool, **options):
-    """run_audit with a progress bar on stderr unless quiet."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    """run_audit with a progress bar on stderr (per file loaded, per check run) unless quiet."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from complaint_audit.audit import run_audit
 
     if quiet:
         return run_audit(config, out_root=out, **options)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console, transient=True) as bar:
+    columns = (SpinnerColumn(), TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("starting", total=None)
-        return run_audit(config, out_root=out, progress=lambda step: bar.update(task, description=step), **options)
+
+        def advance(description: str, done: int, total: int) -> None:
+            bar.update(task, description=description, completed=done, total=total)
+
+        return run_audit(config, out_root=out, progress=advance, **options)
 
 
 QuietOption = Annotated[bool, typer.Option("--quiet", help="Print only the run folder (for cron).")]

@@ -14,6 +14,7 @@ from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.contract import AuditData
 from complaint_audit.engine.registry import discover, select
 from complaint_audit.engine.runner import CheckOutcome, run_checks
+from complaint_audit.progress import Progress
 from complaint_audit.errors import UserError
 from complaint_audit.schema import DATE_FIELDS
 from complaint_audit.store import Store
@@ -48,6 +49,7 @@ def check_records(
     select_codes: Sequence[str] = (),
     ignore_codes: Sequence[str] = (),
     as_of: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> CheckRun:
     """Run the checks the config selects on canonical records (the audit's own entry point)."""
     registry = discover(audit.checks.paths)
@@ -57,7 +59,7 @@ def check_records(
     codes = select(registry, select_codes or audit.checks.select, [*audit.checks.ignore, *ignore_codes])
     as_of = as_of or audit.as_of or _latest_event(records)
     data = AuditData(records, WorkingCalendar(audit.nation, audit.closure_days), as_of)
-    return CheckRun(run_checks(data, [registry[code] for code in codes], audit.checks.params), as_of)
+    return CheckRun(run_checks(data, [registry[code] for code in codes], audit.checks.params, progress), as_of)
 
 
 def available_checks(config: Path | None = None) -> list:

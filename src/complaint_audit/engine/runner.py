@@ -9,6 +9,7 @@ from typing import Any
 
 from complaint_audit.engine.contract import AuditData, Check, CheckResult, Status, empty_exceptions, not_applicable
 from complaint_audit.errors import UserError
+from complaint_audit.progress import Progress
 
 THRESHOLD_PARAMS = ("amber_above", "red_above")
 
@@ -37,13 +38,18 @@ def merged_params(check: type[Check], overrides: Mapping[str, Any]) -> dict[str,
 
 
 def run_checks(
-    data: AuditData, checks: list[type[Check]], overrides: Mapping[str, Mapping[str, Any]] | None = None
+    data: AuditData,
+    checks: list[type[Check]],
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: Progress | None = None,
 ) -> list[CheckOutcome]:
     """Run each check on the data; one that raises is reported as an error, and the rest still run."""
     overrides = overrides or {}
     params_by_code = {check.code: merged_params(check, overrides.get(check.code, {})) for check in checks}
     outcomes = []
-    for check in checks:
+    for done, check in enumerate(checks):
+        if progress:
+            progress(f"checking {check.code}", done, len(checks))
         params = params_by_code[check.code]
         started = time.perf_counter()
         result = _run_one(check, data, params)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.errors import UserError
+from complaint_audit.progress import Progress
 from complaint_audit.ingest.load import LoadReport, load_into_store
 from complaint_audit.ingest.privacy import resolve_key
 from complaint_audit.ingest.sources import jobs_from_config, jobs_from_files
@@ -26,7 +27,8 @@ def load_exports(
     return load_sources(load_config(config), store)
 
 
-def load_sources(audit: AuditConfig, store: Path) -> LoadReport:
+def load_sources(audit: AuditConfig, store: Path, progress: Progress | None = None) -> LoadReport:
     """Load every source an audit config lists into STORE."""
     defaults = {"organisation": audit.organisation} if audit.organisation else {}
-    return load_into_store(jobs_from_config(audit), store, key=resolve_key(audit.privacy_key), defaults=defaults)
+    jobs = jobs_from_config(audit)
+    return load_into_store(jobs, store, key=resolve_key(audit.privacy_key), defaults=defaults, progress=progress)

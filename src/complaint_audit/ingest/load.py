@@ -21,6 +21,7 @@ from complaint_audit.ingest.readers import SOURCE_ROW, read_export
 from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_rows
 from complaint_audit.ingest.validate import REASONS, quarantine_reasons
 from complaint_audit.schema import FIELD_NAMES, RECORD_KEY
+from complaint_audit.progress import Progress
 from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, Store
 
 # Long free text is left out of the quarantine's raw values: it is not what made a row fail.
@@ -56,13 +57,17 @@ class LoadReport:
         return 100.0 * self.quarantined / self.read if self.read else 0.0
 
 
-def load_into_store(jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str]) -> LoadReport:
+def load_into_store(
+    jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str], progress: Progress | None = None
+) -> LoadReport:
     """Load every job's file into the store at `store_dir`, replacing earlier loads of the same files."""
     store = Store(store_dir)
     report = LoadReport()
     batches: list[FileBatch] = []
     seen_hashes: set[str] = set()
-    for job in jobs:
+    for done, job in enumerate(jobs):
+        if progress:
+            progress(f"loading {job.label}", done, len(jobs))
         sha256 = _sha256(job)
         if sha256 in seen_hashes:
             report.warnings.append(f"{job.label}: the same content was given twice in this load; loaded once")
