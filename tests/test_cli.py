@@ -111,3 +111,12 @@ def test_generate_writes_a_loadable_sample_and_says_how_many_problems_it_seeded(
     assert f"with {seeded:,} seeded problem cases" in " ".join(result.output.split())
     loaded = runner.invoke(app, ["load", "--config", str(tmp_path / "g" / "audit.toml"), "--store", str(tmp_path / "s")])
     assert loaded.exit_code == 0, loaded.output
+
+
+def test_the_cli_starts_without_loading_the_heavy_libraries():
+    import subprocess
+    import sys
+
+    probe = "import sys, complaint_audit.cli; print(sorted(m for m in ('pandas', 'matplotlib', 'weasyprint', 'scipy') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"

@@ -16,7 +16,8 @@ from complaint_audit.engine.contract import Status
 from complaint_audit.engine.registry import discover, select
 from complaint_audit.engine.runner import run_checks
 from complaint_audit.errors import UserError
-from complaint_audit.results import ExitCode, FailOn, exit_code, exceptions_table, results_schema, write_results
+from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
+from complaint_audit.results import exceptions_table, results_schema, write_results
 from tests.builders import audit_data, canonical_records
 
 PLUGIN = '''

@@ -29,7 +29,8 @@ from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.ingest.api import load_sources
 from complaint_audit.ingest.load import LoadReport
 from complaint_audit.progress import Progress
-from complaint_audit.results import ExitCode, FailOn, exceptions_table, exit_code, results_document, write_results
+from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
+from complaint_audit.results import exceptions_table, results_document, write_results
 from complaint_audit.runs import config_record, new_run_dir, previous_run, prune_runs, write_manifest
 from complaint_audit.store import Store
 

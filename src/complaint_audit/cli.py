@@ -19,7 +19,7 @@ from typer.exceptions import TyperException
 
 from complaint_audit import __version__
 from complaint_audit.errors import UserError
-from complaint_audit.results import FailOn
+from complaint_audit.exit_codes import FailOn
 
 console = Console()
 err_console = Console(stderr=True)
@@ -221,7 +221,8 @@ def check(
 ) -> None:
     """Run the compliance checks on a store and write the results; exit 1 when a check fails."""
     from complaint_audit.engine.api import check_store
-    from complaint_audit.results import exit_code, write_results
+    from complaint_audit.exit_codes import exit_code
+    from complaint_audit.results import write_results
     from complaint_audit.terminal import results_table
 
     run = check_store(store, config=config, select_codes=_codes(select), ignore_codes=_codes(ignore), as_of=as_of.date() if as_of else None)

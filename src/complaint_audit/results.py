@@ -1,4 +1,4 @@
-"""Results of a check run as files: results.json, exceptions.parquet, exceptions.xlsx; the exit code.
+"""Results of a check run as files: results.json, exceptions.parquet, exceptions.xlsx.
 
 results.json follows results.schema.json (shipped beside this module, `schema_version` in every
 document). The exceptions table has fixed columns, one row per failing case of every check:
@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import math
 from collections import Counter
-from enum import IntEnum, StrEnum
 from importlib.resources import files
 from pathlib import Path
 
@@ -28,26 +27,6 @@ RESULTS_SCHEMA_VERSION = "1.0"
 EXCEPTIONS_TABLE_COLUMNS = (*EXCEPTION_COLUMNS, "figures")
 # Cells a spreadsheet would run as a formula; prefixed with ' so they show as text.
 _FORMULA_START = ("=", "+", "-", "@")
-
-
-class ExitCode(IntEnum):
-    OK = 0
-    FINDINGS = 1  # a check failed (or warned, with --fail-on warn)
-    UNUSABLE = 2  # bad input or arguments, or a check that could not run
-
-
-class FailOn(StrEnum):
-    warn = "warn"
-    fail = "fail"
-    never = "never"
-
-
-def exit_code(statuses: list[Status], fail_on: FailOn = FailOn.fail) -> ExitCode:
-    """The exit status of a run: an errored check beats findings; --fail-on says what counts."""
-    if Status.ERROR in statuses:
-        return ExitCode.UNUSABLE
-    failing = {FailOn.warn: {Status.WARN, Status.FAIL}, FailOn.fail: {Status.FAIL}, FailOn.never: set()}[fail_on]
-    return ExitCode.FINDINGS if failing & set(statuses) else ExitCode.OK
 
 
 def results_schema() -> dict:
