@@ -16,6 +16,7 @@ from complaint_audit.engine.contract import (
     exceptions,
     flag_names,
     grade,
+    graded,
     not_applicable,
     percent,
 )
@@ -340,11 +341,9 @@ class NoTeamOrCategory(Check):
         missing = pd.DataFrame({name: records[name].isna() | records[name].str.strip().eq("") for name in ("team", "category")})
         failing = missing.any(axis=1)
         table = exceptions(records[failing], "no " + flag_names(missing[failing], " or "))
-        metrics = {
-            "records": len(records), "failing": int(failing.sum()), "percent_failing": percent(int(failing.sum()), len(records)),
-            "no_team": int(missing["team"].sum()), "no_category": int(missing["category"].sum()),
-        }
-        finding = "{failing:,} of {records:,} records ({percent_failing}%) have no team or no category.".format(**metrics)
-        recommendation = Recommendation("Make team and category mandatory when a complaint is logged.", Priority.QUICK_WIN)
-        status = grade(metrics["percent_failing"], params["amber_above"], params["red_above"])
-        return CheckResult(status, metrics, finding, table, recommendation)
+        return graded(
+            int(failing.sum()), len(records), params,
+            "{failing:,} of {assessed:,} records ({percent_failing}%) have no team or no category.",
+            table, Recommendation("Make team and category mandatory when a complaint is logged.", Priority.QUICK_WIN),
+            no_team=int(missing["team"].sum()), no_category=int(missing["category"].sum()),
+        )

@@ -118,7 +118,7 @@ FAULTS = {
              "({records_affected} records affected), so the council's figures cannot be added up or compared",
     "OV003": "{failing} of {responses} Stage 2, Stage 3 and final responses ({percent_failing}) were signed off "
              "below the required level or not at all",
-    "OV004": "{failing} of {records} complaint records ({percent_failing}) have no team or no category, so nobody "
+    "OV004": "{failing} of {assessed} complaint records ({percent_failing}) have no team or no category, so nobody "
              "owns them",
     "QR001": "{failing} of {letters} upheld or partly upheld responses ({percent_failing}) did not apologise in "
              "words that accept the fault",
