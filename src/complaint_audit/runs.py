@@ -1,6 +1,6 @@
 """Run folders: one per audit run, with its manifest, kept side by side so runs can be compared.
 
-ROOT/<run id>/ holds what a run read and wrote (see docs/runs.md). Run ids sort by time, so the
+ROOT/<run id>/ holds what a run read and wrote (README, "Running an audit"). Run ids sort by time, so the
 latest earlier run of the same organisation and period kind is the one a new run compares
 itself with. Old runs beyond `[history] keep` are removed, oldest first.
 """
