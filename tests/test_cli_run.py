@@ -44,7 +44,7 @@ def test_run_json_summary_and_fail_on_never(runner, audit_folder, tmp_path):
     summary = json.loads(result.stdout)
     results = json.loads((Path(summary["run_dir"]) / "results.json").read_text())
     assert summary["by_status"] == results["summary"]["by_status"] and summary["exit_code"] == 0
-    assert summary["by_status"]["fail"] > 0
+    assert summary["by_status"]["fail"] > 0 and summary["status"] == "fail"
 
 
 def test_report_rerenders_one_format_from_a_run_folder(runner, audit_folder, tmp_path):

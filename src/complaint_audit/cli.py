@@ -239,7 +239,10 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn) -> None:
     code = result.exit_code(fail_on)
     if as_json:
         summary = result.results["summary"]
-        typer.echo(json.dumps({"run_dir": str(result.run_dir), "exit_code": int(code), "as_of": result.as_of.isoformat(), **summary}))
+        worst = next((status for status in ("error", "fail", "warn", "pass") if summary["by_status"][status]), "not_applicable")
+        typer.echo(json.dumps(
+            {"status": worst, "run_dir": str(result.run_dir), "exit_code": int(code), "as_of": result.as_of.isoformat(), **summary}
+        ))
     elif quiet:
         typer.echo(str(result.run_dir))
     else:
