@@ -177,7 +177,8 @@ def test_the_markdown_matches_its_snapshot(written):
 
 
 def _normalised(text: str) -> str:
-    """The Markdown less what differs between runs of the same data: run ids, dates run, hashes, versions."""
+    """The Markdown less what differs between runs of the same data: run ids, dates run, hashes, versions, paths."""
+    text = text.replace(str(SAMPLE_DATA.parent), "REPO")
     text = re.sub(r"\d{8}T\d{6}Z-[0-9a-f]{8}", "RUN_ID", text)
     text = re.sub(r"\| Date of report \| [^|]+ \|", "| Date of report | DATE |", text)
     text = re.sub(r"\b[0-9a-f]{64}\b", "SHA256", text)
