@@ -28,6 +28,7 @@ from complaint_audit.engine.api import check_records
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.ingest.api import load_sources
 from complaint_audit.ingest.load import LoadReport
+from complaint_audit.lock import exclusive
 from complaint_audit.progress import Progress
 from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
 from complaint_audit.results import exceptions_table, results_document, write_results
@@ -77,7 +78,8 @@ def run_audit(
             records = Store(Path(scratch) / "store").read_records()
         run = check_records(records, audit, as_of=as_of, progress=progress)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
-    return _run_in_folder(audit, Path(out_root), as_of, formats, command_line, progress)
+    with exclusive(Path(out_root), "writing a run"):
+        return _run_in_folder(audit, Path(out_root), as_of, formats, command_line, progress)
 
 
 def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> AuditResult:

@@ -3,8 +3,10 @@
 Layout (DIR is the store):
 - DIR/records/<file id>.parquet: the records loaded from one input file, in the canonical
   schema; the folder is a Parquet dataset that pandas and pyarrow read directly;
-- DIR/quarantine.csv: every row that could not be loaded, with its reason;
-- DIR/load.json: the ledger, one entry per input file (path, SHA-256, counts per reason).
+- DIR/quarantine/<file id>.csv and DIR/quarantine.csv: the rows that could not be loaded, with
+  their reasons, per input file and all together;
+- DIR/load.json: the ledger, one entry per input file (path, SHA-256, counts per reason); it
+  is written last, so it says which parts make up the store.
 
 One records file per input file makes reloading idempotent: loading the same file again
 (the same path or the same content) replaces its records instead of adding to them.
@@ -57,6 +59,7 @@ class Store:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.records_dir = self.root / "records"
+        self.quarantine_dir = self.root / "quarantine"
         self.quarantine_path = self.root / "quarantine.csv"
         self.ledger_path = self.root / "load.json"
 
@@ -66,8 +69,13 @@ class Store:
         return json.loads(self.ledger_path.read_text(encoding="utf-8"))["files"]
 
     def read_records(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """All records in the canonical schema (an empty frame for an empty store)."""
-        files = sorted(self.records_dir.glob("*.parquet")) if self.records_dir.exists() else []
+        """All records in the canonical schema (an empty frame for an empty store).
+
+        Only the parts the ledger lists are read: a part written by a load that was killed
+        before it committed is not part of the store.
+        """
+        files = [self._records_part(entry) for entry in self.ledger()]
+        files = [path for path in files if path.exists()]
         if not files:
             return from_arrow(ARROW_SCHEMA.empty_table()).loc[:, columns or slice(None)]
         table = pq.ParquetDataset(files, schema=ARROW_SCHEMA).read(columns=columns)
@@ -76,9 +84,10 @@ class Store:
         return from_arrow(table)
 
     def read_quarantine(self) -> pd.DataFrame:
-        if not self.quarantine_path.exists():
-            return pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
-        return pd.read_csv(self.quarantine_path, dtype=str, keep_default_na=False)
+        """Every quarantined row of the files the ledger lists."""
+        parts = [self._quarantine_part(entry) for entry in self.ledger()]
+        frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in parts if path.exists()]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
 
     def replaced_by(self, batch_entries: list[dict]) -> list[dict]:
         """Ledger entries that loading these files replaces (same path or same content)."""
@@ -87,25 +96,37 @@ class Store:
         return [entry for entry in self.ledger() if entry["path"] in paths or entry["sha256"] in hashes]
 
     def commit(self, batches: list[FileBatch]) -> None:
-        """Replace the records, quarantine rows and ledger entries of these files."""
+        """Replace the records, quarantine rows and ledger entries of these files.
+
+        The new parts are written first and the ledger last: until the ledger is replaced the
+        store is what it was, so a load killed part-way loses nothing. quarantine.csv is then
+        rebuilt from the parts, and parts no longer listed are removed.
+        """
         replaced = self.replaced_by([batch.entry for batch in batches])
-        replaced_paths = {entry["path"] for entry in replaced}
         for batch in batches:
-            table = to_arrow(batch.records)
-            atomic_write(self.records_dir / f"{batch.entry['file_id']}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
-        kept_ids = {batch.entry["file_id"] for batch in batches}
-        for entry in replaced:
-            if entry["file_id"] not in kept_ids:
-                (self.records_dir / f"{entry['file_id']}.parquet").unlink(missing_ok=True)
-
-        quarantine = self.read_quarantine()
-        quarantine = quarantine[~quarantine["source_file"].isin(replaced_paths | {b.entry["path"] for b in batches})]
-        quarantine = pd.concat([quarantine, *(b.quarantine.astype(str) for b in batches)], ignore_index=True)
-        atomic_write(self.quarantine_path, lambda tmp: quarantine.to_csv(tmp, index=False, columns=list(QUARANTINE_COLUMNS)))
-
+            table, quarantine = to_arrow(batch.records), batch.quarantine.astype(str)
+            atomic_write(self._records_part(batch.entry), lambda tmp, t=table: pq.write_table(t, tmp))
+            atomic_write(self._quarantine_part(batch.entry), lambda tmp, q=quarantine: _write_quarantine(q, tmp))
         entries = [entry for entry in self.ledger() if entry not in replaced] + [b.entry for b in batches]
         ledger = {"schema_version": LEDGER_VERSION, "tool_version": __version__, "files": entries}
         atomic_write(self.ledger_path, lambda tmp: tmp.write_text(json.dumps(ledger, indent=2) + "\n", encoding="utf-8"))
+
+        everything = self.read_quarantine()
+        atomic_write(self.quarantine_path, lambda tmp: _write_quarantine(everything, tmp))
+        listed = {self._records_part(entry) for entry in entries} | {self._quarantine_part(entry) for entry in entries}
+        for part in [*self.records_dir.glob("*.parquet"), *self.quarantine_dir.glob("*.csv")]:
+            if part not in listed:
+                part.unlink()
+
+    def _records_part(self, entry: dict) -> Path:
+        return self.records_dir / f"{entry['file_id']}.parquet"
+
+    def _quarantine_part(self, entry: dict) -> Path:
+        return self.quarantine_dir / f"{entry['file_id']}.csv"
+
+
+def _write_quarantine(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, columns=list(QUARANTINE_COLUMNS))
 
 
 def _pad_schema(table: pa.Table) -> pa.Table:

@@ -21,6 +21,7 @@ from complaint_audit.ingest.readers import SOURCE_ROW, read_export
 from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_rows
 from complaint_audit.ingest.validate import REASONS, quarantine_reasons
 from complaint_audit.schema import FIELD_NAMES, RECORD_KEY
+from complaint_audit.lock import exclusive
 from complaint_audit.progress import Progress
 from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, Store
 
@@ -61,7 +62,13 @@ def load_into_store(
     jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str], progress: Progress | None = None
 ) -> LoadReport:
     """Load every job's file into the store at `store_dir`, replacing earlier loads of the same files."""
-    store = Store(store_dir)
+    with exclusive(store_dir, "loading into this store"):
+        return _load_into_store(jobs, Store(store_dir), key=key, defaults=defaults, progress=progress)
+
+
+def _load_into_store(
+    jobs: list[LoadJob], store: Store, *, key: str | None, defaults: dict[str, str], progress: Progress | None
+) -> LoadReport:
     report = LoadReport()
     batches: list[FileBatch] = []
     seen_hashes: set[str] = set()
