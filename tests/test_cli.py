@@ -30,7 +30,7 @@ def test_version(runner):
     "command",
     [
         [], ["schema"], ["load"], ["profile"], ["profile", "suggest"], ["generate"], ["checks"], ["checks", "list"],
-        ["checks", "explain"], ["checks", "docs"], ["check"], ["run"], ["demo"], ["report"], ["init"],
+        ["checks", "explain"], ["checks", "docs"], ["check"], ["run"], ["demo"], ["report"], ["init"], ["sample"],
     ],
 )
 def test_every_command_has_help(runner, command):

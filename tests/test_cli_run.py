@@ -80,3 +80,17 @@ def test_init_then_run_after_setting_the_organisation(runner, tmp_path):
     config.write_text(config.read_text().replace("CHANGE ME: the council's name", "Northshire County Council"))
     ran = runner.invoke(app, ["run", str(config), "--out", str(tmp_path / "runs"), "--quiet", "--fail-on", "never"])
     assert ran.exit_code == 0, ran.output
+
+
+def test_sample_writes_a_review_workbook_and_how_it_was_drawn(runner, tmp_path, sample_store):
+    args = ["sample", "--store", str(sample_store), "--n", "40", "--seed", "7", "--stratify", "team,stage",
+            "--oversample", "raised_via=mp,councillor", "--out", str(tmp_path / "review.xlsx")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Sampled 40 of 2,250 records." in result.stdout
+    drawn = json.loads((tmp_path / "review.json").read_text())
+    assert (drawn["seed"], drawn["n_drawn"], len(drawn["cases"])) == (7, 40, 40)
+    again = runner.invoke(app, [*args[:-1], str(tmp_path / "again.xlsx")])
+    assert again.exit_code == 0 and json.loads((tmp_path / "again.json").read_text())["cases"] == drawn["cases"]
+    bad = runner.invoke(app, [*args[:7], "squad", *args[9:]])
+    assert bad.exit_code == 2 and "squad" in bad.stderr

@@ -341,5 +341,28 @@ def init(
     )
 
 
+@app.command()
+def sample(
+    store: Annotated[Path, typer.Option("--store", help="Store folder to sample from.")],
+    out: Annotated[Path, typer.Option("--out", help="Review workbook to write (the manifest goes beside it as .json).")],
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of stage records to sample.")],
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed: the same seed and store give the same sample.")],
+    stratify: Annotated[str | None, typer.Option("--stratify", help="Comma-separated fields to stratify by, e.g. team,stage,outcome.")] = None,
+    oversample: Annotated[list[str] | None, typer.Option("--oversample", metavar="FIELD=V1,V2", help="Guarantee these rows a quarter of the sample (repeatable).")] = None,
+) -> None:
+    """Draw a reproducible stratified sample of cases and write a workbook for manual quality review."""
+    from complaint_audit.review import draw_from_store, parse_oversample, parse_stratify, write_review
+
+    drawn, description = draw_from_store(store, n, seed, parse_stratify(stratify), parse_oversample(oversample))
+    paths = write_review(out, drawn, description)
+    if description["took_everything"]:
+        err_console.print(f"note: {description['note']}", highlight=False)
+    console.print(
+        f"Sampled {description['n_drawn']:,} of {description['population']:,} records.\n"
+        f"Workbook: {paths['workbook']}\nHow it was drawn: {paths['manifest']}",
+        highlight=False,
+    )
+
+
 def main() -> None:
     app(prog_name="complaint-audit")

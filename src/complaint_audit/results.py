@@ -21,12 +21,11 @@ import pandas as pd
 from complaint_audit import __version__
 from complaint_audit.engine.contract import EXCEPTION_COLUMNS, Status
 from complaint_audit.engine.runner import CheckOutcome
+from complaint_audit.spreadsheet import safe_cells
 from complaint_audit.store import atomic_write
 
 RESULTS_SCHEMA_VERSION = "1.0"
 EXCEPTIONS_TABLE_COLUMNS = (*EXCEPTION_COLUMNS, "figures")
-# Cells a spreadsheet would run as a formula; prefixed with ' so they show as text.
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def results_schema() -> dict:
@@ -112,17 +111,6 @@ def _json_value(value):
     return value
 
 
-def _safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text that a spreadsheet would run as a formula is shown as text instead."""
-    safe = frame.copy()
-    for name in safe.columns:
-        if safe[name].dtype == object or pd.api.types.is_string_dtype(safe[name]):
-            text = safe[name].astype("str")
-            risky = text.str.startswith(_FORMULA_START) & safe[name].notna()
-            safe[name] = safe[name].where(~risky, "'" + text)
-    return safe
-
-
 def _write_workbook(path: Path, table: pd.DataFrame, outcomes: list[CheckOutcome]) -> None:
     summary = pd.DataFrame(
         [
@@ -134,8 +122,8 @@ def _write_workbook(path: Path, table: pd.DataFrame, outcomes: list[CheckOutcome
         ]
     )
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        _safe_cells(summary).to_excel(writer, sheet_name="Summary", index=False)
-        _safe_cells(table).to_excel(writer, sheet_name="Exceptions", index=False)
+        safe_cells(summary).to_excel(writer, sheet_name="Summary", index=False)
+        safe_cells(table).to_excel(writer, sheet_name="Exceptions", index=False)
         for sheet in writer.sheets.values():
             sheet.freeze_panes = "A2"
             for column in sheet.columns:
