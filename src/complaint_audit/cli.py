@@ -162,6 +162,10 @@ def generate(
 
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="audit.toml (local check folders, parameters).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", help="Print only the run folder (for cron).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a one-object JSON summary (for CI).")]
+FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on: warn, fail or never.")]
+AsOfOption = Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Audit date for ageing open cases.")]
 
 
 def _codes(values: list[str] | None) -> list[str]:
@@ -216,8 +220,8 @@ def check(
     config: ConfigOption = None,
     select: Annotated[list[str] | None, typer.Option("--select", help="Codes or prefixes to run (repeat, or comma-separate).")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Codes or prefixes to leave out.")] = None,
-    as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Audit date for ageing open cases.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on: warn, fail or never.")] = FailOn.fail,
+    as_of: AsOfOption = None,
+    fail_on: FailOnOption = FailOn.fail,
 ) -> None:
     """Run the compliance checks on a store and write the results; exit 1 when a check fails."""
     from complaint_audit.engine.api import check_store
@@ -269,10 +273,6 @@ def _run_with_progress(config: Path, out: Path, *, quiet: bool, **options):
         return run_audit(config, out_root=out, progress=advance, **options)
 
 
-QuietOption = Annotated[bool, typer.Option("--quiet", help="Print only the run folder (for cron).")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print a one-object JSON summary (for CI).")]
-FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on: warn, fail or never.")]
-AsOfOption = Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Audit date for ageing open cases.")]
 
 
 @app.command()
