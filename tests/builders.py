@@ -97,3 +97,37 @@ def run_check(code: str, records, as_of: str = "2024-03-31", **params):
 
     (outcome,) = run_checks(audit_data(records, as_of), [discover()[code]], {code: params})
     return outcome.result
+
+
+def raw_personal_values(sample_data: Path) -> set[str]:
+    """Names, emails, phones, street addresses and postcodes as the sample's raw exports hold them.
+
+    Read from each export's personal columns (the profiles' [personal] drop lists): full names,
+    surnames after a title, contact details, the street part of addresses and postcodes. Titles,
+    relationships, towns and dates of birth alone are left out: they are words and dates that a
+    report uses for other things.
+    """
+    import json
+
+    import openpyxl
+    import pandas as pd
+
+    exports = sample_data / "exports"
+    corporate = pd.read_csv(exports / "corporate_complaints.csv", encoding="cp1252", dtype=str)
+    # A surname alone is often a word ("Green", "Hall"); as a letter writes it, it is a name.
+    titled = [title + " " + corporate["Surname"] for title in ("Mr", "Mrs", "Ms", "Miss", "Dr", "Mx")]
+    people = [corporate["First Name"] + " " + corporate["Surname"], *titled]
+    people += [corporate[column] for column in ("Email", "Phone", "Address", "Postcode", "Representative")]
+    sheet = openpyxl.load_workbook(exports / "adult_social_care.xlsx", read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(min_row=6, values_only=True))
+    adults = pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
+    people += [adults[column] for column in ("Service User", "Contact Name", "Contact Email", "Contact Phone", "Address", "Postcode")]
+    cases = json.loads((exports / "childrens_complaints.json").read_text(encoding="utf-8"))["cases"]
+    children = pd.json_normalize(cases)
+    people += [children[column] for column in (
+        "complainant.name", "complainant.email", "complainant.phone", "complainant.address.line1",
+        "complainant.address.postcode", "child.name",
+    )]
+    values = set(pd.concat(people).dropna().astype(str))
+    streets = {value.split(",")[0] for value in values if "," in value}  # "28 Victoria Road, Fernleigh" -> "28 Victoria Road"
+    return {value for value in values | streets if len(value) > 4}

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
 from complaint_audit.ingest.privacy import PersonalTerms, personal_terms, redact, redact_patterns
+from tests.builders import raw_personal_values
 from tests.conftest import SAMPLE_DATA
 
 
@@ -43,22 +48,74 @@ def test_names_and_address_parts_are_masked_but_not_the_councils_name():
     )
 
 
-def _raw_personal_values() -> set[str]:
-    """Names, emails, phones and street addresses as the raw sample exports hold them."""
-    corporate = pd.read_csv(SAMPLE_DATA / "exports" / "corporate_complaints.csv", encoding="cp1252", dtype=str)
-    values = set()
-    for column in ("Surname", "Email", "Phone", "Address"):
-        values |= set(corporate[column].dropna())
-    cases = json.loads((SAMPLE_DATA / "exports" / "childrens_complaints.json").read_text())["cases"]
-    values |= {case["child"]["name"] for case in cases} | {case["complainant"]["email"] for case in cases if case["complainant"].get("email")}
-    return {value for value in values if len(value) > 4}
-
-
 def test_no_personal_value_from_the_raw_exports_reaches_the_store(sample_store):
     stored = "\n".join(
         pd.read_parquet(path).to_csv() if path.suffix == ".parquet" else path.read_text(encoding="utf-8")
         for path in sample_store.rglob("*") if path.is_file()
     )
-    leaked = sorted(value for value in _raw_personal_values() if value in stored)
+    leaked = sorted(value for value in raw_personal_values(SAMPLE_DATA) if value in stored)
     assert leaked == []
     assert "demo-key-for-sample-data-only" not in stored
+
+
+# Any National Insurance number, however it got in: the sample exports hold none to look up.
+_NI_NUMBER = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
+
+
+def _output_text(path: Path) -> str:
+    """Everything a person or a program could read in one output file, as text."""
+    if path.suffix in {".html", ".md", ".json", ".log", ".csv"}:
+        return path.read_text(encoding="utf-8-sig")
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path).to_csv()
+    if path.suffix == ".xlsx":
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        return "\n".join(str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
+    raise AssertionError(f"{path}: an output this test cannot read; teach _output_text its format")
+
+
+def test_no_personal_value_or_key_reaches_any_output_of_a_run(tmp_path):
+    """The key in use comes from COMPLAINT_AUDIT_KEY (conftest); audit.toml holds the demo key too."""
+    from complaint_audit.audit import run_audit
+    from complaint_audit.review import draw_from_store, write_review
+
+    run_dir = run_audit(SAMPLE_DATA / "audit.toml", out_root=tmp_path / "runs", formats=("html", "md")).run_dir
+    write_review(run_dir / "review.xlsx", *draw_from_store(run_dir / "store", 60, 1, [], {}))
+    outputs = sorted(path for path in run_dir.rglob("*") if path.is_file())
+    assert {"report.html", "report.md", "results.json", "manifest.json", "run.log", "quarantine.csv",
+            "exceptions.xlsx", "review.xlsx", "load.json"} <= {path.name for path in outputs}
+    assert any(path.suffix == ".parquet" and "records" in path.parts for path in outputs)
+    personal = raw_personal_values(SAMPLE_DATA)
+    assert len(personal) > 1000  # the check has something to find
+    leaks = {}
+    for path in outputs:
+        text = _output_text(path)
+        found = sorted(value for value in personal if value in text) + _NI_NUMBER.findall(text)
+        found += [f"key {key}" for key in (os.environ["COMPLAINT_AUDIT_KEY"], "demo-key-for-sample-data-only") if key in text]
+        if found:
+            leaks[str(path.relative_to(run_dir))] = found[:5]
+    assert leaks == {}
+
+
+@pytest.mark.parametrize(
+    "privacy",
+    [
+        '[privacy]\nkey = "s3cret-value-123"\n',
+        "[privacy]\nkey = 's3cret-value-123'  # a literal string\n",
+        'privacy.key = "s3cret-value-123"\n',
+        'privacy = { key = "s3cret-value-123" }\n',
+        '[privacy]\n"key" = "s3cret-value-123"\n',
+        '[privacy]\nkey = """\ns3cret-value-123"""\n',
+    ],
+    ids=["basic", "literal", "dotted", "inline-table", "quoted-key", "multi-line"],
+)
+def test_the_manifest_never_holds_the_key_however_audit_toml_writes_it(tmp_path, privacy):
+    from complaint_audit.config import load_config
+    from complaint_audit.runs import config_record
+
+    config = tmp_path / "audit.toml"
+    config.write_text('organisation = "Testshire Council"\n' + privacy, encoding="utf-8")
+    assert load_config(config).privacy_key == "s3cret-value-123"
+    record = config_record(config)
+    assert "s3cret-value-123" not in json.dumps(record)
+    assert record["text"].startswith('organisation = "Testshire Council"\n')

@@ -13,6 +13,7 @@ import json
 import re
 import secrets
 import shutil
+import tomllib
 from pathlib import Path
 
 from complaint_audit.store import atomic_write
@@ -20,6 +21,7 @@ from complaint_audit.store import atomic_write
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
 _PRIVACY_KEY_LINE = re.compile(r"(?m)^\s*key\s*=.*$")
+_REMOVED = "(removed: never written to a run folder)"
 
 
 def new_run_dir(root: Path, now: dt.datetime | None = None) -> Path:
@@ -31,10 +33,28 @@ def new_run_dir(root: Path, now: dt.datetime | None = None) -> Path:
 
 
 def config_record(config_path: Path) -> dict:
-    """The config as the manifest keeps it: path, SHA-256 of the file, and its text without the key."""
+    """The config as the manifest keeps it: path, SHA-256 of the file, and its text without the key.
+
+    The `key = ...` line is replaced, and then the key's value wherever else it is written: TOML
+    can also write it as `privacy.key = ...`, in an inline table or over several lines.
+    """
     data = Path(config_path).read_bytes()
-    text = _PRIVACY_KEY_LINE.sub('key = "(removed: never written to a run folder)"', data.decode("utf-8"))
+    text = data.decode("utf-8")
+    secret = _privacy_key(text)
+    text = _PRIVACY_KEY_LINE.sub(f'key = "{_REMOVED}"', text)
+    if secret:
+        for written in sorted({secret, json.dumps(secret)[1:-1]}, key=len, reverse=True):
+            text = text.replace(written, _REMOVED)
     return {"path": str(config_path), "sha256": hashlib.sha256(data).hexdigest(), "text": text}
+
+
+def _privacy_key(text: str) -> str | None:
+    try:
+        privacy = tomllib.loads(text).get("privacy")
+    except tomllib.TOMLDecodeError:
+        return None
+    key = privacy.get("key") if isinstance(privacy, dict) else None
+    return key if isinstance(key, str) else None
 
 
 def write_manifest(run_dir: Path, manifest: dict) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from complaint_audit.ingest.characters import unusual_characters
 from complaint_audit.ingest.distinct import distinct_values, spread
 from complaint_audit.ingest.dates import order_words, parse_dates
 from complaint_audit.ingest.profile import Profile, normalise_label
@@ -96,7 +97,9 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
             if field.kind == "enum":
                 text, unmapped = _map_enum(text, mapping or {}, field.allowed)
                 allowed = ", ".join(field.allowed)
-                note(unmapped, "unmapped_value", field.name + ": '" + text_values(raw) + f"' is not mapped (allowed: {allowed})")
+                shown = text_values(raw)
+                hint = unusual_characters(shown[unmapped]).reindex(shown.index, fill_value="")
+                note(unmapped, "unmapped_value", field.name + ": '" + shown + "' is not mapped" + hint + f" (allowed: {allowed})")
             elif mapping:
                 codes, distinct = distinct_values(text)
                 text = spread(_label_keys(distinct).map(mapping), codes, text.index).fillna(text)
@@ -113,7 +116,7 @@ def _map_enum(text: pd.Series, mapping: dict[str, str], allowed: tuple[str, ...]
 
 def _label_keys(text: pd.Series) -> pd.Series:
     """normalise_label over a whole column."""
-    return text.str.replace(r"[\s_]+", " ", regex=True).str.strip().str.casefold()
+    return text.str.normalize("NFKC").str.replace(r"[\s_]+", " ", regex=True).str.strip().str.casefold()
 
 
 def _empty(kind: str, index: pd.Index) -> pd.Series:

@@ -17,8 +17,9 @@ import pandas as pd
 from complaint_audit.ingest.distinct import distinct_values, spread
 
 _EXCEL_EPOCH = "1899-12-30"
-# Excel serials for 1 Jan 1900 .. 31 Dec 9999.
-_SERIAL_RANGE = (1, 2_958_465)
+# Excel serials for 1 Mar 1900 .. 31 Dec 9999. Below 61 Excel counts a 29 February 1900 that
+# never was, so a serial there is a day off whichever way it is read: it is reported, not guessed.
+_SERIAL_RANGE = (61, 2_958_465)
 _ORDER_FORMATS = {
     "dmy": ["%d/%m/%Y", "%d/%m/%y", "%d %b %Y", "%d %B %Y"],
     "mdy": ["%m/%d/%Y", "%m/%d/%y", "%b %d %Y", "%B %d %Y"],

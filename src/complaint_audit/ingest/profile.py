@@ -7,12 +7,13 @@ a value mapping fails at once with the profile's path and the key at fault (docs
 from __future__ import annotations
 
 import re
-import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from complaint_audit.errors import UserError
 from complaint_audit.schema import FIELD_BY_NAME, LINEAGE_FIELDS, REQUIRED_FIELDS, Stage
+from complaint_audit.toml_file import read_toml
 
 FORMATS = ("csv", "xlsx", "json", "parquet")
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252")
@@ -31,8 +32,9 @@ _UNMAPPABLE = set(LINEAGE_FIELDS) | {"complainant_key"}
 
 
 def normalise_label(text: str) -> str:
-    """How value mappings compare labels: case-, space- and underscore-insensitive."""
-    return re.sub(r"[\s_]+", " ", text).strip().casefold()
+    """How value mappings compare labels: case-, space- and underscore-insensitive, and
+    compatibility forms folded (NFKC: full-width letters, ligatures), but not look-alike letters."""
+    return re.sub(r"[\s_]+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,7 @@ class Profile:
 def load_profile(path: Path) -> Profile:
     """Read and check a profile file; every problem is a UserError naming the file and key."""
     path = Path(path)
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: profile not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise UserError(f"{path}: not valid TOML: {error}") from None
+    document = read_toml(path, "profile")
     return _ProfileParser(path, document).parse()
 
 

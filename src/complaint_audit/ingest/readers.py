@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +20,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from complaint_audit.errors import UserError
+from complaint_audit.ingest.csv_problems import broken_row, check_delimiter
+from complaint_audit.ingest.limits import check_xlsx_sizes
 from complaint_audit.ingest.profile import Profile
 
 SOURCE_ROW = "source_row"
 _UTF8_BOM = b"\xef\xbb\xbf"
+# Excel's encrypted workbooks and old .xls files are OLE compound files, not zips.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 @dataclass(frozen=True)
@@ -45,22 +50,48 @@ def read_export(path: Path, profile: Profile) -> RawTable:
 
 
 def decode(data: bytes, encoding: str, path: Path) -> tuple[str, str]:
-    """Bytes -> text, detecting UTF-8 (with or without BOM) and falling back to cp1252."""
+    """Bytes -> text, detecting UTF-8 (with or without BOM) and falling back to cp1252.
+
+    A file declared cp1252 that is really UTF-8 is refused: read as cp1252 it would load
+    without complaint, every accented name and pound sign turned into two wrong characters.
+    """
+    if data.startswith(_UTF8_BOM) and encoding in ("auto", "utf-8", "utf-8-sig"):
+        # Decoded without its BOM, so an error's byte offset is the offset in what follows.
+        return _decoded(data[len(_UTF8_BOM):], "utf-8", path), "utf-8-sig"
     if encoding == "auto":
-        if data.startswith(_UTF8_BOM):
-            encoding = "utf-8-sig"
-        else:
-            try:
-                return data.decode("utf-8"), "utf-8"
-            except UnicodeDecodeError:
-                encoding = "cp1252"
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    elif encoding == "cp1252" and not data.isascii():
+        _refuse_utf8_declared_cp1252(data, path)
+    return _decoded(data, "utf-8" if encoding == "utf-8-sig" else encoding, path), encoding
+
+
+def _decoded(data: bytes, encoding: str, path: Path) -> str:
     try:
-        return data.decode(encoding), encoding
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
         raise UserError(
-            f"{path}: byte {error.start} is not valid {encoding}; set [source] encoding in the profile "
-            f"(utf-8, utf-8-sig or cp1252)"
+            f"{path}: line {line}: byte 0x{data[error.start]:02x} is not valid {encoding}; set [source] encoding "
+            f"in the profile (utf-8, utf-8-sig or cp1252)"
         ) from None
+
+
+def _refuse_utf8_declared_cp1252(data: bytes, path: Path) -> None:
+    try:
+        text = data.decode("utf-8")  # a BOM stays in: it is the first non-ASCII character then
+    except UnicodeDecodeError:
+        return  # not UTF-8: cp1252 it is
+    first = re.search(r"[^\x00-\x7f]", text).start()
+    char, line = text[first], text.count("\n", 0, first) + 1
+    misread = char.encode("utf-8").decode("cp1252", errors="replace")
+    shown = f"'{char}', U+{ord(char):04X}," if char.isprintable() else f"U+{ord(char):04X}"  # a BOM is invisible
+    raise UserError(
+        f"{path}: line {line}: the file is UTF-8 ({shown} would read as '{misread}'), not cp1252 as the profile "
+        f"says; set [source] encoding = \"utf-8\" or leave it out to detect it"
+    )
 
 
 def _check_header(path: Path, names: list[str]) -> None:
@@ -89,23 +120,41 @@ def _read_csv(path: Path, profile: Profile) -> RawTable:
     header = next(csv.reader(io.StringIO(header_lines[skip]), delimiter=profile.delimiter))
     # Excel saves trailing empty header cells; name them so the columns can still be read.
     names = [name.strip() or f"(unnamed column {number})" for number, name in enumerate(header, start=1)]
+    check_delimiter(path, names, profile.delimiter)
     _check_header(path, names)
+    data = text.encode("utf-8")
+    if not data.endswith(b"\n"):
+        data += b"\n"  # pyarrow cannot skip a header row that has no line end
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(skip_rows=skip + 1, column_names=names),
-            # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
-            parse_options=pacsv.ParseOptions(delimiter=profile.delimiter, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in names}, strings_can_be_null=True
-            ),
-        )
+        table = _parse_csv(data, skip, names, profile.delimiter)
     except pa.ArrowInvalid as error:
-        raise UserError(f"{path}: cannot parse as CSV with delimiter '{profile.delimiter}': {error}") from None
+        if "straddl" not in str(error):
+            raise broken_row(path, header_lines, profile.header_row, profile.delimiter, len(names)) or UserError(
+                f"{path}: cannot parse as CSV with delimiter '{profile.delimiter}': {error}"
+            ) from None
+        # A value longer than pyarrow's block (a whole letter in one cell): read in one block.
+        table = _parse_csv(data, skip, names, profile.delimiter, block_size=min(len(data) + 1, 2**31 - 1))
+    if text.count('"') % 2:  # an odd number of quotes: the file may end inside a quoted value
+        problem = broken_row(path, header_lines, profile.header_row, profile.delimiter, len(names))
+        if problem is not None:
+            raise problem
     frame = table.to_pandas()
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + profile.header_row + 1
     frame = _without_blank_rows(frame, names)
     return RawTable(frame, "csv", encoding)
+
+
+def _parse_csv(data: bytes, skip: int, names: list[str], delimiter: str, block_size: int | None = None) -> pa.Table:
+    read_options = pacsv.ReadOptions(skip_rows=skip + 1, column_names=names)
+    if block_size is not None:
+        read_options.block_size = block_size
+    return pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=read_options,
+        # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names}, strings_can_be_null=True),
+    )
 
 
 def _read_xlsx(path: Path, profile: Profile) -> RawTable:
@@ -113,17 +162,20 @@ def _read_xlsx(path: Path, profile: Profile) -> RawTable:
     # every later row number away from what the user sees in the spreadsheet.
     import openpyxl
 
+    _check_workbook_container(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError) as error:
-        raise UserError(f"{path}: not a readable .xlsx workbook ({error})") from None
-    try:
-        if profile.sheet is not None and profile.sheet not in workbook.sheetnames:
-            raise UserError(f"{path}: no sheet named '{profile.sheet}' (sheets: {', '.join(workbook.sheetnames)})")
-        sheet = workbook[profile.sheet] if profile.sheet else workbook.worksheets[0]
-        rows = list(sheet.iter_rows(min_row=profile.header_row, values_only=True))
-    finally:
-        workbook.close()
+        try:
+            if profile.sheet is not None and profile.sheet not in workbook.sheetnames:
+                raise UserError(f"{path}: no sheet named '{profile.sheet}' (sheets: {', '.join(workbook.sheetnames)})")
+            sheet = workbook[profile.sheet] if profile.sheet else workbook.worksheets[0]
+            rows = list(sheet.iter_rows(min_row=profile.header_row, values_only=True))
+        finally:
+            workbook.close()
+    except UserError:
+        raise
+    except Exception as error:  # openpyxl raises many kinds on a damaged file; all mean the same to a user
+        raise UserError(f"{path}: not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
     if not rows:
         raise UserError(f"{path}: the sheet has no header at row {profile.header_row}")
     header, body = rows[0], rows[1:]
@@ -136,12 +188,36 @@ def _read_xlsx(path: Path, profile: Profile) -> RawTable:
     return RawTable(_without_blank_rows(frame, names), "xlsx", None)
 
 
+def _check_workbook_container(path: Path) -> None:
+    """Name what the file is when it is not an .xlsx zip, and refuse a zip bomb before it inflates."""
+    with path.open("rb") as handle:
+        start = handle.read(4096)
+    if not start:
+        raise UserError(f"{path}: the file is empty (0 bytes); export the workbook again")
+    if start.startswith(_OLE_MAGIC):
+        raise UserError(
+            f"{path}: the workbook is password-protected or an old .xls (an OLE compound file, not an .xlsx zip); "
+            f"remove the password or save it as .xlsx, and export again"
+        )
+    if not zipfile.is_zipfile(path):
+        if b"\0" not in start and (b"," in start or b";" in start or b"\t" in start):
+            raise UserError(f"{path}: not an .xlsx workbook: it looks like CSV text; load it with a CSV profile or export it as .xlsx")
+        raise UserError(f"{path}: not an .xlsx workbook (not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_xlsx_sizes(path, archive)
+    except zipfile.BadZipFile as error:
+        raise UserError(f"{path}: not a readable .xlsx workbook ({error})") from None
+
+
 def _read_json(path: Path, profile: Profile) -> RawTable:
     text, encoding = decode(path.read_bytes(), profile.encoding, path)
     try:
         document = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as error:
         raise UserError(f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+    except RecursionError:
+        raise _too_deep(path) from None
     records = document
     for key in profile.records.split(".") if profile.records else []:
         if not isinstance(records, dict) or key not in records:
@@ -154,10 +230,18 @@ def _read_json(path: Path, profile: Profile) -> RawTable:
     if not_objects:
         raise UserError(f"{path}: record {not_objects[0] + 1} is not an object ({len(not_objects)} such records)")
     # max_level=None flattens nested objects to dotted keys; lists (a case's stages) stay whole.
-    frame = pd.json_normalize(records) if records else pd.DataFrame()
+    try:
+        frame = pd.json_normalize(records) if records else pd.DataFrame()
+    except RecursionError:
+        raise _too_deep(path) from None
     frame = frame.astype(object)
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + 1
     return RawTable(frame, "json", encoding)
+
+
+def _too_deep(path: Path) -> UserError:
+    return UserError(f"{path}: nested deeper than Python's JSON reader can follow; a case export is a few levels deep: "
+                     f"check it is the export you meant")
 
 
 def _read_parquet(path: Path, profile: Profile) -> RawTable:

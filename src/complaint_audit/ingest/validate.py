@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from complaint_audit.ingest.limits import CASE_ID_MAX_LENGTH
 from complaint_audit.schema import RECORD_KEY, REQUIRED_FIELDS
 
 REASONS = (
     "no_stage_data",
     "bad_stage_list",
+    "bad_case_id",
     "bad_date",
     "date_order",
     "bad_number",
@@ -40,6 +42,8 @@ def quarantine_reasons(
         reason[fresh] = code[fresh] if isinstance(code, pd.Series) else code
         detail[fresh] = message[fresh] if isinstance(message, pd.Series) else message
 
+    bad_id, id_detail = _bad_case_ids(frame["case_id"])
+    note(bad_id, "bad_case_id", id_detail)
     note(conversion_problem.notna(), conversion_problem, conversion_detail)
     for name in REQUIRED_FIELDS:
         note(frame[name].isna(), "missing_required", f"{name} is empty")
@@ -55,6 +59,23 @@ def quarantine_reasons(
     duplicate = keyed.duplicated(list(RECORD_KEY), keep="first").reindex(frame.index, fill_value=False)
     note(duplicate, "duplicate_record", "same organisation, case_id and stage as row " + first_row.astype("str").reindex(frame.index))
     return reason, detail
+
+
+def _bad_case_ids(case_id: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Case ids too long to be a reference, or holding a line break or other control character.
+
+    Either means something else landed in the case id column (a letter, a whole row): loaded,
+    it would become a case nobody can look up, and break every table it is printed in.
+    """
+    length = case_id.str.len()
+    too_long = length.gt(CASE_ID_MAX_LENGTH).fillna(False).astype(bool)
+    control = case_id.str.contains(r"[\x00-\x1f\x7f]", regex=True).fillna(False).astype(bool) & ~too_long
+    detail = pd.Series(None, index=case_id.index, dtype=object)
+    if too_long.any():
+        detail[too_long] = "case_id is " + length[too_long].map("{:,}".format) + f" characters long; at most {CASE_ID_MAX_LENGTH} (is the right column mapped?)"
+    if control.any():
+        detail[control] = "case_id holds a line break or control character: " + case_id[control].map(ascii).str.slice(0, 80)
+    return too_long | control, detail
 
 
 def _iso(dates: pd.Series) -> pd.Series:

@@ -1,0 +1,43 @@
+"""The limits that keep a hostile export from hanging the loader or filling its memory.
+
+Each is a named constant so the documentation (docs/bad_inputs.md) and the tests cite one
+value. They sit far above anything a real case system exports: a limit is there to refuse a
+broken or malicious file with a clear message, never to cut a real one short.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from complaint_audit.errors import UserError
+
+# A workbook part may inflate to at most this many bytes: a million-row register's sheet is
+# a few hundred megabytes of XML.
+XLSX_MAX_PART_BYTES = 2 * 1024**3
+# ... and at most this many times its compressed size, unless it is small. Worksheet XML
+# compresses about 10 to 30 times; a zip bomb's part thousands of times.
+XLSX_MAX_RATIO = 200
+XLSX_RATIO_FROM_BYTES = 50 * 1024**2
+# A case reference longer than this is not a reference (a letter or a whole row in the wrong
+# column): the row is quarantined as bad_case_id rather than loaded.
+CASE_ID_MAX_LENGTH = 200
+
+_MB = 1024**2
+
+
+def check_xlsx_sizes(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose parts would inflate past the limits, before anything inflates them.
+
+    The zip's directory declares each part's sizes, and Python's zipfile stops at the declared
+    size (a part that lies fails its CRC check), so the declared sizes bound the work.
+    """
+    for member in archive.infolist():
+        ratio = member.file_size / max(member.compress_size, 1)
+        too_big = member.file_size > XLSX_MAX_PART_BYTES
+        if too_big or (member.file_size > XLSX_RATIO_FROM_BYTES and ratio > XLSX_MAX_RATIO):
+            raise UserError(
+                f"{path}: {member.filename} would inflate to {member.file_size / _MB:,.0f} MB from "
+                f"{member.compress_size / _MB:,.1f} MB (ratio {ratio:,.0f}:1; the limits are "
+                f"{XLSX_MAX_PART_BYTES // _MB:,} MB and {XLSX_MAX_RATIO}:1): not a real workbook export"
+            )

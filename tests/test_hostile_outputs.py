@@ -1,0 +1,88 @@
+"""Formulas and HTML in an export stay inert in every output a person opens.
+
+An export's text fields and case ids holding `=HYPERLINK(...)`, `=cmd|...` or `<script>` go
+through a whole run (load, checks, report) and the review sample: the spreadsheets show them as
+text (no formula cell, a leading '), the HTML report escapes them and the Markdown report
+backslashes them.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from complaint_audit.audit import run_audit
+from complaint_audit.cli import app
+from complaint_audit.spreadsheet import FORMULA_START
+from tests.bad_inputs import FORMULAS, SCRIPT, csv_profile, csv_row, csv_text
+
+ESCAPED_SCRIPT = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+HOSTILE_FIELDS = ("Team", "Service", "Category", "Learning", "Remedy", "Letter")
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory) -> Path:
+    """A run over an export whose every text field holds a formula or a script, answered late."""
+    folder = tmp_path_factory.mktemp("hostile")
+    profile = csv_profile(folder)
+    rows = [csv_row(f"X{n}", responded="30/06/2023", **dict.fromkeys(HOSTILE_FIELDS, value)) for n, value in enumerate((*FORMULAS, SCRIPT), 1)]
+    rows += [csv_row(SCRIPT, responded="30/06/2023"), csv_row(FORMULAS[1], responded="30/06/2023")]
+    rows += [csv_row("=1+2", received="yesterday")]  # quarantined: its case id goes to quarantine.csv
+    rows += [csv_row(f"G{n}") for n in range(12)]
+    (folder / "hostile.csv").write_text(csv_text(rows), encoding="utf-8")
+    config = folder / "audit.toml"
+    config.write_text(f'organisation = "Testshire Council"\nperiod = "2023-24"\n\n[privacy]\nkey = "test-key-0123456789"\n\n'
+                      f'[[sources]]\nprofile = "{profile.name}"\nfiles = ["hostile.csv"]\n', encoding="utf-8")
+    return run_audit(config, out_root=folder / "runs", formats=("html", "md")).run_dir
+
+
+def _workbook_cells(path: Path) -> list:
+    workbook = openpyxl.load_workbook(path)
+    return [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+
+
+def _starts_like_a_formula(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def test_the_html_report_escapes_every_script(hostile_run):
+    html = (hostile_run / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html  # the report has no script of its own, and none from the data
+    assert html.count(ESCAPED_SCRIPT) >= 3  # as a team, a category and a case reference at least
+
+
+def test_the_markdown_report_backslashes_every_script(hostile_run):
+    markdown = (hostile_run / "report.md").read_text(encoding="utf-8")
+    assert "<script>" not in markdown
+    assert r"\<script\>alert('x')\</script\>" in markdown
+
+
+def test_the_exceptions_spreadsheet_holds_no_formula(hostile_run):
+    cells = _workbook_cells(hostile_run / "exceptions.xlsx")
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    assert "'" + FORMULAS[1] in texts and "'" + FORMULAS[0] in texts  # a case reference, a team
+    assert not any(_starts_like_a_formula(text) for text in texts)
+
+
+def test_the_csv_outputs_hold_no_cell_that_starts_like_a_formula(hostile_run):
+    for name, neutralised in (("exceptions.csv", "'" + FORMULAS[1]), ("quarantine.csv", "'=1+2")):
+        with (hostile_run / name).open(encoding="utf-8-sig", newline="") as handle:
+            fields = [field for row in csv.reader(handle) for field in row]
+        assert neutralised in fields, name
+        assert [field for field in fields if _starts_like_a_formula(field)] == [], name
+
+
+def test_the_review_workbook_holds_no_formula(hostile_run, tmp_path):
+    out = tmp_path / "review.xlsx"
+    result = CliRunner().invoke(app, ["sample", "--store", str(hostile_run / "store"), "--n", "19", "--seed", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    cells = _workbook_cells(out)
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    assert {"'" + FORMULAS[1], "'" + FORMULAS[0], SCRIPT} <= texts
+    assert not any(_starts_like_a_formula(text) for text in texts)
