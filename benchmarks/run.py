@@ -1,12 +1,17 @@
-"""Benchmark `load` and the checks on generated corporate CSV exports against the parse floor.
+"""Benchmark every phase of an audit on generated corporate CSV exports against the parse floor.
 
     python benchmarks/run.py --rows 100000,1000000 [--letters] [--out bench.json] [--compare old.json]
 
-For each size it writes a corporate-shaped export (cp1252, Stage 1 and 2 side by side) with the
-sample generator, then measures each phase in a fresh process so peak memory is the phase's own:
+For each size it writes a corporate-shaped export (cp1252, Stage 1 and 2 side by side, the cases
+spread over ORGANISATIONS councils by a "Council" column) with the sample generator, then
+measures each phase in a fresh process so peak memory is the phase's own:
 - floor: pyarrow.csv.read_csv of the same file (the fastest anything could parse it);
 - load: complaint-audit's load of that file into an empty store;
-- checks: the full built-in check suite on that store.
+- checks: the full built-in check suite on that store;
+- run: the whole `run` (load, checks, results, HTML and Markdown report) from an audit.toml;
+- report: the report alone, rendered again from that run's folder.
+Then, once: `complaint-audit --help` (start-up) and `complaint-audit run` of the bundled sample
+(one council's year, 2,250 cases in three systems), each as a real command, start-up included.
 It prints rows per second, peak RSS and the ratio to the floor, and writes the figures as JSON;
 with --compare it prints the ratio of each time to a saved earlier run.
 """
@@ -27,6 +32,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 PROFILE = REPO / "sample_data" / "profiles" / "corporate.toml"
+ORGANISATIONS = 40
+REPORT_FORMATS = ("html", "md")
 
 
 def _peak_rss_mb() -> float:
@@ -49,6 +56,25 @@ def _store_for(export: Path) -> Path:
     return export.with_suffix(".store")
 
 
+def _profile_for(export: Path) -> Path:
+    """The corporate profile with the organisation read from the export's Council column."""
+    profile = export.parent / "corporate_councils.toml"
+    text = PROFILE.read_text(encoding="utf-8").replace('[constants]\norganisation = "Northshire County Council"\n', "")
+    profile.write_text(text.replace("[columns]\n", '[columns]\norganisation = "Council"\n', 1), encoding="utf-8")
+    return profile
+
+
+def _config_for(export: Path) -> Path:
+    """An audit.toml with the export as its one source, as a user would write it."""
+    config = export.with_suffix(".toml")
+    config.write_text(
+        f'organisation = "Benchmark councils"\n\n[privacy]\nkey = "benchmark-key"\n\n'
+        f'[[sources]]\nprofile = "{_profile_for(export).name}"\nfiles = ["{export.name}"]\n',
+        encoding="utf-8",
+    )
+    return config
+
+
 def _phase_load(export: Path) -> dict:
     """Load into a fresh store kept beside the export, for the checks phase to read."""
     import shutil
@@ -58,7 +84,7 @@ def _phase_load(export: Path) -> dict:
     os.environ.setdefault("COMPLAINT_AUDIT_KEY", "benchmark-key")
     shutil.rmtree(_store_for(export), ignore_errors=True)
     started = time.perf_counter()
-    report = load_exports(store=_store_for(export), files=[export], profile=PROFILE)
+    report = load_exports(store=_store_for(export), files=[export], profile=_profile_for(export))
     seconds = time.perf_counter() - started
     entry = report.files[0]
     return {"seconds": seconds, "rows": entry["source_rows"], "stage_rows": entry["read"], "loaded": entry["loaded"]}
@@ -77,7 +103,61 @@ def _phase_checks(export: Path) -> dict:
     return {"seconds": seconds, "rows": records, "checks": len(run.outcomes), "slowest": f"{slowest.check.code} {slowest.seconds:.2f}s"}
 
 
-PHASES = {"floor": _phase_floor, "load": _phase_load, "checks": _phase_checks}
+def _runs_for(export: Path) -> Path:
+    return export.with_suffix(".runs")
+
+
+def _phase_run(export: Path) -> dict:
+    """The whole run into a fresh runs folder; the report phase re-renders its run folder."""
+    import shutil
+
+    from complaint_audit.audit import run_audit
+
+    shutil.rmtree(_runs_for(export), ignore_errors=True)
+    started = time.perf_counter()
+    result = run_audit(_config_for(export), out_root=_runs_for(export), formats=REPORT_FORMATS)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rows": sum(entry["source_rows"] for entry in result.load.files), "stage_rows": len(result.records) + int(result.load.quarantined)}
+
+
+def _phase_report(export: Path) -> dict:
+    from complaint_audit.report.render import render_reports
+
+    run_dir = next(_runs_for(export).iterdir())
+    started = time.perf_counter()
+    render_reports(run_dir, REPORT_FORMATS)
+    seconds = time.perf_counter() - started
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    return {"seconds": seconds, "rows": sum(item["source_rows"] for item in manifest["inputs"]), "stage_rows": sum(item["read"] for item in manifest["inputs"])}
+
+
+PHASES = {"floor": _phase_floor, "load": _phase_load, "checks": _phase_checks, "run": _phase_run, "report": _phase_report}
+SIZED_PHASES = ("floor", "load", "checks", "run", "report")
+
+
+def _command_seconds(arguments: list[str], repeats: int = 3) -> float:
+    """The best of a few wall-clock times of a real command, start-up included."""
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        finished = subprocess.run(arguments, capture_output=True, text=True)
+        if finished.returncode:
+            raise RuntimeError(f"{' '.join(arguments)} exited {finished.returncode}: {finished.stderr.strip()}")
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def _commands(workdir: Path) -> list[dict]:
+    """Start-up, and one council's year end to end, as a user would type them."""
+    command = str(Path(sys.executable).with_name("complaint-audit"))
+    runs = workdir / "sample.runs"
+    sample_run = [command, "run", str(REPO / "sample_data" / "audit.toml"), "--out", str(runs), "--quiet", "--fail-on", "never", "--format", ",".join(REPORT_FORMATS)]
+    figures = [("startup", [command, "--help"], 0), ("sample run", sample_run, 2250)]
+    results = []
+    for phase, arguments, rows in figures:
+        seconds = _command_seconds(arguments)
+        results.append({"phase": phase, "rows": rows, "seconds": seconds, "rows_per_second": rows / seconds, "peak_rss_mb": 0.0, "ratio_to_floor": 0.0})
+    return results
 
 
 def _run_phase(phase: str, export: Path) -> dict:
@@ -90,23 +170,30 @@ def _run_phase(phase: str, export: Path) -> dict:
 
 
 def _write_export(cases: int, letters: bool, folder: Path) -> Path:
+    """Three financial years of cases, each case given to one of ORGANISATIONS councils at random."""
+    import pandas as pd
+
     from complaint_audit.sample_data.corporate import generate_corporate, write_corporate_csv
 
-    export = folder / f"corporate_{cases}{'_letters' if letters else ''}.csv"
+    export = folder / f"councils_{cases}{'_letters' if letters else ''}.csv"
     if not export.exists():
         started = time.perf_counter()
-        frame = generate_corporate(cases, np.random.default_rng(7), letters=letters).data
+        rng = np.random.default_rng(7)
+        years = [generate_corporate(len(part), rng, year=2021 + index, letters=letters, case_prefix=f"C{index}").data
+                 for index, part in enumerate(np.array_split(np.arange(cases), 3))]
+        frame = pd.concat(years, ignore_index=True)
+        frame.insert(0, "Council", pd.Series(rng.integers(1, ORGANISATIONS + 1, len(frame))).map("Council {:02d}".format))
         write_corporate_csv(frame, export)
         print(f"generated {export.name} ({export.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return export
 
 
 def _table(results: list[dict], baseline: dict | None) -> str:
-    lines = [f"{'phase':<7}{'rows':>10}{'stage rows':>12}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}{'x floor':>9}" + ("  vs saved" if baseline else "")]
+    lines = [f"{'phase':<11}{'rows':>10}{'stage rows':>12}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}{'x floor':>9}" + ("  vs saved" if baseline else "")]
     for result in results:
         line = (
-            f"{result['phase']:<7}{result['rows']:>10,}{result.get('stage_rows', result['rows']):>12,}"
-            f"{result['seconds']:>9.2f}{result['rows_per_second']:>11,.0f}{result['peak_rss_mb']:>9,.0f}{result['ratio_to_floor']:>9.2f}"
+            f"{result['phase']:<11}{result['rows']:>10,}{result.get('stage_rows', result['rows']):>12,}"
+            f"{result['seconds']:>9.2f}{result['rows_per_second']:>11,.0f}{result['peak_rss_mb'] or float('nan'):>9,.0f}{result['ratio_to_floor'] or float('nan'):>9.2f}"
         )
         if baseline:
             earlier = baseline.get((result["phase"], result["rows"]))
@@ -136,12 +223,16 @@ def main() -> None:
     for cases in (int(value) for value in args.rows.split(",")):
         export = _write_export(cases, args.letters, args.workdir)
         floor = None
-        for phase in ("floor", "load", "checks"):
+        for phase in SIZED_PHASES:
             figures = _run_phase(phase, export)
             floor = floor or figures["seconds"]
             results.append(
                 {"phase": phase, **figures, "rows_per_second": figures["rows"] / figures["seconds"], "ratio_to_floor": figures["seconds"] / floor, "letters": args.letters}
             )
+    try:
+        results += _commands(args.workdir)
+    except RuntimeError as error:  # keep the sized figures already measured
+        print(f"not measured: {error}", file=sys.stderr)
     baseline = None
     if args.compare:
         baseline = {(r["phase"], r["rows"]): r for r in json.loads(args.compare.read_text())["results"]}

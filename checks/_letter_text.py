@@ -198,7 +198,8 @@ def final_stage(records: pd.DataFrame) -> pd.Series:
     recorded for a closed case. A Stage 1 answer never escalated is not final: the known
     procedures still expect it to offer Stage 2.
     """
-    final = records["stage"].eq(records["process"].map(_FINAL_STAGE))
+    # As text: the two categoricals' categories differ (stages against final stages).
+    final = records["stage"].astype("str").eq(records["process"].map(_FINAL_STAGE).astype("str"))
     number = pd.to_numeric(records["stage"].where(records["stage"].isin(COUNCIL_STAGES)), errors="coerce")
     highest = number.groupby([records["organisation"], records["case_id"]]).transform("max")
     other = records["process"].eq("other") & number.eq(highest) & records["closed"].notna()
@@ -223,7 +224,7 @@ class Criterion(NamedTuple):
 def apology(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
     applies = letters["outcome"].isin(AT_FAULT)
     fails = applies & ~read["apologises"]
-    return Criterion(applies, fails, letters["outcome"].map(OUTCOME_WORDS) + ", but the letter does not apologise")
+    return Criterion(applies, fails, letters["outcome"].map(OUTCOME_WORDS).astype("str") + ", but the letter does not apologise")
 
 
 def decision(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
@@ -233,7 +234,7 @@ def decision(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
     for name, says in stated.items():
         says_recorded |= letters["outcome"].eq(name) & says
     said = pd.Series(np.select([stated[n] for n in DECIDED], [OUTCOME_WORDS[n] for n in DECIDED], ""), index=letters.index)
-    recorded = letters["outcome"].map(OUTCOME_WORDS).fillna("")
+    recorded = letters["outcome"].map(OUTCOME_WORDS).astype("str").fillna("")
     reason = ("the letter says the complaint is " + said + "; the record says " + recorded).where(
         said.ne(""), "the letter does not say whether the complaint is upheld (recorded: " + recorded + ")")
     return Criterion(applies, applies & ~says_recorded, reason)
@@ -242,7 +243,7 @@ def decision(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
 def remedy(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
     applies = letters["outcome"].isin(AT_FAULT)
     fails = applies & ~read["offers_remedy"]
-    return Criterion(applies, fails, letters["outcome"].map(OUTCOME_WORDS) + ", but the letter offers no remedy or action")
+    return Criterion(applies, fails, letters["outcome"].map(OUTCOME_WORDS).astype("str") + ", but the letter offers no remedy or action")
 
 
 def _escalation_needs(letters: pd.DataFrame, final: pd.Series, on_extension: bool) -> dict[str, pd.Series]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from complaint_audit.engine.contract import (
     Area,
@@ -116,8 +119,9 @@ class PossibleDuplicates(Check):
 
     def run(self, data, params):
         records = data.records
-        first_stages = records[records["stage"].eq("1") & records["complainant_key"].notna()]
-        ordered = first_stages.sort_values(["organisation", "complainant_key", "category", "received"])
+        chosen = records["stage"].eq("1") & records["complainant_key"].notna()
+        first_stages = records.loc[chosen, ["organisation", "case_id", "stage", "team", "complainant_key", "category", "received"]]
+        ordered = first_stages.iloc[_sort_order(first_stages, ["organisation", "complainant_key", "category", "received"])]
         group = ordered[["organisation", "complainant_key", "category"]]
         same_group = group.eq(group.shift()).all(axis=1)
         gap = (ordered["received"] - ordered["received"].shift()).dt.days
@@ -133,6 +137,23 @@ class PossibleDuplicates(Check):
             "{failing:,} of {assessed:,} records ({percent_failing}%) look like repeats of another case logged days before.",
             table, Recommendation("Check for an open case from the same complainant before logging a new one, and merge duplicates.", Priority.QUICK_WIN),
         )
+
+
+def _sort_order(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Positions that sort FRAME by COLUMNS as sort_values would (stable, missing last), by Arrow's sort.
+
+    pandas sorts several text columns several times slower than Arrow does.
+    """
+    table = pa.table({name: _sortable(frame[name]) for name in columns})
+    return pc.sort_indices(table, sort_keys=[(name, "ascending", "at_end") for name in columns]).to_numpy()
+
+
+def _sortable(column: pd.Series) -> pa.Array:
+    """The column as Arrow can sort it: a categorical (sorted categories) by its codes, missing as null."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        return pa.array(codes, mask=codes < 0)
+    return pa.array(column, from_pandas=True)
 
 
 class FutureDates(Check):
@@ -228,8 +249,8 @@ class StagesInSequence(Check):
         skipped = linked["_merge"].eq("left_only")
         early = linked["received"] < linked["previous_responded"]
         failing_later = skipped | early.fillna(False)
-        reason = pd.Series("received before Stage " + linked["previous_stage"] + " was answered", index=linked.index)
-        reason[skipped] = "Stage " + linked["stage"] + " with no Stage " + linked["previous_stage"]
+        reason = pd.Series("received before Stage " + linked["previous_stage"].astype("str") + " was answered", index=linked.index)
+        reason[skipped] = "Stage " + linked["stage"].astype("str") + " with no Stage " + linked["previous_stage"].astype("str")
         failing = failing_later.reindex(records.index, fill_value=False)
         table = exceptions(later[failing_later], reason[failing_later])
         return graded(

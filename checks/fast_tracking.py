@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from complaint_audit.checks._pairs import pair_labels
 from complaint_audit.engine.contract import (
     Area,
     Check,
@@ -51,8 +52,7 @@ def _member_or_public(records: pd.DataFrame, *fields: str) -> pd.DataFrame:
 
 
 def _group_label(process: pd.Series, stage: pd.Series) -> pd.Series:
-    words = process.map({value: _PROCESS_WORDS.get(value, value) for value in process.dropna().unique()})
-    return words.astype("str") + " Stage " + stage
+    return pair_labels(process, stage, lambda process, stage: f"{_PROCESS_WORDS.get(process, process)} Stage {stage}")
 
 
 def _group_metrics(table: pd.DataFrame, names: tuple[str, ...]) -> dict:
@@ -280,7 +280,7 @@ class EnteredAtStage2(Check):
         member, public = first["member"], ~first["member"]
         failing = first[member & skipped]
         reason = (
-            "complaint from " + failing["raised_via"].map(_MEMBER_WORDS) + " started at Stage " + failing["stage"] + " with no Stage 1"
+            "complaint from " + failing["raised_via"].map(_MEMBER_WORDS).astype("str") + " started at Stage " + failing["stage"].astype("str") + " with no Stage 1"
         )
         metrics = {
             "member_cases": int(member.sum()), "member_skipped": len(failing),
@@ -343,7 +343,7 @@ class HandledOutsideComplaintsTeam(Check):
         member = recorded["member"]
         failing = recorded[member & ~normal]
         reason = (
-            "complaint from " + failing["raised_via"].map(_MEMBER_WORDS) + " handled by " + failing["handled_by"]
+            "complaint from " + failing["raised_via"].map(_MEMBER_WORDS).astype("str") + " handled by " + failing["handled_by"].astype("str")
             + ", not a route used for the public's " + failing["group"].str.replace(r" Stage \w+$", "", regex=True) + " complaints"
         )
         members, publics = int(member.sum()), int(public.sum())
@@ -356,7 +356,7 @@ class HandledOutsideComplaintsTeam(Check):
             "public_outside_team_percent": percent(int((public & ~team_route).sum()), publics),
             "member_route_not_recorded": int(rows["member"].sum()) - members,
         }
-        routes = failing["handled_by"].value_counts().index[:3].tolist()
+        routes = failing["handled_by"].astype("str").value_counts().index[:3].tolist()
         finding = (
             "{member_different_route:,} of {member_records:,} stages of complaints from MPs and councillors "
             "({member_different_route_percent}%) were handled by a route the public's complaints do not go through"
@@ -426,7 +426,7 @@ class OutcomeDifferences(Check):
         table["different"] = table["p_value_adjusted"].lt(params["alpha"])
         flagged = tested[tested["member"]].merge(table.loc[table["different"]], on=["process", "stage", "group"])
         reason = (
-            "complaint from " + flagged["raised_via"].map(_MEMBER_WORDS) + ", " + flagged["outcome"].str.replace("_", " ")
+            "complaint from " + flagged["raised_via"].map(_MEMBER_WORDS).astype("str") + ", " + flagged["outcome"].astype("str").str.replace("_", " ")
             + "; members' uphold rate " + flagged["member_upheld_percent"].astype("str") + "% against "
             + flagged["public_upheld_percent"].astype("str") + "% for the public in " + flagged["group"]
         )

@@ -70,7 +70,7 @@ class UpheldWithoutLearning(Check):
         metrics = {"upheld": len(upheld), "without_learning": count, "percent_without_learning": share}
         finding = f"{count:,} of {len(upheld):,} upheld or partly upheld complaint stages ({share}%) recorded no learning."
         rows = upheld[missing]
-        table = exceptions(rows, rows["outcome"].map(_WORDS) + " with no learning recorded", outcome=rows["outcome"])
+        table = exceptions(rows, rows["outcome"].map(_WORDS).astype("str") + " with no learning recorded", outcome=rows["outcome"])
         return CheckResult(
             grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,
             Recommendation("Make learning mandatory when a complaint is upheld, and review the entries monthly.", Priority.QUICK_WIN),
@@ -167,8 +167,8 @@ class RecurringThemesWithoutLearning(Check):
         flagged = recurring[without >= params["min_share_without_learning"] - 1e-9]
         listed = cases[~cases["recorded"]].reset_index().merge(flagged.reset_index(), on=theme)
         rows = data.records.loc[listed["row"].to_numpy()]
-        reason = (listed["category"] + " upheld or partly upheld in " + listed["complaints"].astype("str") + " complaints to "
-                  + listed["team"] + "; learning recorded on " + listed["with_learning"].astype("int64").astype("str"))
+        reason = (listed["category"].astype("str") + " upheld or partly upheld in " + listed["complaints"].astype("str") + " complaints to "
+                  + listed["team"].astype("str") + "; learning recorded on " + listed["with_learning"].astype("int64").astype("str"))
         count, share = len(flagged), percent(len(flagged), len(recurring))
         metrics = {"recurring_themes": len(recurring), "flagged_themes": count, "percent_flagged": share,
                    "complaints_in_flagged_themes": int(flagged["complaints"].sum()),

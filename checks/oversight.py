@@ -102,9 +102,9 @@ class TeamTargets(Check):
         )
         affected = affected[affected["target"].gt(affected["tightest_target"])]
         reason = (
-            "due " + affected["target"].astype("str") + " WD after receipt; " + affected["tightest_team"] + " records "
+            "due " + affected["target"].astype("str") + " WD after receipt; " + affected["tightest_team"].astype("str") + " records "
             + affected["tightest_target"].map("{:g}".format).astype("str") + " WD for " + affected["kind"]
-            + " Stage " + affected["stage"]
+            + " Stage " + affected["stage"].astype("str")
         )
         table = exceptions(
             affected, reason, target_working_days=affected["target"], tightest_target_working_days=affected["tightest_target"]
@@ -195,7 +195,7 @@ class TeamVocabularies(Check):
             return not_applicable("no kind of complaint is handled by more than one team")
         parts = []
         for field, by, label in (("category", by_category, rows["process_words"] + " complaints"),
-                                 ("outcome", by_outcome, rows["kind"] + " Stage " + rows["stage"])):
+                                 ("outcome", by_outcome, rows["kind"] + " Stage " + rows["stage"].astype("str"))):
             missing = _never_used(rows[rows[field].notna()], by, field, params["min_expected"])
             found = rows.assign(label=label).merge(missing, on=[*by, field])
             found["reason"] = (
@@ -289,7 +289,7 @@ class SignOffLevel(Check):
         signer = signer.mask(signer.eq(""))
         senior = signer.str.match(rf"(?:{roles})\b", case=False).fillna(False).astype(bool)
         failing = responses[~senior]
-        reason = ("signed off by " + signer[~senior] + ", below the required level").fillna("response sent with no sign-off recorded")
+        reason = ("signed off by " + signer[~senior].astype("str") + ", below the required level").fillna("response sent with no sign-off recorded")
         by_process = (~senior).groupby(responses["process"]).agg(["sum", "size"])
         metrics = {
             "responses": len(responses), "failing": len(failing), "percent_failing": percent(len(failing), len(responses)),

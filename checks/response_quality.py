@@ -294,7 +294,7 @@ class NearIdenticalLetters(Check):
         letters, signature = letters[has_words], signature[has_words]
         if letters.empty:
             return not_applicable("no council-stage response has letter text")
-        complaint = letters["organisation"] + "\x1f" + letters["case_id"]
+        complaint = letters["organisation"].astype("str") + "\x1f" + letters["case_id"]
         key = letters["category"].fillna(complaint) if params["across_categories_only"] else complaint
         found = near_duplicates(signature, pd.factorize(key)[0], params["min_similarity"])
         similar = found["similarity"].notna().to_numpy()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from complaint_audit.checks._pairs import pair_values
 from complaint_audit.checks._timing import iso_dates, open_on, reason_given, when, working_days_text
 from complaint_audit.engine.contract import (Area, Check, CheckResult, Priority, Recommendation, Status, exceptions,
                                               grade, graded, not_applicable, percent)
@@ -338,10 +339,10 @@ class LooseLocalTargets(Check):
     requires = ("due",)
 
     def run(self, data, params):
-        code_target = {f"{process}|{stage}": int(days) for process, stages in params["code_working_days"].items()
+        code_target = {(process, stage): int(days) for process, stages in params["code_working_days"].items()
                        for stage, days in stages.items()}
         records = data.records[["process", "stage", "due"]]
-        target = _lookup(records["process"] + "|" + records["stage"], code_target)
+        target = pair_values(records["process"], records["stage"], code_target).astype("Int64")
         chosen = records["due"].notna() & target.notna()
         rows = _select(data.records, chosen).assign(code_target=target[chosen].astype("int64"))
         if rows.empty:
@@ -364,8 +365,8 @@ class LooseLocalTargets(Check):
         local, code = flagged["local_target"].map("{:g}".format), flagged["code_target"].astype("str")
         reason = ("due " + working_days_text(recorded) + " working days after " + origin + "; the team's local target is " + local
                   + " where the code allows " + code)
-        described = (loose["team"].fillna("no team").astype("str") + " (" + loose["process"] + " Stage "
-                     + loose["stage"] + ") works to " + loose["local_target"].map("{:g}".format)
+        described = (loose["team"].astype("str").fillna("no team") + " (" + loose["process"].astype("str") + " Stage "
+                     + loose["stage"].astype("str") + ") works to " + loose["local_target"].map("{:g}".format)
                      + " working days where the code allows " + loose["code_target"].astype("str"))
         metrics = {"team_stages": teams.ngroups, "looser": len(loose), "cases": len(flagged),
                    "loose_targets": "; ".join(described)}

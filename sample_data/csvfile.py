@@ -30,6 +30,8 @@ def _characters(values: pa.Array) -> memoryview:
 
 def _cells(column: pd.Series, delimiter: str) -> pa.Array:
     values = pa.array(column, type=_TEXT, from_pandas=True)
+    if isinstance(values, pa.ChunkedArray):  # a column of a concatenated frame
+        values = values.combine_chunks()
     # Scan the column's bytes first (a literal search is fast): most columns, such as dates and
     # codes, never need quoting, and most never hold a quote.
     characters = _characters(values)

@@ -167,6 +167,20 @@ def test_spreadsheet_cells_that_look_like_formulas_are_neutralised(tmp_path):
     assert cells["case_id"].iloc[0] == "'=HYPERLINK(\"x\")"
 
 
+def test_the_workbook_holds_a_readable_share_of_each_check_and_the_csv_every_row(tmp_path, monkeypatch):
+    import complaint_audit.results as results
+
+    monkeypatch.setattr(results, "SHEET_ROWS_PER_CHECK", 2)
+    records = canonical_records(*({"case_id": f"C{n}", "category": None} for n in range(5)), {"case_id": "=cmd|x", "category": None})
+    outcomes = run_checks(audit_data(records), [discover()["DQ001"]])
+    write_results(tmp_path, outcomes, audit_data(pd.DataFrame()).as_of)
+    summary = pd.read_excel(tmp_path / "exceptions.xlsx", sheet_name="Summary")
+    assert summary[["code", "exceptions", "in_this_workbook"]].values.tolist() == [["DQ001", 6, 2]]
+    assert pd.read_excel(tmp_path / "exceptions.xlsx", sheet_name="Exceptions")["case_id"].tolist() == ["C0", "C1"]
+    every = pd.read_csv(tmp_path / "exceptions.csv", encoding="utf-8-sig")
+    assert every["case_id"].tolist() == ["C0", "C1", "C2", "C3", "C4", "'=cmd|x"]
+
+
 def test_exceptions_table_is_empty_with_its_columns_when_nothing_fails():
     assert list(exceptions_table([])) == ["check", "organisation", "case_id", "stage", "team", "reason", "figures"]
 

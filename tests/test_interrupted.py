@@ -39,7 +39,7 @@ def test_a_load_killed_before_it_commits_leaves_the_earlier_store_intact(tmp_pat
     export = wide_export(tmp_path, *UPDATED)
     killed = subprocess.run([sys.executable, "-c", KILLED_LOAD, str(store_dir), str(export), str(wide_profile)], capture_output=True)
     assert killed.returncode == -9
-    assert len(list((store_dir / "records").glob("*.parquet"))) == 2  # the new part was written, not committed
+    assert len(list((store_dir / "records").glob("*/*/*.parquet"))) == 2  # the new part was written, not committed
 
     after = Store(store_dir)
     assert after.ledger_path.read_text() == ledger
@@ -49,4 +49,4 @@ def test_a_load_killed_before_it_commits_leaves_the_earlier_store_intact(tmp_pat
     report = load_exports(store=store_dir, files=[export], profile=wide_profile)  # takes over the dead lock
     assert (report.read, report.quarantined) == (4, 0)
     assert sorted(Store(store_dir).read_records()["case_id"]) == ["C1", "C3", "C3", "C4"]
-    assert len(list((store_dir / "records").glob("*.parquet"))) == 1  # the earlier part is gone
+    assert len(list((store_dir / "records").glob("*/*/*.parquet"))) == 1  # the earlier part is gone

@@ -1,8 +1,11 @@
-"""Results of a check run as files: results.json, exceptions.parquet, exceptions.xlsx.
+"""Results of a check run as files: results.json and the exceptions as Parquet, CSV and Excel.
 
 results.json follows results.schema.json (shipped beside this module, `schema_version` in every
 document). The exceptions table has fixed columns, one row per failing case of every check:
 the identity columns, the reason, and `figures`, a JSON object of the numbers behind the row.
+exceptions.parquet and exceptions.csv hold every row; exceptions.xlsx, for reading, holds up to
+SHEET_ROWS_PER_CHECK rows of each check (a large council's year; its Summary sheet says how many
+of how many) because a spreadsheet is slow to write and tops out at about a million rows.
 Same inputs give the same files apart from `generated_at`.
 """
 
@@ -21,11 +24,12 @@ import pandas as pd
 from complaint_audit import __version__
 from complaint_audit.engine.contract import EXCEPTION_COLUMNS, Status
 from complaint_audit.engine.runner import CheckOutcome
-from complaint_audit.spreadsheet import safe_cells
+from complaint_audit.spreadsheet import safe_cells, write_workbook
 from complaint_audit.store import atomic_write
 
 RESULTS_SCHEMA_VERSION = "1.0"
 EXCEPTIONS_TABLE_COLUMNS = (*EXCEPTION_COLUMNS, "figures")
+SHEET_ROWS_PER_CHECK = 10_000
 
 
 def results_schema() -> dict:
@@ -64,13 +68,14 @@ def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
 
 
 def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date) -> dict[str, Path]:
-    """Write results.json, exceptions.parquet and exceptions.xlsx into OUT; their paths."""
+    """Write results.json and exceptions.parquet, .csv and .xlsx into OUT; their paths."""
     out.mkdir(parents=True, exist_ok=True)
-    paths = {name: out / name for name in ("results.json", "exceptions.parquet", "exceptions.xlsx")}
+    paths = {name: out / name for name in ("results.json", "exceptions.parquet", "exceptions.csv", "exceptions.xlsx")}
     document = json.dumps(results_document(outcomes, as_of), indent=2, default=_json_value, allow_nan=False)
     atomic_write(paths["results.json"], lambda tmp: tmp.write_text(document + "\n", encoding="utf-8"))
     table = exceptions_table(outcomes)
     atomic_write(paths["exceptions.parquet"], lambda tmp: table.to_parquet(tmp, index=False))
+    atomic_write(paths["exceptions.csv"], lambda tmp: safe_cells(table).to_csv(tmp, index=False, encoding="utf-8-sig"))
     atomic_write(paths["exceptions.xlsx"], lambda tmp: _write_workbook(tmp, table, outcomes))
     return paths
 
@@ -112,20 +117,17 @@ def _json_value(value):
 
 
 def _write_workbook(path: Path, table: pd.DataFrame, outcomes: list[CheckOutcome]) -> None:
+    """A Summary sheet (one row per check) and an Exceptions sheet of up to SHEET_ROWS_PER_CHECK rows a check."""
+    shown = table.groupby("check", sort=False).head(SHEET_ROWS_PER_CHECK)
+    in_sheet = shown["check"].value_counts()
     summary = pd.DataFrame(
         [
             {
                 "code": o.check.code, "title": o.check.title, "area": str(o.check.area), "status": o.result.status.value,
-                "exceptions": len(o.result.exceptions), "finding": o.result.finding,
+                "exceptions": len(o.result.exceptions), "in_this_workbook": int(in_sheet.get(o.check.code, 0)),
+                "finding": o.result.finding,
             }
             for o in outcomes
         ]
     )
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        safe_cells(summary).to_excel(writer, sheet_name="Summary", index=False)
-        safe_cells(table).to_excel(writer, sheet_name="Exceptions", index=False)
-        for sheet in writer.sheets.values():
-            sheet.freeze_panes = "A2"
-            for column in sheet.columns:
-                width = max((len(str(cell.value)) for cell in column[:200] if cell.value is not None), default=8)
-                sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 80)
+    write_workbook(path, {"Summary": summary, "Exceptions": shown})

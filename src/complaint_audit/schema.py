@@ -123,6 +123,11 @@ REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 # Fields set by the loader itself, never mapped from a source column.
 LINEAGE_FIELDS: tuple[str, ...] = ("source", "source_file", "source_row")
 RECORD_KEY: tuple[str, ...] = ("organisation", "case_id", "stage")
+# Text that repeats: a council has a handful of teams and categories, not one per row.
+CATEGORY_FIELDS: tuple[str, ...] = (
+    "organisation", "source", "source_file", "stage", "process", "team", "service", "directorate", "category",
+    "channel", "raised_via", "handled_by", "outcome", "signed_off_by",
+)
 
 ARROW_SCHEMA: pa.Schema = pa.schema(
     [pa.field(f.name, _ARROW_TYPES[f.kind], nullable=not f.required, metadata={"meaning": f.meaning}) for f in FIELDS]
@@ -143,11 +148,25 @@ def to_arrow(records: pd.DataFrame) -> pa.Table:
 def from_arrow(table: pa.Table) -> pd.DataFrame:
     """Arrow table in the canonical schema -> canonical frame.
 
-    Dates come back as ``datetime64[s]`` so checks can do vectorised arithmetic on them.
+    Dates come back as ``datetime64[s]`` so checks can do vectorised arithmetic on them, cast
+    in Arrow (pandas would otherwise build a Python date object per cell). Codes and names
+    that repeat across many rows (CATEGORY_FIELDS) come back as categoricals with sorted
+    categories: filtering, grouping and comparing them then moves small integers, not text.
     """
-    frame = table.to_pandas()
     for name in DATE_FIELDS:
-        frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
+        if name in table.column_names:
+            index = table.column_names.index(name)
+            table = table.set_column(index, name, table.column(name).cast(pa.timestamp("s")))
+    frame = table.unify_dictionaries().to_pandas()
+    for name in CATEGORY_FIELDS:
+        if name not in frame.columns:
+            continue
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):  # read dictionary-encoded (Store.read_records)
+            categories = column.cat.remove_unused_categories().cat.categories
+            frame[name] = column.cat.set_categories(sorted(categories))
+        else:
+            frame[name] = column.astype(pd.CategoricalDtype(sorted(column.dropna().unique())))
     return frame
 
 

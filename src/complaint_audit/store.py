@@ -1,14 +1,18 @@
 """The canonical store: a folder of Parquet records, the quarantine and the load ledger.
 
 Layout (DIR is the store):
-- DIR/records/<file id>.parquet: the records loaded from one input file, in the canonical
-  schema; the folder is a Parquet dataset that pandas and pyarrow read directly;
+- DIR/records/<organisation>-<hash>/<year>/<file id>.parquet: the records loaded from one input file,
+  in the canonical schema, split by organisation and the year each complaint was received, so
+  that a reader who wants one council or one year opens only those parts (the folder is a
+  Parquet dataset that pandas and pyarrow read directly);
 - DIR/quarantine/<file id>.csv and DIR/quarantine.csv: the rows that could not be loaded, with
   their reasons, per input file and all together;
 - DIR/load.json: the ledger, one entry per input file (path, SHA-256, counts per reason); it
-  is written last, so it says which parts make up the store.
+  is written last, so it says which parts make up the store;
+- DIR/reviews/<workbook>.parquet: the reviewers' scores imported from one review workbook
+  (`complaint-audit reviews import`), one row per case and criterion.
 
-One records file per input file makes reloading idempotent: loading the same file again
+Parts named by the input file make reloading idempotent: loading the same file again
 (the same path or the same content) replaces its records instead of adding to them.
 Every file is written to a temporary name and renamed, so an interrupted load leaves the
 previous store intact.
@@ -16,9 +20,11 @@ previous store intact.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +33,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from complaint_audit import __version__
-from complaint_audit.schema import ARROW_SCHEMA, from_arrow, to_arrow
+from complaint_audit.errors import UserError
+from complaint_audit.schema import ARROW_SCHEMA, CATEGORY_FIELDS, from_arrow, to_arrow
+from complaint_audit.spreadsheet import safe_cells
 
-LEDGER_VERSION = 1
+LEDGER_VERSION = 2  # 2: records split by organisation and year
 QUARANTINE_COLUMNS = ("source_file", "source_row", "source", "case_id", "stage", "reason", "detail", "raw")
 
 
@@ -62,23 +70,45 @@ class Store:
         self.quarantine_dir = self.root / "quarantine"
         self.quarantine_path = self.root / "quarantine.csv"
         self.ledger_path = self.root / "load.json"
+        self.reviews_dir = self.root / "reviews"
 
     def ledger(self) -> list[dict]:
         if not self.ledger_path.exists():
             return []
-        return json.loads(self.ledger_path.read_text(encoding="utf-8"))["files"]
+        ledger = json.loads(self.ledger_path.read_text(encoding="utf-8"))
+        if ledger.get("schema_version") != LEDGER_VERSION:
+            raise UserError(f"{self.ledger_path}: made by an older complaint-audit (store version "
+                            f"{ledger.get('schema_version')}, this one reads {LEDGER_VERSION}); load the exports into a new store")
+        return ledger["files"]
 
-    def read_records(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """All records in the canonical schema (an empty frame for an empty store).
+    def organisations(self) -> list[str]:
+        """The organisations the store holds records of."""
+        return sorted({part["organisation"] for entry in self.ledger() for part in entry["parts"]})
 
-        Only the parts the ledger lists are read: a part written by a load that was killed
-        before it committed is not part of the store.
+    def read_records(
+        self,
+        columns: list[str] | None = None,
+        *,
+        organisations: Collection[str] | None = None,
+        years: Collection[int] | None = None,
+    ) -> pd.DataFrame:
+        """The records in the canonical schema, of some organisations and years received or all.
+
+        Only the parts the ledger lists are read, and of those only the organisations and
+        years asked for: a part written by a load killed before it committed is not part of
+        the store, and a reader of one council's year does not pay for the others'.
         """
-        files = [self._records_part(entry) for entry in self.ledger()]
-        files = [path for path in files if path.exists()]
+        files = [
+            self.root / part["path"]
+            for entry in self.ledger()
+            for part in entry["parts"]
+            if (organisations is None or part["organisation"] in organisations) and (years is None or part["year"] in years)
+        ]
         if not files:
             return from_arrow(ARROW_SCHEMA.empty_table()).loc[:, columns or slice(None)]
-        table = pq.ParquetDataset(files, schema=ARROW_SCHEMA).read(columns=columns)
+        # Every part is written in ARROW_SCHEMA; names that repeat are read as dictionaries.
+        wanted = set(columns or ARROW_SCHEMA.names)
+        table = pq.ParquetDataset(files, read_dictionary=[name for name in CATEGORY_FIELDS if name in wanted]).read(columns=columns)
         if columns:
             return from_arrow(_pad_schema(table)).loc[:, columns]
         return from_arrow(table)
@@ -103,30 +133,64 @@ class Store:
         rebuilt from the parts, and parts no longer listed are removed.
         """
         replaced = self.replaced_by([batch.entry for batch in batches])
+        committed = []
         for batch in batches:
-            table, quarantine = to_arrow(batch.records), batch.quarantine.astype(str)
-            atomic_write(self._records_part(batch.entry), lambda tmp, t=table: pq.write_table(t, tmp))
+            parts = [self._write_part(batch.entry, organisation, year, records) for (organisation, year), records in _partitions(batch.records)]
+            quarantine = batch.quarantine.astype(str)
             atomic_write(self._quarantine_part(batch.entry), lambda tmp, q=quarantine: _write_quarantine(q, tmp))
-        entries = [entry for entry in self.ledger() if entry not in replaced] + [b.entry for b in batches]
+            committed.append({**batch.entry, "parts": parts})
+        entries = [entry for entry in self.ledger() if entry not in replaced] + committed
         ledger = {"schema_version": LEDGER_VERSION, "tool_version": __version__, "files": entries}
         atomic_write(self.ledger_path, lambda tmp: tmp.write_text(json.dumps(ledger, indent=2) + "\n", encoding="utf-8"))
 
         everything = self.read_quarantine()
-        atomic_write(self.quarantine_path, lambda tmp: _write_quarantine(everything, tmp))
-        listed = {self._records_part(entry) for entry in entries} | {self._quarantine_part(entry) for entry in entries}
-        for part in [*self.records_dir.glob("*.parquet"), *self.quarantine_dir.glob("*.csv")]:
+        # The one people open in a spreadsheet: a formula in a bad row must show, not run.
+        atomic_write(self.quarantine_path, lambda tmp: _write_quarantine(safe_cells(everything), tmp))
+        listed = {self.root / part["path"] for entry in entries for part in entry["parts"]} | {self._quarantine_part(entry) for entry in entries}
+        for part in [*self.records_dir.glob("*/*/*.parquet"), *self.quarantine_dir.glob("*.csv")]:
             if part not in listed:
                 part.unlink()
 
-    def _records_part(self, entry: dict) -> Path:
-        return self.records_dir / f"{entry['file_id']}.parquet"
+    def write_reviews(self, name: str, scores: pd.DataFrame) -> Path:
+        """Store the scores of one review workbook as reviews/<name>.parquet, replacing an earlier import of it."""
+        path = self.reviews_dir / f"{name}.parquet"
+        atomic_write(path, lambda tmp: scores.to_parquet(tmp, index=False))
+        return path
+
+    def read_reviews(self) -> pd.DataFrame | None:
+        """Every imported reviewer's score (see complaint_audit.review), or None when no review was imported."""
+        parts = sorted(self.reviews_dir.glob("*.parquet"))
+        return pd.concat([pd.read_parquet(part) for part in parts], ignore_index=True) if parts else None
+
+    def _write_part(self, entry: dict, organisation: str, year: int, records: pd.DataFrame) -> dict:
+        """Write one input file's records of one organisation and year; the ledger's note of the part."""
+        path = self.records_dir / _folder_name(organisation) / str(year) / f"{entry['file_id']}.parquet"
+        table = to_arrow(records)
+        atomic_write(path, lambda tmp: pq.write_table(table, tmp))
+        return {"organisation": organisation, "year": year, "rows": len(records), "path": path.relative_to(self.root).as_posix()}
 
     def _quarantine_part(self, entry: dict) -> Path:
         return self.quarantine_dir / f"{entry['file_id']}.csv"
 
 
+def _folder_name(organisation: str) -> str:
+    """A folder name for an organisation: readable, short, never '..', unique by a hash of the full name."""
+    readable = re.sub(r"[^A-Za-z0-9 _-]+", "_", organisation)[:60].strip(" _") or "organisation"
+    return f"{readable}-{hashlib.sha256(organisation.encode()).hexdigest()[:8]}"
+
+
+def _partitions(records: pd.DataFrame):
+    """(organisation, year received) and that part's records, in order."""
+    if records.empty:
+        return []
+    keys = [records["organisation"], records["received"].dt.year.rename("year")]
+    return [((organisation, int(year)), part) for (organisation, year), part in records.groupby(keys, sort=True, observed=True)]
+
+
 def _write_quarantine(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, columns=list(QUARANTINE_COLUMNS))
+    # CRLF line ends make the writer quote a value holding a lone carriage return (a bad row's
+    # case id may); with LF ends it stays bare and reads back as a line break: an extra row.
+    frame.to_csv(path, index=False, columns=list(QUARANTINE_COLUMNS), lineterminator="\r\n")
 
 
 def _pad_schema(table: pa.Table) -> pa.Table:

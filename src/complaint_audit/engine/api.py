@@ -36,10 +36,14 @@ def check_store(
     select_codes: Sequence[str] = (),
     ignore_codes: Sequence[str] = (),
     as_of: dt.date | None = None,
+    organisations: Sequence[str] = (),
 ) -> CheckRun:
-    """Run the selected checks on a store's records; command-line selection overrides the config's."""
+    """Run the selected checks on a store's records (of some organisations, or all); command-line
+    selection overrides the config's. Only the chosen organisations' parts of the store are read."""
     audit = load_config(config) if config else AuditConfig(path=Path("audit.toml"))
-    return check_records(_records(Path(store)), audit, select_codes=select_codes, ignore_codes=ignore_codes, as_of=as_of)
+    records = _records(Path(store), organisations)
+    return check_records(records, audit, select_codes=select_codes, ignore_codes=ignore_codes, as_of=as_of,
+                         reviews=Store(Path(store)).read_reviews())
 
 
 def check_records(
@@ -50,15 +54,19 @@ def check_records(
     ignore_codes: Sequence[str] = (),
     as_of: dt.date | None = None,
     progress: Progress | None = None,
+    reviews: pd.DataFrame | None = None,
 ) -> CheckRun:
-    """Run the checks the config selects on canonical records (the audit's own entry point)."""
+    """Run the checks the config selects on canonical records (the audit's own entry point).
+
+    `reviews` are the reviewers' scores imported into the store, if any (AuditData.reviews).
+    """
     registry = discover(audit.checks.paths)
     unknown = sorted(set(audit.checks.params) - set(registry))
     if unknown:
         raise UserError(f"{audit.path}: checks.params.{unknown[0]}: no check has that code")
     codes = select(registry, select_codes or audit.checks.select, [*audit.checks.ignore, *ignore_codes])
     as_of = as_of or audit.as_of or _latest_event(records)
-    data = AuditData(records, WorkingCalendar(audit.nation, audit.closure_days), as_of)
+    data = AuditData(records, WorkingCalendar(audit.nation, audit.closure_days), as_of, reviews)
     return CheckRun(run_checks(data, [registry[code] for code in codes], audit.checks.params, progress), as_of)
 
 
@@ -68,10 +76,14 @@ def available_checks(config: Path | None = None) -> list:
     return list(discover(paths).values())
 
 
-def _records(store: Path) -> pd.DataFrame:
+def _records(store: Path, organisations: Sequence[str] = ()) -> pd.DataFrame:
     if not (store / "load.json").exists():
         raise UserError(f"{store}: not a store (no load.json); load exports first with `complaint-audit load`")
-    return Store(store).read_records()
+    held = Store(store).organisations()
+    unknown = sorted(set(organisations) - set(held))
+    if unknown:
+        raise UserError(f"{store}: no records of organisation '{unknown[0]}'; it holds {', '.join(held) or 'none'}")
+    return Store(store).read_records(organisations=organisations or None)
 
 
 def _latest_event(records: pd.DataFrame) -> dt.date:

@@ -126,7 +126,8 @@ def load_file(job: LoadJob, sha256: str, *, key: str | None, defaults: dict[str,
         "source_rows": int(raw.frame.shape[0]),
         "read": int(len(records)),
     }
-    batch = FileBatch(entry, records[~bad][list(FIELD_NAMES)].reset_index(drop=True), quarantine)
+    del raw, stage_rows, rows, converted  # the export's own text is done with: free it before the copy below
+    batch = FileBatch(entry, records.loc[~bad, list(FIELD_NAMES)].reset_index(drop=True), quarantine)
     _count(batch)
     return batch, _date_order_warnings(quarantine, job.label, profile)
 
@@ -184,7 +185,7 @@ def _quarantine_duplicates_across_files(batches: list[FileBatch], store: Store) 
     key_columns = list(RECORD_KEY) + ["source_file", "source_row"]
     replaced_paths = {entry["path"] for entry in store.replaced_by([batch.entry for batch in batches])}
     seen = store.read_records(key_columns)
-    seen = seen[~seen["source_file"].isin(replaced_paths)]
+    seen = seen[~seen["source_file"].isin(replaced_paths)].astype({"organisation": "str", "stage": "str", "source_file": "str"})
     for index, batch in enumerate(batches):
         first = batch.records[list(RECORD_KEY)].merge(seen.drop_duplicates(list(RECORD_KEY)), how="left", on=list(RECORD_KEY))
         clash = first["source_file"].notna().to_numpy()

@@ -24,7 +24,7 @@ def by_month(records: pd.DataFrame) -> dict | None:
         return None
     first = records.sort_values(["received", "stage"]).drop_duplicates(["organisation", "case_id"])
     month = first["received"].dt.to_period("M")
-    table = pd.crosstab(month, first["team"].fillna(NO_TEAM))
+    table = pd.crosstab(month, first["team"].astype("str").fillna(NO_TEAM))
     table = table.reindex(pd.period_range(month.min(), month.max(), freq="M"), fill_value=0)
     months = [period.strftime("%b %Y") for period in table.index]
     busiest = table.sum(axis=1)

@@ -1,0 +1,87 @@
+"""The store split by organisation and year: a reader of one council opens only its parts."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from complaint_audit.cli import app
+from complaint_audit.ingest.api import load_exports
+from complaint_audit.store import Store
+
+from .builders import WIDE_HEADER, WIDE_PROFILE
+
+
+@pytest.fixture
+def two_council_store(tmp_path, monkeypatch):
+    """Two councils' exports in one store, three cases each: two received in 2023, one in 2024."""
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key")
+    profile = tmp_path / "wide.toml"
+    profile.write_text(WIDE_PROFILE.replace('organisation = "Testshire Council"\n', "")
+                       .replace("[columns]\n", '[columns]\norganisation = "Council"\n'), encoding="utf-8")
+    files = []
+    for council in ("Eastmoor", "Westvale"):
+        rows = [f"{council},{council[0]}{n},Member of Public,Ann Lee,ann{n}@example.org,{received},,Upheld,,,,"
+                for n, received in enumerate(("14/04/2023", "02/05/2023", "03/01/2024"))]
+        body = "\n".join(["Complaints export", "Council," + WIDE_HEADER, *rows]) + "\n"
+        files.append(tmp_path / f"{council}.csv")
+        files[-1].write_text(body, encoding="utf-8")
+    store = tmp_path / "store"
+    load_exports(store=store, files=files, profile=profile)
+    return store
+
+
+def test_records_are_split_by_organisation_and_year_received(two_council_store):
+    parts = sorted(path.relative_to(two_council_store / "records").parent.as_posix()
+                   for path in (two_council_store / "records").rglob("*.parquet"))
+    assert [re.sub(r"-[0-9a-f]{8}/", "/", part) for part in parts] == ["Eastmoor/2023", "Eastmoor/2024", "Westvale/2023", "Westvale/2024"]
+    store = Store(two_council_store)
+    assert store.organisations() == ["Eastmoor", "Westvale"]
+    assert len(store.read_records()) == 6
+
+
+def test_a_reader_of_one_organisation_and_year_gets_only_those_records(two_council_store):
+    store = Store(two_council_store)
+    east = store.read_records(organisations=["Eastmoor"])
+    assert east["organisation"].astype(str).unique().tolist() == ["Eastmoor"] and len(east) == 3
+    recent = store.read_records(years=[2024])
+    assert sorted(recent["organisation"].astype(str)) == ["Eastmoor", "Westvale"]
+    assert recent["received"].dt.year.unique().tolist() == [2024]
+
+
+def test_names_that_repeat_come_back_as_sorted_categories(two_council_store):
+    records = Store(two_council_store).read_records()
+    assert isinstance(records["organisation"].dtype, pd.CategoricalDtype)
+    assert records["organisation"].cat.categories.tolist() == ["Eastmoor", "Westvale"]
+    assert str(records["received"].dtype) == "datetime64[s]"
+
+
+def test_check_can_be_limited_to_one_organisation(two_council_store, tmp_path):
+    runner = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["check", "--store", str(two_council_store), "--out", str(out), "--organisation", "Westvale",
+                                 "--select", "DQ001", "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    unknown = runner.invoke(app, ["check", "--store", str(two_council_store), "--out", str(out), "--organisation", "Northmoor"])
+    assert unknown.exit_code == 2
+    assert "no records of organisation 'Northmoor'; it holds Eastmoor, Westvale" in unknown.output
+
+
+def test_an_organisation_named_like_a_path_stays_inside_the_store(tmp_path):
+    from complaint_audit.store import _folder_name
+
+    for name in ("..", "../../etc", "é" * 300, "Council/../../x"):
+        folder = _folder_name(name)
+        assert "/" not in folder and not folder.startswith(".") and len(folder.encode()) < 100
+    assert _folder_name("Council 07").startswith("Council 07-")
+    assert _folder_name("a/b") != _folder_name("a_b")
+
+
+def test_a_store_from_an_older_version_asks_to_be_loaded_again(two_council_store):
+    ledger = two_council_store / "load.json"
+    ledger.write_text(ledger.read_text().replace('"schema_version": 2', '"schema_version": 1'))
+    with pytest.raises(Exception, match="made by an older complaint-audit .* load the exports into a new store"):
+        Store(two_council_store).read_records()
