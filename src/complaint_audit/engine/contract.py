@@ -69,11 +69,16 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class AuditData:
-    """What every check reads: the canonical records, the working-day calendar, the audit date."""
+    """What every check reads: the canonical records, the working-day calendar, the audit date.
+
+    `reviews` holds the reviewers' scores imported into the store (complaint_audit.review), one
+    row per case and criterion, or None when no review workbook was imported.
+    """
 
     records: pd.DataFrame
     calendar: WorkingCalendar
     as_of: dt.date
+    reviews: pd.DataFrame | None = None
 
 
 class Check:

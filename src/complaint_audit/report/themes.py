@@ -131,6 +131,8 @@ FAULTS = {
     "QR006": "{near_identical} of {letters} response letters ({percent_near_identical}) are near-identical to a "
              "letter sent on a different complaint, so they do not address the complaint's own facts",
     "QR007": "only {percent_meeting_all} of {letters} response letters met every criterion of a good response",
+    "QR008": "reviewers who read a sample of responses rated {failing} of {assessed} ({percent_failing}) as not meeting "
+             "at least one criterion of a good response",
     "TS001": "{failing} of {assessed} complaint stages ({percent_failing}) were not acknowledged within the "
              "timescale",
     "TS002": "{failing} of {assessed} corporate and housing responses ({percent_failing}) were later than the "
