@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import dates
+from .behaviour import Behaviour, band_end
 from .catalogue import ADULT_SOCIAL_CARE, ASC_LEARNING, choose
 from .people import draw_people
 from .seeding import GroundTruth, Seeder, SystemExport
@@ -74,7 +75,7 @@ _PRODUCED = dt.datetime(2024, 5, 15, 7, 30)  # when the register was run
 # fmt: on
 
 
-def _cases(n: int, rng: np.random.Generator, year: int, clean: bool = False) -> pd.DataFrame:
+def _cases(n: int, rng: np.random.Generator, year: int, on_time_share: float, clean: bool = False) -> pd.DataFrame:
     """Local Resolution rows as typed columns (`clean`: keeping every rule)."""
     cutoff = dates.export_date(year)
     services = [(service, category) for service, categories in ADULT_SOCIAL_CARE for category in categories]
@@ -95,13 +96,13 @@ def _cases(n: int, rng: np.random.Generator, year: int, clean: bool = False) -> 
     period = rng.choice([20, 25, 30, 40], size=n, p=[0.35, 0.3, 0.2, 0.15])
     rows["due"] = dates.after(rows["received"], period)
     kind = rng.random(n)
-    revised = (kind >= 0.80) & (kind < 0.90)
+    revised = (kind >= on_time_share) & (kind < band_end(on_time_share, 0.10))
     extra = rng.integers(10, 31, size=n)
     rows["revised_due"] = dates.after(rows["received"], period + extra).where(revised)
     rows["revision_reason"] = pd.Series(
         np.asarray(_REVISION_REASONS, dtype=object)[rng.integers(3, size=n)], dtype="str"
     ).where(revised)
-    on_time = (kind < 0.80) | (clean & ~revised)  # clean: none late, none past six months
+    on_time = (kind < on_time_share) | (clean & ~revised)  # clean: none late, none past six months
     respond = np.select(
         [on_time, revised, kind < 0.99],
         [
@@ -178,13 +179,14 @@ def _ombudsman_rows(local: pd.DataFrame, rng: np.random.Generator, year: int, cl
 
 
 def generate_adult_social_care(
-    n_cases: int, rng: np.random.Generator, year: int = 2023, clean: bool = False
+    n_cases: int, rng: np.random.Generator, year: int = 2023, clean: bool = False, behaviour: Behaviour | None = None
 ) -> SystemExport:
     """The register's rows (a frame, one row per stage, as the workbook holds them) and its seeded problems.
 
-    `clean=True`: no seeded problems and no ordinary failings either.
+    `clean=True`: no seeded problems and no ordinary failings either. `behaviour`: the council's dials (behaviour.py).
     """
-    local = _cases(n_cases, rng, year, clean)
+    behaviour = behaviour or Behaviour()
+    local = _cases(n_cases, rng, year, behaviour.on_time, clean)
     local["case_index"] = np.arange(n_cases)
     local["case_id"] = f"ASC-{year}-" + pd.Series(np.arange(1, n_cases + 1)).astype("str").str.zfill(4)
     users, contacts = draw_people(n_cases, rng), draw_people(n_cases, rng)
@@ -210,7 +212,8 @@ def generate_adult_social_care(
         kind: seeder.pick(eligible, 0.006)
         for kind in ("missing_received", "impossible_date", "unmapped_code", "responded_before_received")
     }
-    no_learning = seeder.pick(rows["stage"].eq("1").to_numpy() & rows["learning"].notna().to_numpy(), 0.05)
+    with_learning = rows["stage"].eq("1").to_numpy() & rows["learning"].notna().to_numpy()
+    no_learning = seeder.pick(with_learning, behaviour.upheld_without_learning)
     frame.loc[no_learning, "Lessons Learned"] = None
     truth.add(
         "upheld_no_learning",

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import dates
+from .behaviour import Behaviour
 from .catalogue import DEFAULT_ORGANISATION
 from .childrens_cases import build_cases
 from .letters import case_details, complaints_email, compose_letters
@@ -36,7 +37,9 @@ _GENERATED_AT = "T07:30:00"
 # fmt: on
 
 
-def _seed(stages: pd.DataFrame, cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth) -> dict:
+def _seed(
+    stages: pd.DataFrame, cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth, without_learning: float
+) -> dict:
     """Pick the seeded problems, one per case, and record them."""
     seeder = Seeder(rng, len(cases))
     per_case = stages.groupby("case")
@@ -69,7 +72,7 @@ def _seed(stages: pd.DataFrame, cases: pd.DataFrame, rng: np.random.Generator, t
     }
     for (problem, stage), chosen in picks.items():
         truth.add(problem, FILE, pd.DataFrame({"case_id": cases.loc[chosen, "case_id"].astype(object), "stage": stage}))
-    no_learning = seeder.pick(fault["1"] | fault["2"] | fault["3"], 0.05)
+    no_learning = seeder.pick(fault["1"] | fault["2"] | fault["3"], without_learning)
     for stage in ("1", "2", "3"):
         truth.add(
             "upheld_no_learning",
@@ -150,14 +153,17 @@ def generate_childrens(
     year: int = 2023,
     organisation: str = DEFAULT_ORGANISATION,
     clean: bool = False,
+    behaviour: Behaviour | None = None,
 ) -> SystemExport:
     """The children's export (the JSON document as Python data) and its seeded problems.
 
     `clean=True`: no seeded problems and no ordinary failings either (childrens_cases.py).
+    `behaviour`: the council's dials (behaviour.py).
     """
-    cases, stages = build_cases(n_cases, rng, year, clean=clean)
+    behaviour = behaviour or Behaviour()
+    cases, stages = build_cases(n_cases, rng, year, clean=clean, behaviour=behaviour)
     truth = GroundTruth()
-    seeds = {} if clean else _seed(stages, cases, rng, truth)
+    seeds = {} if clean else _seed(stages, cases, rng, truth, behaviour.upheld_without_learning)
     stages["letter"] = _letters(stages, cases, seeds, rng, organisation)
     records = [
         _case_record(case, group) for case, group in zip(cases.itertuples(index=False), _groups(stages, len(cases)))

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import dates
+from .behaviour import CHILDRENS_STAGE2_EXTENDED, Behaviour, band_end
 from .catalogue import CHILDRENS, catalogue, choose, learning_text
 from .people import draw_people
 
@@ -31,13 +32,17 @@ _AT_FAULT = ("upheld", "partly_upheld")
 
 
 def build_cases(
-    n: int, rng: np.random.Generator, year: int, clean: bool = False
+    n: int, rng: np.random.Generator, year: int, clean: bool = False, behaviour: Behaviour | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(cases, stages): one row per case, one row per stage (`case` is the case's position)."""
+    """(cases, stages): one row per case, one row per stage (`case` is the case's position).
+
+    `behaviour`: the council's dials (behaviour.py; default: the bundled sample's council).
+    """
+    behaviour = behaviour or Behaviour()
     cutoff = dates.export_date(year)
     cases = _draw_cases(n, rng, year)
-    stage1 = _stage1(cases, rng, cutoff, clean)
-    stage2 = _stage2(stage1, rng, cutoff, clean)
+    stage1 = _stage1(cases, rng, cutoff, behaviour.childrens_on_time, clean)
+    stage2 = _stage2(stage1, rng, cutoff, behaviour.childrens_adjudication_late, clean)
     stage3 = _stage3(stage2, rng, cutoff, clean)
     stages = (
         pd.concat([stage1, stage2, stage3], ignore_index=True)
@@ -48,7 +53,9 @@ def build_cases(
     return cases, stages
 
 
-def _stage1(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, clean: bool = False) -> pd.DataFrame:
+def _stage1(
+    cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, on_time_share: float, clean: bool = False
+) -> pd.DataFrame:
     n = len(cases)
     stage = pd.DataFrame({"case": cases.index, "stage": "1", "received": cases["received"]}, index=cases.index)
     stage["acknowledged"] = dates.after(
@@ -56,12 +63,12 @@ def _stage1(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp,
     )
     stage["due"] = dates.after(stage["received"], 10)
     kind = rng.random(n)
-    extended = (kind >= 0.75) & (kind < 0.90)
+    extended = (kind >= on_time_share) & (kind < band_end(on_time_share, 0.15))
     stage["extended_due"] = dates.after(stage["received"], 20).where(extended)
     stage["extension_reason"] = pd.Series(
         "Complex complaint: more time agreed with the complainant", index=stage.index, dtype="str"
     ).where(extended)
-    on_time = (kind < 0.75) | (clean & ~extended)  # clean: none late
+    on_time = (kind < on_time_share) | (clean & ~extended)  # clean: none late
     respond = np.select(
         [on_time, extended],
         [rng.integers(5, 11, size=n), rng.integers(11, 21, size=n)],
@@ -85,7 +92,9 @@ def _respond(stage: pd.DataFrame, responded: pd.Series, outcome: np.ndarray, cut
     stage["outcome"] = pd.Series(outcome, index=stage.index, dtype="str").where(done | withdrawn)
 
 
-def _stage2(stage1: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, clean: bool = False) -> pd.DataFrame:
+def _stage2(
+    stage1: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, late_share: float, clean: bool = False
+) -> pd.DataFrame:
     """About a fifth of cases escalate. Kinds: clean, adjudication_late (seeded; none with `clean`), extended."""
     n = len(stage1)
     escalates = stage1["outcome"].isin(["upheld", "partly_upheld", "not_upheld"]).to_numpy() & (rng.random(n) < 0.25)
@@ -98,7 +107,8 @@ def _stage2(stage1: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp
     stage["statement_agreed"] = dates.after(stage["received"], agreed_after)
     start = stage["statement_agreed"]  # the later of the request and the agreed statement
     # Exact shares rather than independent draws: a small year still gets its seeded late cases.
-    late, extended = (0 if clean else round(0.4 * m)), round(0.18 * m)
+    late = 0 if clean else round(late_share * m)
+    extended = min(round(CHILDRENS_STAGE2_EXTENDED * m), m - late)
     kind = rng.permutation(
         np.repeat(
             np.asarray(["adjudication_late", "extended", "clean"], dtype=object), [late, extended, m - late - extended]

@@ -14,6 +14,7 @@ import pandas as pd
 from complaint_audit.calendar import working_days_between
 
 from . import dates
+from .behaviour import Behaviour
 from .catalogue import DEFAULT_ORGANISATION
 from .corporate_cases import (
     OUTCOMES,
@@ -65,15 +66,17 @@ def generate_corporate(
     letters: bool = True,
     case_prefix: str = "CC",
     clean: bool = False,
+    behaviour: Behaviour | None = None,
 ) -> SystemExport:
     """The corporate export of `n_cases` cases (a text frame) and its seeded problems.
 
     `letters=False` leaves the two response columns empty, for benchmarks that only need rows.
     Each letter gives its own case's details and, where the timescale was extended, the
     ombudsman's, except where a seeded problem says otherwise. `clean=True` seeds nothing and
-    keeps every rule (corporate_cases.py).
+    keeps every rule (corporate_cases.py). `behaviour`: the council's dials (behaviour.py).
     """
-    cases = build_cases(n_cases, rng, year, clean=clean)
+    behaviour = behaviour or Behaviour()
+    cases = build_cases(n_cases, rng, year, clean=clean, behaviour=behaviour)
     numbers = pd.Series(np.arange(1, n_cases + 1)).astype("str").str.zfill(max(5, len(str(n_cases))))
     cases["case_id"] = f"{case_prefix}-{year % 100:02d}-" + numbers
     truth = GroundTruth()
@@ -81,7 +84,7 @@ def generate_corporate(
         seeds = {}
         _record_member_problems(cases, truth, quarantined=np.zeros(n_cases, dtype=bool))
     else:
-        seeds = _seed(cases, rng, truth)
+        seeds = _seed(cases, rng, truth, behaviour.upheld_without_learning)
     frame = _export_frame(cases)
     if letters:
         # Both stages' facts paragraphs in one draw, so no two letters of the export share one.
@@ -100,7 +103,7 @@ def write_corporate_csv(frame: pd.DataFrame, path: Path) -> None:
     write_csv(frame, path, ENCODING, line_end="\r\n")
 
 
-def _seed(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth) -> dict:
+def _seed(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth, without_learning: float) -> dict:
     """Pick the cases for each seeded problem, record them, and return the flags letters need."""
     n = len(cases)
     seeder = Seeder(rng, n)
@@ -125,7 +128,7 @@ def _seed(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth) -> 
         ("jargon_responses", "2"): seeder.pick(s2_letter, 0.04),
         ("jargon_responses", "1"): seeder.pick(s1_letter, 0.02),
     }
-    no_learning = seeder.pick(cases["at_fault"], 0.05)
+    no_learning = seeder.pick(cases["at_fault"], without_learning)
     cases["learning"] = cases["learning"].where(~no_learning)
     for (problem, stage), chosen in picks.items():
         truth.add(problem, FILE, _rows(cases, chosen, stage))

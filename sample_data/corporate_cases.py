@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import dates
+from .behaviour import Behaviour, band_end
 from .catalogue import CORPORATE, HOUSING, catalogue, choose, learning_text
 from .people import draw_people, member_names
 
@@ -89,15 +90,15 @@ def _draw_cases(n: int, rng: np.random.Generator, year: int) -> pd.DataFrame:
     return cases
 
 
-def _route(cases: pd.DataFrame, rng: np.random.Generator, clean: bool = False) -> None:
-    """Member cases: most fast-tracked, some by the Chief Executive's Office or Member Services.
+def _route(cases: pd.DataFrame, rng: np.random.Generator, behaviour: Behaviour, clean: bool = False) -> None:
+    """Member cases: a share fast-tracked (most, by default), some by the Chief Executive's Office or Member Services.
 
     With `clean`, none: members' complaints go through Stage 1 and the complaints team, like anyone's.
     """
     n = len(cases)
     member = cases["raised_via"].isin(["mp", "councillor"]).to_numpy()
     cases["member"] = member
-    cases["fast"] = member & (rng.random(n) < 0.85)
+    cases["fast"] = member & (rng.random(n) < behaviour.member_fast_tracked)
     cases["outside"] = cases["fast"].to_numpy() & (rng.random(n) < 0.45)
     cases["entered_stage2"] = cases["fast"].to_numpy() & (rng.random(n) < 0.08)
     if clean:
@@ -109,7 +110,9 @@ def _route(cases: pd.DataFrame, rng: np.random.Generator, clean: bool = False) -
     cases["handled_by"] = handled
 
 
-def _stage1(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, clean: bool = False) -> None:
+def _stage1(
+    cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, behaviour: Behaviour, clean: bool = False
+) -> None:
     n = len(cases)
     present = ~cases["entered_stage2"].to_numpy()
     fast = cases["fast"].to_numpy()
@@ -120,8 +123,8 @@ def _stage1(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp,
     late_ack = (rng.random(n) < 0.03) & (not clean)
     ack = np.where(late_ack, rng.integers(6, 10, size=n), ack)  # a few late acknowledgements
     kind = rng.random(n)
-    extended = present & ~fast & (kind >= 0.80) & (kind < 0.87)
-    on_time = (kind < 0.80) | (clean & ~extended)  # clean: no late responses
+    extended = present & ~fast & (kind >= behaviour.on_time) & (kind < band_end(behaviour.on_time, 0.07))
+    on_time = (kind < behaviour.on_time) | (clean & ~extended)  # clean: no late responses
     respond = np.select(
         [fast, outcome == "resolved", on_time, extended],
         [
@@ -155,7 +158,9 @@ def _stage1(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp,
     cases["withdrawn_on"] = dates.after(received, rng.integers(3, 21, size=n)).where(outcome == "withdrawn")
 
 
-def _stage2(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, clean: bool = False) -> None:
+def _stage2(
+    cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, behaviour: Behaviour, clean: bool = False
+) -> None:
     n = len(cases)
     fast, housing = cases["fast"].to_numpy(), cases["process"].eq("housing").to_numpy()
     escalates = cases["s1_responded"].notna().to_numpy() & (
@@ -167,9 +172,10 @@ def _stage2(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp,
     present = requested.notna().to_numpy()
     ack = rng.choice(6, size=n, p=[0.05, 0.3, 0.25, 0.2, 0.12, 0.08])
     kind = rng.random(n)
-    extended = present & ~fast & (~housing | clean) & (kind >= 0.80) & (kind < 0.88)
+    in_band = (kind >= behaviour.on_time) & (kind < band_end(behaviour.on_time, 0.08))
+    extended = present & ~fast & (~housing | clean) & in_band
     loose = housing & (not clean)  # the Housing Complaints team works to its own, looser target
-    on_time = (kind < 0.80) | (clean & ~extended)
+    on_time = (kind < behaviour.on_time) | (clean & ~extended)
     respond = np.select(
         [fast, loose & (kind < 0.85), loose, on_time, extended],
         [
@@ -281,11 +287,15 @@ def _repeats_apart(person: np.ndarray, cases: pd.DataFrame, people: pd.DataFrame
         person[borrowed] = borrowed
 
 
-def build_cases(n: int, rng: np.random.Generator, year: int, clean: bool = False) -> pd.DataFrame:
+def build_cases(
+    n: int, rng: np.random.Generator, year: int, clean: bool = False, behaviour: Behaviour | None = None
+) -> pd.DataFrame:
     """The corporate cases as typed columns, before any problem is seeded or text written.
 
-    `clean`: cases that keep every rule (see the module's docstring).
+    `clean`: cases that keep every rule (see the module's docstring). `behaviour`: the council's
+    dials (behaviour.py; default: the bundled sample's council).
     """
+    behaviour = behaviour or Behaviour()
     cutoff = dates.export_date(year)
     cases = _draw_cases(n, rng, year)
     cases["raised_via"] = cases["source_label"].map({label: code for label, (code, _) in SOURCES.items()})
@@ -298,8 +308,8 @@ def build_cases(n: int, rng: np.random.Generator, year: int, clean: bool = False
     cases["representative"] = member_names(
         cases["raised_via"], rng, people.iloc[rng.permutation(n)].reset_index(drop=True)
     )
-    _route(cases, rng, clean)
-    _stage1(cases, rng, cutoff, clean)
-    _stage2(cases, rng, cutoff, clean)
+    _route(cases, rng, behaviour, clean)
+    _stage1(cases, rng, cutoff, behaviour, clean)
+    _stage2(cases, rng, cutoff, behaviour, clean)
     _outcome_details(cases, rng, cutoff, clean)
     return cases

@@ -1,0 +1,118 @@
+"""The run folders a comparison reads: checked, one per organisation, the latest where several are given.
+
+A run folder is what `complaint-audit run` or `demo` writes; the comparison needs its
+results.json (the checks' figures) and manifest.json (whose run it is: organisation, period,
+inputs). Anything else is a one-line error naming the folder. Two runs of one organisation are
+not an error: the latest is kept and the others are listed as left out, so that
+`compare runs/*/*` works on folders that keep every month's run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from complaint_audit.errors import UserError
+from complaint_audit.results import RESULTS_SCHEMA_VERSION
+from complaint_audit.runs import MANIFEST
+
+RESULTS = "results.json"
+
+
+@dataclass(frozen=True)
+class OrganisationRun:
+    """One organisation's run, as the comparison uses it."""
+
+    run_dir: Path
+    organisation: str
+    results: dict
+    manifest: dict
+
+    @property
+    def run_id(self) -> str:
+        return str(self.manifest.get("run_id") or self.run_dir.name)
+
+    @property
+    def period(self) -> str:
+        return (self.manifest.get("period") or {}).get("label") or "not stated"
+
+    @property
+    def checks(self) -> dict[str, dict]:
+        """The checks' entries in results.json, by code."""
+        return {entry["code"]: entry for entry in self.results["checks"]}
+
+
+@dataclass(frozen=True)
+class SelectedRuns:
+    """The runs compared, in the order given, and a sentence for each run left out."""
+
+    runs: list[OrganisationRun]
+    left_out: list[str]
+
+
+def read_run(run_dir: Path) -> OrganisationRun:
+    """One run folder, checked; a UserError naming the folder or file if it is not one the comparison can read."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise UserError(f"{run_dir}: no such folder (give the run folders that `complaint-audit run` wrote)")
+    missing = [name for name in (RESULTS, MANIFEST) if not (run_dir / name).is_file()]
+    if missing:
+        raise UserError(
+            f"{run_dir}: not a run folder (no {' or '.join(missing)}; "
+            "give the folders that `complaint-audit run` wrote)"
+        )
+    results, manifest = _json(run_dir / RESULTS), _json(run_dir / MANIFEST)
+    version = results.get("schema_version") if isinstance(results, dict) else None
+    if version != RESULTS_SCHEMA_VERSION:
+        raise UserError(
+            f"{run_dir / RESULTS}: results schema_version {json.dumps(version)}, but this complaint-audit compares "
+            f"version {RESULTS_SCHEMA_VERSION}: run that audit again with this version"
+        )
+    organisation = manifest.get("organisation") if isinstance(manifest, dict) else None
+    if not organisation:
+        raise UserError(
+            f"{run_dir / MANIFEST}: no organisation recorded, so the run cannot be told apart from others; "
+            "set `organisation` in its audit.toml and run it again"
+        )
+    return OrganisationRun(run_dir, str(organisation), results, manifest)
+
+
+def select_runs(run_dirs: Sequence[Path]) -> SelectedRuns:
+    """Each folder read and checked; of several runs of one organisation, the latest (by start time) kept."""
+    runs = [read_run(Path(folder)) for folder in run_dirs]
+    latest: dict[str, OrganisationRun] = {}
+    for run in runs:
+        kept = latest.get(run.organisation)
+        if kept is None or _started(run) >= _started(kept):
+            latest[run.organisation] = run
+    chosen = [run for run in runs if latest[run.organisation] is run]
+    left_out = [
+        f"{run.run_dir}: left out, {'the same run given twice' if _same(run, kept) else 'an earlier run'} "
+        f"of {run.organisation} than {kept.run_dir}"
+        for run in runs
+        if (kept := latest[run.organisation]) is not run
+    ]
+    if len(chosen) < 2:
+        given = f"every folder given is a run of {chosen[0].organisation}" if chosen else "no run folder was given"
+        raise UserError(f"compare needs runs of at least two organisations; {given}")
+    return SelectedRuns(chosen, left_out)
+
+
+def _json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise UserError(f"{path}: not valid JSON ({error.msg} at line {error.lineno}); is the run complete?") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text; is it the file `complaint-audit run` wrote?") from None
+
+
+def _started(run: OrganisationRun) -> tuple[str, str]:
+    """Start time, then run id (which sorts by time too), so the latest run sorts last."""
+    return str(run.manifest.get("started_at") or ""), run.run_id
+
+
+def _same(run: OrganisationRun, other: OrganisationRun) -> bool:
+    return run.run_dir.resolve() == other.run_dir.resolve()
