@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import adult_social_care, childrens, corporate, dates
+from .behaviour import Behaviour
 from .catalogue import DEFAULT_ORGANISATION
 from .seeding import GroundTruth
 
@@ -37,6 +38,8 @@ PROFILES = {
     "adult_social_care": "profiles/adult_social_care.toml",
     "childrens": "profiles/childrens.toml",
 }
+# The made-up example of the ombudsman's annual figures that audit.toml's [ombudsman] names: copied as it is.
+OMBUDSMAN_FILES = ("ombudsman/ombudsman_profile.toml", "ombudsman/ombudsman_annual_figures_EXAMPLE.csv")
 # Shares of the cases per system: corporate (with housing) dwarfs the two statutory ones.
 SHARES = {"corporate": 0.75, "adult_social_care": 0.175}
 MINIMUM_CASES = 40
@@ -92,10 +95,14 @@ def generate(
     organisation: str = DEFAULT_ORGANISATION,
     *,
     clean: bool = False,
+    behaviour: Behaviour | None = None,
+    command: str | None = None,
 ) -> dict:
     """Write the three exports, ground_truth.json and (outside this folder) the configs; return the ground truth.
 
-    `clean=True` seeds no problems and keeps every rule (see the module's docstring).
+    `clean=True` seeds no problems and keeps every rule (see the module's docstring). `behaviour`
+    sets how the council handles complaints (behaviour.py; default: the bundled sample's council)
+    and, when given, is recorded in the ground truth with `command`, the command that made it.
     """
     if cases < MINIMUM_CASES:
         raise ValueError(
@@ -107,17 +114,17 @@ def generate(
     rng_corporate, rng_adults, rng_children = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
 
     corporate_export = corporate.generate_corporate(
-        counts["corporate"], rng_corporate, year, organisation, clean=clean
+        counts["corporate"], rng_corporate, year, organisation, clean=clean, behaviour=behaviour
     )
     corporate.write_corporate_csv(corporate_export.data, out_dir / corporate.FILE)
     adult_export = adult_social_care.generate_adult_social_care(
-        counts["adult_social_care"], rng_adults, year, clean=clean
+        counts["adult_social_care"], rng_adults, year, clean=clean, behaviour=behaviour
     )
     adult_social_care.write_adult_social_care_xlsx(
         adult_export.data, out_dir / adult_social_care.FILE, organisation, year
     )
     children_export = childrens.generate_childrens(
-        counts["childrens"], rng_children, year, organisation, clean=clean
+        counts["childrens"], rng_children, year, organisation, clean=clean, behaviour=behaviour
     )
     childrens.write_childrens_json(children_export.data, out_dir / childrens.FILE)
 
@@ -153,7 +160,8 @@ def generate(
         )
     ground_truth = {
         "generator": {
-            "command": f"python -m complaint_audit.sample_data.generate --cases {cases} --seed {seed} --year {year}"
+            "command": command
+            or f"python -m complaint_audit.sample_data.generate --cases {cases} --seed {seed} --year {year}"
             + (" --clean" if clean else ""),
             **({"clean": True} if clean else {}),
             "cases": cases,
@@ -163,6 +171,7 @@ def generate(
             "period": dates.period_label(year),
             "financial_year": [f"{day:%Y-%m-%d}" for day in dates.financial_year(year)],
             "export_date": f"{dates.export_date(year):%Y-%m-%d}",
+            **({"behaviour": behaviour.as_dict()} if behaviour else {}),
         },
         "exports": exports,
         "problems": _problems(truth),
@@ -212,7 +221,7 @@ def _install_configs(out_dir: Path, organisation: str, year: int) -> None:
         f'"{DEFAULT_ORGANISATION}"': quoted,
         f'"{dates.period_label(DEFAULT_YEAR)}"': f'"{dates.period_label(year)}"',
     }
-    for relative in [*PROFILES.values(), "audit.toml"]:
+    for relative in [*PROFILES.values(), *OMBUDSMAN_FILES, "audit.toml"]:
         text = (HERE / relative).read_text(encoding="utf-8")
         for old, new in replacements.items():
             text = text.replace(old, new)
