@@ -22,17 +22,17 @@ _REASONS = {
 }
 
 
-def quarantine_reasons(inputs: list[dict]) -> list[dict]:
-    """Rows quarantined per reason over every input, with what the reason means."""
+def quarantine_reasons(inputs: list[dict], count=number) -> list[dict]:
+    """Rows quarantined per reason over every input, with what the reason means; `count` formats the counts."""
     totals: dict[str, int] = {}
     for item in inputs:
-        for reason, count in (item.get("reasons") or {}).items():
-            totals[reason] = totals.get(reason, 0) + int(count)
-    return [{"reason": reason, "count": number(count), "meaning": _REASONS.get(reason, reason.replace("_", " "))}
-            for reason, count in sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))]
+        for reason, rows in (item.get("reasons") or {}).items():
+            totals[reason] = totals.get(reason, 0) + int(rows)
+    return [{"reason": reason, "count": count(total), "meaning": _REASONS.get(reason, reason.replace("_", " "))}
+            for reason, total in sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))]
 
 
-def lineage(manifest: dict, results: dict) -> dict:
+def lineage(manifest: dict, results: dict, count=number) -> dict:
     """Where every figure came from: the run, the tool, the config and each input file with its hash."""
     config = manifest.get("config") or {}
     return {
@@ -45,7 +45,7 @@ def lineage(manifest: dict, results: dict) -> dict:
         "config_path": config.get("path") or "–",
         "config_sha256": config.get("sha256") or "–",
         "inputs": [{"path": item["path"], "sha256": item.get("sha256", "–"), "profile": item.get("profile", "–"),
-                    "source_rows": number(item.get("source_rows"))} for item in manifest.get("inputs", [])],
+                    "source_rows": count(item.get("source_rows"))} for item in manifest.get("inputs", [])],
         "timings": [{"step": step, "seconds": f"{seconds:.1f}"}
                     for step, seconds in (manifest.get("timings") or {}).items()],
     }

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
-from complaint_audit.report.text import STAGE_WORDS, percent
+from complaint_audit.report.suppression import NO_SUPPRESSION, WITHHELD, Suppression
+from complaint_audit.report.text import STAGE_WORDS
 
 ON_TIME_CHECKS = {
     ("corporate", "1"): "TS002", ("corporate", "2"): "TS002", ("housing", "1"): "TS002", ("housing", "2"): "TS002",
@@ -38,58 +39,58 @@ def answered_stages(records: pd.DataFrame, exceptions: pd.DataFrame, measured: s
     late = exceptions[exceptions["check"].isin(measured)]
     late = late[~late["figures"].fillna("").str.contains("|".join(_ON_TIME_VERDICTS), regex=True)]
     flagged = rows.merge(late[["check", *_KEY]].drop_duplicates(), on=["check", *_KEY], how="left", indicator=True)
-    return rows.assign(team=rows["team"].fillna(NO_TEAM), on_time=(flagged["_merge"] == "left_only").to_numpy())
+    return rows.assign(team=rows["team"].astype("str").fillna(NO_TEAM), on_time=(flagged["_merge"] == "left_only").to_numpy())
 
 
-def _share(mask: pd.Series) -> float | None:
-    return round(100.0 * mask.mean(), 1) if len(mask) else None
+def _upheld(outcomes: pd.Series, suppression: Suppression) -> tuple[float | None, str]:
+    """The upheld share of decided outcomes and its text; None and '[c]' when suppression withholds it."""
+    return suppression.mask_share(outcomes[outcomes.isin(_DECIDED)].isin(_UPHELD))
 
 
-def _upheld_share(outcomes: pd.Series) -> float | None:
-    decided = outcomes[outcomes.isin(_DECIDED)]
-    return _share(decided.isin(_UPHELD))
+def headline(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppression = NO_SUPPRESSION) -> dict:
+    """Complaints by stage, on time by stage and the upheld rate: the summary's figures, as numbers and text.
 
-
-def headline(records: pd.DataFrame, answered: pd.DataFrame) -> dict:
-    """Complaints by stage, on time by stage and the upheld rate: the summary's figures, as numbers and text."""
+    A share that suppression withholds is None here too, so the trend cannot show it either.
+    """
     stages = []
     for stage, words in STAGE_WORDS.items():
         rows = records[records["stage"] == stage]
         if rows.empty:
             continue
-        on_time = _share(answered.loc[answered["stage"] == stage, "on_time"])
-        upheld = _upheld_share(rows["outcome"])
-        stages.append({"stage": words, "complaints": len(rows), "complaints_text": f"{len(rows):,}",
-                       "on_time": on_time, "on_time_text": percent(on_time),
-                       "upheld": upheld, "upheld_text": percent(upheld)})
-    upheld = _upheld_share(records["outcome"])
-    on_time = _share(answered["on_time"])
+        on_time, on_time_text = suppression.mask_share(answered.loc[answered["stage"] == stage, "on_time"])
+        upheld, upheld_text = _upheld(rows["outcome"], suppression)
+        stages.append({"stage": words, "complaints": len(rows), "complaints_text": suppression.count(len(rows)),
+                       "on_time": on_time, "on_time_text": on_time_text,
+                       "upheld": upheld, "upheld_text": upheld_text})
+    upheld, upheld_text = _upheld(records["outcome"], suppression)
+    on_time, on_time_text = suppression.mask_share(answered["on_time"])
     cases = len(records[["organisation", "case_id"]].drop_duplicates())
-    return {"cases": cases, "cases_text": f"{cases:,}", "stage_rows": len(records),
-            "stage_rows_text": f"{len(records):,}", "stages": stages,
-            "on_time": on_time, "on_time_text": percent(on_time),
-            "upheld": upheld, "upheld_text": percent(upheld)}
+    return {"cases": cases, "cases_text": suppression.count(cases), "stage_rows": len(records),
+            "stage_rows_text": suppression.count(len(records)), "stages": stages,
+            "on_time": on_time, "on_time_text": on_time_text,
+            "upheld": upheld, "upheld_text": upheld_text}
 
 
 def teams(records: pd.DataFrame, answered: pd.DataFrame, exceptions: pd.DataFrame, calendar: WorkingCalendar,
-          concern_codes: set[str]) -> dict:
+          concern_codes: set[str], suppression: Suppression = NO_SUPPRESSION) -> dict:
     """Each team's measures in one column, so the teams read side by side."""
-    records = records.assign(team=records["team"].fillna(NO_TEAM))
+    count = suppression.count
+    records = records.assign(team=records["team"].astype("str").fillna(NO_TEAM))
     stage1 = records[(records["stage"] == "1") & records["responded"].notna()]
     days = calendar.working_days_between(stage1["received"], stage1["responded"]).astype("float64")
-    concerns = exceptions[exceptions["check"].isin(concern_codes)].assign(team=lambda e: e["team"].fillna(NO_TEAM))
+    concerns = exceptions[exceptions["check"].isin(concern_codes)].assign(team=lambda e: e["team"].astype("str").fillna(NO_TEAM))
     columns = {}
     for name in sorted(records["team"].unique()):
         mine, done, listed = (frame[frame["team"] == name] for frame in (records, answered, concerns))
         columns[name] = {
-            "Complaints (cases)": f"{len(mine[['organisation', 'case_id']].drop_duplicates()):,}",
-            "Stage 1 complaints": f"{(mine['stage'] == '1').sum():,}",
-            "Stage 2 and later": f"{mine['stage'].isin(['2', '3', 'ombudsman']).sum():,}",
-            "On time at Stage 1": percent(_share(done.loc[done["stage"] == "1", "on_time"])),
-            "On time at Stage 2": percent(_share(done.loc[done["stage"] == "2", "on_time"])),
-            "Upheld or partly upheld": percent(_upheld_share(mine["outcome"])),
-            "Median working days to answer Stage 1": _median(days[stage1["team"] == name]),
-            "Cases listed by red or amber checks": f"{len(listed[['case_id', 'stage']].drop_duplicates()):,}",
+            "Complaints (cases)": count(len(mine[['organisation', 'case_id']].drop_duplicates())),
+            "Stage 1 complaints": count(int((mine['stage'] == '1').sum())),
+            "Stage 2 and later": count(int(mine['stage'].isin(['2', '3', 'ombudsman']).sum())),
+            "On time at Stage 1": suppression.mask_share(done.loc[done["stage"] == "1", "on_time"])[1],
+            "On time at Stage 2": suppression.mask_share(done.loc[done["stage"] == "2", "on_time"])[1],
+            "Upheld or partly upheld": _upheld(mine["outcome"], suppression)[1],
+            "Median working days to answer Stage 1": _median(days[stage1["team"] == name], suppression),
+            "Cases listed by red or amber checks": count(len(listed[['case_id', 'stage']].drop_duplicates())),
             "Red or amber checks with cases here": ", ".join(sorted(listed["check"].unique())) or "none",
         }
     labels = next(iter(columns.values()), {})
@@ -97,6 +98,9 @@ def teams(records: pd.DataFrame, answered: pd.DataFrame, exceptions: pd.DataFram
                                                        for label in labels]}
 
 
-def _median(values: pd.Series) -> str:
+def _median(values: pd.Series, suppression: Suppression = NO_SUPPRESSION) -> str:
+    """The median, withheld when it is of so few values that it would describe one person's case."""
     values = values.dropna()
+    if suppression.small(len(values)):
+        return WITHHELD
     return f"{values.median():g}" if len(values) else "–"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from complaint_audit.report.suppression import NO_SUPPRESSION, WITHHELD, CheckFigures, Suppression
+from complaint_audit.results import SHEET_ROWS_PER_CHECK
 from complaint_audit.report.text import (
     GROUP_METRIC,
     first_sentence,
@@ -48,17 +50,22 @@ def primary_percent(metrics: dict) -> float | None:
     return None
 
 
-def evidence(metrics: dict) -> tuple[list[dict], dict | None]:
-    """The metrics as figures (label, value) and, for per-group metrics, one table with a row per group."""
+def evidence(metrics: dict, shown: CheckFigures | None = None) -> tuple[list[dict], dict | None]:
+    """The metrics as figures (label, value) and, for per-group metrics, one table with a row per group.
+
+    With `shown`, small counts and withheld percentages are shown as suppression says.
+    """
     figures, rows, columns = [], {}, []
     for name, value in metrics.items():
         match = GROUP_METRIC.match(name)
         if match:
             process, stage, field = match.groups()
-            rows.setdefault(group_label(process, stage), {})[field] = metric_value(field, value)
+            text = metric_value(field, value)
+            rows.setdefault(group_label(process, stage), {})[field] = shown.metric(name, value, text) if shown else text
             columns += [field] if field not in columns else []
         else:
             text = metric_value(name, value)
+            text = shown.metric(name, value, text) if shown else text
             figures.append({"label": metric_label(name), "value": text, "wide": len(text) > 24})
     if not rows:
         return figures, None
@@ -92,29 +99,46 @@ def recommendation_sentence(action: str, priority: str) -> str:
     return f"The council should {lower_first(action)}, {TIMESCALES.get(priority, priority)}."
 
 
-def check_finding(check: dict, exceptions: pd.DataFrame) -> dict:
-    """One check as the report shows it; `exceptions` holds that check's rows of exceptions.parquet."""
+def check_finding(check: dict, exceptions: pd.DataFrame, suppression: Suppression = NO_SUPPRESSION) -> dict:
+    """One check as the report shows it; `exceptions` holds that check's rows of exceptions.parquet.
+
+    Under suppression, small counts and the percentages that would reveal them are withheld, and
+    so are the example cases when there are few (listing them would count them).
+    """
     theme, status, metrics = theme_of(check["code"], check["area"]), check["status"], check["metrics"]
     share = primary_percent(metrics)
-    figures, groups = evidence(metrics)
+    shown = suppression.check_figures(metrics, [check["finding"], fault(check)], check["params"])
+    figures, groups = evidence(metrics, shown)
     examples = (exceptions[["case_id", "stage"]].drop_duplicates().sort_values(["case_id", "stage"])
-                .head(EXAMPLES_PER_FINDING).to_dict("records"))
+                .head(0 if suppression.small(check["exceptions"]) else EXAMPLES_PER_FINDING).to_dict("records"))
+    withheld = shown.percent_withheld(share)
     recommendation = check["recommendation"] if status in _LIKELIHOOD else None
     return {
         "code": check["code"], "title": check["title"], "area": check["area"], "rule": check["rule"],
         "source": check["source"], "status": status, "rag": RAG[status], "status_label": STATUS_LABELS[status],
-        "theme": theme.key, "theme_title": theme.title, "finding": check["finding"],
-        "ombudsman": ombudsman_sentence(check), "fault": _sentence(fault(check)) if status in _LIKELIHOOD else None,
+        "theme": theme.key, "theme_title": theme.title, "finding": shown.sentence(check["finding"]),
+        "ombudsman": shown.sentence(ombudsman_sentence(check)),
+        "fault": shown.sentence(_sentence(fault(check))) if status in _LIKELIHOOD else None,
         "impact": theme.impact if status in _LIKELIHOOD else None,
         "action": recommendation and recommendation["text"].rstrip("."),
         "priority": recommendation and recommendation["priority"],
         "recommendation": recommendation and recommendation_sentence(recommendation["text"].rstrip("."),
                                                                      recommendation["priority"]),
-        "percent_failing": share, "percent_text": percent(share) if share is not None else "–",
-        "thresholds": check["thresholds"], "figures": figures, "groups": groups, "exceptions": check["exceptions"],
+        "percent_failing": share, "percent_withheld": withheld,
+        "percent_text": WITHHELD if withheld else percent(share) if share is not None else "–",
+        "thresholds": check["thresholds"], "figures": figures, "groups": groups,
+        "exceptions": suppression.count(check["exceptions"]),
+        "evidence": _evidence_file(check["exceptions"]),
         "examples": examples,
         "params": [{"name": name, "value": param_value(value)} for name, value in check["params"].items()],
     }
+
+
+def _evidence_file(exceptions: int) -> dict:
+    """Where a reader finds every case: the workbook, or the CSV when the workbook holds only some."""
+    if exceptions > SHEET_ROWS_PER_CHECK:
+        return {"file": "exceptions.csv", "where": "rows for"}
+    return {"file": "exceptions.xlsx", "where": "sheet Exceptions,"}
 
 
 def _worst(findings: list[dict]) -> str:
