@@ -161,7 +161,8 @@ def test_the_context_is_plain_values_and_agrees_with_the_results(run_dir, result
     context = report_context(run_dir)
     json.dumps(context)  # strings, numbers, lists, dicts only: no frames, paths or markup
     assert set(context) == {"meta", "overall", "headline", "top_findings", "scope", "themes", "teams",
-                            "recommendations", "trend", "charts", "links", "appendix"}
+                            "recommendations", "trend", "charts", "links", "appendix", "ombudsman", "suppression",
+                            "manual_review"}
     assert context["overall"]["counts"] == results["summary"]["by_status"]
     assert 3 <= len(context["top_findings"]) <= 6
     assert context["trend"] is None
@@ -218,7 +219,7 @@ def test_no_personal_data_from_the_exports_reaches_any_report(written, pdf_text,
 
 def test_a_hostile_value_in_the_data_is_escaped(run_dir, tmp_path):
     hostile = _copy_run(run_dir, tmp_path, organisation="Northshire <b>County</b> & Co")
-    for path in [*(hostile / "store" / "records").glob("*.parquet"), hostile / "exceptions.parquet"]:
+    for path in [*(hostile / "store" / "records").rglob("*.parquet"), hostile / "exceptions.parquet"]:
         table = pq.read_table(path)
         team = pc.replace_substring(table["team"], "Housing Complaints", HOSTILE)
         pq.write_table(table.set_column(table.schema.get_field_index("team"), table.schema.field("team"), team), path)
@@ -358,3 +359,13 @@ def test_an_amber_ft001_says_the_difference_could_be_chance():
         "markedly faster than the public's in 1 of 3 process and stage groups compared, although the difference could "
         "be chance once the number of groups is allowed for."
     )
+
+
+def test_a_finding_with_more_cases_than_the_workbook_holds_points_to_the_csv(run_dir, tmp_path, monkeypatch):
+    import complaint_audit.report.findings as findings
+
+    monkeypatch.setattr(findings, "SHEET_ROWS_PER_CHECK", 100)
+    copy = _copy_run(run_dir, tmp_path)
+    markdown = render_reports(copy, formats=("md",))["md"].read_text(encoding="utf-8")
+    assert "All 300 cases are in exceptions.csv (rows for check LN002)." in markdown
+    assert "All 81 cases are in exceptions.xlsx (sheet Exceptions, check TS006)." in markdown

@@ -11,6 +11,7 @@ This is what `complaint-audit run` and `demo` call; the CLI only adds printing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import shutil
 import sys
@@ -28,9 +29,16 @@ from complaint_audit.engine.api import check_records
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.ingest.api import load_sources
 from complaint_audit.ingest.load import LoadReport
+from complaint_audit.ingest.ombudsman_figures import (
+    audit_year,
+    council_figures,
+    read_configured_figures,
+    write_council_figures,
+)
 from complaint_audit.lock import exclusive
 from complaint_audit.progress import Progress
 from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
+from complaint_audit.review.importer import import_reviews
 from complaint_audit.results import exceptions_table, results_document, write_results
 from complaint_audit.runs import config_record, new_run_dir, previous_run, prune_runs, write_manifest
 from complaint_audit.store import Store
@@ -75,8 +83,9 @@ def run_audit(
     if out_root is None:
         with tempfile.TemporaryDirectory() as scratch:
             load = load_sources(audit, Path(scratch) / "store", progress)
-            records = Store(Path(scratch) / "store").read_records()
-        run = check_records(records, audit, as_of=as_of, progress=progress)
+            import_reviews(audit.reviews, Path(scratch) / "store")
+            records, reviews = Store(Path(scratch) / "store").read_records(), Store(Path(scratch) / "store").read_reviews()
+        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
     with exclusive(Path(out_root), "writing a run"):
         return _run_in_folder(audit, Path(out_root), as_of, formats, command_line, progress)
@@ -90,16 +99,20 @@ def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> A
     try:
         log.info("complaint-audit %s: run %s of %s", __version__, run_dir.name, audit.path)
         clock = time.perf_counter()
+        ombudsman = read_configured_figures(audit)  # before the load: a bad figures file stops the run at once
         load = load_sources(audit, run_dir / "store", progress)
         for entry in load.files:
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s", entry["path"], entry["profile"],
                      entry["read"], entry["loaded"], entry["quarantined"], entry["reasons"])
         records = Store(run_dir / "store").read_records()
+        reviewed = import_reviews(audit.reviews, run_dir / "store")
+        for summary in reviewed:
+            log.info("imported reviews from %s: %d scores of %d cases", summary.workbook, summary.scores, summary.cases_scored)
         shutil.copyfile(run_dir / "store" / "quarantine.csv", run_dir / "quarantine.csv")
         timings["load"] = round(time.perf_counter() - clock, 3)
 
         clock = time.perf_counter()
-        run = check_records(records, audit, as_of=as_of, progress=progress)
+        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=Store(run_dir / "store").read_reviews())
         write_results(run_dir, run.outcomes, run.as_of)
         timings["checks"] = round(time.perf_counter() - clock, 3)
         for outcome in run.outcomes:
@@ -118,9 +131,16 @@ def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> A
             "nation": audit.nation,
             "report": _report(audit),
             "inputs": [{key: entry[key] for key in _INPUT_KEYS} for entry in load.files],
+            "reviews": [{"path": str(s.workbook), "sha256": _sha256(s.workbook), "cases_scored": s.cases_scored} for s in reviewed],
             "checks": [{"code": o.check.code, "params": dict(o.params)} for o in run.outcomes],
             "previous_run": previous_run(out_root, run_dir, audit.organisation, period_kind),
         }
+        if ombudsman is not None:
+            figures = council_figures(ombudsman, _council(audit, records), audit_year(audit.period), audit.folder)
+            write_council_figures(run_dir, figures)
+            manifest["ombudsman"] = {key: figures[key] for key in ("file", "sha256", "profile")}
+            log.info("ombudsman figures from %s: %d rows for %s", figures["file"], len(figures["rows"]),
+                     figures["organisation"])
         write_manifest(run_dir, {**manifest, "timings": timings})
         if formats:
             if progress:
@@ -150,6 +170,16 @@ def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> A
 _INPUT_KEYS = ("path", "sha256", "profile", "format", "source_rows", "read", "loaded", "quarantined", "reasons")
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _council(audit: AuditConfig, records: pd.DataFrame) -> str | None:
+    """The council audited: the config's organisation, else the only one in the records."""
+    organisations = records["organisation"].dropna().unique()
+    return audit.organisation or (str(organisations[0]) if len(organisations) == 1 else None)
+
+
 def _period(audit: AuditConfig) -> dict | None:
     period = audit.period
     return {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(), "kind": period.kind} if period else None
@@ -157,7 +187,8 @@ def _period(audit: AuditConfig) -> dict | None:
 
 def _report(audit: AuditConfig) -> dict:
     report = audit.report
-    return {"title": report.title, "audience": report.audience, "marking": report.marking, "author": report.author, "free_text": report.free_text}
+    return {"title": report.title, "audience": report.audience, "marking": report.marking, "author": report.author,
+            "free_text": report.free_text, "suppress_below": report.suppress_below}
 
 
 def _run_log(run_dir: Path) -> logging.Logger:

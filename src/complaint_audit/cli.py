@@ -60,6 +60,8 @@ profile_app = typer.Typer(no_args_is_help=True, help="Write and check source pro
 app.add_typer(profile_app, name="profile")
 checks_app = typer.Typer(no_args_is_help=True, help="List and explain the compliance checks.")
 app.add_typer(checks_app, name="checks")
+reviews_app = typer.Typer(no_args_is_help=True, help="Bring reviewers' scores from a filled review workbook into a store.")
+app.add_typer(reviews_app, name="reviews")
 
 
 class OutputFormat(StrEnum):
@@ -148,10 +150,19 @@ def generate(
     cases: Annotated[int, typer.Option("--cases", min=10, help="Number of complaint cases across the three systems.")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")] = 2023,
     year: Annotated[int, typer.Option("--year", help="Financial year starting 1 April of this year.")] = 2023,
+    councils: Annotated[int | None, typer.Option("--councils", min=1, max=5, help="Several councils that handle complaints differently: one folder each, for `compare`.")] = None,
 ) -> None:
     """Generate sample exports of a fictional council, with seeded problems and their ground truth."""
     from complaint_audit.sample_data.generate import generate as generate_sample
 
+    if councils is not None:
+        from complaint_audit.sample_data.councils import generate_councils
+
+        for council in generate_councils(out, councils, cases=cases, seed=seed, year=year)["councils"]:
+            console.print(f"{council['organisation']}: {out / council['folder']} ({council['summary']})", highlight=False)
+        console.print(f"Run each: complaint-audit run {out / 'FOLDER' / 'audit.toml'} --out RUNS/FOLDER; then compare "
+                      f"the run folders: complaint-audit compare RUN_DIR... --out COMPARISON", highlight=False)
+        return
     truth = generate_sample(out, cases=cases, seed=seed, year=year)
     seeded = sum(len(problem.get("case_ids", [])) for problem in truth["problems"].values())
     console.print(
@@ -165,6 +176,18 @@ ConfigOption = Annotated[Path | None, typer.Option("--config", help="audit.toml 
 QuietOption = Annotated[bool, typer.Option("--quiet", help="Print only the run folder (for cron).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a one-object JSON summary (for CI).")]
 FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on: warn, fail or never.")]
+FormatOption = Annotated[str, typer.Option("--format", help="Report formats, comma-separated: html, md, pdf (pdf takes the longest).")]
+
+
+def _formats(value: str) -> list[str]:
+    """The report formats asked for, each one known."""
+    chosen = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - {"html", "md", "pdf"})
+    if unknown:
+        raise UserError(f"--format: '{unknown[0]}' is not one of html, md, pdf")
+    return chosen
+
+
 AsOfOption = Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Audit date for ageing open cases.")]
 
 
@@ -222,6 +245,7 @@ def check(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Codes or prefixes to leave out.")] = None,
     as_of: AsOfOption = None,
     fail_on: FailOnOption = FailOn.fail,
+    organisations: Annotated[list[str] | None, typer.Option("--organisation", help="Check only this organisation's records (repeat for more); default all.")] = None,
 ) -> None:
     """Run the compliance checks on a store and write the results; exit 1 when a check fails."""
     from complaint_audit.engine.api import check_store
@@ -229,7 +253,8 @@ def check(
     from complaint_audit.results import write_results
     from complaint_audit.terminal import results_table
 
-    run = check_store(store, config=config, select_codes=_codes(select), ignore_codes=_codes(ignore), as_of=as_of.date() if as_of else None)
+    run = check_store(store, config=config, select_codes=_codes(select), ignore_codes=_codes(ignore),
+                      as_of=as_of.date() if as_of else None, organisations=organisations or ())
     write_results(out, run.outcomes, run.as_of)
     console.print(results_table(run.outcomes, run.as_of))
     console.print(f"Results: {out / 'results.json'}; exceptions: {out / 'exceptions.xlsx'}", highlight=False)
@@ -283,9 +308,11 @@ def run(
     fail_on: FailOnOption = FailOn.fail,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
+    formats: FormatOption = "html,md,pdf",
 ) -> None:
     """Load every source, run the checks and write the report into a new run folder."""
-    result = _run_with_progress(config, out, quiet=quiet or as_json, as_of=as_of.date() if as_of else None, command_line=["complaint-audit", "run", str(config), "--out", str(out)])
+    result = _run_with_progress(config, out, quiet=quiet or as_json, as_of=as_of.date() if as_of else None, formats=_formats(formats),
+                                command_line=["complaint-audit", "run", str(config), "--out", str(out), "--format", formats])
     _print_run(result, quiet, as_json, fail_on)
 
 
@@ -295,28 +322,27 @@ def demo(
     fail_on: FailOnOption = FailOn.never,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
+    formats: FormatOption = "html,md,pdf",
 ) -> None:
     """Run the whole audit on the bundled sample data of a fictional council: no other input needed."""
     from importlib.resources import files
 
     config = Path(str(files("complaint_audit.sample_data").joinpath("audit.toml")))
-    result = _run_with_progress(config, out, quiet=quiet or as_json, command_line=["complaint-audit", "demo", "--out", str(out)])
+    result = _run_with_progress(config, out, quiet=quiet or as_json, formats=_formats(formats),
+                                command_line=["complaint-audit", "demo", "--out", str(out), "--format", formats])
     _print_run(result, quiet, as_json, fail_on)
 
 
 @app.command()
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `run` or `demo`.")],
-    formats: Annotated[str, typer.Option("--format", help="Comma-separated: html, md, pdf.")] = "html,md,pdf",
+    formats: FormatOption = "html,md,pdf",
     templates: Annotated[Path | None, typer.Option("--templates", help="A folder of templates that override or extend the built-in ones.")] = None,
 ) -> None:
     """Render the report again from a run folder (after changing templates, say)."""
     from complaint_audit.report.render import render_reports
 
-    chosen = [name.strip() for name in formats.split(",") if name.strip()]
-    unknown = sorted(set(chosen) - {"html", "md", "pdf"})
-    if unknown:
-        raise UserError(f"--format: '{unknown[0]}' is not one of html, md, pdf")
+    chosen = _formats(formats)
     if not (run_dir / "manifest.json").is_file():
         raise UserError(f"{run_dir}: not a run folder (no manifest.json)")
     for path in render_reports(run_dir, chosen, [templates] if templates else []).values():
@@ -362,6 +388,32 @@ def sample(
         f"Workbook: {paths['workbook']}\nHow it was drawn: {paths['manifest']}",
         highlight=False,
     )
+
+
+@reviews_app.command("import")
+def reviews_import(
+    workbook: Annotated[Path, typer.Argument(help="A review workbook written by `sample` and filled in by reviewers.")],
+    store: Annotated[Path, typer.Option("--store", help="The store the sample was drawn from.")],
+) -> None:
+    """Check a filled review workbook cell by cell and store its scores (importing it again replaces them)."""
+    from complaint_audit.review import import_review
+
+    console.print("\n".join(import_review(workbook, store).lines()), highlight=False, soft_wrap=True)
+
+
+@app.command()
+def compare(
+    run_dirs: Annotated[list[Path], typer.Argument(help="Run folders written by `run`, one or more per organisation (the latest of each is used).", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Folder for compare.html and compare.md.")],
+) -> None:
+    """Compare organisations' runs: headline figures side by side, ranks, outliers and charts."""
+    from complaint_audit.compare import compare_runs
+
+    comparison = compare_runs(run_dirs, out)
+    for note in comparison.left_out:
+        err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    for path in comparison.paths.values():
+        console.print(f"Wrote {path}", highlight=False)
 
 
 def main() -> None:

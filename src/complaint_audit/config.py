@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from complaint_audit.calendar import NATIONS
 from complaint_audit.errors import UserError
+from complaint_audit.toml_file import read_toml
 
 _ALLOWED = {
-    "": {"organisation", "period", "as_of", "calendar", "privacy", "sources", "checks", "report", "history"},
+    "": {"organisation", "period", "as_of", "calendar", "privacy", "sources", "checks", "report", "history", "reviews",
+         "ombudsman"},
     "period": {"start", "end"},
     "calendar": {"nation", "closure_days"},
     "privacy": {"key"},
     "sources": {"profile", "files"},
     "checks": {"select", "ignore", "paths", "params"},
-    "report": {"title", "audience", "marking", "author", "free_text", "templates"},
+    "report": {"title", "audience", "marking", "author", "free_text", "templates", "suppress_below"},
     "history": {"keep"},
+    "reviews": {"files"},
+    "ombudsman": {"file", "profile"},
 }
 
 
@@ -65,6 +68,15 @@ class ReportConfig:
     author: str = "Internal Audit"
     free_text: bool = False
     templates: Path | None = None
+    suppress_below: int = 0  # counts from 1 to this minus 1 shown as "<N"; 0 (the default) shows every count
+
+
+@dataclass(frozen=True)
+class OmbudsmanFigures:
+    """`[ombudsman]`: the ombudsman's published annual figures per organisation, and the profile that reads them."""
+
+    file: Path
+    profile: Path
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,8 @@ class AuditConfig:
     checks: ChecksConfig = ChecksConfig()
     report: ReportConfig = ReportConfig()
     keep_runs: int | None = None  # `[history] keep`: how many runs to keep in the output folder
+    reviews: tuple[Path, ...] = ()  # `[reviews] files`: filled review workbooks imported into each run's store
+    ombudsman: OmbudsmanFigures | None = None
 
     @property
     def folder(self) -> Path:
@@ -97,12 +111,7 @@ def financial_year(label: str) -> Period:
 
 def load_config(path: Path) -> AuditConfig:
     path = Path(path)
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: config not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise UserError(f"{path}: not valid TOML: {error}") from None
+    document = read_toml(path, "config")
     return _ConfigParser(path, document).parse()
 
 
@@ -164,6 +173,8 @@ class _ConfigParser:
             checks=self.checks(),
             report=self.report(),
             keep_runs=self.keep_runs(),
+            reviews=self.reviews(),
+            ombudsman=self.ombudsman(),
         )
 
     def period(self) -> Period | None:
@@ -213,7 +224,34 @@ class _ConfigParser:
         if not isinstance(free_text, bool):
             raise self.fail("report.free_text", "must be true or false")
         templates = self.text(report.get("templates"), "report.templates")
-        return ReportConfig(**texts, free_text=free_text, templates=self.path.parent / templates if templates else None)
+        suppress_below = report.get("suppress_below", 0)
+        if not isinstance(suppress_below, int) or isinstance(suppress_below, bool) or suppress_below < 0:
+            raise self.fail("report.suppress_below", "must be a whole number, such as 5 to show counts of 1 to 4 as "
+                                                     "\"<5\" (0 shows every count)")
+        return ReportConfig(**texts, free_text=free_text, templates=self.path.parent / templates if templates else None,
+                            suppress_below=suppress_below)
+
+    def ombudsman(self) -> OmbudsmanFigures | None:
+        if "ombudsman" not in self.document:
+            return None
+        table = self.table("ombudsman", self.document["ombudsman"])
+        paths = {}
+        for key in ("file", "profile"):
+            value = self.text(table.get(key), f"ombudsman.{key}")
+            if not value:
+                raise self.fail(f"ombudsman.{key}", "required: [ombudsman] needs file = \"FIGURES.csv\" and "
+                                                    "profile = \"PROFILE.toml\"")
+            paths[key] = self.path.parent / value
+            if not paths[key].is_file():
+                raise self.fail(f"ombudsman.{key}", f"{paths[key]} not found")
+        return OmbudsmanFigures(**paths)
+
+    def reviews(self) -> tuple[Path, ...]:
+        files = self.table("reviews", self.document.get("reviews", {})).get("files", [])
+        files = [files] if isinstance(files, str) else files
+        if not isinstance(files, list) or not all(isinstance(name, str) and name for name in files):
+            raise self.fail("reviews.files", "must be a list of review workbooks, such as [\"review.xlsx\"]")
+        return tuple(self.path.parent / name for name in files)
 
     def keep_runs(self) -> int | None:
         keep = self.table("history", self.document.get("history", {})).get("keep")

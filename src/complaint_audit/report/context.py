@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
-from complaint_audit.report import chart_data, figures, findings, trend
+from complaint_audit.report import chart_data, figures, findings, manual_review, ombudsman, suppressed_charts, trend
 from complaint_audit.report.appendix import glossary, lineage, method, quarantine_reasons
-from complaint_audit.report.text import long_date, number
+from complaint_audit.report.suppression import Suppression, withhold_trend
+from complaint_audit.report.text import long_date
 from complaint_audit.store import Store
 
 EXCEPTIONS_LINK = "exceptions.xlsx"
@@ -24,7 +25,7 @@ LEARNING_EXAMPLES = 3
 _RECORD_FIELDS = ["organisation", "case_id", "stage", "team", "process", "raised_via", "received", "responded",
                   "outcome"]
 _DEFAULT_REPORT = {"title": "Complaint handling assessment", "audience": "Audit Committee", "marking": "OFFICIAL",
-                   "author": "Internal Audit", "free_text": False}
+                   "author": "Internal Audit", "free_text": False, "suppress_below": 0}
 
 
 def _read_json(path: Path) -> dict:
@@ -38,8 +39,11 @@ def _calendar(manifest: dict) -> WorkingCalendar:
     return WorkingCalendar(manifest.get("nation") or "england", tuple(str(day) for day in closures))
 
 
-def assessment(run_dir: Path) -> dict:
-    """One run's judgements (findings, themes, overall, actions, headline); a trend compares two of these."""
+def assessment(run_dir: Path, suppression: Suppression | None = None) -> dict:
+    """One run's judgements (findings, themes, overall, actions, headline); a trend compares two of these.
+
+    `suppression` defaults to the run's own `[report] suppress_below`; a previous run is read with the current one's.
+    """
     run_dir = Path(run_dir)
     manifest, results = _read_json(run_dir / "manifest.json"), _read_json(run_dir / "results.json")
     exceptions = pd.read_parquet(run_dir / "exceptions.parquet")
@@ -47,24 +51,27 @@ def assessment(run_dir: Path) -> dict:
     records = Store(run_dir / "store").read_records(_RECORD_FIELDS + (["learning"] if report["free_text"] else []))
     by_check = dict(tuple(exceptions.groupby("check")))
     empty = exceptions.iloc[0:0]
-    checks = [findings.check_finding(check, by_check.get(check["code"], empty)) for check in results["checks"]]
+    suppression = suppression or Suppression(report["suppress_below"])
+    checks = [findings.check_finding(check, by_check.get(check["code"], empty), suppression)
+              for check in results["checks"]]
     measured = {f["code"] for f in checks if f["status"] in ("pass", "warn", "fail")}
     answered = figures.answered_stages(records, exceptions, measured & set(figures.ON_TIME_CHECKS.values()))
     return {
         "run_dir": run_dir, "manifest": manifest, "results": results, "report": report, "records": records,
         "exceptions": exceptions, "answered": answered, "findings": checks, "run_id": manifest.get("run_id"),
         "as_of": results.get("as_of"), "overall": findings.overall(checks),
-        "recommendations": findings.recommendations(checks), "headline": figures.headline(records, answered),
+        "recommendations": findings.recommendations(checks), "suppression": suppression,
+        "headline": figures.headline(records, answered, suppression),
     }
 
 
-def _previous(run_dir: Path, manifest: dict) -> dict | None:
+def _previous(run_dir: Path, manifest: dict, suppression: Suppression) -> dict | None:
     """The previous run's assessment, when the manifest names one and its folder is still there."""
     previous = manifest.get("previous_run")
     folder = run_dir.parent / previous if previous else None
     if folder is None or not (folder / "results.json").exists():
         return None
-    return assessment(folder)
+    return assessment(folder, suppression)
 
 
 def _meta(current: dict) -> dict:
@@ -86,11 +93,12 @@ def _scope(current: dict, themes: list[dict]) -> dict:
     """Section 2: what was read, loaded and quarantined, and which rules were applied, from which sources."""
     inputs = current["manifest"].get("inputs", [])
     totals = {key: sum(item.get(key, 0) for item in inputs) for key in ("read", "loaded", "quarantined")}
+    count = current["suppression"].count
     return {
         "sources": [{"path": item["path"], "profile": item.get("profile", "–"), "format": item.get("format", "–"),
-                     **{key: number(item.get(key)) for key in ("read", "loaded", "quarantined")}} for item in inputs],
-        "totals": {key: number(value) for key, value in totals.items()},
-        "quarantine_reasons": quarantine_reasons(inputs),
+                     **{key: count(item.get(key)) for key in ("read", "loaded", "quarantined")}} for item in inputs],
+        "totals": {key: count(value) for key, value in totals.items()},
+        "quarantine_reasons": quarantine_reasons(inputs, count),
         "rules": [{"title": theme["title"],
                    "checks": [{key: f[key] for key in ("code", "title", "rule", "source")}
                               for f in sorted(theme["concerns"] + theme["others"], key=lambda f: f["code"])]}
@@ -115,23 +123,35 @@ _THEME_CHARTS = {"timeliness": "on_time", "childrens": "childrens_stage2", "memb
 
 
 def _charts(current: dict, themes: list[dict], calendar: WorkingCalendar) -> dict:
+    suppression = current["suppression"]
     by_code = {check["code"]: check for check in current["results"]["checks"]}
     charts = {
-        "by_month": chart_data.by_month(current["records"]),
-        "on_time": chart_data.on_time_by_team(current["answered"]),
-        "members": chart_data.members_against_public(current["records"], calendar, by_code.get("FT001")),
-        "childrens_stage2": chart_data.childrens_stage2(by_code.get("CSC002")),
+        "by_month": suppressed_charts.by_month(chart_data.by_month(current["records"]), suppression),
+        "on_time": chart_data.on_time_by_team(suppressed_charts.answered_groups(current["answered"], suppression)),
+        "members": chart_data.members_against_public(current["records"], calendar,
+                                                     suppressed_charts.ft001(by_code.get("FT001"), suppression)),
+        "childrens_stage2": chart_data.childrens_stage2(suppressed_charts.csc002(by_code.get("CSC002"), suppression)),
     }
+    withheld = {f["code"] for f in current["findings"] if f["percent_withheld"]}
     for theme in themes:
         if not charts.get(_THEME_CHARTS.get(theme["key"], "")):
-            charts[f"theme_{theme['key']}"] = chart_data.theme_checks(theme)
+            charts[f"theme_{theme['key']}"] = chart_data.theme_checks(suppressed_charts.theme(theme, withheld))
     return {name: chart for name, chart in charts.items() if chart}
+
+
+def _ombudsman_record(run_dir: Path) -> dict | None:
+    """The ombudsman's figures the run kept (ombudsman.json), when its config named a figures file."""
+    path = Path(run_dir) / "ombudsman.json"
+    return _read_json(path) if path.is_file() else None
 
 
 def _trend(current: dict, previous: dict | None, resolved: list[dict]) -> dict | None:
     """None on a first run; a comparison when the previous run is there; a note when it has gone."""
     if previous:
-        return {"available": True, **trend.compare(current, previous, resolved)}
+        withheld = {f["code"] for run in (current, previous) for f in run["findings"] if f["percent_withheld"]}
+        return withhold_trend({"available": True, **trend.compare(current, previous, resolved)},
+                              current["suppression"], withheld,
+                              (previous["headline"]["cases"], current["headline"]["cases"]))
     named = current["manifest"].get("previous_run")
     return {"available": False, "previous_run": named} if named else None
 
@@ -139,7 +159,8 @@ def _trend(current: dict, previous: dict | None, resolved: list[dict]) -> dict |
 def report_context(run_dir: Path) -> dict:
     """Everything the report says about the run in RUN_DIR, as plain values (strings, numbers, lists, dicts)."""
     current = assessment(Path(run_dir))
-    previous = _previous(current["run_dir"], current["manifest"])
+    suppression = current["suppression"]
+    previous = _previous(current["run_dir"], current["manifest"], suppression)
     current["recommendations"], resolved = trend.recommendation_states(
         current["recommendations"], previous and previous["recommendations"])
     themes = findings.themes(current["findings"])
@@ -160,15 +181,20 @@ def report_context(run_dir: Path) -> dict:
         "scope": _scope(current, themes),
         "themes": themes,
         "teams": figures.teams(current["records"], current["answered"], current["exceptions"], calendar,
-                               {f["code"] for f in current["findings"] if f["status"] in ("fail", "warn")}),
+                               {f["code"] for f in current["findings"] if f["status"] in ("fail", "warn")},
+                               suppression),
         "recommendations": current["recommendations"],
         "trend": _trend(current, previous, resolved),
+        "ombudsman": ombudsman.section(_ombudsman_record(current["run_dir"]), current["headline"], suppression),
+        "suppression": suppression.note(),
         "charts": charts,
         "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": "quarantine.csv"},
+        "manual_review": manual_review.section(current),
         "appendix": {
             "catalogue": sorted(current["findings"], key=lambda f: f["code"]),
-            "lineage": lineage(current["manifest"], current["results"]),
-            "method": method(),
+            "lineage": lineage(current["manifest"], current["results"], suppression.count),
+            "method": method() + ([{"heading": "Disclosure control", "text": suppression.note()["text"]}]
+                                  if suppression.on else []),
             "glossary": glossary(),
         },
     }
