@@ -153,7 +153,6 @@ class ResponseSpeed(Check):
     source = _SOURCE
     params = {"min_group_size": 10, "alpha": 0.05, "min_difference_working_days": 2}
     requires = ("raised_via", "responded")
-    imports = ("scipy.stats",)
 
     def run(self, data, params):
         from scipy.stats import mannwhitneyu
@@ -399,7 +398,6 @@ class OutcomeDifferences(Check):
     source = _SOURCE
     params = {"min_group_size": 10, "alpha": 0.05, "upheld_outcomes": ["upheld", "partly_upheld"]}
     requires = ("raised_via", "outcome")
-    imports = ("scipy.stats",)
 
     def run(self, data, params):
         from scipy.stats import fisher_exact

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from complaint_audit.cli import app
-from complaint_audit.engine.contract import Area, Check, Status
+from complaint_audit.engine.contract import Status
 from complaint_audit.engine.registry import discover, select
 from complaint_audit.engine.runner import run_checks
 from complaint_audit.errors import UserError
@@ -234,16 +234,3 @@ def test_checks_run_side_by_side_give_the_same_outcomes_in_the_same_order(sample
             alone.result.status, alone.result.finding, alone.result.metrics)
         pd.testing.assert_frame_equal(together.result.exceptions, alone.result.exceptions)
 
-
-def test_modules_a_check_declares_are_imported_in_the_background(monkeypatch):
-    import sys
-
-    from complaint_audit.engine.runner import import_in_background
-
-    class Statistical(Check):
-        code, title, area, rule, source = "ZZ900", "Needs statistics", Area.DATA_QUALITY, "r", "s"
-        imports = ("json.tool", "no_such_module_anywhere")
-
-    monkeypatch.delitem(sys.modules, "json.tool", raising=False)
-    import_in_background([Statistical]).join(timeout=30)
-    assert "json.tool" in sys.modules and "no_such_module_anywhere" not in sys.modules

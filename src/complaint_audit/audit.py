@@ -26,8 +26,7 @@ import pandas as pd
 from complaint_audit import __version__
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.api import check_records
-from complaint_audit.engine.registry import discover
-from complaint_audit.engine.runner import CheckOutcome, import_in_background
+from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.ingest.api import load_sources
 from complaint_audit.ingest.load import LoadReport
 from complaint_audit.ingest.ombudsman_figures import (
@@ -101,7 +100,6 @@ def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> A
         log.info("complaint-audit %s: run %s of %s", __version__, run_dir.name, audit.path)
         clock = time.perf_counter()
         ombudsman = read_configured_figures(audit)  # before the load: a bad figures file stops the run at once
-        import_in_background(discover(audit.checks.paths).values())
         load = load_sources(audit, run_dir / "store", progress)
         for entry in load.files:
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s", entry["path"], entry["profile"],

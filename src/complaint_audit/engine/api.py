@@ -13,7 +13,7 @@ from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.contract import AuditData
 from complaint_audit.engine.registry import discover, select
-from complaint_audit.engine.runner import CheckOutcome, import_in_background, run_checks
+from complaint_audit.engine.runner import CheckOutcome, run_checks
 from complaint_audit.progress import Progress
 from complaint_audit.errors import UserError
 from complaint_audit.schema import DATE_FIELDS
@@ -41,7 +41,6 @@ def check_store(
     """Run the selected checks on a store's records (of some organisations, or all); command-line
     selection overrides the config's. Only the chosen organisations' parts of the store are read."""
     audit = load_config(config) if config else AuditConfig(path=Path("audit.toml"))
-    import_in_background(discover(audit.checks.paths).values())
     records = _records(Path(store), organisations)
     return check_records(records, audit, select_codes=select_codes, ignore_codes=ignore_codes, as_of=as_of,
                          reviews=Store(Path(store)).read_reviews())

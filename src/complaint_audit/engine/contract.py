@@ -91,9 +91,6 @@ class Check:
     source: ClassVar[str]  # where the rule comes from (regulation, code paragraph)
     params: ClassVar[Mapping[str, Any]] = {}  # defaults; audit.toml may override each
     requires: ClassVar[tuple[str, ...]] = ()  # canonical fields that must hold some values
-    # Slow-to-import modules run() imports (scipy.stats ...): the engine imports them in the
-    # background while the records are read, so the check does not wait for them.
-    imports: ClassVar[tuple[str, ...]] = ()
 
     def run(self, data: AuditData, params: Mapping[str, Any]) -> CheckResult:
         raise NotImplementedError

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import os
-import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -65,26 +63,6 @@ def run_checks(
                 progress(f"checking {check.code}", done, len(checks))
             outcomes.append(future.result())
     return outcomes
-
-
-def import_in_background(checks: Iterable[type[Check]]) -> threading.Thread:
-    """Start importing the modules the checks declare in `imports`; the returned thread does it.
-
-    Reading a million records is mostly Arrow and file work that releases the GIL, so an import
-    started alongside it is nearly free; a check that reaches its import first just waits for it.
-    """
-    modules = sorted({module for check in checks for module in check.imports})
-    worker = threading.Thread(target=_import_all, args=(modules,), name="import-check-modules", daemon=True)
-    worker.start()
-    return worker
-
-
-def _import_all(modules: list[str]) -> None:
-    for module in modules:
-        try:
-            importlib.import_module(module)
-        except ImportError:  # the check's own import reports it, as a check error, when it runs
-            pass
 
 
 def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any]) -> CheckOutcome:
