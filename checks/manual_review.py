@@ -34,7 +34,6 @@ from complaint_audit.review.summary import (
 )
 
 
-
 class ReviewerScores(Check):
     """Reviewers' scores of a sample of responses (manual evidence).
 
