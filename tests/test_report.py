@@ -369,3 +369,12 @@ def test_a_finding_with_more_cases_than_the_workbook_holds_points_to_the_csv(run
     markdown = render_reports(copy, formats=("md",))["md"].read_text(encoding="utf-8")
     assert "All 300 cases are in exceptions.csv (rows for check LN002)." in markdown
     assert "All 81 cases are in exceptions.xlsx (sheet Exceptions, check TS006)." in markdown
+
+
+def test_every_quarantine_reason_is_explained_in_the_appendix():
+    from complaint_audit.ingest.validate import REASONS
+    from complaint_audit.report.appendix import quarantine_reasons
+
+    explained = quarantine_reasons([{"reasons": {reason: 1 for reason in REASONS}}])
+    assert {row["reason"] for row in explained} == set(REASONS)
+    assert all(row["meaning"] != row["reason"].replace("_", " ") for row in explained), "a reason has no wording"

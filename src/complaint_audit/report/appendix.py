@@ -10,6 +10,7 @@ from complaint_audit.report.findings import EXAMPLES_PER_FINDING, RAG_RULE, TOP_
 from complaint_audit.report.text import number
 
 _REASONS = {
+    "bad_case_id": "a case reference over 200 characters long, or holding a line break or control character",
     "bad_date": "a date that could not be read in the profile's date order",
     "bad_number": "a number that could not be read",
     "bad_stage_list": "a list of stages that could not be read",
