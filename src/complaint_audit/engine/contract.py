@@ -71,6 +71,10 @@ class CheckResult:
 class AuditData:
     """What every check reads: the canonical records, the working-day calendar, the audit date.
 
+    Names that repeat (schema.CATEGORY_FIELDS: organisation, stage, process, team, outcome ...)
+    arrive as pandas categoricals, which compare and group fast; cast one with .astype("str")
+    before joining it into text or filling in a value that is not one of its categories.
+
     `reviews` holds the reviewers' scores imported into the store (complaint_audit.review), one
     row per case and criterion, or None when no review workbook was imported.
     """
