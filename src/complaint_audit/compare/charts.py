@@ -24,7 +24,7 @@ def _height(rows: int) -> float:
 
 def _on_time(chart: dict):
     labels, organisations = chart["labels"], chart["organisations"]
-    figure = report_charts._figure(7.2, 1.0 + 0.2 * len(labels) * (len(organisations) + 1))
+    figure = report_charts.new_figure(7.2, 1.0 + 0.2 * len(labels) * (len(organisations) + 1))
     axes = figure.add_subplot()
     height = 0.8 / len(organisations)
     for offset, (name, values) in enumerate(organisations.items()):
@@ -46,7 +46,7 @@ def _on_time(chart: dict):
 
 def _pairs(chart: dict, colours: tuple[str, str]):
     organisations = chart["organisations"]
-    figure = report_charts._figure(7.2, _height(len(organisations)))
+    figure = report_charts.new_figure(7.2, _height(len(organisations)))
     axes = figure.add_subplot()
     height = 0.38
     suffix = "%" if chart["percent"] else ""
@@ -66,7 +66,7 @@ def _pairs(chart: dict, colours: tuple[str, str]):
 
 def _single(chart: dict):
     organisations = chart["organisations"]
-    figure = report_charts._figure(7.2, _height(len(organisations)))
+    figure = report_charts.new_figure(7.2, _height(len(organisations)))
     axes = figure.add_subplot()
     axes.barh(organisations, chart["values"], height=0.6, color=TEAM_COLOURS[0])
     for index, value in enumerate(chart["values"]):
@@ -80,7 +80,7 @@ def _single(chart: dict):
 
 def _checks(chart: dict):
     organisations = chart["organisations"]
-    figure = report_charts._figure(7.2, _height(len(organisations)))
+    figure = report_charts.new_figure(7.2, _height(len(organisations)))
     axes = figure.add_subplot()
     left = [0] * len(organisations)
     for status, counts in chart["statuses"].items():
@@ -115,7 +115,7 @@ def draw(charts: dict[str, dict]) -> dict[str, Markup]:
     import matplotlib
 
     drawn = {}
-    with matplotlib.rc_context(report_charts._RC):
+    with matplotlib.rc_context(report_charts.CHART_STYLE):
         for name, chart in charts.items():
-            drawn[name] = report_charts._svg(_DRAW[name](chart), f"compare-{name}", chart)
+            drawn[name] = report_charts.inline_svg(_DRAW[name](chart), f"compare-{name}", chart)
     return drawn

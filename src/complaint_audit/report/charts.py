@@ -18,20 +18,22 @@ from markupsafe import Markup, escape
 TEAM_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#555555")
 RAG_COLOURS = {"red": "#B3261E", "amber": "#C77C02", "green": "#2E7D32", "grey": "#8A8A8A"}
 _MEMBER_COLOUR, _PUBLIC_COLOUR = "#D55E00", "#0072B2"
-_RC = {
+# The report's look (matplotlib rc settings), shared with the comparison report's charts.
+CHART_STYLE = {
     "svg.hashsalt": "complaint-audit", "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 8.5,
     "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 10, "axes.titleweight": "bold",
     "axes.titlelocation": "left",
 }
 
 
-def _figure(width: float, height: float):
+def new_figure(width: float, height: float):
+    """A figure of the report's size in inches, laid out so labels and legends fit."""
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _svg(figure, name: str, chart: dict) -> Markup:
+def inline_svg(figure, name: str, chart: dict) -> Markup:
     """The figure as inline SVG: no XML header, ids made unique to this chart, a title and description added."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
@@ -49,7 +51,7 @@ def _svg(figure, name: str, chart: dict) -> Markup:
 
 
 def _by_month(chart: dict):
-    figure = _figure(7.2, 3.0)
+    figure = new_figure(7.2, 3.0)
     axes = figure.add_subplot()
     bottom = [0] * len(chart["months"])
     for index, (team, counts) in enumerate(chart["teams"].items()):
@@ -65,7 +67,7 @@ def _by_month(chart: dict):
 
 def _on_time(chart: dict):
     teams = chart["teams"]
-    figure = _figure(7.2, 0.8 + 0.55 * len(teams))
+    figure = new_figure(7.2, 0.8 + 0.55 * len(teams))
     axes = figure.add_subplot()
     height = 0.38
     for offset, (label, colour) in enumerate(zip(chart["stages"], ("#0072B2", "#E69F00"), strict=False)):
@@ -87,7 +89,7 @@ def _on_time(chart: dict):
 
 def _members(chart: dict):
     groups = chart["groups"]
-    figure = _figure(7.2, 3.2)
+    figure = new_figure(7.2, 3.2)
     axes = figure.add_subplot()
     for offset, (key, colour) in enumerate((("members", _MEMBER_COLOUR), ("public", _PUBLIC_COLOUR))):
         stats = [{**group[key], "label": ""} for group in groups]
@@ -109,7 +111,7 @@ def _members(chart: dict):
 
 
 def _childrens_stage2(chart: dict):
-    figure = _figure(5.4, 2.8)
+    figure = new_figure(5.4, 2.8)
     axes = figure.add_subplot()
     labels = ["As recorded\n(to the investigating\nofficer's report)", "As required\n(to the adjudication letter)"]
     values = [chart["as_recorded"] or 0.0, chart["as_required"]]
@@ -125,7 +127,7 @@ def _childrens_stage2(chart: dict):
 
 def _theme(chart: dict):
     bars = chart["bars"]
-    figure = _figure(6.0, 0.8 + 0.32 * len(bars))
+    figure = new_figure(6.0, 0.8 + 0.32 * len(bars))
     axes = figure.add_subplot()
     axes.barh([bar["code"] for bar in bars], [bar["percent"] for bar in bars], height=0.6,
               color=[RAG_COLOURS[bar["rag"]] for bar in bars])
@@ -148,8 +150,8 @@ def draw(charts: dict[str, dict]) -> dict[str, Markup]:
     import matplotlib
 
     drawn = {}
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(CHART_STYLE):
         for name, chart in charts.items():
             figure = (_DRAW.get(name) or _theme)(chart)
-            drawn[name] = _svg(figure, name, chart)
+            drawn[name] = inline_svg(figure, name, chart)
     return drawn
