@@ -6,6 +6,7 @@ carries a problem (code and message) so validation can quarantine it with the re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +39,9 @@ def text_values(column: pd.Series) -> pd.Series:
     A whole float reads as an integer ('12', not '12.0'): Excel cells and JSON numbers mixed
     with missing values arrive as floats, and a case id or stage 12.0 means 12.
     """
+    if isinstance(column.dtype, pd.StringDtype):  # CSV text: Arrow trims the whole column faster than factorising it
+        text = column.str.strip()
+        return text.where(text.ne(""))
     codes, distinct = distinct_values(column)
     if distinct.dtype == object or pd.api.types.is_float_dtype(distinct):
         distinct = distinct.astype(object).map(_cell_text)
@@ -57,10 +61,12 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
     problem = pd.Series(None, index=rows.index, dtype=object)
     detail = pd.Series(None, index=rows.index, dtype=object)
 
-    def note(mask: pd.Series, code: str, message: pd.Series | str) -> None:
+    def note(mask: pd.Series, code: str, message: Callable[[pd.Series], pd.Series]) -> None:
+        """Record `code` on the rows of `mask` without a problem yet; `message` words only those rows."""
         fresh = mask & problem.isna()
-        problem[fresh] = code
-        detail[fresh] = message[fresh] if isinstance(message, pd.Series) else message
+        if fresh.any():
+            problem[fresh] = code
+            detail[fresh] = message(fresh)
 
     for field in FIELDS:
         if field.name in rows.columns:
@@ -83,12 +89,12 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
                         other=order_words("mdy" if profile.date_order == "dmy" else "dmy"),
                     )
                     before, after = message.split("{raw}")
-                    note(mask, code, before + parsed.raw_text + after)
+                    note(mask, code, lambda rows, b=before, a=after: b + parsed.raw_text[rows] + a)
         elif field.kind == "number":
             text = text_values(raw)
             number = pd.to_numeric(text.str.replace(r"[£,\s]", "", regex=True), errors="coerce")
             frame[field.name] = number.astype("float64")
-            note(text.notna() & number.isna(), "bad_number", field.name + ": '" + text + "' is not a number")
+            note(text.notna() & number.isna(), "bad_number", lambda rows: field.name + ": '" + text[rows] + "' is not a number")
         elif field.kind == "integer":
             frame[field.name] = pd.to_numeric(raw, errors="coerce").astype("Int64")
         else:
@@ -97,14 +103,16 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
             if field.kind == "enum":
                 text, unmapped = _map_enum(text, mapping or {}, field.allowed)
                 allowed = ", ".join(field.allowed)
-                shown = text_values(raw)
-                hint = unusual_characters(shown[unmapped]).reindex(shown.index, fill_value="")
-                note(unmapped, "unmapped_value", field.name + ": '" + shown + "' is not mapped" + hint + f" (allowed: {allowed})")
+                note(unmapped, "unmapped_value", lambda rows: _unmapped_message(field.name, text_values(raw[rows]), allowed))
             elif mapping:
                 codes, distinct = distinct_values(text)
                 text = spread(_label_keys(distinct).map(mapping), codes, text.index).fillna(text)
             frame[field.name] = text.astype("str")
     return Converted(frame, problem, detail)
+
+
+def _unmapped_message(name: str, shown: pd.Series, allowed: str) -> pd.Series:
+    return name + ": '" + shown + "' is not mapped" + unusual_characters(shown) + f" (allowed: {allowed})"
 
 
 def _map_enum(text: pd.Series, mapping: dict[str, str], allowed: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:

@@ -18,8 +18,8 @@ def distinct_values(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
 
 def spread(answers: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     """The answer for each row's distinct value; missing where the row's value was missing."""
-    missing = codes < 0
     if not len(answers):  # every value was missing
         return pd.Series(None, index=index, dtype=answers.dtype)
-    taken = answers.iloc[np.where(missing, 0, codes)].set_axis(index)
-    return taken.mask(missing) if missing.any() else taken
+    # The array's own take fills code -1 with its missing value, without a pass to mask it.
+    taken = answers.array.take(codes, allow_fill=True)
+    return pd.Series(taken, index=index, dtype=object if answers.dtype == object else None)

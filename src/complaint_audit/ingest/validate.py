@@ -6,6 +6,8 @@ one reason and the per-reason counts add up to the quarantined total.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from complaint_audit.ingest.limits import CASE_ID_MAX_LENGTH
@@ -37,9 +39,14 @@ def quarantine_reasons(
         {"no_stage_data": "the record holds no stage", "bad_stage_list": "the stage list is not a list of objects"}
     ).astype(object)
 
-    def note(mask: pd.Series, code: pd.Series | str, message: pd.Series | str) -> None:
+    def note(mask: pd.Series, code: pd.Series | str, message: pd.Series | str | Callable[[pd.Series], pd.Series]) -> None:
+        """Give `code` to the rows of `mask` without a reason yet; a callable `message` words only those rows."""
         fresh = mask & reason.isna()
+        if not fresh.any():
+            return
         reason[fresh] = code[fresh] if isinstance(code, pd.Series) else code
+        if callable(message):
+            message = message(fresh)
         detail[fresh] = message[fresh] if isinstance(message, pd.Series) else message
 
     bad_id, id_detail = _bad_case_ids(frame["case_id"])
@@ -51,14 +58,20 @@ def quarantine_reasons(
     note(
         responded_early.fillna(False),
         "responded_before_received",
-        "responded " + _iso(frame["responded"]) + " is before received " + _iso(frame["received"]),
+        lambda rows: "responded " + _iso(frame.loc[rows, "responded"]) + " is before received " + _iso(frame.loc[rows, "received"]),
     )
-    candidates = reason.isna()
-    keyed = frame.loc[candidates, list(RECORD_KEY) + ["source_row"]]
-    first_row = keyed.groupby(list(RECORD_KEY), sort=False, dropna=False)["source_row"].transform("first")
+    keyed = frame.loc[reason.isna(), list(RECORD_KEY) + ["source_row"]]
     duplicate = keyed.duplicated(list(RECORD_KEY), keep="first").reindex(frame.index, fill_value=False)
-    note(duplicate, "duplicate_record", "same organisation, case_id and stage as row " + first_row.astype("str").reindex(frame.index))
+    note(duplicate, "duplicate_record", lambda rows: "same organisation, case_id and stage as row " + _first_rows(keyed, rows))
     return reason, detail
+
+
+def _first_rows(keyed: pd.DataFrame, duplicates: pd.Series) -> pd.Series:
+    """For each duplicate row, the source row of the first row with its key."""
+    first = keyed.drop_duplicates(list(RECORD_KEY), keep="first")
+    repeated = keyed.loc[duplicates[duplicates].index, list(RECORD_KEY)]
+    found = repeated.merge(first, how="left", on=list(RECORD_KEY))["source_row"].set_axis(repeated.index)
+    return found.astype("str")
 
 
 def _bad_case_ids(case_id: pd.Series) -> tuple[pd.Series, pd.Series]:
