@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,17 +74,22 @@ def _load_into_store(
     report = LoadReport()
     batches: list[FileBatch] = []
     seen_hashes: set[str] = set()
-    for done, job in enumerate(jobs):
-        if progress:
-            progress(f"loading {job.label}", done, len(jobs))
-        sha256 = _sha256(job)
-        if sha256 in seen_hashes:
-            report.warnings.append(f"{job.label}: the same content was given twice in this load; loaded once")
-            continue
-        seen_hashes.add(sha256)
-        batch, warnings = load_file(job, sha256, key=key, defaults=defaults)
-        batches.append(batch)
-        report.warnings.extend(warnings)
+    # Each file is hashed on another core while it is read (hashlib lets go of the GIL), so
+    # content given twice is only found once it is loaded: a rare waste for a common saving.
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        digests = [hasher.submit(_sha256, job) for job in jobs]
+        for done, (job, digest) in enumerate(zip(jobs, digests)):
+            if progress:
+                progress(f"loading {job.label}", done, len(jobs))
+            if not job.path.is_file():
+                digest.result()  # says which file is missing
+            batch, warnings = load_file(job, digest.result, key=key, defaults=defaults)
+            if batch.entry["sha256"] in seen_hashes:
+                report.warnings.append(f"{job.label}: the same content was given twice in this load; loaded once")
+                continue
+            seen_hashes.add(batch.entry["sha256"])
+            batches.append(batch)
+            report.warnings.extend(warnings)
 
     _quarantine_duplicates_across_files(batches, store)
     store.commit(batches)
@@ -99,8 +106,11 @@ def _sha256(job: LoadJob) -> str:
         raise UserError(f"{job.label}: file not found") from None
 
 
-def load_file(job: LoadJob, sha256: str, *, key: str | None, defaults: dict[str, str]) -> tuple[FileBatch, list[str]]:
-    """One file -> its records, its quarantine and its ledger entry (nothing written)."""
+def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defaults: dict[str, str]) -> tuple[FileBatch, list[str]]:
+    """One file -> its records, its quarantine and its ledger entry (nothing written).
+
+    `sha256` gives the file's hash when the entry is written, so it can be worked out meanwhile.
+    """
     profile = job.profile
     raw = read_export(job.path, profile)
     stage_rows = to_stage_rows(raw.frame, profile, job.label)
@@ -115,10 +125,11 @@ def load_file(job: LoadJob, sha256: str, *, key: str | None, defaults: dict[str,
     reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail)
     bad = reason.notna()
     quarantine = _quarantine_frame(records[bad], stage_rows, reason[bad], detail[bad], profile)
+    digest = sha256()
     entry = {
         "path": job.label,
-        "file_id": sha256[:16],
-        "sha256": sha256,
+        "file_id": digest[:16],
+        "sha256": digest,
         "profile": profile.name,
         "profile_file": str(profile.path),
         "format": raw.format,
@@ -133,16 +144,15 @@ def load_file(job: LoadJob, sha256: str, *, key: str | None, defaults: dict[str,
 
 
 def _protect_personal_data(records: pd.DataFrame, raw: pd.DataFrame, rows: pd.DataFrame, profile: Profile, key: str | None) -> None:
-    """Pseudonymise the complainant and mask personal details in free text, in place."""
-    by_source_row = raw.set_index(SOURCE_ROW)
-    personal = [
-        by_source_row[column].reindex(rows[SOURCE_ROW]).set_axis(rows.index)
-        for column in dict.fromkeys(profile.personal_drop + profile.complainant_key)
-        if column in by_source_row.columns
-    ]
+    """Pseudonymise the complainant and mask personal details in free text, in place.
+
+    Both work on the export's own rows: the terms need only each column's distinct values, and
+    a complainant's key is worked out once per source row, then given to each of its stages.
+    """
     if profile.complainant_key:
-        key_columns = [by_source_row[c].reindex(rows[SOURCE_ROW]).set_axis(rows.index) for c in profile.complainant_key]
-        records["complainant_key"] = pseudonymise(key_columns, require_key(key, profile.path))
+        complainants = pseudonymise([raw[column] for column in profile.complainant_key], require_key(key, profile.path))
+        records["complainant_key"] = complainants.set_axis(raw[SOURCE_ROW]).reindex(rows[SOURCE_ROW]).set_axis(records.index)
+    personal = [raw[column] for column in dict.fromkeys(profile.personal_drop + profile.complainant_key) if column in raw.columns]
     organisation_words = set(" ".join(records["organisation"].dropna().unique()).split())
     terms = personal_terms(personal, keep=organisation_words)
     for name in FREE_TEXT_FIELDS:

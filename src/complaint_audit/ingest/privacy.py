@@ -33,7 +33,6 @@ _PATTERNS = {
     "[phone]": r"(?:\+44\s?\(?0?\)?\s?|\b0)[127]\d(?:[\s-]?\d){8,9}\b",
     "[postcode]": r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b",
 }
-_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _NAME_WORD = r"[A-Z][A-Za-z'\-]{2,}"
 _TITLES = {"Mrs", "Miss", "Mr", "Ms", "Mx", "Dr", "Rev", "Sir", "Lady", "Lord", "Prof"}
 # RE2 builds one automaton per pattern; past a few thousand terms its memory cap slows it.
@@ -47,13 +46,29 @@ def resolve_key(configured: str | None) -> str | None:
 
 def pseudonymise(columns: list[pd.Series], key: str) -> pd.Series:
     """Keyed hash of the normalised, joined columns -> 'c' + 16 hex digits; missing if all blank."""
-    parts = [c.astype("str").str.strip().str.casefold().fillna("") for c in columns]
-    joined = parts[0].str.cat(parts[1:], sep="\x1f") if len(parts) > 1 else parts[0]
+    parts = [pa.array(_normalised(column)) for column in columns]
+    joined = pd.Series(pc.binary_join_element_wise(*parts, pa.scalar("\x1f", parts[0].type)), index=columns[0].index, dtype="str")
     hashes = pd.util.hash_pandas_object(joined, index=False, hash_key=_siphash_key(key)).to_numpy()
-    nibbles = np.stack([(hashes >> np.uint64(shift)) & np.uint64(15) for shift in range(60, -4, -4)], axis=1)
-    hex_text = _HEX_DIGITS[nibbles.astype(np.intp)].view("S16").ravel().astype(str)
-    result = pd.Series(np.char.add("c", hex_text), index=joined.index, dtype="str")
+    # 'c' then the hash's 16 hex digits, as 17 bytes per row: hex-encoding the big-endian words in one go.
+    letters = np.empty((len(hashes), 17), dtype=np.uint8)
+    letters[:, 0] = ord("c")
+    letters[:, 1:] = np.frombuffer(hashes.astype(">u8").tobytes().hex().encode("ascii"), dtype=np.uint8).reshape(-1, 16)
+    result = pd.Series(pa.array(letters.view("S17").ravel()).cast(pa.string()), index=joined.index, dtype="str")
     return result.where(joined.str.strip("\x1f").ne(""))
+
+
+def _normalised(column: pd.Series) -> pd.Series:
+    """Trimmed and case-folded text, '' where missing.
+
+    Case folding is Python's, per value; on ASCII it equals lower-casing, which Arrow does over
+    the whole column, so only the non-ASCII values take the slow path.
+    """
+    text = column.astype("str").str.strip()
+    folded = text.str.lower()
+    special = ~text.str.isascii().fillna(True).astype(bool)
+    if special.any():
+        folded[special] = text[special].str.casefold()
+    return folded.fillna("")
 
 
 def require_key(key: str | None, profile_path) -> str:
@@ -97,7 +112,7 @@ def personal_terms(personal: list[pd.Series], keep: set[str] = frozenset()) -> P
         if values.empty:
             continue
         if values.str.contains(r"[\d@]", regex=True).mean() > 0.5:
-            parts = values.str.split(",").explode().str.strip()
+            parts = pd.Series(pc.list_flatten(pc.split_pattern(pa.array(values), ",")), dtype="str").str.strip()
             places |= set(parts[parts.str.contains(r"[A-Za-z]", regex=True) & ~parts.str.contains("@") & parts.str.len().ge(4)])
         else:
             names |= set(values.str.findall(_NAME_WORD).explode().dropna())
