@@ -25,9 +25,13 @@ import json
 import os
 import re
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -135,7 +139,9 @@ class Store:
         replaced = self.replaced_by([batch.entry for batch in batches])
         committed = []
         for batch in batches:
-            parts = [self._write_part(batch.entry, organisation, year, records) for (organisation, year), records in _partitions(batch.records)]
+            # Parquet encoding lets go of the GIL: parts are written a core each.
+            with ThreadPoolExecutor(max_workers=os.cpu_count()) as writers:
+                parts = list(writers.map(partial(self._write_part, batch.entry), _partitions(batch.records)))
             quarantine = batch.quarantine.astype(str)
             atomic_write(self._quarantine_part(batch.entry), lambda tmp, q=quarantine: _write_quarantine(q, tmp))
             committed.append({**batch.entry, "parts": parts})
@@ -162,12 +168,11 @@ class Store:
         parts = sorted(self.reviews_dir.glob("*.parquet"))
         return pd.concat([pd.read_parquet(part) for part in parts], ignore_index=True) if parts else None
 
-    def _write_part(self, entry: dict, organisation: str, year: int, records: pd.DataFrame) -> dict:
+    def _write_part(self, entry: dict, part: Part) -> dict:
         """Write one input file's records of one organisation and year; the ledger's note of the part."""
-        path = self.records_dir / _folder_name(organisation) / str(year) / f"{entry['file_id']}.parquet"
-        table = to_arrow(records)
-        atomic_write(path, lambda tmp: pq.write_table(table, tmp))
-        return {"organisation": organisation, "year": year, "rows": len(records), "path": path.relative_to(self.root).as_posix()}
+        path = self.records_dir / _folder_name(part.organisation) / str(part.year) / f"{entry['file_id']}.parquet"
+        atomic_write(path, lambda tmp: pq.write_table(part.table, tmp))
+        return {"organisation": part.organisation, "year": part.year, "rows": len(part.table), "path": path.relative_to(self.root).as_posix()}
 
     def _quarantine_part(self, entry: dict) -> Path:
         return self.quarantine_dir / f"{entry['file_id']}.csv"
@@ -179,12 +184,33 @@ def _folder_name(organisation: str) -> str:
     return f"{readable}-{hashlib.sha256(organisation.encode()).hexdigest()[:8]}"
 
 
-def _partitions(records: pd.DataFrame):
-    """(organisation, year received) and that part's records, in order."""
+class Part(NamedTuple):
+    """One input file's records of one organisation and year received."""
+
+    organisation: str
+    year: int
+    table: pa.Table
+
+
+def _partitions(records: pd.DataFrame) -> list[Part]:
+    """The records split by organisation and year received, as Arrow, in key order.
+
+    The frame is converted once and sorted by the key (stable, so each part keeps the file's
+    order); each part is then a zero-copy slice, not a copy made by a groupby.
+    """
     if records.empty:
         return []
-    keys = [records["organisation"], records["received"].dt.year.rename("year")]
-    return [((organisation, int(year)), part) for (organisation, year), part in records.groupby(keys, sort=True, observed=True)]
+    organisation_codes, organisations = pd.factorize(records["organisation"], sort=True)
+    years = records["received"].dt.year.to_numpy()
+    order = np.lexsort((years, organisation_codes))
+    table = to_arrow(records).take(order)
+    organisation_codes, years = organisation_codes[order], years[order]
+    starts = np.flatnonzero(np.r_[True, (np.diff(organisation_codes) != 0) | (np.diff(years) != 0)])
+    ends = np.r_[starts[1:], len(order)]
+    return [
+        Part(organisations[organisation_codes[start]], int(years[start]), table.slice(start, end - start))
+        for start, end in zip(starts, ends)
+    ]
 
 
 def _write_quarantine(frame: pd.DataFrame, path: Path) -> None:
