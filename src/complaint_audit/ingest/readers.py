@@ -21,11 +21,11 @@ import pyarrow.csv as pacsv
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.csv_problems import broken_row, check_delimiter
+from complaint_audit.ingest.encodings import csv_source, decode
 from complaint_audit.ingest.limits import check_xlsx_sizes
 from complaint_audit.ingest.profile import Profile
 
 SOURCE_ROW = "source_row"
-_UTF8_BOM = b"\xef\xbb\xbf"
 # Excel's encrypted workbooks and old .xls files are OLE compound files, not zips.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 # Each parsed block becomes a chunk of every column. Taking rows from a column of hundreds of
@@ -53,51 +53,6 @@ def read_export(path: Path, profile: Profile) -> RawTable:
     return reader(path, profile)
 
 
-def decode(data: bytes, encoding: str, path: Path) -> tuple[str, str]:
-    """Bytes -> text, detecting UTF-8 (with or without BOM) and falling back to cp1252.
-
-    A file declared cp1252 that is really UTF-8 is refused: read as cp1252 it would load
-    without complaint, every accented name and pound sign turned into two wrong characters.
-    """
-    if data.startswith(_UTF8_BOM) and encoding in ("auto", "utf-8", "utf-8-sig"):
-        # Decoded without its BOM, so an error's byte offset is the offset in what follows.
-        return _decoded(data[len(_UTF8_BOM):], "utf-8", path), "utf-8-sig"
-    if encoding == "auto":
-        try:
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            encoding = "cp1252"
-    elif encoding == "cp1252" and not data.isascii():
-        _refuse_utf8_declared_cp1252(data, path)
-    return _decoded(data, "utf-8" if encoding == "utf-8-sig" else encoding, path), encoding
-
-
-def _decoded(data: bytes, encoding: str, path: Path) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise UserError(
-            f"{path}: line {line}: byte 0x{data[error.start]:02x} is not valid {encoding}; set [source] encoding "
-            f"in the profile (utf-8, utf-8-sig or cp1252)"
-        ) from None
-
-
-def _refuse_utf8_declared_cp1252(data: bytes, path: Path) -> None:
-    try:
-        text = data.decode("utf-8")  # a BOM stays in: it is the first non-ASCII character then
-    except UnicodeDecodeError:
-        return  # not UTF-8: cp1252 it is
-    first = re.search(r"[^\x00-\x7f]", text).start()
-    char, line = text[first], text.count("\n", 0, first) + 1
-    misread = char.encode("utf-8").decode("cp1252", errors="replace")
-    shown = f"'{char}', U+{ord(char):04X}," if char.isprintable() else f"U+{ord(char):04X}"  # a BOM is invisible
-    raise UserError(
-        f"{path}: line {line}: the file is UTF-8 ({shown} would read as '{misread}'), not cp1252 as the profile "
-        f"says; set [source] encoding = \"utf-8\" or leave it out to detect it"
-    )
-
-
 def _check_header(path: Path, names: list[str]) -> None:
     seen: set[str] = set()
     for name in names:
@@ -115,10 +70,10 @@ def _without_blank_rows(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
 
 
 def _read_csv(path: Path, profile: Profile) -> RawTable:
-    text, encoding = decode(path.read_bytes(), profile.encoding, path)
-    text = text.removeprefix("\ufeff")
+    data = path.read_bytes()
+    source, codec, encoding = csv_source(data, profile.encoding, path)
     skip = profile.header_row - 1
-    header_lines = text.split("\n", skip + 1)
+    header_lines = _head_lines(data, len(data) - source.size, codec, skip)
     if len(header_lines) <= skip or not header_lines[skip].strip():
         raise UserError(f"{path}: the file has no header at row {profile.header_row} (empty file?)")
     header = next(csv.reader(io.StringIO(header_lines[skip]), delimiter=profile.delimiter))
@@ -126,20 +81,26 @@ def _read_csv(path: Path, profile: Profile) -> RawTable:
     names = [name.strip() or f"(unnamed column {number})" for number, name in enumerate(header, start=1)]
     check_delimiter(path, names, profile.delimiter)
     _check_header(path, names)
-    data = text.encode("utf-8")
     if not data.endswith(b"\n"):
-        data += b"\n"  # pyarrow cannot skip a header row that has no line end
+        source = pa.py_buffer(source.to_pybytes() + b"\n")  # pyarrow cannot skip a header row that has no line end
+
+    def whole_lines() -> list[str]:
+        return decode(data, profile.encoding, path)[0].removeprefix("\ufeff").split("\n", skip + 1)
+
     try:
-        table = _parse_csv(data, skip, names, profile.delimiter)
+        table = _parse_csv(source, codec, skip, names, profile.delimiter)
+    except UnicodeDecodeError:
+        decode(data, profile.encoding, path)  # raises, naming the line of the byte
+        raise
     except pa.ArrowInvalid as error:
         if "straddl" not in str(error):
-            raise broken_row(path, header_lines, profile.header_row, profile.delimiter, len(names)) or UserError(
+            raise broken_row(path, whole_lines(), profile.header_row, profile.delimiter, len(names)) or UserError(
                 f"{path}: cannot parse as CSV with delimiter '{profile.delimiter}': {error}"
             ) from None
         # A value longer than pyarrow's block (a whole letter in one cell): read in one block.
-        table = _parse_csv(data, skip, names, profile.delimiter, block_size=min(len(data) + 1, 2**31 - 1))
-    if text.count('"') % 2:  # an odd number of quotes: the file may end inside a quoted value
-        problem = broken_row(path, header_lines, profile.header_row, profile.delimiter, len(names))
+        table = _parse_csv(source, codec, skip, names, profile.delimiter, block_size=min(source.size + 1, 2**31 - 1))
+    if data.count(b'"') % 2:  # an odd number of quotes: the file may end inside a quoted value
+        problem = broken_row(path, whole_lines(), profile.header_row, profile.delimiter, len(names))
         if problem is not None:
             raise problem
     frame = table.to_pandas()
@@ -148,10 +109,25 @@ def _read_csv(path: Path, profile: Profile) -> RawTable:
     return RawTable(frame, "csv", encoding)
 
 
-def _parse_csv(data: bytes, skip: int, names: list[str], delimiter: str, block_size: int = _BLOCK_SIZE) -> pa.Table:
-    read_options = pacsv.ReadOptions(skip_rows=skip + 1, column_names=names, block_size=block_size)
+def _head_lines(data: bytes, start: int, codec: str, skip: int) -> list[str]:
+    """The lines up to and including the header, decoded; the body is pyarrow's to decode.
+
+    A byte the codec cannot read shows as U+FFFD here; pyarrow's decoder then stops on it and
+    decode() names its line.
+    """
+    end = start
+    for _ in range(skip + 1):
+        end = data.find(b"\n", end) + 1
+        if not end:
+            end = len(data)
+            break
+    return data[start:end].decode("utf-8" if codec == "utf8" else codec, errors="replace").split("\n")[: skip + 1]
+
+
+def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delimiter: str, block_size: int = _BLOCK_SIZE) -> pa.Table:
+    read_options = pacsv.ReadOptions(skip_rows=skip + 1, column_names=names, block_size=block_size, encoding=codec)
     return pacsv.read_csv(
-        io.BytesIO(data),
+        pa.BufferReader(source),
         read_options=read_options,
         # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),

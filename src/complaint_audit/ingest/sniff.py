@@ -25,7 +25,7 @@ import pandas as pd
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.convert import text_values
 from complaint_audit.ingest.dates import parse_dates
-from complaint_audit.ingest.readers import decode
+from complaint_audit.ingest.encodings import decode
 
 HEADER_SEARCH_ROWS = 50
 SAMPLE_ROWS = 2000
