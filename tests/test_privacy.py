@@ -25,6 +25,9 @@ from tests.conftest import SAMPLE_DATA
         ("The Ombudsman: 0300 061 0614 or www.lgo.org.uk", "The Ombudsman: 0300 061 0614 or www.lgo.org.uk"),
         ("NI number QQ 12 34 56 C on file", "NI number [NI number] on file"),
         ("Postcode NS6 7WS.", "Postcode [postcode]."),
+        # RE2's own \w and \s are ASCII-only: accented addresses and no-break spaces must still match.
+        ("Email zoë.brontë@exämple.com now", "Email [email] now"),
+        ("Call 07700\xa0900123", "Call [phone]"),
     ],
 )
 def test_contact_details_are_masked_by_pattern(text, expected):
