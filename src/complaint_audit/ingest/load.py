@@ -114,13 +114,16 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
     profile = job.profile
     raw = read_export(job.path, profile)
     stage_rows = to_stage_rows(raw.frame, profile, job.label)
+    personal = _personal_data(raw.frame, profile, key)
+    source_rows, file_format, encoding = len(raw.frame), raw.format, raw.encoding
+    del raw  # the export itself, the largest frame, is done with before conversion makes more
     rows = stage_rows.frame
     converted = convert(rows.drop(columns=[STAGE_PROBLEM, SOURCE_ROW]), profile, defaults)
     records = converted.frame
     records["source"] = profile.name
     records["source_file"] = job.label
     records["source_row"] = rows[SOURCE_ROW].astype("int64")
-    _protect_personal_data(records, raw.frame, rows, profile, key)
+    _protect_personal_data(records, rows, personal)
 
     reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail)
     bad = reason.notna()
@@ -132,29 +135,41 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
         "sha256": digest,
         "profile": profile.name,
         "profile_file": str(profile.path),
-        "format": raw.format,
-        "encoding": raw.encoding,
-        "source_rows": int(raw.frame.shape[0]),
+        "format": file_format,
+        "encoding": encoding,
+        "source_rows": source_rows,
         "read": int(len(records)),
     }
-    del raw, stage_rows, rows, converted  # the export's own text is done with: free it before the copy below
+    del stage_rows, rows, converted  # the raw values are done with: free them before the copy below
     batch = FileBatch(entry, records.loc[~bad, list(FIELD_NAMES)].reset_index(drop=True), quarantine)
     _count(batch)
     return batch, _date_order_warnings(quarantine, job.label, profile)
 
 
-def _protect_personal_data(records: pd.DataFrame, raw: pd.DataFrame, rows: pd.DataFrame, profile: Profile, key: str | None) -> None:
-    """Pseudonymise the complainant and mask personal details in free text, in place.
+@dataclass(frozen=True)
+class _PersonalData:
+    """What loading keeps of an export's personal columns, so the export itself can be freed early."""
 
-    Both work on the export's own rows: the terms need only each column's distinct values, and
-    a complainant's key is worked out once per source row, then given to each of its stages.
-    """
+    complainants: pd.Series | None  # the complainant's pseudonym, indexed by source row
+    distinct: list[pd.Series]  # each personal column's distinct values: all that personal_terms reads
+
+
+def _personal_data(raw: pd.DataFrame, profile: Profile, key: str | None) -> _PersonalData:
+    """Pseudonyms per source row, worked out once for all of a row's stages, and the personal values."""
+    complainants = None
     if profile.complainant_key:
         complainants = pseudonymise([raw[column] for column in profile.complainant_key], require_key(key, profile.path))
-        records["complainant_key"] = complainants.set_axis(raw[SOURCE_ROW]).reindex(rows[SOURCE_ROW]).set_axis(records.index)
-    personal = [raw[column] for column in dict.fromkeys(profile.personal_drop + profile.complainant_key) if column in raw.columns]
+        complainants.index = raw[SOURCE_ROW]
+    columns = dict.fromkeys(profile.personal_drop + profile.complainant_key)
+    return _PersonalData(complainants, [pd.Series(raw[column].dropna().unique()) for column in columns if column in raw.columns])
+
+
+def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: _PersonalData) -> None:
+    """Give each stage its complainant's pseudonym and mask personal details in free text, in place."""
+    if personal.complainants is not None:
+        records["complainant_key"] = personal.complainants.reindex(rows[SOURCE_ROW]).set_axis(records.index)
     organisation_words = set(" ".join(records["organisation"].dropna().unique()).split())
-    terms = personal_terms(personal, keep=organisation_words)
+    terms = personal_terms(personal.distinct, keep=organisation_words)
     for name in FREE_TEXT_FIELDS:
         if records[name].notna().any():
             records[name] = redact(records[name], terms)
