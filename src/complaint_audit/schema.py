@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -163,8 +164,11 @@ def from_arrow(table: pa.Table) -> pd.DataFrame:
             continue
         column = frame[name]
         if isinstance(column.dtype, pd.CategoricalDtype):  # read dictionary-encoded (Store.read_records)
-            categories = column.cat.remove_unused_categories().cat.categories
-            frame[name] = column.cat.set_categories(sorted(categories))
+            # The dictionaries of every part were unified: keep only the names this read uses,
+            # found by counting codes (linear) rather than pandas' sort of them.
+            codes = column.cat.codes.to_numpy()
+            used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+            frame[name] = column.cat.set_categories(sorted(column.cat.categories[used]))
         else:
             frame[name] = column.astype(pd.CategoricalDtype(sorted(column.dropna().unique())))
     return frame
