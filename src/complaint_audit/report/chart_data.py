@@ -8,10 +8,11 @@ chart loses nothing.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
-from complaint_audit.report.figures import NO_TEAM
+from complaint_audit.report.figures import team_names
 from complaint_audit.report.text import GROUP_METRIC, group_label, number, percent
 
 _MEMBERS = ("mp", "councillor")
@@ -19,22 +20,35 @@ _QUANTILES = {"whislo": 0.05, "q1": 0.25, "med": 0.5, "q3": 0.75, "whishi": 0.95
 
 
 def by_month(records: pd.DataFrame) -> dict | None:
-    """New complaints (each case at its first stage) received per month, by team."""
+    """New complaints (each case at its first stage) received per month, by team.
+
+    `records` carry `case`, one integer per case (context.assessment adds it), so each case's first
+    row is found by sorting integers, and the months are counted by team with one bincount.
+    """
     if records.empty:
         return None
-    first = records.sort_values(["received", "stage"]).drop_duplicates(["organisation", "case_id"])
-    month = first["received"].dt.to_period("M")
-    table = pd.crosstab(month, first["team"].astype("str").fillna(NO_TEAM))
-    table = table.reindex(pd.period_range(month.min(), month.max(), freq="M"), fill_value=0)
-    months = [period.strftime("%b %Y") for period in table.index]
-    busiest = table.sum(axis=1)
-    totals = "; ".join(f"{team} {number(int(table[team].sum()))}" for team in table.columns)
+    received = records["received"].to_numpy().astype("datetime64[s]")
+    day = np.where(np.isnat(received), np.iinfo(np.int64).max, received.astype(np.int64))  # undated rows last
+    order = np.lexsort((pd.factorize(records["stage"], sort=True)[0], day))  # by date received, then stage
+    first = order[np.unique(records["case"].to_numpy()[order], return_index=True)[1]]
+    month = received[first].astype("datetime64[M]")
+    teams = team_names(records["team"]).iloc[first]
+    names, dated = teams.cat.categories, ~np.isnat(month)
+    month, codes = month[dated], teams.cat.codes.to_numpy()[dated]
+    start, end = month.min(), month.max()
+    offsets = (month - start).astype(np.int64)
+    cells = np.bincount(offsets * len(names) + codes, minlength=(offsets.max() + 1) * len(names))
+    counts = cells.reshape(-1, len(names))  # a row per month, a column per team
+    table = {str(names[code]): counts[:, code] for code in sorted(np.unique(codes), key=lambda code: names[code])}
+    months = [period.strftime("%b %Y") for period in pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq="M")]
+    busiest = counts.sum(axis=1)
+    totals = "; ".join(f"{name} {number(int(column.sum()))}" for name, column in table.items())
     return {
         "title": "Complaints received each month, by team",
         "description": (f"Stacked bar chart of new complaints received each month from {months[0]} to {months[-1]}, "
-                        f"by team. Totals: {totals}. The busiest month was {busiest.idxmax().strftime('%b %Y')} "
+                        f"by team. Totals: {totals}. The busiest month was {months[int(busiest.argmax())]} "
                         f"with {number(int(busiest.max()))}."),
-        "months": months, "teams": {str(team): [int(n) for n in table[team]] for team in table.columns},
+        "months": months, "teams": {name: [int(n) for n in column] for name, column in table.items()},
     }
 
 
@@ -74,7 +88,8 @@ def members_against_public(records: pd.DataFrame, calendar: WorkingCalendar, ft0
         return None
     compared = [GROUP_METRIC.match(name).groups()[:2] for name in ft001["metrics"]
                 if GROUP_METRIC.match(name) and name.endswith("_member_median")]
-    rows = records[records["responded"].notna() & records["raised_via"].isin([*_MEMBERS, "public"])]
+    rows = records.loc[records["responded"].notna() & records["raised_via"].isin([*_MEMBERS, "public"]),
+                       ["process", "stage", "raised_via", "received", "responded"]]
     days = calendar.working_days_between(rows["received"], rows["responded"]).astype("float64")
     groups = []
     for process, stage in compared:

@@ -16,6 +16,8 @@ import pandas as pd
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.report import chart_data, figures, findings, manual_review, ombudsman, suppressed_charts, trend
 from complaint_audit.report.appendix import glossary, lineage, method, quarantine_reasons
+from complaint_audit.report.examples import first_cases
+from complaint_audit.report.keys import case_codes, case_keys
 from complaint_audit.report.suppression import Suppression, withhold_trend
 from complaint_audit.report.text import long_date
 from complaint_audit.store import Store
@@ -24,6 +26,8 @@ EXCEPTIONS_LINK = "exceptions.xlsx"
 LEARNING_EXAMPLES = 3
 _RECORD_FIELDS = ["organisation", "case_id", "stage", "team", "process", "raised_via", "received", "responded",
                   "outcome"]
+# The columns of exceptions.parquet the report reads: not the reasons, the longest text in it.
+_EXCEPTION_FIELDS = ["check", "organisation", "case_id", "stage", "team", "figures"]
 _DEFAULT_REPORT = {"title": "Complaint handling assessment", "audience": "Audit Committee", "marking": "OFFICIAL",
                    "author": "Internal Audit", "free_text": False, "suppress_below": 0}
 
@@ -46,13 +50,16 @@ def assessment(run_dir: Path, suppression: Suppression | None = None) -> dict:
     """
     run_dir = Path(run_dir)
     manifest, results = _read_json(run_dir / "manifest.json"), _read_json(run_dir / "results.json")
-    exceptions = pd.read_parquet(run_dir / "exceptions.parquet")
+    exceptions = pd.read_parquet(run_dir / "exceptions.parquet", columns=_EXCEPTION_FIELDS)
     report = {**_DEFAULT_REPORT, **(manifest.get("report") or {})}
     records = Store(run_dir / "store").read_records(_RECORD_FIELDS + (["learning"] if report["free_text"] else []))
-    by_check = dict(tuple(exceptions.groupby("check")))
-    empty = exceptions.iloc[0:0]
+    # Cases are matched and counted by integers, not by their text ids: `case_key` is the case id as
+    # one (on the same scale in both tables), `case` one integer per organisation and case id.
+    records["case_key"], exceptions["case_key"] = case_keys(records, exceptions)
+    records["case"] = case_codes(records)
+    examples = first_cases(exceptions)
     suppression = suppression or Suppression(report["suppress_below"])
-    checks = [findings.check_finding(check, by_check.get(check["code"], empty), suppression)
+    checks = [findings.check_finding(check, examples.get(check["code"], []), suppression)
               for check in results["checks"]]
     measured = {f["code"] for f in checks if f["status"] in ("pass", "warn", "fail")}
     answered = figures.answered_stages(records, exceptions, measured & set(figures.ON_TIME_CHECKS.values()))

@@ -8,9 +8,11 @@ stage whose check did not run is left out of the on-time figures.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
+from complaint_audit.report.keys import row_codes, rows_in
 from complaint_audit.report.suppression import NO_SUPPRESSION, WITHHELD, Suppression
 from complaint_audit.report.text import STAGE_WORDS
 
@@ -29,17 +31,39 @@ _KEY = ["organisation", "case_id", "stage"]
 NO_TEAM = "No team recorded"
 
 
+def team_names(team: pd.Series) -> pd.Series:
+    """The team column as a categorical, a missing team named NO_TEAM (categories, not a string per row)."""
+    team = team.astype("category")
+    if team.isna().any():
+        if NO_TEAM not in team.cat.categories:
+            team = team.cat.add_categories([NO_TEAM])
+        team = team.fillna(NO_TEAM)
+    return team
+
+
+def _measuring_check(process: pd.Series, stage: pd.Series) -> pd.Categorical:
+    """The check that measures each row's process and stage (ON_TIME_CHECKS), looked up by category codes."""
+    process, stage = process.astype("category"), stage.astype("category")
+    codes = sorted(set(ON_TIME_CHECKS.values()))
+    # One extra row and column for a missing process or stage: code -1 picks them, and they hold no check.
+    table = np.full((len(process.cat.categories) + 1, len(stage.cat.categories) + 1), -1, dtype=np.int64)
+    for row, name in enumerate(process.cat.categories):
+        for column, number in enumerate(stage.cat.categories):
+            if (name, number) in ON_TIME_CHECKS:
+                table[row, column] = codes.index(ON_TIME_CHECKS[(name, number)])
+    return pd.Categorical.from_codes(table[process.cat.codes.to_numpy(), stage.cat.codes.to_numpy()], codes)
+
+
 def answered_stages(records: pd.DataFrame, exceptions: pd.DataFrame, measured: set[str]) -> pd.DataFrame:
     """Answered council stages that a timeliness check measured, with `on_time` from its exceptions."""
     rows = records.loc[records["stage"].isin(_COUNCIL_STAGES) & records["responded"].notna(),
-                       [*_KEY, "team", "process"]]
-    by_key = {f"{process}|{stage}": code for (process, stage), code in ON_TIME_CHECKS.items()}
-    checks = (rows["process"].astype("str") + "|" + rows["stage"].astype("str")).map(by_key)
+                       [*_KEY, "case_key", "team", "process"]]
+    checks = pd.Series(_measuring_check(rows["process"], rows["stage"]), index=rows.index)
     rows = rows.assign(check=checks)[checks.isin(measured)]
     late = exceptions[exceptions["check"].isin(measured)]
     late = late[~late["figures"].fillna("").str.contains("|".join(_ON_TIME_VERDICTS), regex=True)]
-    flagged = rows.merge(late[["check", *_KEY]].drop_duplicates(), on=["check", *_KEY], how="left", indicator=True)
-    return rows.assign(team=rows["team"].astype("str").fillna(NO_TEAM), on_time=(flagged["_merge"] == "left_only").to_numpy())
+    late_ones = rows_in(rows, late, ["check", "organisation", "case_key", "stage"])
+    return rows.assign(team=team_names(rows["team"]), on_time=~late_ones)
 
 
 def _upheld(outcomes: pd.Series, suppression: Suppression) -> tuple[float | None, str]:
@@ -54,17 +78,17 @@ def headline(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppres
     """
     stages = []
     for stage, words in STAGE_WORDS.items():
-        rows = records[records["stage"] == stage]
-        if rows.empty:
+        outcomes = records["outcome"][records["stage"] == stage]
+        if outcomes.empty:
             continue
         on_time, on_time_text = suppression.mask_share(answered.loc[answered["stage"] == stage, "on_time"])
-        upheld, upheld_text = _upheld(rows["outcome"], suppression)
-        stages.append({"stage": words, "complaints": len(rows), "complaints_text": suppression.count(len(rows)),
+        upheld, upheld_text = _upheld(outcomes, suppression)
+        stages.append({"stage": words, "complaints": len(outcomes), "complaints_text": suppression.count(len(outcomes)),
                        "on_time": on_time, "on_time_text": on_time_text,
                        "upheld": upheld, "upheld_text": upheld_text})
     upheld, upheld_text = _upheld(records["outcome"], suppression)
     on_time, on_time_text = suppression.mask_share(answered["on_time"])
-    cases = len(records[["organisation", "case_id"]].drop_duplicates())
+    cases = len(pd.unique(records["case"]))
     return {"cases": cases, "cases_text": suppression.count(cases), "stage_rows": len(records),
             "stage_rows_text": suppression.count(len(records)), "stages": stages,
             "on_time": on_time, "on_time_text": on_time_text,
@@ -73,29 +97,59 @@ def headline(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppres
 
 def teams(records: pd.DataFrame, answered: pd.DataFrame, exceptions: pd.DataFrame, calendar: WorkingCalendar,
           concern_codes: set[str], suppression: Suppression = NO_SUPPRESSION) -> dict:
-    """Each team's measures in one column, so the teams read side by side."""
+    """Each team's measures in one column, so the teams read side by side.
+
+    Each measure is grouped by team in one pass over its rows, not one filter of every row per team.
+    """
     count = suppression.count
-    records = records.assign(team=records["team"].astype("str").fillna(NO_TEAM))
-    stage1 = records[(records["stage"] == "1") & records["responded"].notna()]
-    days = calendar.working_days_between(stage1["received"], stage1["responded"]).astype("float64")
-    concerns = exceptions[exceptions["check"].isin(concern_codes)].assign(team=lambda e: e["team"].astype("str").fillna(NO_TEAM))
+    team = team_names(records["team"])
+    stage1 = (records["stage"] == "1") & records["responded"].notna()
+    days = calendar.working_days_between(records.loc[stage1, "received"], records.loc[stage1, "responded"])
+    concerns = exceptions.loc[exceptions["check"].isin(concern_codes), ["check", "team", "case_key", "stage"]]
+    concerns = concerns.assign(team=team_names(concerns["team"]))
+    cases = _distinct_by_team(records["case"].to_numpy(), team)
+    stage1_complaints = _by_team(records["stage"] == "1", team, "sum")
+    later = _by_team(records["stage"].isin(["2", "3", "ombudsman"]), team, "sum")
+    listed = _distinct_by_team(row_codes(concerns, ["case_key", "stage"])[0], concerns["team"])
+    listed_checks = _by_team(concerns["check"], concerns["team"], "unique")
+    on_time = {stage: _split(answered.loc[answered["stage"] == stage, "on_time"],
+                             answered.loc[answered["stage"] == stage, "team"]) for stage in ("1", "2")}
+    outcomes, stage1_days = _split(records["outcome"], team), _split(days.astype("float64"), team[stage1])
+    no_answers, no_days = pd.Series([], dtype=bool), pd.Series([], dtype="float64")
     columns = {}
-    for name in sorted(records["team"].unique()):
-        mine, done, listed = (frame[frame["team"] == name] for frame in (records, answered, concerns))
+    for name in sorted(team.unique()):
         columns[name] = {
-            "Complaints (cases)": count(len(mine[['organisation', 'case_id']].drop_duplicates())),
-            "Stage 1 complaints": count(int((mine['stage'] == '1').sum())),
-            "Stage 2 and later": count(int(mine['stage'].isin(['2', '3', 'ombudsman']).sum())),
-            "On time at Stage 1": suppression.mask_share(done.loc[done["stage"] == "1", "on_time"])[1],
-            "On time at Stage 2": suppression.mask_share(done.loc[done["stage"] == "2", "on_time"])[1],
-            "Upheld or partly upheld": _upheld(mine["outcome"], suppression)[1],
-            "Median working days to answer Stage 1": _median(days[stage1["team"] == name], suppression),
-            "Cases listed by red or amber checks": count(len(listed[['case_id', 'stage']].drop_duplicates())),
-            "Red or amber checks with cases here": ", ".join(sorted(listed["check"].unique())) or "none",
+            "Complaints (cases)": count(int(cases[name])),
+            "Stage 1 complaints": count(int(stage1_complaints[name])),
+            "Stage 2 and later": count(int(later[name])),
+            "On time at Stage 1": suppression.mask_share(on_time["1"].get(name, no_answers))[1],
+            "On time at Stage 2": suppression.mask_share(on_time["2"].get(name, no_answers))[1],
+            "Upheld or partly upheld": _upheld(outcomes[name], suppression)[1],
+            "Median working days to answer Stage 1": _median(stage1_days.get(name, no_days), suppression),
+            "Cases listed by red or amber checks": count(int(listed.get(name, 0))),
+            "Red or amber checks with cases here": ", ".join(sorted(listed_checks.get(name, []))) or "none",
         }
     labels = next(iter(columns.values()), {})
     return {"columns": ["Measure", *columns], "rows": [[label, *(team[label] for team in columns.values())]
                                                        for label in labels]}
+
+
+def _by_team(values: pd.Series, team: pd.Series, how: str) -> pd.Series:
+    """One figure per team (a sum, the unique values ...) of `values`, indexed by team name."""
+    return values.groupby(team, observed=True).agg(how)
+
+
+def _distinct_by_team(codes: np.ndarray, team: pd.Series) -> pd.Series:
+    """How many distinct codes each team has, indexed by team name: the distinct (team, code) pairs, counted."""
+    base = int(codes.max(initial=0)) + 1
+    pairs = pd.unique(team.cat.codes.to_numpy().astype(np.int64) * base + codes)
+    counts = np.bincount(pairs // base, minlength=len(team.cat.categories))
+    return pd.Series(counts, index=team.cat.categories)
+
+
+def _split(values: pd.Series, team: pd.Series) -> dict[str, pd.Series]:
+    """`values` cut into one Series per team, in one pass."""
+    return {name: group for name, group in values.groupby(team, observed=True)}
 
 
 def _median(values: pd.Series, suppression: Suppression = NO_SUPPRESSION) -> str:

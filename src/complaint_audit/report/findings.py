@@ -6,8 +6,8 @@ judgements can be tested without rendering anything.
 
 from __future__ import annotations
 
-import pandas as pd
 
+from complaint_audit.report.examples import EXAMPLES_PER_FINDING
 from complaint_audit.report.suppression import NO_SUPPRESSION, WITHHELD, CheckFigures, Suppression
 from complaint_audit.results import SHEET_ROWS_PER_CHECK
 from complaint_audit.report.text import (
@@ -30,7 +30,6 @@ _LIKELIHOOD = {"fail": "would be likely to", "warn": "might"}
 # Three failing checks anywhere make the whole assessment red: one bad area is a finding, three are a pattern.
 SEVERAL_FAILS = 3
 TOP_FINDINGS = 6
-EXAMPLES_PER_FINDING = 5
 RAG_RULE = (
     "Red when any check fails in timeliness, children's statutory complaints or MP and councillor complaints "
     f"(the statutory and equal-treatment duties), or when {SEVERAL_FAILS} or more checks fail anywhere; amber when "
@@ -99,8 +98,8 @@ def recommendation_sentence(action: str, priority: str) -> str:
     return f"The council should {lower_first(action)}, {TIMESCALES.get(priority, priority)}."
 
 
-def check_finding(check: dict, exceptions: pd.DataFrame, suppression: Suppression = NO_SUPPRESSION) -> dict:
-    """One check as the report shows it; `exceptions` holds that check's rows of exceptions.parquet.
+def check_finding(check: dict, examples: list[dict], suppression: Suppression = NO_SUPPRESSION) -> dict:
+    """One check as the report shows it; `examples` are its first cases listed (examples.first_cases).
 
     Under suppression, small counts and the percentages that would reveal them are withheld, and
     so are the example cases when there are few (listing them would count them).
@@ -109,8 +108,7 @@ def check_finding(check: dict, exceptions: pd.DataFrame, suppression: Suppressio
     share = primary_percent(metrics)
     shown = suppression.check_figures(metrics, [check["finding"], fault(check)], check["params"])
     figures, groups = evidence(metrics, shown)
-    examples = (exceptions[["case_id", "stage"]].drop_duplicates().sort_values(["case_id", "stage"])
-                .head(0 if suppression.small(check["exceptions"]) else EXAMPLES_PER_FINDING).to_dict("records"))
+    examples = [] if suppression.small(check["exceptions"]) else examples[:EXAMPLES_PER_FINDING]
     withheld = shown.percent_withheld(share)
     recommendation = check["recommendation"] if status in _LIKELIHOOD else None
     return {

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pandas as pd
 
 from complaint_audit.report.text import long_date, number, percent, plural
-from complaint_audit.review.summary import AUTOMATIC_CHECKS, CRITERION_NAMES, review_dates, reviewers, tally
 from complaint_audit.store import Store
 
 CHECK = "QR008"
@@ -31,6 +30,9 @@ def manual_evidence(reviews: pd.DataFrame | None, check: dict | None) -> dict:
     """Plain values for the templates: a summary, the per-criterion and per-team tables, the agreement."""
     if reviews is None or reviews.empty:
         return {"available": False, "note": NOT_IMPORTED}
+    # Imported only when there are scores: the review package loads openpyxl, which a report without them never needs.
+    from complaint_audit.review.summary import review_dates, reviewers, tally
+
     names = reviewers(reviews)
     first, last = review_dates(reviews) or (None, None)
     cases = len(reviews[["organisation", "case_id", "stage"]].drop_duplicates())
@@ -49,6 +51,8 @@ def manual_evidence(reviews: pd.DataFrame | None, check: dict | None) -> dict:
 
 
 def _criteria_table(counts: pd.DataFrame, metrics: dict) -> dict:
+    from complaint_audit.review.summary import AUTOMATIC_CHECKS, CRITERION_NAMES
+
     rows = [
         [title, number(int(row["cases"])), number(int(row["rated"])), percent(_share(row["percent_met"])),
          percent(_share(row["percent_partly"])), percent(_share(row["percent_not_met"])), number(int(row["not applicable"])),

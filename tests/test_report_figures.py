@@ -1,0 +1,123 @@
+"""The report's figures from hand-made records: cases counted per council, late stages matched exactly, charts drawn.
+
+These pin the vectorised versions (integer case keys, one sort, one bincount) to what a reader
+sees: the counts, the on-time flags, the example cases and the numbers printed on the charts.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from complaint_audit.calendar import WorkingCalendar
+from complaint_audit.report import chart_data, figures
+from complaint_audit.report.charts import draw
+from complaint_audit.report.examples import first_cases
+from complaint_audit.report.keys import case_codes, case_keys
+from tests.builders import canonical_records
+
+_EXCEPTION_COLUMNS = ["check", "organisation", "case_id", "stage", "team", "figures"]
+
+
+def _exceptions(*rows: tuple) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=_EXCEPTION_COLUMNS)
+
+
+def _keyed(records: pd.DataFrame, exceptions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Records and exceptions with their integer case keys, as context.assessment reads them."""
+    records, exceptions = records.copy(), exceptions.copy()
+    records["case_key"], exceptions["case_key"] = case_keys(records, exceptions)
+    records["case"] = case_codes(records)
+    return records, exceptions
+
+
+def _two_councils():
+    records = canonical_records(
+        {"organisation": "North", "case_id": "C1", "responded": "2023-04-10"},
+        {"organisation": "South", "case_id": "C1", "responded": "2023-05-10"},
+        {"organisation": "North", "case_id": "C2", "stage": "2", "received": "2023-06-01", "responded": "2023-06-20"},
+        {"organisation": "North", "case_id": "C3", "team": None, "received": "2023-06-05"},
+        {"organisation": "North", "case_id": "K1", "process": "childrens_statutory", "stage": "2",
+         "received": "2023-07-03", "responded": "2023-08-01"},
+    )
+    exceptions = _exceptions(
+        ("TS002", "South", "C1", "1", "Team A", '{"days":30}'),
+        ("CSC002", "North", "K1", "2", "Team A", '{"verdict":"late as recorded only"}'),
+        ("TS005", "North", "C3", "1", None, "{}"),
+        ("DQ006", "North", "C3", "1", None, "{}"),
+    )
+    return _keyed(records, exceptions)
+
+
+def test_a_stage_is_late_only_when_its_own_organisation_case_and_stage_were_listed():
+    records, exceptions = _two_councils()
+    answered = figures.answered_stages(records, exceptions, {"TS002", "CSC002"})
+    on_time = {(row.organisation, row.case_id, row.stage): row.on_time for row in answered.itertuples()}
+    # South's C1 was late; North's C1 shares its id but not its council. C3 was never answered.
+    # CSC002 lists K1 only because the recorded date was late: as the regulations measure it, it was on time.
+    assert on_time == {("North", "C1", "1"): True, ("South", "C1", "1"): False, ("North", "C2", "2"): True,
+                       ("North", "K1", "2"): True}
+
+
+def test_the_headline_counts_a_case_id_once_per_organisation():
+    records, exceptions = _two_councils()
+    answered = figures.answered_stages(records, exceptions, {"TS002"})
+    headline = figures.headline(records, answered)
+    assert (headline["cases"], headline["stage_rows"]) == (5, 5)
+    assert headline["on_time_text"] == "66.7%"  # 2 of the 3 corporate stages answered
+
+
+def test_the_teams_table_names_a_missing_team_and_counts_its_listed_cases_once():
+    records, exceptions = _two_councils()
+    answered = figures.answered_stages(records, exceptions, {"TS002", "CSC002"})
+    table = figures.teams(records, answered, exceptions, WorkingCalendar(), {"TS005", "DQ006"})
+    assert table["columns"] == ["Measure", "No team recorded", "Team A"]
+    rows = {row[0]: row[1:] for row in table["rows"]}
+    assert rows["Complaints (cases)"] == ["1", "4"]
+    assert rows["Stage 1 complaints"] == ["1", "2"]
+    assert rows["Stage 2 and later"] == ["0", "2"]
+    assert rows["On time at Stage 1"] == ["–", "50.0%"]
+    # 4 working days over Easter 2023 and 23 over the two May bank holidays (coronation included)
+    assert rows["Median working days to answer Stage 1"] == ["–", "13.5"]
+    assert rows["Cases listed by red or amber checks"] == ["1", "0"]  # C3 by two checks: one case
+    assert rows["Red or amber checks with cases here"] == ["DQ006, TS005", "none"]
+
+
+def test_a_findings_examples_are_its_first_five_cases_by_id_then_stage_without_repeats():
+    listed = [("TS002", "North", case_id, stage, "Team A", "{}")
+              for case_id, stage in [("C2", "2"), ("C10", "1"), ("C2", "1"), ("C2", "1"), ("C1", None), ("C1", "1"),
+                                     ("C30", "1"), ("C4", "1")]]
+    examples = first_cases(_exceptions(*listed, ("DQ006", "North", "C9", "1", "Team A", "{}")))
+    shown = [(e["case_id"], None if pd.isna(e["stage"]) else e["stage"]) for e in examples["TS002"]]
+    assert shown == [("C1", "1"), ("C1", None), ("C10", "1"), ("C2", "1"), ("C2", "2")]  # a missing stage last
+    assert [(e["case_id"], e["stage"]) for e in examples["DQ006"]] == [("C9", "1")]
+
+
+def test_the_monthly_chart_counts_each_case_once_in_the_month_of_its_first_stage():
+    records, _ = _keyed(canonical_records(
+        {"case_id": "C1", "received": "2023-04-03"},
+        {"case_id": "C1", "stage": "2", "received": "2023-06-12"},
+        {"case_id": "C2", "team": None, "received": "2023-06-01"},
+        {"case_id": "C3", "received": "2023-04-20"},
+    ), _exceptions())
+    chart = chart_data.by_month(records)
+    assert chart["months"] == ["Apr 2023", "May 2023", "Jun 2023"]
+    assert chart["teams"] == {"No team recorded": [0, 0, 1], "Team A": [2, 0, 0]}
+    assert chart["description"].endswith("Totals: No team recorded 1; Team A 2. The busiest month was Apr 2023 with 2.")
+
+
+def test_the_on_time_chart_draws_a_bar_and_a_label_for_each_figure_and_escapes_team_names():
+    chart = {"title": "On <time>", "description": "Stage 1 & 2", "teams": ["<b>Adults</b>", "Housing"],
+             "stages": {"Stage 1": [80.0, None], "Stage 2": [50.5, 100.0]}}
+    svg = str(draw({"on_time": chart})["on_time"])
+    texts = re.findall(r"<text [^>]*>([^<]*)</text>", svg)
+    assert "&lt;b&gt;Adults&lt;/b&gt;" in texts and "Housing" in texts and "<b>" not in svg
+    assert [text for text in texts if re.fullmatch(r"\d+\.\d%", text)] == ["80.0%", "50.5%", "100.0%"]
+    assert '<title id="on_time-title">On &lt;time&gt;</title><desc id="on_time-desc">Stage 1 &amp; 2</desc>' in svg
+    # Each drawn bar is a rectangle from the axis, clipped to the axes and filled in its stage's colour.
+    lengths = {colour: [float(right) - float(left) for left, right in re.findall(
+        rf'<path d="M ([\d.]+) [\d.]+ \nL ([\d.]+) [\d.]+ \nL [^"]*z\n" clip-path="[^"]+" style="fill: {colour}"', svg)]
+        for colour in ("#0072b2", "#e69f00")}
+    (stage1,), (adults2, housing2) = lengths["#0072b2"], lengths["#e69f00"]
+    assert abs(stage1 / housing2 - 0.8) < 0.001 and abs(adults2 / housing2 - 0.505) < 0.001
