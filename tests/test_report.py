@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -294,6 +295,18 @@ def test_a_pdf_without_weasyprint_is_a_user_error(tmp_path, monkeypatch):
     with pytest.raises(UserError, match="cannot write report.pdf"):
         write_pdf("<p>x</p>", tmp_path / "report.pdf", tmp_path)
     assert not (tmp_path / "report.pdf").exists()
+
+
+def test_html_and_markdown_are_rendered_without_loading_openpyxl_weasyprint_or_pyplot(run_dir, tmp_path):
+    """Reviewer scores are read only when there are some, and the charts use matplotlib's SVG canvas alone."""
+    copy = shutil.copytree(run_dir, tmp_path / run_dir.name)
+    code = ("import sys; from pathlib import Path; from complaint_audit.report.render import render_reports; "
+            f"render_reports(Path({str(copy)!r}), ['html', 'md']); "
+            "print(sorted(name for name in ('matplotlib.pyplot', 'openpyxl', 'weasyprint') if name in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    html = (copy / "report.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == 8 and "Complaints received each month, by team</text>" in html
 
 
 def test_charts_are_deterministic_svg_with_their_description():

@@ -1,16 +1,20 @@
 """The report's charts as inline SVG text, drawn with matplotlib from the context's chart data.
 
-matplotlib is imported inside the functions, so `complaint-audit --help` does not pay for it.
-Figures are made with matplotlib's object API (no pyplot), so no global backend or figure state
-is touched. Output is deterministic: a fixed hash salt for ids, no date in the metadata, text as
-<text> elements (searchable, and read out by screen readers). Each SVG gets a <title> and <desc>
-from the chart's description, escaped, and ids prefixed with the chart's name so that several
-charts can share one HTML page.
+matplotlib is imported on the first chart, so `complaint-audit --help` does not pay for it, and
+only its Figure and SVG canvas: no pyplot, so no global backend or figure state is touched.
+The report's charts get fixed margins sized from their labels, measured with matplotlib's own
+font metrics, rather than a layout engine that lays each figure out several times (most of a
+small report's time). Output is deterministic: a fixed hash salt for ids, no date in the
+metadata, text as <text> elements (searchable, and read out by screen readers). Each SVG gets a
+<title> and <desc> from the chart's description, escaped, and ids prefixed with the chart's name
+so that several charts can share one HTML page.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import re
 
 from markupsafe import Markup, escape
@@ -18,19 +22,58 @@ from markupsafe import Markup, escape
 TEAM_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#555555")
 RAG_COLOURS = {"red": "#B3261E", "amber": "#C77C02", "green": "#2E7D32", "grey": "#8A8A8A"}
 _MEMBER_COLOUR, _PUBLIC_COLOUR = "#D55E00", "#0072B2"
-# The report's look (matplotlib rc settings), shared with the comparison report's charts.
+_STAGE_COLOURS = ("#0072B2", "#E69F00")
+# The report's look (matplotlib rc settings), shared with the comparison report's charts. Labels are
+# councils' own words, never mathtext, so a '$' in a team's name prints as it is.
 CHART_STYLE = {
     "svg.hashsalt": "complaint-audit", "svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 8.5,
     "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 10, "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
+    "axes.titlelocation": "left", "text.parse_math": False,
 }
+# Sizes in inches, from CHART_STYLE and matplotlib's defaults: a line of 8.5 pt text, a tick with its
+# label's padding, an axis label with its padding, the title with its padding, the space at the edges.
+_EM = 8.5 / 72
+_LINE = 1.2 * _EM
+_TICK = 7 / 72
+_LABEL_PAD = 4 / 72
+_AXIS_LABEL = _LINE + _LABEL_PAD
+_TITLE = 1.2 * 10 / 72 + 6 / 72
+_EDGE = 0.1
 
 
-def new_figure(width: float, height: float):
-    """A figure of the report's size in inches, laid out so labels and legends fit."""
+@functools.cache
+def _matplotlib():
+    """matplotlib's Figure, its SVG canvas and its text measurer, imported once, on the first chart.
+
+    If nothing has chosen a backend yet, the SVG one is chosen: a box plot reads every rc setting,
+    and reading an unchosen backend would import pyplot only to choose one (a third of a second).
+    """
+    import matplotlib
+
+    if matplotlib.get_backend(auto_select=False) is None:
+        matplotlib.use("svg")
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
 
-    return Figure(figsize=(width, height), layout="constrained")
+    return Figure, FigureCanvasSVG, TextToPath(), FontProperties
+
+
+def new_figure(width: float, height: float, margins: tuple[float, float, float, float] | None = None):
+    """A figure of the report's size in inches, with an SVG canvas.
+
+    With `margins` (left, bottom, right, top, in inches) the axes are placed once; without, matplotlib's
+    constrained layout fits labels and legends itself, at the cost of laying the figure out several times.
+    """
+    figure_class, canvas_class, _, _ = _matplotlib()
+    figure = figure_class(figsize=(width, height), layout=None if margins else "constrained")
+    canvas_class(figure)
+    if margins:
+        left, bottom, right, top = margins
+        figure.subplots_adjust(left=left / width, bottom=bottom / height, right=1 - right / width,
+                               top=1 - top / height)
+    return figure
 
 
 def inline_svg(figure, name: str, chart: dict) -> Markup:
@@ -50,27 +93,76 @@ def inline_svg(figure, name: str, chart: dict) -> Markup:
     return Markup(svg)
 
 
+def _text_width(texts, size: float = 8.5) -> float:
+    """The widest line among `texts`, in inches, as matplotlib will set it in the report's font."""
+    _, _, measurer, font_class = _matplotlib()
+    font = font_class(size=size)
+    return max((measurer.get_text_width_height_descent(line, font, ismath=False)[0]
+                for text in texts for line in str(text).split("\n")), default=0.0) / 72
+
+
+def _legend_width(labels) -> float:
+    """Room for a legend beside the axes: its padding, the colour key (2 em), a gap (0.8 em) and the widest label."""
+    return _text_width(labels) + 4.1 * _EM + _EDGE
+
+
+def _number_width(top: float) -> float:
+    """The width of the widest whole-number tick label on an axis up to `top` (all digits are as wide)."""
+    return _text_width(["0" * len(str(math.ceil(top)))])
+
+
+def _label_room(widest: float, start: float, axes_left: float, width: float, right: float) -> float:
+    """A right margin wide enough for labels `widest` inches long that start at the `start` fraction of the axes."""
+    return max(right, (widest - (1 - start) * (width - axes_left) + _EDGE) / start)
+
+
+def _axis_labels(axes, below: tuple[str, float] | None = None, beside: tuple[str, float] | None = None) -> None:
+    """Axis labels placed once, `below` or `beside` the axes past tick labels that deep (inches), not measured at draw."""
+    width, height = axes.get_position().size * axes.get_figure().get_size_inches()
+    if below:
+        axes.set_xlabel(below[0])
+        axes.xaxis.set_label_coords(0.5, -(_TICK + below[1] + _LABEL_PAD) / height)
+    if beside:
+        axes.set_ylabel(beside[0])
+        axes.yaxis.set_label_coords(-(_TICK + beside[1] + _LABEL_PAD) / width, 0.5)
+
+
+def _whole_number_ticks(axis) -> None:
+    """matplotlib's usual ticks (1, 2, 2.5 or 5 times a power of ten) but whole numbers, as counts and days are."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
+
+
 def _by_month(chart: dict):
-    figure = new_figure(7.2, 3.0)
+    months, teams = chart["months"], chart["teams"]
+    numbers = _number_width(max((sum(counts) for counts in zip(*teams.values(), strict=True)), default=1) * 1.05)
+    rotated = (_text_width(months) + _LINE) * math.sin(math.radians(45))
+    figure = new_figure(7.2, 3.0, (_EDGE + _AXIS_LABEL + _TICK + numbers, _EDGE + _AXIS_LABEL + _TICK + rotated,
+                                   _legend_width(teams), _TITLE + _EDGE))
     axes = figure.add_subplot()
-    bottom = [0] * len(chart["months"])
-    for index, (team, counts) in enumerate(chart["teams"].items()):
-        axes.bar(chart["months"], counts, bottom=bottom, label=team, color=TEAM_COLOURS[index % len(TEAM_COLOURS)])
+    positions = range(len(months))
+    bottom = [0] * len(months)
+    for index, (team, counts) in enumerate(teams.items()):
+        axes.bar(positions, counts, bottom=bottom, label=team, color=TEAM_COLOURS[index % len(TEAM_COLOURS)])
         bottom = [low + count for low, count in zip(bottom, counts, strict=True)]
-    axes.set_title(chart["title"])
-    axes.set_ylabel("New complaints")
-    axes.set_xlabel("Month received")
-    axes.tick_params(axis="x", labelrotation=45)
+    axes.set_xticks(positions, months, rotation=45)
+    _whole_number_ticks(axes.yaxis)
+    axes.set_title(chart["title"], y=1.0)
+    _axis_labels(axes, below=("Month received", rotated), beside=("New complaints", numbers))
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return figure
 
 
 def _on_time(chart: dict):
     teams = chart["teams"]
-    figure = new_figure(7.2, 0.8 + 0.55 * len(teams))
+    width, left = 7.2, _EDGE + _text_width(teams) + _TICK
+    right = _label_room(_text_width(["100.0%"], 7.5), 101 / 110, left, width, _legend_width(chart["stages"]))
+    figure = new_figure(width, 0.8 + 0.55 * len(teams),
+                        (left, _EDGE + _AXIS_LABEL + _TICK + _LINE, right, _TITLE + _EDGE))
     axes = figure.add_subplot()
     height = 0.38
-    for offset, (label, colour) in enumerate(zip(chart["stages"], ("#0072B2", "#E69F00"), strict=False)):
+    for offset, (label, colour) in enumerate(zip(chart["stages"], _STAGE_COLOURS, strict=False)):
         values = chart["stages"][label]
         positions = [index + (offset - 0.5) * height for index in range(len(teams))]
         drawn = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
@@ -81,15 +173,20 @@ def _on_time(chart: dict):
     axes.invert_yaxis()
     axes.set_xlim(0, 110)
     axes.set_xticks(range(0, 101, 20), [f"{tick}%" for tick in range(0, 101, 20)])
-    axes.set_xlabel("Responses on time")
-    axes.set_title(chart["title"])
+    _axis_labels(axes, below=("Responses on time", _LINE))
+    axes.set_title(chart["title"], y=1.0)
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return figure
 
 
 def _members(chart: dict):
     groups = chart["groups"]
-    figure = new_figure(7.2, 3.2)
+    labels = [group["label"] for group in groups]
+    numbers = _number_width(max(group[key]["whishi"] for group in groups for key in ("members", "public")) * 1.05)
+    tilt = math.radians(15)
+    rotated = _text_width(labels) * math.sin(tilt) + _LINE * math.cos(tilt)
+    figure = new_figure(7.2, 3.2, (_EDGE + _AXIS_LABEL + _TICK + numbers, _EDGE + _TICK + rotated, _EDGE,
+                                   _TITLE + _EDGE))
     axes = figure.add_subplot()
     for offset, (key, colour) in enumerate((("members", _MEMBER_COLOUR), ("public", _PUBLIC_COLOUR))):
         stats = [{**group[key], "label": ""} for group in groups]
@@ -99,10 +196,10 @@ def _members(chart: dict):
         for box in drawn["boxes"]:
             box.set_facecolor(colour)
             box.set_alpha(0.75)
-    axes.set_xticks([index * 3 + 0.5 for index in range(len(groups))], [group["label"] for group in groups])
-    axes.tick_params(axis="x", labelrotation=15)
-    axes.set_ylabel("Working days from receipt to response")
-    axes.set_title(chart["title"])
+    axes.set_xticks([index * 3 + 0.5 for index in range(len(groups))], labels, rotation=15)
+    _whole_number_ticks(axes.yaxis)
+    _axis_labels(axes, beside=("Working days from receipt to response", numbers))
+    axes.set_title(chart["title"], y=1.0)
     from matplotlib.patches import Patch
 
     axes.legend(handles=[Patch(color=_MEMBER_COLOUR, label="MPs and councillors"),
@@ -111,34 +208,42 @@ def _members(chart: dict):
 
 
 def _childrens_stage2(chart: dict):
-    figure = new_figure(5.4, 2.8)
-    axes = figure.add_subplot()
     labels = ["As recorded\n(to the investigating\nofficer's report)", "As required\n(to the adjudication letter)"]
+    numbers = _text_width(["100%"])
+    figure = new_figure(5.4, 2.8, (_EDGE + _AXIS_LABEL + _TICK + numbers, _EDGE + _TICK + 3 * _LINE, _EDGE,
+                                   _TITLE + _EDGE))
+    axes = figure.add_subplot()
     values = [chart["as_recorded"] or 0.0, chart["as_required"]]
-    axes.bar(labels, values, color=["#8A8A8A", RAG_COLOURS["red"] if values[1] < values[0] else "#0072B2"], width=0.55)
+    axes.bar(range(2), values, color=["#8A8A8A", RAG_COLOURS["red"] if values[1] < values[0] else "#0072B2"],
+             width=0.55)
     for index, value in enumerate(values):
         axes.text(index, value + 2, f"{value:.1f}%", ha="center", fontweight="bold")
+    axes.set_xticks(range(2), labels)
     axes.set_ylim(0, 112)
     axes.set_yticks(range(0, 101, 25), [f"{tick}%" for tick in range(0, 101, 25)])
-    axes.set_ylabel("Stage 2 complaints on time")
-    axes.set_title(chart["title"], fontsize=9)
+    _axis_labels(axes, beside=("Stage 2 complaints on time", numbers))
+    axes.set_title(chart["title"], fontsize=9, y=1.0)
     return figure
 
 
 def _theme(chart: dict):
     bars = chart["bars"]
-    figure = new_figure(6.0, 0.8 + 0.32 * len(bars))
-    axes = figure.add_subplot()
-    axes.barh([bar["code"] for bar in bars], [bar["percent"] for bar in bars], height=0.6,
-              color=[RAG_COLOURS[bar["rag"]] for bar in bars])
     top = max(100.0, *(bar["percent"] for bar in bars))
-    for index, bar in enumerate(bars):
-        axes.text(bar["percent"] + top * 0.01, index, f"{bar['percent']:.1f}% ({bar['rag']})", va="center",
-                  fontsize=7.5)
+    texts = [f"{bar['percent']:.1f}% ({bar['rag']})" for bar in bars]
+    width, left = 6.0, _EDGE + _text_width([bar["code"] for bar in bars]) + _TICK
+    right = _label_room(_text_width(texts, 7.5), 1.01 / 1.15, left, width, _EDGE)
+    figure = new_figure(width, 0.8 + 0.32 * len(bars),
+                        (left, _EDGE + _AXIS_LABEL + _TICK + _LINE, right, _TITLE + _EDGE))
+    axes = figure.add_subplot()
+    axes.barh(range(len(bars)), [bar["percent"] for bar in bars], height=0.6,
+              color=[RAG_COLOURS[bar["rag"]] for bar in bars])
+    for index, (bar, text) in enumerate(zip(bars, texts, strict=True)):
+        axes.text(bar["percent"] + top * 0.01, index, text, va="center", fontsize=7.5)
+    axes.set_yticks(range(len(bars)), [bar["code"] for bar in bars])
     axes.invert_yaxis()
     axes.set_xlim(0, top * 1.15)
-    axes.set_xlabel("Cases failing the check (%)")
-    axes.set_title(chart["title"], fontsize=9)
+    _axis_labels(axes, below=("Cases failing the check (%)", _LINE))
+    axes.set_title(chart["title"], fontsize=9, y=1.0)
     return figure
 
 
