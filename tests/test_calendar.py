@@ -29,7 +29,7 @@ days = st.dates(min_value=date(1990, 1, 1), max_value=date(2058, 12, 31))
         (date(2023, 4, 15), date(2023, 4, 28), 9),  # Saturday, so day 0 is Monday 17th
         (date(2023, 4, 14), date(2023, 4, 14), 0),
         (date(2023, 4, 14), date(2023, 4, 17), 1),
-        (date(2023, 4, 17), date(2023, 4, 14), -1),  # end before start: minus [end, start)
+        (date(2023, 4, 17), date(2023, 4, 14), -1),  # end before start: minus the working days in (end, start]
     ],
 )
 def test_rules_worked_examples_count(received, responded, expected):
@@ -246,3 +246,37 @@ def test_vectorised_equals_element_wise(rows):
         assert (None if pd.isna(count) else count) == working_days_between(start, end)
         assert (None if pd.isna(deadline) else deadline.date()) == add_working_days(start, n)
         assert (None if pd.isna(flag) else flag) == ENGLAND.is_working_day(start)
+
+
+# Counting is a table lookup inside 1990-2100 and numpy's busday walk outside it: both must agree
+# with numpy on the same calendar, across the span's edges as well as inside it.
+wide_days = st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31))
+edge_days = st.sampled_from([date(1989, 12, 29), date(1990, 1, 1), date(2100, 12, 30), date(2100, 12, 31), date(2101, 1, 3)])
+
+
+@given(rows=st.lists(st.tuples(wide_days | edge_days, wide_days | edge_days, st.integers(-400, 400)), min_size=1, max_size=30))
+def test_counts_and_deadlines_agree_with_numpy_busday_everywhere(rows):
+    starts = np.array([row[0] for row in rows], dtype="datetime64[D]")
+    ends = np.array([row[1] for row in rows], dtype="datetime64[D]")
+    allowances = np.array([row[2] for row in rows])
+    calendar = ENGLAND.busdaycalendar
+    rolled = np.busday_offset(starts, 0, roll="forward", busdaycal=calendar)
+
+    counts = ENGLAND.working_days_between(starts, ends)
+    deadlines = ENGLAND.add_working_days(starts, allowances)
+
+    assert counts.tolist() == np.busday_count(rolled, ends, busdaycal=calendar).tolist()
+    expected = np.busday_offset(rolled, allowances, busdaycal=calendar).astype("datetime64[s]")
+    assert deadlines.to_numpy().tolist() == expected.tolist()
+
+
+def test_a_deadline_past_the_counted_span_is_still_found():
+    assert add_working_days(date(2100, 12, 24), 10) == date(2101, 1, 7)
+    assert working_days_between(date(2100, 12, 24), date(2101, 1, 7)) == 10
+
+
+def test_a_column_of_local_times_counts_on_its_local_dates():
+    # 00:30 in London on Saturday 15 April is 23:30 UTC on Friday the 14th: the clock counts the
+    # local date, so day 0 is Monday the 17th (9 working days to the 28th, not 10).
+    received = pd.Series(pd.to_datetime(["2023-04-15 00:30"]).tz_localize("Europe/London"))
+    assert working_days_between(received, pd.Series(pd.to_datetime(["2023-04-28"]))).tolist() == [9]

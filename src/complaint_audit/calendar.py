@@ -16,6 +16,8 @@ from complaint_audit.errors import UserError
 NATIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern_ireland": "NIR"}
 # Covers any complaint record we expect; dates outside still work, with weekends only.
 _YEARS = range(1990, 2061)
+# The span counted in advance (_DayTable): the holiday years, then weekends only, to leave room for deadlines.
+_TABLE_SPAN = ("1990-01-01", "2101-01-01")
 
 
 @lru_cache(maxsize=None)
@@ -26,12 +28,52 @@ def _busdaycalendar(nation: str, closure_days: tuple[datetime.date, ...]) -> np.
     return np.busdaycalendar(weekmask="1111100", holidays=days)
 
 
+class _DayTable:
+    """Every day of the table's span numbered by the working days before it, so counting is a lookup.
+
+    numpy's busday functions walk the calendar for each date, which over a million records costs
+    more than most checks; with the working days before each day counted once (`before`), the
+    working days from a (rolled) start to a later end are before[end] - before[start], and the
+    n-th working day after a start is working[before[start] + n]. Dates outside the span, or a
+    deadline beyond it, are left to numpy (the same answer, computed the slow way).
+    """
+
+    def __init__(self, calendar: np.busdaycalendar):
+        self.first = np.datetime64(_TABLE_SPAN[0], "D").astype(np.int64)
+        days = np.arange(_TABLE_SPAN[0], _TABLE_SPAN[1], dtype="datetime64[D]")
+        working = np.is_busday(days, busdaycal=calendar)
+        self.days = len(days)
+        self.before = np.concatenate([[0], np.cumsum(working)])  # working days in [first, day), one past the end too
+        self.working = np.flatnonzero(working)  # the working days, as positions in the span
+
+    def positions(self, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each day's position in the span, and whether it lies inside it."""
+        position = days.astype(np.int64) - self.first
+        return position, (position >= 0) & (position < self.days)
+
+    def count(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """numpy.busday_count(start rolled forward, end) for positions inside the span.
+
+        With the end before the rolled start numpy counts the working days in (end, start],
+        negated: those up to and including the end are before[end + 1].
+        """
+        from_start, through_end = self.before[start], self.before[end + 1]
+        return np.where(through_end > from_start, self.before[end] - from_start, through_end - from_start - 1)
+
+
+@lru_cache(maxsize=None)
+def _day_table(nation: str, closure_days: tuple[datetime.date, ...]) -> _DayTable:
+    return _DayTable(_busdaycalendar(nation, closure_days))
+
+
 def _as_days(value) -> tuple[np.ndarray, pd.Index | None]:
     """Any date-like scalar or column as datetime64[D] (NaT where missing), plus its index.
 
     A timestamp counts on its local calendar date: the clock runs in days, not hours.
     """
     index = value.index if isinstance(value, pd.Series) else None
+    if index is not None and isinstance(value.dtype, np.dtype) and value.dtype.kind == "M":  # naive dates: no parsing
+        return value.to_numpy().astype("datetime64[D]"), index
     if index is None:
         value = np.atleast_1d(value)
         if value.dtype == np.dtype("datetime64"):  # a bare NaT has no unit; pandas needs one
@@ -93,18 +135,28 @@ class WorkingCalendar:
         """The numpy calendar, built on first use and shared by equal WorkingCalendars."""
         return _busdaycalendar(self.nation, self.closure_days)
 
+    @property
+    def _table(self) -> _DayTable:
+        return _day_table(self.nation, self.closure_days)
+
     def working_days_between(self, start, end):
         """Working days from start (day 0) to end: the number a timescale is measured against.
 
         A start on a non-working day counts from the next working day, which is then day 0.
-        An end before the (rolled) start gives minus the working days in [end, start).
+        An end before the (rolled) start gives minus the working days after end up to that start
+        (numpy.busday_count's convention).
         """
         (starts, start_index), (ends, end_index) = _as_days(start), _as_days(end)
         starts, ends = np.broadcast_arrays(starts, ends)
-        missing, calendar = np.isnat(starts) | np.isnat(ends), self.busdaycalendar
+        missing, table = np.isnat(starts) | np.isnat(ends), self._table
+        (start_at, start_inside), (end_at, end_inside) = table.positions(starts), table.positions(ends)
+        looked_up = ~missing & start_inside & end_inside
         counts = np.zeros(missing.shape, dtype=np.int64)
-        rolled = np.busday_offset(starts[~missing], 0, roll="forward", busdaycal=calendar)
-        counts[~missing] = np.busday_count(rolled, ends[~missing], busdaycal=calendar)
+        counts[looked_up] = table.count(start_at[looked_up], end_at[looked_up])
+        outside = ~missing & ~looked_up
+        if outside.any():
+            rolled = np.busday_offset(starts[outside], 0, roll="forward", busdaycal=self.busdaycalendar)
+            counts[outside] = np.busday_count(rolled, ends[outside], busdaycal=self.busdaycalendar)
         scalar = np.ndim(start) == 0 and np.ndim(end) == 0
         return _result(counts, missing, _common_index(start_index, end_index), scalar)
 
@@ -113,10 +165,16 @@ class WorkingCalendar:
         starts, start_index = _as_days(start)
         counts, counts_missing, counts_index = _as_counts(n)
         starts, counts, counts_missing = np.broadcast_arrays(starts, counts, counts_missing)
-        missing, calendar = np.isnat(starts) | counts_missing, self.busdaycalendar
+        missing, table = np.isnat(starts) | counts_missing, self._table
+        start_at, inside = table.positions(starts)
+        nth = np.where(inside & ~missing, table.before[np.clip(start_at, 0, table.days - 1)] + counts, -1)
+        looked_up = ~missing & inside & (nth >= 0) & (nth < len(table.working))
         dates = np.full(missing.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-        rolled = np.busday_offset(starts[~missing], 0, roll="forward", busdaycal=calendar)
-        dates[~missing] = np.busday_offset(rolled, counts[~missing], busdaycal=calendar)
+        dates[looked_up] = (table.working[nth[looked_up]] + table.first).astype("datetime64[D]")
+        outside = ~missing & ~looked_up
+        if outside.any():
+            rolled = np.busday_offset(starts[outside], 0, roll="forward", busdaycal=self.busdaycalendar)
+            dates[outside] = np.busday_offset(rolled, counts[outside], busdaycal=self.busdaycalendar)
         scalar = np.ndim(start) == 0 and np.ndim(n) == 0
         return _result(dates, missing, _common_index(start_index, counts_index), scalar)
 
