@@ -10,10 +10,6 @@ def working_days_text(values: pd.Series) -> pd.Series:
     return values.astype("Int64").astype("str")
 
 
-def iso_dates(dates: pd.Series) -> pd.Series:
-    return dates.dt.strftime("%Y-%m-%d")
-
-
 def when(condition: pd.Series, text) -> pd.Series:
     """text where condition holds, else an empty string: reasons are built from such parts."""
     text = text if isinstance(text, pd.Series) else pd.Series(text, index=condition.index, dtype="str")
@@ -35,5 +31,11 @@ def open_on(rows: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
 
 
 def reason_given(rows: pd.DataFrame) -> pd.Series:
-    """Whether an extension reason is recorded: an extension without one does not count."""
-    return rows["extension_reason"].fillna("").astype("str").str.strip().ne("")
+    """Whether an extension reason is recorded: an extension without one does not count.
+
+    Only the recorded reasons are stripped: most stages were never extended.
+    """
+    reasons = rows["extension_reason"]
+    given = reasons.notna()
+    given[given] = reasons[given].astype("str").str.strip().ne("").to_numpy(dtype=bool)
+    return given

@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from complaint_audit.checks._cases import case_numbers
 from complaint_audit.checks._pairs import pair_labels
+from complaint_audit.checks._text import formatted, per_value
 from complaint_audit.engine.contract import (
     Area,
+    AuditData,
     Check,
     CheckResult,
     Priority,
@@ -44,11 +47,24 @@ _RECOMMENDATION = Recommendation(
 )
 
 
-def _member_or_public(records: pd.DataFrame, *fields: str) -> pd.DataFrame:
-    """Council stage rows brought by an MP, a councillor or the public, with `member` and `group` added."""
-    records = records[[*_IDENTITY, *fields]]  # copying every column (letters too) of 1M rows costs more than the check
-    rows = records[records["stage"].isin(_COUNCIL_STAGES) & records["raised_via"].isin([*_MEMBERS, "public"])]
-    return rows.assign(member=rows["raised_via"].isin(_MEMBERS), group=_group_label(rows["process"], rows["stage"]))
+def _member_or_public(data: AuditData, *fields: str) -> pd.DataFrame:
+    """Council stage rows brought by an MP, a councillor or the public, with `member`, `group`, `case_number`
+    and `fields`.
+
+    The rows, their identity and their group are picked once per run and shared by the four checks.
+    """
+    rows, positions = data.derived(_members_and_public)
+    return rows.assign(**{name: data.records[name].take(positions) for name in fields})
+
+
+def _members_and_public(data: AuditData) -> tuple[pd.DataFrame, np.ndarray]:
+    records = data.records
+    chosen = records["stage"].isin(_COUNCIL_STAGES) & records["raised_via"].isin([*_MEMBERS, "public"])
+    positions = np.flatnonzero(chosen.to_numpy())
+    rows = records[_IDENTITY].take(positions)  # only the columns used: copying letters costs more than the check
+    rows = rows.assign(member=rows["raised_via"].isin(_MEMBERS), group=_group_label(rows["process"], rows["stage"]),
+                       case_number=case_numbers(data).take(positions))
+    return rows, positions
 
 
 def _group_label(process: pd.Series, stage: pd.Series) -> pd.Series:
@@ -155,10 +171,12 @@ class ResponseSpeed(Check):
     requires = ("raised_via", "responded")
 
     def run(self, data, params):
-        from scipy.stats import mannwhitneyu
+        from scipy.stats import mannwhitneyu  # here, not at the top: only this test pays for scipy.stats
 
-        rows = _member_or_public(data.records, "received", "responded")
-        rows = rows.assign(working_days=data.calendar.working_days_between(rows["received"], rows["responded"]))
+        rows = _member_or_public(data, "received", "responded")
+        # The statistics need only these columns; the identity of the cases listed is looked up at the end.
+        rows = rows[["process", "stage", "member", "group"]].assign(
+            working_days=data.calendar.working_days_between(rows["received"], rows["responded"]))
         rows = rows[rows["working_days"].ge(0).fillna(False)]
         if not rows["member"].any():
             return not_applicable("no answered complaints from MPs or councillors")
@@ -171,13 +189,14 @@ class ResponseSpeed(Check):
             days = group["working_days"].astype("float64")
             member, public = days[group["member"]], days[~group["member"]]
             test = mannwhitneyu(member, public, alternative="two-sided")
+            statistic, p_value = test.statistic, test.pvalue
             pairs = len(member) * len(public)
             groups.append({
                 "process": process, "stage": stage, "group": group["group"].iloc[0],
                 "member_cases": len(member), "public_cases": len(public),
                 "member_median": float(member.median()), "public_median": float(public.median()),
                 # rank-biserial correlation, signed so that +1 means every member case was answered first
-                "p_value": float(test.pvalue), "effect_size": round(1 - 2 * float(test.statistic) / pairs, 3),
+                "p_value": p_value, "effect_size": round(1 - 2 * statistic / pairs, 3),
             })
         table = pd.DataFrame(groups).sort_values("member_cases", ascending=False, kind="stable")
         table["difference"] = table["public_median"] - table["member_median"]
@@ -187,16 +206,16 @@ class ResponseSpeed(Check):
         table["faster"] = material & table["p_value_adjusted"].lt(params["alpha"])
         table["maybe_faster"] = material & ~table["faster"] & table["p_value"].lt(params["alpha"])
 
-        flagged = tested[tested["member"]].merge(
-            table.loc[table["faster"], ["process", "stage", "public_median"]], on=["process", "stage"]
-        )
+        faster_groups = table.loc[table["faster"]].set_index(["process", "stage"])["public_median"]
+        flagged = tested[tested["member"]].join(faster_groups, on=["process", "stage"], how="inner")
         fast = flagged[flagged["working_days"].le(flagged["public_median"] - params["min_difference_working_days"])]
         reason = (
             "answered in " + fast["working_days"].astype("str") + " WD; public median "
-            + fast["public_median"].map("{:g}".format).astype("str") + " WD for " + fast["group"]
+            + formatted(fast["public_median"]) + " WD for " + fast["group"]
         )
         exception_table = exceptions(
-            fast, reason, working_days=fast["working_days"], public_median_working_days=fast["public_median"]
+            data.records.loc[fast.index, ["organisation", "case_id", "stage", "team"]], reason,
+            working_days=fast["working_days"], public_median_working_days=fast["public_median"],
         )
         member_days, public_days = tested.loc[tested["member"], "working_days"], tested.loc[~tested["member"], "working_days"]
         metrics = {
@@ -272,8 +291,10 @@ class EnteredAtStage2(Check):
     requires = ("raised_via",)
 
     def run(self, data, params):
-        rows = _member_or_public(data.records)
-        first = rows.sort_values("stage", kind="stable").drop_duplicates(["organisation", "case_id"])
+        rows = _member_or_public(data)
+        # Each complaint's first stage on record: sorted on two narrow columns, then the rows picked by position.
+        by_stage = rows[["stage", "case_number"]].reset_index(drop=True).sort_values("stage", kind="stable")
+        first = rows.iloc[by_stage.drop_duplicates("case_number").index]
         if not first["member"].any():
             return not_applicable("no complaints from MPs or councillors")
         skipped = first["stage"].ne("1")
@@ -329,15 +350,16 @@ class HandledOutsideComplaintsTeam(Check):
     requires = ("raised_via", "handled_by")
 
     def run(self, data, params):
-        rows = _member_or_public(data.records, "handled_by")
+        rows = _member_or_public(data, "handled_by")
         recorded = rows[rows["handled_by"].notna()]
         if not recorded["member"].any():
             return not_applicable("no complaints from MPs or councillors with a handling route recorded")
-        route = recorded["handled_by"].str.strip().str.casefold()
+        route = per_value(recorded["handled_by"], lambda name: str(name).strip().casefold())
         team_route = route.isin([name.strip().casefold() for name in params["complaints_team_routes"]])
         public = ~recorded["member"]
         route_share = 100 * route[public].groupby(recorded["process"][public]).value_counts(normalize=True)
-        public_routes = route_share[route_share.ge(params["public_route_min_percent"])].index
+        # Routes are categories: one the public never took in a process is listed there with a share of 0.
+        public_routes = route_share[route_share.gt(0) & route_share.ge(params["public_route_min_percent"])].index
         public_route = pd.MultiIndex.from_arrays([recorded["process"], route]).isin(public_routes)
         normal = team_route | pd.Series(public_route, index=recorded.index)
         member = recorded["member"]
@@ -402,7 +424,9 @@ class OutcomeDifferences(Check):
     def run(self, data, params):
         from scipy.stats import fisher_exact
 
-        rows = _member_or_public(data.records, "outcome")
+        rows = _member_or_public(data, "outcome")
+        # Fisher's test needs only these columns; the identity of the cases listed is looked up at the end.
+        rows = rows[["process", "stage", "group", "member", "raised_via", "outcome"]]
         rows = rows[rows["outcome"].isin([*params["upheld_outcomes"], "not_upheld"])]
         rows = rows.assign(upheld=rows["outcome"].isin(params["upheld_outcomes"]))
         if not rows["member"].any():
@@ -415,16 +439,18 @@ class OutcomeDifferences(Check):
         groups = []
         for (process, stage, group), row in counts.iterrows():  # one per process and stage: a handful
             upheld_m, cases_m, upheld_p, cases_p = (int(row[(name, side)]) for side in (True, False) for name in ("sum", "count"))
-            test = fisher_exact([[upheld_m, cases_m - upheld_m], [upheld_p, cases_p - upheld_p]])
+            p_value = fisher_exact([[upheld_m, cases_m - upheld_m], [upheld_p, cases_p - upheld_p]]).pvalue
             groups.append({
                 "process": process, "stage": stage, "group": group, "member_cases": cases_m, "public_cases": cases_p,
                 "member_upheld_percent": percent(upheld_m, cases_m), "public_upheld_percent": percent(upheld_p, cases_p),
-                "p_value": float(test.pvalue),
+                "p_value": p_value,
             })
         table = pd.DataFrame(groups).sort_values("member_cases", ascending=False, kind="stable")
         table["p_value_adjusted"] = _holm(table["p_value"])
         table["different"] = table["p_value_adjusted"].lt(params["alpha"])
-        flagged = tested[tested["member"]].merge(table.loc[table["different"]], on=["process", "stage", "group"])
+        different = table.loc[table["different"]].set_index(["process", "stage", "group"])
+        flagged = tested[tested["member"]].join(different[["member_upheld_percent", "public_upheld_percent"]],
+                                                on=["process", "stage", "group"], how="inner")
         reason = (
             "complaint from " + flagged["raised_via"].map(_MEMBER_WORDS).astype("str") + ", " + flagged["outcome"].astype("str").str.replace("_", " ")
             + "; members' uphold rate " + flagged["member_upheld_percent"].astype("str") + "% against "
@@ -449,5 +475,6 @@ class OutcomeDifferences(Check):
         )
         finding = f"Complaints from MPs and councillors were upheld {how}: {'; '.join(clauses)}."
         status = Status.WARN if metrics["groups_different"] else Status.PASS
-        table = exceptions(flagged, reason, outcome=flagged["outcome"])
+        table = exceptions(data.records.loc[flagged.index, ["organisation", "case_id", "stage", "team"]], reason,
+                           outcome=flagged["outcome"])
         return CheckResult(status, metrics, finding, table, _RECOMMENDATION)

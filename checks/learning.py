@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from complaint_audit.checks._cases import case_numbers
+from complaint_audit.checks._text import iso_dates
 from complaint_audit.engine.contract import (
     Area,
     Check,
@@ -22,6 +24,7 @@ from complaint_audit.engine.contract import (
 )
 
 _COUNCIL_STAGES = ("1", "2", "3")
+_IDENTITY = ["organisation", "case_id", "stage", "team"]
 _AT_FAULT = ("upheld", "partly_upheld")
 _WORDS = {"upheld": "upheld", "partly_upheld": "partly upheld"}
 _PLACEHOLDER = r"(?:n/?a|none|nil|tbc|tba|not applicable|no learning(?: identified)?|-+|\.+)?"
@@ -35,8 +38,16 @@ def learning_recorded(records: pd.DataFrame) -> pd.Series:
     return ~learning.str.fullmatch(_PLACEHOLDER).fillna(True).astype(bool)
 
 
-def _at_fault(records: pd.DataFrame) -> pd.DataFrame:
-    return records[records["stage"].isin(_COUNCIL_STAGES) & records["outcome"].isin(_AT_FAULT)]
+def _at_fault(data) -> pd.DataFrame:
+    """Upheld or partly upheld council stages, with `recorded` (learning_recorded): LN001 and LN003 share them."""
+    return data.derived(_upheld_stages)
+
+
+def _upheld_stages(data) -> pd.DataFrame:
+    records = data.records
+    chosen = records["stage"].isin(_COUNCIL_STAGES) & records["outcome"].isin(_AT_FAULT)
+    rows = records.loc[chosen, [*_IDENTITY, "outcome", "learning"]]  # only the fields used: copying letters costs more
+    return rows.assign(recorded=learning_recorded(rows))
 
 
 class UpheldWithoutLearning(Check):
@@ -62,10 +73,10 @@ class UpheldWithoutLearning(Check):
     requires = ("learning",)  # a source that never maps learning is a gap in the data, reported as not applicable
 
     def run(self, data, params):
-        upheld = _at_fault(data.records)
+        upheld = _at_fault(data)
         if upheld.empty:
             return not_applicable("no upheld or partly upheld complaint stages")
-        missing = ~learning_recorded(upheld)
+        missing = ~upheld["recorded"]
         count, share = int(missing.sum()), percent(int(missing.sum()), len(upheld))
         metrics = {"upheld": len(upheld), "without_learning": count, "percent_without_learning": share}
         finding = f"{count:,} of {len(upheld):,} upheld or partly upheld complaint stages ({share}%) recorded no learning."
@@ -103,9 +114,12 @@ class OverdueActions(Check):
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)
-        records = data.records[data.records["stage"].isin(_COUNCIL_STAGES)]
-        actions = records[records["action_due"].notna()].sort_values("stage", kind="stable").drop_duplicates(
-            ["organisation", "case_id", "action_due", "learning"], keep="last").sort_index()
+        records = data.records
+        chosen = records["stage"].isin(_COUNCIL_STAGES) & records["action_due"].notna()
+        actions = records.loc[chosen, [*_IDENTITY, "action_due", "action_done", "learning"]].assign(
+            case_number=case_numbers(data)[chosen])
+        actions = actions.sort_values("stage", kind="stable").drop_duplicates(
+            ["case_number", "action_due", "learning"], keep="last").sort_index()
         deadline = as_of - pd.Timedelta(days=int(params["grace_days"]))
         due = actions[actions["action_due"] < deadline]
         if due.empty:
@@ -118,7 +132,7 @@ class OverdueActions(Check):
                    "median_days_overdue": float(days.median()) if count else 0.0, "as_of": data.as_of.isoformat()}
         finding = (f"{count:,} of {len(due):,} improvement actions due by {as_of:%d %B %Y} ({share}%) were not done; "
                    f"the median one is {metrics['median_days_overdue']:g} days overdue.")
-        reason = "action due " + rows["action_due"].dt.strftime("%Y-%m-%d") + " not done: " + days.astype("str") + " days overdue"
+        reason = "action due " + iso_dates(rows["action_due"]) + " not done: " + days.astype("str") + " days overdue"
         table = exceptions(rows, reason, action_due=rows["action_due"], days_overdue=days)
         return CheckResult(
             grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,
@@ -152,12 +166,13 @@ class RecurringThemesWithoutLearning(Check):
     requires = ("category", "learning")
 
     def run(self, data, params):
-        upheld = _at_fault(data.records)
+        upheld = _at_fault(data)
+        upheld = upheld.assign(category=data.records["category"].reindex(upheld.index))
         upheld = upheld[upheld["team"].notna() & upheld["category"].notna()]
-        upheld = upheld.assign(recorded=learning_recorded(upheld), row=upheld.index)
+        upheld = upheld.assign(row=upheld.index, case_number=case_numbers(data).reindex(upheld.index))
         theme = ["organisation", "team", "category"]
         # One entry per complaint: learning on any of its upheld stages counts; its latest stage is listed.
-        cases = upheld.sort_values("stage", kind="stable").groupby([*theme, "case_id"], sort=False).agg(
+        cases = upheld.sort_values("stage", kind="stable").groupby([*theme, "case_number"], sort=False).agg(
             recorded=("recorded", "any"), row=("row", "last"))
         themes = cases.groupby(level=theme).agg(complaints=("recorded", "size"), with_learning=("recorded", "sum"))
         recurring = themes[themes["complaints"] >= params["min_occurrences"]]

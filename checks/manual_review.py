@@ -4,6 +4,8 @@ The scores come from review workbooks imported into the store (`complaint-audit 
 or `[reviews] files` in audit.toml); without them the check is not applicable. Where a reviewer
 and an automatic check (QR001-QR005) both judge a criterion on the same letter, the two are
 compared: the agreement rate says how far the automatic text checks can be trusted on their own.
+complaint_audit.review is imported only once there are scores to read: it loads openpyxl, which
+takes longer to import than most audits take to check.
 """
 
 from __future__ import annotations
@@ -22,15 +24,6 @@ from complaint_audit.engine.contract import (
     graded,
     not_applicable,
     percent,
-)
-from complaint_audit.review.scores import CRITERION_TITLES, KEY
-from complaint_audit.review.summary import (
-    APPLICABLE,
-    AUTOMATIC_CHECKS,
-    CRITERION_NAMES,
-    review_dates,
-    reviewers,
-    tally,
 )
 
 
@@ -72,6 +65,10 @@ class ReviewerScores(Check):
         if data.reviews is None:
             return not_applicable("no reviewer scores imported (complaint-audit reviews import, or [reviews] files in "
                                   "audit.toml)")
+        from complaint_audit.review.scores import CRITERION_TITLES, KEY
+        from complaint_audit.review.summary import (APPLICABLE, AUTOMATIC_CHECKS, CRITERION_NAMES, review_dates, reviewers,
+                                                    tally)
+
         reviews = data.reviews
         if reviews.empty:
             return not_applicable("the imported review workbooks hold no scored response")
@@ -104,6 +101,9 @@ def agreement(reviews: pd.DataFrame, records: pd.DataFrame, params) -> pd.DataFr
     One row per rated score (met, partly, not met) of a criterion in AUTOMATIC_CHECKS whose letter
     the automatic criterion applies to; `agree` is whether both say met or both say it is not.
     """
+    from complaint_audit.review.scores import KEY
+    from complaint_audit.review.summary import APPLICABLE, AUTOMATIC_CHECKS
+
     automatic = automatic_ratings(records, reviews[list(KEY)].drop_duplicates(), params)
     rated = reviews[reviews["score"].isin(APPLICABLE) & reviews["criterion"].isin(list(AUTOMATIC_CHECKS))]
     pairs = rated.merge(automatic[automatic["automatic"] != "not applicable"], on=[*KEY, "criterion"], how="inner")
@@ -112,6 +112,8 @@ def agreement(reviews: pd.DataFrame, records: pd.DataFrame, params) -> pd.DataFr
 
 def automatic_ratings(records: pd.DataFrame, keys: pd.DataFrame, params) -> pd.DataFrame:
     """For the reviewed letters with text: each automatic criterion as met, not met or not applicable."""
+    from complaint_audit.review.scores import KEY
+
     letters, _ = letters_with_text(records)
     letters = letters[pd.MultiIndex.from_frame(letters[list(KEY)]).isin(pd.MultiIndex.from_frame(keys))]
     final = final_stage(records)[letters.index]
@@ -137,6 +139,8 @@ def _agreement_share(compared: pd.DataFrame, title: str) -> float | None:
 
 def _not_met_cases(reviews: pd.DataFrame) -> pd.DataFrame:
     """One row per reviewed stage record rated not met on any criterion: the criteria, reviewer(s), last date."""
+    from complaint_audit.review.scores import CRITERION_TITLES, KEY
+
     order = reviews["criterion"].map({title: number for number, title in enumerate(CRITERION_TITLES)})
     not_met = reviews[reviews["score"].eq("not met")].assign(order=order).sort_values([*KEY, "order"])
     return not_met.groupby(list(KEY), as_index=False, sort=True).agg(

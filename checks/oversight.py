@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
+from complaint_audit.checks._text import formatted, per_value
 from complaint_audit.engine.contract import (
     Area,
     Check,
@@ -35,9 +37,13 @@ _COMPARABLE_PROCESSES = [["corporate", "housing"]]
 
 
 def _kind(process: pd.Series, comparable: list[list[str]]) -> pd.Series:
-    """The kind of complaint a process belongs to: 'corporate and housing' for comparable processes."""
+    """The kind of complaint a process belongs to: 'corporate and housing' for comparable processes.
+
+    A categorical (its categories sorted, as text would sort): it is grouped and merged on, and
+    named per distinct process, not written out for a million rows.
+    """
     names = _PROCESS_WORDS | {name: " and ".join(_PROCESS_WORDS.get(p, p) for p in group) for group in comparable for name in group}
-    return process.map({value: names.get(value, value) for value in process.dropna().unique()}).astype("str")
+    return per_value(process, lambda value: names.get(value, value))
 
 
 def _count(n: int, word: str, plural: str | None = None) -> str:
@@ -81,11 +87,14 @@ class TeamTargets(Check):
     requires = ("team", "due")
 
     def run(self, data, params):
-        records = data.records[[*_IDENTITY, "received", "due"]]
-        rows = records[records["stage"].isin(_COUNCIL_STAGES) & records["team"].notna()]
+        records = data.records
+        chosen = records["stage"].isin(_COUNCIL_STAGES) & records["team"].notna()
+        # No case references yet: only the records listed at the end need them.
+        rows = records.loc[chosen, ["stage", "team", "process", "received", "due"]]
         rows = rows.assign(
             kind=_kind(rows["process"], params["comparable_processes"]),
             target=data.calendar.working_days_between(rows["received"], rows["due"]),
+            position=np.flatnonzero(chosen.to_numpy()),
         )
         rows = rows[rows["target"].notna()]
         teams = rows.groupby(["kind", "stage", "team"])["target"].agg(records="size", target="median").reset_index()
@@ -103,11 +112,12 @@ class TeamTargets(Check):
         affected = affected[affected["target"].gt(affected["tightest_target"])]
         reason = (
             "due " + affected["target"].astype("str") + " WD after receipt; " + affected["tightest_team"].astype("str") + " records "
-            + affected["tightest_target"].map("{:g}".format).astype("str") + " WD for " + affected["kind"]
+            + formatted(affected["tightest_target"]) + " WD for " + affected["kind"].astype("str")
             + " Stage " + affected["stage"].astype("str")
         )
+        identity = records[_IDENTITY].iloc[affected["position"].to_numpy()].set_axis(affected.index)
         table = exceptions(
-            affected, reason, target_working_days=affected["target"], tightest_target_working_days=affected["tightest_target"]
+            identity, reason, target_working_days=affected["target"], tightest_target_working_days=affected["tightest_target"]
         )
         groups = teams.groupby(["kind", "stage"])
         metrics = {
@@ -137,14 +147,18 @@ class TeamTargets(Check):
         return CheckResult(Status.WARN if len(looser) else Status.PASS, metrics, finding, table, recommendation)
 
 
-def _never_used(rows: pd.DataFrame, by: list[str], field: str, min_expected: float) -> pd.DataFrame:
-    """(by..., field, teams) where some teams of a group never use a value another team uses.
+def _team_counts(rows: pd.DataFrame, by: list[str], field: str) -> pd.DataFrame:
+    """Records per value of `field` (columns) for each team of each group (rows: by..., team)."""
+    return rows.groupby([*by, "team", field]).size().unstack(field, fill_value=0)
+
+
+def _never_used(counts: pd.DataFrame, by: list[str], field: str, min_expected: float) -> pd.DataFrame:
+    """(by..., field, teams) where some teams of a group never use a value another team uses (from _team_counts).
 
     A team is counted only when, at the highest rate any team of its group uses the value, it
     would have used it at least `min_expected` times: a rare value missing from a small team is
     chance, not a different vocabulary.
     """
-    counts = rows.groupby([*by, "team", field]).size().unstack(field, fill_value=0)
     totals = counts.sum(axis=1)
     top_share = counts.div(totals, axis=0).groupby(level=by).transform("max")
     never = counts.eq(0) & top_share.gt(0) & top_share.mul(totals, axis=0).ge(min_expected)
@@ -181,30 +195,34 @@ class TeamVocabularies(Check):
     requires = ("team",)
 
     def run(self, data, params):
-        records = data.records[[*_IDENTITY, "category", "outcome"]]
-        rows = records[records["stage"].isin(_COUNCIL_STAGES) & records["team"].notna()]
+        records = data.records
+        chosen = records["stage"].isin(_COUNCIL_STAGES) & records["team"].notna()
+        # No case references yet: only the records listed at the end need them.
+        rows = records.loc[chosen, ["organisation", "stage", "team", "process", "category", "outcome"]]
         rows = rows.assign(
-            kind=_kind(rows["process"], params["comparable_processes"]), process_words=_kind(rows["process"], [])
+            kind=_kind(rows["process"], params["comparable_processes"]), process_words=_kind(rows["process"], []),
+            position=np.flatnonzero(chosen.to_numpy()),
         )
-        by_category, by_outcome = ["process_words"], ["kind", "stage"]
-        compared = {
-            "category": rows[rows["category"].notna()].groupby(by_category)["team"].nunique().ge(2).sum(),
-            "outcome": rows[rows["outcome"].notna()].groupby(by_outcome)["team"].nunique().ge(2).sum(),
-        }
+        groups = {"category": ["process_words"], "outcome": ["kind", "stage"]}
+        counts = {field: _team_counts(rows[rows[field].notna()], by, field) for field, by in groups.items()}
+        # A group is compared where two or more teams record the field.
+        compared = {field: int(counts[field].groupby(level=by).size().ge(2).sum()) for field, by in groups.items()}
         if not any(compared.values()):
             return not_applicable("no kind of complaint is handled by more than one team")
         parts = []
-        for field, by, label in (("category", by_category, rows["process_words"] + " complaints"),
-                                 ("outcome", by_outcome, rows["kind"] + " Stage " + rows["stage"].astype("str"))):
-            missing = _never_used(rows[rows[field].notna()], by, field, params["min_expected"])
-            found = rows.assign(label=label).merge(missing, on=[*by, field])
+        for field, by in groups.items():
+            missing = _never_used(counts[field], by, field, params["min_expected"])
+            found = rows.merge(missing, on=[*by, field])
+            label = (found["process_words"].astype("str") + " complaints" if field == "category"
+                     else found["kind"].astype("str") + " Stage " + found["stage"].astype("str"))
             found["reason"] = (
                 field + " " + found[field].astype("str") + " never used by " + found["teams_never"].astype("str")
-                + " for " + found["label"]
+                + " for " + label
             )
             parts.append((field, missing, found))
         affected = pd.concat([found for _, _, found in parts], ignore_index=True)
-        table = exceptions(affected, affected["reason"])
+        identity = records[_IDENTITY].iloc[affected["position"].to_numpy()].set_axis(affected.index)
+        table = exceptions(identity, affected["reason"])
         metrics = {
             "processes_compared_for_categories": int(compared["category"]),
             "groups_compared_for_outcomes": int(compared["outcome"]),

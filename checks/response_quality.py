@@ -14,8 +14,9 @@ from typing import ClassVar
 import pandas as pd
 
 from complaint_audit.checks import _letter_text as letter_text
-from complaint_audit.checks._letter_text import AT_FAULT, DECIDED, OUTCOME_WORDS, Criterion, final_stage, letters_with_text
+from complaint_audit.checks._letter_text import AT_FAULT, DECIDED, OUTCOME_WORDS, Criterion
 from complaint_audit.checks._near_duplicates import EMPTY_BIN, near_duplicates, signatures
+from complaint_audit.checks._reading import council_letters, reading
 from complaint_audit.engine.contract import (
     Area,
     Check,
@@ -34,25 +35,19 @@ _THRESHOLDS = {"amber_above": 5.0, "red_above": 15.0}
 
 
 class _LetterCriterion(Check):
-    """What QR001-QR005 share: read the letters in scope, apply one criterion, grade the share failing.
+    """What QR001-QR005 share: take the letters in scope (read once per run), apply one criterion, grade the share failing.
 
-    A subclass sets `outcomes` (the outcomes in scope; empty for every letter), `phrases` and
-    `readability` (what to read), `finding`, `advice` and `priority`, and implements criterion;
-    with `needs_final` the letters carry a `final` column (final_stage).
+    A subclass sets `outcomes` (the outcomes in scope; empty for every letter), `finding`,
+    `advice` and `priority`, and implements criterion; with `needs_final` the letters carry a
+    `final` column (final_stage).
     """
 
     outcomes: ClassVar[tuple[str, ...]] = ()
-    phrases: ClassVar[tuple[str, ...]] = ()
-    readability: ClassVar[bool] = False
     needs_final: ClassVar[bool] = False
     finding: ClassVar[str]
     advice: ClassVar[str]
     priority: ClassVar[Priority] = Priority.QUICK_WIN
     requires = ("response_text",)
-
-    def reads(self, letters: pd.DataFrame, data, params) -> tuple[str, ...] | dict[str, pd.Series]:
-        """The phrases to look for (in every letter, or each in the letters given by a mask)."""
-        return self.phrases
 
     def criterion(self, letters: pd.DataFrame, read: pd.DataFrame, data, params) -> Criterion:
         raise NotImplementedError
@@ -62,15 +57,16 @@ class _LetterCriterion(Check):
         return {}, {"outcome": letters["outcome"]}
 
     def run(self, data, params):
-        letters, unread = letters_with_text(data.records)
+        letters, unread, final, read = reading(data)
         if self.outcomes:
-            letters, unread = letters[letters["outcome"].isin(self.outcomes)], unread & data.records["outcome"].isin(self.outcomes)
+            in_scope = letters["outcome"].isin(self.outcomes)
+            letters, final, read = letters[in_scope], final[in_scope], read[in_scope]
+            unread = unread & data.records["outcome"].isin(self.outcomes)
         if letters.empty:
             scope = " or ".join(OUTCOME_WORDS[name] for name in self.outcomes) if self.outcomes else "council-stage"
             return not_applicable(f"no {scope} response has letter text")
         if self.needs_final:
-            letters = letters.assign(final=final_stage(data.records)[letters.index])
-        read = letter_text.measure(letters["response_text"], self.reads(letters, data, params), self.readability)
+            letters = letters.assign(final=final)
         criterion = self.criterion(letters, read, data, params)
         extra, figures = self.details(letters, read, criterion, data, params)
         applies, fails = int(criterion.applies.sum()), int(criterion.fails.sum())
@@ -106,7 +102,7 @@ class ApologyWhereAtFault(_LetterCriterion):
     rule = "An upheld or partly upheld response apologises and accepts the fault, not 'sorry you feel'."
     source = _SOURCE + "; LGSCO remedies guidance"
     params = dict(_THRESHOLDS)
-    outcomes, phrases = AT_FAULT, ("apologises",)
+    outcomes = AT_FAULT
     finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) did not apologise."
     advice = "Apologise, accepting the fault, in every upheld or partly upheld response."
 
@@ -134,7 +130,7 @@ class ClearDecision(_LetterCriterion):
     rule = "The letter states the decision (upheld, partly upheld, not upheld), matching the recorded outcome."
     source = _SOURCE
     params = dict(_THRESHOLDS)
-    outcomes, phrases = DECIDED, tuple(f"states_{name}" for name in DECIDED)
+    outcomes = DECIDED
     finding = "{failing:,} of {letters:,} decided responses ({percent_failing}%) did not state the recorded decision clearly."
     advice = "State in every letter whether the complaint is upheld, partly upheld or not upheld."
 
@@ -163,7 +159,7 @@ class RemedyWhereAtFault(_LetterCriterion):
     rule = "An upheld or partly upheld response says how the fault is put right or what will change."
     source = _SOURCE + "; LGSCO remedies guidance"
     params = dict(_THRESHOLDS)
-    outcomes, phrases = AT_FAULT, ("offers_remedy",)
+    outcomes = AT_FAULT
     finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) offered no remedy or action."
     advice = "Say in every upheld response how the fault is put right and what will change."
 
@@ -204,10 +200,6 @@ class EscalationRoute(_LetterCriterion):
 
     needs_final = True
 
-    def reads(self, letters, data, params):
-        needed = letter_text.phrases_needed(letters, letters["final"], params["on_extension"])
-        return {name: mask for name, mask in needed.items() if name.startswith(("offers_stage", "names_", "gives_"))}
-
     def criterion(self, letters, read, data, params):
         return letter_text.escalation(letters, read, letters["final"], params["on_extension"])
 
@@ -244,7 +236,6 @@ class PlainLanguage(_LetterCriterion):
     rule = "Response letters are easy to read: Flesch reading ease at least 50 (a proxy; no official score exists [U])."
     source = _SOURCE + "; LGSCO guidance for complaint handlers (plain language)"
     params = {"min_reading_ease": 50.0, "amber_above": 10.0, "red_above": 25.0}
-    readability = True
     finding = ("{failing:,} of {letters:,} response letters ({percent_failing}%) scored below {min_reading_ease:g} "
                "for reading ease; the median letter scored {median_reading_ease}.")
     advice = "Rewrite templates and letters in short sentences of everyday words."
@@ -288,7 +279,7 @@ class NearIdenticalLetters(Check):
     requires = ("response_text",)
 
     def run(self, data, params):
-        letters, _ = letters_with_text(data.records)
+        letters, _ = council_letters(data)
         signature = signatures(letters["response_text"], params["shingle_words"])
         has_words = (signature != EMPTY_BIN).any(axis=1)
         letters, signature = letters[has_words], signature[has_words]
@@ -344,15 +335,12 @@ class AllCriteriaMet(Check):
     requires = ("response_text",)
 
     def run(self, data, params):
-        final = final_stage(data.records)
-        letters, unread = letters_with_text(data.records)
+        letters, unread, final, read = reading(data)
         if letters.empty:
             return not_applicable("no council-stage response has letter text")
-        needed = letter_text.phrases_needed(letters, final[letters.index], params["on_extension"])
-        read = letter_text.measure(letters["response_text"], needed, readability=True)
         criteria = dict(zip(_CRITERIA, (
             letter_text.apology(letters, read), letter_text.decision(letters, read), letter_text.remedy(letters, read),
-            letter_text.escalation(letters, read, final[letters.index], params["on_extension"]),
+            letter_text.escalation(letters, read, final, params["on_extension"]),
             letter_text.plain_language(letters, read, params["min_reading_ease"]),
         ), strict=True))
         fails = pd.DataFrame({name: criterion.fails for name, criterion in criteria.items()})

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from complaint_audit.checks._pairs import pair_values
-from complaint_audit.checks._timing import iso_dates, open_on, reason_given, when, working_days_text
+from complaint_audit.checks._text import either, formatted, iso_dates
+from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
 from complaint_audit.engine.contract import (Area, Check, CheckResult, Priority, Recommendation, Status, exceptions,
                                               grade, graded, not_applicable, percent)
 
@@ -31,8 +32,12 @@ def _lookup(column: pd.Series, mapping) -> pd.Series:
 def _select(records: pd.DataFrame, mask: pd.Series | None = None, processes=None) -> pd.DataFrame:
     """Rows by mask, or the council stages of some processes; only the fields used: copying letters costs more."""
     if processes is not None:
-        mask = records["process"].isin(list(processes)) & records["stage"].isin(_COUNCIL_STAGES)
+        mask = _council_stages_of(records, processes)
     return records.loc[mask, _FIELDS]
+
+
+def _council_stages_of(records: pd.DataFrame, processes) -> pd.Series:
+    return records["process"].isin(list(processes)) & records["stage"].isin(_COUNCIL_STAGES)
 
 
 def _code_clock(rows: pd.DataFrame, calendar, params) -> pd.DataFrame:
@@ -129,15 +134,16 @@ class CodeResponseOnTime(Check):
     requires = ("responded",)
 
     def run(self, data, params):
-        rows = _select(data.records, processes=_CODE_PROCESSES)
-        rows = rows[rows["responded"].notna()]
+        records = data.records
+        rows = _select(records, _council_stages_of(records, _CODE_PROCESSES) & records["responded"].notna())
         if rows.empty:
             return not_applicable("no answered corporate or housing complaint stages")
         clock = _code_clock(rows, data.calendar, params)
         late = rows["responded"].gt(clock["due"])
-        f = clock.assign(taken=data.calendar.working_days_between(clock["start"], rows["responded"]),
-                         allowed=data.calendar.working_days_between(clock["start"], clock["due"]),
-                         unexplained=rows["extended_due"].gt(clock["deadline"]) & ~reason_given(rows))[late]
+        f, answered = clock[late], rows[late]  # the figures behind a reason: only the late ones need them
+        f = f.assign(taken=data.calendar.working_days_between(f["start"], answered["responded"]),
+                     allowed=data.calendar.working_days_between(f["start"], f["due"]),
+                     unexplained=answered["extended_due"].gt(f["deadline"]) & ~reason_given(answered))
         origin = pd.Series(np.where(f["from_receipt"], "receipt (no acknowledgement recorded)", "acknowledgement"),
                            index=f.index, dtype="str")
         reason = ("responded in " + working_days_text(f["taken"]) + " working days from " + origin + "; allowed " + working_days_text(f["allowed"])
@@ -361,8 +367,8 @@ class LooseLocalTargets(Check):
                                "code's timescales.")
         flagging = loose_team & rows["due"].gt(data.calendar.add_working_days(start, rows["code_target"]))
         flagged, recorded = rows[flagging], recorded[flagging]
-        origin = pd.Series(np.where(childrens_stage2, "the Stage 2 start", "receipt"), index=rows.index)[flagging]
-        local, code = flagged["local_target"].map("{:g}".format), flagged["code_target"].astype("str")
+        origin = either(childrens_stage2[flagging], "the Stage 2 start", "receipt", flagged.index)
+        local, code = formatted(flagged["local_target"]), formatted(flagged["code_target"], "{}")
         reason = ("due " + working_days_text(recorded) + " working days after " + origin + "; the team's local target is " + local
                   + " where the code allows " + code)
         described = (loose["team"].astype("str").fillna("no team") + " (" + loose["process"].astype("str") + " Stage "

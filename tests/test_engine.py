@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import json
 import textwrap
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import jsonschema
 import pandas as pd
@@ -225,12 +227,41 @@ def test_cli_check_on_a_folder_that_is_not_a_store(runner, tmp_path):
 
 
 def test_checks_run_side_by_side_give_the_same_outcomes_in_the_same_order(sample_records):
-    data = audit_data(sample_records)
     checks = list(discover().values())
-    one_at_a_time, side_by_side = run_checks(data, checks, workers=1), run_checks(data, checks, workers=2)
+    one_at_a_time = run_checks(audit_data(sample_records), checks, workers=1)
+    side_by_side = run_checks(audit_data(sample_records), checks, workers=2)
     assert [o.check.code for o in side_by_side] == [check.code for check in checks]
     for alone, together in zip(one_at_a_time, side_by_side, strict=True):
         assert (together.result.status, together.result.finding, together.result.metrics) == (
             alone.result.status, alone.result.finding, alone.result.metrics)
         pd.testing.assert_frame_equal(together.result.exceptions, alone.result.exceptions)
 
+
+def test_a_check_run_alone_finds_what_it_finds_beside_the_others(sample_records):
+    """Checks share values derived once per run (AuditData.derived): sharing must not change a result."""
+    checks = list(discover().values())
+    together = run_checks(audit_data(sample_records), checks, workers=2)
+    for check, beside in zip(checks, together, strict=True):
+        (alone,) = run_checks(audit_data(sample_records), [check], workers=1)
+        assert (alone.result.status, alone.result.finding, alone.result.metrics) == (
+            beside.result.status, beside.result.finding, beside.result.metrics), check.code
+        pd.testing.assert_frame_equal(alone.result.exceptions, beside.result.exceptions)
+
+
+def test_a_derived_value_is_computed_once_per_run_whichever_threads_ask():
+    data = audit_data(canonical_records({"case_id": "C1"}, {"case_id": "C2"}))
+    calls = []
+
+    def at_least(shared, minimum):
+        calls.append(minimum)
+        time.sleep(0.05)  # long enough for every thread to ask while the first is still computing
+        return len(shared.records) >= minimum
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: data.derived(at_least, 2), range(8)))
+    assert answers == [True] * 8
+    assert calls == [2]
+    assert data.derived(at_least, 3) is False
+    assert calls == [2, 3]
+    assert audit_data(data.records).derived(at_least, 2) is True  # another run computes its own
+    assert calls == [2, 3, 2]

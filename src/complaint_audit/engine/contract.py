@@ -10,10 +10,11 @@ network; rendering reads the same result objects.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import pandas as pd
 
@@ -44,6 +45,8 @@ class Area(StrEnum):
     LEARNING = "learning"
     OVERSIGHT = "oversight"
 
+
+_T = TypeVar("_T")
 
 # Every exceptions table starts with these columns; a check adds the figures behind each row.
 EXCEPTION_COLUMNS = ("check", "organisation", "case_id", "stage", "team", "reason")
@@ -77,12 +80,33 @@ class AuditData:
 
     `reviews` holds the reviewers' scores imported into the store (complaint_audit.review), one
     row per case and criterion, or None when no review workbook was imported.
+
+    Values several checks derive from the records (each case's number, the letters read for
+    their phrases ...) are worked out once per run with `derived`, not once per check.
     """
 
     records: pd.DataFrame
     calendar: WorkingCalendar
     as_of: dt.date
     reviews: pd.DataFrame | None = None
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _locks: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+
+    def derived(self, compute: Callable[..., _T], *args: Hashable) -> _T:
+        """compute(self, *args), worked out on first use and shared by every check that asks after.
+
+        Checks run side by side on threads, so a check asking for a value another is still
+        computing waits for it rather than computing it again. The value is shared: read it,
+        never change it in place (copy it, or use .assign, to add to a frame).
+        """
+        key = (compute, args)
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._derived:
+                self._derived[key] = compute(self, *args)
+            return self._derived[key]
 
 
 class Check:

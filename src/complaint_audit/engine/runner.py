@@ -74,10 +74,15 @@ def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any]) -> 
 
 
 def _run_one(check: type[Check], data: AuditData, params: Mapping[str, Any]) -> CheckResult:
-    missing = [name for name in check.requires if name not in data.records or data.records[name].isna().all()]
+    missing = [name for name in check.requires if not data.derived(_holds_values, name)]
     if missing:
         return not_applicable(f"field {missing[0]} not provided")
     try:
         return check().run(data, params)
     except Exception as error:  # reported, not raised: one broken check must not stop an audit
         return CheckResult(Status.ERROR, {}, f"The check failed: {type(error).__name__}: {error}", empty_exceptions())
+
+
+def _holds_values(data: AuditData, name: str) -> bool:
+    """Whether the records have the field with some value in it: asked by many checks, looked at once a run."""
+    return name in data.records and bool(data.records[name].notna().any())
