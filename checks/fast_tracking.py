@@ -6,6 +6,18 @@ import numpy as np
 import pandas as pd
 
 from complaint_audit.checks._cases import case_numbers
+from complaint_audit.checks._group_comparison import (
+    PROCESS_WORDS,
+    beyond_chance,
+    days,
+    group_metrics,
+    group_sizes,
+    holm,
+    in_groups,
+    not_enough,
+    p_text,
+    p_texts,
+)
 from complaint_audit.checks._pairs import pair_labels
 from complaint_audit.checks._text import formatted, per_value
 from complaint_audit.engine.contract import (
@@ -24,10 +36,6 @@ from complaint_audit.engine.contract import (
 
 _MEMBERS = ("mp", "councillor")
 _MEMBER_WORDS = {"mp": "an MP", "councillor": "a councillor"}
-_PROCESS_WORDS = {
-    "corporate": "corporate", "housing": "housing", "adult_social_care": "adult social care",
-    "childrens_statutory": "children's statutory", "other": "other",
-}
 _COUNCIL_STAGES = ("1", "2", "3")  # the ombudsman's stage is not the council's handling
 _IDENTITY = ["organisation", "case_id", "stage", "team", "process", "raised_via"]
 _SPEED_FIGURES = (
@@ -68,72 +76,7 @@ def _members_and_public(data: AuditData) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def _group_label(process: pd.Series, stage: pd.Series) -> pd.Series:
-    return pair_labels(process, stage, lambda process, stage: f"{_PROCESS_WORDS.get(process, process)} Stage {stage}")
-
-
-def _group_metrics(table: pd.DataFrame, names: tuple[str, ...]) -> dict:
-    """Each compared group's figures as flat metrics: corporate_stage_1_member_median, ..."""
-    return {f"{group.process}_stage_{group.stage}_{name}": getattr(group, name) for group in table.itertuples() for name in names}
-
-
-def _sizes(rows: pd.DataFrame, minimum: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Member and public counts per (process, stage) with any member cases; those with `minimum` of each."""
-    sizes = rows.groupby(["process", "stage", "member"]).size().unstack("member", fill_value=0)
-    sizes = sizes.reindex(columns=[True, False], fill_value=0).set_axis(["members", "public"], axis=1)
-    sizes = sizes[sizes["members"].gt(0)]
-    return sizes, sizes[sizes["members"].ge(minimum) & sizes["public"].ge(minimum)]
-
-
-def _not_enough(sizes: pd.DataFrame, minimum: int, what: str) -> CheckResult:
-    largest = sizes.sort_values(["members", "public"], ascending=False).head(1)
-    (process, stage), (members, public) = largest.index[0], largest.iloc[0].tolist()
-    metrics = {"min_group_size": minimum, "largest_member_group": int(members), "groups_compared": 0}
-    finding = (
-        f"Not applicable: not enough cases to judge: no process and stage has {minimum} {what} from MPs and "
-        f"councillors and {minimum} from the public (the most is {members:,} and {public:,}, in "
-        f"{_PROCESS_WORDS.get(process, process)} Stage {stage})."
-    )
-    return CheckResult(Status.NOT_APPLICABLE, metrics, finding)
-
-
-def _holm(p_values: pd.Series) -> pd.Series:
-    """Holm-Bonferroni adjusted p-values, one per group compared, in the same order.
-
-    Each process and stage is a separate test, so with four groups the chance that at least
-    one looks significant at 0.05 by luck alone is nearly one in five. Holm's step-down
-    adjustment keeps that family-wise chance at `alpha`, like Bonferroni (every p times the
-    number of groups) but never less sensitive: the smallest p is multiplied by the number of
-    groups, the next by one fewer, and so on, each at least the one before. Benjamini-Hochberg
-    (scipy's false_discovery_control) bounds only the expected share of false findings, too
-    weak for a finding against a named process and stage.
-    """
-    ordered = p_values.sort_values(kind="stable")
-    steps = np.arange(len(ordered), 0, -1)
-    return (ordered * steps).cummax().clip(upper=1.0).reindex(p_values.index)
-
-
-def _p_text(p_value: float) -> str:
-    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
-
-
-def _p_texts(group, compared: int) -> str:
-    """The p-value and, where more than one group was compared and it reads differently, the adjusted one."""
-    raw, adjusted = _p_text(group.p_value), _p_text(group.p_value_adjusted)
-    return raw if compared == 1 or raw == adjusted else f"{raw}, adjusted {adjusted}"
-
-
-def _days(n: float) -> str:
-    return f"{n:g} day" + ("" if n == 1 else "s")
-
-
-def _in_groups(count: int, compared: int) -> str:
-    if compared == 1:
-        return "in the one process and stage group compared"
-    return f"in {'any of the' if count == 0 else f'{count} of the'} {compared} process and stage groups compared"
-
-
-def _beyond_chance(compared: int) -> str:
-    return "beyond chance" + (" even allowing for the number of groups" if compared > 1 else "")
+    return pair_labels(process, stage, lambda process, stage: f"{PROCESS_WORDS.get(process, process)} Stage {stage}")
 
 
 class ResponseSpeed(Check):
@@ -180,9 +123,9 @@ class ResponseSpeed(Check):
         rows = rows[rows["working_days"].ge(0).fillna(False)]
         if not rows["member"].any():
             return not_applicable("no answered complaints from MPs or councillors")
-        sizes, enough = _sizes(rows, params["min_group_size"])
+        sizes, enough = group_sizes(rows, params["min_group_size"])
         if enough.empty:
-            return _not_enough(sizes, params["min_group_size"], "answered complaints")
+            return not_enough(sizes, params["min_group_size"], "answered complaints")
         tested = rows.join(enough[[]], on=["process", "stage"], how="inner")
         groups = []
         for (process, stage), group in tested.groupby(["process", "stage"]):
@@ -200,7 +143,7 @@ class ResponseSpeed(Check):
             })
         table = pd.DataFrame(groups).sort_values("member_cases", ascending=False, kind="stable")
         table["difference"] = table["public_median"] - table["member_median"]
-        table["p_value_adjusted"] = _holm(table["p_value"])
+        table["p_value_adjusted"] = holm(table["p_value"])
         # Material at the median, and the ranks agree that members come first.
         material = table["difference"].ge(params["min_difference_working_days"]) & table["effect_size"].gt(0)
         table["faster"] = material & table["p_value_adjusted"].lt(params["alpha"])
@@ -226,7 +169,7 @@ class ResponseSpeed(Check):
             "fast_member_cases": len(exception_table),
         }
         metrics["median_difference"] = metrics["public_median"] - metrics["member_median"]
-        metrics |= _group_metrics(table, _SPEED_FIGURES)
+        metrics |= group_metrics(table, _SPEED_FIGURES)
         status = Status.FAIL if table["faster"].any() else Status.WARN if table["maybe_faster"].any() else Status.PASS
         return CheckResult(status, metrics, self._finding(table, metrics, status), exception_table, _RECOMMENDATION)
 
@@ -238,18 +181,18 @@ class ResponseSpeed(Check):
         if status == Status.PASS:
             sentences = [(
                 "Complaints from MPs and councillors were not answered markedly faster than the public's, beyond chance, "
-                f"{_in_groups(0, compared)}."
+                f"{in_groups(0, compared)}."
             )]
         else:
-            how = _beyond_chance(compared) if status == Status.FAIL else (
+            how = beyond_chance(compared) if status == Status.FAIL else (
                 "but the difference could be chance once the number of groups is allowed for"
             )
             sentences = [
                 "Complaints from MPs and councillors were answered markedly faster than the public's "
-                f"{_in_groups(int(decided.sum()), compared)}, {how}: " + "; ".join(
+                f"{in_groups(int(decided.sum()), compared)}, {how}: " + "; ".join(
                     f"{group.group}, a median of {group.member_median:g} working days against {group.public_median:g} "
-                    f"({group.member_cases:,} and {group.public_cases:,} cases), {_days(group.difference)} faster "
-                    f"({_p_texts(group, compared)})"
+                    f"({group.member_cases:,} and {group.public_cases:,} cases), {days(group.difference)} faster "
+                    f"({p_texts(group, compared)})"
                     for group in table[decided].itertuples()
                 ) + "."
             ]
@@ -257,7 +200,7 @@ class ResponseSpeed(Check):
         if len(others):
             sentences.append(("Groups compared: " if status == Status.PASS else "Other groups: ") + "; ".join(
                 f"{group.group}: {group.member_median:g} against {group.public_median:g} working days "
-                f"({group.member_cases:,} and {group.public_cases:,} cases, {_p_text(group.p_value)})"
+                f"({group.member_cases:,} and {group.public_cases:,} cases, {p_text(group.p_value)})"
                 for group in others.itertuples()
             ) + ".")
         if metrics["groups_too_small"]:
@@ -431,9 +374,9 @@ class OutcomeDifferences(Check):
         rows = rows.assign(upheld=rows["outcome"].isin(params["upheld_outcomes"]))
         if not rows["member"].any():
             return not_applicable("no decided complaints from MPs or councillors")
-        sizes, enough = _sizes(rows, params["min_group_size"])
+        sizes, enough = group_sizes(rows, params["min_group_size"])
         if enough.empty:
-            return _not_enough(sizes, params["min_group_size"], "decided complaints")
+            return not_enough(sizes, params["min_group_size"], "decided complaints")
         tested = rows.join(enough[[]], on=["process", "stage"], how="inner")
         counts = tested.groupby(["process", "stage", "group", "member"])["upheld"].agg(["sum", "count"]).unstack("member")
         groups = []
@@ -446,7 +389,7 @@ class OutcomeDifferences(Check):
                 "p_value": p_value,
             })
         table = pd.DataFrame(groups).sort_values("member_cases", ascending=False, kind="stable")
-        table["p_value_adjusted"] = _holm(table["p_value"])
+        table["p_value_adjusted"] = holm(table["p_value"])
         table["different"] = table["p_value_adjusted"].lt(params["alpha"])
         different = table.loc[table["different"]].set_index(["process", "stage", "group"])
         flagged = tested[tested["member"]].join(different[["member_upheld_percent", "public_upheld_percent"]],
@@ -459,19 +402,19 @@ class OutcomeDifferences(Check):
         metrics = {
             "groups_compared": len(table), "groups_too_small": len(sizes) - len(table),
             "groups_different": int(table["different"].sum()),
-        } | _group_metrics(table, _UPHOLD_FIGURES)
+        } | group_metrics(table, _UPHOLD_FIGURES)
         compared = len(table)
         clauses = [  # the groups that differ first: they decide the status
             f"{group.group} {group.member_upheld_percent}% against {group.public_upheld_percent}% "
             f"({group.member_cases:,} and {group.public_cases:,} decided cases, "
-            f"{_p_texts(group, compared) if group.p_value < params['alpha'] else _p_text(group.p_value)})"
+            f"{p_texts(group, compared) if group.p_value < params['alpha'] else p_text(group.p_value)})"
             for group in pd.concat([table[table["different"]], table[~table["different"]]]).itertuples()
         ]
         how = (
-            f"at a rate different from the public's {_in_groups(metrics['groups_different'], compared)}, "
-            f"{_beyond_chance(compared)}"
+            f"at a rate different from the public's {in_groups(metrics['groups_different'], compared)}, "
+            f"{beyond_chance(compared)}"
             if metrics["groups_different"] else
-            f"at a rate not different from the public's beyond chance {_in_groups(0, compared)}"
+            f"at a rate not different from the public's beyond chance {in_groups(0, compared)}"
         )
         finding = f"Complaints from MPs and councillors were upheld {how}: {'; '.join(clauses)}."
         status = Status.WARN if metrics["groups_different"] else Status.PASS

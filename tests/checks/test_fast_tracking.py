@@ -120,12 +120,12 @@ def test_ft001_significant_only_before_correction_warns_not_fails():
 
 
 def test_ft001_holm_adjustment():
-    from complaint_audit.checks.fast_tracking import _holm
+    from complaint_audit.checks._group_comparison import holm
 
-    adjusted = _holm(pd.Series([0.04, 0.01, 0.03, 0.5], index=list("abcd")))
+    adjusted = holm(pd.Series([0.04, 0.01, 0.03, 0.5], index=list("abcd")))
     # Sorted 0.01, 0.03, 0.04, 0.5 times 4, 3, 2, 1: 0.04, 0.09, 0.08 (raised to 0.09 to keep the order), 0.5.
     assert adjusted.round(6).to_dict() == {"a": 0.09, "b": 0.04, "c": 0.09, "d": 0.5}
-    assert _holm(pd.Series([0.4, 0.6])).tolist() == [0.8, 0.8]
+    assert holm(pd.Series([0.4, 0.6])).tolist() == [0.8, 0.8]
 
 
 def test_ft001_too_few_cases_says_so():

@@ -1,0 +1,83 @@
+"""Members' complaints against the public's, one process and stage group at a time: the shared statistics and words.
+
+FT001 (speed) and FT004 (outcome) test each group separately. They share which groups are
+large enough to test, Holm's adjustment across the groups, and how a finding words p-values,
+days and the groups compared.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from complaint_audit.engine.contract import CheckResult, Status
+
+PROCESS_WORDS = {
+    "corporate": "corporate", "housing": "housing", "adult_social_care": "adult social care",
+    "childrens_statutory": "children's statutory", "other": "other",
+}
+
+
+def group_metrics(table: pd.DataFrame, names: tuple[str, ...]) -> dict:
+    """Each compared group's figures as flat metrics: corporate_stage_1_member_median, ..."""
+    return {f"{group.process}_stage_{group.stage}_{name}": getattr(group, name) for group in table.itertuples() for name in names}
+
+
+def group_sizes(rows: pd.DataFrame, minimum: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Member and public counts per (process, stage) with any member cases; those with `minimum` of each."""
+    sizes = rows.groupby(["process", "stage", "member"]).size().unstack("member", fill_value=0)
+    sizes = sizes.reindex(columns=[True, False], fill_value=0).set_axis(["members", "public"], axis=1)
+    sizes = sizes[sizes["members"].gt(0)]
+    return sizes, sizes[sizes["members"].ge(minimum) & sizes["public"].ge(minimum)]
+
+
+def not_enough(sizes: pd.DataFrame, minimum: int, what: str) -> CheckResult:
+    largest = sizes.sort_values(["members", "public"], ascending=False).head(1)
+    (process, stage), (members, public) = largest.index[0], largest.iloc[0].tolist()
+    metrics = {"min_group_size": minimum, "largest_member_group": int(members), "groups_compared": 0}
+    finding = (
+        f"Not applicable: not enough cases to judge: no process and stage has {minimum} {what} from MPs and "
+        f"councillors and {minimum} from the public (the most is {members:,} and {public:,}, in "
+        f"{PROCESS_WORDS.get(process, process)} Stage {stage})."
+    )
+    return CheckResult(Status.NOT_APPLICABLE, metrics, finding)
+
+
+def holm(p_values: pd.Series) -> pd.Series:
+    """Holm-Bonferroni adjusted p-values, one per group compared, in the same order.
+
+    Each process and stage is a separate test, so with four groups the chance that at least
+    one looks significant at 0.05 by luck alone is nearly one in five. Holm's step-down
+    adjustment keeps that family-wise chance at `alpha`, like Bonferroni (every p times the
+    number of groups) but never less sensitive: the smallest p is multiplied by the number of
+    groups, the next by one fewer, and so on, each at least the one before. Benjamini-Hochberg
+    (scipy's false_discovery_control) bounds only the expected share of false findings, too
+    weak for a finding against a named process and stage.
+    """
+    ordered = p_values.sort_values(kind="stable")
+    steps = np.arange(len(ordered), 0, -1)
+    return (ordered * steps).cummax().clip(upper=1.0).reindex(p_values.index)
+
+
+def p_text(p_value: float) -> str:
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
+
+
+def p_texts(group, compared: int) -> str:
+    """The p-value and, where more than one group was compared and it reads differently, the adjusted one."""
+    raw, adjusted = p_text(group.p_value), p_text(group.p_value_adjusted)
+    return raw if compared == 1 or raw == adjusted else f"{raw}, adjusted {adjusted}"
+
+
+def days(n: float) -> str:
+    return f"{n:g} day" + ("" if n == 1 else "s")
+
+
+def in_groups(count: int, compared: int) -> str:
+    if compared == 1:
+        return "in the one process and stage group compared"
+    return f"in {'any of the' if count == 0 else f'{count} of the'} {compared} process and stage groups compared"
+
+
+def beyond_chance(compared: int) -> str:
+    return "beyond chance" + (" even allowing for the number of groups" if compared > 1 else "")
