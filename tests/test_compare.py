@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -139,11 +140,8 @@ def test_modified_z_scores_pick_out_one_far_value_among_three_and_need_three():
 
 def test_an_earlier_run_of_the_same_council_is_left_out_and_said_so(councils, tmp_path):
     (first, _), (second, _), _ = councils.values()
-    earlier = tmp_path / "earlier"
-    shutil.copytree(first, earlier, ignore=shutil.ignore_patterns("store"))
+    earlier = _copy_with_manifest(first, tmp_path / "earlier", started_at="2020-01-01T00:00:00+00:00")
     manifest = json.loads((earlier / "manifest.json").read_text())
-    manifest["started_at"] = "2020-01-01T00:00:00+00:00"
-    (earlier / "manifest.json").write_text(json.dumps(manifest))
 
     comparison = compare_runs([earlier, first, second], tmp_path / "out")
 
@@ -226,11 +224,7 @@ def test_generate_councils_writes_a_folder_per_council_and_an_index(tmp_path):
 
 def test_organisation_names_are_escaped_in_both_reports(councils, tmp_path):
     (first, _), (second, _), _ = councils.values()
-    renamed = tmp_path / "renamed"
-    shutil.copytree(first, renamed, ignore=shutil.ignore_patterns("store"))
-    manifest = json.loads((renamed / "manifest.json").read_text())
-    manifest["organisation"] = "<script>alert(1)</script> & [Co](http://x)"
-    (renamed / "manifest.json").write_text(json.dumps(manifest))
+    renamed = _copy_with_manifest(first, tmp_path / "renamed", organisation="<script>alert(1)</script> & [Co](http://x)")
 
     comparison = compare_runs([renamed, second], tmp_path / "out")
 
@@ -258,3 +252,11 @@ def test_a_figure_whose_check_did_not_run_is_shown_as_missing_and_not_ranked(cou
     assert [cell["rank"] for name, cell in cells.items() if name != missing] == ["1st"]
     other = json.loads((second / "manifest.json").read_text())["organisation"]
     assert {o["name"]: o["figures_ranked"] for o in comparison.context["organisations"]} == {missing: 6, other: 7}
+
+
+def _copy_with_manifest(run: Path, folder: Path, **changes) -> Path:
+    """A copy of a run folder (without its store) whose manifest.json has these values changed."""
+    shutil.copytree(run, folder, ignore=shutil.ignore_patterns("store"))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps(manifest | changes))
+    return folder

@@ -74,10 +74,12 @@ def csv_source(data: bytes, declared: str, path: Path) -> tuple[pa.Buffer, str, 
         if not _is_utf8(body):
             decode(data, declared, path)  # raises, naming the line
         return body, "utf8", "utf-8-sig"
-    if declared in ("utf-8", "utf-8-sig") or (declared == "auto" and _is_utf8(buffer)):
-        if declared != "auto" and not _is_utf8(buffer):
+    if declared in ("utf-8", "utf-8-sig"):
+        if not _is_utf8(buffer):
             decode(data, declared, path)  # raises, naming the line
-        return buffer, "utf8", "utf-8" if declared == "auto" else declared
+        return buffer, "utf8", declared
+    if declared == "auto" and _is_utf8(buffer):
+        return buffer, "utf8", "utf-8"
     if data.isascii():
         return buffer, "utf8", "cp1252"
     if declared == "cp1252" and _is_utf8(buffer):
