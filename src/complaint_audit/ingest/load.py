@@ -25,7 +25,7 @@ from complaint_audit.ingest.validate import REASONS, quarantine_reasons
 from complaint_audit.schema import FIELD_NAMES, RECORD_KEY
 from complaint_audit.lock import exclusive
 from complaint_audit.progress import Progress
-from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, Store
+from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, Store, part_order
 
 # Long free text is left out of the quarantine's raw values: it is not what made a row fail.
 _RAW_EXCLUDED = {"response_text"}
@@ -141,7 +141,10 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
         "read": int(len(records)),
     }
     del stage_rows, rows, converted  # the raw values are done with: free them before the copy below
-    batch = FileBatch(entry, records.loc[~bad, list(FIELD_NAMES)].reset_index(drop=True), quarantine)
+    # One take both drops the bad rows and puts the rest in the store's order.
+    order = part_order(records)
+    loaded = records[list(FIELD_NAMES)].take(order[~bad.to_numpy()[order]]).reset_index(drop=True)
+    batch = FileBatch(entry, loaded, quarantine)
     _count(batch)
     return batch, _date_order_warnings(quarantine, job.label, profile)
 
