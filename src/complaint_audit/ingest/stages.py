@@ -86,27 +86,31 @@ def _wide(raw: pd.DataFrame, profile: Profile) -> StageRows:
 
     positions = np.concatenate([rows for _, _, rows in groups])
     order = np.argsort(raw[SOURCE_ROW].to_numpy()[positions], kind="stable")
-    fields = dict.fromkeys(field for _, mapping, _ in groups for field in mapping)
-    frame = pd.DataFrame({field: _stacked(raw, field, groups, positions, order) for field in fields})
-    frame[SOURCE_ROW] = raw[SOURCE_ROW].to_numpy()[positions[order]]
-    # Group numbers, -1 for the rows without a stage, then each row's label taken from the few there are.
+    positions = positions[order]
+    # Group numbers, -1 for the rows without a stage, in output order.
     group = np.concatenate([np.full(len(rows), number if label is not None else -1) for number, (label, _, rows) in enumerate(groups)])[order]
+    fields = dict.fromkeys(field for _, mapping, _ in groups for field in mapping)
+    frame = pd.DataFrame({field: _stacked(raw, [mapping.get(field) for _, mapping, _ in groups], group, positions) for field in fields})
+    frame[SOURCE_ROW] = raw[SOURCE_ROW].to_numpy()[positions]
     frame["stage"] = pd.array([label for label, _, _ in groups[:-1]], dtype="str").take(group, allow_fill=True)
     frame[STAGE_PROBLEM] = pd.array(["no_stage_data"], dtype="str").take(np.where(group < 0, 0, -1), allow_fill=True)
     origins = {label: mapping for label, mapping, _ in groups if label is not None}
     return StageRows(frame, origins)
 
 
-def _stacked(raw: pd.DataFrame, field: str, groups: list, positions: np.ndarray, order: np.ndarray) -> pd.Series:
-    """The field's values for every output row: from one raw column, or per stage from its own."""
-    columns = {mapping.get(field) for _, mapping, _ in groups}
-    if len(columns) == 1 and None not in columns:
-        return raw[columns.pop()].take(positions[order]).reset_index(drop=True)
-    pieces = [
-        raw[mapping[field]].take(rows).reset_index(drop=True) if field in mapping else pd.Series(None, index=range(len(rows)))
-        for _, mapping, rows in groups
-    ]
-    return pd.concat([piece for piece in pieces if len(piece)] or pieces[:1], ignore_index=True).take(order).reset_index(drop=True)
+def _stacked(raw: pd.DataFrame, sources: list[str | None], group: np.ndarray, positions: np.ndarray) -> pd.Series:
+    """A field's value for every output row, taken from the raw column its group maps it to.
+
+    `sources` is that column per group (None where the group has no such field). The columns
+    are laid end to end (Arrow columns without a copy) so that one take gathers the field.
+    """
+    columns = list(dict.fromkeys(column for column in sources if column is not None))
+    if len(columns) == 1 and None not in sources:
+        return raw[columns[0]].take(positions).reset_index(drop=True)
+    stacked = pd.concat([raw[column] for column in columns], ignore_index=True)
+    offsets = np.array([columns.index(column) * len(raw) if column is not None else -1 for column in sources])
+    offset = offsets[group]  # group -1 reads the last entry: the rows without a stage
+    return pd.Series(stacked.array.take(np.where(offset < 0, -1, offset + positions), allow_fill=True))
 
 
 def _nested(raw: pd.DataFrame, profile: Profile, path) -> StageRows:
