@@ -92,8 +92,10 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
                     note(mask, code, lambda rows, b=before, a=after: b + parsed.raw_text[rows] + a)
         elif field.kind == "number":
             text = text_values(raw)
-            number = pd.to_numeric(text.str.replace(r"[£,\s]", "", regex=True), errors="coerce")
-            frame[field.name] = number.astype("float64")
+            # Per distinct amount: stripping Unicode spaces needs Python's re, one call per value.
+            codes, distinct = distinct_values(text)
+            number = spread(pd.to_numeric(distinct.str.replace(r"[£,\s]", "", regex=True), errors="coerce").astype("float64"), codes, text.index)
+            frame[field.name] = number
             note(text.notna() & number.isna(), "bad_number", lambda rows: field.name + ": '" + text[rows] + "' is not a number")
         elif field.kind == "integer":
             frame[field.name] = pd.to_numeric(raw, errors="coerce").astype("Int64")
