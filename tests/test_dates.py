@@ -44,6 +44,19 @@ def test_impossible_and_garbage_dates_are_bad():
     assert problems == ["bad_date", "bad_date", None, None]
 
 
+def test_placeholder_words_and_spaces_are_blank_not_bad_dates():
+    dates, problems = _parse(["NULL", "None", "nan", "NaT", "   ", "14/04/2023"])
+    assert dates == [None] * 5 + [dt.date(2023, 4, 14)]
+    assert problems == [None] * 6
+
+
+def test_a_column_mostly_in_the_usual_form_still_reads_its_other_spellings():
+    dates, problems = _parse(["14/04/2023", "15/04/2023", "16.04.2023", "17 Apr  2023", "18/04/2023 09:30", "45030",
+                              "31/04/2023", "04/25/2023"])
+    assert dates == [dt.date(2023, 4, day) for day in (14, 15, 16, 17, 18, 14)] + [None, None]
+    assert problems == [None] * 6 + ["bad_date", "date_order"]
+
+
 def test_excel_cells_serials_and_serial_text():
     dates, problems = _parse([dt.datetime(2023, 4, 14, 10, 30), dt.date(2023, 4, 14), 45030, 45030.75, "45030"])
     assert dates == [dt.date(2023, 4, 14)] * 5

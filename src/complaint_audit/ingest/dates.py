@@ -70,7 +70,7 @@ def _parse_distinct(column: pd.Series, order: str, explicit_format: str | None) 
         values[is_datetime] = pd.to_datetime(column[is_datetime].astype(object)).dt.floor("D")
     is_number = column.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)) if column.dtype == object else None
     text = column.astype("str").str.strip()
-    blank = column.isna() | text.eq("") | text.str.casefold().isin(["nan", "nat", "none", "null"])
+    blank = column.isna() | text.str.casefold().isin(["", "nan", "nat", "none", "null"])
     pending = ~blank & values.isna()
     if is_number is not None:
         number_mask = is_number & pending
@@ -104,22 +104,33 @@ def _parse_text(text: pd.Series, order: str, explicit_format: str | None) -> pd.
     rest = ~iso
     if explicit_format and rest.any():
         result[rest] = pd.to_datetime(text[rest], format=explicit_format, errors="coerce")
+    # The cleaning below changes only text with a time, '.', '-', ',' or a space in it. The rest
+    # (every value of the usual export) is read as written in the usual form, in one pass.
+    todo = result.isna() & rest
+    plain = todo & ~text.str.contains(r"[:.,\-\s]", regex=True)
+    if plain.any():
+        result[plain] = pd.to_datetime(text[plain], format=_ORDER_FORMATS[order][0], errors="coerce")
+        todo &= result.isna()
+    if not todo.any():
+        return result
     # Normalise separators and drop a time of day, so one format covers 14/04/2023,
     # 14-04-2023, 14.04.2023 and 14/04/2023 09:30.
     cleaned = (
-        text.str.replace(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AaPp][Mm])?$", "", regex=True)
+        text[todo].str.replace(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AaPp][Mm])?$", "", regex=True)
         .str.replace(r"(?<=\d)[.\-](?=\d)", "/", regex=True)
         .str.replace(r"[,\s]+", " ", regex=True)
         .str.strip()
     )
+    parsed = pd.Series(pd.NaT, index=cleaned.index, dtype="datetime64[s]")
     for form in _ORDER_FORMATS[order]:
-        todo = result.isna() & rest
-        if not todo.any():
+        unread = parsed.isna()
+        if not unread.any():
             break
-        result[todo] = pd.to_datetime(cleaned[todo], format=form, errors="coerce")
-    serial_text = result.isna() & cleaned.str.fullmatch(r"\d{1,7}(\.\d+)?")
+        parsed[unread] = pd.to_datetime(cleaned[unread], format=form, errors="coerce")
+    serial_text = parsed.isna() & cleaned.str.fullmatch(r"\d{1,7}(\.\d+)?")
     if serial_text.any():
-        result[serial_text] = _serial_to_dates(pd.to_numeric(cleaned[serial_text]))
+        parsed[serial_text] = _serial_to_dates(pd.to_numeric(cleaned[serial_text]))
+    result[todo] = parsed
     return result
 
 
