@@ -103,3 +103,14 @@ def test_progress_is_reported_per_file_loaded_and_per_check_run():
     ]
     assert [event[0] for event in checking] == [f"checking {o.check.code}" for o in audit.outcomes]
     assert checking[-1][1:] == (len(audit.outcomes) - 1, len(audit.outcomes))
+
+
+def test_an_audit_without_review_workbooks_does_not_load_the_review_package():
+    import subprocess
+    import sys
+
+    # The review package reads workbooks with openpyxl (a third of a second to import): an audit
+    # without [reviews] files must not pay for it before it has an .xlsx to read or write.
+    probe = "import sys, complaint_audit.audit; print(sorted(m for m in ('openpyxl', 'complaint_audit.review') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"

@@ -38,7 +38,6 @@ from complaint_audit.ingest.ombudsman_figures import (
 from complaint_audit.lock import exclusive
 from complaint_audit.progress import Progress
 from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
-from complaint_audit.review.importer import import_reviews
 from complaint_audit.results import exceptions_table, results_document, write_results
 from complaint_audit.runs import config_record, new_run_dir, previous_run, prune_runs, write_manifest
 from complaint_audit.store import Store
@@ -83,7 +82,7 @@ def run_audit(
     if out_root is None:
         with tempfile.TemporaryDirectory() as scratch:
             load = load_sources(audit, Path(scratch) / "store", progress)
-            import_reviews(audit.reviews, Path(scratch) / "store")
+            _import_reviews(audit.reviews, Path(scratch) / "store")
             records, reviews = Store(Path(scratch) / "store").read_records(), Store(Path(scratch) / "store").read_reviews()
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
@@ -105,7 +104,7 @@ def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> A
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s", entry["path"], entry["profile"],
                      entry["read"], entry["loaded"], entry["quarantined"], entry["reasons"])
         records = Store(run_dir / "store").read_records()
-        reviewed = import_reviews(audit.reviews, run_dir / "store")
+        reviewed = _import_reviews(audit.reviews, run_dir / "store")
         for summary in reviewed:
             log.info("imported reviews from %s: %d scores of %d cases", summary.workbook, summary.scores, summary.cases_scored)
         shutil.copyfile(run_dir / "store" / "quarantine.csv", run_dir / "quarantine.csv")
@@ -168,6 +167,16 @@ def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> A
 
 
 _INPUT_KEYS = ("path", "sha256", "profile", "format", "source_rows", "read", "loaded", "quarantined", "reasons")
+
+
+def _import_reviews(workbooks: list[Path], store: Path) -> list:
+    """The configured review workbooks' scores imported into STORE; the review package (and with
+    it openpyxl, a third of a second) is imported only when there are workbooks to read."""
+    if not workbooks:
+        return []
+    from complaint_audit.review.importer import import_reviews
+
+    return import_reviews(workbooks, store)
 
 
 def _sha256(path: Path) -> str:
