@@ -119,7 +119,10 @@ class Store:
 
     def read_quarantine(self) -> pd.DataFrame:
         """Every quarantined row of the files the ledger lists."""
-        parts = [self._quarantine_part(entry) for entry in self.ledger()]
+        return self._read_quarantine(self.ledger())
+
+    def _read_quarantine(self, entries: list[dict]) -> pd.DataFrame:
+        parts = [self._quarantine_part(entry) for entry in entries]
         frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in parts if path.exists()]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
 
@@ -137,19 +140,24 @@ class Store:
         rebuilt from the parts, and parts no longer listed are removed.
         """
         replaced = self.replaced_by([batch.entry for batch in batches])
-        committed = []
-        for batch in batches:
-            # Parquet encoding lets go of the GIL: parts are written a core each.
-            with ThreadPoolExecutor(max_workers=os.cpu_count()) as writers:
+        kept = [entry for entry in self.ledger() if entry not in replaced]
+        committed, quarantines = [], []
+        # Parquet encoding lets go of the GIL, pandas' CSV writer does not: the parts are written
+        # a core each while the quarantine is written beside them.
+        with ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as writers:
+            for batch in batches:
+                quarantine = batch.quarantine.astype(str)
+                quarantines.append(quarantine)
+                written = writers.submit(atomic_write, self._quarantine_part(batch.entry), partial(_write_quarantine, quarantine))
                 parts = list(writers.map(partial(self._write_part, batch.entry), _partitions(batch.records)))
-            quarantine = batch.quarantine.astype(str)
-            atomic_write(self._quarantine_part(batch.entry), lambda tmp, q=quarantine: _write_quarantine(q, tmp))
-            committed.append({**batch.entry, "parts": parts})
-        entries = [entry for entry in self.ledger() if entry not in replaced] + committed
+                written.result()
+                committed.append({**batch.entry, "parts": parts})
+        entries = kept + committed
         ledger = {"schema_version": LEDGER_VERSION, "tool_version": __version__, "files": entries}
         atomic_write(self.ledger_path, lambda tmp: tmp.write_text(json.dumps(ledger, indent=2) + "\n", encoding="utf-8"))
 
-        everything = self.read_quarantine()
+        # The other files' quarantine is read back; this load's is at hand.
+        everything = pd.concat([self._read_quarantine(kept), *quarantines], ignore_index=True)
         # The one people open in a spreadsheet: a formula in a bad row must show, not run.
         atomic_write(self.quarantine_path, lambda tmp: _write_quarantine(safe_cells(everything), tmp))
         listed = {self.root / part["path"] for entry in entries for part in entry["parts"]} | {self._quarantine_part(entry) for entry in entries}
