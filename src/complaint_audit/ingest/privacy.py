@@ -50,7 +50,7 @@ def resolve_key(configured: str | None) -> str | None:
 
 def pseudonymise(columns: list[pd.Series], key: str) -> pd.Series:
     """Keyed hash of the normalised, joined columns -> 'c' + 16 hex digits; missing if all blank."""
-    parts = [pa.array(_normalised(column)) for column in columns]
+    parts = [_normalised(column) for column in columns]
     joined = pd.Series(pc.binary_join_element_wise(*parts, pa.scalar("\x1f", parts[0].type)), index=columns[0].index, dtype="str")
     hashes = pd.util.hash_pandas_object(joined, index=False, hash_key=_siphash_key(key)).to_numpy()
     # 'c' then the hash's 16 hex digits, as 17 bytes per row: hex-encoding the big-endian words in one go.
@@ -61,18 +61,20 @@ def pseudonymise(columns: list[pd.Series], key: str) -> pd.Series:
     return result.where(joined.str.strip("\x1f").ne(""))
 
 
-def _normalised(column: pd.Series) -> pd.Series:
-    """Trimmed and case-folded text, '' where missing.
+def _normalised(column: pd.Series) -> pa.Array:
+    """Trimmed and case-folded text, '' where missing, in Arrow.
 
     Case folding is Python's, per value; on ASCII it equals lower-casing, which Arrow does over
     the whole column, so only the non-ASCII values take the slow path.
     """
-    text = column.astype("str").str.strip()
-    folded = text.str.lower()
-    special = ~text.str.isascii().fillna(True).astype(bool)
-    if special.any():
-        folded[special] = text[special].str.casefold()
-    return folded.fillna("")
+    values = pa.array(column.astype("str"))  # chunked when the column came from a CSV's blocks
+    text = pc.utf8_trim_whitespace(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
+    folded = pc.utf8_lower(text)
+    special = pc.fill_null(pc.invert(pc.string_is_ascii(text)), False)
+    if pc.any(special).as_py():
+        casefolded = pd.Series(pc.filter(text, special), dtype="str").str.casefold()
+        folded = pc.replace_with_mask(folded, special, pa.array(casefolded, type=folded.type))
+    return pc.fill_null(folded, "")
 
 
 def require_key(key: str | None, profile_path) -> str:
