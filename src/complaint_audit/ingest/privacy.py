@@ -8,6 +8,7 @@ keyed hash, vectorised) under a key the user holds, so nobody without the key ca
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 import re
@@ -120,7 +121,7 @@ def personal_terms(personal: list[pd.Series], keep: set[str] = frozenset()) -> P
             continue
         if values.str.contains(r"[\d@]", regex=True).mean() > 0.5:
             parts = pd.Series(pc.list_flatten(pc.split_pattern(pa.array(values), ",")), dtype="str").str.strip()
-            places |= set(parts[parts.str.contains(r"[A-Za-z]", regex=True) & ~parts.str.contains("@") & parts.str.len().ge(4)])
+            places.update(parts[parts.str.contains(r"[A-Za-z]", regex=True) & ~parts.str.contains("@") & parts.str.len().ge(4)].unique())
         else:
             names |= set(values.str.findall(_NAME_WORD).explode().dropna())
     return PersonalTerms(sorted(names - _TITLES - keep), sorted(places - keep))
@@ -137,14 +138,23 @@ def redact_terms(text: pd.Series, terms: list[str], label: str) -> pd.Series:
     if not terms or not present.any():
         return text
     values = pa.array(text[present].astype(object), type=pa.string())
-    longest_first = sorted(terms, key=len, reverse=True)
-    for start in range(0, len(longest_first), _TERMS_PER_PATTERN):
-        chunk = longest_first[start : start + _TERMS_PER_PATTERN]
-        pattern = r"\b(?:" + "|".join(re.escape(term) for term in chunk) + r")\b"
+    for pattern in _alternations(tuple(terms)):
         values = pc.replace_substring_regex(values, pattern=pattern, replacement=label)
     result = text.copy()
     result[present] = values.to_pylist()
     return result
+
+
+@functools.lru_cache(maxsize=4)
+def _alternations(terms: tuple[str, ...]) -> list[str]:
+    """The terms as RE2 alternations of at most _TERMS_PER_PATTERN, longest first so that a
+    longer name masks before a shorter one inside it. Cached: a load masks several free-text
+    fields with the same terms, tens of thousands of them in a large export."""
+    longest_first = sorted(terms, key=len, reverse=True)
+    return [
+        r"\b(?:" + "|".join(re.escape(term) for term in longest_first[start : start + _TERMS_PER_PATTERN]) + r")\b"
+        for start in range(0, len(longest_first), _TERMS_PER_PATTERN)
+    ]
 
 
 def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
