@@ -155,3 +155,18 @@ def test_whole_number_stages_in_json_read_as_stage_labels(tmp_path):
     profile = write(tmp_path / "childrens.toml", NESTED_PROFILE)
     load_exports(store=tmp_path / "store", files=[tmp_path / "childrens.json"], profile=profile)
     assert _records(tmp_path)["stage"].tolist() == ["1", "2"]
+
+
+def test_amounts_read_with_pound_signs_thousands_commas_and_any_spaces(tmp_path):
+    profile = write(tmp_path / "adults.toml", LONG_PROFILE.replace('sheet = "Cases"\nheader_row = 4\n', "")
+                    .replace('responded = "Responded"\n', 'responded = "Responded"\nremedy_amount = "Paid"\n'))
+    rows = ["£1,250.50", " 75 ", "£\u00a0100", "1 000", "", "fifty"]
+    lines = ["Ref,Stage,Received,Responded,Paid"] + [f"C{number},Local Resolution,14/04/2023,,\"{paid}\"" for number, paid in enumerate(rows)]
+    (tmp_path / "adults.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = load_exports(store=tmp_path / "store", files=[tmp_path / "adults.csv"], profile=profile)
+    records = _records(tmp_path).sort_values("source_row")
+    assert records["remedy_amount"].tolist()[:4] == [1250.5, 75.0, 100.0, 1000.0]
+    assert records["remedy_amount"].iloc[4:].isna().tolist() == [True]
+    quarantine = Store(tmp_path / "store").read_quarantine()
+    assert quarantine[["source_row", "reason", "detail"]].values.tolist() == [["7", "bad_number", "remedy_amount: 'fifty' is not a number"]]
+    assert (report.read, report.quarantined) == (6, 1)
