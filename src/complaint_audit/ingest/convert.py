@@ -58,15 +58,18 @@ def _cell_text(value: object) -> object:
 def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> Converted:
     """Convert every canonical field the rows carry; constants and defaults fill the rest."""
     frame = pd.DataFrame(index=rows.index)
-    problem = pd.Series(None, index=rows.index, dtype=object)
-    detail = pd.Series(None, index=rows.index, dtype=object)
+    # numpy arrays by position: a Series would align the million-row index on every note.
+    problem = np.full(len(rows), None, dtype=object)
+    detail = np.full(len(rows), None, dtype=object)
+    unexplained = np.ones(len(rows), dtype=bool)
 
     def note(mask: pd.Series, code: str, message: Callable[[pd.Series], pd.Series]) -> None:
         """Record `code` on the rows of `mask` without a problem yet; `message` words only those rows."""
-        fresh = mask & problem.isna()
+        fresh = mask.to_numpy(dtype=bool) & unexplained
         if fresh.any():
+            unexplained[fresh] = False
             problem[fresh] = code
-            detail[fresh] = message(fresh)
+            detail[fresh] = message(pd.Series(fresh, index=rows.index)).to_numpy(dtype=object)
 
     for field in FIELDS:
         if field.name in rows.columns:
@@ -81,7 +84,7 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
         if field.kind == "date":
             parsed = parse_dates(raw, profile.date_order, profile.date_format)
             frame[field.name] = parsed.values
-            for code in ("bad_date", "date_order"):
+            for code in ("bad_date", "date_order") if parsed.problem.notna().any() else ():
                 mask = parsed.problem.eq(code)
                 if mask.any():
                     message = _MESSAGES[code].format(
@@ -110,7 +113,7 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
                 codes, distinct = distinct_values(text)
                 text = spread(_label_keys(distinct).map(mapping), codes, text.index).fillna(text)
             frame[field.name] = text.astype("str")
-    return Converted(frame, problem, detail)
+    return Converted(frame, pd.Series(problem, index=rows.index, dtype=object), pd.Series(detail, index=rows.index, dtype=object))
 
 
 def _unmapped_message(name: str, shown: pd.Series, allowed: str) -> pd.Series:
