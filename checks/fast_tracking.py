@@ -1,13 +1,10 @@
-"""FT: fast-tracking. Complaints from MPs and councillors compared with the public's: speed, stages, route, outcome."""
+"""FT: fast-tracking, the comparisons. Complaints from MPs and councillors against the public's: speed and outcome."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from complaint_audit.checks._cases import case_numbers
 from complaint_audit.checks._group_comparison import (
-    PROCESS_WORDS,
     beyond_chance,
     days,
     group_metrics,
@@ -18,26 +15,10 @@ from complaint_audit.checks._group_comparison import (
     p_text,
     p_texts,
 )
-from complaint_audit.checks._pairs import pair_labels
-from complaint_audit.checks._text import formatted, per_value
-from complaint_audit.engine.contract import (
-    Area,
-    AuditData,
-    Check,
-    CheckResult,
-    Priority,
-    Recommendation,
-    Status,
-    exceptions,
-    grade,
-    not_applicable,
-    percent,
-)
+from complaint_audit.checks._members import MEMBER_WORDS, RECOMMENDATION, SOURCE, member_or_public
+from complaint_audit.checks._text import formatted
+from complaint_audit.engine.contract import Area, Check, CheckResult, Status, exceptions, not_applicable, percent
 
-_MEMBERS = ("mp", "councillor")
-_MEMBER_WORDS = {"mp": "an MP", "councillor": "a councillor"}
-_COUNCIL_STAGES = ("1", "2", "3")  # the ombudsman's stage is not the council's handling
-_IDENTITY = ["organisation", "case_id", "stage", "team", "process", "raised_via"]
 _SPEED_FIGURES = (
     "member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "p_value_adjusted",
     "effect_size",
@@ -45,38 +26,6 @@ _SPEED_FIGURES = (
 _UPHOLD_FIGURES = (
     "member_cases", "public_cases", "member_upheld_percent", "public_upheld_percent", "p_value", "p_value_adjusted",
 )
-_SOURCE = (
-    "LGSCO Complaint Handling Code 1.5 (MPs and councillors acting for a constituent: same process, stages and timescales)"
-)
-_RECOMMENDATION = Recommendation(
-    "Put complaints from MPs and councillors through the normal complaints procedure, stages and timescales, "
-    "and report their handling alongside the public's.",
-    Priority.THREE_MONTHS,
-)
-
-
-def _member_or_public(data: AuditData, *fields: str) -> pd.DataFrame:
-    """Council stage rows brought by an MP, a councillor or the public, with `member`, `group`, `case_number`
-    and `fields`.
-
-    The rows, their identity and their group are picked once per run and shared by the four checks.
-    """
-    rows, positions = data.derived(_members_and_public)
-    return rows.assign(**{name: data.records[name].take(positions) for name in fields})
-
-
-def _members_and_public(data: AuditData) -> tuple[pd.DataFrame, np.ndarray]:
-    records = data.records
-    chosen = records["stage"].isin(_COUNCIL_STAGES) & records["raised_via"].isin([*_MEMBERS, "public"])
-    positions = np.flatnonzero(chosen.to_numpy())
-    rows = records[_IDENTITY].take(positions)  # only the columns used: copying letters costs more than the check
-    rows = rows.assign(member=rows["raised_via"].isin(_MEMBERS), group=_group_label(rows["process"], rows["stage"]),
-                       case_number=case_numbers(data).take(positions))
-    return rows, positions
-
-
-def _group_label(process: pd.Series, stage: pd.Series) -> pd.Series:
-    return pair_labels(process, stage, lambda process, stage: f"{PROCESS_WORDS.get(process, process)} Stage {stage}")
 
 
 class ResponseSpeed(Check):
@@ -109,14 +58,14 @@ class ResponseSpeed(Check):
     title = "Members' complaints answered faster than the public's"
     area = Area.FAST_TRACKING
     rule = "Complaints from MPs and councillors take about as long to answer as the public's in the same process and stage."
-    source = _SOURCE
+    source = SOURCE
     params = {"min_group_size": 10, "alpha": 0.05, "min_difference_working_days": 2}
     requires = ("raised_via", "responded")
 
     def run(self, data, params):
         from scipy.stats import mannwhitneyu  # here, not at the top: only this test pays for scipy.stats
 
-        rows = _member_or_public(data, "received", "responded")
+        rows = member_or_public(data, "received", "responded")
         # The statistics need only these columns; the identity of the cases listed is looked up at the end.
         rows = rows[["process", "stage", "member", "group"]].assign(
             working_days=data.calendar.working_days_between(rows["received"], rows["responded"]))
@@ -171,7 +120,7 @@ class ResponseSpeed(Check):
         metrics["median_difference"] = metrics["public_median"] - metrics["member_median"]
         metrics |= group_metrics(table, _SPEED_FIGURES)
         status = Status.FAIL if table["faster"].any() else Status.WARN if table["maybe_faster"].any() else Status.PASS
-        return CheckResult(status, metrics, self._finding(table, metrics, status), exception_table, _RECOMMENDATION)
+        return CheckResult(status, metrics, self._finding(table, metrics, status), exception_table, RECOMMENDATION)
 
     @staticmethod
     def _finding(table: pd.DataFrame, metrics: dict, status: Status) -> str:
@@ -209,133 +158,6 @@ class ResponseSpeed(Check):
         return " ".join(sentences)
 
 
-class EnteredAtStage2(Check):
-    """Members' complaints that skipped Stage 1.
-
-    What it checks: complaints whose first stage on record is Stage 2 or later, with no
-    Stage 1: the share among complaints from MPs and councillors against the share among the
-    public's. The exceptions are the members' complaints, at their first recorded stage.
-
-    Why it matters: the procedure is the same for a complaint an MP or councillor brings; a
-    member's complaint that goes straight to Stage 2 skips the council's first chance to put
-    things right and jumps the queue, which the review behind this tool criticised as
-    "circumnavigating normal complaints procedures".
-
-    How to fix: log every member's complaint at Stage 1 unless the policy records why not, and
-    link any escalation to its Stage 1 in the case system.
-    """
-
-    code = "FT002"
-    title = "Members' complaints that skipped Stage 1"
-    area = Area.FAST_TRACKING
-    rule = "A complaint from an MP or councillor starts at Stage 1, like anyone else's."
-    source = _SOURCE
-    params = {"amber_above": 0.0, "red_above": 2.0}
-    requires = ("raised_via",)
-
-    def run(self, data, params):
-        rows = _member_or_public(data)
-        # Each complaint's first stage on record: sorted on two narrow columns, then the rows picked by position.
-        by_stage = rows[["stage", "case_number"]].reset_index(drop=True).sort_values("stage", kind="stable")
-        first = rows.iloc[by_stage.drop_duplicates("case_number").index]
-        if not first["member"].any():
-            return not_applicable("no complaints from MPs or councillors")
-        skipped = first["stage"].ne("1")
-        member, public = first["member"], ~first["member"]
-        failing = first[member & skipped]
-        reason = (
-            "complaint from " + failing["raised_via"].map(_MEMBER_WORDS).astype("str") + " started at Stage " + failing["stage"].astype("str") + " with no Stage 1"
-        )
-        metrics = {
-            "member_cases": int(member.sum()), "member_skipped": len(failing),
-            "member_percent": percent(len(failing), int(member.sum())),
-            "public_cases": int(public.sum()), "public_skipped": int((public & skipped).sum()),
-            "public_percent": percent(int((public & skipped).sum()), int(public.sum())),
-        }
-        finding = (
-            "{member_skipped:,} of {member_cases:,} complaints from MPs and councillors ({member_percent}%) started "
-            "after Stage 1 with no Stage 1 on record, against {public_skipped:,} of {public_cases:,} from the public "
-            "({public_percent}%)."
-        ).format(**metrics)
-        status = grade(metrics["member_percent"], params["amber_above"], params["red_above"])
-        return CheckResult(status, metrics, finding, exceptions(failing, reason), _RECOMMENDATION)
-
-
-class HandledOutsideComplaintsTeam(Check):
-    """Members' complaints handled by a different route.
-
-    What it checks: the route that handled each stage (`handled_by`). A route is normal for a
-    process when it is one of `complaints_team_routes` or handles at least
-    `public_route_min_percent` of the public's complaints in that process (so a service that
-    answers its own Stage 1 complaints for everyone is normal). The exceptions are the stages
-    of complaints from MPs and councillors handled by any other route, such as a chief
-    executive's office or member services. The metrics also give the share handled outside the
-    complaints team altogether, for members and for the public. Routes are compared ignoring
-    case.
-
-    Why it matters: a complaint an MP or councillor brings for a constituent goes through the
-    complaints procedure; a route kept for members, such as the chief executive's office, gives
-    them different treatment and takes their complaints out of the council's complaint figures
-    and learning.
-
-    How to fix: send every member's complaint to the complaints team, and handle members'
-    enquiries that are really complaints as complaints.
-    """
-
-    code = "FT003"
-    title = "Members' complaints handled by a different route"
-    area = Area.FAST_TRACKING
-    rule = "A complaint from an MP or councillor goes through the same handling route as the public's."
-    source = _SOURCE
-    params = {
-        "complaints_team_routes": ["Complaints Team"], "public_route_min_percent": 5.0, "amber_above": 0.0, "red_above": 5.0,
-    }
-    requires = ("raised_via", "handled_by")
-
-    def run(self, data, params):
-        rows = _member_or_public(data, "handled_by")
-        recorded = rows[rows["handled_by"].notna()]
-        if not recorded["member"].any():
-            return not_applicable("no complaints from MPs or councillors with a handling route recorded")
-        route = per_value(recorded["handled_by"], lambda name: str(name).strip().casefold())
-        team_route = route.isin([name.strip().casefold() for name in params["complaints_team_routes"]])
-        public = ~recorded["member"]
-        route_share = 100 * route[public].groupby(recorded["process"][public]).value_counts(normalize=True)
-        # Routes are categories: one the public never took in a process is listed there with a share of 0.
-        public_routes = route_share[route_share.gt(0) & route_share.ge(params["public_route_min_percent"])].index
-        public_route = pd.MultiIndex.from_arrays([recorded["process"], route]).isin(public_routes)
-        normal = team_route | pd.Series(public_route, index=recorded.index)
-        member = recorded["member"]
-        failing = recorded[member & ~normal]
-        reason = (
-            "complaint from " + failing["raised_via"].map(_MEMBER_WORDS).astype("str") + " handled by " + failing["handled_by"].astype("str")
-            + ", not a route used for the public's " + failing["group"].str.replace(r" Stage \w+$", "", regex=True) + " complaints"
-        )
-        members, publics = int(member.sum()), int(public.sum())
-        metrics = {
-            "member_records": members, "member_different_route": len(failing),
-            "member_different_route_percent": percent(len(failing), members),
-            "member_outside_team": int((member & ~team_route).sum()),
-            "member_outside_team_percent": percent(int((member & ~team_route).sum()), members),
-            "public_records": publics, "public_outside_team": int((public & ~team_route).sum()),
-            "public_outside_team_percent": percent(int((public & ~team_route).sum()), publics),
-            "member_route_not_recorded": int(rows["member"].sum()) - members,
-        }
-        routes = failing["handled_by"].astype("str").value_counts().index[:3].tolist()
-        finding = (
-            "{member_different_route:,} of {member_records:,} stages of complaints from MPs and councillors "
-            "({member_different_route_percent}%) were handled by a route the public's complaints do not go through"
-        ).format(**metrics)
-        finding += f" ({' and '.join(routes)})." if routes else "."
-        finding += (
-            " Outside the complaints team altogether: {member_outside_team_percent}% of members' stages against "
-            "{public_outside_team_percent}% of the public's."
-        ).format(**metrics)
-        status = grade(metrics["member_different_route_percent"], params["amber_above"], params["red_above"])
-        table = exceptions(failing, reason, handled_by=failing["handled_by"])
-        return CheckResult(status, metrics, finding, table, _RECOMMENDATION)
-
-
 class OutcomeDifferences(Check):
     """Members' complaints upheld at a different rate.
 
@@ -360,14 +182,14 @@ class OutcomeDifferences(Check):
     title = "Members' complaints upheld at a different rate"
     area = Area.FAST_TRACKING
     rule = "Complaints from MPs and councillors are upheld at about the same rate as the public's in the same process and stage."
-    source = _SOURCE
+    source = SOURCE
     params = {"min_group_size": 10, "alpha": 0.05, "upheld_outcomes": ["upheld", "partly_upheld"]}
     requires = ("raised_via", "outcome")
 
     def run(self, data, params):
         from scipy.stats import fisher_exact
 
-        rows = _member_or_public(data, "outcome")
+        rows = member_or_public(data, "outcome")
         # Fisher's test needs only these columns; the identity of the cases listed is looked up at the end.
         rows = rows[["process", "stage", "group", "member", "raised_via", "outcome"]]
         rows = rows[rows["outcome"].isin([*params["upheld_outcomes"], "not_upheld"])]
@@ -395,7 +217,7 @@ class OutcomeDifferences(Check):
         flagged = tested[tested["member"]].join(different[["member_upheld_percent", "public_upheld_percent"]],
                                                 on=["process", "stage", "group"], how="inner")
         reason = (
-            "complaint from " + flagged["raised_via"].map(_MEMBER_WORDS).astype("str") + ", " + flagged["outcome"].astype("str").str.replace("_", " ")
+            "complaint from " + flagged["raised_via"].map(MEMBER_WORDS).astype("str") + ", " + flagged["outcome"].astype("str").str.replace("_", " ")
             + "; members' uphold rate " + flagged["member_upheld_percent"].astype("str") + "% against "
             + flagged["public_upheld_percent"].astype("str") + "% for the public in " + flagged["group"]
         )
@@ -420,4 +242,4 @@ class OutcomeDifferences(Check):
         status = Status.WARN if metrics["groups_different"] else Status.PASS
         table = exceptions(data.records.loc[flagged.index, ["organisation", "case_id", "stage", "team"]], reason,
                            outcome=flagged["outcome"])
-        return CheckResult(status, metrics, finding, table, _RECOMMENDATION)
+        return CheckResult(status, metrics, finding, table, RECOMMENDATION)
