@@ -200,7 +200,7 @@ class Part(NamedTuple):
     table: pa.Table
 
 
-def part_keys(records: pd.DataFrame) -> tuple[np.ndarray, pd.Index, np.ndarray]:
+def _part_keys(records: pd.DataFrame) -> tuple[np.ndarray, pd.Index, np.ndarray]:
     """(organisation code, the organisations, year received) per record: what a part is made of."""
     organisation_codes, organisations = pd.factorize(records["organisation"], sort=True)
     return organisation_codes, organisations, records["received"].dt.year.to_numpy()
@@ -211,7 +211,7 @@ def part_order(records: pd.DataFrame) -> np.ndarray:
 
     A loader that takes its rows in this order anyway (to drop bad ones) spares the store a sort.
     """
-    organisation_codes, _, years = part_keys(records)
+    organisation_codes, _, years = _part_keys(records)
     return np.lexsort((years, organisation_codes))
 
 
@@ -224,7 +224,7 @@ def _partitions(records: pd.DataFrame) -> list[Part]:
     """
     if records.empty:
         return []
-    organisation_codes, organisations, years = part_keys(records)
+    organisation_codes, organisations, years = _part_keys(records)
     table = to_arrow(records)
     organisation_step, year_step = np.diff(organisation_codes), np.diff(years)
     if ((organisation_step < 0) | ((organisation_step == 0) & (year_step < 0))).any():
