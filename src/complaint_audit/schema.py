@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from complaint_audit.columnwise import map_columns
+
 
 class Stage(StrEnum):
     STAGE_1 = "1"
@@ -136,14 +138,15 @@ ARROW_SCHEMA: pa.Schema = pa.schema(
 
 
 def to_arrow(records: pd.DataFrame) -> pa.Table:
-    """Canonical frame -> Arrow table in the canonical schema (dates become date32)."""
-    columns = {}
-    for field in FIELDS:
+    """Canonical frame -> Arrow table in the canonical schema (dates become date32), a core per column."""
+
+    def converted(field: Field) -> pa.Array | pa.ChunkedArray:
         column = records[field.name]
         if field.kind == "date":
             column = column.astype("datetime64[s]")
-        columns[field.name] = pa.array(column, type=_ARROW_TYPES[field.kind], from_pandas=True)
-    return pa.Table.from_pydict(columns, schema=ARROW_SCHEMA)
+        return pa.array(column, type=_ARROW_TYPES[field.kind], from_pandas=True)
+
+    return pa.Table.from_arrays(map_columns(converted, FIELDS), schema=ARROW_SCHEMA)
 
 
 def from_arrow(table: pa.Table) -> pd.DataFrame:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from complaint_audit.columnwise import map_columns
 from complaint_audit.ingest.characters import unusual_characters
 from complaint_audit.ingest.distinct import distinct_values, spread
 from complaint_audit.ingest.dates import order_words, parse_dates
 from complaint_audit.ingest.profile import Profile, normalise_label
-from complaint_audit.schema import FIELDS
+from complaint_audit.schema import FIELDS, Field
 
 _MESSAGES = {
     "bad_date": "{field}: '{raw}' is not a date (expected {order})",
@@ -55,65 +56,77 @@ def _cell_text(value: object) -> object:
     return value
 
 
+# A field's problems, in the order they are recorded: (rows, code, message for some of those rows).
+_Notes = list[tuple[pd.Series, str, Callable[[pd.Series], pd.Series]]]
+
+
 def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> Converted:
-    """Convert every canonical field the rows carry; constants and defaults fill the rest."""
-    frame = pd.DataFrame(index=rows.index)
+    """Convert every canonical field the rows carry; constants and defaults fill the rest.
+
+    Fields are converted a core each (see columnwise.py). Each row's problem is then the first
+    in field order, as if they had been converted one after another.
+    """
+    converted = map_columns(lambda field: _convert_field(field, rows, profile, defaults), FIELDS)
+    frame = pd.DataFrame({field.name: values for field, (values, _) in zip(FIELDS, converted)}, index=rows.index)
     # numpy arrays by position: a Series would align the million-row index on every note.
     problem = np.full(len(rows), None, dtype=object)
     detail = np.full(len(rows), None, dtype=object)
     unexplained = np.ones(len(rows), dtype=bool)
-
-    def note(mask: pd.Series, code: str, message: Callable[[pd.Series], pd.Series]) -> None:
-        """Record `code` on the rows of `mask` without a problem yet; `message` words only those rows."""
+    for mask, code, message in (note for _, notes in converted for note in notes):
         fresh = mask.to_numpy(dtype=bool) & unexplained
         if fresh.any():
             unexplained[fresh] = False
             problem[fresh] = code
             detail[fresh] = message(pd.Series(fresh, index=rows.index)).to_numpy(dtype=object)
-
-    for field in FIELDS:
-        if field.name in rows.columns:
-            raw = rows[field.name]
-        elif field.name in profile.constants:
-            raw = pd.Series(profile.constants[field.name], index=rows.index, dtype="str")
-        elif field.name in defaults:
-            raw = pd.Series(defaults[field.name], index=rows.index, dtype="str")
-        else:
-            frame[field.name] = _empty(field.kind, rows.index)
-            continue
-        if field.kind == "date":
-            parsed = parse_dates(raw, profile.date_order, profile.date_format)
-            frame[field.name] = parsed.values
-            for code in ("bad_date", "date_order") if parsed.problem.notna().any() else ():
-                mask = parsed.problem.eq(code)
-                if mask.any():
-                    message = _MESSAGES[code].format(
-                        field=field.name, raw="{raw}", order=order_words(profile.date_order),
-                        other=order_words("mdy" if profile.date_order == "dmy" else "dmy"),
-                    )
-                    before, after = message.split("{raw}")
-                    note(mask, code, lambda rows, b=before, a=after: b + parsed.raw_text[rows] + a)
-        elif field.kind == "number":
-            text = text_values(raw)
-            # Per distinct amount: stripping Unicode spaces needs Python's re, one call per value.
-            codes, distinct = distinct_values(text)
-            number = spread(pd.to_numeric(distinct.str.replace(r"[£,\s]", "", regex=True), errors="coerce").astype("float64"), codes, text.index)
-            frame[field.name] = number
-            note(text.notna() & number.isna(), "bad_number", lambda rows: field.name + ": '" + text[rows] + "' is not a number")
-        elif field.kind == "integer":
-            frame[field.name] = pd.to_numeric(raw, errors="coerce").astype("Int64")
-        else:
-            text = text_values(raw)
-            mapping = profile.values.get(field.name)
-            if field.kind == "enum":
-                text, unmapped = _map_enum(text, mapping or {}, field.allowed)
-                allowed = ", ".join(field.allowed)
-                note(unmapped, "unmapped_value", lambda rows: _unmapped_message(field.name, text_values(raw[rows]), allowed))
-            elif mapping:
-                codes, distinct = distinct_values(text)
-                text = spread(_label_keys(distinct).map(mapping), codes, text.index).fillna(text)
-            frame[field.name] = text.astype("str")
     return Converted(frame, pd.Series(problem, index=rows.index, dtype=object), pd.Series(detail, index=rows.index, dtype=object))
+
+
+def _convert_field(field: Field, rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> tuple[pd.Series, _Notes]:
+    """One canonical column, typed, and the problems met converting it."""
+    if field.name in rows.columns:
+        raw = rows[field.name]
+    elif field.name in profile.constants:
+        raw = pd.Series(profile.constants[field.name], index=rows.index, dtype="str")
+    elif field.name in defaults:
+        raw = pd.Series(defaults[field.name], index=rows.index, dtype="str")
+    else:
+        return _empty(field.kind, rows.index), []
+    if field.kind == "date":
+        return _convert_dates(field, raw, profile)
+    if field.kind == "number":
+        text = text_values(raw)
+        # Per distinct amount: stripping Unicode spaces needs Python's re, one call per value.
+        codes, distinct = distinct_values(text)
+        number = spread(pd.to_numeric(distinct.str.replace(r"[£,\s]", "", regex=True), errors="coerce").astype("float64"), codes, text.index)
+        return number, [(text.notna() & number.isna(), "bad_number", lambda rows: field.name + ": '" + text[rows] + "' is not a number")]
+    if field.kind == "integer":
+        return pd.to_numeric(raw, errors="coerce").astype("Int64"), []
+    text = text_values(raw)
+    mapping = profile.values.get(field.name)
+    notes: _Notes = []
+    if field.kind == "enum":
+        text, unmapped = _map_enum(text, mapping or {}, field.allowed)
+        allowed = ", ".join(field.allowed)
+        notes.append((unmapped, "unmapped_value", lambda rows: _unmapped_message(field.name, text_values(raw[rows]), allowed)))
+    elif mapping:
+        codes, distinct = distinct_values(text)
+        text = spread(_label_keys(distinct).map(mapping), codes, text.index).fillna(text)
+    return text.astype("str"), notes
+
+
+def _convert_dates(field: Field, raw: pd.Series, profile: Profile) -> tuple[pd.Series, _Notes]:
+    parsed = parse_dates(raw, profile.date_order, profile.date_format)
+    notes: _Notes = []
+    for code in ("bad_date", "date_order") if parsed.problem.notna().any() else ():
+        mask = parsed.problem.eq(code)
+        if mask.any():
+            message = _MESSAGES[code].format(
+                field=field.name, raw="{raw}", order=order_words(profile.date_order),
+                other=order_words("mdy" if profile.date_order == "dmy" else "dmy"),
+            )
+            before, after = message.split("{raw}")
+            notes.append((mask, code, lambda rows, b=before, a=after: b + parsed.raw_text[rows] + a))
+    return parsed.values, notes
 
 
 def _unmapped_message(name: str, shown: pd.Series, allowed: str) -> pd.Series:

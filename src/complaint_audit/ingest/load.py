@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from complaint_audit.columnwise import map_columns, take_rows
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.convert import convert
 from complaint_audit.ingest.privacy import FREE_TEXT_FIELDS, personal_terms, pseudonymise, redact, require_key
@@ -143,7 +144,7 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
     del stage_rows, rows, converted  # the raw values are done with: free them before the copy below
     # One take both drops the bad rows and puts the rest in the store's order.
     order = part_order(records)
-    loaded = records[list(FIELD_NAMES)].take(order[~bad.to_numpy()[order]]).reset_index(drop=True)
+    loaded = take_rows(records[list(FIELD_NAMES)], order[~bad.to_numpy()[order]])
     batch = FileBatch(entry, loaded, quarantine)
     _count(batch)
     return batch, _date_order_warnings(quarantine, job.label, profile)
@@ -163,8 +164,8 @@ def _personal_data(raw: pd.DataFrame, profile: Profile, key: str | None) -> _Per
     if profile.complainant_key:
         complainants = pseudonymise([raw[column] for column in profile.complainant_key], require_key(key, profile.path))
         complainants.index = raw[SOURCE_ROW]
-    columns = dict.fromkeys(profile.personal_drop + profile.complainant_key)
-    return _PersonalData(complainants, [pd.Series(raw[column].dropna().unique()) for column in columns if column in raw.columns])
+    columns = [column for column in dict.fromkeys(profile.personal_drop + profile.complainant_key) if column in raw.columns]
+    return _PersonalData(complainants, map_columns(lambda column: pd.Series(raw[column].dropna().unique()), columns))
 
 
 def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: _PersonalData) -> None:
@@ -173,9 +174,9 @@ def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: 
         records["complainant_key"] = personal.complainants.reindex(rows[SOURCE_ROW]).set_axis(records.index)
     organisation_words = set(" ".join(records["organisation"].dropna().unique()).split())
     terms = personal_terms(personal.distinct, keep=organisation_words)
-    for name in FREE_TEXT_FIELDS:
-        if records[name].notna().any():
-            records[name] = redact(records[name], terms)
+    fields = [name for name in FREE_TEXT_FIELDS if records[name].notna().any()]
+    for name, masked in zip(fields, map_columns(lambda name: redact(records[name], terms), fields)):
+        records[name] = masked
 
 
 def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Series, detail: pd.Series, profile: Profile) -> pd.DataFrame:

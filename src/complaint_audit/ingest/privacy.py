@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from complaint_audit.columnwise import map_columns
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.distinct import distinct_values, spread
 
@@ -51,7 +52,7 @@ def resolve_key(configured: str | None) -> str | None:
 
 def pseudonymise(columns: list[pd.Series], key: str) -> pd.Series:
     """Keyed hash of the normalised, joined columns -> 'c' + 16 hex digits; missing if all blank."""
-    parts = [_normalised(column) for column in columns]
+    parts = map_columns(_normalised, columns)
     joined = pd.Series(pc.binary_join_element_wise(*parts, pa.scalar("\x1f", parts[0].type)), index=columns[0].index, dtype="str")
     hashes = pd.util.hash_pandas_object(joined, index=False, hash_key=_siphash_key(key)).to_numpy()
     # 'c' then the hash's 16 hex digits, as 17 bytes per row: hex-encoding the big-endian words in one go.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from complaint_audit.columnwise import map_columns
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.profile import Profile
 from complaint_audit.ingest.readers import SOURCE_ROW
@@ -52,6 +53,11 @@ def _has_value(column: pd.Series) -> pd.Series:
     return present
 
 
+def _any_value(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Per row: does any of these columns hold a value?"""
+    return np.logical_or.reduce([_has_value(raw[column]).to_numpy() for column in columns])
+
+
 def _require_columns(raw: pd.DataFrame, profile: Profile, path) -> None:
     wanted = list(profile.columns.values()) + list(profile.complainant_key)
     for stage_map in profile.stage_columns.values():
@@ -78,8 +84,8 @@ def _wide(raw: pd.DataFrame, profile: Profile) -> StageRows:
     """
     groups = []  # (stage label or None, mapping, raw row positions), in output precedence order
     any_stage = np.zeros(len(raw), dtype=bool)
-    for label, stage_map in profile.stage_columns.items():
-        present = pd.concat([_has_value(raw[column]) for column in stage_map.values()], axis=1).any(axis=1).to_numpy()
+    presence = map_columns(lambda stage_map: _any_value(raw, list(stage_map.values())), profile.stage_columns.values())
+    for (label, stage_map), present in zip(profile.stage_columns.items(), presence):
         any_stage |= present
         groups.append((label, {**profile.columns, **stage_map}, np.flatnonzero(present)))
     groups.append((None, dict(profile.columns), np.flatnonzero(~any_stage)))
@@ -89,8 +95,9 @@ def _wide(raw: pd.DataFrame, profile: Profile) -> StageRows:
     positions = positions[order]
     # Group numbers, -1 for the rows without a stage, in output order.
     group = np.concatenate([np.full(len(rows), number if label is not None else -1) for number, (label, _, rows) in enumerate(groups)])[order]
-    fields = dict.fromkeys(field for _, mapping, _ in groups for field in mapping)
-    frame = pd.DataFrame({field: _stacked(raw, [mapping.get(field) for _, mapping, _ in groups], group, positions) for field in fields})
+    fields = list(dict.fromkeys(field for _, mapping, _ in groups for field in mapping))
+    stacked = map_columns(lambda field: _stacked(raw, [mapping.get(field) for _, mapping, _ in groups], group, positions), fields)
+    frame = pd.DataFrame(dict(zip(fields, stacked)))
     frame[SOURCE_ROW] = raw[SOURCE_ROW].to_numpy()[positions]
     frame["stage"] = pd.array([label for label, _, _ in groups[:-1]], dtype="str").take(group, allow_fill=True)
     frame[STAGE_PROBLEM] = pd.array(["no_stage_data"], dtype="str").take(np.where(group < 0, 0, -1), allow_fill=True)
