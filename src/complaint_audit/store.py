@@ -189,7 +189,9 @@ class Store:
     def _write_part(self, entry: dict, part: Part) -> dict:
         """Write one input file's records of one organisation and year; the ledger's note of the part."""
         path = self.records_dir / _folder_name(part.organisation) / str(part.year) / f"{entry['file_id']}.parquet"
-        atomic_write(path, lambda tmp: pq.write_table(part.table, tmp))
+        # Dictionary pages only for the text that repeats: on case ids and pseudonyms, unique per
+        # row, Parquet builds a dictionary only to give it up (writes at 1M: 2.8 -> 2.1 s of CPU).
+        atomic_write(path, lambda tmp: pq.write_table(part.table, tmp, use_dictionary=list(CATEGORY_FIELDS)))
         return {"organisation": part.organisation, "year": part.year, "rows": len(part.table), "path": path.relative_to(self.root).as_posix()}
 
     def _quarantine_part(self, entry: dict) -> Path:
