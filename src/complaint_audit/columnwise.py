@@ -23,8 +23,9 @@ _Result = TypeVar("_Result")
 def map_columns(function: Callable[[_Item], _Result], items: Iterable[_Item]) -> list[_Result]:
     """`function` of every item, in order, a core each: meant for a kernel call per column.
 
-    A pool per call, not one shared, so that a function may itself call map_columns without
-    waiting on a pool its caller already fills.
+    The tasks run at the same time, so `function` may read a shared frame but must not change
+    it; the caller assigns the results. A pool per call, not one shared, so that a function may
+    itself call map_columns without waiting on a pool its caller already fills.
     """
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return list(pool.map(function, items))

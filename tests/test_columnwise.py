@@ -1,0 +1,31 @@
+"""Column-wise work a core each gives what pandas gives one column at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from complaint_audit.columnwise import map_columns, take_rows
+
+
+def test_take_rows_gives_the_rows_asked_for_in_that_order_whatever_the_column_type():
+    frame = pd.DataFrame(
+        {
+            "case_id": pd.array(["C1", None, "C3"], dtype="str"),
+            "received": pd.to_datetime(["2023-04-14", None, "2023-05-02"]).astype("datetime64[s]"),
+            "remedy_amount": [50.0, np.nan, 12.5],
+            "stage": pd.Categorical(["1", "2", "1"]),
+            "source_row": pd.array([2, None, 4], dtype="Int64"),
+        },
+        index=[10, 11, 12],
+    )
+    taken = take_rows(frame, np.array([2, 0, 2]))
+    pd.testing.assert_frame_equal(taken, frame.take([2, 0, 2]).reset_index(drop=True))
+    assert taken["case_id"].tolist() == ["C3", "C1", "C3"]
+
+
+def test_map_columns_keeps_the_order_of_its_items_and_raises_what_a_task_raised():
+    assert map_columns(lambda number: number * number, range(20)) == [number * number for number in range(20)]
+    with pytest.raises(ZeroDivisionError):
+        map_columns(lambda number: 1 / number, [1, 0, 2])
