@@ -144,6 +144,8 @@ def to_arrow(records: pd.DataFrame) -> pa.Table:
         column = records[field.name]
         if field.kind == "date":
             column = column.astype("datetime64[s]")
+        if isinstance(column.dtype, pd.CategoricalDtype):  # decoded by Arrow: pyarrow would go through Python objects
+            return pa.array(column).cast(_ARROW_TYPES[field.kind])
         return pa.array(column, type=_ARROW_TYPES[field.kind], from_pandas=True)
 
     return pa.Table.from_arrays(map_columns(converted, FIELDS), schema=ARROW_SCHEMA)

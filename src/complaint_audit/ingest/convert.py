@@ -14,10 +14,10 @@ import pandas as pd
 
 from complaint_audit.columnwise import map_columns
 from complaint_audit.ingest.characters import unusual_characters
-from complaint_audit.ingest.distinct import distinct_values, spread
+from complaint_audit.ingest.distinct import distinct_values, spread, spread_categorical
 from complaint_audit.ingest.dates import order_words, parse_dates
 from complaint_audit.ingest.profile import Profile, normalise_label
-from complaint_audit.schema import FIELDS, Field
+from complaint_audit.schema import CATEGORY_FIELDS, FIELDS, Field
 
 _MESSAGES = {
     "bad_date": "{field}: '{raw}' is not a date (expected {order})",
@@ -101,17 +101,30 @@ def _convert_field(field: Field, rows: pd.DataFrame, profile: Profile, defaults:
         return number, [(text.notna() & number.isna(), "bad_number", lambda rows: field.name + ": '" + text[rows] + "' is not a number")]
     if field.kind == "integer":
         return pd.to_numeric(raw, errors="coerce").astype("Int64"), []
+    if field.name in CATEGORY_FIELDS:
+        return _convert_category(field, raw, profile)
     text = text_values(raw)
     mapping = profile.values.get(field.name)
-    notes: _Notes = []
-    if field.kind == "enum":
-        text, unmapped = _map_enum(text, mapping or {}, field.allowed)
-        allowed = ", ".join(field.allowed)
-        notes.append((unmapped, "unmapped_value", lambda rows: _unmapped_message(field.name, text_values(raw[rows]), allowed)))
-    elif mapping:
+    if mapping:
         codes, distinct = distinct_values(text)
         text = spread(_label_keys(distinct).map(mapping), codes, text.index).fillna(text)
-    return text.astype("str"), notes
+    return text.astype("str"), []
+
+
+def _convert_category(field: Field, raw: pd.Series, profile: Profile) -> tuple[pd.Series, _Notes]:
+    """Text that repeats (teams, outcomes ...), worked out once per distinct value, kept categorical."""
+    codes, distinct = distinct_values(raw)
+    text = text_values(distinct)
+    mapping = profile.values.get(field.name) or {}
+    if field.kind == "enum":
+        mapped = _label_keys(text).map({normalise_label(value): value for value in field.allowed} | mapping)
+        values = spread_categorical(mapped, codes, raw.index)
+        allowed = ", ".join(field.allowed)
+        unmapped = pd.Series(np.append((text.notna() & mapped.isna()).to_numpy(), False)[codes], index=raw.index)
+        return values, [(unmapped, "unmapped_value", lambda rows: _unmapped_message(field.name, text_values(raw[rows]), allowed))]
+    if mapping:
+        text = _label_keys(text).map(mapping).fillna(text)
+    return spread_categorical(text, codes, raw.index), []
 
 
 def _convert_dates(field: Field, raw: pd.Series, profile: Profile) -> tuple[pd.Series, _Notes]:
@@ -131,13 +144,6 @@ def _convert_dates(field: Field, raw: pd.Series, profile: Profile) -> tuple[pd.S
 
 def _unmapped_message(name: str, shown: pd.Series, allowed: str) -> pd.Series:
     return name + ": '" + shown + "' is not mapped" + unusual_characters(shown) + f" (allowed: {allowed})"
-
-
-def _map_enum(text: pd.Series, mapping: dict[str, str], allowed: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
-    lookup = {normalise_label(value): value for value in allowed} | mapping
-    codes, distinct = distinct_values(text)
-    mapped = spread(_label_keys(distinct).map(lookup), codes, text.index)
-    return mapped, text.notna() & mapped.isna()
 
 
 def _label_keys(text: pd.Series) -> pd.Series:

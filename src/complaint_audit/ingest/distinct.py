@@ -23,3 +23,14 @@ def spread(answers: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     # The array's own take fills code -1 with its missing value, without a pass to mask it.
     taken = answers.array.take(codes, allow_fill=True)
     return pd.Series(taken, index=index, dtype=object if answers.dtype == object else None)
+
+
+def spread_categorical(answers: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """As spread(), as a categorical with sorted categories: the answers may repeat or be missing.
+
+    A row then holds a small integer, not a copy of its text: taking rows in the store's order
+    moves the integers, and the text is written out once, when the store's parts are.
+    """
+    answer_codes, categories = pd.factorize(answers.astype("str"), sort=True)
+    row_codes = np.append(answer_codes, -1)[codes]  # code -1 reads the appended -1: missing stays missing
+    return pd.Series(pd.Categorical.from_codes(row_codes, categories=categories), index=index)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from complaint_audit.columnwise import map_columns, take_rows
 from complaint_audit.errors import UserError
@@ -214,14 +215,23 @@ def _quarantine_duplicates_across_files(batches: list[FileBatch], store: Store) 
     key_columns = list(RECORD_KEY) + ["source_file", "source_row"]
     replaced_paths = {entry["path"] for entry in store.replaced_by([batch.entry for batch in batches])}
     seen = store.read_records(key_columns)
-    seen = seen[~seen["source_file"].isin(replaced_paths)].astype({"organisation": "str", "stage": "str", "source_file": "str"})
+    # Keys as text on both sides: categoricals with different categories merge through Python objects.
+    seen = _as_text(seen[~seen["source_file"].isin(replaced_paths)])
     for index, batch in enumerate(batches):
-        first = batch.records[list(RECORD_KEY)].merge(seen.drop_duplicates(list(RECORD_KEY)), how="left", on=list(RECORD_KEY))
+        keys = _as_text(batch.records[key_columns])
+        first = keys[list(RECORD_KEY)].merge(seen.drop_duplicates(list(RECORD_KEY)), how="left", on=list(RECORD_KEY))
         clash = first["source_file"].notna().to_numpy()
         if clash.any():
             detail = "already loaded from " + first["source_file"] + " row " + first["source_row"].astype("Int64").astype("str")
             batches[index] = batch = _move_to_quarantine(batch, clash, detail[clash].to_numpy())
-        seen = pd.concat([seen, batch.records[key_columns]], ignore_index=True)
+            keys = keys[~clash]
+        seen = pd.concat([seen, keys], ignore_index=True)
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as text, decoded by Arrow: pandas' astype goes through Python objects (10x slower)."""
+    categorical = [name for name, column in frame.items() if isinstance(column.dtype, pd.CategoricalDtype)]
+    return frame.assign(**{name: pd.Series(pa.array(frame[name]).cast(pa.string()), index=frame.index, dtype="str") for name in categorical})
 
 
 def _move_to_quarantine(batch: FileBatch, mask, detail) -> FileBatch:
