@@ -1,5 +1,5 @@
-"""TS: timescales. Corporate and housing stages against the Complaint Handling Codes, adult social care against
-the 2009 regulations, open cases against their due dates; children's timescales are CSC (childrens.py).
+"""TS: timescales, answered on time. Corporate and housing stages against the Complaint Handling Codes, adult social care against
+the 2009 regulations; children's timescales are CSC (childrens.py), due dates and extensions TS004-TS006 (timescales_due.py).
 """
 
 from __future__ import annotations
@@ -7,59 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from complaint_audit.checks._pairs import pair_values
-from complaint_audit.checks._text import either, formatted, iso_dates
+from complaint_audit.checks._text import iso_dates
+from complaint_audit.checks._timescales import (CODE_CLOCK, CODE_PROCESSES, COUNCIL_STAGES, THRESHOLDS, code_clock,
+                                                council_stages_of, lookup, on_time_by, select_rows)
 from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
-from complaint_audit.engine.contract import (Area, Check, CheckResult, Priority, Recommendation, Status, exceptions,
-                                              grade, graded, not_applicable, percent)
+from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, exceptions, graded, not_applicable
 
-_THRESHOLDS = {"amber_above": 5.0, "red_above": 20.0}
-_CODE_PROCESSES = ("corporate", "housing")
-_COUNCIL_STAGES = ("1", "2")  # the ombudsman's own stage runs to its timescales, not the council's
-_FIELDS = ["organisation", "case_id", "stage", "team", "process", "received", "acknowledged", "due", "extended_due",
-           "extension_reason", "statement_agreed", "responded", "closed", "outcome"]
-_CODE_CLOCK = {"acknowledge_working_days": 5, "response_working_days": {"1": 10, "2": 20},  # the codes' clock
-               "extension_working_days": {"1": 10, "2": 20}}
-
-
-def _lookup(column: pd.Series, mapping) -> pd.Series:
-    """mapping[value] per row, missing where the value is not a key (whole-column comparisons: faster than map)."""
-    chosen = [column.eq(key).to_numpy(dtype=bool, na_value=False) for key in mapping]
-    values = np.select(chosen, [float(value) for value in mapping.values()], default=np.nan)
-    return pd.Series(values, index=column.index).astype("Int64")
-
-
-def _select(records: pd.DataFrame, mask: pd.Series | None = None, processes=None) -> pd.DataFrame:
-    """Rows by mask, or the council stages of some processes; only the fields used: copying letters costs more."""
-    if processes is not None:
-        mask = _council_stages_of(records, processes)
-    return records.loc[mask, _FIELDS]
-
-
-def _council_stages_of(records: pd.DataFrame, processes) -> pd.Series:
-    return records["process"].isin(list(processes)) & records["stage"].isin(_COUNCIL_STAGES)
-
-
-def _code_clock(rows: pd.DataFrame, calendar, params) -> pd.DataFrame:
-    """Corporate and housing response clocks: from acknowledgement, or from receipt plus the acknowledgement
-    allowance when none is recorded (RULES.md 3); an extension counts with a reason, up to the code's maximum."""
-    from_receipt = rows["acknowledged"].isna()
-    start = rows["acknowledged"].where(~from_receipt, rows["received"])
-    allowance = _lookup(rows["stage"], params["response_working_days"])
-    deadline = calendar.add_working_days(start, allowance + from_receipt * int(params["acknowledge_working_days"]))
-    latest = calendar.add_working_days(deadline, _lookup(rows["stage"], params["extension_working_days"]))
-    extended = rows["extended_due"].notna() & reason_given(rows) & rows["extended_due"].gt(deadline)
-    extended_to = rows["extended_due"].where(rows["extended_due"].le(latest), latest)
-    return pd.DataFrame({"start": start, "from_receipt": from_receipt, "deadline": deadline, "latest": latest,
-                         "extended": extended, "beyond_latest": extended & rows["extended_due"].gt(latest),
-                         "due": deadline.where(~extended, extended_to)})
-
-
-def _on_time_by(group: pd.Series, names, on_time: pd.Series, assessed: pd.Series, label: str = "{}") -> dict:
-    """Percent on time per group with any case assessed, as metrics named '<label>_percent_on_time'."""
-    return {f"{label.format(name)}_percent_on_time": percent(int((on_time & group.eq(name)).sum()),
-                                                            int((assessed & group.eq(name)).sum()))
-            for name in names if (assessed & group.eq(name)).any()}
 
 
 class AcknowledgedOnTime(Check):
@@ -81,15 +34,15 @@ class AcknowledgedOnTime(Check):
     area = Area.TIMELINESS
     rule = "Corporate and housing stages are acknowledged within 5 working days; adult social care within 3."
     source = "Complaint Handling Codes 6.2 (Stage 1) and housing 6.11 (Stage 2); SI 2009/309 reg 13(2)"
-    params = {"acknowledge_working_days": {"corporate": 5, "housing": 5, "adult_social_care": 3}, **_THRESHOLDS}
+    params = {"acknowledge_working_days": {"corporate": 5, "housing": 5, "adult_social_care": 3}, **THRESHOLDS}
     requires = ("acknowledged",)
 
     def run(self, data, params):
         limits = params["acknowledge_working_days"]
-        rows = _select(data.records, processes=limits)
+        rows = select_rows(data.records, processes=limits)
         if rows.empty:
             return not_applicable("no corporate, housing or adult social care records")
-        limit = _lookup(rows["process"], limits)
+        limit = lookup(rows["process"], limits)
         deadline = data.calendar.add_working_days(rows["received"], limit)
         taken = data.calendar.working_days_between(rows["received"], rows["acknowledged"])
         late = taken.gt(limit).fillna(False).astype(bool)
@@ -106,7 +59,7 @@ class AcknowledgedOnTime(Check):
             Recommendation("Acknowledge every complaint on the day it is logged, and record the date.",
                            Priority.QUICK_WIN),
             late=int(late.sum()), not_recorded=int(missing.sum()),
-            **_on_time_by(rows["process"], limits, assessed & ~failing, assessed),
+            **on_time_by(rows["process"], limits, assessed & ~failing, assessed),
         )
 
 
@@ -130,15 +83,15 @@ class CodeResponseOnTime(Check):
     area = Area.TIMELINESS
     rule = "Stage 1 answered within 10 working days of acknowledgement, Stage 2 within 20, or by a valid extension."
     source = "LGSCO and Housing Ombudsman Complaint Handling Codes 6.3-6.5 and the Stage 2 timescales"
-    params = {**_CODE_CLOCK, **_THRESHOLDS}
+    params = {**CODE_CLOCK, **THRESHOLDS}
     requires = ("responded",)
 
     def run(self, data, params):
         records = data.records
-        rows = _select(records, _council_stages_of(records, _CODE_PROCESSES) & records["responded"].notna())
+        rows = select_rows(records, council_stages_of(records, CODE_PROCESSES) & records["responded"].notna())
         if rows.empty:
             return not_applicable("no answered corporate or housing complaint stages")
-        clock = _code_clock(rows, data.calendar, params)
+        clock = code_clock(rows, data.calendar, params)
         late = rows["responded"].gt(clock["due"])
         f, answered = clock[late], rows[late]  # the figures behind a reason: only the late ones need them
         f = f.assign(taken=data.calendar.working_days_between(f["start"], answered["responded"]),
@@ -150,8 +103,8 @@ class CodeResponseOnTime(Check):
                   + when(f["extended"], " with extension")
                   + when(f["beyond_latest"], " (the extension is beyond the maximum, so counted only to it)")
                   + when(f["unexplained"], " (an extension with no reason does not count)"))
-        by_stage = _on_time_by(rows["stage"], _COUNCIL_STAGES, ~late, late | ~late, "stage{}")
-        on_time = ", ".join(f"Stage {stage} {by_stage[f'stage{stage}_percent_on_time']}%" for stage in _COUNCIL_STAGES
+        by_stage = on_time_by(rows["stage"], COUNCIL_STAGES, ~late, late | ~late, "stage{}")
+        on_time = ", ".join(f"Stage {stage} {by_stage[f'stage{stage}_percent_on_time']}%" for stage in COUNCIL_STAGES
                             if f"stage{stage}_percent_on_time" in by_stage)
         finding = ("{failing:,} of {assessed:,} corporate and housing responses ({percent_failing}%) were later than "
                    f"the code allows (on time: {on_time}).")
@@ -186,10 +139,10 @@ class AdultResponseOnTime(Check):
     area = Area.TIMELINESS
     rule = "Answered by the agreed (or revised) date, and within six calendar months or a longer agreed period."
     source = "SI 2009/309 regs 13(7) and 14(2)"
-    params = {"months_limit": 6, **_THRESHOLDS}
+    params = {"months_limit": 6, **THRESHOLDS}
 
     def run(self, data, params):
-        rows = _select(data.records, processes=("adult_social_care",))
+        rows = select_rows(data.records, processes=("adult_social_care",))
         if rows.empty:
             return not_applicable("no adult social care records")
         as_of, months = pd.Timestamp(data.as_of), int(params["months_limit"])
@@ -216,172 +169,4 @@ class AdultResponseOnTime(Check):
                            "before it passes.", Priority.THREE_MONTHS),
             late=int(late.sum()), past_months_limit=int(past_limit.sum()), months_limit=months,
             no_agreed_date=int(agreed.isna().sum()),
-        )
-
-
-class ExtensionsValid(Check):
-    """Extensions within their maximum and with a reason.
-
-    What it checks: every extended corporate or housing response date records why and lies within
-    the code's maximum (10 working days beyond TS002's Stage 1 deadline, 20 beyond Stage 2); every
-    revised adult social care date records why. Children's extensions are CSC001's and CSC003's.
-
-    Why it matters: the codes allow an extension only once, for a reason, and told to the
-    complainant with the ombudsman's details; an open-ended or unexplained extension is delay.
-
-    How to fix: make the reason mandatory when an extended date is entered, and block dates beyond
-    the maximum; a case that needs longer should be referred on, not extended again.
-    """
-
-    code = "TS004"
-    title = "Extensions within their maximum and with a reason"
-    area = Area.TIMELINESS
-    rule = "An extension records its reason and goes no further than the code's maximum."
-    source = "Complaint Handling Codes 6.4-6.5 and Stage 2 extensions; SI 2009/309 reg 14"
-    params = {**_CODE_CLOCK, **_THRESHOLDS}
-    requires = ("extended_due",)
-
-    def run(self, data, params):
-        rows = _select(data.records, processes=(*_CODE_PROCESSES, "adult_social_care"))
-        rows = rows[rows["extended_due"].notna()]
-        if rows.empty:
-            return not_applicable("no extended corporate, housing or adult social care response dates")
-        code_rows = rows["process"].isin(_CODE_PROCESSES)
-        clock = _code_clock(rows[code_rows], data.calendar, params).reindex(rows.index)
-        no_reason, beyond = ~reason_given(rows), rows["extended_due"].gt(clock["latest"])
-        failing = no_reason | beyond
-        f = pd.DataFrame({"beyond": beyond, "no_reason": no_reason, "deadline": clock["deadline"],
-                          "extra": data.calendar.working_days_between(clock["deadline"], rows["extended_due"]),
-                          "most": _lookup(rows["stage"], params["extension_working_days"]),
-                          "extended_due": rows["extended_due"]})[failing]
-        reason = (when(f["beyond"], "extended " + working_days_text(f["extra"]) + " working days beyond the code's deadline "
-                        + iso_dates(f["deadline"]) + "; at most " + working_days_text(f["most"]))
-                  + when(f["beyond"] & f["no_reason"], "; ")
-                  + when(f["no_reason"], "no reason recorded for the extension to " + iso_dates(f["extended_due"])))
-        return graded(
-            int(failing.sum()), len(rows), params,
-            "{failing:,} of {assessed:,} extensions ({percent_failing}%) lack a reason or exceed the maximum: "
-            "{no_reason:,} with no reason, {beyond_maximum:,} beyond the maximum.",
-            exceptions(rows[failing], reason, extended_due=f["extended_due"], working_days_beyond_deadline=f["extra"]),
-            Recommendation("Require a reason for every extension and block extended dates beyond the code's "
-                           "maximum.", Priority.QUICK_WIN),
-            no_reason=int(no_reason.sum()), beyond_maximum=int(beyond.sum()),
-        )
-
-
-class OpenPastDue(Check):
-    """Open complaints past their due date.
-
-    What it checks: stages open on the audit date (received, not answered, not closed) past their
-    recorded due date (the extended one where set), in bands of working days overdue: by default
-    1-10, 11-20, 21-40 and over 40. Due dates looser than the code are TS006's finding.
-
-    Why it matters: an overdue complaint is a complainant waiting now; the oldest are where the
-    ombudsman finds fault.
-
-    How to fix: review the overdue list weekly, oldest first; tell each complainant when they will
-    hear and why, and escalate cases over 40 working days to a senior manager.
-    """
-
-    code = "TS005"
-    title = "Open complaints past their due date"
-    area = Area.TIMELINESS
-    rule = "No complaint stage is still open after its due date."
-    source = "Complaint Handling Codes 6.3-6.5; SI 2006/1738 regs 14, 17; SI 2009/309 reg 14"
-    params = {"bands_working_days": [10, 20, 40], **_THRESHOLDS}
-
-    def run(self, data, params):
-        as_of, records = pd.Timestamp(data.as_of), data.records
-        rows = _select(records, records["stage"].ne("ombudsman") & open_on(records, as_of))
-        if rows.empty:
-            return not_applicable(f"no complaint stages open on {as_of:%Y-%m-%d}")
-        due = rows["extended_due"].fillna(rows["due"])
-        overdue_by = data.calendar.working_days_between(due, pd.Series(as_of, index=rows.index))
-        overdue = overdue_by.gt(0).fillna(False).astype(bool)
-        edges = [int(edge) for edge in params["bands_working_days"]]
-        labels = [f"{low + 1}-{high}" for low, high in zip([0, *edges], edges)] + [f"over {edges[-1]}"]
-        band = pd.cut(overdue_by.astype("float64"), [0, *edges, np.inf], labels=labels).astype("str")
-        bands = {f"overdue_{label.replace('-', '_to_').replace(' ', '_')}": int((band[overdue] == label).sum())
-                 for label in labels}
-        reason = "open " + working_days_text(overdue_by) + " working days past its due date " + iso_dates(due) + " (band " + band + ")"
-        words = [*labels[:-1], f"more than {edges[-1]}"]
-        by_band = ", ".join(f"{count:,} by {label} working days" for label, count in zip(words, bands.values()))
-        return graded(
-            int(overdue.sum()), int(due.notna().sum()), params,
-            "{failing:,} of {assessed:,} complaint stages open on {as_of} with a due date ({percent_failing}%) were "
-            "past it" + (f": {by_band}." if overdue.any() else ".")
-            + (" {no_due_date:,} open stages had no due date." if due.isna().any() else ""),
-            exceptions(rows[overdue], reason[overdue], due=due[overdue], working_days_overdue=overdue_by[overdue],
-                       band=band[overdue]),
-            Recommendation("Review overdue complaints weekly, oldest first, and tell each complainant when they "
-                           "will hear.", Priority.QUICK_WIN),
-            as_of=as_of.strftime("%Y-%m-%d"), no_due_date=int(due.isna().sum()), **bands,
-        )
-
-
-class LooseLocalTargets(Check):
-    """Local targets looser than the code.
-
-    What it checks: each team's own target per process and stage, inferred from its recorded due
-    dates (the median working days from receipt, or the children's Stage 2 start, to the due date),
-    against the most the rules allow: corporate and housing 15 at Stage 1 and 25 at Stage 2
-    (acknowledgement included), children's 10 and 25. Exceptions: that team's stages due later
-    than the code's deadline.
-
-    Why it matters: a council that measures itself against a looser local target reports its
-    complaints as on time when the code says they were late; the ombudsman judges by the code.
-
-    How to fix: set each team's targets in the case system to the code's timescales and
-    recalculate the due dates of open cases.
-    """
-
-    code = "TS006"
-    title = "Local targets looser than the code"
-    area = Area.TIMELINESS
-    rule = "No team works to a target looser than the code's or the regulations' timescale."
-    source = "Complaint Handling Codes 6.2-6.5 and Stage 2; SI 2006/1738 regs 14, 17 (RULES.md section 3)"
-    params = {"code_working_days": {"corporate": {"1": 15, "2": 25}, "housing": {"1": 15, "2": 25},
-                                    "childrens_statutory": {"1": 10, "2": 25}}}
-    requires = ("due",)
-
-    def run(self, data, params):
-        code_target = {(process, stage): int(days) for process, stages in params["code_working_days"].items()
-                       for stage, days in stages.items()}
-        records = data.records[["process", "stage", "due"]]
-        target = pair_values(records["process"], records["stage"], code_target).astype("Int64")
-        chosen = records["due"].notna() & target.notna()
-        rows = _select(data.records, chosen).assign(code_target=target[chosen].astype("int64"))
-        if rows.empty:
-            return not_applicable("no corporate, housing or children's stages with a due date")
-        childrens_stage2 = rows["process"].eq("childrens_statutory") & rows["stage"].eq("2")
-        start = rows["received"].where(~childrens_stage2, rows[["received", "statement_agreed"]].max(axis=1))
-        recorded = data.calendar.working_days_between(start, rows["due"])
-        keys = ["organisation", "team", "process", "stage"]
-        teams = rows.assign(recorded=recorded.astype("float64")).groupby(keys, dropna=False)
-        rows = rows.assign(local_target=teams["recorded"].transform("median"))
-        loose_team = rows["local_target"] > rows["code_target"]
-        loose = rows[loose_team].drop_duplicates(keys)
-        if loose.empty:
-            metrics = {"team_stages": teams.ngroups, "looser": 0, "cases": 0, "loose_targets": ""}
-            return CheckResult(Status.PASS, metrics, f"All {teams.ngroups} team stages record due dates within the "
-                               "code's timescales.")
-        flagging = loose_team & rows["due"].gt(data.calendar.add_working_days(start, rows["code_target"]))
-        flagged, recorded = rows[flagging], recorded[flagging]
-        origin = either(childrens_stage2[flagging], "the Stage 2 start", "receipt", flagged.index)
-        local, code = formatted(flagged["local_target"]), formatted(flagged["code_target"], "{}")
-        reason = ("due " + working_days_text(recorded) + " working days after " + origin + "; the team's local target is " + local
-                  + " where the code allows " + code)
-        described = (loose["team"].astype("str").fillna("no team") + " (" + loose["process"].astype("str") + " Stage "
-                     + loose["stage"].astype("str") + ") works to " + loose["local_target"].map("{:g}".format)
-                     + " working days where the code allows " + loose["code_target"].astype("str"))
-        metrics = {"team_stages": teams.ngroups, "looser": len(loose), "cases": len(flagged),
-                   "loose_targets": "; ".join(described)}
-        return CheckResult(
-            Status.FAIL, metrics,
-            "{looser} of {team_stages} team stages record due dates looser than the code, so their own reports count "
-            "late cases as on time: {loose_targets}. {cases:,} cases carry such a due date.".format(**metrics),
-            exceptions(flagged, reason, recorded_working_days=recorded, local_target=flagged["local_target"],
-                       code_target=flagged["code_target"]),
-            Recommendation("Set every team's targets to the code's timescales and recalculate open cases' due dates.",
-                           Priority.QUICK_WIN),
         )

@@ -1,0 +1,184 @@
+"""TS: timescales, the due dates. Extensions within their maximum, open cases past their due date, and local targets
+looser than the codes; whether stages were answered on time is TS001-TS003 (timescales.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from complaint_audit.checks._pairs import pair_values
+from complaint_audit.checks._text import either, formatted, iso_dates
+from complaint_audit.checks._timescales import CODE_CLOCK, CODE_PROCESSES, THRESHOLDS, code_clock, lookup, select_rows
+from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
+from complaint_audit.engine.contract import (Area, Check, CheckResult, Priority, Recommendation, Status, exceptions,
+                                              graded, not_applicable)
+
+
+
+class ExtensionsValid(Check):
+    """Extensions within their maximum and with a reason.
+
+    What it checks: every extended corporate or housing response date records why and lies within
+    the code's maximum (10 working days beyond TS002's Stage 1 deadline, 20 beyond Stage 2); every
+    revised adult social care date records why. Children's extensions are CSC001's and CSC003's.
+
+    Why it matters: the codes allow an extension only once, for a reason, and told to the
+    complainant with the ombudsman's details; an open-ended or unexplained extension is delay.
+
+    How to fix: make the reason mandatory when an extended date is entered, and block dates beyond
+    the maximum; a case that needs longer should be referred on, not extended again.
+    """
+
+    code = "TS004"
+    title = "Extensions within their maximum and with a reason"
+    area = Area.TIMELINESS
+    rule = "An extension records its reason and goes no further than the code's maximum."
+    source = "Complaint Handling Codes 6.4-6.5 and Stage 2 extensions; SI 2009/309 reg 14"
+    params = {**CODE_CLOCK, **THRESHOLDS}
+    requires = ("extended_due",)
+
+    def run(self, data, params):
+        rows = select_rows(data.records, processes=(*CODE_PROCESSES, "adult_social_care"))
+        rows = rows[rows["extended_due"].notna()]
+        if rows.empty:
+            return not_applicable("no extended corporate, housing or adult social care response dates")
+        code_rows = rows["process"].isin(CODE_PROCESSES)
+        clock = code_clock(rows[code_rows], data.calendar, params).reindex(rows.index)
+        no_reason, beyond = ~reason_given(rows), rows["extended_due"].gt(clock["latest"])
+        failing = no_reason | beyond
+        f = pd.DataFrame({"beyond": beyond, "no_reason": no_reason, "deadline": clock["deadline"],
+                          "extra": data.calendar.working_days_between(clock["deadline"], rows["extended_due"]),
+                          "most": lookup(rows["stage"], params["extension_working_days"]),
+                          "extended_due": rows["extended_due"]})[failing]
+        reason = (when(f["beyond"], "extended " + working_days_text(f["extra"]) + " working days beyond the code's deadline "
+                        + iso_dates(f["deadline"]) + "; at most " + working_days_text(f["most"]))
+                  + when(f["beyond"] & f["no_reason"], "; ")
+                  + when(f["no_reason"], "no reason recorded for the extension to " + iso_dates(f["extended_due"])))
+        return graded(
+            int(failing.sum()), len(rows), params,
+            "{failing:,} of {assessed:,} extensions ({percent_failing}%) lack a reason or exceed the maximum: "
+            "{no_reason:,} with no reason, {beyond_maximum:,} beyond the maximum.",
+            exceptions(rows[failing], reason, extended_due=f["extended_due"], working_days_beyond_deadline=f["extra"]),
+            Recommendation("Require a reason for every extension and block extended dates beyond the code's "
+                           "maximum.", Priority.QUICK_WIN),
+            no_reason=int(no_reason.sum()), beyond_maximum=int(beyond.sum()),
+        )
+
+
+class OpenPastDue(Check):
+    """Open complaints past their due date.
+
+    What it checks: stages open on the audit date (received, not answered, not closed) past their
+    recorded due date (the extended one where set), in bands of working days overdue: by default
+    1-10, 11-20, 21-40 and over 40. Due dates looser than the code are TS006's finding.
+
+    Why it matters: an overdue complaint is a complainant waiting now; the oldest are where the
+    ombudsman finds fault.
+
+    How to fix: review the overdue list weekly, oldest first; tell each complainant when they will
+    hear and why, and escalate cases over 40 working days to a senior manager.
+    """
+
+    code = "TS005"
+    title = "Open complaints past their due date"
+    area = Area.TIMELINESS
+    rule = "No complaint stage is still open after its due date."
+    source = "Complaint Handling Codes 6.3-6.5; SI 2006/1738 regs 14, 17; SI 2009/309 reg 14"
+    params = {"bands_working_days": [10, 20, 40], **THRESHOLDS}
+
+    def run(self, data, params):
+        as_of, records = pd.Timestamp(data.as_of), data.records
+        rows = select_rows(records, records["stage"].ne("ombudsman") & open_on(records, as_of))
+        if rows.empty:
+            return not_applicable(f"no complaint stages open on {as_of:%Y-%m-%d}")
+        due = rows["extended_due"].fillna(rows["due"])
+        overdue_by = data.calendar.working_days_between(due, pd.Series(as_of, index=rows.index))
+        overdue = overdue_by.gt(0).fillna(False).astype(bool)
+        edges = [int(edge) for edge in params["bands_working_days"]]
+        labels = [f"{low + 1}-{high}" for low, high in zip([0, *edges], edges)] + [f"over {edges[-1]}"]
+        band = pd.cut(overdue_by.astype("float64"), [0, *edges, np.inf], labels=labels).astype("str")
+        bands = {f"overdue_{label.replace('-', '_to_').replace(' ', '_')}": int((band[overdue] == label).sum())
+                 for label in labels}
+        reason = "open " + working_days_text(overdue_by) + " working days past its due date " + iso_dates(due) + " (band " + band + ")"
+        words = [*labels[:-1], f"more than {edges[-1]}"]
+        by_band = ", ".join(f"{count:,} by {label} working days" for label, count in zip(words, bands.values()))
+        return graded(
+            int(overdue.sum()), int(due.notna().sum()), params,
+            "{failing:,} of {assessed:,} complaint stages open on {as_of} with a due date ({percent_failing}%) were "
+            "past it" + (f": {by_band}." if overdue.any() else ".")
+            + (" {no_due_date:,} open stages had no due date." if due.isna().any() else ""),
+            exceptions(rows[overdue], reason[overdue], due=due[overdue], working_days_overdue=overdue_by[overdue],
+                       band=band[overdue]),
+            Recommendation("Review overdue complaints weekly, oldest first, and tell each complainant when they "
+                           "will hear.", Priority.QUICK_WIN),
+            as_of=as_of.strftime("%Y-%m-%d"), no_due_date=int(due.isna().sum()), **bands,
+        )
+
+
+class LooseLocalTargets(Check):
+    """Local targets looser than the code.
+
+    What it checks: each team's own target per process and stage, inferred from its recorded due
+    dates (the median working days from receipt, or the children's Stage 2 start, to the due date),
+    against the most the rules allow: corporate and housing 15 at Stage 1 and 25 at Stage 2
+    (acknowledgement included), children's 10 and 25. Exceptions: that team's stages due later
+    than the code's deadline.
+
+    Why it matters: a council that measures itself against a looser local target reports its
+    complaints as on time when the code says they were late; the ombudsman judges by the code.
+
+    How to fix: set each team's targets in the case system to the code's timescales and
+    recalculate the due dates of open cases.
+    """
+
+    code = "TS006"
+    title = "Local targets looser than the code"
+    area = Area.TIMELINESS
+    rule = "No team works to a target looser than the code's or the regulations' timescale."
+    source = "Complaint Handling Codes 6.2-6.5 and Stage 2; SI 2006/1738 regs 14, 17 (RULES.md section 3)"
+    params = {"code_working_days": {"corporate": {"1": 15, "2": 25}, "housing": {"1": 15, "2": 25},
+                                    "childrens_statutory": {"1": 10, "2": 25}}}
+    requires = ("due",)
+
+    def run(self, data, params):
+        code_target = {(process, stage): int(days) for process, stages in params["code_working_days"].items()
+                       for stage, days in stages.items()}
+        records = data.records[["process", "stage", "due"]]
+        target = pair_values(records["process"], records["stage"], code_target).astype("Int64")
+        chosen = records["due"].notna() & target.notna()
+        rows = select_rows(data.records, chosen).assign(code_target=target[chosen].astype("int64"))
+        if rows.empty:
+            return not_applicable("no corporate, housing or children's stages with a due date")
+        childrens_stage2 = rows["process"].eq("childrens_statutory") & rows["stage"].eq("2")
+        start = rows["received"].where(~childrens_stage2, rows[["received", "statement_agreed"]].max(axis=1))
+        recorded = data.calendar.working_days_between(start, rows["due"])
+        keys = ["organisation", "team", "process", "stage"]
+        teams = rows.assign(recorded=recorded.astype("float64")).groupby(keys, dropna=False)
+        rows = rows.assign(local_target=teams["recorded"].transform("median"))
+        loose_team = rows["local_target"] > rows["code_target"]
+        loose = rows[loose_team].drop_duplicates(keys)
+        if loose.empty:
+            metrics = {"team_stages": teams.ngroups, "looser": 0, "cases": 0, "loose_targets": ""}
+            return CheckResult(Status.PASS, metrics, f"All {teams.ngroups} team stages record due dates within the "
+                               "code's timescales.")
+        flagging = loose_team & rows["due"].gt(data.calendar.add_working_days(start, rows["code_target"]))
+        flagged, recorded = rows[flagging], recorded[flagging]
+        origin = either(childrens_stage2[flagging], "the Stage 2 start", "receipt", flagged.index)
+        local, code = formatted(flagged["local_target"]), formatted(flagged["code_target"], "{}")
+        reason = ("due " + working_days_text(recorded) + " working days after " + origin + "; the team's local target is " + local
+                  + " where the code allows " + code)
+        described = (loose["team"].astype("str").fillna("no team") + " (" + loose["process"].astype("str") + " Stage "
+                     + loose["stage"].astype("str") + ") works to " + loose["local_target"].map("{:g}".format)
+                     + " working days where the code allows " + loose["code_target"].astype("str"))
+        metrics = {"team_stages": teams.ngroups, "looser": len(loose), "cases": len(flagged),
+                   "loose_targets": "; ".join(described)}
+        return CheckResult(
+            Status.FAIL, metrics,
+            "{looser} of {team_stages} team stages record due dates looser than the code, so their own reports count "
+            "late cases as on time: {loose_targets}. {cases:,} cases carry such a due date.".format(**metrics),
+            exceptions(flagged, reason, recorded_working_days=recorded, local_target=flagged["local_target"],
+                       code_target=flagged["code_target"]),
+            Recommendation("Set every team's targets to the code's timescales and recalculate open cases' due dates.",
+                           Priority.QUICK_WIN),
+        )
