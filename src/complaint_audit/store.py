@@ -155,8 +155,8 @@ class Store:
         # one people open in a spreadsheet: a formula in a bad row must show, not run.
         everything = safe_cells(pd.concat([self._read_quarantine(kept), *quarantines], ignore_index=True))
         committed = []
-        # Parquet encoding lets go of the GIL, pandas' CSV writer does not: the parts are written
-        # a core each while the quarantine files are written beside them.
+        # Parquet's writer and Arrow's CSV writer let go of the GIL: the parts are written a core
+        # each, the quarantine files beside them.
         with staged(self.quarantine_path) as whole_quarantine, ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as writers:
             written = [writers.submit(_write_quarantine, everything, whole_quarantine)] + [
                 writers.submit(atomic_write, self._quarantine_part(batch.entry), partial(_write_quarantine, quarantine))
