@@ -15,6 +15,7 @@ import pandas as pd
 from complaint_audit.columnwise import map_columns
 from complaint_audit.ingest.characters import unusual_characters
 from complaint_audit.ingest.distinct import distinct_values, spread, spread_categorical
+from complaint_audit.ingest.problems import FirstProblems
 from complaint_audit.ingest.dates import order_words, parse_dates
 from complaint_audit.ingest.profile import Profile, normalise_label
 from complaint_audit.schema import CATEGORY_FIELDS, FIELDS, Field
@@ -68,17 +69,10 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
     """
     converted = map_columns(lambda field: _convert_field(field, rows, profile, defaults), FIELDS)
     frame = pd.DataFrame({field.name: values for field, (values, _) in zip(FIELDS, converted)}, index=rows.index)
-    # numpy arrays by position: a Series would align the million-row index on every note.
-    problem = np.full(len(rows), None, dtype=object)
-    detail = np.full(len(rows), None, dtype=object)
-    unexplained = np.ones(len(rows), dtype=bool)
+    problems = FirstProblems(rows.index)
     for mask, code, message in (note for _, notes in converted for note in notes):
-        fresh = mask.to_numpy(dtype=bool) & unexplained
-        if fresh.any():
-            unexplained[fresh] = False
-            problem[fresh] = code
-            detail[fresh] = message(pd.Series(fresh, index=rows.index)).to_numpy(dtype=object)
-    return Converted(frame, pd.Series(problem, index=rows.index, dtype=object), pd.Series(detail, index=rows.index, dtype=object))
+        problems.note(mask, code, message)
+    return Converted(frame, *problems.series())
 
 
 def _convert_field(field: Field, rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> tuple[pd.Series, _Notes]:

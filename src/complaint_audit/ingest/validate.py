@@ -6,12 +6,11 @@ one reason and the per-reason counts add up to the quarantined total.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
 from complaint_audit.ingest.limits import CASE_ID_MAX_LENGTH
+from complaint_audit.ingest.problems import FirstProblems
 from complaint_audit.schema import RECORD_KEY, REQUIRED_FIELDS
 
 REASONS = (
@@ -36,46 +35,25 @@ def quarantine_reasons(
     conversion_problem: pd.Series,
     conversion_detail: pd.Series,
 ) -> tuple[pd.Series, pd.Series]:
-    """(reason, detail) per row; both missing for a row that loads.
-
-    Worked on numpy arrays by position, not on Series: every rule would otherwise pay for
-    pandas aligning a million-row index it already shares.
-    """
-    reason = stage_problem.to_numpy(dtype=object, na_value=None).copy()
-    detail = np.full(len(reason), None, dtype=object)
-    for code, message in _STAGE_PROBLEMS.items():
-        detail[reason == code] = message
-    unexplained = pd.isna(reason)  # the rows no rule has caught yet
-
-    def note(mask: pd.Series | np.ndarray, code: pd.Series | str, message: pd.Series | str | Callable[[pd.Series], pd.Series]) -> None:
-        """Give `code` to the rows of `mask` without a reason yet; a callable `message` words only those rows."""
-        fresh = np.asarray(mask, dtype=bool) & unexplained
-        if not fresh.any():
-            return
-        unexplained[fresh] = False
-        reason[fresh] = code.to_numpy(dtype=object)[fresh] if isinstance(code, pd.Series) else code
-        if callable(message):
-            message = message(pd.Series(fresh, index=frame.index))
-            detail[fresh] = message.to_numpy(dtype=object)
-        else:
-            detail[fresh] = message.to_numpy(dtype=object)[fresh] if isinstance(message, pd.Series) else message
-
+    """(reason, detail) per row; both missing for a row that loads."""
+    problems = FirstProblems(frame.index)
+    problems.note(stage_problem.notna(), stage_problem, stage_problem.map(_STAGE_PROBLEMS))
     bad_id, id_detail = _bad_case_ids(frame["case_id"])
-    note(bad_id, "bad_case_id", id_detail)
-    note(conversion_problem.notna(), conversion_problem, conversion_detail)
+    problems.note(bad_id, "bad_case_id", id_detail)
+    problems.note(conversion_problem.notna(), conversion_problem, conversion_detail)
     for name in REQUIRED_FIELDS:
-        note(frame[name].isna(), "missing_required", f"{name} is empty")
+        problems.note(frame[name].isna(), "missing_required", f"{name} is empty")
     responded_early = frame["responded"] < frame["received"]
-    note(
+    problems.note(
         responded_early,
         "responded_before_received",
         lambda rows: "responded " + _iso(frame.loc[rows, "responded"]) + " is before received " + _iso(frame.loc[rows, "received"]),
     )
-    keyed = frame.loc[unexplained, list(RECORD_KEY) + ["source_row"]]
+    keyed = frame.loc[problems.unexplained, list(RECORD_KEY) + ["source_row"]]
     duplicate = np.zeros(len(frame), dtype=bool)
-    duplicate[np.flatnonzero(unexplained)] = keyed.duplicated(list(RECORD_KEY), keep="first").to_numpy()
-    note(duplicate, "duplicate_record", lambda rows: "same organisation, case_id and stage as row " + _first_rows(keyed, rows))
-    return pd.Series(reason, index=frame.index, dtype=object), pd.Series(detail, index=frame.index, dtype=object)
+    duplicate[np.flatnonzero(problems.unexplained)] = keyed.duplicated(list(RECORD_KEY), keep="first").to_numpy()
+    problems.note(duplicate, "duplicate_record", lambda rows: "same organisation, case_id and stage as row " + _first_rows(keyed, rows))
+    return problems.series()
 
 
 def _first_rows(keyed: pd.DataFrame, duplicates: pd.Series) -> pd.Series:
