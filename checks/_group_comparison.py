@@ -11,11 +11,8 @@ import numpy as np
 import pandas as pd
 
 from complaint_audit.engine.contract import CheckResult, Status
+from complaint_audit.schema import PROCESS_WORDS
 
-PROCESS_WORDS = {
-    "corporate": "corporate", "housing": "housing", "adult_social_care": "adult social care",
-    "childrens_statutory": "children's statutory", "other": "other",
-}
 
 
 def group_metrics(table: pd.DataFrame, names: tuple[str, ...]) -> dict:

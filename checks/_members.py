@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from complaint_audit.checks._cases import case_numbers
-from complaint_audit.checks._group_comparison import PROCESS_WORDS
 from complaint_audit.checks._pairs import pair_labels
 from complaint_audit.engine.contract import AuditData, Priority, Recommendation
+from complaint_audit.schema import PROCESS_WORDS
 
 _MEMBERS = ("mp", "councillor")
 MEMBER_WORDS = {"mp": "an MP", "councillor": "a councillor"}

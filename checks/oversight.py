@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 
-from complaint_audit.checks._oversight import IDENTITY, PROCESS_WORDS
+from complaint_audit.checks._oversight import IDENTITY
 from complaint_audit.engine.contract import (
     Area,
     Check,
@@ -23,6 +23,7 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
+from complaint_audit.schema import PROCESS_WORDS
 
 _DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
 

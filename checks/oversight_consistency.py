@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from complaint_audit.checks._oversight import IDENTITY, PROCESS_WORDS
+from complaint_audit.checks._oversight import IDENTITY
 from complaint_audit.checks._text import formatted, per_value
 from complaint_audit.engine.contract import (
     Area,
@@ -19,6 +19,7 @@ from complaint_audit.engine.contract import (
     exceptions,
     not_applicable,
 )
+from complaint_audit.schema import PROCESS_WORDS
 
 _COUNCIL_STAGES = ("1", "2", "3")
 # Corporate and housing complaints both follow a Complaint Handling Code: two stages, the same timescales.

@@ -31,6 +31,13 @@ class Process(StrEnum):
     OTHER = "other"
 
 
+# Each process as a finding or the report names it ("children's statutory Stage 2").
+PROCESS_WORDS = {
+    "corporate": "corporate", "housing": "housing", "adult_social_care": "adult social care",
+    "childrens_statutory": "children's statutory", "other": "other",
+}
+
+
 class RaisedVia(StrEnum):
     PUBLIC = "public"
     REPRESENTATIVE = "representative"

@@ -7,14 +7,12 @@ import json
 import math
 import re
 
+from complaint_audit.schema import PROCESS_WORDS
+
 # Metrics named '<process>_stage_<stage>_<figure>' describe one process and stage group (FT001, FT004).
 GROUP_METRIC = re.compile(
     r"^(corporate|housing|adult_social_care|childrens_statutory|other)_stage_(1|2|3|ombudsman)_(.+)$"
 )
-PROCESS_WORDS = {
-    "corporate": "corporate", "housing": "housing", "adult_social_care": "adult social care",
-    "childrens_statutory": "children's statutory", "other": "other",
-}
 STAGE_WORDS = {"1": "Stage 1", "2": "Stage 2", "3": "Stage 3", "ombudsman": "Ombudsman"}
 
 
