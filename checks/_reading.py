@@ -7,6 +7,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from complaint_audit.checks import _letter_text as letter_text
+from complaint_audit.checks import _response_criteria as response_criteria
 from complaint_audit.engine.contract import AuditData
 
 
@@ -25,18 +26,18 @@ def reading(data: AuditData) -> Reading:
 
 
 def council_letters(data: AuditData) -> tuple[pd.DataFrame, pd.Series]:
-    """letter_text.letters_with_text(data.records), once per run."""
+    """response_criteria.letters_with_text(data.records), once per run."""
     return data.derived(_council_letters)
 
 
 def _council_letters(data: AuditData) -> tuple[pd.DataFrame, pd.Series]:
-    return letter_text.letters_with_text(data.records)
+    return response_criteria.letters_with_text(data.records)
 
 
 def _read_letters(data: AuditData) -> Reading:
     letters, unread = council_letters(data)
-    final = letter_text.final_stage(data.records)[letters.index]
+    final = response_criteria.final_stage(data.records)[letters.index]
     # With on_extension every phrase is needed on the most letters, so one reading serves either setting.
-    needed = letter_text.phrases_needed(letters, final, on_extension=True)
+    needed = response_criteria.phrases_needed(letters, final, on_extension=True)
     read = letter_text.measure(letters["response_text"], needed, readability=True)
     return Reading(letters, unread, final, read)

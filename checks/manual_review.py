@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from complaint_audit.checks import _letter_text as letter_text
-from complaint_audit.checks._letter_text import final_stage, letters_with_text
+from complaint_audit.checks import _response_criteria as response_criteria
 from complaint_audit.engine.contract import (
     Area,
     Check,
@@ -114,16 +114,17 @@ def automatic_ratings(records: pd.DataFrame, keys: pd.DataFrame, params) -> pd.D
     """For the reviewed letters with text: each automatic criterion as met, not met or not applicable."""
     from complaint_audit.review.scores import KEY
 
-    letters, _ = letters_with_text(records)
+    letters, _ = response_criteria.letters_with_text(records)
     letters = letters[pd.MultiIndex.from_frame(letters[list(KEY)]).isin(pd.MultiIndex.from_frame(keys))]
-    final = final_stage(records)[letters.index]
-    read = letter_text.measure(letters["response_text"], letter_text.phrases_needed(letters, final, params["on_extension"]),
-                               readability=True)
+    final = response_criteria.final_stage(records)[letters.index]
+    needed = response_criteria.phrases_needed(letters, final, params["on_extension"])
+    read = letter_text.measure(letters["response_text"], needed, readability=True)
     judged = {
-        "Decision stated": letter_text.decision(letters, read), "Apology where at fault": letter_text.apology(letters, read),
-        "Remedy and what will change": letter_text.remedy(letters, read),
-        "How to escalate / ombudsman details": letter_text.escalation(letters, read, final, params["on_extension"]),
-        "Plain language": letter_text.plain_language(letters, read, params["min_reading_ease"]),
+        "Decision stated": response_criteria.decision(letters, read),
+        "Apology where at fault": response_criteria.apology(letters, read),
+        "Remedy and what will change": response_criteria.remedy(letters, read),
+        "How to escalate / ombudsman details": response_criteria.escalation(letters, read, final, params["on_extension"]),
+        "Plain language": response_criteria.plain_language(letters, read, params["min_reading_ease"]),
     }
     return pd.concat([
         letters[list(KEY)].assign(criterion=title, automatic=np.select(

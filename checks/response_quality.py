@@ -14,8 +14,8 @@ from typing import ClassVar
 
 import pandas as pd
 
-from complaint_audit.checks import _letter_text as letter_text
-from complaint_audit.checks._letter_text import AT_FAULT, DECIDED, OUTCOME_WORDS, Criterion
+from complaint_audit.checks import _response_criteria as response_criteria
+from complaint_audit.checks._response_criteria import AT_FAULT, DECIDED, OUTCOME_WORDS, Criterion
 from complaint_audit.checks._reading import reading
 from complaint_audit.checks._response_quality import SOURCE
 from complaint_audit.engine.contract import (
@@ -106,7 +106,7 @@ class ApologyWhereAtFault(_LetterCriterion):
     advice = "Apologise, accepting the fault, in every upheld or partly upheld response."
 
     def criterion(self, letters, read, data, params):
-        return letter_text.apology(letters, read)
+        return response_criteria.apology(letters, read)
 
 
 class ClearDecision(_LetterCriterion):
@@ -134,7 +134,7 @@ class ClearDecision(_LetterCriterion):
     advice = "State in every letter whether the complaint is upheld, partly upheld or not upheld."
 
     def criterion(self, letters, read, data, params):
-        return letter_text.decision(letters, read)
+        return response_criteria.decision(letters, read)
 
 
 class RemedyWhereAtFault(_LetterCriterion):
@@ -163,7 +163,7 @@ class RemedyWhereAtFault(_LetterCriterion):
     advice = "Say in every upheld response how the fault is put right and what will change."
 
     def criterion(self, letters, read, data, params):
-        return letter_text.remedy(letters, read)
+        return response_criteria.remedy(letters, read)
 
 
 class EscalationRoute(_LetterCriterion):
@@ -200,7 +200,7 @@ class EscalationRoute(_LetterCriterion):
     needs_final = True
 
     def criterion(self, letters, read, data, params):
-        return letter_text.escalation(letters, read, letters["final"], params["on_extension"])
+        return response_criteria.escalation(letters, read, letters["final"], params["on_extension"])
 
     def details(self, letters, read, criterion, data, params):
         final = letters["final"]
@@ -241,7 +241,7 @@ class PlainLanguage(_LetterCriterion):
     priority = Priority.THREE_MONTHS
 
     def criterion(self, letters, read, data, params):
-        return letter_text.plain_language(letters, read, params["min_reading_ease"])
+        return response_criteria.plain_language(letters, read, params["min_reading_ease"])
 
     def details(self, letters, read, criterion, data, params):
         median = read["reading_ease"].median()

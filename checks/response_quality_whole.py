@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from complaint_audit.checks import _letter_text as letter_text
+from complaint_audit.checks import _response_criteria as response_criteria
 from complaint_audit.checks._near_duplicates import EMPTY_BIN, near_duplicates, signatures
 from complaint_audit.checks._reading import council_letters, reading
 from complaint_audit.checks._response_quality import SOURCE
@@ -112,9 +112,10 @@ class AllCriteriaMet(Check):
         if letters.empty:
             return not_applicable("no council-stage response has letter text")
         criteria = dict(zip(_CRITERIA, (
-            letter_text.apology(letters, read), letter_text.decision(letters, read), letter_text.remedy(letters, read),
-            letter_text.escalation(letters, read, final, params["on_extension"]),
-            letter_text.plain_language(letters, read, params["min_reading_ease"]),
+            response_criteria.apology(letters, read), response_criteria.decision(letters, read),
+            response_criteria.remedy(letters, read),
+            response_criteria.escalation(letters, read, final, params["on_extension"]),
+            response_criteria.plain_language(letters, read, params["min_reading_ease"]),
         ), strict=True))
         fails = pd.DataFrame({name: criterion.fails for name, criterion in criteria.items()})
         failing = fails.any(axis=1)

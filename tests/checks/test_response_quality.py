@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from complaint_audit.checks import _letter_text as letter_text
+from complaint_audit.checks import _response_criteria as response_criteria
 from tests.builders import canonical_records, run_check
 
 STAGE_2_PARAGRAPH = "If you are unhappy with this response, you can ask for your complaint to go to Stage 2."
@@ -137,7 +138,7 @@ def test_qr004_final_stage_by_process():
         {"case_id": "O2", "process": "other", "stage": "2", "closed": "2023-05-01"},
         {"case_id": "P1", "process": "corporate", "closed": "2023-05-01"},
     )
-    assert letter_text.final_stage(records).tolist() == [True, False, True, False, True, False]
+    assert response_criteria.final_stage(records).tolist() == [True, False, True, False, True, False]
 
 
 def test_qr005_officialese_scores_below_the_minimum_reading_ease():
