@@ -299,8 +299,6 @@ def _run_with_progress(config: Path, out: Path, *, quiet: bool, **options):
         return run_audit(config, out_root=out, progress=advance, **options)
 
 
-
-
 @app.command()
 def run(
     config: Annotated[Path, typer.Argument(help="audit.toml: sources, checks, report.")],
