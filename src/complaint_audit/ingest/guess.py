@@ -13,11 +13,12 @@ from difflib import SequenceMatcher
 from functools import cache
 
 from complaint_audit.ingest.profile import normalise_label
-from complaint_audit.ingest.sniff import ColumnFacts, Sample
+from complaint_audit.ingest.sniff import Sample
+from complaint_audit.ingest.sniff_columns import ColumnFacts
 from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, LINEAGE_FIELDS, Stage
 
 _THRESHOLD = 0.8
-# Usual names per canonical field, normalised as sniff.normalise_header does; order is priority.
+# Usual names per canonical field, normalised by sniff_columns.normalise_header; order is priority.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "case_id": ("case id", "case ref", "case reference", "reference", "ref", "case number", "case no", "complaint id",
                 "complaint ref", "complaint reference", "complaint number", "id", "record id", "reference number", "ref no"),

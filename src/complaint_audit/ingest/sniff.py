@@ -9,34 +9,26 @@ named exactly as the loader (readers.py) will name them, so a draft's column nam
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from complaint_audit.errors import UserError
-from complaint_audit.ingest.convert import text_values
-from complaint_audit.ingest.dates import parse_dates
 from complaint_audit.ingest.encodings import decode
+from complaint_audit.ingest.sniff_header import find_header_row, header_why, sample_frame
 
 HEADER_SEARCH_ROWS = 50
 SAMPLE_ROWS = 2000
 # How much of a CSV to read: enough for SAMPLE_ROWS rows carrying long response letters.
 _HEAD_BYTES = 8 * 1024 * 1024
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-# What pyarrow (and so the loader) reads as missing, besides the empty string.
-_MISSING_TEXT = {"n/a", "na", "#n/a", "null", "nan", "none"}
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-# Formats the loader does not try by itself; one found here is written as [dates] format.
-_EXTRA_FORMATS = ("%d-%b-%Y", "%d-%b-%y", "%d-%B-%Y", "%b-%d-%Y", "%Y%m%d")
 
 
 @dataclass(frozen=True)
@@ -52,71 +44,10 @@ class Sample:
     unnamed_columns: int = 0  # columns with data but an empty header cell
 
 
-@dataclass(frozen=True)
-class DateFacts:
-    """How a column writes its dates."""
-
-    order: str | None  # dmy | mdy | ymd | ambiguous | conflict; None when no text date shows one
-    example: str | None  # a value that shows the order
-    kinds: tuple[str, ...]  # "real date cells", "ISO dates", "text dates", "Excel serial numbers"
-    format: str | None  # a strftime format the loader needs to be told, if any
-
-
-@dataclass(frozen=True)
-class ColumnFacts:
-    """What one column's sample values look like."""
-
-    name: str
-    label: str  # normalised header, for matching against synonyms
-    filled: int
-    counts: tuple[tuple[str, int], ...]  # distinct values, most frequent first (at most 31)
-    distinct: int
-    dates: DateFacts | None
-    number_share: float  # share of filled values that read as amounts
-    personal: tuple[str, str] | None  # (kind, why) when the column looks like personal data
-    raw: pd.Series = field(repr=False, compare=False)  # the sample values, missing ones as None
-
-
 def read_sample(path: Path, file_format: str) -> Sample:
     """The head of PATH read as FILE_FORMAT, with the settings a profile needs to read it."""
     reader = {"csv": _csv_sample, "xlsx": _xlsx_sample, "json": _json_sample, "parquet": _parquet_sample}
     return reader[file_format](path)
-
-
-def normalise_header(name: object) -> str:
-    """'Date_Received (dd/mm/yyyy)' -> 'date received'; camelCase and dots become words."""
-    text = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=\d)(?=[A-Z][a-z])", " ", str(name))
-    text = re.sub(r"['’]", "", text.replace("&", " and ")).casefold()
-    text = re.sub(r"[^0-9a-z]+", " ", text)
-    return " ".join(re.sub(r"\b(?:dd|mm|yy|yyyy)\b", " ", text).split())
-
-
-def describe_columns(frame: pd.DataFrame) -> list[ColumnFacts]:
-    """Facts for every column of a sample frame, in column order."""
-    return [describe_column(str(name), frame[name]) for name in frame.columns]
-
-
-def describe_column(name: str, column: pd.Series) -> ColumnFacts:
-    label = normalise_header(name)
-    column = column.reset_index(drop=True)
-    if column.dtype == object:  # JSON lists and objects are described by their text
-        column = column.map(lambda value: json.dumps(value) if isinstance(value, (list, dict)) else value)
-    text = text_values(column)
-    text = text.where(~text.str.casefold().isin(_MISSING_TEXT))
-    filled_text = text.dropna()
-    counts = sorted(filled_text.value_counts().items(), key=lambda item: (-item[1], item[0]))
-    amounts = filled_text.str.fullmatch(r"£?\s*-?[\d,]*\.?\d+")
-    return ColumnFacts(
-        name=name,
-        label=label,
-        filled=len(filled_text),
-        counts=tuple((str(value), int(count)) for value, count in counts[:31]),
-        distinct=len(counts),
-        dates=sniff_dates(column, text, hinted=_date_hinted(label)),
-        number_share=float(amounts.mean()) if len(filled_text) else 0.0,
-        personal=personal_reason(label, filled_text, len(counts)),
-        raw=column.where(text.notna(), None),
-    )
 
 
 # --- reading the head of each format ---------------------------------------------------------
@@ -138,12 +69,12 @@ def _csv_sample(path: Path) -> Sample:
     found = find_header_row(records[:HEADER_SEARCH_ROWS])
     header = found or 0
     complete = complete and len(records) <= header + 1 + SAMPLE_ROWS
-    frame, unnamed = _frame(path, records[header] if records else [], records[header + 1 : header + 1 + SAMPLE_ROWS])
+    frame, unnamed = sample_frame(path, records[header] if records else [], records[header + 1 : header + 1 + SAMPLE_ROWS])
     header_row = first_lines[header] if records else 1
     settings = {
         "encoding": _encoding_setting(head, text, encoding),
         "delimiter": (delimiter, delimiter_why),
-        "header_row": (header_row, _header_why(records[:header], header_row, found is not None)),
+        "header_row": (header_row, header_why(records[:header], header_row, found is not None)),
     }
     return Sample(frame, settings, len(frame), complete, unnamed_columns=unnamed)
 
@@ -193,60 +124,6 @@ def sniff_delimiter(text: str) -> tuple[str, str]:
     return best, f"{rows} of the first rows split into {width} fields on {_DELIMITER_NAMES[best]}s"
 
 
-def find_header_row(grid: list[list[object]]) -> int | None:
-    """0-based index of the first row of short names over rows of data, skipping a title block."""
-    filled = [sum(not _blank(cell) for cell in row) for row in grid]
-    width = max(filled, default=0)
-    for index, row in enumerate(grid):
-        cells = [cell for cell in row if not _blank(cell)]
-        if len(cells) < 2 or len(cells) < 0.7 * width or not all(map(_name_like, cells)):
-            continue
-        following = [count for count in filled[index + 1 : index + 6] if count]
-        if not following or max(following) >= 0.5 * len(cells):
-            return index
-    return None
-
-
-def _header_why(title_rows: list[list[object]], header_row: int, found: bool) -> str:
-    if not found:
-        return "no row looked like column names over rows of data, so the first row is assumed"
-    if header_row == 1:
-        return "the first row holds the column names"
-    titles = ["; ".join(str(cell).strip() for cell in row if not _blank(cell))[:40] for row in title_rows]
-    shown = "; ".join(f'"{title}"' for title in titles if title)
-    block = f"rows 1-{header_row - 1}" if header_row > 2 else "row 1"
-    return f"{block} look like a title block ({shown or 'blank'}); the column names are on row {header_row}"
-
-
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _name_like(cell: object) -> bool:
-    if not isinstance(cell, str):
-        return False
-    text = cell.strip()
-    return 0 < len(text) <= 80 and not re.fullmatch(r"[\d\s/.:,\-£$%]+", text)
-
-
-def _frame(path: Path, header: list[object], body: list[list[object]]) -> tuple[pd.DataFrame, int]:
-    """Header + rows -> frame of the named columns, blank rows dropped (as readers.py does)."""
-    names = [str(cell).strip() if isinstance(cell, str) else ("" if cell is None else str(cell)) for cell in header]
-    keep = [index for index, name in enumerate(names) if name]
-    seen = Counter(names[index] for index in keep)
-    twice = [name for name, count in seen.items() if count > 1]
-    if twice:
-        raise UserError(f"{path}: the column name '{twice[0]}' appears twice in the header; rename one in the export")
-    rows = [[row[index] if index < len(row) else None for index in keep] for row in body]
-    columns = [header[index] if isinstance(header[index], str) else names[index] for index in keep]
-    frame = pd.DataFrame(rows, columns=columns, dtype=object)
-    frame = frame.map(lambda cell: None if _blank(cell) else cell)
-    unnamed = sum(
-        1 for index, name in enumerate(names) if not name and any(index < len(row) and not _blank(row[index]) for row in body)
-    )
-    return frame[frame.notna().any(axis=1)].reset_index(drop=True), unnamed
-
-
 def _xlsx_sample(path: Path) -> Sample:
     import openpyxl
 
@@ -269,11 +146,11 @@ def _xlsx_sample(path: Path) -> Sample:
     number, title, grid, found = chosen
     header = found or 0
     names = [str(cell).strip() if cell is not None else "" for cell in grid[header]] if grid else []
-    frame, unnamed = _frame(path, names, grid[header + 1 : header + 1 + SAMPLE_ROWS])
+    frame, unnamed = sample_frame(path, names, grid[header + 1 : header + 1 + SAMPLE_ROWS])
     settings: dict[str, tuple[object, str]] = {}
     if number:
         settings["sheet"] = (title, f"the first sheet with a header row (sheet {number + 1})")
-    settings["header_row"] = (header + 1, _header_why(grid[:header], header + 1, found is not None))
+    settings["header_row"] = (header + 1, header_why(grid[:header], header + 1, found is not None))
     complete = len(grid) < limit and len(grid) <= header + 1 + SAMPLE_ROWS
     return Sample(frame, settings, len(frame), complete, unnamed_columns=unnamed)
 
@@ -339,133 +216,3 @@ def _parquet_sample(path: Path) -> Sample:
         raise UserError(f"{path}: not a readable Parquet file ({error})") from None
     frame = batch.to_pandas() if batch is not None else parquet.schema_arrow.empty_table().to_pandas()
     return Sample(frame, {}, len(frame), parquet.metadata.num_rows <= SAMPLE_ROWS)
-
-
-# --- what a column holds ---------------------------------------------------------------------
-
-
-def _date_hinted(label: str) -> bool:
-    """Headers that make a column of plain numbers worth reading as Excel serial dates."""
-    return bool(re.search(r"\b(?:date|dt|received|responded|closed|due|opened|logged|sent|completed)\b", label))
-
-
-def sniff_dates(column: pd.Series, text: pd.Series, *, hinted: bool) -> DateFacts | None:
-    """DateFacts when most filled values are dates (cells, ISO, text, serials); else None."""
-    filled = text.notna()
-    if not filled.any() or text[filled].str.len().median() > 40:  # free text, not dates
-        return None
-    if pd.api.types.is_datetime64_any_dtype(column):
-        is_cell = filled
-    else:
-        is_cell = column.map(lambda value: isinstance(value, (dt.date, np.datetime64))).astype(bool) & filled
-    written = text.where(filled & ~is_cell).fillna("")
-    iso = written.str.match(r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]|$)")
-    parts = written.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T]\d|$)")
-    numeric = parts[0].notna()
-    ymd = written.str.match(r"\d{4}[/.]\d{1,2}[/.]\d{1,2}(?:[ T]|$)")
-    words_dmy = written.str.match(rf"(?i)\d{{1,2}}(?:st|nd|rd|th)?[ \-/]{_MONTH}[ \-/,]+\d{{2,4}}$")
-    words_mdy = written.str.match(rf"(?i){_MONTH}[ \-]\d{{1,2}}(?:st|nd|rd|th)?,?[ \-]\d{{2,4}}$")
-    serial = written.str.fullmatch(r"\d{5}(?:\.\d+)?") & pd.to_numeric(written, errors="coerce").between(20000, 80000)
-    serial &= hinted
-    date_like = is_cell | iso | numeric | ymd | words_dmy | words_mdy | serial
-    if date_like[filled].mean() < 0.8:
-        return None
-    kinds = [
-        kind
-        for kind, mask in (
-            ("real date cells", is_cell),
-            ("ISO dates", iso),
-            ("text dates", numeric | ymd | words_dmy | words_mdy),
-            ("Excel serial numbers", serial),
-        )
-        if mask.any()
-    ]
-    order, example = _text_order(written, parts, numeric, ymd, words_dmy, words_mdy)
-    return DateFacts(order, example, tuple(kinds), _needed_format(column[filled & ~is_cell], order))
-
-
-def _text_order(written, parts, numeric, ymd, words_dmy, words_mdy) -> tuple[str | None, str | None]:
-    """The day/month order the text dates show, and a value that shows it.
-
-    Only real dates count as evidence, so one mistyped 31/09/2023 does not decide the order.
-    """
-    first, second = (pd.to_numeric(parts[i], errors="coerce") for i in (0, 1))
-    real_dmy, real_mdy = _real_dates(parts, day=0, month=1), _real_dates(parts, day=1, month=0)
-    day_first, month_first = numeric & (first > 12) & real_dmy, numeric & (second > 12) & real_mdy
-    if day_first.any() and month_first.any():
-        return "conflict", f"{written[day_first].iloc[0]} and {written[month_first].iloc[0]}"
-    shown = (("dmy", day_first), ("mdy", month_first), ("ambiguous", numeric & (real_dmy | real_mdy)), ("ymd", ymd))
-    for order, mask in shown:
-        if mask.any():
-            return order, written[mask].iloc[0]
-    if words_dmy.any() or words_mdy.any():
-        order = "mdy" if words_mdy.sum() > words_dmy.sum() else "dmy"
-        return order, written[words_mdy if order == "mdy" else words_dmy].iloc[0]
-    return None, None
-
-
-def _real_dates(parts: pd.DataFrame, *, day: int, month: int) -> pd.Series:
-    """Whether each extracted (a, b, year) is a calendar date when read with this day and month."""
-    year = pd.to_numeric(parts[2], errors="coerce")
-    year = year.where(year >= 100, year + 2000)
-    month_day = {"month": pd.to_numeric(parts[month], errors="coerce"), "day": pd.to_numeric(parts[day], errors="coerce")}
-    return pd.to_datetime(pd.DataFrame({"year": year, **month_day}), errors="coerce").notna()
-
-
-def _needed_format(values: pd.Series, order: str | None) -> str | None:
-    """A format to declare when the loader's own forms leave text dates unread."""
-    if values.empty:
-        return None
-    loader_order = order if order in ("dmy", "mdy", "ymd") else "dmy"
-    unread = values[parse_dates(values, loader_order).values.isna()].astype("str").str.strip()
-    if unread.empty:
-        return None
-    parsed = {form: pd.to_datetime(unread, format=form, errors="coerce").notna().sum() for form in _EXTRA_FORMATS}
-    best = max(parsed, key=parsed.get)
-    return best if parsed[best] > 0 else None
-
-
-# Headers that name personal data outright; "name" only when not a team's or service's name.
-_PERSONAL_HEADERS = (
-    (r"\be ?mail\b", "email", "the header says email"),
-    (r"\b(?:phone|telephone|tel|mobile|landline)\b", "phone", "the header says phone"),
-    (r"\b(?:address|postcode|post code|street)\b", "address", "the header says address"),
-    (r"\b(?:dob|date of birth|birth date|birthday)\b", "birth", "the header says date of birth"),
-    (r"\b(?:national insurance|ni number|ni no|nino|nhs number|nhs no)\b", "id", "the header names an identity number"),
-    (r"\b(?:forename|surname|first name|last name|full name|firstname|lastname)\b", "name", "the header names a person"),
-    (r"^(?:complainant|customer|client|service user|resident|contact|person)(?: details)?$", "name",
-     "the header names the complainant"),
-    (r"\brelationship\b", "relationship", "the header says relationship (who the complainant is to someone)"),
-    (r"^(?:representative|advocate|agent)(?: name| details)?$", "name", "the header names the complainant's representative"),
-)
-_NOT_A_PERSON = r"\b(?:team|service|directorate|department|category|file|sheet|organisation|council|site|product)\b"
-_PERSONAL_VALUES = (
-    (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", "email", "values look like email addresses"),
-    (r"(?:\+44\s?|0)(?:\d[\s-]?){9,10}", "phone", "values look like phone numbers"),
-    (r"[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]", "id", "values look like NI numbers"),
-    (r".*\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b.*", "address", "values look like addresses (postcodes)"),
-    (r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Rev|Sir|Lady|Lord)\.?", "title", "values look like titles of address (Mr, Mrs ...)"),
-)
-_PERSON_NAME = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr)\.? )?[A-Z][a-z'’\-]+(?: [A-Z][A-Za-z'’\-]+){1,2}(?: MP)?"
-
-
-def personal_reason(label: str, filled_text: pd.Series, distinct: int) -> tuple[str, str] | None:
-    """(kind, why) when a column looks like personal data by its header or values, else None.
-
-    kind is one of email, phone, address, birth, id, name, relationship, title.
-    """
-    for pattern, kind, why in _PERSONAL_HEADERS:
-        if re.search(pattern, label):
-            return kind, why
-    if re.search(r"\bname\b", label) and not re.search(_NOT_A_PERSON, label):
-        return "name", "the header says name"
-    if filled_text.empty or filled_text.str.len().median() > 100:  # letters quote details; a column of them is not one
-        return None
-    for pattern, kind, why in _PERSONAL_VALUES:
-        if filled_text.str.fullmatch(pattern).mean() >= 0.5:
-            return kind, why
-    looks_named = filled_text.str.fullmatch(_PERSON_NAME).mean() >= 0.8
-    # Names repeat far less than teams or categories written the same way.
-    if looks_named and len(filled_text) >= 5 and distinct >= 0.3 * len(filled_text):
-        return "name", "values look like people's names"
-    return None

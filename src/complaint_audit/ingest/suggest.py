@@ -1,12 +1,12 @@
 """`complaint-audit profile suggest`: a draft source profile for an export nobody has mapped yet.
 
 sniff.py reads a sample of the file and says how to read it (encoding, delimiter, header row,
-sheet, JSON records) and what each column holds (dates and their order, distinct values,
-personal data); guess.py picks the stage layout and, for each canonical field, the column whose
-header is most like the field's usual names and whose values fit. This module assembles that
-into TOML: every guess is written with `# confirm: <why>`, the enumerated values with a guessed
-canonical value each, and placeholders for what the file does not say, so a new user gets to a
-loaded store by editing, not writing.
+sheet, JSON records); sniff_columns.py says what each column holds (distinct values, dates and
+their order from sniff_dates.py, personal data from sniff_personal.py); guess.py picks the stage
+layout and, for each canonical field, the column whose header is most like the field's usual
+names and whose values fit. This module assembles that into TOML: every guess is written with
+`# confirm: <why>`, the enumerated values with a guessed canonical value each, and placeholders
+for what the file does not say, so a new user gets to a loaded store by editing, not writing.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from complaint_audit.ingest.guess import (
     stage_mark,
 )
 from complaint_audit.ingest.profile import Profile, normalise_label
-from complaint_audit.ingest.sniff import ColumnFacts, Sample, describe_columns, normalise_header, read_sample
+from complaint_audit.ingest.sniff import Sample, read_sample
+from complaint_audit.ingest.sniff_columns import ColumnFacts, describe_columns, normalise_header
 from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, Stage
 
 ORGANISATION_PLACEHOLDER = "CHANGE ME: the council's name"

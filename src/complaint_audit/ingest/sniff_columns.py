@@ -1,0 +1,67 @@
+"""What each column of a sample holds (values, dates, amounts, personal data): the facts guess.py matches fields by."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from complaint_audit.ingest.convert import text_values
+from complaint_audit.ingest.sniff_dates import DateFacts, date_hinted, sniff_dates
+from complaint_audit.ingest.sniff_personal import personal_reason
+
+# What pyarrow (and so the loader) reads as missing, besides the empty string.
+_MISSING_TEXT = {"n/a", "na", "#n/a", "null", "nan", "none"}
+
+
+@dataclass(frozen=True)
+class ColumnFacts:
+    """What one column's sample values look like."""
+
+    name: str
+    label: str  # normalised header, for matching against synonyms
+    filled: int
+    counts: tuple[tuple[str, int], ...]  # distinct values, most frequent first (at most 31)
+    distinct: int
+    dates: DateFacts | None
+    number_share: float  # share of filled values that read as amounts
+    personal: tuple[str, str] | None  # (kind, why) when the column looks like personal data
+    raw: pd.Series = field(repr=False, compare=False)  # the sample values, missing ones as None
+
+
+def normalise_header(name: object) -> str:
+    """'Date_Received (dd/mm/yyyy)' -> 'date received'; camelCase and dots become words."""
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=\d)(?=[A-Z][a-z])", " ", str(name))
+    text = re.sub(r"['’]", "", text.replace("&", " and ")).casefold()
+    text = re.sub(r"[^0-9a-z]+", " ", text)
+    return " ".join(re.sub(r"\b(?:dd|mm|yy|yyyy)\b", " ", text).split())
+
+
+def describe_columns(frame: pd.DataFrame) -> list[ColumnFacts]:
+    """Facts for every column of a sample frame, in column order."""
+    return [describe_column(str(name), frame[name]) for name in frame.columns]
+
+
+def describe_column(name: str, column: pd.Series) -> ColumnFacts:
+    label = normalise_header(name)
+    column = column.reset_index(drop=True)
+    if column.dtype == object:  # JSON lists and objects are described by their text
+        column = column.map(lambda value: json.dumps(value) if isinstance(value, (list, dict)) else value)
+    text = text_values(column)
+    text = text.where(~text.str.casefold().isin(_MISSING_TEXT))
+    filled_text = text.dropna()
+    counts = sorted(filled_text.value_counts().items(), key=lambda item: (-item[1], item[0]))
+    amounts = filled_text.str.fullmatch(r"£?\s*-?[\d,]*\.?\d+")
+    return ColumnFacts(
+        name=name,
+        label=label,
+        filled=len(filled_text),
+        counts=tuple((str(value), int(count)) for value, count in counts[:31]),
+        distinct=len(counts),
+        dates=sniff_dates(column, text, hinted=date_hinted(label)),
+        number_share=float(amounts.mean()) if len(filled_text) else 0.0,
+        personal=personal_reason(label, filled_text, len(counts)),
+        raw=column.where(text.notna(), None),
+    )
