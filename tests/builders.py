@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WIDE_PROFILE = """
 [source]
@@ -61,7 +65,7 @@ def wide_export(tmp_path: Path, *rows: str, name: str = "corporate.csv", encodin
     return path
 
 
-def canonical_records(*rows: dict, **defaults) -> "pd.DataFrame":
+def canonical_records(*rows: dict, **defaults) -> pd.DataFrame:
     """Canonical records from a few hand-written rows: unspecified fields get test defaults.
 
     Dates are given as ISO strings; every canonical field is present, as in the store.

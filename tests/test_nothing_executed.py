@@ -23,7 +23,6 @@ from complaint_audit.errors import UserError
 from complaint_audit.ingest.api import load_exports
 from complaint_audit.store import Store
 from tests.bad_inputs import CSV_PROFILE, GOOD_ROWS, csv_text
-from tests.conftest import SAMPLE_DATA
 
 COMMAND = Path(sys.executable).with_name("complaint-audit")
 
