@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -38,6 +39,17 @@ REPORT_FORMATS = ("html", "md")
 
 
 def _peak_rss_mb() -> float:
+    """This process's own peak resident memory.
+
+    On Linux, getrusage's ru_maxrss survives exec: a phase's child would report the benchmark
+    parent's peak (a 1M-row export generated in the parent is 2 GB) wherever that is higher.
+    /proc's VmHWM belongs to the process's own memory map, new at exec, so it is the phase's own.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        peak = re.search(r"VmHWM:\s+(\d+) kB", status.read_text())
+        if peak:
+            return int(peak.group(1)) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
