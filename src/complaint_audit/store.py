@@ -211,6 +211,9 @@ class Store:
         for path in (self._files_of(earlier) | left_by_killed_loads | written) - listed:
             if self._own(path):
                 _remove_with_temporaries(path, self.records_dir)
+        for fixed in (self.quarantine_path, self.ledger_path, self.pending_path):  # a killed load's temporaries
+            for temporary in self.root.glob(f".{fixed.name}.*.tmp"):
+                temporary.unlink(missing_ok=True)
         self.pending_path.unlink()
 
     def _files_of(self, entries: list[dict]) -> set[Path]:
