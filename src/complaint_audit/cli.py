@@ -270,6 +270,8 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn) -> None:
     from complaint_audit.terminal import results_table
 
     code = result.exit_code(fail_on)
+    for note in result.notes:
+        err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
     if as_json:
         summary = result.results["summary"]
         worst = next((status for status in ("error", "fail", "warn", "pass") if summary["by_status"][status]), "not_applicable")
