@@ -13,7 +13,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
@@ -136,7 +135,7 @@ def _killed_at_random(command: list[str], delays: list[float]) -> list[int | Non
             process.wait(timeout=delay)
             finished.append(process.returncode)
         except subprocess.TimeoutExpired:
-            process.send_signal(signal.SIGKILL)
+            process.kill()  # SIGKILL; TerminateProcess on Windows: no cleanup runs either way
             process.wait()
             finished.append(None)
     return finished
@@ -149,7 +148,7 @@ def _killed_on_first_manifest(command: list[str], runs: Path) -> None:
     process = subprocess.Popen([sys.executable, "-c", CLI, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while process.poll() is None and not set(runs.glob("*/manifest.json")) - before:
         time.sleep(0.002)
-    process.send_signal(signal.SIGKILL)
+    process.kill()
     process.wait()
 
 
@@ -160,7 +159,7 @@ def _killed_on_first_part(command: list[str], store_dir: Path) -> None:
     process = subprocess.Popen([sys.executable, "-c", CLI, *command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while process.poll() is None and not any(part.stat().st_mtime_ns >= started for part in store_dir.glob("records/*/*/*.parquet")):
         time.sleep(0.002)
-    process.send_signal(signal.SIGKILL)
+    process.kill()
     process.wait()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -46,7 +45,7 @@ def test_a_second_run_into_a_folder_being_written_is_refused(tmp_path, held_by_a
 
 
 def test_a_lock_held_by_a_process_that_was_killed_does_not_block(tmp_path, held_by_another_process):
-    held_by_another_process.send_signal(signal.SIGKILL)  # no cleanup runs: the lock file stays, the OS lock goes
+    held_by_another_process.kill()  # SIGKILL (TerminateProcess on Windows): no cleanup runs, the lock file stays, the OS lock goes
     held_by_another_process.wait()
     assert (tmp_path / "runs" / LOCK_NAME).exists()
     run = run_audit(SAMPLE_DATA / "audit.toml", out_root=tmp_path / "runs", formats=())
