@@ -27,6 +27,7 @@ from complaint_audit import __version__
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.api import check_records
 from complaint_audit.engine.runner import CheckOutcome
+from complaint_audit.errors import writing_into
 from complaint_audit.ingest.api import load_sources
 from complaint_audit.ingest.load import LoadReport
 from complaint_audit.ingest.ombudsman_figures import (
@@ -39,7 +40,6 @@ from complaint_audit.lock import exclusive
 from complaint_audit.progress import Progress
 from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
 from complaint_audit.results import exceptions_table, results_document, write_results
-from complaint_audit.errors import writing_into
 from complaint_audit.runs import config_record, new_run_dir, previous_run, prune_runs, run_history, write_manifest
 from complaint_audit.store import Store
 
@@ -89,16 +89,16 @@ def run_audit(
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
     with exclusive(Path(out_root), "writing a run"):
-        run_dir = new_run_dir(Path(out_root))
+        started_at = dt.datetime.now(dt.UTC)
+        run_dir = new_run_dir(Path(out_root), started_at)
         with writing_into(run_dir):
-            return _run_in_folder(audit, run_dir, as_of, formats, command_line, progress)
+            return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress)
 
 
-def _run_in_folder(audit, run_dir, as_of, formats, command_line, progress) -> AuditResult:
+def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress) -> AuditResult:
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
     later runs, `compare` and pruning."""
-    started_at = dt.datetime.now(dt.UTC)
     log = _run_log(run_dir)
     timings: dict[str, float] = {}
     try:

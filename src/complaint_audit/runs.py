@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,9 +179,10 @@ def prune_runs(root: Path, keep: int, current: Path) -> list[str]:
 
 
 def _real_folder(entry: os.DirEntry) -> bool:
-    """A folder, not a link to one (nor, on Windows, a junction)."""
-    junction = getattr(entry, "is_junction", None)  # Python 3.12 and later
-    return entry.is_dir(follow_symlinks=False) and not (junction and junction())
+    """A folder, not a link to one, nor on Windows a junction (a reparse point, which Python
+    before 3.12 takes for a folder)."""
+    attributes = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)  # Windows only
+    return entry.is_dir(follow_symlinks=False) and not attributes & stat.FILE_ATTRIBUTE_REPARSE_POINT
 
 
 def _time(value: object) -> dt.datetime | None:
