@@ -153,6 +153,34 @@ def test_an_earlier_run_of_the_same_council_is_left_out_and_said_so(councils, tm
 
 
 @pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda run: _drop_finish(run),  # killed while it wrote the report: the first manifest has no finish
+        lambda run: (run / "manifest.json").unlink(),  # killed before its first manifest
+        lambda run: (run / "manifest.json").write_text("{"),  # a manifest this tool did not write
+        lambda run: [path.unlink() for path in run.iterdir() if path.is_file()],  # killed as it started
+    ],
+    ids=["no-finish", "no-manifest", "foreign-manifest", "empty"],
+)
+def test_an_incomplete_run_is_left_out_and_said_so(councils, tmp_path, spoil):
+    (first, _), (second, _), (third, _) = councils.values()
+    incomplete = tmp_path / "runs" / "20991231T235959Z-0123abcd"  # named as a run: it sorts last, and has the latest start
+    shutil.copytree(first, incomplete, ignore=shutil.ignore_patterns("store"))
+    spoil(incomplete)
+
+    comparison = compare_runs([first, incomplete, second, third], tmp_path / "out")
+
+    assert len(comparison.context["organisations"]) == 3
+    assert comparison.left_out == [f"{incomplete}: left out, an incomplete run (killed or failed part-way)"]
+
+
+def _drop_finish(run: Path) -> None:
+    manifest = json.loads((run / "manifest.json").read_text())
+    manifest.pop("finished_at")
+    (run / "manifest.json").write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize(
     ("spoil", "message"),
     [
         (lambda run: shutil.rmtree(run), "{run}: no such folder"),
@@ -163,11 +191,15 @@ def test_an_earlier_run_of_the_same_council_is_left_out_and_said_so(councils, tm
             '{run}/results.json: results schema_version "2.0", but this complaint-audit compares version 1.0',
         ),
         (
-            lambda run: (run / "manifest.json").write_text(json.dumps({"run_id": "x"})),
+            lambda run: (run / "manifest.json").write_text(json.dumps({"run_id": "x", "finished_at": "2024-06-03T10:00:00+00:00"})),
             "{run}/manifest.json: no organisation recorded",
         ),
+        (
+            lambda run: (run / "run.log").unlink() or _drop_finish(run),
+            "{run}/manifest.json: records no finish (the run was killed or failed part-way); run that audit again",
+        ),
     ],
-    ids=["missing", "not-a-run", "bad-json", "other-schema", "no-organisation"],
+    ids=["missing", "not-a-run", "bad-json", "other-schema", "no-organisation", "not-finished-no-log"],
 )
 def test_a_folder_the_comparison_cannot_read_is_a_one_line_error_naming_it(councils, tmp_path, spoil, message):
     from typer.testing import CliRunner

@@ -46,6 +46,23 @@ def test_config_mistakes(tmp_path, text, message):
     assert str(error.value).startswith(f"{path}: ") and message in str(error.value)
 
 
+def test_sources_may_name_files_outside_the_config_folder_absolute_or_relative(tmp_path):
+    write(tmp_path / "audit" / "p.toml", WIDE_PROFILE)
+    for month in ("2023-04", "2023-05"):
+        write(tmp_path / "exports" / f"corporate-{month}.csv", "x")
+    config = load_config(write(tmp_path / "audit" / "audit.toml", f"""
+        [[sources]]
+        profile = "p.toml"
+        files = ["{tmp_path.as_posix()}/exports/*-04.csv", "{tmp_path.as_posix()}/exports/corporate-2023-05.csv"]
+        [[sources]]
+        profile = "p.toml"
+        files = ["../exports/*-05.csv"]
+    """))
+    exports = (tmp_path / "exports").as_posix()
+    assert [job.label for job in jobs_from_config(config)] == [
+        f"{exports}/corporate-2023-04.csv", f"{exports}/corporate-2023-05.csv", "../exports/corporate-2023-05.csv"]
+
+
 def test_a_source_pattern_matching_nothing_is_an_error(tmp_path):
     write(tmp_path / "p.toml", WIDE_PROFILE)
     config = load_config(write(tmp_path / "audit.toml", '[[sources]]\nprofile = "p.toml"\nfiles = ["exports/*.csv"]'))

@@ -27,6 +27,7 @@ from complaint_audit import __version__
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.api import check_records
 from complaint_audit.engine.runner import CheckOutcome
+from complaint_audit.errors import writing_into
 from complaint_audit.ingest.api import load_sources
 from complaint_audit.ingest.load import LoadReport
 from complaint_audit.ingest.ombudsman_figures import (
@@ -39,7 +40,7 @@ from complaint_audit.lock import exclusive
 from complaint_audit.progress import Progress
 from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
 from complaint_audit.results import exceptions_table, results_document, write_results
-from complaint_audit.runs import config_record, new_run_dir, previous_run, prune_runs, write_manifest
+from complaint_audit.runs import config_record, new_run_dir, previous_run, prune_runs, run_history, write_manifest
 from complaint_audit.store import Store
 
 REPORT_FORMATS = ("html", "md", "pdf")
@@ -55,6 +56,7 @@ class AuditResult:
     outcomes: list[CheckOutcome]
     as_of: dt.date
     run_dir: Path | None = None
+    notes: tuple[str, ...] = ()  # what the user should know that is not a result: incomplete runs beside this one
 
     @property
     def exceptions(self) -> pd.DataFrame:
@@ -87,16 +89,23 @@ def run_audit(
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
     with exclusive(Path(out_root), "writing a run"):
-        return _run_in_folder(audit, Path(out_root), as_of, formats, command_line, progress)
+        started_at = dt.datetime.now(dt.UTC)
+        run_dir = new_run_dir(Path(out_root), started_at)
+        with writing_into(run_dir):
+            return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress)
 
 
-def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> AuditResult:
-    started_at = dt.datetime.now(dt.UTC)
-    run_dir = new_run_dir(out_root, started_at)
+def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress) -> AuditResult:
+    """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
+    the manifest that records `finished_at`: a run killed or failed before then is ignored by
+    later runs, `compare` and pruning."""
     log = _run_log(run_dir)
     timings: dict[str, float] = {}
     try:
         log.info("complaint-audit %s: run %s of %s", __version__, run_dir.name, audit.path)
+        history = run_history(run_dir.parent, current=run_dir)
+        for note in history.notes():
+            log.warning("%s", note)
         clock = time.perf_counter()
         ombudsman = read_configured_figures(audit)  # before the load: a bad figures file stops the run at once
         load = load_sources(audit, run_dir / "store", progress)
@@ -121,7 +130,7 @@ def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> A
         manifest = {
             "run_id": run_dir.name,
             "tool_version": __version__,
-            "started_at": started_at.isoformat(timespec="seconds"),
+            "started_at": started_at.isoformat(),  # to the microsecond: it orders runs of the same second
             "command_line": list(command_line) or sys.argv,
             "config": config_record(audit.path),
             "organisation": audit.organisation,
@@ -132,7 +141,7 @@ def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> A
             "inputs": [{key: entry[key] for key in _INPUT_KEYS} for entry in load.files],
             "reviews": [{"path": str(s.workbook), "sha256": _sha256(s.workbook), "cases_scored": s.cases_scored} for s in reviewed],
             "checks": [{"code": o.check.code, "params": dict(o.params)} for o in run.outcomes],
-            "previous_run": previous_run(out_root, run_dir, audit.organisation, period_kind),
+            "previous_run": previous_run(history, started_at, audit.organisation, period_kind),
         }
         if ombudsman is not None:
             figures = council_figures(ombudsman, _council(audit, records), audit_year(audit.period), audit.folder)
@@ -151,12 +160,12 @@ def _run_in_folder(audit, out_root, as_of, formats, command_line, progress) -> A
             written = render_reports(run_dir, formats, templates)
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
-        write_manifest(run_dir, {**manifest, "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "timings": timings})
-        if audit.keep_runs:
-            for removed in prune_runs(out_root, audit.keep_runs):
-                log.info("removed old run %s ([history] keep = %d)", removed, audit.keep_runs)
         log.info("finished in %.1f s", sum(timings.values()))
-        return AuditResult(audit, load, records, run.outcomes, run.as_of, run_dir)
+        write_manifest(run_dir, {**manifest, "finished_at": dt.datetime.now(dt.UTC).isoformat(), "timings": timings})
+        if audit.keep_runs:
+            for removed in prune_runs(run_dir.parent, audit.keep_runs, current=run_dir):
+                log.info("removed old run %s ([history] keep = %d)", removed, audit.keep_runs)
+        return AuditResult(audit, load, records, run.outcomes, run.as_of, run_dir, tuple(history.notes()))
     except Exception:
         log.exception("the run failed")
         raise

@@ -1,7 +1,8 @@
 """The `complaint-audit` command: parses options, calls the library, prints.
 
-User errors (UserError) become one line on stderr and their exit status (2 unless they say
-otherwise); anything unexpected is one line and exit 2 too. `--debug` shows the traceback.
+User errors (UserError) and the file system's (OSError: a full disk, say) become one line on
+stderr and their exit status (2 unless they say otherwise); anything unexpected is one line and
+exit 2 too. `--debug` shows the traceback.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from complaint_audit import __version__
-from complaint_audit.errors import UserError
+from complaint_audit.errors import UserError, disk_error
 from complaint_audit.exit_codes import FailOn
 
 console = Console()
@@ -35,9 +36,11 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, TyperException):
             raise
-        except UserError as error:
+        except (UserError, OSError) as error:
             if _state["debug"]:
                 raise
+            # A full or read-only disk, a file where a folder should be: the path, and what to do.
+            error = disk_error(error) if isinstance(error, OSError) else error
             err_console.print(f"error: {error}", highlight=False, markup=False, soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
         except Exception as error:
@@ -267,6 +270,8 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn) -> None:
     from complaint_audit.terminal import results_table
 
     code = result.exit_code(fail_on)
+    for note in result.notes:
+        err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
     if as_json:
         summary = result.results["summary"]
         worst = next((status for status in ("error", "fail", "warn", "pass") if summary["by_status"][status]), "not_applicable")

@@ -1,8 +1,12 @@
-"""One writer at a time: a lock file in a folder that a run or a load writes into.
+"""One writer at a time: an operating-system lock on a file in the folder a run or a load writes into.
 
 A second `run` into the same output folder, or a second `load` into the same store, while the
 first is still going would interleave their files; it is refused with a clear message instead.
-A lock left by a process that no longer exists (killed part-way) is taken over.
+The lock is filelock's: flock on POSIX systems, LockFileEx on Windows. The operating system
+releases it when the process ends, however it ends, so a lock left by a run killed part-way
+never blocks the next; nothing asks whether a recorded process id is alive (os.kill(pid, 0),
+the POSIX way, terminates the process on Windows). The lock file itself stays in the folder
+on POSIX systems: its presence means nothing, only the lock held on it does.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from complaint_audit.errors import UserError
 
 LOCK_NAME = ".complaint-audit.lock"
@@ -19,48 +25,25 @@ LOCK_NAME = ".complaint-audit.lock"
 
 @contextlib.contextmanager
 def exclusive(folder: Path, doing: str) -> Iterator[None]:
-    """Hold FOLDER's lock while the block runs; refuse if a live process holds it."""
+    """Hold FOLDER's lock while the block runs; refuse at once if another process holds it."""
     folder = Path(folder)
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    lock = folder / LOCK_NAME
-    for _attempt in range(2):
-        try:
-            descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            holder = _holder(lock)
-            if holder is not None and _alive(holder):
-                raise UserError(
-                    f"{folder}: another complaint-audit process (pid {holder}) is {doing} there; "
-                    f"wait for it to finish, or remove {lock} if it is not running"
-                ) from None
-            lock.unlink(missing_ok=True)  # left by a process that died: take it over
-            continue
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(str(os.getpid()))
-        break
-    else:
-        raise UserError(f"{folder}: could not take the lock {lock}; remove it if no run is going")
+    lock = FileLock(folder / LOCK_NAME)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise UserError(f"{folder}: another complaint-audit process is {doing} there; wait for it to finish") from None
     try:
         yield
     finally:
-        lock.unlink(missing_ok=True)
-        if created and not any(folder.iterdir()):
-            folder.rmdir()  # a load that failed before writing leaves no empty store behind
+        lock.release()
+        if created:
+            _remove_if_empty(folder)  # a load that failed before writing leaves no empty store behind
 
 
-def _holder(lock: Path) -> int | None:
-    try:
-        return int(lock.read_text().strip())
-    except (OSError, ValueError):
-        return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, but another user's
-        return True
-    return True
+def _remove_if_empty(folder: Path) -> None:
+    """Remove FOLDER if it holds nothing but its lock file."""
+    if set(os.listdir(folder)) <= {LOCK_NAME}:
+        (folder / LOCK_NAME).unlink(missing_ok=True)
+        folder.rmdir()

@@ -1,8 +1,11 @@
 """Run folders: one per audit run, with its manifest, kept side by side so runs can be compared.
 
-ROOT/<run id>/ holds what a run read and wrote (README, "Running an audit"). Run ids sort by time, so the
-latest earlier run of the same organisation and period kind is the one a new run compares
-itself with. Old runs beyond `[history] keep` are removed, oldest first.
+ROOT/<run id>/ holds what a run read and wrote (README, "Running an audit"). A run is finished
+when its manifest, written last, records when it finished; only finished runs count: the latest
+earlier one of the same organisation and period kind is the one a new run compares itself with,
+and old ones beyond `[history] keep` are removed, oldest first by their recorded start. ROOT may
+hold other things (a baseline, a link to an old run, a run killed part-way): they are never
+compared with, counted or removed.
 """
 
 from __future__ import annotations
@@ -10,10 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import secrets
 import shutil
+import stat
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from complaint_audit.store import atomic_write
@@ -22,6 +28,7 @@ MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
 _PRIVACY_KEY_LINE = re.compile(r"(?m)^\s*key\s*=.*$")
 _REMOVED = "(removed: never written to a run folder)"
+_RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}")  # as new_run_dir names a run folder
 
 
 def new_run_dir(root: Path, now: dt.datetime | None = None) -> Path:
@@ -30,6 +37,11 @@ def new_run_dir(root: Path, now: dt.datetime | None = None) -> Path:
     run_dir = Path(root) / f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
     run_dir.mkdir(parents=True)
     return run_dir
+
+
+def is_run_id(name: str) -> bool:
+    """Whether NAME is one new_run_dir gives a run folder."""
+    return _RUN_ID.fullmatch(name) is not None
 
 
 def config_record(config_path: Path) -> dict:
@@ -58,6 +70,11 @@ def _privacy_key(text: str) -> str | None:
 
 
 def write_manifest(run_dir: Path, manifest: dict) -> None:
+    """Write the manifest through a temporary file: a reader sees the earlier one or this one, whole.
+
+    The run writes it twice: before the report (which reads it), then with `finished_at` as its
+    very last step, which is what makes the folder a finished run.
+    """
     document = json.dumps({"manifest_version": MANIFEST_VERSION, **manifest}, indent=2, default=str)
     atomic_write(run_dir / MANIFEST, lambda tmp: tmp.write_text(document + "\n", encoding="utf-8"))
 
@@ -66,26 +83,112 @@ def read_manifest(run_dir: Path) -> dict:
     return json.loads((Path(run_dir) / MANIFEST).read_text(encoding="utf-8"))
 
 
-def previous_run(root: Path, run_dir: Path, organisation: str | None, period_kind: str | None) -> str | None:
-    """The latest run before this one, of the same organisation and period kind, by folder name."""
-    earlier = [folder for folder in _runs(root) if folder.name < run_dir.name]
-    for folder in reversed(earlier):
-        manifest = read_manifest(folder)
-        period = manifest.get("period") or {}
-        if manifest.get("organisation") == organisation and period.get("kind") == period_kind:
-            return folder.name
+def finished_manifest(run_dir: Path) -> dict | None:
+    """The manifest of a run that finished in RUN_DIR, or None when there is none.
+
+    None for a run killed or failed part-way (no manifest yet, or the first one, without
+    `finished_at`) and for anything this tool did not write: a manifest that is a link, not
+    JSON, not an object, or has no finish time.
+    """
+    path = Path(run_dir) / MANIFEST
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # ValueError: not UTF-8, not JSON
+        return None
+    if not isinstance(manifest, dict) or _time(manifest.get("finished_at")) is None:
+        return None
+    return manifest
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    """A run folder this tool wrote and finished, with its manifest."""
+
+    folder: Path
+    manifest: dict
+
+    @property
+    def started_at(self) -> dt.datetime:
+        return _time(self.manifest["started_at"])
+
+
+@dataclass(frozen=True)
+class RunHistory:
+    """The run folders under an output folder: finished ones oldest first, and those left incomplete."""
+
+    finished: list[FinishedRun]
+    incomplete: list[Path]
+
+    def notes(self) -> list[str]:
+        """A line per incomplete run folder, saying it is ignored and what to do."""
+        return [f"{folder}: an incomplete run (killed or failed part-way), ignored by later runs, "
+                "`compare` and [history] keep; delete it when no run is going" for folder in self.incomplete]
+
+
+def run_history(root: Path, *, current: Path | None = None) -> RunHistory:
+    """The run folders under ROOT other than CURRENT, told apart from everything else there.
+
+    A run folder is one this tool can show it wrote: a real folder (never a link: pruning must not
+    follow one) named as `new_run_dir` names them, whose manifest records that same run id and
+    when it started and finished. Folders of other names (`app`, `baseline-2023-24`) are not
+    runs at all; a run-named folder without such a manifest is an incomplete run. Finished runs
+    are ordered by their recorded start time, not by name.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        return RunHistory([], [])
+    finished, incomplete = [], []
+    with os.scandir(root) as entries:
+        for entry in entries:
+            if not is_run_id(entry.name) or not _real_folder(entry) or (current and entry.name == Path(current).name):
+                continue
+            folder = root / entry.name
+            manifest = finished_manifest(folder)
+            if manifest and manifest.get("run_id") == entry.name and _time(manifest.get("started_at")):
+                finished.append(FinishedRun(folder, manifest))
+            else:
+                incomplete.append(folder)
+    finished.sort(key=lambda run: (run.started_at, run.folder.name))
+    return RunHistory(finished, sorted(incomplete))
+
+
+def previous_run(history: RunHistory, started_at: dt.datetime, organisation: str | None, period_kind: str | None) -> str | None:
+    """The latest finished run that started before STARTED_AT, of the same organisation and period kind."""
+    for run in reversed(history.finished):
+        period = run.manifest.get("period") or {}
+        if run.started_at < started_at and run.manifest.get("organisation") == organisation and (
+            isinstance(period, dict) and period.get("kind") == period_kind
+        ):
+            return run.folder.name
     return None
 
 
-def prune_runs(root: Path, keep: int) -> list[str]:
-    """Remove all but the newest `keep` runs; the names of those removed."""
-    runs = _runs(root)
-    removed = runs[: max(0, len(runs) - keep)]
-    for folder in removed:
-        shutil.rmtree(folder)
-    return [folder.name for folder in removed]
+def prune_runs(root: Path, keep: int, current: Path) -> list[str]:
+    """Remove the oldest finished runs so that KEEP remain, CURRENT always among them; the names removed.
+
+    Only folders `run_history` counts as finished runs are removed: never the current run, an
+    incomplete one, a link, or a folder this tool did not write.
+    """
+    finished = run_history(root, current=current).finished
+    removed = finished[: max(0, len(finished) - (keep - 1))]
+    for run in removed:
+        shutil.rmtree(run.folder)
+    return [run.folder.name for run in removed]
 
 
-def _runs(root: Path) -> list[Path]:
-    """Finished runs (those with a manifest) under ROOT, oldest first."""
-    return sorted(folder for folder in Path(root).iterdir() if (folder / MANIFEST).is_file()) if Path(root).is_dir() else []
+def _real_folder(entry: os.DirEntry) -> bool:
+    """A folder, not a link to one, nor on Windows a junction (a reparse point, which Python
+    before 3.12 takes for a folder)."""
+    attributes = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)  # Windows only
+    return entry.is_dir(follow_symlinks=False) and not attributes & stat.FILE_ATTRIBUTE_REPARSE_POINT
+
+
+def _time(value: object) -> dt.datetime | None:
+    """An ISO time with its zone as the manifest records it, or None."""
+    try:
+        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return moment if moment and moment.tzinfo else None

@@ -1,21 +1,24 @@
 """The canonical store: a folder of Parquet records, the quarantine and the load ledger.
 
 Layout (DIR is the store):
-- DIR/records/<organisation>-<hash>/<year>/<file id>.parquet: the records loaded from one input file,
+- DIR/records/<organisation>-<hash>/<year>/<file id>-<load>.parquet: the records loaded from one input file,
   in the canonical schema, split by organisation and the year each complaint was received, so
   that a reader who wants one council or one year opens only those parts (the folder is a
   Parquet dataset that pandas and pyarrow read directly);
-- DIR/quarantine/<file id>.csv and DIR/quarantine.csv: the rows that could not be loaded, with
-  their reasons, per input file and all together;
-- DIR/load.json: the ledger, one entry per input file (path, SHA-256, counts per reason); it
-  is written last, so it says which parts make up the store;
+- DIR/quarantine/<file id>-<load>.csv and DIR/quarantine.csv: the rows that could not be loaded,
+  with their reasons, per input file and all together;
+- DIR/load.json: the ledger, one entry per input file (path, SHA-256, counts per reason, its
+  parts); it is written last, so it says which parts make up the store;
+- DIR/load.pending.json, while a load writes: the parts it is about to write, so that the next
+  load can remove them if this one is killed before its ledger;
 - DIR/reviews/<workbook>.parquet: the reviewers' scores imported from one review workbook
   (`complaint-audit reviews import`), one row per case and criterion.
 
-Parts named by the input file make reloading idempotent: loading the same file again
-(the same path or the same content) replaces its records instead of adding to them.
-Every file is written to a temporary name and renamed, so an interrupted load leaves the
-previous store intact.
+Loading the same file again (the same path or the same content) replaces its records instead of
+adding to them. Each load writes its parts under new names (<load> is a random token) and
+replaces the ledger last, so a load interrupted at any point leaves the previous store intact,
+parts and all. A store deletes only its own files: parts an earlier ledger listed, or that a
+pending note says a load wrote. A folder that is neither empty nor a store is refused.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -40,6 +44,7 @@ import pyarrow.parquet as pq
 
 from complaint_audit import __version__
 from complaint_audit.errors import UserError
+from complaint_audit.lock import LOCK_NAME
 from complaint_audit.schema import ARROW_SCHEMA, CATEGORY_FIELDS, from_arrow, to_arrow
 from complaint_audit.spreadsheet import safe_cells
 
@@ -83,12 +88,34 @@ class Store:
         self.quarantine_dir = self.root / "quarantine"
         self.quarantine_path = self.root / "quarantine.csv"
         self.ledger_path = self.root / "load.json"
+        self.pending_path = self.root / "load.pending.json"
         self.reviews_dir = self.root / "reviews"
+
+    def require_store_or_empty(self) -> None:
+        """Refuse a folder to load into that is neither missing, empty nor a store: a load deletes
+        the parts it replaces, and in someone else's folder nothing is the store's to delete."""
+        if not self.root.exists():
+            return
+        if not self.root.is_dir():
+            raise UserError(f"{self.root}: a file, not a store folder; give --store a new or empty folder, or a store")
+        if self.ledger_path.is_file() or self.pending_path.is_file():
+            return
+        others = sorted(set(os.listdir(self.root)) - {LOCK_NAME})
+        if others:
+            more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+            raise UserError(f"{self.root}: not a store (no load.json) and not empty (it holds {others[0]}{more}); "
+                            "give --store a new or empty folder, or a store that `load` wrote")
 
     def ledger(self) -> list[dict]:
         if not self.ledger_path.exists():
             return []
-        ledger = json.loads(self.ledger_path.read_text(encoding="utf-8"))
+        try:
+            ledger = json.loads(self.ledger_path.read_text(encoding="utf-8"))
+        except ValueError:  # not UTF-8 or not JSON
+            ledger = None
+        if not isinstance(ledger, dict) or not isinstance(ledger.get("files"), list):
+            raise UserError(f"{self.ledger_path}: not a store's ledger (not the JSON `load` writes); "
+                            "load the exports into a new store")
         if ledger.get("schema_version") != LEDGER_VERSION:
             raise UserError(f"{self.ledger_path}: made by an older complaint-audit (store version "
                             f"{ledger.get('schema_version')}, this one reads {LEDGER_VERSION}); load the exports into a new store")
@@ -144,12 +171,21 @@ class Store:
     def commit(self, batches: list[FileBatch]) -> None:
         """Replace the records, quarantine rows and ledger entries of these files.
 
-        The new parts are written first and the ledger last: until the ledger is replaced the
-        store is what it was, so a load killed part-way loses nothing. quarantine.csv, written
-        beside the parts, takes its place after the ledger; parts no longer listed are removed.
+        The new parts are written first, under names no earlier load used, and the ledger last:
+        until the ledger is replaced the store is what it was, so a load killed part-way loses
+        nothing and changes no part. quarantine.csv, written beside the parts, takes its place
+        after the ledger. Then the store's own files no longer listed are removed: the parts of
+        the entries replaced, and any a killed load left (its pending note lists them).
         """
+        earlier = self.ledger()
         replaced = self.replaced_by([batch.entry for batch in batches])
-        kept = [entry for entry in self.ledger() if entry not in replaced]
+        kept = [entry for entry in earlier if entry not in replaced]
+        load = secrets.token_hex(4)
+        written = {self._part_path(batch.entry, organisation, year, load)
+                   for batch in batches for organisation, year in _partition_keys(batch.records)}
+        written |= {self._quarantine_dir_path(batch.entry, load) for batch in batches}
+        left_by_killed_loads = self._pending()
+        self._write_pending(left_by_killed_loads | written)
         quarantines = [batch.quarantine.astype(str) for batch in batches]
         # The other files' quarantine is read back; this load's is at hand. quarantine.csv is the
         # one people open in a spreadsheet: a formula in a bad row must show, not run.
@@ -158,22 +194,51 @@ class Store:
         # Parquet's writer and Arrow's CSV writer let go of the GIL: the parts are written a core
         # each, the quarantine files beside them.
         with staged(self.quarantine_path) as whole_quarantine, ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as writers:
-            written = [writers.submit(_write_quarantine, everything, whole_quarantine)] + [
-                writers.submit(atomic_write, self._quarantine_part(batch.entry), partial(_write_quarantine, quarantine))
+            quarantines_written = [writers.submit(_write_quarantine, everything, whole_quarantine)] + [
+                writers.submit(atomic_write, self._quarantine_dir_path(batch.entry, load), partial(_write_quarantine, quarantine))
                 for batch, quarantine in zip(batches, quarantines)
             ]
             for batch in batches:
-                parts = list(writers.map(partial(self._write_part, batch.entry), _partitions(batch.records)))
-                committed.append({**batch.entry, "parts": parts})
-            for future in written:
+                notes = list(writers.map(partial(self._write_part, batch.entry, load), _partitions(batch.records)))
+                quarantine_part = self._quarantine_dir_path(batch.entry, load).relative_to(self.root).as_posix()
+                committed.append({**batch.entry, "parts": notes, "quarantine": quarantine_part})
+            for future in quarantines_written:
                 future.result()
             entries = kept + committed
             ledger = {"schema_version": LEDGER_VERSION, "tool_version": __version__, "files": entries}
             atomic_write(self.ledger_path, lambda tmp: tmp.write_text(json.dumps(ledger, indent=2) + "\n", encoding="utf-8"))
-        listed = {self.root / part["path"] for entry in entries for part in entry["parts"]} | {self._quarantine_part(entry) for entry in entries}
-        for part in [*self.records_dir.glob("*/*/*.parquet"), *self.quarantine_dir.glob("*.csv")]:
-            if part not in listed:
-                part.unlink()
+        listed = self._files_of(entries)
+        for path in (self._files_of(earlier) | left_by_killed_loads | written) - listed:
+            if self._own(path):
+                _remove_with_temporaries(path, self.records_dir)
+        for fixed in (self.quarantine_path, self.ledger_path, self.pending_path):  # a killed load's temporaries
+            for temporary in self.root.glob(f".{fixed.name}.*.tmp"):
+                temporary.unlink(missing_ok=True)
+        self.pending_path.unlink()
+
+    def _files_of(self, entries: list[dict]) -> set[Path]:
+        """The parts and quarantine files the ledger entries list."""
+        return {self.root / part["path"] for entry in entries for part in entry["parts"]} | {
+            self._quarantine_part(entry) for entry in entries}
+
+    def _pending(self) -> set[Path]:
+        """The parts a killed load was writing (its pending note), if any: the store's own files, so
+        removable (`_own` still checks each before it goes)."""
+        if not self.pending_path.is_file():
+            return set()
+        try:
+            noted = json.loads(self.pending_path.read_text(encoding="utf-8"))
+        except ValueError:
+            return set()
+        return {self.root / name for name in noted if isinstance(name, str)} if isinstance(noted, list) else set()
+
+    def _own(self, path: Path) -> bool:
+        """Whether PATH has the shape of a file a load writes, inside this store."""
+        return _OWN_FILE.fullmatch(path.relative_to(self.root).as_posix()) is not None if path.is_relative_to(self.root) else False
+
+    def _write_pending(self, paths: set[Path]) -> None:
+        names = sorted(path.relative_to(self.root).as_posix() for path in paths)
+        atomic_write(self.pending_path, lambda tmp: tmp.write_text(json.dumps(names, indent=1) + "\n", encoding="utf-8"))
 
     def write_reviews(self, name: str, scores: pd.DataFrame) -> Path:
         """Store the scores of one review workbook as reviews/<name>.parquet, replacing an earlier import of it."""
@@ -186,16 +251,40 @@ class Store:
         parts = sorted(self.reviews_dir.glob("*.parquet"))
         return pd.concat([pd.read_parquet(part) for part in parts], ignore_index=True) if parts else None
 
-    def _write_part(self, entry: dict, part: Part) -> dict:
+    def _part_path(self, entry: dict, organisation: str, year: int, load: str) -> Path:
+        return self.records_dir / _folder_name(organisation) / str(year) / f"{entry['file_id']}-{load}.parquet"
+
+    def _write_part(self, entry: dict, load: str, part: Part) -> dict:
         """Write one input file's records of one organisation and year; the ledger's note of the part."""
-        path = self.records_dir / _folder_name(part.organisation) / str(part.year) / f"{entry['file_id']}.parquet"
+        path = self._part_path(entry, part.organisation, part.year, load)
         # Dictionary pages only for the text that repeats: on case ids and pseudonyms, unique per
         # row, Parquet builds a dictionary only to give it up (writes at 1M: 2.8 -> 2.1 s of CPU).
         atomic_write(path, lambda tmp: pq.write_table(part.table, tmp, use_dictionary=list(CATEGORY_FIELDS)))
         return {"organisation": part.organisation, "year": part.year, "rows": len(part.table), "path": path.relative_to(self.root).as_posix()}
 
     def _quarantine_part(self, entry: dict) -> Path:
-        return self.quarantine_dir / f"{entry['file_id']}.csv"
+        """The entry's quarantine file: where its ledger entry says, or (a store an earlier version wrote) by its file id."""
+        return self.root / entry["quarantine"] if "quarantine" in entry else self.quarantine_dir / f"{entry['file_id']}.csv"
+
+    def _quarantine_dir_path(self, entry: dict, load: str) -> Path:
+        return self.quarantine_dir / f"{entry['file_id']}-{load}.csv"
+
+
+# The shapes of the files a load writes, relative to the store (without the load's token: an
+# earlier version's): a path from a ledger or pending note of any other shape is never removed.
+_OWN_FILE = re.compile(r"records/[A-Za-z0-9 _-]+-[0-9a-f]{8}/\d+/[0-9a-f]{16}(-[0-9a-f]{8})?\.parquet"
+                       r"|quarantine/[0-9a-f]{16}(-[0-9a-f]{8})?\.csv")
+
+
+def _remove_with_temporaries(path: Path, records_dir: Path) -> None:
+    """Remove a store's file, the temporary a killed write left beside it, and the year and
+    organisation folders it leaves empty."""
+    path.unlink(missing_ok=True)
+    for temporary in path.parent.glob(f".{path.name}.*.tmp"):
+        temporary.unlink(missing_ok=True)
+    for folder in (path.parent, path.parent.parent):
+        if folder.is_relative_to(records_dir) and folder != records_dir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _folder_name(organisation: str) -> str:
@@ -216,6 +305,15 @@ def _part_keys(records: pd.DataFrame) -> tuple[np.ndarray, pd.Index, np.ndarray]
     """(organisation code, the organisations, year received) per record: what a part is made of."""
     organisation_codes, organisations = pd.factorize(records["organisation"], sort=True)
     return organisation_codes, organisations, records["received"].dt.year.to_numpy()
+
+
+def _partition_keys(records: pd.DataFrame) -> list[tuple[str, int]]:
+    """The (organisation, year received) of each part the records make, without making the parts."""
+    if records.empty:
+        return []
+    organisation_codes, organisations, years = _part_keys(records)
+    pairs = np.unique(np.stack([organisation_codes, years], axis=1), axis=0)
+    return [(organisations[code], int(year)) for code, year in pairs]
 
 
 def part_order(records: pd.DataFrame) -> np.ndarray:

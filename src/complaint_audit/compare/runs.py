@@ -4,11 +4,13 @@ A run folder is what `complaint-audit run` or `demo` writes; the comparison need
 results.json (the checks' figures) and manifest.json (whose run it is: organisation, period,
 inputs). Anything else is a one-line error naming the folder. Two runs of one organisation are
 not an error: the latest is kept and the others are listed as left out, so that
-`compare runs/*/*` works on folders that keep every month's run.
+`compare runs/*/*` works on folders that keep every month's run; so is a run that was killed or
+failed part-way (its manifest records no finish), whatever it holds.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from complaint_audit.errors import UserError
 from complaint_audit.results import RESULTS_SCHEMA_VERSION
-from complaint_audit.runs import MANIFEST
+from complaint_audit.runs import MANIFEST, finished_manifest, is_run_id
 
 RESULTS = "results.json"
 
@@ -76,19 +78,29 @@ def read_run(run_dir: Path) -> OrganisationRun:
             f"{run_dir / MANIFEST}: no organisation recorded, so the run cannot be told apart from others; "
             "set `organisation` in its audit.toml and run it again"
         )
+    if finished_manifest(run_dir) is None:
+        raise UserError(f"{run_dir / MANIFEST}: records no finish (the run was killed or failed part-way); run that audit again")
     return OrganisationRun(run_dir, str(organisation), results, manifest)
+
+
+def incomplete(run_dir: Path) -> bool:
+    """Whether RUN_DIR is a run this tool started (named as it names runs, or with its run.log)
+    and did not finish: such a folder is left out, not an error, whatever else it lacks."""
+    started = is_run_id(run_dir.name) or (run_dir / "run.log").is_file()
+    return run_dir.is_dir() and started and finished_manifest(run_dir) is None
 
 
 def select_runs(run_dirs: Sequence[Path]) -> SelectedRuns:
     """Each folder read and checked; of several runs of one organisation, the latest (by start time) kept."""
-    runs = [read_run(Path(folder)) for folder in run_dirs]
+    left_incomplete = [Path(folder) for folder in run_dirs if incomplete(Path(folder))]
+    runs = [read_run(Path(folder)) for folder in run_dirs if Path(folder) not in left_incomplete]
     latest: dict[str, OrganisationRun] = {}
     for run in runs:
         kept = latest.get(run.organisation)
         if kept is None or _started(run) >= _started(kept):
             latest[run.organisation] = run
     chosen = [run for run in runs if latest[run.organisation] is run]
-    left_out = [
+    left_out = [f"{folder}: left out, an incomplete run (killed or failed part-way)" for folder in left_incomplete] + [
         f"{run.run_dir}: left out, {'the same run given twice' if _same(run, kept) else 'an earlier run'} "
         f"of {run.organisation} than {kept.run_dir}"
         for run in runs
@@ -109,9 +121,14 @@ def _json(path: Path) -> dict:
         raise UserError(f"{path}: not UTF-8 text; is it the file `complaint-audit run` wrote?") from None
 
 
-def _started(run: OrganisationRun) -> tuple[str, str]:
-    """Start time, then run id (which sorts by time too), so the latest run sorts last."""
-    return str(run.manifest.get("started_at") or ""), run.run_id
+def _started(run: OrganisationRun) -> tuple[dt.datetime, str]:
+    """Start time (as a time: the manifest keeps microseconds, earlier versions seconds), then
+    run id, so the latest run sorts last."""
+    try:
+        started = dt.datetime.fromisoformat(str(run.manifest.get("started_at")))
+    except ValueError:
+        started = dt.datetime.min
+    return started if started.tzinfo else started.replace(tzinfo=dt.UTC), run.run_id
 
 
 def _same(run: OrganisationRun, other: OrganisationRun) -> bool:

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from complaint_audit.columnwise import map_columns, take_rows
-from complaint_audit.errors import UserError
+from complaint_audit.errors import UserError, writing_into
 from complaint_audit.ingest.convert import convert
 from complaint_audit.ingest.privacy import FREE_TEXT_FIELDS, personal_terms, pseudonymise, redact, require_key
 from complaint_audit.ingest.profile import Profile
@@ -66,8 +66,10 @@ def load_into_store(
     jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str], progress: Progress | None = None
 ) -> LoadReport:
     """Load every job's file into the store at `store_dir`, replacing earlier loads of the same files."""
-    with exclusive(store_dir, "loading into this store"):
-        return _load_into_store(jobs, Store(store_dir), key=key, defaults=defaults, progress=progress)
+    store = Store(store_dir)
+    store.require_store_or_empty()  # before the lock, which would leave its file in someone else's folder
+    with exclusive(store_dir, "loading into this store"), writing_into(store_dir):
+        return _load_into_store(jobs, store, key=key, defaults=defaults, progress=progress)
 
 
 def _load_into_store(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
 
 from complaint_audit.config import AuditConfig
@@ -24,13 +25,24 @@ def jobs_from_config(config: AuditConfig) -> list[LoadJob]:
     for number, source in enumerate(config.sources, start=1):
         profile = load_profile(config.folder / source.profile)
         for pattern in source.files:
-            matches = sorted(config.folder.glob(pattern)) if _is_glob(pattern) else [config.folder / pattern]
+            matches = _matches(config.folder, pattern) if _is_glob(pattern) else [config.folder / pattern]
             matches = [path for path in matches if path.is_file()]
             if not matches:
                 raise UserError(f"{config.path}: sources #{number}: '{pattern}' matches no file")
-            jobs += [LoadJob(path, profile, path.relative_to(config.folder).as_posix()) for path in matches]
+            jobs += [LoadJob(path, profile, _label(path, config.folder)) for path in matches]
     return jobs
 
 
 def _is_glob(pattern: str) -> bool:
     return any(char in pattern for char in "*?[")
+
+
+def _matches(folder: Path, pattern: str) -> list[Path]:
+    """The files a pattern names, relative to FOLDER unless it is absolute (Path.glob takes only
+    relative patterns; glob.glob takes both)."""
+    return sorted(folder / match for match in glob.glob(pattern, root_dir=folder, recursive=True))
+
+
+def _label(path: Path, folder: Path) -> str:
+    """How outputs name a file: relative to audit.toml's folder, or in full when it is elsewhere."""
+    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.as_posix()

@@ -6,6 +6,8 @@ applies: the RAG rule and the top-findings rule come from findings.py, not a cop
 
 from __future__ import annotations
 
+import re
+
 from complaint_audit.report.findings import EXAMPLES_PER_FINDING, RAG_RULE, TOP_FINDINGS
 from complaint_audit.report.text import number
 
@@ -38,8 +40,8 @@ def lineage(manifest: dict, results: dict, count=number) -> dict:
     config = manifest.get("config") or {}
     return {
         "run_id": manifest.get("run_id") or "–",
-        "started_at": manifest.get("started_at") or "–",
-        "finished_at": manifest.get("finished_at") or "–",
+        "started_at": _to_the_second(manifest.get("started_at")),
+        "finished_at": _to_the_second(manifest.get("finished_at")),
         "tool_version": manifest.get("tool_version") or results.get("tool_version"),
         "results_schema": results.get("schema_version"),
         "command_line": " ".join(manifest.get("command_line") or []) or "–",
@@ -120,3 +122,8 @@ def glossary() -> list[dict]:
         {"term": "Monitoring Officer", "meaning": "The council's statutory officer for lawful and proper conduct, "
                                                   "including members' conduct."},
     ]
+
+
+def _to_the_second(moment: str | None) -> str:
+    """A manifest's time as the report shows it: the manifest keeps microseconds to order runs."""
+    return re.sub(r"\.\d+", "", moment) if moment else "–"
