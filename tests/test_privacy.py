@@ -67,7 +67,7 @@ _NI_NUMBER = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
 
 def _output_text(path: Path) -> str:
     """Everything a person or a program could read in one output file, as text."""
-    if path.suffix in {".html", ".md", ".json", ".log", ".csv"}:
+    if path.suffix in {".html", ".md", ".json", ".log", ".csv", ".lock"}:
         return path.read_text(encoding="utf-8-sig")
     if path.suffix == ".parquet":
         return pd.read_parquet(path).to_csv()
