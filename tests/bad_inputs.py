@@ -340,8 +340,12 @@ CORPUS = (
     BadInput("serials_mixed_with_text", ".xlsx dates as serial numbers, numbers as text, and words", _xlsx_file("serials.xlsx", _serials_mixed_with_text),
              "quarantined", "received: 'n/a' is not a date (expected day/month/year)", read=7, reasons={"bad_date": 3}),
     BadInput("dates_1900_2099", ".xlsx with dates in 1900 and 2099 (cells, text and serials)", _xlsx_file("years.xlsx", _dates_1900_and_2099),
-             "quarantined", "received: '1' is not a date (expected day/month/year)", read=3, reasons={"bad_date": 1},
-             records={f"A{n}": {"received": "1900-01-01", "responded": "2099-12-31"} for n in (1, 2)}),
+             "quarantined", "received: 1900-01-01 is outside 1970-01-01 to 2098-12-31: a placeholder", read=3,
+             reasons={"bad_date": 1, "date_out_of_range": 2}),
+    BadInput("placeholder_dates", "placeholder dates 01/01/0001 and 31/12/9999 in a CSV", _csv_file("placeholder.csv", csv_text([
+        csv_row("P1", received="01/01/0001"), csv_row("P2", responded="31/12/9999"), csv_row("P3")])),
+             "quarantined", "received: 0001-01-01 is outside 1970-01-01 to 2098-12-31: a placeholder", read=3,
+             reasons={"date_out_of_range": 2}, records={"P3": {"received": "2023-04-14"}}),
     BadInput("xlsx_formula_text", ".xlsx text cells that start like formulas", _xlsx_file("text.xlsx", lambda p: adult_workbook(p, [
         adult_row(formula, "14/04/2023", Service_Team=formula) for formula in FORMULAS])), "loaded", read=5,
         records={FORMULAS[0]: {"service": FORMULAS[0]}, FORMULAS[1]: {"service": FORMULAS[1]}}),

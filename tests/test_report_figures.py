@@ -11,7 +11,8 @@ import re
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
-from complaint_audit.report import chart_data, figures
+from complaint_audit.report import chart_data, figures, suppressed_charts
+from complaint_audit.report.suppression import Suppression
 from complaint_audit.report.charts import draw
 from complaint_audit.report.examples import first_cases
 from complaint_audit.report.keys import case_codes, case_keys
@@ -121,3 +122,17 @@ def test_the_on_time_chart_draws_a_bar_and_a_label_for_each_figure_and_escapes_t
         for colour in ("#0072b2", "#e69f00")}
     (stage1,), (adults2, housing2) = lengths["#0072b2"], lengths["#e69f00"]
     assert abs(stage1 / housing2 - 0.8) < 0.001 and abs(adults2 / housing2 - 0.505) < 0.001
+
+
+def test_the_monthly_chart_shows_the_last_three_years_and_says_how_many_earlier_complaints_it_leaves_out():
+    records, _ = _keyed(canonical_records(
+        {"case_id": "OLD", "received": "1971-02-01"},
+        {"case_id": "C1", "received": "2021-05-03"},
+        {"case_id": "C2", "received": "2024-04-20"},
+    ), _exceptions())
+    chart = chart_data.by_month(records)
+    assert len(chart["months"]) == chart_data.MAX_MONTHS_CHARTED
+    assert chart["months"][0] == "May 2021" and chart["months"][-1] == "Apr 2024"
+    assert chart["description"].endswith("1 complaint received before May 2021 is not charted.")
+    shown = suppressed_charts.by_month(chart, Suppression(5))
+    assert "<5 complaints received before May 2021 are not charted." in shown["description"]

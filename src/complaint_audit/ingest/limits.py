@@ -22,6 +22,13 @@ XLSX_RATIO_FROM_BYTES = 50 * 1024**2
 # A case reference longer than this is not a reference (a letter or a whole row in the wrong
 # column): the row is quarantined as bad_case_id rather than loaded.
 CASE_ID_MAX_LENGTH = 200
+# Dates outside these are placeholders ('01/01/0001', '01/01/1900', '31/12/2099'), not events:
+# no complaint scheme predates 1970 (the Local Government Act 1974 set up the first
+# ombudsman for councils), and no case system schedules a response a lifetime ahead. A row
+# holding one is quarantined as date_out_of_range; loaded, one such date would stretch every
+# chart and ageing figure over centuries.
+EARLIEST_DATE = "1970-01-01"
+LATEST_DATE = "2098-12-31"
 
 _MB = 1024**2
 

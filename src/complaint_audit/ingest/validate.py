@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from complaint_audit.ingest.limits import CASE_ID_MAX_LENGTH
+from complaint_audit.ingest.limits import CASE_ID_MAX_LENGTH, EARLIEST_DATE, LATEST_DATE
 from complaint_audit.ingest.problems import FirstProblems
-from complaint_audit.schema import RECORD_KEY, REQUIRED_FIELDS
+from complaint_audit.schema import DATE_FIELDS, RECORD_KEY, REQUIRED_FIELDS
 
 REASONS = (
     "no_stage_data",
@@ -19,6 +19,7 @@ REASONS = (
     "bad_case_id",
     "bad_date",
     "date_order",
+    "date_out_of_range",
     "bad_number",
     "unmapped_value",
     "missing_required",
@@ -41,6 +42,13 @@ def quarantine_reasons(
     bad_id, id_detail = _bad_case_ids(frame["case_id"])
     problems.note(bad_id, "bad_case_id", id_detail)
     problems.note(conversion_problem.notna(), conversion_problem, conversion_detail)
+    for name in DATE_FIELDS:
+        implausible = (frame[name] < pd.Timestamp(EARLIEST_DATE)) | (frame[name] > pd.Timestamp(LATEST_DATE))
+        problems.note(
+            implausible, "date_out_of_range",
+            lambda rows, name=name: f"{name}: " + _iso(frame.loc[rows, name])
+            + f" is outside {EARLIEST_DATE} to {LATEST_DATE}: a placeholder, not a date; correct it in the case system",
+        )
     for name in REQUIRED_FIELDS:
         problems.note(frame[name].isna(), "missing_required", f"{name} is empty")
     responded_early = frame["responded"] < frame["received"]

@@ -16,6 +16,9 @@ from complaint_audit.report.figures import team_names
 from complaint_audit.report.text import GROUP_METRIC, group_label, number, percent
 
 _MEMBERS = ("mp", "councillor")
+# The monthly chart shows at most the last three years: more bars than that cannot be read, and
+# one stray early date would otherwise chart every month between it and the rest.
+MAX_MONTHS_CHARTED = 36
 _QUANTILES = {"whislo": 0.05, "q1": 0.25, "med": 0.5, "q3": 0.75, "whishi": 0.95}
 
 
@@ -35,7 +38,13 @@ def by_month(records: pd.DataFrame) -> dict | None:
     teams = team_names(records["team"]).iloc[first]
     names, dated = teams.cat.categories, ~np.isnat(month)
     month, codes = month[dated], teams.cat.codes.to_numpy()[dated]
-    start, end = month.min(), month.max()
+    if not len(month):
+        return None
+    end = month.max()
+    start = max(month.min(), end - np.timedelta64(MAX_MONTHS_CHARTED - 1, "M"))
+    charted = month >= start
+    earlier = int((~charted).sum())
+    month, codes = month[charted], codes[charted]
     offsets = (month - start).astype(np.int64)
     cells = np.bincount(offsets * len(names) + codes, minlength=(offsets.max() + 1) * len(names))
     counts = cells.reshape(-1, len(names))  # a row per month, a column per team
@@ -47,8 +56,11 @@ def by_month(records: pd.DataFrame) -> dict | None:
         "title": "Complaints received each month, by team",
         "description": (f"Stacked bar chart of new complaints received each month from {months[0]} to {months[-1]}, "
                         f"by team. Totals: {totals}. The busiest month was {months[int(busiest.argmax())]} "
-                        f"with {number(int(busiest.max()))}."),
+                        f"with {number(int(busiest.max()))}."
+                        + (f" {number(earlier)} {'complaint' if earlier == 1 else 'complaints'} received before {months[0]} "
+                           f"{'is' if earlier == 1 else 'are'} not charted." if earlier else "")),
         "months": months, "teams": {name: [int(n) for n in column] for name, column in table.items()},
+        "not_charted": earlier,
     }
 
 

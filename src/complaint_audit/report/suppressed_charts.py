@@ -6,6 +6,8 @@ chart_data builds each chart from these, so a chart's bars, its labels and its d
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from complaint_audit.report.suppression import Suppression
@@ -22,6 +24,9 @@ def by_month(chart: dict | None, suppression: Suppression) -> dict | None:
     for total in small_totals:
         description = description.replace(f" {total};", f" {suppression.small_text};").replace(
             f" {total}.", f" {suppression.small_text}.")
+    if suppression.small(chart.get("not_charted", 0)):
+        description = re.sub(r" \d+ complaints? received before (\w+ \d+) (is|are) not charted",
+                             rf" {suppression.small_text} complaints received before \1 are not charted", description)
     if teams != chart["teams"]:
         description += (f" A team's month with fewer than {suppression.below} new complaints is left out of the "
                         "chart.")
