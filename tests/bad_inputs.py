@@ -313,6 +313,15 @@ CORPUS = (
              "error", "cut.csv: row 5 is cut short: the file ends inside a quoted value (a truncated export?)"),
     BadInput("truncated_short_row", "CSV whose last line stops after a few fields", _csv_file("short.csv", _short_last_line()),
              "error", "short.csv: row 5 has 4 fields, the header has 14: a broken or cut-off line; fix it in the export"),
+    BadInput("carriage_return_line_ends", "CSV whose lines end in a carriage return alone (old Mac)", _csv_file(
+        "mac.csv", csv_text([csv_row("M1")], lineterminator="\r")), "error",
+             "mac.csv: the header at row 1 cannot be read as CSV (a line break inside a value that is not in quotes)"),
+    BadInput("carriage_return_in_value", "a carriage return inside an unquoted value (the error must not quote the row)",
+             _csv_file("cr.csv", csv_text([csv_row("R1")]) + csv_text([csv_row("R2", Name="Ann\rLee")]).split("\n", 1)[1]),
+             "error", "cr.csv: row 3 cannot be read as CSV (a line break inside a value that is not in quotes); fix it in the export"),
+    BadInput("too_many_columns", "CSV with a header of 2,001 columns", _csv_file("wide.csv", ",".join(
+        [*CSV_HEADER, *(f"Extra {n}" for n in range(2001 - len(CSV_HEADER)))]) + "\n"), "error",
+             "wide.csv: 2,001 columns; at most 2,000 (is this a case system's export? check the delimiter and the header row)"),
     BadInput("wrong_delimiter", "semicolon-separated file, profile says comma", _csv_file("semi.csv", csv_text(GOOD_ROWS, delimiter=";")),
              "error", "semi.csv: the header has one column but contains ';': is the file separated by ';'? "
              "set [source] delimiter = \";\" in the profile"),

@@ -11,6 +11,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from typer.testing import CliRunner
+
+from complaint_audit.cli import app
 from complaint_audit.ingest.privacy import PersonalTerms, personal_terms, redact, redact_patterns
 from tests.builders import raw_personal_values
 from tests.conftest import SAMPLE_DATA
@@ -122,3 +125,18 @@ def test_the_manifest_never_holds_the_key_however_audit_toml_writes_it(tmp_path,
     record = config_record(config)
     assert "s3cret-value-123" not in json.dumps(record)
     assert record["text"].startswith('organisation = "Testshire Council"\n')
+
+
+def test_an_error_about_a_broken_row_never_quotes_the_row(tmp_path):
+    """pyarrow's parse errors quote the row, dropped personal columns included: only the fault is shown (issue 20, defect 7)."""
+    from tests.bad_inputs import csv_profile, csv_row, csv_text
+
+    profile = csv_profile(tmp_path)
+    export = tmp_path / "broken.csv"
+    # A carriage return inside the dropped Name column, and a row pyarrow alone cannot parse.
+    export.write_text(csv_text([csv_row("R1")]) + csv_text([csv_row("R2", Name="Zoë\rNg", Email="zoe.ng@example.org")]).split("\n", 1)[1])
+    result = CliRunner().invoke(app, ["load", "--profile", str(profile), str(export), "--store", str(tmp_path / "store")],
+                                env={"COMPLAINT_AUDIT_KEY": "a-long-enough-test-key-0123456789"})
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == f"error: {export}: row 3 cannot be read as CSV (a line break inside a value that is not in quotes); fix it in the export"
+    assert "Zo" not in result.stderr and "example.org" not in result.stderr

@@ -170,7 +170,8 @@ def test_a_workbook_that_is_not_a_review_workbook(runner, store, workbook, tmp_p
                         "write one with `complaint-audit sample`",
         "narrow.xlsx": "sheet Review, row 1: no column 'Plain language'; this is not a review workbook written by "
                        "`complaint-audit sample`, or its header row was changed",
-        "text.xlsx": "not an Excel workbook (.xlsx) that can be read: File is not a zip file",
+        "text.xlsx": "not an .xlsx workbook: it looks like CSV text; open the workbook `complaint-audit sample` wrote, "
+                     "fill it in and save it as .xlsx",
         "missing.xlsx": "review workbook not found",
     }
     for name, message in expected.items():
@@ -188,3 +189,24 @@ def test_reviews_import_has_help(runner):
     result = runner.invoke(app, ["reviews", "import", "--help"], prog_name="complaint-audit")
     assert result.exit_code == 0, result.output
     assert "Usage: complaint-audit reviews import" in result.output
+
+
+def test_a_review_sheet_longer_than_any_sample_is_refused_without_reading_it_whole(runner, store, workbook, monkeypatch):
+    from complaint_audit.review import scores
+
+    monkeypatch.setattr(scores, "REVIEW_MAX_ROWS", 3)  # the workbook has a header and 4 rows
+    result = runner.invoke(app, ["reviews", "import", str(workbook), "--store", str(store)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (f"error: {workbook}: sheet Review has more than 3 rows; a review workbook holds one row "
+                                     "per case sampled: check it is the workbook `complaint-audit sample` wrote")
+    assert Store(store).read_reviews() is None
+
+
+def test_a_review_workbook_that_is_a_zip_bomb_is_refused_before_it_inflates(runner, store, tmp_path):
+    from tests.bad_inputs import _zip_bomb
+
+    bomb = tmp_path / "bomb.xlsx"
+    _zip_bomb(bomb)
+    result = runner.invoke(app, ["reviews", "import", str(bomb), "--store", str(store)])
+    assert result.exit_code == 2, result.output
+    assert "would inflate to 200 MB" in result.stderr

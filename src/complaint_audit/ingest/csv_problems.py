@@ -26,6 +26,13 @@ def check_delimiter(path: Path, names: list[str], delimiter: str) -> None:
             )
 
 
+def csv_error_words(error: csv.Error) -> str:
+    """Python's csv error in a user's words; its errors describe the fault, never the row's values."""
+    if "new-line character" in str(error):
+        return "a line break inside a value that is not in quotes"
+    return str(error)
+
+
 def broken_row(path: Path, header_lines: list[str], header_row: int, delimiter: str, width: int) -> UserError | None:
     """The first record with the wrong number of fields, or cut off inside a quoted value; None if none.
 
@@ -49,6 +56,7 @@ def broken_row(path: Path, header_lines: list[str], header_row: int, delimiter: 
             return UserError(
                 f"{path}: row {row_number + 1} is cut short: the file ends inside a quoted value (a truncated export?)"
             )
+        return UserError(f"{path}: row {row_number + 1} cannot be read as CSV ({csv_error_words(error)}); fix it in the export")
     finally:
         csv.field_size_limit(limit)
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from complaint_audit.errors import UserError
-from complaint_audit.ingest.csv_problems import broken_row, check_delimiter
+from complaint_audit.ingest.csv_problems import broken_row, check_delimiter, csv_error_words
 from complaint_audit.ingest.encodings import csv_source, decode
-from complaint_audit.ingest.limits import check_xlsx_sizes
+from complaint_audit.ingest.limits import check_column_count, check_parquet_size, check_xlsx_sizes
 from complaint_audit.ingest.profile import Profile
 
 SOURCE_ROW = "source_row"
@@ -53,6 +55,7 @@ def read_export(path: Path, profile: Profile) -> RawTable:
 
 
 def _check_header(path: Path, names: list[str]) -> None:
+    check_column_count(path, len(names))
     seen: set[str] = set()
     for name in names:
         if name in seen:
@@ -75,7 +78,11 @@ def _read_csv(path: Path, profile: Profile) -> RawTable:
     header_lines = _head_lines(data, len(data) - source.size, codec, skip)
     if len(header_lines) <= skip or not header_lines[skip].strip():
         raise UserError(f"{path}: the file has no header at row {profile.header_row} (empty file?)")
-    header = next(csv.reader(io.StringIO(header_lines[skip]), delimiter=profile.delimiter))
+    try:
+        header = next(csv.reader(io.StringIO(header_lines[skip]), delimiter=profile.delimiter))
+    except csv.Error as error:
+        raise UserError(f"{path}: the header at row {profile.header_row} cannot be read as CSV ({csv_error_words(error)}); lines that "
+                        f"end in a carriage return alone (an old Mac export) must be saved with Windows or Unix line ends") from None
     # Excel saves trailing empty header cells; name them so the columns can still be read.
     names = [name.strip() or f"(unnamed column {number})" for number, name in enumerate(header, start=1)]
     check_delimiter(path, names, profile.delimiter)
@@ -94,7 +101,8 @@ def _read_csv(path: Path, profile: Profile) -> RawTable:
     except pa.ArrowInvalid as error:
         if "straddl" not in str(error):
             raise broken_row(path, whole_lines(), profile.header_row, profile.delimiter, len(names)) or UserError(
-                f"{path}: cannot parse as CSV with delimiter '{profile.delimiter}': {error}"
+                f"{path}: cannot parse as CSV with delimiter '{profile.delimiter}': {_without_values(error)}; "
+                f"look for a line break or a stray quote in an unquoted value"
             ) from None
         # A value longer than pyarrow's block (a whole letter in one cell): read in one block.
         table = _parse_csv(source, codec, skip, names, profile.delimiter, block_size=min(source.size + 1, 2**31 - 1))
@@ -106,6 +114,12 @@ def _read_csv(path: Path, profile: Profile) -> RawTable:
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + profile.header_row + 1
     frame = _without_blank_rows(frame, names)
     return RawTable(frame, "csv", encoding)
+
+
+def _without_values(error: pa.ArrowInvalid) -> str:
+    """pyarrow's words for a parse error without the row it quotes: that row holds personal
+    columns the profile drops ("Expected 14 columns, got 7: C2,Stage 1,...,Ann Lee,...")."""
+    return re.sub(r"^(CSV parse error: [^:]*):.*", r"\1", str(error), flags=re.DOTALL)
 
 
 def _ends_in_line_break(table: pa.Table) -> bool:
@@ -152,7 +166,7 @@ def _read_xlsx(path: Path, profile: Profile) -> RawTable:
     # every later row number away from what the user sees in the spreadsheet.
     import openpyxl
 
-    _check_workbook_container(path)
+    check_workbook_container(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
@@ -178,8 +192,11 @@ def _read_xlsx(path: Path, profile: Profile) -> RawTable:
     return RawTable(_without_blank_rows(frame, names), "xlsx", None)
 
 
-def _check_workbook_container(path: Path) -> None:
-    """Name what the file is when it is not an .xlsx zip, and refuse a zip bomb before it inflates."""
+def check_workbook_container(path: Path, if_csv: str = "load it with a CSV profile or export it as .xlsx") -> None:
+    """Name what the file is when it is not an .xlsx zip, and refuse a zip bomb before it inflates.
+
+    IF_CSV says what to do with CSV text named .xlsx, which differs between an export and a review workbook.
+    """
     with path.open("rb") as handle:
         start = handle.read(4096)
     if not start:
@@ -191,7 +208,7 @@ def _check_workbook_container(path: Path) -> None:
         )
     if not zipfile.is_zipfile(path):
         if b"\0" not in start and (b"," in start or b";" in start or b"\t" in start):
-            raise UserError(f"{path}: not an .xlsx workbook: it looks like CSV text; load it with a CSV profile or export it as .xlsx")
+            raise UserError(f"{path}: not an .xlsx workbook: it looks like CSV text; {if_csv}")
         raise UserError(f"{path}: not an .xlsx workbook (not a zip archive)")
     try:
         with zipfile.ZipFile(path) as archive:
@@ -224,6 +241,7 @@ def _read_json(path: Path, profile: Profile) -> RawTable:
         frame = pd.json_normalize(records) if records else pd.DataFrame()
     except RecursionError:
         raise _too_deep(path) from None
+    check_column_count(path, frame.shape[1])
     frame = frame.astype(object)
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + 1
     return RawTable(frame, "json", encoding)
@@ -236,6 +254,7 @@ def _too_deep(path: Path) -> UserError:
 
 def _read_parquet(path: Path, profile: Profile) -> RawTable:
     try:
+        check_parquet_size(path, pq.read_metadata(path))
         frame = pd.read_parquet(path)
     except (pa.ArrowInvalid, OSError) as error:
         raise UserError(f"{path}: not a readable Parquet file ({error})") from None

@@ -22,6 +22,7 @@ import pandas as pd
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.encodings import decode
+from complaint_audit.ingest.limits import MAX_COLUMNS, check_column_count
 from complaint_audit.ingest.sniff_header import find_header_row, header_why, sample_frame
 
 HEADER_SEARCH_ROWS = 50
@@ -58,12 +59,16 @@ def _csv_sample(path: Path) -> Sample:
         head = file.read(_HEAD_BYTES)
         complete = not file.read(1)
     if not complete:
+        if b"\n" not in head:
+            raise UserError(f"{path}: the first {len(head):,} bytes hold no line end: not a CSV export "
+                            f"(a header row is a few kB; a file of {MAX_COLUMNS:,} columns or fewer is expected)")
         head = head[: head.rfind(b"\n") + 1]  # whole lines only, so no character is cut in two
     text, encoding = decode(head, "auto", path)
     text = text.removeprefix("\ufeff")
     delimiter, delimiter_why = sniff_delimiter(text)
     limit = HEADER_SEARCH_ROWS + SAMPLE_ROWS + 2
     records, first_lines = _csv_records(path, text, delimiter, limit)
+    check_column_count(path, max(map(len, records), default=0))
     if not complete and len(records) < limit:
         records, first_lines = records[:-1], first_lines[:-1]  # the last record may be cut short
     found = find_header_row(records[:HEADER_SEARCH_ROWS])
@@ -164,7 +169,9 @@ def _json_sample(path: Path) -> Sample:
     key, records = _find_records(document)
     if records is None:
         raise UserError(f"{path}: found no list of records (objects) in the JSON")
-    frame = pd.json_normalize(records[:SAMPLE_ROWS]).astype(object)
+    frame = pd.json_normalize(records[:SAMPLE_ROWS])
+    check_column_count(path, frame.shape[1])
+    frame = frame.astype(object)
     settings: dict[str, tuple[object, str]] = {}
     if key is not None:
         settings["records"] = (key, f"the first key holding a list of objects ({len(records):,} records)")
@@ -211,6 +218,7 @@ def _parquet_sample(path: Path) -> Sample:
 
     try:
         parquet = pq.ParquetFile(path)
+        check_column_count(path, parquet.metadata.num_columns)
         batch = next(parquet.iter_batches(batch_size=SAMPLE_ROWS), None)
     except (pa.ArrowInvalid, OSError) as error:
         raise UserError(f"{path}: not a readable Parquet file ({error})") from None

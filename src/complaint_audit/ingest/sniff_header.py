@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from complaint_audit.errors import UserError
+from complaint_audit.ingest.limits import check_column_count
 
 
 def find_header_row(grid: list[list[object]]) -> int | None:
@@ -49,6 +50,7 @@ def _name_like(cell: object) -> bool:
 
 def sample_frame(path: Path, header: list[object], body: list[list[object]]) -> tuple[pd.DataFrame, int]:
     """Header + rows -> frame of the named columns, blank rows dropped (as readers.py does)."""
+    check_column_count(path, len(header))
     names = [str(cell).strip() if isinstance(cell, str) else ("" if cell is None else str(cell)) for cell in header]
     keep = [index for index, name in enumerate(names) if name]
     seen = Counter(names[index] for index in keep)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +25,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.privacy import redact_patterns
+from complaint_audit.ingest.readers import check_workbook_container
 from complaint_audit.review.workbook import CRITERIA, RATINGS
 from complaint_audit.spreadsheet import FORMULA_START
 
 SHEET = "Review"
+# A review workbook holds one row per sampled case, tens to hundreds; more than this is not one.
+REVIEW_MAX_ROWS = 100_000
 KEY = ("organisation", "case_id", "stage")
 CRITERION_TITLES = tuple(criterion.title for criterion in CRITERIA)
 REVIEWER, REVIEW_DATE, NOTES = "Reviewer", "Review date", "Notes"
@@ -99,14 +103,26 @@ def _sheet_frame(path: Path) -> pd.DataFrame:
     """The Review sheet as a frame of raw cell values, headers from row 1; frame row i is sheet row i + 2."""
     if not path.is_file():
         raise UserError(f"{path}: review workbook not found")
+    # Not a workbook, or a zip bomb: refused before anything inflates.
+    check_workbook_container(path, if_csv="open the workbook `complaint-audit sample` wrote, fill it in and save it as .xlsx")
     try:
-        book = load_workbook(path, data_only=True)
+        # Read-only streams the sheet: the whole-workbook mode holds every cell as an object,
+        # gigabytes for a workbook of a few megabytes.
+        book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
         raise UserError(f"{path}: not an Excel workbook (.xlsx) that can be read: {error}") from None
-    if SHEET not in book.sheetnames:
-        raise UserError(f"{path}: not a review workbook: no sheet named {SHEET} (it has {', '.join(book.sheetnames)}); "
-                        "write one with `complaint-audit sample`")
-    values = list(book[SHEET].iter_rows(values_only=True))
+    try:
+        if SHEET not in book.sheetnames:
+            raise UserError(f"{path}: not a review workbook: no sheet named {SHEET} (it has {', '.join(book.sheetnames)}); "
+                            "write one with `complaint-audit sample`")
+        sheet = book[SHEET]
+        sheet.reset_dimensions()  # read every row there is, whatever the sheet's <dimension> declares
+        values = list(islice(sheet.iter_rows(values_only=True), REVIEW_MAX_ROWS + 2))
+    finally:
+        book.close()
+    if len(values) > REVIEW_MAX_ROWS + 1:
+        raise UserError(f"{path}: sheet {SHEET} has more than {REVIEW_MAX_ROWS:,} rows; a review workbook holds one row "
+                        "per case sampled: check it is the workbook `complaint-audit sample` wrote")
     header = [str(value).strip() if value is not None else "" for value in (values[0] if values else ())]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:

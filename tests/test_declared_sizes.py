@@ -1,0 +1,55 @@
+"""Files whose declared size would fill the memory are refused before they are read (issue 20, defects 16 and 17)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from complaint_audit.cli import app
+from complaint_audit.ingest import limits
+
+PROFILE = """
+[source]
+name = "parquet"
+
+[constants]
+organisation = "Northshire County Council"
+process = "corporate"
+
+[columns]
+case_id = "Case Ref"
+stage = "Stage"
+received = "Received"
+"""
+
+
+def test_a_parquet_file_declaring_more_values_than_the_limit_is_refused_from_its_footer(tmp_path, monkeypatch):
+    export = tmp_path / "big.parquet"
+    pd.DataFrame({"Case Ref": [f"C{n}" for n in range(600)], "Stage": "Stage 1", "Received": "2023-04-14"}).to_parquet(export)
+    (tmp_path / "profile.toml").write_text(PROFILE)
+    monkeypatch.setattr(limits, "PARQUET_MAX_CELLS", 1000)
+    result = CliRunner().invoke(app, ["load", "--profile", str(tmp_path / "profile.toml"), str(export), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (f"error: {export}: declares 600 rows of 3 columns (1,800 values; the limit is 1,000): "
+                                     "split the export, or check it is the file you meant")
+    assert not (tmp_path / "store").exists()
+
+
+def test_profile_suggest_refuses_a_header_of_a_million_columns_at_once(tmp_path):
+    export = tmp_path / "million.csv"
+    export.write_text(",".join(f"C{n}" for n in range(1_000_000)) + "\n" + ",".join("1" * 1_000_000) + "\n")
+    result = CliRunner().invoke(app, ["profile", "suggest", str(export), "--out", str(tmp_path / "draft.toml")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().startswith(f"error: {export}: 1,000,000 columns; at most 2,000")
+    assert not (tmp_path / "draft.toml").exists()
+
+
+def test_profile_suggest_refuses_json_and_parquet_of_too_many_columns(tmp_path):
+    wide = pd.DataFrame([[1] * 2001], columns=[f"C{n}" for n in range(2001)])
+    wide.to_parquet(tmp_path / "wide.parquet")
+    wide.to_json(tmp_path / "wide.json", orient="records")
+    for name in ("wide.parquet", "wide.json"):
+        result = CliRunner().invoke(app, ["profile", "suggest", str(tmp_path / name), "--out", str(tmp_path / "draft.toml")])
+        assert result.exit_code == 2, result.output
+        assert "2,001 columns; at most 2,000" in result.stderr
+
