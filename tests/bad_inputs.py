@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -229,6 +230,20 @@ def _with_sheet(path: Path, sheet_xml: Callable[[bytes, zipfile.ZipFile], None])
                 target.writestr(member, source.read(member))
 
 
+def _stale_dimension(ref: str) -> Callable[[Path], None]:
+    """A 40-row register whose sheet declares the range REF: a writer that never updated it."""
+    def write(path: Path) -> None:
+        adult_workbook(path, [adult_row(f"D{n}", "14/04/2023") for n in range(1, 41)])
+        original = path.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+            for member in source.infolist():
+                data = source.read(member)
+                if member.filename == "xl/worksheets/sheet1.xml":
+                    data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref.encode() + b'"', data)
+                target.writestr(member, data)
+    return write
+
+
 def _zip_bomb(path: Path) -> None:
     """The sheet inflates to 200 MB (of spaces inside its XML) from a few hundred kilobytes."""
     def bomb(sheet: bytes, target: zipfile.ZipFile) -> None:
@@ -361,6 +376,10 @@ CORPUS = (
     BadInput("xlsx_uncomputed_formula", ".xlsx whose case id is a formula never computed (no cached value)",
              _xlsx_file("formula.xlsx", lambda p: adult_workbook(p, [adult_row("A1", "14/04/2023"), adult_row('="A"&2', "14/04/2023")], formulas=True)),
              "quarantined", "case_id is empty", read=2, reasons={"missing_required": 1}),
+    BadInput("xlsx_stale_dimension", ".xlsx of 40 rows whose sheet declares the range A1:N20", _xlsx_file(
+        "stale.xlsx", _stale_dimension("A1:N20")), "loaded", read=40, records={"D40": {"received": "2023-04-14"}}),
+    BadInput("xlsx_dimension_a1", ".xlsx of 40 rows whose sheet declares the range A1 alone", _xlsx_file(
+        "a1.xlsx", _stale_dimension("A1")), "loaded", read=40, records={"D1": {"received": "2023-04-14"}}),
     BadInput("xlsx_really_csv", "a CSV file named .xlsx", _xlsx_file("fake.xlsx", lambda p: p.write_text(csv_text(GOOD_ROWS))),
              "error", "fake.xlsx: not an .xlsx workbook: it looks like CSV text; load it with a CSV profile or export it as .xlsx"),
     BadInput("xlsx_zero_bytes", "a zero-byte .xlsx", _xlsx_file("zero.xlsx", lambda p: p.write_bytes(b"")), "error",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from typer.testing import CliRunner
 
@@ -53,3 +55,33 @@ def test_profile_suggest_refuses_json_and_parquet_of_too_many_columns(tmp_path):
         assert result.exit_code == 2, result.output
         assert "2,001 columns; at most 2,000" in result.stderr
 
+
+
+def _load(tmp_path, export, profile):
+    return CliRunner().invoke(app, ["load", "--profile", str(profile), str(export), "--store", str(tmp_path / "store")],
+                              env={"COMPLAINT_AUDIT_KEY": "a-long-enough-test-key-0123456789"})
+
+
+def test_links_pipes_and_devices_are_refused_as_exports_and_never_opened(tmp_path):
+    """Issue 20, defects 10 and 17: a link can point at any file, whose first line an error would show;
+    a pipe or /dev/zero never ends."""
+    import os
+
+    from tests.bad_inputs import csv_profile
+
+    profile = csv_profile(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:the first line of a system file\n")
+    (tmp_path / "linked.csv").symlink_to(secret)
+    os.mkfifo(tmp_path / "pipe.csv")
+    expected = {tmp_path / "linked.csv": "a symbolic link; give the file itself (links are not followed)",
+                tmp_path / "pipe.csv": "a named pipe (FIFO), not a file; give the file itself"}
+    if Path("/dev/zero").exists():
+        expected[Path("/dev/zero")] = "a device, not a file; give the file itself"
+    for export, message in expected.items():
+        result = _load(tmp_path, export, profile)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.strip() == f"error: {export}: {message}"
+        assert "root:x" not in result.output
+        suggested = CliRunner().invoke(app, ["profile", "suggest", str(export), "--out", str(tmp_path / "draft.toml")])
+        assert suggested.exit_code == 2 and f"error: {export}: {message}" in suggested.stderr

@@ -7,6 +7,8 @@ broken or malicious file with a clear message, never to cut a real one short.
 
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -39,6 +41,25 @@ MAX_COLUMNS = 2000
 PARQUET_MAX_CELLS = 500_000_000
 
 _MB = 1024**2
+_SPECIAL_FILES = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a device",
+                  stat.S_IFBLK: "a device", stat.S_IFDIR: "a folder"}
+
+
+def check_input_file(path: Path, what: str = "file", follow_links: bool = False) -> None:
+    """Refuse anything but a regular file, and (unless FOLLOW_LINKS) a symbolic link, before it is opened.
+
+    Reading a named pipe or a device never ends (/dev/zero) or waits for a writer; a link in an
+    exports folder can point the tool at any file on the machine, whose first line an error
+    message would then show.
+    """
+    try:
+        mode = os.stat(path, follow_symlinks=follow_links).st_mode
+    except FileNotFoundError:
+        raise UserError(f"{path}: {what} not found") from None
+    if stat.S_ISLNK(mode):
+        raise UserError(f"{path}: a symbolic link; give the {what} itself (links are not followed)")
+    if not stat.S_ISREG(mode):
+        raise UserError(f"{path}: {_SPECIAL_FILES.get(stat.S_IFMT(mode), 'not a regular file')}, not a file; give the {what} itself")
 
 
 def check_column_count(path: Path, count: int) -> None:

@@ -19,6 +19,7 @@ import pyarrow as pa
 from complaint_audit.columnwise import map_columns, take_rows
 from complaint_audit.errors import UserError, writing_into
 from complaint_audit.ingest.convert import convert
+from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.ingest.privacy import FREE_TEXT_FIELDS, personal_terms, pseudonymise, redact, require_key
 from complaint_audit.ingest.profile import Profile
 from complaint_audit.ingest.readers import SOURCE_ROW, read_export
@@ -75,6 +76,8 @@ def load_into_store(
 def _load_into_store(
     jobs: list[LoadJob], store: Store, *, key: str | None, defaults: dict[str, str], progress: Progress | None
 ) -> LoadReport:
+    for job in jobs:
+        check_input_file(job.path)  # before the hasher opens it: a pipe would never end
     report = LoadReport()
     batches: list[FileBatch] = []
     seen_hashes: set[str] = set()

@@ -22,6 +22,7 @@ from complaint_audit.config import AuditConfig, Period
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.ombudsman_profile import FIGURES, NOTE, OmbudsmanProfile, load_ombudsman_profile
 from complaint_audit.ingest.encodings import decode
+from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.store import atomic_write
 
 RECORD = "ombudsman.json"
@@ -47,6 +48,7 @@ class OmbudsmanFile:
 def read_ombudsman_figures(path: Path, profile: OmbudsmanProfile) -> OmbudsmanFile:
     """Read the figures file as its profile says; every problem is a UserError naming the file, row and column."""
     path = Path(path)
+    check_input_file(path, "ombudsman figures file")
     data = path.read_bytes()
     text, _ = decode(data, profile.encoding, path)
     body = "".join(text.splitlines(keepends=True)[profile.header_row - 1:])

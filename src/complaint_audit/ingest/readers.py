@@ -173,6 +173,9 @@ def _read_xlsx(path: Path, profile: Profile) -> RawTable:
             if profile.sheet is not None and profile.sheet not in workbook.sheetnames:
                 raise UserError(f"{path}: no sheet named '{profile.sheet}' (sheets: {', '.join(workbook.sheetnames)})")
             sheet = workbook[profile.sheet] if profile.sheet else workbook.worksheets[0]
+            # Read-only mode stops at the sheet's declared <dimension>, which a program that
+            # wrote the sheet may leave stale: every row there is must be read and counted.
+            sheet.reset_dimensions()
             rows = list(sheet.iter_rows(min_row=profile.header_row, values_only=True))
         finally:
             workbook.close()

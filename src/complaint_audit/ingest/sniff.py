@@ -140,6 +140,7 @@ def _xlsx_sample(path: Path) -> Sample:
         limit = HEADER_SEARCH_ROWS + SAMPLE_ROWS
         chosen = None
         for number, sheet in enumerate(workbook.worksheets):
+            sheet.reset_dimensions()  # a stale <dimension> would hide rows, even the header
             grid = [list(row) for row in sheet.iter_rows(max_row=limit, values_only=True)]
             header = find_header_row(grid[:HEADER_SEARCH_ROWS])
             if header is not None or chosen is None:

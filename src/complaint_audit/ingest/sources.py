@@ -26,7 +26,8 @@ def jobs_from_config(config: AuditConfig) -> list[LoadJob]:
         profile = load_profile(config.folder / source.profile)
         for pattern in source.files:
             matches = _matches(config.folder, pattern) if _is_glob(pattern) else [config.folder / pattern]
-            matches = [path for path in matches if path.is_file()]
+            # Folders are not exports; links, pipes and devices are kept so the load refuses them by name.
+            matches = [path for path in matches if path.is_symlink() or not path.is_dir()]
             if not matches:
                 raise UserError(f"{config.path}: sources #{number}: '{pattern}' matches no file")
             jobs += [LoadJob(path, profile, _label(path, config.folder)) for path in matches]

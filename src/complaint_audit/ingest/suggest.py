@@ -31,6 +31,7 @@ from complaint_audit.ingest.guess import (
     process_named_in,
     stage_mark,
 )
+from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.ingest.profile import Profile, normalise_label
 from complaint_audit.ingest.sniff import Sample, read_sample
 from complaint_audit.ingest.sniff_columns import ColumnFacts, describe_columns, normalise_header
@@ -58,8 +59,7 @@ class _Table:
 def suggest_profile(path: Path, *, name: str | None = None) -> str:
     """A draft profile (TOML text that load_profile parses) for the export at PATH."""
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: file not found")
+    check_input_file(path)
     file_format = Profile(path=path, name="draft").format_for(path)
     sample = read_sample(path, file_format)
     if sample.frame.columns.empty:

@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.privacy import redact_patterns
+from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.ingest.readers import check_workbook_container
 from complaint_audit.review.workbook import CRITERIA, RATINGS
 from complaint_audit.spreadsheet import FORMULA_START
@@ -101,8 +102,7 @@ def read_review(path: Path, known: pd.DataFrame, today: dt.date | None = None) -
 
 def _sheet_frame(path: Path) -> pd.DataFrame:
     """The Review sheet as a frame of raw cell values, headers from row 1; frame row i is sheet row i + 2."""
-    if not path.is_file():
-        raise UserError(f"{path}: review workbook not found")
+    check_input_file(path, "review workbook")
     # Not a workbook, or a zip bomb: refused before anything inflates.
     check_workbook_container(path, if_csv="open the workbook `complaint-audit sample` wrote, fill it in and save it as .xlsx")
     try:
