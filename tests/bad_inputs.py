@@ -334,6 +334,10 @@ CORPUS = (
     BadInput("carriage_return_in_value", "a carriage return inside an unquoted value (the error must not quote the row)",
              _csv_file("cr.csv", csv_text([csv_row("R1")]) + csv_text([csv_row("R2", Name="Ann\rLee")]).split("\n", 1)[1]),
              "error", "cr.csv: row 3 cannot be read as CSV (a line break inside a value that is not in quotes); fix it in the export"),
+    BadInput("control_in_team", "a NUL, a vertical tab and an ESC sequence in a team and a category", _csv_file("nul.csv", csv_text([
+        csv_row("N1", Team="Housing\x00 Complaints", Category="Damp\x0b"), csv_row("N2", Team="\x1b[2JHousing Complaints")])),
+             "loaded", read=2, records={"N1": {"team": "Housing Complaints", "category": "Damp"},
+                                        "N2": {"team": "[2JHousing Complaints"}}),
     BadInput("too_many_columns", "CSV with a header of 2,001 columns", _csv_file("wide.csv", ",".join(
         [*CSV_HEADER, *(f"Extra {n}" for n in range(2001 - len(CSV_HEADER)))]) + "\n"), "error",
              "wide.csv: 2,001 columns; at most 2,000 (is this a case system's export? check the delimiter and the header row)"),

@@ -86,3 +86,16 @@ def test_the_review_workbook_holds_no_formula(hostile_run, tmp_path):
     texts = {cell.value for cell in cells if isinstance(cell.value, str)}
     assert {"'" + FORMULAS[1], "'" + FORMULAS[0], SCRIPT} <= texts
     assert not any(_starts_like_a_formula(text) for text in texts)
+
+
+def test_a_workbook_is_written_whatever_control_characters_its_cells_and_headers_hold(tmp_path):
+    """One NUL or vertical tab stopped `run` and `sample` with IllegalCharacterError (issue 20, defect 13)."""
+    import openpyxl
+    import pandas as pd
+
+    from complaint_audit.spreadsheet import write_workbook
+
+    frame = pd.DataFrame({"team\x00": ["Housing\x00Team", "Adults\x0b", None], "count": [1, 2, 3]})
+    write_workbook(tmp_path / "out.xlsx", {"Sheet": frame})
+    rows = list(openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows(values_only=True))
+    assert rows == [("team", "count"), ("HousingTeam", 1), ("Adults", 2), (None, 3)]

@@ -7,6 +7,7 @@ write-only mode: rows go straight to the file, so memory stays flat however long
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -16,18 +17,25 @@ import pandas as pd
 FORMULA_START = ("=", "+", "-", "@")
 EXCEL_MAX_ROWS = 1_048_576
 _WIDTH_SAMPLE_ROWS = 200
+# The characters XML 1.0 forbids, as openpyxl's ILLEGAL_CHARACTERS_RE (not imported: the store
+# writes quarantine CSVs through safe_cells without loading openpyxl).
+_XML_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
 def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of FRAME whose text cells that start like a formula get a leading ' (shown, not run)."""
+    """A copy of FRAME whose text cells that start like a formula get a leading ' (shown, not run),
+    and lose the control characters XML 1.0 forbids (one NUL stops openpyxl mid-workbook)."""
     safe = frame.copy()
+    safe.columns = [re.sub(_XML_ILLEGAL, "", str(name)) for name in safe.columns]
     for name in safe.columns:
-        if isinstance(safe[name].dtype, pd.CategoricalDtype):  # a store's repeated names: text in a sheet
-            safe[name] = safe[name].astype("str")
-        if safe[name].dtype == object or pd.api.types.is_string_dtype(safe[name]):
-            text = safe[name].astype("str")
-            risky = text.str.startswith(FORMULA_START) & safe[name].notna()
-            safe[name] = safe[name].where(~risky, "'" + text)
+        column = safe[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):  # a store's repeated names: text in a sheet
+            column = column.astype("str").where(column.notna())
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            cleaned = column.str.replace(_XML_ILLEGAL, "", regex=True)  # missing for what is not text
+            column = cleaned.where(cleaned.notna(), column)
+            risky = cleaned.str.startswith(FORMULA_START).fillna(False).astype(bool)
+            safe[name] = column.where(~risky, "'" + cleaned)
     return safe
 
 

@@ -35,6 +35,12 @@ class Converted:
     detail: pd.Series  # message or None
 
 
+# C0 and C1 control characters but tab and line feed: a NUL or a vertical tab in a team name
+# cannot be written to a workbook (XML 1.0 forbids them) and an ESC would drive the terminal a
+# name is printed to. Names that repeat (teams, categories ...) are cleaned of them at load.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+
+
 def text_values(column: pd.Series) -> pd.Series:
     """Any raw column -> trimmed text, missing where blank.
 
@@ -108,7 +114,7 @@ def _convert_field(field: Field, rows: pd.DataFrame, profile: Profile, defaults:
 def _convert_category(field: Field, raw: pd.Series, profile: Profile) -> tuple[pd.Series, _Notes]:
     """Text that repeats (teams, outcomes ...), worked out once per distinct value, kept categorical."""
     codes, distinct = distinct_values(raw)
-    text = text_values(distinct)
+    text = text_values(distinct).str.replace(CONTROL_CHARACTERS, "", regex=True)
     mapping = profile.values.get(field.name) or {}
     if field.kind == "enum":
         mapped = _label_keys(text).map({normalise_label(value): value for value in field.allowed} | mapping)
