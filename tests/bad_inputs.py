@@ -338,6 +338,11 @@ CORPUS = (
         csv_row("N1", Team="Housing\x00 Complaints", Category="Damp\x0b"), csv_row("N2", Team="\x1b[2JHousing Complaints")])),
              "loaded", read=2, records={"N1": {"team": "Housing Complaints", "category": "Damp"},
                                         "N2": {"team": "[2JHousing Complaints"}}),
+    BadInput("utf16_with_bom", "UTF-16 with a byte-order mark (Excel's Unicode text)", _csv_file(
+        "u16.csv", csv_text([csv_row("U1")]).encode("utf-16")), "error",
+             "u16.csv: the file is UTF-16 text (every character in 16 bits); save or export it as UTF-8 (in Excel: CSV UTF-8)"),
+    BadInput("utf16_no_bom", "UTF-16 without a byte-order mark", _csv_file("u16le.csv", csv_text([csv_row("U1")]).encode("utf-16-le")),
+             "error", "u16le.csv: the file is UTF-16 text"),
     BadInput("too_many_columns", "CSV with a header of 2,001 columns", _csv_file("wide.csv", ",".join(
         [*CSV_HEADER, *(f"Extra {n}" for n in range(2001 - len(CSV_HEADER)))]) + "\n"), "error",
              "wide.csv: 2,001 columns; at most 2,000 (is this a case system's export? check the delimiter and the header row)"),
@@ -397,7 +402,7 @@ CORPUS = (
     BadInput("xlsx_entity_bomb", "an .xlsx whose sheet XML is a 'billion laughs' entity bomb", _xlsx_file("laughs.xlsx", _entity_bomb),
              "error", "laughs.xlsx: not a readable .xlsx workbook (ParseError: limit on input amplification factor (from DTD and entities) breached"),
     BadInput("json_not_a_list", "JSON whose records key holds an object", _json_file("object.json", childrens_document({"case_id": "K1"})),
-             "error", "object.json: expected a list of records at 'cases', found dict"),
+             "error", "object.json: expected a list of records at 'cases', found an object with 1 key ('case_id'); records must be a list"),
     BadInput("json_scalar", "a JSON document that is one string", _json_file("scalar.json", '"cases"'), "error",
              "scalar.json: no key 'cases' holding the records (see [source] records)"),
     BadInput("json_deeply_nested", "JSON nested 100,000 lists deep", _json_file("deep.json", _deeply_nested()), "error",

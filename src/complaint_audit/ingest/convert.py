@@ -97,7 +97,9 @@ def _convert_field(field: Field, rows: pd.DataFrame, profile: Profile, defaults:
         text = text_values(raw)
         # Per distinct amount: stripping Unicode spaces needs Python's re, one call per value.
         codes, distinct = distinct_values(text)
-        number = spread(pd.to_numeric(distinct.str.replace(r"[£,\s]", "", regex=True), errors="coerce").astype("float64"), codes, text.index)
+        parsed = pd.to_numeric(distinct.str.replace(r"[£,\s]", "", regex=True), errors="coerce").astype("float64")
+        # 'inf' and 'NaN' parse as floats but are no amount: they are bad numbers like any word.
+        number = spread(parsed.where(np.isfinite(parsed)), codes, text.index)
         return number, [(text.notna() & number.isna(), "bad_number", lambda rows: field.name + ": '" + text[rows] + "' is not a number")]
     if field.kind == "integer":
         return pd.to_numeric(raw, errors="coerce").astype("Int64"), []

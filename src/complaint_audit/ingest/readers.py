@@ -235,7 +235,7 @@ def _read_json(path: Path, profile: Profile) -> RawTable:
         records = records[key]
     if not isinstance(records, list):
         where = f"at '{profile.records}'" if profile.records else "at the top level"
-        raise UserError(f"{path}: expected a list of records {where}, found {type(records).__name__}")
+        raise UserError(f"{path}: expected a list of records {where}, found {describe_json(records)}")
     not_objects = [i for i, record in enumerate(records) if not isinstance(record, dict)]
     if not_objects:
         raise UserError(f"{path}: record {not_objects[0] + 1} is not an object ({len(not_objects)} such records)")
@@ -248,6 +248,18 @@ def _read_json(path: Path, profile: Profile) -> RawTable:
     frame = frame.astype(object)
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + 1
     return RawTable(frame, "json", encoding)
+
+
+def describe_json(value: object) -> str:
+    """What a JSON value is, in a few words, for an error that says what was found instead of records."""
+    if isinstance(value, dict):
+        keys = ", ".join(repr(key) for key in list(value)[:3]) + (", ..." if len(value) > 3 else "")
+        inner = " of objects" if value and all(isinstance(item, dict) for item in value.values()) else ""
+        return (f"an object{inner} with {len(value):,} key{'' if len(value) == 1 else 's'} ({keys}); records must be a list [{{...}}, {{...}}]"
+                if value else "an empty object")
+    if isinstance(value, list):
+        return f"a list of {len(value):,} values that are not objects" if value else "an empty list"
+    return {str: "a string", bool: "true or false", type(None): "null"}.get(type(value), "a number")
 
 
 def _too_deep(path: Path) -> UserError:

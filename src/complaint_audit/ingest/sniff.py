@@ -22,6 +22,7 @@ import pandas as pd
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.encodings import decode
+from complaint_audit.ingest.readers import describe_json
 from complaint_audit.ingest.limits import MAX_COLUMNS, check_column_count
 from complaint_audit.ingest.sniff_header import find_header_row, header_why, sample_frame
 
@@ -169,7 +170,7 @@ def _json_sample(path: Path) -> Sample:
         raise UserError(f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
     key, records = _find_records(document)
     if records is None:
-        raise UserError(f"{path}: found no list of records (objects) in the JSON")
+        raise UserError(f"{path}: found no list of records (objects) in the JSON: its top level is {describe_json(document)}")
     frame = pd.json_normalize(records[:SAMPLE_ROWS])
     check_column_count(path, frame.shape[1])
     frame = frame.astype(object)
