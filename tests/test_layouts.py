@@ -117,7 +117,7 @@ def test_nested_json_stages_become_rows_and_empty_or_broken_lists_are_quarantine
 def test_json_that_is_not_a_list_of_records_is_an_error(tmp_path):
     (tmp_path / "childrens.json").write_text(json.dumps({"export": {"cases": {"id": "K1"}}}))
     profile = write(tmp_path / "childrens.toml", NESTED_PROFILE)
-    with pytest.raises(UserError, match="expected a list of records at 'export.cases', found an object with 1 key \('id'\)"):
+    with pytest.raises(UserError, match=r"expected a list of records at 'export.cases', found an object with 1 key \('id'\)"):
         load_exports(store=tmp_path / "store", files=[tmp_path / "childrens.json"], profile=profile)
 
 
