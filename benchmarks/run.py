@@ -81,7 +81,7 @@ def _config_for(export: Path) -> Path:
     """An audit.toml with the export as its one source, as a user would write it."""
     config = export.with_suffix(".toml")
     config.write_text(
-        f'organisation = "Benchmark councils"\n\n[privacy]\nkey = "benchmark-key"\n\n'
+        f'organisation = "Benchmark councils"\n\n[privacy]\nkey = "benchmark-key-0123456789"\n\n'
         f'[[sources]]\nprofile = "{_profile_for(export).name}"\nfiles = ["{export.name}"]\n',
         encoding="utf-8",
     )
@@ -94,7 +94,7 @@ def _phase_load(export: Path) -> dict:
 
     from complaint_audit.ingest.api import load_exports
 
-    os.environ.setdefault("COMPLAINT_AUDIT_KEY", "benchmark-key")
+    os.environ.setdefault("COMPLAINT_AUDIT_KEY", "benchmark-key-0123456789")
     shutil.rmtree(_store_for(export), ignore_errors=True)
     started = time.perf_counter()
     report = load_exports(store=_store_for(export), files=[export], profile=_profile_for(export))

@@ -110,7 +110,7 @@ def test_complainant_key_is_stable_and_depends_on_the_key(tmp_path, wide_profile
     _load(tmp_path, wide_profile, wide_export(tmp_path, *rows))
     keys = Store(tmp_path / "store").read_records()["complainant_key"]
     assert keys.nunique() == 1 and keys.iloc[0].startswith("c") and len(keys.iloc[0]) == 17
-    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "another-key")
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "another-key-0123456789")
     load_exports(store=tmp_path / "other", files=[tmp_path / "corporate.csv"], profile=wide_profile)
     assert Store(tmp_path / "other").read_records()["complainant_key"].iloc[0] != keys.iloc[0]
 

@@ -117,7 +117,7 @@ def small_run(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("small")
     (folder / "p.toml").write_text(CSV_PROFILE.format(encoding="auto"), encoding="utf-8")
     (folder / "e.csv").write_text(csv_text(GOOD_ROWS), encoding="utf-8")
-    (folder / "audit.toml").write_text('organisation = "Testshire Council"\n[privacy]\nkey = "k-0123456789"\n'
+    (folder / "audit.toml").write_text('organisation = "Testshire Council"\n[privacy]\nkey = "k-0123456789abcdef"\n'
                                        '[[sources]]\nprofile = "p.toml"\nfiles = ["e.csv"]\n', encoding="utf-8")
     return run_audit(folder / "audit.toml", out_root=folder / "runs", formats=()).run_dir
 

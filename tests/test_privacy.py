@@ -140,3 +140,20 @@ def test_an_error_about_a_broken_row_never_quotes_the_row(tmp_path):
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == f"error: {export}: row 3 cannot be read as CSV (a line break inside a value that is not in quotes); fix it in the export"
     assert "Zo" not in result.stderr and "example.org" not in result.stderr
+
+
+@pytest.mark.parametrize("key", ["k", "fifteen-chars!!"])
+def test_a_key_too_short_to_keep_pseudonyms_secret_is_refused(tmp_path, key):
+    """A one-character key was recovered by brute force at once (issue 20, defect 8)."""
+    from tests.bad_inputs import csv_profile, csv_row, csv_text
+
+    export = tmp_path / "export.csv"
+    export.write_text(csv_text([csv_row("C1")]))
+    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")],
+                                env={"COMPLAINT_AUDIT_KEY": key})
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (
+        f"error: the pseudonymisation key (COMPLAINT_AUDIT_KEY or [privacy] key) is {len(key)} characters; use at least 16: "
+        "anyone who knows one complainant's email can try every short key against the pseudonyms in a report until one "
+        "matches, and then name everyone")
+    assert not (tmp_path / "store").exists()

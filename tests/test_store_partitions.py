@@ -18,7 +18,7 @@ from .builders import WIDE_HEADER, WIDE_PROFILE
 @pytest.fixture
 def two_council_store(tmp_path, monkeypatch):
     """Two councils' exports in one store, three cases each: two received in 2023, one in 2024."""
-    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key")
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
     profile = tmp_path / "wide.toml"
     profile.write_text(WIDE_PROFILE.replace('organisation = "Testshire Council"\n', "")
                        .replace("[columns]\n", '[columns]\norganisation = "Council"\n'), encoding="utf-8")

@@ -259,7 +259,7 @@ def test_wide_csv_reads_the_complaints_date_received_as_stage_1s(tmp_path, monke
     draft = draft_of(export)
     assert draft["layout"]["stages"]["1"] == {"received": "Date Received", "responded": "S1 Responded", "outcome": "S1 Outcome"}
     assert draft["columns"] == {"case_id": "Case No"}
-    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test key")
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test key 0123456789")
     report = load_exports(store=tmp_path / "store", files=[export], profile=confirmed_profile(tmp_path, export))
     assert (report.read, report.quarantined) == (4, 0)
 
@@ -340,7 +340,7 @@ def test_parquet(tmp_path, monkeypatch):
     ).to_parquet(export)
     draft = draft_of(export)
     assert draft["columns"] == {"case_id": "Case Ref", "received": "Date Received", "outcome": "Outcome"}
-    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test key")
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test key 0123456789")
     report = load_exports(store=tmp_path / "store", files=[export], profile=confirmed_profile(tmp_path, export))
     assert (report.read, report.quarantined) == (2, 0)
 
@@ -383,7 +383,7 @@ def test_draft_parses_as_written(tmp_path, export):
     ],
 )
 def test_draft_loads_once_the_organisation_is_set(tmp_path, monkeypatch, export, read, loaded):
-    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test key")
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test key 0123456789")
     path = EXPORTS[export](tmp_path)
     report = load_exports(store=tmp_path / "store", files=[path], profile=confirmed_profile(tmp_path, path))
     (entry,) = report.files
@@ -397,7 +397,7 @@ def test_whole_number_stages_in_a_nested_list_load(tmp_path, monkeypatch):
         {"ref": "N2", "stages": []},
     ]
     export.write_text(json.dumps(cases), encoding="utf-8")
-    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test key")
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test key 0123456789")
     report = load_exports(store=tmp_path / "store", files=[export], profile=confirmed_profile(tmp_path, export))
     assert (report.read, report.quarantined) == (3, 1)
 
@@ -494,7 +494,7 @@ def test_cli_writes_the_draft(tmp_path):
 @pytest.mark.skipif(not SAMPLE_EXPORTS.is_dir(), reason="sample_data/exports not generated")
 @pytest.mark.parametrize("export", sorted(SAMPLE_EXPORTS.glob("*")) if SAMPLE_EXPORTS.is_dir() else [], ids=lambda p: p.name)
 def test_sample_exports_load_from_their_drafts(tmp_path, monkeypatch, export):
-    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test key")
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test key 0123456789")
     report = load_exports(store=tmp_path / "store", files=[export], profile=confirmed_profile(tmp_path, export))
     (entry,) = report.files
     assert entry["loaded"] >= 0.9 * entry["read"], entry["reasons"]

@@ -24,7 +24,7 @@ period = "{period}"                      # a financial year, or {{ start = 2023-
 nation = "england"                       # england, wales, scotland or northern_ireland: whose bank holidays
 closure_days = []                        # days the council was closed, such as "2023-12-27"
 
-# The pseudonymisation key: set the environment variable COMPLAINT_AUDIT_KEY to a long secret
+# The pseudonymisation key: set the environment variable COMPLAINT_AUDIT_KEY to a secret of 16+ characters
 # and keep it the same from run to run, so repeat complainants match across runs.
 
 [report]

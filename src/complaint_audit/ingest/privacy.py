@@ -24,6 +24,9 @@ from complaint_audit.errors import UserError
 from complaint_audit.ingest.distinct import distinct_values, spread
 
 KEY_ENVIRONMENT_VARIABLE = "COMPLAINT_AUDIT_KEY"
+# A one-character key was found by trying every key at once. Sixteen random characters put
+# trying them all out of reach; sixteen words' worth of a passphrase is no worse.
+MIN_KEY_LENGTH = 16
 # Free-text fields that may quote personal details back to the complainant.
 FREE_TEXT_FIELDS = ("response_text", "learning", "remedy", "extension_reason")
 # In RE2's syntax (pyarrow's regex engine, ten times faster here than Python's): its \w, \d and
@@ -80,10 +83,17 @@ def _normalised(column: pd.Series) -> pa.Array:
 
 
 def require_key(key: str | None, profile_path) -> str:
+    """The key, refused when missing or too short to keep the pseudonyms secret."""
     if not key:
         raise UserError(
             f"{profile_path}: [personal] complainant_key needs a pseudonymisation key; "
             f"set {KEY_ENVIRONMENT_VARIABLE} or [privacy] key in audit.toml"
+        )
+    if len(key) < MIN_KEY_LENGTH:
+        raise UserError(
+            f"the pseudonymisation key ({KEY_ENVIRONMENT_VARIABLE} or [privacy] key) is {len(key)} characters; use at "
+            f"least {MIN_KEY_LENGTH}: anyone who knows one complainant's email can try every short key against the "
+            f"pseudonyms in a report until one matches, and then name everyone"
         )
     return key
 
