@@ -29,6 +29,8 @@ def test_wide_profile_parses_with_normalised_value_labels(tmp_path):
         (("public = [\"Member of Public\"]", "public = [\"Member of Public\"]\nnobody = [\"X\"]"), "[values.raised_via] nobody: not an allowed value"),
         (("councillor = [\"Cllr\"]", "councillor = [\"Cllr\", \"member of  PUBLIC\"]"), "is mapped to both 'public' and 'councillor'"),
         (("drop = [\"Name\", \"Email\"]", "drop = [\"Name\", \"Email\", \"Source\"]"), "'Source' holds personal data but is also mapped"),
+        (("complainant_key = [\"Email\"]", "complainant_key = [\"Email\", \"Source\"]"),
+         "[personal] complainant_key: 'Source' holds personal data but is also mapped"),
         (("case_id = \"Case Ref\"", ""), "no column or constant for required field 'case_id'"),
         (("name = \"corporate\"", ""), "[source] name: required"),
         (("header_row = 2", "header_row = 0"), "[source] header_row: must be a whole number from 1"),

@@ -240,9 +240,11 @@ class _ProfileParser:
         source_columns = set(profile.columns.values()) | set(profile.stage_fields.values())
         for stage_map in profile.stage_columns.values():
             source_columns |= set(stage_map.values())
-        personal_mapped = sorted(set(profile.personal_drop) & source_columns)
-        if personal_mapped:
-            raise self.fail("[personal] drop", f"'{personal_mapped[0]}' holds personal data but is also mapped to a field")
+        # A dropped or complainant-key column mapped to a field would be stored as it is, in plain text.
+        for key, personal in (("drop", profile.personal_drop), ("complainant_key", profile.complainant_key)):
+            personal_mapped = sorted(set(personal) & source_columns)
+            if personal_mapped:
+                raise self.fail(f"[personal] {key}", f"'{personal_mapped[0]}' holds personal data but is also mapped to a field")
         missing = [name for name in REQUIRED_FIELDS if name not in _UNMAPPABLE and name not in profile.mapped_fields()]
         # organisation may come from audit.toml instead of the profile.
         missing = [name for name in missing if name != "organisation"]
