@@ -45,7 +45,7 @@ def test_names_and_address_parts_are_masked_but_not_the_councils_name():
     ]
     terms = personal_terms(personal, keep={"Northshire", "County", "Council"})
     assert terms == PersonalTerms(
-        names=["Bell", "Cllr", "Patel", "Priya", "Ray", "Tom"],
+        names=["Bell", "Cllr", "Jo", "Patel", "Priya", "Ray", "Tom"],  # two-letter names too (issue 20, defect 6)
         places=["28 Victoria Road", "3 Mill Lane", "Fernleigh", "Oxton"],
     )
     letter = "Dear Mrs Patel, of 28 Victoria Road, Fernleigh. Northshire County Council apologises."
@@ -157,3 +157,29 @@ def test_a_key_too_short_to_keep_pseudonyms_secret_is_refused(tmp_path, key):
         "anyone who knows one complainant's email can try every short key against the pseudonyms in a report until one "
         "matches, and then name everyone")
     assert not (tmp_path / "store").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Call (01632) 960 001 today", "Call [phone] today"),
+        ("Call 0044 7700 900123 today", "Call [phone] today"),
+        ("Call 07700.900.123 today", "Call [phone] today"),
+        ("Call +44 (0)1632 960001 today", "Call [phone] today"),
+        ("Our line is 0300 061 0614", "Our line is 0300 061 0614"),
+        ("Postcode ns6 7ws and GIR 0AA.", "Postcode [postcode] and [postcode]."),
+        ("NI ab 12 34 56 c.", "NI [NI number]."),
+        ("Write to jo.ng(at)example(dot)org or jo [at] example.org", "Write to [email] or [email]"),
+    ],
+)
+def test_contact_details_in_any_case_and_spelling_are_masked(text, expected):
+    """Issue 20, defect 6: the forms that slipped through."""
+    assert redact_patterns(pd.Series([text], dtype="str")).iloc[0] == expected
+
+
+def test_names_are_masked_in_any_capitalisation_and_script():
+    """Two-letter names, non-ASCII letters and other capitalisations slipped through (issue 20, defect 6)."""
+    terms = personal_terms([pd.Series(["Jo Ng", "Zoë Łukasz", "José O'Neill", "Li Wei"])])
+    letter = "Dear jo ng, JO NG and o'neill; zoë, ŁUKASZ, josé and Li: Ngozi and Joan are other people."
+    assert redact(pd.Series([letter], dtype="str"), terms).iloc[0] == (
+        "Dear [name] [name], [name] [name] and [name]; [name], [name], [name] and [name]: Ngozi and Joan are other people.")

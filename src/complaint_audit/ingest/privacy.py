@@ -33,17 +33,28 @@ FREE_TEXT_FIELDS = ("response_text", "learning", "remedy", "extension_reason")
 # \s are ASCII-only, so letters, digits and spaces are spelled as Unicode classes, matching what
 # Python's would. RE2's \b is ASCII too, which can only find more boundaries, so mask more.
 _SPACE = r"[\s\p{Zs}]"
+_SEPARATOR = r"[\s\p{Zs}.\-]"  # between a phone number's digits: spaces, dots or hyphens
+# Every pattern ignores case: a postcode or NI number typed in lower case is as personal.
 _PATTERNS = {
-    "[email]": r"[\pL\pN_.+-]+@[\pL\pN_-]+(?:\.[\pL\pN_-]+)+",
+    # name@example.org, and the spelled-out forms people type to dodge harvesters: name(at)example.org.
+    "[email]": r"(?i)[\pL\pN_.+-]+(?:@|" + _SPACE + r"?[(\[]at[)\]]" + _SPACE + r"?)[\pL\pN_-]+(?:(?:\.|" + _SPACE
+               + r"?[(\[]dot[)\]]" + _SPACE + r"?)[\pL\pN_-]+)+",
     # Any two letters, not only valid prefixes: masking a look-alike costs less than a leak.
-    "[NI number]": r"\b[A-Z]{2} ?\p{Nd}{2} ?\p{Nd}{2} ?\p{Nd}{2} ?[A-D]\b",
-    # Personal numbers: landlines (01, 02) and mobiles (07). Service numbers such as the
-    # ombudsman's 0300 line are the organisation's, and a response should quote them.
-    "[phone]": rf"(?:\+44{_SPACE}?\(?0?\)?{_SPACE}?|\b0)[127]\p{{Nd}}(?:(?:{_SPACE}|-)?\p{{Nd}}){{8,9}}\b",
-    "[postcode]": r"\b[A-Z]{1,2}\p{Nd}[A-Z\p{Nd}]? ?\p{Nd}[A-Z]{2}\b",
+    "[NI number]": r"(?i)\b[A-Z]{2} ?\p{Nd}{2} ?\p{Nd}{2} ?\p{Nd}{2} ?[A-D]\b",
+    # Personal numbers: landlines (01, 02) and mobiles (07), national or international (+44, 0044,
+    # +44 (0)), the area code in brackets or not, digits grouped by spaces, dots or hyphens.
+    # Service numbers such as the ombudsman's 0300 line are the organisation's, and a response
+    # should quote them.
+    "[phone]": rf"(?:(?:\+|\b00)44{_SEPARATOR}?(?:\(0\){_SEPARATOR}?)?|\(0|\b0)[127](?:\)?{_SEPARATOR}?\p{{Nd}}){{8,9}}\b",
+    "[postcode]": r"(?i)\b(?:[A-Z]{1,2}\p{Nd}[A-Z\p{Nd}]? ?\p{Nd}[A-Z]{2}|GIR ?0AA)\b",
 }
-_NAME_WORD = r"[A-Z][A-Za-z'\-]{2,}"
-_TITLES = {"Mrs", "Miss", "Mr", "Ms", "Mx", "Dr", "Rev", "Sir", "Lady", "Lord", "Prof"}
+# A word of a name: two or more letters of any script, with apostrophes and hyphens inside
+# (Ng, Zoë, Łukasz, O'Neill, Smith-Jones).
+_NAME_WORD = r"[^\W\d_][\w'’\-]*[^\W\d_]"
+_TITLES = {"mrs", "miss", "mr", "ms", "mx", "dr", "rev", "sir", "lady", "lord", "prof"}
+# A term stands alone when no letter, digit or underscore touches it. RE2's \b knows only ASCII
+# letters (it would find no end to 'Zoë'), so the boundary is matched as a character and kept.
+_BEFORE, _AFTER = r"(^|[^\pL\pN_])", r"($|[^\pL\pN_])"
 # RE2 builds one automaton per pattern; past a few thousand terms its memory cap slows it.
 _TERMS_PER_PATTERN = 5000
 
@@ -135,7 +146,11 @@ def personal_terms(personal: list[pd.Series], keep: set[str] = frozenset()) -> P
             places.update(parts[parts.str.contains(r"[A-Za-z]", regex=True) & ~parts.str.contains("@") & parts.str.len().ge(4)].unique())
         else:
             names |= set(values.str.findall(_NAME_WORD).explode().dropna())
-    return PersonalTerms(sorted(names - _TITLES - keep), sorted(places - keep))
+    # Matching ignores case, so one spelling a word is enough, and what is kept is kept in any case.
+    ignored = _TITLES | {word.casefold() for word in keep}
+    names = {word.casefold(): word for word in names if word.casefold() not in ignored}
+    places = {place.casefold(): place for place in places if place.casefold() not in ignored}
+    return PersonalTerms(sorted(names.values()), sorted(places.values()))
 
 
 def redact_terms(text: pd.Series, terms: list[str], label: str) -> pd.Series:
@@ -150,10 +165,13 @@ def redact_terms(text: pd.Series, terms: list[str], label: str) -> pd.Series:
         return text
     values = pa.array(text[present].astype(object), type=pa.string())
     for pattern in _alternations(tuple(terms)):
-        values = pc.replace_substring_regex(values, pattern=pattern, replacement=label)
-    result = text.copy()
-    result[present] = values.to_pylist()
-    return result
+        # Twice: a match takes the character after it, so in 'Jo Ng' the first pass masks 'Jo '
+        # and leaves 'Ng' without the boundary before it; the second pass masks 'Ng'.
+        for _ in range(2):
+            values = pc.replace_substring_regex(values, pattern=pattern, replacement=rf"\1{label}\2")
+    result = text.astype(object)
+    result[present] = values.to_pandas().to_numpy(dtype=object)
+    return result.astype(text.dtype) if text.dtype != object else result
 
 
 @functools.lru_cache(maxsize=4)
@@ -163,7 +181,7 @@ def _alternations(terms: tuple[str, ...]) -> list[str]:
     fields with the same terms, tens of thousands of them in a large export."""
     longest_first = sorted(terms, key=len, reverse=True)
     return [
-        r"\b(?:" + "|".join(re.escape(term) for term in longest_first[start : start + _TERMS_PER_PATTERN]) + r")\b"
+        "(?i)" + _BEFORE + "(?:" + "|".join(re.escape(term) for term in longest_first[start : start + _TERMS_PER_PATTERN]) + ")" + _AFTER
         for start in range(0, len(longest_first), _TERMS_PER_PATTERN)
     ]
 
