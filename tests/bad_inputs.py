@@ -343,6 +343,11 @@ CORPUS = (
              "u16.csv: the file is UTF-16 text (every character in 16 bits); save or export it as UTF-8 (in Excel: CSV UTF-8)"),
     BadInput("utf16_no_bom", "UTF-16 without a byte-order mark", _csv_file("u16le.csv", csv_text([csv_row("U1")]).encode("utf-16-le")),
              "error", "u16le.csv: the file is UTF-16 text"),
+    BadInput("personal_data_in_names", "an email in a team, a phone number in a category and in a case id", _csv_file(
+        "personal.csv", csv_text([csv_row("P1", Team="jo.ng@example.org", Category="Call 07700 900123"),
+                                  csv_row("07700 900456")])), "quarantined",
+             "case_id holds a phone number; a case reference must not be personal data", read=2,
+             reasons={"personal_data_in_case_id": 1}, records={"P1": {"team": "[email]", "category": "Call [phone]"}}),
     BadInput("too_many_columns", "CSV with a header of 2,001 columns", _csv_file("wide.csv", ",".join(
         [*CSV_HEADER, *(f"Extra {n}" for n in range(2001 - len(CSV_HEADER)))]) + "\n"), "error",
              "wide.csv: 2,001 columns; at most 2,000 (is this a case system's export? check the delimiter and the header row)"),

@@ -183,3 +183,20 @@ def test_names_are_masked_in_any_capitalisation_and_script():
     letter = "Dear jo ng, JO NG and o'neill; zoë, ŁUKASZ, josé and Li: Ngozi and Joan are other people."
     assert redact(pd.Series([letter], dtype="str"), terms).iloc[0] == (
         "Dear [name] [name], [name] [name] and [name]; [name], [name], [name] and [name]: Ngozi and Joan are other people.")
+
+
+def test_contact_details_outside_free_text_never_reach_the_store_or_the_quarantine(tmp_path):
+    """An email in a team, a phone in a category or a case id reached every output (issue 20, defect 5)."""
+    from tests.bad_inputs import csv_profile, csv_row, csv_text
+
+    export = tmp_path / "export.csv"
+    export.write_text(csv_text([csv_row("P1", Team="jo.ng@example.org", Category="Call 07700 900123", Service="ns1 2ab"),
+                                csv_row("07700 900456")]))
+    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    store = tmp_path / "store"
+    written = pd.read_parquet(store / "records").to_csv() + (store / "quarantine.csv").read_text(encoding="utf-8")
+    for value in ("jo.ng@example.org", "07700 900123", "07700 900456", "ns1 2ab"):
+        assert value not in written
+    quarantine = pd.read_csv(store / "quarantine.csv", dtype=str)
+    assert quarantine[["case_id", "reason"]].values.tolist() == [["[phone]", "personal_data_in_case_id"]]

@@ -45,7 +45,7 @@ def test_every_stage_row_is_loaded_or_quarantined_with_one_known_reason(tmp_path
     export.write_text("Title line\n" + buffer.getvalue(), encoding="utf-8")
     profile = load_profile(write(tmp_path / "p.toml", WIDE_PROFILE))
 
-    batch, _ = load_file(LoadJob(export, profile, "random.csv"), lambda: "0" * 64, key="k", defaults={})
+    batch, _ = load_file(LoadJob(export, profile, "random.csv"), lambda: "0" * 64, key="k-0123456789abcdef", defaults={})
 
     stage_columns = [["S1 Received", "S1 Responded", "S1 Outcome"], ["S2 Received", "S2 Responded", "S2 Outcome"]]
     expected_read = sum(max(1, sum(any(row[c].strip() for c in cols) for cols in stage_columns)) for row in rows)

@@ -20,12 +20,12 @@ from complaint_audit.columnwise import map_columns, take_rows
 from complaint_audit.errors import UserError, writing_into
 from complaint_audit.ingest.convert import convert
 from complaint_audit.ingest.limits import check_input_file
-from complaint_audit.ingest.privacy import FREE_TEXT_FIELDS, personal_terms, pseudonymise, redact, require_key
+from complaint_audit.ingest.privacy import FREE_TEXT_FIELDS, personal_terms, pseudonymise, redact, redact_patterns, require_key, screen_names
 from complaint_audit.ingest.profile import Profile
 from complaint_audit.ingest.readers import SOURCE_ROW, read_export
 from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_rows
 from complaint_audit.ingest.validate import REASONS, quarantine_reasons
-from complaint_audit.schema import FIELD_NAMES, RECORD_KEY
+from complaint_audit.schema import FIELD_NAMES, FIELDS, RECORD_KEY
 from complaint_audit.lock import exclusive
 from complaint_audit.progress import Progress
 from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, Store, part_order
@@ -183,6 +183,16 @@ def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: 
     fields = [name for name in FREE_TEXT_FIELDS if records[name].notna().any()]
     for name, masked in zip(fields, map_columns(lambda name: redact(records[name], terms), fields)):
         records[name] = masked
+    for name in _SCREENED_FIELDS:
+        if records[name].notna().any():
+            records[name] = screen_names(records[name])
+
+
+# The other text fields that reach a report: no place for personal data, screened all the same.
+# (case_id is quarantined instead when it holds any: see validate.py; the pseudonym and the
+# lineage fields are the tool's own.)
+_SCREENED_FIELDS = tuple(field.name for field in FIELDS if field.kind == "string" and field.name not in
+                         {*FREE_TEXT_FIELDS, "case_id", "complainant_key", "source", "source_file"})
 
 
 def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Series, detail: pd.Series, profile: Profile) -> pd.DataFrame:
@@ -205,11 +215,12 @@ def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Serie
             "source_file": bad["source_file"],
             "source_row": bad["source_row"],
             "source": profile.name,
-            "case_id": bad["case_id"],
+            # A case id or a raw value may hold contact details (the reason a row is here, maybe).
+            "case_id": redact_patterns(bad["case_id"].astype("str")),
             "stage": bad["stage"],
             "reason": reason,
             "detail": detail,
-            "raw": raw_json,
+            "raw": redact_patterns(raw_json.astype("str")),
         },
         columns=list(QUARANTINE_COLUMNS),
     ).reset_index(drop=True)

@@ -109,6 +109,43 @@ def require_key(key: str | None, profile_path) -> str:
     return key
 
 
+def screen_names(column: pd.Series) -> pd.Series:
+    """A repeated-name field (team, category ...) with contact details masked, per category.
+
+    Such fields are no place for personal data, but an export can put an email or a phone
+    number anywhere, and these fields reach every table of the report.
+    """
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return redact_patterns(column)
+    categories = pd.Series(column.cat.categories, dtype="str")
+    screened = redact_patterns(categories)
+    if screened.equals(categories):
+        return column
+    return column.map(dict(zip(categories, screened))).astype("category")
+
+
+def personal_data_kinds(text: pd.Series) -> pd.Series:
+    """Per value, the kinds of contact detail it holds ('an email address, a phone number'), missing where none.
+
+    One pass of all the patterns finds the few values that hold any; only those are worded.
+    """
+    kinds = pd.Series(None, index=text.index, dtype=object)
+    values = pa.array(text.astype(object), type=pa.string())
+    found = pc.fill_null(pc.match_substring_regex(values, pattern="|".join(f"(?:{p})" for p in _PATTERNS.values())), False)
+    if not pc.any(found).as_py():
+        return kinds
+    held = pc.filter(values, found)
+    words = np.full(len(held), "", dtype=object)
+    for label, pattern in _PATTERNS.items():
+        holds = pc.match_substring_regex(held, pattern=pattern).to_numpy(zero_copy_only=False)
+        words = words + np.where(holds, _KIND_WORDS[label] + ", ", "")
+    kinds[found.to_numpy(zero_copy_only=False)] = [word.removesuffix(", ") for word in words]
+    return kinds
+
+
+_KIND_WORDS = {"[email]": "an email address", "[NI number]": "an NI number", "[phone]": "a phone number", "[postcode]": "a postcode"}
+
+
 def redact_patterns(text: pd.Series) -> pd.Series:
     """Mask emails, NI numbers, phone numbers and postcodes, once per distinct text."""
     codes, distinct = distinct_values(text)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from complaint_audit.ingest.limits import CASE_ID_MAX_LENGTH, EARLIEST_DATE, LATEST_DATE
+from complaint_audit.ingest.privacy import personal_data_kinds
 from complaint_audit.ingest.problems import FirstProblems
 from complaint_audit.schema import DATE_FIELDS, RECORD_KEY, REQUIRED_FIELDS
 
@@ -17,6 +18,7 @@ REASONS = (
     "no_stage_data",
     "bad_stage_list",
     "bad_case_id",
+    "personal_data_in_case_id",
     "bad_date",
     "date_order",
     "date_out_of_range",
@@ -41,6 +43,11 @@ def quarantine_reasons(
     problems.note(stage_problem.notna(), stage_problem, stage_problem.map(_STAGE_PROBLEMS))
     bad_id, id_detail = _bad_case_ids(frame["case_id"])
     problems.note(bad_id, "bad_case_id", id_detail)
+    # A case reference that holds an email or phone number would print it in every table and
+    # exception; the value is not shown in the message either.
+    kinds = personal_data_kinds(frame["case_id"])
+    problems.note(kinds.notna(), "personal_data_in_case_id",
+                  lambda rows: "case_id holds " + kinds[rows] + "; a case reference must not be personal data (is the right column mapped?)")
     problems.note(conversion_problem.notna(), conversion_problem, conversion_detail)
     for name in DATE_FIELDS:
         implausible = (frame[name] < pd.Timestamp(EARLIEST_DATE)) | (frame[name] > pd.Timestamp(LATEST_DATE))
