@@ -337,7 +337,7 @@ CORPUS = (
     BadInput("control_in_team", "a NUL, a vertical tab and an ESC sequence in a team and a category", _csv_file("nul.csv", csv_text([
         csv_row("N1", Team="Housing\x00 Complaints", Category="Damp\x0b"), csv_row("N2", Team="\x1b[2JHousing Complaints")])),
              "loaded", read=2, records={"N1": {"team": "Housing Complaints", "category": "Damp"},
-                                        "N2": {"team": "[2JHousing Complaints"}}),
+                                        "N2": {"team": "Housing Complaints"}}),
     BadInput("utf16_with_bom", "UTF-16 with a byte-order mark (Excel's Unicode text)", _csv_file(
         "u16.csv", csv_text([csv_row("U1")]).encode("utf-16")), "error",
              "u16.csv: the file is UTF-16 text (every character in 16 bits); save or export it as UTF-8 (in Excel: CSV UTF-8)"),

@@ -356,7 +356,7 @@ def test_the_share_failing_is_found_whatever_the_check_calls_it(metrics, expecte
 
 
 def test_markdown_escape_keeps_data_as_text():
-    assert markdown_escape("[x](http://a) | *b* <i>\nnext") == r"\[x\](http://a) \| \*b\* \<i\> next"
+    assert markdown_escape("[x](http://a) | *b* <i>\nnext") == r"\[x\](http:\/\/a) \| \*b\* \<i\> next"  # no bare link either
     assert markdown_escape(None) == ""
 
 

@@ -37,6 +37,7 @@ from complaint_audit.ingest.ombudsman_figures import (
     write_council_figures,
 )
 from complaint_audit.lock import exclusive
+from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
 from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
 from complaint_audit.results import exceptions_table, results_document, write_results
@@ -215,6 +216,14 @@ def _run_log(run_dir: Path) -> logging.Logger:
     log.setLevel(logging.INFO)
     log.propagate = False
     handler = logging.FileHandler(run_dir / "run.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
+    handler.setFormatter(_PrintableFormatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
     log.addHandler(handler)
     return log
+
+
+class _PrintableFormatter(logging.Formatter):
+    """run.log's lines without control sequences: a file or header name can carry them, and the
+    log is read in a terminal (tracebacks keep their line breaks)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))

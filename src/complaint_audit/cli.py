@@ -21,10 +21,20 @@ from typer.exceptions import TyperException
 
 from complaint_audit import __version__
 from complaint_audit.errors import UserError, disk_error
+from complaint_audit.printable import printable
 from complaint_audit.exit_codes import FailOn
 
-console = Console()
-err_console = Console(stderr=True)
+
+class _PrintableConsole(Console):
+    """A console that prints no control sequence it was given: every string it renders, in a
+    message or a table cell, is made printable first; its own styling is added after."""
+
+    def render_str(self, text: str, **options):
+        return super().render_str(printable(text), **options)
+
+
+console = _PrintableConsole()
+err_console = _PrintableConsole(stderr=True)
 _state = {"debug": False}
 
 

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from complaint_audit.ingest.load import LoadReport
+from complaint_audit.printable import printable
 
 _STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "not_applicable": "dim", "error": "bold magenta"}
 
@@ -67,6 +68,6 @@ def results_table(outcomes: list, as_of, findings: bool = True) -> Table:
         status = outcome.result.status.value
         table.add_row(
             outcome.check.code, f"[{_STATUS_STYLE[status]}]{status}[/]", f"{len(outcome.result.exceptions):,}",
-            Text(outcome.result.finding if findings else outcome.check.title),
+            Text(printable(outcome.result.finding if findings else outcome.check.title)),
         )
     return table

@@ -18,6 +18,7 @@ from complaint_audit.ingest.distinct import distinct_values, spread, spread_cate
 from complaint_audit.ingest.problems import FirstProblems
 from complaint_audit.ingest.dates import order_words, parse_dates
 from complaint_audit.ingest.profile import Profile, normalise_label
+from complaint_audit.printable import printable
 from complaint_audit.schema import CATEGORY_FIELDS, FIELDS, Field
 
 _MESSAGES = {
@@ -33,12 +34,6 @@ class Converted:
     frame: pd.DataFrame
     problem: pd.Series  # reason code or None
     detail: pd.Series  # message or None
-
-
-# C0 and C1 control characters but tab and line feed: a NUL or a vertical tab in a team name
-# cannot be written to a workbook (XML 1.0 forbids them) and an ESC would drive the terminal a
-# name is printed to. Names that repeat (teams, categories ...) are cleaned of them at load.
-CONTROL_CHARACTERS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 
 
 def text_values(column: pd.Series) -> pd.Series:
@@ -116,7 +111,9 @@ def _convert_field(field: Field, rows: pd.DataFrame, profile: Profile, defaults:
 def _convert_category(field: Field, raw: pd.Series, profile: Profile) -> tuple[pd.Series, _Notes]:
     """Text that repeats (teams, outcomes ...), worked out once per distinct value, kept categorical."""
     codes, distinct = distinct_values(raw)
-    text = text_values(distinct).str.replace(CONTROL_CHARACTERS, "", regex=True)
+    # Once per distinct name: a NUL or a vertical tab cannot be written to a workbook (XML 1.0
+    # forbids them) and an ESC sequence would drive the terminal the name is printed to.
+    text = text_values(distinct).map(printable, na_action="ignore")
     mapping = profile.values.get(field.name) or {}
     if field.kind == "enum":
         mapped = _label_keys(text).map({normalise_label(value): value for value in field.allowed} | mapping)

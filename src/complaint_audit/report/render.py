@@ -21,14 +21,17 @@ from jinja2 import (
     PrefixLoader,
     StrictUndefined,
 )
+from markupsafe import Markup
 
 from complaint_audit.errors import UserError
+from complaint_audit.printable import printable
 from complaint_audit.report import charts
 from complaint_audit.report.context import report_context
 from complaint_audit.store import atomic_write
 
 FORMATS = ("html", "md", "pdf")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_BARE_URL = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)")
 
 
 def builtin_templates() -> Path:
@@ -45,15 +48,25 @@ def _loader(template_dirs: Sequence[Path]) -> ChoiceLoader:
 
 
 def markdown_escape(value) -> str:
-    """A value as literal Markdown text: special characters backslashed, line breaks kept out of table rows."""
+    """A value as literal Markdown text: special characters backslashed, line breaks kept out of
+    table rows, no control sequences, and no bare URL a renderer would turn into a link (data is
+    not the council's to link from a committee paper): 'http://' is written 'http:\\/\\/' and
+    'www.' 'www\\.', which read the same."""
     if value is None:
         return ""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(printable(str(value)).split()))
+    return _BARE_URL.sub(lambda found: found.group(0).replace("/", "\\/").replace(".", "\\."), text)
+
+
+def html_value(value):
+    """A value printed in the HTML report: text made printable (autoescaping follows); our own
+    markup (Markup, the charts) and numbers as they are."""
+    return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def environment(template_dirs: Sequence[Path] = (), *, markdown: bool = False) -> Environment:
     """The Jinja environment: HTML autoescaped, or Markdown with every printed value escaped for Markdown."""
-    options = {"finalize": markdown_escape, "autoescape": False} if markdown else {"autoescape": True}
+    options = {"finalize": markdown_escape, "autoescape": False} if markdown else {"finalize": html_value, "autoescape": True}
     return Environment(loader=_loader(template_dirs), undefined=StrictUndefined, trim_blocks=True,
                        lstrip_blocks=True, keep_trailing_newline=True, **options)
 

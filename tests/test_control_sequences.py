@@ -1,0 +1,41 @@
+"""Terminal control sequences in an export's names reach no terminal, log or report (issue 20, defect 12)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from complaint_audit.cli import app
+from complaint_audit.printable import printable
+from tests.bad_inputs import csv_profile, csv_row, csv_text
+
+CLEAR_SCREEN = "\x1b[2J\x1b[H"
+HYPERLINK = "\x1b]8;;http://evil.example/\x07click\x1b]8;;\x07"
+
+
+def test_printable_removes_escape_sequences_c1_controls_and_bidi_overrides():
+    assert printable(f"Team{CLEAR_SCREEN} A{HYPERLINK}\u009b2J\u202eevil\tend\n") == "Team Aclick2Jevil\tend\n"
+
+
+def test_no_control_sequence_from_a_file_name_or_a_team_reaches_the_terminal_the_log_or_the_reports(tmp_path):
+    profile = csv_profile(tmp_path)
+    export = tmp_path / f"complaints{CLEAR_SCREEN}.csv"
+    rows = [csv_row(f"C{n}", Team=f"Housing{HYPERLINK}") for n in range(6)]
+    rows += [csv_row(f"U{n}", Team="Visit http://evil.example/now or www.evil.example") for n in range(6)]
+    export.write_text(csv_text(rows), encoding="utf-8")
+    config = tmp_path / "audit.toml"
+    config.write_text('organisation = "Testshire Council"\nperiod = "2023-24"\n\n[privacy]\nkey = "test-key-0123456789"\n\n'
+                      f'[[sources]]\nprofile = "{profile.name}"\nfiles = ["complaints*.csv"]\n', encoding="utf-8")
+    runner = CliRunner()
+    loaded = runner.invoke(app, ["load", "--config", str(config), "--store", str(tmp_path / "store")])
+    ran = runner.invoke(app, ["run", str(config), "--out", str(tmp_path / "runs"), "--format", "html,md", "--fail-on", "never"])
+    assert loaded.exit_code == 0 and ran.exit_code == 0, loaded.output + ran.output
+    run_dir = next(path for path in (tmp_path / "runs").iterdir() if path.is_dir())
+    outputs = {"load": loaded.output, "run": ran.output}
+    outputs |= {name: (run_dir / name).read_text(encoding="utf-8") for name in ("report.md", "report.html", "run.log")}
+    for name, text in outputs.items():
+        assert "\x1b" not in text and "\x07" not in text, name
+    markdown = outputs["report.md"]
+    assert "http:\\/\\/evil.example" in markdown and "www\\.evil.example" in markdown
+    assert "http://evil" not in markdown and "www.evil" not in markdown
