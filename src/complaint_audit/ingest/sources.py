@@ -14,7 +14,7 @@ from complaint_audit.ingest.profile import load_profile
 def jobs_from_files(profile_path: Path, files: list[Path]) -> list[LoadJob]:
     """`load --profile P FILE...`: each file named as the user typed it."""
     profile = load_profile(profile_path)
-    return [LoadJob(Path(file), profile, str(file)) for file in files]
+    return [LoadJob(Path(file), profile, path_text(Path(file))) for file in files]
 
 
 def jobs_from_config(config: AuditConfig) -> list[LoadJob]:
@@ -46,4 +46,11 @@ def _matches(folder: Path, pattern: str) -> list[Path]:
 
 def _label(path: Path, folder: Path) -> str:
     """How outputs name a file: relative to audit.toml's folder, or in full when it is elsewhere."""
-    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.as_posix()
+    return path_text(path.relative_to(folder) if path.is_relative_to(folder) else path)
+
+
+def path_text(path: Path) -> str:
+    """A file's name as text every output can hold. A name that is not valid UTF-8 (bytes a Linux
+    file system allows) reaches Python with surrogates, which no UTF-8 file or JSON can hold: its
+    bad bytes are written as \\xNN, so the name stays recognisable and distinct."""
+    return path.as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

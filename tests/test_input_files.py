@@ -1,4 +1,4 @@
-"""Files whose declared size would fill the memory are refused before they are read (issue 20, defects 16 and 17)."""
+"""Input files the tool must refuse before reading, or read whatever their name (issue 20, defects 10, 14, 16 and 17)."""
 
 from __future__ import annotations
 
@@ -85,3 +85,29 @@ def test_links_pipes_and_devices_are_refused_as_exports_and_never_opened(tmp_pat
         assert "root:x" not in result.output
         suggested = CliRunner().invoke(app, ["profile", "suggest", str(export), "--out", str(tmp_path / "draft.toml")])
         assert suggested.exit_code == 2 and f"error: {export}: {message}" in suggested.stderr
+
+
+def test_a_file_name_that_is_not_utf8_loads_and_is_named_with_its_bad_bytes_shown(tmp_path):
+    """A Latin-1 'café.csv' on Linux stopped the run with 'surrogates not allowed' (issue 20, defect 14)."""
+    import json
+    import os
+
+    from tests.bad_inputs import csv_profile, csv_row, csv_text
+
+    profile = csv_profile(tmp_path)
+    name = os.fsdecode(b"caf\xe9.csv")
+    try:
+        (tmp_path / name).write_text(csv_text([csv_row("C1")]))
+    except (UnicodeEncodeError, OSError):  # a file system that takes only valid names
+        import pytest
+
+        pytest.skip("this file system refuses names that are not UTF-8")
+    config = tmp_path / "audit.toml"
+    config.write_text(f'organisation = "Testshire Council"\n\n[privacy]\nkey = "test-key-0123456789"\n\n'
+                      f'[[sources]]\nprofile = "{profile.name}"\nfiles = ["caf*.csv"]\n')
+    result = CliRunner().invoke(app, ["run", str(config), "--out", str(tmp_path / "runs"), "--format", "md", "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    run_dir = next((tmp_path / "runs").glob("2*"))
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert [entry["path"] for entry in manifest["inputs"]] == ["caf\\xe9.csv"]
+    assert "caf\\\\xe9.csv" in (run_dir / "report.md").read_text(encoding="utf-8")
