@@ -135,3 +135,38 @@ def test_templates_in_the_working_folder_are_not_used(small_run, tmp_path):
 
     named = _command(folder, "report", str(small_run), "--format", "md", "--templates", "templates")
     assert named.returncode == 0 and (small_run / "report.md").read_text(encoding="utf-8") == "ROGUE TEMPLATE\n"  # the control
+
+
+@pytest.mark.parametrize("name", [
+    'crafted"]\n[checks]\npaths = ["."]\n#.csv',
+    'Complaints "Q1".csv',
+    "Complaints [Q1] \\ back.csv",
+    "Zoë's\x1b[2J export.csv",
+])
+def test_init_writes_any_export_name_as_a_value_and_runs_nothing(tmp_path, name):
+    """A crafted file name added a [checks] paths table to audit.toml, and Python from the exports
+    folder ran at the next `checks list` (issue 20, defect 11)."""
+    import tomllib
+
+    from tests.bad_inputs import csv_row, csv_text
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / name).write_text(csv_text([csv_row("C1"), csv_row("C2")]))
+    (exports / "evil.py").write_text("open(__file__ + '.ran', 'w').close()\n")
+    folder = tmp_path / "audit"
+    result = CliRunner().invoke(app, ["init", str(folder), str(exports / name)])
+    assert result.exit_code == 0, result.output
+    config = tomllib.loads((folder / "audit.toml").read_text(encoding="utf-8"))
+    assert "checks" not in config
+    (pattern,) = config["sources"][0]["files"]
+    assert [path.name for path in folder.glob(pattern)] == [name]  # the glob names exactly the export
+    for profile in (folder / "profiles").glob("*.toml"):
+        tomllib.loads(profile.read_text(encoding="utf-8"))  # every draft is valid TOML
+    from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER
+
+    audit = folder / "audit.toml"
+    audit.write_text(audit.read_text(encoding="utf-8").replace(ORGANISATION_PLACEHOLDER, "Testshire Council"), encoding="utf-8")
+    listed = CliRunner().invoke(app, ["checks", "list", "--config", str(audit)])
+    assert listed.exit_code == 0, listed.output
+    assert not (exports / "evil.py.ran").exists()

@@ -7,12 +7,14 @@ goes from exports to a first report by confirming guesses, not by reading the so
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import re
 from pathlib import Path
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, suggest_profile
+from complaint_audit.toml_file import toml_value
 
 _AUDIT_TOML = '''# audit.toml: what this audit loads, checks and reports. Paths are relative to this file.
 # Every key: README.md and docs/profiles.md. Check the profiles in profiles/ first.
@@ -40,8 +42,8 @@ keep = 24                                # runs kept in the output folder
 
 _SOURCE = '''
 [[sources]]
-profile = "{profile}"
-files = ["{export}"]
+profile = {profile}
+files = [{export}]
 '''
 
 
@@ -59,7 +61,9 @@ def scaffold_audit(folder: Path, exports: list[Path], today: dt.date | None = No
         profile.write_text(re.sub(rf'(?m)^organisation = "{re.escape(ORGANISATION_PLACEHOLDER)}".*\n', "", draft), encoding="utf-8")
         written.append(profile)
         relative_export = Path(os.path.relpath(Path(export).resolve(), folder.resolve())).as_posix()
-        sources.append(_SOURCE.format(profile=profile.relative_to(folder).as_posix(), export=relative_export))
+        # Escaped twice: as a glob, since `files` takes patterns ('Complaints [Q1].csv' is one), and as TOML.
+        sources.append(_SOURCE.format(profile=toml_value(profile.relative_to(folder).as_posix()),
+                                      export=toml_value(glob.escape(relative_export))))
     config = folder / "audit.toml"
     config.write_text(
         _AUDIT_TOML.format(organisation=ORGANISATION_PLACEHOLDER, period=_last_financial_year(today or dt.date.today()), sources="".join(sources)),

@@ -11,7 +11,6 @@ for what the file does not say, so a new user gets to a loaded store by editing,
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from complaint_audit.ingest.profile import Profile, normalise_label
 from complaint_audit.ingest.sniff import Sample, read_sample
 from complaint_audit.ingest.sniff_columns import ColumnFacts, describe_columns, normalise_header
 from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, Stage
+from complaint_audit.toml_file import toml_comment, toml_key, toml_value
 
 ORGANISATION_PLACEHOLDER = "CHANGE ME: the council's name"
 
@@ -184,7 +184,7 @@ def _values_table(field_name: str, sources: list[ColumnFacts]) -> _Table | None:
         table.commented.append(
             f"# confirm: map these; until you do, their rows are quarantined as unmapped_value (allowed: {allowed})"
         )
-        table.commented += [f"# CHOOSE = [{_toml(label)}]  # {_rows(count)}" for label, count in unknown]
+        table.commented += [f"# CHOOSE = [{toml_value(label)}]  # {_rows(count)}" for label, count in unknown]
     if more:
         table.commented.append(f"# {more} more distinct values in the sample are not listed")
     return table
@@ -230,7 +230,7 @@ def _left_out(columns: list[ColumnFacts], layout: Layout, rows: int, prefix: str
         if score >= 0.7:
             reason = misfit(best, column) or (f"{best} is already mapped" if best in layout.mapped() else None)
             hint = f"; perhaps {best} (header match {score:.2f})" + (f", but {reason}" if reason else "")
-        lines.append(f"{prefix}{_toml(column.name)} ({column.filled} of {rows} sample rows filled{hint})")
+        lines.append(f"{prefix}{toml_value(column.name)} ({column.filled} of {rows} sample rows filled{hint})")
     return lines
 
 
@@ -316,7 +316,7 @@ def _left_out_table(sample: Sample, layout: Layout, usable: list[ColumnFacts], s
     if layout.kind == "nested":
         used_keys = {match.column.name for match in layout.fields.values()}
         keys = [column for column in stage_keys if column.name not in used_keys]
-        lines += _left_out(keys, layout, len(sample.stage_frame), prefix=f"{_toml(sample.stage_list)} > ")
+        lines += _left_out(keys, layout, len(sample.stage_frame), prefix=f"{toml_value(sample.stage_list)} > ")
     if not lines:
         return None
     return _Table("", notes=["Columns left out (not loaded): map any that hold a canonical field", *lines])
@@ -325,39 +325,22 @@ def _left_out_table(sample: Sample, layout: Layout, usable: list[ColumnFacts], s
 # --- writing TOML ----------------------------------------------------------------------------
 
 
-def _toml(value: object) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
-    if isinstance(value, int):
-        return str(value)
-    # A JSON string is a TOML basic string, except that TOML wants DEL escaped too.
-    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _key(name: str) -> str:
-    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else _toml(name)
-
-
 def _rows(count: int) -> str:
     return f"{count} sample row" + ("" if count == 1 else "s")
 
 
-def _comment(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _render_line(line: _Line) -> list[str]:
     if line.item_whys:
-        items = [f"    {_toml(item)},  # confirm: {_comment(why)}" for item, why in zip(line.value, line.item_whys, strict=True)]
-        return [f"{_key(line.key)} = [  # confirm: {_comment(line.why)}", *items, "]"]
-    return [f"{_key(line.key)} = {_toml(line.value)}  # confirm: {_comment(line.why)}"]
+        items = [f"    {toml_value(item)},  # confirm: {toml_comment(why)}" for item, why in zip(line.value, line.item_whys, strict=True)]
+        return [f"{toml_key(line.key)} = [  # confirm: {toml_comment(line.why)}", *items, "]"]
+    return [f"{toml_key(line.key)} = {toml_value(line.value)}  # confirm: {toml_comment(line.why)}"]
 
 
 def _render(path: Path, sample: Sample, tables: list[_Table]) -> str:
     extent = "the whole file" if sample.complete else "a sample; the file has more"
     placeholder = any(line.value == ORGANISATION_PLACEHOLDER for table in tables for line in table.lines)
     out = [
-        f"# Draft source profile for {path.name}, written by `complaint-audit profile suggest`",
+        f"# Draft source profile for {toml_comment(path.name)}, written by `complaint-audit profile suggest`",
         f"# from its first {sample.rows:,} data rows ({extent}).",
         "# How: the encoding, delimiter and header row were sniffed; each canonical field was matched",
         "# to the column whose header is most like the field's usual names and whose values fit",
@@ -369,14 +352,14 @@ def _render(path: Path, sample: Sample, tables: list[_Table]) -> str:
         "#   - map the values listed under 'confirm: map these' (their rows are quarantined until you do);",
         "#   - make sure [personal] drop lists every column with names, contact details or birth dates;",
         "#   - look through the columns left out at the end.",
-        f"# Then: complaint-audit load --store STORE --profile THIS_FILE.toml {path.name}",
+        f"# Then: complaint-audit load --store STORE --profile THIS_FILE.toml {toml_comment(path.name)}",
         "# Fields and allowed values: `complaint-audit schema`; the profile format: docs/profiles.md.",
     ]
     for table in tables:
         out.append("")
         if table.name:
             out.append(f"[{table.name}]")
-        out += [f"# {_comment(note)}" for note in table.notes]
+        out += [f"# {toml_comment(note)}" for note in table.notes]
         for line in table.lines:
             out += _render_line(line)
         out += table.commented
