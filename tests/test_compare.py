@@ -263,7 +263,7 @@ def test_organisation_names_are_escaped_in_both_reports(councils, tmp_path):
     html = comparison.paths["html"].read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; [Co](http://x)" in html
     markdown = comparison.paths["md"].read_text(encoding="utf-8")
-    assert r"\<script\>alert(1)\</script\> & \[Co\](http://x)" in markdown and "<script>" not in markdown
+    assert r"\<script\>alert(1)\</script\> & \[Co\](http:\/\/x)" in markdown and "<script>" not in markdown  # no bare link either
 
 
 def test_a_figure_whose_check_did_not_run_is_shown_as_missing_and_not_ranked(councils, tmp_path):
