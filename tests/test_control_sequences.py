@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typer.testing import CliRunner
 
 from complaint_audit.cli import app
@@ -37,3 +39,26 @@ def test_no_control_sequence_from_a_file_name_or_a_team_reaches_the_terminal_the
     markdown = outputs["report.md"]
     assert "http:\\/\\/evil.example" in markdown and "www\\.evil.example" in markdown
     assert "http://evil" not in markdown and "www.evil" not in markdown
+
+
+def test_a_real_terminal_gets_no_hyperlink_or_escape_from_names_that_look_like_markup():
+    """In a terminal, rich read '[link=...]' in a file name as markup and wrote its own OSC 8
+    hyperlink; '[/b]' raised MarkupError. The CLI's consoles print data as it is."""
+    import io
+
+    from complaint_audit.cli import _PrintableConsole
+    from complaint_audit.ingest.load import LoadReport
+    from complaint_audit.terminal import reconciliation_tables
+
+    output = io.StringIO()
+    terminal = _PrintableConsole(file=output, force_terminal=True, color_system="truecolor", width=200)
+    report = LoadReport()
+    report.files = [{"path": f"[link=mailto:x@evil.example]complaints[b]{CLEAR_SCREEN}.csv", "source_rows": 1, "read": 1,
+                     "loaded": 1, "quarantined": 0, "reasons": {}}]
+    for table in reconciliation_tables(report):
+        terminal.print(table)
+    terminal.print(f"note: [link=mailto:x@evil.example]click[/link] [/b]{HYPERLINK}")
+    printed = output.getvalue()
+    assert "\x1b]8" not in printed and "\x1b[2J" not in printed  # no hyperlink, no clear screen
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", printed)  # the console's own colours
+    assert "[link=mailto:x@evil.example]complaints[b].csv" in shown and "[link=mailto:x@evil.example]click[/link] [/b]" in shown

@@ -138,7 +138,8 @@ def test_templates_in_the_working_folder_are_not_used(small_run, tmp_path):
 
 
 @pytest.mark.parametrize("name", [
-    'crafted"]\n[checks]\npaths = ["."]\n#.csv',
+    # Written unescaped, this would read as paths = ["../exports"]: the exports folder, beside the audit folder.
+    'crafted"]\n[checks]\npaths = ["..\\u002fexports"]\n#.csv',
     'Complaints "Q1".csv',
     "Complaints [Q1] \\ back.csv",
     "Zoë's\x1b[2J export.csv",

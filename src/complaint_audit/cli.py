@@ -27,7 +27,12 @@ from complaint_audit.exit_codes import FailOn
 
 class _PrintableConsole(Console):
     """A console that prints no control sequence it was given: every string it renders, in a
-    message or a table cell, is made printable first; its own styling is added after."""
+    message or a table cell, is made printable first; its own styling is added after. Markup is
+    off: a file or team named '[link=...]' would otherwise become a hyperlink rich writes itself,
+    and '[/b]' an error. Styles are given as Text styles instead."""
+
+    def __init__(self, **options):
+        super().__init__(markup=False, **options)
 
     def render_str(self, text: str, **options):
         return super().render_str(printable(text), **options)
@@ -304,12 +309,13 @@ def _run_with_progress(config: Path, out: Path, *, quiet: bool, **options):
 
     if quiet:
         return run_audit(config, out_root=out, **options)
-    columns = (SpinnerColumn(), TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (SpinnerColumn(), TextColumn("{task.description:<40}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("starting", total=None)
 
         def advance(description: str, done: int, total: int) -> None:
-            bar.update(task, description=description, completed=done, total=total)
+            # The column makes its Text itself, not through the console's render_str.
+            bar.update(task, description=printable(description), completed=done, total=total)
 
         return run_audit(config, out_root=out, progress=advance, **options)
 

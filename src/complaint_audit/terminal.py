@@ -67,7 +67,7 @@ def results_table(outcomes: list, as_of, findings: bool = True) -> Table:
     for outcome in outcomes:
         status = outcome.result.status.value
         table.add_row(
-            outcome.check.code, f"[{_STATUS_STYLE[status]}]{status}[/]", f"{len(outcome.result.exceptions):,}",
+            outcome.check.code, Text(status, style=_STATUS_STYLE[status]), f"{len(outcome.result.exceptions):,}",
             Text(printable(outcome.result.finding if findings else outcome.check.title)),
         )
     return table
