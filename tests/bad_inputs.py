@@ -348,6 +348,11 @@ CORPUS = (
                                   csv_row("07700 900456")])), "quarantined",
              "case_id holds a phone number; a case reference must not be personal data", read=2,
              reasons={"personal_data_in_case_id": 1}, records={"P1": {"team": "[email]", "category": "Call [phone]"}}),
+    BadInput("personal_data_in_messages", "an email in a date, the complainant's name in an outcome, a team and a case id",
+             _csv_file("quoted.csv", csv_text([csv_row("M1", received="ann.lee@example.org"), csv_row("M2", outcome="Ann Lee"),
+                                               csv_row("M3", Team="ann lee"), csv_row("M4-LEE")])), "quarantined",
+             "received: '[email]' is not a date", read=4,
+             reasons={"bad_date": 1, "unmapped_value": 1, "personal_data_in_case_id": 1}, records={"M3": {"team": "[name] [name]"}}),
     BadInput("too_many_columns", "CSV with a header of 2,001 columns", _csv_file("wide.csv", ",".join(
         [*CSV_HEADER, *(f"Extra {n}" for n in range(2001 - len(CSV_HEADER)))]) + "\n"), "error",
              "wide.csv: 2,001 columns; at most 2,000 (is this a case system's export? check the delimiter and the header row)"),

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.ingest.privacy import PersonalTerms, personal_terms, redact, redact_patterns
+from complaint_audit.store import Store
 from tests.builders import raw_personal_values
 from tests.conftest import SAMPLE_DATA
 
@@ -45,7 +46,7 @@ def test_names_and_address_parts_are_masked_but_not_the_councils_name():
     ]
     terms = personal_terms(personal, keep={"Northshire", "County", "Council"})
     assert terms == PersonalTerms(
-        names=["Bell", "Cllr", "Jo", "Patel", "Priya", "Ray", "Tom"],  # two-letter names too (issue 20, defect 6)
+        names=["Bell", "Jo", "Patel", "Priya", "Ray", "Tom"],  # two-letter names too (issue 20, defect 6); Cllr a title
         places=["28 Victoria Road", "3 Mill Lane", "Fernleigh", "Oxton"],
     )
     letter = "Dear Mrs Patel, of 28 Victoria Road, Fernleigh. Northshire County Council apologises."
@@ -200,3 +201,76 @@ def test_contact_details_outside_free_text_never_reach_the_store_or_the_quaranti
         assert value not in written
     quarantine = pd.read_csv(store / "quarantine.csv", dtype=str)
     assert quarantine[["case_id", "reason"]].values.tolist() == [["[phone]", "personal_data_in_case_id"]]
+
+
+def test_function_words_titles_and_relationships_in_personal_columns_are_not_names():
+    """Matched in any case, 'and' from "Mr and Mrs Smith" masked the ombudsman's name in every letter,
+    and the letter checks then found it unnamed."""
+    terms = personal_terms([pd.Series(["Mr and Mrs Smith", "Citizens Advice on behalf of Ann Lee", "Foster carer", "Self"])])
+    assert terms.names == ["Advice", "Ann", "Citizens", "Lee", "Smith"]
+    letter = "Mr Smith, you may ask the Local Government and Social Care Ombudsman on behalf of yourself and your carer."
+    assert redact(pd.Series([letter], dtype="str"), terms).iloc[0] == (
+        "Mr [name], you may ask the Local Government and Social Care Ombudsman on behalf of yourself and your carer.")
+
+
+def test_an_email_holding_a_name_is_masked_whole_and_any_apostrophe_stands_for_another():
+    terms = personal_terms([pd.Series(["Ann O'Neill"]), pd.Series(["ann.oneill@example.org"])])
+    letter = "Dear Ms O’Neill, we wrote to ann.oneill@example.org."
+    assert redact(pd.Series([letter], dtype="str"), terms).iloc[0] == "Dear Ms [name], we wrote to [email]."
+
+
+def _load_csv(tmp_path, rows) -> Path:
+    from tests.bad_inputs import csv_profile, csv_text
+
+    export = tmp_path / "export.csv"
+    export.write_text(csv_text(rows), encoding="utf-8")
+    store = tmp_path / "store"
+    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def test_names_in_teams_categories_and_case_ids_never_reach_the_store_or_the_quarantine(tmp_path):
+    """Only contact details were screened outside the letters: the complainant's name in a team,
+    a category or a case id was stored as written."""
+    from tests.bad_inputs import csv_row
+
+    store = _load_csv(tmp_path, [
+        csv_row("P1", Name="Jo Ng", Team="Jo Ng's team", Category="ŁUKASZ"),
+        csv_row("P2", Name="Zoë Łukasz", Team="zoë"),
+        csv_row("P3-jo-ng", Name="Jo Ng"),
+    ])
+    records = Store(store).read_records()
+    assert records[["case_id", "team", "category"]].astype(str).values.tolist() == [
+        ["P1", "[name] [name]'s team", "[name]"], ["P2", "[name]", "Damp"]]
+    quarantine = pd.read_csv(store / "quarantine.csv", dtype=str)
+    assert quarantine[["case_id", "reason", "detail"]].values.tolist() == [
+        ["P3-[name]-[name]", "personal_data_in_case_id",
+         "case_id holds a name; a case reference must not be personal data (is the right column mapped?)"]]
+    written = pd.read_parquet(store / "records").drop(columns="source_file").to_csv() + quarantine.drop(columns="source_file").to_csv()
+    assert re.findall(r"(?i)\b(?:jo|ng|zoë|łukasz)\b", written) == []
+
+
+def test_quarantine_messages_and_raw_values_show_no_personal_data(tmp_path):
+    """An email in a date, a name and a phone in an outcome, an email after a line break in a case
+    id: each message quoted the value, and the raw values were masked as JSON text, escapes and all."""
+    from tests.bad_inputs import csv_row
+
+    store = _load_csv(tmp_path, [
+        csv_row("Q1", received="ann.lee@example.org"),
+        csv_row("Q2", Name="Zoë Brontë", outcome="Zoë Brontë 07700 900123"),
+        csv_row("Q3\nann.lee@example.org"),
+        csv_row("Q4\nZoë", Name="Zoë Brontë"),
+    ])
+    quarantine = pd.read_csv(store / "quarantine.csv", dtype=str)
+    assert quarantine["detail"].tolist() == [
+        "received: '[email]' is not a date (expected day/month/year)",
+        "outcome: '[name] [name] [phone]' is not mapped (allowed: upheld, partly_upheld, not_upheld, withdrawn, resolved, "
+        "out_of_scope)",
+        "case_id holds a line break or control character: 'Q3\\n[email]'",
+        "case_id holds a line break or control character: 'Q4\\n[name]'",
+    ]
+    assert [json.loads(raw)["Case Ref"] for raw in quarantine["raw"]] == ["Q1", "Q2", "Q3\n[email]", "Q4\n[name]"]
+    assert json.loads(quarantine["raw"][1])["Outcome"] == "[name] [name] [phone]"
+    shown = quarantine[["case_id", "detail", "raw"]].to_csv()
+    assert [value for value in ("ann", "lee", "Zo", "Bront", "07700", "example.org") if value in shown] == []

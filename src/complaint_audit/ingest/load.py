@@ -20,7 +20,9 @@ from complaint_audit.columnwise import map_columns, take_rows
 from complaint_audit.errors import UserError, writing_into
 from complaint_audit.ingest.convert import convert
 from complaint_audit.ingest.limits import check_input_file
-from complaint_audit.ingest.privacy import FREE_TEXT_FIELDS, personal_terms, pseudonymise, redact, redact_patterns, require_key, screen_names
+from complaint_audit.ingest.privacy import (
+    FREE_TEXT_FIELDS, PersonalTerms, personal_terms, pseudonymise, redact, redact_cells, require_key, screen_names,
+)
 from complaint_audit.ingest.profile import Profile
 from complaint_audit.ingest.readers import SOURCE_ROW, read_export
 from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_rows
@@ -130,11 +132,12 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
     records["source"] = profile.name
     records["source_file"] = job.label
     records["source_row"] = rows[SOURCE_ROW].astype("int64")
-    _protect_personal_data(records, rows, personal)
+    terms = _protect_personal_data(records, rows, personal)
 
-    reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail)
+    masked_case_id = redact(records["case_id"], terms)
+    reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail, masked_case_id)
     bad = reason.notna()
-    quarantine = _quarantine_frame(records[bad], stage_rows, reason[bad], detail[bad], profile)
+    quarantine = _quarantine_frame(records[bad].assign(case_id=masked_case_id[bad]), stage_rows, reason[bad], detail[bad], profile, terms)
     digest = sha256()
     entry = {
         "path": job.label,
@@ -174,8 +177,11 @@ def _personal_data(raw: pd.DataFrame, profile: Profile, key: str | None) -> _Per
     return _PersonalData(complainants, map_columns(lambda column: pd.Series(raw[column].dropna().unique()), columns))
 
 
-def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: _PersonalData) -> None:
-    """Give each stage its complainant's pseudonym and mask personal details in free text, in place."""
+def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: _PersonalData) -> PersonalTerms:
+    """Give each stage its complainant's pseudonym and mask personal details in its text, in place.
+
+    Returns the names and places masked, for the quarantine's messages and raw values.
+    """
     if personal.complainants is not None:
         records["complainant_key"] = personal.complainants.reindex(rows[SOURCE_ROW]).set_axis(records.index)
     organisation_words = set(" ".join(records["organisation"].dropna().unique()).split())
@@ -185,7 +191,8 @@ def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: 
         records[name] = masked
     for name in _SCREENED_FIELDS:
         if records[name].notna().any():
-            records[name] = screen_names(records[name])
+            records[name] = screen_names(records[name], terms)
+    return terms
 
 
 # The other text fields that reach a report: no place for personal data, screened all the same.
@@ -195,12 +202,17 @@ _SCREENED_FIELDS = tuple(field.name for field in FIELDS if field.kind == "string
                          {*FREE_TEXT_FIELDS, "case_id", "complainant_key", "source", "source_file"})
 
 
-def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Series, detail: pd.Series, profile: Profile) -> pd.DataFrame:
-    """The quarantined rows with their reason and their raw values under the source's names."""
+def _quarantine_frame(
+    bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Series, detail: pd.Series, profile: Profile, terms: PersonalTerms
+) -> pd.DataFrame:
+    """The quarantined rows with their reason and their raw values under the source's names.
+
+    A case id (`bad` holds it masked), a message or a raw value may hold personal data (the
+    reason a row is here, maybe: an email in a date column is a bad date): all are masked.
+    """
     raw_rows = stage_rows.frame.loc[bad.index]
-    for name in FREE_TEXT_FIELDS:
-        if name in raw_rows.columns:
-            raw_rows = raw_rows.assign(**{name: bad[name]})
+    masked = map_columns(lambda name: redact_cells(raw_rows[name], terms), list(raw_rows.columns))
+    raw_rows = pd.DataFrame(dict(zip(raw_rows.columns, masked)), index=raw_rows.index)
     raw_json = pd.Series("{}", index=bad.index, dtype=object)
     for stage_label, origin in stage_rows.origins.items():
         in_group = raw_rows["stage"].eq(stage_label) if stage_label else pd.Series(True, index=raw_rows.index)
@@ -215,12 +227,11 @@ def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Serie
             "source_file": bad["source_file"],
             "source_row": bad["source_row"],
             "source": profile.name,
-            # A case id or a raw value may hold contact details (the reason a row is here, maybe).
-            "case_id": redact_patterns(bad["case_id"].astype("str")),
+            "case_id": bad["case_id"],
             "stage": bad["stage"],
             "reason": reason,
-            "detail": detail,
-            "raw": redact_patterns(raw_json.astype("str")),
+            "detail": redact(detail, terms),
+            "raw": raw_json,
         },
         columns=list(QUARANTINE_COLUMNS),
     ).reset_index(drop=True)

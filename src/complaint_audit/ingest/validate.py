@@ -37,15 +37,20 @@ def quarantine_reasons(
     stage_problem: pd.Series,
     conversion_problem: pd.Series,
     conversion_detail: pd.Series,
+    masked_case_id: pd.Series,
 ) -> tuple[pd.Series, pd.Series]:
-    """(reason, detail) per row; both missing for a row that loads."""
+    """(reason, detail) per row; both missing for a row that loads.
+
+    `masked_case_id` is the case id with its personal data masked: where it differs, the row is
+    quarantined, and a message that shows a case id shows this one.
+    """
     problems = FirstProblems(frame.index)
     problems.note(stage_problem.notna(), stage_problem, stage_problem.map(_STAGE_PROBLEMS))
-    bad_id, id_detail = _bad_case_ids(frame["case_id"])
+    bad_id, id_detail = _bad_case_ids(frame["case_id"], masked_case_id)
     problems.note(bad_id, "bad_case_id", id_detail)
-    # A case reference that holds an email or phone number would print it in every table and
-    # exception; the value is not shown in the message either.
-    kinds = personal_data_kinds(frame["case_id"])
+    # A case reference that holds an email, a phone number or a name would print it in every
+    # table and exception; the value is not shown in the message either.
+    kinds = personal_data_kinds(frame["case_id"], masked_case_id)
     problems.note(kinds.notna(), "personal_data_in_case_id",
                   lambda rows: "case_id holds " + kinds[rows] + "; a case reference must not be personal data (is the right column mapped?)")
     problems.note(conversion_problem.notna(), conversion_problem, conversion_detail)
@@ -79,11 +84,12 @@ def _first_rows(keyed: pd.DataFrame, duplicates: pd.Series) -> pd.Series:
     return found.astype("str")
 
 
-def _bad_case_ids(case_id: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _bad_case_ids(case_id: pd.Series, shown: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Case ids too long to be a reference, or holding a line break or other control character.
 
     Either means something else landed in the case id column (a letter, a whole row): loaded,
-    it would become a case nobody can look up, and break every table it is printed in.
+    it would become a case nobody can look up, and break every table it is printed in. A message
+    shows the case id as `shown` has it (masked).
     """
     length = case_id.str.len()
     too_long = length.gt(CASE_ID_MAX_LENGTH).fillna(False).astype(bool)
@@ -92,8 +98,12 @@ def _bad_case_ids(case_id: pd.Series) -> tuple[pd.Series, pd.Series]:
     if too_long.any():
         detail[too_long] = "case_id is " + length[too_long].map("{:,}".format) + f" characters long; at most {CASE_ID_MAX_LENGTH} (is the right column mapped?)"
     if control.any():
-        detail[control] = "case_id holds a line break or control character: " + case_id[control].map(ascii).str.slice(0, 80)
+        escaped = shown[control].astype("str").str.translate(_CONTROL_ESCAPES).str.slice(0, 78)
+        detail[control] = "case_id holds a line break or control character: '" + escaped + "'"
     return too_long | control, detail
+
+
+_CONTROL_ESCAPES = {code: repr(chr(code))[1:-1] for code in [*range(0x20), 0x7F]}
 
 
 def _iso(dates: pd.Series) -> pd.Series:

@@ -21,7 +21,7 @@ _REASONS = {
     "duplicate_record": "the same case and stage twice in one file",
     "missing_required": "a required field (such as the case reference or date received) is empty",
     "no_stage_data": "a stage named with no data for it",
-    "personal_data_in_case_id": "a case reference holding an email address, phone number, postcode or NI number",
+    "personal_data_in_case_id": "a case reference holding an email address, phone number, postcode, NI number or name",
     "responded_before_received": "a response dated before the complaint was received",
     "unmapped_value": "a code the profile does not map to a canonical value",
 }
