@@ -206,7 +206,7 @@ def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Serie
         in_group = raw_rows["stage"].eq(stage_label) if stage_label else pd.Series(True, index=raw_rows.index)
         if not in_group.any():
             continue
-        columns = {f: c for f, c in origin.items() if f in raw_rows.columns and f not in _RAW_EXCLUDED}
+        columns = _raw_columns(origin, raw_rows.columns)
         subset = raw_rows.loc[in_group, list(columns)].rename(columns=columns)
         lines = subset.to_json(orient="records", lines=True, date_format="iso", default_handler=str)
         raw_json[in_group] = lines.splitlines()
@@ -224,6 +224,20 @@ def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Serie
         },
         columns=list(QUARANTINE_COLUMNS),
     ).reset_index(drop=True)
+
+
+def _raw_columns(origin: dict[str, str], available) -> dict[str, str]:
+    """{field: source column} naming each source column once, for a quarantined row's raw values.
+
+    A profile may map several fields to one column (responded and closed to "Date closed"):
+    the column's value is then given once, by a free-text field where one maps it, since only
+    free text has had names masked, and left out where that field is long free text.
+    """
+    by_column: dict[str, str] = {}
+    for name, column in origin.items():
+        if name in available and (column not in by_column or name in FREE_TEXT_FIELDS):
+            by_column[column] = name
+    return {name: column for column, name in by_column.items() if name not in _RAW_EXCLUDED}
 
 
 def _quarantine_duplicates_across_files(batches: list[FileBatch], store: Store) -> None:
