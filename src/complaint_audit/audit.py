@@ -67,8 +67,9 @@ class AuditResult:
     def results(self) -> dict:
         return results_document(self.outcomes, self.as_of)
 
-    def exit_code(self, fail_on: FailOn = FailOn.fail) -> ExitCode:
-        return exit_code([outcome.result.status for outcome in self.outcomes], fail_on)
+    def exit_code(self, fail_on: FailOn = FailOn.fail, max_quarantine: float | None = None) -> ExitCode:
+        return exit_code([outcome.result.status for outcome in self.outcomes], fail_on,
+                         too_much_quarantined=self.load.exceeds(max_quarantine))
 
 
 def run_audit(

@@ -62,6 +62,20 @@ class LoadReport:
     def quarantine_percent(self) -> float:
         return 100.0 * self.quarantined / self.read if self.read else 0.0
 
+    def exceeds(self, max_quarantine: float | None) -> bool:
+        """Whether more than MAX_QUARANTINE percent of the rows read were quarantined (never without a limit)."""
+        return max_quarantine is not None and self.quarantine_percent > max_quarantine
+
+    def reconciliation(self) -> dict:
+        """Rows read = loaded + quarantined, in total and per file with the rows per reason, as plain data."""
+        files = [{key: entry[key] for key in _RECONCILED} for entry in self.files]
+        return {"read": self.read, "loaded": self.read - self.quarantined, "quarantined": self.quarantined,
+                "quarantine_percent": round(self.quarantine_percent, 1), "files": files}
+
+
+# What `run --json` says of each file: as load.json has it, less the hashes and the profile's path.
+_RECONCILED = ("path", "profile", "source_rows", "read", "loaded", "quarantined", "reasons")
+
 
 def load_into_store(
     jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str], progress: Progress | None = None
