@@ -47,6 +47,8 @@ def test_run_json_summary_and_fail_on_never(runner, audit_folder, tmp_path):
     results = json.loads((Path(summary["run_dir"]) / "results.json").read_text())
     assert summary["by_status"] == results["summary"]["by_status"] and summary["exit_code"] == 0
     assert summary["by_status"]["fail"] > 0 and summary["status"] == "fail"
+    headline = ("cases", "stage_records", "open_cases", "decided_cases", "upheld_percent", "quarantined_rows")
+    assert [summary[key] for key in headline] == [results["summary"][key] for key in headline] == [1964, 2250, 5, 1689, 50.5, 36]
 
 
 def test_report_rerenders_one_format_from_a_run_folder(runner, audit_folder, tmp_path):

@@ -286,7 +286,7 @@ def check(
 
     run = check_store(store, config=config, select_codes=_codes(select), ignore_codes=_codes(ignore),
                       as_of=as_of.date() if as_of else None, organisations=organisations or ())
-    write_results(out, run.outcomes, run.as_of)
+    write_results(out, run.outcomes, run.as_of, run.figures)
     console.print(results_table(run.outcomes, run.as_of))
     console.print(f"Results: {out / 'results.json'}; exceptions: {out / 'exceptions.xlsx'}", highlight=False)
     raise typer.Exit(exit_code([o.result.status for o in run.outcomes], fail_on))
