@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from complaint_audit import __version__
 from complaint_audit.cli import app
-from tests.builders import wide_export
+from tests.builders import WIDE_PROFILE, wide_export, write
 
 GOOD = "C1,Member of Public,Ann Lee,ann@example.org,14/04/2023,28/04/2023,Upheld,,,,"
 BAD = "C2,MP,,,31/02/2024,,Upheld,,,,"
@@ -120,3 +120,25 @@ def test_the_cli_starts_without_loading_the_heavy_libraries():
     probe = "import sys, complaint_audit.cli; print(sorted(m for m in ('pandas', 'matplotlib', 'weasyprint', 'scipy') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
+
+
+def test_load_refuses_a_draft_profiles_placeholder_organisation_and_writes_nothing(runner, tmp_path):
+    from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER
+
+    profile = write(tmp_path / "draft.toml", WIDE_PROFILE.replace("Testshire Council", ORGANISATION_PLACEHOLDER))
+    result = runner.invoke(app, ["load", "--profile", str(profile), str(wide_export(tmp_path, GOOD)), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {profile}: [constants] organisation: still the placeholder from `complaint-audit profile suggest`: "
+        "write the council's name (or delete the line and set organisation in audit.toml)"
+    )
+    assert not (tmp_path / "s").exists()
+
+
+def test_load_refuses_the_placeholder_organisation_of_an_init_folder(runner, tmp_path):
+    export = wide_export(tmp_path, GOOD)
+    assert runner.invoke(app, ["init", str(tmp_path / "audit"), str(export)]).exit_code == 0
+    result = runner.invoke(app, ["load", "--config", str(tmp_path / "audit" / "audit.toml"), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert "organisation: still the placeholder from `complaint-audit init`" in result.stderr
+    assert not (tmp_path / "s").exists()

@@ -126,19 +126,21 @@ def test_parameters_are_overridden_and_unknown_ones_refused():
 
 
 @pytest.mark.parametrize(
-    ("statuses", "fail_on", "code"),
+    ("statuses", "fail_on", "too_much_quarantined", "code"),
     [
-        ([Status.PASS, Status.NOT_APPLICABLE], FailOn.fail, ExitCode.OK),
-        ([Status.PASS, Status.WARN], FailOn.fail, ExitCode.OK),
-        ([Status.PASS, Status.WARN], FailOn.warn, ExitCode.FINDINGS),
-        ([Status.FAIL], FailOn.fail, ExitCode.FINDINGS),
-        ([Status.FAIL], FailOn.never, ExitCode.OK),
-        ([Status.FAIL, Status.ERROR], FailOn.never, ExitCode.UNUSABLE),
-        ([], FailOn.warn, ExitCode.OK),
+        ([Status.PASS, Status.NOT_APPLICABLE], FailOn.fail, False, ExitCode.OK),
+        ([Status.PASS, Status.WARN], FailOn.fail, False, ExitCode.OK),
+        ([Status.PASS, Status.WARN], FailOn.warn, False, ExitCode.FINDINGS),
+        ([Status.FAIL], FailOn.fail, False, ExitCode.FINDINGS),
+        ([Status.FAIL], FailOn.never, False, ExitCode.OK),
+        ([Status.FAIL, Status.ERROR], FailOn.never, False, ExitCode.UNUSABLE),
+        ([], FailOn.warn, False, ExitCode.OK),
+        ([Status.PASS], FailOn.never, True, ExitCode.FINDINGS),
+        ([Status.ERROR], FailOn.fail, True, ExitCode.UNUSABLE),
     ],
 )
-def test_exit_codes(statuses, fail_on, code):
-    assert exit_code(statuses, fail_on) == code
+def test_exit_codes(statuses, fail_on, too_much_quarantined, code):
+    assert exit_code(statuses, fail_on, too_much_quarantined=too_much_quarantined) == code
 
 
 def _outcomes():

@@ -11,7 +11,7 @@ import pytest
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.api import load_exports
 from complaint_audit.store import Store
-from tests.builders import wide_export
+from tests.builders import WIDE_PROFILE, wide_export, write
 
 GOOD = "C1,Member of Public,Ann Lee,ann@example.org,14/04/2023,28/04/2023,Upheld,02/05/2023,30/05/2023,Not Upheld,\"Dear Ms Lee, we are sorry.\nCall 01632 960123.\""
 
@@ -140,3 +140,47 @@ def test_cp1252_and_bom_files_are_detected(tmp_path, wide_profile):
 def test_a_missing_export_is_named(tmp_path, wide_profile):
     with pytest.raises(UserError, match=r"nowhere.csv: file not found"):
         _load(tmp_path, wide_profile, tmp_path / "nowhere.csv")
+
+
+_ONE_COLUMN_PROFILE = """
+[source]
+name = "flat"
+
+[constants]
+process = "corporate"
+
+[columns]
+case_id = "Ref"
+stage = "Stage"
+received = "Received"
+responded = "Closed"
+closed = "Closed"
+outcome = "Outcome"
+organisation = "Service"
+team = "Service"
+"""
+
+
+def test_two_fields_from_one_column_load_and_quarantine_with_the_raw_value_once(tmp_path):
+    profile = write(tmp_path / "flat.toml", _ONE_COLUMN_PROFILE)
+    export = write(tmp_path / "flat.csv", """
+        Ref,Stage,Received,Closed,Outcome,Service
+        A1,1,03/04/2023,10/04/2023,Upheld,Housing
+        A2,1,31/02/2023,11/04/2023,Upheld,Housing
+        A3,1,04/04/2023,12/04/2023,Not Upheld,Parks
+    """)
+    report = _load(tmp_path, profile, export)
+    assert [(e["read"], e["loaded"], e["quarantined"], e["reasons"]) for e in report.files] == [(3, 2, 1, {"bad_date": 1})]
+    records = Store(tmp_path / "store").read_records()
+    assert records[["case_id", "organisation", "team"]].values.tolist() == [["A1", "Housing", "Housing"], ["A3", "Parks", "Parks"]]
+    assert (records["responded"] == records["closed"]).all()
+    raw = json.loads(Store(tmp_path / "store").read_quarantine()["raw"].iloc[0])
+    assert raw == {"Ref": "A2", "Stage": "1", "Received": "31/02/2023", "Closed": "11/04/2023", "Outcome": "Upheld", "Service": "Housing"}
+
+
+def test_a_wide_stage_field_may_share_its_column(tmp_path):
+    profile = write(tmp_path / "corporate.toml", WIDE_PROFILE.replace('responded = "S1 Responded"', 'responded = "S1 Responded"\nclosed = "S1 Responded"'))
+    report = _load(tmp_path, profile, wide_export(tmp_path, GOOD, "C2,MP,,,31/02/2024,01/03/2024,Upheld,,,,"))
+    assert [(e["read"], e["loaded"], e["quarantined"]) for e in report.files] == [(3, 2, 1)]
+    raw = json.loads(Store(tmp_path / "store").read_quarantine()["raw"].iloc[0])
+    assert raw == {"Case Ref": "C2", "Source": "MP", "S1 Received": "31/02/2024", "S1 Responded": "01/03/2024", "S1 Outcome": "Upheld"}

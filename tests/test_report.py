@@ -161,7 +161,7 @@ def test_every_built_in_check_states_its_fault_from_its_own_figures(results):
 def test_the_context_is_plain_values_and_agrees_with_the_results(run_dir, results):
     context = report_context(run_dir)
     json.dumps(context)  # strings, numbers, lists, dicts only: no frames, paths or markup
-    assert set(context) == {"meta", "overall", "headline", "top_findings", "scope", "themes", "teams",
+    assert set(context) == {"meta", "overall", "headline", "set_aside", "top_findings", "scope", "themes", "teams",
                             "recommendations", "trend", "charts", "links", "appendix", "ombudsman", "suppression",
                             "manual_review"}
     assert context["overall"]["counts"] == results["summary"]["by_status"]
@@ -391,3 +391,28 @@ def test_every_quarantine_reason_is_explained_in_the_appendix():
     explained = quarantine_reasons([{"reasons": {reason: 1 for reason in REASONS}}])
     assert {row["reason"] for row in explained} == set(REASONS)
     assert all(row["meaning"] != row["reason"].replace("_", " ") for row in explained), "a reason has no wording"
+
+
+# The sample's exports hold 36 rows that cannot be loaded, of 2,286 stage rows read: 1.6%.
+SAMPLE_SET_ASIDE = ("36 of the 2,286 rows read (1.6%) were set aside (quarantined) and are in none of the figures "
+                    "in this report; the reasons are in Appendix B and each row is in quarantine.csv.")
+
+
+def test_the_summary_says_how_many_rows_were_set_aside_above_one_percent(run_dir, written, html):
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    read, quarantined = (sum(item[key] for item in manifest["inputs"]) for key in ("read", "quarantined"))
+    assert (read, quarantined) == (2286, 36)
+    assert report_context(run_dir)["set_aside"]["text"] == SAMPLE_SET_ASIDE
+    summary = written["md"].read_text(encoding="utf-8").split("## 2.")[0]
+    assert f"**Rows set aside:** {SAMPLE_SET_ASIDE}" in summary
+    assert f"<strong>Rows set aside:</strong> {SAMPLE_SET_ASIDE}" in html.split('id="scope"')[0]
+
+
+@pytest.mark.parametrize(("quarantined", "noted"), [(22, False), (23, True)])
+def test_one_percent_or_less_set_aside_is_left_to_the_scope_section(run_dir, tmp_path, quarantined, noted):
+    """22 of 2,286 is 0.96%, 23 is 1.01%."""
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    inputs = [{**item, "quarantined": 0, "reasons": {}} for item in manifest["inputs"]]
+    inputs[0] = {**inputs[0], "loaded": inputs[0]["read"] - quarantined, "quarantined": quarantined, "reasons": {"bad_date": quarantined}}
+    context = report_context(_copy_run(run_dir, tmp_path, inputs=inputs))
+    assert (context["set_aside"] is not None) == noted

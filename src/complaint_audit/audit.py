@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +29,7 @@ from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.api import check_records
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.errors import writing_into
+from complaint_audit.headline import headline_figures
 from complaint_audit.ingest.api import load_sources
 from complaint_audit.ingest.load import LoadReport
 from complaint_audit.ingest.ombudsman_figures import (
@@ -63,12 +65,18 @@ class AuditResult:
     def exceptions(self) -> pd.DataFrame:
         return exceptions_table(self.outcomes)
 
+    @cached_property
+    def figures(self) -> dict:
+        """The headline figures of results.json's summary (headline.py)."""
+        return headline_figures(self.records, self.load.quarantined)
+
     @property
     def results(self) -> dict:
-        return results_document(self.outcomes, self.as_of)
+        return results_document(self.outcomes, self.as_of, figures=self.figures)
 
-    def exit_code(self, fail_on: FailOn = FailOn.fail) -> ExitCode:
-        return exit_code([outcome.result.status for outcome in self.outcomes], fail_on)
+    def exit_code(self, fail_on: FailOn = FailOn.fail, max_quarantine: float | None = None) -> ExitCode:
+        return exit_code([outcome.result.status for outcome in self.outcomes], fail_on,
+                         too_much_quarantined=self.load.exceeds(max_quarantine))
 
 
 def run_audit(
@@ -122,7 +130,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
 
         clock = time.perf_counter()
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=Store(run_dir / "store").read_reviews())
-        write_results(run_dir, run.outcomes, run.as_of)
+        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined))
         timings["checks"] = round(time.perf_counter() - clock, 3)
         for outcome in run.outcomes:
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))

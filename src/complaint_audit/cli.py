@@ -88,6 +88,11 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+MaxQuarantineOption = Annotated[
+    float | None, typer.Option("--max-quarantine", help="Exit 1 if more than PCT% of rows are quarantined.", metavar="PCT")
+]
+
+
 def _version(value: bool) -> None:
     if value:
         console.print(f"complaint-audit {__version__}", highlight=False)
@@ -122,29 +127,41 @@ def load(
     files: Annotated[list[Path] | None, typer.Argument(help="Export files to load with --profile.", show_default=False)] = None,
     profile: Annotated[Path | None, typer.Option("--profile", help="Source profile (TOML) for FILE...")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="audit.toml: load every source it lists.")] = None,
-    max_quarantine: Annotated[float | None, typer.Option("--max-quarantine", help="Exit 1 if more than PCT% of rows are quarantined.", metavar="PCT")] = None,
+    max_quarantine: MaxQuarantineOption = None,
 ) -> None:
     """Load exports into the canonical store and print the reconciliation per file and reason."""
     from complaint_audit.ingest.api import load_exports
-    from complaint_audit.terminal import reconciliation_tables
 
     report = load_exports(store=store, files=files or [], profile=profile, config=config)
+    _print_reconciliation(report, f" Store: {store}")
+    if report.exceeds(max_quarantine):
+        _say_too_much_quarantined(report, max_quarantine, store / "quarantine.csv")
+        raise typer.Exit(1)
+
+
+def _print_reconciliation(report, after: str = "") -> None:
+    """What `load` and `run` print of a load: its warnings, rows read, loaded and quarantined per
+    file and per reason, and the totals line (then AFTER)."""
+    from complaint_audit.terminal import reconciliation_tables
+
     for warning in report.warnings:
         err_console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
     for table in reconciliation_tables(report):
         console.print(table)
     console.print(
         f"Read {report.read:,} = loaded {report.read - report.quarantined:,} + quarantined {report.quarantined:,} "
-        f"({report.quarantine_percent:.1f}%). Store: {store}",
+        f"({report.quarantine_percent:.1f}%).{after}",
         highlight=False,
     )
-    if max_quarantine is not None and report.quarantine_percent > max_quarantine:
-        err_console.print(
-            f"error: {report.quarantine_percent:.1f}% of rows were quarantined, more than --max-quarantine {max_quarantine:g}%; "
-            f"see {store / 'quarantine.csv'}",
-            highlight=False,
-        )
-        raise typer.Exit(1)
+
+
+def _say_too_much_quarantined(report, max_quarantine: float, quarantine_csv: Path) -> None:
+    """The line on stderr that explains exit 1 when --max-quarantine is exceeded (`load` and `run`)."""
+    err_console.print(
+        f"error: {report.quarantine_percent:.1f}% of rows were quarantined, more than --max-quarantine {max_quarantine:g}%; "
+        f"see {quarantine_csv}",
+        highlight=False, markup=False, soft_wrap=True,
+    )
 
 
 @profile_app.command("suggest")
@@ -274,30 +291,36 @@ def check(
 
     run = check_store(store, config=config, select_codes=_codes(select), ignore_codes=_codes(ignore),
                       as_of=as_of.date() if as_of else None, organisations=organisations or ())
-    write_results(out, run.outcomes, run.as_of)
+    write_results(out, run.outcomes, run.as_of, run.figures)
     console.print(results_table(run.outcomes, run.as_of))
     console.print(f"Results: {out / 'results.json'}; exceptions: {out / 'exceptions.xlsx'}", highlight=False)
     raise typer.Exit(exit_code([o.result.status for o in run.outcomes], fail_on))
 
 
-def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn) -> None:
-    """What `run` and `demo` print: the run folder, a summary table, or one JSON object."""
+def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quarantine: float | None = None) -> None:
+    """What `run` and `demo` print: the run folder, the reconciliation and a summary table, or one JSON object."""
     from complaint_audit.terminal import results_table
 
-    code = result.exit_code(fail_on)
+    code = result.exit_code(fail_on, max_quarantine)
     for note in result.notes:
         err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
     if as_json:
         summary = result.results["summary"]
         worst = next((status for status in ("error", "fail", "warn", "pass") if summary["by_status"][status]), "not_applicable")
+        reconciliation = {**result.load.reconciliation(), "max_quarantine": max_quarantine,
+                          "over_max_quarantine": result.load.exceeds(max_quarantine)}
         typer.echo(json.dumps(
-            {"status": worst, "run_dir": str(result.run_dir), "exit_code": int(code), "as_of": result.as_of.isoformat(), **summary}
+            {"status": worst, "run_dir": str(result.run_dir), "exit_code": int(code), "as_of": result.as_of.isoformat(), **summary,
+             "reconciliation": reconciliation}
         ))
     elif quiet:
         typer.echo(str(result.run_dir))
     else:
+        _print_reconciliation(result.load)
         console.print(results_table(result.outcomes, result.as_of, findings=False))
         console.print(f"Run folder: {result.run_dir}\nReport: {result.run_dir / 'report.html'}", highlight=False)
+    if result.load.exceeds(max_quarantine):
+        _say_too_much_quarantined(result.load, max_quarantine, result.run_dir / "quarantine.csv")
     raise typer.Exit(code)
 
 
@@ -329,11 +352,12 @@ def run(
     quiet: QuietOption = False,
     as_json: JsonOption = False,
     formats: FormatOption = "html,md,pdf",
+    max_quarantine: MaxQuarantineOption = None,
 ) -> None:
     """Load every source, run the checks and write the report into a new run folder."""
     result = _run_with_progress(config, out, quiet=quiet or as_json, as_of=as_of.date() if as_of else None, formats=_formats(formats),
                                 command_line=["complaint-audit", "run", str(config), "--out", str(out), "--format", formats])
-    _print_run(result, quiet, as_json, fail_on)
+    _print_run(result, quiet, as_json, fail_on, max_quarantine)
 
 
 @app.command()

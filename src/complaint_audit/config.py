@@ -109,6 +109,11 @@ def financial_year(label: str) -> Period:
     return Period(label, dt.date(first, 4, 1), dt.date(first + 1, 3, 31), "financial_year")
 
 
+def is_placeholder(organisation: str | None) -> bool:
+    """Whether an organisation is the placeholder `init` and `profile suggest` write for the user to replace."""
+    return bool(organisation) and organisation.startswith("CHANGE ME")
+
+
 def load_config(path: Path) -> AuditConfig:
     path = Path(path)
     document = read_toml(path, "config")
@@ -159,7 +164,7 @@ class _ConfigParser:
             raise self.fail("calendar.nation", f"'{nation}' is not one of {', '.join(NATIONS)}")
         as_of = self.document.get("as_of")
         organisation = self.text(self.document.get("organisation"), "organisation")
-        if organisation and organisation.startswith("CHANGE ME"):
+        if is_placeholder(organisation):
             raise self.fail("organisation", "still the placeholder from `complaint-audit init`: write the council's name")
         return AuditConfig(
             path=self.path,

@@ -37,15 +37,19 @@ def results_schema() -> dict:
     return json.loads(files("complaint_audit").joinpath("results.schema.json").read_text(encoding="utf-8"))
 
 
-def results_document(outcomes: list[CheckOutcome], as_of: dt.date, generated_at: dt.datetime | None = None) -> dict:
-    """The results as plain data, in the shape results.schema.json describes."""
+def results_document(
+    outcomes: list[CheckOutcome], as_of: dt.date, generated_at: dt.datetime | None = None, figures: dict | None = None
+) -> dict:
+    """The results as plain data, in the shape results.schema.json describes; `figures` (headline.headline_figures)
+    join the summary."""
     counts = Counter(outcome.result.status.value for outcome in outcomes)
     return {
         "schema_version": RESULTS_SCHEMA_VERSION,
         "tool_version": __version__,
         "generated_at": (generated_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
         "as_of": as_of.isoformat(),
-        "summary": {"checks": len(outcomes), "by_status": {status.value: counts[status.value] for status in Status}},
+        "summary": {"checks": len(outcomes), "by_status": {status.value: counts[status.value] for status in Status},
+                    **(figures or {})},
         "checks": [_check_entry(outcome) for outcome in outcomes],
     }
 
@@ -68,11 +72,11 @@ def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).replace({"<NA>": None, "nan": None})
 
 
-def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date) -> dict[str, Path]:
-    """Write results.json and exceptions.parquet, .csv and .xlsx into OUT; their paths."""
+def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None) -> dict[str, Path]:
+    """Write results.json (with the headline `figures` in its summary) and exceptions.parquet, .csv and .xlsx into OUT; their paths."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / name for name in ("results.json", "exceptions.parquet", "exceptions.csv", "exceptions.xlsx")}
-    document = json.dumps(results_document(outcomes, as_of), indent=2, default=_json_value, allow_nan=False)
+    document = json.dumps(results_document(outcomes, as_of, figures=figures), indent=2, default=_json_value, allow_nan=False)
     atomic_write(paths["results.json"], lambda tmp: tmp.write_text(document + "\n", encoding="utf-8"))
     table = exceptions_table(outcomes)
     atomic_write(paths["exceptions.parquet"], lambda tmp: table.to_parquet(tmp, index=False))

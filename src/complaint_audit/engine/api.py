@@ -16,6 +16,7 @@ from complaint_audit.engine.registry import discover, select
 from complaint_audit.engine.runner import CheckOutcome, run_checks
 from complaint_audit.progress import Progress
 from complaint_audit.errors import UserError
+from complaint_audit.headline import headline_figures
 from complaint_audit.schema import DATE_FIELDS
 from complaint_audit.store import Store
 
@@ -27,6 +28,7 @@ _DEADLINES = ("due", "extended_due", "action_due")
 class CheckRun:
     outcomes: list[CheckOutcome]
     as_of: dt.date
+    figures: dict | None = None  # results.json's headline figures, where the records came from a store
 
 
 def check_store(
@@ -42,8 +44,11 @@ def check_store(
     selection overrides the config's. Only the chosen organisations' parts of the store are read."""
     audit = load_config(config) if config else AuditConfig(path=Path("audit.toml"))
     records = _records(Path(store), organisations)
-    return check_records(records, audit, select_codes=select_codes, ignore_codes=ignore_codes, as_of=as_of,
-                         reviews=Store(Path(store)).read_reviews())
+    run = check_records(records, audit, select_codes=select_codes, ignore_codes=ignore_codes, as_of=as_of,
+                        reviews=Store(Path(store)).read_reviews())
+    # The quarantine does not know every row's organisation (a bad row may have none): the store's whole count.
+    quarantined = sum(entry["quarantined"] for entry in Store(Path(store)).ledger())
+    return CheckRun(run.outcomes, run.as_of, headline_figures(records, quarantined))
 
 
 def check_records(

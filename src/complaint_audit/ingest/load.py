@@ -64,6 +64,20 @@ class LoadReport:
     def quarantine_percent(self) -> float:
         return 100.0 * self.quarantined / self.read if self.read else 0.0
 
+    def exceeds(self, max_quarantine: float | None) -> bool:
+        """Whether more than MAX_QUARANTINE percent of the rows read were quarantined (never without a limit)."""
+        return max_quarantine is not None and self.quarantine_percent > max_quarantine
+
+    def reconciliation(self) -> dict:
+        """Rows read = loaded + quarantined, in total and per file with the rows per reason, as plain data."""
+        files = [{key: entry[key] for key in _RECONCILED} for entry in self.files]
+        return {"read": self.read, "loaded": self.read - self.quarantined, "quarantined": self.quarantined,
+                "quarantine_percent": round(self.quarantine_percent, 1), "files": files}
+
+
+# What `run --json` says of each file: as load.json has it, less the hashes and the profile's path.
+_RECONCILED = ("path", "profile", "source_rows", "read", "loaded", "quarantined", "reasons")
+
 
 def load_into_store(
     jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str], progress: Progress | None = None
@@ -218,7 +232,7 @@ def _quarantine_frame(
         in_group = raw_rows["stage"].eq(stage_label) if stage_label else pd.Series(True, index=raw_rows.index)
         if not in_group.any():
             continue
-        columns = {f: c for f, c in origin.items() if f in raw_rows.columns and f not in _RAW_EXCLUDED}
+        columns = _raw_columns(origin, raw_rows.columns)
         subset = raw_rows.loc[in_group, list(columns)].rename(columns=columns)
         lines = subset.to_json(orient="records", lines=True, date_format="iso", default_handler=str)
         raw_json[in_group] = lines.splitlines()
@@ -235,6 +249,20 @@ def _quarantine_frame(
         },
         columns=list(QUARANTINE_COLUMNS),
     ).reset_index(drop=True)
+
+
+def _raw_columns(origin: dict[str, str], available) -> dict[str, str]:
+    """{field: source column} naming each source column once, for a quarantined row's raw values.
+
+    A profile may map several fields to one column (responded and closed to "Date closed"):
+    the column's value is then given once, by a free-text field where one maps it, since only
+    free text has had names masked, and left out where that field is long free text.
+    """
+    by_column: dict[str, str] = {}
+    for name, column in origin.items():
+        if name in available and (column not in by_column or name in FREE_TEXT_FIELDS):
+            by_column[column] = name
+    return {name: column for column, name in by_column.items() if name not in _RAW_EXCLUDED}
 
 
 def _quarantine_duplicates_across_files(batches: list[FileBatch], store: Store) -> None:

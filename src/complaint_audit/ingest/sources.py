@@ -5,15 +5,15 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
-from complaint_audit.config import AuditConfig
+from complaint_audit.config import AuditConfig, is_placeholder
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.load import LoadJob
-from complaint_audit.ingest.profile import load_profile
+from complaint_audit.ingest.profile import Profile, load_profile
 
 
 def jobs_from_files(profile_path: Path, files: list[Path]) -> list[LoadJob]:
     """`load --profile P FILE...`: each file named as the user typed it."""
-    profile = load_profile(profile_path)
+    profile = _loadable_profile(profile_path)
     return [LoadJob(Path(file), profile, path_text(Path(file))) for file in files]
 
 
@@ -23,7 +23,7 @@ def jobs_from_config(config: AuditConfig) -> list[LoadJob]:
         raise UserError(f"{config.path}: no [[sources]] to load")
     jobs = []
     for number, source in enumerate(config.sources, start=1):
-        profile = load_profile(config.folder / source.profile)
+        profile = _loadable_profile(config.folder / source.profile)
         for pattern in source.files:
             matches = _matches(config.folder, pattern) if _is_glob(pattern) else [config.folder / pattern]
             # Folders are not exports; links, pipes and devices are kept so the load refuses them by name.
@@ -32,6 +32,19 @@ def jobs_from_config(config: AuditConfig) -> list[LoadJob]:
                 raise UserError(f"{config.path}: sources #{number}: '{pattern}' matches no file")
             jobs += [LoadJob(path, profile, _label(path, config.folder)) for path in matches]
     return jobs
+
+
+def _loadable_profile(path: Path) -> Profile:
+    """The profile at PATH, refused while its organisation is still the draft's placeholder.
+
+    A draft parses as written (so the rest of it can be checked), but records loaded with the
+    placeholder would carry it as the council's name into every output.
+    """
+    profile = load_profile(path)
+    if is_placeholder(profile.constants.get("organisation")):
+        raise UserError(f"{path}: [constants] organisation: still the placeholder from `complaint-audit profile suggest`: "
+                        "write the council's name (or delete the line and set organisation in audit.toml)")
+    return profile
 
 
 def _is_glob(pattern: str) -> bool:

@@ -23,6 +23,9 @@ from complaint_audit.report.text import long_date
 from complaint_audit.store import Store
 
 EXCEPTIONS_LINK = "exceptions.xlsx"
+# Above this share of the rows read, the executive summary says how many rows were set aside:
+# figures that leave out more than a few rows must say so where they are read.
+SET_ASIDE_NOTED_ABOVE_PERCENT = 1.0
 LEARNING_EXAMPLES = 3
 _RECORD_FIELDS = ["organisation", "case_id", "stage", "team", "process", "raised_via", "received", "responded",
                   "outcome"]
@@ -114,6 +117,20 @@ def _scope(current: dict, themes: list[dict]) -> dict:
     }
 
 
+def _set_aside(current: dict) -> dict | None:
+    """The executive summary's sentence on the rows quarantined, when more than SET_ASIDE_NOTED_ABOVE_PERCENT of those read."""
+    inputs = current["manifest"].get("inputs", [])
+    read, quarantined = (sum(item.get(key, 0) for item in inputs) for key in ("read", "quarantined"))
+    share = 100.0 * quarantined / read if read else 0.0
+    if share <= SET_ASIDE_NOTED_ABOVE_PERCENT:
+        return None
+    suppression = current["suppression"]
+    return {"rows": quarantined, "read": read, "percent": round(share, 1),
+            "text": f"{suppression.count(quarantined)} of the {suppression.count(read)} rows read "
+                    f"({suppression.share(round(share, 1), quarantined, read)}) were set aside (quarantined) and are "
+                    "in none of the figures in this report; the reasons are in Appendix B and each row is in quarantine.csv."}
+
+
 def _learning_examples(current: dict) -> list[str]:
     """A few recorded lessons, with contact details masked; only when the config allows free text."""
     if not current["report"]["free_text"]:
@@ -184,6 +201,7 @@ def report_context(run_dir: Path) -> dict:
         "meta": _meta(current),
         "overall": current["overall"],
         "headline": current["headline"],
+        "set_aside": _set_aside(current),
         "top_findings": findings.top_findings(current["findings"]),
         "scope": _scope(current, themes),
         "themes": themes,
