@@ -272,3 +272,23 @@ def test_a_date_a_few_months_ahead_loads_and_one_years_ahead_is_a_placeholder(tm
     quarantine = pd.read_csv(tmp_path / "store" / "quarantine.csv", dtype=str)
     assert quarantine["detail"].tolist() == [f"responded: {far.isoformat()} is more than a year after the day it was loaded: "
                                              "a placeholder, not a date; correct it in the case system"]
+
+
+def test_a_parquet_text_column_that_is_not_utf8_is_named(tmp_path):
+    """Parquet's reader passes bytes that are not UTF-8; the first text operation stopped the load with
+    'unexpected ArrowInvalid: Invalid UTF8 sequence' (issue 20, defect 19: say what was found)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    offsets = pa.py_buffer(np.array([0, 3, 5], dtype="int32").tobytes())
+    references = pa.Array.from_buffers(pa.binary(), 2, [None, offsets, pa.py_buffer(b"C\xff1C2")]).view(pa.string())
+    export = tmp_path / "latin1.parquet"
+    pq.write_table(pa.table({"Case Ref": references, "Stage": ["Stage 1"] * 2, "Received": ["2023-04-14"] * 2}), export)
+    (tmp_path / "profile.toml").write_text(PROFILE)
+    message = f"error: {export}: column 'Case Ref' holds text that is not UTF-8; write the file again with UTF-8 text"
+    result = _load(tmp_path, export, tmp_path / "profile.toml")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().startswith(message)
+    suggested = CliRunner().invoke(app, ["profile", "suggest", str(export), "--out", str(tmp_path / "draft.toml")])
+    assert suggested.exit_code == 2 and suggested.stderr.strip().startswith(message)

@@ -340,11 +340,24 @@ def _too_deep(path: Path) -> UserError:
                      f"check it is the export you meant")
 
 
+def check_parquet_text(path: Path, frame: pd.DataFrame) -> None:
+    """Refuse a text column holding bytes that are not UTF-8: Parquet's reader passes them, and the
+    first text operation on them stopped the load with 'Invalid UTF8 sequence'."""
+    for name in frame.columns:
+        if pd.api.types.is_string_dtype(frame[name]) and frame[name].dtype != object:
+            try:
+                pa.array(frame[name]).validate(full=True)
+            except pa.ArrowInvalid:
+                raise UserError(f"{path}: column '{name}' holds text that is not UTF-8; write the file again with "
+                                f"UTF-8 text (as every Parquet writer does by default)") from None
+
+
 def _read_parquet(path: Path, profile: Profile) -> RawTable:
     try:
         check_parquet_size(path, pq.read_metadata(path))
         frame = pd.read_parquet(path)
     except (pa.ArrowInvalid, OSError) as error:
         raise UserError(f"{path}: not a readable Parquet file ({error})") from None
+    check_parquet_text(path, frame)
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + 1
     return RawTable(frame, "parquet", None)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.encodings import decode
-from complaint_audit.ingest.readers import check_json_keys, describe_json, parse_json
+from complaint_audit.ingest.readers import check_json_keys, check_parquet_text, describe_json, parse_json
 from complaint_audit.ingest.limits import MAX_COLUMNS, bounded_rows, check_column_count
 from complaint_audit.ingest.sniff_header import find_header_row, header_why, sample_frame
 
@@ -221,4 +221,5 @@ def _parquet_sample(path: Path) -> Sample:
     except (pa.ArrowInvalid, OSError) as error:
         raise UserError(f"{path}: not a readable Parquet file ({error})") from None
     frame = batch.to_pandas() if batch is not None else parquet.schema_arrow.empty_table().to_pandas()
+    check_parquet_text(path, frame)
     return Sample(frame, {}, len(frame), parquet.metadata.num_rows <= SAMPLE_ROWS)
