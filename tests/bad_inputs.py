@@ -179,6 +179,40 @@ def _json_file(name: str, text: str) -> Builder:
     return build
 
 
+def _amounts_csv(name: str, amounts: dict[str, str]) -> Builder:
+    """The small CSV export with an Amount column mapped to remedy_amount, one row per case id and amount."""
+    def build(folder: Path) -> tuple[Path, Path]:
+        profile = folder / "amounts.toml"
+        profile.write_text(CSV_PROFILE.format(encoding="auto").replace('remedy = "Remedy"', 'remedy = "Remedy"\nremedy_amount = "Amount"'),
+                           encoding="utf-8")
+        path = folder / name
+        path.write_text(csv_text([csv_row(case, Amount=amount) for case, amount in amounts.items()], header=(*CSV_HEADER, "Amount")))
+        return path, profile
+    return build
+
+
+def _parquet_declaring(rows: int) -> Builder:
+    """A Parquet file of ROWS rows of one repeated case reference: a few hundred kilobytes."""
+    def build(folder: Path) -> tuple[Path, Path]:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = folder / "declares.parquet"
+        references = pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype="int32")), pa.array(["C1"]))
+        pq.write_table(pa.table({"Case Ref": references}), path, compression="zstd")
+        return path, csv_profile(folder)
+    return build
+
+
+def _cells_in_column_xfd(path: Path) -> None:
+    """A register whose rows below the data each hold one cell in Excel's last column, XFD."""
+    def widen(sheet: bytes, target: zipfile.ZipFile) -> None:
+        rows = b"".join(b'<row r="%d"><c r="XFD%d"><v>1</v></c></row>' % (row, row) for row in range(8, 1008))
+        target.writestr("xl/worksheets/sheet1.xml", sheet.replace(b"</sheetData>", rows + b"</sheetData>"))
+    _with_sheet(path, widen)
+
+
 def _truncated_last_line() -> bytes:
     text = csv_text(GOOD_ROWS + [csv_row("C3", Letter="Dear Mr Cole,\nWe are sorry")])
     return text[: text.rindex("sorry") + 5].encode("utf-8")  # the export stopped in the middle of a letter
@@ -343,6 +377,16 @@ CORPUS = (
              "u16.csv: the file is UTF-16 text (every character in 16 bits); save or export it as UTF-8 (in Excel: CSV UTF-8)"),
     BadInput("utf16_no_bom", "UTF-16 without a byte-order mark", _csv_file("u16le.csv", csv_text([csv_row("U1")]).encode("utf-16-le")),
              "error", "u16le.csv: the file is UTF-16 text"),
+    BadInput("utf32_no_bom", "UTF-32 without a byte-order mark, big-endian", _csv_file("u32be.csv", csv_text([csv_row("U1")]).encode("utf-32-be")),
+             "error", "u32be.csv: the file is UTF-32 text (every character in 32 bits)"),
+    BadInput("nan_and_inf_amounts", "amounts NaN, nan, NAN, -nan, 1.#IND, inf, -Infinity and 1e999, beside a real one and a blank",
+             _amounts_csv("amounts.csv", {f"A{n}": amount for n, amount in enumerate(
+                 ["NaN", "nan", "NAN", "-nan", "1.#IND", "inf", "-Infinity", "1e999", "£12.50", ""], start=1)}),
+             "quarantined", "remedy_amount: 'NaN' is not a number", read=10, reasons={"bad_number": 8},
+             records={"A9": {"remedy_amount": "12.5"}, "A10": {"remedy_amount": "nan"}}),
+    BadInput("nan_in_text_and_dates", "NaN written for blanks in a team, a date, an outcome and the complainant's email",
+             _csv_file("nans.csv", csv_text([csv_row("B1", Team="NaN", responded="nan", outcome="-NaN", Email="nan"), csv_row("B2")])),
+             "loaded", read=2, records={"B1": {"team": "nan", "outcome": "nan", "complainant_key": "nan"}}),
     BadInput("personal_data_in_names", "an email in a team, a phone number in a category and in a case id", _csv_file(
         "personal.csv", csv_text([csv_row("P1", Team="jo.ng@example.org", Category="Call 07700 900123"),
                                   csv_row("07700 900456")])), "quarantined",
@@ -383,12 +427,17 @@ CORPUS = (
     BadInput("serials_mixed_with_text", ".xlsx dates as serial numbers, numbers as text, and words", _xlsx_file("serials.xlsx", _serials_mixed_with_text),
              "quarantined", "received: 'n/a' is not a date (expected day/month/year)", read=7, reasons={"bad_date": 3}),
     BadInput("dates_1900_2099", ".xlsx with dates in 1900 and 2099 (cells, text and serials)", _xlsx_file("years.xlsx", _dates_1900_and_2099),
-             "quarantined", "received: 1900-01-01 is outside 1970-01-01 to 2098-12-31: a placeholder", read=3,
+             "quarantined", "received: 1900-01-01 is before 1990-01-01: a placeholder", read=3,
              reasons={"bad_date": 1, "date_out_of_range": 2}),
     BadInput("placeholder_dates", "placeholder dates 01/01/0001 and 31/12/9999 in a CSV", _csv_file("placeholder.csv", csv_text([
         csv_row("P1", received="01/01/0001"), csv_row("P2", responded="31/12/9999"), csv_row("P3")])),
-             "quarantined", "received: 0001-01-01 is outside 1970-01-01 to 2098-12-31: a placeholder", read=3,
+             "quarantined", "received: 0001-01-01 is before 1990-01-01: a placeholder", read=3,
              reasons={"date_out_of_range": 2}, records={"P3": {"received": "2023-04-14"}}),
+    BadInput("epoch_and_far_future_dates", "the Unix epoch 01/01/1970 (ISO too) and 01/01/2090 as dates", _csv_file("epoch.csv", csv_text([
+        csv_row("P1", received="01/01/1970"), csv_row("P2", received="1970-01-01T00:00:00Z"), csv_row("P3", responded="01/01/2090"),
+        csv_row("P4", received="02/01/1990", responded="03/01/1990")])),
+             "quarantined", "received: 1970-01-01 is before 1990-01-01: a placeholder", read=4,
+             reasons={"date_out_of_range": 3}, records={"P4": {"received": "1990-01-02"}}),
     BadInput("xlsx_formula_text", ".xlsx text cells that start like formulas", _xlsx_file("text.xlsx", lambda p: adult_workbook(p, [
         adult_row(formula, "14/04/2023", Service_Team=formula) for formula in FORMULAS])), "loaded", read=5,
         records={FORMULAS[0]: {"service": FORMULAS[0]}, FORMULAS[1]: {"service": FORMULAS[1]}}),
@@ -399,6 +448,9 @@ CORPUS = (
         "stale.xlsx", _stale_dimension("A1:N20")), "loaded", read=40, records={"D40": {"received": "2023-04-14"}}),
     BadInput("xlsx_dimension_a1", ".xlsx of 40 rows whose sheet declares the range A1 alone", _xlsx_file(
         "a1.xlsx", _stale_dimension("A1")), "loaded", read=40, records={"D1": {"received": "2023-04-14"}}),
+    BadInput("xlsx_cells_in_column_xfd", ".xlsx of 28 KB whose rows each hold a cell in column XFD (16,384 cells a row)",
+             _xlsx_file("xfd.xlsx", _cells_in_column_xfd), "error",
+             "xfd.xlsx: sheet Complaints Register, row 8 has values in 16,384 columns; at most 2,000"),
     BadInput("xlsx_really_csv", "a CSV file named .xlsx", _xlsx_file("fake.xlsx", lambda p: p.write_text(csv_text(GOOD_ROWS))),
              "error", "fake.xlsx: not an .xlsx workbook: it looks like CSV text; load it with a CSV profile or export it as .xlsx"),
     BadInput("xlsx_zero_bytes", "a zero-byte .xlsx", _xlsx_file("zero.xlsx", lambda p: p.write_bytes(b"")), "error",
@@ -423,6 +475,17 @@ CORPUS = (
              "check it is the export you meant"),
     BadInput("json_truncated", "JSON cut off in the middle", _json_file("cut.json", childrens_document([childrens_case("K1", [childrens_stage()])])[:-20]),
              "error", "cut.json: not valid JSON at line 1, column 382: Unterminated string starting at"),
+    BadInput("json_stages_object", "an object of stages, or an empty one, where the list of stages should be", _json_file(
+        "stageobject.json", childrens_document([childrens_case("K1", {"1": childrens_stage(), "2": childrens_stage("Stage 2")}),
+                                                childrens_case("K2", {}), childrens_case("K3", [childrens_stage()])])),
+        "quarantined", "the stage list is not a list of objects (an object", read=3, reasons={"bad_stage_list": 2}),
+    BadInput("json_many_keys", "3,000 records with a key of their own each", _json_file("keys.json", childrens_document(
+        [childrens_case(f"K{n}", [childrens_stage()]) | {f"extra {n}": 1} for n in range(3000)])), "error",
+        "keys.json: the records hold 3,009 different keys; at most 2,000 (is this a case system's export?)"),
+    BadInput("json_lone_surrogates", "escapes of half a surrogate pair (\\ud800) in a service and a case id, and a whole pair",
+             _json_file("halves.json", childrens_document([childrens_case("K1", [childrens_stage()]) | {"service": "Care\ud800"},
+                                                           childrens_case("K\udc01", [childrens_stage()]) | {"service": "Care \U0001f600"}])),
+             "loaded", read=2, records={"K1": {"service": "Care\ufffd"}, "K\ufffd": {"service": "Care \U0001f600"}}),
     BadInput("json_stages_string", "a string where the list of stages should be", _json_file("stages.json", childrens_document([
         childrens_case("K1", [childrens_stage()]), childrens_case("K2", "Stage 1 and Stage 2"), childrens_case("K3", [childrens_stage(), "Stage 2"])])),
         "quarantined", "the stage list is not a list of objects", read=4, reasons={"bad_stage_list": 2}),
@@ -439,6 +502,8 @@ CORPUS = (
     BadInput("formula_cells", "`=HYPERLINK`, `=cmd|`, `+`, `-`, `@` in text fields and a case id", _csv_file("formulas.csv", _formula_cells()),
              "loaded", read=6, records={"F1": {"team": FORMULAS[0], "learning": FORMULAS[0]}, "F2": {"service": FORMULAS[1]},
                                         FORMULAS[1]: {"team": "Housing Complaints"}}),
+    BadInput("parquet_declaring_rows", "a Parquet file of a few hundred KB declaring 10,000,001 rows", _parquet_declaring(10_000_001),
+             "error", "declares.parquet: declares 10,000,001 rows of 1 columns"),
     BadInput("html_in_text", "`<script>` in every text field and a case id", _csv_file("script.csv", _every_text_field(SCRIPT)), "loaded", read=3,
              records={"H1": {"team": SCRIPT, "category": SCRIPT, "learning": SCRIPT}, SCRIPT: {"team": "Housing Complaints"}}),
 )

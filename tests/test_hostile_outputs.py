@@ -99,3 +99,19 @@ def test_a_workbook_is_written_whatever_control_characters_its_cells_and_headers
     write_workbook(tmp_path / "out.xlsx", {"Sheet": frame})
     rows = list(openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows(values_only=True))
     assert rows == [("team", "count"), ("HousingTeam", 1), ("Adults", 2), (None, 3)]
+
+
+def test_a_workbook_is_written_whatever_noncharacters_and_surrogate_halves_its_cells_hold(tmp_path):
+    """U+FFFF made a workbook Excel calls corrupt, and half a surrogate pair (JSON's "\\ud800") stopped the save:
+    XML 1.0 forbids both, as it does NUL (issue 20, defect 13)."""
+    import openpyxl
+    import pandas as pd
+
+    from complaint_audit.spreadsheet import write_workbook
+
+    frame = pd.DataFrame({"team": pd.Series(["Housing\uffffTeam", "Adults\ud800", "Care\ufffe"], dtype=object),
+                          "category": pd.Series(["Damp\uffff", "Noise", None], dtype="str")})
+    frame.columns = pd.Index(["team\ud800", "category"], dtype=object)
+    write_workbook(tmp_path / "out.xlsx", {"Sheet": frame})
+    rows = list(openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows(values_only=True))
+    assert rows == [("team", "category"), ("HousingTeam", "Damp"), ("Adults", "Noise"), ("Care", None)]

@@ -173,16 +173,16 @@ def test_amounts_read_with_pound_signs_thousands_commas_and_any_spaces(tmp_path)
 
 
 def test_infinite_and_not_a_number_amounts_are_quarantined_as_bad_numbers(tmp_path):
-    """'inf' and '1e999' parse as floats; as a remedy paid they are nonsense (issue 20, defect 19). 'NaN' in a CSV
-    is one of the parser's words for a blank, as 'N/A' is: no amount, not an amount of NaN."""
+    """'inf', '1e999' and 'NaN' parse as floats; as a remedy paid they are nonsense (issue 20, defect 19). 'N/A' in a
+    CSV is one of the parser's words for a blank: no amount."""
     profile = write(tmp_path / "adults.toml", LONG_PROFILE.replace('sheet = "Cases"\nheader_row = 4\n', "")
                     .replace('responded = "Responded"\n', 'responded = "Responded"\nremedy_amount = "Paid"\n'))
-    rows = ["inf", "-Infinity", "1e999", "£250", "NaN"]
+    rows = ["inf", "-Infinity", "1e999", "NaN", "nan", "£250", "N/A"]
     lines = ["Ref,Stage,Received,Responded,Paid"] + [f"C{number},Local Resolution,14/04/2023,,{paid}" for number, paid in enumerate(rows)]
     (tmp_path / "adults.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = load_exports(store=tmp_path / "store", files=[tmp_path / "adults.csv"], profile=profile)
     amounts = _records(tmp_path).sort_values("source_row")["remedy_amount"]
     assert amounts.iloc[0] == 250.0 and amounts.iloc[1:].isna().all() and len(amounts) == 2
     quarantine = Store(tmp_path / "store").read_quarantine()
-    assert quarantine["detail"].tolist() == [f"remedy_amount: '{paid}' is not a number" for paid in rows[:3]]
-    assert (report.read, report.quarantined) == (5, 3)
+    assert quarantine["detail"].tolist() == [f"remedy_amount: '{paid}' is not a number" for paid in rows[:5]]
+    assert (report.read, report.quarantined) == (7, 5)

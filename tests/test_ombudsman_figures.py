@@ -96,9 +96,20 @@ def test_years_in_other_spellings_and_marks_for_no_figure_are_understood(tmp_pat
     (GOOD_ROW.replace(",3,50%", ",-3,50%"), "row 4, column 'Upheld': '-3' is not a whole number of cases, 0 or more"),
     (GOOD_ROW.replace("2023-24", "2023-25"), "row 4, column 'Year': '2023-25' is not a financial year such as 2023-24"),
     (GOOD_ROW.replace("Testshire Council", " "), "row 4, column 'Organisation': '' is empty"),
+    # Issue 20, defect 19: 'inf' passed as a rate (it is 0 or more) and 'NaN' as any figure.
+    (GOOD_ROW.replace(",0.8,", ",inf,"), "row 4, column 'Upheld per 100000 residents': 'inf' is not a number"),
+    (GOOD_ROW.replace(",0.8,", ",Infinity,"), "row 4, column 'Upheld per 100000 residents': 'Infinity' is not a number"),
+    (GOOD_ROW.replace(",1,made", ",NaN,made"), "row 4, column 'Satisfactory remedy provided by the authority': 'NaN' is not a number"),
 ])
 def test_a_bad_figure_names_the_file_row_and_column(tmp_path, row, message):
     assert _error(lambda: _read(tmp_path, row)).startswith(f"{tmp_path / 'figures.csv'}: {message}")
+
+
+def test_a_figures_file_of_too_many_columns_is_refused_before_pandas_reads_it(tmp_path):
+    """Issue 20, defect 17: a header of a million columns is refused by its width, as an export's is."""
+    header = HEADER + "".join(f",Extra {n}" for n in range(2001))
+    assert _error(lambda: _read(tmp_path, GOOD_ROW, header=header)).startswith(
+        f"{tmp_path / 'figures.csv'}: 2,012 columns; at most 2,000")
 
 
 def test_a_missing_column_and_a_repeated_row_are_errors(tmp_path):

@@ -8,6 +8,8 @@ import errno
 from collections.abc import Iterator
 from pathlib import Path
 
+from complaint_audit.paths import text_without_surrogates
+
 
 class UserError(Exception):
     """Bad input or arguments: shown as one line on stderr, never as a traceback.
@@ -16,7 +18,9 @@ class UserError(Exception):
     """
 
     def __init__(self, message: str, exit_code: int = 2):
-        super().__init__(message)
+        # A message names files, whose names may hold bytes that are not UTF-8: written out as
+        # \\xNN here, so printing or logging the message can never fail on them.
+        super().__init__(text_without_surrogates(message))
         self.exit_code = exit_code
 
 

@@ -17,22 +17,27 @@ import pandas as pd
 FORMULA_START = ("=", "+", "-", "@")
 EXCEL_MAX_ROWS = 1_048_576
 _WIDTH_SAMPLE_ROWS = 200
-# The characters XML 1.0 forbids, as openpyxl's ILLEGAL_CHARACTERS_RE (not imported: the store
-# writes quarantine CSVs through safe_cells without loading openpyxl).
-_XML_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+# The characters XML 1.0 forbids: the C0 controls openpyxl's ILLEGAL_CHARACTERS_RE names (not
+# imported: the store writes quarantine CSVs through safe_cells without loading openpyxl), and
+# U+FFFE, U+FFFF and lone surrogates, which openpyxl writes unchecked (U+FFFF makes a file Excel
+# calls corrupt, a surrogate stops the save). Arrow's regex engine takes the first pattern (its
+# text holds no surrogates: Arrow strings are UTF-8); Python's takes the second.
+_XML_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f" "\ufffe\uffff]"
+_XML_ILLEGAL_OR_SURROGATE = _XML_ILLEGAL[:-1] + "\ud800-\udfff]"
 
 
 def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of FRAME whose text cells that start like a formula get a leading ' (shown, not run),
     and lose the control characters XML 1.0 forbids (one NUL stops openpyxl mid-workbook)."""
     safe = frame.copy()
-    safe.columns = [re.sub(_XML_ILLEGAL, "", str(name)) for name in safe.columns]
+    safe.columns = [re.sub(_XML_ILLEGAL_OR_SURROGATE, "", str(name)) for name in safe.columns]
     for name in safe.columns:
         column = safe[name]
         if isinstance(column.dtype, pd.CategoricalDtype):  # a store's repeated names: text in a sheet
             column = column.astype("str").where(column.notna())
         if column.dtype == object or pd.api.types.is_string_dtype(column):
-            cleaned = column.str.replace(_XML_ILLEGAL, "", regex=True)  # missing for what is not text
+            illegal = _XML_ILLEGAL_OR_SURROGATE if column.dtype == object else _XML_ILLEGAL
+            cleaned = column.str.replace(illegal, "", regex=True)  # missing for what is not text
             column = cleaned.where(cleaned.notna(), column)
             risky = cleaned.str.startswith(FORMULA_START).fillna(False).astype(bool)
             safe[name] = column.where(~risky, "'" + cleaned)

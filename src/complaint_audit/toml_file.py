@@ -19,12 +19,18 @@ from complaint_audit.printable import printable
 
 def read_toml(path: Path, what: str) -> dict:
     """The document in PATH; a missing file or bad TOML is a UserError naming the file and WHAT it is."""
-    check_input_file(Path(path), what, follow_links=True)  # a pipe or a device would never finish reading
+    from complaint_audit.ingest.encodings import refuse_wide_text  # with pyarrow: only when a file is read
+
+    check_input_file(Path(path), what)  # a link, a pipe or a device: refused before it is opened
+    data = Path(path).read_bytes()
+    refuse_wide_text(data, path, f"save the {what} as UTF-8")
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: {what} not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        # Notepad and Excel may start a UTF-8 file with a byte-order mark, which TOML does not allow.
+        return tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise UserError(f"{path}: line {line}: byte 0x{data[error.start]:02x} is not UTF-8; save the {what} as UTF-8") from None
+    except tomllib.TOMLDecodeError as error:
         raise UserError(f"{path}: not valid TOML: {error}") from None
 
 

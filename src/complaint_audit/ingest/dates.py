@@ -25,6 +25,8 @@ _ORDER_FORMATS = {
     "mdy": ["%m/%d/%Y", "%m/%d/%y", "%b %d %Y", "%B %d %Y"],
     "ymd": ["%Y/%m/%d"],
 }
+# The time zone after an ISO time of day: Z, +01:00, -0500, +01.
+_TIME_ZONE = r"([T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 _ORDER_WORDS = {"dmy": "day/month/year", "mdy": "month/day/year", "ymd": "year/month/day"}
 _OTHER_ORDER = {"dmy": "mdy", "mdy": "dmy", "ymd": "dmy"}
 
@@ -100,7 +102,10 @@ def _parse_text(text: pd.Series, order: str, explicit_format: str | None) -> pd.
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
     iso = text.str.match(r"^\d{4}-\d{1,2}-\d{1,2}([ T]|$)")
     if iso.any():
-        result[iso] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce").dt.floor("D")
+        # A date is the day on the case system's clock: '2023-04-14T00:30:00+01:00' is 14 April,
+        # whatever the offset (offsets mixed in one column stopped pandas' parse).
+        local = text[iso].str.replace(_TIME_ZONE, r"\1", regex=True)
+        result[iso] = pd.to_datetime(local, format="ISO8601", errors="coerce").dt.floor("D")
     rest = ~iso
     if explicit_format and rest.any():
         result[rest] = pd.to_datetime(text[rest], format=explicit_format, errors="coerce")

@@ -16,19 +16,30 @@ from complaint_audit.errors import UserError
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def _refuse_utf16(data: bytes, path: Path) -> None:
-    """A UTF-16 or UTF-32 file (Excel's "Unicode text", some case systems' default) read as UTF-8
-    or cp1252 looks like every other character is a NUL: its lines then break anywhere. Said as
-    it is, with the fix, before anything misreads it."""
-    head = data[:4096]
+def refuse_wide_text(data: bytes, path: Path, fix: str = "save or export it as UTF-8 (in Excel: CSV UTF-8), which this tool reads") -> None:
+    """A UTF-16 or UTF-32 file (Excel's "Unicode text", PowerShell's default, some case systems')
+    read as UTF-8 or cp1252 looks like every other character is a NUL: its lines then break
+    anywhere. Said as it is, with FIX, before anything misreads it."""
+    kind = _wide_encoding(data[:4096])
+    if kind:
+        raise UserError(f"{path}: the file is {kind} text (every character in {kind[4:]} bits); {fix}")
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """'UTF-32', 'UTF-16' or None, from a byte-order mark or else where the NUL bytes fall."""
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        kind = "UTF-32"
-    elif head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) >= 16 and head.count(0) >= len(head) // 3):
-        kind = "UTF-16"
-    else:
-        return
-    raise UserError(f"{path}: the file is {kind} text (every character in {kind[4:]} bits); save or export it as "
-                    f"UTF-8 (in Excel: CSV UTF-8), which this tool reads")
+        return "UTF-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    if len(head) < 16 or head.count(0) < len(head) // 3:
+        return None
+    # Without a mark: text below U+10000 in UTF-32 has two NULs in the same places of every four
+    # bytes (the last two little-endian, the first two big-endian); in UTF-16 it has fewer.
+    aligned = head[: len(head) - len(head) % 4]
+    for first, second in ((2, 3), (0, 1)):
+        if not any(aligned[first::4]) and not any(aligned[second::4]):
+            return "UTF-32"
+    return "UTF-16"
 
 
 def decode(data: bytes, encoding: str, path: Path) -> tuple[str, str]:
@@ -37,7 +48,7 @@ def decode(data: bytes, encoding: str, path: Path) -> tuple[str, str]:
     A file declared cp1252 that is really UTF-8 is refused: read as cp1252 it would load
     without complaint, every accented name and pound sign turned into two wrong characters.
     """
-    _refuse_utf16(data, path)
+    refuse_wide_text(data, path)
     if data.startswith(UTF8_BOM) and encoding in ("auto", "utf-8", "utf-8-sig"):
         # Decoded without its BOM, so an error's byte offset is the offset in what follows.
         return _decoded(data[len(UTF8_BOM):], "utf-8", path), "utf-8-sig"
@@ -84,7 +95,7 @@ def csv_source(data: bytes, declared: str, path: Path) -> tuple[pa.Buffer, str, 
     only to encode it again for pyarrow doubled the read's time and memory. A cp1252 byte with
     no character is found by pyarrow's decoder; decode() then words the error.
     """
-    _refuse_utf16(data, path)
+    refuse_wide_text(data, path)
     buffer = pa.py_buffer(data)
     if data.startswith(UTF8_BOM) and declared in ("auto", "utf-8", "utf-8-sig"):
         body = buffer.slice(len(UTF8_BOM))

@@ -29,6 +29,7 @@ from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_row
 from complaint_audit.ingest.validate import REASONS, quarantine_reasons
 from complaint_audit.schema import FIELD_NAMES, FIELDS, RECORD_KEY
 from complaint_audit.lock import exclusive
+from complaint_audit.paths import path_text
 from complaint_audit.progress import Progress
 from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, Store, part_order
 
@@ -106,7 +107,10 @@ def _load_into_store(
                 progress(f"loading {job.label}", done, len(jobs))
             if not job.path.is_file():
                 digest.result()  # says which file is missing
-            batch, warnings = load_file(job, digest.result, key=key, defaults=defaults)
+            try:
+                batch, warnings = load_file(job, digest.result, key=key, defaults=defaults)
+            except MemoryError:
+                raise _out_of_memory(job) from None
             if batch.entry["sha256"] in seen_hashes:
                 report.warnings.append(f"{job.label}: the same content was given twice in this load; loaded once")
                 continue
@@ -118,6 +122,15 @@ def _load_into_store(
     store.commit(batches)
     report.files = [batch.entry for batch in batches]
     return report
+
+
+def _out_of_memory(job: LoadJob) -> UserError:
+    """A file too large for the memory left: what is needed, and what to do (the limits in
+    limits.py catch the files that only declare a size; this is a real file that big)."""
+    size = job.path.stat().st_size / 1024**2
+    return UserError(f"{job.label}: not enough memory to load this {size:,.0f} MB file (a load needs 5 to 20 times "
+                     f"an export's size, docs/scaling.md); close other programs, use a machine with more memory, "
+                     f"or split the export")
 
 
 def _sha256(job: LoadJob) -> str:
@@ -158,7 +171,7 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
         "file_id": digest[:16],
         "sha256": digest,
         "profile": profile.name,
-        "profile_file": str(profile.path),
+        "profile_file": path_text(profile.path),
         "format": file_format,
         "encoding": encoding,
         "source_rows": source_rows,

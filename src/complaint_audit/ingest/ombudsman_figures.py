@@ -9,6 +9,7 @@ A council missing from the file is not an error: the report says so.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -16,13 +17,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from complaint_audit.config import AuditConfig, Period
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.ombudsman_profile import FIGURES, NOTE, OmbudsmanProfile, load_ombudsman_profile
 from complaint_audit.ingest.encodings import decode
-from complaint_audit.ingest.limits import check_input_file
+from complaint_audit.ingest.limits import check_column_count, check_input_file
+from complaint_audit.paths import path_text
 from complaint_audit.store import atomic_write
 
 RECORD = "ombudsman.json"
@@ -52,6 +55,8 @@ def read_ombudsman_figures(path: Path, profile: OmbudsmanProfile) -> OmbudsmanFi
     data = path.read_bytes()
     text, _ = decode(data, profile.encoding, path)
     body = "".join(text.splitlines(keepends=True)[profile.header_row - 1:])
+    header = next(csv.reader(io.StringIO(body.partition("\n")[0]), delimiter=profile.delimiter), [])
+    check_column_count(path, len(header))  # before pandas does work per column
     try:
         raw = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False, sep=profile.delimiter,
                           skip_blank_lines=False)
@@ -113,8 +118,9 @@ def _numbers(raw: pd.DataFrame, column: str, kind: str, path: Path) -> pd.Series
     if kind == "percent":
         cleaned = cleaned.str.removesuffix("%").str.strip()
     values = pd.to_numeric(cleaned.where(~missing), errors="coerce")
-    if (~missing & values.isna()).any():
-        raise _error(path, raw, ~missing & values.isna(), column, "is not a number (leave it empty if there is none)")
+    not_a_number = ~missing & ~np.isfinite(values.astype("float64"))  # 'inf' and 'NaN' parse, but are no figure
+    if not_a_number.any():
+        raise _error(path, raw, not_a_number, column, "is not a number (leave it empty if there is none)")
     wrong, problem = _CHECKS[kind]
     bad = values.notna() & wrong(values.fillna(0))
     if bad.any():
@@ -150,9 +156,9 @@ def council_figures(figures: OmbudsmanFile, organisation: str | None, year: str 
     rows = json.loads(mine[shown].to_json(orient="records"))
     notes = sorted(set(figures.frame[NOTE]) - {""})
     try:  # as audit.toml names it: relative to the config's folder
-        where = figures.path.relative_to(base).as_posix()
+        where = path_text(figures.path.relative_to(base))
     except ValueError:
-        where = str(figures.path)
+        where = path_text(figures.path)
     return {
         "file": where, "sha256": figures.sha256, "profile": figures.profile.name,
         "organisation": organisation, "year": year, "notes": notes,

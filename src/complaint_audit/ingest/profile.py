@@ -82,6 +82,11 @@ class Profile:
             provided.add("stage")
         return provided
 
+    def columns_of(self, fields: set[str]) -> set[str]:
+        """The export's columns that hold any of FIELDS, at any stage."""
+        mappings = [self.columns, self.stage_fields, *self.stage_columns.values()]
+        return {column for mapping in mappings for name, column in mapping.items() if name in fields}
+
 
 def load_profile(path: Path) -> Profile:
     """Read and check a profile file; every problem is a UserError naming the file and key."""

@@ -17,14 +17,18 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.csv_problems import broken_row, check_delimiter, csv_error_words
 from complaint_audit.ingest.encodings import csv_source, decode
-from complaint_audit.ingest.limits import check_column_count, check_parquet_size, check_xlsx_sizes
+from complaint_audit.ingest.limits import (
+    MAX_COLUMNS, XLSX_MAX_PART_BYTES, bounded_rows, check_column_count, check_parquet_size, check_xlsx_sizes,
+)
 from complaint_audit.ingest.profile import Profile
+from complaint_audit.schema import NUMBER_FIELDS
 
 SOURCE_ROW = "source_row"
 # Excel's encrypted workbooks and old .xls files are OLE compound files, not zips.
@@ -33,6 +37,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 # export fastest (best of five: 2.05 s, against 2.7 s for 16 MB blocks, too few to keep both
 # cores busy, and 2.5 s for the default 1 MB, whose hundreds of chunks then need combining).
 _BLOCK_SIZE = 4 << 20
+# pyarrow's words for a blank cell ('', 'NULL', 'N/A', '#N/A' ...) but its spellings of NaN, which
+# _nan_words_blank treats as blanks everywhere but in amounts.
+_NAN_WORDS = pa.array(["NaN", "nan", "-NaN", "-nan", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"])
+_NULL_WORDS = [word for word in pacsv.ConvertOptions().null_values if word not in _NAN_WORDS.to_pylist()]
 
 
 @dataclass(frozen=True)
@@ -110,10 +118,27 @@ def _read_csv(path: Path, profile: Profile) -> RawTable:
         problem = broken_row(path, whole_lines(), profile.header_row, profile.delimiter, len(names))
         if problem is not None:
             raise problem
-    frame = table.to_pandas()
+    frame = _nan_words_blank(table, keep=profile.columns_of(NUMBER_FIELDS)).to_pandas()
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + profile.header_row + 1
     frame = _without_blank_rows(frame, names)
     return RawTable(frame, "csv", encoding)
+
+
+def _nan_words_blank(table: pa.Table, keep: set[str]) -> pa.Table:
+    """'NaN' and its spellings as blanks, as pyarrow reads them, except in the columns KEEP names.
+
+    A program that writes NaN for a missing value writes it in every column, so in text and dates
+    it is a blank; in an amount it is kept, to be quarantined as bad_number like 'inf': an
+    amount written as not-a-number was not left blank.
+    """
+    for index, name in enumerate(table.column_names):
+        if name in keep:
+            continue
+        column = table.column(index)
+        is_nan = pc.is_in(column, value_set=_NAN_WORDS)
+        if pc.any(is_nan).as_py():
+            table = table.set_column(index, name, pc.if_else(is_nan, pa.scalar(None, column.type), column))
+    return table
 
 
 def _without_values(error: pa.ArrowInvalid) -> str:
@@ -157,7 +182,8 @@ def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delim
         read_options=read_options,
         # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names}, strings_can_be_null=True),
+        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names}, strings_can_be_null=True,
+                                             null_values=_NULL_WORDS),
     )
 
 
@@ -176,10 +202,11 @@ def _read_xlsx(path: Path, profile: Profile) -> RawTable:
             # Read-only mode stops at the sheet's declared <dimension>, which a program that
             # wrote the sheet may leave stale: every row there is must be read and counted.
             sheet.reset_dimensions()
-            rows = list(sheet.iter_rows(min_row=profile.header_row, values_only=True))
+            rows = list(bounded_rows(sheet.iter_rows(min_row=profile.header_row, values_only=True), path, f"sheet {sheet.title}",
+                                     first_row=profile.header_row))
         finally:
             workbook.close()
-    except UserError:
+    except (UserError, MemoryError):
         raise
     except Exception as error:  # openpyxl raises many kinds on a damaged file; all mean the same to a user
         raise UserError(f"{path}: not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
@@ -195,10 +222,12 @@ def _read_xlsx(path: Path, profile: Profile) -> RawTable:
     return RawTable(_without_blank_rows(frame, names), "xlsx", None)
 
 
-def check_workbook_container(path: Path, if_csv: str = "load it with a CSV profile or export it as .xlsx") -> None:
+def check_workbook_container(path: Path, if_csv: str = "load it with a CSV profile or export it as .xlsx",
+                             max_part_bytes: int = XLSX_MAX_PART_BYTES) -> None:
     """Name what the file is when it is not an .xlsx zip, and refuse a zip bomb before it inflates.
 
-    IF_CSV says what to do with CSV text named .xlsx, which differs between an export and a review workbook.
+    IF_CSV says what to do with CSV text named .xlsx, and MAX_PART_BYTES how large a part may
+    inflate, which differ between an export and a review workbook.
     """
     with path.open("rb") as handle:
         start = handle.read(4096)
@@ -215,19 +244,47 @@ def check_workbook_container(path: Path, if_csv: str = "load it with a CSV profi
         raise UserError(f"{path}: not an .xlsx workbook (not a zip archive)")
     try:
         with zipfile.ZipFile(path) as archive:
-            check_xlsx_sizes(path, archive)
+            check_xlsx_sizes(path, archive, max_part_bytes)
     except zipfile.BadZipFile as error:
         raise UserError(f"{path}: not a readable .xlsx workbook ({error})") from None
 
 
-def _read_json(path: Path, profile: Profile) -> RawTable:
-    text, encoding = decode(path.read_bytes(), profile.encoding, path)
+def parse_json(path: Path, encoding: str) -> tuple[object, str]:
+    """The JSON document in PATH and the encoding it was read in; a file that is not JSON is a UserError."""
+    text, encoding = decode(path.read_bytes(), encoding, path)
     try:
-        document = json.loads(text.removeprefix("\ufeff"))
+        return json.loads(_without_lone_surrogates(text.removeprefix("\ufeff"))), encoding
     except json.JSONDecodeError as error:
         raise UserError(f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
     except RecursionError:
         raise _too_deep(path) from None
+
+
+# A \uD800-\uDFFF escape with the backslashes before it: an even number of them is an escaped
+# backslash followed by the letter u, not an escape. A high surrogate may have its low half after it.
+_SURROGATE_ESCAPE = re.compile(r"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?")
+
+
+def _without_lone_surrogates(text: str) -> str:
+    """JSON text whose escapes of half a surrogate pair ("\\ud800" alone, valid JSON) read as U+FFFD.
+
+    Parsed, such a half is a character no UTF-8 file, Parquet column or workbook can hold: the
+    store's write stopped on it. A whole pair (an emoji as json.dumps writes it) is kept.
+    """
+    if not re.search(r"\\u[dD][89a-fA-F]", text):
+        return text
+
+    def replaced(escape: re.Match) -> str:
+        backslashes, first, low = escape.groups()
+        if len(backslashes) % 2 == 0 or (first[1] in "89abAB" and low):
+            return escape.group()
+        return backslashes[:-1] + "\\ufffd" + ("\\ufffd" if low else "")
+
+    return _SURROGATE_ESCAPE.sub(replaced, text)
+
+
+def _read_json(path: Path, profile: Profile) -> RawTable:
+    document, encoding = parse_json(path, profile.encoding)
     records = document
     for key in profile.records.split(".") if profile.records else []:
         if not isinstance(records, dict) or key not in records:
@@ -239,15 +296,31 @@ def _read_json(path: Path, profile: Profile) -> RawTable:
     not_objects = [i for i, record in enumerate(records) if not isinstance(record, dict)]
     if not_objects:
         raise UserError(f"{path}: record {not_objects[0] + 1} is not an object ({len(not_objects)} such records)")
-    # max_level=None flattens nested objects to dotted keys; lists (a case's stages) stay whole.
+    check_json_keys(path, records)
+    # Each case's stages are taken out first: json_normalize would flatten an object found where
+    # the list should be ('stages.1.outcome' ...) or drop an empty one, and the case would seem
+    # to have no stages instead of stages that are not a list.
+    stages = [record.pop(profile.stage_list, None) for record in records] if profile.layout == "nested" else None
+    # max_level=None flattens nested objects to dotted keys.
     try:
         frame = pd.json_normalize(records) if records else pd.DataFrame()
     except RecursionError:
         raise _too_deep(path) from None
     check_column_count(path, frame.shape[1])
     frame = frame.astype(object)
+    if stages is not None and any(stage is not None for stage in stages):
+        frame[profile.stage_list] = pd.Series(stages, index=frame.index, dtype=object)
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + 1
     return RawTable(frame, "json", encoding)
+
+
+def check_json_keys(path: Path, records: list[dict]) -> None:
+    """Refuse records with more keys between them than an export has columns, before a frame of
+    them is made: 20,000 records with a key each would be a frame of 400 million cells."""
+    keys = len(set().union(*records))
+    if keys > MAX_COLUMNS:
+        raise UserError(f"{path}: the records hold {keys:,} different keys; at most {MAX_COLUMNS:,} "
+                        f"(is this a case system's export?)")
 
 
 def describe_json(value: object) -> str:
@@ -267,11 +340,24 @@ def _too_deep(path: Path) -> UserError:
                      f"check it is the export you meant")
 
 
+def check_parquet_text(path: Path, frame: pd.DataFrame) -> None:
+    """Refuse a text column holding bytes that are not UTF-8: Parquet's reader passes them, and the
+    first text operation on them stopped the load with 'Invalid UTF8 sequence'."""
+    for name in frame.columns:
+        if pd.api.types.is_string_dtype(frame[name]) and frame[name].dtype != object:
+            try:
+                pa.array(frame[name]).validate(full=True)
+            except pa.ArrowInvalid:
+                raise UserError(f"{path}: column '{name}' holds text that is not UTF-8; write the file again with "
+                                f"UTF-8 text (as every Parquet writer does by default)") from None
+
+
 def _read_parquet(path: Path, profile: Profile) -> RawTable:
     try:
         check_parquet_size(path, pq.read_metadata(path))
         frame = pd.read_parquet(path)
     except (pa.ArrowInvalid, OSError) as error:
         raise UserError(f"{path}: not a readable Parquet file ({error})") from None
+    check_parquet_text(path, frame)
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + 1
     return RawTable(frame, "parquet", None)

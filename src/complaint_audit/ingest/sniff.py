@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import zipfile
 from collections import Counter
@@ -22,8 +21,8 @@ import pandas as pd
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.encodings import decode
-from complaint_audit.ingest.readers import describe_json
-from complaint_audit.ingest.limits import MAX_COLUMNS, check_column_count
+from complaint_audit.ingest.readers import check_json_keys, check_parquet_text, describe_json, parse_json
+from complaint_audit.ingest.limits import MAX_COLUMNS, bounded_rows, check_column_count
 from complaint_audit.ingest.sniff_header import find_header_row, header_why, sample_frame
 
 HEADER_SEARCH_ROWS = 50
@@ -142,7 +141,7 @@ def _xlsx_sample(path: Path) -> Sample:
         chosen = None
         for number, sheet in enumerate(workbook.worksheets):
             sheet.reset_dimensions()  # a stale <dimension> would hide rows, even the header
-            grid = [list(row) for row in sheet.iter_rows(max_row=limit, values_only=True)]
+            grid = [list(row) for row in bounded_rows(sheet.iter_rows(max_row=limit, values_only=True), path, f"sheet {sheet.title}")]
             header = find_header_row(grid[:HEADER_SEARCH_ROWS])
             if header is not None or chosen is None:
                 chosen = (number, sheet.title, grid, header)
@@ -163,14 +162,11 @@ def _xlsx_sample(path: Path) -> Sample:
 
 
 def _json_sample(path: Path) -> Sample:
-    text, _ = decode(path.read_bytes(), "auto", path)
-    try:
-        document = json.loads(text.removeprefix("\ufeff"))
-    except json.JSONDecodeError as error:
-        raise UserError(f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+    document, _ = parse_json(path, "auto")
     key, records = _find_records(document)
     if records is None:
         raise UserError(f"{path}: found no list of records (objects) in the JSON: its top level is {describe_json(document)}")
+    check_json_keys(path, records[:SAMPLE_ROWS])
     frame = pd.json_normalize(records[:SAMPLE_ROWS])
     check_column_count(path, frame.shape[1])
     frame = frame.astype(object)
@@ -225,4 +221,5 @@ def _parquet_sample(path: Path) -> Sample:
     except (pa.ArrowInvalid, OSError) as error:
         raise UserError(f"{path}: not a readable Parquet file ({error})") from None
     frame = batch.to_pandas() if batch is not None else parquet.schema_arrow.empty_table().to_pandas()
+    check_parquet_text(path, frame)
     return Sample(frame, {}, len(frame), parquet.metadata.num_rows <= SAMPLE_ROWS)

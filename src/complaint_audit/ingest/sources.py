@@ -7,8 +7,10 @@ from pathlib import Path
 
 from complaint_audit.config import AuditConfig, is_placeholder
 from complaint_audit.errors import UserError
+from complaint_audit.ingest.limits import check_found_folders
 from complaint_audit.ingest.load import LoadJob
 from complaint_audit.ingest.profile import Profile, load_profile
+from complaint_audit.paths import path_text
 
 
 def jobs_from_files(profile_path: Path, files: list[Path]) -> list[LoadJob]:
@@ -30,6 +32,9 @@ def jobs_from_config(config: AuditConfig) -> list[LoadJob]:
             matches = [path for path in matches if path.is_symlink() or not path.is_dir()]
             if not matches:
                 raise UserError(f"{config.path}: sources #{number}: '{pattern}' matches no file")
+            if _is_glob(pattern):
+                for path in matches:
+                    check_found_folders(path, config.folder / _literal_part(pattern))
             jobs += [LoadJob(path, profile, _label(path, config.folder)) for path in matches]
     return jobs
 
@@ -42,13 +47,19 @@ def _loadable_profile(path: Path) -> Profile:
     """
     profile = load_profile(path)
     if is_placeholder(profile.constants.get("organisation")):
-        raise UserError(f"{path}: [constants] organisation: still the placeholder from `complaint-audit profile suggest`: "
+        raise UserError(f"{path_text(path)}: [constants] organisation: still the placeholder from `complaint-audit profile suggest`: "
                         "write the council's name (or delete the line and set organisation in audit.toml)")
     return profile
 
 
 def _is_glob(pattern: str) -> bool:
     return any(char in pattern for char in "*?[")
+
+
+def _literal_part(pattern: str) -> Path:
+    """The folders a pattern names before its first wildcard: 'exports' of 'exports/**/*.csv'."""
+    parts = Path(pattern).parts
+    return Path(*parts[: next(index for index, part in enumerate(parts) if _is_glob(part))])
 
 
 def _matches(folder: Path, pattern: str) -> list[Path]:
@@ -60,10 +71,3 @@ def _matches(folder: Path, pattern: str) -> list[Path]:
 def _label(path: Path, folder: Path) -> str:
     """How outputs name a file: relative to audit.toml's folder, or in full when it is elsewhere."""
     return path_text(path.relative_to(folder) if path.is_relative_to(folder) else path)
-
-
-def path_text(path: Path) -> str:
-    """A file's name as text every output can hold. A name that is not valid UTF-8 (bytes a Linux
-    file system allows) reaches Python with surrogates, which no UTF-8 file or JSON can hold: its
-    bad bytes are written as \\xNN, so the name stays recognisable and distinct."""
-    return path.as_posix().encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -6,10 +6,12 @@ one reason and the per-reason counts add up to the quarantined total.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
-from complaint_audit.ingest.limits import CASE_ID_MAX_LENGTH, EARLIEST_DATE, LATEST_DATE
+from complaint_audit.ingest.limits import CASE_ID_MAX_LENGTH, EARLIEST_DATE, LATEST_DAYS_AHEAD
 from complaint_audit.ingest.privacy import personal_data_kinds
 from complaint_audit.ingest.problems import FirstProblems
 from complaint_audit.schema import DATE_FIELDS, RECORD_KEY, REQUIRED_FIELDS
@@ -29,7 +31,8 @@ REASONS = (
     "duplicate_record",
 )
 
-_STAGE_PROBLEMS = {"no_stage_data": "the record holds no stage", "bad_stage_list": "the stage list is not a list of objects"}
+_STAGE_PROBLEMS = {"no_stage_data": "the record holds no stage",
+                   "bad_stage_list": "the stage list is not a list of objects (an object, a text or a number in its place?)"}
 
 
 def quarantine_reasons(
@@ -38,8 +41,11 @@ def quarantine_reasons(
     conversion_problem: pd.Series,
     conversion_detail: pd.Series,
     masked_case_id: pd.Series,
+    today: dt.date | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """(reason, detail) per row; both missing for a row that loads.
+
+    TODAY is the day of loading (dates more than a year after it are placeholders).
 
     `masked_case_id` is the case id with its personal data masked: where it differs, the row is
     quarantined, and a message that shows a case id shows this one.
@@ -54,12 +60,14 @@ def quarantine_reasons(
     problems.note(kinds.notna(), "personal_data_in_case_id",
                   lambda rows: "case_id holds " + kinds[rows] + "; a case reference must not be personal data (is the right column mapped?)")
     problems.note(conversion_problem.notna(), conversion_problem, conversion_detail)
+    latest = pd.Timestamp(today or dt.date.today()) + pd.Timedelta(days=LATEST_DAYS_AHEAD)
     for name in DATE_FIELDS:
-        implausible = (frame[name] < pd.Timestamp(EARLIEST_DATE)) | (frame[name] > pd.Timestamp(LATEST_DATE))
+        too_early, too_late = frame[name] < pd.Timestamp(EARLIEST_DATE), frame[name] > latest
         problems.note(
-            implausible, "date_out_of_range",
-            lambda rows, name=name: f"{name}: " + _iso(frame.loc[rows, name])
-            + f" is outside {EARLIEST_DATE} to {LATEST_DATE}: a placeholder, not a date; correct it in the case system",
+            too_early | too_late, "date_out_of_range",
+            lambda rows, name=name, too_early=too_early: f"{name}: " + _iso(frame.loc[rows, name])
+            + too_early[rows].map({True: f" is before {EARLIEST_DATE}", False: " is more than a year after the day it was loaded"})
+            + ": a placeholder, not a date; correct it in the case system",
         )
     for name in REQUIRED_FIELDS:
         problems.note(frame[name].isna(), "missing_required", f"{name} is empty")

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from complaint_audit.errors import UserError
 from complaint_audit.lock import exclusive
+from complaint_audit.paths import path_text
 from complaint_audit.review.scores import KEY, SCORE_COLUMNS, read_review
 from complaint_audit.store import Store
 
@@ -39,12 +39,12 @@ class ImportSummary:
         dates = f", reviewed {self.first_review} to {self.last_review}" if self.first_review else ""
         lines = [
             f"Imported {self.scores:,} scores of {self.cases_scored:,} cases on {self.criteria} criteria from "
-            f"{self.workbook} by {len(self.reviewers)} reviewer(s) ({', '.join(self.reviewers) or 'none'}){dates}.",
+            f"{path_text(self.workbook)} by {len(self.reviewers)} reviewer(s) ({', '.join(self.reviewers) or 'none'}){dates}.",
             f"Not reviewed (rows left blank): {self.not_reviewed:,} of {self.rows:,} rows.",
         ]
         if self.unrated:
             lines.append(f"Criteria left blank in rated rows: {self.unrated:,}.")
-        return [*lines, f"Stored in {self.stored}"]
+        return [*lines, f"Stored in {path_text(self.stored)}"]
 
 
 def import_review(workbook: Path, store: Path, today: dt.date | None = None) -> ImportSummary:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from complaint_audit import __version__
 from complaint_audit.errors import UserError
+from complaint_audit.paths import path_text
 from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, RECORD_KEY
 
 OVERSAMPLE_SHARE = 0.25
@@ -223,7 +224,7 @@ def draw_from_store(
     source = Store(store)
     sample, description = draw_sample(source.read_records(), n, seed, stratify, oversample)
     description["source"] = {
-        "store": str(store),
+        "store": path_text(store),
         "files": [{"path": entry["path"], "sha256": entry["sha256"]} for entry in source.ledger()],
     }
     return sample, description

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +24,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.privacy import redact_patterns
-from complaint_audit.ingest.limits import check_input_file
+from complaint_audit.ingest.limits import REVIEW_MAX_PART_BYTES, bounded_rows, check_input_file
 from complaint_audit.ingest.readers import check_workbook_container
+from complaint_audit.paths import path_text
 from complaint_audit.review.workbook import CRITERIA, RATINGS
 from complaint_audit.spreadsheet import FORMULA_START
 
@@ -90,7 +90,7 @@ def read_review(path: Path, known: pd.DataFrame, today: dt.date | None = None) -
     ]
     where.raise_any(problems)
 
-    scored = key[rated].assign(reviewer=redact_patterns(reviewer[rated]), workbook=path.name, row=sheet.index[rated] + 2,
+    scored = key[rated].assign(reviewer=redact_patterns(reviewer[rated]), workbook=path_text(path.name), row=sheet.index[rated] + 2,
                                review_date=review_date[rated].astype("datetime64[s]"))
     long = ratings[rated].melt(ignore_index=False, var_name="criterion", value_name="score").dropna(subset=["score"])
     scores = scored.join(long).sort_values(["row", "criterion"], key=_criterion_order, kind="stable")
@@ -104,7 +104,8 @@ def _sheet_frame(path: Path) -> pd.DataFrame:
     """The Review sheet as a frame of raw cell values, headers from row 1; frame row i is sheet row i + 2."""
     check_input_file(path, "review workbook")
     # Not a workbook, or a zip bomb: refused before anything inflates.
-    check_workbook_container(path, if_csv="open the workbook `complaint-audit sample` wrote, fill it in and save it as .xlsx")
+    check_workbook_container(path, if_csv="open the workbook `complaint-audit sample` wrote, fill it in and save it as .xlsx",
+                             max_part_bytes=REVIEW_MAX_PART_BYTES)
     try:
         # Read-only streams the sheet: the whole-workbook mode holds every cell as an object,
         # gigabytes for a workbook of a few megabytes.
@@ -117,12 +118,11 @@ def _sheet_frame(path: Path) -> pd.DataFrame:
                             "write one with `complaint-audit sample`")
         sheet = book[SHEET]
         sheet.reset_dimensions()  # read every row there is, whatever the sheet's <dimension> declares
-        values = list(islice(sheet.iter_rows(values_only=True), REVIEW_MAX_ROWS + 2))
+        values = list(bounded_rows(sheet.iter_rows(values_only=True), path, f"sheet {SHEET}", max_rows=REVIEW_MAX_ROWS,
+                                   advice="a review workbook holds one row per case sampled: check it is the workbook "
+                                          "`complaint-audit sample` wrote"))
     finally:
         book.close()
-    if len(values) > REVIEW_MAX_ROWS + 1:
-        raise UserError(f"{path}: sheet {SHEET} has more than {REVIEW_MAX_ROWS:,} rows; a review workbook holds one row "
-                        "per case sampled: check it is the workbook `complaint-audit sample` wrote")
     header = [str(value).strip() if value is not None else "" for value in (values[0] if values else ())]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from complaint_audit.paths import path_text
 from complaint_audit.spreadsheet import safe_cells
 from complaint_audit.store import atomic_write
 
@@ -55,7 +56,7 @@ def write_review(out: Path, sample: pd.DataFrame, description: dict) -> dict[str
     paths = {"workbook": out, "manifest": out.with_suffix(".json")}
     manifest = {
         **description,
-        "workbook": out.name,
+        "workbook": path_text(out.name),
         "cases": sample[["organisation", "case_id", "stage"]].astype(object).to_dict(orient="records"),
     }
     atomic_write(paths["workbook"], lambda tmp: write_review_workbook(tmp, sample, description))
