@@ -200,3 +200,21 @@ def test_contact_details_outside_free_text_never_reach_the_store_or_the_quaranti
         assert value not in written
     quarantine = pd.read_csv(store / "quarantine.csv", dtype=str)
     assert quarantine[["case_id", "reason"]].values.tolist() == [["[phone]", "personal_data_in_case_id"]]
+
+
+def test_a_quarantine_message_quoting_a_value_never_quotes_contact_details(tmp_path):
+    """A message that quotes the bad value ('outcome: ... is not mapped', a case id with a line
+    break) wrote the email or phone number it held into quarantine.csv (issue 20, defect 5)."""
+    from tests.bad_inputs import csv_profile, csv_row, csv_text
+
+    export = tmp_path / "export.csv"
+    export.write_text(csv_text([csv_row("C1", outcome="jo.ng@example.org"), csv_row("C2", received="07700 900123"),
+                                csv_row("C3\tann@example.org")]))
+    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    quarantine = pd.read_csv(tmp_path / "store" / "quarantine.csv", dtype=str)
+    assert quarantine["reason"].tolist() == ["unmapped_value", "bad_date", "bad_case_id"]
+    written = (tmp_path / "store" / "quarantine.csv").read_text(encoding="utf-8") + result.output
+    for value in ("jo.ng@example.org", "07700 900123", "ann@example.org"):
+        assert value not in written
+    assert "[email]" in quarantine["detail"].iloc[0] and "[phone]" in quarantine["detail"].iloc[1]

@@ -215,11 +215,12 @@ def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Serie
             "source_file": bad["source_file"],
             "source_row": bad["source_row"],
             "source": profile.name,
-            # A case id or a raw value may hold contact details (the reason a row is here, maybe).
+            # A case id, a raw value or a message quoting one ("outcome: 'jo@example.org' is not
+            # mapped") may hold contact details: the reason a row is here, maybe.
             "case_id": redact_patterns(bad["case_id"].astype("str")),
             "stage": bad["stage"],
             "reason": reason,
-            "detail": detail,
+            "detail": redact_patterns(detail),
             "raw": redact_patterns(raw_json.astype("str")),
         },
         columns=list(QUARANTINE_COLUMNS),
