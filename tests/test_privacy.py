@@ -170,6 +170,9 @@ def test_a_key_too_short_to_keep_pseudonyms_secret_is_refused(tmp_path, key):
         ("Postcode ns6 7ws and GIR 0AA.", "Postcode [postcode] and [postcode]."),
         ("NI ab 12 34 56 c.", "NI [NI number]."),
         ("Write to jo.ng(at)example(dot)org or jo [at] example.org", "Write to [email] or [email]"),
+        ("Write to jo @ example.org, jo{at}example.org or jo＠example.org", "Write to [email], [email] or [email]"),
+        ("Call 07700 - 900123, 07700 – 900 123 or Tel07700900123 by 07/02/2023", "Call [phone], [phone] or Tel[phone] by 07/02/2023"),
+        ("Postcode ns6\u00a07ws, NS6  7WS; NI AB-12-34-56-C", "Postcode [postcode], [postcode]; NI [NI number]"),
     ],
 )
 def test_contact_details_in_any_case_and_spelling_are_masked(text, expected):

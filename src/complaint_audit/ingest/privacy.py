@@ -33,21 +33,27 @@ FREE_TEXT_FIELDS = ("response_text", "learning", "remedy", "extension_reason")
 # \s are ASCII-only, so letters, digits and spaces are spelled as Unicode classes, matching what
 # Python's would. RE2's \b is ASCII too, which can only find more boundaries, so mask more.
 _SPACE = r"[\s\p{Zs}]"
-_SEPARATOR = r"[\s\p{Zs}.\-]"  # between a phone number's digits: spaces, dots or hyphens
+# Between a phone number's digits: up to three spaces, dots or dashes ('07700 - 900123'). Not
+# slashes: '07/02/2023 14:00' is a date and a time.
+_SEPARATOR = r"[\s\p{Zs}.\-\x{2010}-\x{2015}]{0,3}"
+# What stands for '@' or '.' in an email written to dodge harvesters: 'jo (at) example [dot] org'.
+_AT = r"(?:" + _SPACE + r"?[@\x{FF20}]" + _SPACE + r"?|" + _SPACE + r"?[(\[{<]at[)\]}>]" + _SPACE + r"?)"
+_DOT = r"(?:\.|" + _SPACE + r"?[(\[{<]dot[)\]}>]" + _SPACE + r"?)"
 # Every pattern ignores case: a postcode or NI number typed in lower case is as personal.
 _PATTERNS = {
-    # name@example.org, and the spelled-out forms people type to dodge harvesters: name(at)example.org.
-    "[email]": r"(?i)[\pL\pN_.+-]+(?:@|" + _SPACE + r"?[(\[]at[)\]]" + _SPACE + r"?)[\pL\pN_-]+(?:(?:\.|" + _SPACE
-               + r"?[(\[]dot[)\]]" + _SPACE + r"?)[\pL\pN_-]+)+",
+    "[email]": r"(?i)[\pL\pN_.+-]+" + _AT + r"[\pL\pN_-]+(?:" + _DOT + r"[\pL\pN_-]+)+",
     # Any two letters, not only valid prefixes: masking a look-alike costs less than a leak.
-    "[NI number]": r"(?i)\b[A-Z]{2} ?\p{Nd}{2} ?\p{Nd}{2} ?\p{Nd}{2} ?[A-D]\b",
+    "[NI number]": r"(?i)\b[A-Z]{2}(?:[\s\p{Zs}\-]?\p{Nd}{2}){3}[\s\p{Zs}\-]?[A-D]\b",
     # Personal numbers: landlines (01, 02) and mobiles (07), national or international (+44, 0044,
-    # +44 (0)), the area code in brackets or not, digits grouped by spaces, dots or hyphens.
+    # +44 (0)), the area code in brackets or not, digits grouped by spaces, dots or dashes,
+    # after anything but a digit ('Tel07700 900123'), so the character before is kept as \1.
     # Service numbers such as the ombudsman's 0300 line are the organisation's, and a response
     # should quote them.
-    "[phone]": rf"(?:(?:\+|\b00)44{_SEPARATOR}?(?:\(0\){_SEPARATOR}?)?|\(0|\b0)[127](?:\)?{_SEPARATOR}?\p{{Nd}}){{8,9}}\b",
-    "[postcode]": r"(?i)\b(?:[A-Z]{1,2}\p{Nd}[A-Z\p{Nd}]? ?\p{Nd}[A-Z]{2}|GIR ?0AA)\b",
+    "[phone]": rf"(^|[^\pN+])(?:(?:\+|00)44{_SEPARATOR}(?:\(0\){_SEPARATOR})?|\(0|0)[127](?:\)?{_SEPARATOR}\p{{Nd}}){{8,9}}\b",
+    "[postcode]": r"(?i)\b(?:[A-Z]{1,2}\p{Nd}[A-Z\p{Nd}]?[\s\p{Zs}]{0,2}\p{Nd}[A-Z]{2}|GIR[\s\p{Zs}]{0,2}0AA)\b",
 }
+# How each is masked: the phone pattern's leading character is put back.
+_REPLACEMENTS = {label: label for label in _PATTERNS} | {"[phone]": r"\1[phone]"}
 # A word of a name: two or more letters of any script, with apostrophes and hyphens inside
 # (Ng, Zoë, Łukasz, O'Neill, Smith-Jones).
 _NAME_WORD = r"[^\W\d_][\w'’\-]*[^\W\d_]"
@@ -151,7 +157,7 @@ def redact_patterns(text: pd.Series) -> pd.Series:
     codes, distinct = distinct_values(text)
     values = pa.array(distinct.astype("str"))
     for label, pattern in _PATTERNS.items():
-        values = pc.replace_substring_regex(values, pattern=pattern, replacement=label)
+        values = pc.replace_substring_regex(values, pattern=pattern, replacement=_REPLACEMENTS[label])
     return spread(pd.Series(values, dtype="str"), codes, text.index)
 
 
