@@ -188,6 +188,14 @@ def test_names_are_masked_in_any_capitalisation_and_script():
         "Dear [name] [name], [name] [name] and [name]; [name], [name], [name] and [name]: Ngozi and Joan are other people.")
 
 
+def test_names_are_masked_whatever_the_apostrophe_hyphen_or_unicode_composition():
+    """'Zoë' as e + combining diaeresis in one system and as one letter in the other, O’Neill with
+    a curly apostrophe in the export and a straight one in the letter, slipped through (issue 20, defect 6)."""
+    terms = personal_terms([pd.Series(["Zoe\u0308 Ng", "Anne-Marie O’Neill"])])
+    letter = "Dear Zo\u00eb, zoe\u0308, Anne\u2010Marie and O'NEILL or O\u02bcNeill."
+    assert redact(pd.Series([letter], dtype="str"), terms).iloc[0] == "Dear [name], [name], [name] and [name] or [name]."
+
+
 def test_contact_details_outside_free_text_never_reach_the_store_or_the_quarantine(tmp_path):
     """An email in a team, a phone in a category or a case id reached every output (issue 20, defect 5)."""
     from tests.bad_inputs import csv_profile, csv_row, csv_text

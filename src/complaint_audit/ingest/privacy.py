@@ -181,7 +181,7 @@ def personal_terms(personal: list[pd.Series], keep: set[str] = frozenset()) -> P
     names: set[str] = set()
     places: set[str] = set()
     for column in personal:
-        values = pd.Series(column.dropna().astype("str").unique(), dtype="str")
+        values = _composed(pd.Series(column.dropna().astype("str").unique(), dtype="str"))
         if values.empty:
             continue
         if values.str.contains(r"[\d@]", regex=True).mean() > 0.5:
@@ -224,9 +224,21 @@ def _alternations(terms: tuple[str, ...]) -> list[str]:
     fields with the same terms, tens of thousands of them in a large export."""
     longest_first = sorted(terms, key=len, reverse=True)
     return [
-        "(?i)" + _BEFORE + "(?:" + "|".join(re.escape(term) for term in longest_first[start : start + _TERMS_PER_PATTERN]) + ")" + _AFTER
+        "(?i)" + _BEFORE + "(?:" + "|".join(_spelled_any_way(term) for term in longest_first[start : start + _TERMS_PER_PATTERN]) + ")" + _AFTER
         for start in range(0, len(longest_first), _TERMS_PER_PATTERN)
     ]
+
+
+# An apostrophe or a hyphen inside a name is typed in several ways: O'Neill, O’Neill, Anne‐Marie.
+_APOSTROPHES = "'’‘ʼ`´"
+_HYPHENS = "-‐‑–—"
+
+
+def _spelled_any_way(term: str) -> str:
+    """The term as an RE2 pattern matching it with any apostrophe or hyphen."""
+    return "".join(f"[{re.escape(_APOSTROPHES)}]" if character in _APOSTROPHES
+                   else f"[{re.escape(_HYPHENS)}]" if character in _HYPHENS
+                   else re.escape(character) for character in term)
 
 
 def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
@@ -235,8 +247,24 @@ def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
     Done once per distinct text: learning and remedy notes repeat across many records.
     """
     codes, distinct = distinct_values(text)
-    distinct = redact_patterns(redact_terms(redact_terms(distinct, terms.places, "[address]"), terms.names, "[name]"))
+    distinct = redact_patterns(redact_terms(redact_terms(_composed(distinct), terms.places, "[address]"), terms.names, "[name]"))
     return spread(distinct, codes, text.index)
+
+
+def _composed(text: pd.Series) -> pd.Series:
+    """The text in Unicode's composed form (NFC), missing kept missing.
+
+    'Zoë' typed as 'e' and a combining diaeresis looks the same as the single letter but is
+    another string: a name from one system and a letter from another only match once both
+    are composed the same way.
+    """
+    present = text.notna()
+    if not present.any():
+        return text
+    composed = pc.utf8_normalize(pa.array(text[present].astype(object), type=pa.string()), form="NFC")
+    result = text.astype(object)
+    result[present] = composed.to_numpy(zero_copy_only=False)
+    return result.astype(text.dtype) if text.dtype != object else result
 
 
 def _siphash_key(key: str) -> str:
