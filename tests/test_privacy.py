@@ -159,6 +159,23 @@ def test_a_key_too_short_to_keep_pseudonyms_secret_is_refused(tmp_path, key):
     assert not (tmp_path / "store").exists()
 
 
+@pytest.mark.parametrize("key", ["a" * 16, "k" + " " * 15, "ab" * 10])
+def test_a_key_of_a_few_characters_repeated_is_refused(tmp_path, key):
+    """Sixteen characters of one or two letters are as quickly tried as one (issue 20, defect 8)."""
+    from tests.bad_inputs import csv_profile, csv_row, csv_text
+
+    export = tmp_path / "export.csv"
+    export.write_text(csv_text([csv_row("C1")]))
+    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")],
+                                env={"COMPLAINT_AUDIT_KEY": key})
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (
+        f"error: the pseudonymisation key (COMPLAINT_AUDIT_KEY or [privacy] key) is a few characters repeated ({len(set(key))} different); "
+        "use at least 8 different ones: a key of a few characters repeated is among the first anyone tries against the "
+        "pseudonyms in a report, as short keys are")
+    assert not (tmp_path / "store").exists()
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

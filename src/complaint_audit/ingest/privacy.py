@@ -27,6 +27,9 @@ KEY_ENVIRONMENT_VARIABLE = "COMPLAINT_AUDIT_KEY"
 # A one-character key was found by trying every key at once. Sixteen random characters put
 # trying them all out of reach; sixteen words' worth of a passphrase is no worse.
 MIN_KEY_LENGTH = 16
+# Nor may those sixteen be a few characters repeated: 'aaaaaaaaaaaaaaaa', or 'k' and fifteen
+# spaces, is among the first keys anyone tries.
+MIN_KEY_DISTINCT_CHARACTERS = 8
 # Free-text fields that may quote personal details back to the complainant.
 FREE_TEXT_FIELDS = ("response_text", "learning", "remedy", "extension_reason")
 # In RE2's syntax (pyarrow's regex engine, ten times faster here than Python's): its \w, \d and
@@ -111,6 +114,12 @@ def require_key(key: str | None, profile_path) -> str:
             f"the pseudonymisation key ({KEY_ENVIRONMENT_VARIABLE} or [privacy] key) is {len(key)} characters; use at "
             f"least {MIN_KEY_LENGTH}: anyone who knows one complainant's email can try every short key against the "
             f"pseudonyms in a report until one matches, and then name everyone"
+        )
+    if len(set(key)) < MIN_KEY_DISTINCT_CHARACTERS:
+        raise UserError(
+            f"the pseudonymisation key ({KEY_ENVIRONMENT_VARIABLE} or [privacy] key) is a few characters "
+            f"repeated ({len(set(key))} different); use at least {MIN_KEY_DISTINCT_CHARACTERS} different ones: a key of a few characters repeated is "
+            f"among the first anyone tries against the pseudonyms in a report, as short keys are"
         )
     return key
 
