@@ -237,7 +237,7 @@ def test_a_quarantine_message_quoting_a_value_never_quotes_contact_details(tmp_p
 
     export = tmp_path / "export.csv"
     export.write_text(csv_text([csv_row("C1", outcome="jo.ng@example.org"), csv_row("C2", received="07700 900123"),
-                                csv_row("C3\tann@example.org")]))
+                                csv_row("C3\tann@example.org", Team="Call 07700\u00a0900456", Category="zoë@example.org")]))
     result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
     quarantine = pd.read_csv(tmp_path / "store" / "quarantine.csv", dtype=str)
@@ -245,4 +245,5 @@ def test_a_quarantine_message_quoting_a_value_never_quotes_contact_details(tmp_p
     written = (tmp_path / "store" / "quarantine.csv").read_text(encoding="utf-8") + result.output
     for value in ("jo.ng@example.org", "07700 900123", "ann@example.org"):
         assert value not in written
+    assert "900456" not in written and "zoë" not in written.casefold()
     assert "[email]" in quarantine["detail"].iloc[0] and "[phone]" in quarantine["detail"].iloc[1]

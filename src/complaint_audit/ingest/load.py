@@ -201,6 +201,10 @@ def _quarantine_frame(bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Serie
     for name in FREE_TEXT_FIELDS:
         if name in raw_rows.columns:
             raw_rows = raw_rows.assign(**{name: bad[name]})
+    # Contact details are masked before the values are written as JSON: JSON escapes what is not
+    # ASCII, and '07700\u00a0900123' no longer reads as a phone number.
+    raw_rows = raw_rows.assign(**{name: redact_patterns(raw_rows[name]) for name in raw_rows.columns
+                                  if name != "stage" and pd.api.types.infer_dtype(raw_rows[name], skipna=True) == "string"})
     raw_json = pd.Series("{}", index=bad.index, dtype=object)
     for stage_label, origin in stage_rows.origins.items():
         in_group = raw_rows["stage"].eq(stage_label) if stage_label else pd.Series(True, index=raw_rows.index)
