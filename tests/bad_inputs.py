@@ -397,6 +397,9 @@ CORPUS = (
                                                csv_row("M3", Team="ann lee"), csv_row("M4-LEE")])), "quarantined",
              "received: '[email]' is not a date", read=4,
              reasons={"bad_date": 1, "unmapped_value": 1, "personal_data_in_case_id": 1}, records={"M3": {"team": "[name] [name]"}}),
+    BadInput("personal_data_in_bad_value", "an email as an outcome, the value a quarantine message quotes", _csv_file(
+        "quoted.csv", csv_text([csv_row("Q1", outcome="jo.ng@example.org"), csv_row("Q2")])), "quarantined",
+             "outcome: '[email]' is not mapped", read=2, reasons={"unmapped_value": 1}),
     BadInput("too_many_columns", "CSV with a header of 2,001 columns", _csv_file("wide.csv", ",".join(
         [*CSV_HEADER, *(f"Extra {n}" for n in range(2001 - len(CSV_HEADER)))]) + "\n"), "error",
              "wide.csv: 2,001 columns; at most 2,000 (is this a case system's export? check the delimiter and the header row)"),

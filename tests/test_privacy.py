@@ -160,6 +160,23 @@ def test_a_key_too_short_to_keep_pseudonyms_secret_is_refused(tmp_path, key):
     assert not (tmp_path / "store").exists()
 
 
+@pytest.mark.parametrize("key", ["a" * 16, "k" + " " * 15, "ab" * 10])
+def test_a_key_of_a_few_characters_repeated_is_refused(tmp_path, key):
+    """Sixteen characters of one or two letters are as quickly tried as one (issue 20, defect 8)."""
+    from tests.bad_inputs import csv_profile, csv_row, csv_text
+
+    export = tmp_path / "export.csv"
+    export.write_text(csv_text([csv_row("C1")]))
+    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")],
+                                env={"COMPLAINT_AUDIT_KEY": key})
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (
+        f"error: the pseudonymisation key (COMPLAINT_AUDIT_KEY or [privacy] key) is a few characters repeated ({len(set(key))} different); "
+        "use at least 8 different ones: a key of a few characters repeated is among the first anyone tries against the "
+        "pseudonyms in a report, as short keys are")
+    assert not (tmp_path / "store").exists()
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -171,6 +188,9 @@ def test_a_key_too_short_to_keep_pseudonyms_secret_is_refused(tmp_path, key):
         ("Postcode ns6 7ws and GIR 0AA.", "Postcode [postcode] and [postcode]."),
         ("NI ab 12 34 56 c.", "NI [NI number]."),
         ("Write to jo.ng(at)example(dot)org or jo [at] example.org", "Write to [email] or [email]"),
+        ("Write to jo @ example.org, jo{at}example.org or jo＠example.org", "Write to [email], [email] or [email]"),
+        ("Call 07700 - 900123, 07700 – 900 123 or Tel07700900123 by 07/02/2023", "Call [phone], [phone] or Tel[phone] by 07/02/2023"),
+        ("Postcode ns6\u00a07ws, NS6  7WS; NI AB-12-34-56-C", "Postcode [postcode], [postcode]; NI [NI number]"),
     ],
 )
 def test_contact_details_in_any_case_and_spelling_are_masked(text, expected):
@@ -184,6 +204,14 @@ def test_names_are_masked_in_any_capitalisation_and_script():
     letter = "Dear jo ng, JO NG and o'neill; zoë, ŁUKASZ, josé and Li: Ngozi and Joan are other people."
     assert redact(pd.Series([letter], dtype="str"), terms).iloc[0] == (
         "Dear [name] [name], [name] [name] and [name]; [name], [name], [name] and [name]: Ngozi and Joan are other people.")
+
+
+def test_names_are_masked_whatever_the_apostrophe_hyphen_or_unicode_composition():
+    """'Zoë' as e + combining diaeresis in one system and as one letter in the other, O’Neill with
+    a curly apostrophe in the export and a straight one in the letter, slipped through (issue 20, defect 6)."""
+    terms = personal_terms([pd.Series(["Zoe\u0308 Ng", "Anne-Marie O’Neill"])])
+    letter = "Dear Zo\u00eb, zoe\u0308, Anne\u2010Marie and O'NEILL or O\u02bcNeill."
+    assert redact(pd.Series([letter], dtype="str"), terms).iloc[0] == "Dear [name], [name], [name] and [name] or [name]."
 
 
 def test_contact_details_outside_free_text_never_reach_the_store_or_the_quarantine(tmp_path):
@@ -274,3 +302,22 @@ def test_quarantine_messages_and_raw_values_show_no_personal_data(tmp_path):
     assert json.loads(quarantine["raw"][1])["Outcome"] == "[name] [name] [phone]"
     shown = quarantine[["case_id", "detail", "raw"]].to_csv()
     assert [value for value in ("ann", "lee", "Zo", "Bront", "07700", "example.org") if value in shown] == []
+
+
+def test_a_quarantine_message_quoting_a_value_never_quotes_contact_details(tmp_path):
+    """A message that quotes the bad value ('outcome: ... is not mapped', a case id with a line
+    break) wrote the email or phone number it held into quarantine.csv (issue 20, defect 5)."""
+    from tests.bad_inputs import csv_profile, csv_row, csv_text
+
+    export = tmp_path / "export.csv"
+    export.write_text(csv_text([csv_row("C1", outcome="jo.ng@example.org"), csv_row("C2", received="07700 900123"),
+                                csv_row("C3\tann@example.org", Team="Call 07700\u00a0900456", Category="zoë@example.org")]))
+    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    quarantine = pd.read_csv(tmp_path / "store" / "quarantine.csv", dtype=str)
+    assert quarantine["reason"].tolist() == ["unmapped_value", "bad_date", "bad_case_id"]
+    written = (tmp_path / "store" / "quarantine.csv").read_text(encoding="utf-8") + result.output
+    for value in ("jo.ng@example.org", "07700 900123", "ann@example.org"):
+        assert value not in written
+    assert "900456" not in written and "zoë" not in written.casefold()
+    assert "[email]" in quarantine["detail"].iloc[0] and "[phone]" in quarantine["detail"].iloc[1]

@@ -70,3 +70,37 @@ def test_nested_layout_needs_its_list(tmp_path):
     """
     with pytest.raises(UserError, match=r"\[layout\] list: kind = \"nested\" needs the key"):
         load_profile(write(tmp_path / "p.toml", text))
+
+
+def test_a_complainant_key_column_mapped_in_a_stage_table_is_refused(tmp_path):
+    """It would be stored in plain text beside its pseudonym (issue 20, defect 9), from a wide layout's stages too."""
+    text = WIDE_PROFILE.replace('drop = ["Name", "Email"]', 'drop = ["Name"]').replace('received = "S2 Received"', 'received = "Email"')
+    path = write(tmp_path / "p.toml", text)
+    with pytest.raises(UserError) as error:
+        load_profile(path)
+    assert str(error.value) == f"{path}: [personal] complainant_key: 'Email' holds personal data but is also mapped to a field"
+
+
+def test_a_complainant_key_column_mapped_as_a_nested_stage_field_is_refused(tmp_path):
+    text = """
+    [source]
+    name = "childrens"
+    [constants]
+    organisation = "X"
+    process = "childrens_statutory"
+    [columns]
+    case_id = "id"
+    [layout]
+    kind = "nested"
+    list = "stages"
+    [layout.fields]
+    stage = "stage"
+    received = "received"
+    channel = "email"
+    [personal]
+    complainant_key = ["email"]
+    """
+    path = write(tmp_path / "p.toml", text)
+    with pytest.raises(UserError) as error:
+        load_profile(path)
+    assert str(error.value) == f"{path}: [personal] complainant_key: 'email' holds personal data but is also mapped to a field"

@@ -27,7 +27,7 @@ nation = "england"                       # england, wales, scotland or northern_
 closure_days = []                        # days the council was closed, such as "2023-12-27"
 
 # The pseudonymisation key: set the environment variable COMPLAINT_AUDIT_KEY to a secret of 16+ characters
-# and keep it the same from run to run, so repeat complainants match across runs.
+# (8+ of them different) and keep it the same from run to run, so repeat complainants match across runs.
 
 [report]
 title = "Complaint handling assessment"

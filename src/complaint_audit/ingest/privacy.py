@@ -28,27 +28,36 @@ KEY_ENVIRONMENT_VARIABLE = "COMPLAINT_AUDIT_KEY"
 # A one-character key was found by trying every key at once. Sixteen random characters put
 # trying them all out of reach; sixteen words' worth of a passphrase is no worse.
 MIN_KEY_LENGTH = 16
+# Nor may those sixteen be a few characters repeated: 'aaaaaaaaaaaaaaaa', or 'k' and fifteen
+# spaces, is among the first keys anyone tries.
+MIN_KEY_DISTINCT_CHARACTERS = 8
 # Free-text fields that may quote personal details back to the complainant.
 FREE_TEXT_FIELDS = ("response_text", "learning", "remedy", "extension_reason")
 # In RE2's syntax (pyarrow's regex engine, ten times faster here than Python's): its \w, \d and
 # \s are ASCII-only, so letters, digits and spaces are spelled as Unicode classes, matching what
 # Python's would. RE2's \b is ASCII too, which can only find more boundaries, so mask more.
 _SPACE = r"[\s\p{Zs}]"
-_SEPARATOR = r"[\s\p{Zs}.\-]"  # between a phone number's digits: spaces, dots or hyphens
+# Between a phone number's digits: up to three spaces, dots or dashes ('07700 - 900123'). Not
+# slashes: '07/02/2023 14:00' is a date and a time.
+_SEPARATOR = r"[\s\p{Zs}.\-\x{2010}-\x{2015}]{0,3}"
+# What stands for '@' or '.' in an email written to dodge harvesters: 'jo (at) example [dot] org'.
+_AT = r"(?:" + _SPACE + r"?[@\x{FF20}]" + _SPACE + r"?|" + _SPACE + r"?[(\[{<]at[)\]}>]" + _SPACE + r"?)"
+_DOT = r"(?:\.|" + _SPACE + r"?[(\[{<]dot[)\]}>]" + _SPACE + r"?)"
 # Every pattern ignores case: a postcode or NI number typed in lower case is as personal.
 _PATTERNS = {
-    # name@example.org, and the spelled-out forms people type to dodge harvesters: name(at)example.org.
-    "[email]": r"(?i)[\pL\pN_.+-]+(?:@|" + _SPACE + r"?[(\[]at[)\]]" + _SPACE + r"?)[\pL\pN_-]+(?:(?:\.|" + _SPACE
-               + r"?[(\[]dot[)\]]" + _SPACE + r"?)[\pL\pN_-]+)+",
+    "[email]": r"(?i)[\pL\pN_.+-]+" + _AT + r"[\pL\pN_-]+(?:" + _DOT + r"[\pL\pN_-]+)+",
     # Any two letters, not only valid prefixes: masking a look-alike costs less than a leak.
-    "[NI number]": r"(?i)\b[A-Z]{2} ?\p{Nd}{2} ?\p{Nd}{2} ?\p{Nd}{2} ?[A-D]\b",
+    "[NI number]": r"(?i)\b[A-Z]{2}(?:[\s\p{Zs}\-]?\p{Nd}{2}){3}[\s\p{Zs}\-]?[A-D]\b",
     # Personal numbers: landlines (01, 02) and mobiles (07), national or international (+44, 0044,
-    # +44 (0)), the area code in brackets or not, digits grouped by spaces, dots or hyphens.
+    # +44 (0)), the area code in brackets or not, digits grouped by spaces, dots or dashes,
+    # after anything but a digit ('Tel07700 900123'), so the character before is kept as \1.
     # Service numbers such as the ombudsman's 0300 line are the organisation's, and a response
     # should quote them.
-    "[phone]": rf"(?:(?:\+|\b00)44{_SEPARATOR}?(?:\(0\){_SEPARATOR}?)?|\(0|\b0)[127](?:\)?{_SEPARATOR}?\p{{Nd}}){{8,9}}\b",
-    "[postcode]": r"(?i)\b(?:[A-Z]{1,2}\p{Nd}[A-Z\p{Nd}]? ?\p{Nd}[A-Z]{2}|GIR ?0AA)\b",
+    "[phone]": rf"(^|[^\pN+])(?:(?:\+|00)44{_SEPARATOR}(?:\(0\){_SEPARATOR})?|\(0|0)[127](?:\)?{_SEPARATOR}\p{{Nd}}){{8,9}}\b",
+    "[postcode]": r"(?i)\b(?:[A-Z]{1,2}\p{Nd}[A-Z\p{Nd}]?[\s\p{Zs}]{0,2}\p{Nd}[A-Z]{2}|GIR[\s\p{Zs}]{0,2}0AA)\b",
 }
+# How each is masked: the phone pattern's leading character is put back.
+_REPLACEMENTS = {label: label for label in _PATTERNS} | {"[phone]": r"\1[phone]"}
 # A word of a name: two or more letters of any script, with apostrophes and hyphens inside
 # (Ng, Zoë, Łukasz, O'Neill, Smith-Jones).
 _NAME_WORD = r"[^\W\d_][\w'’\-]*[^\W\d_]"
@@ -65,7 +74,9 @@ _NOT_NAMES = frozenset("""
     an and as at by for from in of on or the to via with behalf
     name email phone postcode address ni number
 """.split())
-_APOSTROPHES = "'’‘ʼ"
+# An apostrophe or a hyphen inside a name is typed in several ways: O'Neill, O’Neill, Anne‐Marie.
+_APOSTROPHES = "'’‘ʼ`´"
+_HYPHENS = "-‐‑–—"
 # A term stands alone when no letter, digit or underscore touches it. RE2's \b knows only ASCII
 # letters (it would find no end to 'Zoë'), so the boundary is matched as a character and kept.
 _BEFORE, _AFTER = r"(^|[^\pL\pN_])", r"($|[^\pL\pN_])"
@@ -120,6 +131,12 @@ def require_key(key: str | None, profile_path) -> str:
             f"the pseudonymisation key ({KEY_ENVIRONMENT_VARIABLE} or [privacy] key) is {len(key)} characters; use at "
             f"least {MIN_KEY_LENGTH}: anyone who knows one complainant's email can try every short key against the "
             f"pseudonyms in a report until one matches, and then name everyone"
+        )
+    if len(set(key)) < MIN_KEY_DISTINCT_CHARACTERS:
+        raise UserError(
+            f"the pseudonymisation key ({KEY_ENVIRONMENT_VARIABLE} or [privacy] key) is a few characters "
+            f"repeated ({len(set(key))} different); use at least {MIN_KEY_DISTINCT_CHARACTERS} different ones: a key of a few characters repeated is "
+            f"among the first anyone tries against the pseudonyms in a report, as short keys are"
         )
     return key
 
@@ -184,7 +201,7 @@ def redact_patterns(text: pd.Series) -> pd.Series:
     codes, distinct = distinct_values(text)
     values = pa.array(distinct.astype("str"))
     for label, pattern in _PATTERNS.items():
-        values = pc.replace_substring_regex(values, pattern=pattern, replacement=label)
+        values = pc.replace_substring_regex(values, pattern=pattern, replacement=_REPLACEMENTS[label])
     return spread(pd.Series(values, dtype="str"), codes, text.index)
 
 
@@ -208,7 +225,7 @@ def personal_terms(personal: list[pd.Series], keep: set[str] = frozenset()) -> P
     names: set[str] = set()
     places: set[str] = set()
     for column in personal:
-        values = pd.Series(column.dropna().astype("str").unique(), dtype="str")
+        values = _composed(pd.Series(column.dropna().astype("str").unique(), dtype="str"))
         if values.empty:
             continue
         if values.str.contains(r"[\d@]", regex=True).mean() > 0.5:
@@ -261,14 +278,16 @@ def _alternations(terms: tuple[str, ...]) -> list[str]:
     the free text of a large export can hold tens of thousands of terms."""
     longest_first = sorted(terms, key=len, reverse=True)
     return [
-        "(?i)" + _BEFORE + "(?:" + "|".join(_term_pattern(term) for term in longest_first[start : start + _TERMS_PER_PATTERN]) + ")" + _AFTER
+        "(?i)" + _BEFORE + "(?:" + "|".join(_spelled_any_way(term) for term in longest_first[start : start + _TERMS_PER_PATTERN]) + ")" + _AFTER
         for start in range(0, len(longest_first), _TERMS_PER_PATTERN)
     ]
 
 
-def _term_pattern(term: str) -> str:
-    """A term as RE2, any apostrophe standing for any other: O'Neill is also written O’Neill."""
-    return "".join(f"[{_APOSTROPHES}]" if character in _APOSTROPHES else re.escape(character) for character in term)
+def _spelled_any_way(term: str) -> str:
+    """The term as an RE2 pattern matching it with any apostrophe or hyphen."""
+    return "".join(f"[{re.escape(_APOSTROPHES)}]" if character in _APOSTROPHES
+                   else f"[{re.escape(_HYPHENS)}]" if character in _HYPHENS
+                   else re.escape(character) for character in term)
 
 
 def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
@@ -278,8 +297,24 @@ def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
     Done once per distinct text: learning and remedy notes repeat across many records.
     """
     codes, distinct = distinct_values(text)
-    distinct = redact_terms(redact_terms(redact_patterns(distinct), terms.places, "[address]"), terms.names, "[name]")
+    distinct = redact_terms(redact_terms(redact_patterns(_composed(distinct)), terms.places, "[address]"), terms.names, "[name]")
     return spread(distinct, codes, text.index)
+
+
+def _composed(text: pd.Series) -> pd.Series:
+    """The text in Unicode's composed form (NFC), missing kept missing.
+
+    'Zoë' typed as 'e' and a combining diaeresis looks the same as the single letter but is
+    another string: a name from one system and a letter from another only match once both
+    are composed the same way.
+    """
+    present = text.notna()
+    if not present.any():
+        return text
+    composed = pc.utf8_normalize(pa.array(text[present].astype(object), type=pa.string()), form="NFC")
+    result = text.astype(object)
+    result[present] = composed.to_numpy(zero_copy_only=False)
+    return result.astype(text.dtype) if text.dtype != object else result
 
 
 def _siphash_key(key: str) -> str:
