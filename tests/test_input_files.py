@@ -292,3 +292,50 @@ def test_a_parquet_text_column_that_is_not_utf8_is_named(tmp_path):
     assert result.stderr.strip().startswith(message)
     suggested = CliRunner().invoke(app, ["profile", "suggest", str(export), "--out", str(tmp_path / "draft.toml")])
     assert suggested.exit_code == 2 and suggested.stderr.strip().startswith(message)
+
+
+def test_init_names_an_export_whose_name_is_not_utf8_by_a_pattern_that_finds_it(tmp_path):
+    """`init` on a Latin-1 'café.csv' stopped with 'surrogates not allowed' writing its comment and
+    its `files` entry: a UTF-8 audit.toml cannot hold the byte, so each such byte is a '?'."""
+    import json
+    import tomllib
+
+    from tests.bad_inputs import csv_row, csv_text
+
+    export = _bad_name(tmp_path, b"caf\xe9.csv")
+    export.write_text(csv_text([csv_row("C1"), csv_row("C2")]))
+    made = CliRunner().invoke(app, ["init", str(tmp_path / "audit"), str(export)])
+    assert made.exit_code == 0, made.output
+    config_path = tmp_path / "audit" / "audit.toml"
+    config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    assert config["sources"] == [{"profile": "profiles/caf.toml", "files": ["../caf?.csv"]}]
+    assert "# Draft source profile for caf\\xe9.csv," in (tmp_path / "audit" / "profiles" / "caf.toml").read_text(encoding="utf-8")
+    config_path.write_text(config_path.read_text(encoding="utf-8").replace("CHANGE ME: the council's name", "Testshire Council"),
+                           encoding="utf-8")
+    result = _run(config_path, tmp_path / "runs")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(next((tmp_path / "runs").glob("2*/manifest.json")).read_text(encoding="utf-8"))
+    assert [(entry["path"], entry["read"]) for entry in manifest["inputs"]] == [("../caf\\xe9.csv", 2)]
+
+
+def test_a_run_or_load_into_a_folder_whose_path_is_not_utf8_is_refused_before_anything_is_written(tmp_path):
+    """Arrow takes paths as UTF-8: the first Parquet part stopped the run with 'surrogates not allowed'."""
+    from tests.bad_inputs import GOOD_ROWS, csv_profile, csv_text
+
+    profile = csv_profile(tmp_path)
+    (tmp_path / "export.csv").write_text(csv_text(GOOD_ROWS))
+    config = tmp_path / "audit.toml"
+    config.write_text(f'organisation = "Testshire Council"\n\n[[sources]]\nprofile = "{profile.name}"\nfiles = ["export.csv"]\n')
+    import os
+
+    _bad_name(tmp_path, b"probe\xe9")  # skips where the file system refuses such names
+    runs, store = tmp_path / os.fsdecode(b"runs\xe9"), tmp_path / os.fsdecode(b"store\xe9")
+    result = _run(config, runs)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (f"error: {tmp_path}/runs\\xe9: the output folder's path is not UTF-8 text, which the "
+                                     "Parquet store needs; choose a folder whose path is (or rename the folder)")
+    loaded = CliRunner().invoke(app, ["load", "--profile", str(profile), str(tmp_path / "export.csv"), "--store", str(store)],
+                                env={"COMPLAINT_AUDIT_KEY": "a-long-enough-test-key-0123456789"})
+    assert loaded.exit_code == 2, loaded.output
+    assert "store\\xe9: the store folder's path is not UTF-8 text" in loaded.stderr
+    assert not runs.exists() and not store.exists()

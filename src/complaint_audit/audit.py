@@ -44,7 +44,7 @@ from complaint_audit.progress import Progress
 from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
 from complaint_audit.results import exceptions_table, results_document, write_results
 from complaint_audit.runs import config_record, new_run_dir, previous_run, prune_runs, run_history, write_manifest
-from complaint_audit.store import Store
+from complaint_audit.store import Store, require_text_path
 
 REPORT_FORMATS = ("html", "md", "pdf")
 
@@ -97,6 +97,7 @@ def run_audit(
             records, reviews = Store(Path(scratch) / "store").read_records(), Store(Path(scratch) / "store").read_reviews()
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
+    require_text_path(Path(out_root), "output folder")
     with exclusive(Path(out_root), "writing a run"):
         started_at = dt.datetime.now(dt.UTC)
         run_dir = new_run_dir(Path(out_root), started_at)

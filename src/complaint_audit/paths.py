@@ -32,3 +32,4 @@ def _escaped(code: int) -> str:
 def path_text(path: str | os.PathLike) -> str:
     """A path as text every output can hold, with forward slashes (as audit.toml writes them)."""
     return text_without_surrogates(PurePath(path).as_posix())
+

@@ -12,15 +12,16 @@ import os
 import re
 from pathlib import Path
 
+import tomlkit
+
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, suggest_profile
-from complaint_audit.toml_file import toml_value
 
 _AUDIT_TOML = '''# audit.toml: what this audit loads, checks and reports. Paths are relative to this file.
 # Every key: README.md and docs/profiles.md. Check the profiles in profiles/ first.
 
-organisation = "{organisation}"  # confirm: the council's name, as the report should show it
-period = "{period}"                      # a financial year, or {{ start = 2023-04-01, end = 2024-03-31 }}
+organisation = ""                        # confirm: the council's name, as the report should show it
+period = ""                              # a financial year, or { start = 2023-04-01, end = 2024-03-31 }
 
 [calendar]
 nation = "england"                       # england, wales, scotland or northern_ireland: whose bank holidays
@@ -38,12 +39,6 @@ free_text = false                        # true lets masked letter text appear i
 
 [history]
 keep = 24                                # runs kept in the output folder
-{sources}'''
-
-_SOURCE = '''
-[[sources]]
-profile = {profile}
-files = [{export}]
 '''
 
 
@@ -52,24 +47,35 @@ def scaffold_audit(folder: Path, exports: list[Path], today: dt.date | None = No
     folder = Path(folder)
     if (folder / "audit.toml").exists():
         raise UserError(f"{folder / 'audit.toml'} exists already; choose another folder or move it")
-    drafts = {export: suggest_profile(export) for export in exports}  # fail before writing anything
+    drafts = {export: tomlkit.parse(suggest_profile(export)) for export in exports}  # fail before writing anything
     (folder / "profiles").mkdir(parents=True, exist_ok=True)
-    written, sources = [], []
+    config = tomlkit.parse(_AUDIT_TOML)
+    config["organisation"] = ORGANISATION_PLACEHOLDER
+    config["period"] = _last_financial_year(today or dt.date.today())
+    sources = tomlkit.aot()
+    written = []
     for export, draft in drafts.items():
         profile = _unique(folder / "profiles" / f"{_slug(export.stem)}.toml", written)
         # The organisation is set once, in audit.toml, rather than in every profile.
-        profile.write_text(re.sub(rf'(?m)^organisation = "{re.escape(ORGANISATION_PLACEHOLDER)}".*\n', "", draft), encoding="utf-8")
+        if draft.get("constants", {}).get("organisation") == ORGANISATION_PLACEHOLDER:
+            del draft["constants"]["organisation"]
+        profile.write_text(tomlkit.dumps(draft), encoding="utf-8")
         written.append(profile)
-        relative_export = Path(os.path.relpath(Path(export).resolve(), folder.resolve())).as_posix()
-        # Escaped twice: as a glob, since `files` takes patterns ('Complaints [Q1].csv' is one), and as TOML.
-        sources.append(_SOURCE.format(profile=toml_value(profile.relative_to(folder).as_posix()),
-                                      export=toml_value(glob.escape(relative_export))))
-    config = folder / "audit.toml"
-    config.write_text(
-        _AUDIT_TOML.format(organisation=ORGANISATION_PLACEHOLDER, period=_last_financial_year(today or dt.date.today()), sources="".join(sources)),
-        encoding="utf-8",
-    )
-    return [config, *written]
+        source = tomlkit.table()
+        source.add("profile", profile.relative_to(folder).as_posix())
+        source.add("files", [_files_pattern(Path(os.path.relpath(Path(export).resolve(), folder.resolve())).as_posix())])
+        sources.append(source)
+    config.add(tomlkit.nl())
+    config.add("sources", sources)
+    (folder / "audit.toml").write_text(tomlkit.dumps(config), encoding="utf-8")
+    return [folder / "audit.toml", *written]
+
+
+def _files_pattern(relative_export: str) -> str:
+    """The export's path as a `files` pattern that finds it and only it: glob-escaped, since
+    `files` takes patterns ('Complaints [Q1].csv' is one), and each byte of a name that is not
+    UTF-8 (a lone surrogate here, which a UTF-8 TOML file cannot hold) as '?', one character."""
+    return re.sub("[\ud800-\udfff]", "?", glob.escape(relative_export))
 
 
 def _last_financial_year(today: dt.date) -> str:

@@ -45,6 +45,7 @@ import pyarrow.parquet as pq
 from complaint_audit import __version__
 from complaint_audit.errors import UserError
 from complaint_audit.lock import LOCK_NAME
+from complaint_audit.paths import path_text
 from complaint_audit.schema import ARROW_SCHEMA, CATEGORY_FIELDS, from_arrow, to_arrow
 from complaint_audit.spreadsheet import safe_cells
 
@@ -79,11 +80,22 @@ def staged(path: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+def require_text_path(folder: Path, what: str) -> None:
+    """Refuse a folder to write into whose absolute path is not text: Arrow takes paths as UTF-8,
+    so a folder named in another system's encoding ('caf\\xe9') would stop the first Parquet file
+    written, after the exports had been read."""
+    where = path_text(folder.absolute())
+    if where != folder.absolute().as_posix():
+        raise UserError(f"{where}: the {what}'s path is not UTF-8 text, which the Parquet store needs; "
+                        "choose a folder whose path is (or rename the folder)")
+
+
 class Store:
     """A store folder; reading works on any folder, writing creates what is missing."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        require_text_path(self.root, "store folder")
         self.records_dir = self.root / "records"
         self.quarantine_dir = self.root / "quarantine"
         self.quarantine_path = self.root / "quarantine.csv"
@@ -97,7 +109,7 @@ class Store:
         if not self.root.exists():
             return
         if not self.root.is_dir():
-            raise UserError(f"{self.root}: a file, not a store folder; give --store a new or empty folder, or a store")
+            raise UserError(f"{path_text(self.root)}: a file, not a store folder; give --store a new or empty folder, or a store")
         if self.ledger_path.is_file() or self.pending_path.is_file():
             return
         others = sorted(set(os.listdir(self.root)) - {LOCK_NAME})

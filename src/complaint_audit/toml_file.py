@@ -1,19 +1,18 @@
-"""TOML files: reading one a user wrote (audit.toml, profiles), and the pieces of one the tool writes.
+"""TOML files: reading one a user wrote (audit.toml, profiles), and the comments of one the tool writes.
 
-What the tool writes into a TOML file comes from outside it (export file names, header cells,
-values), so every string, key and comment goes through toml_value, toml_key and toml_comment:
-a name with a quote or a line break in it must stay a value, never become a new table.
+The tool writes TOML (init's audit.toml, suggest's drafts) with tomlkit, so a value or key from
+outside (an export's name, a header cell) stays a string whatever it holds. Comments are the one
+place tomlkit takes text as it is: it refuses a line break, and the rest goes through toml_comment.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import tomllib
 from pathlib import Path
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.limits import check_input_file
+from complaint_audit.paths import text_without_surrogates
 from complaint_audit.printable import printable
 
 
@@ -34,22 +33,7 @@ def read_toml(path: Path, what: str) -> dict:
         raise UserError(f"{path}: not valid TOML: {error}") from None
 
 
-def toml_value(value: object) -> str:
-    """A string, whole number or list of them as a TOML value; strings as basic strings, fully escaped."""
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    if isinstance(value, int):
-        return str(value)
-    # A JSON string is a TOML basic string (control characters as \\uXXXX), except that TOML
-    # wants DEL escaped too.
-    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def toml_key(name: str) -> str:
-    """A key: bare when it can be, quoted otherwise."""
-    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else toml_value(name)
-
-
 def toml_comment(text: str) -> str:
-    """Text to follow a '#': one line, without the control characters TOML forbids in comments."""
-    return " ".join(printable(text).split())
+    """Text to follow a '#': one line, without the control characters TOML forbids in comments,
+    and any undecodable byte of a file name written out (a TOML file is UTF-8)."""
+    return " ".join(text_without_surrogates(printable(text)).splitlines())

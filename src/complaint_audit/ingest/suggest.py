@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tomlkit
+import tomlkit.items
+
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.dates import parse_dates
 from complaint_audit.ingest.guess import (
@@ -35,7 +38,7 @@ from complaint_audit.ingest.profile import Profile, normalise_label
 from complaint_audit.ingest.sniff import Sample, read_sample
 from complaint_audit.ingest.sniff_columns import ColumnFacts, describe_columns, normalise_header
 from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, Stage
-from complaint_audit.toml_file import toml_comment, toml_key, toml_value
+from complaint_audit.toml_file import toml_comment
 
 ORGANISATION_PLACEHOLDER = "CHANGE ME: the council's name"
 
@@ -53,7 +56,7 @@ class _Table:
     name: str
     lines: list[_Line] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # comment lines under the header
-    commented: list[str] = field(default_factory=list)  # commented-out lines at the end
+    commented: list[str] = field(default_factory=list)  # commented-out lines at the end, without their '# '
 
 
 def suggest_profile(path: Path, *, name: str | None = None) -> str:
@@ -182,11 +185,11 @@ def _values_table(field_name: str, sources: list[ColumnFacts]) -> _Table | None:
     if unknown:
         allowed = ", ".join(FIELD_BY_NAME[field_name].allowed)
         table.commented.append(
-            f"# confirm: map these; until you do, their rows are quarantined as unmapped_value (allowed: {allowed})"
+            f"confirm: map these; until you do, their rows are quarantined as unmapped_value (allowed: {allowed})"
         )
-        table.commented += [f"# CHOOSE = [{toml_value(label)}]  # {_rows(count)}" for label, count in unknown]
+        table.commented += [f"CHOOSE = {tomlkit.item([label]).as_string()}  # {_rows(count)}" for label, count in unknown]
     if more:
-        table.commented.append(f"# {more} more distinct values in the sample are not listed")
+        table.commented.append(f"{more} more distinct values in the sample are not listed")
     return table
 
 
@@ -230,7 +233,7 @@ def _left_out(columns: list[ColumnFacts], layout: Layout, rows: int, prefix: str
         if score >= 0.7:
             reason = misfit(best, column) or (f"{best} is already mapped" if best in layout.mapped() else None)
             hint = f"; perhaps {best} (header match {score:.2f})" + (f", but {reason}" if reason else "")
-        lines.append(f"{prefix}{toml_value(column.name)} ({column.filled} of {rows} sample rows filled{hint})")
+        lines.append(f"{prefix}{tomlkit.string(column.name).as_string()} ({column.filled} of {rows} sample rows filled{hint})")
     return lines
 
 
@@ -316,7 +319,7 @@ def _left_out_table(sample: Sample, layout: Layout, usable: list[ColumnFacts], s
     if layout.kind == "nested":
         used_keys = {match.column.name for match in layout.fields.values()}
         keys = [column for column in stage_keys if column.name not in used_keys]
-        lines += _left_out(keys, layout, len(sample.stage_frame), prefix=f"{toml_value(sample.stage_list)} > ")
+        lines += _left_out(keys, layout, len(sample.stage_frame), prefix=f"{tomlkit.string(sample.stage_list).as_string()} > ")
     if not lines:
         return None
     return _Table("", notes=["Columns left out (not loaded): map any that hold a canonical field", *lines])
@@ -329,38 +332,67 @@ def _rows(count: int) -> str:
     return f"{count} sample row" + ("" if count == 1 else "s")
 
 
-def _render_line(line: _Line) -> list[str]:
+def _render_line(line: _Line) -> tomlkit.items.Item:
+    """The line's value as a TOML item with its `# confirm:` comment (one per item of a list that has them)."""
     if line.item_whys:
-        items = [f"    {toml_value(item)},  # confirm: {toml_comment(why)}" for item, why in zip(line.value, line.item_whys, strict=True)]
-        return [f"{toml_key(line.key)} = [  # confirm: {toml_comment(line.why)}", *items, "]"]
-    return [f"{toml_key(line.key)} = {toml_value(line.value)}  # confirm: {toml_comment(line.why)}"]
+        value = tomlkit.array()
+        for item, why in zip(line.value, line.item_whys, strict=True):
+            value.add_line(item, indent="    ", comment=f"confirm: {toml_comment(why)}")
+        value.add_line(indent="")
+    else:
+        value = tomlkit.item(line.value)
+    value.comment(f"confirm: {toml_comment(line.why)}")
+    value.trivia.comment_ws = "  "
+    return value
 
 
 def _render(path: Path, sample: Sample, tables: list[_Table]) -> str:
+    """The draft as TOML, written by tomlkit: whatever a header cell, value or file name holds
+    stays a string, and every comment stays one line."""
     extent = "the whole file" if sample.complete else "a sample; the file has more"
     placeholder = any(line.value == ORGANISATION_PLACEHOLDER for table in tables for line in table.lines)
-    out = [
-        f"# Draft source profile for {toml_comment(path.name)}, written by `complaint-audit profile suggest`",
-        f"# from its first {sample.rows:,} data rows ({extent}).",
-        "# How: the encoding, delimiter and header row were sniffed; each canonical field was matched",
-        "# to the column whose header is most like the field's usual names and whose values fit",
-        "# (dates for dates, mappable words for stage, process, raised_via and outcome); the dates",
-        "# were read for their day/month order; each enumerated value got a guessed canonical value;",
-        "# columns that look like personal data are dropped.",
-        "# Every guess ends in '# confirm: <why>'. Check each one, then:",
-        *(["#   - set [constants] organisation to the council's name;"] if placeholder else []),
-        "#   - map the values listed under 'confirm: map these' (their rows are quarantined until you do);",
-        "#   - make sure [personal] drop lists every column with names, contact details or birth dates;",
-        "#   - look through the columns left out at the end.",
-        f"# Then: complaint-audit load --store STORE --profile THIS_FILE.toml {toml_comment(path.name)}",
-        "# Fields and allowed values: `complaint-audit schema`; the profile format: docs/profiles.md.",
-    ]
+    draft = tomlkit.document()
+    for text in [
+        f"Draft source profile for {toml_comment(path.name)}, written by `complaint-audit profile suggest`",
+        f"from its first {sample.rows:,} data rows ({extent}).",
+        "How: the encoding, delimiter and header row were sniffed; each canonical field was matched",
+        "to the column whose header is most like the field's usual names and whose values fit",
+        "(dates for dates, mappable words for stage, process, raised_via and outcome); the dates",
+        "were read for their day/month order; each enumerated value got a guessed canonical value;",
+        "columns that look like personal data are dropped.",
+        "Every guess ends in '# confirm: <why>'. Check each one, then:",
+        *(["  - set [constants] organisation to the council's name;"] if placeholder else []),
+        "  - map the values listed under 'confirm: map these' (their rows are quarantined until you do);",
+        "  - make sure [personal] drop lists every column with names, contact details or birth dates;",
+        "  - look through the columns left out at the end.",
+        f"Then: complaint-audit load --store STORE --profile THIS_FILE.toml {toml_comment(path.name)}",
+        "Fields and allowed values: `complaint-audit schema`; the profile format: docs/profiles.md.",
+    ]:
+        draft.add(tomlkit.comment(text))
     for table in tables:
-        out.append("")
-        if table.name:
-            out.append(f"[{table.name}]")
-        out += [f"# {toml_comment(note)}" for note in table.notes]
+        if not table.name:  # notes only, at the end
+            draft.add(tomlkit.nl())
+            for note in table.notes:
+                draft.add(tomlkit.comment(toml_comment(note)))
+            continue
+        body = tomlkit.table()
+        for note in table.notes:
+            body.add(tomlkit.comment(toml_comment(note)))
         for line in table.lines:
-            out += _render_line(line)
-        out += table.commented
-    return "\n".join(out) + "\n"
+            body.add(line.key, _render_line(line))
+        for text in table.commented:
+            body.add(tomlkit.comment(toml_comment(text)))
+        _place(draft, table.name, body)
+    return tomlkit.dumps(draft)
+
+
+def _place(draft: tomlkit.TOMLDocument, dotted_name: str, body: tomlkit.items.Table) -> None:
+    """BODY as the table DOTTED_NAME ('values.outcome', 'layout.stages.1'), its parents made as
+    tables that only hold tables, so that TOML shows them as [values.outcome], not [values]."""
+    *parents, name = dotted_name.split(".")
+    container = draft
+    for parent in parents:
+        if parent not in container:
+            container.add(parent, tomlkit.table(is_super_table=True))
+        container = container[parent]
+    container.add(name, body)
