@@ -232,7 +232,11 @@ def _run_log(run_dir: Path) -> logging.Logger:
 
 class _PrintableFormatter(logging.Formatter):
     """run.log's lines without control sequences: a file or header name can carry them, and the
-    log is read in a terminal (tracebacks keep their line breaks)."""
+    log is read in a terminal. A message is one line (a file name with a line break in it would
+    otherwise start what reads as a line of the log's own); tracebacks keep their line breaks."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        return printable(super().format(record))
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return printable(super().formatMessage(record)).replace("\r", "\\r").replace("\n", "\\n")
+
+    def formatException(self, exc_info) -> str:
+        return printable(super().formatException(exc_info))
