@@ -16,6 +16,7 @@ from complaint_audit.engine.contract import (
     exceptions,
     flag_names,
     graded,
+    not_in_export,
 )
 from complaint_audit.schema import DATE_FIELDS
 
@@ -56,13 +57,14 @@ class RequiredFields(Check):
 
     def run(self, data, params):
         records = data.records
-        missing = pd.DataFrame({name: records[name].isna() for name in params["fields"]})
-        missing["outcome"] = records["responded"].notna() & records["outcome"].isna()
+        exported = pd.DataFrame({name: data.exported(name) for name in [*params["fields"], "outcome"]})
+        tested = exported.assign(outcome=exported["outcome"] & records["responded"].notna())  # an outcome once answered
+        missing = pd.DataFrame({name: records[name].isna() & tested[name] for name in tested.columns})
         failing = missing.any(axis=1)
         table = exceptions(records[failing], "missing " + flag_names(missing[failing]))
         return graded(
-            int(failing.sum()), len(records), params,
-            "{failing:,} of {assessed:,} records ({percent_failing}%) lack one or more key fields.",
+            int(failing.sum()), int(tested.any(axis=1).sum()), params,
+            "{failing:,} of {assessed:,} records ({percent_failing}%) lack one or more key fields." + not_in_export(records, exported),
             table, Recommendation("Make team, category, who raised the complaint and the outcome mandatory in every case system.", Priority.QUICK_WIN),
         )
 
@@ -90,11 +92,12 @@ class DateOrder(Check):
     def run(self, data, params):
         records = data.records
         broken = pd.DataFrame({f"{later} before {earlier}": records[later] < records[earlier] for earlier, later in _DATE_ORDER})
+        comparable = pd.DataFrame({later: records[later].notna() & records[earlier].notna() for earlier, later in _DATE_ORDER})
         failing = broken.any(axis=1)
         table = exceptions(records[failing], flag_names(broken[failing], "; "))
         return graded(
-            int(failing.sum()), len(records), params,
-            "{failing:,} of {assessed:,} records ({percent_failing}%) have dates in an impossible order.",
+            int(failing.sum()), int(comparable.any(axis=1).sum()), params,
+            "{failing:,} of {assessed:,} records with dates to compare ({percent_failing}%) have them in an impossible order.",
             table, Recommendation("Correct the out-of-order dates and add date-order validation to the case systems.", Priority.QUICK_WIN),
         )
 
@@ -134,8 +137,8 @@ class PossibleDuplicates(Check):
             days_apart=gap[duplicate].astype("Int64"),
         )
         return graded(
-            int(duplicate.sum()), len(records), params,
-            "{failing:,} of {assessed:,} records ({percent_failing}%) look like repeats of another case logged days before.",
+            int(duplicate.sum()), int(chosen.sum()), params,
+            "{failing:,} of {assessed:,} first stages ({percent_failing}%) look like repeats of another case logged days before.",
             table, Recommendation("Check for an open case from the same complainant before logging a new one, and merge duplicates.", Priority.QUICK_WIN),
         )
 
@@ -208,10 +211,12 @@ class ClosedWithoutOutcome(Check):
 
     def run(self, data, params):
         records = data.records
-        failing = (records["closed"].notna() | records["responded"].notna()) & records["outcome"].isna()
+        # Only where the export has an outcome column: one without is not the council's blank.
+        finished = (records["closed"].notna() | records["responded"].notna()) & data.exported("outcome")
+        failing = finished & records["outcome"].isna()
         table = exceptions(records[failing], "closed or answered with no outcome")
         return graded(
-            int(failing.sum()), len(records), params,
+            int(failing.sum()), int(finished.sum()), params,
             "{failing:,} of {assessed:,} records ({percent_failing}%) are closed or answered with no outcome recorded.",
             table, Recommendation("Make the outcome mandatory before a complaint stage can be closed.", Priority.QUICK_WIN),
         )
@@ -254,8 +259,8 @@ class StagesInSequence(Check):
             ~no_earlier, "Stage " + listed["stage"].astype("str") + " with no Stage " + earlier_stage)
         table = exceptions(listed, reason)
         return graded(
-            int(failing.sum()), len(records), params,
-            "{failing:,} of {assessed:,} records ({percent_failing}%) are later stages with no earlier stage, or started before it ended.",
+            int(failing.sum()), int(is_later.sum()), params,
+            "{failing:,} of {assessed:,} later stages ({percent_failing}%) have no earlier stage, or started before it ended.",
             table, Recommendation("Route every complaint through Stage 1 and link escalations to their first stage.", Priority.THREE_MONTHS), skipped_stage=int(skipped.sum()),
         )
 

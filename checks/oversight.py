@@ -21,6 +21,7 @@ from complaint_audit.engine.contract import (
     grade,
     graded,
     not_applicable,
+    not_in_export,
     percent,
 )
 from complaint_audit.schema import PROCESS_WORDS
@@ -125,12 +126,13 @@ class NoTeamOrCategory(Check):
 
     def run(self, data, params):
         records = data.records[[*IDENTITY, "category"]]
-        missing = pd.DataFrame({name: records[name].isna() | records[name].str.strip().eq("") for name in ("team", "category")})
+        exported = pd.DataFrame({name: data.exported(name) for name in ("team", "category")})
+        missing = pd.DataFrame({name: (records[name].isna() | records[name].str.strip().eq("")) & exported[name] for name in ("team", "category")})
         failing = missing.any(axis=1)
         table = exceptions(records[failing], "no " + flag_names(missing[failing], " or "))
         return graded(
-            int(failing.sum()), len(records), params,
-            "{failing:,} of {assessed:,} records ({percent_failing}%) have no team or no category.",
+            int(failing.sum()), int(exported.any(axis=1).sum()), params,
+            "{failing:,} of {assessed:,} records ({percent_failing}%) have no team or no category." + not_in_export(records, exported),
             table, Recommendation("Make team and category mandatory when a complaint is logged.", Priority.QUICK_WIN),
             no_team=int(missing["team"].sum()), no_category=int(missing["category"].sum()),
         )

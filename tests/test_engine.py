@@ -107,8 +107,8 @@ def test_a_check_that_raises_is_an_error_and_the_others_still_run(tmp_path):
     (tmp_path / "local").mkdir()
     (tmp_path / "local" / "raises.py").write_text(_plugin("ERR001", "raise ValueError('no good')"))
     registry = discover([tmp_path / "local"])
-    outcomes = run_checks(audit_data(canonical_records({"case_id": "C1"})), [registry["ERR001"], registry["DQ005"]])
-    assert [(o.check.code, o.result.status) for o in outcomes] == [("ERR001", "error"), ("DQ005", "pass")]
+    outcomes = run_checks(audit_data(canonical_records({"case_id": "C1"})), [registry["ERR001"], registry["DQ004"]])
+    assert [(o.check.code, o.result.status) for o in outcomes] == [("ERR001", "error"), ("DQ004", "pass")]
     assert outcomes[0].result.finding == "The check failed: ValueError: no good"
 
 
@@ -209,16 +209,16 @@ def test_cli_checks_explain_shows_the_page(runner):
 
 
 def test_cli_check_writes_results_and_exits_by_fail_on(runner, tmp_path, sample_store):
-    # 10 of about 2,250 sample records skip Stage 1: green by default, amber above 0.1%.
+    # 10 of the sample's 282 later stages (3.5%) skip the stage before: amber by default, green above 5%.
     config = tmp_path / "audit.toml"
-    config.write_text("[checks.params.DQ006]\namber_above = 0.1\nred_above = 50\n")
+    config.write_text("[checks.params.DQ006]\namber_above = 5\nred_above = 50\n")
     args = ["check", "--store", str(sample_store), "--out", str(tmp_path / "out"), "--select", "DQ005,DQ006"]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, [*args, "--config", str(config)])
     assert result.exit_code == 0, result.output
     document = json.loads((tmp_path / "out" / "results.json").read_text())
     assert [(c["code"], c["status"]) for c in document["checks"]] == [("DQ005", "pass"), ("DQ006", "pass")]
-    assert runner.invoke(app, [*args, "--config", str(config)]).exit_code == 0
-    assert runner.invoke(app, [*args, "--config", str(config), "--fail-on", "warn"]).exit_code == 1
+    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, [*args, "--fail-on", "warn"]).exit_code == 1
     assert json.loads((tmp_path / "out" / "results.json").read_text())["checks"][1]["status"] == "warn"
 
 
@@ -267,3 +267,12 @@ def test_a_derived_value_is_computed_once_per_run_whichever_threads_ask():
     assert calls == [2, 3]
     assert audit_data(data.records).derived(at_least, 2) is True  # another run computes its own
     assert calls == [2, 3, 2]
+
+
+def test_a_check_that_assessed_nothing_has_not_passed(tmp_path):
+    """'0 of 0 open cases past their due date' was green: any check, built in or not, that
+    assessed no case is not applicable, whatever status it returned."""
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "empty.py").write_text(_plugin("NIL001", "return CheckResult(Status.PASS, {'assessed': 0, 'failing': 0}, '0 of 0 fine')"))
+    outcome, = run_checks(audit_data(canonical_records({"case_id": "C1"})), [discover([tmp_path / "local"])["NIL001"]])
+    assert (outcome.result.status, outcome.result.finding) == ("not_applicable", "Not applicable: nothing to assess.")

@@ -26,7 +26,7 @@ import pandas as pd
 
 from complaint_audit import __version__
 from complaint_audit.config import AuditConfig, load_config
-from complaint_audit.engine.api import check_records
+from complaint_audit.engine.api import check_records, exported_fields
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.errors import writing_into
 from complaint_audit.headline import headline_figures
@@ -94,8 +94,9 @@ def run_audit(
         with tempfile.TemporaryDirectory() as scratch:
             load = load_sources(audit, Path(scratch) / "store", progress)
             _import_reviews(audit.reviews, Path(scratch) / "store")
-            records, reviews = Store(Path(scratch) / "store").read_records(), Store(Path(scratch) / "store").read_reviews()
-        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews)
+            store = Store(Path(scratch) / "store")
+            records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
+        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
     require_text_path(Path(out_root), "output folder")
     with exclusive(Path(out_root), "writing a run"):
@@ -130,7 +131,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         timings["load"] = round(time.perf_counter() - clock, 3)
 
         clock = time.perf_counter()
-        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=Store(run_dir / "store").read_reviews())
+        store = Store(run_dir / "store")
+        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=store.read_reviews(), exported_fields=exported_fields(store))
         write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined))
         timings["checks"] = round(time.perf_counter() - clock, 3)
         for outcome in run.outcomes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +45,7 @@ def check_store(
     audit = load_config(config) if config else AuditConfig(path=Path("audit.toml"))
     records = _records(Path(store), organisations)
     run = check_records(records, audit, select_codes=select_codes, ignore_codes=ignore_codes, as_of=as_of,
-                        reviews=Store(Path(store)).read_reviews())
+                        reviews=Store(Path(store)).read_reviews(), exported_fields=exported_fields(Store(Path(store))))
     # The quarantine does not know every row's organisation (a bad row may have none): the store's whole count.
     quarantined = sum(entry["quarantined"] for entry in Store(Path(store)).ledger())
     return CheckRun(run.outcomes, run.as_of, headline_figures(records, quarantined))
@@ -60,10 +60,12 @@ def check_records(
     as_of: dt.date | None = None,
     progress: Progress | None = None,
     reviews: pd.DataFrame | None = None,
+    exported_fields: Mapping[str, frozenset[str]] | None = None,
 ) -> CheckRun:
     """Run the checks the config selects on canonical records (the audit's own entry point).
 
-    `reviews` are the reviewers' scores imported into the store, if any (AuditData.reviews).
+    `reviews` are the reviewers' scores imported into the store, if any (AuditData.reviews);
+    `exported_fields` the fields each source file's export has (AuditData.exported_fields).
     """
     registry = discover(audit.checks.paths)
     unknown = sorted(set(audit.checks.params) - set(registry))
@@ -71,8 +73,17 @@ def check_records(
         raise UserError(f"{audit.path}: checks.params.{unknown[0]}: no check has that code")
     codes = select(registry, select_codes or audit.checks.select, [*audit.checks.ignore, *ignore_codes])
     as_of = as_of or audit.as_of or _latest_event(records)
-    data = AuditData(records, WorkingCalendar(audit.nation, audit.closure_days), as_of, reviews)
+    data = AuditData(records, WorkingCalendar(audit.nation, audit.closure_days), as_of, reviews, exported_fields)
     return CheckRun(run_checks(data, [registry[code] for code in codes], audit.checks.params, progress), as_of)
+
+
+def exported_fields(store: Store) -> dict[str, frozenset[str]] | None:
+    """Per loaded file, the fields its export has a column for; None for a store loaded before
+    the ledger kept them (then every field counts as exported, as it did)."""
+    files = store.ledger()
+    if any("fields" not in entry for entry in files):
+        return None
+    return {entry["path"]: frozenset(entry["fields"]) for entry in files}
 
 
 def available_checks(config: Path | None = None) -> list:

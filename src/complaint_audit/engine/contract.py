@@ -81,6 +81,11 @@ class AuditData:
     `reviews` holds the reviewers' scores imported into the store (complaint_audit.review), one
     row per case and criterion, or None when no review workbook was imported.
 
+    `exported_fields` says, per source file (records' `source_file`), which fields its export
+    has a column for (the store's ledger); None where that is not known (every field counts).
+    A check that counts blanks asks `exported(field)` first: a field the export lacks is not one
+    the council failed to record.
+
     Values several checks derive from the records (each case's number, the letters read for
     their phrases ...) are worked out once per run with `derived`, not once per check.
     """
@@ -89,6 +94,7 @@ class AuditData:
     calendar: WorkingCalendar
     as_of: dt.date
     reviews: pd.DataFrame | None = None
+    exported_fields: Mapping[str, frozenset[str]] | None = None
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _locks: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
@@ -107,6 +113,17 @@ class AuditData:
             if key not in self._derived:
                 self._derived[key] = compute(self, *args)
             return self._derived[key]
+
+    def exported(self, name: str) -> pd.Series:
+        """Per record, whether its export has a column for field NAME (not a constant, not absent)."""
+        return self.derived(_exported, name)
+
+
+def _exported(data: AuditData, name: str) -> pd.Series:
+    if data.exported_fields is None:
+        return pd.Series(True, index=data.records.index)
+    files = [file for file, fields in data.exported_fields.items() if name in fields]
+    return data.records["source_file"].isin(files)
 
 
 class Check:
@@ -178,6 +195,13 @@ def graded(
     metrics = {"assessed": assessed, "failing": failing, "percent_failing": share, **metrics}
     status = grade(share, params["amber_above"], params["red_above"])
     return CheckResult(status, metrics, finding.format(**metrics), table, recommendation)
+
+
+def not_in_export(records: pd.DataFrame, exported: pd.DataFrame) -> str:
+    """A sentence naming the fields (EXPORTED's columns) that no export has and no profile sets,
+    which a check of blanks leaves untested; empty when there are none."""
+    absent = [name for name in exported.columns if not exported[name].any() and records[name].isna().all()]
+    return f" Not in the export, so not tested: {', '.join(absent)}." if absent else ""
 
 
 def not_applicable(why: str) -> CheckResult:

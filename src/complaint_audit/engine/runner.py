@@ -67,7 +67,7 @@ def run_checks(
 
 def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any]) -> CheckOutcome:
     started = time.perf_counter()
-    result = _run_one(check, data, params)
+    result = _nothing_assessed_is_not_applicable(_run_one(check, data, params))
     table = result.exceptions.assign(check=check.code)
     result = CheckResult(result.status, dict(result.metrics), result.finding, table, result.recommendation)
     return CheckOutcome(check, params, result, time.perf_counter() - started)
@@ -81,6 +81,14 @@ def _run_one(check: type[Check], data: AuditData, params: Mapping[str, Any]) -> 
         return check().run(data, params)
     except Exception as error:  # reported, not raised: one broken check must not stop an audit
         return CheckResult(Status.ERROR, {}, f"The check failed: {type(error).__name__}: {error}", empty_exceptions())
+
+
+def _nothing_assessed_is_not_applicable(result: CheckResult) -> CheckResult:
+    """A check that assessed no case has not passed (nor failed): "0 of 0 ... green" told a
+    committee that open cases and members' complaints were fine where none could be tested."""
+    if result.status in (Status.PASS, Status.WARN, Status.FAIL) and result.metrics.get("assessed") == 0:
+        return CheckResult(Status.NOT_APPLICABLE, result.metrics, "Not applicable: nothing to assess.", result.exceptions)
+    return result
 
 
 def _holds_values(data: AuditData, name: str) -> bool:

@@ -174,6 +174,7 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
         "profile_file": path_text(profile.path),
         "format": file_format,
         "encoding": encoding,
+        "fields": sorted(profile.exported_fields()),
         "source_rows": source_rows,
         "read": int(len(records)),
     }

@@ -75,12 +75,19 @@ class Profile:
 
     def mapped_fields(self) -> set[str]:
         """Every canonical field this profile provides, from any layout or constant."""
-        provided = set(self.constants) | set(self.columns) | set(self.stage_fields)
+        return set(self.constants) | self.exported_fields()
+
+    def exported_fields(self) -> set[str]:
+        """The canonical fields read from the export's own columns: not constants, not audit.toml's
+        defaults. A field outside this set is one the export lacks, never one the council left blank."""
+        read = set(self.columns) | set(self.stage_fields)
         for stage_map in self.stage_columns.values():
-            provided |= set(stage_map)
+            read |= set(stage_map)
         if self.layout == "wide":
-            provided.add("stage")
-        return provided
+            read.add("stage")
+        if self.complainant_key:
+            read.add("complainant_key")
+        return read
 
     def columns_of(self, fields: set[str]) -> set[str]:
         """The export's columns that hold any of FIELDS, at any stage."""

@@ -86,13 +86,13 @@ FAULTS = {
               "regulations set",
     "DQ001": "{failing} of {assessed} records ({percent_failing}) lack a field the council needs to report on and "
              "improve its complaint handling",
-    "DQ002": "{failing} of {assessed} records ({percent_failing}) hold dates in an impossible order, so the council "
+    "DQ002": "{failing} of {assessed} records with dates to compare ({percent_failing}) hold them in an impossible order, so the council "
              "cannot rely on its own timescale figures",
-    "DQ003": "{failing} of {assessed} records ({percent_failing}) look like the same complaint logged twice",
+    "DQ003": "{failing} of {assessed} first stages ({percent_failing}) look like the same complaint logged twice",
     "DQ004": "{failing} of {assessed} records ({percent_failing}) carry dates after the audit date",
     "DQ005": "{failing} of {assessed} closed records ({percent_failing}) have no outcome, so the council cannot "
              "report how many complaints it upheld",
-    "DQ006": "{failing} of {assessed} records ({percent_failing}) are later stages with no earlier stage on record, "
+    "DQ006": "{failing} of {assessed} later stages ({percent_failing}) have no earlier stage on record, "
              "or started before it ended",
     "FT001": "complaints from MPs and councillors were answered in a median of {member_median} working days against "
              "{public_median} for the public's, faster in {groups_faster} of {groups_compared} process and stage "
