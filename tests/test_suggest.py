@@ -272,7 +272,8 @@ def test_month_first_dates_and_semicolons(tmp_path):
     assert draft["dates"] == {"order": "mdy"}
     assert comment_on(text, "received") == "header match 1.00; dates look month-first (03/31/2024)"
     assert draft["columns"] == {
-        "case_id": "Complaint ID", "channel": "How Received", "received": "Opened", "due": "Due Date", "closed": "Closed", "outcome": "Result",
+        "case_id": "Complaint ID", "channel": "How Received", "received": "Opened", "due": "Due Date", "responded": "Closed",
+        "closed": "Closed", "outcome": "Result",
     }
     assert draft["constants"]["stage"] == "1"
     assert "values" not in draft  # Upheld and Not upheld are canonical already

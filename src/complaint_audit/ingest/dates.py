@@ -118,10 +118,10 @@ def _parse_text(text: pd.Series, order: str, explicit_format: str | None) -> pd.
         todo &= result.isna()
     if not todo.any():
         return result
-    # Normalise separators and drop a time of day, so one format covers 14/04/2023,
-    # 14-04-2023, 14.04.2023 and 14/04/2023 09:30.
+    # Normalise separators and drop a time of day (and any zone after it), so one format covers
+    # 14/04/2023, 14-04-2023, 14.04.2023, 14/04/2023 09:30 and 2016/01/25 00:00:00+00.
     cleaned = (
-        text[todo].str.replace(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AaPp][Mm])?$", "", regex=True)
+        text[todo].str.replace(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AaPp][Mm])?(\s*(Z|[+-]\d{2}(:?\d{2})?))?$", "", regex=True)
         .str.replace(r"(?<=\d)[.\-](?=\d)", "/", regex=True)
         .str.replace(r"[,\s]+", " ", regex=True)
         .str.strip()

@@ -18,15 +18,29 @@ from complaint_audit.ingest.sniff_columns import ColumnFacts
 from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, LINEAGE_FIELDS, Stage
 
 _THRESHOLD = 0.8
+# A case id column filled in fewer rows than this is not the file's case reference.
+_CASE_ID_FILLED = 0.9
+# Median characters of a column of response letters; labels and codes are far shorter.
+_LETTER_LENGTH = 80
 # Usual names per canonical field, normalised by sniff_columns.normalise_header; order is priority.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "case_id": ("case id", "case ref", "case reference", "reference", "ref", "case number", "case no", "complaint id",
-                "complaint ref", "complaint reference", "complaint number", "id", "record id", "reference number", "ref no"),
+                "complaint ref", "complaint reference", "complaint number", "id", "record id", "reference number", "ref no",
+                "unique key", "request id", "request number", "request reference", "service request id",
+                "service request number", "ticket id", "ticket number", "incident id", "incident number", "file reference",
+                "file number", "enquiry reference", "enquiry number"),
     "stage": ("stage", "complaint stage", "stage number", "current stage", "level", "stage level"),
     "process": ("process", "procedure", "complaint type", "type of complaint", "complaint process", "process type", "regime"),
-    "organisation": ("organisation", "organization", "council", "authority", "local authority", "public body"),
+    # The body complained about: a council, a landlord in an ombudsman's file, a company in a
+    # consumer register. Not "agency": a city's agencies are its services (see service).
+    "organisation": ("organisation", "organization", "council", "authority", "local authority", "public body",
+                     "organisation name", "organization name", "council name", "authority name", "landlord",
+                     "landlord name", "provider", "provider name", "company", "company name", "firm", "public authority",
+                     "body name"),
     "received": ("received", "date received", "received date", "opened", "date opened", "logged", "date logged",
-                 "logged date", "complaint date", "date of complaint", "start date", "date requested", "request date"),
+                 "logged date", "complaint date", "date of complaint", "start date", "date requested", "request date",
+                 "created", "created date", "date created", "created on", "creation date", "report date", "date reported",
+                 "reported", "reported date", "submitted", "date submitted", "submission date", "date of request"),
     "acknowledged": ("acknowledged", "date acknowledged", "acknowledgement date", "acknowledgement sent",
                      "acknowledgment date", "ack date", "ack sent"),
     "due": ("due", "due date", "date due", "target date", "deadline", "response due", "target response date", "due by", "target",
@@ -45,14 +59,20 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
                   "date replied", "reply date", "response issued", "date of response", "response", "adjudication",
                   "adjudication date", "adjudication letter", "adjudication sent"),
     "closed": ("closed", "date closed", "closed date", "closure date", "date of closure"),
-    "outcome": ("outcome", "decision", "result", "finding", "findings", "complaint outcome", "outcome decision"),
+    # A status column is offered too: its values decide (misfit below), so one that holds
+    # decisions ("Closed - upheld") is proposed and one that holds only "Open"/"Closed" is not.
+    "outcome": ("outcome", "decision", "result", "finding", "findings", "complaint outcome", "outcome decision",
+                "finding outcome", "decision outcome", "final outcome", "disposition", "final disposition",
+                "determination", "status", "case status", "complaint status"),
     "raised_via": ("raised via", "source", "raised by", "complainant type", "on behalf of", "made by", "submitted by",
                    "requester type"),
-    "channel": ("channel", "method", "how received", "received via", "contact method", "method of contact", "medium"),
+    "channel": ("channel", "method", "how received", "received via", "contact method", "method of contact", "medium",
+                "submitted via", "channel type", "contact channel", "intake method"),
     "handled_by": ("handled by", "route", "dealt with by", "handling route", "handled"),
-    "category": ("category", "complaint category", "subject", "nature of complaint", "topic", "theme", "issue"),
+    "category": ("category", "complaint category", "subject", "nature of complaint", "topic", "theme", "issue",
+                 "complaint type", "type", "request type", "problem", "issue type", "allegation", "allegation type"),
     "team": ("team", "complaints team", "owning team", "responsible team", "team name"),
-    "service": ("service", "service area", "service name", "department"),
+    "service": ("service", "service area", "service name", "department", "department name", "agency", "agency name"),
     "directorate": ("directorate", "division"),
     "remedy": ("remedy", "remedy offered", "remedy type", "redress", "resolution", "put right"),
     "remedy_amount": ("remedy amount", "amount", "compensation", "payment", "compensation amount", "payment amount",
@@ -100,16 +120,23 @@ _VALUE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
          r"|\bthird party\b", "representative"),
         (r"\bother\b|\banonymous\b", "other"),
     ),
+    # Councils' words, and the ombudsmen's and regulators': the LGSCO's fault and injustice,
+    # the Housing Ombudsman's maladministration, service failure and reasonable redress, a
+    # police complaint's sustained / not sustained / exonerated, a consumer register's relief. The
+    # LGSCO upholds where it finds fault, with or without injustice.
     "outcome": (
-        (r"\bnot (?:well )?(?:upheld|justified|substantiated|founded)\b|\bunfounded\b|\bunsubstantiated\b"
-         r"|\bno fault\b|\brejected\b", "not_upheld"),
-        (r"\bpart(?:ly|ially|ial)?\b.*\b(?:upheld|justified|substantiated|founded)\b", "partly_upheld"),
+        (r"\bnot (?:well )?(?:upheld|justified|substantiated|founded|sustained)\b|\bunfounded\b|\bunsubstantiated\b"
+         r"|\bunsustained\b|\bno (?:fault|maladministration|service failure)\b|\bexonerated\b|\brejected\b"
+         r"|\bclosed with(?:out relief| explanation)\b|\bno charges?\b", "not_upheld"),
+        (r"\bpart(?:ly|ially|ial)?\b.*\b(?:upheld|justified|substantiated|founded|sustained)\b", "partly_upheld"),
         (r"\bwithdrawn\b|\bwithdrew\b", "withdrawn"),
         (r"\bout of (?:scope|time|jurisdiction)\b|\boutside\b|\bnot accepted\b|\bnot a complaint\b|\bdeclined\b"
-         r"|\bclosed after initial enquiries\b",
-         "out_of_scope"),
-        (r"\bresolved\b|\bresolution\b|\bsettled\b", "resolved"),
-        (r"\b(?:upheld|justified|substantiated|founded)\b", "upheld"),
+         r"|\bclosed after initial enquiries\b|\bpremature\b|\bno jurisdiction\b|\bnot investigated\b"
+         r"|\badmin(?:istrative)?(?:ly)? clos|\bvoid(?:ed)?\b|\bduplicate\b", "out_of_scope"),
+        # The body put it right before the ombudsman decided: redress already made.
+        (r"\bresolved\b|\bresolution\b|\bsettled\b|\breasonable redress\b", "resolved"),
+        (r"\b(?:upheld|justified|substantiated|founded|sustained)\b|\bmaladministration\b|\bservice failure\b"
+         r"|\bfault\b|\bclosed with (?:non )?(?:monetary )?relief\b", "upheld"),
     ),
 }
 _STAGE_MARK = re.compile(r"(?:^| )(?:stage|stg|st|s) ?([123])(?= |$)|(?:^| )(ombudsman|lgsco|lgo|hos)(?= |$)")
@@ -173,6 +200,13 @@ def misfit(field_name: str, column: ColumnFacts) -> str | None:
     kind = FIELD_BY_NAME[field_name].kind
     if column.filled == 0:
         return None
+    if column.flag:
+        return "its values are yes/no flags"
+    if field_name == "case_id" and column.filled < _CASE_ID_FILLED * len(column.raw):
+        # Every row needs a case id: a mostly empty column would quarantine most of the file.
+        return f"only {column.filled / len(column.raw):.0%} of sample rows have a value"
+    if field_name == "response_text" and not _reads_as_letters(column):
+        return "its values are short labels, not letters"
     if kind == "date":
         return None if column.dates else "its values are not dates"
     if column.dates:
@@ -184,10 +218,23 @@ def misfit(field_name: str, column: ColumnFacts) -> str | None:
     return None
 
 
-def _preference(field_name: str, label: str, childrens: bool) -> float:
+def _reads_as_letters(column: ColumnFacts) -> bool:
+    """A response letter is long and differs from case to case; a label or code repeats."""
+    lengths = column.raw.dropna().astype("str").str.len()
+    return bool(lengths.median() >= _LETTER_LENGTH) and column.distinct >= 0.5 * column.filled
+
+
+def _preference(field_name: str, column: ColumnFacts, label: str, childrens: bool) -> float:
     # Children's Stage 2 ends with the adjudication letter, not the investigator's response.
     if field_name == "responded" and "adjudicat" in label:
         return 0.05 if childrens else -0.05
+    if field_name == "case_id":
+        # 'Record ID' 1, 2, 3 ... numbers a file's rows (one per finding or allegation); a
+        # header that names the case ('Case ID') says what a case is.
+        if column.row_number:
+            return -0.3
+        if not re.search(r"\b(?:case|complaint|ref|reference|request|ticket|incident|enquiry|file)\b", label):
+            return -0.02
     return 0.0
 
 
@@ -200,7 +247,7 @@ def match_fields(
     for column_index, column in enumerate(columns):
         label = labels.get(column.name, column.label)
         scores = {
-            field_index: round(header_score(field_name, label) + _preference(field_name, label, childrens), 6)
+            field_index: round(header_score(field_name, label) + _preference(field_name, column, label, childrens), 6)
             for field_index, field_name in enumerate(fields)
             if misfit(field_name, column) is None
         }
@@ -309,11 +356,16 @@ def fill_required(layout: Layout, usable: list[ColumnFacts], stage_keys: list[Co
     taken = {match.column.name for table in layout.tables() for match in table.values()}
     free = [column for column in usable if column.name not in taken]
     if "case_id" not in layout.columns:
-        unique = [column for column in free if column.filled and column.distinct == column.filled and not column.dates]
-        if unique or free or usable:
-            column = (unique or free or usable)[0]
+        fit = [column for column in free if column.filled and not column.dates and misfit("case_id", column) is None]
+        unique = [column for column in fit if column.distinct == column.filled and not column.row_number]
+        # Several rows per case (allegations, findings): the case reference repeats, but it
+        # is still short, has digits and fills every row; a row number is passed over.
+        references = [column for column in fit if not column.row_number and _reference_like(column)]
+        if unique or references or free or usable:
+            column = (unique or references or free or usable)[0]
             why = "no header looked like a case reference: " + (
-                "the first column whose sample values are all different" if unique else "pick the right column")
+                "the first column whose sample values are all different" if unique
+                else "the first column of reference-like values in every row" if references else "pick the right column")
             layout.columns["case_id"] = Match(column, why)
     if "received" not in layout.mapped():
         level, pool = (layout.fields, stage_keys) if layout.kind == "nested" else (layout.columns, free)
@@ -324,14 +376,26 @@ def fill_required(layout: Layout, usable: list[ColumnFacts], stage_keys: list[Co
             level["received"] = Match(dated[0], "no header looked like the date received: the first date column")
         elif usable:
             layout.columns["received"] = Match(usable[0], "no date column found: change this to the date received")
+    for table in layout.tables():
+        if "closed" in table and "responded" not in table:
+            # Without a response date, a case closed is a case answered: otherwise every
+            # closed case of a 311 or police export would count as still open.
+            closed = table["closed"]
+            table["responded"] = Match(closed.column, "no response date column: the date closed is taken as the date answered")
 
 
-def childrens_signs(file_label: str, columns: list[ColumnFacts]) -> bool:
-    """Whether the file name or the headers point to the children's statutory procedure."""
-    return bool(re.search(r"\bchild|\bcsc\b", file_label)) or any(re.search(_CHILDRENS_SIGNS, c.label) for c in columns)
+def _reference_like(column: ColumnFacts) -> bool:
+    """Values like '16-1', 'CR/2024/001' or 67127: short, no spaces, with a digit."""
+    values = column.raw.dropna().astype("str").str.strip()
+    return bool(len(values)) and bool(values.str.fullmatch(r"[\w/.\-]{1,30}").all()) and bool(values.str.contains(r"\d").all())
+
+
+def childrens_signs(columns: list[ColumnFacts]) -> bool:
+    """Whether the headers point to the children's statutory procedure."""
+    return any(re.search(_CHILDRENS_SIGNS, c.label) for c in columns)
 
 
 def process_named_in(text: str) -> str | None:
-    """The procedure a file name or a team's name points to (never 'other')."""
+    """The procedure a team's or a value's name points to (never 'other')."""
     rules = [(pattern, process) for pattern, process in _VALUE_RULES["process"] if process != "other"]
     return next((process for pattern, process in rules if re.search(pattern, text)), None)

@@ -14,6 +14,8 @@ from complaint_audit.ingest.sniff_personal import personal_reason
 
 # What pyarrow (and so the loader) reads as missing, besides the empty string.
 _MISSING_TEXT = {"n/a", "na", "#n/a", "null", "nan", "none"}
+# A yes/no flag's values ('Timely response?' Yes/No): no canonical field is one.
+_FLAG_WORDS = {"yes", "no", "y", "n", "true", "false", "t", "f"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class ColumnFacts:
     dates: DateFacts | None
     number_share: float  # share of filled values that read as amounts
     personal: tuple[str, str] | None  # (kind, why) when the column looks like personal data
+    row_number: bool  # whole numbers counting up by one down the rows: a row's number, not a case's
+    flag: bool  # only yes/no (true/false) values
     raw: pd.Series = field(repr=False, compare=False)  # the sample values, missing ones as None
 
 
@@ -54,14 +58,25 @@ def describe_column(name: str, column: pd.Series) -> ColumnFacts:
     filled_text = text.dropna()
     counts = sorted(filled_text.value_counts().items(), key=lambda item: (-item[1], item[0]))
     amounts = filled_text.str.fullmatch(r"£?\s*-?[\d,]*\.?\d+")
+    dates = sniff_dates(column, text, hinted=date_hinted(label))
     return ColumnFacts(
         name=name,
         label=label,
         filled=len(filled_text),
         counts=tuple((str(value), int(count)) for value, count in counts[:31]),
         distinct=len(counts),
-        dates=sniff_dates(column, text, hinted=date_hinted(label)),
+        dates=dates,
         number_share=float(amounts.mean()) if len(filled_text) else 0.0,
-        personal=personal_reason(label, filled_text, len(counts)),
+        personal=personal_reason(label, filled_text, len(counts), dated=dates is not None),
         raw=column.where(text.notna(), None),
+        row_number=_counts_rows(filled_text, len(column)),
+        flag=bool(len(filled_text)) and set(filled_text.str.strip().str.casefold()) <= _FLAG_WORDS,
     )
+
+
+def _counts_rows(filled_text: pd.Series, rows: int) -> bool:
+    """Whether the values are whole numbers going up by one from row to row ('Record ID' 1, 2, 3 ...)."""
+    if rows < 3 or len(filled_text) < 0.9 * rows or not filled_text.str.fullmatch(r"\d{1,9}").all():
+        return False
+    steps = pd.to_numeric(filled_text).diff().dropna()
+    return bool((steps == 1).mean() >= 0.9)

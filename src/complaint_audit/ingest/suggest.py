@@ -36,7 +36,7 @@ from complaint_audit.ingest.guess import (
 from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.ingest.profile import Profile, normalise_label
 from complaint_audit.ingest.sniff import Sample, read_sample
-from complaint_audit.ingest.sniff_columns import ColumnFacts, describe_columns, normalise_header
+from complaint_audit.ingest.sniff_columns import ColumnFacts, describe_columns
 from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, Stage
 from complaint_audit.toml_file import toml_comment
 
@@ -73,18 +73,24 @@ def suggest_profile(path: Path, *, name: str | None = None) -> str:
 # --- assembling the draft --------------------------------------------------------------------
 
 
-def _process_guess(path: Path, columns: list[ColumnFacts], childrens: bool) -> tuple[str, str]:
-    named = process_named_in(normalise_header(path.stem))
-    if named:
-        return named, f"the file name suggests {named}"
+def _process_guess(columns: list[ColumnFacts], childrens: bool, date_order: str) -> tuple[str, str]:
+    """The procedure, from what the columns say; never from the file's name, which is whatever someone typed."""
     if childrens:
         return "childrens_statutory", "adjudication, investigating officer or panel columns suggest the children's procedure"
-    for column in columns:
-        if column.counts and not column.dates and column.counts[0][1] >= 0.8 * column.filled:
-            process = process_named_in(normalise_label(column.counts[0][0]))
-            if process in ("adult_social_care", "childrens_statutory", "housing"):
-                return process, f"'{column.name}' is '{column.counts[0][0]}' in most rows"
-    return "corporate", "no column or file name says which procedure applies; corporate is the usual one"
+    for column in (column for column in columns if column.counts and not column.dates):
+        named = [(process_named_in(normalise_label(label)), label, count) for label, count in column.counts]
+        for process in ("adult_social_care", "childrens_statutory", "housing"):
+            labels = [(label, count) for found, label, count in named if found == process]
+            if sum(count for _, count in labels) >= 0.8 * column.filled:
+                shown = " or ".join(f"'{label}'" for label, _ in labels[:2])
+                return process, f"'{column.name}' is {shown} in most rows"
+    landlord = next((column for column in columns if re.search(r"\b(?:landlord|tenant|tenancy|leaseholder)\b", column.label)), None)
+    if landlord:
+        return "housing", f"the column '{landlord.name}' says the complaints are about a landlord"
+    if date_order == "mdy":
+        return "other", ("the dates are month-first, so the export is not from the UK: "
+                         "no UK statutory procedure applies")
+    return "corporate", "no column says which procedure applies; corporate is the usual one"
 
 
 def _date_order(columns: list[ColumnFacts]) -> tuple[str, str]:
@@ -242,7 +248,7 @@ def _assemble(path: Path, file_format: str, sample: Sample, name: str | None) ->
     stage_columns = describe_columns(sample.stage_frame) if sample.stage_frame is not None else []
     usable = [column for column in columns if not column.personal and column.name != sample.stage_list]
     stage_keys = [column for column in stage_columns if not column.personal]
-    childrens = childrens_signs(normalise_header(path.stem), usable + stage_keys)
+    childrens = childrens_signs(usable + stage_keys)
     layout = map_fields(sample, usable, stage_keys, childrens)
     fill_required(layout, usable, stage_keys)
 
@@ -265,7 +271,7 @@ def _assemble(path: Path, file_format: str, sample: Sample, name: str | None) ->
         layout_table.lines.append(_Line("list", sample.stage_list, f"{len(sample.stage_frame):,} stage objects in the sample"))
         tables.append(_Table("layout.fields", field_lines(layout.fields)))
     tables += [_Table(f"layout.stages.{stage}", field_lines(stage_map)) for stage, stage_map in layout.stages.items()]
-    constants = _constants_table(path, layout, usable, childrens)
+    constants = _constants_table(layout, usable, childrens, order)
     tables += [table for table in (constants, _Table("columns", field_lines(layout.columns))) if table.lines]
     tables += values.values()
     personal, left_out = _personal_table(columns, sample.rows), _left_out_table(sample, layout, usable, stage_keys)
@@ -298,7 +304,7 @@ def _dates_table(columns: list[ColumnFacts], layout: Layout) -> _Table:
     return dates
 
 
-def _constants_table(path: Path, layout: Layout, usable: list[ColumnFacts], childrens: bool) -> _Table:
+def _constants_table(layout: Layout, usable: list[ColumnFacts], childrens: bool, date_order: str) -> _Table:
     """Required fields no column provides: placeholders that parse, each to be confirmed."""
     constants = _Table("constants")
     mapped = layout.mapped()
@@ -306,7 +312,7 @@ def _constants_table(path: Path, layout: Layout, usable: list[ColumnFacts], chil
         why = "no column names the council: write its name here (or delete this line and set it in audit.toml)"
         constants.lines.append(_Line("organisation", ORGANISATION_PLACEHOLDER, why))
     if "process" not in mapped:
-        constants.lines.append(_Line("process", *_process_guess(path, usable, childrens)))
+        constants.lines.append(_Line("process", *_process_guess(usable, childrens, date_order)))
     if "stage" not in mapped:
         where = "the stage objects have no stage key" if layout.kind == "nested" else "no stage column found"
         constants.lines.append(_Line("stage", Stage.STAGE_1.value, f"{where}: every row is read as Stage 1"))
