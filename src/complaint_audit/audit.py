@@ -184,7 +184,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.removeHandler(handler)
 
 
-_INPUT_KEYS = ("path", "sha256", "profile", "format", "source_rows", "read", "loaded", "quarantined", "reasons")
+_INPUT_KEYS = ("path", "sha256", "profile", "format", "source_rows", "read", "loaded", "quarantined", "reasons", "records",
+               "combined_rows", "combined_records", "combine")
 
 
 def _import_reviews(workbooks: list[Path], store: Path) -> list:

@@ -18,7 +18,7 @@ _REASONS = {
     "bad_stage_list": "a list of stages that could not be read",
     "date_order": "dates in an impossible order",
     "date_out_of_range": "a placeholder date before 1990 or more than a year ahead, such as 01/01/1900",
-    "duplicate_record": "the same case and stage twice in one file",
+    "duplicate_record": "the same case and stage twice: in one file whose profile does not combine rows, or in two files",
     "missing_required": "a required field (such as the case reference or date received) is empty",
     "no_stage_data": "a stage named with no data for it",
     "personal_data_in_case_id": "a case reference holding an email address, phone number, postcode, NI number or name",
