@@ -154,13 +154,14 @@ def _print_reconciliation(report, after: str = "") -> None:
     _print_warnings(report)
     for table in reconciliation_tables(report):
         console.print(table)
-    combined = (f" {report.combined_rows:,} rows of the same case and stage were combined into {report.combined_records:,} "
-                f"records ([combine]): {report.records:,} records." if report.combined_rows else "")
     console.print(
         f"Read {report.read:,} = loaded {report.read - report.quarantined:,} + quarantined {report.quarantined:,} "
-        f"({report.quarantine_percent:.1f}%).{combined}{after}",
+        f"({report.quarantine_percent:.1f}%).{after}",
         highlight=False,
     )
+    if report.combined_rows:
+        console.print(f"Combined {report.combined_rows:,} loaded rows of the same case and stage into "
+                      f"{report.combined_records:,} records ([combine]): {report.records:,} records in all.", highlight=False)
 
 
 def _print_warnings(report) -> None:
