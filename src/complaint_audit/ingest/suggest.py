@@ -292,12 +292,13 @@ def _combine_table(sample: Sample, layout: Layout) -> _Table | None:
     if layout.kind == "nested" or "case_id" not in layout.columns:
         return None
     key = [name for name in ("organisation", "case_id", "stage") if name in layout.columns]
-    distinct_rows = sample.frame[~sample.frame.astype("str").duplicated().to_numpy()]  # text: JSON lists cannot be hashed
-    frame = pd.DataFrame({name: text_values(distinct_rows[match.column.name]) for name, match in layout.columns.items()})
-    keyed = frame.dropna(subset=key)
-    repeats, cases = repeated_rows(keyed, key), len(keyed.drop_duplicates(key))
-    if not keyed.size or repeats < max(2, _REPEATED_SHARE * len(keyed)):
+    copies = sample.frame.astype("str").duplicated().to_numpy()  # as text: JSON lists cannot be hashed
+    frame = pd.DataFrame({name: text_values(sample.frame[match.column.name]) for name, match in layout.columns.items()})
+    keyed = frame[frame[key].notna().all(axis=1).to_numpy()]
+    distinct = frame[~copies].dropna(subset=key)
+    if not len(distinct) or repeated_rows(distinct, key) < max(2, _REPEATED_SHARE * len(distinct)):
         return None
+    repeats, cases = repeated_rows(keyed, key), len(keyed.drop_duplicates(key))
     named = " and ".join(f"'{layout.columns[name].column.name}'" for name in key)
     if len(keyed) > _MOST_ROWS_PER_CASE * cases:
         return _Table("", notes=[
