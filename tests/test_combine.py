@@ -286,3 +286,27 @@ def test_the_report_says_how_the_rows_of_each_source_were_combined(tmp_path):
             "resolved, then withdrawn, then out of scope); received: the earliest date; responded and closed: the latest "
             "date; team: the first value given; category: every different value, listed; remedy amount: the largest "
             "amount. Every record keeps the number of rows it combines.") in report.replace("\\", "")
+    assert "they were combined into one record by the rules of its profile, so that each case is counted once" in report
+
+
+def test_run_names_many_repeated_cases_with_the_fix_on_stderr_and_in_its_json(tmp_path):
+    rows = ["P1,1,03/04/2023,,,upheld,,,", "P1,1,03/04/2023,,,not_upheld,,,", "P2,1,03/04/2023,,,,,,"]
+    write(tmp_path / "findings.csv", "\n".join([HEADER, *rows]) + "\n")
+    _profile(tmp_path, None)
+    write(tmp_path / "audit.toml", """
+        organisation = "Testshire Council"
+        period = "2023-24"
+        [[sources]]
+        profile = "findings.toml"
+        files = ["findings.csv"]
+    """)
+    command = ["run", str(tmp_path / "audit.toml"), "--out", str(tmp_path / "runs"), "--format", "md"]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code in (0, 1), result.output
+    assert ("warning: findings.csv: 1 of 3 rows (33.3%) repeat the organisation, case_id and stage of an earlier row and "
+            "were quarantined as duplicate_record;") in " ".join(result.stderr.split())
+    result = CliRunner().invoke(app, [*command, "--json"])
+    (warning,) = json.loads(result.stdout)["reconciliation"]["warnings"]
+    assert warning.endswith(f"add these lines to {tmp_path / 'findings.toml'}: `[combine]` `team = \"first\"` "
+                            '`category = "first"` `received = "earliest"` `responded = "latest"` `closed = "latest"` '
+                            '`outcome = "most_serious"` `remedy_amount = "max"`')

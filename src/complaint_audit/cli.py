@@ -138,7 +138,7 @@ def load(
     if as_json:
         _print_warnings(report)
         typer.echo(json.dumps({"store": str(store), **report.reconciliation(), "max_quarantine": max_quarantine,
-                               "over_max_quarantine": report.exceeds(max_quarantine), "warnings": report.warnings}))
+                               "over_max_quarantine": report.exceeds(max_quarantine)}))
     else:
         _print_reconciliation(report, f" Store: {store}")
     if report.exceeds(max_quarantine):

@@ -91,12 +91,14 @@ class LoadReport:
         """Rows read = loaded + quarantined, in total and per file with the rows per reason, as plain data.
 
         Rows loaded count every row combined into a record; `combined_rows` of them were
-        combined into `combined_records` records, and `records` were stored.
+        combined into `combined_records` records, and `records` were stored. The warnings are
+        the lines `load` prints on stderr (many rows repeating a case with no [combine] ...).
         """
         files = [{key: entry[key] for key in _RECONCILED} for entry in self.files]
         return {"read": self.read, "loaded": self.read - self.quarantined, "quarantined": self.quarantined,
                 "quarantine_percent": round(self.quarantine_percent, 1), "records": self.records,
-                "combined_rows": self.combined_rows, "combined_records": self.combined_records, "files": files}
+                "combined_rows": self.combined_rows, "combined_records": self.combined_records, "files": files,
+                "warnings": list(self.warnings)}
 
 
 # What `run --json` says of each file: as load.json has it, less the hashes and the profile's path.

@@ -220,8 +220,8 @@ def report_context(run_dir: Path) -> dict:
         "appendix": {
             "catalogue": sorted(current["findings"], key=lambda f: f["code"]),
             "lineage": lineage(current["manifest"], current["results"], suppression.count),
-            "method": method() + ([{"heading": "Disclosure control", "text": suppression.note()["text"]}]
-                                  if suppression.on else []),
+            "method": method(combined=any(item.get("combined_rows") for item in current["manifest"].get("inputs", [])))
+                      + ([{"heading": "Disclosure control", "text": suppression.note()["text"]}] if suppression.on else []),
             "glossary": glossary(),
         },
     }
