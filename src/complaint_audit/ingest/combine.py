@@ -43,7 +43,7 @@ def combine_rows(records: pd.DataFrame, rules: dict[str, str]) -> Combined:
     no_members = pd.DataFrame({name: pd.Series(dtype="int64" if name != "stage" else "str") for name in MEMBER_COLUMNS})
     if records.empty:
         return Combined(records.assign(combined_rows=pd.Series(dtype="int64")).reset_index(drop=True), no_members)
-    case = records.groupby(list(RECORD_KEY), observed=True, sort=False).ngroup().to_numpy()
+    case = records.groupby(list(RECORD_KEY), observed=True, sort=False, dropna=False).ngroup().to_numpy()
     sizes = np.bincount(case)
     repeated = np.flatnonzero(sizes[case] > 1)
     if not len(repeated):
