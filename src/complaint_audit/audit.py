@@ -121,8 +121,9 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         ombudsman = read_configured_figures(audit)  # before the load: a bad figures file stops the run at once
         load = load_sources(audit, run_dir / "store", progress)
         for entry in load.files:
-            log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s", entry["path"], entry["profile"],
-                     entry["read"], entry["loaded"], entry["quarantined"], entry["reasons"])
+            log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s; %d rows combined into %d records, "
+                     "%d records in all", entry["path"], entry["profile"], entry["read"], entry["loaded"], entry["quarantined"],
+                     entry["reasons"], entry["combined_rows"], entry["combined_records"], entry["records"])
         records = Store(run_dir / "store").read_records()
         reviewed = _import_reviews(audit.reviews, run_dir / "store")
         for summary in reviewed:
@@ -187,7 +188,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.removeHandler(handler)
 
 
-_INPUT_KEYS = ("path", "sha256", "profile", "format", "source_rows", "read", "loaded", "quarantined", "reasons")
+_INPUT_KEYS = ("path", "sha256", "profile", "format", "source_rows", "read", "loaded", "quarantined", "reasons", "records",
+               "combined_rows", "combined_records", "combine")
 
 
 def _import_reviews(workbooks: list[Path], store: Path) -> list:

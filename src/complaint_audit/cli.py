@@ -88,6 +88,7 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a one-object JSON summary (for CI).")]
 MaxQuarantineOption = Annotated[
     float | None, typer.Option("--max-quarantine", help="Exit 1 if more than PCT% of rows are quarantined.", metavar="PCT")
 ]
@@ -128,12 +129,18 @@ def load(
     profile: Annotated[Path | None, typer.Option("--profile", help="Source profile (TOML) for FILE...")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="audit.toml: load every source it lists.")] = None,
     max_quarantine: MaxQuarantineOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Load exports into the canonical store and print the reconciliation per file and reason."""
     from complaint_audit.ingest.api import load_exports
 
     report = load_exports(store=store, files=files or [], profile=profile, config=config)
-    _print_reconciliation(report, f" Store: {store}")
+    if as_json:
+        _print_warnings(report)
+        typer.echo(json.dumps({"store": str(store), **report.reconciliation(), "max_quarantine": max_quarantine,
+                               "over_max_quarantine": report.exceeds(max_quarantine)}))
+    else:
+        _print_reconciliation(report, f" Store: {store}")
     if report.exceeds(max_quarantine):
         _say_too_much_quarantined(report, max_quarantine, store / "quarantine.csv")
         raise typer.Exit(1)
@@ -144,8 +151,7 @@ def _print_reconciliation(report, after: str = "") -> None:
     file and per reason, and the totals line (then AFTER)."""
     from complaint_audit.terminal import reconciliation_tables
 
-    for warning in report.warnings:
-        err_console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
+    _print_warnings(report)
     for table in reconciliation_tables(report):
         console.print(table)
     console.print(
@@ -153,6 +159,14 @@ def _print_reconciliation(report, after: str = "") -> None:
         f"({report.quarantine_percent:.1f}%).{after}",
         highlight=False,
     )
+    if report.combined_rows:
+        console.print(f"Combined {report.combined_rows:,} loaded rows of the same case and stage into "
+                      f"{report.combined_records:,} records ([combine]): {report.records:,} records in all.", highlight=False)
+
+
+def _print_warnings(report) -> None:
+    for warning in report.warnings:
+        err_console.print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _say_too_much_quarantined(report, max_quarantine: float, quarantine_csv: Path) -> None:
@@ -210,7 +224,6 @@ def generate(
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="audit.toml (local check folders, parameters).")]
 QuietOption = Annotated[bool, typer.Option("--quiet", help="Print only the run folder (for cron).")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print a one-object JSON summary (for CI).")]
 FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on: warn, fail or never.")]
 FormatOption = Annotated[str, typer.Option("--format", help="Report formats, comma-separated: html, md, pdf (pdf takes the longest).")]
 

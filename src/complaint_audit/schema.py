@@ -56,6 +56,17 @@ class Outcome(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
 
 
+# The outcomes from most to least serious, for combining several rows of one case (a finding
+# per allegation) into one record: any finding upheld makes the case upheld, as ombudsmen and
+# police complaints count them. A decision on the merits (upheld, partly upheld, not upheld)
+# outranks a case settled without one (resolved), then the complainant's withdrawal, then a
+# complaint not taken on (out of scope).
+MOST_SERIOUS_FIRST: tuple[str, ...] = (
+    Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value, Outcome.NOT_UPHELD.value,
+    Outcome.RESOLVED.value, Outcome.WITHDRAWN.value, Outcome.OUT_OF_SCOPE.value,
+)
+
+
 @dataclass(frozen=True)
 class Field:
     """One canonical field: its name, kind, group and a one-line meaning."""
@@ -86,6 +97,7 @@ FIELDS: tuple[Field, ...] = (
     Field("source", "string", "identity and lineage", "Name of the source profile the row was loaded with.", required=True),
     Field("source_file", "string", "identity and lineage", "The export file the row came from.", required=True),
     Field("source_row", "integer", "identity and lineage", "Row in that file: spreadsheet row number, or 1-based position in a JSON list or Parquet file.", required=True),
+    Field("combined_rows", "integer", "identity and lineage", "How many rows of the export make this record: more than 1 where the profile's [combine] joined a case's rows (one per allegation, finding or action)."),
     Field("case_id", "string", "identity and lineage", "The case reference in the source system.", required=True),
     Field("stage", "enum", "identity and lineage", "Complaint stage this row describes.", required=True, enum=Stage),
     # which rules apply
@@ -132,7 +144,7 @@ NUMBER_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f.kind == "n
 ENUM_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "enum")
 REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 # Fields set by the loader itself, never mapped from a source column.
-LINEAGE_FIELDS: tuple[str, ...] = ("source", "source_file", "source_row")
+LINEAGE_FIELDS: tuple[str, ...] = ("source", "source_file", "source_row", "combined_rows")
 RECORD_KEY: tuple[str, ...] = ("organisation", "case_id", "stage")
 # Text that repeats: a council has a handful of teams and categories, not one per row.
 CATEGORY_FIELDS: tuple[str, ...] = (

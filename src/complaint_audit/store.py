@@ -60,6 +60,9 @@ class FileBatch:
     entry: dict  # the ledger entry: path, sha256, profile, counts ...
     records: pd.DataFrame  # canonical frame
     quarantine: pd.DataFrame  # QUARANTINE_COLUMNS
+    # The rows combined into records of several (ingest/combine.py's members), so that a record
+    # found again in another file is quarantined row by row; None when nothing was combined.
+    members: pd.DataFrame | None = None
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:

@@ -32,12 +32,14 @@ def reconciliation_tables(report: LoadReport) -> list[Table]:
     """
     files = Table(title="Rows read = loaded + quarantined", box=box.SIMPLE_HEAD)
     files.add_column("file", no_wrap=True)
-    for heading in ("source rows", "stage rows read", "loaded", "quarantined"):
+    # Where a profile combined a case's rows, the records they made: loaded counts rows.
+    combined = any(entry.get("combined_rows") for entry in report.files)
+    for heading in ("source rows", "stage rows read", "loaded", "quarantined", *(["records"] if combined else [])):
         files.add_column(heading, justify="right")
     for entry in report.files:
         files.add_row(
             Path(entry["path"]).name, f"{entry['source_rows']:,}", f"{entry['read']:,}",
-            f"{entry['loaded']:,}", f"{entry['quarantined']:,}",
+            f"{entry['loaded']:,}", f"{entry['quarantined']:,}", *([f"{entry['records']:,}"] if combined else []),
         )
     reasons = Table(title="Quarantined rows by reason (details in quarantine.csv)", box=box.SIMPLE_HEAD)
     for heading in ("file", "reason", "rows"):

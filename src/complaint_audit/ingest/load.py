@@ -13,11 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from complaint_audit.columnwise import map_columns, take_rows
 from complaint_audit.errors import UserError, writing_into
+from complaint_audit.ingest.combine import combine_rows
+from complaint_audit.ingest.combine_rules import REPEATED_ROWS_NOTED_ABOVE_PERCENT, combine_lines, propose_rules
 from complaint_audit.ingest.convert import convert
 from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.ingest.privacy import (
@@ -62,6 +65,21 @@ class LoadReport:
         return sum(entry["quarantined"] for entry in self.files)
 
     @property
+    def records(self) -> int:
+        """Records stored: rows loaded, less those combined into records of several rows."""
+        return sum(entry["records"] for entry in self.files)
+
+    @property
+    def combined_rows(self) -> int:
+        """Rows loaded that were combined with others of their case and stage ..."""
+        return sum(entry["combined_rows"] for entry in self.files)
+
+    @property
+    def combined_records(self) -> int:
+        """... into this many records."""
+        return sum(entry["combined_records"] for entry in self.files)
+
+    @property
     def quarantine_percent(self) -> float:
         return 100.0 * self.quarantined / self.read if self.read else 0.0
 
@@ -70,14 +88,22 @@ class LoadReport:
         return max_quarantine is not None and self.quarantine_percent > max_quarantine
 
     def reconciliation(self) -> dict:
-        """Rows read = loaded + quarantined, in total and per file with the rows per reason, as plain data."""
+        """Rows read = loaded + quarantined, in total and per file with the rows per reason, as plain data.
+
+        Rows loaded count every row combined into a record; `combined_rows` of them were
+        combined into `combined_records` records, and `records` were stored. The warnings are
+        the lines `load` prints on stderr (many rows repeating a case with no [combine] ...).
+        """
         files = [{key: entry[key] for key in _RECONCILED} for entry in self.files]
         return {"read": self.read, "loaded": self.read - self.quarantined, "quarantined": self.quarantined,
-                "quarantine_percent": round(self.quarantine_percent, 1), "files": files}
+                "quarantine_percent": round(self.quarantine_percent, 1), "records": self.records,
+                "combined_rows": self.combined_rows, "combined_records": self.combined_records, "files": files,
+                "warnings": list(self.warnings)}
 
 
 # What `run --json` says of each file: as load.json has it, less the hashes and the profile's path.
-_RECONCILED = ("path", "profile", "source_rows", "read", "loaded", "quarantined", "reasons")
+_RECONCILED = ("path", "profile", "source_rows", "read", "loaded", "quarantined", "reasons", "records", "combined_rows",
+               "combined_records")
 
 
 def load_into_store(
@@ -159,10 +185,13 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
     records["source"] = profile.name
     records["source_file"] = job.label
     records["source_row"] = rows[SOURCE_ROW].astype("int64")
+    records["combined_rows"] = np.int64(1)
     terms = _protect_personal_data(records, rows, personal)
 
     masked_case_id = redact(records["case_id"], terms)
-    reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail, masked_case_id)
+    rules = profile.combine_rules()
+    reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail, masked_case_id,
+                                        combine=rules is not None)
     bad = reason.notna()
     quarantine = _quarantine_frame(records[bad].assign(case_id=masked_case_id[bad]), stage_rows, reason[bad], detail[bad], profile, terms)
     digest = sha256()
@@ -177,14 +206,20 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
         "fields": sorted(profile.exported_fields()),
         "source_rows": source_rows,
         "read": int(len(records)),
+        "combine": rules,
     }
     del stage_rows, rows, converted  # the raw values are done with: free them before the copy below
-    # One take both drops the bad rows and puts the rest in the store's order.
-    order = part_order(records)
-    loaded = take_rows(records[list(FIELD_NAMES)], order[~bad.to_numpy()[order]])
-    batch = FileBatch(entry, loaded, quarantine)
+    warnings = _date_order_warnings(quarantine, job.label, profile) + _repeated_case_warning(records, reason, job.label, profile)
+    if rules is None:
+        # One take both drops the bad rows and puts the rest in the store's order.
+        order = part_order(records)
+        batch = FileBatch(entry, take_rows(records[list(FIELD_NAMES)], order[~bad.to_numpy()[order]]), quarantine)
+    else:
+        combined = combine_rows(take_rows(records[list(FIELD_NAMES)], np.flatnonzero(~bad.to_numpy())), rules)
+        loaded = take_rows(combined.records[list(FIELD_NAMES)], part_order(combined.records))
+        batch = FileBatch(entry, loaded, quarantine, combined.members if len(combined.members) else None)
     _count(batch)
-    return batch, _date_order_warnings(quarantine, job.label, profile)
+    return batch, warnings
 
 
 @dataclass(frozen=True)
@@ -304,7 +339,10 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _move_to_quarantine(batch: FileBatch, mask, detail) -> FileBatch:
-    moved = batch.records[mask]
+    """The records of MASK quarantined as duplicates with their DETAIL, a line per row they were made of."""
+    moved = batch.records[mask].assign(detail=detail)
+    if batch.members is not None:
+        moved = _member_rows(moved, batch.members)
     extra = pd.DataFrame(
         {
             "source_file": moved["source_file"],
@@ -313,25 +351,51 @@ def _move_to_quarantine(batch: FileBatch, mask, detail) -> FileBatch:
             "case_id": moved["case_id"],
             "stage": moved["stage"],
             "reason": "duplicate_record",
-            "detail": detail,
+            "detail": moved["detail"],
             "raw": "{}",
         },
         columns=list(QUARANTINE_COLUMNS),
     )
     quarantine = pd.concat([batch.quarantine, extra], ignore_index=True)
-    moved_batch = FileBatch(batch.entry, batch.records[~mask].reset_index(drop=True), quarantine)
+    moved_batch = FileBatch(batch.entry, batch.records[~mask].reset_index(drop=True), quarantine, batch.members)
     _count(moved_batch)
     return moved_batch
+
+
+def _member_rows(moved: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """MOVED records with each one combined from several rows replaced by those rows (their source_row)."""
+    keys = moved.assign(record_row=moved["source_row"], stage=moved["stage"].astype("str"))
+    expanded = keys.drop(columns="source_row").merge(members, how="inner", on=["record_row", "stage"])
+    alone = keys[keys["combined_rows"].eq(1).to_numpy()]
+    return pd.concat([alone, expanded], ignore_index=True).drop(columns="record_row").sort_values("source_row", kind="stable")
 
 
 def _count(batch: FileBatch) -> None:
     """Fill the ledger entry's counts from what the batch holds now."""
     reasons = Counter(batch.quarantine["reason"])
+    rows = batch.records["combined_rows"].to_numpy()
     batch.entry.update(
-        loaded=int(len(batch.records)),
+        loaded=int(rows.sum()),
         quarantined=int(len(batch.quarantine)),
         reasons={code: reasons[code] for code in REASONS if reasons[code]},
+        records=int(len(batch.records)),
+        combined_rows=int(rows[rows > 1].sum()),
+        combined_records=int((rows > 1).sum()),
     )
+
+
+def _repeated_case_warning(records: pd.DataFrame, reason: pd.Series, label: str, profile: Profile) -> list[str]:
+    """One line when many rows repeat a case and stage with no [combine] table: the [combine] lines that would combine them."""
+    repeats = int(reason.eq("duplicate_record").sum())
+    share = 100.0 * repeats / len(records) if len(records) else 0.0
+    if share <= REPEATED_ROWS_NOTED_ABOVE_PERCENT:
+        return []
+    loadable = records[(reason.isna() | reason.eq("duplicate_record")).to_numpy()]
+    proposal = propose_rules(loadable, list(RECORD_KEY), sorted(profile.mapped_fields() - set(profile.constants)))
+    lines = " ".join(f"`{line}`" for line in combine_lines(proposal))
+    return [f"{label}: {repeats:,} of {len(records):,} rows ({share:.1f}%) repeat the organisation, case_id and stage of an "
+            f"earlier row and were quarantined as duplicate_record; if the export has a row per allegation, finding or "
+            f"action, combine them into one record per case: add these lines to {path_text(profile.path)}: {lines}"]
 
 
 def _date_order_warnings(quarantine: pd.DataFrame, label: str, profile: Profile) -> list[str]:

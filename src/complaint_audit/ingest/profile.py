@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from complaint_audit.errors import UserError
+from complaint_audit.ingest.combine_rules import COMBINABLE, allowed_rules, resolved_rules
 from complaint_audit.schema import FIELD_BY_NAME, LINEAGE_FIELDS, REQUIRED_FIELDS, Stage
 from complaint_audit.toml_file import read_toml
 
@@ -21,7 +22,7 @@ DATE_ORDERS = ("dmy", "mdy", "ymd")
 LAYOUTS = ("long", "wide", "nested")
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".parquet": "parquet"}
 _ALLOWED_KEYS = {
-    "": {"source", "dates", "constants", "columns", "values", "layout", "personal"},
+    "": {"source", "dates", "constants", "columns", "values", "layout", "personal", "combine"},
     "source": {"name", "format", "encoding", "delimiter", "header_row", "sheet", "records"},
     "dates": {"order", "format"},
     "layout": {"kind", "stages", "list", "fields"},
@@ -60,6 +61,9 @@ class Profile:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     personal_drop: tuple[str, ...] = ()
     complainant_key: tuple[str, ...] = ()
+    # [combine]: a rule per field for combining a case's rows into one record; None: no table,
+    # a row repeating a case and stage is quarantined as duplicate_record.
+    combine: dict[str, str] | None = None
 
     def format_for(self, path: Path) -> str:
         """The file format: the profile's, else the file's extension."""
@@ -89,10 +93,20 @@ class Profile:
             read.add("complainant_key")
         return read
 
+    def combine_rules(self) -> dict[str, str] | None:
+        """Each field this profile reads from the export with its [combine] rule (declared or default); None without
+        [combine]. A constant is the same on every row: no rule to tell."""
+        provided = self.mapped_fields() - set(self.constants)
+        return None if self.combine is None else resolved_rules(self.combine, provided)
+
     def columns_of(self, fields: set[str]) -> set[str]:
         """The export's columns that hold any of FIELDS, at any stage."""
         mappings = [self.columns, self.stage_fields, *self.stage_columns.values()]
         return {column for mapping in mappings for name, column in mapping.items() if name in fields}
+
+
+def _shown(value: object) -> str:
+    return f"'{value}'" if isinstance(value, str) else f"{value!r} (not a string)"
 
 
 def load_profile(path: Path) -> Profile:
@@ -150,6 +164,7 @@ class _ProfileParser:
             values=values,
             personal_drop=self.column_list(personal, "drop"),
             complainant_key=self.column_list(personal, "complainant_key"),
+            combine=self.parse_combine(),
         )
         self.check_consistency(profile)
         return profile
@@ -203,6 +218,22 @@ class _ProfileParser:
             if "stage" in parsed[label]:
                 raise self.fail(f"[layout.stages.{label}] stage", "the table's name already says the stage")
         return parsed
+
+    def parse_combine(self) -> dict[str, str] | None:
+        """`[combine] field = "rule"`: checked against the rules each field's kind allows."""
+        if "combine" not in self.document:
+            return None
+        table = self.table("combine")
+        for key, rule in table.items():
+            where = f"[combine] {key}"
+            if key not in FIELD_BY_NAME:
+                raise self.fail(where, "not a canonical field (see `complaint-audit schema`)")
+            if key not in COMBINABLE:
+                raise self.fail(where, "rows are combined by organisation, case_id and stage, and the loader sets "
+                                       "source, source_file, source_row, combined_rows and complainant_key: no rule here")
+            if not isinstance(rule, str) or rule not in allowed_rules(key):
+                raise self.fail(where, f"{_shown(rule)} is not a rule for {key} (allowed: {', '.join(allowed_rules(key))})")
+        return dict(table)
 
     def parse_values(self, table: dict) -> dict[str, dict[str, str]]:
         """`[values.FIELD] canonical = [source labels]` -> {field: {normalised label: canonical}}."""

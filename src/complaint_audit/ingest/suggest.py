@@ -15,10 +15,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import tomlkit
 import tomlkit.items
 
 from complaint_audit.errors import UserError
+from complaint_audit.ingest.combine_rules import propose_rules, repeated_rows
+from complaint_audit.ingest.convert import text_values
 from complaint_audit.ingest.dates import parse_dates
 from complaint_audit.ingest.guess import (
     MAPPABLE,
@@ -274,9 +277,49 @@ def _assemble(path: Path, file_format: str, sample: Sample, name: str | None) ->
     constants = _constants_table(layout, usable, childrens, order)
     tables += [table for table in (constants, _Table("columns", field_lines(layout.columns))) if table.lines]
     tables += values.values()
+    tables += [table for table in (_combine_table(sample, layout),) if table]
     personal, left_out = _personal_table(columns, sample.rows), _left_out_table(sample, layout, usable, stage_keys)
     tables += [table for table in (personal, left_out) if table]
     return tables
+
+
+# A sample whose rows (exact copies aside) repeat a case this often has several rows per case;
+# more rows per case than _MOST_ROWS_PER_CASE on average, and the case id is more likely the
+# wrong column than a case with that many findings: combining would hide that.
+_REPEATED_SHARE = 0.01
+_MOST_ROWS_PER_CASE = 20
+
+
+def _combine_table(sample: Sample, layout: Layout) -> _Table | None:
+    """[combine] when rows repeat a case (and stage, and organisation, where columns give them).
+
+    Rows that are exact copies of another are left out of the count: a copied row is a slip
+    to quarantine as duplicate_record, not a second finding. A nested layout is left alone:
+    each of its records is a case holding its own list of stages.
+    """
+    if layout.kind == "nested" or "case_id" not in layout.columns:
+        return None
+    key = [name for name in ("organisation", "case_id", "stage") if name in layout.columns]
+    copies = sample.frame.astype("str").duplicated().to_numpy()  # as text: JSON lists cannot be hashed
+    frame = pd.DataFrame({name: text_values(sample.frame[match.column.name]) for name, match in layout.columns.items()})
+    keyed = frame[frame[key].notna().all(axis=1).to_numpy()]
+    distinct = frame[~copies].dropna(subset=key)
+    if not len(distinct) or repeated_rows(distinct, key) < max(2, _REPEATED_SHARE * len(distinct)):
+        return None
+    repeats, cases = repeated_rows(keyed, key), len(keyed.drop_duplicates(key))
+    named = " and ".join(f"'{layout.columns[name].column.name}'" for name in key)
+    if len(keyed) > _MOST_ROWS_PER_CASE * cases:
+        return _Table("", notes=[
+            f"confirm: the {len(keyed):,} sample rows hold only {cases:,} different {named}: is case_id the right column? "
+            "Rows repeating a case are quarantined as duplicate_record; docs/profiles.md, [combine], says how to combine them"])
+    sizes = keyed.groupby(key, sort=False).size()
+    provided = [name for name in layout.mapped() if name not in key]
+    lines = [_Line(name, rule, why) for name, rule, why in propose_rules(keyed, key, provided)]
+    return _Table("combine", lines, notes=[
+        f"confirm: {repeats:,} of {len(keyed):,} sample rows repeat the {named} of an earlier row ({(sizes > 1).sum():,} "
+        f"cases with several rows, up to {sizes.max():,} each): a row per allegation, finding or action? These rules combine "
+        "each case's rows into one record per case and stage, keeping how many (docs/profiles.md); delete this table "
+        "to quarantine the repeated rows as duplicate_record instead"])
 
 
 def _source_table(path: Path, file_format: str, sample: Sample, name: str | None) -> _Table:

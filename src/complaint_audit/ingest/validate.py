@@ -42,10 +42,14 @@ def quarantine_reasons(
     conversion_detail: pd.Series,
     masked_case_id: pd.Series,
     today: dt.date | None = None,
+    *,
+    combine: bool = False,
 ) -> tuple[pd.Series, pd.Series]:
     """(reason, detail) per row; both missing for a row that loads.
 
-    TODAY is the day of loading (dates more than a year after it are placeholders).
+    TODAY is the day of loading (dates more than a year after it are placeholders). With
+    COMBINE (the profile has a [combine] table), rows repeating a case and stage are not
+    duplicates: they load, to be combined into one record (combine.py).
 
     `masked_case_id` is the case id with its personal data masked: where it differs, the row is
     quarantined, and a message that shows a case id shows this one.
@@ -77,6 +81,8 @@ def quarantine_reasons(
         "responded_before_received",
         lambda rows: "responded " + _iso(frame.loc[rows, "responded"]) + " is before received " + _iso(frame.loc[rows, "received"]),
     )
+    if combine:
+        return problems.series()
     keyed = frame.loc[problems.unexplained, list(RECORD_KEY) + ["source_row"]]
     duplicate = np.zeros(len(frame), dtype=bool)
     duplicate[np.flatnonzero(problems.unexplained)] = keyed.duplicated(list(RECORD_KEY), keep="first").to_numpy()

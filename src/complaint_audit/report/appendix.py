@@ -18,7 +18,7 @@ _REASONS = {
     "bad_stage_list": "a list of stages that could not be read",
     "date_order": "dates in an impossible order",
     "date_out_of_range": "a placeholder date before 1990 or more than a year ahead, such as 01/01/1900",
-    "duplicate_record": "the same case and stage twice in one file",
+    "duplicate_record": "the same case and stage twice: in one file whose profile does not combine rows, or in two files",
     "missing_required": "a required field (such as the case reference or date received) is empty",
     "no_stage_data": "a stage named with no data for it",
     "personal_data_in_case_id": "a case reference holding an email address, phone number, postcode, NI number or name",
@@ -56,13 +56,17 @@ def lineage(manifest: dict, results: dict, count=number) -> dict:
     }
 
 
-def method() -> list[dict]:
+def method(combined: bool = False) -> list[dict]:
+    """The method appendix; COMBINED when a source's rows were combined into records (section 2 says how)."""
     return [
         {"heading": "Data", "text": (
             "Each team's export was loaded into one canonical table, one row per complaint stage, using a profile "
             "for each case system. Rows that could not be loaded were quarantined with a reason and counted: for "
             "every file, rows read equal rows loaded plus rows quarantined. Names, addresses, emails and phone "
-            "numbers were never loaded; complainants are known only by a keyed pseudonym.")},
+            "numbers were never loaded; complainants are known only by a keyed pseudonym."
+            + (" Where an export has several rows for one case and stage (one per allegation, finding or action), "
+               "they were combined into one record by the rules of its profile, so that each case is counted once; "
+               "section 2 says for each such export how many rows were combined and how." if combined else ""))},
         {"heading": "Working days", "text": (
             "Timescales are counted in working days: Monday to Friday, less the bank holidays of the council's "
             "nation and any closure days in the audit configuration. The day a complaint is received is day 0.")},

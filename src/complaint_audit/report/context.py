@@ -16,6 +16,7 @@ import pandas as pd
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.report import chart_data, figures, findings, manual_review, ombudsman, suppressed_charts, trend
 from complaint_audit.report.appendix import glossary, lineage, method, quarantine_reasons
+from complaint_audit.report.combining import combining
 from complaint_audit.report.examples import first_cases
 from complaint_audit.report.keys import case_codes, case_keys
 from complaint_audit.report.suppression import Suppression, withhold_trend
@@ -109,6 +110,7 @@ def _scope(current: dict, themes: list[dict]) -> dict:
                      **{key: count(item.get(key)) for key in ("read", "loaded", "quarantined")}} for item in inputs],
         "totals": {key: count(value) for key, value in totals.items()},
         "quarantine_reasons": quarantine_reasons(inputs, count),
+        "combined": combining(inputs, count),
         "rules": [{"title": theme["title"],
                    "checks": [{key: f[key] for key in ("code", "title", "rule", "source")}
                               for f in sorted(theme["concerns"] + theme["others"], key=lambda f: f["code"])]}
@@ -218,8 +220,8 @@ def report_context(run_dir: Path) -> dict:
         "appendix": {
             "catalogue": sorted(current["findings"], key=lambda f: f["code"]),
             "lineage": lineage(current["manifest"], current["results"], suppression.count),
-            "method": method() + ([{"heading": "Disclosure control", "text": suppression.note()["text"]}]
-                                  if suppression.on else []),
+            "method": method(combined=any(item.get("combined_rows") for item in current["manifest"].get("inputs", [])))
+                      + ([{"heading": "Disclosure control", "text": suppression.note()["text"]}] if suppression.on else []),
             "glossary": glossary(),
         },
     }
