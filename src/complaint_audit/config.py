@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from complaint_audit.calendar import NATIONS
+from complaint_audit.calendar import NATIONS, WorkingCalendar
 from complaint_audit.errors import UserError
 from complaint_audit.toml_file import read_toml
 
@@ -19,7 +19,7 @@ _ALLOWED = {
     "": {"organisation", "period", "as_of", "calendar", "privacy", "sources", "checks", "report", "history", "reviews",
          "ombudsman"},
     "period": {"start", "end"},
-    "calendar": {"nation", "closure_days"},
+    "calendar": {"nation", "country", "subdivision", "closure_days"},
     "privacy": {"key"},
     "sources": {"profile", "files"},
     "checks": {"select", "ignore", "paths", "params"},
@@ -84,8 +84,7 @@ class AuditConfig:
     path: Path
     organisation: str | None = None
     period: Period | None = None
-    nation: str = "england"
-    closure_days: tuple[dt.date, ...] = ()
+    calendar: WorkingCalendar = WorkingCalendar()  # `[calendar]`: whose holidays, and the closure days
     privacy_key: str | None = None
     sources: tuple[SourceEntry, ...] = ()
     as_of: dt.date | None = None
@@ -98,6 +97,11 @@ class AuditConfig:
     @property
     def folder(self) -> Path:
         return self.path.parent
+
+    @property
+    def nation(self) -> str | None:
+        """The UK nation whose bank holidays count, or None for a calendar of another country."""
+        return self.calendar.nation
 
 
 def financial_year(label: str) -> Period:
@@ -158,10 +162,6 @@ class _ConfigParser:
 
     def parse(self) -> AuditConfig:
         self.table("", self.document)
-        calendar = self.table("calendar", self.document.get("calendar", {}))
-        nation = self.text(calendar.get("nation", "england"), "calendar.nation")
-        if nation not in NATIONS:
-            raise self.fail("calendar.nation", f"'{nation}' is not one of {', '.join(NATIONS)}")
         as_of = self.document.get("as_of")
         organisation = self.text(self.document.get("organisation"), "organisation")
         if is_placeholder(organisation):
@@ -170,8 +170,7 @@ class _ConfigParser:
             path=self.path,
             organisation=organisation,
             period=self.period(),
-            nation=nation,
-            closure_days=tuple(self.date(day, "calendar.closure_days") for day in calendar.get("closure_days", [])),
+            calendar=self.calendar(),
             privacy_key=self.text(self.table("privacy", self.document.get("privacy", {})).get("key"), "privacy.key"),
             sources=self.sources(),
             as_of=None if as_of is None else self.date(as_of, "as_of"),
@@ -181,6 +180,27 @@ class _ConfigParser:
             reviews=self.reviews(),
             ombudsman=self.ombudsman(),
         )
+
+    def calendar(self) -> WorkingCalendar:
+        """`[calendar]`: a UK nation (`nation`), or any place the holidays package knows (`country`, `subdivision`)."""
+        calendar = self.table("calendar", self.document.get("calendar", {}))
+        closure_days = tuple(self.date(day, "calendar.closure_days") for day in calendar.get("closure_days", []))
+        country = self.text(calendar.get("country"), "calendar.country")
+        subdivision = self.text(calendar.get("subdivision"), "calendar.subdivision")
+        if "nation" in calendar and (country or subdivision):
+            raise self.fail("calendar.nation", "give a UK nation, or a country and subdivision, not both")
+        if subdivision and not country:
+            raise self.fail("calendar.subdivision", "needs its country, such as country = \"US\"")
+        if country:
+            try:
+                return WorkingCalendar(None, closure_days, country, subdivision)
+            except UserError as error:
+                raise self.fail("calendar.country" if not subdivision else "calendar.subdivision", str(error)) from None
+        nation = self.text(calendar.get("nation", "england"), "calendar.nation")
+        if nation not in NATIONS:
+            raise self.fail("calendar.nation", f"'{nation}' is not one of {', '.join(NATIONS)} (elsewhere, give "
+                                               "country = \"US\" and subdivision = \"NY\", say)")
+        return WorkingCalendar(nation, closure_days)
 
     def period(self) -> Period | None:
         value = self.document.get("period")

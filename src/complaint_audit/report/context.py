@@ -40,10 +40,12 @@ def _read_json(path: Path) -> dict:
 
 
 def _calendar(manifest: dict) -> WorkingCalendar:
-    """The calendar the checks used: the nation, and the closure days from the recorded audit.toml."""
+    """The calendar the checks used: the place (older runs recorded only the nation), and the
+    closure days from the recorded audit.toml."""
     config = tomllib.loads((manifest.get("config") or {}).get("text") or "")
-    closures = config.get("calendar", {}).get("closure_days", [])
-    return WorkingCalendar(manifest.get("nation") or "england", tuple(str(day) for day in closures))
+    closures = tuple(str(day) for day in config.get("calendar", {}).get("closure_days", []))
+    place = manifest.get("calendar") or {"nation": manifest.get("nation") or "england"}
+    return WorkingCalendar(place.get("nation"), closures, place.get("country") or "GB", place.get("subdivision"))
 
 
 def assessment(run_dir: Path, suppression: Suppression | None = None) -> dict:
