@@ -56,6 +56,16 @@ class Outcome(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
 
 
+class Status(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+# The outcome label for "no outcome yet" ([values.outcome] open = ["In progress", ...]): such a
+# record loads with no outcome and status open (ingest/open_codes.py), never as an outcome.
+OPEN_OUTCOME = Status.OPEN.value
+
+
 @dataclass(frozen=True)
 class Field:
     """One canonical field: its name, kind, group and a one-line meaning."""
@@ -66,10 +76,18 @@ class Field:
     meaning: str
     required: bool = False
     enum: type[StrEnum] | None = None
+    # Labels a profile may map source codes to besides the allowed values, that the loader
+    # turns into something else (outcome's "open": no outcome yet, status open).
+    also_mapped_to: tuple[str, ...] = ()
 
     @property
     def allowed(self) -> tuple[str, ...]:
         return tuple(member.value for member in self.enum) if self.enum else ()
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """What a `[values.FIELD]` table may map source labels to."""
+        return self.allowed + self.also_mapped_to
 
 
 _ARROW_TYPES = {
@@ -111,7 +129,9 @@ FIELDS: tuple[Field, ...] = (
     Field("responded", "date", "dates", "Date the response was sent (children's Stage 2: the adjudication letter)."),
     Field("closed", "date", "dates", "Date the case was closed in the source system."),
     # outcome
-    Field("outcome", "enum", "outcome", "Decision on the complaint at this stage.", enum=Outcome),
+    Field("outcome", "enum", "outcome", "Decision on the complaint at this stage.", enum=Outcome,
+          also_mapped_to=(OPEN_OUTCOME,)),
+    Field("status", "enum", "outcome", "Whether the case is still open (awaiting its outcome or response) or closed, as the source system says.", enum=Status),
     Field("remedy", "string", "outcome", "Remedy offered (apology, payment, service put right ...)."),
     Field("remedy_amount", "number", "outcome", "Financial remedy in pounds."),
     # learning and oversight
@@ -137,7 +157,7 @@ RECORD_KEY: tuple[str, ...] = ("organisation", "case_id", "stage")
 # Text that repeats: a council has a handful of teams and categories, not one per row.
 CATEGORY_FIELDS: tuple[str, ...] = (
     "organisation", "source", "source_file", "stage", "process", "team", "service", "directorate", "category",
-    "channel", "raised_via", "handled_by", "outcome", "signed_off_by",
+    "channel", "raised_via", "handled_by", "outcome", "status", "signed_off_by",
 )
 
 ARROW_SCHEMA: pa.Schema = pa.schema(
