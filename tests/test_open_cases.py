@@ -163,3 +163,57 @@ def test_an_answered_stage_the_source_calls_open_is_not_overdue_but_a_closed_dat
     )
     result = run_check("TS005", records, as_of="2023-05-31")
     assert list(result.exceptions["case_id"]) == ["B"]
+
+
+# --- profile suggest proposes the open codes and the status column -----------------------------
+
+CONSUMER_EXPORT = """\
+Complaint ID,Date received,Outcome
+C1,2023-04-03,Upheld
+C2,2023-04-04,In progress
+C3,2023-04-05,Not upheld
+C4,2023-04-06,Pending
+C5,2023-04-07,Partly upheld
+C6,2023-04-08,Under investigation
+C7,2023-04-11,Awaiting internal review
+"""
+
+SERVICE_REQUESTS = """\
+Unique Key,Created Date,Closed Date,Status
+1001,11/01/2023 08:15:00 AM,11/03/2023 10:00:00 AM,Closed
+1002,11/20/2023 09:00:00 AM,,Open
+1003,11/21/2023 10:30:00 PM,11/30/2023 11:00:00 AM,Closed
+1004,12/01/2023 01:00:00 PM,,In Progress
+1005,12/04/2023 02:00:00 PM,,Assigned
+1006,12/04/2023 02:00:00 PM,12/06/2023 02:00:00 PM,Closed
+1007,12/05/2023 02:00:00 PM,,On Hold
+1008,12/06/2023 02:00:00 PM,12/07/2023 09:00:00 AM,Resolved
+"""
+
+
+def _suggested_audit(tmp_path, export: str):
+    """The export through `profile suggest` with no edit but the organisation's name, then an audit of it."""
+    from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, suggest_profile
+
+    write(tmp_path / "export.csv", export)
+    draft = suggest_profile(tmp_path / "export.csv").replace(ORGANISATION_PLACEHOLDER, "Testshire Council")
+    return draft, _audit(tmp_path, export, draft)
+
+
+def test_suggest_maps_open_outcome_codes_and_the_draft_loads_its_open_cases(tmp_path):
+    draft, audit = _suggested_audit(tmp_path, CONSUMER_EXPORT)
+    assert 'open = ["Awaiting internal review", "In progress", "Pending", "Under investigation"]' in draft
+    assert (audit.load.quarantined, audit.figures["cases"], audit.figures["open_cases"]) == (0, 7, 4)
+    assert audit.figures["upheld_percent"] == 66.7
+
+
+def test_suggest_maps_a_status_column_and_the_draft_loads_its_open_cases(tmp_path):
+    draft, audit = _suggested_audit(tmp_path, SERVICE_REQUESTS)
+    assert 'status = "Status"' in draft
+    assert 'open = ["Assigned", "In Progress", "On Hold"]' in draft and 'closed = ["Resolved"]' in draft
+    assert (audit.load.quarantined, audit.figures["cases"], audit.figures["open_cases"]) == (0, 8, 4)
+
+
+def test_suggest_leaves_a_status_column_of_decisions_to_the_outcome(tmp_path):
+    draft, _ = _suggested_audit(tmp_path, FOI_EXPORT)
+    assert "status = " not in draft and "[values.status]" not in draft
