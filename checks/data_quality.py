@@ -48,6 +48,7 @@ class RequiredFields(Check):
     """
 
     code = "DQ001"
+    general_source = "Good practice: reporting on complaint handling needs complete records"
     title = "Key fields recorded"
     area = Area.DATA_QUALITY
     rule = "Each complaint record holds its team, category, who raised it and, once answered, its outcome."
@@ -82,6 +83,7 @@ class DateOrder(Check):
     """
 
     code = "DQ002"
+    general_source = "Data quality: timescales are measured between these dates"
     title = "Dates in a possible order"
     area = Area.DATA_QUALITY
     rule = "Acknowledgement, investigation, panel and closure dates fall on or after the dates that precede them."
@@ -201,6 +203,7 @@ class ClosedWithoutOutcome(Check):
     """
 
     code = "DQ005"
+    general_source = "Good practice: an organisation reports how many complaints it upheld"
     title = "Closed cases with no outcome"
     area = Area.DATA_QUALITY
     rule = "A closed complaint stage records whether it was upheld."
@@ -233,6 +236,7 @@ class StagesInSequence(Check):
     """
 
     code = "DQ006"
+    uk_rules = True
     title = "Stages in sequence"
     area = Area.DATA_QUALITY
     rule = "Each stage follows the one before it."

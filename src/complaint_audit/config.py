@@ -17,7 +17,7 @@ from complaint_audit.toml_file import read_toml
 
 _ALLOWED = {
     "": {"organisation", "period", "as_of", "calendar", "privacy", "sources", "checks", "report", "history", "reviews",
-         "ombudsman"},
+         "ombudsman", "standard"},
     "period": {"start", "end"},
     "calendar": {"nation", "country", "subdivision", "closure_days"},
     "privacy": {"key"},
@@ -27,6 +27,7 @@ _ALLOWED = {
     "history": {"keep"},
     "reviews": {"files"},
     "ombudsman": {"file", "profile"},
+    "standard": {"name", "response_working_days", "escalation"},
 }
 
 
@@ -80,6 +81,23 @@ class OmbudsmanFigures:
 
 
 @dataclass(frozen=True)
+class Standard:
+    """`[standard]`: the rules a process outside the UK's statutory schemes (`other`) is held to.
+
+    Such records are never measured against UK regulations or the Complaint Handling Codes; the
+    audit may set its own response target and the body a complainant can escalate to instead.
+    """
+
+    name: str = "the organisation's own complaint procedure"
+    response_working_days: int | None = None  # the response target where a record has no due date of its own
+    escalation: str | None = None  # the ombudsman or regulator a complainant may escalate to, if any
+
+    def record(self) -> dict:
+        """As the manifest keeps it, for the report to word its findings."""
+        return {"name": self.name, "response_working_days": self.response_working_days, "escalation": self.escalation}
+
+
+@dataclass(frozen=True)
 class AuditConfig:
     path: Path
     organisation: str | None = None
@@ -93,6 +111,7 @@ class AuditConfig:
     keep_runs: int | None = None  # `[history] keep`: how many runs to keep in the output folder
     reviews: tuple[Path, ...] = ()  # `[reviews] files`: filled review workbooks imported into each run's store
     ombudsman: OmbudsmanFigures | None = None
+    standard: Standard = Standard()
 
     @property
     def folder(self) -> Path:
@@ -179,6 +198,7 @@ class _ConfigParser:
             keep_runs=self.keep_runs(),
             reviews=self.reviews(),
             ombudsman=self.ombudsman(),
+            standard=self.standard(),
         )
 
     def calendar(self) -> WorkingCalendar:
@@ -270,6 +290,16 @@ class _ConfigParser:
             if not paths[key].is_file():
                 raise self.fail(f"ombudsman.{key}", f"{paths[key]} not found")
         return OmbudsmanFigures(**paths)
+
+    def standard(self) -> Standard:
+        table = self.table("standard", self.document.get("standard", {}))
+        days = table.get("response_working_days")
+        if days is not None and (not isinstance(days, int) or isinstance(days, bool) or days < 1):
+            raise self.fail("standard.response_working_days", "must be a whole number of working days, 1 or more")
+        texts = {key: self.text(table[key], f"standard.{key}") for key in ("name", "escalation") if key in table}
+        if any(not value.strip() for value in texts.values()):
+            raise self.fail("standard", "name and escalation must not be empty (leave a key out instead)")
+        return Standard(**{key: value.strip() for key, value in texts.items()}, response_working_days=days)
 
     def reviews(self) -> tuple[Path, ...]:
         files = self.table("reviews", self.document.get("reviews", {})).get("files", [])

@@ -31,6 +31,10 @@ class Process(StrEnum):
     OTHER = "other"
 
 
+# The processes under the UK's statutory schemes (the Complaint Handling Codes, the social care
+# regulations); `other` is outside them and never measured against UK rules (docs/profiles.md).
+UK_PROCESSES: tuple[str, ...] = tuple(process.value for process in Process if process is not Process.OTHER)
+
 # Each process as a finding or the report names it ("children's statutory Stage 2").
 PROCESS_WORDS = {
     "corporate": "corporate", "housing": "housing", "adult_social_care": "adult social care",

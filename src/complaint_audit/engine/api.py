@@ -70,7 +70,7 @@ def check_records(
         raise UserError(f"{audit.path}: checks.params.{unknown[0]}: no check has that code")
     codes = select(registry, select_codes or audit.checks.select, [*audit.checks.ignore, *ignore_codes])
     as_of = as_of or audit.as_of or _latest_event(records)
-    data = AuditData(records, audit.calendar, as_of, reviews)
+    data = AuditData(records, audit.calendar, as_of, reviews, audit.standard)
     return CheckRun(run_checks(data, [registry[code] for code in codes], audit.checks.params, progress), as_of)
 
 
