@@ -10,7 +10,7 @@ THRESHOLDS = {"amber_above": 5.0, "red_above": 20.0}
 CHILDRENS = "childrens_statutory"
 FIELDS = ["organisation", "case_id", "stage", "team", "received", "extended_due", "extension_reason",
           "statement_agreed", "investigation_completed", "panel_held", "panel_report", "responded", "closed",
-          "outcome"]
+          "outcome", "status"]
 REGULATIONS = "Children Act 1989 Representations Procedure (England) Regulations 2006 (SI 2006/1738)"
 STAGE2_START = ("Stage 2 runs from the later of the request and the agreed statement of complaint; the rule is "
                 "unconfirmed [U], so a case that is late measured from the request is flagged too.")

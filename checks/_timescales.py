@@ -12,7 +12,7 @@ THRESHOLDS = {"amber_above": 5.0, "red_above": 20.0}
 CODE_PROCESSES = ("corporate", "housing")
 COUNCIL_STAGES = ("1", "2")  # the ombudsman's own stage runs to its timescales, not the council's
 FIELDS = ["organisation", "case_id", "stage", "team", "process", "received", "acknowledged", "due", "extended_due",
-          "extension_reason", "statement_agreed", "responded", "closed", "outcome"]
+          "extension_reason", "statement_agreed", "responded", "closed", "outcome", "status"]
 CODE_CLOCK = {"acknowledge_working_days": 5, "response_working_days": {"1": 10, "2": 20},  # the codes' clock
               "extension_working_days": {"1": 10, "2": 20}}
 

@@ -25,9 +25,16 @@ def joined(*parts: pd.Series) -> pd.Series:
 
 
 def open_on(rows: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
-    """Stages received by the audit date and neither answered nor closed by then (nor settled undated)."""
-    settled_undated = rows["outcome"].notna() & rows["responded"].isna() & rows["closed"].isna()
-    return rows["received"].le(as_of) & ~rows["responded"].le(as_of) & ~rows["closed"].le(as_of) & ~settled_undated
+    """Stages received by the audit date and not answered by then: not responded, and not closed (nor
+    settled undated, by an outcome or the status closed) unless the source's status says open.
+
+    A status open outranks a closed date: the source says the case still waits (docs/profiles.md,
+    "Open and closed cases"); a response date is the answer itself, so it still ends the wait.
+    """
+    said_open, said_closed = rows["status"].eq("open").fillna(False), rows["status"].eq("closed").fillna(False)
+    settled_undated = (rows["outcome"].notna() | said_closed) & rows["responded"].isna() & rows["closed"].isna()
+    waiting = said_open | (~rows["closed"].le(as_of) & ~settled_undated)
+    return rows["received"].le(as_of) & ~rows["responded"].le(as_of) & waiting
 
 
 def reason_given(rows: pd.DataFrame) -> pd.Series:

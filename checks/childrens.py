@@ -35,6 +35,7 @@ class Stage1OnTime(Check):
     """
 
     code = "CSC001"
+    uk_rules = True
     title = "Children's Stage 1 on time"
     area = Area.CHILDRENS_STATUTORY
     rule = "Stage 1 is answered within 10 working days of receipt, or 20 with a recorded extension."
@@ -90,6 +91,7 @@ class Stage2AsRequired(Check):
     """
 
     code = "CSC002"
+    uk_rules = True
     title = "Children's Stage 2: as recorded and as required"
     area = Area.CHILDRENS_STATUTORY
     rule = "Stage 2 ends with the adjudication letter within 25 working days of its start (65 with an extension)."

@@ -26,6 +26,7 @@ class Stage2Extensions(Check):
     """
 
     code = "CSC003"
+    uk_rules = True
     title = "Children's Stage 2 extensions and the 65-day limit"
     area = Area.CHILDRENS_STATUTORY
     rule = "Stage 2 beyond 25 working days needs an extension with a reason, and never goes beyond 65."
@@ -93,6 +94,7 @@ class Stage3PanelTimescales(Check):
     """
 
     code = "CSC004"
+    uk_rules = True
     title = "Children's Stage 3 review panel timescales"
     area = Area.CHILDRENS_STATUTORY
     rule = "Request within 20 working days, panel within 30, report within 5, response within 15."

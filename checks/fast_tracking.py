@@ -55,6 +55,7 @@ class ResponseSpeed(Check):
     """
 
     code = "FT001"
+    uk_rules = True
     title = "Members' complaints answered faster than the public's"
     area = Area.FAST_TRACKING
     rule = "Complaints from MPs and councillors take about as long to answer as the public's in the same process and stage."
@@ -179,6 +180,7 @@ class OutcomeDifferences(Check):
     """
 
     code = "FT004"
+    uk_rules = True
     title = "Members' complaints upheld at a different rate"
     area = Area.FAST_TRACKING
     rule = "Complaints from MPs and councillors are upheld at about the same rate as the public's in the same process and stage."

@@ -26,6 +26,7 @@ class EnteredAtStage2(Check):
     """
 
     code = "FT002"
+    uk_rules = True
     title = "Members' complaints that skipped Stage 1"
     area = Area.FAST_TRACKING
     rule = "A complaint from an MP or councillor starts at Stage 1, like anyone else's."
@@ -83,6 +84,7 @@ class HandledOutsideComplaintsTeam(Check):
     """
 
     code = "FT003"
+    uk_rules = True
     title = "Members' complaints handled by a different route"
     area = Area.FAST_TRACKING
     rule = "A complaint from an MP or councillor goes through the same handling route as the public's."

@@ -65,6 +65,7 @@ class UpheldWithoutLearning(Check):
     """
 
     code = "LN001"
+    general_source = "Good practice: learning and service improvement from complaints"
     title = "Upheld complaints with no learning"
     area = Area.LEARNING
     rule = "An upheld or partly upheld complaint records the learning from it."
@@ -105,6 +106,7 @@ class OverdueActions(Check):
     """
 
     code = "LN002"
+    general_source = "Good practice: agreed improvement actions carried out"
     title = "Improvement actions overdue"
     area = Area.LEARNING
     rule = "Improvement actions are done by their due date."
@@ -158,6 +160,7 @@ class RecurringThemesWithoutLearning(Check):
     """
 
     code = "LN003"
+    general_source = "Good practice: recurring themes overseen by a senior officer"
     title = "Recurring themes with no learning"
     area = Area.LEARNING
     rule = "A category upheld again and again in one team has learning recorded."

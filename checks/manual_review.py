@@ -54,6 +54,7 @@ class ReviewerScores(Check):
     """
 
     code = "QR008"
+    uk_rules = True
     title = "Reviewers' scores (manual evidence)"
     area = Area.QUALITY_OF_RESPONSES
     rule = "A reviewed sample of responses meets each criterion of a good response (RULES.md section 6), as reviewers score them."

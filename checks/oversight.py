@@ -52,6 +52,7 @@ class SignOffLevel(Check):
     """
 
     code = "OV003"
+    uk_rules = True
     title = "Final responses signed off below the required level"
     area = Area.OVERSIGHT
     rule = "Stage 2, Stage 3 and final responses are signed off by a senior officer."
@@ -118,6 +119,7 @@ class NoTeamOrCategory(Check):
     """
 
     code = "OV004"
+    general_source = "Good practice: performance and themes reported by service"
     title = "Complaints with no team or category"
     area = Area.OVERSIGHT
     rule = "Every complaint is owned by a team and sorted into a category."

@@ -66,6 +66,7 @@ class TeamTargets(Check):
     """
 
     code = "OV001"
+    uk_rules = True
     title = "Teams with different targets for the same kind of complaint"
     area = Area.OVERSIGHT
     rule = "Every team handling the same kind of complaint works to the same target at each stage."
@@ -177,6 +178,7 @@ class TeamVocabularies(Check):
     """
 
     code = "OV002"
+    general_source = "Good practice: volumes, outcomes and themes reported across the organisation"
     title = "Teams using different categories or outcomes for the same kind of complaint"
     area = Area.OVERSIGHT
     rule = "Teams handling the same kind of complaint sort and decide it with the same categories and outcomes."

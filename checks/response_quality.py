@@ -41,6 +41,8 @@ class _LetterCriterion(Check):
     `final` column (final_stage).
     """
 
+    uk_rules = True  # the criteria of a good response come from the Complaint Handling Codes and regulations
+
     outcomes: ClassVar[tuple[str, ...]] = ()
     needs_final: ClassVar[bool] = False
     finding: ClassVar[str]

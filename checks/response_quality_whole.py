@@ -44,6 +44,7 @@ class NearIdenticalLetters(Check):
     """
 
     code = "QR006"
+    general_source = "Good practice: a decision on every point raised, with reasons"
     title = "Near-identical letters"
     area = Area.QUALITY_OF_RESPONSES
     rule = "Each response addresses its own complaint: no near-identical letters (90% of wording in common) to different complaints."
@@ -100,6 +101,7 @@ class AllCriteriaMet(Check):
     """
 
     code = "QR007"
+    uk_rules = True
     title = "Letters meeting every criterion"
     area = Area.QUALITY_OF_RESPONSES
     rule = "Each response meets every criterion of a good response that applies to it (RULES.md section 6)."

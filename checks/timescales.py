@@ -30,6 +30,7 @@ class AcknowledgedOnTime(Check):
     """
 
     code = "TS001"
+    uk_rules = True
     title = "Acknowledged on time"
     area = Area.TIMELINESS
     rule = "Corporate and housing stages are acknowledged within 5 working days; adult social care within 3."
@@ -79,6 +80,7 @@ class CodeResponseOnTime(Check):
     """
 
     code = "TS002"
+    uk_rules = True
     title = "Corporate and housing responses on time"
     area = Area.TIMELINESS
     rule = "Stage 1 answered within 10 working days of acknowledgement, Stage 2 within 20, or by a valid extension."
@@ -135,6 +137,7 @@ class AdultResponseOnTime(Check):
     """
 
     code = "TS003"
+    uk_rules = True
     title = "Adult social care responses by the agreed date"
     area = Area.TIMELINESS
     rule = "Answered by the agreed (or revised) date, and within six calendar months or a longer agreed period."

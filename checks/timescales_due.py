@@ -31,6 +31,7 @@ class ExtensionsValid(Check):
     """
 
     code = "TS004"
+    uk_rules = True
     title = "Extensions within their maximum and with a reason"
     area = Area.TIMELINESS
     rule = "An extension records its reason and goes no further than the code's maximum."
@@ -71,7 +72,9 @@ class OpenPastDue(Check):
 
     What it checks: stages open on the audit date (received, not answered, not closed) past their
     recorded due date (the extended one where set), in bands of working days overdue: by default
-    1-10, 11-20, 21-40 and over 40. Due dates looser than the code are TS006's finding.
+    1-10, 11-20, 21-40 and over 40. A stage of a process outside the UK's schemes (`other`) with no
+    due date recorded is due after audit.toml's `[standard] response_working_days`, where set.
+    Due dates looser than the code are TS006's finding.
 
     Why it matters: an overdue complaint is a complainant waiting now; the oldest are where the
     ombudsman finds fault.
@@ -81,6 +84,7 @@ class OpenPastDue(Check):
     """
 
     code = "TS005"
+    general_source = "The due date the case system records, or the response target in audit.toml's [standard]"
     title = "Open complaints past their due date"
     area = Area.TIMELINESS
     rule = "No complaint stage is still open after its due date."
@@ -92,7 +96,7 @@ class OpenPastDue(Check):
         rows = select_rows(records, records["stage"].ne("ombudsman") & open_on(records, as_of))
         if rows.empty:
             return not_applicable(f"no complaint stages open on {as_of:%Y-%m-%d}")
-        due = rows["extended_due"].fillna(rows["due"])
+        due = _due_dates(rows, data)
         overdue_by = data.calendar.working_days_between(due, pd.Series(as_of, index=rows.index))
         overdue = overdue_by.gt(0).fillna(False).astype(bool)
         edges = [int(edge) for edge in params["bands_working_days"]]
@@ -116,6 +120,18 @@ class OpenPastDue(Check):
         )
 
 
+def _due_dates(rows: pd.DataFrame, data) -> pd.Series:
+    """The recorded due date (the extended one where set); for process `other` without one, the standard's target."""
+    due = rows["extended_due"].fillna(rows["due"])
+    target = data.standard.response_working_days
+    if target is None:
+        return due
+    own_standard = rows["process"].eq("other").to_numpy(dtype=bool) & due.isna().to_numpy()
+    if not own_standard.any():
+        return due
+    return due.where(~own_standard, data.calendar.add_working_days(rows["received"], target))
+
+
 class LooseLocalTargets(Check):
     """Local targets looser than the code.
 
@@ -133,6 +149,7 @@ class LooseLocalTargets(Check):
     """
 
     code = "TS006"
+    uk_rules = True
     title = "Local targets looser than the code"
     area = Area.TIMELINESS
     rule = "No team works to a target looser than the code's or the regulations' timescale."

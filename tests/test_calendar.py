@@ -121,6 +121,32 @@ def test_unknown_nation_is_a_user_error_naming_the_choices():
     assert all(name in message for name in ("england", "wales", "scotland", "northern_ireland"))
 
 
+def test_a_us_state_counts_its_own_holidays():
+    new_york = WorkingCalendar(None, country="US", subdivision="NY")
+    # Thanksgiving (Thursday 23 November 2023) is not a working day in New York; it is in England.
+    assert new_york.working_days_between(date(2023, 11, 20), date(2023, 11, 27)) == 4
+    assert ENGLAND.working_days_between(date(2023, 11, 20), date(2023, 11, 27)) == 5
+    # ... and England's summer bank holiday (Monday 28 August 2023) is a working day in New York.
+    assert new_york.working_days_between(date(2023, 8, 25), date(2023, 8, 29)) == 2
+    assert ENGLAND.working_days_between(date(2023, 8, 25), date(2023, 8, 29)) == 1
+    assert new_york.add_working_days(date(2023, 11, 22), 1) == date(2023, 11, 24)
+    assert new_york.nation is None and ENGLAND.nation == "england"
+
+
+def test_a_uk_nation_named_as_a_country_is_the_same_calendar():
+    assert WorkingCalendar(country="gb", subdivision="SCT") == SCOTLAND
+    assert WorkingCalendar(None, country="UK", subdivision="WLS").nation == "wales"
+    assert SCOTLAND.is_working_day(date(2023, 11, 30)) is False  # St Andrew's Day
+    assert ENGLAND.is_working_day(date(2023, 11, 30)) is True
+
+
+@pytest.mark.parametrize(("country", "subdivision", "named"), [("XX", None, "country 'XX'"), ("US", "ZZ", "subdivision 'ZZ'")])
+def test_unknown_country_or_subdivision_names_where_to_find_the_codes(country, subdivision, named):
+    with pytest.raises(UserError) as raised:
+        WorkingCalendar(None, country=country, subdivision=subdivision)
+    assert named in str(raised.value) and "list_supported_countries" in str(raised.value)
+
+
 def test_default_calendar_is_england_and_built_once():
     assert WorkingCalendar() == WorkingCalendar("england")
     assert WorkingCalendar().busdaycalendar is WorkingCalendar().busdaycalendar

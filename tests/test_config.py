@@ -26,7 +26,7 @@ def test_sources_globs_resolve_relative_to_the_config(tmp_path):
         profile = "profiles/corporate.toml"
         files = ["exports/corporate-*.csv"]
     """))
-    assert config.closure_days == (dt.date(2023, 12, 27), dt.date(2023, 12, 28))
+    assert config.calendar.closure_days == (dt.date(2023, 12, 27), dt.date(2023, 12, 28))
     assert [job.label for job in jobs_from_config(config)] == ["exports/corporate-2023-04.csv", "exports/corporate-2023-05.csv"]
 
 
@@ -37,6 +37,12 @@ def test_sources_globs_resolve_relative_to_the_config(tmp_path):
         ("[calendar]\nnation = \"mars\"", "calendar.nation: 'mars' is not one of england, wales, scotland, northern_ireland"),
         ("[calendar]\nclosure_days = [\"27/12/2023\"]", "calendar.closure_days: '27/12/2023' is not a date"),
         ("[[sources]]\nprofile = \"p.toml\"", "sources #1: needs profile"),
+        ("[calendar]\ncountry = \"XX\"", "calendar.country: unknown country 'XX': the codes are those of the `holidays` package"),
+        ("[calendar]\ncountry = \"US\"\nsubdivision = \"ZZ\"",
+         "calendar.subdivision: unknown subdivision 'ZZ' of country 'US': the codes are those of the `holidays` package: "
+         "see its list of supported countries at https://holidays.readthedocs.io"),
+        ("[calendar]\nsubdivision = \"NY\"", "calendar.subdivision: needs its country"),
+        ("[calendar]\nnation = \"wales\"\ncountry = \"US\"", "calendar.nation: give a UK nation, or a country"),
     ],
 )
 def test_config_mistakes(tmp_path, text, message):
@@ -44,6 +50,17 @@ def test_config_mistakes(tmp_path, text, message):
     with pytest.raises(UserError) as error:
         load_config(path)
     assert str(error.value).startswith(f"{path}: ") and message in str(error.value)
+
+
+def test_calendar_of_any_country_and_subdivision(tmp_path):
+    config = load_config(write(tmp_path / "audit.toml", """
+        [calendar]
+        country = "US"
+        subdivision = "NY"
+    """))
+    assert (config.calendar.country, config.calendar.subdivision, config.nation) == ("US", "NY", None)
+    assert load_config(write(tmp_path / "uk.toml", "")).calendar.place == {"nation": "england", "country": "GB",
+                                                                          "subdivision": "ENG"}
 
 
 def test_sources_may_name_files_outside_the_config_folder_absolute_or_relative(tmp_path):

@@ -294,7 +294,7 @@ def test_quarantine_messages_and_raw_values_show_no_personal_data(tmp_path):
     assert quarantine["detail"].tolist() == [
         "received: '[email]' is not a date (expected day/month/year)",
         "outcome: '[name] [name] [phone]' is not mapped (allowed: upheld, partly_upheld, not_upheld, withdrawn, resolved, "
-        "out_of_scope)",
+        "out_of_scope, open)",
         "case_id holds a line break or control character: 'Q3\\n[email]'",
         "case_id holds a line break or control character: 'Q4\\n[name]'",
     ]

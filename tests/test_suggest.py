@@ -176,7 +176,7 @@ def test_unknown_values_are_listed_commented_out_so_the_draft_still_parses(tmp_p
         "# already canonical, accepted as they are: Not Upheld, Upheld, Withdrawn",
         'partly_upheld = ["Partially Upheld"]  # confirm: guessed from the wording; 1 sample row',
         "# confirm: map these; until you do, their rows are quarantined as unmapped_value "
-        "(allowed: upheld, partly_upheld, not_upheld, withdrawn, resolved, out_of_scope)",
+        "(allowed: upheld, partly_upheld, not_upheld, withdrawn, resolved, out_of_scope, open)",
         '# CHOOSE = ["No finding"]  # 1 sample row',
     ]
 

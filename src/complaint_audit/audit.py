@@ -150,6 +150,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             "period": _period(audit),
             "as_of": run.as_of.isoformat(),
             "nation": audit.nation,
+            "calendar": audit.calendar.place,
+            "standard": audit.standard.record(),
             "report": _report(audit),
             "inputs": [{key: entry[key] for key in _INPUT_KEYS} for entry in load.files],
             "reviews": [{"path": str(s.workbook), "sha256": _sha256(s.workbook), "cases_scored": s.cases_scored} for s in reviewed],

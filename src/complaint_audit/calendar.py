@@ -14,17 +14,31 @@ from complaint_audit.errors import UserError
 
 # Bank holidays differ by nation, so each maps to its subdivision of GB in the holidays package.
 NATIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern_ireland": "NIR"}
+UK = "GB"
+_COUNTRY_ALIASES = {"UK": UK}
+# Where a user finds the country and subdivision codes the holidays package knows.
+CODES_HELP = ("the codes are those of the `holidays` package: see its list of supported countries at "
+              "https://holidays.readthedocs.io, or run `python -c \"import holidays; "
+              "print(holidays.list_supported_countries())\"`")
 # Covers any complaint record we expect; dates outside still work, with weekends only.
 _YEARS = range(1990, 2061)
 # The span counted in advance (_DayTable): the holiday years, then weekends only, to leave room for deadlines.
 _TABLE_SPAN = ("1990-01-01", "2101-01-01")
 
 
+def public_holidays(country: str, subdivision: str | None, years=_YEARS) -> holidays.HolidayBase:
+    """The public holidays of a country (and subdivision) the holidays package knows; a UserError otherwise."""
+    try:
+        return holidays.country_holidays(country, subdiv=subdivision, years=years)
+    except NotImplementedError:
+        where = f"subdivision {subdivision!r} of country {country!r}" if subdivision else f"country {country!r}"
+        raise UserError(f"unknown {where}: {CODES_HELP}") from None
+
+
 @lru_cache(maxsize=None)
-def _busdaycalendar(nation: str, closure_days: tuple[datetime.date, ...]) -> np.busdaycalendar:
+def _busdaycalendar(country: str, subdivision: str | None, closure_days: tuple[datetime.date, ...]) -> np.busdaycalendar:
     """Build each calendar once: 70 years of holidays cost more to compute than to use."""
-    bank_holidays = holidays.country_holidays("GB", subdiv=NATIONS[nation], years=_YEARS)
-    days = np.array([*bank_holidays, *closure_days], dtype="datetime64[D]")
+    days = np.array([*public_holidays(country, subdivision), *closure_days], dtype="datetime64[D]")
     return np.busdaycalendar(weekmask="1111100", holidays=days)
 
 
@@ -62,8 +76,8 @@ class _DayTable:
 
 
 @lru_cache(maxsize=None)
-def _day_table(nation: str, closure_days: tuple[datetime.date, ...]) -> _DayTable:
-    return _DayTable(_busdaycalendar(nation, closure_days))
+def _day_table(country: str, subdivision: str | None, closure_days: tuple[datetime.date, ...]) -> _DayTable:
+    return _DayTable(_busdaycalendar(country, subdivision, closure_days))
 
 
 def _as_days(value) -> tuple[np.ndarray, pd.Index | None]:
@@ -114,30 +128,48 @@ def _result(values: np.ndarray, missing: np.ndarray, index: pd.Index | None, sca
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """Mon-Fri less the nation's bank holidays and the body's own closure days.
+    """Mon-Fri less the public holidays of a place and the body's own closure days.
 
-    Scotland and Northern Ireland have different bank holidays, and a council that shuts
-    between Christmas and New Year does not count those days either, so both are settings.
+    Scotland and Northern Ireland have different bank holidays, a US state has its own, and a
+    council that shuts between Christmas and New Year does not count those days either, so all
+    are settings. A UK `nation` is the short way to name Great Britain's subdivision; any other
+    place is a `country` (and `subdivision`) code of the holidays package, with `nation` None.
     """
 
-    nation: str = "england"
+    nation: str | None = "england"
     closure_days: tuple[datetime.date, ...] = ()
+    country: str = UK
+    subdivision: str | None = None
 
     def __post_init__(self):
-        if self.nation not in NATIONS:
-            raise UserError(f"unknown nation {self.nation!r}: use one of {', '.join(NATIONS)}")
+        country = _COUNTRY_ALIASES.get(self.country.strip().upper(), self.country.strip().upper())
+        if country == UK and self.subdivision is None:
+            if self.nation not in NATIONS:
+                raise UserError(f"unknown nation {self.nation!r}: use one of {', '.join(NATIONS)}")
+            subdivision = NATIONS[self.nation]
+        else:
+            subdivision = self.subdivision
+        public_holidays(country, subdivision, years=_YEARS[:1])  # an unknown place fails here, not at first use
+        nation = next((name for name, code in NATIONS.items() if code == subdivision), None) if country == UK else None
         # Normalised so config can give ISO strings and equal calendars share one cache entry.
         closures = tuple(sorted({pd.Timestamp(day).date() for day in self.closure_days}))
-        object.__setattr__(self, "closure_days", closures)
+        for name, value in (("nation", nation), ("country", country), ("subdivision", subdivision),
+                            ("closure_days", closures)):
+            object.__setattr__(self, name, value)
 
     @property
     def busdaycalendar(self) -> np.busdaycalendar:
         """The numpy calendar, built on first use and shared by equal WorkingCalendars."""
-        return _busdaycalendar(self.nation, self.closure_days)
+        return _busdaycalendar(self.country, self.subdivision, self.closure_days)
 
     @property
     def _table(self) -> _DayTable:
-        return _day_table(self.nation, self.closure_days)
+        return _day_table(self.country, self.subdivision, self.closure_days)
+
+    @property
+    def place(self) -> dict[str, str | None]:
+        """Whose holidays the calendar keeps, as a manifest records it: nation, country, subdivision."""
+        return {"nation": self.nation, "country": self.country, "subdivision": self.subdivision}
 
     def working_days_between(self, start, end):
         """Working days from start (day 0) to end: the number a timescale is measured against.

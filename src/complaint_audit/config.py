@@ -11,15 +11,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from complaint_audit.calendar import NATIONS
+from complaint_audit.calendar import NATIONS, WorkingCalendar
 from complaint_audit.errors import UserError
 from complaint_audit.toml_file import read_toml
 
 _ALLOWED = {
     "": {"organisation", "period", "as_of", "calendar", "privacy", "sources", "checks", "report", "history", "reviews",
-         "ombudsman"},
+         "ombudsman", "standard"},
     "period": {"start", "end"},
-    "calendar": {"nation", "closure_days"},
+    "calendar": {"nation", "country", "subdivision", "closure_days"},
     "privacy": {"key"},
     "sources": {"profile", "files"},
     "checks": {"select", "ignore", "paths", "params"},
@@ -27,6 +27,7 @@ _ALLOWED = {
     "history": {"keep"},
     "reviews": {"files"},
     "ombudsman": {"file", "profile"},
+    "standard": {"name", "response_working_days", "escalation"},
 }
 
 
@@ -80,12 +81,28 @@ class OmbudsmanFigures:
 
 
 @dataclass(frozen=True)
+class Standard:
+    """`[standard]`: the rules a process outside the UK's statutory schemes (`other`) is held to.
+
+    Such records are never measured against UK regulations or the Complaint Handling Codes; the
+    audit may set its own response target and the body a complainant can escalate to instead.
+    """
+
+    name: str = "the organisation's own complaint procedure"
+    response_working_days: int | None = None  # the response target where a record has no due date of its own
+    escalation: str | None = None  # the ombudsman or regulator a complainant may escalate to, if any
+
+    def record(self) -> dict:
+        """As the manifest keeps it, for the report to word its findings."""
+        return {"name": self.name, "response_working_days": self.response_working_days, "escalation": self.escalation}
+
+
+@dataclass(frozen=True)
 class AuditConfig:
     path: Path
     organisation: str | None = None
     period: Period | None = None
-    nation: str = "england"
-    closure_days: tuple[dt.date, ...] = ()
+    calendar: WorkingCalendar = WorkingCalendar()  # `[calendar]`: whose holidays, and the closure days
     privacy_key: str | None = None
     sources: tuple[SourceEntry, ...] = ()
     as_of: dt.date | None = None
@@ -94,10 +111,16 @@ class AuditConfig:
     keep_runs: int | None = None  # `[history] keep`: how many runs to keep in the output folder
     reviews: tuple[Path, ...] = ()  # `[reviews] files`: filled review workbooks imported into each run's store
     ombudsman: OmbudsmanFigures | None = None
+    standard: Standard = Standard()
 
     @property
     def folder(self) -> Path:
         return self.path.parent
+
+    @property
+    def nation(self) -> str | None:
+        """The UK nation whose bank holidays count, or None for a calendar of another country."""
+        return self.calendar.nation
 
 
 def financial_year(label: str) -> Period:
@@ -158,10 +181,6 @@ class _ConfigParser:
 
     def parse(self) -> AuditConfig:
         self.table("", self.document)
-        calendar = self.table("calendar", self.document.get("calendar", {}))
-        nation = self.text(calendar.get("nation", "england"), "calendar.nation")
-        if nation not in NATIONS:
-            raise self.fail("calendar.nation", f"'{nation}' is not one of {', '.join(NATIONS)}")
         as_of = self.document.get("as_of")
         organisation = self.text(self.document.get("organisation"), "organisation")
         if is_placeholder(organisation):
@@ -170,8 +189,7 @@ class _ConfigParser:
             path=self.path,
             organisation=organisation,
             period=self.period(),
-            nation=nation,
-            closure_days=tuple(self.date(day, "calendar.closure_days") for day in calendar.get("closure_days", [])),
+            calendar=self.calendar(),
             privacy_key=self.text(self.table("privacy", self.document.get("privacy", {})).get("key"), "privacy.key"),
             sources=self.sources(),
             as_of=None if as_of is None else self.date(as_of, "as_of"),
@@ -180,7 +198,29 @@ class _ConfigParser:
             keep_runs=self.keep_runs(),
             reviews=self.reviews(),
             ombudsman=self.ombudsman(),
+            standard=self.standard(),
         )
+
+    def calendar(self) -> WorkingCalendar:
+        """`[calendar]`: a UK nation (`nation`), or any place the holidays package knows (`country`, `subdivision`)."""
+        calendar = self.table("calendar", self.document.get("calendar", {}))
+        closure_days = tuple(self.date(day, "calendar.closure_days") for day in calendar.get("closure_days", []))
+        country = self.text(calendar.get("country"), "calendar.country")
+        subdivision = self.text(calendar.get("subdivision"), "calendar.subdivision")
+        if "nation" in calendar and (country or subdivision):
+            raise self.fail("calendar.nation", "give a UK nation, or a country and subdivision, not both")
+        if subdivision and not country:
+            raise self.fail("calendar.subdivision", "needs its country, such as country = \"US\"")
+        if country:
+            try:
+                return WorkingCalendar(None, closure_days, country, subdivision)
+            except UserError as error:
+                raise self.fail("calendar.country" if not subdivision else "calendar.subdivision", str(error)) from None
+        nation = self.text(calendar.get("nation", "england"), "calendar.nation")
+        if nation not in NATIONS:
+            raise self.fail("calendar.nation", f"'{nation}' is not one of {', '.join(NATIONS)} (elsewhere, give "
+                                               "country = \"US\" and subdivision = \"NY\", say)")
+        return WorkingCalendar(nation, closure_days)
 
     def period(self) -> Period | None:
         value = self.document.get("period")
@@ -250,6 +290,16 @@ class _ConfigParser:
             if not paths[key].is_file():
                 raise self.fail(f"ombudsman.{key}", f"{paths[key]} not found")
         return OmbudsmanFigures(**paths)
+
+    def standard(self) -> Standard:
+        table = self.table("standard", self.document.get("standard", {}))
+        days = table.get("response_working_days")
+        if days is not None and (not isinstance(days, int) or isinstance(days, bool) or days < 1):
+            raise self.fail("standard.response_working_days", "must be a whole number of working days, 1 or more")
+        texts = {key: self.text(table[key], f"standard.{key}") for key in ("name", "escalation") if key in table}
+        if any(not value.strip() for value in texts.values()):
+            raise self.fail("standard", "name and escalation must not be empty (leave a key out instead)")
+        return Standard(**{key: value.strip() for key, value in texts.items()}, response_working_days=days)
 
     def reviews(self) -> tuple[Path, ...]:
         files = self.table("reviews", self.document.get("reviews", {})).get("files", [])

@@ -4,9 +4,11 @@ Counted from the canonical records, at case level where the figure is about case
 organisation's case id (two organisations' case "C1" are two cases); the store holds one record
 per case and stage. The definitions, as results.schema.json and the README give them:
 
-- `open_cases`: cases with no response and no outcome recorded at any stage (no `responded`
-  date and no `outcome` on any of their records). A `closed` date alone does not make a case
-  answered: the figure counts the cases still waiting for an answer.
+- `open_cases`: cases still waiting for an answer: a record of theirs has the status open, or
+  none of their records is answered. A record is answered when its status is closed, or, with no
+  status (or an outcome code mapped to open, which leaves none), when it has a `responded` date or
+  an `outcome`. A `closed` date alone does not make a case answered (docs/profiles.md, "Open and
+  closed cases").
 - `upheld_percent`: each case counts once, by its final outcome, the outcome of its last stage
   (in stage order 1, 2, 3, ombudsman) that records one. Of the cases whose final outcome is a
   decision on the complaint (upheld, partly upheld or not upheld: `decided_cases`), the percentage
@@ -20,8 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from complaint_audit.schema import Outcome, Stage
+from complaint_audit.schema import Outcome, Stage, Status
 
+OPEN, CLOSED = Status.OPEN.value, Status.CLOSED.value
 DECIDED = (Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value, Outcome.NOT_UPHELD.value)
 UPHELD = (Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value)
 
@@ -30,14 +33,15 @@ def headline_figures(records: pd.DataFrame, quarantined_rows: int) -> dict:
     """The summary's figures from canonical records and the rows the load quarantined."""
     case = _case_numbers(records)
     cases = int(case.max()) + 1 if len(case) else 0
-    answered = (records["responded"].notna() | records["outcome"].notna()).to_numpy()
-    answered_cases = np.bincount(case[answered], minlength=cases) > 0
+    said_open, said_closed = (records["status"].eq(value).to_numpy(dtype=bool, na_value=False) for value in (OPEN, CLOSED))
+    answered = said_closed | (~said_open & (records["responded"].notna() | records["outcome"].notna()).to_numpy())
+    open_cases = (np.bincount(case[answered], minlength=cases) == 0) | (np.bincount(case[said_open], minlength=cases) > 0)
     final = _final_outcomes(records, case)
     decided = final[final.isin(DECIDED)]
     return {
         "cases": cases,
         "stage_records": int(len(records)),
-        "open_cases": int(cases - answered_cases.sum()),
+        "open_cases": int(open_cases.sum()),
         "decided_cases": int(len(decided)),
         "upheld_percent": round(100.0 * float(decided.isin(UPHELD).mean()), 1) if len(decided) else None,
         "quarantined_rows": int(quarantined_rows),

@@ -94,6 +94,8 @@ def _check_entry(outcome: CheckOutcome) -> dict:
         "area": str(check.area),
         "rule": check.rule,
         "source": check.source,
+        "uk_rules": bool(check.uk_rules),
+        "general_source": check.general_source,
         "status": result.status.value,
         "metrics": {name: _json_value(value) for name, value in result.metrics.items()},
         "params": {name: _json_value(value) for name, value in outcome.params.items()},

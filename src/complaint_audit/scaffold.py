@@ -25,6 +25,7 @@ period = ""                              # a financial year, or { start = 2023-0
 
 [calendar]
 nation = "england"                       # england, wales, scotland or northern_ireland: whose bank holidays
+                                         # (elsewhere: country = "US" and subdivision = "NY" instead of nation)
 closure_days = []                        # days the council was closed, such as "2023-12-27"
 
 # The pseudonymisation key: set the environment variable COMPLAINT_AUDIT_KEY to a secret of 16+ characters

@@ -31,6 +31,10 @@ class Process(StrEnum):
     OTHER = "other"
 
 
+# The processes under the UK's statutory schemes (the Complaint Handling Codes, the social care
+# regulations); `other` is outside them and never measured against UK rules (docs/profiles.md).
+UK_PROCESSES: tuple[str, ...] = tuple(process.value for process in Process if process is not Process.OTHER)
+
 # Each process as a finding or the report names it ("children's statutory Stage 2").
 PROCESS_WORDS = {
     "corporate": "corporate", "housing": "housing", "adult_social_care": "adult social care",
@@ -67,6 +71,16 @@ MOST_SERIOUS_FIRST: tuple[str, ...] = (
 )
 
 
+class Status(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+# The outcome label for "no outcome yet" ([values.outcome] open = ["In progress", ...]): such a
+# record loads with no outcome and status open (ingest/open_codes.py), never as an outcome.
+OPEN_OUTCOME = Status.OPEN.value
+
+
 @dataclass(frozen=True)
 class Field:
     """One canonical field: its name, kind, group and a one-line meaning."""
@@ -77,10 +91,18 @@ class Field:
     meaning: str
     required: bool = False
     enum: type[StrEnum] | None = None
+    # Labels a profile may map source codes to besides the allowed values, that the loader
+    # turns into something else (outcome's "open": no outcome yet, status open).
+    also_mapped_to: tuple[str, ...] = ()
 
     @property
     def allowed(self) -> tuple[str, ...]:
         return tuple(member.value for member in self.enum) if self.enum else ()
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """What a `[values.FIELD]` table may map source labels to."""
+        return self.allowed + self.also_mapped_to
 
 
 _ARROW_TYPES = {
@@ -123,7 +145,9 @@ FIELDS: tuple[Field, ...] = (
     Field("responded", "date", "dates", "Date the response was sent (children's Stage 2: the adjudication letter)."),
     Field("closed", "date", "dates", "Date the case was closed in the source system."),
     # outcome
-    Field("outcome", "enum", "outcome", "Decision on the complaint at this stage.", enum=Outcome),
+    Field("outcome", "enum", "outcome", "Decision on the complaint at this stage.", enum=Outcome,
+          also_mapped_to=(OPEN_OUTCOME,)),
+    Field("status", "enum", "outcome", "Whether the case is still open (awaiting its outcome or response) or closed, as the source system says.", enum=Status),
     Field("remedy", "string", "outcome", "Remedy offered (apology, payment, service put right ...)."),
     Field("remedy_amount", "number", "outcome", "Financial remedy in pounds."),
     # learning and oversight
@@ -149,7 +173,7 @@ RECORD_KEY: tuple[str, ...] = ("organisation", "case_id", "stage")
 # Text that repeats: a council has a handful of teams and categories, not one per row.
 CATEGORY_FIELDS: tuple[str, ...] = (
     "organisation", "source", "source_file", "stage", "process", "team", "service", "directorate", "category",
-    "channel", "raised_via", "handled_by", "outcome", "signed_off_by",
+    "channel", "raised_via", "handled_by", "outcome", "status", "signed_off_by",
 )
 
 ARROW_SCHEMA: pa.Schema = pa.schema(

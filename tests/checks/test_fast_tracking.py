@@ -241,7 +241,7 @@ def test_ft004_significant_only_before_correction_passes():
     corporate = _uphold_records("corporate", 14, 6)
     alone = run_check("FT004", canonical_records(*corporate))
     assert (alone.status, len(alone.exceptions)) == ("warn", 20)
-    others = [row for process in ("housing", "adult_social_care", "other") for row in _uphold_records(process, 8, 8)]
+    others = [row for process in ("housing", "adult_social_care", "childrens_statutory") for row in _uphold_records(process, 8, 8)]
     result = run_check("FT004", canonical_records(*corporate, *others))
     assert result.metrics["corporate_stage_1_p_value"] == pytest.approx(0.02564, abs=1e-5)
     assert result.metrics["corporate_stage_1_p_value_adjusted"] == pytest.approx(4 * 0.02564, abs=1e-4)
@@ -249,9 +249,9 @@ def test_ft004_significant_only_before_correction_passes():
     assert result.finding == (
         "Complaints from MPs and councillors were upheld at a rate not different from the public's beyond chance in "
         "any of the 4 process and stage groups compared: adult social care Stage 1 40.0% against 40.0% (20 and 20 "
-        "decided cases, p = 1); corporate Stage 1 70.0% against 30.0% (20 and 20 decided cases, p = 0.026, "
-        "adjusted p = 0.1); housing Stage 1 40.0% against 40.0% (20 and 20 decided cases, "
-        "p = 1); other Stage 1 40.0% against 40.0% (20 and 20 decided cases, p = 1)."
+        "decided cases, p = 1); children's statutory Stage 1 40.0% against 40.0% (20 and 20 decided cases, p = 1); "
+        "corporate Stage 1 70.0% against 30.0% (20 and 20 decided cases, p = 0.026, adjusted p = 0.1); housing "
+        "Stage 1 40.0% against 40.0% (20 and 20 decided cases, p = 1)."
     )
     # Far enough apart to survive the correction: the groups that differ lead the finding.
     result = run_check("FT004", canonical_records(*others, *_uphold_records("corporate", 18, 4)))

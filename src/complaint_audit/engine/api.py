@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.contract import AuditData
 from complaint_audit.engine.registry import discover, select
@@ -73,7 +72,7 @@ def check_records(
         raise UserError(f"{audit.path}: checks.params.{unknown[0]}: no check has that code")
     codes = select(registry, select_codes or audit.checks.select, [*audit.checks.ignore, *ignore_codes])
     as_of = as_of or audit.as_of or _latest_event(records)
-    data = AuditData(records, WorkingCalendar(audit.nation, audit.closure_days), as_of, reviews, exported_fields)
+    data = AuditData(records, audit.calendar, as_of, reviews=reviews, standard=audit.standard, exported_fields=exported_fields)
     return CheckRun(run_checks(data, [registry[code] for code in codes], audit.checks.params, progress), as_of)
 
 

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeVar
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
+from complaint_audit.config import Standard
 
 
 class Status(StrEnum):
@@ -78,6 +79,9 @@ class AuditData:
     arrive as pandas categoricals, which compare and group fast; cast one with .astype("str")
     before joining it into text or filling in a value that is not one of its categories.
 
+    `standard` is what records of a process outside the UK's statutory schemes (`other`) are
+    held to; a check with `uk_rules` never sees those records (engine/runner.py).
+
     `reviews` holds the reviewers' scores imported into the store (complaint_audit.review), one
     row per case and criterion, or None when no review workbook was imported.
 
@@ -95,6 +99,7 @@ class AuditData:
     as_of: dt.date
     reviews: pd.DataFrame | None = None
     exported_fields: Mapping[str, frozenset[str]] | None = None
+    standard: Standard = Standard()  # what records of process `other` are held to (audit.toml [standard])
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _locks: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
@@ -136,6 +141,11 @@ class Check:
     source: ClassVar[str]  # where the rule comes from (regulation, code paragraph)
     params: ClassVar[Mapping[str, Any]] = {}  # defaults; audit.toml may override each
     requires: ClassVar[tuple[str, ...]] = ()  # canonical fields that must hold some values
+    # The rule comes from UK law or the Complaint Handling Codes: the check is given only the records
+    # of the UK's statutory processes, never those of process `other`.
+    uk_rules: ClassVar[bool] = False
+    # Where the rule comes from when no record is under a UK scheme (None: `source` names no UK rule).
+    general_source: ClassVar[str | None] = None
 
     def run(self, data: AuditData, params: Mapping[str, Any]) -> CheckResult:
         raise NotImplementedError

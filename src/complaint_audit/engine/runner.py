@@ -12,8 +12,12 @@ from typing import Any
 from complaint_audit.engine.contract import AuditData, Check, CheckResult, Status, empty_exceptions, not_applicable
 from complaint_audit.errors import UserError
 from complaint_audit.progress import Progress
+from complaint_audit.schema import UK_PROCESSES
 
 THRESHOLD_PARAMS = ("amber_above", "red_above")
+# A check of UK rules when every record is of process `other`: nothing it may measure.
+_OUTSIDE_UK = not_applicable("no record is under a UK statutory scheme; process other is never measured against UK "
+                             "rules")
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,12 @@ def run_checks(
     """
     overrides = overrides or {}
     params_by_code = {check.code: merged_params(check, overrides.get(check.code, {})) for check in checks}
+    uk_data = _uk_records(data) if any(check.uk_rules for check in checks) else data
+    none_under_uk = uk_data.records.empty and not data.records.empty
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        running = [pool.submit(_outcome, check, data, params_by_code[check.code]) for check in checks]
+        running = [pool.submit(_outcome, check, uk_data if check.uk_rules else data, params_by_code[check.code],
+                               check.uk_rules and none_under_uk)
+                   for check in checks]
         outcomes = []
         for done, (check, future) in enumerate(zip(checks, running, strict=True)):
             if progress:
@@ -65,12 +73,24 @@ def run_checks(
     return outcomes
 
 
-def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any]) -> CheckOutcome:
+def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any], outside_uk: bool = False) -> CheckOutcome:
     started = time.perf_counter()
-    result = _nothing_assessed_is_not_applicable(_run_one(check, data, params))
+    result = _OUTSIDE_UK if outside_uk else _nothing_assessed_is_not_applicable(_run_one(check, data, params))
     table = result.exceptions.assign(check=check.code)
     result = CheckResult(result.status, dict(result.metrics), result.finding, table, result.recommendation)
     return CheckOutcome(check, params, result, time.perf_counter() - started)
+
+
+def _uk_records(data: AuditData) -> AuditData:
+    """The data with only the records of the UK's statutory processes: what a check of UK rules is given.
+
+    Records of process `other` are outside those schemes, so no UK regulation or code is applied to
+    them; the copy is made once a run, and only when such records are there.
+    """
+    under_uk = data.records["process"].isin(UK_PROCESSES).to_numpy(dtype=bool)
+    if under_uk.all():
+        return data
+    return AuditData(data.records[under_uk], data.calendar, data.as_of, data.reviews, data.standard)
 
 
 def _run_one(check: type[Check], data: AuditData, params: Mapping[str, Any]) -> CheckResult:

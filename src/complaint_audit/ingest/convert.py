@@ -15,6 +15,7 @@ import pandas as pd
 from complaint_audit.columnwise import map_columns
 from complaint_audit.ingest.characters import unusual_characters
 from complaint_audit.ingest.distinct import distinct_values, spread, spread_categorical
+from complaint_audit.ingest.open_codes import open_outcomes_to_status
 from complaint_audit.ingest.problems import FirstProblems
 from complaint_audit.ingest.dates import order_words, parse_dates
 from complaint_audit.ingest.profile import Profile, normalise_label
@@ -70,6 +71,7 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
     """
     converted = map_columns(lambda field: _convert_field(field, rows, profile, defaults), FIELDS)
     frame = pd.DataFrame({field.name: values for field, (values, _) in zip(FIELDS, converted)}, index=rows.index)
+    open_outcomes_to_status(frame)
     problems = FirstProblems(rows.index)
     for mask, code, message in (note for _, notes in converted for note in notes):
         problems.note(mask, code, message)
@@ -116,9 +118,9 @@ def _convert_category(field: Field, raw: pd.Series, profile: Profile) -> tuple[p
     text = text_values(distinct).map(printable, na_action="ignore")
     mapping = profile.values.get(field.name) or {}
     if field.kind == "enum":
-        mapped = _label_keys(text).map({normalise_label(value): value for value in field.allowed} | mapping)
+        mapped = _label_keys(text).map({normalise_label(value): value for value in field.targets} | mapping)
         values = spread_categorical(mapped, codes, raw.index)
-        allowed = ", ".join(field.allowed)
+        allowed = ", ".join(field.targets)
         unmapped = pd.Series(np.append((text.notna() & mapped.isna()).to_numpy(), False)[codes], index=raw.index)
         return values, [(unmapped, "unmapped_value", lambda rows: _unmapped_message(field.name, text_values(raw[rows]), allowed))]
     if mapping:

@@ -64,6 +64,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "outcome": ("outcome", "decision", "result", "finding", "findings", "complaint outcome", "outcome decision",
                 "finding outcome", "decision outcome", "final outcome", "disposition", "final disposition",
                 "determination", "status", "case status", "complaint status"),
+    "status": ("status", "case status", "complaint status", "request status", "current status", "state", "case state",
+               "open closed", "open or closed"),
     "raised_via": ("raised via", "source", "raised by", "complainant type", "on behalf of", "made by", "submitted by",
                    "requester type"),
     "channel": ("channel", "method", "how received", "received via", "contact method", "method of contact", "medium",
@@ -91,6 +93,16 @@ STAGE_FIELDS = tuple(
                                                        "response_text", "extension_reason", "handled_by"}
 )
 MAPPABLE = tuple(name for name in _SYNONYMS if name not in LINEAGE_FIELDS)
+# The share of a column's values that must map for it to be the field. A status column whose other
+# values are decisions ("Successful", "Refused") is an outcome column with some open codes in it.
+_LEAST_COVERAGE = {"status": 0.8}
+# Words for a case still waiting for its answer: an outcome or status code that means open.
+_OPEN_WORDS = (r"\bopen\b|\bin progress\b|\bwork in progress\b|\bwip\b|\bpending\b|\bawaiting\b|\bwaiting\b"
+               r"|\bon ?going\b|\bunder (?:investigation|review|consideration|assessment)\b"
+               r"|\bbeing (?:investigated|considered|reviewed|assessed|handled)\b|\bover ?due\b|\bdelayed\b"
+               r"|\bon hold\b|\bnew\b|\breceived\b|\blogged\b|\bregistered\b|\backnowledged\b|\bassigned\b"
+               r"|\ballocated\b|\bunassigned\b|\bunallocated\b|\bnot yet\b|\blive\b|\bactive\b|\bcurrent\b"
+               r"|\bin hand\b|\bto do\b|\bnot started\b|\bstarted\b|\bunder way\b|\bunderway\b|\btriage")
 # Ordered (pattern, canonical value) rules over a normalised source value; the first match wins.
 _VALUE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "stage": (
@@ -137,6 +149,13 @@ _VALUE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
         (r"\bresolved\b|\bresolution\b|\bsettled\b|\breasonable redress\b", "resolved"),
         (r"\b(?:upheld|justified|substantiated|founded|sustained)\b|\bmaladministration\b|\bservice failure\b"
          r"|\bfault\b|\bclosed with (?:non )?(?:monetary )?relief\b", "upheld"),
+        (_OPEN_WORDS, "open"),
+    ),
+    "status": (
+        (r"\bre ?opened\b|\bnot (?:yet )?(?:closed|resolved|complete|completed|finished)\b", "open"),
+        (r"\bclosed?\b|\bresolved\b|\bcomplete(?:d)?\b|\bfinali[sz]ed\b|\bfinished\b|\bdone\b|\bcancell?ed\b"
+         r"|\banswered\b|\bresponded\b|\bconcluded\b|\bdecided\b|\bwithdrawn\b|\barchived\b|\bfulfilled\b", "closed"),
+        (_OPEN_WORDS, "open"),
     ),
 }
 _STAGE_MARK = re.compile(r"(?:^| )(?:stage|stg|st|s) ?([123])(?= |$)|(?:^| )(ombudsman|lgsco|lgo|hos)(?= |$)")
@@ -154,7 +173,7 @@ class Match:
 @cache
 def guess_value(field_name: str, label: str) -> str | None:
     """The canonical value a source label most likely means, or None."""
-    allowed = {normalise_label(value): value for value in FIELD_BY_NAME[field_name].allowed}
+    allowed = {normalise_label(value): value for value in FIELD_BY_NAME[field_name].targets}
     if normalise_label(label) in allowed:
         return allowed[normalise_label(label)]
     key = " ".join(re.sub(r"[^\w\s]", " ", normalise_label(label)).split())
@@ -213,7 +232,7 @@ def misfit(field_name: str, column: ColumnFacts) -> str | None:
         return "its values are dates"
     if kind == "number" and column.number_share < 0.8:
         return "its values are not amounts"
-    if kind == "enum" and _coverage(field_name, column) < 0.5:
+    if kind == "enum" and _coverage(field_name, column) < _LEAST_COVERAGE.get(field_name, 0.5):
         return f"only {_coverage(field_name, column):.0%} of its values map to {field_name}"
     return None
 

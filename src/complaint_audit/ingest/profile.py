@@ -247,8 +247,8 @@ class _ProfileParser:
                 raise self.fail(where, "must be a table of canonical value = [source labels]")
             lookup = {}
             for target, labels in mapping.items():
-                if canonical_field.allowed and target not in canonical_field.allowed:
-                    raise self.fail(f"{where} {target}", f"not an allowed value (allowed: {', '.join(canonical_field.allowed)})")
+                if canonical_field.allowed and target not in canonical_field.targets:
+                    raise self.fail(f"{where} {target}", f"not an allowed value (allowed: {', '.join(canonical_field.targets)})")
                 labels = [labels] if isinstance(labels, str) else labels
                 if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
                     raise self.fail(f"{where} {target}", "must be a label or a list of labels")
@@ -265,7 +265,7 @@ class _ProfileParser:
         if both:
             raise self.fail(f"[constants] {both[0]}", "also mapped in [columns]; keep one")
         for field_name, value in profile.constants.items():
-            allowed = FIELD_BY_NAME[field_name].allowed
+            allowed = FIELD_BY_NAME[field_name].targets
             mapped = profile.values.get(field_name, {}).get(normalise_label(value), value)
             if allowed and mapped not in allowed:
                 raise self.fail(f"[constants] {field_name}", f"'{value}' is not one of {', '.join(allowed)}")

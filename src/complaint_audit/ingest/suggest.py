@@ -186,13 +186,13 @@ def _values_table(field_name: str, sources: list[ColumnFacts]) -> _Table | None:
     table = _Table(f"values.{field_name}")
     if canonical:
         table.notes.append(f"already canonical, accepted as they are: {', '.join(canonical)}")
-    for target in FIELD_BY_NAME[field_name].allowed:
+    for target in FIELD_BY_NAME[field_name].targets:
         if target in by_target:
             rows = sum(count for _, count in by_target[target])
             labels = [label for label, _ in by_target[target]]
             table.lines.append(_Line(target, labels, f"guessed from the wording; {_rows(rows)}"))
     if unknown:
-        allowed = ", ".join(FIELD_BY_NAME[field_name].allowed)
+        allowed = ", ".join(FIELD_BY_NAME[field_name].targets)
         table.commented.append(
             f"confirm: map these; until you do, their rows are quarantined as unmapped_value (allowed: {allowed})"
         )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-from complaint_audit.report.findings import EXAMPLES_PER_FINDING, RAG_RULE, TOP_FINDINGS
+from complaint_audit.report.findings import EXAMPLES_PER_FINDING, RAG_RULE, TOP_FINDINGS, UK_VOICE
 from complaint_audit.report.text import number
+from complaint_audit.report.voice import Voice
 
 _REASONS = {
     "bad_case_id": "a case reference over 200 characters long, or holding a line break or control character",
@@ -56,8 +57,11 @@ def lineage(manifest: dict, results: dict, count=number) -> dict:
     }
 
 
-def method(combined: bool = False) -> list[dict]:
-    """The method appendix; COMBINED when a source's rows were combined into records (section 2 says how)."""
+def method(voice: Voice = UK_VOICE, combined: bool = False) -> list[dict]:
+    """Appendix C; COMBINED when a source's rows were combined into records (section 2 says how).
+    Where no record is under a UK scheme, the rules are the audit's standard and good practice."""
+    if not voice.uk:
+        return _general_method(voice, combined)
     return [
         {"heading": "Data", "text": (
             "Each team's export was loaded into one canonical table, one row per complaint stage, using a profile "
@@ -68,8 +72,8 @@ def method(combined: bool = False) -> list[dict]:
                "they were combined into one record by the rules of its profile, so that each case is counted once; "
                "section 2 says for each such export how many rows were combined and how." if combined else ""))},
         {"heading": "Working days", "text": (
-            "Timescales are counted in working days: Monday to Friday, less the bank holidays of the council's "
-            "nation and any closure days in the audit configuration. The day a complaint is received is day 0.")},
+            f"Timescales are counted in working days: Monday to Friday, less {voice.holidays} and any closure "
+            "days in the audit configuration. The day a complaint is received is day 0.")},
         {"heading": "Checks", "text": (
             "Each check tests one rule from the codes or regulations (section 2 lists the rule and its source) "
             "over every record it applies to. A graded check is green, amber or red by the share of cases failing "
@@ -100,7 +104,39 @@ def method(combined: bool = False) -> list[dict]:
     ]
 
 
-def glossary() -> list[dict]:
+def _general_method(voice: Voice, combined: bool) -> list[dict]:
+    """The method for records outside the UK's schemes: the same steps, measured against the audit's standard."""
+    uk = {item["heading"]: item for item in method(UK_VOICE, combined)}
+    return [
+        uk["Data"],
+        {"heading": "Working days", "text": (
+            f"Timescales are counted in working days: Monday to Friday, less {voice.holidays} and any closure days "
+            "in the audit configuration. The day a complaint is received is day 0.")},
+        {"heading": "Checks", "text": (
+            f"Each check tests one rule of {voice.standard} or of good practice in complaint handling (section 2 "
+            "lists the rule and its source) over every record it applies to. The records are of a process outside "
+            "the UK's statutory schemes, so the checks of UK rules were not applied. A graded check is green, amber "
+            "or red by the share of cases failing against its amber and red thresholds.")},
+        {"heading": "Open cases", "text": (
+            "A case is open while it waits for its answer (its status says so, or it has no response and no outcome "
+            "yet); an open stage past its due date, the case system's or the standard's response target, is "
+            "overdue (TS005).")},
+        *(item for heading, item in uk.items() if heading not in ("Data", "Working days", "Checks", "On time")),
+    ]
+
+
+def glossary(voice: Voice = UK_VOICE) -> list[dict]:
+    """Appendix D; where no record is under a UK scheme, without the UK's ombudsmen, codes and officers."""
+    if not voice.uk:
+        return [
+            {"term": "Fault", "meaning": f"A failure to do what {voice.standard} or good practice asks of the "
+                                         "organisation."},
+            {"term": "Injustice", "meaning": "The harm a fault caused the person complaining, such as delay, distress, "
+                                             "or time and trouble."},
+            {"term": "Working day", "meaning": "Monday to Friday, except public holidays and the organisation's "
+                                               "closure days."},
+            *(item for item in glossary(UK_VOICE) if item["term"] in _GENERAL_TERMS),
+        ]
     return [
         {"term": "Fault", "meaning": "The Ombudsman's word for maladministration or service failure: the council did "
                                      "something wrong, or failed to do what it should."},
@@ -128,6 +164,10 @@ def glossary() -> list[dict]:
         {"term": "Monitoring Officer", "meaning": "The council's statutory officer for lawful and proper conduct, "
                                                   "including members' conduct."},
     ]
+
+
+# The terms of the UK glossary that mean the same outside the UK's schemes.
+_GENERAL_TERMS = ("Upheld, partly upheld", "Red, amber, green", "Exceptions", "Quarantine")
 
 
 def _to_the_second(moment: str | None) -> str:

@@ -21,6 +21,7 @@ from complaint_audit.report.examples import first_cases
 from complaint_audit.report.keys import case_codes, case_keys
 from complaint_audit.report.suppression import Suppression, withhold_trend
 from complaint_audit.report.text import long_date
+from complaint_audit.report.voice import Voice
 from complaint_audit.store import Store
 
 EXCEPTIONS_LINK = "exceptions.xlsx"
@@ -41,10 +42,12 @@ def _read_json(path: Path) -> dict:
 
 
 def _calendar(manifest: dict) -> WorkingCalendar:
-    """The calendar the checks used: the nation, and the closure days from the recorded audit.toml."""
+    """The calendar the checks used: the place (older runs recorded only the nation), and the
+    closure days from the recorded audit.toml."""
     config = tomllib.loads((manifest.get("config") or {}).get("text") or "")
-    closures = config.get("calendar", {}).get("closure_days", [])
-    return WorkingCalendar(manifest.get("nation") or "england", tuple(str(day) for day in closures))
+    closures = tuple(str(day) for day in config.get("calendar", {}).get("closure_days", []))
+    place = manifest.get("calendar") or {"nation": manifest.get("nation") or "england"}
+    return WorkingCalendar(place.get("nation"), closures, place.get("country") or "GB", place.get("subdivision"))
 
 
 def assessment(run_dir: Path, suppression: Suppression | None = None) -> dict:
@@ -63,17 +66,24 @@ def assessment(run_dir: Path, suppression: Suppression | None = None) -> dict:
     records["case"] = case_codes(records)
     examples = first_cases(exceptions)
     suppression = suppression or Suppression(report["suppress_below"])
-    checks = [findings.check_finding(check, examples.get(check["code"], []), suppression)
-              for check in results["checks"]]
+    voice = Voice.of_run(records, manifest)
+    checks = [findings.check_finding(check, examples.get(check["code"], []), suppression, voice)
+              for check in results["checks"] if voice.applies(check)]
     measured = {f["code"] for f in checks if f["status"] in ("pass", "warn", "fail")}
     answered = figures.answered_stages(records, exceptions, measured & set(figures.ON_TIME_CHECKS.values()))
     return {
         "run_dir": run_dir, "manifest": manifest, "results": results, "report": report, "records": records,
         "exceptions": exceptions, "answered": answered, "findings": checks, "run_id": manifest.get("run_id"),
-        "as_of": results.get("as_of"), "overall": findings.overall(checks),
+        "as_of": results.get("as_of"), "overall": _overall(checks, results["checks"], voice), "voice": voice,
         "recommendations": findings.recommendations(checks), "suppression": suppression,
         "headline": figures.headline(records, answered, suppression),
     }
+
+
+def _overall(checks: list[dict], all_checks: list[dict], voice: Voice) -> dict:
+    """The overall assessment, saying which checks of UK rules were left out where no record is under a UK scheme."""
+    judged = findings.overall(checks, voice)
+    return {**judged, "text": judged["text"] + voice.not_applied(all_checks)}
 
 
 def _previous(run_dir: Path, manifest: dict, suppression: Suppression) -> dict | None:
@@ -116,6 +126,8 @@ def _scope(current: dict, themes: list[dict]) -> dict:
                               for f in sorted(theme["concerns"] + theme["others"], key=lambda f: f["code"])]}
                   for theme in themes if theme["checks"]],
         "checks_run": len(current["findings"]),
+        "uk": current["voice"].uk,
+        "standard": current["voice"].scope(),
     }
 
 
@@ -189,7 +201,7 @@ def report_context(run_dir: Path) -> dict:
     previous = _previous(current["run_dir"], current["manifest"], suppression)
     current["recommendations"], resolved = trend.recommendation_states(
         current["recommendations"], previous and previous["recommendations"])
-    themes = findings.themes(current["findings"])
+    themes = findings.themes(current["findings"], current["voice"])
     calendar = _calendar(current["manifest"])
     charts = _charts(current, themes, calendar)
     numbers = {code: item["number"] for item in current["recommendations"] for code in item["codes"]}
@@ -220,8 +232,8 @@ def report_context(run_dir: Path) -> dict:
         "appendix": {
             "catalogue": sorted(current["findings"], key=lambda f: f["code"]),
             "lineage": lineage(current["manifest"], current["results"], suppression.count),
-            "method": method(combined=any(item.get("combined_rows") for item in current["manifest"].get("inputs", [])))
+            "method": method(current["voice"], combined=any(item.get("combined_rows") for item in current["manifest"].get("inputs", [])))
                       + ([{"heading": "Disclosure control", "text": suppression.note()["text"]}] if suppression.on else []),
-            "glossary": glossary(),
+            "glossary": glossary(current["voice"]),
         },
     }

@@ -22,6 +22,9 @@ from complaint_audit.report.text import (
     plural,
 )
 from complaint_audit.report.themes import FAULTS, THEME_BY_KEY, THEMES, TIMESCALES, theme_of
+from complaint_audit.report.voice import Voice
+
+UK_VOICE = Voice(uk=True)
 
 RAG = {"fail": "red", "warn": "amber", "pass": "green", "not_applicable": "grey", "error": "grey"}
 STATUS_LABELS = {"fail": "Red", "warn": "Amber", "pass": "Green", "not_applicable": "Not applicable", "error": "Error"}
@@ -86,11 +89,12 @@ def fault(check: dict) -> str:
         return lower_first(first_sentence(check["finding"]))
 
 
-def ombudsman_sentence(check: dict) -> str | None:
-    """'Had the Ombudsman investigated, it would be likely to find fault because ...' for red and amber checks."""
+def ombudsman_sentence(check: dict, voice: Voice = UK_VOICE) -> str | None:
+    """'Had the Ombudsman investigated, it would be likely to find fault because ...' for red and amber checks
+    (another reviewer than the Ombudsman where no record is under a UK scheme: voice.py)."""
     if check["status"] not in _LIKELIHOOD:
         return None
-    return f"Had the Ombudsman investigated, it {_LIKELIHOOD[check['status']]} find fault because {fault(check)}."
+    return f"{voice.judged(_LIKELIHOOD[check['status']])} because {fault(check)}."
 
 
 def recommendation_sentence(action: str, priority: str) -> str:
@@ -98,7 +102,8 @@ def recommendation_sentence(action: str, priority: str) -> str:
     return f"The council should {lower_first(action)}, {TIMESCALES.get(priority, priority)}."
 
 
-def check_finding(check: dict, examples: list[dict], suppression: Suppression = NO_SUPPRESSION) -> dict:
+def check_finding(check: dict, examples: list[dict], suppression: Suppression = NO_SUPPRESSION,
+                  voice: Voice = UK_VOICE) -> dict:
     """One check as the report shows it; `examples` are its first cases listed (examples.first_cases).
 
     Under suppression, small counts and the percentages that would reveal them are withheld, and
@@ -113,11 +118,11 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
     recommendation = check["recommendation"] if status in _LIKELIHOOD else None
     return {
         "code": check["code"], "title": check["title"], "area": check["area"], "rule": check["rule"],
-        "source": check["source"], "status": status, "rag": RAG[status], "status_label": STATUS_LABELS[status],
+        "source": voice.source(check), "status": status, "rag": RAG[status], "status_label": STATUS_LABELS[status],
         "theme": theme.key, "theme_title": theme.title, "finding": shown.sentence(check["finding"]),
-        "ombudsman": shown.sentence(ombudsman_sentence(check)),
+        "ombudsman": shown.sentence(ombudsman_sentence(check, voice)),
         "fault": shown.sentence(_sentence(fault(check))) if status in _LIKELIHOOD else None,
-        "impact": theme.impact if status in _LIKELIHOOD else None,
+        "impact": (theme.impact if voice.uk else theme.general_impact or theme.impact) if status in _LIKELIHOOD else None,
         "action": recommendation and recommendation["text"].rstrip("."),
         "priority": recommendation and recommendation["priority"],
         "recommendation": recommendation and recommendation_sentence(recommendation["text"].rstrip("."),
@@ -162,16 +167,22 @@ def top_findings(findings: list[dict]) -> list[dict]:
     return (red + amber)[:TOP_FINDINGS]
 
 
-def themes(findings: list[dict]) -> list[dict]:
-    """The seven themes in report order, each with its findings: red and amber first, then the rest."""
+def themes(findings: list[dict], voice: Voice = UK_VOICE) -> list[dict]:
+    """The seven themes in report order, each with its findings: red and amber first, then the rest.
+
+    Where no record is under a UK scheme, the themes left with no check (those of UK rules only) are
+    left out, and the others say what they look at without the UK's codes.
+    """
     result = []
-    for number, theme in enumerate(THEMES, start=1):
+    shown = [theme for theme in THEMES if voice.uk or any(f["theme"] == theme.key for f in findings)]
+    for number, theme in enumerate(shown, start=1):
         mine = [f for f in findings if f["theme"] == theme.key]
         concerns = sorted((f for f in mine if f["status"] in _LIKELIHOOD),
                           key=lambda f: (-_SEVERITY[f["status"]], -(f["percent_failing"] or 0), f["code"]))
         counts = {status: sum(f["status"] == status for f in mine) for status in RAG}
         result.append({
-            "key": theme.key, "number": number, "title": theme.title, "owner": theme.owner, "scope": theme.scope,
+            "key": theme.key, "number": number, "title": theme.title, "owner": theme.owner,
+            "scope": theme.scope if voice.uk else theme.general_scope or theme.scope,
             "rag": RAG[_worst(mine)], "status_label": STATUS_LABELS[_worst(mine)], "counts": counts,
             "checks": len(mine), "concerns": concerns,
             "others": [f for f in sorted(mine, key=lambda f: f["code"]) if f["status"] not in _LIKELIHOOD],
@@ -179,7 +190,7 @@ def themes(findings: list[dict]) -> list[dict]:
     return result
 
 
-def overall(findings: list[dict]) -> dict:
+def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:
     """The overall assessment (red, amber or green) and its paragraph, by RAG_RULE."""
     counts = {status: sum(f["status"] == status for f in findings) for status in RAG}
     red_themes = [theme.title for theme in THEMES if theme.red_when_failing
@@ -189,13 +200,13 @@ def overall(findings: list[dict]) -> dict:
     if red_themes or counts["fail"] >= SEVERAL_FAILS:
         rag = "red"
         where = f", including in {_and([lower_first(title) for title in red_themes])}" if red_themes else ""
-        text = (f"Had the Ombudsman investigated the complaints audited, it would be likely to find fault in the "
-                f"council's complaint handling, causing injustice to the people complaining. {tally}{where}. The "
-                "council should act on the recommendations in this report, the high-priority ones first.")
+        text = (f"{voice.judged('would be likely to', ' the complaints audited')} in the council's complaint handling, "
+                f"causing injustice to the people complaining. {tally}{where}. The council should act on the "
+                "recommendations in this report, the high-priority ones first.")
     elif counts["fail"] or counts["warn"] or counts["error"]:
         rag = "amber"
         text = (f"The council's complaint handling meets most of the standards tested, but not all: {tally}. "
-                "Had the Ombudsman investigated, it might find fault in the areas set out below; the council should "
+                f"{voice.judged('might')} in the areas set out below; the council should "
                 "act on the recommendations before they become a pattern.")
     else:
         rag = "green"
@@ -205,7 +216,9 @@ def overall(findings: list[dict]) -> dict:
         text += f" {plural(counts['error'], 'check')} could not run, so this assessment is incomplete."
     if counts["not_applicable"]:
         text += f" {plural(counts['not_applicable'], 'check')} could not be applied to the data provided."
-    return {"rag": rag, "label": rag.capitalize(), "text": text, "counts": counts, "checks": total, "rule": RAG_RULE}
+    intro = f"{voice.judged('would be likely to')} where a finding is red, and might find fault where it is amber:"
+    return {"rag": rag, "label": rag.capitalize(), "text": text, "counts": counts, "checks": total, "rule": RAG_RULE,
+            "findings_intro": intro}
 
 
 def recommendations(findings: list[dict]) -> list[dict]:

@@ -20,13 +20,19 @@ class Theme:
     red_when_failing: bool  # a failing check here makes the overall assessment red on its own
     scope: str  # what the theme looks at, one sentence
     impact: str  # the injustice its faults cause to the people complaining
+    # The same where no record is under a UK scheme, when the above speaks of UK codes or pounds (report/voice.py).
+    general_scope: str | None = None
+    general_impact: str | None = None
 
 
 THEMES: tuple[Theme, ...] = (
     Theme("leadership", "Leadership and oversight", 4, "Chief Executive", False,
           "Whether senior officers see and sign off the council's final responses, and every complaint has an owner.",
           "Final responses that no senior officer has checked leave people without the assurance the codes promise, "
-          "and faults a senior officer would have caught are repeated."),
+          "and faults a senior officer would have caught are repeated.",
+          general_scope="Whether every complaint has an owner and a category.",
+          general_impact="Complaints that nobody owns, and final responses that no senior officer has checked, leave "
+                         "faults a senior officer would have caught to be repeated."),
     Theme("consistency", "Process and consistency between teams", 1, "Head of Customer Services", False,
           "Whether the teams that handle complaints work to the same targets, categories and outcomes, and keep "
           "records the council can rely on.",
@@ -36,7 +42,11 @@ THEMES: tuple[Theme, ...] = (
           "Whether complaints are acknowledged and answered within the timescales of the codes and regulations.",
           "People waited longer than the rules allow for an answer, with the avoidable time, trouble and uncertainty "
           "that brings; the Ombudsman usually treats such delay as an injustice and may recommend a symbolic payment "
-          "(typically £100 to £500)."),
+          "(typically £100 to £500).",
+          general_scope="Whether complaints are answered by their due dates: the case system's, or the response "
+                        "target of the audit's standard.",
+          general_impact="People waited longer than the organisation's own standard allows for an answer, with the "
+                         "avoidable time, trouble and uncertainty that brings."),
     Theme("childrens", "Children's statutory complaints", 7, "Director of Children's Services", True,
           "Whether the three stages of the children's statutory procedure keep to the timescales the regulations set, "
           "measured to the adjudication letter.",
