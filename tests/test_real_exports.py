@@ -46,7 +46,7 @@ KEY_MAPPINGS = {
     },
     "nyc_311_service_requests": {
         "columns": {"case_id": "Unique Key", "service": "Agency", "category": "Complaint Type", "received": "Created Date",
-                    "due": "Due Date", "responded": "Closed Date", "closed": "Closed Date", "remedy": "Resolution Description"},
+                    "due": "Due Date", "responded": "Closed Date", "closed": "Closed Date"},
         "constants": {"organisation": "City of New York", "process": "other", "stage": "1"},
         "values": None,
     },

@@ -15,7 +15,7 @@ from functools import cache
 from complaint_audit.ingest.profile import normalise_label
 from complaint_audit.ingest.sniff import Sample
 from complaint_audit.ingest.sniff_columns import ColumnFacts
-from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, LINEAGE_FIELDS, Stage
+from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, LINEAGE_FIELDS, OPEN_OUTCOME, Stage
 
 _THRESHOLD = 0.8
 # A case id column filled in fewer rows than this is not the file's case reference.
@@ -96,6 +96,9 @@ MAPPABLE = tuple(name for name in _SYNONYMS if name not in LINEAGE_FIELDS)
 # The share of a column's values that must map for it to be the field. A status column whose other
 # values are decisions ("Successful", "Refused") is an outcome column with some open codes in it.
 _LEAST_COVERAGE = {"status": 0.8}
+# An outcome column records decisions: a status column of open and closed codes maps to outcome
+# too (open is an outcome code), so at least this share must be decisions.
+_LEAST_DECISIONS = 0.2
 # Words for a case still waiting for its answer: an outcome or status code that means open.
 _OPEN_WORDS = (r"\bopen\b|\bin progress\b|\bwork in progress\b|\bwip\b|\bpending\b|\bawaiting\b|\bwaiting\b"
                r"|\bon ?going\b|\bunder (?:investigation|review|consideration|assessment)\b"
@@ -188,7 +191,10 @@ def _similarity(label: str, synonym: str) -> float:
         return 1.0
     ratio = SequenceMatcher(None, label, synonym).ratio()
     if f" {synonym} " in f" {label} ":
-        ratio = max(ratio, 0.7 + 0.25 * len(synonym) / len(label))
+        # A header's first word qualifies what its last says: "Allegation Outcome" is an
+        # outcome, "Status Date" a date, so a synonym that only starts the header counts less.
+        base = 0.6 if label.startswith(f"{synonym} ") else 0.7
+        ratio = max(ratio, base + 0.25 * len(synonym) / len(label))
     return ratio
 
 
@@ -207,10 +213,12 @@ def header_score(field_name: str, label: str) -> float:
     return best
 
 
-def _coverage(field_name: str, column: ColumnFacts) -> float:
-    """Share of the sample rows (among the listed values) whose value maps to a canonical one."""
+def _coverage(field_name: str, column: ColumnFacts, decisions_only: bool = False) -> float:
+    """Share of the sample rows (among the listed values) whose value maps to a canonical one
+    (with DECISIONS_ONLY, to one other than open)."""
     total = sum(count for _, count in column.counts)
-    mapped = sum(count for label, count in column.counts if guess_value(field_name, label))
+    mapped = sum(count for label, count in column.counts
+                 if guess_value(field_name, label) not in (None, *((OPEN_OUTCOME,) if decisions_only else ())))
     return mapped / total if total else 0.0
 
 
@@ -234,6 +242,8 @@ def misfit(field_name: str, column: ColumnFacts) -> str | None:
         return "its values are not amounts"
     if kind == "enum" and _coverage(field_name, column) < _LEAST_COVERAGE.get(field_name, 0.5):
         return f"only {_coverage(field_name, column):.0%} of its values map to {field_name}"
+    if field_name == "outcome" and _coverage(field_name, column, decisions_only=True) < _LEAST_DECISIONS:
+        return "its values say whether a case is open, not what was decided"
     return None
 
 
