@@ -509,6 +509,8 @@ CORPUS = (
              "error", "declares.parquet: declares 10,000,001 rows of 1 columns"),
     BadInput("html_in_text", "`<script>` in every text field and a case id", _csv_file("script.csv", _every_text_field(SCRIPT)), "loaded", read=3,
              records={"H1": {"team": SCRIPT, "category": SCRIPT, "learning": SCRIPT}, SCRIPT: {"team": "Housing Complaints"}}),
+    BadInput("blank_outcomes", "an outcome column holding only spaces (found by the property test: it crashed the load)",
+             _csv_file("blank.csv", csv_text([csv_row("W1", outcome=" "), csv_row("W2", outcome="   ")])), "loaded", read=2),
 )
 
 

@@ -115,7 +115,8 @@ def _convert_category(field: Field, raw: pd.Series, profile: Profile) -> tuple[p
     codes, distinct = distinct_values(raw)
     # Once per distinct name: a NUL or a vertical tab cannot be written to a workbook (XML 1.0
     # forbids them) and an ESC sequence would drive the terminal the name is printed to.
-    text = text_values(distinct).map(printable, na_action="ignore")
+    # astype: map makes an all-missing column float, which has no .str (a lone blank outcome did).
+    text = text_values(distinct).map(printable, na_action="ignore").astype("str")
     mapping = profile.values.get(field.name) or {}
     if field.kind == "enum":
         mapped = _label_keys(text).map({normalise_label(value): value for value in field.targets} | mapping)
