@@ -122,6 +122,9 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         for entry in load.files:
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s", entry["path"], entry["profile"],
                      entry["read"], entry["loaded"], entry["quarantined"], entry["reasons"])
+        if load.letters is not None:
+            log.info("letters: read %d = matched %d + unmatched %d %s", load.letters.read, load.letters.matched,
+                     load.letters.unmatched, load.letters.reasons)
         records = Store(run_dir / "store").read_records()
         reviewed = _import_reviews(audit.reviews, run_dir / "store")
         for summary in reviewed:
@@ -131,7 +134,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
 
         clock = time.perf_counter()
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=Store(run_dir / "store").read_reviews())
-        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined))
+        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined),
+                      unmatched_letters=load.letters.unmatched_letters() if load.letters is not None else None)
         timings["checks"] = round(time.perf_counter() - clock, 3)
         for outcome in run.outcomes:
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))
@@ -149,6 +153,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             "nation": audit.nation,
             "report": _report(audit),
             "inputs": [{key: entry[key] for key in _INPUT_KEYS} for entry in load.files],
+            **({"letters": load.letters.manifest()} if load.letters is not None else {}),
             "reviews": [{"path": str(s.workbook), "sha256": _sha256(s.workbook), "cases_scored": s.cases_scored} for s in reviewed],
             "checks": [{"code": o.check.code, "params": dict(o.params)} for o in run.outcomes],
             "previous_run": previous_run(history, started_at, audit.organisation, period_kind),

@@ -153,6 +153,8 @@ def _print_reconciliation(report, after: str = "") -> None:
         f"({report.quarantine_percent:.1f}%).{after}",
         highlight=False,
     )
+    if report.letters is not None:
+        console.print(report.letters.summary_line(), highlight=False, markup=False, soft_wrap=True)
 
 
 def _say_too_much_quarantined(report, max_quarantine: float, quarantine_csv: Path) -> None:
@@ -309,6 +311,8 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quaranti
         worst = next((status for status in ("error", "fail", "warn", "pass") if summary["by_status"][status]), "not_applicable")
         reconciliation = {**result.load.reconciliation(), "max_quarantine": max_quarantine,
                           "over_max_quarantine": result.load.exceeds(max_quarantine)}
+        if result.load.letters is not None:
+            reconciliation["letters"] = result.load.letters.totals()
         typer.echo(json.dumps(
             {"status": worst, "run_dir": str(result.run_dir), "exit_code": int(code), "as_of": result.as_of.isoformat(), **summary,
              "reconciliation": reconciliation}

@@ -60,6 +60,9 @@ class FileBatch:
     entry: dict  # the ledger entry: path, sha256, profile, counts ...
     records: pd.DataFrame  # canonical frame
     quarantine: pd.DataFrame  # QUARANTINE_COLUMNS
+    # The names and places masked in this file's text (ingest.privacy.PersonalTerms): response
+    # letters matched to its cases are masked with them too. Not stored.
+    personal_terms: object = None
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:

@@ -52,6 +52,7 @@ class LoadReport:
 
     files: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    letters: object = None  # letters.reconcile.LetterReport when [letters] is configured
 
     @property
     def read(self) -> int:
@@ -80,18 +81,25 @@ class LoadReport:
 _RECONCILED = ("path", "profile", "source_rows", "read", "loaded", "quarantined", "reasons")
 
 
+# What the load does to its batches just before they are stored (the response letters' text
+# joining their records): it returns what to report of it.
+BeforeCommit = Callable[[list[FileBatch]], object]
+
+
 def load_into_store(
-    jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str], progress: Progress | None = None
+    jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str], progress: Progress | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> LoadReport:
     """Load every job's file into the store at `store_dir`, replacing earlier loads of the same files."""
     store = Store(store_dir)
     store.require_store_or_empty()  # before the lock, which would leave its file in someone else's folder
     with exclusive(store_dir, "loading into this store"), writing_into(store_dir):
-        return _load_into_store(jobs, store, key=key, defaults=defaults, progress=progress)
+        return _load_into_store(jobs, store, key=key, defaults=defaults, progress=progress, before_commit=before_commit)
 
 
 def _load_into_store(
-    jobs: list[LoadJob], store: Store, *, key: str | None, defaults: dict[str, str], progress: Progress | None
+    jobs: list[LoadJob], store: Store, *, key: str | None, defaults: dict[str, str], progress: Progress | None,
+    before_commit: BeforeCommit | None = None,
 ) -> LoadReport:
     for job in jobs:
         check_input_file(job.path)  # before the hasher opens it: a pipe would never end
@@ -119,6 +127,8 @@ def _load_into_store(
             report.warnings.extend(warnings)
 
     _quarantine_duplicates_across_files(batches, store)
+    if before_commit is not None:
+        report.letters = before_commit(batches)
     store.commit(batches)
     report.files = [batch.entry for batch in batches]
     return report
@@ -181,7 +191,7 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
     # One take both drops the bad rows and puts the rest in the store's order.
     order = part_order(records)
     loaded = take_rows(records[list(FIELD_NAMES)], order[~bad.to_numpy()[order]])
-    batch = FileBatch(entry, loaded, quarantine)
+    batch = FileBatch(entry, loaded, quarantine, terms)
     _count(batch)
     return batch, _date_order_warnings(quarantine, job.label, profile)
 
@@ -318,7 +328,7 @@ def _move_to_quarantine(batch: FileBatch, mask, detail) -> FileBatch:
         columns=list(QUARANTINE_COLUMNS),
     )
     quarantine = pd.concat([batch.quarantine, extra], ignore_index=True)
-    moved_batch = FileBatch(batch.entry, batch.records[~mask].reset_index(drop=True), quarantine)
+    moved_batch = FileBatch(batch.entry, batch.records[~mask].reset_index(drop=True), quarantine, batch.personal_terms)
     _count(moved_batch)
     return moved_batch
 
