@@ -36,8 +36,9 @@ def docx_text(path: Path) -> str:
                            (section.footer, footers), (section.first_page_footer, footers), (section.even_page_footer, footers)):
             if not part.is_linked_to_previous:
                 into.extend(_blocks(part))
-    return "\n".join(dict.fromkeys(line for line in headers if line.strip())) + "\n" + "\n".join(_blocks(document)) \
-        + "\n" + "\n".join(dict.fromkeys(line for line in footers if line.strip()))
+    # A header repeated on every section (or on first and later pages) is given once.
+    return "\n".join([*dict.fromkeys(line for line in headers if line.strip()), *_blocks(document),
+                      *dict.fromkeys(line for line in footers if line.strip())])
 
 
 def _blocks(container) -> list[str]:

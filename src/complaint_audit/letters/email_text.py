@@ -33,7 +33,7 @@ def eml_text(path: Path) -> str:
         name = attachment.get_filename() or ""
         if name.lower().endswith(_ATTACHED_LETTERS):
             parts.append(_attached_text(name, attachment.get_payload(decode=True) or b""))
-    return "\n".join(parts)
+    return "\n".join(part.strip("\n") for part in parts)
 
 
 def msg_text(path: Path) -> str:
@@ -53,7 +53,7 @@ def msg_text(path: Path) -> str:
             data = getattr(attachment, "data", None)
             if name.lower().endswith(_ATTACHED_LETTERS) and isinstance(data, bytes):
                 parts.append(_attached_text(name, data))
-        return "\n".join(parts)
+        return "\n".join(part.strip("\n") for part in parts)
     finally:
         message.close()
 
