@@ -124,6 +124,9 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s; %d rows combined into %d records, "
                      "%d records in all", entry["path"], entry["profile"], entry["read"], entry["loaded"], entry["quarantined"],
                      entry["reasons"], entry["combined_rows"], entry["combined_records"], entry["records"])
+        if load.letters is not None:
+            log.info("letters: read %d = matched %d + unmatched %d %s", load.letters.read, load.letters.matched,
+                     load.letters.unmatched, load.letters.reasons)
         records = Store(run_dir / "store").read_records()
         reviewed = _import_reviews(audit.reviews, run_dir / "store")
         for summary in reviewed:
@@ -134,7 +137,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         clock = time.perf_counter()
         store = Store(run_dir / "store")
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=store.read_reviews(), exported_fields=exported_fields(store))
-        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined))
+        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined),
+                      unmatched_letters=load.letters.unmatched_letters() if load.letters is not None else None)
         timings["checks"] = round(time.perf_counter() - clock, 3)
         for outcome in run.outcomes:
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))
@@ -154,6 +158,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             "standard": audit.standard.record(),
             "report": _report(audit),
             "inputs": [{key: entry[key] for key in _INPUT_KEYS} for entry in load.files],
+            **({"letters": load.letters.manifest()} if load.letters is not None else {}),
             "reviews": [{"path": str(s.workbook), "sha256": _sha256(s.workbook), "cases_scored": s.cases_scored} for s in reviewed],
             "checks": [{"code": o.check.code, "params": dict(o.params)} for o in run.outcomes],
             "previous_run": previous_run(history, started_at, audit.organisation, period_kind),

@@ -162,6 +162,8 @@ def _print_reconciliation(report, after: str = "") -> None:
     if report.combined_rows:
         console.print(f"Combined {report.combined_rows:,} loaded rows of the same case and stage into "
                       f"{report.combined_records:,} records ([combine]): {report.records:,} records in all.", highlight=False)
+    if report.letters is not None:
+        console.print(report.letters.summary_line(), highlight=False, markup=False, soft_wrap=True)
 
 
 def _print_warnings(report) -> None:
@@ -322,6 +324,8 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quaranti
         worst = next((status for status in ("error", "fail", "warn", "pass") if summary["by_status"][status]), "not_applicable")
         reconciliation = {**result.load.reconciliation(), "max_quarantine": max_quarantine,
                           "over_max_quarantine": result.load.exceeds(max_quarantine)}
+        if result.load.letters is not None:
+            reconciliation["letters"] = result.load.letters.totals()
         typer.echo(json.dumps(
             {"status": worst, "run_dir": str(result.run_dir), "exit_code": int(code), "as_of": result.as_of.isoformat(), **summary,
              "reconciliation": reconciliation}

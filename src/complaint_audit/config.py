@@ -17,7 +17,7 @@ from complaint_audit.toml_file import read_toml
 
 _ALLOWED = {
     "": {"organisation", "period", "as_of", "calendar", "privacy", "sources", "checks", "report", "history", "reviews",
-         "ombudsman", "standard"},
+         "ombudsman", "standard", "letters"},
     "period": {"start", "end"},
     "calendar": {"nation", "country", "subdivision", "closure_days"},
     "privacy": {"key"},
@@ -28,7 +28,18 @@ _ALLOWED = {
     "reviews": {"files"},
     "ombudsman": {"file", "profile"},
     "standard": {"name", "response_working_days", "escalation"},
+    "letters": {"folder", "files", "reference_pattern", "reference_in", "index", "stage_pattern", "extension_pattern",
+                "acknowledgement_pattern", "prefer"},
 }
+# What [letters] finds in a letter unless told otherwise. A stage is what a file name says
+# ("ASC-00123 stage 2.docx") or what a heading says ("Stage 2 response"): a Stage 1 letter that
+# offers Stage 2 must not read as a Stage 2 letter, so the text must name the kind of letter too.
+LETTER_STAGE_PATTERN = r"(?i)(?<![a-z0-9])(?:stage|st)[\s_-]*(1|2|3|one|two|three)(?![0-9])"
+LETTER_TEXT_STAGE_PATTERN = (r"(?i)\bstage[\s_-]*(1|2|3|one|two|three)\s+(?:complaint\s+)?"
+                             r"(?:response|reply|decision|acknowledg\w*|extension)")
+LETTER_EXTENSION_PATTERN = r"(?i)(?<![a-z])(?:extension|extend(?:ed|ing)? the (?:time|timescale|deadline)|need(?:s)? more time)"
+LETTER_ACKNOWLEDGEMENT_PATTERN = r"(?i)(?<![a-z])(?:ack(?:nowledge?ment)?(?![a-z])|acknowledge receipt|we have received your complaint)"
+LETTER_FIND_REFERENCE_IN = ("name", "text")
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,27 @@ class Standard:
 
 
 @dataclass(frozen=True)
+class LettersConfig:
+    """`[letters]`: a folder of response letters (Word, PDF, e-mail) and how to tell each one's case, stage and kind.
+
+    The case reference is the index's `case_id` where an index CSV is given; otherwise the first
+    match of `reference_pattern` (its group `case`, else the whole match) in the places
+    `reference_in` lists, in order: the file's name, then its first page's text. `prefer` says
+    which wins where a record has `response_text` from its export and a letter too.
+    """
+
+    folder: Path
+    files: tuple[str, ...] = ("**/*",)
+    reference_pattern: str | None = None
+    reference_in: tuple[str, ...] = LETTER_FIND_REFERENCE_IN
+    index: Path | None = None
+    stage_pattern: str = LETTER_STAGE_PATTERN
+    extension_pattern: str = LETTER_EXTENSION_PATTERN
+    acknowledgement_pattern: str = LETTER_ACKNOWLEDGEMENT_PATTERN
+    prefer: str = "letter"
+
+
+@dataclass(frozen=True)
 class AuditConfig:
     path: Path
     organisation: str | None = None
@@ -112,6 +144,7 @@ class AuditConfig:
     reviews: tuple[Path, ...] = ()  # `[reviews] files`: filled review workbooks imported into each run's store
     ombudsman: OmbudsmanFigures | None = None
     standard: Standard = Standard()
+    letters: LettersConfig | None = None
 
     @property
     def folder(self) -> Path:
@@ -199,6 +232,7 @@ class _ConfigParser:
             reviews=self.reviews(),
             ombudsman=self.ombudsman(),
             standard=self.standard(),
+            letters=self.letters(),
         )
 
     def calendar(self) -> WorkingCalendar:
@@ -300,6 +334,47 @@ class _ConfigParser:
         if any(not value.strip() for value in texts.values()):
             raise self.fail("standard", "name and escalation must not be empty (leave a key out instead)")
         return Standard(**{key: value.strip() for key, value in texts.items()}, response_working_days=days)
+
+    def letters(self) -> LettersConfig | None:
+        if "letters" not in self.document:
+            return None
+        table = self.table("letters", self.document["letters"])
+        folder = self.text(table.get("folder"), "letters.folder")
+        if not folder or not (self.path.parent / folder).is_dir():
+            raise self.fail("letters.folder", f"needs the folder of letters (relative to this file); "
+                                              f"{'not found: ' + folder if folder else 'none given'}")
+        files = table.get("files", list(LettersConfig.files))
+        files = [files] if isinstance(files, str) else files
+        if not isinstance(files, list) or not files or not all(isinstance(name, str) and name for name in files):
+            raise self.fail("letters.files", "must be a list of file patterns inside the folder, such as [\"*.docx\", \"*.pdf\"]")
+        patterns = {key: self.pattern(table, key) for key in ("reference_pattern", "stage_pattern", "extension_pattern",
+                                                               "acknowledgement_pattern") if key in table}
+        index = self.text(table.get("index"), "letters.index")
+        if index and not (self.path.parent / index).is_file():
+            raise self.fail("letters.index", f"{self.path.parent / index} not found")
+        if not index and "reference_pattern" not in patterns:
+            raise self.fail("letters", "say how to find each letter's case: reference_pattern = \"ASC-\\\\d+\" (a regular "
+                                       "expression for the case reference), or index = \"INDEX.csv\" (file, case_id columns)")
+        reference_in = table.get("reference_in", list(LETTER_FIND_REFERENCE_IN))
+        if not isinstance(reference_in, list) or not reference_in or not set(reference_in) <= {"name", "text"}:
+            raise self.fail("letters.reference_in", "must list where to look for the reference: [\"name\", \"text\"], "
+                                                    "[\"name\"] or [\"text\"]")
+        prefer = table.get("prefer", "letter")
+        if prefer not in ("letter", "column"):
+            raise self.fail("letters.prefer", "must be \"letter\" (a matched letter replaces the export's response_text) "
+                                              "or \"column\" (a letter only fills a record without one)")
+        return LettersConfig(folder=self.path.parent / folder, files=tuple(files), reference_in=tuple(reference_in),
+                             index=self.path.parent / index if index else None, prefer=prefer, **patterns)
+
+    def pattern(self, table: dict, key: str) -> str:
+        value = self.text(table[key], f"letters.{key}")
+        try:
+            re.compile(value or "")
+        except re.error as error:
+            raise self.fail(f"letters.{key}", f"not a regular expression ({error})") from None
+        if not value:
+            raise self.fail(f"letters.{key}", "must not be empty")
+        return value
 
     def reviews(self) -> tuple[Path, ...]:
         files = self.table("reviews", self.document.get("reviews", {})).get("files", [])

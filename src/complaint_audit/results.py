@@ -31,6 +31,7 @@ from complaint_audit.store import atomic_write
 RESULTS_SCHEMA_VERSION = "1.0"
 EXCEPTIONS_TABLE_COLUMNS = (*EXCEPTION_COLUMNS, "figures")
 SHEET_ROWS_PER_CHECK = 2_000
+UNMATCHED_LETTERS = "Unmatched letters"
 
 
 def results_schema() -> dict:
@@ -72,8 +73,12 @@ def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).replace({"<NA>": None, "nan": None})
 
 
-def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None) -> dict[str, Path]:
-    """Write results.json (with the headline `figures` in its summary) and exceptions.parquet, .csv and .xlsx into OUT; their paths."""
+def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,
+                  unmatched_letters: pd.DataFrame | None = None) -> dict[str, Path]:
+    """Write results.json (with the headline `figures` in its summary) and exceptions.parquet, .csv and .xlsx into OUT; their paths.
+
+    With [letters], exceptions.xlsx has an "Unmatched letters" sheet (UNMATCHED_LETTERS, even when empty: the absence of
+    unmatched letters is worth seeing)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / name for name in ("results.json", "exceptions.parquet", "exceptions.csv", "exceptions.xlsx")}
     document = json.dumps(results_document(outcomes, as_of, figures=figures), indent=2, default=_json_value, allow_nan=False)
@@ -81,7 +86,7 @@ def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figur
     table = exceptions_table(outcomes)
     atomic_write(paths["exceptions.parquet"], lambda tmp: table.to_parquet(tmp, index=False))
     atomic_write(paths["exceptions.csv"], lambda tmp: safe_cells(table).to_csv(tmp, index=False, encoding="utf-8-sig"))
-    atomic_write(paths["exceptions.xlsx"], lambda tmp: _write_workbook(tmp, table, outcomes))
+    atomic_write(paths["exceptions.xlsx"], lambda tmp: _write_workbook(tmp, table, outcomes, unmatched_letters))
     return paths
 
 
@@ -123,8 +128,9 @@ def _json_value(value):
     return value
 
 
-def _write_workbook(path: Path, table: pd.DataFrame, outcomes: list[CheckOutcome]) -> None:
-    """A Summary sheet (one row per check) and an Exceptions sheet of up to SHEET_ROWS_PER_CHECK rows a check."""
+def _write_workbook(path: Path, table: pd.DataFrame, outcomes: list[CheckOutcome], unmatched_letters: pd.DataFrame | None) -> None:
+    """A Summary sheet (one row per check), an Exceptions sheet of up to SHEET_ROWS_PER_CHECK rows a check, and the
+    unmatched letters when letters were read."""
     shown = table.groupby("check", sort=False).head(SHEET_ROWS_PER_CHECK)
     in_sheet = shown["check"].value_counts()
     summary = pd.DataFrame(
@@ -137,4 +143,5 @@ def _write_workbook(path: Path, table: pd.DataFrame, outcomes: list[CheckOutcome
             for o in outcomes
         ]
     )
-    write_workbook(path, {"Summary": summary, "Exceptions": shown})
+    letters = {} if unmatched_letters is None else {UNMATCHED_LETTERS: unmatched_letters}
+    write_workbook(path, {"Summary": summary, "Exceptions": shown, **letters})

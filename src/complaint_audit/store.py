@@ -63,6 +63,9 @@ class FileBatch:
     # The rows combined into records of several (ingest/combine.py's members), so that a record
     # found again in another file is quarantined row by row; None when nothing was combined.
     members: pd.DataFrame | None = None
+    # The names and places masked in this file's text (ingest.privacy.PersonalTerms): response
+    # letters matched to its cases are masked with them too. Not stored.
+    personal_terms: object = None
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:

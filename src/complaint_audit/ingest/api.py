@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from complaint_audit.config import AuditConfig, load_config
@@ -28,7 +29,18 @@ def load_exports(
 
 
 def load_sources(audit: AuditConfig, store: Path, progress: Progress | None = None) -> LoadReport:
-    """Load every source an audit config lists into STORE."""
+    """Load every source an audit config lists into STORE, with the response letters of its [letters] folder."""
     defaults = {"organisation": audit.organisation} if audit.organisation else {}
     jobs = jobs_from_config(audit)
-    return load_into_store(jobs, store, key=resolve_key(audit.privacy_key), defaults=defaults, progress=progress)
+    return load_into_store(jobs, store, key=resolve_key(audit.privacy_key), defaults=defaults, progress=progress,
+                           before_commit=_letters(audit))
+
+
+def _letters(audit: AuditConfig):
+    """What joins the letters to the records before they are stored; None without [letters] (the
+    letters package, and python-docx and pypdf with it, is imported only when there are letters)."""
+    if audit.letters is None:
+        return None
+    from complaint_audit.letters.attach import attach_letters
+
+    return partial(attach_letters, audit.letters)

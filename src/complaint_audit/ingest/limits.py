@@ -148,3 +148,14 @@ def check_xlsx_sizes(path: Path, archive: zipfile.ZipFile, max_part_bytes: int =
                 f"{member.compress_size / _MB:,.1f} MB (ratio {ratio:,.0f}:1; the limits are "
                 f"{max_part_bytes // _MB:,} MB and {XLSX_MAX_RATIO}:1): not a real workbook export"
             )
+
+
+# Response letters ([letters]): a letter is a few pages; these bound what one hostile file can
+# cost. A file larger than LETTER_MAX_BYTES is reported unreadable without being opened; of a
+# PDF only the first LETTER_MAX_PAGES pages are read; a Word file's parts may inflate to at most
+# LETTER_MAX_PART_BYTES (and the workbook's ratio limit, check_xlsx_sizes); the text kept of one
+# letter stops at LETTER_MAX_CHARACTERS.
+LETTER_MAX_BYTES = 25 * 1024**2
+LETTER_MAX_PAGES = 50
+LETTER_MAX_PART_BYTES = 64 * 1024**2
+LETTER_MAX_CHARACTERS = 200_000

@@ -55,6 +55,7 @@ class LoadReport:
 
     files: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    letters: object = None  # letters.reconcile.LetterReport when [letters] is configured
 
     @property
     def read(self) -> int:
@@ -106,18 +107,25 @@ _RECONCILED = ("path", "profile", "source_rows", "read", "loaded", "quarantined"
                "combined_records")
 
 
+# What the load does to its batches just before they are stored (the response letters' text
+# joining their records): it returns what to report of it.
+BeforeCommit = Callable[[list[FileBatch]], object]
+
+
 def load_into_store(
-    jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str], progress: Progress | None = None
+    jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str], progress: Progress | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> LoadReport:
     """Load every job's file into the store at `store_dir`, replacing earlier loads of the same files."""
     store = Store(store_dir)
     store.require_store_or_empty()  # before the lock, which would leave its file in someone else's folder
     with exclusive(store_dir, "loading into this store"), writing_into(store_dir):
-        return _load_into_store(jobs, store, key=key, defaults=defaults, progress=progress)
+        return _load_into_store(jobs, store, key=key, defaults=defaults, progress=progress, before_commit=before_commit)
 
 
 def _load_into_store(
-    jobs: list[LoadJob], store: Store, *, key: str | None, defaults: dict[str, str], progress: Progress | None
+    jobs: list[LoadJob], store: Store, *, key: str | None, defaults: dict[str, str], progress: Progress | None,
+    before_commit: BeforeCommit | None = None,
 ) -> LoadReport:
     for job in jobs:
         check_input_file(job.path)  # before the hasher opens it: a pipe would never end
@@ -145,6 +153,8 @@ def _load_into_store(
             report.warnings.extend(warnings)
 
     _quarantine_duplicates_across_files(batches, store)
+    if before_commit is not None:
+        report.letters = before_commit(batches)
     store.commit(batches)
     report.files = [batch.entry for batch in batches]
     return report
@@ -213,11 +223,12 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
     if rules is None:
         # One take both drops the bad rows and puts the rest in the store's order.
         order = part_order(records)
-        batch = FileBatch(entry, take_rows(records[list(FIELD_NAMES)], order[~bad.to_numpy()[order]]), quarantine)
+        batch = FileBatch(entry, take_rows(records[list(FIELD_NAMES)], order[~bad.to_numpy()[order]]), quarantine,
+                          personal_terms=terms)
     else:
         combined = combine_rows(take_rows(records[list(FIELD_NAMES)], np.flatnonzero(~bad.to_numpy())), rules)
         loaded = take_rows(combined.records[list(FIELD_NAMES)], part_order(combined.records))
-        batch = FileBatch(entry, loaded, quarantine, combined.members if len(combined.members) else None)
+        batch = FileBatch(entry, loaded, quarantine, combined.members if len(combined.members) else None, terms)
     _count(batch)
     return batch, warnings
 
@@ -357,7 +368,8 @@ def _move_to_quarantine(batch: FileBatch, mask, detail) -> FileBatch:
         columns=list(QUARANTINE_COLUMNS),
     )
     quarantine = pd.concat([batch.quarantine, extra], ignore_index=True)
-    moved_batch = FileBatch(batch.entry, batch.records[~mask].reset_index(drop=True), quarantine, batch.members)
+    moved_batch = FileBatch(batch.entry, batch.records[~mask].reset_index(drop=True), quarantine, batch.members,
+                            batch.personal_terms)
     _count(moved_batch)
     return moved_batch
 

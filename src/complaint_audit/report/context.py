@@ -128,6 +128,28 @@ def _scope(current: dict, themes: list[dict]) -> dict:
         "checks_run": len(current["findings"]),
         "uk": current["voice"].uk,
         "standard": current["voice"].scope(),
+        "letters": _letters(current["manifest"].get("letters"), count),
+    }
+
+
+# The unmatched letters listed by name in section 2; the rest are in the workbook's sheet.
+UNMATCHED_LETTERS_LISTED = 30
+
+
+def _letters(letters: dict | None, count) -> dict | None:
+    """Section 2's account of the response letters ([letters]): read = matched + unmatched, and the unmatched by name."""
+    if not letters:
+        return None
+    from complaint_audit.letters.reconcile import REASONS
+
+    unmatched = [item for item in letters["files"] if item["status"] != "matched"]
+    return {
+        "read": count(letters["read"]), "matched": count(letters["matched"]), "unmatched": count(letters["unmatched"]),
+        "used": count(sum(1 for item in letters["files"] if item.get("used"))),
+        "unmatched_letters": [{"letter": item["letter"], "reason": item["reason"], "meaning": REASONS.get(item["reason"], ""),
+                               "detail": item.get("detail") or ""} for item in unmatched[:UNMATCHED_LETTERS_LISTED]],
+        "more": max(len(unmatched) - UNMATCHED_LETTERS_LISTED, 0),
+        "sheet": EXCEPTIONS_LINK,
     }
 
 

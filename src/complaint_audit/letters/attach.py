@@ -1,0 +1,78 @@
+"""Letters joined to the records a load is about to store: the one call the load makes ([letters] in audit.toml).
+
+A matched response letter fills its stage's `response_text` (or, with `prefer = "column"`,
+only a record the export left without one); a matched extension letter is added after the
+stage's response text, where the QR checks look for the ombudsman's details when a timescale
+was extended. Text is masked before it joins a record, and only matched letters' text is kept.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from complaint_audit.config import LettersConfig
+from complaint_audit.letters.files import letter_files
+from complaint_audit.letters.identify import EXTENSION, RESPONSE
+from complaint_audit.letters.index import read_index
+from complaint_audit.letters.privacy import combined_terms, mask_letters
+from complaint_audit.letters.read import read_letter
+from complaint_audit.letters.reconcile import LetterReport, match_letters
+from complaint_audit.store import FileBatch
+
+# Between a response and the extension letter added after it: the QR checks read both.
+EXTENSION_DIVIDER = "\n\n[extension letter]\n"
+_KEY = ["organisation", "case_id", "stage"]
+
+
+def attach_letters(config: LettersConfig, batches: list[FileBatch]) -> LetterReport:
+    """Read every letter, match it to the batches' records, put the matched letters' masked text into them."""
+    index = read_index(config.index) if config.index else None
+    letters = [read_letter(path, config, index) for path in letter_files(config)]
+    cases = pd.concat([_as_text(batch.records[_KEY]) for batch in batches], ignore_index=True) if batches \
+        else pd.DataFrame(columns=_KEY, dtype="str")
+    frame = match_letters(letters, cases)
+    terms = combined_terms([batch.personal_terms for batch in batches])
+    frame["letter"] = mask_letters(frame["letter"], terms)  # a file may be named after the complainant
+    matched = frame["status"].eq("matched")
+    texts = mask_letters(pd.Series([letter.text for letter in letters], dtype="str")[matched], terms)
+    frame["used"] = False
+    responses = _by_key(frame[matched & frame["kind"].eq(RESPONSE)], texts)
+    extensions = _by_key(frame[matched & frame["kind"].eq(EXTENSION)], texts)
+    used: set[tuple] = set()
+    for batch in batches:
+        used |= _fill(batch.records, responses, extensions, config.prefer)
+    frame["used"] = matched & pd.Series(list(zip(*(frame[name] for name in _KEY), frame["kind"])), index=frame.index).isin(used)
+    return LetterReport(frame)
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype("str")
+
+
+def _by_key(letters: pd.DataFrame, texts: pd.Series) -> pd.Series:
+    """The letters' masked texts indexed by organisation + case_id + stage joined by a separator."""
+    return pd.Series(texts[letters.index].to_numpy(), index=_joined(letters), dtype="str")
+
+
+def _joined(frame: pd.DataFrame) -> pd.Index:
+    return pd.Index(frame["organisation"].astype("str") + "\x1f" + frame["case_id"].astype("str") + "\x1f"
+                    + frame["stage"].astype("str"))
+
+
+def _fill(records: pd.DataFrame, responses: pd.Series, extensions: pd.Series, prefer: str) -> set[tuple]:
+    """Fill RECORDS' response_text in place; the (organisation, case_id, stage, kind) of each letter whose text was used."""
+    if records.empty or (responses.empty and extensions.empty):
+        return set()
+    keys = pd.Series(_joined(records), index=records.index)
+    letter = keys.map(responses).astype("str")  # an empty map gives floats
+    column = records["response_text"]
+    column_has_text = column.notna() & column.astype("str").str.strip().ne("")
+    take_letter = letter.notna() & (~column_has_text if prefer == "column" else True)
+    text = column.where(~take_letter, letter)
+    extension = keys.map(extensions).astype("str")
+    has_text = text.notna() & text.astype("str").str.strip().ne("")
+    add_extension = extension.notna() & has_text
+    text = text.where(~add_extension, text.astype("str") + EXTENSION_DIVIDER + extension)
+    records["response_text"] = text.astype(column.dtype) if column.dtype != object else text
+    used = {(*key.split("\x1f"), RESPONSE) for key in keys[take_letter]}
+    return used | {(*key.split("\x1f"), EXTENSION) for key in keys[add_extension]}

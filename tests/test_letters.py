@@ -1,0 +1,291 @@
+"""[letters]: response letters as files (Word, PDF, e-mail) read, matched to cases, masked, and read by the QR checks."""
+
+from __future__ import annotations
+
+import json
+from email.message import EmailMessage
+from pathlib import Path
+
+import docx
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from complaint_audit.cli import app
+from complaint_audit.config import LettersConfig, load_config
+from complaint_audit.errors import UserError
+from complaint_audit.letters.identify import Identity
+from complaint_audit.letters.read import Letter
+from complaint_audit.letters.reconcile import match_letters
+from complaint_audit.letters.text import text_of_file
+from complaint_audit.letters.unreadable import Unreadable
+from complaint_audit.store import Store
+
+from .builders import WIDE_HEADER, WIDE_PROFILE
+
+REFERENCE = r"C-\d{3}"
+PATTERN = f"reference_pattern = '{REFERENCE}'"  # a TOML literal string: backslashes as written
+FINAL = ("I have not upheld your complaint. If you remain unhappy you may contact the Local Government and Social Care "
+         "Ombudsman on 0300 061 0614 or at www.lgo.org.uk within 12 months.")
+
+
+def write_docx(path: Path, body: list[str], header: str = "", footer: str = "", table: list[list[str]] = ()) -> Path:
+    document = docx.Document()
+    if header:
+        document.sections[0].header.paragraphs[0].text = header
+    if footer:
+        document.sections[0].footer.paragraphs[0].text = footer
+    for line in body:
+        document.add_paragraph(line)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for row, values in zip(grid.rows, table):
+            for cell, value in zip(row.cells, values):
+                cell.text = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def write_pdf(path: Path, lines: list[str]) -> Path:
+    """A one-page PDF with a text layer (matplotlib's PDF backend); no lines gives a page with no text, as a scan has."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8.27, 11.69))
+    for number, line in enumerate(lines):
+        figure.text(0.1, 0.9 - 0.03 * number, line, fontsize=9)
+    if not lines:
+        figure.add_artist(matplotlib.patches.Rectangle((0.1, 0.1), 0.5, 0.5, transform=figure.transFigure))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, format="pdf")
+    return path
+
+
+def write_eml(path: Path, subject: str, body: str, html: bool = False, attach: Path | None = None) -> Path:
+    message = EmailMessage()
+    message["Subject"], message["From"], message["To"] = subject, "complaints@council.example", "ann@example.org"
+    message.set_content(f"<html><body><p>{body}</p></body></html>", subtype="html") if html else message.set_content(body)
+    if attach is not None:
+        message.add_attachment(attach.read_bytes(), maintype="application", subtype="octet-stream", filename=attach.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(message))
+    return path
+
+
+# -- text from each kind of file ----------------------------------------------------------------------------------
+
+
+def test_a_docx_is_read_with_its_header_body_table_and_footer(tmp_path):
+    path = write_docx(tmp_path / "a.docx", ["Dear Ann,", "The body."], header="Our ref C-001", footer="Page footer",
+                      table=[["Phone", "07700 900123"]])
+    text = text_of_file(path)
+    assert text.text.splitlines() == ["Our ref C-001", "Dear Ann,", "The body.", "Phone\t07700 900123", "Page footer"]
+    assert text.first_page.startswith("Our ref C-001")
+
+
+def test_a_pdf_is_read_from_its_text_layer_page_by_page(tmp_path):
+    text = text_of_file(write_pdf(tmp_path / "a.pdf", ["Our ref C-001", "Stage 2 response"]))
+    assert "Our ref C-001" in text.text and "Stage 2 response" in text.first_page
+
+
+def test_a_pdf_without_a_text_layer_is_unreadable_and_not_read_by_ocr(tmp_path):
+    with pytest.raises(Unreadable, match="without a text layer"):
+        text_of_file(write_pdf(tmp_path / "scan.pdf", []))
+
+
+def test_an_eml_gives_its_subject_its_body_and_an_attached_letter(tmp_path):
+    attached = write_docx(tmp_path / "attached.docx", ["The attached decision."])
+    text = text_of_file(write_eml(tmp_path / "a.eml", "Your complaint C-001", "Please find attached.", attach=attached)).text
+    assert text.splitlines() == ["Subject: Your complaint C-001", "Please find attached.", "The attached decision."]
+
+
+def test_an_html_only_eml_is_read_as_its_text(tmp_path):
+    text = text_of_file(write_eml(tmp_path / "a.eml", "Re: C-001", "We <b>upheld</b> it.", html=True)).text
+    assert "We upheld it." in text and "<b>" not in text
+
+
+@pytest.mark.parametrize(("name", "content", "why"), [
+    ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500, "legacy Word .doc"),
+    ("broken.docx", b"not a zip", "not a Word .docx file"),
+    ("broken.pdf", b"%PDF-1.4 nothing else", "not a readable PDF"),
+    ("broken.msg", b"not an Outlook file", "not a readable Outlook .msg file"),
+    ("notes.txt", b"C-001", "not a letter file this tool reads"),
+])
+def test_files_that_cannot_be_read_say_why(tmp_path, name, content, why):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(Unreadable, match=why):
+        text_of_file(path)
+
+
+def test_a_docx_zip_bomb_is_refused_before_it_inflates(tmp_path, monkeypatch):
+    import complaint_audit.letters.docx_text as docx_text
+
+    monkeypatch.setattr(docx_text, "LETTER_MAX_PART_BYTES", 1000)
+    path = write_docx(tmp_path / "big.docx", ["x" * 5000])
+    with pytest.raises(Unreadable, match="inflate past the size limits"):
+        text_of_file(path)
+
+
+# -- matching and its reconciliation ------------------------------------------------------------------------------
+
+CASES = pd.DataFrame({"organisation": ["Eastmoor", "Eastmoor", "Eastmoor", "Eastmoor", "Westvale"],
+                      "case_id": ["C-001", "C-002", "C-002", "C-003", "C-003"], "stage": ["1", "1", "2", "1", "1"]})
+
+
+def _letter(label, reference=None, stage=None, kind="response", unreadable=None):
+    return Letter(label, "0" * 64, None if unreadable else "text", unreadable, Identity(reference, "name", stage, kind))
+
+
+def test_each_unmatched_reason_and_letters_read_equal_matched_plus_unmatched():
+    letters = [
+        _letter("ok.docx", "c-001 "),  # case and spaces ignored: the record's spelling is kept
+        _letter("scan.pdf", unreadable="a PDF without a text layer"),
+        _letter("nothing.docx"),
+        _letter("gone.docx", "C-999"),
+        _letter("both.docx", "C-003"),
+        _letter("which.docx", "C-002"),
+        _letter("stage9.docx", "C-001", stage="2"),
+        _letter("twice-a.docx", "C-002", stage="2"),
+        _letter("twice-b.pdf", "C-002", stage="2"),
+        _letter("extension.docx", "C-002", stage="2", kind="extension"),
+    ]
+    frame = match_letters(letters, CASES)
+    reasons = dict(zip(frame["letter"], frame["reason"].fillna("matched")))
+    assert reasons == {"ok.docx": "matched", "scan.pdf": "unreadable", "nothing.docx": "no_reference", "gone.docx": "no_such_case",
+                       "both.docx": "ambiguous_case", "which.docx": "stage_unknown", "stage9.docx": "no_such_case",
+                       "twice-a.docx": "two_letters", "twice-b.pdf": "two_letters", "extension.docx": "matched"}
+    assert frame.loc[0, ["case_id", "organisation", "stage"]].tolist() == ["C-001", "Eastmoor", "1"]
+    assert frame["status"].value_counts().to_dict() == {"unmatched": 8, "matched": 2}
+
+
+# -- a small audit with a letters folder --------------------------------------------------------------------------
+
+ROWS = [
+    "C-001,Member of Public,Ann Lee,ann@example.org,03/04/2023,14/04/2023,Not Upheld,,,,",
+    "C-002,Member of Public,Bob Ray,bob@example.org,03/04/2023,14/04/2023,Not Upheld,20/04/2023,10/05/2023,Not Upheld,",
+    "C-003,Member of Public,Cy Fox,cy@example.org,03/04/2023,14/04/2023,Not Upheld,,,,Column letter: " + FINAL,
+]
+
+
+@pytest.fixture
+def audit(tmp_path, monkeypatch):
+    """An audit folder: a corporate export of three cases (C-003 has a letter in its column), no [letters] yet."""
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+    (tmp_path / "wide.toml").write_text(WIDE_PROFILE, encoding="utf-8")
+    (tmp_path / "export.csv").write_text("\n".join(["Complaints export", WIDE_HEADER, *ROWS]) + "\n", encoding="utf-8")
+    (tmp_path / "audit.toml").write_text('as_of = 2024-01-01\n\n[[sources]]\nprofile = "wide.toml"\nfiles = ["export.csv"]\n',
+                                         encoding="utf-8")
+    (tmp_path / "letters").mkdir()
+    return tmp_path
+
+
+def with_letters(audit: Path, settings: str = PATTERN) -> Path:
+    with (audit / "audit.toml").open("a", encoding="utf-8") as config:
+        config.write(f'\n[letters]\nfolder = "letters"\n{settings}\n')
+    return audit / "audit.toml"
+
+
+def run(config: Path, *options: str):
+    result = CliRunner().invoke(app, ["run", str(config), "--out", str(config.parent / "runs"), "--format", "md", *options])
+    assert result.exit_code in (0, 1), result.output
+    run_dir = sorted(path for path in (config.parent / "runs").iterdir() if path.is_dir())[-1]
+    return result, run_dir
+
+
+def response_texts(run_dir: Path) -> dict:
+    records = Store(run_dir / "store").read_records()
+    return {(str(case), str(stage)): text for case, stage, text in zip(records["case_id"], records["stage"], records["response_text"])
+            if isinstance(text, str)}
+
+
+def test_run_reads_letters_matches_them_and_the_qr_findings_change(audit):
+    _, before = run(audit / "audit.toml")
+    write_docx(audit / "letters" / "C-001 response.docx", ["Dear Ann Lee,", FINAL])
+    write_pdf(audit / "letters" / "C-002 stage 2.pdf", ["Stage 2 response", "We have not upheld your complaint."])
+    write_eml(audit / "letters" / "reply.eml", "Your complaint C-404", FINAL)
+    (audit / "letters" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    result, after = run(with_letters(audit))
+    assert "Letters read 4 = matched 2 + unmatched 2 (unreadable 1, no_such_case 1)." in result.output
+
+    checks = {check["code"]: check for check in json.loads((before / "results.json").read_text())["checks"]}
+    assert checks["QR002"]["metrics"]["letters"] == 1  # only C-003's column letter
+    checks = {check["code"]: check for check in json.loads((after / "results.json").read_text())["checks"]}
+    assert checks["QR002"]["metrics"]["letters"] == 3
+    assert checks["QR004"]["metrics"]["letters"] == 3  # every one a final or single-stage answer, read for the escalation route
+
+    manifest = json.loads((after / "manifest.json").read_text())["letters"]
+    assert (manifest["read"], manifest["matched"], manifest["unmatched"]) == (4, 2, 2)
+    assert [item["letter"] for item in manifest["files"]] == ["letters/C-001 response.docx", "letters/C-002 stage 2.pdf",
+                                                              "letters/old.doc", "letters/reply.eml"]
+    assert all(len(item["sha256"]) == 64 for item in manifest["files"])
+    report = (after / "report.md").read_text()
+    assert "4 letter files read = 2 matched to a case and stage + 2 unmatched" in report
+    assert "| letters/old.doc | unreadable:" in report and "| letters/reply.eml | no\\_such\\_case:" in report
+    assert "Dear" not in report  # letter text stays out of a report without free_text
+
+
+def test_the_unmatched_letters_are_a_workbook_sheet(audit):
+    (audit / "letters" / "nothing here.docx").write_bytes(b"not a zip")
+    _, run_dir = run(with_letters(audit))
+    sheet = pd.read_excel(run_dir / "exceptions.xlsx", sheet_name="Unmatched letters")
+    assert sheet[["letter", "reason"]].values.tolist() == [["letters/nothing here.docx", "unreadable"]]
+
+
+def test_names_and_contact_details_in_a_docx_header_footer_and_table_are_masked(audit):
+    write_docx(audit / "letters" / "letter.docx", ["Dear Mrs Lee,", FINAL], header="Ann Lee, ref C-001",
+               footer="ann@example.org", table=[["Phone", "07700 900123"], ["Postcode", "NR1 2AB"]])
+    _, run_dir = run(with_letters(audit))
+    text = response_texts(run_dir)[("C-001", "1")]
+    assert text.splitlines()[:5] == ["[name] [name], ref C-001", "Dear [name],", FINAL, "Phone\t[phone]", "Postcode\t[postcode]"]
+    assert text.splitlines()[-1] == "[email]"
+
+
+def test_the_reference_is_found_in_the_first_page_when_the_name_has_none(audit):
+    write_pdf(audit / "letters" / "scan0001.pdf", ["Our reference: C-001", "We have not upheld your complaint."])
+    _, run_dir = run(with_letters(audit))
+    assert "We have not upheld your complaint." in response_texts(run_dir)[("C-001", "1")]
+
+
+def test_with_reference_in_name_only_a_reference_in_the_text_is_not_used(audit):
+    write_pdf(audit / "letters" / "scan0001.pdf", ["Our reference: C-001"])
+    result, _ = run(with_letters(audit, PATTERN + '\nreference_in = ["name"]'))
+    assert "Letters read 1 = matched 0 + unmatched 1 (no_reference 1)." in result.output
+
+
+def test_an_index_names_each_files_case_stage_and_kind(audit):
+    write_docx(audit / "letters" / "0001.docx", ["We have not upheld your complaint at Stage 2."])
+    write_docx(audit / "letters" / "0002.docx", ["We need more time; you may contact the Ombudsman: www.lgo.org.uk"])
+    write_docx(audit / "letters" / "0003.docx", ["Not in the index."])
+    (audit / "index.csv").write_text("File,Case_ID,Stage,Kind\n0001.docx,C-002,2,response\n0002.docx,C-002,2,extension\n",
+                                     encoding="utf-8")
+    result, run_dir = run(with_letters(audit, 'index = "index.csv"'))
+    assert "Letters read 3 = matched 2 + unmatched 1 (no_reference 1)." in result.output
+    assert response_texts(run_dir)[("C-002", "2")] == ("We have not upheld your complaint at Stage 2.\n\n[extension letter]\n"
+                                                      "We need more time; you may contact the Ombudsman: www.lgo.org.uk")
+
+
+@pytest.mark.parametrize(("prefer", "expected"), [("letter", "From the letter file."), ("column", "Column letter: ")])
+def test_prefer_says_whether_a_letter_or_the_exports_column_wins(audit, prefer, expected):
+    write_docx(audit / "letters" / "C-003.docx", ["From the letter file."])
+    _, run_dir = run(with_letters(audit, PATTERN + f'\nprefer = "{prefer}"'))
+    assert response_texts(run_dir)[("C-003", "1")].startswith(expected)
+
+
+def test_the_letters_section_is_checked_with_the_config(audit):
+    config = with_letters(audit, "reference_pattern = 'C-(\\d'")
+    with pytest.raises(UserError, match=r"letters.reference_pattern: not a regular expression"):
+        load_config(config)
+    (audit / "audit.toml").write_text('[letters]\nfolder = "letters"\n', encoding="utf-8")
+    with pytest.raises(UserError, match="say how to find each letter's case"):
+        load_config(audit / "audit.toml")
+    (audit / "audit.toml").write_text('[letters]\nfolder = "letters"\nindex = "x.csv"\nprefer = "both"\n', encoding="utf-8")
+    with pytest.raises(UserError, match="letters.index: .*x.csv not found"):
+        load_config(audit / "audit.toml")
+
+
+def test_defaults_read_every_file_in_the_folder_and_let_a_letter_win():
+    assert (LettersConfig(Path("letters")).files, LettersConfig(Path("letters")).prefer) == (("**/*",), "letter")
