@@ -25,7 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from complaint_audit import __version__
+from complaint_audit.audit_organisations import OrganisationResult, write_organisation_runs
 from complaint_audit.config import AuditConfig, load_config
+from complaint_audit.engine.contract import Status
 from complaint_audit.engine.api import check_records
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.errors import writing_into
@@ -39,6 +41,7 @@ from complaint_audit.ingest.ombudsman_figures import (
     write_council_figures,
 )
 from complaint_audit.lock import exclusive
+from complaint_audit.organisations import chosen_organisations, organisations_in, records_of
 from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
 from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
@@ -60,6 +63,7 @@ class AuditResult:
     as_of: dt.date
     run_dir: Path | None = None
     notes: tuple[str, ...] = ()  # what the user should know that is not a result: incomplete runs beside this one
+    organisations: tuple[OrganisationResult, ...] = ()  # a run of several organisations: each one's folder and summary
 
     @property
     def exceptions(self) -> pd.DataFrame:
@@ -72,11 +76,14 @@ class AuditResult:
 
     @property
     def results(self) -> dict:
-        return results_document(self.outcomes, self.as_of, figures=self.figures)
+        return results_document(self.outcomes, self.as_of, figures=self.figures,
+                                organisations=_organisation_entries(self.organisations))
 
     def exit_code(self, fail_on: FailOn = FailOn.fail, max_quarantine: float | None = None) -> ExitCode:
-        return exit_code([outcome.result.status for outcome in self.outcomes], fail_on,
-                         too_much_quarantined=self.load.exceeds(max_quarantine))
+        """From every check's status: the run's over all its records, and each organisation's own."""
+        statuses = [outcome.result.status for outcome in self.outcomes]
+        statuses += [Status(status) for result in self.organisations for status in result.statuses]
+        return exit_code(statuses, fail_on, too_much_quarantined=self.load.exceeds(max_quarantine))
 
 
 def run_audit(
@@ -87,24 +94,31 @@ def run_audit(
     formats: Sequence[str] = REPORT_FORMATS,
     command_line: Sequence[str] = (),
     progress: Progress | None = None,
+    organisations: Sequence[str] = (),
 ) -> AuditResult:
-    """Run the audit CONFIG describes; with OUT_ROOT, write a new run folder under it."""
+    """Run the audit CONFIG describes; with OUT_ROOT, write a new run folder under it.
+
+    When the records hold several organisations, the run folder also holds each one's own run
+    and report, and their comparison (audit_organisations.py); ORGANISATIONS names the ones to
+    audit (default all), an unknown name being a UserError.
+    """
     audit = load_config(Path(config))
     if out_root is None:
         with tempfile.TemporaryDirectory() as scratch:
             load = load_sources(audit, Path(scratch) / "store", progress)
             _import_reviews(audit.reviews, Path(scratch) / "store")
             records, reviews = Store(Path(scratch) / "store").read_records(), Store(Path(scratch) / "store").read_reviews()
+        records = records_of(records, chosen_organisations(organisations_in(records), organisations))
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
     with exclusive(Path(out_root), "writing a run"):
         started_at = dt.datetime.now(dt.UTC)
         run_dir = new_run_dir(Path(out_root), started_at)
         with writing_into(run_dir):
-            return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress)
+            return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations)
 
 
-def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress) -> AuditResult:
+def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations) -> AuditResult:
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
     later runs, `compare` and pruning."""
@@ -122,6 +136,9 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s", entry["path"], entry["profile"],
                      entry["read"], entry["loaded"], entry["quarantined"], entry["reasons"])
         records = Store(run_dir / "store").read_records()
+        held = organisations_in(records)
+        chosen = chosen_organisations(held, organisations)
+        records = records_of(records, chosen)
         reviewed = _import_reviews(audit.reviews, run_dir / "store")
         for summary in reviewed:
             log.info("imported reviews from %s: %d scores of %d cases", summary.workbook, summary.scores, summary.cases_scored)
@@ -129,8 +146,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         timings["load"] = round(time.perf_counter() - clock, 3)
 
         clock = time.perf_counter()
-        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=Store(run_dir / "store").read_reviews())
-        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined))
+        reviews = Store(run_dir / "store").read_reviews()
+        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews)
         timings["checks"] = round(time.perf_counter() - clock, 3)
         for outcome in run.outcomes:
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))
@@ -158,8 +175,21 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             manifest["ombudsman"] = {key: figures[key] for key in ("file", "sha256", "profile")}
             log.info("ombudsman figures from %s: %d rows for %s", figures["file"], len(figures["rows"]),
                      figures["organisation"])
+        several = None
+        if len(held) > 1:
+            clock = time.perf_counter()
+            several = write_organisation_runs(
+                run_dir, audit, records, chosen=chosen, manifest=manifest, quarantine=Store(run_dir / "store").read_quarantine(),
+                reviews=reviews, as_of=run.as_of, formats=formats, ombudsman=ombudsman, log=log, progress=progress)
+            manifest["organisations"] = [{"organisation": result.organisation, "folder": result.folder} for result in several.results]
+            manifest["comparison"] = sorted(path.name for path in several.comparison.values())
+            timings["organisations"] = round(time.perf_counter() - clock, 3)
+            for note in several.notes:
+                log.info("%s", note)
+        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined),
+                      _organisation_entries(several.results if several else ()))
         write_manifest(run_dir, {**manifest, "timings": timings})
-        if formats:
+        if formats and not several:  # several organisations: each has its report, the run its comparison
             if progress:
                 progress("writing the report", 0, 1)
             clock = time.perf_counter()
@@ -174,7 +204,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         if audit.keep_runs:
             for removed in prune_runs(run_dir.parent, audit.keep_runs, current=run_dir):
                 log.info("removed old run %s ([history] keep = %d)", removed, audit.keep_runs)
-        return AuditResult(audit, load, records, run.outcomes, run.as_of, run_dir, tuple(history.notes()))
+        notes = tuple(history.notes()) + tuple(several.notes if several else ())
+        return AuditResult(audit, load, records, run.outcomes, run.as_of, run_dir, notes, tuple(several.results if several else ()))
     except Exception:
         log.exception("the run failed")
         raise
@@ -185,6 +216,11 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
 
 
 _INPUT_KEYS = ("path", "sha256", "profile", "format", "source_rows", "read", "loaded", "quarantined", "reasons")
+
+
+def _organisation_entries(results) -> list[dict] | None:
+    """results.json's `organisations`: each organisation's folder and summary, in a run of several."""
+    return [{"organisation": result.organisation, "folder": result.folder, "summary": result.summary} for result in results] or None
 
 
 def _import_reviews(workbooks: list[Path], store: Path) -> list:
