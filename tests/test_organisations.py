@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.organisations import folder_names
+from complaint_audit.results import results_schema
 
 from .builders import WIDE_HEADER, WIDE_PROFILE
 
@@ -88,6 +90,8 @@ def test_each_organisation_gets_its_own_report_with_its_own_figures_and_a_compar
     # The run's own results.json: every organisation's records together, and each one's summary.
     results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
     assert _figures(results["summary"]) == (9, 3, 66.7, 2)
+    jsonschema.validate(results, results_schema())
+    jsonschema.validate(json.loads((run_dir / "organisations" / folders[AERO] / "results.json").read_text()), results_schema())
     assert [(entry["organisation"], entry["folder"], _figures(entry["summary"])) for entry in results["organisations"]] == [
         (name, f"organisations/{folders[name]}", EXPECTED[name]) for name in sorted(EXPECTED)]
     comparison = (run_dir / "compare.md").read_text(encoding="utf-8")
@@ -144,3 +148,12 @@ def test_a_very_long_name_makes_a_short_folder_name_and_two_alike_stay_apart():
     names = folder_names([long + "North", long + "South"])
     assert all(len(name) <= 69 and "/" not in name for name in names.values())
     assert len(set(names.values())) == 2
+
+
+def test_each_organisation_compares_itself_with_its_folder_in_the_previous_run(runner, three_councils):
+    first = _run(runner, three_councils)
+    second = _run(runner, three_councils)
+    own = second / "organisations" / "westvale-district-council"
+    manifest = json.loads((own / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["previous_run"] == f"../../{first.name}/organisations/westvale-district-council"
+    assert f"Compared with the previous run ({first.name}" in (own / "report.md").read_text(encoding="utf-8")

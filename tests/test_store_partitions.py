@@ -4,6 +4,7 @@ small organisations share a part per year instead of making a file each."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -104,3 +105,39 @@ def test_a_store_from_an_older_version_asks_to_be_loaded_again(two_council_store
     ledger.write_text(ledger.read_text().replace(f'"schema_version": {LEDGER_VERSION}', '"schema_version": 1'))
     with pytest.raises(Exception, match="made by an older complaint-audit .* load the exports into a new store"):
         Store(two_council_store).read_records()
+
+
+def _many_small_councils(tmp_path, councils: int) -> Path:
+    """One export of COUNCILS organisations with three cases each: two received in 2023, one in 2024."""
+    profile = tmp_path / "wide.toml"
+    profile.write_text(WIDE_PROFILE.replace('organisation = "Testshire Council"\n', "")
+                       .replace("[columns]\n", '[columns]\norganisation = "Council"\n'), encoding="utf-8")
+    rows = [f"Landlord {council:03d},L{council}-{n},Member of Public,,,{received},,Upheld,,,,"
+            for council in range(councils) for n, received in enumerate(("14/04/2023", "02/05/2023", "03/01/2024"))]
+    export = tmp_path / "landlords.csv"
+    export.write_text("\n".join(["Complaints export", "Council," + WIDE_HEADER, *rows]) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    load_exports(store=store, files=[export], profile=profile)
+    return store
+
+
+def test_many_small_organisations_make_one_part_a_year_not_one_each(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+    store_dir = _many_small_councils(tmp_path, 300)  # a part per organisation and year would be 600 files
+    assert _part_folders(store_dir) == ["shared/2023", "shared/2024"]
+    store = Store(store_dir)
+    assert len(store.organisations()) == 300 and len(store.read_records()) == 900
+    one = store.read_records(organisations=["Landlord 123"])
+    assert sorted(one["case_id"]) == ["L123-0", "L123-1", "L123-2"]
+    assert one["organisation"].cat.categories.tolist() == ["Landlord 123"]
+    assert sorted(store.read_records(["case_id"], organisations=["Landlord 007"], years=[2024])["case_id"]) == ["L7-2"]
+
+
+def test_a_year_past_the_shared_part_size_is_cut_between_organisations(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+    monkeypatch.setattr("complaint_audit.store.SHARED_PART_ROWS", 500)
+    store_dir = _many_small_councils(tmp_path, 300)  # 2023: 600 records, two of each organisation
+    assert _part_folders(store_dir) == ["shared/2023", "shared/2023", "shared/2024"]
+    ledger = Store(store_dir).ledger()[0]["parts"]
+    assert [part["rows"] for part in ledger] == [500, 100, 300]
+    assert len(Store(store_dir).read_records(organisations=["Landlord 249", "Landlord 250"])) == 6  # one each side of the cut
