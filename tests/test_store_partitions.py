@@ -1,8 +1,10 @@
-"""The store split by organisation and year: a reader of one council opens only its parts."""
+"""The store split by organisation and year: a reader of one council opens only its parts, and
+small organisations share a part per year instead of making a file each."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.ingest.api import load_exports
-from complaint_audit.store import Store
+from complaint_audit.store import LEDGER_VERSION, Store
 
 from .builders import WIDE_HEADER, WIDE_PROFILE
 
@@ -19,6 +21,10 @@ from .builders import WIDE_HEADER, WIDE_PROFILE
 def two_council_store(tmp_path, monkeypatch):
     """Two councils' exports in one store, three cases each: two received in 2023, one in 2024."""
     monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+    return _two_councils(tmp_path)
+
+
+def _two_councils(tmp_path):
     profile = tmp_path / "wide.toml"
     profile.write_text(WIDE_PROFILE.replace('organisation = "Testshire Council"\n', "")
                        .replace("[columns]\n", '[columns]\norganisation = "Council"\n'), encoding="utf-8")
@@ -34,10 +40,24 @@ def two_council_store(tmp_path, monkeypatch):
     return store
 
 
-def test_records_are_split_by_organisation_and_year_received(two_council_store):
-    parts = sorted(path.relative_to(two_council_store / "records").parent.as_posix()
-                   for path in (two_council_store / "records").rglob("*.parquet"))
-    assert [re.sub(r"-[0-9a-f]{8}/", "/", part) for part in parts] == ["Eastmoor/2023", "Eastmoor/2024", "Westvale/2023", "Westvale/2024"]
+def _part_folders(store):
+    parts = (path.relative_to(store / "records").parent.as_posix() for path in (store / "records").rglob("*.parquet"))
+    return sorted(re.sub(r"-[0-9a-f]{8}/", "/", part) for part in parts)
+
+
+def test_records_are_split_by_organisation_and_year_received_where_there_are_enough(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+    monkeypatch.setattr("complaint_audit.store.OWN_PART_ROWS", 2)  # each council's 2023 has 2 records, its 2024 one
+    store_dir = _two_councils(tmp_path)
+    assert _part_folders(store_dir) == ["Eastmoor/2023", "Westvale/2023", "shared/2024", "shared/2024"]
+    store = Store(store_dir)
+    assert store.organisations() == ["Eastmoor", "Westvale"]
+    assert len(store.read_records()) == 6
+    assert sorted(store.read_records(organisations=["Westvale"])["case_id"]) == ["W0", "W1", "W2"]
+
+
+def test_small_organisations_share_a_part_per_file_and_year(two_council_store):
+    assert _part_folders(two_council_store) == ["shared/2023", "shared/2023", "shared/2024", "shared/2024"]
     store = Store(two_council_store)
     assert store.organisations() == ["Eastmoor", "Westvale"]
     assert len(store.read_records()) == 6
@@ -82,6 +102,42 @@ def test_an_organisation_named_like_a_path_stays_inside_the_store(tmp_path):
 
 def test_a_store_from_an_older_version_asks_to_be_loaded_again(two_council_store):
     ledger = two_council_store / "load.json"
-    ledger.write_text(ledger.read_text().replace('"schema_version": 2', '"schema_version": 1'))
+    ledger.write_text(ledger.read_text().replace(f'"schema_version": {LEDGER_VERSION}', '"schema_version": 1'))
     with pytest.raises(Exception, match="made by an older complaint-audit .* load the exports into a new store"):
         Store(two_council_store).read_records()
+
+
+def _many_small_councils(tmp_path, councils: int) -> Path:
+    """One export of COUNCILS organisations with three cases each: two received in 2023, one in 2024."""
+    profile = tmp_path / "wide.toml"
+    profile.write_text(WIDE_PROFILE.replace('organisation = "Testshire Council"\n', "")
+                       .replace("[columns]\n", '[columns]\norganisation = "Council"\n'), encoding="utf-8")
+    rows = [f"Landlord {council:03d},L{council}-{n},Member of Public,,,{received},,Upheld,,,,"
+            for council in range(councils) for n, received in enumerate(("14/04/2023", "02/05/2023", "03/01/2024"))]
+    export = tmp_path / "landlords.csv"
+    export.write_text("\n".join(["Complaints export", "Council," + WIDE_HEADER, *rows]) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    load_exports(store=store, files=[export], profile=profile)
+    return store
+
+
+def test_many_small_organisations_make_one_part_a_year_not_one_each(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+    store_dir = _many_small_councils(tmp_path, 300)  # a part per organisation and year would be 600 files
+    assert _part_folders(store_dir) == ["shared/2023", "shared/2024"]
+    store = Store(store_dir)
+    assert len(store.organisations()) == 300 and len(store.read_records()) == 900
+    one = store.read_records(organisations=["Landlord 123"])
+    assert sorted(one["case_id"]) == ["L123-0", "L123-1", "L123-2"]
+    assert one["organisation"].cat.categories.tolist() == ["Landlord 123"]
+    assert sorted(store.read_records(["case_id"], organisations=["Landlord 007"], years=[2024])["case_id"]) == ["L7-2"]
+
+
+def test_a_year_past_the_shared_part_size_is_cut_between_organisations(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+    monkeypatch.setattr("complaint_audit.store.SHARED_PART_ROWS", 500)
+    store_dir = _many_small_councils(tmp_path, 300)  # 2023: 600 records, two of each organisation
+    assert _part_folders(store_dir) == ["shared/2023", "shared/2023", "shared/2024"]
+    ledger = Store(store_dir).ledger()[0]["parts"]
+    assert [part["rows"] for part in ledger] == [500, 100, 300]
+    assert len(Store(store_dir).read_records(organisations=["Landlord 249", "Landlord 250"])) == 6  # one each side of the cut

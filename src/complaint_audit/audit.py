@@ -25,8 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 from complaint_audit import __version__
+from complaint_audit.audit_organisations import OrganisationResult, write_organisation_runs
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.api import check_records, exported_fields
+from complaint_audit.engine.contract import Status
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.errors import writing_into
 from complaint_audit.headline import headline_figures
@@ -39,6 +41,7 @@ from complaint_audit.ingest.ombudsman_figures import (
     write_council_figures,
 )
 from complaint_audit.lock import exclusive
+from complaint_audit.organisations import chosen_organisations, organisations_in, records_of
 from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
 from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
@@ -60,6 +63,7 @@ class AuditResult:
     as_of: dt.date
     run_dir: Path | None = None
     notes: tuple[str, ...] = ()  # what the user should know that is not a result: incomplete runs beside this one
+    organisations: tuple[OrganisationResult, ...] = ()  # a run of several organisations: each one's folder and summary
 
     @property
     def exceptions(self) -> pd.DataFrame:
@@ -72,11 +76,14 @@ class AuditResult:
 
     @property
     def results(self) -> dict:
-        return results_document(self.outcomes, self.as_of, figures=self.figures)
+        return results_document(self.outcomes, self.as_of, figures=self.figures,
+                                organisations=_organisation_entries(self.organisations))
 
     def exit_code(self, fail_on: FailOn = FailOn.fail, max_quarantine: float | None = None) -> ExitCode:
-        return exit_code([outcome.result.status for outcome in self.outcomes], fail_on,
-                         too_much_quarantined=self.load.exceeds(max_quarantine))
+        """From every check's status: the run's over all its records, and each organisation's own."""
+        statuses = [outcome.result.status for outcome in self.outcomes]
+        statuses += [Status(status) for result in self.organisations for status in result.statuses]
+        return exit_code(statuses, fail_on, too_much_quarantined=self.load.exceeds(max_quarantine))
 
 
 def run_audit(
@@ -87,8 +94,14 @@ def run_audit(
     formats: Sequence[str] = REPORT_FORMATS,
     command_line: Sequence[str] = (),
     progress: Progress | None = None,
+    organisations: Sequence[str] = (),
 ) -> AuditResult:
-    """Run the audit CONFIG describes; with OUT_ROOT, write a new run folder under it."""
+    """Run the audit CONFIG describes; with OUT_ROOT, write a new run folder under it.
+
+    When the records hold several organisations, the run folder also holds each one's own run
+    and report, and their comparison (audit_organisations.py); ORGANISATIONS names the ones to
+    audit (default all), an unknown name being a UserError.
+    """
     audit = load_config(Path(config))
     if out_root is None:
         with tempfile.TemporaryDirectory() as scratch:
@@ -96,6 +109,7 @@ def run_audit(
             _import_reviews(audit.reviews, Path(scratch) / "store")
             store = Store(Path(scratch) / "store")
             records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
+        records = records_of(records, chosen_organisations(organisations_in(records), organisations))
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
     require_text_path(Path(out_root), "output folder")
@@ -103,10 +117,10 @@ def run_audit(
         started_at = dt.datetime.now(dt.UTC)
         run_dir = new_run_dir(Path(out_root), started_at)
         with writing_into(run_dir):
-            return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress)
+            return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations)
 
 
-def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress) -> AuditResult:
+def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations) -> AuditResult:
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
     later runs, `compare` and pruning."""
@@ -128,6 +142,9 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.info("letters: read %d = matched %d + unmatched %d %s", load.letters.read, load.letters.matched,
                      load.letters.unmatched, load.letters.reasons)
         records = Store(run_dir / "store").read_records()
+        held = organisations_in(records)
+        chosen = chosen_organisations(held, organisations)
+        records = records_of(records, chosen)
         reviewed = _import_reviews(audit.reviews, run_dir / "store")
         for summary in reviewed:
             log.info("imported reviews from %s: %d scores of %d cases", summary.workbook, summary.scores, summary.cases_scored)
@@ -136,9 +153,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
 
         clock = time.perf_counter()
         store = Store(run_dir / "store")
-        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=store.read_reviews(), exported_fields=exported_fields(store))
-        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined),
-                      unmatched_letters=load.letters.unmatched_letters() if load.letters is not None else None)
+        reviews, exported = store.read_reviews(), exported_fields(store)
+        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported)
         timings["checks"] = round(time.perf_counter() - clock, 3)
         for outcome in run.outcomes:
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))
@@ -169,8 +185,22 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             manifest["ombudsman"] = {key: figures[key] for key in ("file", "sha256", "profile")}
             log.info("ombudsman figures from %s: %d rows for %s", figures["file"], len(figures["rows"]),
                      figures["organisation"])
+        several = None
+        if len(held) > 1:
+            clock = time.perf_counter()
+            several = write_organisation_runs(
+                run_dir, audit, records, chosen=chosen, manifest=manifest, quarantine=Store(run_dir / "store").read_quarantine(),
+                reviews=reviews, exported=exported, as_of=run.as_of, formats=formats, ombudsman=ombudsman, log=log, progress=progress)
+            manifest["organisations"] = [{"organisation": result.organisation, "folder": result.folder} for result in several.results]
+            manifest["comparison"] = sorted(path.name for path in several.comparison.values())
+            timings["organisations"] = round(time.perf_counter() - clock, 3)
+            for note in several.notes:
+                log.info("%s", note)
+        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined),
+                      unmatched_letters=load.letters.unmatched_letters() if load.letters is not None else None,
+                      organisations=_organisation_entries(several.results if several else ()))
         write_manifest(run_dir, {**manifest, "timings": timings})
-        if formats:
+        if formats and not several:  # several organisations: each has its report, the run its comparison
             if progress:
                 progress("writing the report", 0, 1)
             clock = time.perf_counter()
@@ -185,7 +215,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         if audit.keep_runs:
             for removed in prune_runs(run_dir.parent, audit.keep_runs, current=run_dir):
                 log.info("removed old run %s ([history] keep = %d)", removed, audit.keep_runs)
-        return AuditResult(audit, load, records, run.outcomes, run.as_of, run_dir, tuple(history.notes()))
+        notes = tuple(history.notes()) + tuple(several.notes if several else ())
+        return AuditResult(audit, load, records, run.outcomes, run.as_of, run_dir, notes, tuple(several.results if several else ()))
     except Exception:
         log.exception("the run failed")
         raise
@@ -197,6 +228,11 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
 
 _INPUT_KEYS = ("path", "sha256", "profile", "format", "source_rows", "read", "loaded", "quarantined", "reasons", "records",
                "combined_rows", "combined_records", "combine")
+
+
+def _organisation_entries(results) -> list[dict] | None:
+    """results.json's `organisations`: each organisation's folder and summary, in a run of several."""
+    return [{"organisation": result.organisation, "folder": result.folder, "summary": result.summary} for result in results] or None
 
 
 def _import_reviews(workbooks: list[Path], store: Path) -> list:

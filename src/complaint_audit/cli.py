@@ -326,16 +326,22 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quaranti
                           "over_max_quarantine": result.load.exceeds(max_quarantine)}
         if result.load.letters is not None:
             reconciliation["letters"] = result.load.letters.totals()
+        organisations = {"organisations": result.results["organisations"]} if result.organisations else {}
         typer.echo(json.dumps(
             {"status": worst, "run_dir": str(result.run_dir), "exit_code": int(code), "as_of": result.as_of.isoformat(), **summary,
-             "reconciliation": reconciliation}
+             "reconciliation": reconciliation, **organisations}
         ))
     elif quiet:
         typer.echo(str(result.run_dir))
     else:
         _print_reconciliation(result.load)
         console.print(results_table(result.outcomes, result.as_of, findings=False))
-        console.print(f"Run folder: {result.run_dir}\nReport: {result.run_dir / 'report.html'}", highlight=False)
+        if result.organisations:
+            console.print(f"Run folder: {result.run_dir}\nReports of {len(result.organisations):,} organisations: "
+                          f"{result.run_dir / 'organisations'}" + (f"\nComparison: {result.run_dir / 'compare.html'}"
+                                                                   if len(result.organisations) > 1 else ""), highlight=False)
+        else:
+            console.print(f"Run folder: {result.run_dir}\nReport: {result.run_dir / 'report.html'}", highlight=False)
     if result.load.exceeds(max_quarantine):
         _say_too_much_quarantined(result.load, max_quarantine, result.run_dir / "quarantine.csv")
     raise typer.Exit(code)
@@ -370,10 +376,17 @@ def run(
     as_json: JsonOption = False,
     formats: FormatOption = "html,md,pdf",
     max_quarantine: MaxQuarantineOption = None,
+    organisations: Annotated[list[str] | None, typer.Option(
+        "--organisation", help="When the exports hold several organisations: report only this one (repeat for more); default all.")] = None,
 ) -> None:
-    """Load every source, run the checks and write the report into a new run folder."""
+    """Load every source, run the checks and write the report into a new run folder.
+
+    When the records hold several organisations, each gets its own report in RUN/organisations/,
+    and RUN/compare.html compares them."""
+    chosen = [option for name in organisations or [] for option in ("--organisation", name)]
     result = _run_with_progress(config, out, quiet=quiet or as_json, as_of=as_of.date() if as_of else None, formats=_formats(formats),
-                                command_line=["complaint-audit", "run", str(config), "--out", str(out), "--format", formats])
+                                command_line=["complaint-audit", "run", str(config), "--out", str(out), "--format", formats, *chosen],
+                                organisations=organisations or ())
     _print_run(result, quiet, as_json, fail_on, max_quarantine)
 
 

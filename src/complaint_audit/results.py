@@ -39,10 +39,11 @@ def results_schema() -> dict:
 
 
 def results_document(
-    outcomes: list[CheckOutcome], as_of: dt.date, generated_at: dt.datetime | None = None, figures: dict | None = None
+    outcomes: list[CheckOutcome], as_of: dt.date, generated_at: dt.datetime | None = None, figures: dict | None = None,
+    organisations: list[dict] | None = None,
 ) -> dict:
     """The results as plain data, in the shape results.schema.json describes; `figures` (headline.headline_figures)
-    join the summary."""
+    join the summary; `organisations`, in a run of several, lists each one's folder and summary."""
     counts = Counter(outcome.result.status.value for outcome in outcomes)
     return {
         "schema_version": RESULTS_SCHEMA_VERSION,
@@ -52,6 +53,7 @@ def results_document(
         "summary": {"checks": len(outcomes), "by_status": {status.value: counts[status.value] for status in Status},
                     **(figures or {})},
         "checks": [_check_entry(outcome) for outcome in outcomes],
+        **({"organisations": organisations} if organisations else {}),
     }
 
 
@@ -74,14 +76,14 @@ def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
 
 
 def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,
-                  unmatched_letters: pd.DataFrame | None = None) -> dict[str, Path]:
+                  unmatched_letters: pd.DataFrame | None = None, organisations: list[dict] | None = None) -> dict[str, Path]:
     """Write results.json (with the headline `figures` in its summary) and exceptions.parquet, .csv and .xlsx into OUT; their paths.
 
     With [letters], exceptions.xlsx has an "Unmatched letters" sheet (UNMATCHED_LETTERS, even when empty: the absence of
     unmatched letters is worth seeing)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / name for name in ("results.json", "exceptions.parquet", "exceptions.csv", "exceptions.xlsx")}
-    document = json.dumps(results_document(outcomes, as_of, figures=figures), indent=2, default=_json_value, allow_nan=False)
+    document = json.dumps(results_document(outcomes, as_of, figures=figures, organisations=organisations), indent=2, default=_json_value, allow_nan=False)
     atomic_write(paths["results.json"], lambda tmp: tmp.write_text(document + "\n", encoding="utf-8"))
     table = exceptions_table(outcomes)
     atomic_write(paths["exceptions.parquet"], lambda tmp: table.to_parquet(tmp, index=False))

@@ -22,7 +22,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from complaint_audit.store import atomic_write
+from complaint_audit.store import Store, atomic_write
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -77,6 +77,12 @@ def write_manifest(run_dir: Path, manifest: dict) -> None:
     """
     document = json.dumps({"manifest_version": MANIFEST_VERSION, **manifest}, indent=2, default=str)
     atomic_write(run_dir / MANIFEST, lambda tmp: tmp.write_text(document + "\n", encoding="utf-8"))
+
+
+def run_store(run_dir: Path, manifest: dict) -> Store:
+    """The run's store: its own, or for one organisation's folder in a run of several, the run's
+    (the manifest's `store`, relative to the folder: see audit_organisations.py)."""
+    return Store(Path(run_dir) / manifest.get("store", "store"))
 
 
 def read_manifest(run_dir: Path) -> dict:

@@ -2,9 +2,14 @@
 
 Layout (DIR is the store):
 - DIR/records/<organisation>-<hash>/<year>/<file id>-<load>.parquet: the records loaded from one input file,
-  in the canonical schema, split by organisation and the year each complaint was received, so
-  that a reader who wants one council or one year opens only those parts (the folder is a
-  Parquet dataset that pandas and pyarrow read directly);
+  in the canonical schema, of one organisation and the year each complaint was received, where
+  the file holds at least OWN_PART_ROWS of them: a reader who wants one council or one year
+  opens only those parts;
+- DIR/records/shared/<year>/<file id>-<load>[-<n>].parquet: the file's records of that year of
+  the organisations with fewer, together (several parts of up to about SHARED_PART_ROWS when
+  there are more): a file and its footer cost about what reading a thousand or two records
+  costs, so 4,000 records of 271 landlords make four parts, not a thousand (docs/scaling.md);
+  the folder is a Parquet dataset that pandas and pyarrow read directly;
 - DIR/quarantine/<file id>-<load>.csv and DIR/quarantine.csv: the rows that could not be loaded,
   with their reasons, per input file and all together;
 - DIR/load.json: the ledger, one entry per input file (path, SHA-256, counts per reason, its
@@ -39,6 +44,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -49,8 +55,14 @@ from complaint_audit.paths import path_text
 from complaint_audit.schema import ARROW_SCHEMA, CATEGORY_FIELDS, from_arrow, to_arrow
 from complaint_audit.spreadsheet import safe_cells
 
-LEDGER_VERSION = 2  # 2: records split by organisation and year
-QUARANTINE_COLUMNS = ("source_file", "source_row", "source", "case_id", "stage", "reason", "detail", "raw")
+LEDGER_VERSION = 3  # 2: records split by organisation and year; 3: small organisations' records shared by year
+READABLE_LEDGER_VERSIONS = (2, 3)  # a version 2 ledger is a version 3 one without shared parts
+# An organisation's records of a year from one file get their own part from this many on; fewer
+# go into the year's shared part, which takes up to SHARED_PART_ROWS before another is started.
+OWN_PART_ROWS = 10_000
+SHARED_PART_ROWS = 100_000
+# organisation: where the row names one, so each organisation's report can count its own rows set aside.
+QUARANTINE_COLUMNS = ("source_file", "source_row", "source", "organisation", "case_id", "stage", "reason", "detail", "raw")
 
 
 @dataclass(frozen=True)
@@ -134,14 +146,16 @@ class Store:
         if not isinstance(ledger, dict) or not isinstance(ledger.get("files"), list):
             raise UserError(f"{self.ledger_path}: not a store's ledger (not the JSON `load` writes); "
                             "load the exports into a new store")
-        if ledger.get("schema_version") != LEDGER_VERSION:
-            raise UserError(f"{self.ledger_path}: made by an older complaint-audit (store version "
-                            f"{ledger.get('schema_version')}, this one reads {LEDGER_VERSION}); load the exports into a new store")
+        version = ledger.get("schema_version")
+        if version not in READABLE_LEDGER_VERSIONS:
+            older = isinstance(version, int) and version < min(READABLE_LEDGER_VERSIONS)
+            raise UserError(f"{self.ledger_path}: made by {'an older' if older else 'another'} complaint-audit (store version "
+                            f"{version}, this one reads {LEDGER_VERSION}); load the exports into a new store")
         return ledger["files"]
 
     def organisations(self) -> list[str]:
         """The organisations the store holds records of."""
-        return sorted({part["organisation"] for entry in self.ledger() for part in entry["parts"]})
+        return sorted({name for entry in self.ledger() for part in entry["parts"] for name in _part_organisations(part)})
 
     def read_records(
         self,
@@ -152,21 +166,25 @@ class Store:
     ) -> pd.DataFrame:
         """The records in the canonical schema, of some organisations and years received or all.
 
-        Only the parts the ledger lists are read, and of those only the organisations and
-        years asked for: a part written by a load killed before it committed is not part of
-        the store, and a reader of one council's year does not pay for the others'.
+        Only the parts the ledger lists are read, and of those only the ones holding the
+        organisations and years asked for: a part written by a load killed before it committed
+        is not part of the store, and a reader of one council's year does not pay for the
+        others' (but for the few others sharing a part with a small council).
         """
-        files = [
-            self.root / part["path"]
-            for entry in self.ledger()
-            for part in entry["parts"]
-            if (organisations is None or part["organisation"] in organisations) and (years is None or part["year"] in years)
-        ]
-        if not files:
+        parts = [part for entry in self.ledger() for part in entry["parts"]
+                 if (organisations is None or not set(_part_organisations(part)).isdisjoint(organisations))
+                 and (years is None or part["year"] in years)]
+        if not parts:
             return from_arrow(ARROW_SCHEMA.empty_table()).loc[:, columns or slice(None)]
         # Every part is written in ARROW_SCHEMA; names that repeat are read as dictionaries.
         wanted = set(columns or ARROW_SCHEMA.names)
-        table = pq.ParquetDataset(files, read_dictionary=[name for name in CATEGORY_FIELDS if name in wanted]).read(columns=columns)
+        others_shared = organisations is not None and any(not set(_part_organisations(part)) <= set(organisations) for part in parts)
+        read = list(columns) + (["organisation"] if others_shared and "organisation" not in columns else []) if columns else None
+        table = pq.ParquetDataset([self.root / part["path"] for part in parts],
+                                  read_dictionary=[name for name in CATEGORY_FIELDS if name in wanted | {"organisation"}]).read(columns=read)
+        if others_shared:
+            names = table["organisation"].cast(pa.string())
+            table = table.filter(pc.is_in(names, value_set=pa.array(sorted(organisations), pa.string())))
         if columns:
             return from_arrow(_pad_schema(table)).loc[:, columns]
         return from_arrow(table)
@@ -177,7 +195,9 @@ class Store:
 
     def _read_quarantine(self, entries: list[dict]) -> pd.DataFrame:
         parts = [self._quarantine_part(entry) for entry in entries]
-        frames = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in parts if path.exists()]
+        # reindex: a store written before quarantine files had an organisation column
+        frames = [pd.read_csv(path, dtype=str, keep_default_na=False).reindex(columns=list(QUARANTINE_COLUMNS), fill_value="")
+                  for path in parts if path.exists()]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
 
     def replaced_by(self, batch_entries: list[dict]) -> list[dict]:
@@ -199,8 +219,8 @@ class Store:
         replaced = self.replaced_by([batch.entry for batch in batches])
         kept = [entry for entry in earlier if entry not in replaced]
         load = secrets.token_hex(4)
-        written = {self._part_path(batch.entry, organisation, year, load)
-                   for batch in batches for organisation, year in _partition_keys(batch.records)}
+        plans = [_plan(batch.records) for batch in batches]
+        written = {self._part_path(batch.entry, part, load) for batch, plan in zip(batches, plans) for part in plan.parts}
         written |= {self._quarantine_dir_path(batch.entry, load) for batch in batches}
         left_by_killed_loads = self._pending()
         self._write_pending(left_by_killed_loads | written)
@@ -212,12 +232,12 @@ class Store:
         # Parquet's writer and Arrow's CSV writer let go of the GIL: the parts are written a core
         # each, the quarantine files beside them.
         with staged(self.quarantine_path) as whole_quarantine, ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as writers:
-            quarantines_written = [writers.submit(_write_quarantine, everything, whole_quarantine)] + [
-                writers.submit(atomic_write, self._quarantine_dir_path(batch.entry, load), partial(_write_quarantine, quarantine))
+            quarantines_written = [writers.submit(write_quarantine, everything, whole_quarantine)] + [
+                writers.submit(atomic_write, self._quarantine_dir_path(batch.entry, load), partial(write_quarantine, quarantine))
                 for batch, quarantine in zip(batches, quarantines)
             ]
-            for batch in batches:
-                notes = list(writers.map(partial(self._write_part, batch.entry, load), _partitions(batch.records)))
+            for batch, plan in zip(batches, plans):
+                notes = list(writers.map(partial(self._write_part, batch.entry, load), _partitions(batch.records, plan)))
                 quarantine_part = self._quarantine_dir_path(batch.entry, load).relative_to(self.root).as_posix()
                 committed.append({**batch.entry, "parts": notes, "quarantine": quarantine_part})
             for future in quarantines_written:
@@ -269,16 +289,24 @@ class Store:
         parts = sorted(self.reviews_dir.glob("*.parquet"))
         return pd.concat([pd.read_parquet(part) for part in parts], ignore_index=True) if parts else None
 
-    def _part_path(self, entry: dict, organisation: str, year: int, load: str) -> Path:
-        return self.records_dir / _folder_name(organisation) / str(year) / f"{entry['file_id']}-{load}.parquet"
+    def _part_path(self, entry: dict, part: Part, load: str) -> Path:
+        if part.shared is None:
+            return self.records_dir / _folder_name(part.organisations[0]) / str(part.year) / f"{entry['file_id']}-{load}.parquet"
+        number = f"-{part.shared}" if part.shared else ""
+        return self.records_dir / SHARED_FOLDER / str(part.year) / f"{entry['file_id']}-{load}{number}.parquet"
 
-    def _write_part(self, entry: dict, load: str, part: Part) -> dict:
-        """Write one input file's records of one organisation and year; the ledger's note of the part."""
-        path = self._part_path(entry, part.organisation, part.year, load)
+    def _write_part(self, entry: dict, load: str, written: tuple[Part, pa.Table]) -> dict:
+        """Write one input file's records of one organisation and year, or of a year's small
+        organisations; the ledger's note of the part."""
+        part, table = written
+        path = self._part_path(entry, part, load)
         # Dictionary pages only for the text that repeats: on case ids and pseudonyms, unique per
         # row, Parquet builds a dictionary only to give it up (writes at 1M: 2.8 -> 2.1 s of CPU).
-        atomic_write(path, lambda tmp: pq.write_table(part.table, tmp, use_dictionary=list(CATEGORY_FIELDS)))
-        return {"organisation": part.organisation, "year": part.year, "rows": len(part.table), "path": path.relative_to(self.root).as_posix()}
+        atomic_write(path, lambda tmp: pq.write_table(table, tmp, use_dictionary=list(CATEGORY_FIELDS)))
+        where = path.relative_to(self.root).as_posix()
+        if part.shared is None:
+            return {"organisation": part.organisations[0], "year": part.year, "rows": part.rows, "path": where}
+        return {"year": part.year, "organisations": dict(zip(part.organisations, part.counts)), "rows": part.rows, "path": where}
 
     def _quarantine_part(self, entry: dict) -> Path:
         """The entry's quarantine file: where its ledger entry says, or (a store an earlier version wrote) by its file id."""
@@ -291,6 +319,7 @@ class Store:
 # The shapes of the files a load writes, relative to the store (without the load's token: an
 # earlier version's): a path from a ledger or pending note of any other shape is never removed.
 _OWN_FILE = re.compile(r"records/[A-Za-z0-9 _-]+-[0-9a-f]{8}/\d+/[0-9a-f]{16}(-[0-9a-f]{8})?\.parquet"
+                       r"|records/shared/\d+/[0-9a-f]{16}-[0-9a-f]{8}(-\d+)?\.parquet"
                        r"|quarantine/[0-9a-f]{16}(-[0-9a-f]{8})?\.csv")
 
 
@@ -311,62 +340,101 @@ def _folder_name(organisation: str) -> str:
     return f"{readable}-{hashlib.sha256(organisation.encode()).hexdigest()[:8]}"
 
 
+SHARED_FOLDER = "shared"  # an organisation's own folder always ends in -<hash>: no name can take this one
+
+
 class Part(NamedTuple):
-    """One input file's records of one organisation and year received."""
+    """One part of an input file's records: an organisation's year (`shared` None), or a year's
+    small organisations together (`shared` numbers the year's shared parts from 0)."""
 
-    organisation: str
     year: int
-    table: pa.Table
+    organisations: tuple[str, ...]
+    counts: tuple[int, ...]  # records of each organisation
+    shared: int | None
+    start: int  # the part's rows, in store order (PartPlan.order)
+    stop: int
+
+    @property
+    def rows(self) -> int:
+        return self.stop - self.start
 
 
-def _part_keys(records: pd.DataFrame) -> tuple[np.ndarray, pd.Index, np.ndarray]:
-    """(organisation code, the organisations, year received) per record: what a part is made of."""
-    organisation_codes, organisations = pd.factorize(records["organisation"], sort=True)
-    return organisation_codes, organisations, records["received"].dt.year.to_numpy()
+class PartPlan(NamedTuple):
+    """How an input file's records are kept: their order, and the parts that order is cut into."""
+
+    order: np.ndarray  # row positions in store order
+    parts: list[Part]
 
 
-def _partition_keys(records: pd.DataFrame) -> list[tuple[str, int]]:
-    """The (organisation, year received) of each part the records make, without making the parts."""
+def _plan(records: pd.DataFrame) -> PartPlan:
+    """The parts an input file's records make, and the order that lays each part's rows side by side.
+
+    First the organisations' own parts (an organisation and year with at least OWN_PART_ROWS
+    records), by organisation and year; then each year's shared part of the other organisations,
+    by year and organisation, cut where it would pass SHARED_PART_ROWS (an organisation's year is
+    never cut). Within a part, the file's order. One organisation's records therefore come back
+    in the order they always did, by year; it is only the order between organisations that
+    the shared parts change. The loop runs over (organisation, year) pairs, not rows.
+    """
     if records.empty:
-        return []
-    organisation_codes, organisations, years = _part_keys(records)
-    pairs = np.unique(np.stack([organisation_codes, years], axis=1), axis=0)
-    return [(organisations[code], int(year)) for code, year in pairs]
+        return PartPlan(np.zeros(0, dtype=np.int64), [])
+    codes, names = pd.factorize(records["organisation"], sort=True)
+    # A loader orders rows before it drops the bad ones, which may lack either (-1: they go first).
+    names = np.append(names.to_numpy(dtype=object), "")
+    years = records["received"].dt.year.fillna(-1).to_numpy(dtype=np.int64)
+    pairs, pair_of_row, counts = np.unique(np.stack([codes, years], axis=1), axis=0, return_inverse=True, return_counts=True)
+    pair_of_row = pair_of_row.reshape(-1)
+    shared_pair = counts < OWN_PART_ROWS
+    shared = shared_pair[pair_of_row]
+    # Own parts by (organisation, year), then shared ones by (year, organisation); stable: file order within.
+    order = np.lexsort((np.where(shared, codes, years), np.where(shared, years, codes), shared))
+    pair_order = np.lexsort((np.where(shared_pair, pairs[:, 0], pairs[:, 1]), np.where(shared_pair, pairs[:, 1], pairs[:, 0]), shared_pair))
+    parts: list[Part] = []
+    start = 0
+    for pair in pair_order:
+        code, year, count = int(pairs[pair, 0]), int(pairs[pair, 1]), int(counts[pair])
+        last = parts[-1] if parts else None
+        if shared_pair[pair] and last is not None and last.shared is not None and last.year == year:
+            if last.rows + count <= SHARED_PART_ROWS:
+                parts[-1] = last._replace(organisations=last.organisations + (names[code],), counts=last.counts + (count,),
+                                          stop=last.stop + count)
+            else:
+                parts.append(Part(year, (names[code],), (count,), last.shared + 1, start, start + count))
+        else:
+            parts.append(Part(year, (names[code],), (count,), 0 if shared_pair[pair] else None, start, start + count))
+        start += count
+    return PartPlan(order, parts)
 
 
 def part_order(records: pd.DataFrame) -> np.ndarray:
-    """Row positions in the order the store keeps records: by organisation and year, file order within.
+    """Row positions in the order the store keeps records (see _plan).
 
     A loader that takes its rows in this order anyway (to drop bad ones) spares the store a sort.
     """
-    organisation_codes, _, years = _part_keys(records)
-    return np.lexsort((years, organisation_codes))
+    return _plan(records).order
 
 
-def _partitions(records: pd.DataFrame) -> list[Part]:
-    """The records split by organisation and year received, as Arrow, in key order.
+def _part_organisations(part: dict) -> list[str]:
+    """The organisations a ledger's part holds: its own, or those sharing it."""
+    return [part["organisation"]] if "organisation" in part else list(part["organisations"])
 
-    The frame is converted once and sorted by the key unless it is in key order already
-    (stable, so each part keeps the file's order); each part is then a zero-copy slice, not a
-    copy made by a groupby.
+
+def _partitions(records: pd.DataFrame, plan: PartPlan) -> list[tuple[Part, pa.Table]]:
+    """The records cut into the plan's parts, as Arrow.
+
+    The frame is converted once and put in store order unless it is in that order already (a
+    loader takes its rows in part_order); each part is then a zero-copy slice, not a copy made
+    by a groupby.
     """
     if records.empty:
         return []
-    organisation_codes, organisations, years = _part_keys(records)
     table = to_arrow(records)
-    organisation_step, year_step = np.diff(organisation_codes), np.diff(years)
-    if ((organisation_step < 0) | ((organisation_step == 0) & (year_step < 0))).any():
-        order = np.lexsort((years, organisation_codes))
-        table, organisation_codes, years = table.take(order), organisation_codes[order], years[order]
-    starts = np.flatnonzero(np.r_[True, (np.diff(organisation_codes) != 0) | (np.diff(years) != 0)])
-    ends = np.r_[starts[1:], len(organisation_codes)]
-    return [
-        Part(organisations[organisation_codes[start]], int(years[start]), table.slice(start, end - start))
-        for start, end in zip(starts, ends)
-    ]
+    if (np.diff(plan.order) != 1).any():
+        table = table.take(plan.order)
+    return [(part, table.slice(part.start, part.rows)) for part in plan.parts]
 
 
-def _write_quarantine(frame: pd.DataFrame, path: Path) -> None:
+def write_quarantine(frame: pd.DataFrame, path: Path) -> None:
     """Arrow's CSV writer: it quotes every text value (so a bad row's line breaks and lone carriage
     returns stay inside their cell), lets go of the GIL, and wrote the 1M-row benchmark's 17,000
     quarantined rows in 0.04 s where pandas' writer took 0.46 s."""

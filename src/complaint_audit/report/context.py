@@ -22,7 +22,7 @@ from complaint_audit.report.keys import case_codes, case_keys
 from complaint_audit.report.suppression import Suppression, withhold_trend
 from complaint_audit.report.text import long_date
 from complaint_audit.report.voice import Voice
-from complaint_audit.store import Store
+from complaint_audit.runs import run_store
 
 EXCEPTIONS_LINK = "exceptions.xlsx"
 # Above this share of the rows read, the executive summary says how many rows were set aside:
@@ -50,6 +50,11 @@ def _calendar(manifest: dict) -> WorkingCalendar:
     return WorkingCalendar(place.get("nation"), closures, place.get("country") or "GB", place.get("subdivision"))
 
 
+def _organisations_read(manifest: dict) -> list[str] | None:
+    """The organisation whose records a folder sharing its run's store reads; None (all) for a run's own store."""
+    return [manifest["organisation"]] if "store" in manifest else None
+
+
 def assessment(run_dir: Path, suppression: Suppression | None = None) -> dict:
     """One run's judgements (findings, themes, overall, actions, headline); a trend compares two of these.
 
@@ -59,7 +64,8 @@ def assessment(run_dir: Path, suppression: Suppression | None = None) -> dict:
     manifest, results = _read_json(run_dir / "manifest.json"), _read_json(run_dir / "results.json")
     exceptions = pd.read_parquet(run_dir / "exceptions.parquet", columns=_EXCEPTION_FIELDS)
     report = {**_DEFAULT_REPORT, **(manifest.get("report") or {})}
-    records = Store(run_dir / "store").read_records(_RECORD_FIELDS + (["learning"] if report["free_text"] else []))
+    records = run_store(run_dir, manifest).read_records(_RECORD_FIELDS + (["learning"] if report["free_text"] else []),
+                                                        organisations=_organisations_read(manifest))
     # Cases are matched and counted by integers, not by their text ids: `case_key` is the case id as
     # one (on the same scale in both tables), `case` one integer per organisation and case id.
     records["case_key"], exceptions["case_key"] = case_keys(records, exceptions)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from complaint_audit.report.text import long_date, number, percent, plural
-from complaint_audit.store import Store
+from complaint_audit.runs import run_store
 
 CHECK = "QR008"
 NOT_IMPORTED = ("No reviewer scores were imported for this run, so the quality of responses rests on the automatic "
@@ -22,7 +22,7 @@ NOT_IMPORTED = ("No reviewer scores were imported for this run, so the quality o
 
 def section(current: dict) -> dict:
     """The section for the run an assessment (report.context.assessment) describes."""
-    return manual_evidence(Store(current["run_dir"] / "store").read_reviews(),
+    return manual_evidence(run_store(current["run_dir"], current["manifest"]).read_reviews(),
                            next((check for check in current["results"]["checks"] if check["code"] == CHECK), None))
 
 

@@ -1,0 +1,141 @@
+"""A run of several organisations: one run folder per organisation inside the run's, and their comparison.
+
+RUN_DIR/organisations/<folder name>/ holds what a run of that organisation alone would hold
+(manifest.json, results.json, the exceptions, quarantine.csv with the rows naming it, the
+report), without a copy of the records: its manifest's `store` points at the run's own store,
+whose shared parts it reads its records from. So `complaint-audit report` and `compare` take it
+as they take any run folder. RUN_DIR/compare.html and compare.md compare the organisations, as
+`complaint-audit compare` does.
+
+The fixed cost of a run (imports, the load, the store read) is paid once. Each organisation
+costs its checks and its report (about half a second for a small one); the PDF, four seconds
+each, is written only for up to PDF_ORGANISATIONS organisations: past that, a note says how to
+ask for the ones wanted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from complaint_audit.config import AuditConfig
+from complaint_audit.engine.api import check_records
+from complaint_audit.headline import headline_figures
+from complaint_audit.ingest.ombudsman_figures import audit_year, council_figures, write_council_figures
+from complaint_audit.organisations import FOLDER, folder_names, inputs_of, records_by_organisation
+from complaint_audit.progress import Progress
+from complaint_audit.results import write_results
+from complaint_audit.runs import finished_manifest, write_manifest
+from complaint_audit.spreadsheet import safe_cells
+from complaint_audit.store import atomic_write, write_quarantine
+
+PDF_ORGANISATIONS = 10  # at most this many organisations get a report.pdf in one run
+
+
+@dataclass(frozen=True)
+class OrganisationResult:
+    """One organisation's part of a run: where its folder is, its checks' statuses and its summary."""
+
+    organisation: str
+    folder: str  # relative to the run folder
+    statuses: tuple[str, ...]
+    summary: dict
+
+
+@dataclass(frozen=True)
+class OrganisationRuns:
+    results: list[OrganisationResult]
+    comparison: dict[str, Path]  # the comparison's files by format; empty with fewer than two organisations
+    notes: list[str]
+
+
+def write_organisation_runs(
+    run_dir: Path,
+    audit: AuditConfig,
+    records: pd.DataFrame,
+    *,
+    chosen: Sequence[str],
+    manifest: dict,
+    quarantine: pd.DataFrame,
+    reviews: pd.DataFrame | None,
+    exported: Mapping[str, frozenset[str]] | None,
+    as_of: dt.date,
+    formats: Sequence[str],
+    ombudsman,
+    log: logging.Logger,
+    progress: Progress | None = None,
+) -> OrganisationRuns:
+    """Each chosen organisation's run folder under RUN_DIR/organisations, then their comparison."""
+    notes = []
+    per_organisation_formats = list(formats)
+    if "pdf" in formats and len(chosen) > PDF_ORGANISATIONS:
+        per_organisation_formats.remove("pdf")
+        notes.append(f"report.pdf was written for none of the {len(chosen):,} organisations (a PDF takes about 4 s each): "
+                     f"name up to {PDF_ORGANISATIONS} with --organisation to have theirs")
+    folders = folder_names(chosen)
+    frames = records_by_organisation(records, chosen)
+    results = []
+    for done, name in enumerate(chosen):
+        if progress:
+            progress("reporting each organisation", done, len(chosen))
+        folder = run_dir / FOLDER / folders[name]
+        results.append(_organisation_run(
+            folder, name, audit, frames[name], manifest=manifest, quarantine=quarantine, reviews=reviews, exported=exported,
+            as_of=as_of, formats=per_organisation_formats, ombudsman=ombudsman))
+        log.info("%s: %d records, checks %s, in %s", name, len(frames[name]), _by_status(results[-1].statuses), folder.name)
+    comparison = {}
+    if len(results) >= 2:
+        from complaint_audit.compare import compare_runs
+
+        comparison = compare_runs([run_dir / result.folder for result in results], run_dir).paths
+    else:
+        notes.append("no comparison: it needs at least two organisations")
+    return OrganisationRuns(results, comparison, notes)
+
+
+def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.DataFrame, *, manifest: dict,
+                      quarantine: pd.DataFrame, reviews, exported, as_of: dt.date, formats: Sequence[str], ombudsman) -> OrganisationResult:
+    """One organisation's run folder: as a run of its records alone writes it, the store shared."""
+    folder.mkdir(parents=True, exist_ok=True)
+    run = check_records(records, audit, as_of=as_of, reviews=reviews, exported_fields=exported)
+    mine = quarantine[quarantine["organisation"].eq(name)]
+    atomic_write(folder / "quarantine.csv", lambda tmp: write_quarantine(safe_cells(mine), tmp))
+    figures = headline_figures(records, len(mine))
+    write_results(folder, run.outcomes, as_of, figures)
+    own = {key: value for key, value in manifest.items() if key not in ("organisations", "comparison")}
+    own.update(organisation=name, store=f"../../{_STORE}", inputs=inputs_of(name, manifest["inputs"], records, quarantine),
+               previous_run=_previous(folder, manifest.get("previous_run")))
+    if ombudsman is not None:
+        kept = council_figures(ombudsman, name, audit_year(audit.period), audit.folder)
+        write_council_figures(folder, kept)
+        own["ombudsman"] = {key: kept[key] for key in ("file", "sha256", "profile")}
+    write_manifest(folder, own)
+    if formats:
+        from complaint_audit.report.render import render_reports
+
+        render_reports(folder, formats, [audit.report.templates] if audit.report.templates else [])
+    write_manifest(folder, {**own, "finished_at": dt.datetime.now(dt.UTC).isoformat()})
+    statuses = tuple(outcome.result.status.value for outcome in run.outcomes)
+    summary = {"checks": len(statuses), "by_status": _by_status(statuses), **figures}
+    return OrganisationResult(name, f"{FOLDER}/{folder.name}", statuses, summary)
+
+
+_STORE = "store"
+
+
+def _previous(folder: Path, previous_run: str | None) -> str | None:
+    """The same organisation's folder in the previous run, as a path from this folder's parent
+    (where the report looks for it), when that run had one and finished it."""
+    if not previous_run:
+        return None
+    earlier = folder.parent.parent.parent / previous_run / FOLDER / folder.name
+    return f"../../{previous_run}/{FOLDER}/{folder.name}" if finished_manifest(earlier) else None
+
+
+def _by_status(statuses: Sequence[str]) -> dict[str, int]:
+    return {status: statuses.count(status) for status in ("pass", "warn", "fail", "not_applicable", "error")}
