@@ -55,7 +55,7 @@ KEY_MAPPINGS = {
                     "received": "date_received", "outcome": "company_response_to_consumer"},
         "constants": {"process": "other", "stage": "1"},
         "values": {"upheld": ["Closed with non-monetary relief", "Closed with monetary relief"],
-                   "not_upheld": ["Closed with explanation"]},
+                   "not_upheld": ["Closed with explanation"], "resolved": ["Closed"], "open": ["Untimely response"]},
     },
 }
 
@@ -101,3 +101,50 @@ def test_every_row_is_loaded_or_quarantined_with_a_reason(name, tmp_path, monkey
     # No date is unreadable but the Housing Ombudsman's seven '13 February 2026 (re-issued)'.
     assert entry["reasons"].get("bad_date", 0) == (7 if name == "housing_ombudsman_findings" else 0)
     assert "date_order" not in entry["reasons"]
+
+
+def _independent_counts(name: str) -> tuple[int, int, float | None]:
+    """Cases, open cases and the upheld percentage at case level, by pandas alone from the file as
+    published (docs/real_exports.md explains each reading of the outcome words)."""
+    import pandas as pd
+
+    frame = pd.read_csv(export(name), encoding="utf-8-sig", dtype=str)
+
+    def percent(upheld: pd.Series, decided: pd.Series) -> float | None:
+        return round(100 * upheld[decided].mean(), 1) if decided.any() else None
+
+    if name == "housing_ombudsman_findings":
+        # The seven rows dated "13 February 2026 (re-issued)" are quarantined as bad dates: one whole case.
+        frame = frame[~frame["Decision Date"].str.contains("re-issued", na=False)]
+        outcomes = frame.groupby(["Landlord Name", "Case ID"])["Finding Outcome"].agg(set)
+        upheld = outcomes.map(lambda found: bool(found & {"Maladministration", "Severe Maladministration", "Service Failure"}))
+        decided = upheld | outcomes.map(lambda found: "No Maladministration" in found)
+        return len(outcomes), 0, percent(upheld, decided)
+    if name == "detroit_police_complaints":
+        case = frame.groupby("BPC")
+        findings = case["Finding"].agg(lambda values: set(values.dropna()))
+        upheld = findings.map(lambda found: "Sustained" in found)
+        decided = upheld | findings.map(lambda found: bool(found & {"Not Sustained", "Exonerated", "Unfounded", "No Charge"}))
+        still_open = case["Closed"].agg(lambda closed: closed.isna().all()) & findings.map(lambda found: not found)
+        return len(findings), int(still_open.sum()), percent(upheld, decided)
+    if name == "nyc_311_service_requests":
+        return frame["Unique Key"].nunique(), int(frame["Closed Date"].isna().sum()), None
+    response = frame["company_response_to_consumer"]
+    relief = response.str.contains("relief", case=False) & ~response.str.contains("without", case=False)
+    decided = relief | response.eq("Closed with explanation")
+    return frame["complaint_id"].nunique(), int(response.isin(["In progress", "Untimely response"]).sum()), percent(relief, decided)
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_the_headline_figures_match_an_independent_case_level_count(name, tmp_path, monkeypatch):
+    """Issue 15's acceptance, on the exports we hold: draft with no edit but the organisation's name,
+    then the figures results.json reports against pandas."""
+    from complaint_audit.headline import headline_figures
+    from complaint_audit.store import Store
+
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "real exports test key 0123456789")
+    profile = tmp_path / "profile.toml"
+    profile.write_text(confirmed_draft(name), encoding="utf-8")
+    report = load_exports(store=tmp_path / "store", files=[export(name)], profile=profile)
+    figures = headline_figures(Store(tmp_path / "store").read_records(), report.quarantined)
+    assert (figures["cases"], figures["open_cases"], figures["upheld_percent"]) == _independent_counts(name)

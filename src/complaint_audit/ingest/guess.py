@@ -99,9 +99,11 @@ _LEAST_COVERAGE = {"status": 0.8}
 # An outcome column records decisions: a status column of open and closed codes maps to outcome
 # too (open is an outcome code), so at least this share must be decisions.
 _LEAST_DECISIONS = 0.2
+# "Closed" alone: in an outcome column a closure with no decision recorded; in a status column a state.
+_BARE_CLOSED = r"^(?:case )?closed$"
 # Words for a case still waiting for its answer: an outcome or status code that means open.
 _OPEN_WORDS = (r"\bopen\b|\bin progress\b|\bwork in progress\b|\bwip\b|\bpending\b|\bawaiting\b|\bwaiting\b"
-               r"|\bon ?going\b|\bunder (?:investigation|review|consideration|assessment)\b"
+               r"|\bon ?going\b|\bunder (?:investigation|review|consideration|assessment)\b|\buntimely\b"
                r"|\bbeing (?:investigated|considered|reviewed|assessed|handled)\b|\bover ?due\b|\bdelayed\b"
                r"|\bon hold\b|\bnew\b|\breceived\b|\blogged\b|\bregistered\b|\backnowledged\b|\bassigned\b"
                r"|\ballocated\b|\bunassigned\b|\bunallocated\b|\bnot yet\b|\blive\b|\bactive\b|\bcurrent\b"
@@ -148,8 +150,9 @@ _VALUE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
         (r"\bout of (?:scope|time|jurisdiction)\b|\boutside\b|\bnot accepted\b|\bnot a complaint\b|\bdeclined\b"
          r"|\bclosed after initial enquiries\b|\bpremature\b|\bno jurisdiction\b|\bnot investigated\b"
          r"|\badmin(?:istrative)?(?:ly)? clos|\bvoid(?:ed)?\b|\bduplicate\b", "out_of_scope"),
-        # The body put it right before the ombudsman decided: redress already made.
-        (r"\bresolved\b|\bresolution\b|\bsettled\b|\breasonable redress\b", "resolved"),
+        # The body put it right before the ombudsman decided: redress already made. A case only
+        # "closed" records no decision: it is counted as a case, never as upheld or not.
+        (r"\bresolved\b|\bresolution\b|\bsettled\b|\breasonable redress\b|" + _BARE_CLOSED, "resolved"),
         (r"\b(?:upheld|justified|substantiated|founded|sustained)\b|\bmaladministration\b|\bservice failure\b"
          r"|\bfault\b|\bclosed with (?:non )?(?:monetary )?relief\b", "upheld"),
         (_OPEN_WORDS, "open"),
@@ -218,7 +221,8 @@ def _coverage(field_name: str, column: ColumnFacts, decisions_only: bool = False
     (with DECISIONS_ONLY, to one other than open)."""
     total = sum(count for _, count in column.counts)
     mapped = sum(count for label, count in column.counts
-                 if guess_value(field_name, label) not in (None, *((OPEN_OUTCOME,) if decisions_only else ())))
+                 if guess_value(field_name, label) not in (None, *((OPEN_OUTCOME,) if decisions_only else ()))
+                 and not (decisions_only and re.match(_BARE_CLOSED, normalise_label(label))))
     return mapped / total if total else 0.0
 
 
