@@ -229,6 +229,19 @@ def test_a_mostly_empty_column_is_not_the_case_id(tmp_path):
         ("Fault causing injustice", "upheld"),
         ("Upheld: fault, no injustice", "upheld"),  # the LGSCO upholds on fault, with or without injustice
         ("In progress", "open"),
+        ("Untimely response", "open"),  # a company that has not answered in time: still waiting
+        ("Closed", "resolved"),  # a closure with no decision recorded: a case, never upheld or not
+        # Freedom of information requests, by their published statuses.
+        ("Successful", "upheld"),
+        ("Partially successful", "partly_upheld"),
+        ("Refused", "not_upheld"),
+        ("Information not held", "not_upheld"),
+        ("Withdrawn by the requester", "withdrawn"),
+        ("Not an FOI request", "out_of_scope"),
+        ("Vexatious", "out_of_scope"),
+        ("Awaiting classification", "open"),
+        ("Long overdue", "open"),
+        ("Awaiting internal review", "open"),
     ],
 )
 def test_ombudsman_and_regulator_outcome_words(label, expected):

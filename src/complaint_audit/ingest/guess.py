@@ -103,7 +103,7 @@ _LEAST_DECISIONS = 0.2
 _BARE_CLOSED = r"^(?:case )?closed$"
 # Words for a case still waiting for its answer: an outcome or status code that means open.
 _OPEN_WORDS = (r"\bopen\b|\bin progress\b|\bwork in progress\b|\bwip\b|\bpending\b|\bawaiting\b|\bwaiting\b"
-               r"|\bon ?going\b|\bunder (?:investigation|review|consideration|assessment)\b|\buntimely\b"
+               r"|\bon ?going\b|\bunder (?:investigation|review|consideration|assessment)\b|\buntimely\b|\binternal review\b"
                r"|\bbeing (?:investigated|considered|reviewed|assessed|handled)\b|\bover ?due\b|\bdelayed\b"
                r"|\bon hold\b|\bnew\b|\breceived\b|\blogged\b|\bregistered\b|\backnowledged\b|\bassigned\b"
                r"|\ballocated\b|\bunassigned\b|\bunallocated\b|\bnot yet\b|\blive\b|\bactive\b|\bcurrent\b"
@@ -144,17 +144,20 @@ _VALUE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "outcome": (
         (r"\bnot (?:well )?(?:upheld|justified|substantiated|founded|sustained)\b|\bunfounded\b|\bunsubstantiated\b"
          r"|\bunsustained\b|\bno (?:fault|maladministration|service failure)\b|\bexonerated\b|\brejected\b"
-         r"|\bclosed with(?:out relief| explanation)\b|\bno charges?\b", "not_upheld"),
-        (r"\bpart(?:ly|ially|ial)?\b.*\b(?:upheld|justified|substantiated|founded|sustained)\b", "partly_upheld"),
+         r"|\bclosed with(?:out relief| explanation)\b|\bno charges?\b"
+         # A request refused or whose information is not held: the requester did not get what was asked.
+         r"|\bunsuccessful\b|\brefused\b|\bnot held\b", "not_upheld"),
+        (r"\bpart(?:ly|ially|ial)?\b.*\b(?:upheld|justified|substantiated|founded|sustained|successful)\b", "partly_upheld"),
         (r"\bwithdrawn\b|\bwithdrew\b", "withdrawn"),
         (r"\bout of (?:scope|time|jurisdiction)\b|\boutside\b|\bnot accepted\b|\bnot a complaint\b|\bdeclined\b"
          r"|\bclosed after initial enquiries\b|\bpremature\b|\bno jurisdiction\b|\bnot investigated\b"
-         r"|\badmin(?:istrative)?(?:ly)? clos|\bvoid(?:ed)?\b|\bduplicate\b", "out_of_scope"),
+         r"|\badmin(?:istrative)?(?:ly)? clos|\bvoid(?:ed)?\b|\bduplicate\b|\bvexatious\b|\bnot an? (?:foi|eir)\b",
+         "out_of_scope"),
         # The body put it right before the ombudsman decided: redress already made. A case only
         # "closed" records no decision: it is counted as a case, never as upheld or not.
         (r"\bresolved\b|\bresolution\b|\bsettled\b|\breasonable redress\b|" + _BARE_CLOSED, "resolved"),
         (r"\b(?:upheld|justified|substantiated|founded|sustained)\b|\bmaladministration\b|\bservice failure\b"
-         r"|\bfault\b|\bclosed with (?:non )?(?:monetary )?relief\b", "upheld"),
+         r"|\bfault\b|\bclosed with (?:non )?(?:monetary )?relief\b|\bsuccessful\b", "upheld"),
         (_OPEN_WORDS, "open"),
     ),
     "status": (
