@@ -80,3 +80,11 @@ def test_any_date_written_day_first_reads_back(day):
     dates, problems = _parse([day.strftime("%d/%m/%Y"), day.isoformat()])
     assert dates == [day, day]
     assert problems == [None, None]
+
+
+def test_a_note_in_brackets_after_a_date_is_read_past():
+    """A real ombudsman export dates seven findings '13 February 2026 (re-issued)': a bad date lost a whole case."""
+    parsed = parse_dates(pd.Series(["13 February 2026 (re-issued)", "01/03/2026 (approx.)", "(not known)"]))
+    assert parsed.values.dt.strftime("%Y-%m-%d").tolist()[:2] == ["2026-02-13", "2026-03-01"]
+    assert parsed.values.isna().tolist() == [False, False, True]  # a note and no date: no date, as a blank
+    assert parsed.problem.tolist() == [None, None, None]

@@ -98,8 +98,8 @@ def test_every_row_is_loaded_or_quarantined_with_a_reason(name, tmp_path, monkey
     (entry,) = load_exports(store=tmp_path / "store", files=[export(name)], profile=profile).files
     assert entry["read"] == entry["source_rows"] == entry["loaded"] + entry["quarantined"]
     assert entry["quarantined"] == sum(entry["reasons"].values())
-    # No date is unreadable but the Housing Ombudsman's seven '13 February 2026 (re-issued)'.
-    assert entry["reasons"].get("bad_date", 0) == (7 if name == "housing_ombudsman_findings" else 0)
+    # Every date is read, the Housing Ombudsman's seven '13 February 2026 (re-issued)' included.
+    assert entry["reasons"].get("bad_date", 0) == 0
     assert "date_order" not in entry["reasons"]
 
 
@@ -114,8 +114,6 @@ def _independent_counts(name: str) -> tuple[int, int, float | None]:
         return round(100 * upheld[decided].mean(), 1) if decided.any() else None
 
     if name == "housing_ombudsman_findings":
-        # The seven rows dated "13 February 2026 (re-issued)" are quarantined as bad dates: one whole case.
-        frame = frame[~frame["Decision Date"].str.contains("re-issued", na=False)]
         outcomes = frame.groupby(["Landlord Name", "Case ID"])["Finding Outcome"].agg(set)
         upheld = outcomes.map(lambda found: bool(found & {"Maladministration", "Severe Maladministration", "Service Failure"}))
         decided = upheld | outcomes.map(lambda found: "No Maladministration" in found)

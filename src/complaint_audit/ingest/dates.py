@@ -71,7 +71,8 @@ def _parse_distinct(column: pd.Series, order: str, explicit_format: str | None) 
     if is_datetime is not None and is_datetime.any():
         values[is_datetime] = pd.to_datetime(column[is_datetime].astype(object)).dt.floor("D")
     is_number = column.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)) if column.dtype == object else None
-    text = column.astype("str").str.strip()
+    # A note in brackets after a date says something of it ("13 February 2026 (re-issued)"): the date is still the date.
+    text = column.astype("str").str.strip().str.replace(r"\s*\([^()]*\)$", "", regex=True)
     blank = column.isna() | text.str.casefold().isin(["", "nan", "nat", "none", "null"])
     pending = ~blank & values.isna()
     if is_number is not None:
