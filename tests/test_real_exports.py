@@ -40,7 +40,7 @@ KEY_MAPPINGS = {
     "detroit_police_complaints": {
         "columns": {"case_id": "BPC", "category": "Allegation", "received": "Report_Date", "responded": "Closed",
                     "closed": "Closed", "outcome": "Finding"},
-        "constants": {"organisation": "Detroit Police Department", "process": "corporate", "stage": "1"},
+        "constants": {"organisation": "Detroit Police Department", "process": "other", "stage": "1"},
         "values": {"upheld": ["Sustained"], "not_upheld": ["Not Sustained", "No Charge", "Exonerated", "Unfounded"],
                    "out_of_scope": ["Admin. Closure", "Void"]},
     },

@@ -246,3 +246,13 @@ def test_a_mostly_empty_column_is_not_the_case_id(tmp_path):
 )
 def test_ombudsman_and_regulator_outcome_words(label, expected):
     assert guess_value("outcome", label) == expected
+
+
+def test_police_findings_mean_no_council_procedure(tmp_path):
+    """A US police file was measured against the UK Complaint Handling Code: sustained, exonerated
+    and unfounded are the findings of a police complaints procedure, which no council rule measures."""
+    path = write(tmp_path, "allegations.csv", [
+        "Complaint,Received,Finding",
+        *(f"P{n},2016/01/{n + 10:02d},{finding}" for n, finding in enumerate(["Sustained", "Not Sustained", "Exonerated", "Unfounded"])),
+    ])
+    assert tomllib.loads(suggest_profile(path))["constants"]["process"] == "other"

@@ -76,6 +76,10 @@ def suggest_profile(path: Path, *, name: str | None = None) -> str:
 # --- assembling the draft --------------------------------------------------------------------
 
 
+# Findings only a police complaints procedure records: an officer's conduct sustained or not, exonerated, unfounded.
+_POLICE_FINDINGS = r"\b(?:not )?sustained\b|\bexonerated\b|\bunfounded\b"
+
+
 def _process_guess(columns: list[ColumnFacts], childrens: bool, date_order: str) -> tuple[str, str]:
     """The procedure, from what the columns say; never from the file's name, which is whatever someone typed."""
     if childrens:
@@ -87,6 +91,11 @@ def _process_guess(columns: list[ColumnFacts], childrens: bool, date_order: str)
             if sum(count for _, count in labels) >= 0.8 * column.filled:
                 shown = " or ".join(f"'{label}'" for label, _ in labels[:2])
                 return process, f"'{column.name}' is {shown} in most rows"
+    for column in (column for column in columns if column.counts and not column.dates):
+        found = [(label, count) for label, count in column.counts if re.search(_POLICE_FINDINGS, normalise_label(label))]
+        if sum(count for _, count in found) >= 0.5 * column.filled:
+            return "other", (f"'{column.name}' records police findings ('{found[0][0]}'): a police complaints procedure, "
+                             "which no council procedure's rules measure")
     landlord = next((column for column in columns if re.search(r"\b(?:landlord|tenant|tenancy|leaseholder)\b", column.label)), None)
     if landlord:
         return "housing", f"the column '{landlord.name}' says the complaints are about a landlord"
