@@ -190,9 +190,12 @@ def with_letters(audit: Path, settings: str = PATTERN) -> Path:
 
 
 def run(config: Path, *options: str):
-    result = CliRunner().invoke(app, ["run", str(config), "--out", str(config.parent / "runs"), "--format", "md", *options])
+    runs = config.parent / "runs"
+    earlier = set(runs.iterdir()) if runs.exists() else set()
+    result = CliRunner().invoke(app, ["run", str(config), "--out", str(runs), "--format", "md", *options])
     assert result.exit_code in (0, 1), result.output
-    run_dir = sorted(path for path in (config.parent / "runs").iterdir() if path.is_dir())[-1]
+    # The run just made: two runs in one second differ only by a random suffix, so the last by name may be the first.
+    (run_dir,) = [path for path in runs.iterdir() if path.is_dir() and path not in earlier]
     return result, run_dir
 
 
