@@ -35,6 +35,7 @@ class Stage1OnTime(Check):
     """
 
     code = "CSC001"
+    case_level = True  # a statutory timescale (reg 14), owed to each complainant
     uk_rules = True
     title = "Children's Stage 1 on time"
     area = Area.CHILDRENS_STATUTORY
@@ -91,6 +92,7 @@ class Stage2AsRequired(Check):
     """
 
     code = "CSC002"
+    case_level = True  # a statutory timescale (reg 17), owed to each complainant
     uk_rules = True
     title = "Children's Stage 2: as recorded and as required"
     area = Area.CHILDRENS_STATUTORY
@@ -149,21 +151,25 @@ class Stage2AsRequired(Check):
         table = exceptions(rows[failing], reason, verdict=f["verdict"], stage2_start=f["start"],
                            report_working_days=f["to_report"], adjudication_working_days=f["to_adjudication"],
                            allowed=f["allowed"])
-        as_recorded = percent(int((compared & ~late_recorded).sum()), int(compared.sum()))
-        as_required = percent(int((~late_required).sum()), len(rows))
+        on_time_as_recorded, on_time_as_required = int((compared & ~late_recorded).sum()), int((~late_required).sum())
+        as_recorded = percent(on_time_as_recorded, int(compared.sum()))
+        as_required = percent(on_time_as_required, len(rows))
         metrics = {
-            "stage2_cases": len(rows), "no_report_date": int((~compared).sum()),
+            "stage2_cases": len(rows), "no_report_date": int((~compared).sum()), "compared": int(compared.sum()),
+            "on_time_as_recorded": on_time_as_recorded, "on_time_as_required": on_time_as_required,
             "percent_on_time_as_recorded": as_recorded, "percent_on_time_as_required": as_required,
             "gap_percentage_points": round(as_recorded - as_required, 1),
             **{key: int(verdict.eq(name).sum()) for key, (name, _) in verdicts.items()},
         }
-        finding = ("Of {stage2_cases:,} children's Stage 2 complaints, {percent_on_time_as_recorded}% were on time as "
-                   "the system records them (to the investigating officer's report) but only "
-                   "{percent_on_time_as_required}% as the regulations require (to the adjudication letter): a gap of "
-                   "{gap_percentage_points} percentage points; {turns_late:,} cases that look compliant were late.")
+        finding = ("Of {stage2_cases:,} children's Stage 2 complaints, {on_time_as_recorded:,} of {compared:,} "
+                   "({percent_on_time_as_recorded}%) were on time as the system records them (to the investigating "
+                   "officer's report) but only {on_time_as_required:,} of {stage2_cases:,} ({percent_on_time_as_required}%) "
+                   "as the regulations require (to the adjudication letter): {turns_late:,} cases that look compliant "
+                   "were late.")
         if not metrics["turns_late"]:
-            finding = ("Of {stage2_cases:,} children's Stage 2 complaints, {percent_on_time_as_required}% were on time "
-                       "to the adjudication letter, as the regulations require; none looked on time only because the "
+            finding = ("Of {stage2_cases:,} children's Stage 2 complaints, {on_time_as_required:,} of {stage2_cases:,} "
+                       "({percent_on_time_as_required}%) were on time to the adjudication letter, as the regulations "
+                       "require; none looked on time only because the "
                        "investigating officer's report was.")
         if metrics["no_report_date"]:
             finding += (" {no_report_date:,} had no investigating officer's report date, so the system's own measure "

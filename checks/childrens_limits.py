@@ -26,6 +26,7 @@ class Stage2Extensions(Check):
     """
 
     code = "CSC003"
+    case_level = True  # a statutory timescale (reg 17), owed to each complainant
     uk_rules = True
     title = "Children's Stage 2 extensions and the 65-day limit"
     area = Area.CHILDRENS_STATUTORY
@@ -94,6 +95,7 @@ class Stage3PanelTimescales(Check):
     """
 
     code = "CSC004"
+    case_level = True  # statutory timescales (regs 18-20), owed to each complainant
     uk_rules = True
     title = "Children's Stage 3 review panel timescales"
     area = Area.CHILDRENS_STATUTORY

@@ -26,6 +26,7 @@ class EnteredAtStage2(Check):
     """
 
     code = "FT002"
+    tally = ("member_skipped", "member_cases")
     uk_rules = True
     title = "Members' complaints that skipped Stage 1"
     area = Area.FAST_TRACKING
@@ -84,6 +85,7 @@ class HandledOutsideComplaintsTeam(Check):
     """
 
     code = "FT003"
+    tally = ("member_different_route", "member_records")
     uk_rules = True
     title = "Members' complaints handled by a different route"
     area = Area.FAST_TRACKING
@@ -130,8 +132,9 @@ class HandledOutsideComplaintsTeam(Check):
         ).format(**metrics)
         finding += f" ({' and '.join(routes)})." if routes else "."
         finding += (
-            " Outside the complaints team altogether: {member_outside_team_percent}% of members' stages against "
-            "{public_outside_team_percent}% of the public's."
+            " Outside the complaints team altogether: {member_outside_team:,} of {member_records:,} members' stages "
+            "({member_outside_team_percent}%) against {public_outside_team:,} of {public_records:,} of the public's "
+            "({public_outside_team_percent}%)."
         ).format(**metrics)
         status = grade(metrics["member_different_route_percent"], params["amber_above"], params["red_above"])
         table = exceptions(failing, reason, handled_by=failing["handled_by"])

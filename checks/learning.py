@@ -65,6 +65,7 @@ class UpheldWithoutLearning(Check):
     """
 
     code = "LN001"
+    tally = ("without_learning", "upheld")
     general_source = "Good practice: learning and service improvement from complaints"
     title = "Upheld complaints with no learning"
     area = Area.LEARNING
@@ -106,6 +107,7 @@ class OverdueActions(Check):
     """
 
     code = "LN002"
+    tally = ("overdue", "actions_due")
     general_source = "Good practice: agreed improvement actions carried out"
     title = "Improvement actions overdue"
     area = Area.LEARNING
@@ -160,6 +162,7 @@ class RecurringThemesWithoutLearning(Check):
     """
 
     code = "LN003"
+    tally = ("flagged_themes", "recurring_themes")
     general_source = "Good practice: recurring themes overseen by a senior officer"
     title = "Recurring themes with no learning"
     area = Area.LEARNING

@@ -52,6 +52,7 @@ class SignOffLevel(Check):
     """
 
     code = "OV003"
+    tally = ("failing", "responses")
     uk_rules = True
     title = "Final responses signed off below the required level"
     area = Area.OVERSIGHT

@@ -42,6 +42,7 @@ class _LetterCriterion(Check):
     """
 
     uk_rules = True  # the criteria of a good response come from the Complaint Handling Codes and regulations
+    tally = ("failing", "letters")
 
     outcomes: ClassVar[tuple[str, ...]] = ()
     needs_final: ClassVar[bool] = False
@@ -98,6 +99,7 @@ class ApologyWhereAtFault(_LetterCriterion):
     """
 
     code = "QR001"
+    case_level = True  # an apology where at fault is owed to each complainant the council failed
     title = "Apology where at fault"
     area = Area.QUALITY_OF_RESPONSES
     rule = "An upheld or partly upheld response apologises and accepts the fault, not 'sorry you feel'."
@@ -126,6 +128,7 @@ class ClearDecision(_LetterCriterion):
     """
 
     code = "QR002"
+    case_level = True  # the decision on the complaint is owed to each complainant
     title = "A clear decision stated"
     area = Area.QUALITY_OF_RESPONSES
     rule = "The letter states the decision (upheld, partly upheld, not upheld), matching the recorded outcome."
@@ -155,6 +158,7 @@ class RemedyWhereAtFault(_LetterCriterion):
     """
 
     code = "QR003"
+    case_level = True  # putting the fault right is owed to each complainant the council failed
     title = "Remedy or action where at fault"
     area = Area.QUALITY_OF_RESPONSES
     rule = "An upheld or partly upheld response says how the fault is put right or what will change."
@@ -189,6 +193,7 @@ class EscalationRoute(_LetterCriterion):
     """
 
     code = "QR004"
+    case_level = True  # the next step and the ombudsman's details are owed to each complainant
     title = "Escalation route given"
     area = Area.QUALITY_OF_RESPONSES
     rule = ("Stage 2 is offered after Stage 1; the ombudsman's name, contact and 12-month limit are given "
@@ -196,7 +201,9 @@ class EscalationRoute(_LetterCriterion):
     source = SOURCE + "; LGSCO code 6.4-6.5 (extensions); RULES.md section 7 (12-month limit)"
     params = {"on_extension": True, **_THRESHOLDS}
     finding = ("{failing:,} of {letters:,} responses ({percent_failing}%) did not give the full route to escalate: "
-               "{final_failing:,} of {final_letters:,} final responses lacked the ombudsman's details.")
+               "{final_failing:,} of {final_letters:,} final responses lacked the ombudsman's details; "
+               "{extended_failing:,} of {extended_letters:,} responses on an extended timescale lacked the ombudsman's "
+               "details or the next step.")
     advice = "End every letter with the next step; give the ombudsman's name, contact and 12-month limit in final responses."
 
     needs_final = True
@@ -209,7 +216,7 @@ class EscalationRoute(_LetterCriterion):
         extended = letters["extended_due"].notna() & ~final
         metrics = {
             "final_letters": int(final.sum()), "final_failing": int((criterion.fails & final).sum()),
-            "extended_failing": int((criterion.fails & extended).sum()),
+            "extended_letters": int(extended.sum()), "extended_failing": int((criterion.fails & extended).sum()),
             "next_stage_failing": int((criterion.fails & ~final & ~extended).sum()),
         }
         return metrics, {"final": final, "extended": extended}

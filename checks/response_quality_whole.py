@@ -44,6 +44,7 @@ class NearIdenticalLetters(Check):
     """
 
     code = "QR006"
+    tally = ("near_identical", "letters")
     general_source = "Good practice: a decision on every point raised, with reasons"
     title = "Near-identical letters"
     area = Area.QUALITY_OF_RESPONSES
@@ -101,6 +102,7 @@ class AllCriteriaMet(Check):
     """
 
     code = "QR007"
+    tally = ("failing", "letters")
     uk_rules = True
     title = "Letters meeting every criterion"
     area = Area.QUALITY_OF_RESPONSES

@@ -137,6 +137,7 @@ class AdultResponseOnTime(Check):
     """
 
     code = "TS003"
+    case_level = True  # a statutory timescale (reg 13(7), 14), owed to each complainant
     uk_rules = True
     title = "Adult social care responses by the agreed date"
     area = Area.TIMELINESS

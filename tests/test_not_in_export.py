@@ -43,10 +43,13 @@ def test_blanks_are_counted_only_where_the_export_has_the_column(tmp_path):
                                       "--fail-on", "never", "--quiet"])
     assert result.exit_code == 0, result.output
     checks = {check["code"]: check for check in json.loads(next((tmp_path / "runs").glob("2*/results.json")).read_text())["checks"]}
-    assert checks["OV004"]["finding"] == "1 of 3 records (33.3%) have no team or no category."
-    assert checks["DQ001"]["finding"] == ("1 of 6 records (16.7%) lack one or more key fields. "
-                                          "Not in the export, so not tested: raised_via.")
-    assert checks["DQ005"]["finding"] == "0 of 6 records (0.0%) are closed or answered with no outcome recorded."
+    assert checks["OV004"]["finding"] == ("1 of 3 records have no team or no category. The evidence is thin: "
+                                          "this grade rests on 3 of them, fewer than 10.")
+    assert checks["DQ001"]["finding"] == ("1 of 6 records lack one or more key fields. Not in the export, so not "
+                                          "tested: raised_via. The evidence is thin: this grade rests on 6 of them, "
+                                          "fewer than 10.")
+    assert checks["DQ005"]["finding"] == ("0 of 6 records are closed or answered with no outcome recorded. The "
+                                          "evidence is thin: this grade rests on 6 of them, fewer than 10.")
     # Nothing open, no later stage, no acknowledgement or closure date to put in order: nothing
     # to test, so nothing passed.
     assert checks["TS005"]["finding"] == "Not applicable: no complaint stages open on 2023-04-12."

@@ -24,6 +24,7 @@ import pandas as pd
 
 from complaint_audit import __version__
 from complaint_audit.engine.contract import EXCEPTION_COLUMNS, Status
+from complaint_audit.engine.judging import tally
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.spreadsheet import safe_cells, write_workbook
 from complaint_audit.store import atomic_write
@@ -103,6 +104,8 @@ def _check_entry(outcome: CheckOutcome) -> dict:
         "source": check.source,
         "uk_rules": bool(check.uk_rules),
         "general_source": check.general_source,
+        "case_level": bool(check.case_level),
+        "tally": _tally(check, result),
         "status": result.status.value,
         "metrics": {name: _json_value(value) for name, value in result.metrics.items()},
         "params": {name: _json_value(value) for name, value in outcome.params.items()},
@@ -111,6 +114,12 @@ def _check_entry(outcome: CheckOutcome) -> dict:
         "recommendation": {"text": recommendation.text, "priority": recommendation.priority.value} if recommendation else None,
         "exceptions": int(len(result.exceptions)),
     }
+
+
+def _tally(check, result) -> dict | None:
+    """The cases failing and assessed that the grade rests on (engine/judging.py), or None where the check counts none."""
+    counts = tally(check, result.metrics)
+    return {"failing": counts[0], "assessed": counts[1]} if counts else None
 
 
 def _json_value(value):

@@ -40,7 +40,8 @@ def test_csc001_stage1_late_with_and_without_an_extension():
     assert result.exceptions[["working_days", "allowed"]].values.tolist() == [[11, 10], [22, 20], [14, 10]]
     assert dict(result.metrics) == {"assessed": 5, "failing": 3, "percent_failing": 60.0, "extended": 2}
     assert result.status == "fail"
-    assert result.finding == "3 of 5 children's Stage 1 complaints (60.0%) were answered late (2 had an extension)."
+    assert result.finding == ("3 of 5 children's Stage 1 complaints were answered late (2 had an extension). The evidence is thin: "
+                              "this grade rests on 5 of them, fewer than 10.")
 
 
 def test_csc001_not_applicable_without_childrens_stage1():
@@ -90,7 +91,8 @@ def test_csc002_as_recorded_against_as_required_on_a_hand_worked_example():
     assert result.metrics["percent_on_time_as_required"] == 50.0
     assert result.metrics["gap_percentage_points"] == 33.3
     assert dict(result.metrics) == {
-        "assessed": 6, "failing": 3, "percent_failing": 50.0, "stage2_cases": 6, "no_report_date": 0,
+        "assessed": 6, "failing": 3, "percent_failing": 50.0, "stage2_cases": 6, "no_report_date": 0, "compared": 6,
+        "on_time_as_recorded": 5, "on_time_as_required": 3,
         "percent_on_time_as_recorded": 83.3,
         "percent_on_time_as_required": 50.0, "gap_percentage_points": 33.3, "turns_late": 2, "late_both_ways": 1,
         "late_as_recorded_only": 0, "late_no_report_date": 0, "late_from_request_only": 1,
@@ -111,9 +113,9 @@ def test_csc002_as_recorded_against_as_required_on_a_hand_worked_example():
     ]
     assert result.status == "fail"
     assert result.finding == (
-        "Of 6 children's Stage 2 complaints, 83.3% were on time as the system records them (to the investigating "
-        "officer's report) but only 50.0% as the regulations require (to the adjudication letter): a gap of 33.3 "
-        "percentage points; 2 cases that look compliant were late."
+        "Of 6 children's Stage 2 complaints, 5 of 6 were on time as the system records them (to the investigating "
+        "officer's report) but only 3 of 6 as the regulations require (to the adjudication letter): 2 cases that "
+        "look compliant were late. The evidence is thin: this grade rests on 6 of them, fewer than 10."
     )
 
 
@@ -135,9 +137,10 @@ def test_csc002_a_report_dated_after_the_adjudication_and_a_missing_report():
     assert (result.metrics["stage2_cases"], result.metrics["no_report_date"], result.metrics["percent_on_time_as_recorded"],
             result.metrics["percent_on_time_as_required"], result.metrics["turns_late"]) == (3, 1, 50.0, 66.7, 0)
     assert result.finding == (
-        "Of 3 children's Stage 2 complaints, 66.7% were on time to the adjudication letter, as the regulations "
+        "Of 3 children's Stage 2 complaints, 2 of 3 were on time to the adjudication letter, as the regulations "
         "require; none looked on time only because the investigating officer's report was. 1 had no investigating "
-        "officer's report date, so the system's own measure leaves them out."
+        "officer's report date, so the system's own measure leaves them out. The evidence is thin: this grade rests "
+        "on 3 of them, fewer than 10."
     )
 
 
@@ -197,8 +200,9 @@ def test_csc003_stage2_beyond_25_needs_an_extension_and_never_beyond_65():
         "allowed_working_days": 25, "limit_working_days": 65,
     }
     assert result.finding == (
-        "5 of 7 children's Stage 2 complaints (71.4%) ran past 25 working days without a recorded extension or past "
-        "the 65-day limit (4 without an extension, 2 past the limit; 1 of them still open)."
+        "5 of 7 children's Stage 2 complaints ran past 25 working days without a recorded extension or past "
+        "the 65-day limit (4 without an extension, 2 past the limit; 1 of them still open). The evidence is thin: "
+        "this grade rests on 7 of them, fewer than 10."
     )
 
 
@@ -245,8 +249,8 @@ def test_csc004_stage3_panel_timescales():
         "late_response": 1,
     }
     assert result.finding == (
-        "2 of 4 children's Stage 3 reviews (50.0%) missed a timescale: 1 late requests, 2 late panels, 1 late reports, "
-        "1 late responses."
+        "2 of 4 children's Stage 3 reviews missed a timescale: 1 late requests, 2 late panels, 1 late reports, "
+        "1 late responses. The evidence is thin: this grade rests on 4 of them, fewer than 10."
     )
 
 

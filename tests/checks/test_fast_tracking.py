@@ -164,8 +164,8 @@ def test_ft002_member_case_starting_at_stage_2_is_an_exception():
     }
     assert result.status == "fail"
     assert result.finding == (
-        "1 of 2 complaints from MPs and councillors (50.0%) started after Stage 1 with no Stage 1 on record, "
-        "against 1 of 2 from the public (50.0%)."
+        "1 of 2 complaints from MPs and councillors started after Stage 1 with no Stage 1 on record, "
+        "against 1 of 2 from the public. The evidence is thin: this grade rests on 2 of them, fewer than 10."
     )
 
 
@@ -201,9 +201,10 @@ def test_ft003_member_routes_the_public_never_uses_are_exceptions():
     }
     assert result.status == "fail"
     assert result.finding == (
-        "2 of 4 stages of complaints from MPs and councillors (50.0%) were handled by a route the public's complaints "
+        "2 of 4 stages of complaints from MPs and councillors were handled by a route the public's complaints "
         "do not go through (Chief Executive's Office and Member Services). Outside the complaints team altogether: "
-        "75.0% of members' stages against 20.0% of the public's."
+        "3 of 4 members' stages against 2 of 10 of the public's (20.0%). The evidence is thin: this grade rests on "
+        "4 of them, fewer than 10."
     )
 
 

@@ -25,7 +25,8 @@ def test_ln001_upheld_stages_without_learning_are_exceptions():
     ]
     assert dict(result.metrics) == {"upheld": 3, "without_learning": 2, "percent_without_learning": 66.7}
     assert result.status == "fail"
-    assert result.finding == "2 of 3 upheld or partly upheld complaint stages (66.7%) recorded no learning."
+    assert result.finding == ("2 of 3 upheld or partly upheld complaint stages recorded no learning. The evidence is "
+                              "thin: this grade rests on 3 of them, fewer than 10.")
 
 
 def test_ln001_placeholders_do_not_count_as_learning():
@@ -62,8 +63,8 @@ def test_ln002_actions_past_their_date_and_not_done_by_the_audit_date():
     metrics = result.metrics
     assert (metrics["actions_due"], metrics["overdue"], metrics["percent_overdue"], metrics["median_days_overdue"]) == (4, 3, 75.0, 81.0)
     assert result.status == "fail"
-    assert result.finding == ("3 of 4 improvement actions due by 31 March 2024 (75.0%) were not done; "
-                              "the median one is 81 days overdue.")
+    assert result.finding == ("3 of 4 improvement actions due by 31 March 2024 were not done; the median one is 81 days "
+                              "overdue. The evidence is thin: this grade rests on 4 of them, fewer than 10.")
 
 
 def test_ln002_grace_days_move_the_deadline():
@@ -95,15 +96,16 @@ def test_ln003_a_category_upheld_again_and_again_with_no_learning_is_flagged():
     metrics = result.metrics
     assert (metrics["recurring_themes"], metrics["flagged_themes"], metrics["percent_flagged"]) == (2, 1, 50.0)
     assert metrics["complaints_in_flagged_themes"] == 5 and result.status == "fail"
-    assert result.finding == ("1 of 2 recurring themes (50.0%), categories upheld in 5 or more complaints to one "
-                              "team, recorded no learning on any of their complaints.")
+    assert result.finding == ("1 of 2 recurring themes, categories upheld in 5 or more complaints to one team, recorded "
+                              "no learning on any of their complaints. The evidence is thin: this grade rests on 2 of "
+                              "them, fewer than 10.")
 
 
 def test_ln003_most_without_learning_is_a_parameter():
     result = run_check("LN003", _themes(), min_share_without_learning=0.5)
     assert sorted(set(result.exceptions["case_id"])) == ["P2", "P3", "P4", "P5", "W1", "W2", "W3", "W4", "W5"]
     assert result.metrics["flagged_themes"] == 2
-    assert result.finding.endswith("recorded no learning on at least 50% of their complaints.")
+    assert "recorded no learning on at least 50% of their complaints." in result.finding
     assert run_check("LN003", _themes(), min_occurrences=6).status == "not_applicable"
 
 

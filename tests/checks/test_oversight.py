@@ -125,8 +125,9 @@ def test_ov003_final_responses_signed_below_the_required_level():
     assert (result.metrics["corporate_failing"], result.metrics["corporate_responses"], result.metrics["no_sign_off"]) == (4, 5, 2)
     assert result.status == "fail"
     assert result.finding == (
-        "6 of 9 Stage 2, Stage 3 and final responses (66.7%) were signed off below the required level or not at all: "
-        "corporate 4 of 5, adult social care 1 of 2, children's statutory 1 of 2."
+        "6 of 9 Stage 2, Stage 3 and final responses were signed off below the required level or not at all: "
+        "corporate 4 of 5, adult social care 1 of 2, children's statutory 1 of 2. The evidence is thin: this grade "
+        "rests on 9 of them, fewer than 10."
     )
     only_chief = run_check("OV003", records, required_signatories=["Chief Executive"])
     assert only_chief.metrics["failing"] == 9
@@ -144,7 +145,8 @@ def test_ov004_complaints_with_no_team_or_category():
         ["C2", "no team"], ["C3", "no category"], ["C4", "no team or category"]
     ]
     assert (result.metrics["failing"], result.metrics["percent_failing"], result.status) == (3, 75.0, "fail")
-    assert result.finding == "3 of 4 records (75.0%) have no team or no category."
+    assert result.finding == ("3 of 4 records have no team or no category. The evidence is thin: this grade rests on 4 "
+                              "of them, fewer than 10.")
 
 
 # The sample data.

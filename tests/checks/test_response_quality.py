@@ -47,8 +47,9 @@ def test_qr001_an_upheld_letter_must_apologise_and_sorry_you_feel_does_not_count
     assert (result.metrics["letters"], result.metrics["failing"], result.metrics["percent_failing"]) == (4, 2, 50.0)
     assert result.metrics["without_text"] == 1 and result.status == "fail"
     assert result.finding == (
-        "2 of 4 upheld or partly upheld responses (50.0%) did not apologise. "
-        "1 such responses have no letter text and were not read."
+        "2 of 4 upheld or partly upheld responses did not apologise. "
+        "1 such responses have no letter text and were not read. The evidence is thin: this grade rests on 4 of "
+        "them, fewer than 10."
     )
 
 
@@ -119,8 +120,10 @@ def test_qr004_next_stage_and_ombudsman_details_by_stage():
     assert (metrics["letters"], metrics["failing"], metrics["final_letters"], metrics["final_failing"]) == (8, 5, 3, 2)
     assert (metrics["extended_failing"], metrics["next_stage_failing"]) == (1, 2)
     assert result.exceptions["final"].tolist() == [False, True, True, False, False]
-    assert result.finding.startswith("5 of 8 responses (62.5%) did not give the full route to escalate: "
-                                     "2 of 3 final responses lacked the ombudsman's details.")
+    assert result.finding == ("5 of 8 responses did not give the full route to escalate: 2 of 3 final responses "
+                              "lacked the ombudsman's details; 1 of 1 responses on an extended timescale lacked the "
+                              "ombudsman's details or the next step. The evidence is thin: this grade rests on 8 of "
+                              "them, fewer than 10.")
 
 
 def test_qr004_extension_part_can_be_turned_off():
@@ -225,7 +228,8 @@ def test_qr006_letters_sharing_only_standard_paragraphs_are_not_boilerplate():
     )
     result = run_check("QR006", records)
     assert result.exceptions.empty and result.status == "pass"
-    assert result.finding == "0 of 3 response letters (0.0%) share at least 90% of their wording with a letter on a different complaint."
+    assert result.finding == ("0 of 3 response letters share at least 90% of their wording with a letter on a different "
+                              "complaint. The evidence is thin: this grade rests on 3 of them, fewer than 10.")
 
 
 def test_qr006_across_categories_only_ignores_same_category_templates():
@@ -255,8 +259,9 @@ def test_qr007_share_of_letters_meeting_every_criterion():
     assert (metrics["letters"], metrics["meeting_all"], metrics["percent_meeting_all"]) == (3, 1, 33.3)
     assert (metrics["percent_apology_met"], metrics["percent_escalation_route_met"], metrics["percent_remedy_met"]) == (50.0, 66.7, 100.0)
     assert result.finding == (
-        "1 of 3 response letters (33.3%) met every criterion that applies to them; by criterion: apology 50.0%, "
-        "clear decision 100.0%, remedy 100.0%, escalation route 66.7%, plain language 100.0%."
+        "1 of 3 response letters met every criterion that applies to them; by criterion: apology 50.0%, "
+        "clear decision 100.0%, remedy 100.0%, escalation route 66.7%, plain language 100.0%. The evidence is thin: "
+        "this grade rests on 3 of them, fewer than 10."
     )
     assert result.status == "fail"
 

@@ -39,7 +39,8 @@ def test_ts001_late_and_missing_acknowledgements_are_exceptions():
     }
     assert result.status == "fail"
     assert result.finding == (
-        "3 of 4 complaint stages (75.0%) were not acknowledged on time: 2 late and 1 with no acknowledgement recorded."
+        "3 of 4 complaint stages were not acknowledged on time: 2 late and 1 with no acknowledgement recorded. "
+        "The evidence is thin: this grade rests on 4 of them, fewer than 10."
     )
 
 
@@ -86,9 +87,9 @@ def test_ts002_late_response_is_an_exception():
     }
     assert result.status == "fail"
     assert result.finding == (
-        "4 of 7 corporate and housing responses (57.1%) were later than the code allows (on time: Stage 1 40.0%, "
+        "4 of 7 corporate and housing responses were later than the code allows (on time: Stage 1 40.0%, "
         "Stage 2 50.0%). 2 had no acknowledgement date, so were measured from receipt with 5 working days added to "
-        "acknowledge."
+        "acknowledge. The evidence is thin: this grade rests on 7 of them, fewer than 10."
     )
 
 
@@ -123,8 +124,9 @@ def test_ts003_late_against_the_agreed_date_and_past_six_months():
     }
     assert result.status == "fail"
     assert result.finding == (
-        "3 of 5 adult social care complaints (60.0%) missed the agreed response date or ran past 6 months: 2 answered "
-        "late, 2 past 6 months (0 had no agreed date recorded)."
+        "3 of 5 adult social care complaints missed the agreed response date or ran past 6 months: 2 answered "
+        "late, 2 past 6 months (0 had no agreed date recorded). The evidence is thin: this grade rests on 5 of them, "
+        "fewer than 10."
     )
 
 
@@ -151,7 +153,8 @@ def test_ts004_extensions_beyond_the_maximum_or_without_a_reason():
         "assessed": 5, "failing": 3, "percent_failing": 60.0, "no_reason": 2, "beyond_maximum": 1,
     }
     assert result.finding == (
-        "3 of 5 extensions (60.0%) lack a reason or exceed the maximum: 2 with no reason, 1 beyond the maximum."
+        "3 of 5 extensions lack a reason or exceed the maximum: 2 with no reason, 1 beyond the maximum. "
+        "The evidence is thin: this grade rests on 5 of them, fewer than 10."
     )
 
 
@@ -182,8 +185,9 @@ def test_ts005_open_cases_past_due_in_ageing_bands():
     }
     assert result.status == "fail"
     assert result.finding == (
-        "5 of 7 complaint stages open on 2023-07-31 with a due date (71.4%) were past it: 2 by 1-10 working days, "
-        "1 by 11-20 working days, 1 by 21-40 working days, 1 by more than 40 working days. 1 open stages had no due date."
+        "5 of 7 complaint stages open on 2023-07-31 with a due date were past it: 2 by 1-10 working days, "
+        "1 by 11-20 working days, 1 by 21-40 working days, 1 by more than 40 working days. 1 open stages had no due date. "
+        "The evidence is thin: this grade rests on 7 of them, fewer than 10."
     )
 
 

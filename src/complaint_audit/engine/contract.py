@@ -146,6 +146,13 @@ class Check:
     uk_rules: ClassVar[bool] = False
     # Where the rule comes from when no record is under a UK scheme (None: `source` names no UK rule).
     general_source: ClassVar[str | None] = None
+    # The rule is a yes/no duty owed to each complainant (the ombudsman's details in a final response,
+    # an apology where at fault, a statutory timescale): any failing case is a fault, so the grade is
+    # at least amber however large the pool (engine/judging.py). A rate check leaves it False.
+    case_level: ClassVar[bool] = False
+    # The metrics holding the cases failing and the cases assessed: what a grade rests on, read to
+    # grade a case-level duty and to say a share of a small base in counts (engine/judging.py).
+    tally: ClassVar[tuple[str, str]] = ("failing", "assessed")
 
     def run(self, data: AuditData, params: Mapping[str, Any]) -> CheckResult:
         raise NotImplementedError

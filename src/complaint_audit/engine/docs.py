@@ -6,6 +6,7 @@ import inspect
 import json
 
 from complaint_audit.engine.contract import DOC_SECTIONS, Check
+from complaint_audit.engine.judging import SMALL_BASE
 
 
 def doc_sections(check: type[Check]) -> dict[str, str]:
@@ -31,6 +32,7 @@ def check_page(check: type[Check]) -> str:
     ]
     for heading in DOC_SECTIONS:
         lines += [f"**{heading}:** {sections.get(heading, '')}", ""]
+    lines += [f"*Graded:* {_grading(check)}", ""]
     if check.requires:
         lines += [f"*Needs the fields:* {', '.join(check.requires)}.", ""]
     if check.params:
@@ -38,6 +40,19 @@ def check_page(check: type[Check]) -> str:
         lines += [f"| `{name}` | `{json.dumps(value)}` |" for name, value in check.params.items()]
         lines.append("")
     return "\n".join(lines)
+
+
+def _grading(check: type[Check]) -> str:
+    """How the check's result becomes its grade (engine/judging.py), in a sentence."""
+    if check.case_level:
+        how = ("a duty owed to each complainant: any failing case is a fault, so the grade is at least amber "
+               "whatever the share; green only where no case fails.")
+    elif "amber_above" in check.params:
+        how = "as a rate: amber above `amber_above` percent failing, red above `red_above`."
+    else:
+        how = "by the check's own rule (see What it checks)."
+    return how + (f" Where fewer than {SMALL_BASE} cases are assessed, the finding gives counts, not a percentage, "
+                  "and says the evidence is thin.")
 
 
 def catalogue(checks: list[type[Check]]) -> str:

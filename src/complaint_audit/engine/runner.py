@@ -1,4 +1,4 @@
-"""Running checks: parameters merged, missing fields turned into not-applicable, errors contained."""
+"""Running checks: parameters merged, missing fields turned into not-applicable, errors contained, results judged."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from complaint_audit.engine.contract import AuditData, Check, CheckResult, Status, empty_exceptions, not_applicable
+from complaint_audit.engine.judging import judged
 from complaint_audit.errors import UserError
 from complaint_audit.progress import Progress
 from complaint_audit.schema import UK_PROCESSES
@@ -75,7 +76,7 @@ def run_checks(
 
 def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any], outside_uk: bool = False) -> CheckOutcome:
     started = time.perf_counter()
-    result = _OUTSIDE_UK if outside_uk else _nothing_assessed_is_not_applicable(_run_one(check, data, params))
+    result = _OUTSIDE_UK if outside_uk else judged(check, _run_one(check, data, params))
     table = result.exceptions.assign(check=check.code)
     result = CheckResult(result.status, dict(result.metrics), result.finding, table, result.recommendation)
     return CheckOutcome(check, params, result, time.perf_counter() - started)
@@ -90,7 +91,8 @@ def _uk_records(data: AuditData) -> AuditData:
     under_uk = data.records["process"].isin(UK_PROCESSES).to_numpy(dtype=bool)
     if under_uk.all():
         return data
-    return AuditData(data.records[under_uk], data.calendar, data.as_of, data.reviews, data.standard)
+    return AuditData(data.records[under_uk], data.calendar, data.as_of, data.reviews,
+                     exported_fields=data.exported_fields, standard=data.standard)
 
 
 def _run_one(check: type[Check], data: AuditData, params: Mapping[str, Any]) -> CheckResult:
@@ -101,14 +103,6 @@ def _run_one(check: type[Check], data: AuditData, params: Mapping[str, Any]) -> 
         return check().run(data, params)
     except Exception as error:  # reported, not raised: one broken check must not stop an audit
         return CheckResult(Status.ERROR, {}, f"The check failed: {type(error).__name__}: {error}", empty_exceptions())
-
-
-def _nothing_assessed_is_not_applicable(result: CheckResult) -> CheckResult:
-    """A check that assessed no case has not passed (nor failed): "0 of 0 ... green" told a
-    committee that open cases and members' complaints were fine where none could be tested."""
-    if result.status in (Status.PASS, Status.WARN, Status.FAIL) and result.metrics.get("assessed") == 0:
-        return CheckResult(Status.NOT_APPLICABLE, result.metrics, "Not applicable: nothing to assess.", result.exceptions)
-    return result
 
 
 def _holds_values(data: AuditData, name: str) -> bool:

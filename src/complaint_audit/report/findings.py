@@ -7,6 +7,7 @@ judgements can be tested without rendering anything.
 from __future__ import annotations
 
 
+from complaint_audit.engine.judging import SMALL_BASE, share_text, small_base_shares
 from complaint_audit.report.examples import EXAMPLES_PER_FINDING
 from complaint_audit.report.suppression import NO_SUPPRESSION, WITHHELD, CheckFigures, Suppression
 from complaint_audit.results import SHEET_ROWS_PER_CHECK
@@ -52,14 +53,17 @@ def primary_percent(metrics: dict) -> float | None:
     return None
 
 
-def evidence(metrics: dict, shown: CheckFigures | None = None) -> tuple[list[dict], dict | None]:
+def evidence(metrics: dict, shown: CheckFigures | None = None, small_base: bool = False) -> tuple[list[dict], dict | None]:
     """The metrics as figures (label, value) and, for per-group metrics, one table with a row per group.
 
-    With `shown`, small counts and withheld percentages are shown as suppression says.
+    With `shown`, small counts and withheld percentages are shown as suppression says; on a
+    `small_base` (fewer than SMALL_BASE cases assessed) the percentages are left out: the counts say it.
     """
     figures, rows, columns = [], {}, []
     for name, value in metrics.items():
         match = GROUP_METRIC.match(name)
+        if small_base and not match and "percent" in name:
+            continue
         if match:
             process, stage, field = match.groups()
             text = metric_value(field, value)
@@ -84,7 +88,7 @@ def fault(check: dict) -> str:
     formatted = {name: metric_value(name, value) for name, value in check["metrics"].items()}
     try:
         wording = FAULTS.get(f"{check['code']}:{check['status']}") or FAULTS[check["code"]]
-        return wording.format_map(formatted)
+        return small_base_shares(wording.format_map(formatted))
     except KeyError:  # a third-party check, or a built-in one whose figures this run lacks
         return lower_first(first_sentence(check["finding"]))
 
@@ -110,9 +114,10 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
     so are the example cases when there are few (listing them would count them).
     """
     theme, status, metrics = theme_of(check["code"], check["area"]), check["status"], check["metrics"]
-    share = primary_percent(metrics)
+    share, tally = primary_percent(metrics), check.get("tally")
+    small_base = bool(tally) and tally["assessed"] < SMALL_BASE
     shown = suppression.check_figures(metrics, [check["finding"], fault(check)], check["params"])
-    figures, groups = evidence(metrics, shown)
+    figures, groups = evidence(metrics, shown, small_base)
     examples = [] if suppression.small(check["exceptions"]) else examples[:EXAMPLES_PER_FINDING]
     withheld = shown.percent_withheld(share)
     recommendation = check["recommendation"] if status in _LIKELIHOOD else None
@@ -128,13 +133,22 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
         "recommendation": recommendation and recommendation_sentence(recommendation["text"].rstrip("."),
                                                                      recommendation["priority"]),
         "percent_failing": share, "percent_withheld": withheld,
-        "percent_text": WITHHELD if withheld else percent(share) if share is not None else "–",
+        "percent_text": _share_text(share, tally, withheld),
         "thresholds": check["thresholds"], "figures": figures, "groups": groups,
-        "exceptions": suppression.count(check["exceptions"]),
+        "exceptions": suppression.count(check["exceptions"]), "cases_failing": check["exceptions"] > 0,
         "evidence": _evidence_file(check["exceptions"]),
         "examples": examples,
         "params": [{"name": name, "value": param_value(value)} for name, value in check["params"].items()],
     }
+
+
+def _share_text(share: float | None, tally: dict | None, withheld: bool) -> str:
+    """The share failing as the findings table shows it: withheld, "2 of 6" on a small base, or the percentage."""
+    if withheld:
+        return WITHHELD
+    if share is None:
+        return "–"
+    return share_text(tally["failing"], tally["assessed"], percent(share)) if tally else percent(share)
 
 
 def _evidence_file(exceptions: int) -> dict:
@@ -184,10 +198,18 @@ def themes(findings: list[dict], voice: Voice = UK_VOICE) -> list[dict]:
             "key": theme.key, "number": number, "title": theme.title, "owner": theme.owner,
             "scope": theme.scope if voice.uk else theme.general_scope or theme.scope,
             "rag": RAG[_worst(mine)], "status_label": STATUS_LABELS[_worst(mine)], "counts": counts,
-            "checks": len(mine), "concerns": concerns,
+            "checks": len(mine), "concerns": concerns, "no_concerns": _no_concerns(mine),
             "others": [f for f in sorted(mine, key=lambda f: f["code"]) if f["status"] not in _LIKELIHOOD],
         })
     return result
+
+
+def _no_concerns(findings: list[dict]) -> str:
+    """What a theme with no red or amber check says: "No fault found" only where no case failed any of its checks."""
+    if any(f["cases_failing"] for f in findings):
+        return ("None of the checks in this theme is red or amber, but some cases fell short: see the checks below and "
+                "their cases in the exceptions.")
+    return "No fault found: none of the checks in this theme is red or amber."
 
 
 def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:

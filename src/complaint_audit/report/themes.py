@@ -87,8 +87,9 @@ FAULTS = {
     "CSC001": "{failing} of {assessed} children's Stage 1 complaints ({percent_failing}) were answered outside the "
               "10 working days the regulations allow (20 with an extension)",
     "CSC002": "the council measures children's Stage 2 to the investigating officer's report instead of the "
-              "adjudication letter: {percent_on_time_as_recorded} of {stage2_cases} complaints were on time as "
-              "recorded, but only {percent_on_time_as_required} as the regulations require, so {turns_late} "
+              "adjudication letter: {on_time_as_recorded} of {compared} complaints ({percent_on_time_as_recorded}) were on "
+              "time as recorded, but only {on_time_as_required} of {stage2_cases} ({percent_on_time_as_required}) as "
+              "the regulations require, so {turns_late} "
               "complaints reported as on time were late",
     "CSC003": "{failing} of {assessed} children's Stage 2 complaints ({percent_failing}) ran past 25 working days "
               "without a recorded extension, or past the 65-day limit",
@@ -136,7 +137,8 @@ FAULTS = {
     "QR003": "{failing} of {letters} upheld or partly upheld responses ({percent_failing}) offered no remedy or "
              "action",
     "QR004": "{failing} of {letters} responses ({percent_failing}) did not explain how to escalate, and "
-             "{final_failing} of {final_letters} final responses lacked the ombudsman's details",
+             "{final_failing} of {final_letters} final responses lacked the ombudsman's details; {extended_failing} of "
+             "{extended_letters} responses on an extended timescale lacked them or the next step",
     "QR005": "{failing} of {letters} response letters ({percent_failing}) were hard to read",
     "QR006": "{near_identical} of {letters} response letters ({percent_near_identical}) are near-identical to a "
              "letter sent on a different complaint, so they do not address the complaint's own facts",
