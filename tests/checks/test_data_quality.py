@@ -16,7 +16,8 @@ def test_dq001_lists_the_missing_key_fields_per_record():
         ["C2", "missing category, outcome"], ["C3", "missing team, raised_via"]
     ]
     assert (result.metrics["failing"], result.metrics["percent_failing"], result.status) == (2, 66.7, "fail")
-    assert result.finding == "2 of 3 records (66.7%) lack one or more key fields."
+    assert result.finding == ("2 of 3 records lack one or more key fields. "
+                              "The evidence is thin: this grade rests on 3 of them, fewer than 10.")
 
 
 def test_dq002_names_each_date_out_of_order():
