@@ -71,13 +71,19 @@ class OpenPastDue(Check):
     """Open complaints past their due date.
 
     What it checks: stages open on the audit date (received, not answered, not closed) past their
-    recorded due date (the extended one where set), in bands of working days overdue: by default
-    1-10, 11-20, 21-40 and over 40. A stage of a process outside the UK's schemes (`other`) with no
-    due date recorded is due after audit.toml's `[standard] response_working_days`, where set.
-    Due dates looser than the code are TS006's finding.
+    due date, in bands of working days overdue: by default 1-10, 11-20, 21-40 and over 40. The due
+    date is the one the case system records (the extended one where set); a stage without one is
+    aged from receipt against the timescale that applies to it: corporate and housing stages the
+    code's (Stage 1 10 working days from acknowledgement, or 15 from receipt where none is
+    recorded; Stage 2 20, or 25), children's Stage 1 10 working days from receipt and Stage 2 25
+    from its start (the later of the request and the agreed statement), and a process outside the
+    UK's schemes (`other`) audit.toml's `[standard] response_working_days`. Where no timescale
+    applies (adult social care, whose period is agreed with each complainant; children's Stage 3;
+    `other` without a `[standard]` target) a stage with no due date is not assessed, and the
+    finding says how many. Due dates looser than the code are TS006's finding.
 
     Why it matters: an overdue complaint is a complainant waiting now; the oldest are where the
-    ombudsman finds fault.
+    ombudsman finds fault. A case system that records no due date does not stop the clock.
 
     How to fix: review the overdue list weekly, oldest first; tell each complainant when they will
     hear and why, and escalate cases over 40 working days to a senior manager.
@@ -87,16 +93,23 @@ class OpenPastDue(Check):
     general_source = "The due date the case system records, or the response target in audit.toml's [standard]"
     title = "Open complaints past their due date"
     area = Area.TIMELINESS
-    rule = "No complaint stage is still open after its due date."
+    rule = "No complaint stage is still open after its due date, recorded or given by its timescale from receipt."
     source = "Complaint Handling Codes 6.3-6.5; SI 2006/1738 regs 14, 17; SI 2009/309 reg 14"
-    params = {"bands_working_days": [10, 20, 40], **THRESHOLDS}
+    params = {"bands_working_days": [10, 20, 40], **CODE_CLOCK, "childrens_working_days": {"1": 10, "2": 25},
+              **THRESHOLDS}
 
     def run(self, data, params):
         as_of, records = pd.Timestamp(data.as_of), data.records
         rows = select_rows(records, records["stage"].ne("ombudsman") & open_on(records, as_of))
         if rows.empty:
             return not_applicable(f"no complaint stages open on {as_of:%Y-%m-%d}")
-        due = _due_dates(rows, data)
+        recorded = rows["extended_due"].fillna(rows["due"])
+        aged = _aged_from_receipt(rows[recorded.isna()], data, params)
+        due = recorded.fillna(aged["due"])
+        timed, untimed = aged[aged["due"].notna()], aged[aged["due"].isna()]
+        if due.isna().all():
+            return not_applicable(f"{len(rows):,} complaint stages open on {as_of:%Y-%m-%d}, none with a due date or a "
+                                  f"timescale that applies: {_untimed_reasons(untimed)}")
         overdue_by = data.calendar.working_days_between(due, pd.Series(as_of, index=rows.index))
         overdue = overdue_by.gt(0).fillna(False).astype(bool)
         edges = [int(edge) for edge in params["bands_working_days"]]
@@ -104,32 +117,86 @@ class OpenPastDue(Check):
         band = pd.cut(overdue_by.astype("float64"), [0, *edges, np.inf], labels=labels).astype("str")
         bands = {f"overdue_{label.replace('-', '_to_').replace(' ', '_')}": int((band[overdue] == label).sum())
                  for label in labels}
-        reason = "open " + working_days_text(overdue_by) + " working days past its due date " + iso_dates(due) + " (band " + band + ")"
+        reason = ("open " + working_days_text(overdue_by) + " working days past its due date " + iso_dates(due) + " (band "
+                  + band + ")" + when(recorded.isna(), "; no due date recorded, so aged from receipt against "
+                                      + aged["timescale"].reindex(rows.index).fillna("")))
         words = [*labels[:-1], f"more than {edges[-1]}"]
         by_band = ", ".join(f"{count:,} by {label} working days" for label, count in zip(words, bands.values()))
         return graded(
             int(overdue.sum()), int(due.notna().sum()), params,
-            "{failing:,} of {assessed:,} complaint stages open on {as_of} with a due date ({percent_failing}%) were "
-            "past it" + (f": {by_band}." if overdue.any() else ".")
-            + (" {no_due_date:,} open stages had no due date." if due.isna().any() else ""),
+            "{failing:,} of {assessed:,} complaint stages open on {as_of} ({percent_failing}%) were past their due "
+            "date" + (f": {by_band}." if overdue.any() else ".") + _aged_sentence(timed, untimed),
             exceptions(rows[overdue], reason[overdue], due=due[overdue], working_days_overdue=overdue_by[overdue],
                        band=band[overdue]),
             Recommendation("Review overdue complaints weekly, oldest first, and tell each complainant when they "
                            "will hear.", Priority.QUICK_WIN),
-            as_of=as_of.strftime("%Y-%m-%d"), no_due_date=int(due.isna().sum()), **bands,
+            as_of=as_of.strftime("%Y-%m-%d"), no_due_date=len(aged), aged_from_receipt=len(timed),
+            not_assessed=len(untimed), **bands,
         )
 
 
-def _due_dates(rows: pd.DataFrame, data) -> pd.Series:
-    """The recorded due date (the extended one where set); for process `other` without one, the standard's target."""
-    due = rows["extended_due"].fillna(rows["due"])
+def _aged_from_receipt(rows: pd.DataFrame, data, params) -> pd.DataFrame:
+    """For stages with no due date of their own: the date their timescale gives from receipt, and that timescale's name
+    (with each stage's process and stage, to say why where none applies).
+
+    Missing where no timescale applies: adult social care agrees its period with each complainant, children's
+    Stage 3 has no response deadline of its own, and `other` has one only where audit.toml's [standard] sets it.
+    """
+    due = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns]")
+    timescale = pd.Series(None, index=rows.index, dtype="object")
+    code = rows["process"].isin(CODE_PROCESSES) & rows["stage"].isin(["1", "2"])
+    if code.any():
+        clock = code_clock(rows[code], data.calendar, params)
+        due[code] = clock["deadline"]
+        timescale[code] = ("the code's Stage " + rows.loc[code, "stage"].astype("str") + " timescale ("
+                           + lookup(rows.loc[code, "stage"], params["response_working_days"]).astype("str")
+                           + " working days from acknowledgement, "
+                           + (lookup(rows.loc[code, "stage"], params["response_working_days"])
+                              + int(params["acknowledge_working_days"])).astype("str")
+                           + " from receipt without one)")
+    childrens = rows["process"].eq("childrens_statutory") & rows["stage"].isin(["1", "2"])
+    if childrens.any():
+        kids = rows[childrens]
+        start = kids["received"].where(kids["stage"].ne("2"), kids[["received", "statement_agreed"]].max(axis=1))
+        days = lookup(kids["stage"], params["childrens_working_days"])
+        due[childrens] = data.calendar.add_working_days(start, days)
+        timescale[childrens] = ("the children's regulations' Stage " + kids["stage"].astype("str") + " timescale ("
+                                + days.astype("str") + " working days)")
     target = data.standard.response_working_days
-    if target is None:
-        return due
-    own_standard = rows["process"].eq("other").to_numpy(dtype=bool) & due.isna().to_numpy()
-    if not own_standard.any():
-        return due
-    return due.where(~own_standard, data.calendar.add_working_days(rows["received"], target))
+    other = rows["process"].eq("other")
+    if target is not None and other.any():
+        due[other] = data.calendar.add_working_days(rows.loc[other, "received"], target)
+        timescale[other] = f"the response target of {data.standard.name} ({target} working days)"
+    return pd.DataFrame({"process": rows["process"], "stage": rows["stage"], "due": due,
+                         "timescale": timescale.where(due.notna())})
+
+
+def _aged_sentence(timed: pd.DataFrame, untimed: pd.DataFrame) -> str:
+    """How many open stages had no due date of their own: aged from receipt, by timescale, or not assessed, and why."""
+    sentence = ""
+    if len(timed):
+        counts = timed["timescale"].value_counts(sort=False).sort_index()
+        against = (counts.index[0] if len(counts) == 1 else
+                   "the timescale that applies to each: " + "; ".join(f"{n:,} {name}" for name, n in counts.items()))
+        sentence += f" {len(timed):,} had no due date of their own and were aged from receipt against {against}."
+    if len(untimed):
+        sentence += (f" {len(untimed):,} open stages had no due date and no timescale that applies, so were not "
+                     f"assessed: {_untimed_reasons(untimed)}.")
+    return sentence.replace("{", "{{").replace("}", "}}")
+
+
+def _untimed_reasons(untimed: pd.DataFrame) -> str:
+    """Why stages without a due date have no timescale, counted per reason ('2 where adult social care agrees ...')."""
+    why = untimed["process"].astype("str").map(_NO_TIMESCALE).fillna("no timescale applies")
+    why = why.where(~(untimed["process"].eq("childrens_statutory") & untimed["stage"].eq("3")).to_numpy(dtype=bool),
+                    "children's Stage 3 has no response deadline of its own")
+    return "; ".join(f"{n:,} where {text}" for text, n in why.value_counts(sort=False).sort_index().items())
+
+
+_NO_TIMESCALE = {
+    "adult_social_care": "adult social care agrees its response period with each complainant",
+    "other": "audit.toml's [standard] sets no response_working_days",
+}
 
 
 class LooseLocalTargets(Check):

@@ -168,7 +168,7 @@ def test_ts005_open_cases_past_due_in_ageing_bands():
         {"case_id": "F", "due": "2023-06-01", "responded": "2023-07-01"},  # answered
         {"case_id": "G", "due": "2023-07-20", "responded": "2023-08-05"},  # answered after the audit date: open on it
         {"case_id": "H", "due": "2023-06-01", "outcome": "withdrawn"},  # withdrawn, no dates
-        {"case_id": "I"},  # open, no due date
+        {"case_id": "I"},  # open, no due date: aged from receipt against the code
         {"case_id": "J", "due": "2023-07-01", "extended_due": "2023-08-15", "extension_reason": "Complex"},
         {"case_id": "K", "received": "2023-08-02", "due": "2023-06-01"},  # received after the audit date
         {"case_id": "L", "stage": "ombudsman", "due": "2023-06-01"},
@@ -177,17 +177,20 @@ def test_ts005_open_cases_past_due_in_ageing_bands():
     result = run_check("TS005", records, as_of="2023-07-31")
     assert result.exceptions[["case_id", "working_days_overdue", "band"]].values.tolist() == [
         ["A", 1, "1-10"], ["B", 11, "11-20"], ["C", 31, "21-40"], ["D", 43, "over 40"], ["G", 7, "1-10"],
+        ["I", 65, "over 40"],  # no due date: 15 working days from 3 April (Easter left out) is 26 April
     ]
     assert result.exceptions["reason"][0] == "open 1 working days past its due date 2023-07-28 (band 1-10)"
     assert dict(result.metrics) == {
-        "assessed": 7, "failing": 5, "percent_failing": 71.4, "as_of": "2023-07-31", "no_due_date": 1,
-        "overdue_1_to_10": 2, "overdue_11_to_20": 1, "overdue_21_to_40": 1, "overdue_over_40": 1,
+        "assessed": 8, "failing": 6, "percent_failing": 75.0, "as_of": "2023-07-31", "no_due_date": 1,
+        "aged_from_receipt": 1, "not_assessed": 0,
+        "overdue_1_to_10": 2, "overdue_11_to_20": 1, "overdue_21_to_40": 1, "overdue_over_40": 2,
     }
     assert result.status == "fail"
     assert result.finding == (
-        "5 of 7 complaint stages open on 2023-07-31 with a due date were past it: 2 by 1-10 working days, "
-        "1 by 11-20 working days, 1 by 21-40 working days, 1 by more than 40 working days. 1 open stages had no due date. "
-        "The evidence is thin: this grade rests on 7 of them, fewer than 10."
+        "6 of 8 complaint stages open on 2023-07-31 were past their due date: 2 by 1-10 working days, "
+        "1 by 11-20 working days, 1 by 21-40 working days, 2 by more than 40 working days. 1 had no due date of their "
+        "own and were aged from receipt against the code's Stage 1 timescale (10 working days from acknowledgement, "
+        "15 from receipt without one). The evidence is thin: this grade rests on 8 of them, fewer than 10."
     )
 
 
