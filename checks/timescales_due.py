@@ -178,10 +178,13 @@ def _aged_sentence(timed: pd.DataFrame, untimed: pd.DataFrame) -> str:
         counts = timed["timescale"].value_counts(sort=False).sort_index()
         against = (counts.index[0] if len(counts) == 1 else
                    "the timescale that applies to each: " + "; ".join(f"{n:,} {name}" for name, n in counts.items()))
-        sentence += f" {len(timed):,} had no due date of their own and were aged from receipt against {against}."
+        one = len(timed) == 1
+        sentence += (f" {len(timed):,} had no due date of {'its' if one else 'their'} own and {'was' if one else 'were'} "
+                     f"aged from receipt against {against}.")
     if len(untimed):
-        sentence += (f" {len(untimed):,} open stages had no due date and no timescale that applies, so were not "
-                     f"assessed: {_untimed_reasons(untimed)}.")
+        one = len(untimed) == 1
+        sentence += (f" {len(untimed):,} open {'stage' if one else 'stages'} had no due date and no timescale that applies, "
+                     f"so {'was' if one else 'were'} not assessed: {_untimed_reasons(untimed)}.")
     return sentence.replace("{", "{{").replace("}", "}}")
 
 

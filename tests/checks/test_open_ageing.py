@@ -67,7 +67,7 @@ def test_open_stages_without_a_due_date_are_aged_from_receipt_across_bank_holida
         "1 the children's regulations' Stage 2 timescale (25 working days); "
         "2 the code's Stage 1 timescale (10 working days from acknowledgement, 15 from receipt without one); "
         "1 the code's Stage 2 timescale (20 working days from acknowledgement, 25 from receipt without one). "
-        "1 open stages had no due date and no timescale that applies, so were not assessed: "
+        "1 open stage had no due date and no timescale that applies, so was not assessed: "
         "1 where adult social care agrees its response period with each complainant. "
         "The evidence is thin: this grade rests on 6 of them, fewer than 10."
     )
@@ -102,5 +102,5 @@ def test_process_other_without_a_standard_target_is_not_assessed():
     mixed = _run_with_standard(canonical_records(undated, dated), Standard())
     assert _overdue(mixed) == {"O2": ("2023-05-05", 2)}
     assert (mixed.metrics["assessed"], mixed.metrics["not_assessed"]) == (1, 1)
-    assert ("1 open stages had no due date and no timescale that applies, so were not assessed: 1 where audit.toml's "
+    assert ("1 open stage had no due date and no timescale that applies, so was not assessed: 1 where audit.toml's "
             "[standard] sets no response_working_days.") in mixed.finding

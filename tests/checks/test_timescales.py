@@ -188,8 +188,8 @@ def test_ts005_open_cases_past_due_in_ageing_bands():
     assert result.status == "fail"
     assert result.finding == (
         "6 of 8 complaint stages open on 2023-07-31 were past their due date: 2 by 1-10 working days, "
-        "1 by 11-20 working days, 1 by 21-40 working days, 2 by more than 40 working days. 1 had no due date of their "
-        "own and were aged from receipt against the code's Stage 1 timescale (10 working days from acknowledgement, "
+        "1 by 11-20 working days, 1 by 21-40 working days, 2 by more than 40 working days. 1 had no due date of its "
+        "own and was aged from receipt against the code's Stage 1 timescale (10 working days from acknowledgement, "
         "15 from receipt without one). The evidence is thin: this grade rests on 8 of them, fewer than 10."
     )
 
