@@ -14,15 +14,16 @@ import os
 import re
 from pathlib import PurePath
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# A lone surrogate: how Python holds a byte of a file name that is not UTF-8.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def text_without_surrogates(text: str) -> str:
     """TEXT with each lone surrogate written out: an undecodable byte (U+DC80 to U+DCFF, as
     os.fsdecode gives it) as \\xNN, any other as \\uNNNN, so the name stays recognisable and distinct."""
-    if not _SURROGATE.search(text):
+    if not SURROGATE.search(text):
         return text
-    return _SURROGATE.sub(lambda found: _escaped(ord(found.group())), text)
+    return SURROGATE.sub(lambda found: _escaped(ord(found.group())), text)
 
 
 def _escaped(code: int) -> str:

@@ -16,6 +16,7 @@ import tomlkit
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, suggest_profile
+from complaint_audit.paths import SURROGATE
 
 _AUDIT_TOML = '''# audit.toml: what this audit loads, checks and reports. Paths are relative to this file.
 # Every key: README.md and docs/profiles.md. Check the profiles in profiles/ first.
@@ -76,7 +77,7 @@ def _files_pattern(relative_export: str) -> str:
     """The export's path as a `files` pattern that finds it and only it: glob-escaped, since
     `files` takes patterns ('Complaints [Q1].csv' is one), and each byte of a name that is not
     UTF-8 (a lone surrogate here, which a UTF-8 TOML file cannot hold) as '?', one character."""
-    return re.sub("[\ud800-\udfff]", "?", glob.escape(relative_export))
+    return SURROGATE.sub("?", glob.escape(relative_export))
 
 
 def _last_financial_year(today: dt.date) -> str:
