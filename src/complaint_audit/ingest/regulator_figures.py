@@ -1,0 +1,162 @@
+"""The Regulator of Social Housing's complaint measures per landlord (CH01, CH02), read from its published workbook.
+
+Every landlord with 1,000 or more social homes, councils included, returns the Tenant Satisfaction
+Measures each year; the regulator publishes them as a full-data workbook. Its management-information
+sheet holds, per landlord and stock type (low-cost rental, LCRA; low-cost home ownership, LCHO; or
+the two combined where the regulator allowed it), the Stage 1 and Stage 2 complaints received (CH01)
+and those answered within the Housing Ombudsman's Code's timescales (CH02), with numerators and
+denominators; from 2024-25 also the answers on time without and with an extension.
+
+The workbook is read as published: the sheet found by its name (TSMyy_Management_Info), the header
+row by its first cell ("Landlord name"), each column by the measure code in its heading ("(CH02 1
+Numerator)"), never by position, so a later year's workbook with columns added or moved reads the
+same. The regulator's markers for a missing figure ([X] left blank, [Z] not required, [E]
+excluded, [U] a zero denominator) become blanks, with the reason kept beside the figures.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from complaint_audit.errors import UserError
+from complaint_audit.ingest.limits import check_input_file
+from complaint_audit.paths import path_text
+
+STOCK_TYPES = ("LCRA", "LCHO", "Combined")
+# The regulator's notes to the sheet: what each marker in place of a figure means.
+MARKERS = {"[X]": "left blank by the landlord", "[Z]": "not required of the landlord",
+           "[E]": "excluded by the regulator", "[U]": "not calculated: no complaints or homes to divide by"}
+FIGURES = ("complaints", "homes", "answered_on_time", "answered", "on_time_without_extension",
+           "on_time_with_extension")
+# The rates as the regulator published them, kept to set beside the council's own records.
+PUBLISHED = ("published_complaints_per_1000_homes", "published_percent_on_time")
+
+_SHEET = re.compile(r"^tsm(?P<year>\d{2})managementinfo$")
+_HEADER = "landlord name"
+_IDENTITY = {"landlord": "landlord name", "landlord_code": "landlord code", "landlord_type": "landlord type",
+             "size_band": "landlord group size"}
+# "LCRA - Number of stage one complaints ... (CH01 1 Numerator)5": the stock type, the measure, its stage and part;
+# a footnote number may follow the bracket.
+_MEASURE = re.compile(r"^(?P<stock>LCRA|LCHO|Combined) - .*\((?P<measure>CH0[12]) (?P<stage>[12])"
+                      r"(?: (?P<part>Numerator|Denominator))?\)\s*\d*\s*$", re.IGNORECASE | re.DOTALL)
+# 2024-25 on: "Combined - Out of the number of stage one complaints ... – without the use of the 10 day extension".
+_EXTENSION = re.compile(r"^(?P<stock>LCRA|LCHO|Combined) - Out of the number of stage (?P<stage>one|two) complaints"
+                        r".*\b(?P<use>without|with) the use of the \d+ day extension", re.IGNORECASE | re.DOTALL)
+_FIGURE_OF = {("CH01", "Numerator"): "complaints", ("CH01", "Denominator"): "homes",
+              ("CH02", "Numerator"): "answered_on_time", ("CH02", "Denominator"): "answered",
+              ("CH01", ""): "published_complaints_per_1000_homes", ("CH02", ""): "published_percent_on_time"}
+_STAGE_WORDS = {"one": "1", "two": "2"}
+
+
+def read_regulator_workbook(path: Path) -> pd.DataFrame:
+    """One row per landlord, stock type and stage: the figures as numbers, blank where the regulator marks them.
+
+    Columns: year ("2023-24"), landlord, landlord_code, landlord_type, size_band, stock, stage ("1", "2"),
+    FIGURES, PUBLISHED, and missing (what the regulator's markers in the row's complaint figures say, or "").
+    A workbook without the sheet, the header or the CH01/CH02 columns is a UserError naming the file.
+    """
+    path = Path(path)
+    check_input_file(path, "regulator's workbook")
+    try:
+        sheets = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as error:  # openpyxl and zipfile raise many kinds on a file that is not a workbook
+        raise UserError(f"{path_text(path)}: not a readable Excel workbook ({error})") from None
+    with sheets:
+        name, year = _management_sheet(path, sheets.sheet_names)
+        cells = pd.read_excel(sheets, sheet_name=name, header=None, dtype=object)
+    header_at = _header_row(path, name, cells)
+    headings = [str(value).strip() if isinstance(value, str) else "" for value in cells.iloc[header_at]]
+    body = cells.iloc[header_at + 1:]
+    identity = {field: body.iloc[:, _column(path, name, headings, words)] for field, words in _IDENTITY.items()}
+    named = identity["landlord"].map(lambda value: isinstance(value, str) and value.strip() != "")
+    body = body[named]  # the rows below the table (blank, or the regulator's notes) name no landlord
+    identity = {field: values[named].astype("str").str.strip() for field, values in identity.items()}
+    columns = _measure_columns(headings)
+    if not columns:
+        raise UserError(f"{path_text(path)}: sheet '{name}' has no CH01 or CH02 columns (headings such as "
+                        "'... (CH02 1 Numerator)'); is this the regulator's Tenant Satisfaction Measures full data?")
+    frames = []
+    for (stock, stage), figures in sorted(columns.items()):
+        raw = {figure: body.iloc[:, at] for figure, at in figures.items()}
+        frame = pd.DataFrame({"year": year, **identity, "stock": stock, "stage": stage}, index=body.index)
+        for figure in (*FIGURES, *PUBLISHED):
+            frame[figure] = pd.to_numeric(raw[figure], errors="coerce") if figure in raw else np.nan
+        complaints = raw.get("complaints", pd.Series("", index=body.index))
+        frame["missing"] = complaints.map(lambda value: MARKERS.get(str(value).strip().upper(), ""))
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def landlord_totals(figures: pd.DataFrame, landlord: str) -> pd.DataFrame:
+    """One landlord's figures per year and stage, over its stock: the combined return where it made one,
+    else LCRA and LCHO added. LANDLORD is its code or its name (any case); none found is a UserError."""
+    wanted = landlord.strip().casefold()
+    rows = figures[(figures["landlord_code"].str.casefold() == wanted) | (figures["landlord"].str.casefold() == wanted)]
+    if rows.empty:
+        raise UserError(f"'{landlord}' is not a landlord in the regulator's figures: give its name as the workbook "
+                        "spells it, or its code (such as 00CN)")
+    combined = rows["stock"] == "Combined"
+    uses_combined = (combined & rows["complaints"].notna()).groupby([rows["year"], rows["stage"]]).transform("any")
+    chosen = rows[combined == uses_combined]
+    keys = ["year", "landlord", "landlord_code", "landlord_type", "size_band", "stage"]
+    totals = chosen.groupby(keys, observed=True)[list(FIGURES)].sum(min_count=1).reset_index()
+    return add_rates(totals)
+
+
+def add_rates(figures: pd.DataFrame) -> pd.DataFrame:
+    """CH01 as complaints per 1,000 homes and CH02 as the percentage answered on time, from the figures."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_1000 = 1000 * figures["complaints"] / figures["homes"].where(figures["homes"] > 0)
+        on_time = 100 * figures["answered_on_time"] / figures["answered"].where(figures["answered"] > 0)
+    return figures.assign(complaints_per_1000_homes=per_1000, percent_on_time=on_time)
+
+
+def _management_sheet(path: Path, names: list[str]) -> tuple[str, str]:
+    """The management-information sheet and the reporting year its name gives: TSM24 is the year to March 2024."""
+    for name in names:
+        found = _SHEET.match(re.sub(r"[^a-z0-9]", "", name.casefold()))
+        if found:
+            end = 2000 + int(found["year"])
+            return name, f"{end - 1}-{str(end)[2:]}"
+    raise UserError(f"{path_text(path)}: no management-information sheet (named like TSM25_Management_Info); "
+                    f"its sheets are {', '.join(names)}")
+
+
+def _header_row(path: Path, sheet: str, cells: pd.DataFrame) -> int:
+    """The first row with a cell "Landlord name": the sheet's title and notes come before it."""
+    named = cells.map(lambda value: isinstance(value, str) and value.strip().casefold() == _HEADER).any(axis=1)
+    if not named.any():
+        raise UserError(f"{path_text(path)}: sheet '{sheet}' has no header row with a 'Landlord name' column")
+    return int(np.flatnonzero(named.to_numpy())[0])
+
+
+def _column(path: Path, sheet: str, headings: list[str], words: str) -> int:
+    for at, heading in enumerate(headings):
+        if heading.casefold().startswith(words):
+            return at
+    raise UserError(f"{path_text(path)}: sheet '{sheet}' has no column headed '{words}'")
+
+
+def _measure_columns(headings: list[str]) -> dict[tuple[str, str], dict[str, int]]:
+    """Per (stock type, stage), the column of each figure, found from the headings' measure codes."""
+    columns: dict[tuple[str, str], dict[str, int]] = {}
+    for at, heading in enumerate(headings):
+        measure, extension = _MEASURE.match(heading), _EXTENSION.match(heading)
+        if measure:
+            key = (_stock(measure["stock"]), measure["stage"])
+            figure = _FIGURE_OF[(measure["measure"].upper(), (measure["part"] or "").capitalize())]
+        elif extension:
+            key = (_stock(extension["stock"]), _STAGE_WORDS[extension["stage"].lower()])
+            figure = f"on_time_{extension['use'].lower()}_extension"
+        else:
+            continue
+        columns.setdefault(key, {}).setdefault(figure, at)  # CH01's homes repeat per stage: the first is kept
+    return columns
+
+
+def _stock(word: str) -> str:
+    return next(stock for stock in STOCK_TYPES if stock.casefold() == word.casefold())
