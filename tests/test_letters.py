@@ -16,6 +16,7 @@ from complaint_audit.config import LettersConfig, load_config
 from complaint_audit.errors import UserError
 from complaint_audit.letters.identify import Identity
 from complaint_audit.letters.read import Letter
+from complaint_audit.letters.suggest import reference_shape
 from complaint_audit.letters.reconcile import match_letters
 from complaint_audit.letters.text import text_of_file
 from complaint_audit.letters.unreadable import Unreadable
@@ -292,3 +293,51 @@ def test_the_letters_section_is_checked_with_the_config(audit):
 
 def test_defaults_read_every_file_in_the_folder_and_let_a_letter_win():
     assert (LettersConfig(Path("letters")).files, LettersConfig(Path("letters")).prefer) == (("**/*",), "letter")
+
+
+# -- init proposes [letters] from a folder among the exports --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("references", "pattern"), [
+    (["ASC-2023-0012", "ASC-2024-0100"], r"ASC-\d{4}-\d{4}"),
+    (["HC/101", "CC/202"], r"[A-Za-z]{2}/\d{3}"),  # prefixes that differ are any letters
+    (["104523", "104524"], r"\d{6}"),
+    ([f"C-{number:03}" for number in range(1, 31)] + ["LEGACY12"], r"C-\d{3}"),  # one in 31: a slip, not a scheme
+    ([f"C-{number:03}" for number in range(1, 11)] + [f"{number}.1" for number in range(50, 60)],
+     r"(?:C-\d{3}|\d{2}\.\d{1})"),
+])
+def test_the_reference_pattern_is_the_shape_of_the_exports_case_references(references, pattern):
+    assert reference_shape(references) == rf"(?<![A-Za-z\d]){pattern}(?!\d)"
+
+
+def test_references_without_digits_give_no_pattern():
+    assert reference_shape(["pending", "n/a", ""]) is None
+
+
+def test_init_with_a_letters_folder_drafts_letters_that_a_run_matches(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+    (tmp_path / "export.csv").write_text("\n".join(["Complaints export", WIDE_HEADER, *ROWS]) + "\n", encoding="utf-8")
+    write_docx(tmp_path / "letters" / "C-001 response.docx", ["Dear Ann Lee,", FINAL])
+    write_pdf(tmp_path / "letters" / "C-002 stage 2.pdf", ["Stage 2 response", "We have not upheld your complaint."])
+    write_docx(tmp_path / "letters" / "reply.docx", ["Our reference C-003", FINAL])  # the reference on the first page
+
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "audit"), str(tmp_path / "export.csv"), str(tmp_path / "letters")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "audit" / "audit.toml").read_text(encoding="utf-8")
+    assert ("reference_pattern = '(?<![A-Za-z\\d])C-\\d{3}(?!\\d)' # confirm: the shape of the exports' case references; "
+            "found in 2 of 3 file names") in text
+    config = tmp_path / "audit" / "audit.toml"
+    config.write_text(text.replace('organisation = "CHANGE ME: the council\'s name"', 'organisation = "Testshire Council"'),
+                      encoding="utf-8")
+    result, run_dir = run(config)
+    assert "Letters read 3 = matched 3 + unmatched 0." in result.output
+
+
+def test_init_refuses_two_letters_folders(tmp_path):
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "audit"), str(tmp_path / "a"), str(tmp_path / "b")])
+
+    assert result.exit_code == 2
+    assert "are both folders: give one folder of letters" in result.output
+    assert not (tmp_path / "audit").exists()

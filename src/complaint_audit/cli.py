@@ -426,9 +426,11 @@ def report(
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="Folder for the new audit.toml and profiles/.")],
-    exports: Annotated[list[Path] | None, typer.Argument(help="Your exports: one draft profile each.", show_default=False)] = None,
+    exports: Annotated[list[Path] | None, typer.Argument(
+        help="Your exports: one draft profile each; and a folder of response letters, if you have one.",
+        show_default=False)] = None,
 ) -> None:
-    """Start an audit from your own exports: an audit.toml and a draft profile per export."""
+    """Start an audit from your own exports: an audit.toml, a draft profile per export, and [letters] for a folder."""
     from complaint_audit.scaffold import scaffold_audit
 
     written = scaffold_audit(folder, exports or [])

@@ -1,7 +1,9 @@
 """`complaint-audit init`: an audit folder for a council starting from its own exports.
 
 It writes audit.toml and a draft profile per export (through profile suggest), so a new user
-goes from exports to a first report by confirming guesses, not by reading the source.
+goes from exports to a first report by confirming guesses, not by reading the source. A folder
+among the exports is the council's response letters: audit.toml gets a draft `[letters]`
+section whose reference pattern is the shape of the exports' case references.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 import tomlkit
 
 from complaint_audit.errors import UserError
-from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, suggest_profile
+from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, draft_profile
+from complaint_audit.letters.suggest import letters_table
 from complaint_audit.paths import SURROGATE
 
 _AUDIT_TOML = '''# audit.toml: what this audit loads, checks and reports. Paths are relative to this file.
@@ -45,18 +48,25 @@ keep = 24                                # runs kept in the output folder
 
 
 def scaffold_audit(folder: Path, exports: list[Path], today: dt.date | None = None) -> list[Path]:
-    """Write FOLDER/audit.toml and FOLDER/profiles/<export>.toml; the paths written."""
+    """Write FOLDER/audit.toml and FOLDER/profiles/<export>.toml; the paths written. One of EXPORTS may be
+    a folder of response letters, which becomes audit.toml's `[letters]`."""
     folder = Path(folder)
     if (folder / "audit.toml").exists():
         raise UserError(f"{folder / 'audit.toml'} exists already; choose another folder or move it")
-    drafts = {export: tomlkit.parse(suggest_profile(export)) for export in exports}  # fail before writing anything
+    letter_folders = [Path(export) for export in exports if Path(export).is_dir()]
+    if len(letter_folders) > 1:
+        raise UserError(f"{letter_folders[0]} and {letter_folders[1]} are both folders: give one folder of letters "
+                        "(the letters of every team can sit in sub-folders of it)")
+    exports = [export for export in exports if not Path(export).is_dir()]
+    drafts = {export: draft_profile(export) for export in exports}  # fail before writing anything
     (folder / "profiles").mkdir(parents=True, exist_ok=True)
     config = tomlkit.parse(_AUDIT_TOML)
     config["organisation"] = ORGANISATION_PLACEHOLDER
     config["period"] = _last_financial_year(today or dt.date.today())
     sources = tomlkit.aot()
     written = []
-    for export, draft in drafts.items():
+    for export, drafted in drafts.items():
+        draft = tomlkit.parse(drafted.text)
         profile = _unique(folder / "profiles" / f"{_slug(export.stem)}.toml", written)
         # The organisation is set once, in audit.toml, rather than in every profile.
         if draft.get("constants", {}).get("organisation") == ORGANISATION_PLACEHOLDER:
@@ -67,6 +77,10 @@ def scaffold_audit(folder: Path, exports: list[Path], today: dt.date | None = No
         source.add("profile", profile.relative_to(folder).as_posix())
         source.add("files", [_files_pattern(Path(os.path.relpath(Path(export).resolve(), folder.resolve())).as_posix())])
         sources.append(source)
+    if letter_folders:
+        references = [reference for drafted in drafts.values() for reference in drafted.case_references]
+        config.add(tomlkit.nl())
+        config.add("letters", letters_table(letter_folders[0], folder, references))
     config.add(tomlkit.nl())
     config.add("sources", sources)
     (folder / "audit.toml").write_text(tomlkit.dumps(config), encoding="utf-8")

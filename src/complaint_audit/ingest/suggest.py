@@ -62,15 +62,31 @@ class _Table:
     commented: list[str] = field(default_factory=list)  # commented-out lines at the end, without their '# '
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A draft profile, and the case references its sample holds (init guesses the letters' pattern from them)."""
+
+    text: str  # TOML that load_profile parses
+    case_references: tuple[str, ...]
+
+
 def suggest_profile(path: Path, *, name: str | None = None) -> str:
     """A draft profile (TOML text that load_profile parses) for the export at PATH."""
+    return draft_profile(path, name=name).text
+
+
+def draft_profile(path: Path, *, name: str | None = None) -> Draft:
+    """The draft profile for the export at PATH, with the case references of the sample it read."""
     path = Path(path)
     check_input_file(path)
     file_format = Profile(path=path, name="draft").format_for(path)
     sample = read_sample(path, file_format)
     if sample.frame.columns.empty:
         raise UserError(f"{path}: found no columns to suggest a profile for")
-    return _render(path, sample, _assemble(path, file_format, sample, name))
+    tables, layout = _assemble(path, file_format, sample, name)
+    case_id = layout.columns.get("case_id")
+    references = tuple(sample.frame[case_id.column.name].dropna().astype("str")) if case_id else ()
+    return Draft(_render(path, sample, tables), references)
 
 
 # --- assembling the draft --------------------------------------------------------------------
@@ -255,7 +271,7 @@ def _left_out(columns: list[ColumnFacts], layout: Layout, rows: int, prefix: str
     return lines
 
 
-def _assemble(path: Path, file_format: str, sample: Sample, name: str | None) -> list[_Table]:
+def _assemble(path: Path, file_format: str, sample: Sample, name: str | None) -> tuple[list[_Table], Layout]:
     columns = describe_columns(sample.frame)
     stage_columns = describe_columns(sample.stage_frame) if sample.stage_frame is not None else []
     usable = [column for column in columns if not column.personal and column.name != sample.stage_list]
@@ -289,7 +305,7 @@ def _assemble(path: Path, file_format: str, sample: Sample, name: str | None) ->
     tables += [table for table in (_combine_table(sample, layout),) if table]
     personal, left_out = _personal_table(columns, sample.rows), _left_out_table(sample, layout, usable, stage_keys)
     tables += [table for table in (personal, left_out) if table]
-    return tables
+    return tables, layout
 
 
 # A sample whose rows (exact copies aside) repeat a case this often has several rows per case;
