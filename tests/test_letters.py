@@ -103,6 +103,16 @@ def test_an_eml_gives_its_subject_its_body_and_an_attached_letter(tmp_path):
     assert text.splitlines() == ["Subject: Your complaint C-001", "Please find attached.", "The attached decision."]
 
 
+def test_a_real_outlook_msg_is_read_with_its_subject_and_body():
+    """A message Outlook wrote (extract-msg's example, kept beside the repository: see its SOURCE.md)."""
+    path = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real" / "outlook_msg" / "strangeDate.msg"
+    if not path.exists():
+        pytest.skip(f"{path} is not here: a real .msg is not committed (its source is GPL)")
+    letter = text_of_file(path)
+    assert letter.text.startswith("Subject: MSG Test File\nMSG test file\nPurpose: Provide example of this file type\n")
+    assert "\r" not in letter.text and letter.first_page == letter.text[:3_000]
+
+
 def test_an_html_only_eml_is_read_as_its_text(tmp_path):
     text = text_of_file(write_eml(tmp_path / "a.eml", "Re: C-001", "We <b>upheld</b> it.", html=True)).text
     assert "We upheld it." in text and "<b>" not in text

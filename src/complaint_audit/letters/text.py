@@ -56,4 +56,8 @@ def text_of_file(path: Path) -> LetterText:
 
 
 def _bounded(text: str, first_page: str) -> LetterText:
-    return LetterText(text[:LETTER_MAX_CHARACTERS], first_page[:FIRST_PAGE_CHARACTERS])
+    """The text cut to the limits, its line ends as one newline: Outlook and Windows files end lines with CR LF."""
+    def lines(part: str) -> str:
+        return part.replace("\r\n", "\n").replace("\r", "\n")
+
+    return LetterText(lines(text)[:LETTER_MAX_CHARACTERS], lines(first_page)[:FIRST_PAGE_CHARACTERS])
