@@ -42,6 +42,10 @@ class Stage1OnTime(Check):
     rule = "Stage 1 is answered within 10 working days of receipt, or 20 with a recorded extension."
     source = f"{REGULATIONS} reg 14"
     params = {"response_working_days": 10, "extended_working_days": 20, **THRESHOLDS}
+    fault = (
+        "{failing} of {assessed} children's Stage 1 complaints ({percent_failing}) were answered outside the "
+        "10 working days the regulations allow (20 with an extension)"
+    )
 
     def run(self, data, params):
         rows = stage_rows(data.records, "1")
@@ -100,6 +104,13 @@ class Stage2AsRequired(Check):
     source = (f"{REGULATIONS} reg 17; LGSCO review (2022-23): the adjudication has no separate allowance. "
               + STAGE2_START)
     params = {"response_working_days": 25, "extended_working_days": 65, **THRESHOLDS}
+    fault = (
+        "the council measures children's Stage 2 to the investigating officer's report instead of the "
+        "adjudication letter: {on_time_as_recorded} of {compared} complaints ({percent_on_time_as_recorded}) were on "
+        "time as recorded, but only {on_time_as_required} of {stage2_cases} ({percent_on_time_as_required}) as "
+        "the regulations require, so {turns_late} "
+        "complaints reported as on time were late"
+    )
 
     def run(self, data, params):
         rows = stage_rows(data.records, "2")

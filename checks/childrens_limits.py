@@ -33,6 +33,10 @@ class Stage2Extensions(Check):
     rule = "Stage 2 beyond 25 working days needs an extension with a reason, and never goes beyond 65."
     source = f"{REGULATIONS} reg 17; Getting the Best from Complaints (2006). " + STAGE2_START
     params = {"response_working_days": 25, "extended_working_days": 65, **THRESHOLDS}
+    fault = (
+        "{failing} of {assessed} children's Stage 2 complaints ({percent_failing}) ran past 25 working days "
+        "without a recorded extension, or past the 65-day limit"
+    )
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)
@@ -103,6 +107,10 @@ class Stage3PanelTimescales(Check):
     source = f"{REGULATIONS} regs 18, 19(4), 20 and 20(3)"
     params = {"request_working_days": 20, "panel_working_days": 30, "report_working_days": 5,
               "response_working_days": 15, **THRESHOLDS}
+    fault = (
+        "{failing} of {assessed} children's Stage 3 reviews ({percent_failing}) missed a timescale the "
+        "regulations set"
+    )
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)

@@ -62,6 +62,16 @@ class ResponseSpeed(Check):
     source = SOURCE
     params = {"min_group_size": 10, "alpha": 0.05, "min_difference_working_days": 2}
     requires = ("raised_via", "responded")
+    fault = (
+        "complaints from MPs and councillors were answered in a median of {member_median} working days against "
+        "{public_median} for the public's, faster in {groups_faster} of {groups_compared} process and stage "
+        "groups compared: members' complaints were prioritised over the public's"
+    )
+    fault_when_warn = (
+        "complaints from MPs and councillors were answered markedly faster than the public's in "
+        "{groups_possibly_faster} of {groups_compared} process and stage groups compared, although the "
+        "difference could be chance once the number of groups is allowed for"
+    )
 
     def run(self, data, params):
         from scipy.stats import mannwhitneyu  # here, not at the top: only this test pays for scipy.stats
@@ -187,6 +197,10 @@ class OutcomeDifferences(Check):
     source = SOURCE
     params = {"min_group_size": 10, "alpha": 0.05, "upheld_outcomes": ["upheld", "partly_upheld"]}
     requires = ("raised_via", "outcome")
+    fault = (
+        "complaints from MPs and councillors were upheld at a different rate from the public's in "
+        "{groups_different} of {groups_compared} process and stage groups"
+    )
 
     def run(self, data, params):
         from scipy.stats import fisher_exact

@@ -61,6 +61,10 @@ class ReviewerScores(Check):
     source = ("RULES.md section 6: LGSCO Complaint Handling Code 6.5-6.8; Housing Ombudsman Code 5.6-5.8; SI 2009/309 "
               "reg 14(2); manual review of a sample (complaint-audit sample and reviews import)")
     params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
+    fault = (
+        "reviewers who read a sample of responses rated {failing} of {assessed} ({percent_failing}) as not meeting "
+        "at least one criterion of a good response"
+    )
 
     def run(self, data, params):
         if data.reviews is None:

@@ -37,6 +37,10 @@ class AcknowledgedOnTime(Check):
     source = "Complaint Handling Codes 6.2 (Stage 1) and housing 6.11 (Stage 2); SI 2009/309 reg 13(2)"
     params = {"acknowledge_working_days": {"corporate": 5, "housing": 5, "adult_social_care": 3}, **THRESHOLDS}
     requires = ("acknowledged",)
+    fault = (
+        "{failing} of {assessed} complaint stages ({percent_failing}) were not acknowledged within the "
+        "timescale"
+    )
 
     def run(self, data, params):
         limits = params["acknowledge_working_days"]
@@ -87,6 +91,10 @@ class CodeResponseOnTime(Check):
     source = "LGSCO and Housing Ombudsman Complaint Handling Codes 6.3-6.5 and the Stage 2 timescales"
     params = {**CODE_CLOCK, **THRESHOLDS}
     requires = ("responded",)
+    fault = (
+        "{failing} of {assessed} corporate and housing responses ({percent_failing}) were later than the "
+        "Complaint Handling Code allows"
+    )
 
     def run(self, data, params):
         records = data.records
@@ -144,6 +152,10 @@ class AdultResponseOnTime(Check):
     rule = "Answered by the agreed (or revised) date, and within six calendar months or a longer agreed period."
     source = "SI 2009/309 regs 13(7) and 14(2)"
     params = {"months_limit": 6, **THRESHOLDS}
+    fault = (
+        "{failing} of {assessed} adult social care complaints ({percent_failing}) missed the response date "
+        "agreed with the complainant or ran past {months_limit} months"
+    )
 
     def run(self, data, params):
         rows = select_rows(data.records, processes=("adult_social_care",))
