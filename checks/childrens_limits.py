@@ -7,7 +7,9 @@ import pandas as pd
 
 from complaint_audit.checks._childrens import REGULATIONS, STAGE2_START, THRESHOLDS, extended, stage_rows
 from complaint_audit.checks._timing import joined, open_on, when, working_days_text
-from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, exceptions, graded, not_applicable
+from complaint_audit.engine.contract import (
+    Area, Check, OnTime, Priority, Recommendation, exceptions, graded, not_applicable,
+)
 
 
 class Stage2Extensions(Check):
@@ -111,6 +113,7 @@ class Stage3PanelTimescales(Check):
         "{failing} of {assessed} children's Stage 3 reviews ({percent_failing}) missed a timescale the "
         "regulations set"
     )
+    on_time = (OnTime(("childrens_statutory",), ("3",)),)
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)

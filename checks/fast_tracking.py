@@ -17,7 +17,9 @@ from complaint_audit.checks._group_comparison import (
 )
 from complaint_audit.checks._members import MEMBER_WORDS, RECOMMENDATION, SOURCE, member_or_public
 from complaint_audit.checks._text import formatted
-from complaint_audit.engine.contract import Area, Check, CheckResult, Status, exceptions, not_applicable, percent
+from complaint_audit.engine.contract import (
+    Area, Chart, Check, CheckResult, Status, TrendFigure, exceptions, not_applicable, percent,
+)
 
 _SPEED_FIGURES = (
     "member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "p_value_adjusted",
@@ -71,6 +73,17 @@ class ResponseSpeed(Check):
         "complaints from MPs and councillors were answered markedly faster than the public's in "
         "{groups_possibly_faster} of {groups_compared} process and stage groups compared, although the "
         "difference could be chance once the number of groups is allowed for"
+    )
+    trend_figures = (
+        TrendFigure("fast_tracking_gap",
+                    "Fast-tracking gap (working days): the public's median response time minus MPs' and councillors'",
+                    "median_difference", better="nearer zero", unit="working days", material=2.0),
+    )
+    chart = Chart(
+        "members", "Median working days to respond: MPs and councillors against the public",
+        "Bar chart of the median working days from receipt to response, for complaints from MPs and "
+        "councillors and from the public, in the processes and stages FT001 compared",
+        ("member_median", "public_median"), ("MPs and councillors", "Public"), percent=False,
     )
 
     def run(self, data, params):

@@ -12,15 +12,7 @@ import pandas as pd
 from complaint_audit.checks._cases import case_numbers
 from complaint_audit.checks._text import iso_dates
 from complaint_audit.engine.contract import (
-    Area,
-    Check,
-    CheckResult,
-    Priority,
-    Recommendation,
-    exceptions,
-    grade,
-    not_applicable,
-    percent,
+    Area, Check, CheckResult, Priority, Recommendation, TrendFigure, exceptions, grade, not_applicable, percent,
 )
 
 _COUNCIL_STAGES = ("1", "2", "3")
@@ -77,6 +69,8 @@ class UpheldWithoutLearning(Check):
         "{without_learning} of {upheld} upheld or partly upheld complaint stages ({percent_without_learning}) "
         "record no learning"
     )
+    trend_figures = (TrendFigure("learning_recorded", "Upheld complaints with learning recorded",
+                                 "percent_without_learning", complement=True),)
 
     def run(self, data, params):
         upheld = _at_fault(data)

@@ -11,7 +11,9 @@ from complaint_audit.checks._text import iso_dates
 from complaint_audit.checks._timescales import (CODE_CLOCK, CODE_PROCESSES, COUNCIL_STAGES, THRESHOLDS, code_clock,
                                                 council_stages_of, lookup, on_time_by, select_rows)
 from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
-from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, exceptions, graded, not_applicable
+from complaint_audit.engine.contract import (
+    Area, Check, OnTime, Priority, Recommendation, TrendFigure, exceptions, graded, not_applicable,
+)
 
 
 
@@ -41,6 +43,7 @@ class AcknowledgedOnTime(Check):
         "{failing} of {assessed} complaint stages ({percent_failing}) were not acknowledged within the "
         "timescale"
     )
+    on_time = (OnTime(("corporate", "housing", "adult_social_care"), ("1", "2"), "acknowledgement"),)
 
     def run(self, data, params):
         limits = params["acknowledge_working_days"]
@@ -94,6 +97,13 @@ class CodeResponseOnTime(Check):
     fault = (
         "{failing} of {assessed} corporate and housing responses ({percent_failing}) were later than the "
         "Complaint Handling Code allows"
+    )
+    on_time = (OnTime(CODE_PROCESSES, COUNCIL_STAGES),)
+    trend_figures = (
+        TrendFigure("stage1_on_time", "Corporate and housing Stage 1 responses on time", "stage1_percent_on_time",
+                    on_time_label="Corporate and housing Stage 1"),
+        TrendFigure("stage2_on_time", "Corporate and housing Stage 2 responses on time", "stage2_percent_on_time",
+                    on_time_label="Corporate and housing Stage 2"),
     )
 
     def run(self, data, params):
@@ -156,6 +166,9 @@ class AdultResponseOnTime(Check):
         "{failing} of {assessed} adult social care complaints ({percent_failing}) missed the response date "
         "agreed with the complainant or ran past {months_limit} months"
     )
+    on_time = (OnTime(("adult_social_care",), ("1",)),)
+    trend_figures = (TrendFigure("adults_on_time", "Adult social care responses on time", "percent_failing",
+                                 complement=True, on_time_label="Adult social care"),)
 
     def run(self, data, params):
         rows = select_rows(data.records, processes=("adult_social_care",))

@@ -113,7 +113,7 @@ def _check_entry(outcome: CheckOutcome) -> dict:
         "on_time": [dataclasses.asdict(part) for part in check.on_time],
         "trend_figures": [dataclasses.asdict(figure) for figure in check.trend_figures],
         "chart": dataclasses.asdict(check.chart) if check.chart else None,
-        "criterion": check.criterion,
+        "review_criterion": check.review_criterion,
         "reviews": bool(check.reviews),
         "status": result.status.value,
         "metrics": {name: _json_value(value) for name, value in result.metrics.items()},

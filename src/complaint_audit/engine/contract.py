@@ -204,7 +204,7 @@ class Check:
     on_time: ClassVar[tuple[OnTime, ...]] = ()  # the stages whose on-time figure its exceptions decide
     trend_figures: ClassVar[tuple[TrendFigure, ...]] = ()  # its headline figures, compared between runs
     chart: ClassVar[Chart | None] = None  # the chart its figures feed in the report and the comparison
-    criterion: ClassVar[str | None] = None  # the criterion of a good response (letters.criteria) it judges
+    review_criterion: ClassVar[str | None] = None  # the criterion of a good response (letters) it judges
     reviews: ClassVar[bool] = False  # it tallies the reviewers' scores: the report's manual evidence is its own
 
     def run(self, data: AuditData, params: Mapping[str, Any]) -> CheckResult:
