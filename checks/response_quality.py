@@ -29,6 +29,7 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
+from complaint_audit.letters.criteria import APOLOGY, DECISION, ESCALATION, PLAIN_LANGUAGE, REMEDY
 
 _THRESHOLDS = {"amber_above": 5.0, "red_above": 15.0}
 
@@ -112,6 +113,7 @@ class ApologyWhereAtFault(_LetterCriterion):
         "{failing} of {letters} upheld or partly upheld responses ({percent_failing}) did not apologise in "
         "words that accept the fault"
     )
+    review_criterion = APOLOGY.title
 
     def criterion(self, letters, read, data, params):
         return response_criteria.apology(letters, read)
@@ -142,6 +144,7 @@ class ClearDecision(_LetterCriterion):
     finding = "{failing:,} of {letters:,} decided responses ({percent_failing}%) did not state the recorded decision clearly."
     advice = "State in every letter whether the complaint is upheld, partly upheld or not upheld."
     fault = "{failing} of {letters} responses ({percent_failing}) did not state the decision clearly"
+    review_criterion = DECISION.title
 
     def criterion(self, letters, read, data, params):
         return response_criteria.decision(letters, read)
@@ -176,6 +179,7 @@ class RemedyWhereAtFault(_LetterCriterion):
         "{failing} of {letters} upheld or partly upheld responses ({percent_failing}) offered no remedy or "
         "action"
     )
+    review_criterion = REMEDY.title
 
     def criterion(self, letters, read, data, params):
         return response_criteria.remedy(letters, read)
@@ -221,6 +225,7 @@ class EscalationRoute(_LetterCriterion):
         "{final_failing} of {final_letters} final responses lacked the ombudsman's details; {extended_failing} of "
         "{extended_letters} responses on an extended timescale lacked them or the next step"
     )
+    review_criterion = ESCALATION.title
 
     def criterion(self, letters, read, data, params):
         return response_criteria.escalation(letters, read, letters["final"], params["on_extension"])
@@ -263,6 +268,7 @@ class PlainLanguage(_LetterCriterion):
     advice = "Rewrite templates and letters in short sentences of everyday words."
     priority = Priority.THREE_MONTHS
     fault = "{failing} of {letters} response letters ({percent_failing}) were hard to read"
+    review_criterion = PLAIN_LANGUAGE.title
 
     def criterion(self, letters, read, data, params):
         return response_criteria.plain_language(letters, read, params["min_reading_ease"])

@@ -106,6 +106,11 @@ def _childrens_stage2(chart: dict):
     return _pairs(chart, (_RECORDED_COLOUR, _PUBLIC_COLOUR))  # as recorded grey, as required blue, as in the report
 
 
+def _two_metrics(chart: dict):
+    """A chart a check declares that has no drawing of its own: its two metrics side by side."""
+    return _pairs(chart, (_RECORDED_COLOUR, _PUBLIC_COLOUR))
+
+
 _DRAW = {"on_time": _on_time, "members": _members, "childrens_stage2": _childrens_stage2, "learning": _single,
          "checks": _checks}
 
@@ -117,5 +122,5 @@ def draw(charts: dict[str, dict]) -> dict[str, Markup]:
     drawn = {}
     with matplotlib.rc_context(report_charts.CHART_STYLE):
         for name, chart in charts.items():
-            drawn[name] = report_charts.inline_svg(_DRAW[name](chart), f"compare-{name}", chart)
+            drawn[name] = report_charts.inline_svg(_DRAW.get(name, _two_metrics)(chart), f"compare-{name}", chart)
     return drawn
