@@ -361,10 +361,12 @@ def test_markdown_escape_keeps_data_as_text():
 
 
 def test_an_amber_ft001_says_the_difference_could_be_chance():
+    from complaint_audit.engine.registry import discover
     from complaint_audit.report.findings import ombudsman_sentence
 
+    ft001 = discover()["FT001"]
     check = {
-        "code": "FT001", "status": "warn", "finding": "",
+        "code": "FT001", "status": "warn", "finding": "", "fault": ft001.fault, "fault_when_warn": ft001.fault_when_warn,
         "metrics": {"groups_possibly_faster": 1, "groups_compared": 3, "groups_faster": 0, "member_median": 6.5, "public_median": 10.5},
     }
     assert ombudsman_sentence(check) == (
