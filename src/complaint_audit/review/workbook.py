@@ -23,7 +23,6 @@ from complaint_audit.paths import path_text
 from complaint_audit.spreadsheet import safe_cells
 from complaint_audit.store import atomic_write
 
-
 FACT_COLUMNS: tuple[str, ...] = (
     "organisation", "case_id", "stage", "process", "team", "category", "raised_via", "received", "responded", "outcome",
 )
