@@ -70,7 +70,9 @@ class UpheldWithoutLearning(Check):
         "record no learning"
     )
     trend_figures = (TrendFigure("learning_recorded", "Upheld complaints with learning recorded",
-                                 "percent_without_learning", complement=True),)
+                                 "percent_without_learning", complement=True,
+                                 chart="Bar chart of the percentage of upheld or partly upheld complaints with learning "
+                                       "recorded (LN001)"),)
 
     def run(self, data, params):
         upheld = _at_fault(data)

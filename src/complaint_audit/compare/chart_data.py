@@ -22,16 +22,16 @@ def comparison_charts(runs: list[OrganisationRun], figures: tuple[Figure, ...], 
     """Every chart with something to show, keyed by name; organisations in `order` (best overall first).
 
     The on-time chart shows the figures whose checks gave them a label in it; each check that declares
-    a chart (`chart` in results.json) gets its two metrics side by side."""
+    a chart (`chart` in results.json) gets its two metrics side by side, and each figure declared with
+    a chart its own bar chart."""
     by_name = {run.organisation: run for run in runs}
     ordered = [by_name[name] for name in order]
     charts = {
         "on_time": _on_time(values.loc[order], {figure.key: figure.on_time_label for figure in figures
                                                 if figure.on_time_label}),
         **{key: _pairs(ordered, code, chart) for key, (code, chart) in _declared_charts(runs).items()},
-        "learning": _single(values.loc[order, "learning_recorded"], "Upheld complaints with learning recorded",
-                            "Bar chart of the percentage of upheld or partly upheld complaints with learning recorded "
-                            "(LN001)") if "learning_recorded" in values else None,
+        **{figure.key: _single(values.loc[order, figure.key], figure.label, figure.chart)
+           for figure in figures if figure.chart},
         "checks": _checks(ordered),
     }
     return {name: chart for name, chart in charts.items() if chart}

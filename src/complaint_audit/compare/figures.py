@@ -39,6 +39,7 @@ class Figure:
     source: str
     read: Callable[[OrganisationRun], float | None]
     on_time_label: str | None = None  # its bar's label in the chart of responses on time (None: not in it)
+    chart: str | None = None  # the description of its own bar chart (None: it has none)
 
 
 def metric_reader(code: str, name: str, complement: bool = False) -> Callable[[OrganisationRun], float | None]:
@@ -81,7 +82,7 @@ def _declared(code: str, declared: dict) -> Figure:
     metric, complement = declared["metric"], declared["complement"]
     source = f"{code}: 100 minus {metric}" if complement else f"{code} {metric}"
     return Figure(declared["key"], declared["label"], declared["unit"], declared["better"], True, declared["material"],
-                  source, metric_reader(code, metric, complement), declared.get("on_time_label"))
+                  source, metric_reader(code, metric, complement), declared.get("on_time_label"), declared.get("chart"))
 
 
 # fmt: off

@@ -85,6 +85,7 @@ class TrendFigure:
     complement: bool = False  # the figure is 100 minus the metric (a share on time from a share failing)
     material: float = 5.0  # an outlier must also be this far from the median, in the figure's unit
     on_time_label: str | None = None  # its bar's label in the comparison's chart of responses on time
+    chart: str | None = None  # the comparison draws it alone as a bar chart, described in these words
 
 
 @dataclass(frozen=True)

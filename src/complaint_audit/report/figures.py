@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
-from complaint_audit.report.keys import row_codes, rows_in
+from complaint_audit.report.keys import row_codes
 from complaint_audit.report.suppression import NO_SUPPRESSION, WITHHELD, Suppression
 from complaint_audit.report.text import STAGE_WORDS
 
@@ -54,26 +54,30 @@ def answered_stages(records: pd.DataFrame, exceptions: pd.DataFrame, roles: Mapp
     `acknowledgement` says whether an acknowledgement check covered the stage."""
     rows = records.loc[records["stage"].isin(_COUNCIL_STAGES) & records["responded"].notna(),
                        [*_KEY, "case_key", "team", "process"]]
+    # Each stage and each exception as one integer, on one scale, worked out once for every check.
+    row_keys, listed_keys = row_codes(rows, ["organisation", "case_key", "stage"], exceptions)
     measured, acknowledgement, late = (np.zeros(len(rows), dtype=bool) for _ in range(3))
     for code, parts in roles.items():
-        listed = exceptions[exceptions["check"] == code]
+        of_check = (exceptions["check"] == code).to_numpy()
         for part in parts:
             covered = (rows["process"].isin(part["processes"]) & rows["stage"].isin(part["stages"])).to_numpy()
             if part["part"] == "response":
                 measured |= covered
             else:
                 acknowledgement |= covered
-            late |= covered & rows_in(rows, _late(listed, part["on_time_verdicts"]), ["organisation", "case_key", "stage"])
+            late_keys = listed_keys[of_check & ~_listed_on_time(exceptions, of_check, part["on_time_verdicts"])]
+            late |= covered & np.isin(row_keys, late_keys[late_keys >= 0])
     rows = rows[measured]
     return rows.assign(team=team_names(rows["team"]), on_time=~late[measured], acknowledgement=acknowledgement[measured])
 
 
-def _late(listed: pd.DataFrame, on_time_verdicts: list[str]) -> pd.DataFrame:
-    """A check's exceptions less those listed only to show their dates (their verdict says they were on time)."""
-    if not on_time_verdicts:
-        return listed
-    pattern = "|".join(re.escape(f'"verdict":{json.dumps(verdict)}') for verdict in on_time_verdicts)
-    return listed[~listed["figures"].fillna("").str.contains(pattern)]
+def _listed_on_time(exceptions: pd.DataFrame, of_check: np.ndarray, on_time_verdicts: list[str]) -> np.ndarray:
+    """Which of a check's exceptions (OF_CHECK) were listed only to show their dates: their verdict says on time."""
+    on_time = np.zeros(len(exceptions), dtype=bool)
+    if on_time_verdicts:
+        pattern = "|".join(re.escape(f'"verdict":{json.dumps(verdict)}') for verdict in on_time_verdicts)
+        on_time[of_check] = exceptions.loc[of_check, "figures"].fillna("").str.contains(pattern).to_numpy()
+    return on_time
 
 
 def _upheld(outcomes: pd.Series, suppression: Suppression) -> tuple[float | None, str]:
