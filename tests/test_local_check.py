@@ -1,9 +1,10 @@
 """A check is self-contained: one added in a local folder reaches the report, results.json and the comparison.
 
 The toy TS007 below is written as a council's auditor would add one (audit.toml `[checks] paths`);
-it declares its fault, its figure for comparisons and its on-time role on its own class, and
-nothing in report/, compare/ or review/ names it, yet its fault is stated in the ombudsman's
-words in report.md, under its area's theme, and its figure is compared between runs.
+it declares its fault and its figure for comparisons on its own class and leaves its theme and
+on-time role at their defaults. Nothing in report/, compare/ or review/ names it, yet its fault
+is stated in the ombudsman's words in report.md, under its area's theme, and its figure is
+compared between runs.
 """
 
 from __future__ import annotations
