@@ -21,6 +21,7 @@ from complaint_audit.report import findings
 from complaint_audit.report.charts import draw
 from complaint_audit.report.context import report_context
 from complaint_audit.report.render import builtin_templates, markdown_escape, render_reports, write_pdf
+from complaint_audit.report.themes import THEME_BY_KEY
 
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
 SNAPSHOT = Path(__file__).parent / "snapshots" / "report.md"
@@ -150,9 +151,10 @@ def test_the_members_chart_has_the_medians_ft001_found(run_dir, results):
     assert groups["corporate Stage 1"]["public"]["med"] == metrics["corporate_stage_1_public_median"]
 
 
-def test_every_built_in_check_states_its_fault_from_its_own_figures(results):
+def test_every_built_in_check_states_its_fault_from_its_own_figures_under_a_known_theme(results):
     for code, check in results["by_code"].items():
         assert check["fault"], f"{code} declares no fault (its class's `fault`)"
+        assert check["theme"] in (None, *THEME_BY_KEY), f"{code} declares a theme the report does not have"
         if check["status"] != "not_applicable":
             for wording in filter(None, (check["fault"], check["fault_when_warn"])):
                 wording.format_map({name: "x" for name in check["metrics"]})  # KeyError: a metric was renamed

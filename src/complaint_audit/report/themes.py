@@ -80,6 +80,6 @@ TIMESCALES = {"quick win": "within one month", "within 3 months": "within three 
               "within 12 months": "within twelve months"}
 
 def theme_of(check: dict) -> Theme:
-    """The theme a check's findings appear under: its own (`theme` in results.json), else its area's; an
-    area the report does not know goes to process."""
-    return THEME_BY_KEY[check.get("theme") or _AREA_THEMES.get(check["area"], "consistency")]
+    """The theme a check's findings appear under: its own (`theme` in results.json) where the report knows
+    it, else its area's; an area the report does not know goes to process."""
+    return THEME_BY_KEY.get(check.get("theme") or "") or THEME_BY_KEY[_AREA_THEMES.get(check["area"], "consistency")]
