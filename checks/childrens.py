@@ -11,7 +11,9 @@ import pandas as pd
 
 from complaint_audit.checks._childrens import REGULATIONS, STAGE2_START, THRESHOLDS, extended, stage_rows
 from complaint_audit.checks._timing import when, working_days_text
-from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, exceptions, graded, not_applicable, percent
+from complaint_audit.engine.contract import (
+    Area, Chart, Check, OnTime, Priority, Recommendation, TrendFigure, exceptions, graded, not_applicable, percent,
+)
 
 
 def _allowed(rows: pd.DataFrame, start: pd.Series, calendar, standard: int, most: int) -> pd.Series:
@@ -42,6 +44,13 @@ class Stage1OnTime(Check):
     rule = "Stage 1 is answered within 10 working days of receipt, or 20 with a recorded extension."
     source = f"{REGULATIONS} reg 14"
     params = {"response_working_days": 10, "extended_working_days": 20, **THRESHOLDS}
+    fault = (
+        "{failing} of {assessed} children's Stage 1 complaints ({percent_failing}) were answered outside the "
+        "10 working days the regulations allow (20 with an extension)"
+    )
+    on_time = (OnTime(("childrens_statutory",), ("1",)),)
+    trend_figures = (TrendFigure("childrens_stage1_on_time", "Children's Stage 1 responses on time", "percent_failing",
+                                 complement=True, on_time_label="Children's Stage 1"),)
 
     def run(self, data, params):
         rows = stage_rows(data.records, "1")
@@ -100,6 +109,25 @@ class Stage2AsRequired(Check):
     source = (f"{REGULATIONS} reg 17; LGSCO review (2022-23): the adjudication has no separate allowance. "
               + STAGE2_START)
     params = {"response_working_days": 25, "extended_working_days": 65, **THRESHOLDS}
+    fault = (
+        "the council measures children's Stage 2 to the investigating officer's report instead of the "
+        "adjudication letter: {on_time_as_recorded} of {compared} complaints ({percent_on_time_as_recorded}) were on "
+        "time as recorded, but only {on_time_as_required} of {stage2_cases} ({percent_on_time_as_required}) as "
+        "the regulations require, so {turns_late} "
+        "complaints reported as on time were late"
+    )
+    # It also lists cases on time as the regulations require, so the reviewer can check their dates.
+    on_time = (OnTime(("childrens_statutory",), ("2",),
+                      on_time_verdicts=("late as recorded only", "late from the request only")),)
+    trend_figures = (TrendFigure("childrens_stage2_on_time", "Children's Stage 2 on time to the adjudication letter",
+                                 "percent_on_time_as_required", on_time_label="Children's Stage 2 (to the adjudication)"),)
+    chart = Chart(
+        "childrens_stage2", "Children's Stage 2 on time: as recorded against as required",
+        "Bar chart of children's Stage 2 complaints on time as each system records them (to the investigating "
+        "officer's report) and as the regulations require (to the adjudication letter)",
+        ("percent_on_time_as_recorded", "percent_on_time_as_required"),
+        ("As recorded (to the report)", "As required (to the adjudication)"),
+    )
 
     def run(self, data, params):
         rows = stage_rows(data.records, "2")

@@ -7,7 +7,9 @@ import pandas as pd
 
 from complaint_audit.checks._childrens import REGULATIONS, STAGE2_START, THRESHOLDS, extended, stage_rows
 from complaint_audit.checks._timing import joined, open_on, when, working_days_text
-from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, exceptions, graded, not_applicable
+from complaint_audit.engine.contract import (
+    Area, Check, OnTime, Priority, Recommendation, exceptions, graded, not_applicable,
+)
 
 
 class Stage2Extensions(Check):
@@ -33,6 +35,10 @@ class Stage2Extensions(Check):
     rule = "Stage 2 beyond 25 working days needs an extension with a reason, and never goes beyond 65."
     source = f"{REGULATIONS} reg 17; Getting the Best from Complaints (2006). " + STAGE2_START
     params = {"response_working_days": 25, "extended_working_days": 65, **THRESHOLDS}
+    fault = (
+        "{failing} of {assessed} children's Stage 2 complaints ({percent_failing}) ran past 25 working days "
+        "without a recorded extension, or past the 65-day limit"
+    )
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)
@@ -103,6 +109,11 @@ class Stage3PanelTimescales(Check):
     source = f"{REGULATIONS} regs 18, 19(4), 20 and 20(3)"
     params = {"request_working_days": 20, "panel_working_days": 30, "report_working_days": 5,
               "response_working_days": 15, **THRESHOLDS}
+    fault = (
+        "{failing} of {assessed} children's Stage 3 reviews ({percent_failing}) missed a timescale the "
+        "regulations set"
+    )
+    on_time = (OnTime(("childrens_statutory",), ("3",)),)
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)

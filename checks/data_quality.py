@@ -55,6 +55,10 @@ class RequiredFields(Check):
     rule = "Each complaint record holds its team, category, who raised it and, once answered, its outcome."
     source = "LGSCO Complaint Handling Code 8-9 (performance reporting needs complete records)"
     params = {"fields": ["team", "category", "raised_via"], **_DEFAULT_THRESHOLDS}
+    fault = (
+        "{failing} of {assessed} records ({percent_failing}) lack a field the council needs to report on and "
+        "improve its complaint handling"
+    )
 
     def run(self, data, params):
         records = data.records
@@ -92,6 +96,10 @@ class DateOrder(Check):
     rule = "Acknowledgement, investigation, panel and closure dates fall on or after the dates that precede them."
     source = "Data quality: timescales are measured between these dates (RULES.md section 5)"
     params = dict(_DEFAULT_THRESHOLDS)
+    fault = (
+        "{failing} of {assessed} records with dates to compare ({percent_failing}) hold them in an impossible order, so the council "
+        "cannot rely on its own timescale figures"
+    )
 
     def run(self, data, params):
         records = data.records
@@ -125,6 +133,7 @@ class PossibleDuplicates(Check):
     source = "Data quality"
     params = {"window_days": 5, **_DEFAULT_THRESHOLDS}
     requires = ("complainant_key",)
+    fault = "{failing} of {assessed} first stages ({percent_failing}) look like the same complaint logged twice"
 
     def run(self, data, params):
         records = data.records
@@ -181,6 +190,7 @@ class FutureDates(Check):
     rule = "No event is recorded as happening after the date of the audit."
     source = "Data quality"
     params = dict(_DEFAULT_THRESHOLDS)
+    fault = "{failing} of {assessed} records ({percent_failing}) carry dates after the audit date"
 
     def run(self, data, params):
         records = data.records
@@ -213,6 +223,10 @@ class ClosedWithoutOutcome(Check):
     rule = "A closed complaint stage records whether it was upheld."
     source = "LGSCO Complaint Handling Code 8.2; adult regulations reg 18 (annual report of well-founded complaints)"
     params = dict(_DEFAULT_THRESHOLDS)
+    fault = (
+        "{failing} of {assessed} closed records ({percent_failing}) have no outcome, so the council cannot "
+        "report how many complaints it upheld"
+    )
 
     def run(self, data, params):
         records = data.records
@@ -248,6 +262,10 @@ class StagesInSequence(Check):
     rule = "Each stage follows the one before it."
     source = "LGSCO Complaint Handling Code 5-6 (two stages); SI 2006/1738 regs 14-19 (three stages)"
     params = dict(_DEFAULT_THRESHOLDS)
+    fault = (
+        "{failing} of {assessed} later stages ({percent_failing}) have no earlier stage on record, "
+        "or started before it ended"
+    )
 
     def run(self, data, params):
         records = data.records

@@ -17,7 +17,9 @@ from complaint_audit.checks._group_comparison import (
 )
 from complaint_audit.checks._members import MEMBER_WORDS, RECOMMENDATION, SOURCE, member_or_public
 from complaint_audit.checks._text import formatted
-from complaint_audit.engine.contract import Area, Check, CheckResult, Status, exceptions, not_applicable, percent
+from complaint_audit.engine.contract import (
+    Area, Chart, Check, CheckResult, Status, TrendFigure, exceptions, not_applicable, percent,
+)
 
 _SPEED_FIGURES = (
     "member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "p_value_adjusted",
@@ -62,6 +64,27 @@ class ResponseSpeed(Check):
     source = SOURCE
     params = {"min_group_size": 10, "alpha": 0.05, "min_difference_working_days": 2}
     requires = ("raised_via", "responded")
+    fault = (
+        "complaints from MPs and councillors were answered in a median of {member_median} working days against "
+        "{public_median} for the public's, faster in {groups_faster} of {groups_compared} process and stage "
+        "groups compared: members' complaints were prioritised over the public's"
+    )
+    fault_when_warn = (
+        "complaints from MPs and councillors were answered markedly faster than the public's in "
+        "{groups_possibly_faster} of {groups_compared} process and stage groups compared, although the "
+        "difference could be chance once the number of groups is allowed for"
+    )
+    trend_figures = (
+        TrendFigure("fast_tracking_gap",
+                    "Fast-tracking gap (working days): the public's median response time minus MPs' and councillors'",
+                    "median_difference", better="nearer zero", unit="working days", material=2.0),
+    )
+    chart = Chart(
+        "members", "Median working days to respond: MPs and councillors against the public",
+        "Bar chart of the median working days from receipt to response, for complaints from MPs and "
+        "councillors and from the public, in the processes and stages FT001 compared",
+        ("member_median", "public_median"), ("MPs and councillors", "Public"), percent=False,
+    )
 
     def run(self, data, params):
         from scipy.stats import mannwhitneyu  # here, not at the top: only this test pays for scipy.stats
@@ -187,6 +210,10 @@ class OutcomeDifferences(Check):
     source = SOURCE
     params = {"min_group_size": 10, "alpha": 0.05, "upheld_outcomes": ["upheld", "partly_upheld"]}
     requires = ("raised_via", "outcome")
+    fault = (
+        "complaints from MPs and councillors were upheld at a different rate from the public's in "
+        "{groups_different} of {groups_compared} process and stage groups"
+    )
 
     def run(self, data, params):
         from scipy.stats import fisher_exact

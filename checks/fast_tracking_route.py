@@ -34,6 +34,10 @@ class EnteredAtStage2(Check):
     source = SOURCE
     params = {"amber_above": 0.0, "red_above": 2.0}
     requires = ("raised_via",)
+    fault = (
+        "{member_skipped} of {member_cases} complaints from MPs and councillors ({member_percent}) went "
+        "straight past Stage 1, against {public_percent} of the public's"
+    )
 
     def run(self, data, params):
         rows = member_or_public(data)
@@ -95,6 +99,10 @@ class HandledOutsideComplaintsTeam(Check):
         "complaints_team_routes": ["Complaints Team"], "public_route_min_percent": 5.0, "amber_above": 0.0, "red_above": 5.0,
     }
     requires = ("raised_via", "handled_by")
+    fault = (
+        "{member_different_route} of {member_records} stages of complaints from MPs and councillors "
+        "({member_different_route_percent}) were handled by a route the public's complaints do not go through"
+    )
 
     def run(self, data, params):
         rows = member_or_public(data, "handled_by")

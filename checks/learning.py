@@ -12,15 +12,7 @@ import pandas as pd
 from complaint_audit.checks._cases import case_numbers
 from complaint_audit.checks._text import iso_dates
 from complaint_audit.engine.contract import (
-    Area,
-    Check,
-    CheckResult,
-    Priority,
-    Recommendation,
-    exceptions,
-    grade,
-    not_applicable,
-    percent,
+    Area, Check, CheckResult, Priority, Recommendation, TrendFigure, exceptions, grade, not_applicable, percent,
 )
 
 _COUNCIL_STAGES = ("1", "2", "3")
@@ -73,6 +65,14 @@ class UpheldWithoutLearning(Check):
     source = _SOURCE
     params = {"amber_above": 5.0, "red_above": 15.0}
     requires = ("learning",)  # a source that never maps learning is a gap in the data, reported as not applicable
+    fault = (
+        "{without_learning} of {upheld} upheld or partly upheld complaint stages ({percent_without_learning}) "
+        "record no learning"
+    )
+    trend_figures = (TrendFigure("learning_recorded", "Upheld complaints with learning recorded",
+                                 "percent_without_learning", complement=True,
+                                 chart="Bar chart of the percentage of upheld or partly upheld complaints with learning "
+                                       "recorded (LN001)"),)
 
     def run(self, data, params):
         upheld = _at_fault(data)
@@ -115,6 +115,10 @@ class OverdueActions(Check):
     source = _SOURCE + "; LGSCO remedies guidance (agreed actions carried out)"
     params = {"grace_days": 0, "amber_above": 10.0, "red_above": 25.0}
     requires = ("action_due",)
+    fault = (
+        "{overdue} of {actions_due} improvement actions that were due ({percent_overdue}) were not done; the "
+        "median one is {median_days_overdue} days overdue"
+    )
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)
@@ -170,6 +174,10 @@ class RecurringThemesWithoutLearning(Check):
     source = _SOURCE + "; LGSCO code 9 (a senior officer oversees themes)"
     params = {"min_occurrences": 5, "min_share_without_learning": 1.0, "amber_above": 0.0, "red_above": 25.0}
     requires = ("category", "learning")
+    fault = (
+        "{flagged_themes} of {recurring_themes} recurring themes ({percent_flagged}) record no learning on any "
+        "of their complaints"
+    )
 
     def run(self, data, params):
         upheld = _at_fault(data)

@@ -4,8 +4,8 @@ The scores come from review workbooks imported into the store (`complaint-audit 
 or `[reviews] files` in audit.toml); without them the check is not applicable. Where a reviewer
 and an automatic check (QR001-QR005) both judge a criterion on the same letter, the two are
 compared: the agreement rate says how far the automatic text checks can be trusted on their own.
-complaint_audit.review is imported only once there are scores to read: it loads openpyxl, which
-takes longer to import than most audits take to check.
+The criteria and the tally of the scores come from complaint_audit.letters, shared with the review
+workbook and the report, so the check never loads the review package (or openpyxl).
 """
 
 from __future__ import annotations
@@ -25,6 +25,21 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
+from complaint_audit.letters.criteria import (
+    APOLOGY,
+    APPLICABLE,
+    CRITERION_NAMES,
+    CRITERION_TITLES,
+    DECISION,
+    ESCALATION,
+    KEY,
+    PLAIN_LANGUAGE,
+    REMEDY,
+)
+from complaint_audit.letters.ratings import review_dates, reviewers, tally
+
+# The criteria the automatic checks also judge from the letter text (QR001-QR005, each its `review_criterion`).
+AUTOMATIC = (DECISION, APOLOGY, REMEDY, ESCALATION, PLAIN_LANGUAGE)
 
 
 class ReviewerScores(Check):
@@ -61,15 +76,16 @@ class ReviewerScores(Check):
     source = ("RULES.md section 6: LGSCO Complaint Handling Code 6.5-6.8; Housing Ombudsman Code 5.6-5.8; SI 2009/309 "
               "reg 14(2); manual review of a sample (complaint-audit sample and reviews import)")
     params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
+    fault = (
+        "reviewers who read a sample of responses rated {failing} of {assessed} ({percent_failing}) as not meeting "
+        "at least one criterion of a good response"
+    )
+    reviews = True
 
     def run(self, data, params):
         if data.reviews is None:
             return not_applicable("no reviewer scores imported (complaint-audit reviews import, or [reviews] files in "
                                   "audit.toml)")
-        from complaint_audit.review.scores import CRITERION_TITLES, KEY
-        from complaint_audit.review.summary import (APPLICABLE, AUTOMATIC_CHECKS, CRITERION_NAMES, review_dates, reviewers,
-                                                    tally)
-
         reviews = data.reviews
         if reviews.empty:
             return not_applicable("the imported review workbooks hold no scored response")
@@ -80,7 +96,7 @@ class ReviewerScores(Check):
         first, last = review_dates(reviews) or (None, None)
         names = reviewers(reviews)
         met = {CRITERION_NAMES[title]: by_criterion["percent_met"].get(title) for title in CRITERION_TITLES}
-        agreeing = {CRITERION_NAMES[title]: _agreement_share(compared, title) for title in AUTOMATIC_CHECKS}
+        agreeing = {criterion.name: _agreement_share(compared, criterion.title) for criterion in AUTOMATIC}
         metrics = {
             "cases_reviewed": int(reviews[list(KEY)].drop_duplicates().shape[0]),
             "reviewers": len(names), "reviewer_names": ", ".join(names), "first_review": first, "last_review": last,
@@ -99,33 +115,28 @@ class ReviewerScores(Check):
 def agreement(reviews: pd.DataFrame, records: pd.DataFrame, params) -> pd.DataFrame:
     """The reviewer's rating beside the automatic one, where both judge a criterion on the same letter.
 
-    One row per rated score (met, partly, not met) of a criterion in AUTOMATIC_CHECKS whose letter
+    One row per rated score (met, partly, not met) of a criterion in AUTOMATIC whose letter
     the automatic criterion applies to; `agree` is whether both say met or both say it is not.
     """
-    from complaint_audit.review.scores import KEY
-    from complaint_audit.review.summary import APPLICABLE, AUTOMATIC_CHECKS
-
     automatic = automatic_ratings(records, reviews[list(KEY)].drop_duplicates(), params)
-    rated = reviews[reviews["score"].isin(APPLICABLE) & reviews["criterion"].isin(list(AUTOMATIC_CHECKS))]
+    rated = reviews[reviews["score"].isin(APPLICABLE) & reviews["criterion"].isin([c.title for c in AUTOMATIC])]
     pairs = rated.merge(automatic[automatic["automatic"] != "not applicable"], on=[*KEY, "criterion"], how="inner")
     return pairs.assign(agree=pairs["score"].eq("met") == pairs["automatic"].eq("met"))
 
 
 def automatic_ratings(records: pd.DataFrame, keys: pd.DataFrame, params) -> pd.DataFrame:
     """For the reviewed letters with text: each automatic criterion as met, not met or not applicable."""
-    from complaint_audit.review.scores import KEY
-
     letters, _ = response_criteria.letters_with_text(records)
     letters = letters[pd.MultiIndex.from_frame(letters[list(KEY)]).isin(pd.MultiIndex.from_frame(keys))]
     final = response_criteria.final_stage(records)[letters.index]
     needed = response_criteria.phrases_needed(letters, final, params["on_extension"])
     read = letter_text.measure(letters["response_text"], needed, readability=True)
     judged = {
-        "Decision stated": response_criteria.decision(letters, read),
-        "Apology where at fault": response_criteria.apology(letters, read),
-        "Remedy and what will change": response_criteria.remedy(letters, read),
-        "How to escalate / ombudsman details": response_criteria.escalation(letters, read, final, params["on_extension"]),
-        "Plain language": response_criteria.plain_language(letters, read, params["min_reading_ease"]),
+        DECISION.title: response_criteria.decision(letters, read),
+        APOLOGY.title: response_criteria.apology(letters, read),
+        REMEDY.title: response_criteria.remedy(letters, read),
+        ESCALATION.title: response_criteria.escalation(letters, read, final, params["on_extension"]),
+        PLAIN_LANGUAGE.title: response_criteria.plain_language(letters, read, params["min_reading_ease"]),
     }
     return pd.concat([
         letters[list(KEY)].assign(criterion=title, automatic=np.select(
@@ -141,8 +152,6 @@ def _agreement_share(compared: pd.DataFrame, title: str) -> float | None:
 
 def _not_met_cases(reviews: pd.DataFrame) -> pd.DataFrame:
     """One row per reviewed stage record rated not met on any criterion: the criteria, reviewer(s), last date."""
-    from complaint_audit.review.scores import CRITERION_TITLES, KEY
-
     order = reviews["criterion"].map({title: number for number, title in enumerate(CRITERION_TITLES)})
     not_met = reviews[reviews["score"].eq("not met")].assign(order=order).sort_values([*KEY, "order"])
     return not_met.groupby(list(KEY), as_index=False, sort=True).agg(

@@ -67,6 +67,10 @@ class SignOffLevel(Check):
         **_DEFAULT_THRESHOLDS,
     }
     requires = ("signed_off_by",)
+    fault = (
+        "{failing} of {responses} Stage 2, Stage 3 and final responses ({percent_failing}) were signed off "
+        "below the required level or not at all"
+    )
 
     def run(self, data, params):
         records = data.records[[*IDENTITY, "responded", "signed_off_by"]]
@@ -126,6 +130,10 @@ class NoTeamOrCategory(Check):
     rule = "Every complaint is owned by a team and sorted into a category."
     source = "LGSCO Complaint Handling Code 8-9 (performance and themes reported by service)"
     params = dict(_DEFAULT_THRESHOLDS)
+    fault = (
+        "{failing} of {assessed} complaint records ({percent_failing}) have no team or no category, so nobody "
+        "owns them"
+    )
 
     def run(self, data, params):
         records = data.records[[*IDENTITY, "category"]]

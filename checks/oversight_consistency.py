@@ -76,6 +76,11 @@ class TeamTargets(Check):
     )
     params = {"comparable_processes": _COMPARABLE_PROCESSES, "min_team_cases": 5}
     requires = ("team", "due")
+    fault = (
+        "teams handling the same kind of complaint work to different targets ({groups_differing} of "
+        "{groups_compared} comparisons), so people wait different times for the same service"
+    )
+    theme = "consistency"
 
     def run(self, data, params):
         records = data.records
@@ -185,6 +190,11 @@ class TeamVocabularies(Check):
     source = "LGSCO Complaint Handling Code 8-9 (annual performance report of volumes, outcomes and themes across the council)"
     params = {"comparable_processes": _COMPARABLE_PROCESSES, "min_expected": 5}
     requires = ("team",)
+    fault = (
+        "teams sort or decide the same kind of complaint with different categories or outcomes "
+        "({records_affected} records affected), so the council's figures cannot be added up or compared"
+    )
+    theme = "consistency"
 
     def run(self, data, params):
         records = data.records

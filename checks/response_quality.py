@@ -29,6 +29,7 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
+from complaint_audit.letters.criteria import APOLOGY, DECISION, ESCALATION, PLAIN_LANGUAGE, REMEDY
 
 _THRESHOLDS = {"amber_above": 5.0, "red_above": 15.0}
 
@@ -108,6 +109,11 @@ class ApologyWhereAtFault(_LetterCriterion):
     outcomes = AT_FAULT
     finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) did not apologise."
     advice = "Apologise, accepting the fault, in every upheld or partly upheld response."
+    fault = (
+        "{failing} of {letters} upheld or partly upheld responses ({percent_failing}) did not apologise in "
+        "words that accept the fault"
+    )
+    review_criterion = APOLOGY.title
 
     def criterion(self, letters, read, data, params):
         return response_criteria.apology(letters, read)
@@ -137,6 +143,8 @@ class ClearDecision(_LetterCriterion):
     outcomes = DECIDED
     finding = "{failing:,} of {letters:,} decided responses ({percent_failing}%) did not state the recorded decision clearly."
     advice = "State in every letter whether the complaint is upheld, partly upheld or not upheld."
+    fault = "{failing} of {letters} responses ({percent_failing}) did not state the decision clearly"
+    review_criterion = DECISION.title
 
     def criterion(self, letters, read, data, params):
         return response_criteria.decision(letters, read)
@@ -167,6 +175,11 @@ class RemedyWhereAtFault(_LetterCriterion):
     outcomes = AT_FAULT
     finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) offered no remedy or action."
     advice = "Say in every upheld response how the fault is put right and what will change."
+    fault = (
+        "{failing} of {letters} upheld or partly upheld responses ({percent_failing}) offered no remedy or "
+        "action"
+    )
+    review_criterion = REMEDY.title
 
     def criterion(self, letters, read, data, params):
         return response_criteria.remedy(letters, read)
@@ -207,6 +220,12 @@ class EscalationRoute(_LetterCriterion):
     advice = "End every letter with the next step; give the ombudsman's name, contact and 12-month limit in final responses."
 
     needs_final = True
+    fault = (
+        "{failing} of {letters} responses ({percent_failing}) did not explain how to escalate, and "
+        "{final_failing} of {final_letters} final responses lacked the ombudsman's details; {extended_failing} of "
+        "{extended_letters} responses on an extended timescale lacked them or the next step"
+    )
+    review_criterion = ESCALATION.title
 
     def criterion(self, letters, read, data, params):
         return response_criteria.escalation(letters, read, letters["final"], params["on_extension"])
@@ -248,6 +267,8 @@ class PlainLanguage(_LetterCriterion):
                "for reading ease; the median letter scored {median_reading_ease}.")
     advice = "Rewrite templates and letters in short sentences of everyday words."
     priority = Priority.THREE_MONTHS
+    fault = "{failing} of {letters} response letters ({percent_failing}) were hard to read"
+    review_criterion = PLAIN_LANGUAGE.title
 
     def criterion(self, letters, read, data, params):
         return response_criteria.plain_language(letters, read, params["min_reading_ease"])

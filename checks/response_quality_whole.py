@@ -52,6 +52,10 @@ class NearIdenticalLetters(Check):
     source = SOURCE + " (a decision on every point raised, with reasons)"
     params = {"min_similarity": 0.9, "shingle_words": 5, "across_categories_only": False, "amber_above": 5.0, "red_above": 20.0}
     requires = ("response_text",)
+    fault = (
+        "{near_identical} of {letters} response letters ({percent_near_identical}) are near-identical to a "
+        "letter sent on a different complaint, so they do not address the complaint's own facts"
+    )
 
     def run(self, data, params):
         letters, _ = council_letters(data)
@@ -110,6 +114,7 @@ class AllCriteriaMet(Check):
     source = SOURCE + "; no official combined score exists [U]: each criterion is also reported on its own"
     params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
     requires = ("response_text",)
+    fault = "only {percent_meeting_all} of {letters} response letters met every criterion of a good response"
 
     def run(self, data, params):
         letters, unread, final, read = reading(data)

@@ -11,7 +11,9 @@ from complaint_audit.checks._text import iso_dates
 from complaint_audit.checks._timescales import (CODE_CLOCK, CODE_PROCESSES, COUNCIL_STAGES, THRESHOLDS, code_clock,
                                                 council_stages_of, lookup, on_time_by, select_rows)
 from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
-from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, exceptions, graded, not_applicable
+from complaint_audit.engine.contract import (
+    Area, Check, OnTime, Priority, Recommendation, TrendFigure, exceptions, graded, not_applicable,
+)
 
 
 
@@ -37,6 +39,11 @@ class AcknowledgedOnTime(Check):
     source = "Complaint Handling Codes 6.2 (Stage 1) and housing 6.11 (Stage 2); SI 2009/309 reg 13(2)"
     params = {"acknowledge_working_days": {"corporate": 5, "housing": 5, "adult_social_care": 3}, **THRESHOLDS}
     requires = ("acknowledged",)
+    fault = (
+        "{failing} of {assessed} complaint stages ({percent_failing}) were not acknowledged within the "
+        "timescale"
+    )
+    on_time = (OnTime(("corporate", "housing", "adult_social_care"), ("1", "2"), "acknowledgement"),)
 
     def run(self, data, params):
         limits = params["acknowledge_working_days"]
@@ -87,6 +94,17 @@ class CodeResponseOnTime(Check):
     source = "LGSCO and Housing Ombudsman Complaint Handling Codes 6.3-6.5 and the Stage 2 timescales"
     params = {**CODE_CLOCK, **THRESHOLDS}
     requires = ("responded",)
+    fault = (
+        "{failing} of {assessed} corporate and housing responses ({percent_failing}) were later than the "
+        "Complaint Handling Code allows"
+    )
+    on_time = (OnTime(CODE_PROCESSES, COUNCIL_STAGES),)
+    trend_figures = (
+        TrendFigure("stage1_on_time", "Corporate and housing Stage 1 responses on time", "stage1_percent_on_time",
+                    on_time_label="Corporate and housing Stage 1"),
+        TrendFigure("stage2_on_time", "Corporate and housing Stage 2 responses on time", "stage2_percent_on_time",
+                    on_time_label="Corporate and housing Stage 2"),
+    )
 
     def run(self, data, params):
         records = data.records
@@ -144,6 +162,13 @@ class AdultResponseOnTime(Check):
     rule = "Answered by the agreed (or revised) date, and within six calendar months or a longer agreed period."
     source = "SI 2009/309 regs 13(7) and 14(2)"
     params = {"months_limit": 6, **THRESHOLDS}
+    fault = (
+        "{failing} of {assessed} adult social care complaints ({percent_failing}) missed the response date "
+        "agreed with the complainant or ran past {months_limit} months"
+    )
+    on_time = (OnTime(("adult_social_care",), ("1",)),)
+    trend_figures = (TrendFigure("adults_on_time", "Adult social care responses on time", "percent_failing",
+                                 complement=True, on_time_label="Adult social care"),)
 
     def run(self, data, params):
         rows = select_rows(data.records, processes=("adult_social_care",))

@@ -38,6 +38,7 @@ class ExtensionsValid(Check):
     source = "Complaint Handling Codes 6.4-6.5 and Stage 2 extensions; SI 2009/309 reg 14"
     params = {**CODE_CLOCK, **THRESHOLDS}
     requires = ("extended_due",)
+    fault = "{failing} of {assessed} extensions ({percent_failing}) had no reason or went beyond the code's maximum"
 
     def run(self, data, params):
         rows = select_rows(data.records, processes=(*CODE_PROCESSES, "adult_social_care"))
@@ -97,6 +98,10 @@ class OpenPastDue(Check):
     source = "Complaint Handling Codes 6.3-6.5; SI 2006/1738 regs 14, 17; SI 2009/309 reg 14"
     params = {"bands_working_days": [10, 20, 40], **CODE_CLOCK, "childrens_working_days": {"1": 10, "2": 25},
               **THRESHOLDS}
+    fault = (
+        "{failing} of {assessed} complaint stages open on the audit date ({percent_failing}) were past their "
+        "due date"
+    )
 
     def run(self, data, params):
         as_of, records = pd.Timestamp(data.as_of), data.records
@@ -227,6 +232,10 @@ class LooseLocalTargets(Check):
     params = {"code_working_days": {"corporate": {"1": 15, "2": 25}, "housing": {"1": 15, "2": 25},
                                     "childrens_statutory": {"1": 10, "2": 25}}}
     requires = ("due",)
+    fault = (
+        "{looser} of {team_stages} team stages work to due dates looser than the code ({loose_targets}), so "
+        "the council's own reports count late complaints as on time"
+    )
 
     def run(self, data, params):
         code_target = {(process, stage): int(days) for process, stages in params["code_working_days"].items()

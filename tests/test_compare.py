@@ -12,7 +12,7 @@ import pytest
 from complaint_audit.audit import run_audit
 from complaint_audit.cli import app
 from complaint_audit.compare import compare_runs
-from complaint_audit.compare.figures import figure_values
+from complaint_audit.compare.figures import compared_figures, figure_values
 from complaint_audit.compare.ranking import figure_ranks, modified_z_scores, outliers
 from complaint_audit.compare.runs import read_run
 from complaint_audit.sample_data.councils import generate_councils
@@ -83,7 +83,8 @@ def test_the_generated_councils_differ_in_every_dial_and_record_it_in_their_grou
 @pytest.mark.parametrize("figure", list(DIALS))
 def test_each_figure_ranks_the_councils_as_their_behaviour_says(councils, figure):
     runs = [read_run(run_dir) for run_dir, _ in councils.values()]
-    ranks = figure_ranks(figure_values(runs))[figure]
+    figures = compared_figures(runs)
+    ranks = figure_ranks(figure_values(runs, figures), figures)[figure]
     assert ranks.sort_values(kind="stable").index.tolist() == _expected_order(councils, figure)
     assert sorted(ranks.tolist()) == [1.0, 2.0, 3.0]
 
@@ -118,7 +119,8 @@ def test_the_council_whose_learning_behaviour_stands_out_is_the_outlier_on_learn
     for figure, (dial, _) in DIALS.items():
         expected |= {(name, figure) for name in _stands_out({name: b[dial] for name, (_, b) in councils.items()})}
     runs = [read_run(run_dir) for run_dir, _ in councils.values()]
-    found = outliers(figure_values(runs))
+    figures = compared_figures(runs)
+    found = outliers(figure_values(runs, figures), figures)
     moved = found[found["figure"].isin(list(DIALS))]
     assert set(zip(moved["organisation"], moved["figure"], strict=True)) == expected
     assert len(expected) == 1 and moved["direction"].tolist() == ["worse"]

@@ -21,7 +21,7 @@ from complaint_audit.report import findings
 from complaint_audit.report.charts import draw
 from complaint_audit.report.context import report_context
 from complaint_audit.report.render import builtin_templates, markdown_escape, render_reports, write_pdf
-from complaint_audit.report.themes import FAULTS
+from complaint_audit.report.themes import THEME_BY_KEY
 
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
 SNAPSHOT = Path(__file__).parent / "snapshots" / "report.md"
@@ -151,11 +151,13 @@ def test_the_members_chart_has_the_medians_ft001_found(run_dir, results):
     assert groups["corporate Stage 1"]["public"]["med"] == metrics["corporate_stage_1_public_median"]
 
 
-def test_every_built_in_check_states_its_fault_from_its_own_figures(results):
+def test_every_built_in_check_states_its_fault_from_its_own_figures_under_a_known_theme(results):
     for code, check in results["by_code"].items():
-        assert code in FAULTS, f"{code} has no fault wording in report/themes.py"
+        assert check["fault"], f"{code} declares no fault (its class's `fault`)"
+        assert check["theme"] in (None, *THEME_BY_KEY), f"{code} declares a theme the report does not have"
         if check["status"] != "not_applicable":
-            FAULTS[code].format_map({name: "x" for name in check["metrics"]})  # KeyError: a metric was renamed
+            for wording in filter(None, (check["fault"], check["fault_when_warn"])):
+                wording.format_map({name: "x" for name in check["metrics"]})  # KeyError: a metric was renamed
 
 
 def test_the_context_is_plain_values_and_agrees_with_the_results(run_dir, results):
@@ -361,10 +363,12 @@ def test_markdown_escape_keeps_data_as_text():
 
 
 def test_an_amber_ft001_says_the_difference_could_be_chance():
+    from complaint_audit.engine.registry import discover
     from complaint_audit.report.findings import ombudsman_sentence
 
+    ft001 = discover()["FT001"]
     check = {
-        "code": "FT001", "status": "warn", "finding": "",
+        "code": "FT001", "status": "warn", "finding": "", "fault": ft001.fault, "fault_when_warn": ft001.fault_when_warn,
         "metrics": {"groups_possibly_faster": 1, "groups_compared": 3, "groups_faster": 0, "member_median": 6.5, "public_median": 10.5},
     }
     assert ombudsman_sentence(check) == (

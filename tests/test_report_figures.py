@@ -7,10 +7,12 @@ sees: the counts, the on-time flags, the example cases and the numbers printed o
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
+from complaint_audit.engine.registry import discover
 from complaint_audit.report import chart_data, figures, suppressed_charts
 from complaint_audit.report.suppression import Suppression
 from complaint_audit.report.charts import draw
@@ -19,6 +21,12 @@ from complaint_audit.report.keys import case_codes, case_keys
 from tests.builders import canonical_records
 
 _EXCEPTION_COLUMNS = ["check", "organisation", "case_id", "stage", "team", "figures"]
+
+
+def _roles(*codes: str) -> dict[str, list[dict]]:
+    """The on-time declarations of the checks CODES, as results.json carries them."""
+    checks = discover()
+    return {code: [asdict(part) for part in checks[code].on_time] for code in codes}
 
 
 def _exceptions(*rows: tuple) -> pd.DataFrame:
@@ -53,7 +61,7 @@ def _two_councils():
 
 def test_a_stage_is_late_only_when_its_own_organisation_case_and_stage_were_listed():
     records, exceptions = _two_councils()
-    answered = figures.answered_stages(records, exceptions, {"TS002", "CSC002"})
+    answered = figures.answered_stages(records, exceptions, _roles("TS002", "CSC002"))
     on_time = {(row.organisation, row.case_id, row.stage): row.on_time for row in answered.itertuples()}
     # South's C1 was late; North's C1 shares its id but not its council. C3 was never answered.
     # CSC002 lists K1 only because the recorded date was late: as the regulations measure it, it was on time.
@@ -63,7 +71,7 @@ def test_a_stage_is_late_only_when_its_own_organisation_case_and_stage_were_list
 
 def test_the_headline_counts_a_case_id_once_per_organisation():
     records, exceptions = _two_councils()
-    answered = figures.answered_stages(records, exceptions, {"TS002"})
+    answered = figures.answered_stages(records, exceptions, _roles("TS002"))
     headline = figures.headline(records, answered)
     assert (headline["cases"], headline["stage_rows"]) == (5, 5)
     assert headline["on_time_text"] == "66.7%"  # 2 of the 3 corporate stages answered
@@ -71,7 +79,7 @@ def test_the_headline_counts_a_case_id_once_per_organisation():
 
 def test_the_teams_table_names_a_missing_team_and_counts_its_listed_cases_once():
     records, exceptions = _two_councils()
-    answered = figures.answered_stages(records, exceptions, {"TS002", "CSC002"})
+    answered = figures.answered_stages(records, exceptions, _roles("TS002", "CSC002"))
     table = figures.teams(records, answered, exceptions, WorkingCalendar(), {"TS005", "DQ006"})
     assert table["columns"] == ["Measure", "No team recorded", "Team A"]
     rows = {row[0]: row[1:] for row in table["rows"]}

@@ -12,6 +12,7 @@ Same inputs give the same files apart from `generated_at`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -106,6 +107,14 @@ def _check_entry(outcome: CheckOutcome) -> dict:
         "general_source": check.general_source,
         "case_level": bool(check.case_level),
         "tally": _tally(check, result),
+        "fault": check.fault,
+        "fault_when_warn": check.fault_when_warn,
+        "theme": check.theme,
+        "on_time": [dataclasses.asdict(part) for part in check.on_time],
+        "trend_figures": [dataclasses.asdict(figure) for figure in check.trend_figures],
+        "chart": dataclasses.asdict(check.chart) if check.chart else None,
+        "review_criterion": check.review_criterion,
+        "reviews": bool(check.reviews),
         "status": result.status.value,
         "metrics": {name: _json_value(value) for name, value in result.metrics.items()},
         "params": {name: _json_value(value) for name, value in outcome.params.items()},

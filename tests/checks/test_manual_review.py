@@ -114,7 +114,8 @@ def test_qr008_is_not_applicable_without_imported_reviews():
 
 def test_qr008_figures_become_the_reports_manual_evidence_tables():
     result = run_qr008(reviews())
-    section = manual_evidence(reviews(), {"status": result.status.value, "metrics": dict(result.metrics)})
+    automatic = {check.review_criterion: code for code, check in discover().items() if check.review_criterion}
+    section = manual_evidence(reviews(), {"status": result.status.value, "metrics": dict(result.metrics)}, automatic)
     assert section["summary"].startswith(
         "Manual evidence: 2 reviewers (AB, CD) scored 4 sampled responses between 3 March 2025 and 10 March 2025")
     assert section["criteria"]["rows"] == [
@@ -134,4 +135,4 @@ def test_qr008_figures_become_the_reports_manual_evidence_tables():
     assert section["agreement"] == (
         "Agreement with the automatic checks: where a reviewer and an automatic check (QR001 to QR005) judged the same "
         "criterion on the same letter, they agreed on 11 of 13 ratings (84.6%); 'partly' counts as not met.")
-    assert manual_evidence(None, None) == {"available": False, "note": NOT_IMPORTED}
+    assert manual_evidence(None, None, automatic) == {"available": False, "note": NOT_IMPORTED}

@@ -9,49 +9,50 @@ from __future__ import annotations
 
 import pandas as pd
 
-from complaint_audit.compare.figures import metric_reader
+from complaint_audit.compare.figures import Figure, metric_reader
 from complaint_audit.compare.runs import OrganisationRun
 from complaint_audit.report.text import number, percent
 
-_ON_TIME = {
-    "stage1_on_time": "Corporate and housing Stage 1", "stage2_on_time": "Corporate and housing Stage 2",
-    "adults_on_time": "Adult social care", "childrens_stage1_on_time": "Children's Stage 1",
-    "childrens_stage2_on_time": "Children's Stage 2 (to the adjudication)",
-}
 STATUSES = {"fail": "red (fail)", "warn": "amber (warn)", "pass": "green (pass)",
             "not_applicable": "not applicable", "error": "error"}
 
 
-def comparison_charts(runs: list[OrganisationRun], values: pd.DataFrame, order: list[str]) -> dict[str, dict]:
-    """Every chart with something to show, keyed by name; organisations in `order` (best overall first)."""
+def comparison_charts(runs: list[OrganisationRun], figures: tuple[Figure, ...], values: pd.DataFrame,
+                      order: list[str]) -> dict[str, dict]:
+    """Every chart with something to show, keyed by name; organisations in `order` (best overall first).
+
+    The on-time chart shows the figures whose checks gave them a label in it; each check that declares
+    a chart (`chart` in results.json) gets its two metrics side by side, and each figure declared with
+    a chart its own bar chart."""
     by_name = {run.organisation: run for run in runs}
     ordered = [by_name[name] for name in order]
     charts = {
-        "on_time": _on_time(values.loc[order]),
-        "members": _pairs(ordered, "FT001", ("member_median", "public_median"), ("MPs and councillors", "Public"),
-                          "Median working days to respond: MPs and councillors against the public",
-                          "Bar chart of the median working days from receipt to response, for complaints from MPs and "
-                          "councillors and from the public, in the processes and stages FT001 compared", number),
-        "childrens_stage2": _pairs(
-            ordered, "CSC002", ("percent_on_time_as_recorded", "percent_on_time_as_required"),
-            ("As recorded (to the report)", "As required (to the adjudication)"),
-            "Children's Stage 2 on time: as recorded against as required",
-            "Bar chart of children's Stage 2 complaints on time as each system records them (to the investigating "
-            "officer's report) and as the regulations require (to the adjudication letter)", percent),
-        "learning": _single(values.loc[order, "learning_recorded"], "Upheld complaints with learning recorded",
-                            "Bar chart of the percentage of upheld or partly upheld complaints with learning recorded "
-                            "(LN001)"),
+        "on_time": _on_time(values.loc[order], {figure.key: figure.on_time_label for figure in figures
+                                                if figure.on_time_label}),
+        **{key: _pairs(ordered, code, chart) for key, (code, chart) in _declared_charts(runs).items()},
+        **{figure.key: _single(values.loc[order, figure.key], figure.label, figure.chart)
+           for figure in figures if figure.chart},
         "checks": _checks(ordered),
     }
     return {name: chart for name, chart in charts.items() if chart}
+
+
+def _declared_charts(runs: list[OrganisationRun]) -> dict[str, tuple[str, dict]]:
+    """The charts the runs' checks declare, by key: (the check's code, the declaration), first run first."""
+    charts: dict[str, tuple[str, dict]] = {}
+    for run in runs:
+        for entry in run.results["checks"]:
+            if entry.get("chart"):
+                charts.setdefault(entry["chart"]["key"], (entry["code"], entry["chart"]))
+    return charts
 
 
 def _maybe(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _on_time(values: pd.DataFrame) -> dict | None:
-    shown = {key: label for key, label in _ON_TIME.items() if values[key].notna().any()}
+def _on_time(values: pd.DataFrame, labels: dict[str, str]) -> dict | None:
+    shown = {key: label for key, label in labels.items() if values[key].notna().any()}
     if not shown:
         return None
     series = {name: [_maybe(values.loc[name, key]) for key in shown] for name in values.index}
@@ -67,10 +68,10 @@ def _on_time(values: pd.DataFrame) -> dict | None:
     }
 
 
-def _pairs(runs, code: str, metrics: tuple[str, str], labels: tuple[str, str], title: str, what: str,
-           show) -> dict | None:
+def _pairs(runs, code: str, chart: dict) -> dict | None:
     """Two of one check's metrics side by side per organisation, for organisations where the check measured both."""
-    readers = [metric_reader(code, name) for name in metrics]
+    labels, title, what, show = chart["labels"], chart["title"], chart["description"], percent if chart["percent"] else number
+    readers = [metric_reader(code, name) for name in chart["metrics"]]
     pairs = {run.organisation: [read(run) for read in readers] for run in runs}
     pairs = {name: values for name, values in pairs.items() if None not in values}
     if not pairs:

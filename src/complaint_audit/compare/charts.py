@@ -106,8 +106,12 @@ def _childrens_stage2(chart: dict):
     return _pairs(chart, (_RECORDED_COLOUR, _PUBLIC_COLOUR))  # as recorded grey, as required blue, as in the report
 
 
-_DRAW = {"on_time": _on_time, "members": _members, "childrens_stage2": _childrens_stage2, "learning": _single,
-         "checks": _checks}
+def _two_metrics(chart: dict):
+    """Two metrics of a check side by side, for a chart it declares that has no drawing of its own."""
+    return _pairs(chart, (_RECORDED_COLOUR, _PUBLIC_COLOUR))
+
+
+_DRAW = {"on_time": _on_time, "members": _members, "childrens_stage2": _childrens_stage2, "checks": _checks}
 
 
 def draw(charts: dict[str, dict]) -> dict[str, Markup]:
@@ -117,5 +121,7 @@ def draw(charts: dict[str, dict]) -> dict[str, Markup]:
     drawn = {}
     with matplotlib.rc_context(report_charts.CHART_STYLE):
         for name, chart in charts.items():
-            drawn[name] = report_charts.inline_svg(_DRAW[name](chart), f"compare-{name}", chart)
+            # A chart a check declares: one figure's bars, or two of its metrics side by side.
+            draw_chart = _DRAW.get(name) or (_single if "values" in chart else _two_metrics)
+            drawn[name] = report_charts.inline_svg(draw_chart(chart), f"compare-{name}", chart)
     return drawn

@@ -10,21 +10,21 @@ import pandas as pd
 from complaint_audit import __version__
 from complaint_audit.compare.chart_data import comparison_charts
 from complaint_audit.compare.figures import (
-    FIGURES,
     HIGHER,
     LOWER,
     NEARER_ZERO,
     PERCENT,
     WORKING_DAYS,
     Figure,
+    compared_figures,
     figure_values,
+    scored,
 )
 from complaint_audit.compare.ranking import OUTLIER_Z, figure_ranks, outliers, overall_ranks
 from complaint_audit.compare.runs import SelectedRuns
 from complaint_audit.report.text import long_date, lower_first, number, percent
 
 _BETTER_WORDS = {HIGHER: "higher is better", LOWER: "lower is better", NEARER_ZERO: "nearer zero is better"}
-_BY_KEY = {figure.key: figure for figure in FIGURES}
 
 
 def ordinal(rank: float | None, tied: bool = False) -> str:
@@ -49,10 +49,12 @@ def value_text(figure: Figure, value: float | None) -> str:
 def comparison_context(selected: SelectedRuns, today: dt.date | None = None) -> dict:
     """Everything the comparison templates print, from the chosen runs."""
     runs = selected.runs
-    values = figure_values(runs)
-    ranks = figure_ranks(values)
-    overall = overall_ranks(ranks)
-    found = outliers(values)
+    figures = compared_figures(runs)
+    values = figure_values(runs, figures)
+    ranks = figure_ranks(values, figures)
+    overall = overall_ranks(ranks, scored(figures))
+    found = outliers(values, figures)
+    by_key = {figure.key: figure for figure in figures}
     order = overall.assign(name=overall.index).sort_values(["overall", "name"], na_position="last").index.tolist()
     by_name = {run.organisation: run for run in runs}
     periods = sorted({run.period for run in runs})
@@ -65,15 +67,15 @@ def comparison_context(selected: SelectedRuns, today: dt.date | None = None) -> 
             "periods": ", ".join(periods),
         },
         "organisations": [_organisation(name, by_name[name], overall.loc[name], overall["overall"]) for name in order],
-        "figures": _figure_table(values, ranks, found, order),
+        "figures": _figure_table(figures, values, ranks, found, order),
         "overall_row": [ordinal(overall.loc[name, "overall"], _tied(overall["overall"], name)) for name in order],
-        "outliers": [_outlier_text(row) for row in found.itertuples()],
+        "outliers": [_outlier_text(by_key[row.figure], row) for row in found.itertuples()],
         "outlier_z": OUTLIER_Z,
         "method": [{"label": figure.label, "source": figure.source, "scored": figure.scored,
                     "better": _BETTER_WORDS.get(figure.better, "not ranked"), "material": _material(figure)}
-                   for figure in FIGURES],
+                   for figure in figures],
         "notes": _notes(selected, periods),
-        "charts": comparison_charts(runs, values, order),
+        "charts": comparison_charts(runs, figures, values, order),
     }
 
 
@@ -103,11 +105,12 @@ def _organisation(name: str, run, overall: pd.Series, all_overall: pd.Series) ->
     }
 
 
-def _figure_table(values: pd.DataFrame, ranks: pd.DataFrame, found: pd.DataFrame, order: list[str]) -> list[dict]:
+def _figure_table(figures: tuple[Figure, ...], values: pd.DataFrame, ranks: pd.DataFrame, found: pd.DataFrame,
+                  order: list[str]) -> list[dict]:
     """One row per figure: its label and, per organisation, the value, the rank and whether it is an outlier."""
     flagged = {(row.organisation, row.figure): row.direction for row in found.itertuples()}
     rows = []
-    for figure in FIGURES:
+    for figure in figures:
         column = ranks[figure.key] if figure.key in ranks.columns else None
         cells = []
         for name in order:
@@ -122,8 +125,7 @@ def _figure_table(values: pd.DataFrame, ranks: pd.DataFrame, found: pd.DataFrame
     return rows
 
 
-def _outlier_text(row) -> str:
-    figure = _BY_KEY[row.figure]
+def _outlier_text(figure: Figure, row) -> str:
     score = f"modified z-score {row.z:.1f}" if math.isfinite(row.z) else "the others share the median exactly"
     return (f"{row.organisation}: {lower_first(figure.label)} {value_text(figure, row.value)} against a median "
             f"of {value_text(figure, row.median)} ({score}), {row.direction} than the others.")

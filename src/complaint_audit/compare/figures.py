@@ -1,5 +1,8 @@
 """The headline figures compared across organisations, each read from a run's results.json or manifest.
 
+Which figures a check contributes is the check's own declaration (`trend_figures` in results.json),
+so a new check's figures are compared without a change here.
+
 Every figure is one the run's own checks computed (or the load's counts), never a second
 calculation, so a comparison agrees with each organisation's own report. A figure whose check
 did not run, was not applicable or failed with an error is missing for that organisation ("–"),
@@ -35,6 +38,8 @@ class Figure:
     material: float  # an outlier must also be at least this far from the median (in the figure's unit)
     source: str
     read: Callable[[OrganisationRun], float | None]
+    on_time_label: str | None = None  # its bar's label in the chart of responses on time (None: not in it)
+    chart: str | None = None  # the description of its own bar chart (None: it has none)
 
 
 def metric_reader(code: str, name: str, complement: bool = False) -> Callable[[OrganisationRun], float | None]:
@@ -72,25 +77,17 @@ def _stage_records(run: OrganisationRun) -> float | None:
     return float(_inputs_total(run, "loaded")) if run.manifest.get("inputs") else None
 
 
+def _declared(code: str, declared: dict) -> Figure:
+    """A figure a check declares (its `trend_figures` in results.json): a metric of the check, or 100 minus it."""
+    metric, complement = declared["metric"], declared["complement"]
+    source = f"{code}: 100 minus {metric}" if complement else f"{code} {metric}"
+    return Figure(declared["key"], declared["label"], declared["unit"], declared["better"], True, declared["material"],
+                  source, metric_reader(code, metric, complement), declared.get("on_time_label"), declared.get("chart"))
+
+
 # fmt: off
-FIGURES = (
-    Figure("stage1_on_time", "Corporate and housing Stage 1 responses on time", PERCENT, HIGHER, True, 5.0,
-           "TS002 stage1_percent_on_time", metric_reader("TS002", "stage1_percent_on_time")),
-    Figure("stage2_on_time", "Corporate and housing Stage 2 responses on time", PERCENT, HIGHER, True, 5.0,
-           "TS002 stage2_percent_on_time", metric_reader("TS002", "stage2_percent_on_time")),
-    Figure("adults_on_time", "Adult social care responses on time", PERCENT, HIGHER, True, 5.0,
-           "TS003: 100 minus percent_failing", metric_reader("TS003", "percent_failing", complement=True)),
-    Figure("childrens_stage1_on_time", "Children's Stage 1 responses on time", PERCENT, HIGHER, True, 5.0,
-           "CSC001: 100 minus percent_failing", metric_reader("CSC001", "percent_failing", complement=True)),
-    Figure("childrens_stage2_on_time", "Children's Stage 2 on time to the adjudication letter", PERCENT, HIGHER,
-           True, 5.0, "CSC002 percent_on_time_as_required", metric_reader("CSC002", "percent_on_time_as_required")),
-    Figure("fast_tracking_gap",
-           "Fast-tracking gap (working days): the public's median response time minus MPs' and councillors'",
-           WORKING_DAYS, NEARER_ZERO, True, 2.0, "FT001 median_difference",
-           metric_reader("FT001", "median_difference")),
-    Figure("learning_recorded", "Upheld complaints with learning recorded", PERCENT, HIGHER, True, 5.0,
-           "LN001: 100 minus percent_without_learning",
-           metric_reader("LN001", "percent_without_learning", complement=True)),
+# The figures of every run, not of one check: they describe the checks and the data and are not scored.
+RUN_FIGURES = (
     Figure("checks_failed", "Checks red (fail)", COUNT, LOWER, False, 2.0,
            "results.json summary.by_status.fail", _status_count("fail")),
     Figure("checks_warned", "Checks amber (warn)", COUNT, LOWER, False, 2.0,
@@ -105,10 +102,26 @@ FIGURES = (
            "manifest.json inputs: loaded", _stage_records),
 )
 # fmt: on
-SCORED = tuple(figure.key for figure in FIGURES if figure.scored)
 
 
-def figure_values(runs: list[OrganisationRun]) -> pd.DataFrame:
+def compared_figures(runs: list[OrganisationRun]) -> tuple[Figure, ...]:
+    """The figures the runs' checks declare, each once in the order the checks ran, then RUN_FIGURES.
+
+    Read from each run's results.json, so a run's own checks (a local one too) say what is compared."""
+    declared: dict[str, Figure] = {}
+    for run in runs:
+        for entry in run.results["checks"]:
+            for figure in entry.get("trend_figures") or []:
+                declared.setdefault(figure["key"], _declared(entry["code"], figure))
+    return (*declared.values(), *RUN_FIGURES)
+
+
+def scored(figures: tuple[Figure, ...]) -> tuple[str, ...]:
+    """The keys of the figures that make up the overall rank."""
+    return tuple(figure.key for figure in figures if figure.scored)
+
+
+def figure_values(runs: list[OrganisationRun], figures: tuple[Figure, ...]) -> pd.DataFrame:
     """One row per organisation (in the order given), one float column per figure; NaN where missing."""
-    rows = {run.organisation: {figure.key: figure.read(run) for figure in FIGURES} for run in runs}
-    return pd.DataFrame.from_dict(rows, orient="index", columns=[figure.key for figure in FIGURES], dtype="float64")
+    rows = {run.organisation: {figure.key: figure.read(run) for figure in figures} for run in runs}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[figure.key for figure in figures], dtype="float64")

@@ -23,14 +23,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from complaint_audit.compare.figures import FIGURES, HIGHER, NEARER_ZERO, SCORED, Figure
+from complaint_audit.compare.figures import HIGHER, NEARER_ZERO, Figure
 
 OUTLIER_Z = 3.5
 MINIMUM_FOR_OUTLIERS = 3
 _MAD_TO_Z = 0.6745  # the MAD of a normal distribution is 0.6745 standard deviations
 
 
-def figure_ranks(values: pd.DataFrame, figures: tuple[Figure, ...] = FIGURES) -> pd.DataFrame:
+def figure_ranks(values: pd.DataFrame, figures: tuple[Figure, ...]) -> pd.DataFrame:
     """Each organisation's rank on each figure that has a better direction; NaN where it has no value."""
     ranks = {}
     for figure in figures:
@@ -42,7 +42,7 @@ def figure_ranks(values: pd.DataFrame, figures: tuple[Figure, ...] = FIGURES) ->
     return pd.DataFrame(ranks, index=values.index)
 
 
-def overall_ranks(ranks: pd.DataFrame, scored: tuple[str, ...] = SCORED) -> pd.DataFrame:
+def overall_ranks(ranks: pd.DataFrame, scored: tuple[str, ...]) -> pd.DataFrame:
     """Per organisation: the mean rank on the scored figures it has, how many that is, and the overall rank."""
     chosen = ranks[[key for key in scored if key in ranks.columns]]
     mean = chosen.mean(axis=1, skipna=True)
@@ -65,7 +65,7 @@ def modified_z_scores(values: pd.Series) -> pd.Series:
     return deviation.where(deviation.eq(0) | deviation.isna(), np.copysign(np.inf, deviation))
 
 
-def outliers(values: pd.DataFrame, figures: tuple[Figure, ...] = FIGURES) -> pd.DataFrame:
+def outliers(values: pd.DataFrame, figures: tuple[Figure, ...]) -> pd.DataFrame:
     """One row per outlier: organisation, figure key, value, the median of all, z-score, and better or worse."""
     found = []
     for figure in figures:

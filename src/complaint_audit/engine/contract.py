@@ -61,6 +61,47 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
+class OnTime:
+    """Stages whose on-time figure a check's exceptions decide: an answered stage of these processes and
+    stages is late when the check listed it. A stage is on time when its response check (part
+    "response") measured it and no check of any part (the acknowledgement too) listed it as late.
+    Exceptions whose figures hold one of `on_time_verdicts` were listed to show their dates, not as late."""
+
+    processes: tuple[str, ...]
+    stages: tuple[str, ...]
+    part: str = "response"  # or "acknowledgement"
+    on_time_verdicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrendFigure:
+    """A headline figure compared between organisations' runs (compare/): a metric of the check, or 100 minus it."""
+
+    key: str
+    label: str
+    metric: str
+    better: str = "higher"  # "higher", "lower" or "nearer zero"
+    unit: str = "percent"  # "percent", "working days" or "count"
+    complement: bool = False  # the figure is 100 minus the metric (a share on time from a share failing)
+    material: float = 5.0  # an outlier must also be this far from the median, in the figure's unit
+    on_time_label: str | None = None  # its bar's label in the comparison's chart of responses on time
+    chart: str | None = None  # the comparison draws it alone as a bar chart, described in these words
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The chart a check's figures feed: `key` names the report's chart; the comparison draws two of its
+    metrics side by side per organisation, with these labels, title and description."""
+
+    key: str
+    title: str
+    description: str
+    metrics: tuple[str, str]
+    labels: tuple[str, str]
+    percent: bool = True
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """What a check found. Exceptions hold one row per failing case, EXCEPTION_COLUMNS first."""
 
@@ -153,6 +194,19 @@ class Check:
     # The metrics holding the cases failing and the cases assessed: what a grade rests on, read to
     # grade a case-level duty and to say a share of a small base in counts (engine/judging.py).
     tally: ClassVar[tuple[str, str]] = ("failing", "assessed")
+    # What the report, the comparison and the review read about the check, carried in results.json so
+    # that none of them keeps a table of check codes. A third-party check may leave each at its default:
+    # the report then states the fault in the check's own finding, under its area's theme.
+    # The fault as an ombudsman would state it, after "... it would be likely to find fault because": a
+    # format string over the metrics (None: the finding's first sentence); `fault_when_warn` for amber.
+    fault: ClassVar[str | None] = None
+    fault_when_warn: ClassVar[str | None] = None
+    theme: ClassVar[str | None] = None  # the report's theme (report/themes.py), where not its area's
+    on_time: ClassVar[tuple[OnTime, ...]] = ()  # the stages whose on-time figure its exceptions decide
+    trend_figures: ClassVar[tuple[TrendFigure, ...]] = ()  # its headline figures, compared between runs
+    chart: ClassVar[Chart | None] = None  # the chart its figures feed in the report and the comparison
+    review_criterion: ClassVar[str | None] = None  # the criterion of a good response (letters) it judges
+    reviews: ClassVar[bool] = False  # it tallies the reviewers' scores: the report's manual evidence is its own
 
     def run(self, data: AuditData, params: Mapping[str, Any]) -> CheckResult:
         raise NotImplementedError

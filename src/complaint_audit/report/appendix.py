@@ -80,10 +80,12 @@ def method(voice: Voice = UK_VOICE, combined: bool = False) -> list[dict]:
             "against its amber and red thresholds; a check that compares groups (such as MPs' and councillors' "
             "complaints against the public's) is red where the difference is large and unlikely to be chance.")},
         {"heading": "On time", "text": (
-            "A response is on time unless the run's timeliness check for its process and stage listed it: "
-            "corporate and housing complaints by the Complaint Handling Code (TS002), adult social care by the "
-            "agreed date (TS003), children's statutory complaints by the regulations (CSC001 to CSC004), with "
-            "children's Stage 2 measured to the adjudication letter.")},
+            "A stage is on time unless a timeliness check for its process and stage listed it: corporate and "
+            "housing complaints by the Complaint Handling Code, acknowledged in time (TS001) and answered in time "
+            "(TS002), adult social care acknowledged in time (TS001) and answered by the agreed date (TS003), "
+            "children's statutory complaints answered by the regulations (CSC001 to CSC004), with children's "
+            "Stage 2 measured to the adjudication letter. Where no acknowledgement was checked, the heading says "
+            "that the figure counts the response alone.")},
         {"heading": "Overall assessment", "text": RAG_RULE},
         {"heading": "Findings that matter most", "text": (
             f"Up to {TOP_FINDINGS} findings: red checks before amber ones, taken one theme at a time by the weight "

@@ -64,8 +64,12 @@ def by_month(records: pd.DataFrame) -> dict | None:
     }
 
 
+# What the on-time chart counts: the whole rule where an acknowledgement check ran (report/figures.py).
+_ON_TIME_WORDS = {True: "stages acknowledged and answered on time", False: "responses sent on time"}
+
+
 def on_time_by_team(answered: pd.DataFrame) -> dict | None:
-    """Percent answered on time at Stage 1 and Stage 2, per team."""
+    """Percent on time at Stage 1 and Stage 2, per team."""
     if answered.empty:
         return None
     chosen = answered[answered["stage"].isin(["1", "2"])]
@@ -76,9 +80,11 @@ def on_time_by_team(answered: pd.DataFrame) -> dict | None:
         f"{team}: " + ", ".join(f"{label} {percent(values[index])}" for label, values in stages.items()
                                if values[index] is not None)
         for index, team in enumerate(teams))
+    whole_rule = bool(answered["acknowledgement"].any())
     return {
-        "title": "Responses on time by stage and team",
-        "description": ("Horizontal bar chart of the percentage of responses sent on time, by team and stage. "
+        "title": "Stages acknowledged and answered on time, by stage and team" if whole_rule
+                 else "Responses on time by stage and team",
+        "description": (f"Horizontal bar chart of the percentage of {_ON_TIME_WORDS[whole_rule]}, by team and stage. "
                         f"{described}."),
         "teams": teams, "stages": stages,
     }

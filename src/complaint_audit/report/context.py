@@ -21,6 +21,7 @@ from complaint_audit.report.examples import first_cases
 from complaint_audit.report.keys import case_codes, case_keys
 from complaint_audit.report.suppression import Suppression, withhold_trend
 from complaint_audit.report.text import long_date
+from complaint_audit.report.themes import theme_of
 from complaint_audit.report.voice import Voice
 from complaint_audit.runs import run_store
 
@@ -76,7 +77,8 @@ def assessment(run_dir: Path, suppression: Suppression | None = None) -> dict:
     checks = [findings.check_finding(check, examples.get(check["code"], []), suppression, voice)
               for check in results["checks"] if voice.applies(check)]
     measured = {f["code"] for f in checks if f["status"] in ("pass", "warn", "fail")}
-    answered = figures.answered_stages(records, exceptions, measured & set(figures.ON_TIME_CHECKS.values()))
+    answered = figures.answered_stages(records, exceptions, figures.on_time_roles(
+        [check for check in results["checks"] if check["code"] in measured]))
     return {
         "run_dir": run_dir, "manifest": manifest, "results": results, "report": report, "records": records,
         "exceptions": exceptions, "answered": answered, "findings": checks, "run_id": manifest.get("run_id"),
@@ -184,23 +186,35 @@ def _learning_examples(current: dict) -> list[str]:
     return redact_patterns(learning).tolist()
 
 
-# The chart each theme shows with its evidence; a theme without one shows its checks' shares failing.
-_THEME_CHARTS = {"timeliness": "on_time", "childrens": "childrens_stage2", "members": "members"}
+def _theme_charts(checks: list[dict]) -> dict[str, str]:
+    """The chart each theme shows with its evidence: the chart one of its checks feeds (`chart` in
+    results.json), else the on-time chart where its checks decide what is on time. A theme with
+    neither shows its checks' shares failing."""
+    charts: dict[str, str] = {}
+    for check in checks:
+        theme = theme_of(check).key
+        if check.get("chart"):
+            charts[theme] = check["chart"]["key"]
+        elif check.get("on_time"):
+            charts.setdefault(theme, "on_time")
+    return charts
 
 
 def _charts(current: dict, themes: list[dict], calendar: WorkingCalendar) -> dict:
     suppression = current["suppression"]
-    by_code = {check["code"]: check for check in current["results"]["checks"]}
+    by_chart = {check["chart"]["key"]: check for check in current["results"]["checks"] if check.get("chart")}
     charts = {
         "by_month": suppressed_charts.by_month(chart_data.by_month(current["records"]), suppression),
         "on_time": chart_data.on_time_by_team(suppressed_charts.answered_groups(current["answered"], suppression)),
         "members": chart_data.members_against_public(current["records"], calendar,
-                                                     suppressed_charts.ft001(by_code.get("FT001"), suppression)),
-        "childrens_stage2": chart_data.childrens_stage2(suppressed_charts.csc002(by_code.get("CSC002"), suppression)),
+                                                     suppressed_charts.ft001(by_chart.get("members"), suppression)),
+        "childrens_stage2": chart_data.childrens_stage2(suppressed_charts.csc002(by_chart.get("childrens_stage2"),
+                                                                                 suppression)),
     }
     withheld = {f["code"] for f in current["findings"] if f["percent_withheld"]}
+    theme_charts = _theme_charts(current["results"]["checks"])
     for theme in themes:
-        if not charts.get(_THEME_CHARTS.get(theme["key"], "")):
+        if not charts.get(theme_charts.get(theme["key"], "")):
             charts[f"theme_{theme['key']}"] = chart_data.theme_checks(suppressed_charts.theme(theme, withheld))
     return {name: chart for name, chart in charts.items() if chart}
 
@@ -233,8 +247,9 @@ def report_context(run_dir: Path) -> dict:
     calendar = _calendar(current["manifest"])
     charts = _charts(current, themes, calendar)
     numbers = {code: item["number"] for item in current["recommendations"] for code in item["codes"]}
+    theme_charts = _theme_charts(current["results"]["checks"])
     for theme in themes:
-        chart = _THEME_CHARTS.get(theme["key"])
+        chart = theme_charts.get(theme["key"])
         theme["chart"] = next((name for name in (chart, f"theme_{theme['key']}") if name in charts), None)
         theme["learning_examples"] = _learning_examples(current) if theme["key"] == "learning" else []
         for finding in theme["concerns"]:

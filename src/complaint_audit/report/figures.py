@@ -1,34 +1,34 @@
 """Figures from the run's records: headline counts, on time by team and stage, the teams side by side.
 
 "On time" is what the run's own timeliness checks decided, not a second calculation: an answered
-stage is late when its check listed it as an exception, so every figure in the report agrees with
-results.json. Each process and stage is measured by one check (ON_TIME_CHECKS); a process and
-stage whose check did not run is left out of the on-time figures.
+stage is late when a check covering it listed it as an exception, so every figure in the report
+agrees with results.json. Each check declares the processes and stages it covers and whether it
+measures the response or the acknowledgement (`on_time` in results.json); a stage is on time when
+both were, and a process and stage whose response check did not run is left out of the figures.
 """
 
 from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
-from complaint_audit.report.keys import row_codes, rows_in
+from complaint_audit.report.keys import row_codes
 from complaint_audit.report.suppression import NO_SUPPRESSION, WITHHELD, Suppression
 from complaint_audit.report.text import STAGE_WORDS
 
-ON_TIME_CHECKS = {
-    ("corporate", "1"): "TS002", ("corporate", "2"): "TS002", ("housing", "1"): "TS002", ("housing", "2"): "TS002",
-    ("adult_social_care", "1"): "TS003", ("childrens_statutory", "1"): "CSC001",
-    ("childrens_statutory", "2"): "CSC002", ("childrens_statutory", "3"): "CSC004",
-}
-# CSC002 also lists cases that were on time as the regulations require (so the reviewer can check the
-# dates); they are not late.
-_ON_TIME_VERDICTS = ('"verdict":"late as recorded only"', '"verdict":"late from the request only"')
 _COUNCIL_STAGES = ("1", "2", "3")
+_MEASURED = ("pass", "warn", "fail")
 _DECIDED = ("upheld", "partly_upheld", "not_upheld")
 _UPHELD = ("upheld", "partly_upheld")
 _KEY = ["organisation", "case_id", "stage"]
 NO_TEAM = "No team recorded"
+ON_TIME_WHOLE_RULE = "On time (acknowledged and answered)"
+ON_TIME_RESPONSE_ONLY = "Answered on time (acknowledgement not checked)"
 
 
 def team_names(team: pd.Series) -> pd.Series:
@@ -41,29 +41,43 @@ def team_names(team: pd.Series) -> pd.Series:
     return team
 
 
-def _measuring_check(process: pd.Series, stage: pd.Series) -> pd.Categorical:
-    """The check that measures each row's process and stage (ON_TIME_CHECKS), looked up by category codes."""
-    process, stage = process.astype("category"), stage.astype("category")
-    codes = sorted(set(ON_TIME_CHECKS.values()))
-    # One extra row and column for a missing process or stage: code -1 picks them, and they hold no check.
-    table = np.full((len(process.cat.categories) + 1, len(stage.cat.categories) + 1), -1, dtype=np.int64)
-    for row, name in enumerate(process.cat.categories):
-        for column, number in enumerate(stage.cat.categories):
-            if (name, number) in ON_TIME_CHECKS:
-                table[row, column] = codes.index(ON_TIME_CHECKS[(name, number)])
-    return pd.Categorical.from_codes(table[process.cat.codes.to_numpy(), stage.cat.codes.to_numpy()], codes)
+def on_time_roles(checks: list[dict]) -> dict[str, list[dict]]:
+    """The on-time declarations (`on_time` in results.json) of the checks that measured something, by code."""
+    return {check["code"]: check.get("on_time") or [] for check in checks
+            if check["status"] in _MEASURED and check.get("on_time")}
 
 
-def answered_stages(records: pd.DataFrame, exceptions: pd.DataFrame, measured: set[str]) -> pd.DataFrame:
-    """Answered council stages that a timeliness check measured, with `on_time` from its exceptions."""
+def answered_stages(records: pd.DataFrame, exceptions: pd.DataFrame, roles: Mapping[str, list[dict]]) -> pd.DataFrame:
+    """Answered council stages that a response check measured, with `on_time` from the exceptions of every
+    check covering them (ROLES, on_time_roles): a stage is late when its response check or its
+    acknowledgement check listed it, so the figure is the whole rule, not the response alone.
+    `acknowledgement` says whether an acknowledgement check covered the stage."""
     rows = records.loc[records["stage"].isin(_COUNCIL_STAGES) & records["responded"].notna(),
                        [*_KEY, "case_key", "team", "process"]]
-    checks = pd.Series(_measuring_check(rows["process"], rows["stage"]), index=rows.index)
-    rows = rows.assign(check=checks)[checks.isin(measured)]
-    late = exceptions[exceptions["check"].isin(measured)]
-    late = late[~late["figures"].fillna("").str.contains("|".join(_ON_TIME_VERDICTS), regex=True)]
-    late_ones = rows_in(rows, late, ["check", "organisation", "case_key", "stage"])
-    return rows.assign(team=team_names(rows["team"]), on_time=~late_ones)
+    # Each stage and each exception as one integer, on one scale, worked out once for every check.
+    row_keys, listed_keys = row_codes(rows, ["organisation", "case_key", "stage"], exceptions)
+    measured, acknowledgement, late = (np.zeros(len(rows), dtype=bool) for _ in range(3))
+    for code, parts in roles.items():
+        of_check = (exceptions["check"] == code).to_numpy()
+        for part in parts:
+            covered = (rows["process"].isin(part["processes"]) & rows["stage"].isin(part["stages"])).to_numpy()
+            if part["part"] == "response":
+                measured |= covered
+            else:
+                acknowledgement |= covered
+            late_keys = listed_keys[of_check & ~_listed_on_time(exceptions, of_check, part["on_time_verdicts"])]
+            late |= covered & np.isin(row_keys, late_keys[late_keys >= 0])
+    rows = rows[measured]
+    return rows.assign(team=team_names(rows["team"]), on_time=~late[measured], acknowledgement=acknowledgement[measured])
+
+
+def _listed_on_time(exceptions: pd.DataFrame, of_check: np.ndarray, on_time_verdicts: list[str]) -> np.ndarray:
+    """Which of a check's exceptions (OF_CHECK) were listed only to show their dates: their verdict says on time."""
+    on_time = np.zeros(len(exceptions), dtype=bool)
+    if on_time_verdicts:
+        pattern = "|".join(re.escape(f'"verdict":{json.dumps(verdict)}') for verdict in on_time_verdicts)
+        on_time[of_check] = exceptions.loc[of_check, "figures"].fillna("").str.contains(pattern).to_numpy()
+    return on_time
 
 
 def _upheld(outcomes: pd.Series, suppression: Suppression) -> tuple[float | None, str]:
@@ -73,6 +87,9 @@ def _upheld(outcomes: pd.Series, suppression: Suppression) -> tuple[float | None
 
 def headline(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppression = NO_SUPPRESSION) -> dict:
     """Complaints by stage, on time by stage and the upheld rate: the summary's figures, as numbers and text.
+
+    The on-time heading says what the figure counts: the whole rule where an acknowledgement check
+    ran, the response alone where none did.
 
     A share that suppression withholds is None here too, so the trend cannot show it either.
     """
@@ -89,7 +106,8 @@ def headline(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppres
     upheld, upheld_text = _upheld(records["outcome"], suppression)
     on_time, on_time_text = suppression.mask_share(answered["on_time"])
     cases = len(pd.unique(records["case"]))
-    return {"cases": cases, "cases_text": suppression.count(cases), "stage_rows": len(records),
+    return {"on_time_heading": ON_TIME_WHOLE_RULE if answered["acknowledgement"].any() else ON_TIME_RESPONSE_ONLY,
+            "cases": cases, "cases_text": suppression.count(cases), "stage_rows": len(records),
             "stage_rows_text": suppression.count(len(records)), "stages": stages,
             "on_time": on_time, "on_time_text": on_time_text,
             "upheld": upheld, "upheld_text": upheld_text}

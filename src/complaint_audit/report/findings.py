@@ -22,7 +22,7 @@ from complaint_audit.report.text import (
     percent,
     plural,
 )
-from complaint_audit.report.themes import FAULTS, THEME_BY_KEY, THEMES, TIMESCALES, theme_of
+from complaint_audit.report.themes import THEME_BY_KEY, THEMES, TIMESCALES, theme_of
 from complaint_audit.report.voice import Voice
 
 UK_VOICE = Voice(uk=True)
@@ -81,16 +81,18 @@ def evidence(metrics: dict, shown: CheckFigures | None = None, small_base: bool 
 
 
 def fault(check: dict) -> str:
-    """What the fault is, to follow 'because': the check's own wording from FAULTS, else its finding.
+    """What the fault is, to follow 'because': the check's own wording (its `fault`), else its finding.
 
-    A wording keyed 'CODE:status' wins for that status: an amber may say less than a red.
+    `fault_when_warn` wins for an amber result: an amber may say less than a red.
     """
     formatted = {name: metric_value(name, value) for name, value in check["metrics"].items()}
-    try:
-        wording = FAULTS.get(f"{check['code']}:{check['status']}") or FAULTS[check["code"]]
-        return small_base_shares(wording.format_map(formatted))
-    except KeyError:  # a third-party check, or a built-in one whose figures this run lacks
-        return lower_first(first_sentence(check["finding"]))
+    wording = (check["status"] == "warn" and check.get("fault_when_warn")) or check.get("fault")
+    if wording:  # None for a check that states no fault, and in an older run's results
+        try:
+            return small_base_shares(wording.format_map(formatted))
+        except KeyError:  # a figure this run lacks
+            pass
+    return lower_first(first_sentence(check["finding"]))
 
 
 def ombudsman_sentence(check: dict, voice: Voice = UK_VOICE) -> str | None:
@@ -113,7 +115,7 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
     Under suppression, small counts and the percentages that would reveal them are withheld, and
     so are the example cases when there are few (listing them would count them).
     """
-    theme, status, metrics = theme_of(check["code"], check["area"]), check["status"], check["metrics"]
+    theme, status, metrics = theme_of(check), check["status"], check["metrics"]
     share, tally = primary_percent(metrics), check.get("tally")
     small_base = bool(tally) and tally["assessed"] < SMALL_BASE
     shown = suppression.check_figures(metrics, [check["finding"], fault(check)], check["params"])

@@ -46,7 +46,7 @@ def _own_figures(headline: dict) -> list[list[str]]:
             ["Complaint stages", headline["stage_rows_text"]]]
     rows += [[f"{stage} complaints", stages[stage]["complaints_text"]] for stage in ("Stage 1", "Stage 2", "Stage 3")
              if stage in stages]
-    rows += [["Answered on time, all stages", headline["on_time_text"]],
+    rows += [[f"{headline['on_time_heading']}, all stages", headline["on_time_text"]],
              ["Upheld or partly upheld by the council, all stages", headline["upheld_text"]],
              ["Complaints recorded at the Ombudsman stage", at_ombudsman["complaints_text"] if at_ombudsman else "0"]]
     if at_ombudsman:

@@ -2,8 +2,8 @@
 
 The report reads like an ombudsman's assessment, not a list of checks, so each check area maps to
 one of the seven themes the brief names, each theme has an owner role and the injustice its
-faults cause, and each built-in check states its fault as the ombudsman would. A third-party
-check gets the same treatment from its own finding sentence.
+faults cause. Each check states its own fault as the ombudsman would (its `fault`, carried in
+results.json); a third-party check that states none is read from its own finding sentence.
 """
 
 from __future__ import annotations
@@ -75,90 +75,11 @@ _AREA_THEMES = {
     "children's statutory": "childrens", "fast-tracking": "members", "quality of responses": "quality",
     "learning": "learning",
 }
-# Oversight checks that compare teams with each other are about consistency, not senior oversight.
-_CODE_THEMES = {"OV001": "consistency", "OV002": "consistency"}
 
 TIMESCALES = {"quick win": "within one month", "within 3 months": "within three months",
               "within 12 months": "within twelve months"}
 
-# Each built-in check's fault, after "... it would be likely to find fault because"; filled from the
-# check's formatted metrics. A check not listed here (or missing a figure) uses its own finding.
-FAULTS = {
-    "CSC001": "{failing} of {assessed} children's Stage 1 complaints ({percent_failing}) were answered outside the "
-              "10 working days the regulations allow (20 with an extension)",
-    "CSC002": "the council measures children's Stage 2 to the investigating officer's report instead of the "
-              "adjudication letter: {on_time_as_recorded} of {compared} complaints ({percent_on_time_as_recorded}) were on "
-              "time as recorded, but only {on_time_as_required} of {stage2_cases} ({percent_on_time_as_required}) as "
-              "the regulations require, so {turns_late} "
-              "complaints reported as on time were late",
-    "CSC003": "{failing} of {assessed} children's Stage 2 complaints ({percent_failing}) ran past 25 working days "
-              "without a recorded extension, or past the 65-day limit",
-    "CSC004": "{failing} of {assessed} children's Stage 3 reviews ({percent_failing}) missed a timescale the "
-              "regulations set",
-    "DQ001": "{failing} of {assessed} records ({percent_failing}) lack a field the council needs to report on and "
-             "improve its complaint handling",
-    "DQ002": "{failing} of {assessed} records with dates to compare ({percent_failing}) hold them in an impossible order, so the council "
-             "cannot rely on its own timescale figures",
-    "DQ003": "{failing} of {assessed} first stages ({percent_failing}) look like the same complaint logged twice",
-    "DQ004": "{failing} of {assessed} records ({percent_failing}) carry dates after the audit date",
-    "DQ005": "{failing} of {assessed} closed records ({percent_failing}) have no outcome, so the council cannot "
-             "report how many complaints it upheld",
-    "DQ006": "{failing} of {assessed} later stages ({percent_failing}) have no earlier stage on record, "
-             "or started before it ended",
-    "FT001": "complaints from MPs and councillors were answered in a median of {member_median} working days against "
-             "{public_median} for the public's, faster in {groups_faster} of {groups_compared} process and stage "
-             "groups compared: members' complaints were prioritised over the public's",
-    "FT001:warn": "complaints from MPs and councillors were answered markedly faster than the public's in "
-                  "{groups_possibly_faster} of {groups_compared} process and stage groups compared, although the "
-                  "difference could be chance once the number of groups is allowed for",
-    "FT002": "{member_skipped} of {member_cases} complaints from MPs and councillors ({member_percent}) went "
-             "straight past Stage 1, against {public_percent} of the public's",
-    "FT003": "{member_different_route} of {member_records} stages of complaints from MPs and councillors "
-             "({member_different_route_percent}) were handled by a route the public's complaints do not go through",
-    "FT004": "complaints from MPs and councillors were upheld at a different rate from the public's in "
-             "{groups_different} of {groups_compared} process and stage groups",
-    "LN001": "{without_learning} of {upheld} upheld or partly upheld complaint stages ({percent_without_learning}) "
-             "record no learning",
-    "LN002": "{overdue} of {actions_due} improvement actions that were due ({percent_overdue}) were not done; the "
-             "median one is {median_days_overdue} days overdue",
-    "LN003": "{flagged_themes} of {recurring_themes} recurring themes ({percent_flagged}) record no learning on any "
-             "of their complaints",
-    "OV001": "teams handling the same kind of complaint work to different targets ({groups_differing} of "
-             "{groups_compared} comparisons), so people wait different times for the same service",
-    "OV002": "teams sort or decide the same kind of complaint with different categories or outcomes "
-             "({records_affected} records affected), so the council's figures cannot be added up or compared",
-    "OV003": "{failing} of {responses} Stage 2, Stage 3 and final responses ({percent_failing}) were signed off "
-             "below the required level or not at all",
-    "OV004": "{failing} of {assessed} complaint records ({percent_failing}) have no team or no category, so nobody "
-             "owns them",
-    "QR001": "{failing} of {letters} upheld or partly upheld responses ({percent_failing}) did not apologise in "
-             "words that accept the fault",
-    "QR002": "{failing} of {letters} responses ({percent_failing}) did not state the decision clearly",
-    "QR003": "{failing} of {letters} upheld or partly upheld responses ({percent_failing}) offered no remedy or "
-             "action",
-    "QR004": "{failing} of {letters} responses ({percent_failing}) did not explain how to escalate, and "
-             "{final_failing} of {final_letters} final responses lacked the ombudsman's details; {extended_failing} of "
-             "{extended_letters} responses on an extended timescale lacked them or the next step",
-    "QR005": "{failing} of {letters} response letters ({percent_failing}) were hard to read",
-    "QR006": "{near_identical} of {letters} response letters ({percent_near_identical}) are near-identical to a "
-             "letter sent on a different complaint, so they do not address the complaint's own facts",
-    "QR007": "only {percent_meeting_all} of {letters} response letters met every criterion of a good response",
-    "QR008": "reviewers who read a sample of responses rated {failing} of {assessed} ({percent_failing}) as not meeting "
-             "at least one criterion of a good response",
-    "TS001": "{failing} of {assessed} complaint stages ({percent_failing}) were not acknowledged within the "
-             "timescale",
-    "TS002": "{failing} of {assessed} corporate and housing responses ({percent_failing}) were later than the "
-             "Complaint Handling Code allows",
-    "TS003": "{failing} of {assessed} adult social care complaints ({percent_failing}) missed the response date "
-             "agreed with the complainant or ran past {months_limit} months",
-    "TS004": "{failing} of {assessed} extensions ({percent_failing}) had no reason or went beyond the code's maximum",
-    "TS005": "{failing} of {assessed} complaint stages open on the audit date ({percent_failing}) were past their "
-             "due date",
-    "TS006": "{looser} of {team_stages} team stages work to due dates looser than the code ({loose_targets}), so "
-             "the council's own reports count late complaints as on time",
-}
-
-
-def theme_of(code: str, area: str) -> Theme:
-    """The theme a check's findings appear under; an area the report does not know goes to process."""
-    return THEME_BY_KEY[_CODE_THEMES.get(code) or _AREA_THEMES.get(area, "consistency")]
+def theme_of(check: dict) -> Theme:
+    """The theme a check's findings appear under: its own (`theme` in results.json) where the report knows
+    it, else its area's; an area the report does not know goes to process."""
+    return THEME_BY_KEY.get(check.get("theme") or "") or THEME_BY_KEY[_AREA_THEMES.get(check["area"], "consistency")]

@@ -23,18 +23,16 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from complaint_audit.errors import UserError
+from complaint_audit.letters.criteria import CRITERION_TITLES, KEY, RATINGS
 from complaint_audit.ingest.privacy import redact_patterns
 from complaint_audit.ingest.limits import REVIEW_MAX_PART_BYTES, bounded_rows, check_input_file
 from complaint_audit.ingest.readers import check_workbook_container
 from complaint_audit.paths import path_text
-from complaint_audit.review.workbook import CRITERIA, RATINGS
 from complaint_audit.spreadsheet import FORMULA_START
 
 SHEET = "Review"
 # A review workbook holds one row per sampled case, tens to hundreds; more than this is not one.
 REVIEW_MAX_ROWS = 100_000
-KEY = ("organisation", "case_id", "stage")
-CRITERION_TITLES = tuple(criterion.title for criterion in CRITERIA)
 REVIEWER, REVIEW_DATE, NOTES = "Reviewer", "Review date", "Notes"
 REQUIRED_COLUMNS = (*KEY, *CRITERION_TITLES, REVIEWER, REVIEW_DATE)
 # One row per rated criterion of a reviewed case; `row` is the workbook row, for tracing a score back.

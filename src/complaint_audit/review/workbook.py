@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -19,29 +18,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from complaint_audit.letters.criteria import CRITERIA, RATINGS
 from complaint_audit.paths import path_text
 from complaint_audit.spreadsheet import safe_cells
 from complaint_audit.store import atomic_write
 
-
-@dataclass(frozen=True)
-class Criterion:
-    """One quality criterion: its column heading and what the reviewer looks for."""
-
-    title: str
-    help: str
-
-
-CRITERIA: tuple[Criterion, ...] = (
-    Criterion("Decision stated", "The decision (upheld, partly upheld, not upheld) is stated clearly on every point raised, with reasons."),
-    Criterion("Apology where at fault", "Where at fault, an apology that accepts the fault and its impact (not 'sorry you feel ...')."),
-    Criterion("Remedy and what will change", "Where at fault, the remedy, and what will change so it does not happen again."),
-    Criterion("Outstanding actions with dates", "Any actions still to be done are listed with the dates they will be done by."),
-    Criterion("How to escalate / ombudsman details", "Stage 1: how to go to Stage 2. Final response (or an extended timescale): the ombudsman, its contact details and the usual 12-month limit."),
-    Criterion("Plain language", "Short sentences, about the council's actions, officers not named."),
-    Criterion("Children's Stage 2: senior decision on each point", "A senior manager's decision on each point, actions and timescales, and the right to Stage 3. Otherwise: not applicable."),
-)
-RATINGS: tuple[str, ...] = ("met", "partly", "not met", "not applicable")
 FACT_COLUMNS: tuple[str, ...] = (
     "organisation", "case_id", "stage", "process", "team", "category", "raised_via", "received", "responded", "outcome",
 )

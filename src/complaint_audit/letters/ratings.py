@@ -1,7 +1,8 @@
 """Reviewers' scores tallied: how often each criterion (or team) was rated met, partly or not met.
 
 The check (QR008) and the report tally the same stored scores with these functions, so their
-figures agree. Shares are of the ratings that applied: 'not applicable' is counted but left
+figures agree; they live here, beside the criteria and without a spreadsheet library, so the
+check may import them. Shares are of the ratings that applied: 'not applicable' is counted but left
 out of the denominator, and no score is combined across criteria (RULES.md section 6).
 """
 
@@ -9,19 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from complaint_audit.review.scores import CRITERION_TITLES, KEY
-from complaint_audit.review.workbook import RATINGS
-
-APPLICABLE = ("met", "partly", "not met")
-# Each workbook criterion's short name in QR008's metrics (percent_<name>_met, percent_<name>_agreement).
-CRITERION_NAMES = dict(zip(CRITERION_TITLES, (
-    "decision", "apology", "remedy", "outstanding_actions", "escalation", "plain_language", "childrens_stage_2",
-), strict=True))
-# The criteria an automatic check also judges from the letter text, and which check.
-AUTOMATIC_CHECKS = {
-    "Decision stated": "QR002", "Apology where at fault": "QR001", "Remedy and what will change": "QR003",
-    "How to escalate / ombudsman details": "QR004", "Plain language": "QR005",
-}
+from complaint_audit.letters.criteria import APPLICABLE, CRITERION_TITLES, KEY, RATINGS
 
 
 def tally(scores: pd.DataFrame, by: str) -> pd.DataFrame:
