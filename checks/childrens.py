@@ -11,7 +11,9 @@ import pandas as pd
 
 from complaint_audit.checks._childrens import REGULATIONS, STAGE2_START, THRESHOLDS, extended, stage_rows
 from complaint_audit.checks._timing import when, working_days_text
-from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, exceptions, graded, not_applicable, percent
+from complaint_audit.engine.contract import (Area, Check, FaultType, Priority, Recommendation, Shortfall, exceptions,
+                                             graded, not_applicable, percent)
+from complaint_audit.engine.standards import CHILDRENS_REGULATIONS
 
 
 def _allowed(rows: pd.DataFrame, start: pd.Series, calendar, standard: int, most: int) -> pd.Series:
@@ -42,6 +44,12 @@ class Stage1OnTime(Check):
     rule = "Stage 1 is answered within 10 working days of receipt, or 20 with a recorded extension."
     source = f"{REGULATIONS} reg 14"
     params = {"response_working_days": 10, "extended_working_days": 20, **THRESHOLDS}
+    standards = (CHILDRENS_REGULATIONS,)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days", less="allowed")
+    remedy = ("Apologise to {people} whose children's Stage 1 complaint was answered late{shortfall}, saying what "
+              "went wrong; consider a payment for the time and trouble the delay caused{guidance}; and answer any "
+              "point still unanswered.")
 
     def run(self, data, params):
         rows = stage_rows(data.records, "1")
@@ -100,6 +108,12 @@ class Stage2AsRequired(Check):
     source = (f"{REGULATIONS} reg 17; LGSCO review (2022-23): the adjudication has no separate allowance. "
               + STAGE2_START)
     params = {"response_working_days": 25, "extended_working_days": 65, **THRESHOLDS}
+    standards = (CHILDRENS_REGULATIONS,)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("adjudication_working_days", less="allowed")
+    remedy = ("Apologise to {people} whose Stage 2 adjudication letter came later than the regulations "
+              "allow{shortfall}; consider a payment for the time and trouble the delay caused{guidance}; and correct "
+              "the council's own record of those complaints as late.")
 
     def run(self, data, params):
         rows = stage_rows(data.records, "2")

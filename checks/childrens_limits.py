@@ -7,7 +7,9 @@ import pandas as pd
 
 from complaint_audit.checks._childrens import REGULATIONS, STAGE2_START, THRESHOLDS, extended, stage_rows
 from complaint_audit.checks._timing import joined, open_on, when, working_days_text
-from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, exceptions, graded, not_applicable
+from complaint_audit.engine.contract import (Area, Check, FaultType, Priority, Recommendation, exceptions, graded,
+                                             not_applicable)
+from complaint_audit.engine.standards import CHILDRENS_REGULATIONS
 
 
 class Stage2Extensions(Check):
@@ -33,6 +35,11 @@ class Stage2Extensions(Check):
     rule = "Stage 2 beyond 25 working days needs an extension with a reason, and never goes beyond 65."
     source = f"{REGULATIONS} reg 17; Getting the Best from Complaints (2006). " + STAGE2_START
     params = {"response_working_days": 25, "extended_working_days": 65, **THRESHOLDS}
+    standards = (CHILDRENS_REGULATIONS,)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Apologise to {people} whose children's Stage 2 ran past its timescale without a valid extension, "
+              "saying what went wrong; consider a payment for the time and trouble the delay caused{guidance}; and "
+              "send the adjudication to any whose Stage 2 is still open.")
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)
@@ -103,6 +110,11 @@ class Stage3PanelTimescales(Check):
     source = f"{REGULATIONS} regs 18, 19(4), 20 and 20(3)"
     params = {"request_working_days": 20, "panel_working_days": 30, "report_working_days": 5,
               "response_working_days": 15, **THRESHOLDS}
+    standards = (CHILDRENS_REGULATIONS,)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Apologise to {people} whose Stage 3 review missed a timescale the regulations set; consider a payment "
+              "for the time and trouble the delay caused{guidance}; and complete any review or response to the panel "
+              "still outstanding.")
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)

@@ -19,6 +19,8 @@ from complaint_audit.engine.contract import (
     not_in_export,
 )
 from complaint_audit.schema import DATE_FIELDS
+from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
+from complaint_audit.engine.standards import GOOD_PRACTICE
 
 _DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
 # Pairs (earlier, later) whose order is fixed by the procedure itself.
@@ -55,6 +57,9 @@ class RequiredFields(Check):
     rule = "Each complaint record holds its team, category, who raised it and, once answered, its outcome."
     source = "LGSCO Complaint Handling Code 8-9 (performance reporting needs complete records)"
     params = {"fields": ["team", "category", "raised_via"], **_DEFAULT_THRESHOLDS}
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
         records = data.records
@@ -92,6 +97,9 @@ class DateOrder(Check):
     rule = "Acknowledgement, investigation, panel and closure dates fall on or after the dates that precede them."
     source = "Data quality: timescales are measured between these dates (RULES.md section 5)"
     params = dict(_DEFAULT_THRESHOLDS)
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
         records = data.records
@@ -125,6 +133,10 @@ class PossibleDuplicates(Check):
     source = "Data quality"
     params = {"window_days": 5, **_DEFAULT_THRESHOLDS}
     requires = ("complainant_key",)
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = ("Check whether each of {people} listed made one complaint logged twice; merge the records, and make "
+              "sure the complainant had one full answer.")
 
     def run(self, data, params):
         records = data.records
@@ -181,6 +193,9 @@ class FutureDates(Check):
     rule = "No event is recorded as happening after the date of the audit."
     source = "Data quality"
     params = dict(_DEFAULT_THRESHOLDS)
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
         records = data.records
@@ -213,6 +228,9 @@ class ClosedWithoutOutcome(Check):
     rule = "A closed complaint stage records whether it was upheld."
     source = "LGSCO Complaint Handling Code 8.2; adult regulations reg 18 (annual report of well-founded complaints)"
     params = dict(_DEFAULT_THRESHOLDS)
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
         records = data.records
@@ -248,6 +266,10 @@ class StagesInSequence(Check):
     rule = "Each stage follows the one before it."
     source = "LGSCO Complaint Handling Code 5-6 (two stages); SI 2006/1738 regs 14-19 (three stages)"
     params = dict(_DEFAULT_THRESHOLDS)
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = ("Check the records of {people} listed; where a stage was in fact skipped or started before the last one "
+              "ended, tell the complainant, apologise, and offer the stage they missed.")
 
     def run(self, data, params):
         records = data.records

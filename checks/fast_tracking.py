@@ -15,9 +15,11 @@ from complaint_audit.checks._group_comparison import (
     p_text,
     p_texts,
 )
-from complaint_audit.checks._members import MEMBER_WORDS, RECOMMENDATION, SOURCE, member_or_public
+from complaint_audit.checks._members import MEMBER_WORDS, PUBLIC_REMEDY, RECOMMENDATION, SOURCE, member_or_public
 from complaint_audit.checks._text import formatted
-from complaint_audit.engine.contract import Area, Check, CheckResult, Status, exceptions, not_applicable, percent
+from complaint_audit.engine.contract import (Area, Check, CheckResult, FaultType, Status, exceptions, not_applicable,
+                                             percent)
+from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 
 _SPEED_FIGURES = (
     "member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "p_value_adjusted",
@@ -62,6 +64,9 @@ class ResponseSpeed(Check):
     source = SOURCE
     params = {"min_group_size": 10, "alpha": 0.05, "min_difference_working_days": 2}
     requires = ("raised_via", "responded")
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = PUBLIC_REMEDY
 
     def run(self, data, params):
         from scipy.stats import mannwhitneyu  # here, not at the top: only this test pays for scipy.stats
@@ -187,6 +192,9 @@ class OutcomeDifferences(Check):
     source = SOURCE
     params = {"min_group_size": 10, "alpha": 0.05, "upheld_outcomes": ["upheld", "partly_upheld"]}
     requires = ("raised_via", "outcome")
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = PUBLIC_REMEDY
 
     def run(self, data, params):
         from scipy.stats import fisher_exact

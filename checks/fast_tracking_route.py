@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from complaint_audit.checks._members import MEMBER_WORDS, RECOMMENDATION, SOURCE, member_or_public
+from complaint_audit.checks._members import MEMBER_WORDS, PUBLIC_REMEDY, RECOMMENDATION, SOURCE, member_or_public
 from complaint_audit.checks._text import per_value
-from complaint_audit.engine.contract import Area, Check, CheckResult, exceptions, grade, not_applicable, percent
+from complaint_audit.engine.contract import (Area, Check, CheckResult, FaultType, exceptions, grade, not_applicable,
+                                             percent)
+from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 
 
 class EnteredAtStage2(Check):
@@ -34,6 +36,9 @@ class EnteredAtStage2(Check):
     source = SOURCE
     params = {"amber_above": 0.0, "red_above": 2.0}
     requires = ("raised_via",)
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = PUBLIC_REMEDY
 
     def run(self, data, params):
         rows = member_or_public(data)
@@ -95,6 +100,10 @@ class HandledOutsideComplaintsTeam(Check):
         "complaints_team_routes": ["Complaints Team"], "public_route_min_percent": 5.0, "amber_above": 0.0, "red_above": 5.0,
     }
     requires = ("raised_via", "handled_by")
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Check that each of {people} had a complaint response with the council's decision and how to escalate; "
+              "where the route left that out, write to them with it and apologise.")
 
     def run(self, data, params):
         rows = member_or_public(data, "handled_by")

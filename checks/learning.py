@@ -15,13 +15,16 @@ from complaint_audit.engine.contract import (
     Area,
     Check,
     CheckResult,
+    FaultType,
     Priority,
     Recommendation,
+    Shortfall,
     exceptions,
     grade,
     not_applicable,
     percent,
 )
+from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 
 _COUNCIL_STAGES = ("1", "2", "3")
 _IDENTITY = ["organisation", "case_id", "stage", "team"]
@@ -73,6 +76,10 @@ class UpheldWithoutLearning(Check):
     source = _SOURCE
     params = {"amber_above": 5.0, "red_above": 15.0}
     requires = ("learning",)  # a source that never maps learning is a gap in the data, reported as not applicable
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Tell {people} whose complaint was upheld what the council has learned from it and what it will change, "
+              "and record that learning against their case.")
 
     def run(self, data, params):
         upheld = _at_fault(data)
@@ -115,6 +122,12 @@ class OverdueActions(Check):
     source = _SOURCE + "; LGSCO remedies guidance (agreed actions carried out)"
     params = {"grace_days": 0, "amber_above": 10.0, "red_above": 25.0}
     requires = ("action_due",)
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("days_overdue", unit="days overdue")
+    remedy = ("Complete the actions promised in the cases of {people}{shortfall}, tell each of them when it is done, "
+              "and apologise for the delay; consider a payment where the delay caused further time and trouble or "
+              "distress{guidance}.")
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)
@@ -170,6 +183,9 @@ class RecurringThemesWithoutLearning(Check):
     source = _SOURCE + "; LGSCO code 9 (a senior officer oversees themes)"
     params = {"min_occurrences": 5, "min_share_without_learning": 1.0, "amber_above": 0.0, "red_above": 25.0}
     requires = ("category", "learning")
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = "Tell {people} whose complaints share a recurring theme what the council will change because of them."
 
     def run(self, data, params):
         upheld = _at_fault(data)

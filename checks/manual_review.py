@@ -18,6 +18,7 @@ from complaint_audit.checks import _response_criteria as response_criteria
 from complaint_audit.engine.contract import (
     Area,
     Check,
+    FaultType,
     Priority,
     Recommendation,
     exceptions,
@@ -25,6 +26,7 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 
 
 class ReviewerScores(Check):
@@ -61,6 +63,10 @@ class ReviewerScores(Check):
     source = ("RULES.md section 6: LGSCO Complaint Handling Code 6.5-6.8; Housing Ombudsman Code 5.6-5.8; SI 2009/309 "
               "reg 14(2); manual review of a sample (complaint-audit sample and reviews import)")
     params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} whose response the reviewer rated short of a criterion with what it left out, and "
+              "apologise where the council was at fault.")
 
     def run(self, data, params):
         if data.reviews is None:

@@ -13,6 +13,7 @@ from complaint_audit.engine.contract import (
     Area,
     Check,
     CheckResult,
+    FaultType,
     Priority,
     Recommendation,
     Status,
@@ -20,6 +21,8 @@ from complaint_audit.engine.contract import (
     not_applicable,
 )
 from complaint_audit.schema import PROCESS_WORDS
+from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
+from complaint_audit.engine.standards import CODES, GOOD_PRACTICE, SOCIAL_CARE_REGULATIONS
 
 _COUNCIL_STAGES = ("1", "2", "3")
 # Corporate and housing complaints both follow a Complaint Handling Code: two stages, the same timescales.
@@ -76,6 +79,11 @@ class TeamTargets(Check):
     )
     params = {"comparable_processes": _COMPARABLE_PROCESSES, "min_team_cases": 5}
     requires = ("team", "due")
+    standards = (*CODES, *SOCIAL_CARE_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Check whether any of {people} whose team works to a looser target was answered outside the standard "
+              "timescale, and put any delay right: an apology, and consider a payment for the time and trouble the "
+              "delay caused{guidance}.")
 
     def run(self, data, params):
         records = data.records
@@ -185,6 +193,9 @@ class TeamVocabularies(Check):
     source = "LGSCO Complaint Handling Code 8-9 (annual performance report of volumes, outcomes and themes across the council)"
     params = {"comparable_processes": _COMPARABLE_PROCESSES, "min_expected": 5}
     requires = ("team",)
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
         records = data.records

@@ -22,6 +22,7 @@ from complaint_audit.engine.contract import (
     Area,
     Check,
     CheckResult,
+    FaultType,
     Priority,
     Recommendation,
     exceptions,
@@ -29,6 +30,7 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 
 _THRESHOLDS = {"amber_above": 5.0, "red_above": 15.0}
 
@@ -108,6 +110,10 @@ class ApologyWhereAtFault(_LetterCriterion):
     outcomes = AT_FAULT
     finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) did not apologise."
     advice = "Apologise, accepting the fault, in every upheld or partly upheld response."
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} whose upheld complaint had no real apology, with a specific apology that accepts the "
+              "fault and its impact on them.")
 
     def criterion(self, letters, read, data, params):
         return response_criteria.apology(letters, read)
@@ -137,6 +143,10 @@ class ClearDecision(_LetterCriterion):
     outcomes = DECIDED
     finding = "{failing:,} of {letters:,} decided responses ({percent_failing}%) did not state the recorded decision clearly."
     advice = "State in every letter whether the complaint is upheld, partly upheld or not upheld."
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} with a clear decision on each point of their complaint and the reasons for it, with "
+              "an apology that it was not given the first time.")
 
     def criterion(self, letters, read, data, params):
         return response_criteria.decision(letters, read)
@@ -167,6 +177,11 @@ class RemedyWhereAtFault(_LetterCriterion):
     outcomes = AT_FAULT
     finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) offered no remedy or action."
     advice = "Say in every upheld response how the fault is put right and what will change."
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Decide for each of {people} whose upheld complaint set out no remedy what would put things right, and "
+              "write to them with it: an apology, completing what was promised, and a payment for time and trouble "
+              "or distress where the fault caused it{guidance}.")
 
     def criterion(self, letters, read, data, params):
         return response_criteria.remedy(letters, read)
@@ -207,6 +222,10 @@ class EscalationRoute(_LetterCriterion):
     advice = "End every letter with the next step; give the ombudsman's name, contact and 12-month limit in final responses."
 
     needs_final = True
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} whose response did not say how to escalate, giving the next step and the Ombudsman's "
+              "details, and say that the council will not hold against them any delay in escalating that this caused.")
 
     def criterion(self, letters, read, data, params):
         return response_criteria.escalation(letters, read, letters["final"], params["on_extension"])
@@ -248,6 +267,10 @@ class PlainLanguage(_LetterCriterion):
                "for reading ease; the median letter scored {median_reading_ease}.")
     advice = "Rewrite templates and letters in short sentences of everyday words."
     priority = Priority.THREE_MONTHS
+    standards = (GOOD_PRACTICE,)
+    fault_type = FaultType.SERVICE_FAILURE
+    remedy = ("Offer {people} whose response was hard to read a plain explanation of the decision and what happens "
+              "next, by letter or a call.")
 
     def criterion(self, letters, read, data, params):
         return response_criteria.plain_language(letters, read, params["min_reading_ease"])

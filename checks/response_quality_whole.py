@@ -14,6 +14,7 @@ from complaint_audit.engine.contract import (
     Area,
     Check,
     CheckResult,
+    FaultType,
     Priority,
     Recommendation,
     exceptions,
@@ -22,6 +23,7 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 
 
 class NearIdenticalLetters(Check):
@@ -52,6 +54,10 @@ class NearIdenticalLetters(Check):
     source = SOURCE + " (a decision on every point raised, with reasons)"
     params = {"min_similarity": 0.9, "shingle_words": 5, "across_categories_only": False, "amber_above": 5.0, "red_above": 20.0}
     requires = ("response_text",)
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Review the complaints of {people} answered with a near-identical letter, and write again to any whose "
+              "own points it did not answer, with a decision on each and an apology.")
 
     def run(self, data, params):
         letters, _ = council_letters(data)
@@ -110,6 +116,10 @@ class AllCriteriaMet(Check):
     source = SOURCE + "; no official combined score exists [U]: each criterion is also reported on its own"
     params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
     requires = ("response_text",)
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} whose response missed a part of a good response with what it left out: the decision "
+              "and reasons, the apology and remedy where at fault, or how to escalate.")
 
     def run(self, data, params):
         letters, unread, final, read = reading(data)

@@ -11,7 +11,9 @@ from complaint_audit.checks._text import iso_dates
 from complaint_audit.checks._timescales import (CODE_CLOCK, CODE_PROCESSES, COUNCIL_STAGES, THRESHOLDS, code_clock,
                                                 council_stages_of, lookup, on_time_by, select_rows)
 from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
-from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, exceptions, graded, not_applicable
+from complaint_audit.engine.contract import (Area, Check, FaultType, Priority, Recommendation, Shortfall, exceptions,
+                                             graded, not_applicable)
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 
 
 
@@ -37,6 +39,10 @@ class AcknowledgedOnTime(Check):
     source = "Complaint Handling Codes 6.2 (Stage 1) and housing 6.11 (Stage 2); SI 2009/309 reg 13(2)"
     params = {"acknowledge_working_days": {"corporate": 5, "housing": 5, "adult_social_care": 3}, **THRESHOLDS}
     requires = ("acknowledged",)
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days", less="allowed")
+    remedy = "Apologise to {people} whose complaint was acknowledged late{shortfall}."
 
     def run(self, data, params):
         limits = params["acknowledge_working_days"]
@@ -87,6 +93,12 @@ class CodeResponseOnTime(Check):
     source = "LGSCO and Housing Ombudsman Complaint Handling Codes 6.3-6.5 and the Stage 2 timescales"
     params = {**CODE_CLOCK, **THRESHOLDS}
     requires = ("responded",)
+    standards = CODES
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days", less="allowed")
+    remedy = ("Apologise to {people} whose response came later than the timescale{shortfall}, saying what went wrong; "
+              "consider a payment for the time and trouble the delay caused{guidance}; and answer any point still "
+              "unanswered.")
 
     def run(self, data, params):
         records = data.records
@@ -144,6 +156,11 @@ class AdultResponseOnTime(Check):
     rule = "Answered by the agreed (or revised) date, and within six calendar months or a longer agreed period."
     source = "SI 2009/309 regs 13(7) and 14(2)"
     params = {"months_limit": 6, **THRESHOLDS}
+    standards = (ADULTS_REGULATIONS,)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days_late")
+    remedy = ("Apologise to {people} whose response came after the date agreed with them or after six "
+              "months{shortfall}, saying why; consider a payment for the time and trouble the delay caused{guidance}.")
 
     def run(self, data, params):
         rows = select_rows(data.records, processes=("adult_social_care",))
