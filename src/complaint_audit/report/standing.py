@@ -45,8 +45,9 @@ def judgement(check: dict, likelihood: str, because: str, voice: Voice) -> str:
     fault, short = standard["cases_fault"], standard["cases_short"]
     names = " and ".join(part["name"] for part in standard["parts"] if part["cases_fault"])
     which = "the one" if fault == 1 else "those"
+    others = "the other case falls" if short == 1 else f"the other {short:,} fall"
     return (f"{voice.judged(likelihood)} in {fault:,} of the {fault + short:,} cases, {which} handled under {names} "
-            f"while in force; the other {short:,} fall short of {standard['short_of']}{_codes_not_yet(standard)}. "
+            f"while in force; {others} short of {standard['short_of']}{_codes_not_yet(standard)}. "
             f"{because[:1].upper()}{because[1:]}.")
 
 
