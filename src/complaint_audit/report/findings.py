@@ -156,8 +156,9 @@ def _standard_text(standard: dict | None) -> str | None:
     """The standard a check applies, for the report: its name, and the date it applies from where it has one."""
     if not standard:
         return None
-    return "; ".join(part["name"] + (f" (from {long_date(part['in_force_from'])})" if part["in_force_from"] else "")
+    text = "; ".join(part["name"] + (f" (from {long_date(part['in_force_from'])})" if part["in_force_from"] else "")
                      for part in standard["parts"])
+    return text[:1].upper() + text[1:]
 
 
 def _share_text(share: float | None, tally: dict | None, withheld: bool) -> str:
@@ -268,7 +269,7 @@ def _judged_overall(findings: list[dict], voice: Voice, likelihood: str, what: s
     """'Had the Ombudsman investigated[ what], it [likelihood] find fault[ where]' where some red or amber finding is
     fault (report/standing.py), else that the handling falls short of the council's own procedure or good practice
     [where]. It says nothing of injustice: that is shown, or not, case by case."""
-    if any(f["is_fault"] for f in findings):
+    if any(f.get("is_fault") for f in findings):
         return f"{voice.judged(likelihood, what)}{where}"
     return f"The handling falls short of the council's own procedure or good practice{where}"
 
