@@ -50,8 +50,9 @@ def check_page(check: type[Check]) -> str:
 def _grading(check: type[Check]) -> str:
     """How the check's result becomes its grade (engine/judging.py), in a sentence."""
     if check.case_level:
-        how = ("a duty owed to each complainant: any failing case is a fault, so the grade is at least amber "
-               "whatever the share; green only where no case fails.")
+        how = ("a duty owed to each complainant: any failing case counts on its own (a fault where a statutory "
+               "scheme or a code in force judged it), so the grade is at least amber whatever the share; green only "
+               "where no case fails.")
     elif "amber_above" in check.params:
         how = "as a rate: amber above `amber_above` percent failing, red above `red_above`."
     else:

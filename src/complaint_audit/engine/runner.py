@@ -89,8 +89,13 @@ def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any], out
 
 def _put_right(check: type[Check], data: AuditData, result: CheckResult) -> tuple[Standing | None, Remedy | None, int]:
     """The standard the result was judged by, the remedy for the people affected and how many they are."""
-    uk = bool(data.records["process"].isin(UK_PROCESSES).any())
+    uk = data.derived(_any_under_uk)
     return standing(check, data, result.exceptions), remedy(check, result, uk), people_affected(result.exceptions)
+
+
+def _any_under_uk(data: AuditData) -> bool:
+    """Whether some record is under a UK statutory scheme: a remedy then cites the LGSCO's guidance (asked once a run)."""
+    return bool(data.records["process"].isin(UK_PROCESSES).any())
 
 
 def _uk_records(data: AuditData) -> AuditData:
