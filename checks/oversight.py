@@ -34,7 +34,8 @@ from complaint_audit.schema import PROCESS_WORDS
 _DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
 # Which grades may sign off a final response is the council's own policy: the regulations leave it open.
 SIGN_OFF_POLICY = RuleStandard("the council's own policy on who signs off a final response",
-                               "the council's complaints policy (the grades it names; `required_signatories`)", Force.LOCAL)
+                               "the council's complaints policy (the grades it names: `required_signatories`)",
+                               Force.LOCAL)
 
 
 class SignOffLevel(Check):

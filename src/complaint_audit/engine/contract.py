@@ -64,7 +64,7 @@ class Force(StrEnum):
     """How a standard binds, which decides the words of a shortfall (engine/standards.py)."""
 
     STATUTORY = "statutory"  # regulations: binding throughout; a breach is fault
-    CODE = "code"  # a Complaint Handling Code: a breach is fault from the date it applies, before it the council's own procedure
+    CODE = "code"  # a Complaint Handling Code: fault from the date it applies; before it, the council's own procedure
     LOCAL = "local procedure"  # the council's own procedure or policy: a shortfall, never fault
     GOOD_PRACTICE = "good practice"  # guidance: a shortfall of good practice, never fault
 
@@ -192,9 +192,9 @@ class Check:
     standards: ClassVar[tuple[RuleStandard, ...]] = ()
     # Maladministration or service failure as the ombudsmen use the words; None for a check of the records themselves.
     fault_type: ClassVar[FaultType | None] = None
-    # What would put things right for the people affected (engine/remedies.py), a format string of {people} ("14
-    # people"), {shortfall} (", a median of 11 working days late, range 6 to 18", or "") and {guidance} (" (the
-    # LGSCO's Guidance on remedies)" where a record is under a UK scheme, else ""). None: no remedy to offer.
+    # What would put things right for the people affected (engine/remedies.py), a format string of {people} ("the
+    # 14 people", "the person"), {shortfall} (", a median of 11 working days late, range 6 to 18", or "") and
+    # {guidance} (" (the LGSCO's Guidance on remedies)" where a record is under a UK scheme, else ""). None: no remedy.
     remedy: ClassVar[str | None] = None
     # Which exceptions columns hold how far each case fell short (None: the exceptions carry no such figure).
     shortfall: ClassVar[Shortfall | None] = None

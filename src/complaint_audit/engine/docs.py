@@ -71,7 +71,7 @@ def _standards(check: type[Check]) -> str:
                  if standard.processes else "")
         since = f", from {standard.in_force_from:%-d %B %Y}" if standard.in_force_from else ""
         parts.append(f"{standard.name} ({standard.force}{since}{scope}; {standard.source})")
-    kind = f" Kind of fault: {check.fault_type}." if check.fault_type else " Kind of fault: none (a check of the records)."
+    kind = f" Kind of fault: {check.fault_type or 'none (a check of the records)'}."
     return "; ".join(parts) + "." + kind
 
 

@@ -56,7 +56,8 @@ def people_affected(exceptions: pd.DataFrame) -> int:
 
 
 def shortfall(check: type[Check], exceptions: pd.DataFrame) -> ShortfallSummary | None:
-    """The median and range of how far the failing cases fell short, from the columns the check names; None without them."""
+    """The median and range of how far the failing cases fell short, from the columns the check names; None without
+    them."""
     declared = check.shortfall
     if declared is None or exceptions.empty or declared.column not in exceptions:
         return None

@@ -94,7 +94,7 @@ def _put_right(check: type[Check], data: AuditData, result: CheckResult) -> tupl
 
 
 def _any_under_uk(data: AuditData) -> bool:
-    """Whether some record is under a UK statutory scheme: a remedy then cites the LGSCO's guidance (asked once a run)."""
+    """Whether some record is under a UK statutory scheme: a remedy then cites the LGSCO's guidance (once a run)."""
     return bool(data.records["process"].isin(UK_PROCESSES).any())
 
 

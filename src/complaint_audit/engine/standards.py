@@ -98,7 +98,8 @@ class Standing:
 
     @property
     def in_force(self) -> bool | str | None:
-        """For the period: True where every record was judged by a standard in force, False where none, else "partly"."""
+        """For the period: True where every record was judged by a standard in force, False where none, else
+        "partly"."""
         states = {item.in_force for item in self.applied if item.in_force is not None}
         if not states:
             return None
@@ -106,12 +107,14 @@ class Standing:
 
 
 def standing(check: type[Check], data: AuditData, exceptions: pd.DataFrame) -> Standing | None:
-    """The standards CHECK's records were judged by, and how many of its failing cases were fault; None where it declares none."""
+    """The standards CHECK's records were judged by, and how many of its failing cases were fault; None where it
+    declares none."""
     if not check.standards:
         return None
     judged = data.derived(_judged, check.standards)
     cases = _failing_cases(judged, exceptions)
-    applied = tuple(_applied(standard, judged[judged["standard"].eq(number)]["in_force"], cases[cases["standard"].eq(number)])
+    applied = tuple(_applied(standard, judged[judged["standard"].eq(number)]["in_force"],
+                             cases[cases["standard"].eq(number)])
                     for number, standard in enumerate(check.standards))
     binding_in_force = bool((judged["binding"] & judged["in_force"]).any())
     return Standing(tuple(item for item in applied if item.records) or applied, binding_in_force)
@@ -133,8 +136,8 @@ def _judged(data: AuditData, standards: tuple[RuleStandard, ...]) -> pd.DataFram
         on = received.ge(start).fillna(False).astype(bool) if start is not None else True
         in_force = in_force.mask(governs, on)
         binding = binding.mask(governs, standard.force in _BINDING)
-    return pd.DataFrame({"organisation": records["organisation"].astype("str"), "case_id": records["case_id"].astype("str"),
-                         "stage": records["stage"].astype("str"), "standard": number,
+    return pd.DataFrame({"organisation": records["organisation"].astype("str"),
+                         "case_id": records["case_id"].astype("str"), "stage": records["stage"].astype("str"), "standard": number,
                          "in_force": in_force.astype(bool), "binding": binding.astype(bool)})
 
 
@@ -156,7 +159,8 @@ def _failing_cases(judged: pd.DataFrame, exceptions: pd.DataFrame) -> pd.DataFra
     unmatched = by_stage[by_stage["standard"].isna()][["organisation", "case_id"]]
     rows = pd.concat([by_stage[by_stage["standard"].notna()], unmatched.merge(first, on=["organisation", "case_id"])])
     rows = rows.assign(fault=rows["binding"].astype(bool) & rows["in_force"].astype(bool))
-    rows = rows.sort_values("fault", ascending=False, kind="stable")  # a case that is fault is counted under that standard
+    # A case that is fault is counted under the standard that made it so.
+    rows = rows.sort_values("fault", ascending=False, kind="stable")
     return rows.groupby(["organisation", "case_id"], sort=False, observed=True).agg(
         fault=("fault", "any"), standard=("standard", "first"),
     ).reset_index()

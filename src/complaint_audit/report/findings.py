@@ -135,7 +135,7 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
         "kind": standing.kind(check, voice) if status in _LIKELIHOOD else None,
         "standard": _standard_text(check.get("standard")),
         "remedy": remedy and shown.sentence(remedy["text"]),
-        "people_affected": suppression.count(check.get("people_affected", 0)),
+        "people_affected": _people(check.get("people_affected", 0), suppression),
         "fault": shown.sentence(_sentence(fault(check))) if status in _LIKELIHOOD else None,
         "impact": (theme.impact if voice.uk else theme.general_impact or theme.impact) if status in _LIKELIHOOD else None,
         "action": recommendation and recommendation["text"].rstrip("."),
@@ -150,6 +150,12 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
         "examples": examples,
         "params": [{"name": name, "value": param_value(value)} for name, value in check["params"].items()],
     }
+
+
+def _people(count: int, suppression: Suppression) -> str:
+    """'the person affected' or 'the 157 people affected', the count shown as suppression allows."""
+    shown = suppression.count(count)
+    return "the person affected" if count == 1 and shown == "1" else f"the {shown} people affected"
 
 
 def _standard_text(standard: dict | None) -> str | None:
