@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from complaint_audit.engine.contract import AuditData, Check, Force, RuleStandard
@@ -112,8 +113,8 @@ def standing(check: type[Check], data: AuditData, exceptions: pd.DataFrame) -> S
     if not check.standards:
         return None
     judged = data.derived(_judged, check.standards)
-    cases = _failing_cases(judged, exceptions)
-    applied = tuple(_applied(standard, judged[judged["standard"].eq(number)]["in_force"],
+    cases = _failing_cases(data, judged, exceptions)
+    applied = tuple(_applied(standard, judged["in_force"][judged["standard"].eq(number)],
                              cases[cases["standard"].eq(number)])
                     for number, standard in enumerate(check.standards))
     binding_in_force = bool((judged["binding"] & judged["in_force"]).any())
@@ -121,24 +122,32 @@ def standing(check: type[Check], data: AuditData, exceptions: pd.DataFrame) -> S
 
 
 def _judged(data: AuditData, standards: tuple[RuleStandard, ...]) -> pd.DataFrame:
-    """Per record: its identity, the number of the first standard governing its process, and whether it was in force
-    on the record's received date (NaN standard where none governs the record)."""
+    """Per record: the number of the first standard governing its process (NaN where none does), whether it was in
+    force on the record's received date, and whether it binds (a statutory scheme or a code)."""
     records = data.records
-    process = records["process"].astype("str")
     received = pd.to_datetime(records["received"])
     number = pd.Series(float("nan"), index=records.index)
     in_force = pd.Series(False, index=records.index)
     binding = pd.Series(False, index=records.index)
     for position, standard in enumerate(standards):
-        governs = number.isna() & (process.isin(standard.processes) if standard.processes else True)
+        governs = number.isna() & (records["process"].isin(standard.processes) if standard.processes else True)
         number = number.mask(governs, position)
         start = pd.Timestamp(standard.in_force_from) if standard.in_force_from else None
         on = received.ge(start).fillna(False).astype(bool) if start is not None else True
         in_force = in_force.mask(governs, on)
         binding = binding.mask(governs, standard.force in _BINDING)
-    return pd.DataFrame({"organisation": records["organisation"].astype("str"),
-                         "case_id": records["case_id"].astype("str"), "stage": records["stage"].astype("str"), "standard": number,
-                         "in_force": in_force.astype(bool), "binding": binding.astype(bool)})
+    return pd.DataFrame({"standard": number, "in_force": in_force.astype(bool), "binding": binding.astype(bool)})
+
+
+def _positions(data: AuditData) -> tuple[pd.MultiIndex, np.ndarray, pd.MultiIndex, np.ndarray]:
+    """Where each (organisation, case id, stage), and each case's first record, sits among the records: worked out
+    once a run, so matching a check's exceptions to their records costs only the exceptions' own lookups."""
+    identity = pd.DataFrame({name: data.records[name].astype("str").to_numpy(dtype=object)
+                             for name in ("organisation", "case_id", "stage")})
+    by_stage = identity.drop_duplicates()
+    by_case = identity.drop_duplicates(["organisation", "case_id"])
+    return (pd.MultiIndex.from_frame(by_stage), by_stage.index.to_numpy(),
+            pd.MultiIndex.from_frame(by_case[["organisation", "case_id"]]), by_case.index.to_numpy())
 
 
 def _applied(standard: RuleStandard, in_force: pd.Series, failing: pd.DataFrame) -> StandardApplied:
@@ -146,21 +155,25 @@ def _applied(standard: RuleStandard, in_force: pd.Series, failing: pd.DataFrame)
     return StandardApplied(standard, state, len(in_force), len(failing), int(failing["fault"].sum()))
 
 
-def _failing_cases(judged: pd.DataFrame, exceptions: pd.DataFrame) -> pd.DataFrame:
+def _failing_cases(data: AuditData, judged: pd.DataFrame, exceptions: pd.DataFrame) -> pd.DataFrame:
     """One row per failing case (organisation, case_id): whether a binding standard in force judged any of its rows
     (fault), and the standard that judged it. An exception is matched to its record by stage, else (a row naming no
-    stage the records hold) to its case's first record."""
-    governed = judged[judged["standard"].notna()]
+    stage the records hold) to its case's first record; one matching no record is left out."""
     if exceptions.empty:
         return pd.DataFrame({"organisation": [], "case_id": [], "fault": pd.Series(dtype=bool), "standard": []})
-    keys = exceptions[["organisation", "case_id", "stage"]].astype("str").drop_duplicates()
-    by_stage = keys.merge(governed, on=["organisation", "case_id", "stage"], how="left")
-    first = governed.drop_duplicates(["organisation", "case_id"]).drop(columns="stage")
-    unmatched = by_stage[by_stage["standard"].isna()][["organisation", "case_id"]]
-    rows = pd.concat([by_stage[by_stage["standard"].notna()], unmatched.merge(first, on=["organisation", "case_id"])])
-    rows = rows.assign(fault=rows["binding"].astype(bool) & rows["in_force"].astype(bool))
+    keys = pd.DataFrame({name: exceptions[name].astype("str").to_numpy(dtype=object)
+                         for name in ("organisation", "case_id", "stage")}).drop_duplicates()
+    stages, stage_rows, cases, case_rows = data.derived(_positions)
+    found = stages.get_indexer(pd.MultiIndex.from_frame(keys))
+    row = np.where(found >= 0, stage_rows[found], -1)
+    by_case = cases.get_indexer(pd.MultiIndex.from_frame(keys[["organisation", "case_id"]]))
+    row = np.where((row < 0) & (by_case >= 0), case_rows[by_case], row)
+    matched = keys[["organisation", "case_id"]][row >= 0]
+    record = judged.iloc[row[row >= 0]].set_axis(matched.index)
+    rows = matched.assign(standard=record["standard"], fault=record["binding"] & record["in_force"])
+    rows = rows[rows["standard"].notna()]
     # A case that is fault is counted under the standard that made it so.
     rows = rows.sort_values("fault", ascending=False, kind="stable")
-    return rows.groupby(["organisation", "case_id"], sort=False, observed=True).agg(
+    return rows.groupby(["organisation", "case_id"], sort=False).agg(
         fault=("fault", "any"), standard=("standard", "first"),
     ).reset_index()
