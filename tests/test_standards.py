@@ -135,3 +135,22 @@ def test_every_built_in_check_declares_its_standard_without_citing_an_internal_f
     for check in discover().values():
         assert check.standards, f"{check.code} declares no standard"
         assert all("RULES.md" not in standard.source for standard in check.standards), check.code
+
+
+def test_the_overall_assessment_speaks_of_fault_only_when_a_red_or_amber_finding_is_fault():
+    from complaint_audit.report.findings import overall
+
+    def finding(code, theme, is_fault):
+        return {"code": code, "status": "fail", "theme": theme, "theme_title": theme, "percent_failing": 30.0,
+                "is_fault": is_fault}
+
+    short = overall([finding("OV003", "leadership", False), finding("LN002", "learning", False),
+                     finding("QR006", "quality", False)])
+    assert short["rag"] == "red"
+    assert short["text"].startswith("The council's complaint handling falls short of its own procedure or good "
+                                    "practice. 3 of 3 checks are red")
+    assert COUNTERFACTUAL not in short["text"] and "injustice" not in short["text"]
+    fault = overall([finding("CSC002", "childrens", True)])
+    assert fault["text"].startswith("Had the Ombudsman investigated the complaints audited, it would be likely to find "
+                                    "fault in the council's complaint handling. 1 of 1 checks are red")
+    assert "injustice" not in fault["text"]

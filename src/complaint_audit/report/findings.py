@@ -36,6 +36,8 @@ _LIKELIHOOD = {"fail": "would be likely to", "warn": "might"}
 # Three failing checks anywhere make the whole assessment red: one bad area is a finding, three are a pattern.
 SEVERAL_FAILS = 3
 TOP_FINDINGS = 6
+# The amber paragraph's words where no red or amber finding is fault (report/standing.py).
+_SHORT_BELOW = "It falls short of the council's own procedure or good practice in the areas set out below"
 RAG_RULE = (
     "Red when any check fails in timeliness, children's statutory complaints or MP and councillor complaints "
     f"(the statutory and equal-treatment duties), or when {SEVERAL_FAILS} or more checks fail anywhere; amber when "
@@ -248,13 +250,14 @@ def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:
         rag = "red"
         where = f", including in {_and([lower_first(title) for title in red_themes])}" if red_themes else ""
         judged = _judged_overall(findings, voice, "would be likely to", " the complaints audited",
-                                 " in the council's complaint handling")
+                                 " in the council's complaint handling",
+                                 "The council's complaint handling falls short of its own procedure or good practice")
         text = (f"{judged}. {tally}{where}. The council should act on the recommendations in this report, and put things "
                 "right for the people affected, the high-priority ones first.")
     elif counts["fail"] or counts["warn"] or counts["error"]:
         rag = "amber"
         text = (f"The council's complaint handling meets most of the standards tested, but not all: {tally}. "
-                f"{_judged_overall(findings, voice, 'might', '', ' in the areas set out below')}; "
+                f"{_judged_overall(findings, voice, 'might', '', ' in the areas set out below', _SHORT_BELOW)}; "
                 "the council should act on the recommendations before they become a pattern.")
     else:
         rag = "green"
@@ -271,13 +274,13 @@ def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:
             "findings_intro": intro}
 
 
-def _judged_overall(findings: list[dict], voice: Voice, likelihood: str, what: str, where: str) -> str:
+def _judged_overall(findings: list[dict], voice: Voice, likelihood: str, what: str, where: str, short: str) -> str:
     """'Had the Ombudsman investigated[ what], it [likelihood] find fault[ where]' where some red or amber finding is
-    fault (report/standing.py), else that the handling falls short of the council's own procedure or good practice
-    [where]. It says nothing of injustice: that is shown, or not, case by case."""
+    fault (report/standing.py), else SHORT: what the handling falls short of. It says nothing of injustice: that is
+    shown, or not, case by case."""
     if any(f.get("is_fault") for f in findings):
         return f"{voice.judged(likelihood, what)}{where}"
-    return f"The handling falls short of the council's own procedure or good practice{where}"
+    return short
 
 
 def recommendations(findings: list[dict]) -> list[dict]:
