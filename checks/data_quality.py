@@ -95,7 +95,7 @@ class DateOrder(Check):
     title = "Dates in a possible order"
     area = Area.DATA_QUALITY
     rule = "Acknowledgement, investigation, panel and closure dates fall on or after the dates that precede them."
-    source = "Data quality: timescales are measured between these dates (RULES.md section 5)"
+    source = "Data quality: timescales are measured between these dates"
     params = dict(_DEFAULT_THRESHOLDS)
     standards = (GOOD_PRACTICE,)
     fault_type = None

@@ -32,7 +32,8 @@ _AT_FAULT = ("upheld", "partly_upheld")
 _WORDS = {"upheld": "upheld", "partly_upheld": "partly upheld"}
 _PLACEHOLDER = r"(?:n/?a|none|nil|tbc|tba|not applicable|no learning(?: identified)?|-+|\.+)?"
 _SOURCE = ("LGSCO Complaint Handling Code 8-9 (learning and service improvement); Housing Ombudsman Code 9; "
-           "SI 2009/309 reg 18 (improvements reported each year); RULES.md section 6 (what will change)")
+           "SI 2009/309 reg 18 (improvements reported each year); LGSCO Complaint Handling Code 6.5-6.8 (what will "
+           "change)")
 
 
 def learning_recorded(records: pd.DataFrame) -> pd.Series:

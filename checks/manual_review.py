@@ -59,8 +59,8 @@ class ReviewerScores(Check):
     uk_rules = True
     title = "Reviewers' scores (manual evidence)"
     area = Area.QUALITY_OF_RESPONSES
-    rule = "A reviewed sample of responses meets each criterion of a good response (RULES.md section 6), as reviewers score them."
-    source = ("RULES.md section 6: LGSCO Complaint Handling Code 6.5-6.8; Housing Ombudsman Code 5.6-5.8; SI 2009/309 "
+    rule = "A reviewed sample of responses meets each criterion of a good response, as reviewers score them."
+    source = ("LGSCO Complaint Handling Code 6.5-6.8; Housing Ombudsman Code 5.6-5.8; SI 2009/309 "
               "reg 14(2); manual review of a sample (complaint-audit sample and reviews import)")
     params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
     standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)

@@ -213,7 +213,7 @@ class EscalationRoute(_LetterCriterion):
     area = Area.QUALITY_OF_RESPONSES
     rule = ("Stage 2 is offered after Stage 1; the ombudsman's name, contact and 12-month limit are given "
             "in the final response and when a timescale is extended.")
-    source = SOURCE + "; LGSCO code 6.4-6.5 (extensions); RULES.md section 7 (12-month limit)"
+    source = SOURCE + "; LGSCO code 6.4-6.5 (extensions); Local Government Act 1974 s26B (12-month limit)"
     params = {"on_extension": True, **_THRESHOLDS}
     finding = ("{failing:,} of {letters:,} responses ({percent_failing}%) did not give the full route to escalate: "
                "{final_failing:,} of {final_letters:,} final responses lacked the ombudsman's details; "

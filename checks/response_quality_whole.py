@@ -112,7 +112,7 @@ class AllCriteriaMet(Check):
     uk_rules = True
     title = "Letters meeting every criterion"
     area = Area.QUALITY_OF_RESPONSES
-    rule = "Each response meets every criterion of a good response that applies to it (RULES.md section 6)."
+    rule = "Each response meets every criterion of a good response that applies to it."
     source = SOURCE + "; no official combined score exists [U]: each criterion is also reported on its own"
     params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
     requires = ("response_text",)

@@ -234,7 +234,7 @@ class LooseLocalTargets(Check):
     title = "Local targets looser than the code"
     area = Area.TIMELINESS
     rule = "No team works to a target looser than the code's or the regulations' timescale."
-    source = "Complaint Handling Codes 6.2-6.5 and Stage 2; SI 2006/1738 regs 14, 17 (RULES.md section 3)"
+    source = "Complaint Handling Codes 6.2-6.5 and Stage 2; SI 2006/1738 regs 14, 17"
     params = {"code_working_days": {"corporate": {"1": 15, "2": 25}, "housing": {"1": 15, "2": 25},
                                     "childrens_statutory": {"1": 10, "2": 25}}}
     requires = ("due",)
