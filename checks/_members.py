@@ -14,6 +14,12 @@ _MEMBERS = ("mp", "councillor")
 MEMBER_WORDS = {"mp": "an MP", "councillor": "a councillor"}
 _COUNCIL_STAGES = ("1", "2", "3")  # the ombudsman's stage is not the council's handling
 _IDENTITY = ["organisation", "case_id", "stage", "team", "process", "raised_via"]
+# The remedy of a fast-tracking check: members' complaints were treated better, so the people owed a remedy are the
+# members of the public whose comparable complaints were not.
+PUBLIC_REMEDY = ("No remedy is owed to {people} listed for being treated better: the injustice, if any, is to members "
+                 "of the public whose complaints of the same process and stage waited longer or went through more "
+                 "steps; find those answered outside the timescale, apologise to them and consider a payment for the "
+                 "time and trouble the delay caused{guidance}.")
 SOURCE = (
     "LGSCO Complaint Handling Code 1.5 (MPs and councillors acting for a constituent: same process, stages and timescales)"
 )

@@ -12,8 +12,10 @@ import pandas as pd
 from complaint_audit.checks._childrens import REGULATIONS, STAGE2_START, THRESHOLDS, extended, stage_rows
 from complaint_audit.checks._timing import when, working_days_text
 from complaint_audit.engine.contract import (
-    Area, Chart, Check, OnTime, Priority, Recommendation, TrendFigure, exceptions, graded, not_applicable, percent,
+    Area, Chart, Check, FaultType, OnTime, Priority, Recommendation, Shortfall, TrendFigure, exceptions, graded,
+    not_applicable, percent,
 )
+from complaint_audit.engine.standards import CHILDRENS_REGULATIONS
 
 
 def _allowed(rows: pd.DataFrame, start: pd.Series, calendar, standard: int, most: int) -> pd.Series:
@@ -51,6 +53,12 @@ class Stage1OnTime(Check):
     on_time = (OnTime(("childrens_statutory",), ("1",)),)
     trend_figures = (TrendFigure("childrens_stage1_on_time", "Children's Stage 1 responses on time", "percent_failing",
                                  complement=True, on_time_label="Children's Stage 1"),)
+    standards = (CHILDRENS_REGULATIONS,)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days", less="allowed")
+    remedy = ("Apologise to {people} whose children's Stage 1 complaint was answered late{shortfall}, saying what "
+              "went wrong; consider a payment for the time and trouble the delay caused{guidance}; and answer any "
+              "point still unanswered.")
 
     def run(self, data, params):
         rows = stage_rows(data.records, "1")
@@ -128,6 +136,12 @@ class Stage2AsRequired(Check):
         ("percent_on_time_as_recorded", "percent_on_time_as_required"),
         ("As recorded (to the report)", "As required (to the adjudication)"),
     )
+    standards = (CHILDRENS_REGULATIONS,)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("adjudication_working_days", less="allowed")
+    remedy = ("Apologise to {people} whose Stage 2 adjudication letter came later than the regulations "
+              "allow{shortfall}; consider a payment for the time and trouble the delay caused{guidance}; and correct "
+              "the council's own record of those complaints as late.")
 
     def run(self, data, params):
         rows = stage_rows(data.records, "2")

@@ -8,8 +8,9 @@ import pandas as pd
 from complaint_audit.checks._childrens import REGULATIONS, STAGE2_START, THRESHOLDS, extended, stage_rows
 from complaint_audit.checks._timing import joined, open_on, when, working_days_text
 from complaint_audit.engine.contract import (
-    Area, Check, OnTime, Priority, Recommendation, exceptions, graded, not_applicable,
+    Area, Check, FaultType, OnTime, Priority, Recommendation, exceptions, graded, not_applicable,
 )
+from complaint_audit.engine.standards import CHILDRENS_REGULATIONS
 
 
 class Stage2Extensions(Check):
@@ -39,6 +40,11 @@ class Stage2Extensions(Check):
         "{failing} of {assessed} children's Stage 2 complaints ({percent_failing}) ran past 25 working days "
         "without a recorded extension, or past the 65-day limit"
     )
+    standards = (CHILDRENS_REGULATIONS,)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Apologise to {people} whose children's Stage 2 ran past its timescale without a valid extension, "
+              "saying what went wrong; consider a payment for the time and trouble the delay caused{guidance}; and "
+              "send the adjudication to any whose Stage 2 is still open.")
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)
@@ -114,6 +120,11 @@ class Stage3PanelTimescales(Check):
         "regulations set"
     )
     on_time = (OnTime(("childrens_statutory",), ("3",)),)
+    standards = (CHILDRENS_REGULATIONS,)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Apologise to {people} whose Stage 3 review missed a timescale the regulations set; consider a payment "
+              "for the time and trouble the delay caused{guidance}; and complete any review or response to the panel "
+              "still outstanding.")
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)

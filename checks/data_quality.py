@@ -19,6 +19,8 @@ from complaint_audit.engine.contract import (
     not_in_export,
 )
 from complaint_audit.schema import DATE_FIELDS
+from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
+from complaint_audit.engine.standards import GOOD_PRACTICE
 
 _DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
 # Pairs (earlier, later) whose order is fixed by the procedure itself.
@@ -59,6 +61,9 @@ class RequiredFields(Check):
         "{failing} of {assessed} records ({percent_failing}) lack a field the council needs to report on and "
         "improve its complaint handling"
     )
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
         records = data.records
@@ -94,12 +99,15 @@ class DateOrder(Check):
     title = "Dates in a possible order"
     area = Area.DATA_QUALITY
     rule = "Acknowledgement, investigation, panel and closure dates fall on or after the dates that precede them."
-    source = "Data quality: timescales are measured between these dates (RULES.md section 5)"
+    source = "Data quality: timescales are measured between these dates"
     params = dict(_DEFAULT_THRESHOLDS)
     fault = (
         "{failing} of {assessed} records with dates to compare ({percent_failing}) hold them in an impossible order, so the council "
         "cannot rely on its own timescale figures"
     )
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
         records = data.records
@@ -134,6 +142,10 @@ class PossibleDuplicates(Check):
     params = {"window_days": 5, **_DEFAULT_THRESHOLDS}
     requires = ("complainant_key",)
     fault = "{failing} of {assessed} first stages ({percent_failing}) look like the same complaint logged twice"
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = ("Check whether each of {people} listed made one complaint logged twice; merge the records, and make "
+              "sure the complainant had one full answer.")
 
     def run(self, data, params):
         records = data.records
@@ -191,6 +203,9 @@ class FutureDates(Check):
     source = "Data quality"
     params = dict(_DEFAULT_THRESHOLDS)
     fault = "{failing} of {assessed} records ({percent_failing}) carry dates after the audit date"
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
         records = data.records
@@ -227,6 +242,9 @@ class ClosedWithoutOutcome(Check):
         "{failing} of {assessed} closed records ({percent_failing}) have no outcome, so the council cannot "
         "report how many complaints it upheld"
     )
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
         records = data.records
@@ -266,6 +284,10 @@ class StagesInSequence(Check):
         "{failing} of {assessed} later stages ({percent_failing}) have no earlier stage on record, "
         "or started before it ended"
     )
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = ("Check the records of {people} listed; where a stage was in fact skipped or started before the last one "
+              "ended, tell the complainant, apologise, and offer the stage they missed.")
 
     def run(self, data, params):
         records = data.records

@@ -15,11 +15,12 @@ from complaint_audit.checks._group_comparison import (
     p_text,
     p_texts,
 )
-from complaint_audit.checks._members import MEMBER_WORDS, RECOMMENDATION, SOURCE, member_or_public
+from complaint_audit.checks._members import MEMBER_WORDS, PUBLIC_REMEDY, RECOMMENDATION, SOURCE, member_or_public
 from complaint_audit.checks._text import formatted
 from complaint_audit.engine.contract import (
-    Area, Chart, Check, CheckResult, Status, TrendFigure, exceptions, not_applicable, percent,
+    Area, Chart, Check, CheckResult, FaultType, Status, TrendFigure, exceptions, not_applicable, percent,
 )
+from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 
 _SPEED_FIGURES = (
     "member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "p_value_adjusted",
@@ -85,6 +86,9 @@ class ResponseSpeed(Check):
         "councillors and from the public, in the processes and stages FT001 compared",
         ("member_median", "public_median"), ("MPs and councillors", "Public"), percent=False,
     )
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = PUBLIC_REMEDY
 
     def run(self, data, params):
         from scipy.stats import mannwhitneyu  # here, not at the top: only this test pays for scipy.stats
@@ -214,6 +218,9 @@ class OutcomeDifferences(Check):
         "complaints from MPs and councillors were upheld at a different rate from the public's in "
         "{groups_different} of {groups_compared} process and stage groups"
     )
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = PUBLIC_REMEDY
 
     def run(self, data, params):
         from scipy.stats import fisher_exact

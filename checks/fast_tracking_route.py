@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from complaint_audit.checks._members import MEMBER_WORDS, RECOMMENDATION, SOURCE, member_or_public
+from complaint_audit.checks._members import MEMBER_WORDS, PUBLIC_REMEDY, RECOMMENDATION, SOURCE, member_or_public
 from complaint_audit.checks._text import per_value
-from complaint_audit.engine.contract import Area, Check, CheckResult, exceptions, grade, not_applicable, percent
+from complaint_audit.engine.contract import (Area, Check, CheckResult, FaultType, exceptions, grade, not_applicable,
+                                             percent)
+from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 
 
 class EnteredAtStage2(Check):
@@ -38,6 +40,9 @@ class EnteredAtStage2(Check):
         "{member_skipped} of {member_cases} complaints from MPs and councillors ({member_percent}) went "
         "straight past Stage 1, against {public_percent} of the public's"
     )
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = PUBLIC_REMEDY
 
     def run(self, data, params):
         rows = member_or_public(data)
@@ -103,6 +108,10 @@ class HandledOutsideComplaintsTeam(Check):
         "{member_different_route} of {member_records} stages of complaints from MPs and councillors "
         "({member_different_route_percent}) were handled by a route the public's complaints do not go through"
     )
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Check that each of {people} had a complaint response with the council's decision and how to escalate; "
+              "where the route left that out, write to them with it and apologise.")
 
     def run(self, data, params):
         rows = member_or_public(data, "handled_by")

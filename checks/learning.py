@@ -12,8 +12,10 @@ import pandas as pd
 from complaint_audit.checks._cases import case_numbers
 from complaint_audit.checks._text import iso_dates
 from complaint_audit.engine.contract import (
-    Area, Check, CheckResult, Priority, Recommendation, TrendFigure, exceptions, grade, not_applicable, percent,
+    Area, Check, CheckResult, FaultType, Priority, Recommendation, Shortfall, TrendFigure, exceptions, grade,
+    not_applicable, percent,
 )
+from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 
 _COUNCIL_STAGES = ("1", "2", "3")
 _IDENTITY = ["organisation", "case_id", "stage", "team"]
@@ -21,7 +23,8 @@ _AT_FAULT = ("upheld", "partly_upheld")
 _WORDS = {"upheld": "upheld", "partly_upheld": "partly upheld"}
 _PLACEHOLDER = r"(?:n/?a|none|nil|tbc|tba|not applicable|no learning(?: identified)?|-+|\.+)?"
 _SOURCE = ("LGSCO Complaint Handling Code 8-9 (learning and service improvement); Housing Ombudsman Code 9; "
-           "SI 2009/309 reg 18 (improvements reported each year); RULES.md section 6 (what will change)")
+           "SI 2009/309 reg 18 (improvements reported each year); LGSCO Complaint Handling Code 6.5-6.8 (what will "
+           "change)")
 
 
 def learning_recorded(records: pd.DataFrame) -> pd.Series:
@@ -73,6 +76,10 @@ class UpheldWithoutLearning(Check):
                                  "percent_without_learning", complement=True,
                                  chart="Bar chart of the percentage of upheld or partly upheld complaints with learning "
                                        "recorded (LN001)"),)
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Tell {people} whose complaint was upheld what the council has learned from it and what it will change, "
+              "and record that learning against their case.")
 
     def run(self, data, params):
         upheld = _at_fault(data)
@@ -119,6 +126,12 @@ class OverdueActions(Check):
         "{overdue} of {actions_due} improvement actions that were due ({percent_overdue}) were not done; the "
         "median one is {median_days_overdue} days overdue"
     )
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("days_overdue", unit="days overdue")
+    remedy = ("Complete the actions promised in the cases of {people}{shortfall}, tell each of them when it is done, "
+              "and apologise for the delay; consider a payment where the delay caused further time and trouble or "
+              "distress{guidance}.")
 
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)
@@ -178,6 +191,9 @@ class RecurringThemesWithoutLearning(Check):
         "{flagged_themes} of {recurring_themes} recurring themes ({percent_flagged}) record no learning on any "
         "of their complaints"
     )
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = "Tell {people} whose complaints share a recurring theme what the council will change because of them."
 
     def run(self, data, params):
         upheld = _at_fault(data)

@@ -18,6 +18,7 @@ from complaint_audit.checks import _response_criteria as response_criteria
 from complaint_audit.engine.contract import (
     Area,
     Check,
+    FaultType,
     Priority,
     Recommendation,
     exceptions,
@@ -40,6 +41,7 @@ from complaint_audit.letters.ratings import review_dates, reviewers, tally
 
 # The criteria the automatic checks also judge from the letter text (QR001-QR005, each its `review_criterion`).
 AUTOMATIC = (DECISION, APOLOGY, REMEDY, ESCALATION, PLAIN_LANGUAGE)
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 
 
 class ReviewerScores(Check):
@@ -72,8 +74,8 @@ class ReviewerScores(Check):
     uk_rules = True
     title = "Reviewers' scores (manual evidence)"
     area = Area.QUALITY_OF_RESPONSES
-    rule = "A reviewed sample of responses meets each criterion of a good response (RULES.md section 6), as reviewers score them."
-    source = ("RULES.md section 6: LGSCO Complaint Handling Code 6.5-6.8; Housing Ombudsman Code 5.6-5.8; SI 2009/309 "
+    rule = "A reviewed sample of responses meets each criterion of a good response, as reviewers score them."
+    source = ("LGSCO Complaint Handling Code 6.5-6.8; Housing Ombudsman Code 5.6-5.8; SI 2009/309 "
               "reg 14(2); manual review of a sample (complaint-audit sample and reviews import)")
     params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
     fault = (
@@ -81,6 +83,10 @@ class ReviewerScores(Check):
         "at least one criterion of a good response"
     )
     reviews = True
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} whose response the reviewer rated short of a criterion with what it left out, and "
+              "apologise where the council was at fault.")
 
     def run(self, data, params):
         if data.reviews is None:

@@ -14,8 +14,11 @@ from complaint_audit.engine.contract import (
     Area,
     Check,
     CheckResult,
+    FaultType,
+    Force,
     Priority,
     Recommendation,
+    RuleStandard,
     exceptions,
     flag_names,
     grade,
@@ -24,9 +27,15 @@ from complaint_audit.engine.contract import (
     not_in_export,
     percent,
 )
+from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
+from complaint_audit.engine.standards import GOOD_PRACTICE
 from complaint_audit.schema import PROCESS_WORDS
 
 _DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
+# Which grades may sign off a final response is the council's own policy: the regulations leave it open.
+SIGN_OFF_POLICY = RuleStandard("the council's own policy on who signs off a final response",
+                               "the council's complaints policy (the grades it names: `required_signatories`)",
+                               Force.LOCAL)
 
 
 class SignOffLevel(Check):
@@ -71,6 +80,10 @@ class SignOffLevel(Check):
         "{failing} of {responses} Stage 2, Stage 3 and final responses ({percent_failing}) were signed off "
         "below the required level or not at all"
     )
+    standards = (SIGN_OFF_POLICY,)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Have an approved senior officer review the final responses sent to {people} without the required "
+              "sign-off, and write with an apology to any whose response that review changes.")
 
     def run(self, data, params):
         records = data.records[[*IDENTITY, "responded", "signed_off_by"]]
@@ -134,6 +147,9 @@ class NoTeamOrCategory(Check):
         "{failing} of {assessed} complaint records ({percent_failing}) have no team or no category, so nobody "
         "owns them"
     )
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
         records = data.records[[*IDENTITY, "category"]]

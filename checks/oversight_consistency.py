@@ -13,6 +13,7 @@ from complaint_audit.engine.contract import (
     Area,
     Check,
     CheckResult,
+    FaultType,
     Priority,
     Recommendation,
     Status,
@@ -20,6 +21,8 @@ from complaint_audit.engine.contract import (
     not_applicable,
 )
 from complaint_audit.schema import PROCESS_WORDS
+from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
+from complaint_audit.engine.standards import CODES, GOOD_PRACTICE, SOCIAL_CARE_REGULATIONS
 
 _COUNCIL_STAGES = ("1", "2", "3")
 # Corporate and housing complaints both follow a Complaint Handling Code: two stages, the same timescales.
@@ -81,6 +84,11 @@ class TeamTargets(Check):
         "{groups_compared} comparisons), so people wait different times for the same service"
     )
     theme = "consistency"
+    standards = (*CODES, *SOCIAL_CARE_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Check whether any of {people} whose team works to a looser target was answered outside the standard "
+              "timescale, and put any delay right: an apology, and consider a payment for the time and trouble the "
+              "delay caused{guidance}.")
 
     def run(self, data, params):
         records = data.records
@@ -195,6 +203,9 @@ class TeamVocabularies(Check):
         "({records_affected} records affected), so the council's figures cannot be added up or compared"
     )
     theme = "consistency"
+    standards = (GOOD_PRACTICE,)
+    fault_type = None
+    remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
         records = data.records

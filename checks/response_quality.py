@@ -22,6 +22,7 @@ from complaint_audit.engine.contract import (
     Area,
     Check,
     CheckResult,
+    FaultType,
     Priority,
     Recommendation,
     exceptions,
@@ -30,6 +31,7 @@ from complaint_audit.engine.contract import (
     percent,
 )
 from complaint_audit.letters.criteria import APOLOGY, DECISION, ESCALATION, PLAIN_LANGUAGE, REMEDY
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 
 _THRESHOLDS = {"amber_above": 5.0, "red_above": 15.0}
 
@@ -114,6 +116,10 @@ class ApologyWhereAtFault(_LetterCriterion):
         "words that accept the fault"
     )
     review_criterion = APOLOGY.title
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} whose upheld complaint had no real apology, with a specific apology that accepts the "
+              "fault and its impact on them.")
 
     def criterion(self, letters, read, data, params):
         return response_criteria.apology(letters, read)
@@ -145,6 +151,10 @@ class ClearDecision(_LetterCriterion):
     advice = "State in every letter whether the complaint is upheld, partly upheld or not upheld."
     fault = "{failing} of {letters} responses ({percent_failing}) did not state the decision clearly"
     review_criterion = DECISION.title
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} with a clear decision on each point of their complaint and the reasons for it, with "
+              "an apology that it was not given the first time.")
 
     def criterion(self, letters, read, data, params):
         return response_criteria.decision(letters, read)
@@ -180,6 +190,11 @@ class RemedyWhereAtFault(_LetterCriterion):
         "action"
     )
     review_criterion = REMEDY.title
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Decide for each of {people} whose upheld complaint set out no remedy what would put things right, and "
+              "write to them with it: an apology, completing what was promised, and a payment for time and trouble "
+              "or distress where the fault caused it{guidance}.")
 
     def criterion(self, letters, read, data, params):
         return response_criteria.remedy(letters, read)
@@ -211,7 +226,7 @@ class EscalationRoute(_LetterCriterion):
     area = Area.QUALITY_OF_RESPONSES
     rule = ("Stage 2 is offered after Stage 1; the ombudsman's name, contact and 12-month limit are given "
             "in the final response and when a timescale is extended.")
-    source = SOURCE + "; LGSCO code 6.4-6.5 (extensions); RULES.md section 7 (12-month limit)"
+    source = SOURCE + "; LGSCO code 6.4-6.5 (extensions); Local Government Act 1974 s26B (12-month limit)"
     params = {"on_extension": True, **_THRESHOLDS}
     finding = ("{failing:,} of {letters:,} responses ({percent_failing}%) did not give the full route to escalate: "
                "{final_failing:,} of {final_letters:,} final responses lacked the ombudsman's details; "
@@ -226,6 +241,10 @@ class EscalationRoute(_LetterCriterion):
         "{extended_letters} responses on an extended timescale lacked them or the next step"
     )
     review_criterion = ESCALATION.title
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} whose response did not say how to escalate, giving the next step and the Ombudsman's "
+              "details, and say that the council will not hold against them any delay in escalating that this caused.")
 
     def criterion(self, letters, read, data, params):
         return response_criteria.escalation(letters, read, letters["final"], params["on_extension"])
@@ -269,6 +288,10 @@ class PlainLanguage(_LetterCriterion):
     priority = Priority.THREE_MONTHS
     fault = "{failing} of {letters} response letters ({percent_failing}) were hard to read"
     review_criterion = PLAIN_LANGUAGE.title
+    standards = (GOOD_PRACTICE,)
+    fault_type = FaultType.SERVICE_FAILURE
+    remedy = ("Offer {people} whose response was hard to read a plain explanation of the decision and what happens "
+              "next, by letter or a call.")
 
     def criterion(self, letters, read, data, params):
         return response_criteria.plain_language(letters, read, params["min_reading_ease"])

@@ -14,6 +14,7 @@ from complaint_audit.engine.contract import (
     Area,
     Check,
     CheckResult,
+    FaultType,
     Priority,
     Recommendation,
     exceptions,
@@ -22,6 +23,7 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 
 
 class NearIdenticalLetters(Check):
@@ -56,6 +58,10 @@ class NearIdenticalLetters(Check):
         "{near_identical} of {letters} response letters ({percent_near_identical}) are near-identical to a "
         "letter sent on a different complaint, so they do not address the complaint's own facts"
     )
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Review the complaints of {people} answered with a near-identical letter, and write again to any whose "
+              "own points it did not answer, with a decision on each and an apology.")
 
     def run(self, data, params):
         letters, _ = council_letters(data)
@@ -110,11 +116,15 @@ class AllCriteriaMet(Check):
     uk_rules = True
     title = "Letters meeting every criterion"
     area = Area.QUALITY_OF_RESPONSES
-    rule = "Each response meets every criterion of a good response that applies to it (RULES.md section 6)."
+    rule = "Each response meets every criterion of a good response that applies to it."
     source = SOURCE + "; no official combined score exists [U]: each criterion is also reported on its own"
     params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
     requires = ("response_text",)
     fault = "only {percent_meeting_all} of {letters} response letters met every criterion of a good response"
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} whose response missed a part of a good response with what it left out: the decision "
+              "and reasons, the apology and remedy where at fault, or how to escalate.")
 
     def run(self, data, params):
         letters, unread, final, read = reading(data)

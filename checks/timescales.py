@@ -12,8 +12,10 @@ from complaint_audit.checks._timescales import (CODE_CLOCK, CODE_PROCESSES, COUN
                                                 council_stages_of, lookup, on_time_by, select_rows)
 from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
 from complaint_audit.engine.contract import (
-    Area, Check, OnTime, Priority, Recommendation, TrendFigure, exceptions, graded, not_applicable,
+    Area, Check, FaultType, OnTime, Priority, Recommendation, Shortfall, TrendFigure, exceptions, graded,
+    not_applicable,
 )
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 
 
 
@@ -44,6 +46,10 @@ class AcknowledgedOnTime(Check):
         "timescale"
     )
     on_time = (OnTime(("corporate", "housing", "adult_social_care"), ("1", "2"), "acknowledgement"),)
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days", less="allowed")
+    remedy = "Apologise to {people} whose complaint was acknowledged late{shortfall}."
 
     def run(self, data, params):
         limits = params["acknowledge_working_days"]
@@ -105,6 +111,12 @@ class CodeResponseOnTime(Check):
         TrendFigure("stage2_on_time", "Corporate and housing Stage 2 responses on time", "stage2_percent_on_time",
                     on_time_label="Corporate and housing Stage 2"),
     )
+    standards = CODES
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days", less="allowed")
+    remedy = ("Apologise to {people} whose response came later than the timescale{shortfall}, saying what went wrong; "
+              "consider a payment for the time and trouble the delay caused{guidance}; and answer any point still "
+              "unanswered.")
 
     def run(self, data, params):
         records = data.records
@@ -169,6 +181,11 @@ class AdultResponseOnTime(Check):
     on_time = (OnTime(("adult_social_care",), ("1",)),)
     trend_figures = (TrendFigure("adults_on_time", "Adult social care responses on time", "percent_failing",
                                  complement=True, on_time_label="Adult social care"),)
+    standards = (ADULTS_REGULATIONS,)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days_late")
+    remedy = ("Apologise to {people} whose response came after the date agreed with them or after six "
+              "months{shortfall}, saying why; consider a payment for the time and trouble the delay caused{guidance}.")
 
     def run(self, data, params):
         rows = select_rows(data.records, processes=("adult_social_care",))

@@ -11,8 +11,9 @@ from complaint_audit.checks._pairs import pair_values
 from complaint_audit.checks._text import either, formatted, iso_dates
 from complaint_audit.checks._timescales import CODE_CLOCK, CODE_PROCESSES, THRESHOLDS, code_clock, lookup, select_rows
 from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
-from complaint_audit.engine.contract import (Area, Check, CheckResult, Priority, Recommendation, Status, exceptions,
-                                              graded, not_applicable)
+from complaint_audit.engine.contract import (Area, Check, CheckResult, FaultType, Priority, Recommendation, Shortfall,
+                                             Status, exceptions, graded, not_applicable)
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, OWN_PROCEDURE, SOCIAL_CARE_REGULATIONS
 
 
 
@@ -39,6 +40,11 @@ class ExtensionsValid(Check):
     params = {**CODE_CLOCK, **THRESHOLDS}
     requires = ("extended_due",)
     fault = "{failing} of {assessed} extensions ({percent_failing}) had no reason or went beyond the code's maximum"
+    standards = (*CODES, ADULTS_REGULATIONS)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days_beyond_deadline", unit="working days beyond the longest extension allowed")
+    remedy = ("Apologise to {people} whose extended response ran past what is allowed{shortfall}; consider a payment "
+              "for the time and trouble the delay caused{guidance}.")
 
     def run(self, data, params):
         rows = select_rows(data.records, processes=(*CODE_PROCESSES, "adult_social_care"))
@@ -102,6 +108,11 @@ class OpenPastDue(Check):
         "{failing} of {assessed} complaint stages open on the audit date ({percent_failing}) were past their "
         "due date"
     )
+    standards = (*SOCIAL_CARE_REGULATIONS, *CODES, OWN_PROCEDURE)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days_overdue", unit="working days past the due date")
+    remedy = ("Answer the complaints of {people} still open past their due date{shortfall}, oldest first; apologise "
+              "for the delay and consider a payment for the time and trouble the delay caused{guidance}.")
 
     def run(self, data, params):
         as_of, records = pd.Timestamp(data.as_of), data.records
@@ -228,7 +239,7 @@ class LooseLocalTargets(Check):
     title = "Local targets looser than the code"
     area = Area.TIMELINESS
     rule = "No team works to a target looser than the code's or the regulations' timescale."
-    source = "Complaint Handling Codes 6.2-6.5 and Stage 2; SI 2006/1738 regs 14, 17 (RULES.md section 3)"
+    source = "Complaint Handling Codes 6.2-6.5 and Stage 2; SI 2006/1738 regs 14, 17"
     params = {"code_working_days": {"corporate": {"1": 15, "2": 25}, "housing": {"1": 15, "2": 25},
                                     "childrens_statutory": {"1": 10, "2": 25}}}
     requires = ("due",)
@@ -236,6 +247,11 @@ class LooseLocalTargets(Check):
         "{looser} of {team_stages} team stages work to due dates looser than the code ({loose_targets}), so "
         "the council's own reports count late complaints as on time"
     )
+    standards = (*CODES, *SOCIAL_CARE_REGULATIONS)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Check whether {people} whose due date was set by a looser local target were answered outside the "
+              "code's timescale, and put any delay right: an apology, and consider a payment for the time and "
+              "trouble the delay caused{guidance}.")
 
     def run(self, data, params):
         code_target = {(process, stage): int(days) for process, stages in params["code_working_days"].items()

@@ -190,7 +190,7 @@ def _drop_finish(run: Path) -> None:
         (lambda run: (run / "results.json").write_text("{"), "{run}/results.json: not valid JSON"),
         (
             lambda run: (run / "results.json").write_text(json.dumps({"schema_version": "2.0", "checks": []})),
-            '{run}/results.json: results schema_version "2.0", but this complaint-audit compares version 1.0',
+            '{run}/results.json: results schema_version "2.0", but this complaint-audit compares version 1.1',
         ),
         (
             lambda run: (run / "manifest.json").write_text(json.dumps({"run_id": "x", "finished_at": "2024-06-03T10:00:00+00:00"})),

@@ -45,8 +45,9 @@ def test_one_failing_case_in_a_large_passing_pool_is_amber_for_a_duty_and_green_
     rate, duty = run_checks(audit_data(canonical_records({"case_id": "C1"})), [_RateCheck, _DutyCheck])
     assert (rate.result.status, rate.result.finding) == ("pass", "1 of 200 cases (0.5%) were late.")
     assert duty.result.status == "warn"
-    assert duty.result.finding == ("1 of 200 cases (0.5%) were late. That case is a fault, not a rate: the duty is "
-                                   "owed to every complainant, so any failing case is amber however large the pool.")
+    assert duty.result.finding == ("1 of 200 cases (0.5%) were late. That case is a failure counted on its own, not a "
+                                   "rate: the duty is owed to every complainant, so any failing case is amber however "
+                                   "large the pool.")
 
 
 def test_a_late_childrens_stage1_among_sixty_on_time_is_amber_with_its_case_listed():

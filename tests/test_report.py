@@ -370,6 +370,8 @@ def test_an_amber_ft001_says_the_difference_could_be_chance():
     check = {
         "code": "FT001", "status": "warn", "finding": "", "fault": ft001.fault, "fault_when_warn": ft001.fault_when_warn,
         "metrics": {"groups_possibly_faster": 1, "groups_compared": 3, "groups_faster": 0, "member_median": 6.5, "public_median": 10.5},
+        # every failing case handled under a code in force (tests/test_standards.py covers the other cases)
+        "standard": {"fault": True, "cases_fault": 4, "cases_short": 0, "short_of": "the council's own procedure", "parts": []},
     }
     assert ombudsman_sentence(check) == (
         "Had the Ombudsman investigated, it might find fault because complaints from MPs and councillors were answered "

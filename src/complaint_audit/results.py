@@ -26,11 +26,13 @@ import pandas as pd
 from complaint_audit import __version__
 from complaint_audit.engine.contract import EXCEPTION_COLUMNS, Status
 from complaint_audit.engine.judging import tally
+from complaint_audit.engine.remedies import Remedy
+from complaint_audit.engine.standards import Standing
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.spreadsheet import safe_cells, write_workbook
 from complaint_audit.store import atomic_write
 
-RESULTS_SCHEMA_VERSION = "1.0"
+RESULTS_SCHEMA_VERSION = "1.1"
 EXCEPTIONS_TABLE_COLUMNS = (*EXCEPTION_COLUMNS, "figures")
 SHEET_ROWS_PER_CHECK = 2_000
 UNMATCHED_LETTERS = "Unmatched letters"
@@ -122,7 +124,38 @@ def _check_entry(outcome: CheckOutcome) -> dict:
         "finding": result.finding,
         "recommendation": {"text": recommendation.text, "priority": recommendation.priority.value} if recommendation else None,
         "exceptions": int(len(result.exceptions)),
+        "standard": _standard(outcome.standing),
+        "fault_type": check.fault_type.value if check.fault_type else None,
+        "people_affected": outcome.people_affected,
+        "remedy": _remedy(outcome.remedy),
     }
+
+
+def _standard(standing: Standing | None) -> dict | None:
+    """The standards the check's records were judged by (engine/standards.py): one object, its parts when several."""
+    if standing is None:
+        return None
+    parts = [{"name": item.standard.name, "source": item.standard.source, "force": item.standard.force.value,
+              "in_force_from": _json_value(item.standard.in_force_from), "in_force": item.in_force,
+              "processes": sorted(item.standard.processes) if item.standard.processes else None,
+              "records": item.records, "cases_failing": item.cases_failing, "cases_fault": item.cases_fault}
+             for item in standing.applied]
+    dates = [item.standard.in_force_from for item in standing.applied if item.standard.in_force_from]
+    return {
+        "name": "; ".join(part["name"] for part in parts), "source": "; ".join(part["source"] for part in parts),
+        "in_force_from": _json_value(max(dates)) if dates else None, "in_force": standing.in_force,
+        "fault": standing.fault, "cases_fault": standing.cases_fault, "cases_short": standing.cases_short, "short_of": standing.short_of,
+        "parts": parts,
+    }
+
+
+def _remedy(remedy: Remedy | None) -> dict | None:
+    if remedy is None:
+        return None
+    summary = remedy.shortfall
+    return {"text": remedy.text, "shortfall": None if summary is None else {
+        "rows": summary.rows, "median": summary.median, "min": summary.least, "max": summary.most, "unit": summary.unit,
+    }}
 
 
 def _tally(check, result) -> dict | None:

@@ -60,6 +60,46 @@ class Recommendation:
     priority: Priority
 
 
+class Force(StrEnum):
+    """How a standard binds, which decides the words of a shortfall (engine/standards.py)."""
+
+    STATUTORY = "statutory"  # regulations: binding throughout; a breach is fault
+    CODE = "code"  # a Complaint Handling Code: fault from the date it applies; before it, the council's own procedure
+    LOCAL = "local procedure"  # the council's own procedure or policy: a shortfall, never fault
+    GOOD_PRACTICE = "good practice"  # guidance: a shortfall of good practice, never fault
+
+
+@dataclass(frozen=True)
+class RuleStandard:
+    """A standard a check applies: its name, its source, how it binds and the date it applies from.
+
+    `processes` are the processes whose records it governs (None: every record the check sees);
+    `in_force_from` is None where it applies throughout, as the social care regulations do.
+    """
+
+    name: str
+    source: str
+    force: Force
+    in_force_from: dt.date | None = None
+    processes: frozenset[str] | None = None
+
+
+class FaultType(StrEnum):
+    """The kind of fault, as the ombudsmen use the words."""
+
+    MALADMINISTRATION = "maladministration"  # delay, a step not taken, a wrong procedure
+    SERVICE_FAILURE = "service failure"  # a service not provided, or not to the standard it should have been
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Where a check's exceptions say how far each case fell short: a column of days, or one column less another."""
+
+    column: str
+    less: str | None = None  # the column to subtract (the allowance), where the exceptions hold the days taken
+    unit: str = "working days late"
+
+
 @dataclass(frozen=True)
 class OnTime:
     """Stages whose on-time figure a check's exceptions decide: an answered stage of these processes and
@@ -187,6 +227,18 @@ class Check:
     uk_rules: ClassVar[bool] = False
     # Where the rule comes from when no record is under a UK scheme (None: `source` names no UK rule).
     general_source: ClassVar[str | None] = None
+    # The standards the rule applies, first match per record's process (engine/standards.py): whether a shortfall is
+    # fault, and whether the ombudsman's counterfactual is said, follow the standard in force when the case was handled.
+    # None declared: judged as good practice, never fault.
+    standards: ClassVar[tuple[RuleStandard, ...]] = ()
+    # Maladministration or service failure as the ombudsmen use the words; None for a check of the records themselves.
+    fault_type: ClassVar[FaultType | None] = None
+    # What would put things right for the people affected (engine/remedies.py), a format string of {people} ("the
+    # 14 people", "the person"), {shortfall} (", a median of 11 working days late, range 6 to 18", or "") and
+    # {guidance} (" (the LGSCO's Guidance on remedies)" where a record is under a UK scheme, else ""). None: no remedy.
+    remedy: ClassVar[str | None] = None
+    # Which exceptions columns hold how far each case fell short (None: the exceptions carry no such figure).
+    shortfall: ClassVar[Shortfall | None] = None
     # The rule is a yes/no duty owed to each complainant (the ombudsman's details in a final response,
     # an apology where at fault, a statutory timescale): any failing case is a fault, so the grade is
     # at least amber however large the pool (engine/judging.py). A rate check leaves it False.

@@ -49,8 +49,8 @@ def judged(check: type[Check], result: CheckResult) -> CheckResult:
     if check.case_level and failing and status == Status.PASS:
         status = Status.WARN
         each = "That case is" if failing == 1 else f"Each of the {failing:,} is"
-        finding += (f" {each} a fault, not a rate: the duty is owed to every complainant, so any failing case is "
-                    "amber however large the pool.")
+        finding += (f" {each} a failure counted on its own, not a rate: the duty is owed to every complainant, so any "
+                    "failing case is amber however large the pool.")
     if assessed < SMALL_BASE:
         finding += f" {thin_evidence(assessed)}"
     return CheckResult(status, result.metrics, finding, result.exceptions, result.recommendation)

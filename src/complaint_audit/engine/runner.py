@@ -11,6 +11,8 @@ from typing import Any
 
 from complaint_audit.engine.contract import AuditData, Check, CheckResult, Status, empty_exceptions, not_applicable
 from complaint_audit.engine.judging import judged
+from complaint_audit.engine.remedies import Remedy, people_affected, remedy
+from complaint_audit.engine.standards import Standing, standing
 from complaint_audit.errors import UserError
 from complaint_audit.progress import Progress
 from complaint_audit.schema import UK_PROCESSES
@@ -29,6 +31,9 @@ class CheckOutcome:
     params: Mapping[str, Any]
     result: CheckResult
     seconds: float
+    standing: Standing | None = None  # the standards its records were judged by (engine/standards.py)
+    remedy: Remedy | None = None  # for the people affected, where it is warn or fail with cases (engine/remedies.py)
+    people_affected: int = 0  # distinct cases in its exceptions
 
     @property
     def thresholds(self) -> dict[str, Any]:
@@ -79,7 +84,18 @@ def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any], out
     result = _OUTSIDE_UK if outside_uk else judged(check, _run_one(check, data, params))
     table = result.exceptions.assign(check=check.code)
     result = CheckResult(result.status, dict(result.metrics), result.finding, table, result.recommendation)
-    return CheckOutcome(check, params, result, time.perf_counter() - started)
+    return CheckOutcome(check, params, result, time.perf_counter() - started, *_put_right(check, data, result))
+
+
+def _put_right(check: type[Check], data: AuditData, result: CheckResult) -> tuple[Standing | None, Remedy | None, int]:
+    """The standard the result was judged by, the remedy for the people affected and how many they are."""
+    uk = data.derived(_any_under_uk)
+    return standing(check, data, result.exceptions), remedy(check, result, uk), people_affected(result.exceptions)
+
+
+def _any_under_uk(data: AuditData) -> bool:
+    """Whether some record is under a UK statutory scheme: a remedy then cites the LGSCO's guidance (once a run)."""
+    return bool(data.records["process"].isin(UK_PROCESSES).any())
 
 
 def _uk_records(data: AuditData) -> AuditData:

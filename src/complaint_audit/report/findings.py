@@ -15,6 +15,7 @@ from complaint_audit.report.text import (
     GROUP_METRIC,
     first_sentence,
     group_label,
+    long_date,
     lower_first,
     metric_label,
     metric_value,
@@ -22,6 +23,7 @@ from complaint_audit.report.text import (
     percent,
     plural,
 )
+from complaint_audit.report import standing
 from complaint_audit.report.themes import THEME_BY_KEY, THEMES, TIMESCALES, theme_of
 from complaint_audit.report.voice import Voice
 
@@ -34,6 +36,8 @@ _LIKELIHOOD = {"fail": "would be likely to", "warn": "might"}
 # Three failing checks anywhere make the whole assessment red: one bad area is a finding, three are a pattern.
 SEVERAL_FAILS = 3
 TOP_FINDINGS = 6
+# The amber paragraph's words where no red or amber finding is fault (report/standing.py).
+_SHORT_BELOW = "It falls short of the council's own procedure or good practice in the areas set out below"
 RAG_RULE = (
     "Red when any check fails in timeliness, children's statutory complaints or MP and councillor complaints "
     f"(the statutory and equal-treatment duties), or when {SEVERAL_FAILS} or more checks fail anywhere; amber when "
@@ -96,11 +100,12 @@ def fault(check: dict) -> str:
 
 
 def ombudsman_sentence(check: dict, voice: Voice = UK_VOICE) -> str | None:
-    """'Had the Ombudsman investigated, it would be likely to find fault because ...' for red and amber checks
-    (another reviewer than the Ombudsman where no record is under a UK scheme: voice.py)."""
+    """'Had the Ombudsman investigated, it would be likely to find fault because ...' for red and amber checks whose
+    standard is a statutory scheme or a code in force, else 'This falls short of the council's own procedure: ...'
+    (report/standing.py; another reviewer than the Ombudsman where no record is under a UK scheme: voice.py)."""
     if check["status"] not in _LIKELIHOOD:
         return None
-    return f"{voice.judged(_LIKELIHOOD[check['status']])} because {fault(check)}."
+    return standing.judgement(check, _LIKELIHOOD[check["status"]], fault(check), voice)
 
 
 def recommendation_sentence(action: str, priority: str) -> str:
@@ -123,11 +128,18 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
     examples = [] if suppression.small(check["exceptions"]) else examples[:EXAMPLES_PER_FINDING]
     withheld = shown.percent_withheld(share)
     recommendation = check["recommendation"] if status in _LIKELIHOOD else None
+    remedy = check.get("remedy") if status in _LIKELIHOOD else None
     return {
         "code": check["code"], "title": check["title"], "area": check["area"], "rule": check["rule"],
         "source": voice.source(check), "status": status, "rag": RAG[status], "status_label": STATUS_LABELS[status],
         "theme": theme.key, "theme_title": theme.title, "finding": shown.sentence(check["finding"]),
         "ombudsman": shown.sentence(ombudsman_sentence(check, voice)),
+        "is_fault": status in _LIKELIHOOD and standing.is_fault(check, voice),
+        "standing": standing.label(check, voice) if status in _LIKELIHOOD else None,
+        "kind": standing.kind(check, voice) if status in _LIKELIHOOD else None,
+        "standard": _standard_text(check.get("standard")),
+        "remedy": remedy and shown.sentence(remedy["text"]),
+        "people_affected": _people(check.get("people_affected", 0), suppression),
         "fault": shown.sentence(_sentence(fault(check))) if status in _LIKELIHOOD else None,
         "impact": (theme.impact if voice.uk else theme.general_impact or theme.impact) if status in _LIKELIHOOD else None,
         "action": recommendation and recommendation["text"].rstrip("."),
@@ -142,6 +154,21 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
         "examples": examples,
         "params": [{"name": name, "value": param_value(value)} for name, value in check["params"].items()],
     }
+
+
+def _people(count: int, suppression: Suppression) -> str:
+    """'the person affected' or 'the 157 people affected', the count shown as suppression allows."""
+    shown = suppression.count(count)
+    return "the person affected" if count == 1 and shown == "1" else f"the {shown} people affected"
+
+
+def _standard_text(standard: dict | None) -> str | None:
+    """The standard a check applies, for the report: its name, and the date it applies from where it has one."""
+    if not standard:
+        return None
+    text = "; ".join(part["name"] + (f" (from {long_date(part['in_force_from'])})" if part["in_force_from"] else "")
+                     for part in standard["parts"])
+    return text[:1].upper() + text[1:]
 
 
 def _share_text(share: float | None, tally: dict | None, withheld: bool) -> str:
@@ -224,14 +251,16 @@ def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:
     if red_themes or counts["fail"] >= SEVERAL_FAILS:
         rag = "red"
         where = f", including in {_and([lower_first(title) for title in red_themes])}" if red_themes else ""
-        text = (f"{voice.judged('would be likely to', ' the complaints audited')} in the council's complaint handling, "
-                f"causing injustice to the people complaining. {tally}{where}. The council should act on the "
-                "recommendations in this report, the high-priority ones first.")
+        judged = _judged_overall(findings, voice, "would be likely to", " the complaints audited",
+                                 " in the council's complaint handling",
+                                 "The council's complaint handling falls short of its own procedure or good practice")
+        text = (f"{judged}. {tally}{where}. The council should act on the recommendations in this report, and put things "
+                "right for the people affected, the high-priority ones first.")
     elif counts["fail"] or counts["warn"] or counts["error"]:
         rag = "amber"
         text = (f"The council's complaint handling meets most of the standards tested, but not all: {tally}. "
-                f"{voice.judged('might')} in the areas set out below; the council should "
-                "act on the recommendations before they become a pattern.")
+                f"{_judged_overall(findings, voice, 'might', '', ' in the areas set out below', _SHORT_BELOW)}; "
+                "the council should act on the recommendations before they become a pattern.")
     else:
         rag = "green"
         text = (f"No check found fault: {counts['pass']} of {total} checks are green. The council should keep "
@@ -240,9 +269,20 @@ def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:
         text += f" {plural(counts['error'], 'check')} could not run, so this assessment is incomplete."
     if counts["not_applicable"]:
         text += f" {plural(counts['not_applicable'], 'check')} could not be applied to the data provided."
-    intro = f"{voice.judged('would be likely to')} where a finding is red, and might find fault where it is amber:"
+    intro = (f"{voice.judged('would be likely to')} where a finding is red, and might find fault where it is amber, "
+             "if it rests on a statutory scheme or a code in force when the complaints were handled; the others fall "
+             "short of the council's own procedure or good practice, as each says:")
     return {"rag": rag, "label": rag.capitalize(), "text": text, "counts": counts, "checks": total, "rule": RAG_RULE,
             "findings_intro": intro}
+
+
+def _judged_overall(findings: list[dict], voice: Voice, likelihood: str, what: str, where: str, short: str) -> str:
+    """'Had the Ombudsman investigated[ what], it [likelihood] find fault[ where]' where some red or amber finding is
+    fault (report/standing.py), else SHORT: what the handling falls short of. It says nothing of injustice: that is
+    shown, or not, case by case."""
+    if any(f.get("is_fault") for f in findings):
+        return f"{voice.judged(likelihood, what)}{where}"
+    return short
 
 
 def recommendations(findings: list[dict]) -> list[dict]:
