@@ -24,6 +24,7 @@ from complaint_audit.engine.contract import (
     not_in_export,
     percent,
 )
+from complaint_audit.engine.segments import by_segment
 from complaint_audit.schema import PROCESS_WORDS
 
 _DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
@@ -53,6 +54,7 @@ class SignOffLevel(Check):
 
     code = "OV003"
     tally = ("failing", "responses")
+    segments = ("team", "process")  # who signs off a final response differs by process (regulations, codes)
     uk_rules = True
     title = "Final responses signed off below the required level"
     area = Area.OVERSIGHT
@@ -102,7 +104,8 @@ class SignOffLevel(Check):
         )
         status = grade(metrics["percent_failing"], params["amber_above"], params["red_above"])
         table = exceptions(failing, reason, signed_off_by=failing["signed_off_by"])
-        return CheckResult(status, metrics, finding, table, recommendation)
+        return by_segment(self, CheckResult(status, metrics, finding, table, recommendation), responses, ~senior, params,
+                          noun="responses", failed="were signed off below the required level or not at all")
 
 
 class NoTeamOrCategory(Check):

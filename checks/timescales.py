@@ -12,6 +12,7 @@ from complaint_audit.checks._timescales import (CODE_CLOCK, CODE_PROCESSES, COUN
                                                 council_stages_of, lookup, on_time_by, select_rows)
 from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
 from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, exceptions, graded, not_applicable
+from complaint_audit.engine.segments import by_segment
 
 
 
@@ -30,6 +31,8 @@ class AcknowledgedOnTime(Check):
     """
 
     code = "TS001"
+    case_level = True  # the codes' and the regulations' acknowledgement timescale is owed to each complainant
+    segments = ("team", "process", "stage")
     uk_rules = True
     title = "Acknowledged on time"
     area = Area.TIMELINESS
@@ -52,7 +55,7 @@ class AcknowledgedOnTime(Check):
         f = pd.DataFrame({"late": late, "missing": missing, "taken": taken, "limit": limit, "due": deadline})[failing]
         reason = (when(f["late"], "acknowledged in " + working_days_text(f["taken"]) + " working days; allowed " + working_days_text(f["limit"]))
                   + when(f["missing"], "no acknowledgement recorded; due by " + iso_dates(f["due"])))
-        return graded(
+        result = graded(
             int(failing.sum()), int(assessed.sum()), params,
             "{failing:,} of {assessed:,} complaint stages ({percent_failing}%) were not acknowledged on time: "
             "{late:,} late and {not_recorded:,} with no acknowledgement recorded.",
@@ -62,6 +65,8 @@ class AcknowledgedOnTime(Check):
             late=int(late.sum()), not_recorded=int(missing.sum()),
             **on_time_by(rows["process"], limits, assessed & ~failing, assessed),
         )
+        return by_segment(self, result, rows[assessed], failing[assessed], params, noun="complaint stages",
+                          failed="were not acknowledged on time")
 
 
 class CodeResponseOnTime(Check):
@@ -81,6 +86,7 @@ class CodeResponseOnTime(Check):
 
     code = "TS002"
     uk_rules = True
+    segments = ("team", "process", "stage")  # the codes' timescales differ by stage: a late stage is not diluted by the rest
     title = "Corporate and housing responses on time"
     area = Area.TIMELINESS
     rule = "Stage 1 answered within 10 working days of acknowledgement, Stage 2 within 20, or by a valid extension."
@@ -113,13 +119,14 @@ class CodeResponseOnTime(Check):
         if clock["from_receipt"].any():
             finding += (" {from_receipt:,} had no acknowledgement date, so were measured from receipt with "
                         f"{params['acknowledge_working_days']} working days added to acknowledge.")
-        return graded(
+        result = graded(
             int(late.sum()), len(rows), params, finding,
             exceptions(rows[late], reason, working_days=f["taken"], allowed=f["allowed"]),
             Recommendation("Track every open complaint against the code's deadline and agree any extension in "
                            "writing, with reasons.", Priority.THREE_MONTHS),
             from_receipt=int(clock["from_receipt"].sum()), extended=int(clock["extended"].sum()), **by_stage,
         )
+        return by_segment(self, result, rows, late, params, noun="responses", failed="were later than the code allows")
 
 
 class AdultResponseOnTime(Check):
@@ -138,6 +145,7 @@ class AdultResponseOnTime(Check):
 
     code = "TS003"
     case_level = True  # a statutory timescale (reg 13(7), 14), owed to each complainant
+    segments = ("team",)
     uk_rules = True
     title = "Adult social care responses by the agreed date"
     area = Area.TIMELINESS
@@ -163,8 +171,9 @@ class AdultResponseOnTime(Check):
                         + iso_dates(f["agreed"])) + when(f["late"] & f["past"], "; ")
                   + when(f["past"], past + f"{months} months (limit " + iso_dates(f["limit"])
                           + "): the complainant must be told why in writing"))
-        return graded(
-            int(failing.sum()), int((answered | waiting).sum()), params,
+        assessed = answered | waiting
+        result = graded(
+            int(failing.sum()), int(assessed.sum()), params,
             "{failing:,} of {assessed:,} adult social care complaints ({percent_failing}%) missed the agreed response "
             "date or ran past {months_limit} months: {late:,} answered late, {past_months_limit:,} past {months_limit} "
             "months ({no_agreed_date:,} had no agreed date recorded).",
@@ -174,3 +183,5 @@ class AdultResponseOnTime(Check):
             late=int(late.sum()), past_months_limit=int(past_limit.sum()), months_limit=months,
             no_agreed_date=int(agreed.isna().sum()),
         )
+        return by_segment(self, result, rows[assessed], failing[assessed], params, noun="adult social care complaints",
+                          failed="missed the agreed response date or ran past the time limit")

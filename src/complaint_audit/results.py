@@ -26,6 +26,7 @@ from complaint_audit import __version__
 from complaint_audit.engine.contract import EXCEPTION_COLUMNS, Status
 from complaint_audit.engine.judging import tally
 from complaint_audit.engine.runner import CheckOutcome
+from complaint_audit.engine.segments import segments_json
 from complaint_audit.spreadsheet import safe_cells, write_workbook
 from complaint_audit.store import atomic_write
 
@@ -112,7 +113,8 @@ def _check_entry(outcome: CheckOutcome) -> dict:
         "thresholds": outcome.thresholds,
         "finding": result.finding,
         "recommendation": {"text": recommendation.text, "priority": recommendation.priority.value} if recommendation else None,
-        "exceptions": int(len(result.exceptions)),
+        "exceptions": len(result.exceptions),
+        "segments": segments_json(result.segments),
     }
 
 

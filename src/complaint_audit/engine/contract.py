@@ -69,6 +69,8 @@ class CheckResult:
     finding: str
     exceptions: pd.DataFrame = field(default_factory=lambda: empty_exceptions())
     recommendation: Recommendation | None = None
+    # One row per segment graded (engine/segments.py: its keys, failing, assessed, percent, status); None for none.
+    segments: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,10 @@ class Check:
     # The metrics holding the cases failing and the cases assessed: what a grade rests on, read to
     # grade a case-level duty and to say a share of a small base in counts (engine/judging.py).
     tally: ClassVar[tuple[str, str]] = ("failing", "assessed")
+    # The columns whose values make a segment (("team", "stage"), ("team", "category")): each segment large
+    # enough to judge is graded too, and the worst one decides the grade if it is worse than the pool
+    # (engine/segments.py; the check passes its assessed cases and which failed to by_segment). () for none.
+    segments: ClassVar[tuple[str, ...]] = ()
 
     def run(self, data: AuditData, params: Mapping[str, Any]) -> CheckResult:
         raise NotImplementedError

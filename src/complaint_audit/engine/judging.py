@@ -13,6 +13,7 @@ The counts are read from the metrics a check names in Check.tally (failing, asse
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -53,7 +54,7 @@ def judged(check: type[Check], result: CheckResult) -> CheckResult:
                     "amber however large the pool.")
     if assessed < SMALL_BASE:
         finding += f" {thin_evidence(assessed)}"
-    return CheckResult(status, result.metrics, finding, result.exceptions, result.recommendation)
+    return dataclasses.replace(result, status=status, finding=finding)
 
 
 def thin_evidence(assessed: int) -> str:

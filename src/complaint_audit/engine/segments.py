@@ -1,0 +1,143 @@
+"""Grading by segment: a fault concentrated in one team or kind of complaint is not diluted by the rest.
+
+A check declares in Check.segments the columns whose values make a segment (the team and stage,
+the team and category, the process and stage) and, once it has its pooled result, passes it to
+`by_segment` with the cases it assessed and which of them failed. Every segment with at least
+SMALL_BASE cases is graded by the check's own thresholds (amber_above, red_above); the grade is
+the worse of the pooled grade and the worst such segment's. When that segment is worse than the
+pool, the finding opens with it and gives the pooled rate as context:
+
+    "16 of 64 Stage 1 not upheld Damp and Mould letters at Housing Complaints (25.0%) share ...;
+     16 of 1,788 letters council-wide (0.9%)."
+
+A smaller segment sets no grade (one case moves its rate by more than ten points) but is listed
+in the segments table with its counts, and the finding names the few whose share would have
+been graded amber or worse. Segments are always split by organisation too, so two councils'
+teams of the same name are never pooled. Everything is one groupby over the assessed cases.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from complaint_audit.engine.contract import Check, CheckResult, Status, grade, percent
+from complaint_audit.engine.judging import SMALL_BASE
+from complaint_audit.schema import PROCESS_WORDS
+
+NOT_GRADED = "not_graded"  # a segment below SMALL_BASE: counted and listed, never graded
+SEGMENT_FIELDS = ("failing", "assessed", "percent", "status")
+_SEVERITY = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
+_SMALL_NAMED = 3  # at most this many small failing segments are named in a finding
+_OUTCOME_WORDS = {"upheld": "upheld", "partly_upheld": "partly upheld", "not_upheld": "not-upheld"}
+
+
+def segment_table(cases: pd.DataFrame, failing: pd.Series, by: Sequence[str], params: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per segment of CASES (their values of `organisation` and BY): failing, assessed, percent, status.
+
+    The percent is None and the status NOT_GRADED below SMALL_BASE cases; rows run from the worst
+    graded segment down, the small segments last.
+    """
+    keys = ["organisation", *(name for name in by if name != "organisation")]
+    columns = {name: cases[name].astype("str").where(cases[name].notna(), "not recorded") for name in keys}
+    counts = (pd.DataFrame(columns).assign(failing=failing.to_numpy(dtype=bool))
+              .groupby(keys, observed=True, sort=True)["failing"].agg(["sum", "size"]).reset_index()
+              .rename(columns={"sum": "failing", "size": "assessed"}))
+    counts["failing"], counts["assessed"] = counts["failing"].astype(int), counts["assessed"].astype(int)
+    large = counts["assessed"].ge(SMALL_BASE)
+    share = (100.0 * counts["failing"] / counts["assessed"]).round(1)
+    counts["percent"] = share.astype(object).where(large, None)
+    counts["status"] = [grade(value, params["amber_above"], params["red_above"]).value if big else NOT_GRADED
+                        for value, big in zip(share, large, strict=True)]  # one per segment, not per case
+    counts["_order"] = share.where(large, -1.0)
+    return counts.sort_values(["_order", "failing"], ascending=False, kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def by_segment(check: type[Check] | Check, result: CheckResult, cases: pd.DataFrame, failing: pd.Series,
+               params: Mapping[str, Any], *, noun: str, failed: str) -> CheckResult:
+    """RESULT (the check's pooled grade of CASES) graded by its segments as well, with the segments table.
+
+    NOUN names the cases in the plural ("letters"), FAILED says what the failing ones did
+    ("did not apologise"): the headline reads "<f> of <n> <segment> <noun> (<p>%) <failed>; <F> of
+    <N> <noun> council-wide (<P>%)." A finding that already gives the segment's count keeps its
+    own words. A check with no segments, or a result that is not graded, is returned as it is.
+    """
+    if not check.segments or result.status not in _SEVERITY or cases.empty:
+        return result
+    table = segment_table(cases, failing, check.segments, params)
+    graded = table[table["status"].ne(NOT_GRADED)]
+    status, finding = result.status, result.finding
+    pooled_failing, pooled = int(failing.sum()), len(cases)
+    several = len(table) > 1
+    if several and len(graded):
+        worst = graded.iloc[0]
+        worst_status = Status(worst["status"])
+        if _SEVERITY[worst_status] > _SEVERITY[status]:
+            status = worst_status
+        if worst_status != Status.PASS and worst["percent"] > percent(pooled_failing, pooled):
+            finding = _headline(worst, table, noun, failed, pooled_failing, pooled, finding)
+    small = table[table["status"].eq(NOT_GRADED) & table["failing"].gt(0)]
+    small = small[(100.0 * small["failing"] / small["assessed"]).gt(params["amber_above"])]
+    if several and len(small):
+        named = small.sort_values("failing", ascending=False, kind="stable").head(_SMALL_NAMED)
+        more = len(small) - len(named)
+        finding += (" Too few to grade on their own: " + "; ".join(
+            f"{row.failing:,} of {row.assessed:,} {_label(row, table, noun)}" for row in named.itertuples())
+            + (f"; and {more:,} more" if more else "") + ".")
+    return dataclasses.replace(result, status=status, finding=finding, segments=table)
+
+
+def segments_json(table: pd.DataFrame | None) -> dict | None:
+    """The segments table as results.json holds it: the columns grouped by, and each segment's keys and figures;
+    None where the check was not graded by segment."""
+    if table is None:
+        return None
+    keys = [name for name in table.columns if name not in SEGMENT_FIELDS]
+    groups = [{"keys": {name: row[name] for name in keys}, "failing": int(row["failing"]),
+               "assessed": int(row["assessed"]), "percent": None if row["percent"] is None else float(row["percent"]),
+               "status": row["status"]}
+              for row in table.to_dict("records")]
+    return {"by": keys, "groups": groups}
+
+
+def _headline(worst: pd.Series, table: pd.DataFrame, noun: str, failed: str, pooled_failing: int, pooled: int,
+              finding: str) -> str:
+    """The worst segment's sentence, then the pool: joined to the check's own finding where that opens with the
+    pooled count, so the pool is said once."""
+    count, pooled_count = f"{int(worst['failing']):,} of {int(worst['assessed']):,}", f"{pooled_failing:,} of {pooled:,}"
+    scope = "council-wide" if table["organisation"].nunique() == 1 else "across the councils audited"
+    pooled_text = f"{pooled_count} {noun} {scope} ({percent(pooled_failing, pooled)}%)"
+    if f"{count} " in finding:  # the check's own words already give this segment
+        return finding if f"{pooled_count} " in finding else f"{finding} In all, {pooled_text}."
+    segment = f"{count} {_label(worst, table, noun)} ({worst['percent']}%) {failed}"
+    if finding.startswith(f"{pooled_count} "):
+        return f"{segment}; {scope}, {finding}"
+    return f"{segment}; {pooled_text}. {finding}"
+
+
+def _label(row, table: pd.DataFrame, noun: str) -> str:
+    """A segment in words: 'housing Stage 2 responses at Housing Complaints', 'not-upheld letters about Damp and
+    Mould at ...'; the organisation too where there are several."""
+    values = row._asdict() if hasattr(row, "_asdict") else dict(row)
+    recorded = {name: value for name, value in values.items() if name not in SEGMENT_FIELDS and name != "Index"}
+    before = []
+    for name, value in recorded.items():
+        if name == "process":
+            before.append(PROCESS_WORDS.get(value, value))
+        elif name == "stage":
+            before.append(f"Stage {value}")
+        elif name == "outcome":
+            before.append(_OUTCOME_WORDS.get(value, value.replace("_", " ")))
+        elif name not in ("organisation", "team", "category"):
+            before.append(str(value))
+    words = " ".join([*before, noun])
+    if "category" in recorded:
+        words += f" about {recorded['category']}"
+    if "team" in recorded:
+        words += f" at {recorded['team']}"
+    if table["organisation"].nunique() > 1:
+        words += f" ({recorded['organisation']})"
+    return words
