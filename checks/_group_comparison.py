@@ -13,6 +13,13 @@ import pandas as pd
 from complaint_audit.engine.contract import CheckResult, Status
 from complaint_audit.schema import PROCESS_WORDS
 
+# The tests a finding rests on, named and explained in a sentence for a reader who is not a statistician.
+MANN_WHITNEY = ("Each group's response times were compared with a Mann-Whitney U test, which asks how likely "
+                "it is that members' cases would rank this much faster than the public's by chance alone (p).")
+FISHER = ("Each group's uphold rates were compared with Fisher's exact test, which gives the chance (p) of a "
+          "difference at least this large between groups of these sizes if the two were really upheld alike.")
+HOLM = ("Because several groups were tested, each p was adjusted with Holm's correction, so that the chance of "
+        "any group being flagged by luck alone stays at {alpha:.0%} or less.")  # format with the check's alpha
 
 
 def group_metrics(table: pd.DataFrame, names: tuple[str, ...]) -> dict:

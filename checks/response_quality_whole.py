@@ -22,6 +22,7 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
+from complaint_audit.engine.judging import counted_share
 from complaint_audit.engine.segments import by_segment
 
 
@@ -136,7 +137,8 @@ class AllCriteriaMet(Check):
             "failing": missed, "percent_failing": percent(missed, count), "without_text": int(unread.sum()),
             **{f"percent_{name.replace(' ', '_')}_met": share for name, share in met.items()},
         }
-        by_criterion = ", ".join(f"{name} {share}%" for name, share in met.items())
+        by_criterion = ", ".join(f"{name} {counted_share(int((c.applies & ~c.fails).sum()), int(c.applies.sum()))}"
+                                 for name, c in criteria.items())
         finding = (f"{count - missed:,} of {count:,} response letters ({metrics['percent_meeting_all']}%) met every "
                    f"criterion that applies to them; by criterion: {by_criterion}.")
         table = exceptions(letters[failing], "missed: " + flag_names(fails[failing]), outcome=letters.loc[failing, "outcome"])

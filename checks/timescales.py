@@ -12,6 +12,7 @@ from complaint_audit.checks._timescales import (CODE_CLOCK, CODE_PROCESSES, COUN
                                                 council_stages_of, lookup, on_time_by, select_rows)
 from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
 from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, exceptions, graded, not_applicable
+from complaint_audit.engine.judging import counted_share
 from complaint_audit.engine.segments import by_segment
 
 
@@ -112,10 +113,11 @@ class CodeResponseOnTime(Check):
                   + when(f["beyond_latest"], " (the extension is beyond the maximum, so counted only to it)")
                   + when(f["unexplained"], " (an extension with no reason does not count)"))
         by_stage = on_time_by(rows["stage"], COUNCIL_STAGES, ~late, late | ~late, "stage{}")
-        on_time = ", ".join(f"Stage {stage} {by_stage[f'stage{stage}_percent_on_time']}%" for stage in COUNCIL_STAGES
-                            if f"stage{stage}_percent_on_time" in by_stage)
+        stage_counts = (~late).groupby(rows["stage"].astype("str")).agg(["sum", "size"])
+        on_time = "; ".join(f"Stage {stage} {counted_share(int(row['sum']), int(row['size']))}"
+                            for stage, row in stage_counts.reindex(list(COUNCIL_STAGES)).dropna().iterrows())
         finding = ("{failing:,} of {assessed:,} corporate and housing responses ({percent_failing}%) were later than "
-                   f"the code allows (on time: {on_time}).")
+                   f"the code allows. On time: {on_time}.")
         if clock["from_receipt"].any():
             finding += (" {from_receipt:,} had no acknowledgement date, so were measured from receipt with "
                         f"{params['acknowledge_working_days']} working days added to acknowledge.")

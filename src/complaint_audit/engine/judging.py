@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from complaint_audit.engine.contract import Check, CheckResult, Status
+from complaint_audit.engine.contract import Check, CheckResult, Status, percent
 
 # Below this many cases a percentage misleads (one case moves it by more than ten points).
 SMALL_BASE = 10
@@ -73,6 +73,12 @@ def small_base_shares(sentence: str | None) -> str | None:
 def share_text(failing: int, assessed: int, percent_text: str) -> str:
     """A share as a table shows it: the percentage, or "2 of 6" on a base below SMALL_BASE."""
     return f"{failing:,} of {assessed:,}" if assessed < SMALL_BASE else percent_text
+
+
+def counted_share(part: int, whole: int) -> str:
+    """A share as a finding says it, count first: "12 of 40 (30.0%)", or "6 of 8" alone on a base below SMALL_BASE."""
+    text = f"{part:,} of {whole:,}"
+    return text if whole < SMALL_BASE else f"{text} ({percent(part, whole)}%)"
 
 
 def _number(text: str) -> int:
