@@ -23,8 +23,10 @@ from complaint_audit.engine.contract import Check, CheckResult, Status, percent
 # Below this many cases a percentage misleads (one case moves it by more than ten points).
 SMALL_BASE = 10
 _GRADED = (Status.PASS, Status.WARN, Status.FAIL)
-# "6 of 18 complaint stages open on ... (33.3%)": a count, its base, the words between, the share.
-_SHARE = re.compile(r"\b(?P<count>\d[\d,]*) of (?P<base>\d[\d,]*)(?P<what>[^()%;:]*?) \(\d+(?:\.\d+)?%\)")
+# "6 of 18 complaint stages open on ... (33.3%)": a count, its base, the words between, the share. The words
+# between stay within one sentence and hold no other count, so a share never takes a later one's percentage.
+_SHARE = re.compile(r"\b(?P<count>\d[\d,]*) of (?P<base>\d[\d,]*)"
+                    r"(?P<what>(?:(?!\d[\d,]* of \d)[^()%;:.])*?) \(\d+(?:\.\d+)?%\)")
 
 
 def tally(check: type[Check], metrics: Mapping[str, Any]) -> tuple[int, int] | None:

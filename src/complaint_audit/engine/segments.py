@@ -79,9 +79,12 @@ def by_segment(check: type[Check] | Check, result: CheckResult, cases: pd.DataFr
             status = worst_status
         if worst_status != Status.PASS and worst["percent"] > percent(pooled_failing, pooled):
             finding = _headline(worst, table, noun, failed, pooled_failing, pooled, finding)
+    # Small segments are named only beside a pool large enough to grade (else the whole finding is thin evidence),
+    # and not where the check's own words already give their counts.
     small = table[table["status"].eq(NOT_GRADED) & table["failing"].gt(0)]
     small = small[(100.0 * small["failing"] / small["assessed"]).gt(params["amber_above"])]
-    if several and len(small):
+    small = small[[f"{row.failing:,} of {row.assessed:,} " not in finding for row in small.itertuples()]]
+    if several and pooled >= SMALL_BASE and len(small):
         named = small.sort_values("failing", ascending=False, kind="stable").head(_SMALL_NAMED)
         more = len(small) - len(named)
         finding += (" Too few to grade on their own: " + "; ".join(
