@@ -14,12 +14,15 @@ import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import Standard
+
+if TYPE_CHECKING:
+    from complaint_audit.engine.segments import Segments
 
 
 class Status(StrEnum):
@@ -69,8 +72,9 @@ class CheckResult:
     finding: str
     exceptions: pd.DataFrame = field(default_factory=lambda: empty_exceptions())
     recommendation: Recommendation | None = None
-    # One row per segment graded (engine/segments.py: its keys, failing, assessed, percent, status); None for none.
-    segments: pd.DataFrame | None = None
+    # How the check was graded by segment (engine/segments.Segments: one row per segment, the worst one's
+    # sentence); None where it declares no segments.
+    segments: Segments | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -33,6 +34,16 @@ SEGMENT_FIELDS = ("failing", "assessed", "percent", "status")
 _SEVERITY = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
 _SMALL_NAMED = 3  # at most this many small failing segments are named in a finding
 _OUTCOME_WORDS = {"upheld": "upheld", "partly_upheld": "partly upheld", "not_upheld": "not-upheld"}
+
+
+@dataclass(frozen=True)
+class Segments:
+    """How a check was graded by segment (CheckResult.segments): one row per segment (segment_table), and the worst
+    segment's sentence with the pooled rate ("16 of 64 ... (25.0%) share ...; 16 of 1,788 letters council-wide
+    (0.9%)") where that segment heads the finding, for the report to say the fault where it falls."""
+
+    table: pd.DataFrame
+    headline: str | None = None
 
 
 def segment_table(cases: pd.DataFrame, failing: pd.Series, by: Sequence[str], params: Mapping[str, Any]) -> pd.DataFrame:
@@ -69,7 +80,7 @@ def by_segment(check: type[Check] | Check, result: CheckResult, cases: pd.DataFr
         return result
     table = segment_table(cases, failing, check.segments, params)
     graded = table[table["status"].ne(NOT_GRADED)]
-    status, finding = result.status, result.finding
+    status, finding, headline = result.status, result.finding, None
     pooled_failing, pooled = int(failing.sum()), len(cases)
     several = len(table) > 1
     if several and len(graded):
@@ -78,7 +89,7 @@ def by_segment(check: type[Check] | Check, result: CheckResult, cases: pd.DataFr
         if _SEVERITY[worst_status] > _SEVERITY[status]:
             status = worst_status
         if worst_status != Status.PASS and worst["percent"] > percent(pooled_failing, pooled):
-            finding = _headline(worst, table, noun, failed, pooled_failing, pooled, finding)
+            finding, headline = _headline(worst, table, noun, failed, pooled_failing, pooled, finding)
     # Small segments are named only beside a pool large enough to grade (else the whole finding is thin evidence),
     # and not where the check's own words already give their counts.
     small = table[table["status"].eq(NOT_GRADED) & table["failing"].gt(0)]
@@ -90,35 +101,39 @@ def by_segment(check: type[Check] | Check, result: CheckResult, cases: pd.DataFr
         finding += (" Too few to grade on their own: " + "; ".join(
             f"{row.failing:,} of {row.assessed:,} {_label(row, table, noun)}" for row in named.itertuples())
             + (f"; and {more:,} more" if more else "") + ".")
-    return dataclasses.replace(result, status=status, finding=finding, segments=table)
+    return dataclasses.replace(result, status=status, finding=finding, segments=Segments(table, headline))
 
 
-def segments_json(table: pd.DataFrame | None) -> dict | None:
-    """The segments table as results.json holds it: the columns grouped by, and each segment's keys and figures;
-    None where the check was not graded by segment."""
-    if table is None:
+def segments_json(segments: Segments | None) -> dict | None:
+    """The segments as results.json holds them: the columns grouped by, each segment's keys and figures, and the
+    headline; None where the check was not graded by segment."""
+    if segments is None:
         return None
+    table = segments.table
     keys = [name for name in table.columns if name not in SEGMENT_FIELDS]
     groups = [{"keys": {name: row[name] for name in keys}, "failing": int(row["failing"]),
                "assessed": int(row["assessed"]), "percent": None if row["percent"] is None else float(row["percent"]),
                "status": row["status"]}
               for row in table.to_dict("records")]
-    return {"by": keys, "groups": groups}
+    return {"by": keys, "groups": groups, "headline": segments.headline}
 
 
 def _headline(worst: pd.Series, table: pd.DataFrame, noun: str, failed: str, pooled_failing: int, pooled: int,
-              finding: str) -> str:
-    """The worst segment's sentence, then the pool: joined to the check's own finding where that opens with the
-    pooled count, so the pool is said once."""
+              finding: str) -> tuple[str, str]:
+    """The finding headed by the worst segment's sentence, and that sentence with the pooled rate on its own.
+
+    The pool is said once: the check's own finding follows "council-wide," where it opens with the
+    pooled count; a finding that already gives the segment's count keeps its own words."""
     count, pooled_count = f"{int(worst['failing']):,} of {int(worst['assessed']):,}", f"{pooled_failing:,} of {pooled:,}"
     scope = "council-wide" if table["organisation"].nunique() == 1 else "across the councils audited"
     pooled_text = f"{pooled_count} {noun} {scope} ({percent(pooled_failing, pooled)}%)"
-    if f"{count} " in finding:  # the check's own words already give this segment
-        return finding if f"{pooled_count} " in finding else f"{finding} In all, {pooled_text}."
     segment = f"{count} {_label(worst, table, noun)} ({worst['percent']}%) {failed}"
+    headline = f"{segment}; {pooled_text}"
+    if f"{count} " in finding:
+        return (finding if f"{pooled_count} " in finding else f"{finding} In all, {pooled_text}."), headline
     if finding.startswith(f"{pooled_count} "):
-        return f"{segment}; {scope}, {finding}"
-    return f"{segment}; {pooled_text}. {finding}"
+        return f"{segment}; {scope}, {finding}", headline
+    return f"{headline}. {finding}", headline
 
 
 def _label(row, table: pd.DataFrame, noun: str) -> str:

@@ -83,8 +83,12 @@ def evidence(metrics: dict, shown: CheckFigures | None = None, small_base: bool 
 def fault(check: dict) -> str:
     """What the fault is, to follow 'because': the check's own wording from FAULTS, else its finding.
 
-    A wording keyed 'CODE:status' wins for that status: an amber may say less than a red.
+    A wording keyed 'CODE:status' wins for that status: an amber may say less than a red. Where a segment
+    graded worse than the pool heads the finding (engine/segments.py), the fault is said there, the pool beside it.
     """
+    headline = (check.get("segments") or {}).get("headline")
+    if headline:
+        return small_base_shares(lower_first(headline))
     formatted = {name: metric_value(name, value) for name, value in check["metrics"].items()}
     try:
         wording = FAULTS.get(f"{check['code']}:{check['status']}") or FAULTS[check["code"]]
