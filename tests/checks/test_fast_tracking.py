@@ -58,6 +58,18 @@ def test_ft001_members_answered_markedly_faster_fail_with_exact_exceptions():
     )
 
 
+def test_ft001_lists_only_members_faster_than_nine_in_ten_of_the_public():
+    """Members answered in 9 and 10 WD are below the public's median (12.5) but not below its 10th percentile
+    (8.9 WD): a tenth of the public's cases were as fast, so they are not listed."""
+    members, public = _speed_records([1, 2, 2, 3, 3, 3, 4, 4, 9, 10], range(8, 18))
+    result = run_check("FT001", canonical_records(*members, *public))
+    assert result.status == "fail"
+    assert sorted(result.exceptions["case_id"]) == [f"M{n}" for n in range(1, 9)]
+    assert result.exceptions["public_percentile_working_days"].iloc[0] == 8.9
+    assert "8 of 10 members' complaints in those groups (80.0%) were answered faster than 90% of the public's" in result.finding
+    assert len(run_check("FT001", canonical_records(*members, *public), exception_percentile=25).exceptions) == 10
+
+
 def test_ft001_same_speed_passes():
     days = [3, 5, 7, 9, 11, 13, 15, 4, 8, 12]
     members, public = _speed_records(days, days + days)
