@@ -51,6 +51,11 @@ def _grading(check: type[Check]) -> str:
         how = "as a rate: amber above `amber_above` percent failing, red above `red_above`."
     else:
         how = "by the check's own rule (see What it checks)."
+    if check.segments:
+        *first, last = ("organisation", *check.segments)
+        how += (f" By segment too (by {', '.join(first)} and {last}): the worst segment of at "
+                f"least {SMALL_BASE} cases sets the grade where it is worse than the pool, and heads the finding with the "
+                "pooled rate beside it.")
     return how + (f" Where fewer than {SMALL_BASE} cases are assessed, the finding gives counts, not a percentage, "
                   "and says the evidence is thin.")
 
