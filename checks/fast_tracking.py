@@ -129,15 +129,14 @@ class ResponseSpeed(Check):
             "member_cases": len(member_days), "public_cases": len(public_days),
             "member_median": float(member_days.median()), "public_median": float(public_days.median()),
             "fast_member_cases": len(exception_table), "member_cases_in_faster_groups": len(flagged),
-            "exception_percentile": params["exception_percentile"], "alpha": params["alpha"],
         }
         metrics["median_difference"] = metrics["public_median"] - metrics["member_median"]
         metrics |= group_metrics(table, _SPEED_FIGURES)
         status = Status.FAIL if table["faster"].any() else Status.WARN if table["maybe_faster"].any() else Status.PASS
-        return CheckResult(status, metrics, self._finding(table, metrics, status), exception_table, RECOMMENDATION)
+        return CheckResult(status, metrics, self._finding(table, metrics, status, params), exception_table, RECOMMENDATION)
 
     @staticmethod
-    def _finding(table: pd.DataFrame, metrics: dict, status: Status) -> str:
+    def _finding(table: pd.DataFrame, metrics: dict, status: Status, params) -> str:
         """The groups that decided the status in full, then the others in brief (largest first)."""
         decided = table["faster"] if status == Status.FAIL else table["maybe_faster"]
         compared = len(table)
@@ -171,12 +170,12 @@ class ResponseSpeed(Check):
             sentences.append(f"{small:,} other process and stage group{'s' if small > 1 else ''} had too few cases to judge.")
         if metrics["fast_member_cases"]:
             fast, among, cut = (metrics["fast_member_cases"], metrics["member_cases_in_faster_groups"],
-                                metrics["exception_percentile"])
+                                params["exception_percentile"])
             sentences.append(small_base_shares(
                 f"{fast:,} of {among:,} members' complaints in those groups ({percent(fast, among)}%) were answered "
                 f"faster than {100 - cut:g}% of the public's (below the public's {_ordinal(cut)} percentile for the "
                 "same process and stage); they are the cases listed."))
-        sentences.append(f"{MANN_WHITNEY} {HOLM.format(alpha=metrics['alpha']) if compared > 1 else ''}".rstrip())
+        sentences.append(f"{MANN_WHITNEY} {HOLM.format(alpha=params['alpha']) if compared > 1 else ''}".rstrip())
         return " ".join(sentences)
 
 
