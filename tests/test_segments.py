@@ -119,3 +119,13 @@ def test_sample_criteria_give_counts_beside_each_percentage(sample_records):
     result = run_check("QR007", sample_records)
     assert ("by criterion: apology 727 of 757 (96.0%), clear decision 1,647 of 1,647 (100.0%), remedy 757 of 757 "
             "(100.0%), escalation route 1,756 of 1,788 (98.2%), plain language 1,754 of 1,788 (98.1%).") in result.finding
+
+
+def test_dq005_closed_without_outcome_is_graded_by_team_and_a_blank_team_is_said_as_such():
+    recorded = [{"case_id": f"A{n}", "outcome": "upheld"} for n in range(200)]
+    unowned = [{"case_id": f"U{n}", "team": None, "outcome": "upheld" if n > 2 else None} for n in range(10)]
+    result = run_check("DQ005", canonical_records(*recorded, *unowned, team="Team A", responded="2023-04-10"))
+    assert result.status == "fail"  # 3 of 210 (1.4%) is green; 3 of the 10 with no team (30.0%) is red
+    assert result.finding == ("3 of 10 records with no team recorded (30.0%) are closed or answered with no outcome "
+                              "recorded; council-wide, 3 of 210 records (1.4%) are closed or answered with no outcome "
+                              "recorded.")

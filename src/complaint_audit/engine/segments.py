@@ -30,6 +30,7 @@ from complaint_audit.engine.judging import SMALL_BASE
 from complaint_audit.schema import PROCESS_WORDS
 
 NOT_GRADED = "not_graded"  # a segment below SMALL_BASE: counted and listed, never graded
+NOT_RECORDED = "not recorded"  # a segment's value where the records leave the column blank
 SEGMENT_FIELDS = ("failing", "assessed", "percent", "status")
 _SEVERITY = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
 _SMALL_NAMED = 3  # at most this many small failing segments are named in a finding
@@ -53,7 +54,7 @@ def segment_table(cases: pd.DataFrame, failing: pd.Series, by: Sequence[str], pa
     graded segment down, the small segments last.
     """
     keys = ["organisation", *(name for name in by if name != "organisation")]
-    columns = {name: cases[name].astype("str").where(cases[name].notna(), "not recorded") for name in keys}
+    columns = {name: cases[name].astype("str").where(cases[name].notna(), NOT_RECORDED) for name in keys}
     counts = (pd.DataFrame(columns).assign(failing=failing.to_numpy(dtype=bool))
               .groupby(keys, observed=True, sort=True)["failing"].agg(["sum", "size"]).reset_index()
               .rename(columns={"sum": "failing", "size": "assessed"}))
@@ -141,7 +142,8 @@ def _label(row, table: pd.DataFrame, noun: str) -> str:
     Mould at ...'; the organisation too where there are several."""
     values = row._asdict() if hasattr(row, "_asdict") else dict(row)
     recorded = {name: value for name, value in values.items() if name not in SEGMENT_FIELDS and name != "Index"}
-    before = []
+    before, blank = [], [name for name, value in recorded.items() if value == NOT_RECORDED]
+    recorded = {name: value for name, value in recorded.items() if name not in blank or name == "organisation"}
     for name, value in recorded.items():
         if name == "process":
             before.append(PROCESS_WORDS.get(value, value))
@@ -156,6 +158,8 @@ def _label(row, table: pd.DataFrame, noun: str) -> str:
         words += f" about {recorded['category']}"
     if "team" in recorded:
         words += f" at {recorded['team']}"
+    if blank:
+        words += f" with no {' or '.join(name.replace('_', ' ') for name in blank)} recorded"
     if table["organisation"].nunique() > 1:
         words += f" ({recorded['organisation']})"
     return words
