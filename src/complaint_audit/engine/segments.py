@@ -54,10 +54,12 @@ def segment_table(cases: pd.DataFrame, failing: pd.Series, by: Sequence[str], pa
     graded segment down, the small segments last.
     """
     keys = ["organisation", *(name for name in by if name != "organisation")]
-    columns = {name: cases[name].astype("str").where(cases[name].notna(), NOT_RECORDED) for name in keys}
-    counts = (pd.DataFrame(columns).assign(failing=failing.to_numpy(dtype=bool))
-              .groupby(keys, observed=True, sort=True)["failing"].agg(["sum", "size"]).reset_index()
+    # Grouped on the columns as they are (categoricals group fast); only the segments' keys become text.
+    counts = (cases[keys].assign(failing=failing.to_numpy(dtype=bool))
+              .groupby(keys, observed=True, dropna=False, sort=True)["failing"].agg(["sum", "size"]).reset_index()
               .rename(columns={"sum": "failing", "size": "assessed"}))
+    for name in keys:
+        counts[name] = counts[name].astype("str").where(counts[name].notna(), NOT_RECORDED).astype(object)
     counts["failing"], counts["assessed"] = counts["failing"].astype(int), counts["assessed"].astype(int)
     large = counts["assessed"].ge(SMALL_BASE)
     share = (100.0 * counts["failing"] / counts["assessed"]).round(1)
