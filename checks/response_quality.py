@@ -79,7 +79,7 @@ class _LetterCriterion(Check):
         applies, fails = int(criterion.applies.sum()), int(criterion.fails.sum())
         share = percent(fails, applies)
         metrics = {"letters": applies, "failing": fails, "percent_failing": share, "without_text": int(unread.sum()), **extra}
-        finding = self.finding.format(**metrics)
+        finding = self.sentence(metrics)
         if metrics["without_text"]:
             finding += f" {metrics['without_text']:,} such responses have no letter text and were not read."
         failing = criterion.fails
@@ -89,6 +89,10 @@ class _LetterCriterion(Check):
         assessed = criterion.applies
         return by_segment(self, result, self.segment_columns(letters[assessed], criterion), criterion.fails[assessed],
                           params, noun=self.noun, failed=self.failed)
+
+    def sentence(self, metrics: dict) -> str:
+        """The finding from the metrics (`finding` filled in); a subclass may add figures it does not keep as metrics."""
+        return self.finding.format(**metrics)
 
     def segment_columns(self, letters: pd.DataFrame, criterion: Criterion) -> pd.DataFrame:
         """The letters assessed with any column a segment needs that the records do not hold."""
@@ -240,10 +244,14 @@ class EscalationRoute(_LetterCriterion):
             "extended_letters": int(extended.sum()), "extended_failing": int((criterion.fails & extended).sum()),
             "other_letters": int(other.sum()), "next_stage_failing": int((criterion.fails & other).sum()),
         }
-        for half in ("final", "extended"):
-            metrics[f"{half}_percent"] = percent(metrics[f"{half}_failing"], metrics[f"{half}_letters"])
-        metrics["other_percent"] = percent(metrics["next_stage_failing"], metrics["other_letters"])
         return metrics, {"final": final, "extended": extended}
+
+    def sentence(self, metrics):
+        # Each half's share is said in the finding (in counts alone on a small base: engine/judging.py), not kept as
+        # a metric, where the report would show it however small its base.
+        halves = {"final": "final_failing", "extended": "extended_failing", "other": "next_stage_failing"}
+        return self.finding.format(**metrics, **{f"{half}_percent": percent(metrics[failing], metrics[f"{half}_letters"])
+                                                 for half, failing in halves.items()})
 
     def segment_columns(self, letters, criterion):
         extended = letters["extended_due"].notna() & ~letters["final"]
