@@ -7,8 +7,8 @@ SMALL_BASE cases is graded by the check's own thresholds (amber_above, red_above
 the worse of the pooled grade and the worst such segment's. When that segment is worse than the
 pool, the finding opens with it and gives the pooled rate as context:
 
-    "16 of 64 Stage 1 not upheld Damp and Mould letters at Housing Complaints (25.0%) share ...;
-     16 of 1,788 letters council-wide (0.9%)."
+    "16 of 64 Stage 1 not-upheld letters about Damp and Mould at Housing Complaints (25.0%) share
+     their wording with another complaint's letter; 16 of 1,788 letters council-wide (0.9%)."
 
 A smaller segment sets no grade (one case moves its rate by more than ten points) but is listed
 in the segments table with its counts, and the finding names the few whose share would have
