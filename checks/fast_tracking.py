@@ -12,16 +12,15 @@ from complaint_audit.checks._group_comparison import (
     days,
     group_metrics,
     group_sizes,
-    holm,
     in_groups,
     not_enough,
-    p_text,
     p_texts,
 )
 from complaint_audit.checks._members import MEMBER_WORDS, RECOMMENDATION, SOURCE, member_or_public
 from complaint_audit.checks._text import formatted
 from complaint_audit.engine.contract import Area, Check, CheckResult, Status, exceptions, not_applicable, percent
 from complaint_audit.engine.judging import counted_share, small_base_shares
+from complaint_audit.engine.significance import holm, p_text
 
 _SPEED_FIGURES = (
     "member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "p_value_adjusted",

@@ -1,17 +1,24 @@
 """Grading by segment (engine/segments.py): a fault concentrated in one team or kind of complaint is graded where it
-falls, with the pooled rate as context; a segment too small to judge is reported but sets no grade."""
+falls, with the pooled rate as context, where it runs high beyond chance; a segment that could be chance, or too small
+to judge, is reported but sets no grade."""
 
 from __future__ import annotations
 
 import jsonschema
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import fisher_exact
 
 from complaint_audit.engine.registry import discover
 from complaint_audit.engine.runner import run_checks
+from complaint_audit.engine.segments import segment_table
 from complaint_audit.report.findings import check_finding
 from complaint_audit.results import _check_entry, results_schema
 from tests.builders import audit_data, canonical_records, run_check
 
 _STAGES = "upheld or partly upheld complaint stages"
+_TESTED_TWO = "Fisher's exact test against the rest of the council, Holm-corrected across 2 groups"
 
 
 def _upheld(team: str, category: str, with_learning: int, without: int, prefix: str, **fields) -> list[dict]:
@@ -29,8 +36,8 @@ def _diluted():
 def test_a_failing_segment_inside_a_passing_pool_is_graded_by_the_segment_with_the_pool_as_context():
     result = run_check("LN001", _diluted())
     assert result.status == "fail"
-    assert result.finding == (f"3 of 10 {_STAGES} about Damp at Team B (30.0%) recorded no learning; council-wide, "
-                              f"3 of 200 {_STAGES} (1.5%) recorded no learning.")
+    assert result.finding == (f"3 of 10 {_STAGES} about Damp at Team B (30.0%) recorded no learning, beyond chance "
+                              f"({_TESTED_TWO}); council-wide, 3 of 200 {_STAGES} (1.5%) recorded no learning.")
     assert sorted(result.exceptions["case_id"]) == ["BX0", "BX1", "BX2"]
     assert result.segments.table[["team", "category", "failing", "assessed", "percent", "status"]].values.tolist() == [
         ["Team B", "Damp", 3, 10, 30.0, "fail"], ["Team A", "Potholes", 0, 190, 0.0, "pass"],
@@ -43,8 +50,10 @@ def test_results_json_holds_the_segments_and_the_report_says_the_fault_where_it_
     jsonschema.validate(entry, results_schema()["properties"]["checks"]["items"])
     segments = entry["segments"]
     assert segments["by"] == ["organisation", "team", "category"]
+    # Fisher's one-sided p for 3 of 10 against 0 of 190 is C(10,3)/C(200,3); Holm doubles the smaller of two.
     assert segments["groups"][0] == {"keys": {"organisation": "Testshire Council", "team": "Team B", "category": "Damp"},
-                                     "failing": 3, "assessed": 10, "percent": 30.0, "status": "fail"}
+                                     "failing": 3, "assessed": 10, "percent": 30.0, "status": "fail",
+                                     "p_adjusted": 0.000183, "beyond_chance": True}
     assert segments["headline"] == (f"3 of 10 {_STAGES} about Damp at Team B (30.0%) recorded no learning; 3 of 200 "
                                     f"{_STAGES} council-wide (1.5%)")
     assert check_finding(entry, [])["ombudsman"].endswith(f"because 3 of 10 {_STAGES} about Damp at Team B (30.0%) "
@@ -69,7 +78,53 @@ def test_teams_of_the_same_name_in_two_councils_are_not_pooled():
     result = run_check("LN001", records)
     assert result.status == "fail"
     assert result.finding.startswith(f"3 of 10 {_STAGES} about Damp at Complaints (Northshire) (30.0%) recorded no "
-                                     f"learning; across the councils audited, 3 of 200 {_STAGES} (1.5%)")
+                                     "learning, beyond chance (Fisher's exact test against the rest of the councils "
+                                     f"audited, Holm-corrected across 2 groups); across the councils audited, 3 of 200 "
+                                     f"{_STAGES} (1.5%)")
+
+
+def test_a_segment_running_high_that_could_be_chance_sets_no_grade_and_is_listed_as_such():
+    """2 of 20 at Team B (10.0%, amber on its own) against 8 of 190 elsewhere (4.2%): Fisher's one-sided p is 0.24,
+    0.49 once Holm-corrected across the two teams, so the council's 10 of 210 (4.8%, green) stands."""
+    records = canonical_records(*_upheld("Team A", "Potholes", 182, 8, "A"), *_upheld("Team B", "Damp", 18, 2, "B"))
+    (outcome,) = run_checks(audit_data(records), [discover()["LN001"]])
+    result, entry = outcome.result, _check_entry(outcome)
+    jsonschema.validate(entry, results_schema()["properties"]["checks"]["items"])
+    p_value = fisher_exact([[2, 18], [8, 182]], alternative="greater").pvalue
+    assert result.status == "pass"
+    assert result.finding == (f"10 of 210 {_STAGES} (4.8%) recorded no learning. The highest rate, 2 of 20 {_STAGES} "
+                              f"about Damp at Team B (10.0%), could be chance ({_TESTED_TWO}: adjusted p = 0.49), so "
+                              "it sets no grade.")
+    assert entry["segments"]["headline"] is None
+    assert entry["segments"]["groups"][0] == {
+        "keys": {"organisation": "Testshire Council", "team": "Team B", "category": "Damp"}, "failing": 2,
+        "assessed": 20, "percent": 10.0, "status": "warn", "p_adjusted": float(f"{2 * p_value:.3g}"),
+        "beyond_chance": False}
+
+
+def test_a_segments_p_value_is_fishers_exact_test_against_the_rest_of_the_pool_holm_corrected():
+    cases = pd.DataFrame({"organisation": "Testshire Council", "team": ["A"] * 40 + ["B"] * 30 + ["C"] * 30})
+    failing = pd.Series([True] * 12 + [False] * 28 + [True] * 3 + [False] * 27 + [True] * 1 + [False] * 29)
+    table = segment_table(cases, failing, ("team",), {"amber_above": 5.0, "red_above": 15.0}).set_index("team")
+    raw = {team: fisher_exact([[hit, n - hit], [16 - hit, 84 - (n - hit)]], alternative="greater").pvalue
+           for team, hit, n in (("A", 12, 40), ("B", 3, 30), ("C", 1, 30))}
+    ordered = sorted(raw, key=raw.get)  # Holm: the smallest p times 3, the next times 2, each at least the one before
+    expected = dict(zip(ordered, np.maximum.accumulate([raw[team] * k for team, k in zip(ordered, (3, 2, 1))]).clip(max=1)))
+    assert table.loc[list("ABC"), "p_adjusted"].tolist() == pytest.approx([expected[team] for team in "ABC"], rel=1e-9)
+    assert table["beyond_chance"].to_dict() == {"A": True, "B": False, "C": False}
+
+
+def test_an_evenly_spread_problem_is_not_graded_where_some_of_many_segments_happen_to_run_high():
+    """40,000 letters, 4.5% failing at random across 80 teams and categories: some segments run above the 5% amber
+    threshold by chance alone, none beyond chance, so the pool's green stands."""
+    rng = np.random.default_rng(21)
+    size = 40_000
+    cases = pd.DataFrame({"organisation": "Testshire Council", "team": rng.integers(0, 8, size).astype(str),
+                          "category": rng.integers(0, 10, size).astype(str)})
+    table = segment_table(cases, pd.Series(rng.random(size) < 0.045), ("team", "category"),
+                          {"amber_above": 5.0, "red_above": 15.0})
+    assert len(table) == 80 and table["status"].eq("warn").sum() >= 5
+    assert not table["beyond_chance"].any()
 
 
 def test_ts001_is_a_duty_to_each_complainant_so_one_late_acknowledgement_is_amber():
@@ -84,7 +139,8 @@ def test_sample_final_responses_are_graded_on_final_responses_and_extension_lett
     result = run_check("QR004", sample_records)
     assert result.status == "warn"
     assert result.finding.startswith(
-        "25 of 236 final responses (10.6%) lacked the ombudsman's name, contact or 12-month limit. 7 of 133 responses "
+        "25 of 236 final responses (10.6%) lacked the ombudsman's name, contact or 12-month limit, beyond chance "
+        "(Fisher's exact test against the rest of the council, Holm-corrected across 3 groups). 7 of 133 responses "
         "on an extended timescale (5.3%) lacked the ombudsman's details or the next step. 0 of 1,419 other responses "
         "(0.0%) did not offer the next stage. In all, 32 of 1,788 responses (1.8%) did not give the full route to "
         "escalate.")
@@ -98,7 +154,8 @@ def test_sample_identical_letters_are_a_quarter_of_one_teams_not_upheld_damp_and
     assert result.status == "fail"
     assert result.finding.startswith(
         "16 of 64 Stage 1 not-upheld letters about Damp and Mould at Housing Complaints (25.0%) share their wording "
-        "with another complaint's letter; council-wide, 16 of 1,788 response letters (0.9%) share")
+        "with another complaint's letter, beyond chance (Fisher's exact test against the rest of the council, "
+        "Holm-corrected across 62 groups); council-wide, 16 of 1,788 response letters (0.9%) share")
     assert len(result.exceptions) == 16
 
 
@@ -106,11 +163,13 @@ def test_sample_sign_off_and_housing_stage_2_are_headlined_inside_their_pools(sa
     signed = run_check("OV003", sample_records)
     assert signed.finding.startswith(
         "157 of 319 adult social care responses at Adult Social Care Complaints (49.2%) were signed off below the "
-        "required level or not at all; council-wide, 157 of 586 Stage 2, Stage 3 and final responses (26.8%)")
+        "required level or not at all, beyond chance (Fisher's exact test against the rest of the council, "
+        "Holm-corrected across 4 groups); council-wide, 157 of 586 Stage 2, Stage 3 and final responses (26.8%)")
     on_time = run_check("TS002", sample_records)
     assert on_time.status == "fail"  # 45.2% late in one segment; 11.5% pooled would be amber
     assert on_time.finding.startswith(
-        "33 of 73 housing Stage 2 responses at Housing Complaints (45.2%) were later than the code allows; "
+        "33 of 73 housing Stage 2 responses at Housing Complaints (45.2%) were later than the code allows, beyond "
+        "chance (Fisher's exact test against the rest of the council, Holm-corrected across 4 groups); "
         "council-wide, 185 of 1,612 corporate and housing responses (11.5%) were later than the code allows. On time: "
         "Stage 1 1,237 of 1,381 (89.6%); Stage 2 190 of 231 (82.3%).")
 
@@ -127,5 +186,20 @@ def test_dq005_closed_without_outcome_is_graded_by_team_and_a_blank_team_is_said
     result = run_check("DQ005", canonical_records(*recorded, *unowned, team="Team A", responded="2023-04-10"))
     assert result.status == "fail"  # 3 of 210 (1.4%) is green; 3 of the 10 with no team (30.0%) is red
     assert result.finding == ("3 of 10 records with no team recorded (30.0%) are closed or answered with no outcome "
-                              "recorded; council-wide, 3 of 210 records (1.4%) are closed or answered with no outcome "
-                              "recorded.")
+                              f"recorded, beyond chance ({_TESTED_TWO}); council-wide, 3 of 210 records (1.4%) are "
+                              "closed or answered with no outcome recorded.")
+
+
+def test_sample_learning_and_whole_letters_run_high_in_one_segment_only_by_chance(sample_records):
+    """LN001's 3 of 23 Missed Visits stages and QR007's 7 of 51 Assisted Collection letters sit among 3-5% elsewhere:
+    listed, named as could-be-chance, and not graded."""
+    learning, letters = run_check("LN001", sample_records), run_check("QR007", sample_records)
+    assert learning.segments.headline is None and letters.segments.headline is None
+    assert (f"The highest rate, 3 of 23 {_STAGES} about Missed Visits at Adult Social Care Complaints (13.0%), could be "
+            "chance (Fisher's exact test against the rest of the council, Holm-corrected across 30 groups: adjusted "
+            "p = 1), so it sets no grade.") in learning.finding
+    assert letters.status == "pass"
+    assert ("The highest rate, 7 of 51 response letters about Assisted Collection at Corporate Complaints (13.7%), could "
+            "be chance") in letters.finding
+    highest = letters.segments.table.iloc[0]
+    assert (highest["failing"], highest["assessed"], highest["status"], highest["beyond_chance"]) == (7, 51, "warn", False)

@@ -139,7 +139,7 @@ def test_ft001_significant_only_before_correction_warns_not_fails():
 
 
 def test_ft001_holm_adjustment():
-    from complaint_audit.checks._group_comparison import holm
+    from complaint_audit.engine.significance import holm
 
     adjusted = holm(pd.Series([0.04, 0.01, 0.03, 0.5], index=list("abcd")))
     # Sorted 0.01, 0.03, 0.04, 0.5 times 4, 3, 2, 1: 0.04, 0.09, 0.08 (raised to 0.09 to keep the order), 0.5.
