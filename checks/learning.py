@@ -66,6 +66,7 @@ class UpheldWithoutLearning(Check):
     """
 
     code = "LN001"
+    case_level = True  # what will change after an upheld complaint is owed to its complainant (codes 9; RULES 6)
     tally = ("without_learning", "upheld")
     segments = ("team", "category")  # learning is a team's, about a kind of complaint
     general_source = "Good practice: learning and service improvement from complaints"

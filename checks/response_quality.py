@@ -277,6 +277,7 @@ class PlainLanguage(_LetterCriterion):
     """
 
     code = "QR005"
+    case_level = True  # a letter its reader can follow is owed to each complainant (codes 6.5-6.8; housing 5.6-5.8)
     title = "Plain language"
     area = Area.QUALITY_OF_RESPONSES
     rule = "Response letters are easy to read: Flesch reading ease at least 50 (a proxy; no official score exists [U])."

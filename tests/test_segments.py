@@ -18,6 +18,7 @@ from complaint_audit.results import _check_entry, results_schema
 from tests.builders import audit_data, canonical_records, run_check
 
 _STAGES = "upheld or partly upheld complaint stages"
+_NO_OUTCOME = "are closed or answered with no outcome recorded"
 _TESTED_TWO = "Fisher's exact test against the rest of the council, Holm-corrected across 2 groups"
 
 
@@ -26,6 +27,13 @@ def _upheld(team: str, category: str, with_learning: int, without: int, prefix: 
     rows = [{"case_id": f"{prefix}{n}", "learning": "Check the rota weekly"} for n in range(with_learning)]
     rows += [{"case_id": f"{prefix}X{n}"} for n in range(without)]
     return [{**row, "team": team, "category": category, "outcome": "upheld", **fields} for row in rows]
+
+
+def _closed(team: str, with_outcome: int, without: int, prefix: str) -> list[dict]:
+    """Answered records of one team: some with an outcome recorded, some without (DQ005's exceptions)."""
+    rows = [{"case_id": f"{prefix}{n}", "outcome": "upheld"} for n in range(with_outcome)]
+    rows += [{"case_id": f"{prefix}X{n}", "outcome": None} for n in range(without)]
+    return [{**row, "team": team, "responded": "2023-04-10"} for row in rows]
 
 
 def _diluted():
@@ -61,14 +69,13 @@ def test_results_json_holds_the_segments_and_the_report_says_the_fault_where_it_
 
 
 def test_a_small_failing_segment_sets_no_grade_but_is_reported_in_counts():
-    records = canonical_records(*_upheld("Team A", "Potholes", 190, 0, "A"), *_upheld("Team C", "Noise", 2, 3, "C"))
-    result = run_check("LN001", records)
-    assert result.status == "pass"  # 3 of 195 (1.5%); Team C's 3 of 5 is too few cases to grade
-    assert result.finding == (f"3 of 195 {_STAGES} (1.5%) recorded no learning. Too few to grade on their own: 3 of 5 "
-                              f"{_STAGES} about Noise at Team C.")
+    result = run_check("DQ005", canonical_records(*_closed("Team A", 192, 0, "A"), *_closed("Team C", 2, 3, "C")))
+    assert result.status == "pass"  # 3 of 197 (1.5%); Team C's 3 of 5 is too few cases to grade
+    assert result.finding == (f"3 of 197 records (1.5%) {_NO_OUTCOME}. Too few to grade on their own: 3 of 5 records at "
+                              "Team C.")
     small = result.segments.table.iloc[-1]
-    assert (small["team"], small["failing"], small["assessed"], small["percent"], small["status"]) == (
-        "Team C", 3, 5, None, "not_graded")
+    assert (small["team"], small["failing"], small["assessed"], small["percent"], small["status"], small["beyond_chance"]) == (
+        "Team C", 3, 5, None, "not_graded", None)
     assert result.segments.headline is None
 
 
@@ -84,22 +91,32 @@ def test_teams_of_the_same_name_in_two_councils_are_not_pooled():
 
 
 def test_a_segment_running_high_that_could_be_chance_sets_no_grade_and_is_listed_as_such():
-    """2 of 20 at Team B (10.0%, amber on its own) against 8 of 190 elsewhere (4.2%): Fisher's one-sided p is 0.24,
-    0.49 once Holm-corrected across the two teams, so the council's 10 of 210 (4.8%, green) stands."""
-    records = canonical_records(*_upheld("Team A", "Potholes", 182, 8, "A"), *_upheld("Team B", "Damp", 18, 2, "B"))
-    (outcome,) = run_checks(audit_data(records), [discover()["LN001"]])
+    """1 of 20 at Team B (5.0%, amber on its own) against 3 of 300 elsewhere (1.0%): Fisher's one-sided p is 0.23,
+    0.46 once Holm-corrected across the two teams, so the council's 4 of 320 (1.2%, green) stands."""
+    records = canonical_records(*_closed("Team A", 297, 3, "A"), *_closed("Team B", 19, 1, "B"))
+    (outcome,) = run_checks(audit_data(records), [discover()["DQ005"]])
     result, entry = outcome.result, _check_entry(outcome)
     jsonschema.validate(entry, results_schema()["properties"]["checks"]["items"])
-    p_value = fisher_exact([[2, 18], [8, 182]], alternative="greater").pvalue
+    adjusted = 2 * fisher_exact([[1, 19], [3, 297]], alternative="greater").pvalue
     assert result.status == "pass"
-    assert result.finding == (f"10 of 210 {_STAGES} (4.8%) recorded no learning. The highest rate, 2 of 20 {_STAGES} "
-                              f"about Damp at Team B (10.0%), could be chance ({_TESTED_TWO}: adjusted p = 0.49), so "
-                              "it sets no grade.")
+    assert result.finding == (f"4 of 320 records (1.2%) {_NO_OUTCOME}. The highest rate, 1 of 20 records at Team B (5.0%), "
+                              f"could be chance ({_TESTED_TWO}: adjusted p = {adjusted:.2g}), so it sets no grade.")
     assert entry["segments"]["headline"] is None
     assert entry["segments"]["groups"][0] == {
-        "keys": {"organisation": "Testshire Council", "team": "Team B", "category": "Damp"}, "failing": 2,
-        "assessed": 20, "percent": 10.0, "status": "warn", "p_adjusted": float(f"{2 * p_value:.3g}"),
-        "beyond_chance": False}
+        "keys": {"organisation": "Testshire Council", "team": "Team B"}, "failing": 1, "assessed": 20, "percent": 5.0,
+        "status": "warn", "p_adjusted": float(f"{adjusted:.3g}"), "beyond_chance": False}
+
+
+def test_a_duty_to_each_complainant_stays_amber_where_its_high_segment_could_be_chance():
+    """LN001 is case-level: 10 of 210 upheld stages without learning is amber whatever the segments, but Team B's
+    2 of 20 (could be chance) does not head the finding."""
+    records = canonical_records(*_upheld("Team A", "Potholes", 182, 8, "A"), *_upheld("Team B", "Damp", 18, 2, "B"))
+    result = run_check("LN001", records)
+    assert (result.status, result.segments.headline, len(result.exceptions)) == ("warn", None, 10)
+    assert result.finding.startswith(f"10 of 210 {_STAGES} (4.8%) recorded no learning. The highest rate, 2 of 20 "
+                                     f"{_STAGES} about Damp at Team B (10.0%), could be chance ({_TESTED_TWO}")
+    assert result.finding.endswith("Each of the 10 is a fault, not a rate: the duty is owed to every complainant, so any "
+                                   "failing case is amber however large the pool.")
 
 
 def test_a_segments_p_value_is_fishers_exact_test_against_the_rest_of_the_pool_holm_corrected():

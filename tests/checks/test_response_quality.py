@@ -316,3 +316,16 @@ def test_qr006_finds_exactly_the_seeded_boilerplate_letters(sample_records, grou
     assert (exceptions["similarity_percent"] == 100).all()
     assert len({case["category"] for case in ground_truth["problems"]["boilerplate_responses"]["cases"]}) == 1
     assert result.metrics["near_identical"] == len(seeded)
+
+
+def test_qr005_one_letter_in_officialese_among_many_is_amber_with_its_case_listed():
+    """1 of 12 letters (8.3%) is under QR005's amber_above of 10; a letter its reader can follow is owed to each."""
+    plain = letter("I uphold your complaint. We missed your bin three times. I am sorry. We have now collected it.")
+    dense = letter("Having given due consideration to the totality of the documentary evidence, the Council has "
+                   "determined that your representations are substantiated, insofar as the organisation's operational "
+                   "performance constituted a deviation from established expectations.")
+    rows = [answered(case_id=f"P{n}", response_text=plain) for n in range(11)]
+    result = run_check("QR005", canonical_records(*rows, answered(case_id="D1", response_text=dense)))
+    assert (result.status, result.exceptions["case_id"].tolist()) == ("warn", ["D1"])
+    assert result.finding.startswith("1 of 12 response letters (8.3%) scored below 50 for reading ease")
+    assert run_check("QR005", canonical_records(*rows)).status == "pass"
