@@ -9,15 +9,15 @@ context, only when it fails more often than the rest of the pool beyond chance:
 
     "16 of 64 Stage 1 not-upheld letters about Damp and Mould at Housing Complaints (25.0%) share
      their wording with another complaint's letter, beyond chance (Fisher's exact test against
-     the rest of the council, Holm-corrected across 40 groups); council-wide, 16 of 1,788 ..."
+     the rest of the council, Holm-corrected across 62 groups); council-wide, 16 of 1,788 ..."
 
 Without that gate an evenly spread problem turns amber wherever one of many segments happens to
-run high (on a million uniform rows, dozens of 320 segments do). The test is one-sided Fisher's
-exact test of each segment against the rest of the pool, with Holm's correction across every
-segment large enough to grade (not only those that run high: they are chosen for running high,
-so correcting across them alone would understate chance), at the check's `alpha` or 0.05. A
-segment that runs high but could be chance is listed with `beyond_chance` false and named in the
-finding as such; it sets no grade.
+run high (a million cases failing at random at 4.5% put 27 of 320 segments above an amber_above
+of 5). The test is one-sided Fisher's exact test of each segment against the rest of the pool,
+with Holm's correction across every segment large enough to grade (not only those that run high:
+they are chosen for running high, so correcting across them alone would understate chance), at
+the check's `alpha` or 0.05. A segment that runs high but could be chance is listed with
+`beyond_chance` false and named in the finding as such; it sets no grade.
 
 A smaller segment sets no grade (one case moves its rate by more than ten points) but is listed
 in the segments table with its counts, and the finding names the few whose share would have
@@ -175,7 +175,7 @@ def _could_be_chance(highest: pd.Series, table: pd.DataFrame, noun: str) -> str:
 
 def _test_named(table: pd.DataFrame) -> str:
     """The test behind `beyond_chance`, briefly: 'Fisher's exact test against the rest of the council, Holm-corrected
-    across 40 groups'."""
+    across 62 groups'."""
     rest = "the rest of the council" if table["organisation"].nunique() == 1 else "the rest of the councils audited"
     tested = int(table["beyond_chance"].notna().sum())
     return f"Fisher's exact test against {rest}" + (f", Holm-corrected across {tested:,} groups" if tested > 1 else "")
