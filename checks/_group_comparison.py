@@ -1,18 +1,25 @@
 """Members' complaints against the public's, one process and stage group at a time: the shared statistics and words.
 
 FT001 (speed) and FT004 (outcome) test each group separately. They share which groups are
-large enough to test, Holm's adjustment across the groups, and how a finding words p-values,
-days and the groups compared.
+large enough to test and how a finding words p-values, days and the groups compared; Holm's
+adjustment across the groups is the engine's (engine/significance.py), shared with grading by segment.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from complaint_audit.engine.contract import CheckResult, Status
+from complaint_audit.engine.significance import p_text
 from complaint_audit.schema import PROCESS_WORDS
 
+# The tests a finding rests on, named and explained in a sentence for a reader who is not a statistician.
+MANN_WHITNEY = ("Each group's response times were compared with a Mann-Whitney U test, which asks how likely "
+                "it is that members' cases would rank this much faster than the public's by chance alone (p).")
+FISHER = ("Each group's uphold rates were compared with Fisher's exact test, which gives the chance (p) of a "
+          "difference at least this large between groups of these sizes if the two were really upheld alike.")
+HOLM = ("Because several groups were tested, each p was adjusted with Holm's correction, so that the chance of "
+        "any group being flagged by luck alone stays at {alpha:.0%} or less.")  # format with the check's alpha
 
 
 def group_metrics(table: pd.DataFrame, names: tuple[str, ...]) -> dict:
@@ -38,26 +45,6 @@ def not_enough(sizes: pd.DataFrame, minimum: int, what: str) -> CheckResult:
         f"{PROCESS_WORDS.get(process, process)} Stage {stage})."
     )
     return CheckResult(Status.NOT_APPLICABLE, metrics, finding)
-
-
-def holm(p_values: pd.Series) -> pd.Series:
-    """Holm-Bonferroni adjusted p-values, one per group compared, in the same order.
-
-    Each process and stage is a separate test, so with four groups the chance that at least
-    one looks significant at 0.05 by luck alone is nearly one in five. Holm's step-down
-    adjustment keeps that family-wise chance at `alpha`, like Bonferroni (every p times the
-    number of groups) but never less sensitive: the smallest p is multiplied by the number of
-    groups, the next by one fewer, and so on, each at least the one before. Benjamini-Hochberg
-    (scipy's false_discovery_control) bounds only the expected share of false findings, too
-    weak for a finding against a named process and stage.
-    """
-    ordered = p_values.sort_values(kind="stable")
-    steps = np.arange(len(ordered), 0, -1)
-    return (ordered * steps).cummax().clip(upper=1.0).reindex(p_values.index)
-
-
-def p_text(p_value: float) -> str:
-    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
 
 
 def p_texts(group, compared: int) -> str:

@@ -16,6 +16,7 @@ from complaint_audit.engine.contract import (
     not_applicable, percent,
 )
 from complaint_audit.engine.standards import CHILDRENS_REGULATIONS
+from complaint_audit.engine.segments import by_segment
 
 
 def _allowed(rows: pd.DataFrame, start: pd.Series, calendar, standard: int, most: int) -> pd.Series:
@@ -40,6 +41,7 @@ class Stage1OnTime(Check):
 
     code = "CSC001"
     case_level = True  # a statutory timescale (reg 14), owed to each complainant
+    segments = ("team",)
     uk_rules = True
     title = "Children's Stage 1 on time"
     area = Area.CHILDRENS_STATUTORY
@@ -77,7 +79,7 @@ class Stage1OnTime(Check):
                   + when(f["beyond"], f" (the extension goes beyond {most}, so counts only to {most})")
                   + when(f["unexplained"], " (an extension with no reason does not count)"))
         table = exceptions(rows[late], reason, working_days=f["taken"], allowed=f["allowed"])
-        return graded(
+        result = graded(
             int(late.sum()), len(rows), params,
             "{failing:,} of {assessed:,} children's Stage 1 complaints ({percent_failing}%) were answered late "
             "({extended:,} had an extension).",
@@ -85,6 +87,7 @@ class Stage1OnTime(Check):
                                   "writing.", Priority.QUICK_WIN),
             extended=int(extended(rows).sum()),
         )
+        return by_segment(self, result, rows, late, params, noun="children's Stage 1 complaints", failed="were answered late")
 
 
 class Stage2AsRequired(Check):

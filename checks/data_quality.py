@@ -18,6 +18,7 @@ from complaint_audit.engine.contract import (
     graded,
     not_in_export,
 )
+from complaint_audit.engine.segments import by_segment
 from complaint_audit.schema import DATE_FIELDS
 from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
 from complaint_audit.engine.standards import GOOD_PRACTICE
@@ -232,6 +233,7 @@ class ClosedWithoutOutcome(Check):
     """
 
     code = "DQ005"
+    segments = ("team",)  # outcomes go unrecorded where one team's practice or form allows it
     general_source = "Good practice: an organisation reports how many complaints it upheld"
     title = "Closed cases with no outcome"
     area = Area.DATA_QUALITY
@@ -253,11 +255,13 @@ class ClosedWithoutOutcome(Check):
         finished = (records["closed"].notna() | records["responded"].notna()) & data.exported("outcome") & ~still_open
         failing = finished & records["outcome"].isna()
         table = exceptions(records[failing], "closed or answered with no outcome")
-        return graded(
+        result = graded(
             int(failing.sum()), int(finished.sum()), params,
             "{failing:,} of {assessed:,} records ({percent_failing}%) are closed or answered with no outcome recorded.",
             table, Recommendation("Make the outcome mandatory before a complaint stage can be closed.", Priority.QUICK_WIN),
         )
+        return by_segment(self, result, records.loc[finished, ["organisation", "team"]], failing[finished], params,
+                          noun="records", failed="are closed or answered with no outcome recorded")
 
 
 class StagesInSequence(Check):

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from complaint_audit.checks._group_comparison import (
+    FISHER,
+    HOLM,
+    MANN_WHITNEY,
     beyond_chance,
     days,
     group_metrics,
     group_sizes,
-    holm,
     in_groups,
     not_enough,
-    p_text,
     p_texts,
 )
 from complaint_audit.checks._members import MEMBER_WORDS, PUBLIC_REMEDY, RECOMMENDATION, SOURCE, member_or_public
@@ -21,6 +22,8 @@ from complaint_audit.engine.contract import (
     Area, Chart, Check, CheckResult, FaultType, Status, TrendFigure, exceptions, not_applicable, percent,
 )
 from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
+from complaint_audit.engine.judging import counted_share, small_base_shares
+from complaint_audit.engine.significance import holm, p_text
 
 _SPEED_FIGURES = (
     "member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "p_value_adjusted",
@@ -45,8 +48,11 @@ class ResponseSpeed(Check):
     the adjusted p is below `alpha`; it warns where the difference is that large and the
     unadjusted p is below `alpha` but the adjusted one is not (worth watching, could be chance);
     a large difference with a large p is chance and passes. The exceptions are the member cases
-    in the failing groups answered at least `min_difference_working_days` before the public's
-    median. With too few cases it says so rather than judge.
+    in the failing groups answered faster than all but a few of the public's: in fewer working
+    days than the public's `exception_percentile`th percentile (10 by default: faster than nine
+    in ten public cases of the same process and stage). A member case merely below the public's
+    median is not listed: half the public's cases are too. With too few cases it says so
+    rather than judge.
 
     Why it matters: a complaint an MP or councillor brings for a constituent is still a
     complaint, to be handled in the same process and timescales as anyone else's. Answering
@@ -63,7 +69,7 @@ class ResponseSpeed(Check):
     area = Area.FAST_TRACKING
     rule = "Complaints from MPs and councillors take about as long to answer as the public's in the same process and stage."
     source = SOURCE
-    params = {"min_group_size": 10, "alpha": 0.05, "min_difference_working_days": 2}
+    params = {"min_group_size": 10, "alpha": 0.05, "min_difference_working_days": 2, "exception_percentile": 10}
     requires = ("raised_via", "responded")
     fault = (
         "complaints from MPs and councillors were answered in a median of {member_median} working days against "
@@ -126,16 +132,21 @@ class ResponseSpeed(Check):
         table["faster"] = material & table["p_value_adjusted"].lt(params["alpha"])
         table["maybe_faster"] = material & ~table["faster"] & table["p_value"].lt(params["alpha"])
 
-        faster_groups = table.loc[table["faster"]].set_index(["process", "stage"])["public_median"]
+        # A member case is an exception when few public cases of its group were answered as fast.
+        public_fast = (tested[~tested["member"]].groupby(["process", "stage"], observed=True)["working_days"]
+                       .quantile(params["exception_percentile"] / 100).rename("public_fast"))
+        faster_groups = table.loc[table["faster"]].set_index(["process", "stage"])[["public_median"]].join(public_fast)
         flagged = tested[tested["member"]].join(faster_groups, on=["process", "stage"], how="inner")
-        fast = flagged[flagged["working_days"].le(flagged["public_median"] - params["min_difference_working_days"])]
+        fast = flagged[flagged["working_days"].lt(flagged["public_fast"])]
         reason = (
-            "answered in " + fast["working_days"].astype("str") + " WD; public median "
-            + formatted(fast["public_median"]) + " WD for " + fast["group"]
+            "answered in " + fast["working_days"].astype("str") + f" WD, faster than the public's "
+            f"{_ordinal(params['exception_percentile'])} percentile (" + formatted(fast["public_fast"])
+            + " WD; median " + formatted(fast["public_median"]) + " WD) for " + fast["group"]
         )
         exception_table = exceptions(
             data.records.loc[fast.index, ["organisation", "case_id", "stage", "team"]], reason,
-            working_days=fast["working_days"], public_median_working_days=fast["public_median"],
+            working_days=fast["working_days"], public_percentile_working_days=fast["public_fast"],
+            public_median_working_days=fast["public_median"],
         )
         member_days, public_days = tested.loc[tested["member"], "working_days"], tested.loc[~tested["member"], "working_days"]
         metrics = {
@@ -143,15 +154,15 @@ class ResponseSpeed(Check):
             "groups_faster": int(table["faster"].sum()), "groups_possibly_faster": int(table["maybe_faster"].sum()),
             "member_cases": len(member_days), "public_cases": len(public_days),
             "member_median": float(member_days.median()), "public_median": float(public_days.median()),
-            "fast_member_cases": len(exception_table),
+            "fast_member_cases": len(exception_table), "member_cases_in_faster_groups": len(flagged),
         }
         metrics["median_difference"] = metrics["public_median"] - metrics["member_median"]
         metrics |= group_metrics(table, _SPEED_FIGURES)
         status = Status.FAIL if table["faster"].any() else Status.WARN if table["maybe_faster"].any() else Status.PASS
-        return CheckResult(status, metrics, self._finding(table, metrics, status), exception_table, RECOMMENDATION)
+        return CheckResult(status, metrics, self._finding(table, metrics, status, params), exception_table, RECOMMENDATION)
 
     @staticmethod
-    def _finding(table: pd.DataFrame, metrics: dict, status: Status) -> str:
+    def _finding(table: pd.DataFrame, metrics: dict, status: Status, params) -> str:
         """The groups that decided the status in full, then the others in brief (largest first)."""
         decided = table["faster"] if status == Status.FAIL else table["maybe_faster"]
         compared = len(table)
@@ -183,7 +194,21 @@ class ResponseSpeed(Check):
         if metrics["groups_too_small"]:
             small = metrics["groups_too_small"]
             sentences.append(f"{small:,} other process and stage group{'s' if small > 1 else ''} had too few cases to judge.")
+        if metrics["fast_member_cases"]:
+            fast, among, cut = (metrics["fast_member_cases"], metrics["member_cases_in_faster_groups"],
+                                params["exception_percentile"])
+            sentences.append(small_base_shares(
+                f"{fast:,} of {among:,} members' complaints in those groups ({percent(fast, among)}%) were answered "
+                f"faster than {100 - cut:g}% of the public's (below the public's {_ordinal(cut)} percentile for the "
+                "same process and stage); they are the cases listed."))
+        sentences.append(f"{MANN_WHITNEY} {HOLM.format(alpha=params['alpha']) if compared > 1 else ''}".rstrip())
         return " ".join(sentences)
+
+
+def _ordinal(number: float) -> str:
+    number = int(number)
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 class OutcomeDifferences(Check):
@@ -243,6 +268,7 @@ class OutcomeDifferences(Check):
             p_value = fisher_exact([[upheld_m, cases_m - upheld_m], [upheld_p, cases_p - upheld_p]]).pvalue
             groups.append({
                 "process": process, "stage": stage, "group": group, "member_cases": cases_m, "public_cases": cases_p,
+                "member_upheld": upheld_m, "public_upheld": upheld_p,
                 "member_upheld_percent": percent(upheld_m, cases_m), "public_upheld_percent": percent(upheld_p, cases_p),
                 "p_value": p_value,
             })
@@ -250,12 +276,13 @@ class OutcomeDifferences(Check):
         table["p_value_adjusted"] = holm(table["p_value"])
         table["different"] = table["p_value_adjusted"].lt(params["alpha"])
         different = table.loc[table["different"]].set_index(["process", "stage", "group"])
-        flagged = tested[tested["member"]].join(different[["member_upheld_percent", "public_upheld_percent"]],
-                                                on=["process", "stage", "group"], how="inner")
+        rates = pd.Series([f"members upheld {counted_share(g.member_upheld, g.member_cases)} against "
+                           f"{counted_share(g.public_upheld, g.public_cases)} for the public"
+                           for g in different.itertuples()], index=different.index, dtype="str")  # one per group
+        flagged = tested[tested["member"]].join(rates.rename("rates"), on=["process", "stage", "group"], how="inner")
         reason = (
             "complaint from " + flagged["raised_via"].map(MEMBER_WORDS).astype("str") + ", " + flagged["outcome"].astype("str").str.replace("_", " ")
-            + "; members' uphold rate " + flagged["member_upheld_percent"].astype("str") + "% against "
-            + flagged["public_upheld_percent"].astype("str") + "% for the public in " + flagged["group"]
+            + "; " + flagged["rates"] + " in " + flagged["group"]
         )
         metrics = {
             "groups_compared": len(table), "groups_too_small": len(sizes) - len(table),
@@ -263,9 +290,9 @@ class OutcomeDifferences(Check):
         } | group_metrics(table, _UPHOLD_FIGURES)
         compared = len(table)
         clauses = [  # the groups that differ first: they decide the status
-            f"{group.group} {group.member_upheld_percent}% against {group.public_upheld_percent}% "
-            f"({group.member_cases:,} and {group.public_cases:,} decided cases, "
-            f"{p_texts(group, compared) if group.p_value < params['alpha'] else p_text(group.p_value)})"
+            f"{group.group}: members {counted_share(group.member_upheld, group.member_cases)}, the public "
+            f"{counted_share(group.public_upheld, group.public_cases)}, "
+            f"{p_texts(group, compared) if group.p_value < params['alpha'] else p_text(group.p_value)}"
             for group in pd.concat([table[table["different"]], table[~table["different"]]]).itertuples()
         ]
         how = (
@@ -274,7 +301,8 @@ class OutcomeDifferences(Check):
             if metrics["groups_different"] else
             f"at a rate not different from the public's beyond chance {in_groups(0, compared)}"
         )
-        finding = f"Complaints from MPs and councillors were upheld {how}: {'; '.join(clauses)}."
+        finding = (f"Complaints from MPs and councillors were upheld {how}: {'; '.join(clauses)}. "
+                   f"{FISHER} {HOLM.format(alpha=params['alpha']) if compared > 1 else ''}").rstrip()
         status = Status.WARN if metrics["groups_different"] else Status.PASS
         table = exceptions(data.records.loc[flagged.index, ["organisation", "case_id", "stage", "team"]], reason,
                            outcome=flagged["outcome"])

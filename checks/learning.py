@@ -16,6 +16,7 @@ from complaint_audit.engine.contract import (
     not_applicable, percent,
 )
 from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
+from complaint_audit.engine.segments import by_segment
 
 _COUNCIL_STAGES = ("1", "2", "3")
 _IDENTITY = ["organisation", "case_id", "stage", "team"]
@@ -41,7 +42,7 @@ def _at_fault(data) -> pd.DataFrame:
 def _upheld_stages(data) -> pd.DataFrame:
     records = data.records
     chosen = records["stage"].isin(_COUNCIL_STAGES) & records["outcome"].isin(_AT_FAULT)
-    rows = records.loc[chosen, [*_IDENTITY, "outcome", "learning"]]  # only the fields used: copying letters costs more
+    rows = records.loc[chosen, [*_IDENTITY, "category", "outcome", "learning"]]  # only the fields used: copying letters costs more
     return rows.assign(recorded=learning_recorded(rows))
 
 
@@ -60,7 +61,9 @@ class UpheldWithoutLearning(Check):
     """
 
     code = "LN001"
+    case_level = True  # what will change after an upheld complaint is owed to its complainant (codes 9; RULES 6)
     tally = ("without_learning", "upheld")
+    segments = ("team", "category")  # learning is a team's, about a kind of complaint
     general_source = "Good practice: learning and service improvement from complaints"
     title = "Upheld complaints with no learning"
     area = Area.LEARNING
@@ -91,10 +94,12 @@ class UpheldWithoutLearning(Check):
         finding = f"{count:,} of {len(upheld):,} upheld or partly upheld complaint stages ({share}%) recorded no learning."
         rows = upheld[missing]
         table = exceptions(rows, rows["outcome"].map(_WORDS).astype("str") + " with no learning recorded", outcome=rows["outcome"])
-        return CheckResult(
+        result = CheckResult(
             grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,
             Recommendation("Make learning mandatory when a complaint is upheld, and review the entries monthly.", Priority.QUICK_WIN),
         )
+        return by_segment(self, result, upheld, missing, params, noun="upheld or partly upheld complaint stages",
+                          failed="recorded no learning")
 
 
 class OverdueActions(Check):

@@ -42,6 +42,7 @@ from complaint_audit.letters.ratings import review_dates, reviewers, tally
 # The criteria the automatic checks also judge from the letter text (QR001-QR005, each its `review_criterion`).
 AUTOMATIC = (DECISION, APOLOGY, REMEDY, ESCALATION, PLAIN_LANGUAGE)
 from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
+from complaint_audit.engine.judging import counted_share
 
 
 class ReviewerScores(Check):
@@ -173,7 +174,9 @@ def _distinct(values: pd.Series) -> str:
 def _finding(metrics: dict, by_criterion: pd.DataFrame) -> str:
     """The finding as a format string (graded fills assessed, failing and percent_failing)."""
     dates = f", {_long(metrics['first_review'])} to {_long(metrics['last_review'])}" if metrics["first_review"] else ""
-    shares = ", ".join(f"{title[:1].lower()}{title[1:]} {share}%" for title, share in by_criterion["percent_met"].dropna().items())
+    rated = by_criterion[by_criterion["rated"].gt(0)]
+    shares = ", ".join(f"{title[:1].lower()}{title[1:]} {counted_share(int(row['met']), int(row['rated']))}"
+                       for title, row in rated.iterrows())
     agreement_text = (
         f" Where an automatic check judges the same criterion on the same letter, reviewers agreed with it on "
         f"{metrics['agreeing']:,} of {metrics['compared']:,} ratings ({metrics['percent_agreement']}%)."

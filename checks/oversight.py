@@ -29,6 +29,7 @@ from complaint_audit.engine.contract import (
 )
 from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
 from complaint_audit.engine.standards import GOOD_PRACTICE
+from complaint_audit.engine.segments import by_segment
 from complaint_audit.schema import PROCESS_WORDS
 
 _DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
@@ -62,6 +63,7 @@ class SignOffLevel(Check):
 
     code = "OV003"
     tally = ("failing", "responses")
+    segments = ("team", "process")  # who signs off a final response differs by process (regulations, codes)
     uk_rules = True
     title = "Final responses signed off below the required level"
     area = Area.OVERSIGHT
@@ -119,7 +121,8 @@ class SignOffLevel(Check):
         )
         status = grade(metrics["percent_failing"], params["amber_above"], params["red_above"])
         table = exceptions(failing, reason, signed_off_by=failing["signed_off_by"])
-        return CheckResult(status, metrics, finding, table, recommendation)
+        return by_segment(self, CheckResult(status, metrics, finding, table, recommendation), responses, ~senior, params,
+                          noun="responses", failed="were signed off below the required level or not at all")
 
 
 class NoTeamOrCategory(Check):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
 import pandas as pd
 
 from complaint_audit.checks import _response_criteria as response_criteria
@@ -32,6 +33,7 @@ from complaint_audit.engine.contract import (
 )
 from complaint_audit.letters.criteria import APOLOGY, DECISION, ESCALATION, PLAIN_LANGUAGE, REMEDY
 from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
+from complaint_audit.engine.segments import by_segment
 
 _THRESHOLDS = {"amber_above": 5.0, "red_above": 15.0}
 
@@ -40,16 +42,19 @@ class _LetterCriterion(Check):
     """What QR001-QR005 share: take the letters in scope (read once per run), apply one criterion, grade the share failing.
 
     A subclass sets `outcomes` (the outcomes in scope; empty for every letter), `finding`,
-    `advice` and `priority`, and implements criterion; with `needs_final` the letters carry a
-    `final` column (final_stage).
+    `noun` and `failed` (a segment's headline), `advice` and `priority`, and implements criterion;
+    with `needs_final` the letters carry a `final` column (final_stage).
     """
 
     uk_rules = True  # the criteria of a good response come from the Complaint Handling Codes and regulations
     tally = ("failing", "letters")
+    segments = ("team", "category")  # a template or a habit is a team's, and shows in one kind of complaint
 
     outcomes: ClassVar[tuple[str, ...]] = ()
     needs_final: ClassVar[bool] = False
     finding: ClassVar[str]
+    noun: ClassVar[str]  # the letters the criterion applies to, for a segment's headline (engine/segments.py)
+    failed: ClassVar[str]  # what the failing ones did
     advice: ClassVar[str]
     priority: ClassVar[Priority] = Priority.QUICK_WIN
     requires = ("response_text",)
@@ -77,13 +82,24 @@ class _LetterCriterion(Check):
         applies, fails = int(criterion.applies.sum()), int(criterion.fails.sum())
         share = percent(fails, applies)
         metrics = {"letters": applies, "failing": fails, "percent_failing": share, "without_text": int(unread.sum()), **extra}
-        finding = self.finding.format(**metrics)
+        finding = self.sentence(metrics)
         if metrics["without_text"]:
             finding += f" {metrics['without_text']:,} such responses have no letter text and were not read."
         failing = criterion.fails
         table = exceptions(letters[failing], criterion.reason[failing], **{k: v[failing] for k, v in figures.items()})
-        return CheckResult(grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,
-                           Recommendation(self.advice, self.priority))
+        result = CheckResult(grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,
+                             Recommendation(self.advice, self.priority))
+        assessed = criterion.applies
+        return by_segment(self, result, self.segment_columns(letters[assessed], criterion), criterion.fails[assessed],
+                          params, noun=self.noun, failed=self.failed)
+
+    def sentence(self, metrics: dict) -> str:
+        """The finding from the metrics (`finding` filled in); a subclass may add figures it does not keep as metrics."""
+        return self.finding.format(**metrics)
+
+    def segment_columns(self, letters: pd.DataFrame, criterion: Criterion) -> pd.DataFrame:
+        """The letters assessed with any column a segment needs that the records do not hold."""
+        return letters
 
 
 class ApologyWhereAtFault(_LetterCriterion):
@@ -110,6 +126,7 @@ class ApologyWhereAtFault(_LetterCriterion):
     params = dict(_THRESHOLDS)
     outcomes = AT_FAULT
     finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) did not apologise."
+    noun, failed = "upheld or partly upheld responses", "did not apologise"
     advice = "Apologise, accepting the fault, in every upheld or partly upheld response."
     fault = (
         "{failing} of {letters} upheld or partly upheld responses ({percent_failing}) did not apologise in "
@@ -148,6 +165,7 @@ class ClearDecision(_LetterCriterion):
     params = dict(_THRESHOLDS)
     outcomes = DECIDED
     finding = "{failing:,} of {letters:,} decided responses ({percent_failing}%) did not state the recorded decision clearly."
+    noun, failed = "decided responses", "did not state the recorded decision clearly"
     advice = "State in every letter whether the complaint is upheld, partly upheld or not upheld."
     fault = "{failing} of {letters} responses ({percent_failing}) did not state the decision clearly"
     review_criterion = DECISION.title
@@ -184,6 +202,7 @@ class RemedyWhereAtFault(_LetterCriterion):
     params = dict(_THRESHOLDS)
     outcomes = AT_FAULT
     finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) offered no remedy or action."
+    noun, failed = "upheld or partly upheld responses", "offered no remedy or action"
     advice = "Say in every upheld response how the fault is put right and what will change."
     fault = (
         "{failing} of {letters} upheld or partly upheld responses ({percent_failing}) offered no remedy or "
@@ -228,10 +247,15 @@ class EscalationRoute(_LetterCriterion):
             "in the final response and when a timescale is extended.")
     source = SOURCE + "; LGSCO code 6.4-6.5 (extensions); Local Government Act 1974 s26B (12-month limit)"
     params = {"on_extension": True, **_THRESHOLDS}
-    finding = ("{failing:,} of {letters:,} responses ({percent_failing}%) did not give the full route to escalate: "
-               "{final_failing:,} of {final_letters:,} final responses lacked the ombudsman's details; "
-               "{extended_failing:,} of {extended_letters:,} responses on an extended timescale lacked the ombudsman's "
-               "details or the next step.")
+    # Each half of the duty on the letters it applies to, in its own sentence; the pool (every letter) follows.
+    finding = ("{final_failing:,} of {final_letters:,} final responses ({final_percent}%) lacked the ombudsman's "
+               "name, contact or 12-month limit. {extended_failing:,} of {extended_letters:,} responses on an extended "
+               "timescale ({extended_percent}%) lacked the ombudsman's details or the next step. "
+               "{next_stage_failing:,} of {other_letters:,} other responses ({other_percent}%) did not offer the next "
+               "stage. In all, {failing:,} of {letters:,} responses ({percent_failing}%) did not give the full route "
+               "to escalate.")
+    noun, failed = "responses", "did not give the full route to escalate"
+    segments = ("letter",)  # final responses, extension letters and the rest: each half of the duty graded on its own letters
     advice = "End every letter with the next step; give the ombudsman's name, contact and 12-month limit in final responses."
 
     needs_final = True
@@ -252,12 +276,26 @@ class EscalationRoute(_LetterCriterion):
     def details(self, letters, read, criterion, data, params):
         final = letters["final"]
         extended = letters["extended_due"].notna() & ~final
+        other = ~final & ~extended
         metrics = {
             "final_letters": int(final.sum()), "final_failing": int((criterion.fails & final).sum()),
             "extended_letters": int(extended.sum()), "extended_failing": int((criterion.fails & extended).sum()),
-            "next_stage_failing": int((criterion.fails & ~final & ~extended).sum()),
+            "other_letters": int(other.sum()), "next_stage_failing": int((criterion.fails & other).sum()),
         }
         return metrics, {"final": final, "extended": extended}
+
+    def sentence(self, metrics):
+        # Each half's share is said in the finding (in counts alone on a small base: engine/judging.py), not kept as
+        # a metric, where the report would show it however small its base.
+        halves = {"final": "final_failing", "extended": "extended_failing", "other": "next_stage_failing"}
+        return self.finding.format(**metrics, **{f"{half}_percent": percent(metrics[failing], metrics[f"{half}_letters"])
+                                                 for half, failing in halves.items()})
+
+    def segment_columns(self, letters, criterion):
+        extended = letters["extended_due"].notna() & ~letters["final"]
+        kind = np.select([letters["final"].to_numpy(dtype=bool), extended.to_numpy(dtype=bool)],
+                         ["final", "extended-timescale"], default="other")
+        return letters.assign(letter=kind)
 
 
 class PlainLanguage(_LetterCriterion):
@@ -277,6 +315,7 @@ class PlainLanguage(_LetterCriterion):
     """
 
     code = "QR005"
+    case_level = True  # a letter its reader can follow is owed to each complainant (codes 6.5-6.8; housing 5.6-5.8)
     title = "Plain language"
     area = Area.QUALITY_OF_RESPONSES
     rule = "Response letters are easy to read: Flesch reading ease at least 50 (a proxy; no official score exists [U])."
@@ -284,6 +323,7 @@ class PlainLanguage(_LetterCriterion):
     params = {"min_reading_ease": 50.0, "amber_above": 10.0, "red_above": 25.0}
     finding = ("{failing:,} of {letters:,} response letters ({percent_failing}%) scored below {min_reading_ease:g} "
                "for reading ease; the median letter scored {median_reading_ease}.")
+    noun, failed = "response letters", "scored below the minimum for reading ease"
     advice = "Rewrite templates and letters in short sentences of everyday words."
     priority = Priority.THREE_MONTHS
     fault = "{failing} of {letters} response letters ({percent_failing}) were hard to read"

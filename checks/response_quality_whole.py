@@ -24,6 +24,8 @@ from complaint_audit.engine.contract import (
     percent,
 )
 from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
+from complaint_audit.engine.judging import counted_share
+from complaint_audit.engine.segments import by_segment
 
 
 class NearIdenticalLetters(Check):
@@ -47,6 +49,8 @@ class NearIdenticalLetters(Check):
 
     code = "QR006"
     tally = ("near_identical", "letters")
+    # One team's template for one kind of complaint and decision: diluted to nothing among every letter sent.
+    segments = ("team", "stage", "outcome", "category")
     general_source = "Good practice: a decision on every point raised, with reasons"
     title = "Near-identical letters"
     area = Area.QUALITY_OF_RESPONSES
@@ -87,10 +91,12 @@ class NearIdenticalLetters(Check):
                    f"{params['min_similarity']:.0%} of their wording with a letter on a different complaint.")
         table = exceptions(rows, reason, similarity_percent=similarity, similar_case=partner["case_id"].to_numpy(),
                            similar_stage=partner["stage"].to_numpy())
-        return CheckResult(
+        result = CheckResult(
             grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,
             Recommendation("Write each response to its complaint's own facts; keep templates for standard paragraphs only.", Priority.THREE_MONTHS),
         )
+        return by_segment(self, result, letters, pd.Series(similar, index=letters.index), params, noun="letters",
+                          failed="share their wording with another complaint's letter")
 
 
 _CRITERIA = ("apology", "clear decision", "remedy", "escalation route", "plain language")
@@ -113,6 +119,7 @@ class AllCriteriaMet(Check):
 
     code = "QR007"
     tally = ("failing", "letters")
+    segments = ("team", "category")
     uk_rules = True
     title = "Letters meeting every criterion"
     area = Area.QUALITY_OF_RESPONSES
@@ -145,11 +152,14 @@ class AllCriteriaMet(Check):
             "failing": missed, "percent_failing": percent(missed, count), "without_text": int(unread.sum()),
             **{f"percent_{name.replace(' ', '_')}_met": share for name, share in met.items()},
         }
-        by_criterion = ", ".join(f"{name} {share}%" for name, share in met.items())
+        by_criterion = ", ".join(f"{name} {counted_share(int((c.applies & ~c.fails).sum()), int(c.applies.sum()))}"
+                                 for name, c in criteria.items())
         finding = (f"{count - missed:,} of {count:,} response letters ({metrics['percent_meeting_all']}%) met every "
                    f"criterion that applies to them; by criterion: {by_criterion}.")
         table = exceptions(letters[failing], "missed: " + flag_names(fails[failing]), outcome=letters.loc[failing, "outcome"])
-        return CheckResult(
+        result = CheckResult(
             grade(metrics["percent_failing"], params["amber_above"], params["red_above"]), metrics, finding, table,
             Recommendation("Check every response against the five criteria before it is signed off.", Priority.THREE_MONTHS),
         )
+        return by_segment(self, result, letters, failing, params, noun="response letters",
+                          failed="missed a criterion that applies to them")

@@ -16,6 +16,8 @@ from complaint_audit.engine.contract import (
     not_applicable,
 )
 from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
+from complaint_audit.engine.judging import counted_share
+from complaint_audit.engine.segments import by_segment
 
 
 
@@ -34,6 +36,8 @@ class AcknowledgedOnTime(Check):
     """
 
     code = "TS001"
+    case_level = True  # the codes' and the regulations' acknowledgement timescale is owed to each complainant
+    segments = ("team", "process", "stage")
     uk_rules = True
     title = "Acknowledged on time"
     area = Area.TIMELINESS
@@ -65,7 +69,7 @@ class AcknowledgedOnTime(Check):
         f = pd.DataFrame({"late": late, "missing": missing, "taken": taken, "limit": limit, "due": deadline})[failing]
         reason = (when(f["late"], "acknowledged in " + working_days_text(f["taken"]) + " working days; allowed " + working_days_text(f["limit"]))
                   + when(f["missing"], "no acknowledgement recorded; due by " + iso_dates(f["due"])))
-        return graded(
+        result = graded(
             int(failing.sum()), int(assessed.sum()), params,
             "{failing:,} of {assessed:,} complaint stages ({percent_failing}%) were not acknowledged on time: "
             "{late:,} late and {not_recorded:,} with no acknowledgement recorded.",
@@ -75,6 +79,8 @@ class AcknowledgedOnTime(Check):
             late=int(late.sum()), not_recorded=int(missing.sum()),
             **on_time_by(rows["process"], limits, assessed & ~failing, assessed),
         )
+        return by_segment(self, result, rows[assessed], failing[assessed], params, noun="complaint stages",
+                          failed="were not acknowledged on time")
 
 
 class CodeResponseOnTime(Check):
@@ -94,6 +100,7 @@ class CodeResponseOnTime(Check):
 
     code = "TS002"
     uk_rules = True
+    segments = ("team", "process", "stage")  # the codes' timescales differ by stage: a late stage is not diluted by the rest
     title = "Corporate and housing responses on time"
     area = Area.TIMELINESS
     rule = "Stage 1 answered within 10 working days of acknowledgement, Stage 2 within 20, or by a valid extension."
@@ -136,20 +143,22 @@ class CodeResponseOnTime(Check):
                   + when(f["beyond_latest"], " (the extension is beyond the maximum, so counted only to it)")
                   + when(f["unexplained"], " (an extension with no reason does not count)"))
         by_stage = on_time_by(rows["stage"], COUNCIL_STAGES, ~late, late | ~late, "stage{}")
-        on_time = ", ".join(f"Stage {stage} {by_stage[f'stage{stage}_percent_on_time']}%" for stage in COUNCIL_STAGES
-                            if f"stage{stage}_percent_on_time" in by_stage)
+        stage_counts = (~late).groupby(rows["stage"].astype("str")).agg(["sum", "size"])
+        on_time = "; ".join(f"Stage {stage} {counted_share(int(row['sum']), int(row['size']))}"
+                            for stage, row in stage_counts.reindex(list(COUNCIL_STAGES)).dropna().iterrows())
         finding = ("{failing:,} of {assessed:,} corporate and housing responses ({percent_failing}%) were later than "
-                   f"the code allows (on time: {on_time}).")
+                   f"the code allows. On time: {on_time}.")
         if clock["from_receipt"].any():
             finding += (" {from_receipt:,} had no acknowledgement date, so were measured from receipt with "
                         f"{params['acknowledge_working_days']} working days added to acknowledge.")
-        return graded(
+        result = graded(
             int(late.sum()), len(rows), params, finding,
             exceptions(rows[late], reason, working_days=f["taken"], allowed=f["allowed"]),
             Recommendation("Track every open complaint against the code's deadline and agree any extension in "
                            "writing, with reasons.", Priority.THREE_MONTHS),
             from_receipt=int(clock["from_receipt"].sum()), extended=int(clock["extended"].sum()), **by_stage,
         )
+        return by_segment(self, result, rows, late, params, noun="responses", failed="were later than the code allows")
 
 
 class AdultResponseOnTime(Check):
@@ -168,6 +177,7 @@ class AdultResponseOnTime(Check):
 
     code = "TS003"
     case_level = True  # a statutory timescale (reg 13(7), 14), owed to each complainant
+    segments = ("team",)
     uk_rules = True
     title = "Adult social care responses by the agreed date"
     area = Area.TIMELINESS
@@ -205,8 +215,9 @@ class AdultResponseOnTime(Check):
                         + iso_dates(f["agreed"])) + when(f["late"] & f["past"], "; ")
                   + when(f["past"], past + f"{months} months (limit " + iso_dates(f["limit"])
                           + "): the complainant must be told why in writing"))
-        return graded(
-            int(failing.sum()), int((answered | waiting).sum()), params,
+        assessed = answered | waiting
+        result = graded(
+            int(failing.sum()), int(assessed.sum()), params,
             "{failing:,} of {assessed:,} adult social care complaints ({percent_failing}%) missed the agreed response "
             "date or ran past {months_limit} months: {late:,} answered late, {past_months_limit:,} past {months_limit} "
             "months ({no_agreed_date:,} had no agreed date recorded).",
@@ -216,3 +227,5 @@ class AdultResponseOnTime(Check):
             late=int(late.sum()), past_months_limit=int(past_limit.sum()), months_limit=months,
             no_agreed_date=int(agreed.isna().sum()),
         )
+        return by_segment(self, result, rows[assessed], failing[assessed], params, noun="adult social care complaints",
+                          failed="missed the agreed response date or ran past the time limit")

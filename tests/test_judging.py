@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from complaint_audit.engine.contract import Area, Check, Recommendation, Priority, empty_exceptions, graded
+from complaint_audit.engine.judging import tally
 from complaint_audit.engine.runner import run_checks
 from complaint_audit.report.findings import check_finding, themes
 from tests.builders import audit_data, canonical_records, run_check
@@ -98,6 +99,18 @@ def test_a_theme_says_no_fault_found_only_where_no_case_failed():
     assert "some cases fell short" in timeliness["no_concerns"]
     timeliness = [theme for theme in themes([green_with_none]) if theme["key"] == "timeliness"][0]
     assert timeliness["no_concerns"] == "No fault found: none of the checks in this theme is red or amber."
+
+
+def test_sample_duties_owed_to_each_complainant_are_at_least_amber_with_their_cases(sample_records):
+    """The issue's Done means: QR001, QR004, QR005, QR006 and LN001 at least amber on the sample, each with every
+    failing case in its exceptions (QR005's 34 hard letters and LN001's 39 upheld stages are green as rates)."""
+    for code in ("QR001", "QR004", "QR005", "QR006", "LN001"):
+        result = run_check(code, sample_records)
+        failing, _ = tally(_registry()[code], result.metrics)
+        assert result.status in ("warn", "fail"), code
+        assert len(result.exceptions) == failing > 0, code
+    assert run_check("QR005", sample_records).finding.startswith("34 of 1,788 response letters (1.9%) scored below 50")
+    assert run_check("LN001", sample_records).finding.startswith("39 of 939 upheld or partly upheld complaint stages")
 
 
 def _registry():

@@ -29,6 +29,7 @@ from complaint_audit.engine.judging import tally
 from complaint_audit.engine.remedies import Remedy
 from complaint_audit.engine.standards import Standing
 from complaint_audit.engine.runner import CheckOutcome
+from complaint_audit.engine.segments import segments_json
 from complaint_audit.spreadsheet import safe_cells, write_workbook
 from complaint_audit.store import atomic_write
 
@@ -128,6 +129,7 @@ def _check_entry(outcome: CheckOutcome) -> dict:
         "fault_type": check.fault_type.value if check.fault_type else None,
         "people_affected": outcome.people_affected,
         "remedy": _remedy(outcome.remedy),
+        "segments": segments_json(result.segments),
     }
 
 

@@ -113,3 +113,15 @@ def test_ln001_finds_exactly_the_seeded_upheld_stages_without_learning(sample_re
     result = run_check("LN001", sample_records)
     seeded = {(case["case_id"], case["stage"]) for case in ground_truth["problems"]["upheld_no_learning"]["cases"]}
     assert set(zip(result.exceptions["case_id"], result.exceptions["stage"], strict=True)) == seeded
+
+
+def test_ln001_one_upheld_stage_without_learning_among_many_is_amber_with_its_case_listed():
+    """1 of 200 (0.5%) is green as a rate; learning from an upheld complaint is owed to each complainant."""
+    records = canonical_records(*({"case_id": f"C{n}", "learning": "Check crew route lists monthly"} for n in range(199)),
+                                {"case_id": "X1"}, outcome="upheld")
+    result = run_check("LN001", records)
+    assert (result.status, result.exceptions["case_id"].tolist()) == ("warn", ["X1"])
+    assert result.finding.startswith("1 of 200 upheld or partly upheld complaint stages (0.5%) recorded no learning. "
+                                     "That case is")
+    everyone = canonical_records(*({"case_id": f"C{n}", "learning": "Train staff"} for n in range(200)), outcome="upheld")
+    assert run_check("LN001", everyone).status == "pass"

@@ -82,8 +82,8 @@ def test_qr008_rates_per_criterion_and_agreement_with_the_automatic_checks():
     assert result.finding == (
         "3 of 4 sampled responses were rated not met on at least one criterion by the reviewers (manual "
         "evidence: 2 reviewers, 3 March 2025 to 10 March 2025; 4 responses scored). Rated met, by criterion: decision "
-        "stated 75.0%, apology where at fault 33.3%, remedy and what will change 50.0%, how to escalate / ombudsman "
-        "details 66.7%, plain language 66.7%. Where an automatic check judges the same criterion on the same letter, "
+        "stated 3 of 4, apology where at fault 1 of 3, remedy and what will change 1 of 2, how to escalate / ombudsman "
+        "details 2 of 3, plain language 2 of 3. Where an automatic check judges the same criterion on the same letter, "
         "reviewers agreed with it on 11 of 13 ratings (84.6%). The evidence is thin: this grade rests on 4 of them, "
         "fewer than 10."
     )

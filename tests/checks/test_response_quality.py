@@ -120,10 +120,10 @@ def test_qr004_next_stage_and_ombudsman_details_by_stage():
     assert (metrics["letters"], metrics["failing"], metrics["final_letters"], metrics["final_failing"]) == (8, 5, 3, 2)
     assert (metrics["extended_failing"], metrics["next_stage_failing"]) == (1, 2)
     assert result.exceptions["final"].tolist() == [False, True, True, False, False]
-    assert result.finding == ("5 of 8 responses did not give the full route to escalate: 2 of 3 final responses "
-                              "lacked the ombudsman's details; 1 of 1 responses on an extended timescale lacked the "
-                              "ombudsman's details or the next step. The evidence is thin: this grade rests on 8 of "
-                              "them, fewer than 10.")
+    assert result.finding == ("2 of 3 final responses lacked the ombudsman's name, contact or 12-month limit. 1 of 1 "
+                              "responses on an extended timescale lacked the ombudsman's details or the next step. 2 of 4 "
+                              "other responses did not offer the next stage. In all, 5 of 8 responses did not give the "
+                              "full route to escalate. The evidence is thin: this grade rests on 8 of them, fewer than 10.")
 
 
 def test_qr004_extension_part_can_be_turned_off():
@@ -259,8 +259,8 @@ def test_qr007_share_of_letters_meeting_every_criterion():
     assert (metrics["letters"], metrics["meeting_all"], metrics["percent_meeting_all"]) == (3, 1, 33.3)
     assert (metrics["percent_apology_met"], metrics["percent_escalation_route_met"], metrics["percent_remedy_met"]) == (50.0, 66.7, 100.0)
     assert result.finding == (
-        "1 of 3 response letters met every criterion that applies to them; by criterion: apology 50.0%, "
-        "clear decision 100.0%, remedy 100.0%, escalation route 66.7%, plain language 100.0%. The evidence is thin: "
+        "1 of 3 response letters met every criterion that applies to them; by criterion: apology 1 of 2, "
+        "clear decision 3 of 3, remedy 2 of 2, escalation route 2 of 3, plain language 3 of 3. The evidence is thin: "
         "this grade rests on 3 of them, fewer than 10."
     )
     assert result.status == "fail"
@@ -316,3 +316,16 @@ def test_qr006_finds_exactly_the_seeded_boilerplate_letters(sample_records, grou
     assert (exceptions["similarity_percent"] == 100).all()
     assert len({case["category"] for case in ground_truth["problems"]["boilerplate_responses"]["cases"]}) == 1
     assert result.metrics["near_identical"] == len(seeded)
+
+
+def test_qr005_one_letter_in_officialese_among_many_is_amber_with_its_case_listed():
+    """1 of 12 letters (8.3%) is under QR005's amber_above of 10; a letter its reader can follow is owed to each."""
+    plain = letter("I uphold your complaint. We missed your bin three times. I am sorry. We have now collected it.")
+    dense = letter("Having given due consideration to the totality of the documentary evidence, the Council has "
+                   "determined that your representations are substantiated, insofar as the organisation's operational "
+                   "performance constituted a deviation from established expectations.")
+    rows = [answered(case_id=f"P{n}", response_text=plain) for n in range(11)]
+    result = run_check("QR005", canonical_records(*rows, answered(case_id="D1", response_text=dense)))
+    assert (result.status, result.exceptions["case_id"].tolist()) == ("warn", ["D1"])
+    assert result.finding.startswith("1 of 12 response letters (8.3%) scored below 50 for reading ease")
+    assert run_check("QR005", canonical_records(*rows)).status == "pass"

@@ -87,8 +87,8 @@ def test_ts002_late_response_is_an_exception():
     }
     assert result.status == "fail"
     assert result.finding == (
-        "4 of 7 corporate and housing responses were later than the code allows (on time: Stage 1 40.0%, "
-        "Stage 2 50.0%). 2 had no acknowledgement date, so were measured from receipt with 5 working days added to "
+        "4 of 7 corporate and housing responses were later than the code allows. On time: Stage 1 2 of 5; "
+        "Stage 2 1 of 2. 2 had no acknowledgement date, so were measured from receipt with 5 working days added to "
         "acknowledge. The evidence is thin: this grade rests on 7 of them, fewer than 10."
     )
 

@@ -14,12 +14,15 @@ import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import Standard
+
+if TYPE_CHECKING:
+    from complaint_audit.engine.segments import Segments
 
 
 class Status(StrEnum):
@@ -150,6 +153,9 @@ class CheckResult:
     finding: str
     exceptions: pd.DataFrame = field(default_factory=lambda: empty_exceptions())
     recommendation: Recommendation | None = None
+    # How the check was graded by segment (engine/segments.Segments: one row per segment, the worst one's
+    # sentence); None where it declares no segments.
+    segments: Segments | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +265,10 @@ class Check:
     chart: ClassVar[Chart | None] = None  # the chart its figures feed in the report and the comparison
     review_criterion: ClassVar[str | None] = None  # the criterion of a good response (letters) it judges
     reviews: ClassVar[bool] = False  # it tallies the reviewers' scores: the report's manual evidence is its own
+    # The columns whose values make a segment (("team", "stage"), ("team", "category")): each segment large
+    # enough to judge is graded too, and the worst one decides the grade if it is worse than the pool
+    # (engine/segments.py; the check passes its assessed cases and which failed to by_segment). () for none.
+    segments: ClassVar[tuple[str, ...]] = ()
 
     def run(self, data: AuditData, params: Mapping[str, Any]) -> CheckResult:
         raise NotImplementedError

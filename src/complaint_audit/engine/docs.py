@@ -57,6 +57,11 @@ def _grading(check: type[Check]) -> str:
         how = "as a rate: amber above `amber_above` percent failing, red above `red_above`."
     else:
         how = "by the check's own rule (see What it checks)."
+    if check.segments:
+        *first, last = ("organisation", *check.segments)
+        how += (f" By segment too (by {', '.join(first)} and {last}): the worst segment of at "
+                f"least {SMALL_BASE} cases sets the grade where it is worse than the pool and fails more often than the "
+                "rest of the pool beyond chance, and heads the finding with the pooled rate beside it.")
     return how + (f" Where fewer than {SMALL_BASE} cases are assessed, the finding gives counts, not a percentage, "
                   "and says the evidence is thin.")
 
@@ -97,6 +102,14 @@ def catalogue(checks: list[type[Check]]) -> str:
         "defaults are the code's) and a shortfall is not called fault, nor is one of a local policy or good practice.",
         "A red or amber result with cases carries a remedy for the people affected (N: its distinct cases; M, A and B:",
         "the median and range of how far they fell short, where its exceptions say).",
+        "A check graded by segment (its *Graded* line names the columns) grades each segment of at least",
+        f"{SMALL_BASE} cases by the check's thresholds, but a segment sets the grade and heads the finding only",
+        "where it fails more often than the rest of the pool beyond chance: a one-sided Fisher's exact test",
+        "of the segment against the rest, with Holm's correction across every segment of that size, at the",
+        "check's `alpha` (0.05 unless it sets one). Without that gate a problem spread evenly would turn",
+        "amber wherever one of many segments happened to run high. A segment that runs high but could be",
+        "chance is listed in results.json (`segments.groups`, with `beyond_chance` false and its",
+        "`p_adjusted`) and named in the finding as such.",
         "",
         "| code | title | area |",
         "| --- | --- | --- |",

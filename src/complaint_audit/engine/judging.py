@@ -13,17 +13,20 @@ The counts are read from the metrics a check names in Check.tally (failing, asse
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from complaint_audit.engine.contract import Check, CheckResult, Status
+from complaint_audit.engine.contract import Check, CheckResult, Status, percent
 
 # Below this many cases a percentage misleads (one case moves it by more than ten points).
 SMALL_BASE = 10
 _GRADED = (Status.PASS, Status.WARN, Status.FAIL)
-# "6 of 18 complaint stages open on ... (33.3%)": a count, its base, the words between, the share.
-_SHARE = re.compile(r"\b(?P<count>\d[\d,]*) of (?P<base>\d[\d,]*)(?P<what>[^()%;:]*?) \(\d+(?:\.\d+)?%\)")
+# "6 of 18 complaint stages open on ... (33.3%)": a count, its base, the words between, the share. The words
+# between stay within one sentence and hold no other count, so a share never takes a later one's percentage.
+_SHARE = re.compile(r"\b(?P<count>\d[\d,]*) of (?P<base>\d[\d,]*)"
+                    r"(?P<what>(?:(?!\d[\d,]* of \d)[^()%;:.])*?) \(\d+(?:\.\d+)?%\)")
 
 
 def tally(check: type[Check], metrics: Mapping[str, Any]) -> tuple[int, int] | None:
@@ -53,7 +56,7 @@ def judged(check: type[Check], result: CheckResult) -> CheckResult:
                     "failing case is amber however large the pool.")
     if assessed < SMALL_BASE:
         finding += f" {thin_evidence(assessed)}"
-    return CheckResult(status, result.metrics, finding, result.exceptions, result.recommendation)
+    return dataclasses.replace(result, status=status, finding=finding)
 
 
 def thin_evidence(assessed: int) -> str:
@@ -72,6 +75,12 @@ def small_base_shares(sentence: str | None) -> str | None:
 def share_text(failing: int, assessed: int, percent_text: str) -> str:
     """A share as a table shows it: the percentage, or "2 of 6" on a base below SMALL_BASE."""
     return f"{failing:,} of {assessed:,}" if assessed < SMALL_BASE else percent_text
+
+
+def counted_share(part: int, whole: int) -> str:
+    """A share as a finding says it, count first: "12 of 40 (30.0%)", or "6 of 8" alone on a base below SMALL_BASE."""
+    text = f"{part:,} of {whole:,}"
+    return text if whole < SMALL_BASE else f"{text} ({percent(part, whole)}%)"
 
 
 def _number(text: str) -> int:

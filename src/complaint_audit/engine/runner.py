@@ -6,7 +6,7 @@ import os
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from complaint_audit.engine.contract import AuditData, Check, CheckResult, Status, empty_exceptions, not_applicable
@@ -83,7 +83,7 @@ def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any], out
     started = time.perf_counter()
     result = _OUTSIDE_UK if outside_uk else judged(check, _run_one(check, data, params))
     table = result.exceptions.assign(check=check.code)
-    result = CheckResult(result.status, dict(result.metrics), result.finding, table, result.recommendation)
+    result = replace(result, metrics=dict(result.metrics), exceptions=table)
     return CheckOutcome(check, params, result, time.perf_counter() - started, *_put_right(check, data, result))
 
 

@@ -87,8 +87,12 @@ def evidence(metrics: dict, shown: CheckFigures | None = None, small_base: bool 
 def fault(check: dict) -> str:
     """What the fault is, to follow 'because': the check's own wording (its `fault`), else its finding.
 
-    `fault_when_warn` wins for an amber result: an amber may say less than a red.
+    `fault_when_warn` wins for an amber result: an amber may say less than a red. Where a segment
+    graded worse than the pool heads the finding (engine/segments.py), the fault is said there, the pool beside it.
     """
+    headline = (check.get("segments") or {}).get("headline")
+    if headline:
+        return small_base_shares(lower_first(headline))
     formatted = {name: metric_value(name, value) for name, value in check["metrics"].items()}
     wording = (check["status"] == "warn" and check.get("fault_when_warn")) or check.get("fault")
     if wording:  # None for a check that states no fault, and in an older run's results

@@ -1,0 +1,220 @@
+"""Grading by segment: a fault concentrated in one team or kind of complaint is not diluted by the rest.
+
+A check declares in Check.segments the columns whose values make a segment (the team and stage,
+the team and category, the process and stage) and, once it has its pooled result, passes it to
+`by_segment` with the cases it assessed and which of them failed. Every segment with at least
+SMALL_BASE cases is graded by the check's own thresholds (amber_above, red_above). A segment
+sets the grade, where it is worse than the pool's, and heads the finding with the pooled rate as
+context, only when it fails more often than the rest of the pool beyond chance:
+
+    "16 of 64 Stage 1 not-upheld letters about Damp and Mould at Housing Complaints (25.0%) share
+     their wording with another complaint's letter, beyond chance (Fisher's exact test against
+     the rest of the council, Holm-corrected across 62 groups); council-wide, 16 of 1,788 ..."
+
+Without that gate an evenly spread problem turns amber wherever one of many segments happens to
+run high (a million cases failing at random at 4.5% put 27 of 320 segments above an amber_above
+of 5). The test is one-sided Fisher's exact test of each segment against the rest of the pool,
+with Holm's correction across every segment large enough to grade (not only those that run high:
+they are chosen for running high, so correcting across them alone would understate chance), at
+the check's `alpha` or 0.05. A segment that runs high but could be chance is listed with
+`beyond_chance` false and named in the finding as such; it sets no grade.
+
+A smaller segment sets no grade (one case moves its rate by more than ten points) but is listed
+in the segments table with its counts, and the finding names the few whose share would have
+been graded amber or worse. Segments are always split by organisation too, so two councils'
+teams of the same name are never pooled. Everything is one groupby over the assessed cases and
+one vectorised test over the segments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from complaint_audit.engine.contract import Check, CheckResult, Status, grade, percent
+from complaint_audit.engine.judging import SMALL_BASE
+from complaint_audit.engine.significance import DEFAULT_ALPHA, fails_more_than_the_rest, holm, p_text
+from complaint_audit.schema import PROCESS_WORDS
+
+NOT_GRADED = "not_graded"  # a segment below SMALL_BASE: counted and listed, never graded
+NOT_RECORDED = "not recorded"  # a segment's value where the records leave the column blank
+SEGMENT_FIELDS = ("failing", "assessed", "percent", "status", "p_adjusted", "beyond_chance")
+_SEVERITY = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2}
+_SMALL_NAMED = 3  # at most this many small failing segments are named in a finding
+_SENTENCE_END = re.compile(r"[.;:](?=\s|$)")
+_OUTCOME_WORDS = {"upheld": "upheld", "partly_upheld": "partly upheld", "not_upheld": "not-upheld"}
+
+
+@dataclass(frozen=True)
+class Segments:
+    """How a check was graded by segment (CheckResult.segments): one row per segment (segment_table), and the worst
+    segment's sentence with the pooled rate ("16 of 64 ... (25.0%) share ...; 16 of 1,788 letters council-wide
+    (0.9%)") where that segment heads the finding, for the report to say the fault where it falls."""
+
+    table: pd.DataFrame
+    headline: str | None = None
+
+
+def segment_table(cases: pd.DataFrame, failing: pd.Series, by: Sequence[str], params: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per segment of CASES (their values of `organisation` and BY): failing, assessed, percent, status,
+    p_adjusted and beyond_chance (whether it fails more often than the rest of the pool beyond chance).
+
+    The percent, p_adjusted and beyond_chance are None and the status NOT_GRADED below SMALL_BASE
+    cases; rows run from the worst graded segment down, the small segments last.
+    """
+    keys = ["organisation", *(name for name in by if name != "organisation")]
+    # Grouped on the columns as they are (categoricals group fast); only the segments' keys become text.
+    counts = (cases[keys].assign(failing=failing.to_numpy(dtype=bool))
+              .groupby(keys, observed=True, dropna=False, sort=True)["failing"].agg(["sum", "size"]).reset_index()
+              .rename(columns={"sum": "failing", "size": "assessed"}))
+    for name in keys:
+        counts[name] = counts[name].astype("str").where(counts[name].notna(), NOT_RECORDED).astype(object)
+    counts["failing"], counts["assessed"] = counts["failing"].astype(int), counts["assessed"].astype(int)
+    large = counts["assessed"].ge(SMALL_BASE)
+    share = (100.0 * counts["failing"] / counts["assessed"]).round(1)
+    counts["percent"] = share.astype(object).where(large, None)
+    counts["status"] = [grade(value, params["amber_above"], params["red_above"]).value if big else NOT_GRADED
+                        for value, big in zip(share, large, strict=True)]  # one per segment, not per case
+    counts["p_adjusted"], counts["beyond_chance"] = _beyond_chance(counts, large, params)
+    counts["_order"] = share.where(large, -1.0)
+    return counts.sort_values(["_order", "failing"], ascending=False, kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def by_segment(check: type[Check] | Check, result: CheckResult, cases: pd.DataFrame, failing: pd.Series,
+               params: Mapping[str, Any], *, noun: str, failed: str) -> CheckResult:
+    """RESULT (the check's pooled grade of CASES) graded by its segments as well, with the segments table.
+
+    NOUN names the cases in the plural ("letters"), FAILED says what the failing ones did
+    ("did not apologise"): the headline reads "<f> of <n> <segment> <noun> (<p>%) <failed>; <F> of
+    <N> <noun> council-wide (<P>%)." A finding that already gives the segment's count keeps its
+    own words. A check with no segments, or a result that is not graded, is returned as it is.
+    """
+    if not check.segments or result.status not in _SEVERITY or cases.empty:
+        return result
+    table = segment_table(cases, failing, check.segments, params)
+    status, finding, headline = result.status, result.finding, None
+    pooled_failing, pooled = int(failing.sum()), len(cases)
+    several = len(table) > 1
+    # The segments that would head the finding: graded amber or red, and failing more often than the pool.
+    high = table[table["status"].isin([Status.WARN.value, Status.FAIL.value])]
+    high = high[high["percent"].astype(float).gt(percent(pooled_failing, pooled))]
+    beyond = high[high["beyond_chance"].astype(bool)]
+    if several and len(beyond):
+        worst = beyond.iloc[0]
+        worst_status = Status(worst["status"])
+        if _SEVERITY[worst_status] > _SEVERITY[status]:
+            status = worst_status
+        finding, headline = _headline(worst, table, noun, failed, pooled_failing, pooled, finding)
+    elif several and len(high):
+        finding += f" {_could_be_chance(high.iloc[0], table, noun)}"
+    # Small segments are named only beside a pool large enough to grade (else the whole finding is thin evidence),
+    # and not where the check's own words already give their counts.
+    small = table[table["status"].eq(NOT_GRADED) & table["failing"].gt(0)]
+    small = small[(100.0 * small["failing"] / small["assessed"]).gt(params["amber_above"])]
+    small = small[[f"{row.failing:,} of {row.assessed:,} " not in finding for row in small.itertuples()]]
+    if several and pooled >= SMALL_BASE and len(small):
+        named = small.sort_values("failing", ascending=False, kind="stable").head(_SMALL_NAMED)
+        more = len(small) - len(named)
+        finding += (" Too few to grade on their own: " + "; ".join(
+            f"{row.failing:,} of {row.assessed:,} {_label(row, table, noun)}" for row in named.itertuples())
+            + (f"; and {more:,} more" if more else "") + ".")
+    return dataclasses.replace(result, status=status, finding=finding, segments=Segments(table, headline))
+
+
+def segments_json(segments: Segments | None) -> dict | None:
+    """The segments as results.json holds them: the columns grouped by, each segment's keys and figures, and the
+    headline; None where the check was not graded by segment."""
+    if segments is None:
+        return None
+    table = segments.table
+    keys = [name for name in table.columns if name not in SEGMENT_FIELDS]
+    groups = [{"keys": {name: row[name] for name in keys}, "failing": int(row["failing"]),
+               "assessed": int(row["assessed"]), "percent": None if row["percent"] is None else float(row["percent"]),
+               "status": row["status"],
+               "p_adjusted": None if row["p_adjusted"] is None else float(f"{row['p_adjusted']:.3g}"),
+               "beyond_chance": None if row["beyond_chance"] is None else bool(row["beyond_chance"])}
+              for row in table.to_dict("records")]
+    return {"by": keys, "groups": groups, "headline": segments.headline}
+
+
+def _headline(worst: pd.Series, table: pd.DataFrame, noun: str, failed: str, pooled_failing: int, pooled: int,
+              finding: str) -> tuple[str, str]:
+    """The finding headed by the worst segment's sentence, naming the test that puts it beyond chance, and that
+    sentence with the pooled rate on its own (the report's headline, without the test).
+
+    The pool is said once: the check's own finding follows "council-wide," where it opens with the
+    pooled count; a finding that already gives the segment's count keeps its own words."""
+    count, pooled_count = f"{int(worst['failing']):,} of {int(worst['assessed']):,}", f"{pooled_failing:,} of {pooled:,}"
+    scope = "council-wide" if table["organisation"].nunique() == 1 else "across the councils audited"
+    pooled_text = f"{pooled_count} {noun} {scope} ({percent(pooled_failing, pooled)}%)"
+    segment = f"{count} {_label(worst, table, noun)} ({worst['percent']}%) {failed}"
+    headline = f"{segment}; {pooled_text}"
+    test = _test_named(table)
+    if f"{count} " in finding:
+        # The test is said at the end of the check's own sentence with the segment's count.
+        end = _SENTENCE_END.search(finding, finding.index(f"{count} "))
+        at = end.start() if end else len(finding)
+        finding = f"{finding[:at]}, beyond chance ({test}){finding[at:]}"
+        return (finding if f"{pooled_count} " in finding else f"{finding} In all, {pooled_text}."), headline
+    if finding.startswith(f"{pooled_count} "):
+        return f"{segment}, beyond chance ({test}); {scope}, {finding}", headline
+    return f"{segment}, beyond chance ({test}); {pooled_text}. {finding}", headline
+
+
+def _could_be_chance(highest: pd.Series, table: pd.DataFrame, noun: str) -> str:
+    """The highest-running segment named where it sets no grade because its excess could be chance."""
+    count = f"{int(highest['failing']):,} of {int(highest['assessed']):,}"
+    return (f"The highest rate, {count} {_label(highest, table, noun)} ({highest['percent']}%), could be chance "
+            f"({_test_named(table)}: adjusted {p_text(highest['p_adjusted'])}), so it sets no grade.")
+
+
+def _test_named(table: pd.DataFrame) -> str:
+    """The test behind `beyond_chance`, briefly: 'Fisher's exact test against the rest of the council, Holm-corrected
+    across 62 groups'."""
+    rest = "the rest of the council" if table["organisation"].nunique() == 1 else "the rest of the councils audited"
+    tested = int(table["beyond_chance"].notna().sum())
+    return f"Fisher's exact test against {rest}" + (f", Holm-corrected across {tested:,} groups" if tested > 1 else "")
+
+
+def _beyond_chance(counts: pd.DataFrame, large: pd.Series, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
+    """Each segment's Holm-adjusted p-value of failing more often than the rest of the pool, and whether it is below
+    the check's alpha; None for a segment too small to grade. Holm's family is every segment large enough to grade."""
+    tested = counts[large]
+    adjusted = holm(fails_more_than_the_rest(tested["failing"], tested["assessed"], int(counts["failing"].sum()),
+                                             int(counts["assessed"].sum())))
+    beyond = adjusted.lt(params.get("alpha", DEFAULT_ALPHA))
+    return (adjusted.astype(object).reindex(counts.index).where(large, None),
+            beyond.astype(object).reindex(counts.index).where(large, None))
+
+
+def _label(row, table: pd.DataFrame, noun: str) -> str:
+    """A segment in words: 'housing Stage 2 responses at Housing Complaints', 'not-upheld letters about Damp and
+    Mould at ...'; the organisation too where there are several."""
+    values = row._asdict() if hasattr(row, "_asdict") else dict(row)
+    recorded = {name: value for name, value in values.items() if name not in SEGMENT_FIELDS and name != "Index"}
+    before, blank = [], [name for name, value in recorded.items() if value == NOT_RECORDED]
+    recorded = {name: value for name, value in recorded.items() if name not in blank or name == "organisation"}
+    for name, value in recorded.items():
+        if name == "process":
+            before.append(PROCESS_WORDS.get(value, value))
+        elif name == "stage":
+            before.append(f"Stage {value}")
+        elif name == "outcome":
+            before.append(_OUTCOME_WORDS.get(value, value.replace("_", " ")))
+        elif name not in ("organisation", "team", "category"):
+            before.append(str(value))
+    words = " ".join([*before, noun])
+    if "category" in recorded:
+        words += f" about {recorded['category']}"
+    if "team" in recorded:
+        words += f" at {recorded['team']}"
+    if blank:
+        words += f" with no {' or '.join(name.replace('_', ' ') for name in blank)} recorded"
+    if table["organisation"].nunique() > 1:
+        words += f" ({recorded['organisation']})"
+    return words
