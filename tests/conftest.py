@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from tests.builders import WIDE_PROFILE, write
 
@@ -14,6 +15,12 @@ SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
 @pytest.fixture(autouse=True)
 def _pseudonymisation_key(monkeypatch):
     monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """The command line as a user's terminal shows it, made deterministic: 120 columns, no colour."""
+    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
 
 
 @pytest.fixture

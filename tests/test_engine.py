@@ -121,7 +121,7 @@ def test_parameters_are_overridden_and_unknown_ones_refused():
     records = canonical_records({"case_id": "C1", "category": None})
     (outcome,) = run_checks(audit_data(records), [discover()["DQ001"]], {"DQ001": {"fields": ["team"], "red_above": 50}})
     assert (outcome.result.metrics["failing"], outcome.thresholds) == (0, {"amber_above": 2.0, "red_above": 50})
-    with pytest.raises(UserError, match="DQ001 has no parameter 'colour'"):
+    with pytest.raises(UserError, match=r"DQ001 colour: unknown parameter \(parameters of DQ001: fields, amber_above, red_above\)"):
         run_checks(audit_data(records), [discover()["DQ001"]], {"DQ001": {"colour": "red"}})
 
 

@@ -166,13 +166,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             "started_at": started_at.isoformat(),  # to the microsecond: it orders runs of the same second
             "command_line": list(command_line) or sys.argv,
             "config": config_record(audit.path),
-            "organisation": audit.organisation,
-            "period": _period(audit),
+            **audit.record(),  # organisation, period, calendar, standard, report: what the report reads back
             "as_of": run.as_of.isoformat(),
-            "nation": audit.nation,
-            "calendar": audit.calendar.place,
-            "standard": audit.standard.record(),
-            "report": _report(audit),
             "inputs": [{key: entry[key] for key in _INPUT_KEYS} for entry in load.files],
             **({"letters": load.letters.manifest()} if load.letters is not None else {}),
             "reviews": [{"path": str(s.workbook), "sha256": _sha256(s.workbook), "cases_scored": s.cases_scored} for s in reviewed],
@@ -253,17 +248,6 @@ def _council(audit: AuditConfig, records: pd.DataFrame) -> str | None:
     """The council audited: the config's organisation, else the only one in the records."""
     organisations = records["organisation"].dropna().unique()
     return audit.organisation or (str(organisations[0]) if len(organisations) == 1 else None)
-
-
-def _period(audit: AuditConfig) -> dict | None:
-    period = audit.period
-    return {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(), "kind": period.kind} if period else None
-
-
-def _report(audit: AuditConfig) -> dict:
-    report = audit.report
-    return {"title": report.title, "audience": report.audience, "marking": report.marking, "author": report.author,
-            "free_text": report.free_text, "suppress_below": report.suppress_below}
 
 
 def _run_log(run_dir: Path) -> logging.Logger:

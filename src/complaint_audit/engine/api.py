@@ -67,9 +67,6 @@ def check_records(
     `exported_fields` the fields each source file's export has (AuditData.exported_fields).
     """
     registry = discover(audit.checks.paths)
-    unknown = sorted(set(audit.checks.params) - set(registry))
-    if unknown:
-        raise UserError(f"{audit.path}: checks.params.{unknown[0]}: no check has that code")
     codes = select(registry, select_codes or audit.checks.select, [*audit.checks.ignore, *ignore_codes])
     as_of = as_of or audit.as_of or _latest_event(records)
     data = AuditData(records, audit.calendar, as_of, reviews=reviews, standard=audit.standard, exported_fields=exported_fields)

@@ -11,11 +11,11 @@ from typing import Any
 
 from complaint_audit.engine.contract import AuditData, Check, CheckResult, Status, empty_exceptions, not_applicable
 from complaint_audit.engine.judging import judged
+from complaint_audit.engine.params import THRESHOLD_PARAMS, BadParam, checked_params
 from complaint_audit.errors import UserError
 from complaint_audit.progress import Progress
 from complaint_audit.schema import UK_PROCESSES
 
-THRESHOLD_PARAMS = ("amber_above", "red_above")
 # A check of UK rules when every record is of process `other`: nothing it may measure.
 _OUTSIDE_UK = not_applicable("no record is under a UK statutory scheme; process other is never measured against UK "
                              "rules")
@@ -36,12 +36,12 @@ class CheckOutcome:
 
 
 def merged_params(check: type[Check], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """The check's defaults with audit.toml's overrides; an unknown name is an error."""
-    unknown = sorted(set(overrides) - set(check.params))
-    if unknown:
-        allowed = ", ".join(check.params) or "none"
-        raise UserError(f"{check.code} has no parameter '{unknown[0]}' (parameters: {allowed})")
-    return {**check.params, **overrides}
+    """The check's defaults with the overrides, checked as audit.toml's are (engine/params.py): a caller
+    of the library gets the same one-line error a user of audit.toml does."""
+    try:
+        return checked_params(check, overrides)
+    except BadParam as error:
+        raise UserError(f"{check.code} {error.name}: {error.reason}") from None
 
 
 def run_checks(
