@@ -29,6 +29,21 @@ def wide_profile(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sample_run(tmp_path_factory) -> Path:
+    """One run folder of the bundled sample audit with all three reports, shared by every test that only reads it.
+
+    Run with the sample's own key (as `complaint-audit demo` is), so pseudonyms and the report
+    snapshot do not depend on the shell. A test that changes a run copies this one first.
+    """
+    from complaint_audit.audit import run_audit
+
+    root = tmp_path_factory.mktemp("sample-run")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("COMPLAINT_AUDIT_KEY", raising=False)
+        return run_audit(SAMPLE_DATA / "audit.toml", out_root=root, command_line=["complaint-audit"]).run_dir
+
+
+@pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Path:
     """The bundled sample data loaded once into a store, for ground-truth tests."""
     from complaint_audit.ingest.api import load_exports

@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 import jsonschema
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.engine.contract import Status
@@ -187,11 +186,6 @@ def test_the_workbook_holds_a_readable_share_of_each_check_and_the_csv_every_row
 
 def test_exceptions_table_is_empty_with_its_columns_when_nothing_fails():
     assert list(exceptions_table([])) == ["check", "organisation", "case_id", "stage", "team", "reason", "figures"]
-
-
-@pytest.fixture
-def runner():
-    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
 
 
 def test_cli_checks_list_as_json(runner):

@@ -19,8 +19,6 @@ import textwrap
 import time
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 from complaint_audit.audit import run_audit
 from complaint_audit.cli import app
 from complaint_audit.compare.runs import select_runs
@@ -99,7 +97,7 @@ def test_a_reload_of_the_same_file_killed_before_it_commits_changes_no_part(tmp_
     assert _listed_files(store_dir) == before
 
 
-def test_a_run_stopped_by_a_full_disk_is_named_and_ignored_by_the_next(tmp_path, monkeypatch):
+def test_a_run_stopped_by_a_full_disk_is_named_and_ignored_by_the_next(runner, tmp_path, monkeypatch):
     import complaint_audit.report.render
 
     runs = tmp_path / "runs"
@@ -110,7 +108,6 @@ def test_a_run_stopped_by_a_full_disk_is_named_and_ignored_by_the_next(tmp_path,
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(complaint_audit.report.render, "render_reports", full_disk)
-    runner = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
     stopped = runner.invoke(app, ["run", str(CONFIG), "--out", str(runs), "--format", "md", "--quiet"])
     (failed,) = [folder for folder in runs.iterdir() if folder.is_dir() and folder != finished.run_dir]
     assert stopped.exit_code == 2
