@@ -232,7 +232,7 @@ def _organisation_entries(results) -> list[dict] | None:
 
 def _import_reviews(workbooks: list[Path], store: Path) -> list:
     """The configured review workbooks' scores imported into STORE; the review package (and with
-    it openpyxl, a third of a second) is imported only when there are workbooks to read."""
+    it openpyxl, a slow import) is imported only when there are workbooks to read."""
     if not workbooks:
         return []
     from complaint_audit.review.importer import import_reviews

@@ -54,9 +54,9 @@ def run_checks(
     """Run each check on the data; one that raises is reported as an error, and the rest still run.
 
     Checks are pure functions of the data, so they run side by side on WORKERS threads (one per
-    core by default): pandas, numpy and Arrow release the GIL in their kernels, and on two cores
-    the suite over a million records finishes about 1.4 times sooner. Outcomes keep the order
-    of CHECKS whatever order they finish in.
+    core by default): pandas, numpy and Arrow release the GIL in their kernels, so a second core
+    shortens the suite (docs/scaling.md). Outcomes keep the order of CHECKS whatever order they
+    finish in.
     """
     overrides = overrides or {}
     params_by_code = {check.code: merged_params(check, overrides.get(check.code, {})) for check in checks}
