@@ -25,8 +25,8 @@ THRESHOLD_PARAMS = ("amber_above", "red_above")
 # The named sets a string, a list's strings or a table's keys may be restricted to, in the order tried.
 _VOCABULARIES = {"stage": tuple(Stage), "process": tuple(Process), "outcome": tuple(Outcome)}
 _NAMES_PLURAL = {"stage": "stages", "process": "processes", "outcome": "outcomes"}
-_PLURALS = {"a whole number": "whole numbers", "a number": "numbers", "true or false": "true or false values",
-            "a string": "strings"}
+_SCALARS = {"flag": ("true or false", "true or false values"), "whole": ("a whole number", "whole numbers"),
+            "number": ("a number", "numbers"), "text": ("a string", "strings")}
 
 
 class ParamError(Exception):
@@ -72,14 +72,15 @@ class ParamType:
             return f"a table of {self.item.plural()}{f' by {self.names}' if self.names else ''}"
         if self.kind == "text" and self.names:
             return f"a {self.names} ({', '.join(_VOCABULARIES[self.names])})"
-        return {"flag": "true or false", "whole": "a whole number", "number": "a number", "text": "a string"}[self.kind]
+        return _SCALARS[self.kind][0]
 
     def plural(self) -> str:
+        """As describe() says it of several: 'whole numbers', 'tables of whole numbers by stage'."""
         if self.kind == "text" and self.names:
             return f"{_NAMES_PLURAL[self.names]} ({', '.join(_VOCABULARIES[self.names])})"
         if self.kind in ("list", "table"):
-            return self.describe().removeprefix("a ").replace("list of", "lists of", 1).replace("table of", "tables of", 1)
-        return _PLURALS[self.describe()]
+            return self.describe().replace(f"a {self.kind} of", f"{self.kind}s of", 1)
+        return _SCALARS[self.kind][1]
 
     def checked(self, value: Any) -> Any:
         """VALUE as this type holds it (a whole number given for a number becomes a float); ParamError if it does not fit."""
@@ -132,21 +133,15 @@ def derived_type(default: Any) -> ParamType:
     if isinstance(default, str):
         return ParamType("text", names=_vocabulary([default]))
     if isinstance(default, list | tuple) and default:
-        items = [derived_type(item) for item in default]
-        if items[0].kind == "text":
-            return list_of(ParamType("text", names=_vocabulary(default)))
-        return list_of(_widest(items, default))
+        return list_of(_item_type(list(default)))
     if isinstance(default, Mapping) and default:
-        values = list(default.values())
-        item = [derived_type(value) for value in values]
-        item = ParamType("text", names=_vocabulary(values)) if item[0].kind == "text" else _widest(item, default)
-        return table_of(item, _vocabulary(list(default)))
+        return table_of(_item_type(list(default.values())), _vocabulary(list(default)))
     raise TypeError(f"the default {default!r} does not show what the parameter may hold: declare it in param_types")
 
 
 def param_types(check: type[Check]) -> dict[str, ParamType]:
     """Each of the check's parameters with its type: declared in `param_types`, else its default's."""
-    declared = getattr(check, "param_types", {})
+    declared = check.param_types
     return {name: declared[name] if name in declared else derived_type(default) for name, default in check.params.items()}
 
 
@@ -179,14 +174,17 @@ def _vocabulary(values: list) -> str | None:
     return next((name for name, words in _VOCABULARIES.items() if all(value in words for value in values)), None)
 
 
-def _widest(types: list[ParamType], default: Any) -> ParamType:
-    """The one type of a default's items: whole numbers and numbers mixed make numbers; anything else mixed is a TypeError."""
-    kinds = {item.kind for item in types}
-    if kinds == {"whole", "number"}:
+def _item_type(values: list) -> ParamType:
+    """The one type of a default list's items or table's values: strings in a vocabulary if all are in
+    it, numbers where whole numbers and numbers mix; anything else mixed is a TypeError."""
+    if all(isinstance(value, str) for value in values):
+        return ParamType("text", names=_vocabulary(values))
+    types = {derived_type(value) for value in values}
+    if {item.kind for item in types} == {"whole", "number"}:
         return NUMBER
-    if len(set(types)) != 1:
-        raise TypeError(f"the default {default!r} mixes types: declare the parameter in param_types")
-    return types[0]
+    if len(types) != 1:
+        raise TypeError(f"the default {values!r} mixes types: declare the parameter in param_types")
+    return types.pop()
 
 
 def _shown(value: Any) -> str:
