@@ -205,6 +205,7 @@ def test_a_default_that_cannot_show_its_type_must_be_declared():
 @pytest.mark.parametrize("code", sorted(discover()))
 def test_every_parameter_of_every_check_has_a_type_its_default_fits(code):
     check = discover()[code]
+    assert set(check.param_types) <= set(check.params), "a type declared for a parameter the check does not have"
     types = param_types(check)
     assert {name: types[name].checked(value) for name, value in check.params.items()} == dict(check.params)
 
