@@ -48,7 +48,7 @@ def write_fixture(letters: int, folder: Path) -> Path:
         _write_letter(folder / "letters" / f"{reference} stage {stage} response{KINDS[number % len(KINDS)]}", text)
     write_corporate_csv(frame.assign(**{column: None for column in RESPONSE_COLUMNS.values()}), folder / "export.csv")
     shutil.copyfile(PROFILE, folder / "corporate.toml")
-    base = f'organisation = "Benchmark Council"\n\n[[sources]]\nprofile = "corporate.toml"\nfiles = ["export.csv"]\n'
+    base = 'organisation = "Benchmark Council"\n\n[[sources]]\nprofile = "corporate.toml"\nfiles = ["export.csv"]\n'
     (folder / "without_letters.toml").write_text(base, encoding="utf-8")
     (folder / "with_letters.toml").write_text(
         base + "\n[letters]\nfolder = \"letters\"\nreference_pattern = 'L-\\d{2}-\\d{5}'\n", encoding="utf-8")

@@ -12,11 +12,22 @@ import pandas as pd
 from complaint_audit.checks._childrens import REGULATIONS, STAGE2_START, THRESHOLDS, extended, stage_rows
 from complaint_audit.checks._timing import when, working_days_text
 from complaint_audit.engine.contract import (
-    Area, Chart, Check, FaultType, OnTime, Priority, Recommendation, Shortfall, TrendFigure, exceptions, graded,
-    not_applicable, percent,
+    Area,
+    Chart,
+    Check,
+    FaultType,
+    OnTime,
+    Priority,
+    Recommendation,
+    Shortfall,
+    TrendFigure,
+    exceptions,
+    graded,
+    not_applicable,
+    percent,
 )
-from complaint_audit.engine.standards import CHILDRENS_REGULATIONS
 from complaint_audit.engine.segments import by_segment
+from complaint_audit.engine.standards import CHILDRENS_REGULATIONS
 
 
 def _allowed(rows: pd.DataFrame, start: pd.Series, calendar, standard: int, most: int) -> pd.Series:

@@ -8,7 +8,15 @@ import pandas as pd
 from complaint_audit.checks._childrens import REGULATIONS, STAGE2_START, THRESHOLDS, extended, stage_rows
 from complaint_audit.checks._timing import joined, open_on, when, working_days_text
 from complaint_audit.engine.contract import (
-    Area, Check, FaultType, OnTime, Priority, Recommendation, exceptions, graded, not_applicable,
+    Area,
+    Check,
+    FaultType,
+    OnTime,
+    Priority,
+    Recommendation,
+    exceptions,
+    graded,
+    not_applicable,
 )
 from complaint_audit.engine.standards import CHILDRENS_REGULATIONS
 

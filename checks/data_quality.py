@@ -18,10 +18,10 @@ from complaint_audit.engine.contract import (
     graded,
     not_in_export,
 )
-from complaint_audit.engine.segments import by_segment
-from complaint_audit.schema import DATE_FIELDS
 from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
+from complaint_audit.engine.segments import by_segment
 from complaint_audit.engine.standards import GOOD_PRACTICE
+from complaint_audit.schema import DATE_FIELDS
 
 _DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
 # Pairs (earlier, later) whose order is fixed by the procedure itself.

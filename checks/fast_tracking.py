@@ -19,11 +19,20 @@ from complaint_audit.checks._group_comparison import (
 from complaint_audit.checks._members import MEMBER_WORDS, PUBLIC_REMEDY, RECOMMENDATION, SOURCE, member_or_public
 from complaint_audit.checks._text import formatted
 from complaint_audit.engine.contract import (
-    Area, Chart, Check, CheckResult, FaultType, Status, TrendFigure, exceptions, not_applicable, percent,
+    Area,
+    Chart,
+    Check,
+    CheckResult,
+    FaultType,
+    Status,
+    TrendFigure,
+    exceptions,
+    not_applicable,
+    percent,
 )
-from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 from complaint_audit.engine.judging import counted_share, small_base_shares
 from complaint_audit.engine.significance import holm, p_text
+from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 
 _SPEED_FIGURES = (
     "member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "p_value_adjusted",

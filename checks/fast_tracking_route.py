@@ -6,8 +6,16 @@ import pandas as pd
 
 from complaint_audit.checks._members import MEMBER_WORDS, PUBLIC_REMEDY, RECOMMENDATION, SOURCE, member_or_public
 from complaint_audit.checks._text import per_value
-from complaint_audit.engine.contract import (Area, Check, CheckResult, FaultType, exceptions, grade, not_applicable,
-                                             percent)
+from complaint_audit.engine.contract import (
+    Area,
+    Check,
+    CheckResult,
+    FaultType,
+    exceptions,
+    grade,
+    not_applicable,
+    percent,
+)
 from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 
 

@@ -12,11 +12,21 @@ import pandas as pd
 from complaint_audit.checks._cases import case_numbers
 from complaint_audit.checks._text import iso_dates
 from complaint_audit.engine.contract import (
-    Area, Check, CheckResult, FaultType, Priority, Recommendation, Shortfall, TrendFigure, exceptions, grade,
-    not_applicable, percent,
+    Area,
+    Check,
+    CheckResult,
+    FaultType,
+    Priority,
+    Recommendation,
+    Shortfall,
+    TrendFigure,
+    exceptions,
+    grade,
+    not_applicable,
+    percent,
 )
-from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 from complaint_audit.engine.segments import by_segment
+from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 
 _COUNCIL_STAGES = ("1", "2", "3")
 _IDENTITY = ["organisation", "case_id", "stage", "team"]

@@ -26,6 +26,8 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
+from complaint_audit.engine.judging import counted_share
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 from complaint_audit.letters.criteria import (
     APOLOGY,
     APPLICABLE,
@@ -41,8 +43,6 @@ from complaint_audit.letters.ratings import review_dates, reviewers, tally
 
 # The criteria the automatic checks also judge from the letter text (QR001-QR005, each its `review_criterion`).
 AUTOMATIC = (DECISION, APOLOGY, REMEDY, ESCALATION, PLAIN_LANGUAGE)
-from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
-from complaint_audit.engine.judging import counted_share
 
 
 class ReviewerScores(Check):

@@ -28,8 +28,8 @@ from complaint_audit.engine.contract import (
     percent,
 )
 from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
-from complaint_audit.engine.standards import GOOD_PRACTICE
 from complaint_audit.engine.segments import by_segment
+from complaint_audit.engine.standards import GOOD_PRACTICE
 from complaint_audit.schema import PROCESS_WORDS
 
 _DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}

@@ -20,9 +20,9 @@ from complaint_audit.engine.contract import (
     exceptions,
     not_applicable,
 )
-from complaint_audit.schema import PROCESS_WORDS
 from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
 from complaint_audit.engine.standards import CODES, GOOD_PRACTICE, SOCIAL_CARE_REGULATIONS
+from complaint_audit.schema import PROCESS_WORDS
 
 _COUNCIL_STAGES = ("1", "2", "3")
 # Corporate and housing complaints both follow a Complaint Handling Code: two stages, the same timescales.

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from complaint_audit.checks import _response_criteria as response_criteria
-from complaint_audit.checks._response_criteria import AT_FAULT, DECIDED, OUTCOME_WORDS, Criterion
 from complaint_audit.checks._reading import reading
+from complaint_audit.checks._response_criteria import AT_FAULT, DECIDED, OUTCOME_WORDS, Criterion
 from complaint_audit.checks._response_quality import SOURCE
 from complaint_audit.engine.contract import (
     Area,
@@ -31,9 +31,9 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
-from complaint_audit.letters.criteria import APOLOGY, DECISION, ESCALATION, PLAIN_LANGUAGE, REMEDY
-from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 from complaint_audit.engine.segments import by_segment
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
+from complaint_audit.letters.criteria import APOLOGY, DECISION, ESCALATION, PLAIN_LANGUAGE, REMEDY
 
 _THRESHOLDS = {"amber_above": 5.0, "red_above": 15.0}
 

@@ -23,9 +23,9 @@ from complaint_audit.engine.contract import (
     not_applicable,
     percent,
 )
-from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 from complaint_audit.engine.judging import counted_share
 from complaint_audit.engine.segments import by_segment
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 
 
 class NearIdenticalLetters(Check):

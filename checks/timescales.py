@@ -8,17 +8,34 @@ import numpy as np
 import pandas as pd
 
 from complaint_audit.checks._text import iso_dates
-from complaint_audit.checks._timescales import (CODE_CLOCK, CODE_PROCESSES, COUNCIL_STAGES, THRESHOLDS, code_clock,
-                                                council_stages_of, lookup, on_time_by, select_rows)
+from complaint_audit.checks._timescales import (
+    CODE_CLOCK,
+    CODE_PROCESSES,
+    COUNCIL_STAGES,
+    THRESHOLDS,
+    code_clock,
+    council_stages_of,
+    lookup,
+    on_time_by,
+    select_rows,
+)
 from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
 from complaint_audit.engine.contract import (
-    Area, Check, FaultType, OnTime, Priority, Recommendation, Shortfall, TrendFigure, exceptions, graded,
+    Area,
+    Check,
+    FaultType,
+    OnTime,
+    Priority,
+    Recommendation,
+    Shortfall,
+    TrendFigure,
+    exceptions,
+    graded,
     not_applicable,
 )
-from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 from complaint_audit.engine.judging import counted_share
 from complaint_audit.engine.segments import by_segment
-
+from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
 
 
 class AcknowledgedOnTime(Check):

@@ -11,10 +11,20 @@ from complaint_audit.checks._pairs import pair_values
 from complaint_audit.checks._text import either, formatted, iso_dates
 from complaint_audit.checks._timescales import CODE_CLOCK, CODE_PROCESSES, THRESHOLDS, code_clock, lookup, select_rows
 from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
-from complaint_audit.engine.contract import (Area, Check, CheckResult, FaultType, Priority, Recommendation, Shortfall,
-                                             Status, exceptions, graded, not_applicable)
+from complaint_audit.engine.contract import (
+    Area,
+    Check,
+    CheckResult,
+    FaultType,
+    Priority,
+    Recommendation,
+    Shortfall,
+    Status,
+    exceptions,
+    graded,
+    not_applicable,
+)
 from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, OWN_PROCEDURE, SOCIAL_CARE_REGULATIONS
-
 
 
 class ExtensionsValid(Check):

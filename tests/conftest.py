@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from tests.builders import WIDE_PROFILE, write
 
@@ -17,8 +18,29 @@ def _pseudonymisation_key(monkeypatch):
 
 
 @pytest.fixture
+def runner() -> CliRunner:
+    """The command line as a user's terminal shows it, made deterministic: 120 columns, no colour."""
+    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
+
+
+@pytest.fixture
 def wide_profile(tmp_path: Path) -> Path:
     return write(tmp_path / "corporate.toml", WIDE_PROFILE)
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory) -> Path:
+    """One run folder of the bundled sample audit with all three reports, shared by every test that only reads it.
+
+    Run with the sample's own key (as `complaint-audit demo` is), so pseudonyms and the report
+    snapshot do not depend on the shell. A test that changes a run copies this one first.
+    """
+    from complaint_audit.audit import run_audit
+
+    root = tmp_path_factory.mktemp("sample-run")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("COMPLAINT_AUDIT_KEY", raising=False)
+        return run_audit(SAMPLE_DATA / "audit.toml", out_root=root, command_line=["complaint-audit"]).run_dir
 
 
 @pytest.fixture(scope="session")

@@ -109,7 +109,7 @@ def test_an_audit_without_review_workbooks_does_not_load_the_review_package():
     import subprocess
     import sys
 
-    # The review package reads workbooks with openpyxl (a third of a second to import): an audit
+    # The review package reads workbooks with openpyxl (a slow import): an audit
     # without [reviews] files must not pay for it before it has an .xlsx to read or write.
     probe = "import sys, complaint_audit.audit; print(sorted(m for m in ('openpyxl', 'complaint_audit.review') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()

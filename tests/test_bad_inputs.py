@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.store import Store
@@ -25,24 +24,24 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "bad_inputs.md"
 TIME_LIMIT_SECONDS = 60
 
 
-def _load(item: BadInput, export: Path, profile: Path, store: Path) -> tuple[int, str, str]:
+def _load(runner, item: BadInput, export: Path, profile: Path, store: Path) -> tuple[int, str, str]:
     """(exit status, stdout, stderr) of `complaint-audit load --profile PROFILE EXPORT --store STORE`."""
     args = ["load", "--profile", str(profile), str(export), "--store", str(store)]
     if item.slow:  # its own process, so a hang or a runaway parse is stopped by the time limit
         command = Path(sys.executable).with_name("complaint-audit")
         done = subprocess.run([str(command), *args], capture_output=True, text=True, timeout=TIME_LIMIT_SECONDS)
         return done.returncode, done.stdout, done.stderr
-    result = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"}).invoke(app, args)
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.mark.parametrize("item", CORPUS, ids=[item.name for item in CORPUS])
-def test_a_bad_input_gets_its_documented_outcome(item: BadInput, tmp_path):
+def test_a_bad_input_gets_its_documented_outcome(runner, item: BadInput, tmp_path):
     export, profile = item.build(tmp_path)
     store = tmp_path / "store"
-    status, stdout, stderr = _load(item, export, profile, store)
+    status, stdout, stderr = _load(runner, item, export, profile, store)
     assert "Traceback" not in stdout + stderr
     assert "unexpected" not in stderr, stderr
 

@@ -11,9 +11,6 @@ import subprocess
 
 import pytest
 
-from complaint_audit.audit import run_audit
-from tests.conftest import SAMPLE_DATA
-
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # The flags the probe of this machine kind uses: no sandbox as root, and no background traffic.
 FLAGS = [
@@ -23,11 +20,10 @@ FLAGS = [
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium); .ci/run installs it")
-def test_chromium_renders_the_report_without_errors(tmp_path):
-    run = run_audit(SAMPLE_DATA / "audit.toml", out_root=tmp_path / "runs", formats=("html",))
+def test_chromium_renders_the_report_without_errors(tmp_path, sample_run):
     shot = tmp_path / "report.png"
     result = subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", (run.run_dir / "report.html").as_uri()],
+        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", (sample_run / "report.html").as_uri()],
         capture_output=True, text=True, timeout=180,
     )
     assert result.returncode == 0, result.stderr[-2000:]

@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from complaint_audit.sample_data.generate import generate, main
-from complaint_audit.sample_data.letters import detail_choices
 
 from complaint_audit.engine.api import available_checks, check_store
 from complaint_audit.ingest.api import load_exports
+from complaint_audit.sample_data.generate import generate, main
+from complaint_audit.sample_data.letters import detail_choices
 
 CASES, SEED = 600, 11
 CODES = [check.code for check in available_checks()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
+import typer
 
 from complaint_audit import __version__
 from complaint_audit.cli import app
@@ -15,24 +15,26 @@ GOOD = "C1,Member of Public,Ann Lee,ann@example.org,14/04/2023,28/04/2023,Upheld
 BAD = "C2,MP,,,31/02/2024,,Upheld,,,,"
 
 
-@pytest.fixture
-def runner():
-    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
-
-
 def test_version(runner):
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"complaint-audit {__version__}"
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        [], ["schema"], ["load"], ["profile"], ["profile", "suggest"], ["generate"], ["checks"], ["checks", "list"],
-        ["checks", "explain"], ["checks", "docs"], ["check"], ["run"], ["demo"], ["report"], ["init"], ["sample"],
-    ],
-)
+def _command_paths(command, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and group under COMMAND, as the words that call it: (), ("profile",), ("profile", "suggest") ..."""
+    commands = getattr(command, "commands", {})
+    return [path, *(found for name, sub in sorted(commands.items()) for found in _command_paths(sub, (*path, name)))]
+
+
+COMMANDS = _command_paths(typer.main.get_command(app))
+
+
+def test_the_commands_are_found_in_the_app():
+    assert {("compare",), ("reviews", "import"), ("profile", "suggest"), ("checks", "docs")} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda command: " ".join(command) or "complaint-audit")
 def test_every_command_has_help(runner, command):
     result = runner.invoke(app, [*command, "--help"], prog_name="complaint-audit")
     assert result.exit_code == 0, result.output

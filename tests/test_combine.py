@@ -4,7 +4,6 @@ import json
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.errors import UserError
@@ -171,15 +170,15 @@ def test_a_bad_row_is_quarantined_alone_and_the_rest_of_its_case_combined(tmp_pa
         "read": 7, "loaded": 6, "quarantined": 1, "records": 3, "combined_rows": 5, "combined_records": 2}
 
 
-def test_load_prints_how_many_rows_were_combined_into_how_many_records(tmp_path):
+def test_load_prints_how_many_rows_were_combined_into_how_many_records(runner, tmp_path):
     export = write(tmp_path / "findings.csv", "\n".join([HEADER, *ROWS_WITH_A_BAD_ONE]) + "\n")
     command = ["load", "--store", str(tmp_path / "store"), "--profile", str(_profile(tmp_path)), str(export)]
-    result = CliRunner().invoke(app, command, terminal_width=200)
+    result = runner.invoke(app, command, terminal_width=200)
     assert result.exit_code == 0, result.output
     printed = " ".join(result.stdout.split())
     assert "Read 7 = loaded 6 + quarantined 1 (14.3%)." in printed
     assert "Combined 5 loaded rows of the same case and stage into 2 records ([combine]): 3 records in all." in printed
-    result = CliRunner().invoke(app, [*command[:2], str(tmp_path / "again"), *command[3:], "--json"])
+    result = runner.invoke(app, [*command[:2], str(tmp_path / "again"), *command[3:], "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert {key: summary[key] for key in ("read", "loaded", "quarantined", "records", "combined_rows", "combined_records")} == {
@@ -264,7 +263,7 @@ def test_the_profile_resolves_a_rule_for_each_field_read_from_the_export(tmp_pat
 # --- the report -------------------------------------------------------------------------------
 
 
-def test_the_report_says_how_the_rows_of_each_source_were_combined(tmp_path):
+def test_the_report_says_how_the_rows_of_each_source_were_combined(runner, tmp_path):
     write(tmp_path / "findings.csv", "\n".join([HEADER, *ROWS_WITH_A_BAD_ONE]) + "\n")
     _profile(tmp_path, '[combine]\ncategory = "all"\n')
     write(tmp_path / "audit.toml", """
@@ -274,8 +273,8 @@ def test_the_report_says_how_the_rows_of_each_source_were_combined(tmp_path):
         profile = "findings.toml"
         files = ["findings.csv"]
     """)
-    result = CliRunner().invoke(app, ["run", str(tmp_path / "audit.toml"), "--out", str(tmp_path / "runs"), "--format", "md",
-                                      "--json"])
+    result = runner.invoke(app, ["run", str(tmp_path / "audit.toml"), "--out", str(tmp_path / "runs"), "--format", "md",
+                                 "--json"])
     assert result.exit_code in (0, 1), result.output
     summary = json.loads(result.stdout)
     assert (summary["cases"], summary["reconciliation"]["combined_rows"], summary["reconciliation"]["records"]) == (3, 5, 3)
@@ -289,7 +288,7 @@ def test_the_report_says_how_the_rows_of_each_source_were_combined(tmp_path):
     assert "they were combined into one record by the rules of its profile, so that each case is counted once" in report
 
 
-def test_run_names_many_repeated_cases_with_the_fix_on_stderr_and_in_its_json(tmp_path):
+def test_run_names_many_repeated_cases_with_the_fix_on_stderr_and_in_its_json(runner, tmp_path):
     rows = ["P1,1,03/04/2023,,,upheld,,,", "P1,1,03/04/2023,,,not_upheld,,,", "P2,1,03/04/2023,,,,,,"]
     write(tmp_path / "findings.csv", "\n".join([HEADER, *rows]) + "\n")
     _profile(tmp_path, None)
@@ -301,11 +300,11 @@ def test_run_names_many_repeated_cases_with_the_fix_on_stderr_and_in_its_json(tm
         files = ["findings.csv"]
     """)
     command = ["run", str(tmp_path / "audit.toml"), "--out", str(tmp_path / "runs"), "--format", "md"]
-    result = CliRunner().invoke(app, command)
+    result = runner.invoke(app, command)
     assert result.exit_code in (0, 1), result.output
     assert ("warning: findings.csv: 1 of 3 rows (33.3%) repeat the organisation, case_id and stage of an earlier row and "
             "were quarantined as duplicate_record;") in " ".join(result.stderr.split())
-    result = CliRunner().invoke(app, [*command, "--json"])
+    result = runner.invoke(app, [*command, "--json"])
     (warning,) = json.loads(result.stdout)["reconciliation"]["warnings"]
     assert warning.endswith(f"add these lines to {tmp_path / 'findings.toml'}: `[combine]` `team = \"first\"` "
                             '`category = "first"` `received = "earliest"` `responded = "latest"` `closed = "latest"` '

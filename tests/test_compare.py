@@ -206,26 +206,22 @@ def _drop_finish(run: Path) -> None:
     ],
     ids=["missing", "not-a-run", "bad-json", "other-schema", "no-organisation", "not-finished-no-log"],
 )
-def test_a_folder_the_comparison_cannot_read_is_a_one_line_error_naming_it(councils, tmp_path, spoil, message):
-    from typer.testing import CliRunner
-
+def test_a_folder_the_comparison_cannot_read_is_a_one_line_error_naming_it(runner, councils, tmp_path, spoil, message):
     (first, _), (second, _), _ = councils.values()
     spoiled = tmp_path / "spoiled"
     shutil.copytree(first, spoiled, ignore=shutil.ignore_patterns("store"))
     spoil(spoiled)
 
-    result = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"}).invoke(app, ["compare", str(spoiled), str(second), "--out", str(tmp_path / "out")])
+    result = runner.invoke(app, ["compare", str(spoiled), str(second), "--out", str(tmp_path / "out")])
 
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("error: " + message.format(run=spoiled)), result.stderr
     assert result.stderr.count("\n") == 1 and not (tmp_path / "out").exists()
 
 
-def test_runs_of_only_one_council_cannot_be_compared(councils, tmp_path):
-    from typer.testing import CliRunner
-
+def test_runs_of_only_one_council_cannot_be_compared(runner, councils, tmp_path):
     (first, _), _, _ = councils.values()
-    result = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"}).invoke(app, ["compare", str(first), str(first), "--out", str(tmp_path / "out")])
+    result = runner.invoke(app, ["compare", str(first), str(first), "--out", str(tmp_path / "out")])
     organisation = json.loads((first / "manifest.json").read_text())["organisation"]
     assert result.exit_code == 2
     assert result.stderr == (
@@ -233,20 +229,16 @@ def test_runs_of_only_one_council_cannot_be_compared(councils, tmp_path):
     )
 
 
-def test_the_compare_command_writes_both_reports_and_names_them(councils, tmp_path):
-    from typer.testing import CliRunner
-
+def test_the_compare_command_writes_both_reports_and_names_them(runner, councils, tmp_path):
     folders = [str(run_dir) for run_dir, _ in councils.values()]
-    result = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"}).invoke(app, ["compare", *folders, "--out", str(tmp_path / "out")])
+    result = runner.invoke(app, ["compare", *folders, "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert f"Wrote {tmp_path / 'out' / 'compare.html'}" in result.output
     assert f"Wrote {tmp_path / 'out' / 'compare.md'}" in result.output
 
 
-def test_generate_councils_writes_a_folder_per_council_and_an_index(tmp_path):
-    from typer.testing import CliRunner
-
-    result = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"}).invoke(app, ["generate", "--councils", "2", "--cases", "60", "--seed", "3", "--out", str(tmp_path)])
+def test_generate_councils_writes_a_folder_per_council_and_an_index(runner, tmp_path):
+    result = runner.invoke(app, ["generate", "--councils", "2", "--cases", "60", "--seed", "3", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     index = json.loads((tmp_path / "councils.json").read_text())
     assert [c["organisation"] for c in index["councils"]] == ["Northshire County Council", "Southshire District Council"]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from typer.testing import CliRunner
-
 from complaint_audit.cli import app
 from complaint_audit.printable import printable
 from tests.bad_inputs import csv_profile, csv_row, csv_text
@@ -18,7 +16,7 @@ def test_printable_removes_escape_sequences_c1_controls_and_bidi_overrides():
     assert printable(f"Team{CLEAR_SCREEN} A{HYPERLINK}\u009b2J\u202eevil\tend\n") == "Team Aclick2Jevil\tend\n"
 
 
-def test_no_control_sequence_from_a_file_name_or_a_team_reaches_the_terminal_the_log_or_the_reports(tmp_path):
+def test_no_control_sequence_from_a_file_name_or_a_team_reaches_the_terminal_the_log_or_the_reports(runner, tmp_path):
     profile = csv_profile(tmp_path)
     export = tmp_path / f"complaints{CLEAR_SCREEN}\n2026-01-01T00:00:00+0000 INFO all checks passed.csv"
     rows = [csv_row(f"C{n}", Team=f"Housing{HYPERLINK}") for n in range(6)]
@@ -27,7 +25,6 @@ def test_no_control_sequence_from_a_file_name_or_a_team_reaches_the_terminal_the
     config = tmp_path / "audit.toml"
     config.write_text('organisation = "Testshire Council"\nperiod = "2023-24"\n\n[privacy]\nkey = "test-key-0123456789"\n\n'
                       f'[[sources]]\nprofile = "{profile.name}"\nfiles = ["complaints*.csv"]\n', encoding="utf-8")
-    runner = CliRunner()
     loaded = runner.invoke(app, ["load", "--config", str(config), "--store", str(tmp_path / "store")])
     ran = runner.invoke(app, ["run", str(config), "--out", str(tmp_path / "runs"), "--format", "html,md", "--fail-on", "never"])
     assert loaded.exit_code == 0 and ran.exit_code == 0, loaded.output + ran.output
@@ -68,15 +65,15 @@ def test_a_real_terminal_gets_no_hyperlink_or_escape_from_names_that_look_like_m
     assert "[link=mailto:x@evil.example]complaints[b].csv" in shown and "[link=mailto:x@evil.example]click[/link] [/b]" in shown
 
 
-def test_profile_suggest_writes_escapes_from_a_header_as_escaped_text_never_as_control_characters(tmp_path):
+def test_profile_suggest_writes_escapes_from_a_header_as_escaped_text_never_as_control_characters(runner, tmp_path):
     """A header cell and a value carrying ESC and OSC: the draft printed or written holds them
     escaped inside strings (the column really is named so) and drops them from comments."""
     import tomllib
 
     export = tmp_path / "esc.csv"
     export.write_text("Case Ref,Date \x1b]8;;http://evil\x07Received\x1b[2J,Outcome\nC1,01/04/2024,Upheld\x1b[31m\n", encoding="utf-8")
-    printed = CliRunner().invoke(app, ["profile", "suggest", str(export)])
-    written = CliRunner().invoke(app, ["profile", "suggest", str(export), "--out", str(tmp_path / "draft.toml")])
+    printed = runner.invoke(app, ["profile", "suggest", str(export)])
+    written = runner.invoke(app, ["profile", "suggest", str(export), "--out", str(tmp_path / "draft.toml")])
     assert printed.exit_code == 0 and written.exit_code == 0, printed.output + written.output
     draft = (tmp_path / "draft.toml").read_text(encoding="utf-8")
     assert [text for text in (printed.stdout, written.stdout, draft) if re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)] == []

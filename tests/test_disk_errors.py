@@ -6,19 +6,11 @@ from __future__ import annotations
 import errno
 import os
 
-import pytest
-from typer.testing import CliRunner
-
 from complaint_audit.cli import app
 from tests.builders import wide_export
 from tests.conftest import SAMPLE_DATA
 
 CONFIG = str(SAMPLE_DATA / "audit.toml")
-
-
-@pytest.fixture
-def runner():
-    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
 
 
 def test_an_output_folder_that_is_a_file(runner, tmp_path):

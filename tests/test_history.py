@@ -33,10 +33,10 @@ def test_two_runs_over_two_periods_of_the_sample_show_a_trend(tmp_path):
     assert "Compared with the previous run" in (second.run_dir / "report.html").read_text()
 
 
-@pytest.fixture(scope="module")
-def finished_run(tmp_path_factory) -> Path:
-    """A finished run of the sample, to copy about: an old run kept elsewhere, a baseline."""
-    return run_audit(CONFIG, out_root=tmp_path_factory.mktemp("elsewhere"), formats=()).run_dir
+@pytest.fixture
+def finished_run(sample_run) -> Path:
+    """A finished run of the sample (conftest's), to copy about: an old run kept elsewhere, a baseline."""
+    return sample_run
 
 
 def _audit_folder(folder: Path, keep: int) -> Path:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.audit import run_audit
 from complaint_audit.cli import app
@@ -77,9 +76,9 @@ def test_the_csv_outputs_hold_no_cell_that_starts_like_a_formula(hostile_run):
         assert [field for field in fields if _starts_like_a_formula(field)] == [], name
 
 
-def test_the_review_workbook_holds_no_formula(hostile_run, tmp_path):
+def test_the_review_workbook_holds_no_formula(runner, hostile_run, tmp_path):
     out = tmp_path / "review.xlsx"
-    result = CliRunner().invoke(app, ["sample", "--store", str(hostile_run / "store"), "--n", "19", "--seed", "1", "--out", str(out)])
+    result = runner.invoke(app, ["sample", "--store", str(hostile_run / "store"), "--n", "19", "--seed", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
     cells = _workbook_cells(out)
     assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []

@@ -19,8 +19,6 @@ import textwrap
 import time
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 from complaint_audit.audit import run_audit
 from complaint_audit.cli import app
 from complaint_audit.compare.runs import select_runs
@@ -99,20 +97,19 @@ def test_a_reload_of_the_same_file_killed_before_it_commits_changes_no_part(tmp_
     assert _listed_files(store_dir) == before
 
 
-def test_a_run_stopped_by_a_full_disk_is_named_and_ignored_by_the_next(tmp_path, monkeypatch):
+def test_a_run_stopped_by_a_full_disk_is_named_and_ignored_by_the_next(runner, tmp_path, monkeypatch, sample_run):
     import complaint_audit.report.render
 
     runs = tmp_path / "runs"
-    finished = run_audit(CONFIG, out_root=runs, formats=())
+    finished = shutil.copytree(sample_run, runs / sample_run.name)  # an earlier finished run of the same audit
     real_render = complaint_audit.report.render.render_reports
 
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(complaint_audit.report.render, "render_reports", full_disk)
-    runner = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
     stopped = runner.invoke(app, ["run", str(CONFIG), "--out", str(runs), "--format", "md", "--quiet"])
-    (failed,) = [folder for folder in runs.iterdir() if folder.is_dir() and folder != finished.run_dir]
+    (failed,) = [folder for folder in runs.iterdir() if folder.is_dir() and folder != finished]
     assert stopped.exit_code == 2
     assert stopped.stderr == f"error: {failed}: no space left on the disk; free some space, or give a folder on another disk, and try again\n"
     assert (failed / "manifest.json").is_file() and finished_manifest(failed) is None  # written before the report, not finished
@@ -120,7 +117,7 @@ def test_a_run_stopped_by_a_full_disk_is_named_and_ignored_by_the_next(tmp_path,
     monkeypatch.setattr(complaint_audit.report.render, "render_reports", real_render)
     after = runner.invoke(app, ["run", str(CONFIG), "--out", str(runs), "--format", "md", "--quiet", "--fail-on", "never"])
     assert after.exit_code == 0, after.output
-    assert read_manifest(Path(after.stdout.strip()))["previous_run"] == finished.run_dir.name
+    assert read_manifest(Path(after.stdout.strip()))["previous_run"] == finished.name
     assert after.stderr == (f"note: {failed}: an incomplete run (killed or failed part-way), ignored by later runs, "
                             "`compare` and [history] keep; delete it when no run is going\n")
 

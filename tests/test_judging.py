@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from complaint_audit.engine.contract import Area, Check, Recommendation, Priority, empty_exceptions, graded
+from complaint_audit.engine.contract import Area, Check, Priority, Recommendation, empty_exceptions, graded
 from complaint_audit.engine.judging import tally
 from complaint_audit.engine.runner import run_checks
 from complaint_audit.report.findings import check_finding, themes

@@ -9,15 +9,14 @@ from pathlib import Path
 import docx
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.config import LettersConfig, load_config
 from complaint_audit.errors import UserError
 from complaint_audit.letters.identify import Identity
 from complaint_audit.letters.read import Letter
-from complaint_audit.letters.suggest import reference_shape
 from complaint_audit.letters.reconcile import match_letters
+from complaint_audit.letters.suggest import reference_shape
 from complaint_audit.letters.text import text_of_file
 from complaint_audit.letters.unreadable import Unreadable
 from complaint_audit.store import Store
@@ -40,8 +39,8 @@ def write_docx(path: Path, body: list[str], header: str = "", footer: str = "", 
         document.add_paragraph(line)
     if table:
         grid = document.add_table(rows=len(table), cols=len(table[0]))
-        for row, values in zip(grid.rows, table):
-            for cell, value in zip(row.cells, values):
+        for row, values in zip(grid.rows, table, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
                 cell.text = value
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
@@ -165,7 +164,7 @@ def test_each_unmatched_reason_and_letters_read_equal_matched_plus_unmatched():
         _letter("extension.docx", "C-002", stage="2", kind="extension"),
     ]
     frame = match_letters(letters, CASES)
-    reasons = dict(zip(frame["letter"], frame["reason"].fillna("matched")))
+    reasons = dict(zip(frame["letter"], frame["reason"].fillna("matched"), strict=True))
     assert reasons == {"ok.docx": "matched", "scan.pdf": "unreadable", "nothing.docx": "no_reference", "gone.docx": "no_such_case",
                        "both.docx": "ambiguous_case", "which.docx": "stage_unknown", "stage9.docx": "no_such_case",
                        "twice-a.docx": "two_letters", "twice-b.pdf": "two_letters", "extension.docx": "matched"}
@@ -200,10 +199,10 @@ def with_letters(audit: Path, settings: str = PATTERN) -> Path:
     return audit / "audit.toml"
 
 
-def run(config: Path, *options: str):
+def run(runner, config: Path, *options: str):
     runs = config.parent / "runs"
     earlier = set(runs.iterdir()) if runs.exists() else set()
-    result = CliRunner().invoke(app, ["run", str(config), "--out", str(runs), "--format", "md", *options])
+    result = runner.invoke(app, ["run", str(config), "--out", str(runs), "--format", "md", *options])
     assert result.exit_code in (0, 1), result.output
     # The run just made: two runs in one second differ only by a random suffix, so the last by name may be the first.
     (run_dir,) = [path for path in runs.iterdir() if path.is_dir() and path not in earlier]
@@ -212,17 +211,17 @@ def run(config: Path, *options: str):
 
 def response_texts(run_dir: Path) -> dict:
     records = Store(run_dir / "store").read_records()
-    return {(str(case), str(stage)): text for case, stage, text in zip(records["case_id"], records["stage"], records["response_text"])
+    return {(str(case), str(stage)): text for case, stage, text in zip(records["case_id"], records["stage"], records["response_text"], strict=True)
             if isinstance(text, str)}
 
 
-def test_run_reads_letters_matches_them_and_the_qr_findings_change(audit):
-    _, before = run(audit / "audit.toml")
+def test_run_reads_letters_matches_them_and_the_qr_findings_change(runner, audit):
+    _, before = run(runner, audit / "audit.toml")
     write_docx(audit / "letters" / "C-001 response.docx", ["Dear Ann Lee,", FINAL])
     write_pdf(audit / "letters" / "C-002 stage 2.pdf", ["Stage 2 response", "We have not upheld your complaint."])
     write_eml(audit / "letters" / "reply.eml", "Your complaint C-404", FINAL)
     (audit / "letters" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
-    result, after = run(with_letters(audit))
+    result, after = run(runner, with_letters(audit))
     assert "Letters read 4 = matched 2 + unmatched 2 (unreadable 1, no_such_case 1)." in result.output
 
     checks = {check["code"]: check for check in json.loads((before / "results.json").read_text())["checks"]}
@@ -242,50 +241,50 @@ def test_run_reads_letters_matches_them_and_the_qr_findings_change(audit):
     assert "Dear" not in report  # letter text stays out of a report without free_text
 
 
-def test_the_unmatched_letters_are_a_workbook_sheet(audit):
+def test_the_unmatched_letters_are_a_workbook_sheet(runner, audit):
     (audit / "letters" / "nothing here.docx").write_bytes(b"not a zip")
-    _, run_dir = run(with_letters(audit))
+    _, run_dir = run(runner, with_letters(audit))
     sheet = pd.read_excel(run_dir / "exceptions.xlsx", sheet_name="Unmatched letters")
     assert sheet[["letter", "reason"]].values.tolist() == [["letters/nothing here.docx", "unreadable"]]
 
 
-def test_names_and_contact_details_in_a_docx_header_footer_and_table_are_masked(audit):
+def test_names_and_contact_details_in_a_docx_header_footer_and_table_are_masked(runner, audit):
     write_docx(audit / "letters" / "letter.docx", ["Dear Mrs Lee,", FINAL], header="Ann Lee, ref C-001",
                footer="ann@example.org", table=[["Phone", "07700 900123"], ["Postcode", "NR1 2AB"]])
-    _, run_dir = run(with_letters(audit))
+    _, run_dir = run(runner, with_letters(audit))
     text = response_texts(run_dir)[("C-001", "1")]
     assert text.splitlines()[:5] == ["[name] [name], ref C-001", "Dear [name],", FINAL, "Phone\t[phone]", "Postcode\t[postcode]"]
     assert text.splitlines()[-1] == "[email]"
 
 
-def test_the_reference_is_found_in_the_first_page_when_the_name_has_none(audit):
+def test_the_reference_is_found_in_the_first_page_when_the_name_has_none(runner, audit):
     write_pdf(audit / "letters" / "scan0001.pdf", ["Our reference: C-001", "We have not upheld your complaint."])
-    _, run_dir = run(with_letters(audit))
+    _, run_dir = run(runner, with_letters(audit))
     assert "We have not upheld your complaint." in response_texts(run_dir)[("C-001", "1")]
 
 
-def test_with_reference_in_name_only_a_reference_in_the_text_is_not_used(audit):
+def test_with_reference_in_name_only_a_reference_in_the_text_is_not_used(runner, audit):
     write_pdf(audit / "letters" / "scan0001.pdf", ["Our reference: C-001"])
-    result, _ = run(with_letters(audit, PATTERN + '\nreference_in = ["name"]'))
+    result, _ = run(runner, with_letters(audit, PATTERN + '\nreference_in = ["name"]'))
     assert "Letters read 1 = matched 0 + unmatched 1 (no_reference 1)." in result.output
 
 
-def test_an_index_names_each_files_case_stage_and_kind(audit):
+def test_an_index_names_each_files_case_stage_and_kind(runner, audit):
     write_docx(audit / "letters" / "0001.docx", ["We have not upheld your complaint at Stage 2."])
     write_docx(audit / "letters" / "0002.docx", ["We need more time; you may contact the Ombudsman: www.lgo.org.uk"])
     write_docx(audit / "letters" / "0003.docx", ["Not in the index."])
     (audit / "index.csv").write_text("File,Case_ID,Stage,Kind\n0001.docx,C-002,2,response\n0002.docx,C-002,2,extension\n",
                                      encoding="utf-8")
-    result, run_dir = run(with_letters(audit, 'index = "index.csv"'))
+    result, run_dir = run(runner, with_letters(audit, 'index = "index.csv"'))
     assert "Letters read 3 = matched 2 + unmatched 1 (no_reference 1)." in result.output
     assert response_texts(run_dir)[("C-002", "2")] == ("We have not upheld your complaint at Stage 2.\n\n[extension letter]\n"
                                                       "We need more time; you may contact the Ombudsman: www.lgo.org.uk")
 
 
 @pytest.mark.parametrize(("prefer", "expected"), [("letter", "From the letter file."), ("column", "Column letter: ")])
-def test_prefer_says_whether_a_letter_or_the_exports_column_wins(audit, prefer, expected):
+def test_prefer_says_whether_a_letter_or_the_exports_column_wins(runner, audit, prefer, expected):
     write_docx(audit / "letters" / "C-003.docx", ["From the letter file."])
-    _, run_dir = run(with_letters(audit, PATTERN + f'\nprefer = "{prefer}"'))
+    _, run_dir = run(runner, with_letters(audit, PATTERN + f'\nprefer = "{prefer}"'))
     assert response_texts(run_dir)[("C-003", "1")].startswith(expected)
 
 
@@ -324,14 +323,14 @@ def test_references_without_digits_give_no_pattern():
     assert reference_shape(["pending", "n/a", ""]) is None
 
 
-def test_init_with_a_letters_folder_drafts_letters_that_a_run_matches(tmp_path, monkeypatch):
+def test_init_with_a_letters_folder_drafts_letters_that_a_run_matches(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
     (tmp_path / "export.csv").write_text("\n".join(["Complaints export", WIDE_HEADER, *ROWS]) + "\n", encoding="utf-8")
     write_docx(tmp_path / "letters" / "C-001 response.docx", ["Dear Ann Lee,", FINAL])
     write_pdf(tmp_path / "letters" / "C-002 stage 2.pdf", ["Stage 2 response", "We have not upheld your complaint."])
     write_docx(tmp_path / "letters" / "reply.docx", ["Our reference C-003", FINAL])  # the reference on the first page
 
-    result = CliRunner().invoke(app, ["init", str(tmp_path / "audit"), str(tmp_path / "export.csv"), str(tmp_path / "letters")])
+    result = runner.invoke(app, ["init", str(tmp_path / "audit"), str(tmp_path / "export.csv"), str(tmp_path / "letters")])
     assert result.exit_code == 0, result.output
     text = (tmp_path / "audit" / "audit.toml").read_text(encoding="utf-8")
     assert ("reference_pattern = '(?<![A-Za-z\\d])C-\\d{3}(?!\\d)' # confirm: the shape of the exports' case references; "
@@ -339,14 +338,14 @@ def test_init_with_a_letters_folder_drafts_letters_that_a_run_matches(tmp_path, 
     config = tmp_path / "audit" / "audit.toml"
     config.write_text(text.replace('organisation = "CHANGE ME: the council\'s name"', 'organisation = "Testshire Council"'),
                       encoding="utf-8")
-    result, run_dir = run(config)
+    result, run_dir = run(runner, config)
     assert "Letters read 3 = matched 3 + unmatched 0." in result.output
 
 
-def test_init_refuses_two_letters_folders(tmp_path):
+def test_init_refuses_two_letters_folders(runner, tmp_path):
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
 
-    result = CliRunner().invoke(app, ["init", str(tmp_path / "audit"), str(tmp_path / "a"), str(tmp_path / "b")])
+    result = runner.invoke(app, ["init", str(tmp_path / "audit"), str(tmp_path / "a"), str(tmp_path / "b")])
 
     assert result.exit_code == 2
     assert "are both folders: give one folder of letters" in result.output

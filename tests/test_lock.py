@@ -53,9 +53,9 @@ def test_a_lock_held_by_a_process_that_was_killed_does_not_block(tmp_path, held_
 
 
 def test_a_second_load_into_a_store_being_written_is_refused(tmp_path):
-    with exclusive(tmp_path / "store", "loading into this store"):
-        with pytest.raises(UserError, match="is loading into this store there; wait for it to finish"):
-            load_exports(store=tmp_path / "store", config=SAMPLE_DATA / "audit.toml")
+    with (exclusive(tmp_path / "store", "loading into this store"),
+          pytest.raises(UserError, match="is loading into this store there; wait for it to finish")):
+        load_exports(store=tmp_path / "store", config=SAMPLE_DATA / "audit.toml")
     assert not (tmp_path / "store").exists()  # created for the lock, removed with it
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-from typer.testing import CliRunner
-
 from complaint_audit.cli import app
 
 _PROFILE = """
@@ -26,7 +24,7 @@ outcome = "Outcome"
 """
 
 
-def test_blanks_are_counted_only_where_the_export_has_the_column(tmp_path):
+def test_blanks_are_counted_only_where_the_export_has_the_column(runner, tmp_path):
     (tmp_path / "with_team.csv").write_text("Ref,Received,Responded,Outcome,Team,Category\n"
                                            "A1,03/04/2023,12/04/2023,Upheld,,Repairs\n"
                                            "A2,03/04/2023,12/04/2023,Upheld,Housing,Repairs\n"
@@ -39,8 +37,8 @@ def test_blanks_are_counted_only_where_the_export_has_the_column(tmp_path):
     (tmp_path / "audit.toml").write_text('organisation = "Testshire Council"\nperiod = "2023-24"\n\n'
                                          '[[sources]]\nprofile = "with_team.toml"\nfiles = ["with_team.csv"]\n\n'
                                          '[[sources]]\nprofile = "no_team.toml"\nfiles = ["no_team.csv"]\n')
-    result = CliRunner().invoke(app, ["run", str(tmp_path / "audit.toml"), "--out", str(tmp_path / "runs"), "--format", "md",
-                                      "--fail-on", "never", "--quiet"])
+    result = runner.invoke(app, ["run", str(tmp_path / "audit.toml"), "--out", str(tmp_path / "runs"), "--format", "md",
+                                 "--fail-on", "never", "--quiet"])
     assert result.exit_code == 0, result.output
     checks = {check["code"]: check for check in json.loads(next((tmp_path / "runs").glob("2*/results.json")).read_text())["checks"]}
     assert checks["OV004"]["finding"] == ("1 of 3 records have no team or no category. The evidence is thin: "

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.audit import run_audit
 from complaint_audit.cli import app
@@ -67,14 +66,14 @@ def test_a_profile_value_that_looks_like_code_is_only_text(tmp_path):
     assert not marker.exists()
 
 
-def test_an_audit_toml_value_that_looks_like_code_is_only_text(tmp_path):
+def test_an_audit_toml_value_that_looks_like_code_is_only_text(runner, tmp_path):
     marker = tmp_path / "ran"
     config = tmp_path / "audit.toml"
     config.write_text(f'organisation = "{_payload(marker)}"\nas_of = "{_payload(marker)}"\n', encoding="utf-8")
-    result = CliRunner().invoke(app, ["checks", "list", "--config", str(config)])
+    result = runner.invoke(app, ["checks", "list", "--config", str(config)])
     assert result.exit_code == 2 and "as_of" in result.stderr, result.output
     config.write_text(f'organisation = "{_payload(marker)}"\n[report]\ntitle = "{{{{ 7 * 7 }}}}"\n', encoding="utf-8")
-    assert CliRunner().invoke(app, ["checks", "list", "--config", str(config)]).exit_code == 0
+    assert runner.invoke(app, ["checks", "list", "--config", str(config)]).exit_code == 0
     assert not marker.exists()
 
 
@@ -144,7 +143,7 @@ def test_templates_in_the_working_folder_are_not_used(small_run, tmp_path):
     "Complaints [Q1] \\ back.csv",
     "Zoë's\x1b[2J export.csv",
 ])
-def test_init_writes_any_export_name_as_a_value_and_runs_nothing(tmp_path, name):
+def test_init_writes_any_export_name_as_a_value_and_runs_nothing(runner, tmp_path, name):
     """A crafted file name added a [checks] paths table to audit.toml, and Python from the exports
     folder ran at the next `checks list` (issue 20, defect 11)."""
     import tomllib
@@ -156,7 +155,7 @@ def test_init_writes_any_export_name_as_a_value_and_runs_nothing(tmp_path, name)
     (exports / name).write_text(csv_text([csv_row("C1"), csv_row("C2")]))
     (exports / "evil.py").write_text("open(__file__ + '.ran', 'w').close()\n")
     folder = tmp_path / "audit"
-    result = CliRunner().invoke(app, ["init", str(folder), str(exports / name)])
+    result = runner.invoke(app, ["init", str(folder), str(exports / name)])
     assert result.exit_code == 0, result.output
     config = tomllib.loads((folder / "audit.toml").read_text(encoding="utf-8"))
     assert "checks" not in config
@@ -168,6 +167,6 @@ def test_init_writes_any_export_name_as_a_value_and_runs_nothing(tmp_path, name)
 
     audit = folder / "audit.toml"
     audit.write_text(audit.read_text(encoding="utf-8").replace(ORGANISATION_PLACEHOLDER, "Testshire Council"), encoding="utf-8")
-    listed = CliRunner().invoke(app, ["checks", "list", "--config", str(audit)])
+    listed = runner.invoke(app, ["checks", "list", "--config", str(audit)])
     assert listed.exit_code == 0, listed.output
     assert not (exports / "evil.py.ran").exists()

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.config import load_config
@@ -38,17 +37,6 @@ year = "Year"
 uphold_rate = "Uphold rate (%)"
 upheld = "Upheld"
 """
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory) -> Path:
-    """The demo audit's run folder with its Markdown and HTML reports."""
-    from complaint_audit.audit import run_audit
-
-    root = tmp_path_factory.mktemp("runs")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("COMPLAINT_AUDIT_KEY", raising=False)
-        return run_audit(SAMPLE_DATA / "audit.toml", out_root=root, formats=("md", "html")).run_dir
 
 
 def _figures(tmp_path: Path, *rows: str, header: str = HEADER) -> Path:
@@ -150,7 +138,7 @@ def test_a_bad_ombudsman_section_names_the_config_and_key(tmp_path, section, mes
     assert _error(lambda: load_config(config)) == f"{config}: {message.format(folder=tmp_path)}"
 
 
-def test_the_run_command_stops_at_once_on_a_bad_figure_with_one_line_and_exit_2(tmp_path):
+def test_the_run_command_stops_at_once_on_a_bad_figure_with_one_line_and_exit_2(runner, tmp_path):
     for folder in ("exports", "profiles"):
         os.symlink(SAMPLE_DATA / folder, tmp_path / folder)
     os.mkdir(tmp_path / "ombudsman")
@@ -158,7 +146,7 @@ def test_the_run_command_stops_at_once_on_a_bad_figure_with_one_line_and_exit_2(
     bad = EXAMPLE.read_text(encoding="utf-8").replace("2023-24,19,10,8,80%", "2023-24,19,10,eight,80%")
     write(tmp_path / "ombudsman" / "ombudsman_annual_figures_EXAMPLE.csv", bad)
     (tmp_path / "audit.toml").write_text((SAMPLE_DATA / "audit.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    result = CliRunner().invoke(app, ["run", str(tmp_path / "audit.toml"), "--out", str(tmp_path / "runs"), "--quiet"])
+    result = runner.invoke(app, ["run", str(tmp_path / "audit.toml"), "--out", str(tmp_path / "runs"), "--quiet"])
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == (f"error: {tmp_path / 'ombudsman' / 'ombudsman_annual_figures_EXAMPLE.csv'}: "
                                      "row 4, column 'Upheld': 'eight' is not a number (leave it empty if there is "

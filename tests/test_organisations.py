@@ -7,7 +7,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.organisations import folder_names
@@ -39,11 +38,6 @@ EXPECTED = {
 
 # Each one's stage records: W1 has two stages; Ærø's A3 was set aside.
 READ_LOADED_QUARANTINED = {EASTMOOR: (4, 4, 0), WESTVALE: (4, 4, 0), AERO: (3, 2, 1)}
-
-
-@pytest.fixture
-def runner():
-    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
 
 
 @pytest.fixture

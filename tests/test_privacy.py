@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.ingest.privacy import PersonalTerms, personal_terms, redact, redact_patterns
@@ -81,12 +80,12 @@ def _output_text(path: Path) -> str:
     raise AssertionError(f"{path}: an output this test cannot read; teach _output_text its format")
 
 
-def test_no_personal_value_or_key_reaches_any_output_of_a_run(tmp_path):
-    """The key in use comes from COMPLAINT_AUDIT_KEY (conftest); audit.toml holds the demo key too."""
-    from complaint_audit.audit import run_audit
+def test_no_personal_value_or_key_reaches_any_output_of_a_run(tmp_path, sample_run):
+    """The sample run (conftest) pseudonymised with audit.toml's demo key; COMPLAINT_AUDIT_KEY (conftest) must not show either."""
     from complaint_audit.review import draw_from_store, write_review
 
-    run_dir = run_audit(SAMPLE_DATA / "audit.toml", out_root=tmp_path / "runs", formats=("html", "md")).run_dir
+    # The PDF's text is searched by test_report's test of personal data in every report.
+    run_dir = shutil.copytree(sample_run, tmp_path / sample_run.name, ignore=shutil.ignore_patterns("report.pdf"))
     write_review(run_dir / "review.xlsx", *draw_from_store(run_dir / "store", 60, 1, [], {}))
     outputs = sorted(path for path in run_dir.rglob("*") if path.is_file())
     assert {"report.html", "report.md", "results.json", "manifest.json", "run.log", "quarantine.csv",
@@ -128,7 +127,7 @@ def test_the_manifest_never_holds_the_key_however_audit_toml_writes_it(tmp_path,
     assert record["text"].startswith('organisation = "Testshire Council"\n')
 
 
-def test_an_error_about_a_broken_row_never_quotes_the_row(tmp_path):
+def test_an_error_about_a_broken_row_never_quotes_the_row(runner, tmp_path):
     """pyarrow's parse errors quote the row, dropped personal columns included: only the fault is shown (issue 20, defect 7)."""
     from tests.bad_inputs import csv_profile, csv_row, csv_text
 
@@ -136,22 +135,22 @@ def test_an_error_about_a_broken_row_never_quotes_the_row(tmp_path):
     export = tmp_path / "broken.csv"
     # A carriage return inside the dropped Name column, and a row pyarrow alone cannot parse.
     export.write_text(csv_text([csv_row("R1")]) + csv_text([csv_row("R2", Name="Zoë\rNg", Email="zoe.ng@example.org")]).split("\n", 1)[1])
-    result = CliRunner().invoke(app, ["load", "--profile", str(profile), str(export), "--store", str(tmp_path / "store")],
-                                env={"COMPLAINT_AUDIT_KEY": "a-long-enough-test-key-0123456789"})
+    result = runner.invoke(app, ["load", "--profile", str(profile), str(export), "--store", str(tmp_path / "store")],
+                           env={"COMPLAINT_AUDIT_KEY": "a-long-enough-test-key-0123456789"})
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == f"error: {export}: row 3 cannot be read as CSV (a line break inside a value that is not in quotes); fix it in the export"
     assert "Zo" not in result.stderr and "example.org" not in result.stderr
 
 
 @pytest.mark.parametrize("key", ["k", "fifteen-chars!!"])
-def test_a_key_too_short_to_keep_pseudonyms_secret_is_refused(tmp_path, key):
+def test_a_key_too_short_to_keep_pseudonyms_secret_is_refused(runner, tmp_path, key):
     """A one-character key was recovered by brute force at once (issue 20, defect 8)."""
     from tests.bad_inputs import csv_profile, csv_row, csv_text
 
     export = tmp_path / "export.csv"
     export.write_text(csv_text([csv_row("C1")]))
-    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")],
-                                env={"COMPLAINT_AUDIT_KEY": key})
+    result = runner.invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")],
+                           env={"COMPLAINT_AUDIT_KEY": key})
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == (
         f"error: the pseudonymisation key (COMPLAINT_AUDIT_KEY or [privacy] key) is {len(key)} characters; use at least 16: "
@@ -161,14 +160,14 @@ def test_a_key_too_short_to_keep_pseudonyms_secret_is_refused(tmp_path, key):
 
 
 @pytest.mark.parametrize("key", ["a" * 16, "k" + " " * 15, "ab" * 10])
-def test_a_key_of_a_few_characters_repeated_is_refused(tmp_path, key):
+def test_a_key_of_a_few_characters_repeated_is_refused(runner, tmp_path, key):
     """Sixteen characters of one or two letters are as quickly tried as one (issue 20, defect 8)."""
     from tests.bad_inputs import csv_profile, csv_row, csv_text
 
     export = tmp_path / "export.csv"
     export.write_text(csv_text([csv_row("C1")]))
-    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")],
-                                env={"COMPLAINT_AUDIT_KEY": key})
+    result = runner.invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")],
+                           env={"COMPLAINT_AUDIT_KEY": key})
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == (
         f"error: the pseudonymisation key (COMPLAINT_AUDIT_KEY or [privacy] key) is a few characters repeated ({len(set(key))} different); "
@@ -214,14 +213,14 @@ def test_names_are_masked_whatever_the_apostrophe_hyphen_or_unicode_composition(
     assert redact(pd.Series([letter], dtype="str"), terms).iloc[0] == "Dear [name], [name], [name] and [name] or [name]."
 
 
-def test_contact_details_outside_free_text_never_reach_the_store_or_the_quarantine(tmp_path):
+def test_contact_details_outside_free_text_never_reach_the_store_or_the_quarantine(runner, tmp_path):
     """An email in a team, a phone in a category or a case id reached every output (issue 20, defect 5)."""
     from tests.bad_inputs import csv_profile, csv_row, csv_text
 
     export = tmp_path / "export.csv"
     export.write_text(csv_text([csv_row("P1", Team="jo.ng@example.org", Category="Call 07700 900123", Service="ns1 2ab"),
                                 csv_row("07700 900456")]))
-    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")])
+    result = runner.invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
     store = tmp_path / "store"
     written = pd.read_parquet(store / "records").to_csv() + (store / "quarantine.csv").read_text(encoding="utf-8")
@@ -247,23 +246,23 @@ def test_an_email_holding_a_name_is_masked_whole_and_any_apostrophe_stands_for_a
     assert redact(pd.Series([letter], dtype="str"), terms).iloc[0] == "Dear Ms [name], we wrote to [email]."
 
 
-def _load_csv(tmp_path, rows) -> Path:
+def _load_csv(runner, tmp_path, rows) -> Path:
     from tests.bad_inputs import csv_profile, csv_text
 
     export = tmp_path / "export.csv"
     export.write_text(csv_text(rows), encoding="utf-8")
     store = tmp_path / "store"
-    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(store)])
+    result = runner.invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(store)])
     assert result.exit_code == 0, result.output
     return store
 
 
-def test_names_in_teams_categories_and_case_ids_never_reach_the_store_or_the_quarantine(tmp_path):
+def test_names_in_teams_categories_and_case_ids_never_reach_the_store_or_the_quarantine(runner, tmp_path):
     """Only contact details were screened outside the letters: the complainant's name in a team,
     a category or a case id was stored as written."""
     from tests.bad_inputs import csv_row
 
-    store = _load_csv(tmp_path, [
+    store = _load_csv(runner, tmp_path, [
         csv_row("P1", Name="Jo Ng", Team="Jo Ng's team", Category="ŁUKASZ"),
         csv_row("P2", Name="Zoë Łukasz", Team="zoë"),
         csv_row("P3-jo-ng", Name="Jo Ng"),
@@ -279,12 +278,12 @@ def test_names_in_teams_categories_and_case_ids_never_reach_the_store_or_the_qua
     assert re.findall(r"(?i)\b(?:jo|ng|zoë|łukasz)\b", written) == []
 
 
-def test_quarantine_messages_and_raw_values_show_no_personal_data(tmp_path):
+def test_quarantine_messages_and_raw_values_show_no_personal_data(runner, tmp_path):
     """An email in a date, a name and a phone in an outcome, an email after a line break in a case
     id: each message quoted the value, and the raw values were masked as JSON text, escapes and all."""
     from tests.bad_inputs import csv_row
 
-    store = _load_csv(tmp_path, [
+    store = _load_csv(runner, tmp_path, [
         csv_row("Q1", received="ann.lee@example.org"),
         csv_row("Q2", Name="Zoë Brontë", outcome="Zoë Brontë 07700 900123"),
         csv_row("Q3\nann.lee@example.org"),
@@ -304,7 +303,7 @@ def test_quarantine_messages_and_raw_values_show_no_personal_data(tmp_path):
     assert [value for value in ("ann", "lee", "Zo", "Bront", "07700", "example.org") if value in shown] == []
 
 
-def test_a_quarantine_message_quoting_a_value_never_quotes_contact_details(tmp_path):
+def test_a_quarantine_message_quoting_a_value_never_quotes_contact_details(runner, tmp_path):
     """A message that quotes the bad value ('outcome: ... is not mapped', a case id with a line
     break) wrote the email or phone number it held into quarantine.csv (issue 20, defect 5)."""
     from tests.bad_inputs import csv_profile, csv_row, csv_text
@@ -312,7 +311,7 @@ def test_a_quarantine_message_quoting_a_value_never_quotes_contact_details(tmp_p
     export = tmp_path / "export.csv"
     export.write_text(csv_text([csv_row("C1", outcome="jo.ng@example.org"), csv_row("C2", received="07700 900123"),
                                 csv_row("C3\tann@example.org", Team="Call 07700\u00a0900456", Category="zoë@example.org")]))
-    result = CliRunner().invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")])
+    result = runner.invoke(app, ["load", "--profile", str(csv_profile(tmp_path)), str(export), "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
     quarantine = pd.read_csv(tmp_path / "store" / "quarantine.csv", dtype=str)
     assert quarantine["reason"].tolist() == ["unmapped_value", "bad_date", "bad_case_id"]

@@ -14,10 +14,10 @@ import pandas as pd
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.engine.registry import discover
 from complaint_audit.report import chart_data, figures, suppressed_charts
-from complaint_audit.report.suppression import Suppression
 from complaint_audit.report.charts import draw
 from complaint_audit.report.examples import first_cases
 from complaint_audit.report.keys import case_codes, case_keys
+from complaint_audit.report.suppression import Suppression
 from tests.builders import canonical_records
 
 _EXCEPTION_COLUMNS = ["check", "organisation", "case_id", "stage", "team", "figures"]

@@ -10,19 +10,12 @@ import shutil
 from pathlib import Path
 
 import openpyxl
-import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.report.text import percent
 from tests.conftest import SAMPLE_DATA
 
 NOT_MET_ROWS = (2, 3, 4)  # the first three sampled responses lack an apology, the reviewer says
-
-
-@pytest.fixture
-def runner():
-    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
 
 
 def fill_every_row(workbook: Path) -> list[str]:

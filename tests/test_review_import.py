@@ -8,7 +8,6 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.errors import UserError
@@ -22,11 +21,6 @@ ALL_CRITERIA = {
     "Plain language": "met", "Children's Stage 2: senior decision on each point": "not applicable",
 }
 SCORED = {**ALL_CRITERIA, "Reviewer": "AB", "Review date": dt.date(2025, 3, 3)}
-
-
-@pytest.fixture
-def runner():
-    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
 
 
 @pytest.fixture

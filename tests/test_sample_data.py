@@ -15,14 +15,14 @@ import re
 import tomllib
 from pathlib import Path
 
-import complaint_audit.sample_data
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from complaint_audit.sample_data.generate import generate
 
+import complaint_audit.sample_data
 from complaint_audit.calendar import working_days_between
+from complaint_audit.sample_data.generate import generate
 
 SAMPLE = Path(complaint_audit.sample_data.__file__).resolve().parent
 CSV, XLSX, JSON = (
@@ -399,7 +399,7 @@ def test_childrens_adjudications_late_behind_a_report_in_time(truth, children_st
 
 def test_letters_say_what_good_letters_say_except_where_seeded(truth, corporate, children_stages):
     letters = _letters(corporate, children_stages)
-    key = list(zip(letters["case_id"], letters["stage"]))
+    key = list(zip(letters["case_id"], letters["stage"], strict=True))
     seeded = {
         name: _cases(truth, name)
         for name in ("missing_apology_upheld", "missing_ombudsman_details_final", "jargon_responses")
@@ -434,7 +434,7 @@ def test_letters_say_what_good_letters_say_except_where_seeded(truth, corporate,
 def test_each_letter_is_written_for_its_case_except_the_seeded_template(truth, corporate, children_stages):
     """Masked like QR006 masks them, the seeded template letters are all one text and every other letter is unique."""
     letters = _letters(corporate, children_stages)
-    key = pd.Series(list(zip(letters["case_id"], letters["stage"])))
+    key = pd.Series(list(zip(letters["case_id"], letters["stage"], strict=True)))
     template = key.isin(_cases(truth, "boilerplate_responses")).to_numpy()
     body = letters["text"].map(_masked_body)
     assert 12 <= template.sum() <= 20
@@ -499,6 +499,7 @@ def test_the_loader_quarantines_exactly_the_seeded_bad_rows(truth, tmp_path):
             quarantine["stage"],
             quarantine["reason"],
             quarantine["source_row"],
+            strict=True,
         )
     )
     assert found == {(e["file"], e["case_id"], e["stage"], e["reason"], e["source_row"]) for e in _quarantined(truth)}

@@ -128,7 +128,8 @@ def test_a_segments_p_value_is_fishers_exact_test_against_the_rest_of_the_pool_h
     raw = {team: fisher_exact([[hit, n - hit], [16 - hit, 84 - (n - hit)]], alternative="greater").pvalue
            for team, hit, n in (("A", 12, 40), ("B", 3, 30), ("C", 1, 30))}
     ordered = sorted(raw, key=raw.get)  # Holm: the smallest p times 3, the next times 2, each at least the one before
-    expected = dict(zip(ordered, np.maximum.accumulate([raw[team] * k for team, k in zip(ordered, (3, 2, 1))]).clip(max=1)))
+    holm = np.maximum.accumulate([raw[team] * k for team, k in zip(ordered, (3, 2, 1), strict=True)]).clip(max=1)
+    expected = dict(zip(ordered, holm, strict=True))
     assert table.loc[list("ABC"), "p_adjusted"].tolist() == pytest.approx([expected[team] for team in "ABC"], rel=1e-9)
     assert table["beyond_chance"].to_dict() == {"A": True, "B": False, "C": False}
 

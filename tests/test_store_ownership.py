@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.ingest.api import load_exports
@@ -35,17 +34,17 @@ def _put_foreign_files(folder: Path) -> None:
         (folder / name).write_text(f"{name}: not the store's\n")
 
 
-def _load(store: Path, tmp_path: Path, profile: Path, *args: str):
-    return CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"}).invoke(
+def _load(runner, store: Path, tmp_path: Path, profile: Path, *args: str):
+    return runner.invoke(
         app, ["load", "--store", str(store), "--profile", str(profile), str(wide_export(tmp_path, *FIRST)), *args])
 
 
-def test_a_folder_that_is_neither_empty_nor_a_store_is_refused_and_left_as_it_was(tmp_path, wide_profile):
+def test_a_folder_that_is_neither_empty_nor_a_store_is_refused_and_left_as_it_was(runner, tmp_path, wide_profile):
     folder = tmp_path / "documents"
     _put_foreign_files(folder)
     before = _files(folder)
 
-    result = _load(folder, tmp_path, wide_profile)
+    result = _load(runner, folder, tmp_path, wide_profile)
 
     assert result.exit_code == 2, result.output
     assert result.stderr == (f"error: {folder}: not a store (no load.json) and not empty (it holds notes.txt and 2 more); "
@@ -53,9 +52,9 @@ def test_a_folder_that_is_neither_empty_nor_a_store_is_refused_and_left_as_it_wa
     assert _files(folder) == before and sorted(path.name for path in folder.iterdir()) == ["notes.txt", "quarantine", "records"]
 
 
-def test_a_file_given_as_the_store_is_refused(tmp_path, wide_profile):
+def test_a_file_given_as_the_store_is_refused(runner, tmp_path, wide_profile):
     (tmp_path / "store").write_text("a file")
-    result = _load(tmp_path / "store", tmp_path, wide_profile)
+    result = _load(runner, tmp_path / "store", tmp_path, wide_profile)
     assert result.exit_code == 2
     assert result.stderr == f"error: {tmp_path / 'store'}: a file, not a store folder; give --store a new or empty folder, or a store\n"
 
@@ -77,10 +76,10 @@ def test_a_reload_removes_the_parts_it_replaces_and_nothing_else(tmp_path, wide_
 
 
 @pytest.mark.parametrize("ledger", ["{", "[]", '{"files": 3}'], ids=["not-json", "a-list", "no-file-list"])
-def test_a_ledger_this_tool_did_not_write_is_one_line_naming_it(tmp_path, wide_profile, ledger):
+def test_a_ledger_this_tool_did_not_write_is_one_line_naming_it(runner, tmp_path, wide_profile, ledger):
     (tmp_path / "store").mkdir()
     (tmp_path / "store" / "load.json").write_text(ledger)
-    result = _load(tmp_path / "store", tmp_path, wide_profile)
+    result = _load(runner, tmp_path / "store", tmp_path, wide_profile)
     assert result.exit_code == 2
     assert result.stderr == (f"error: {tmp_path / 'store' / 'load.json'}: not a store's ledger (not the JSON `load` writes); "
                              "load the exports into a new store\n")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.ingest.api import load_exports
@@ -79,8 +78,7 @@ def test_names_that_repeat_come_back_as_sorted_categories(two_council_store):
     assert str(records["received"].dtype) == "datetime64[s]"
 
 
-def test_check_can_be_limited_to_one_organisation(two_council_store, tmp_path):
-    runner = CliRunner(env={"COLUMNS": "120", "NO_COLOR": "1"})
+def test_check_can_be_limited_to_one_organisation(runner, two_council_store, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["check", "--store", str(two_council_store), "--out", str(out), "--organisation", "Westvale",
                                  "--select", "DQ001", "--fail-on", "never"])

@@ -8,7 +8,6 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.errors import UserError
@@ -479,13 +478,13 @@ def test_errors_name_the_file(tmp_path):
         suggest_profile(no_records)
 
 
-def test_cli_writes_the_draft(tmp_path):
+def test_cli_writes_the_draft(runner, tmp_path):
     export = wide_csv(tmp_path)
     out = tmp_path / "draft.toml"
-    result = CliRunner().invoke(app, ["profile", "suggest", str(export), "--out", str(out)])
+    result = runner.invoke(app, ["profile", "suggest", str(export), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == suggest_profile(export)
-    printed = CliRunner().invoke(app, ["profile", "suggest", str(export)])
+    printed = runner.invoke(app, ["profile", "suggest", str(export)])
     assert printed.exit_code == 0, printed.output
     assert printed.output == suggest_profile(export)
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.report import suppressed_charts
@@ -155,9 +154,9 @@ def test_the_auditors_results_and_exceptions_keep_the_exact_counts(suppressed_ru
 
 
 @pytest.mark.parametrize("value", ['"five"', "-1", "true"])
-def test_a_bad_suppress_below_is_a_one_line_error_naming_the_file_and_key(tmp_path, value):
+def test_a_bad_suppress_below_is_a_one_line_error_naming_the_file_and_key(runner, tmp_path, value):
     config = _audit_folder(tmp_path, f"\n[report]\nsuppress_below = {value}\n")
-    result = CliRunner().invoke(app, ["run", str(config), "--out", str(tmp_path / "runs"), "--quiet"])
+    result = runner.invoke(app, ["run", str(config), "--out", str(tmp_path / "runs"), "--quiet"])
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == (f"error: {config}: report.suppress_below: must be a whole number, such as 5 to "
                                      "show counts of 1 to 4 as \"<5\" (0 shows every count)")

@@ -31,6 +31,7 @@ from complaint_audit.engine.api import check_records, exported_fields
 from complaint_audit.engine.contract import Status
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.errors import writing_into
+from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
 from complaint_audit.headline import headline_figures
 from complaint_audit.ingest.api import load_sources
 from complaint_audit.ingest.load import LoadReport
@@ -44,7 +45,6 @@ from complaint_audit.lock import exclusive
 from complaint_audit.organisations import chosen_organisations, organisations_in, records_of
 from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
-from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
 from complaint_audit.results import exceptions_table, results_document, write_results
 from complaint_audit.runs import config_record, new_run_dir, previous_run, prune_runs, run_history, write_manifest
 from complaint_audit.store import Store, require_text_path
@@ -166,13 +166,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             "started_at": started_at.isoformat(),  # to the microsecond: it orders runs of the same second
             "command_line": list(command_line) or sys.argv,
             "config": config_record(audit.path),
-            "organisation": audit.organisation,
-            "period": _period(audit),
+            **audit.record(),  # organisation, period, calendar, standard, report: what the report reads back
             "as_of": run.as_of.isoformat(),
-            "nation": audit.nation,
-            "calendar": audit.calendar.place,
-            "standard": audit.standard.record(),
-            "report": _report(audit),
             "inputs": [{key: entry[key] for key in _INPUT_KEYS} for entry in load.files],
             **({"letters": load.letters.manifest()} if load.letters is not None else {}),
             "reviews": [{"path": str(s.workbook), "sha256": _sha256(s.workbook), "cases_scored": s.cases_scored} for s in reviewed],
@@ -237,7 +232,7 @@ def _organisation_entries(results) -> list[dict] | None:
 
 def _import_reviews(workbooks: list[Path], store: Path) -> list:
     """The configured review workbooks' scores imported into STORE; the review package (and with
-    it openpyxl, a third of a second) is imported only when there are workbooks to read."""
+    it openpyxl, a slow import) is imported only when there are workbooks to read."""
     if not workbooks:
         return []
     from complaint_audit.review.importer import import_reviews
@@ -253,17 +248,6 @@ def _council(audit: AuditConfig, records: pd.DataFrame) -> str | None:
     """The council audited: the config's organisation, else the only one in the records."""
     organisations = records["organisation"].dropna().unique()
     return audit.organisation or (str(organisations[0]) if len(organisations) == 1 else None)
-
-
-def _period(audit: AuditConfig) -> dict | None:
-    period = audit.period
-    return {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(), "kind": period.kind} if period else None
-
-
-def _report(audit: AuditConfig) -> dict:
-    report = audit.report
-    return {"title": report.title, "audience": report.audience, "marking": report.marking, "author": report.author,
-            "free_text": report.free_text, "suppress_below": report.suppress_below}
 
 
 def _run_log(run_dir: Path) -> logging.Logger:

@@ -8,9 +8,8 @@ as they take any run folder. RUN_DIR/compare.html and compare.md compare the org
 `complaint-audit compare` does.
 
 The fixed cost of a run (imports, the load, the store read) is paid once. Each organisation
-costs its checks and its report (about half a second for a small one); the PDF, four seconds
-each, is written only for up to PDF_ORGANISATIONS organisations: past that, a note says how to
-ask for the ones wanted.
+costs its checks and its report; the PDF, which costs several times the rest, is written only
+for up to PDF_ORGANISATIONS organisations: past that, a note says how to ask for the ones wanted.
 """
 
 from __future__ import annotations

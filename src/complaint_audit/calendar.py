@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import holidays
 import numpy as np
@@ -35,7 +35,7 @@ def public_holidays(country: str, subdivision: str | None, years=_YEARS) -> holi
         raise UserError(f"unknown {where}: {CODES_HELP}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _busdaycalendar(country: str, subdivision: str | None, closure_days: tuple[datetime.date, ...]) -> np.busdaycalendar:
     """Build each calendar once: 70 years of holidays cost more to compute than to use."""
     days = np.array([*public_holidays(country, subdivision), *closure_days], dtype="datetime64[D]")
@@ -75,7 +75,7 @@ class _DayTable:
         return np.where(through_end > from_start, self.before[end] - from_start, through_end - from_start - 1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _day_table(country: str, subdivision: str | None, closure_days: tuple[datetime.date, ...]) -> _DayTable:
     return _DayTable(_busdaycalendar(country, subdivision, closure_days))
 

@@ -21,8 +21,8 @@ from typer.exceptions import TyperException
 
 from complaint_audit import __version__
 from complaint_audit.errors import UserError, disk_error
-from complaint_audit.printable import printable
 from complaint_audit.exit_codes import FailOn
+from complaint_audit.printable import printable
 
 
 class _PrintableConsole(Console):
@@ -497,6 +497,6 @@ def main() -> None:
         app(prog_name="complaint-audit")
     finally:
         # What the command made dies with the process: frozen, it is left to the operating system
-        # rather than to a last garbage collection over pandas, scipy and matplotlib at exit
-        # (a third of a second after a run). Only here: a library caller keeps collecting.
+        # rather than to a last garbage collection over pandas, scipy and matplotlib at exit,
+        # which a user would wait for. Only here: a library caller keeps collecting.
         gc.freeze()

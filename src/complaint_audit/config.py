@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +68,7 @@ class ChecksConfig:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     paths: tuple[Path, ...] = ()
-    params: dict[str, dict] = field(default_factory=dict)
+    params: dict[str, dict] = field(default_factory=dict)  # per check code, the parameters set, each of its declared type
 
 
 @dataclass(frozen=True)
@@ -150,10 +151,63 @@ class AuditConfig:
     def folder(self) -> Path:
         return self.path.parent
 
+    def record(self) -> dict:
+        """The settings a run's manifest keeps for its report, which RecordedConfig.of_manifest reads back."""
+        period = self.period
+        return {
+            "organisation": self.organisation,
+            "period": {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
+                       "kind": period.kind} if period else None,
+            "nation": self.nation,
+            "calendar": {**self.calendar.place, "closure_days": [day.isoformat() for day in self.calendar.closure_days]},
+            "standard": self.standard.record(),
+            "report": {key: getattr(self.report, key) for key in _REPORT_RECORDED},
+        }
+
     @property
     def nation(self) -> str | None:
         """The UK nation whose bank holidays count, or None for a calendar of another country."""
         return self.calendar.nation
+
+
+# The [report] settings a run keeps: `templates` is a folder on the auditor's machine, given again to re-render.
+_REPORT_RECORDED = ("title", "audience", "marking", "author", "free_text", "suppress_below")
+
+
+@dataclass(frozen=True)
+class RecordedConfig:
+    """What a run's report is written from: the audit.toml settings its manifest keeps, typed again.
+
+    A run writes them with AuditConfig.record(); the report reads them back here rather than
+    parsing the copy of audit.toml's text the manifest also keeps, which is there for the record.
+    """
+
+    organisation: str | None = None
+    period: Period | None = None
+    calendar: WorkingCalendar = WorkingCalendar()
+    standard: Standard = Standard()
+    report: ReportConfig = ReportConfig()
+
+    @classmethod
+    def of_manifest(cls, manifest: dict) -> RecordedConfig:
+        period, standard, report = manifest.get("period"), manifest.get("standard"), manifest.get("report") or {}
+        place = manifest.get("calendar") or {"nation": manifest.get("nation") or "england"}
+        closure_days = place["closure_days"] if "closure_days" in place else _closure_days_in_text(manifest)
+        return cls(
+            organisation=manifest.get("organisation"),
+            period=Period(period["label"], dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"]),
+                          period.get("kind", "dates")) if period else None,
+            calendar=WorkingCalendar(place.get("nation"), tuple(closure_days), place.get("country") or "GB",
+                                     place.get("subdivision")),
+            standard=Standard(**standard) if standard else Standard(),
+            report=ReportConfig(**{key: report[key] for key in _REPORT_RECORDED if key in report}),
+        )
+
+
+def _closure_days_in_text(manifest: dict) -> list[str]:
+    """The closure days of a run made before manifests recorded them: only its copy of audit.toml has them."""
+    document = tomllib.loads((manifest.get("config") or {}).get("text") or "")
+    return [str(day) for day in document.get("calendar", {}).get("closure_days", [])]
 
 
 def financial_year(label: str) -> Period:
@@ -291,10 +345,37 @@ class _ConfigParser:
     def checks(self) -> ChecksConfig:
         checks = self.table("checks", self.document.get("checks", {}))
         params = checks.get("params", {})
-        if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
+        if not isinstance(params, dict):
             raise self.fail("checks.params", "write one table per check: [checks.params.TS002]")
+        for code, table in params.items():
+            if not isinstance(table, dict):
+                raise self.fail(f"[checks.params] {code}", f"must be a table of {code}'s parameters: [checks.params.{code}]")
         paths = tuple(self.path.parent / folder for folder in self.codes(checks, "paths"))
-        return ChecksConfig(self.codes(checks, "select"), self.codes(checks, "ignore"), paths, dict(params))
+        return ChecksConfig(self.codes(checks, "select"), self.codes(checks, "ignore"), paths,
+                            self.check_params(params, paths))
+
+    def check_params(self, params: dict[str, dict], paths: tuple[Path, ...]) -> dict[str, dict]:
+        """Each `[checks.params.CODE]` table checked against the parameters CODE's check declares, typed as declared.
+
+        The checks are found only when the file sets parameters. The engine is imported here, not
+        at the top: its contract reads this module's Standard.
+        """
+        if not params:
+            return {}
+        from complaint_audit.engine.params import BadParam, checked_params
+        from complaint_audit.engine.registry import discover
+
+        registry = discover(paths)
+        checked = {}
+        for code, overrides in params.items():
+            if code not in registry:
+                raise self.fail(f"[checks.params.{code}]", "no check has that code (see `complaint-audit checks list`)")
+            try:
+                merged = checked_params(registry[code], overrides)
+            except BadParam as error:
+                raise self.fail(f"[checks.params.{code}] {error.name}", error.reason) from None
+            checked[code] = {name: merged[name] for name in overrides}
+        return checked
 
     def report(self) -> ReportConfig:
         report = self.table("report", self.document.get("report", {}))

@@ -5,8 +5,8 @@ document). The exceptions table has fixed columns, one row per failing case of e
 the identity columns, the reason, and `figures`, a JSON object of the numbers behind the row.
 exceptions.parquet and exceptions.csv hold every row; exceptions.xlsx, for reading, holds up to
 SHEET_ROWS_PER_CHECK rows of each check (enough to read and sample; its Summary sheet says how
-many of how many) because a spreadsheet is slow to write, about 7,000 rows a second here, and
-tops out at about a million rows.
+many of how many) because a spreadsheet is slow to write (docs/scaling.md) and tops out at
+about a million rows.
 Same inputs give the same files apart from `generated_at`.
 """
 
@@ -27,9 +27,9 @@ from complaint_audit import __version__
 from complaint_audit.engine.contract import EXCEPTION_COLUMNS, Status
 from complaint_audit.engine.judging import tally
 from complaint_audit.engine.remedies import Remedy
-from complaint_audit.engine.standards import Standing
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.engine.segments import segments_json
+from complaint_audit.engine.standards import Standing
 from complaint_audit.spreadsheet import safe_cells, write_workbook
 from complaint_audit.store import atomic_write
 

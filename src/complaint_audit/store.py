@@ -301,7 +301,7 @@ class Store:
         part, table = written
         path = self._part_path(entry, part, load)
         # Dictionary pages only for the text that repeats: on case ids and pseudonyms, unique per
-        # row, Parquet builds a dictionary only to give it up (writes at 1M: 2.8 -> 2.1 s of CPU).
+        # row, Parquet builds a dictionary only to give it up, at a cost (docs/scaling.md).
         atomic_write(path, lambda tmp: pq.write_table(table, tmp, use_dictionary=list(CATEGORY_FIELDS)))
         where = path.relative_to(self.root).as_posix()
         if part.shared is None:
@@ -436,8 +436,8 @@ def _partitions(records: pd.DataFrame, plan: PartPlan) -> list[tuple[Part, pa.Ta
 
 def write_quarantine(frame: pd.DataFrame, path: Path) -> None:
     """Arrow's CSV writer: it quotes every text value (so a bad row's line breaks and lone carriage
-    returns stay inside their cell), lets go of the GIL, and wrote the 1M-row benchmark's 17,000
-    quarantined rows in 0.04 s where pandas' writer took 0.46 s."""
+    returns stay inside their cell), lets go of the GIL, and is many times faster than pandas'
+    writer (docs/scaling.md)."""
     pacsv.write_csv(pa.Table.from_pandas(frame[list(QUARANTINE_COLUMNS)], preserve_index=False), path)
 
 

@@ -13,12 +13,11 @@ from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.contract import AuditData
 from complaint_audit.engine.registry import discover, select
 from complaint_audit.engine.runner import CheckOutcome, run_checks
-from complaint_audit.progress import Progress
 from complaint_audit.errors import UserError
 from complaint_audit.headline import headline_figures
+from complaint_audit.progress import Progress
 from complaint_audit.schema import DATE_FIELDS
 from complaint_audit.store import Store
-
 
 _DEADLINES = ("due", "extended_due", "action_due")
 
@@ -67,9 +66,6 @@ def check_records(
     `exported_fields` the fields each source file's export has (AuditData.exported_fields).
     """
     registry = discover(audit.checks.paths)
-    unknown = sorted(set(audit.checks.params) - set(registry))
-    if unknown:
-        raise UserError(f"{audit.path}: checks.params.{unknown[0]}: no check has that code")
     codes = select(registry, select_codes or audit.checks.select, [*audit.checks.ignore, *ignore_codes])
     as_of = as_of or audit.as_of or _latest_event(records)
     data = AuditData(records, audit.calendar, as_of, reviews=reviews, standard=audit.standard, exported_fields=exported_fields)

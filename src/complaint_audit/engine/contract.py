@@ -20,6 +20,7 @@ import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import Standard
+from complaint_audit.engine.params import ParamType
 
 if TYPE_CHECKING:
     from complaint_audit.engine.segments import Segments
@@ -227,6 +228,8 @@ class Check:
     rule: ClassVar[str]  # the rule tested, in a sentence
     source: ClassVar[str]  # where the rule comes from (regulation, code paragraph)
     params: ClassVar[Mapping[str, Any]] = {}  # defaults; audit.toml may override each
+    # A parameter's type where its default does not show it (None, an empty list): engine/params.py.
+    param_types: ClassVar[Mapping[str, ParamType]] = {}
     requires: ClassVar[tuple[str, ...]] = ()  # canonical fields that must hold some values
     # The rule comes from UK law or the Complaint Handling Codes: the check is given only the records
     # of the UK's statutory processes, never those of process `other`.

@@ -7,6 +7,7 @@ import json
 
 from complaint_audit.engine.contract import DOC_SECTIONS, Check
 from complaint_audit.engine.judging import SMALL_BASE
+from complaint_audit.engine.params import param_types
 from complaint_audit.engine.remedies import REMEDIES_GUIDANCE
 from complaint_audit.schema import PROCESS_WORDS
 
@@ -41,8 +42,9 @@ def check_page(check: type[Check]) -> str:
     if check.requires:
         lines += [f"*Needs the fields:* {', '.join(check.requires)}.", ""]
     if check.params:
-        lines += ["| parameter | default |", "| --- | --- |"]
-        lines += [f"| `{name}` | `{json.dumps(value)}` |" for name, value in check.params.items()]
+        types = param_types(check)
+        lines += ["| parameter | default | allowed |", "| --- | --- | --- |"]
+        lines += [f"| `{name}` | `{json.dumps(value)}` | {types[name].describe()} |" for name, value in check.params.items()]
         lines.append("")
     return "\n".join(lines)
 

@@ -11,13 +11,13 @@ from typing import Any
 
 from complaint_audit.engine.contract import AuditData, Check, CheckResult, Status, empty_exceptions, not_applicable
 from complaint_audit.engine.judging import judged
+from complaint_audit.engine.params import THRESHOLD_PARAMS, BadParam, checked_params
 from complaint_audit.engine.remedies import Remedy, people_affected, remedy
 from complaint_audit.engine.standards import Standing, standing
 from complaint_audit.errors import UserError
 from complaint_audit.progress import Progress
 from complaint_audit.schema import UK_PROCESSES
 
-THRESHOLD_PARAMS = ("amber_above", "red_above")
 # A check of UK rules when every record is of process `other`: nothing it may measure.
 _OUTSIDE_UK = not_applicable("no record is under a UK statutory scheme; process other is never measured against UK "
                              "rules")
@@ -41,12 +41,12 @@ class CheckOutcome:
 
 
 def merged_params(check: type[Check], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """The check's defaults with audit.toml's overrides; an unknown name is an error."""
-    unknown = sorted(set(overrides) - set(check.params))
-    if unknown:
-        allowed = ", ".join(check.params) or "none"
-        raise UserError(f"{check.code} has no parameter '{unknown[0]}' (parameters: {allowed})")
-    return {**check.params, **overrides}
+    """The check's defaults with the overrides, checked as audit.toml's are (engine/params.py): a caller
+    of the library gets the same one-line error a user of audit.toml does."""
+    try:
+        return checked_params(check, overrides)
+    except BadParam as error:
+        raise UserError(f"{check.code} {error.name}: {error.reason}") from None
 
 
 def run_checks(
@@ -59,9 +59,9 @@ def run_checks(
     """Run each check on the data; one that raises is reported as an error, and the rest still run.
 
     Checks are pure functions of the data, so they run side by side on WORKERS threads (one per
-    core by default): pandas, numpy and Arrow release the GIL in their kernels, and on two cores
-    the suite over a million records finishes about 1.4 times sooner. Outcomes keep the order
-    of CHECKS whatever order they finish in.
+    core by default): pandas, numpy and Arrow release the GIL in their kernels, so a second core
+    shortens the suite (docs/scaling.md). Outcomes keep the order of CHECKS whatever order they
+    finish in.
     """
     overrides = overrides or {}
     params_by_code = {check.code: merged_params(check, overrides.get(check.code, {})) for check in checks}

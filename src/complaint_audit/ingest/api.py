@@ -7,10 +7,10 @@ from pathlib import Path
 
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.errors import UserError
-from complaint_audit.progress import Progress
 from complaint_audit.ingest.load import LoadReport, load_into_store
 from complaint_audit.ingest.privacy import resolve_key
 from complaint_audit.ingest.sources import jobs_from_config, jobs_from_files
+from complaint_audit.progress import Progress
 
 
 def load_exports(

@@ -14,10 +14,10 @@ import pandas as pd
 
 from complaint_audit.columnwise import map_columns
 from complaint_audit.ingest.characters import unusual_characters
+from complaint_audit.ingest.dates import order_words, parse_dates
 from complaint_audit.ingest.distinct import distinct_values, spread, spread_categorical
 from complaint_audit.ingest.open_codes import open_outcomes_to_status
 from complaint_audit.ingest.problems import FirstProblems
-from complaint_audit.ingest.dates import order_words, parse_dates
 from complaint_audit.ingest.profile import Profile, normalise_label
 from complaint_audit.printable import printable
 from complaint_audit.schema import CATEGORY_FIELDS, FIELDS, Field

@@ -40,8 +40,8 @@ EARLIEST_DATE = "1990-01-01"
 LATEST_DAYS_AHEAD = 366
 
 # An export of more columns than this is not a case system's export (Excel's own limit is
-# 16,384; case systems export tens to a few hundred): refused before any per-column work, which
-# `profile suggest` does at tens of milliseconds a column.
+# 16,384; case systems export tens to a few hundred): refused before any per-column work, such
+# as `profile suggest` does, which a million columns would make endless.
 MAX_COLUMNS = 2000
 # An export of more rows or cells (rows times columns) than these would not fit in an ordinary
 # machine's memory once read: a load holds 50 to 100 bytes a cell (docs/scaling.md: 8 GB for the

@@ -24,16 +24,23 @@ from complaint_audit.ingest.combine_rules import REPEATED_ROWS_NOTED_ABOVE_PERCE
 from complaint_audit.ingest.convert import convert
 from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.ingest.privacy import (
-    FREE_TEXT_FIELDS, PersonalTerms, personal_terms, pseudonymise, redact, redact_cells, require_key, screen_names,
+    FREE_TEXT_FIELDS,
+    PersonalTerms,
+    personal_terms,
+    pseudonymise,
+    redact,
+    redact_cells,
+    require_key,
+    screen_names,
 )
 from complaint_audit.ingest.profile import Profile
 from complaint_audit.ingest.readers import SOURCE_ROW, read_export
 from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_rows
 from complaint_audit.ingest.validate import REASONS, quarantine_reasons
-from complaint_audit.schema import FIELD_NAMES, FIELDS, RECORD_KEY
 from complaint_audit.lock import exclusive
 from complaint_audit.paths import path_text
 from complaint_audit.progress import Progress
+from complaint_audit.schema import FIELD_NAMES, FIELDS, RECORD_KEY
 from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, Store, part_order
 
 # Long free text is left out of the quarantine's raw values: it is not what made a row fail.

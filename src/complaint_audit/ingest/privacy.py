@@ -80,8 +80,8 @@ _HYPHENS = "-‐‑–—"
 # A term stands alone when no letter, digit or underscore touches it. RE2's \b knows only ASCII
 # letters (it would find no end to 'Zoë'), so the boundary is matched as a character and kept.
 _BEFORE, _AFTER = r"(^|[^\pL\pN_])", r"($|[^\pL\pN_])"
-# RE2 builds one automaton per pattern. Ignoring case makes it larger: measured on 500,000 case
-# ids, 5,000 terms a pattern took 17 s (past RE2's memory cap), 500 terms a pattern 0.4 s in all.
+# RE2 builds one automaton per pattern, and ignoring case makes it larger: 5,000 terms a pattern
+# went past RE2's memory cap where 500 stayed well inside it (docs/scaling.md).
 _TERMS_PER_PATTERN = 500
 
 

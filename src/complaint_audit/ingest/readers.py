@@ -25,7 +25,12 @@ from complaint_audit.errors import UserError
 from complaint_audit.ingest.csv_problems import broken_row, check_delimiter, csv_error_words
 from complaint_audit.ingest.encodings import csv_source, decode
 from complaint_audit.ingest.limits import (
-    MAX_COLUMNS, XLSX_MAX_PART_BYTES, bounded_rows, check_column_count, check_parquet_size, check_xlsx_sizes,
+    MAX_COLUMNS,
+    XLSX_MAX_PART_BYTES,
+    bounded_rows,
+    check_column_count,
+    check_parquet_size,
+    check_xlsx_sizes,
 )
 from complaint_audit.ingest.profile import Profile
 from complaint_audit.schema import NUMBER_FIELDS
@@ -34,8 +39,8 @@ SOURCE_ROW = "source_row"
 # Excel's encrypted workbooks and old .xls files are OLE compound files, not zips.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 # Each parsed block becomes a chunk of every column. 4 MB blocks parsed the 1M-row benchmark
-# export fastest (best of five: 2.05 s, against 2.7 s for 16 MB blocks, too few to keep both
-# cores busy, and 2.5 s for the default 1 MB, whose hundreds of chunks then need combining).
+# export fastest: 16 MB blocks are too few to keep both cores busy, and the default 1 MB makes
+# hundreds of chunks that then need combining (docs/scaling.md).
 _BLOCK_SIZE = 4 << 20
 # pyarrow's words for a blank cell ('', 'NULL', 'N/A', '#N/A' ...) but its spellings of NaN, which
 # _nan_words_blank treats as blanks everywhere but in amounts.
@@ -152,7 +157,7 @@ def _ends_in_line_break(table: pa.Table) -> bool:
 
     A quoted value left open runs to the end of the file, line break and all, and pyarrow takes
     it as the last row's last value (in an earlier column the row would be short, an error). So
-    only then is counting the file's quotes worth its time: a third of a second at 1M rows.
+    only then is counting the file's quotes, a pass over the whole file, worth its time.
     """
     if not table.num_rows or not table.num_columns:
         return False

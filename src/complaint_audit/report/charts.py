@@ -46,7 +46,7 @@ def _matplotlib():
     """matplotlib's Figure, its SVG canvas and its text measurer, imported once, on the first chart.
 
     If nothing has chosen a backend yet, the SVG one is chosen: a box plot reads every rc setting,
-    and reading an unchosen backend would import pyplot only to choose one (a third of a second).
+    and reading an unchosen backend would import pyplot, a slow import, only to choose one.
     """
     import matplotlib
 

@@ -8,12 +8,12 @@ Markdown cannot disagree, and a test can check a figure without rendering.
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
+from complaint_audit.config import RecordedConfig
 from complaint_audit.report import chart_data, figures, findings, manual_review, ombudsman, suppressed_charts, trend
 from complaint_audit.report.appendix import glossary, lineage, method, quarantine_reasons
 from complaint_audit.report.combining import combining
@@ -34,21 +34,10 @@ _RECORD_FIELDS = ["organisation", "case_id", "stage", "team", "process", "raised
                   "outcome"]
 # The columns of exceptions.parquet the report reads: not the reasons, the longest text in it.
 _EXCEPTION_FIELDS = ["check", "organisation", "case_id", "stage", "team", "figures"]
-_DEFAULT_REPORT = {"title": "Complaint handling assessment", "audience": "Audit Committee", "marking": "OFFICIAL",
-                   "author": "Internal Audit", "free_text": False, "suppress_below": 0}
 
 
 def _read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _calendar(manifest: dict) -> WorkingCalendar:
-    """The calendar the checks used: the place (older runs recorded only the nation), and the
-    closure days from the recorded audit.toml."""
-    config = tomllib.loads((manifest.get("config") or {}).get("text") or "")
-    closures = tuple(str(day) for day in config.get("calendar", {}).get("closure_days", []))
-    place = manifest.get("calendar") or {"nation": manifest.get("nation") or "england"}
-    return WorkingCalendar(place.get("nation"), closures, place.get("country") or "GB", place.get("subdivision"))
 
 
 def _organisations_read(manifest: dict) -> list[str] | None:
@@ -64,15 +53,15 @@ def assessment(run_dir: Path, suppression: Suppression | None = None) -> dict:
     run_dir = Path(run_dir)
     manifest, results = _read_json(run_dir / "manifest.json"), _read_json(run_dir / "results.json")
     exceptions = pd.read_parquet(run_dir / "exceptions.parquet", columns=_EXCEPTION_FIELDS)
-    report = {**_DEFAULT_REPORT, **(manifest.get("report") or {})}
-    records = run_store(run_dir, manifest).read_records(_RECORD_FIELDS + (["learning"] if report["free_text"] else []),
+    config = RecordedConfig.of_manifest(manifest)
+    records = run_store(run_dir, manifest).read_records(_RECORD_FIELDS + (["learning"] if config.report.free_text else []),
                                                         organisations=_organisations_read(manifest))
     # Cases are matched and counted by integers, not by their text ids: `case_key` is the case id as
     # one (on the same scale in both tables), `case` one integer per organisation and case id.
     records["case_key"], exceptions["case_key"] = case_keys(records, exceptions)
     records["case"] = case_codes(records)
     examples = first_cases(exceptions)
-    suppression = suppression or Suppression(report["suppress_below"])
+    suppression = suppression or Suppression(config.report.suppress_below)
     voice = Voice.of_run(records, manifest)
     checks = [findings.check_finding(check, examples.get(check["code"], []), suppression, voice)
               for check in results["checks"] if voice.applies(check)]
@@ -80,7 +69,7 @@ def assessment(run_dir: Path, suppression: Suppression | None = None) -> dict:
     answered = figures.answered_stages(records, exceptions, figures.on_time_roles(
         [check for check in results["checks"] if check["code"] in measured]))
     return {
-        "run_dir": run_dir, "manifest": manifest, "results": results, "report": report, "records": records,
+        "run_dir": run_dir, "manifest": manifest, "results": results, "config": config, "records": records,
         "exceptions": exceptions, "answered": answered, "findings": checks, "run_id": manifest.get("run_id"),
         "as_of": results.get("as_of"), "overall": _overall(checks, results["checks"], voice), "voice": voice,
         "recommendations": findings.recommendations(checks), "suppression": suppression,
@@ -104,13 +93,13 @@ def _previous(run_dir: Path, manifest: dict, suppression: Suppression) -> dict |
 
 
 def _meta(current: dict) -> dict:
-    manifest, report, results = current["manifest"], current["report"], current["results"]
-    period = manifest.get("period") or {}
+    manifest, config, results = current["manifest"], current["config"], current["results"]
+    period = config.period
     return {
-        **{key: report[key] for key in ("title", "audience", "marking", "author", "free_text")},
-        "organisation": manifest.get("organisation") or "the organisation",
-        "period": period.get("label") or "all records",
-        "period_dates": f"{long_date(period['start'])} to {long_date(period['end'])}" if period else "",
+        **{key: getattr(config.report, key) for key in ("title", "audience", "marking", "author", "free_text")},
+        "organisation": config.organisation or "the organisation",
+        "period": period.label if period else "all records",
+        "period_dates": f"{long_date(period.start)} to {long_date(period.end)}" if period else "",
         "as_of": long_date(results.get("as_of")), "run_id": manifest.get("run_id"),
         "date": long_date((manifest.get("finished_at") or manifest.get("started_at") or results["generated_at"])[:10]),
         "tool_version": manifest.get("tool_version") or results.get("tool_version"),
@@ -177,7 +166,7 @@ def _set_aside(current: dict) -> dict | None:
 
 def _learning_examples(current: dict) -> list[str]:
     """A few recorded lessons, with contact details masked; only when the config allows free text."""
-    if not current["report"]["free_text"]:
+    if not current["config"].report.free_text:
         return []
     from complaint_audit.ingest.privacy import redact_patterns
 
@@ -244,7 +233,7 @@ def report_context(run_dir: Path) -> dict:
     current["recommendations"], resolved = trend.recommendation_states(
         current["recommendations"], previous and previous["recommendations"])
     themes = findings.themes(current["findings"], current["voice"])
-    calendar = _calendar(current["manifest"])
+    calendar = current["config"].calendar
     charts = _charts(current, themes, calendar)
     numbers = {code: item["number"] for item in current["recommendations"] for code in item["codes"]}
     theme_charts = _theme_charts(current["results"]["checks"])

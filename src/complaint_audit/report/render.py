@@ -69,8 +69,8 @@ def html_value(value):
 def environment(template_dirs: Sequence[Path] = (), *, markdown: bool = False) -> Environment:
     """The Jinja environment: HTML autoescaped, or Markdown with every printed value escaped for Markdown.
 
-    One per template folders and kind, kept: an environment compiles each template once (0.04 s
-    a report, which a run of 300 organisations would pay 300 times), and still notices a
+    One per template folders and kind, kept: an environment compiles each template once (a cost
+    a run of hundreds of organisations would otherwise pay once each), and still notices a
     template file changed since (Jinja checks its time)."""
     return _environment(tuple(str(folder) for folder in template_dirs), markdown)
 
