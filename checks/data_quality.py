@@ -7,7 +7,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from complaint_audit.checks._cases import case_numbers
 from complaint_audit.engine.contract import (
     Area,
     Check,
@@ -21,6 +20,7 @@ from complaint_audit.engine.contract import (
 from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
 from complaint_audit.engine.segments import by_segment
 from complaint_audit.engine.standards import GOOD_PRACTICE
+from complaint_audit.engine.toolkit import case_numbers
 from complaint_audit.schema import DATE_FIELDS
 
 _DEFAULT_THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}

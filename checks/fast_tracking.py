@@ -1,38 +1,145 @@
-"""FT: fast-tracking, the comparisons. Complaints from MPs and councillors against the public's: speed and outcome."""
+"""FT: fast-tracking. Complaints from MPs and councillors against the public's: speed, outcome, stages and route.
+
+The ombudsman's review found members' complaints jumping the queue. Members' and the public's
+complaints of the same process and stage are compared: how fast they were answered (FT001,
+Mann-Whitney U with Holm's correction) and upheld (FT004, Fisher's exact test), whether members'
+complaints skipped Stage 1 (FT002) or went by a route the public's never take (FT003). The
+members' and public's rows are picked once per run and shared; the group comparisons follow."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from complaint_audit.checks._group_comparison import (
-    FISHER,
-    HOLM,
-    MANN_WHITNEY,
-    beyond_chance,
-    days,
-    group_metrics,
-    group_sizes,
-    in_groups,
-    not_enough,
-    p_texts,
-)
-from complaint_audit.checks._members import MEMBER_WORDS, PUBLIC_REMEDY, RECOMMENDATION, SOURCE, member_or_public
-from complaint_audit.checks._text import formatted
 from complaint_audit.engine.contract import (
     Area,
+    AuditData,
     Chart,
     Check,
     CheckResult,
     FaultType,
+    Priority,
+    Recommendation,
     Status,
     TrendFigure,
     exceptions,
+    grade,
     not_applicable,
     percent,
 )
 from complaint_audit.engine.judging import counted_share, small_base_shares
 from complaint_audit.engine.significance import holm, p_text
 from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
+from complaint_audit.engine.toolkit import case_numbers, formatted, pair_labels, per_value
+from complaint_audit.schema import COUNCIL_STAGES, PROCESS_WORDS
+
+# ------------------------------------------------------------------------------------------------------------
+# The complaints brought by MPs and councillors, and the public's to compare them with: picked once per run
+# for the FT checks.
+
+_MEMBERS = ("mp", "councillor")
+MEMBER_WORDS = {"mp": "an MP", "councillor": "a councillor"}
+_IDENTITY = ["organisation", "case_id", "stage", "team", "process", "raised_via"]
+# The remedy of a fast-tracking check: members' complaints were treated better, so the people owed a remedy are the
+# members of the public whose comparable complaints were not.
+PUBLIC_REMEDY = ("No remedy is owed to {people} listed for being treated better: the injustice, if any, is to members "
+                 "of the public whose complaints of the same process and stage waited longer or went through more "
+                 "steps; find those answered outside the timescale, apologise to them and consider a payment for the "
+                 "time and trouble the delay caused{guidance}.")
+SOURCE = (
+    "LGSCO Complaint Handling Code 1.5 (MPs and councillors acting for a constituent: same process, stages and timescales)"
+)
+RECOMMENDATION = Recommendation(
+    "Put complaints from MPs and councillors through the normal complaints procedure, stages and timescales, "
+    "and report their handling alongside the public's.",
+    Priority.THREE_MONTHS,
+)
+
+
+def member_or_public(data: AuditData, *fields: str) -> pd.DataFrame:
+    """Council stage rows brought by an MP, a councillor or the public, with `member`, `group`, `case_number`
+    and `fields`.
+
+    The rows, their identity and their group are picked once per run and shared by FT001-FT004.
+    """
+    rows, positions = data.derived(_members_and_public)
+    return rows.assign(**{name: data.records[name].take(positions) for name in fields})
+
+
+def _members_and_public(data: AuditData) -> tuple[pd.DataFrame, np.ndarray]:
+    records = data.records
+    chosen = records["stage"].isin(COUNCIL_STAGES) & records["raised_via"].isin([*_MEMBERS, "public"])
+    positions = np.flatnonzero(chosen.to_numpy())
+    rows = records[_IDENTITY].take(positions)  # only the columns used: copying letters costs more than the check
+    rows = rows.assign(member=rows["raised_via"].isin(_MEMBERS), group=_group_label(rows["process"], rows["stage"]),
+                       case_number=case_numbers(data).take(positions))
+    return rows, positions
+
+
+def _group_label(process: pd.Series, stage: pd.Series) -> pd.Series:
+    return pair_labels(process, stage, lambda process, stage: f"{PROCESS_WORDS.get(process, process)} Stage {stage}")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Members' complaints against the public's, one process and stage group at a time: the shared statistics and
+# words.
+
+# The tests a finding rests on, named and explained in a sentence for a reader who is not a statistician.
+MANN_WHITNEY = ("Each group's response times were compared with a Mann-Whitney U test, which asks how likely "
+                "it is that members' cases would rank this much faster than the public's by chance alone (p).")
+FISHER = ("Each group's uphold rates were compared with Fisher's exact test, which gives the chance (p) of a "
+          "difference at least this large between groups of these sizes if the two were really upheld alike.")
+HOLM = ("Because several groups were tested, each p was adjusted with Holm's correction, so that the chance of "
+        "any group being flagged by luck alone stays at {alpha:.0%} or less.")  # format with the check's alpha
+
+
+def group_metrics(table: pd.DataFrame, names: tuple[str, ...]) -> dict:
+    """Each compared group's figures as flat metrics: corporate_stage_1_member_median, ..."""
+    return {f"{group.process}_stage_{group.stage}_{name}": getattr(group, name) for group in table.itertuples() for name in names}
+
+
+def group_sizes(rows: pd.DataFrame, minimum: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Member and public counts per (process, stage) with any member cases; those with `minimum` of each."""
+    sizes = rows.groupby(["process", "stage", "member"]).size().unstack("member", fill_value=0)
+    sizes = sizes.reindex(columns=[True, False], fill_value=0).set_axis(["members", "public"], axis=1)
+    sizes = sizes[sizes["members"].gt(0)]
+    return sizes, sizes[sizes["members"].ge(minimum) & sizes["public"].ge(minimum)]
+
+
+def not_enough(sizes: pd.DataFrame, minimum: int, what: str) -> CheckResult:
+    largest = sizes.sort_values(["members", "public"], ascending=False).head(1)
+    (process, stage), (members, public) = largest.index[0], largest.iloc[0].tolist()
+    metrics = {"min_group_size": minimum, "largest_member_group": int(members), "groups_compared": 0}
+    finding = (
+        f"Not applicable: not enough cases to judge: no process and stage has {minimum} {what} from MPs and "
+        f"councillors and {minimum} from the public (the most is {members:,} and {public:,}, in "
+        f"{PROCESS_WORDS.get(process, process)} Stage {stage})."
+    )
+    return CheckResult(Status.NOT_APPLICABLE, metrics, finding)
+
+
+def p_texts(group, compared: int) -> str:
+    """The p-value and, where more than one group was compared and it reads differently, the adjusted one."""
+    raw, adjusted = p_text(group.p_value), p_text(group.p_value_adjusted)
+    return raw if compared == 1 or raw == adjusted else f"{raw}, adjusted {adjusted}"
+
+
+def days(n: float) -> str:
+    return f"{n:g} day" + ("" if n == 1 else "s")
+
+
+def in_groups(count: int, compared: int) -> str:
+    if compared == 1:
+        return "in the one process and stage group compared"
+    return f"in {'any of the' if count == 0 else f'{count} of the'} {compared} process and stage groups compared"
+
+
+def beyond_chance(compared: int) -> str:
+    return "beyond chance" + (" even allowing for the number of groups" if compared > 1 else "")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The checks: speed and outcome compared (FT001, FT004).
 
 _SPEED_FIGURES = (
     "member_cases", "public_cases", "member_median", "public_median", "difference", "p_value", "p_value_adjusted",
@@ -315,4 +422,155 @@ class OutcomeDifferences(Check):
         status = Status.WARN if metrics["groups_different"] else Status.PASS
         table = exceptions(data.records.loc[flagged.index, ["organisation", "case_id", "stage", "team"]], reason,
                            outcome=flagged["outcome"])
+        return CheckResult(status, metrics, finding, table, RECOMMENDATION)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# FT: fast-tracking, the route. Complaints from MPs and councillors that skipped Stage 1 or went round the
+# complaints team.
+
+class EnteredAtStage2(Check):
+    """Members' complaints that skipped Stage 1.
+
+    What it checks: complaints whose first stage on record is Stage 2 or later, with no
+    Stage 1: the share among complaints from MPs and councillors against the share among the
+    public's. The exceptions are the members' complaints, at their first recorded stage.
+
+    Why it matters: the procedure is the same for a complaint an MP or councillor brings; a
+    member's complaint that goes straight to Stage 2 skips the council's first chance to put
+    things right and jumps the queue, which the review behind this tool criticised as
+    "circumnavigating normal complaints procedures".
+
+    How to fix: log every member's complaint at Stage 1 unless the policy records why not, and
+    link any escalation to its Stage 1 in the case system.
+    """
+
+    code = "FT002"
+    tally = ("member_skipped", "member_cases")
+    uk_rules = True
+    title = "Members' complaints that skipped Stage 1"
+    area = Area.FAST_TRACKING
+    rule = "A complaint from an MP or councillor starts at Stage 1, like anyone else's."
+    source = SOURCE
+    params = {"amber_above": 0.0, "red_above": 2.0}
+    requires = ("raised_via",)
+    fault = (
+        "{member_skipped} of {member_cases} complaints from MPs and councillors ({member_percent}) went "
+        "straight past Stage 1, against {public_percent} of the public's"
+    )
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = PUBLIC_REMEDY
+
+    def run(self, data, params):
+        rows = member_or_public(data)
+        # Each complaint's first stage on record: sorted on two narrow columns, then the rows picked by position.
+        by_stage = rows[["stage", "case_number"]].reset_index(drop=True).sort_values("stage", kind="stable")
+        first = rows.iloc[by_stage.drop_duplicates("case_number").index]
+        if not first["member"].any():
+            return not_applicable("no complaints from MPs or councillors")
+        skipped = first["stage"].ne("1")
+        member, public = first["member"], ~first["member"]
+        failing = first[member & skipped]
+        reason = (
+            "complaint from " + failing["raised_via"].map(MEMBER_WORDS).astype("str") + " started at Stage " + failing["stage"].astype("str") + " with no Stage 1"
+        )
+        metrics = {
+            "member_cases": int(member.sum()), "member_skipped": len(failing),
+            "member_percent": percent(len(failing), int(member.sum())),
+            "public_cases": int(public.sum()), "public_skipped": int((public & skipped).sum()),
+            "public_percent": percent(int((public & skipped).sum()), int(public.sum())),
+        }
+        finding = (
+            "{member_skipped:,} of {member_cases:,} complaints from MPs and councillors ({member_percent}%) started "
+            "after Stage 1 with no Stage 1 on record, against {public_skipped:,} of {public_cases:,} from the public "
+            "({public_percent}%)."
+        ).format(**metrics)
+        status = grade(metrics["member_percent"], params["amber_above"], params["red_above"])
+        return CheckResult(status, metrics, finding, exceptions(failing, reason), RECOMMENDATION)
+
+
+class HandledOutsideComplaintsTeam(Check):
+    """Members' complaints handled by a different route.
+
+    What it checks: the route that handled each stage (`handled_by`). A route is normal for a
+    process when it is one of `complaints_team_routes` or handles at least
+    `public_route_min_percent` of the public's complaints in that process (so a service that
+    answers its own Stage 1 complaints for everyone is normal). The exceptions are the stages
+    of complaints from MPs and councillors handled by any other route, such as a chief
+    executive's office or member services. The metrics also give the share handled outside the
+    complaints team altogether, for members and for the public. Routes are compared ignoring
+    case.
+
+    Why it matters: a complaint an MP or councillor brings for a constituent goes through the
+    complaints procedure; a route kept for members, such as the chief executive's office, gives
+    them different treatment and takes their complaints out of the council's complaint figures
+    and learning.
+
+    How to fix: send every member's complaint to the complaints team, and handle members'
+    enquiries that are really complaints as complaints.
+    """
+
+    code = "FT003"
+    tally = ("member_different_route", "member_records")
+    uk_rules = True
+    title = "Members' complaints handled by a different route"
+    area = Area.FAST_TRACKING
+    rule = "A complaint from an MP or councillor goes through the same handling route as the public's."
+    source = SOURCE
+    params = {
+        "complaints_team_routes": ["Complaints Team"], "public_route_min_percent": 5.0, "amber_above": 0.0, "red_above": 5.0,
+    }
+    requires = ("raised_via", "handled_by")
+    fault = (
+        "{member_different_route} of {member_records} stages of complaints from MPs and councillors "
+        "({member_different_route_percent}) were handled by a route the public's complaints do not go through"
+    )
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Check that each of {people} had a complaint response with the council's decision and how to escalate; "
+              "where the route left that out, write to them with it and apologise.")
+
+    def run(self, data, params):
+        rows = member_or_public(data, "handled_by")
+        recorded = rows[rows["handled_by"].notna()]
+        if not recorded["member"].any():
+            return not_applicable("no complaints from MPs or councillors with a handling route recorded")
+        route = per_value(recorded["handled_by"], lambda name: str(name).strip().casefold())
+        team_route = route.isin([name.strip().casefold() for name in params["complaints_team_routes"]])
+        public = ~recorded["member"]
+        route_share = 100 * route[public].groupby(recorded["process"][public]).value_counts(normalize=True)
+        # Routes are categories: one the public never took in a process is listed there with a share of 0.
+        public_routes = route_share[route_share.gt(0) & route_share.ge(params["public_route_min_percent"])].index
+        public_route = pd.MultiIndex.from_arrays([recorded["process"], route]).isin(public_routes)
+        normal = team_route | pd.Series(public_route, index=recorded.index)
+        member = recorded["member"]
+        failing = recorded[member & ~normal]
+        reason = (
+            "complaint from " + failing["raised_via"].map(MEMBER_WORDS).astype("str") + " handled by " + failing["handled_by"].astype("str")
+            + ", not a route used for the public's " + failing["group"].str.replace(r" Stage \w+$", "", regex=True) + " complaints"
+        )
+        members, publics = int(member.sum()), int(public.sum())
+        metrics = {
+            "member_records": members, "member_different_route": len(failing),
+            "member_different_route_percent": percent(len(failing), members),
+            "member_outside_team": int((member & ~team_route).sum()),
+            "member_outside_team_percent": percent(int((member & ~team_route).sum()), members),
+            "public_records": publics, "public_outside_team": int((public & ~team_route).sum()),
+            "public_outside_team_percent": percent(int((public & ~team_route).sum()), publics),
+            "member_route_not_recorded": int(rows["member"].sum()) - members,
+        }
+        routes = failing["handled_by"].astype("str").value_counts().index[:3].tolist()
+        finding = (
+            "{member_different_route:,} of {member_records:,} stages of complaints from MPs and councillors "
+            "({member_different_route_percent}%) were handled by a route the public's complaints do not go through"
+        ).format(**metrics)
+        finding += f" ({' and '.join(routes)})." if routes else "."
+        finding += (
+            " Outside the complaints team altogether: {member_outside_team:,} of {member_records:,} members' stages "
+            "({member_outside_team_percent}%) against {public_outside_team:,} of {public_records:,} of the public's "
+            "({public_outside_team_percent}%)."
+        ).format(**metrics)
+        status = grade(metrics["member_different_route_percent"], params["amber_above"], params["red_above"])
+        table = exceptions(failing, reason, handled_by=failing["handled_by"])
         return CheckResult(status, metrics, finding, table, RECOMMENDATION)

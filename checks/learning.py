@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from complaint_audit.checks._cases import case_numbers
-from complaint_audit.checks._text import iso_dates
 from complaint_audit.engine.contract import (
     Area,
     Check,
@@ -27,10 +25,10 @@ from complaint_audit.engine.contract import (
 )
 from complaint_audit.engine.segments import by_segment
 from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
+from complaint_audit.engine.toolkit import case_numbers, iso_dates
+from complaint_audit.schema import COUNCIL_STAGES, UPHELD_OUTCOMES
 
-_COUNCIL_STAGES = ("1", "2", "3")
 _IDENTITY = ["organisation", "case_id", "stage", "team"]
-_AT_FAULT = ("upheld", "partly_upheld")
 _WORDS = {"upheld": "upheld", "partly_upheld": "partly upheld"}
 _PLACEHOLDER = r"(?:n/?a|none|nil|tbc|tba|not applicable|no learning(?: identified)?|-+|\.+)?"
 _SOURCE = ("LGSCO Complaint Handling Code 8-9 (learning and service improvement); Housing Ombudsman Code 9; "
@@ -51,7 +49,7 @@ def _at_fault(data) -> pd.DataFrame:
 
 def _upheld_stages(data) -> pd.DataFrame:
     records = data.records
-    chosen = records["stage"].isin(_COUNCIL_STAGES) & records["outcome"].isin(_AT_FAULT)
+    chosen = records["stage"].isin(COUNCIL_STAGES) & records["outcome"].isin(UPHELD_OUTCOMES)
     rows = records.loc[chosen, [*_IDENTITY, "category", "outcome", "learning"]]  # only the fields used: copying letters costs more
     return rows.assign(recorded=learning_recorded(rows))
 
@@ -151,7 +149,7 @@ class OverdueActions(Check):
     def run(self, data, params):
         as_of = pd.Timestamp(data.as_of)
         records = data.records
-        chosen = records["stage"].isin(_COUNCIL_STAGES) & records["action_due"].notna()
+        chosen = records["stage"].isin(COUNCIL_STAGES) & records["action_due"].notna()
         actions = records.loc[chosen, [*_IDENTITY, "action_due", "action_done", "learning"]].assign(
             case_number=case_numbers(data)[chosen])
         actions = actions.sort_values("stage", kind="stable").drop_duplicates(

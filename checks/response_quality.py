@@ -1,39 +1,211 @@
-"""QR: quality of responses, the criteria one at a time. What the letters say, read in bulk against RULES.md section 6;
-whole letters (near-identical, every criterion met) are QR006-QR007 (response_quality_whole.py).
+"""QR: quality of responses. What the letters say, read in bulk, against what a good response contains.
+
+One criterion at a time (QR001-QR005: an apology where at fault, the decision, a remedy, the
+route to escalate, plain language), then whole letters (QR006 near-identical letters, QR007 every
+criterion met), then the reviewers' scores of a sample (QR008). The criteria come from the
+Complaint Handling Codes (LGSCO 6.5-6.8, Housing Ombudsman 5.6-5.8) and the adult regulations
+(reg 14(2)); the phrases and readability are measured by complaint_audit.letters.phrases.
 
 Only the council's own stages (1, 2 and 3) with letter text are read; a stage with no text is
 left out and counted. The final stage is the last one of the council's procedure: Stage 2 for
 corporate and housing complaints, Stage 3 for children's statutory complaints, the single stage
 (stage "1") for adult social care, and for any other process the highest stage recorded for a
-closed case. A Stage 1 answer that was never escalated is not final: it must still offer Stage 2.
-"""
+closed case. A Stage 1 answer that was never escalated is not final: it must still offer Stage 2."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from complaint_audit.checks import _response_criteria as response_criteria
-from complaint_audit.checks._reading import reading
-from complaint_audit.checks._response_criteria import AT_FAULT, DECIDED, OUTCOME_WORDS, Criterion
-from complaint_audit.checks._response_quality import SOURCE
 from complaint_audit.engine.contract import (
     Area,
+    AuditData,
     Check,
     CheckResult,
     FaultType,
     Priority,
     Recommendation,
     exceptions,
+    flag_names,
     grade,
+    graded,
     not_applicable,
     percent,
 )
+from complaint_audit.engine.judging import counted_share
 from complaint_audit.engine.segments import by_segment
 from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
-from complaint_audit.letters.criteria import APOLOGY, DECISION, ESCALATION, PLAIN_LANGUAGE, REMEDY
+from complaint_audit.letters import phrases as letter_text
+from complaint_audit.letters.criteria import (
+    APOLOGY,
+    APPLICABLE,
+    CRITERION_NAMES,
+    CRITERION_TITLES,
+    DECISION,
+    ESCALATION,
+    KEY,
+    PLAIN_LANGUAGE,
+    REMEDY,
+)
+from complaint_audit.letters.near_duplicates import EMPTY_BIN, near_duplicates, signatures
+from complaint_audit.letters.ratings import review_dates, reviewers, tally
+from complaint_audit.schema import COUNCIL_STAGES, DECIDED_OUTCOMES, UPHELD_OUTCOMES
+
+# ------------------------------------------------------------------------------------------------------------
+# The sources the QR checks cite.
+
+SOURCE = "LGSCO Complaint Handling Code 6.5-6.8; Housing Ombudsman Code 5.6-5.8; SI 2009/309 reg 14(2)"
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The criteria of a good response (RULES.md section 6), applied to letters and what was read from them.
+
+OUTCOME_WORDS = {"upheld": "upheld", "partly_upheld": "partly upheld", "not_upheld": "not upheld"}
+_FINAL_STAGE = {"corporate": "2", "housing": "2", "childrens_statutory": "3", "adult_social_care": "1"}
+_NEXT_STAGE = {"1": "2", "2": "3"}
+
+
+def final_stage(records: pd.DataFrame) -> pd.Series:
+    """Whether each row is the last stage of its procedure.
+
+    Stage 2 for corporate and housing complaints, Stage 3 for children's statutory complaints,
+    the single stage ("1") for adult social care; for any other process, the highest stage
+    recorded for a closed case. A Stage 1 answer never escalated is not final: the known
+    procedures still expect it to offer Stage 2.
+    """
+    # As text: the two categoricals' categories differ (stages against final stages).
+    final = records["stage"].astype("str").eq(records["process"].map(_FINAL_STAGE).astype("str"))
+    number = pd.to_numeric(records["stage"].where(records["stage"].isin(COUNCIL_STAGES)), errors="coerce")
+    highest = number.groupby([records["organisation"], records["case_id"]]).transform("max")
+    other = records["process"].eq("other") & number.eq(highest) & records["closed"].notna()
+    return (final | other).fillna(False).astype(bool)
+
+
+def letters_with_text(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The council-stage rows with letter text, and a mask of the council-stage rows without."""
+    council = records["stage"].isin(COUNCIL_STAGES)
+    has_text = records["response_text"].fillna("").str.strip().ne("")
+    return records[council & has_text], council & ~has_text & records["responded"].notna()
+
+
+class Criterion(NamedTuple):
+    """One criterion applied to the letters: which it applies to, which fail it, and why."""
+
+    applies: pd.Series
+    fails: pd.Series
+    reason: pd.Series
+
+
+def apology(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
+    applies = letters["outcome"].isin(UPHELD_OUTCOMES)
+    fails = applies & ~read["apologises"]
+    return Criterion(applies, fails, letters["outcome"].map(OUTCOME_WORDS).astype("str") + ", but the letter does not apologise")
+
+
+def decision(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
+    applies = letters["outcome"].isin(DECIDED_OUTCOMES)
+    stated = {name: read[f"states_{name}"] for name in DECIDED_OUTCOMES}
+    says_recorded = pd.Series(False, index=letters.index)
+    for name, says in stated.items():
+        says_recorded |= letters["outcome"].eq(name) & says
+    said = pd.Series(np.select([stated[n] for n in DECIDED_OUTCOMES], [OUTCOME_WORDS[n] for n in DECIDED_OUTCOMES], ""), index=letters.index)
+    recorded = letters["outcome"].map(OUTCOME_WORDS).astype("str").fillna("")
+    reason = ("the letter says the complaint is " + said + "; the record says " + recorded).where(
+        said.ne(""), "the letter does not say whether the complaint is upheld (recorded: " + recorded + ")")
+    return Criterion(applies, applies & ~says_recorded, reason)
+
+
+def remedy(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
+    applies = letters["outcome"].isin(UPHELD_OUTCOMES)
+    fails = applies & ~read["offers_remedy"]
+    return Criterion(applies, fails, letters["outcome"].map(OUTCOME_WORDS).astype("str") + ", but the letter offers no remedy or action")
+
+
+def _escalation_needs(letters: pd.DataFrame, final: pd.Series, on_extension: bool) -> dict[str, pd.Series]:
+    """Which letters must offer Stage 2, Stage 3, or give the ombudsman's details (and which one)."""
+    extended = letters["extended_due"].notna() & ~final
+    next_stage = letters["stage"].map(_NEXT_STAGE).where(~final)
+    needs_ombudsman = final | (extended & on_extension)
+    housing = letters["process"].eq("housing")
+    return {
+        "offers_stage_2": next_stage.eq("2").fillna(False), "offers_stage_3": next_stage.eq("3").fillna(False),
+        "names_housing_ombudsman": needs_ombudsman & housing, "names_lgsco": needs_ombudsman & ~housing,
+        "gives_ombudsman_contact": needs_ombudsman, "gives_time_limit": needs_ombudsman,
+    }
+
+
+def phrases_needed(letters: pd.DataFrame, final: pd.Series, on_extension: bool) -> dict[str, pd.Series]:
+    """For `measure`: each phrase and the letters whose criteria need it."""
+    at_fault, decided = letters["outcome"].isin(UPHELD_OUTCOMES), letters["outcome"].isin(DECIDED_OUTCOMES)
+    return {"apologises": at_fault, "offers_remedy": at_fault, **{f"states_{name}": decided for name in DECIDED_OUTCOMES},
+            **_escalation_needs(letters, final, on_extension)}
+
+
+def escalation(letters: pd.DataFrame, read: pd.DataFrame, final: pd.Series, on_extension: bool) -> Criterion:
+    needs = _escalation_needs(letters, final, on_extension)
+    missing = pd.DataFrame({
+        "Stage 2 not offered": needs["offers_stage_2"] & ~read["offers_stage_2"],
+        "Stage 3 not offered": needs["offers_stage_3"] & ~read["offers_stage_3"],
+        "Housing Ombudsman not named": needs["names_housing_ombudsman"] & ~read["names_housing_ombudsman"],
+        "Local Government and Social Care Ombudsman not named": needs["names_lgsco"] & ~read["names_lgsco"],
+        "no ombudsman phone or website": needs["gives_ombudsman_contact"] & ~read["gives_ombudsman_contact"],
+        "no 12-month time limit": needs["gives_time_limit"] & ~read["gives_time_limit"],
+    })
+    extended = letters["extended_due"].notna() & ~final
+    context = pd.Series(np.select([final, extended], ["final response: ", "timescale extended: "], ""), index=letters.index)
+    return Criterion(pd.Series(True, index=letters.index), missing.any(axis=1), context + flag_names(missing))
+
+
+def plain_language(letters: pd.DataFrame, read: pd.DataFrame, minimum: float) -> Criterion:
+    applies = read["reading_ease"].notna()
+    fails = applies & read["reading_ease"].lt(minimum)
+    words_a_sentence = (read["words"] / read["sentences"]).round(0).astype("Int64").astype("str")
+    syllables_a_word = (read["syllables"] / read["words"]).round(1).astype("str")
+    reason = ("reading ease " + read["reading_ease"].astype("str") + f" (below {minimum:g}): " + words_a_sentence
+              + " words a sentence, " + syllables_a_word + " syllables a word")
+    return Criterion(applies, fails, reason)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The letters read once per run (AuditData.derived) and shared by every QR check, instead of each reading them
+# again.
+
+class Reading(NamedTuple):
+    """The letters, read once per run for every QR check (AuditData.derived)."""
+
+    letters: pd.DataFrame  # the council-stage rows with letter text
+    unread: pd.Series  # a mask of the council-stage rows answered without letter text
+    final: pd.Series  # whether each letter is its procedure's final response (final_stage)
+    read: pd.DataFrame  # what `measure` read: every phrase wherever a criterion may need it, and readability
+
+
+def reading(data: AuditData) -> Reading:
+    """The letters and what they say, shared by the QR checks instead of each reading them again."""
+    return data.derived(_read_letters)
+
+
+def council_letters(data: AuditData) -> tuple[pd.DataFrame, pd.Series]:
+    """letters_with_text(data.records), once per run."""
+    return data.derived(_council_letters)
+
+
+def _council_letters(data: AuditData) -> tuple[pd.DataFrame, pd.Series]:
+    return letters_with_text(data.records)
+
+
+def _read_letters(data: AuditData) -> Reading:
+    letters, unread = council_letters(data)
+    final = final_stage(data.records)[letters.index]
+    # With on_extension every phrase is needed on the most letters, so one reading serves either setting.
+    needed = phrases_needed(letters, final, on_extension=True)
+    read = letter_text.measure(letters["response_text"], needed, readability=True)
+    return Reading(letters, unread, final, read)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The checks: one criterion at a time (QR001-QR005).
 
 _THRESHOLDS = {"amber_above": 5.0, "red_above": 15.0}
 
@@ -124,7 +296,7 @@ class ApologyWhereAtFault(_LetterCriterion):
     rule = "An upheld or partly upheld response apologises and accepts the fault, not 'sorry you feel'."
     source = SOURCE + "; LGSCO remedies guidance"
     params = dict(_THRESHOLDS)
-    outcomes = AT_FAULT
+    outcomes = UPHELD_OUTCOMES
     finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) did not apologise."
     noun, failed = "upheld or partly upheld responses", "did not apologise"
     advice = "Apologise, accepting the fault, in every upheld or partly upheld response."
@@ -139,7 +311,7 @@ class ApologyWhereAtFault(_LetterCriterion):
               "fault and its impact on them.")
 
     def criterion(self, letters, read, data, params):
-        return response_criteria.apology(letters, read)
+        return apology(letters, read)
 
 
 class ClearDecision(_LetterCriterion):
@@ -163,7 +335,7 @@ class ClearDecision(_LetterCriterion):
     rule = "The letter states the decision (upheld, partly upheld, not upheld), matching the recorded outcome."
     source = SOURCE
     params = dict(_THRESHOLDS)
-    outcomes = DECIDED
+    outcomes = DECIDED_OUTCOMES
     finding = "{failing:,} of {letters:,} decided responses ({percent_failing}%) did not state the recorded decision clearly."
     noun, failed = "decided responses", "did not state the recorded decision clearly"
     advice = "State in every letter whether the complaint is upheld, partly upheld or not upheld."
@@ -175,7 +347,7 @@ class ClearDecision(_LetterCriterion):
               "an apology that it was not given the first time.")
 
     def criterion(self, letters, read, data, params):
-        return response_criteria.decision(letters, read)
+        return decision(letters, read)
 
 
 class RemedyWhereAtFault(_LetterCriterion):
@@ -200,7 +372,7 @@ class RemedyWhereAtFault(_LetterCriterion):
     rule = "An upheld or partly upheld response says how the fault is put right or what will change."
     source = SOURCE + "; LGSCO remedies guidance"
     params = dict(_THRESHOLDS)
-    outcomes = AT_FAULT
+    outcomes = UPHELD_OUTCOMES
     finding = "{failing:,} of {letters:,} upheld or partly upheld responses ({percent_failing}%) offered no remedy or action."
     noun, failed = "upheld or partly upheld responses", "offered no remedy or action"
     advice = "Say in every upheld response how the fault is put right and what will change."
@@ -216,7 +388,7 @@ class RemedyWhereAtFault(_LetterCriterion):
               "or distress where the fault caused it{guidance}.")
 
     def criterion(self, letters, read, data, params):
-        return response_criteria.remedy(letters, read)
+        return remedy(letters, read)
 
 
 class EscalationRoute(_LetterCriterion):
@@ -271,7 +443,7 @@ class EscalationRoute(_LetterCriterion):
               "details, and say that the council will not hold against them any delay in escalating that this caused.")
 
     def criterion(self, letters, read, data, params):
-        return response_criteria.escalation(letters, read, letters["final"], params["on_extension"])
+        return escalation(letters, read, letters["final"], params["on_extension"])
 
     def details(self, letters, read, criterion, data, params):
         final = letters["final"]
@@ -334,10 +506,309 @@ class PlainLanguage(_LetterCriterion):
               "next, by letter or a call.")
 
     def criterion(self, letters, read, data, params):
-        return response_criteria.plain_language(letters, read, params["min_reading_ease"])
+        return plain_language(letters, read, params["min_reading_ease"])
 
     def details(self, letters, read, criterion, data, params):
         median = read["reading_ease"].median()
         metrics = {"min_reading_ease": params["min_reading_ease"],
                    "median_reading_ease": None if pd.isna(median) else round(float(median), 1)}
         return metrics, {"reading_ease": read["reading_ease"]}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# QR: quality of responses, the whole letter. Is each letter written to its own complaint (QR006), and does it
+# meet every criterion that applies (QR007)? The criteria one at a time, and which letters are read, are
+# QR001-QR005 (response_quality.py).
+
+class NearIdenticalLetters(Check):
+    """Near-identical letters to different complaints.
+
+    What it checks: whether a response letter is near-identical to one sent on a different
+    complaint: at least `min_similarity` of its wording in common (the Jaccard similarity of
+    its runs of `shingle_words` words, estimated with MinHash). The address block and sign-off
+    are left out, and names (masked at load), dates, amounts and references are masked, so a
+    template filled in with another complainant's details counts; letters that only share
+    standard paragraphs (the opening, the next-step paragraph) do not. Two stages of one
+    complaint are never compared. With `across_categories_only`, only letters to complaints in
+    different categories count.
+
+    Why it matters: a letter that could have been sent to someone else has not engaged with
+    the complaint's own facts; the codes ask for a response to each point raised, with reasons.
+
+    How to fix: keep templates for the standard paragraphs only, and write the findings,
+    reasons and remedy for each complaint; review the repeated letters listed here.
+    """
+
+    code = "QR006"
+    tally = ("near_identical", "letters")
+    # One team's template for one kind of complaint and decision: diluted to nothing among every letter sent.
+    segments = ("team", "stage", "outcome", "category")
+    general_source = "Good practice: a decision on every point raised, with reasons"
+    title = "Near-identical letters"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "Each response addresses its own complaint: no near-identical letters (90% of wording in common) to different complaints."
+    source = SOURCE + " (a decision on every point raised, with reasons)"
+    params = {"min_similarity": 0.9, "shingle_words": 5, "across_categories_only": False, "amber_above": 5.0, "red_above": 20.0}
+    requires = ("response_text",)
+    fault = (
+        "{near_identical} of {letters} response letters ({percent_near_identical}) are near-identical to a "
+        "letter sent on a different complaint, so they do not address the complaint's own facts"
+    )
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Review the complaints of {people} answered with a near-identical letter, and write again to any whose "
+              "own points it did not answer, with a decision on each and an apology.")
+
+    def run(self, data, params):
+        letters, _ = council_letters(data)
+        signature = signatures(letters["response_text"], params["shingle_words"])
+        has_words = (signature != EMPTY_BIN).any(axis=1)
+        letters, signature = letters[has_words], signature[has_words]
+        if letters.empty:
+            return not_applicable("no council-stage response has letter text")
+        complaint = letters["organisation"].astype("str") + "\x1f" + letters["case_id"]
+        key = letters["category"].fillna(complaint) if params["across_categories_only"] else complaint
+        found = near_duplicates(signature, pd.factorize(key)[0], params["min_similarity"])
+        similar = found["similarity"].notna().to_numpy()
+        partner = letters.iloc[found["partner"].to_numpy()[similar]]
+        rows = letters[similar]
+        similarity = pd.Series((100 * found["similarity"].to_numpy()[similar]).round(0).astype(int), index=rows.index)
+        reason = ("near-identical (" + similarity.astype("str") + "% of wording) to the Stage "
+                  + partner["stage"].to_numpy() + " letter for " + partner["case_id"].to_numpy())
+        count = int(similar.sum())
+        share = percent(count, len(letters))
+        metrics = {"letters": len(letters), "near_identical": count, "percent_near_identical": share,
+                   "min_similarity": params["min_similarity"]}
+        finding = (f"{count:,} of {len(letters):,} response letters ({share}%) share at least "
+                   f"{params['min_similarity']:.0%} of their wording with a letter on a different complaint.")
+        table = exceptions(rows, reason, similarity_percent=similarity, similar_case=partner["case_id"].to_numpy(),
+                           similar_stage=partner["stage"].to_numpy())
+        result = CheckResult(
+            grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,
+            Recommendation("Write each response to its complaint's own facts; keep templates for standard paragraphs only.", Priority.THREE_MONTHS),
+        )
+        return by_segment(self, result, letters, pd.Series(similar, index=letters.index), params, noun="letters",
+                          failed="share their wording with another complaint's letter")
+
+
+_CRITERIA = ("apology", "clear decision", "remedy", "escalation route", "plain language")
+
+
+class AllCriteriaMet(Check):
+    """Letters meeting every criterion.
+
+    What it checks: the share of response letters that meet every criterion that applies to
+    them: an apology and a remedy or action where upheld or partly upheld (QR001, QR003), the
+    decision stated (QR002), the route to escalate (QR004) and plain language (QR005). Each
+    criterion's own share is reported too: no official combined score exists.
+
+    Why it matters: a letter is only as good as its weakest part; one share that the audit
+    committee can follow over time shows whether response quality is improving.
+
+    How to fix: sign-off against a short checklist of these five criteria before a response
+    is sent; the exceptions list which criteria each letter missed.
+    """
+
+    code = "QR007"
+    tally = ("failing", "letters")
+    segments = ("team", "category")
+    uk_rules = True
+    title = "Letters meeting every criterion"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "Each response meets every criterion of a good response that applies to it."
+    source = SOURCE + "; no official combined score exists [U]: each criterion is also reported on its own"
+    params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
+    requires = ("response_text",)
+    fault = "only {percent_meeting_all} of {letters} response letters met every criterion of a good response"
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} whose response missed a part of a good response with what it left out: the decision "
+              "and reasons, the apology and remedy where at fault, or how to escalate.")
+
+    def run(self, data, params):
+        letters, unread, final, read = reading(data)
+        if letters.empty:
+            return not_applicable("no council-stage response has letter text")
+        criteria = dict(zip(_CRITERIA, (
+            apology(letters, read), decision(letters, read),
+            remedy(letters, read),
+            escalation(letters, read, final, params["on_extension"]),
+            plain_language(letters, read, params["min_reading_ease"]),
+        ), strict=True))
+        fails = pd.DataFrame({name: criterion.fails for name, criterion in criteria.items()})
+        failing = fails.any(axis=1)
+        count, missed = len(letters), int(failing.sum())
+        met = {name: percent(int((c.applies & ~c.fails).sum()), int(c.applies.sum())) for name, c in criteria.items()}
+        metrics = {
+            "letters": count, "meeting_all": count - missed, "percent_meeting_all": percent(count - missed, count),
+            "failing": missed, "percent_failing": percent(missed, count), "without_text": int(unread.sum()),
+            **{f"percent_{name.replace(' ', '_')}_met": share for name, share in met.items()},
+        }
+        by_criterion = ", ".join(f"{name} {counted_share(int((c.applies & ~c.fails).sum()), int(c.applies.sum()))}"
+                                 for name, c in criteria.items())
+        finding = (f"{count - missed:,} of {count:,} response letters ({metrics['percent_meeting_all']}%) met every "
+                   f"criterion that applies to them; by criterion: {by_criterion}.")
+        table = exceptions(letters[failing], "missed: " + flag_names(fails[failing]), outcome=letters.loc[failing, "outcome"])
+        result = CheckResult(
+            grade(metrics["percent_failing"], params["amber_above"], params["red_above"]), metrics, finding, table,
+            Recommendation("Check every response against the five criteria before it is signed off.", Priority.THREE_MONTHS),
+        )
+        return by_segment(self, result, letters, failing, params, noun="response letters",
+                          failed="missed a criterion that applies to them")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# QR008: the reviewers' scores of a sample of responses, as manual evidence beside the automatic QR checks.
+
+# The criteria the automatic checks also judge from the letter text (QR001-QR005, each its `review_criterion`).
+AUTOMATIC = (DECISION, APOLOGY, REMEDY, ESCALATION, PLAIN_LANGUAGE)
+
+
+class ReviewerScores(Check):
+    """Reviewers' scores of a sample of responses (manual evidence).
+
+    What it checks: the scores reviewers gave a sample of responses in the review workbook
+    (`complaint-audit sample`, filled in, then `complaint-audit reviews import`): for each
+    criterion of a good response (RULES.md section 6), the share of ratings met, partly met and
+    not met, with the reviewers and the dates they reviewed. The share of reviewed responses
+    rated not met on at least one criterion is graded by `amber_above` and `red_above`. Where a
+    criterion is also judged by an automatic check (decision QR002, apology QR001, remedy QR003,
+    how to escalate QR004, plain language QR005, with this check's `min_reading_ease` and
+    `on_extension`), the reviewer's rating is compared with the automatic one on the same
+    letter: met against met, partly or not met against not met, where both say the criterion
+    applies. Each criterion is reported on its own; no combined score exists [U]. Without an
+    imported review the check is not applicable.
+
+    Why it matters: reading letters by machine finds missing phrases, not missing substance:
+    an apology that does not accept the impact, or a remedy that does not put things right.
+    A reviewer's judgement on a sample is the evidence an ombudsman would look for, and the
+    agreement rate shows how far the automatic checks can be relied on for the letters nobody
+    read.
+
+    How to fix: go through the responses rated not met (the exceptions) with the officers who
+    wrote them; where reviewers and the automatic checks disagree often, read more letters by
+    hand before relying on the automatic figures.
+    """
+
+    code = "QR008"
+    uk_rules = True
+    title = "Reviewers' scores (manual evidence)"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "A reviewed sample of responses meets each criterion of a good response, as reviewers score them."
+    source = ("LGSCO Complaint Handling Code 6.5-6.8; Housing Ombudsman Code 5.6-5.8; SI 2009/309 "
+              "reg 14(2); manual review of a sample (complaint-audit sample and reviews import)")
+    params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
+    fault = (
+        "reviewers who read a sample of responses rated {failing} of {assessed} ({percent_failing}) as not meeting "
+        "at least one criterion of a good response"
+    )
+    reviews = True
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} whose response the reviewer rated short of a criterion with what it left out, and "
+              "apologise where the council was at fault.")
+
+    def run(self, data, params):
+        if data.reviews is None:
+            return not_applicable("no reviewer scores imported (complaint-audit reviews import, or [reviews] files in "
+                                  "audit.toml)")
+        reviews = data.reviews
+        if reviews.empty:
+            return not_applicable("the imported review workbooks hold no scored response")
+        by_criterion = tally(reviews, "criterion")
+        compared = agreement(reviews, data.records, params)
+        not_met = _not_met_cases(reviews)
+        assessed = int(reviews[reviews["score"].isin(APPLICABLE)][list(KEY)].drop_duplicates().shape[0])
+        first, last = review_dates(reviews) or (None, None)
+        names = reviewers(reviews)
+        met = {CRITERION_NAMES[title]: by_criterion["percent_met"].get(title) for title in CRITERION_TITLES}
+        agreeing = {criterion.name: _agreement_share(compared, criterion.title) for criterion in AUTOMATIC}
+        metrics = {
+            "cases_reviewed": int(reviews[list(KEY)].drop_duplicates().shape[0]),
+            "reviewers": len(names), "reviewer_names": ", ".join(names), "first_review": first, "last_review": last,
+            **{f"percent_{name}_met": None if pd.isna(share) else float(share) for name, share in met.items()},
+            "compared": len(compared), "agreeing": int(compared["agree"].sum()),
+            "percent_agreement": percent(int(compared["agree"].sum()), len(compared)) if len(compared) else None,
+            **{f"percent_{name}_agreement": share for name, share in agreeing.items()},
+        }
+        table = exceptions(not_met, "rated not met by the reviewer: " + not_met["criteria"],
+                           reviewer=not_met["reviewer"], review_date=not_met["review_date"])
+        return graded(len(not_met), assessed, params, _finding(metrics, by_criterion), table, Recommendation(
+            "Go through the responses reviewers rated not met with the officers who wrote them.", Priority.THREE_MONTHS,
+        ), **metrics)
+
+
+def agreement(reviews: pd.DataFrame, records: pd.DataFrame, params) -> pd.DataFrame:
+    """The reviewer's rating beside the automatic one, where both judge a criterion on the same letter.
+
+    One row per rated score (met, partly, not met) of a criterion in AUTOMATIC whose letter
+    the automatic criterion applies to; `agree` is whether both say met or both say it is not.
+    """
+    automatic = automatic_ratings(records, reviews[list(KEY)].drop_duplicates(), params)
+    rated = reviews[reviews["score"].isin(APPLICABLE) & reviews["criterion"].isin([c.title for c in AUTOMATIC])]
+    pairs = rated.merge(automatic[automatic["automatic"] != "not applicable"], on=[*KEY, "criterion"], how="inner")
+    return pairs.assign(agree=pairs["score"].eq("met") == pairs["automatic"].eq("met"))
+
+
+def automatic_ratings(records: pd.DataFrame, keys: pd.DataFrame, params) -> pd.DataFrame:
+    """For the reviewed letters with text: each automatic criterion as met, not met or not applicable."""
+    letters, _ = letters_with_text(records)
+    letters = letters[pd.MultiIndex.from_frame(letters[list(KEY)]).isin(pd.MultiIndex.from_frame(keys))]
+    final = final_stage(records)[letters.index]
+    needed = phrases_needed(letters, final, params["on_extension"])
+    read = letter_text.measure(letters["response_text"], needed, readability=True)
+    judged = {
+        DECISION.title: decision(letters, read),
+        APOLOGY.title: apology(letters, read),
+        REMEDY.title: remedy(letters, read),
+        ESCALATION.title: escalation(letters, read, final, params["on_extension"]),
+        PLAIN_LANGUAGE.title: plain_language(letters, read, params["min_reading_ease"]),
+    }
+    return pd.concat([
+        letters[list(KEY)].assign(criterion=title, automatic=np.select(
+            [criterion.fails.to_numpy(dtype=bool), criterion.applies.to_numpy(dtype=bool)], ["not met", "met"], "not applicable"))
+        for title, criterion in judged.items()
+    ], ignore_index=True)
+
+
+def _agreement_share(compared: pd.DataFrame, title: str) -> float | None:
+    mine = compared[compared["criterion"] == title]
+    return percent(int(mine["agree"].sum()), len(mine)) if len(mine) else None
+
+
+def _not_met_cases(reviews: pd.DataFrame) -> pd.DataFrame:
+    """One row per reviewed stage record rated not met on any criterion: the criteria, reviewer(s), last date."""
+    order = reviews["criterion"].map({title: number for number, title in enumerate(CRITERION_TITLES)})
+    not_met = reviews[reviews["score"].eq("not met")].assign(order=order).sort_values([*KEY, "order"])
+    return not_met.groupby(list(KEY), as_index=False, sort=True).agg(
+        team=("team", "first"), criteria=("criterion", _distinct), reviewer=("reviewer", _distinct),
+        review_date=("review_date", "max"),
+    )
+
+
+def _distinct(values: pd.Series) -> str:
+    return ", ".join(dict.fromkeys(values.dropna().astype(str)))
+
+
+def _finding(metrics: dict, by_criterion: pd.DataFrame) -> str:
+    """The finding as a format string (graded fills assessed, failing and percent_failing)."""
+    dates = f", {_long(metrics['first_review'])} to {_long(metrics['last_review'])}" if metrics["first_review"] else ""
+    rated = by_criterion[by_criterion["rated"].gt(0)]
+    shares = ", ".join(f"{title[:1].lower()}{title[1:]} {counted_share(int(row['met']), int(row['rated']))}"
+                       for title, row in rated.iterrows())
+    agreement_text = (
+        f" Where an automatic check judges the same criterion on the same letter, reviewers agreed with it on "
+        f"{metrics['agreeing']:,} of {metrics['compared']:,} ratings ({metrics['percent_agreement']}%)."
+        if metrics["compared"] else " No reviewed letter was also judged by the automatic checks, so agreement is not measured."
+    )
+    plural = "reviewer" if metrics["reviewers"] == 1 else "reviewers"
+    return (
+        "{failing:,} of {assessed:,} sampled responses ({percent_failing}%) were rated not met on at least one criterion "
+        f"by the reviewers (manual evidence: {metrics['reviewers']} {plural}{dates}; {metrics['cases_reviewed']:,} responses "
+        f"scored). Rated met, by criterion: {shares or 'none rated'}.{agreement_text}"
+    )
+
+
+def _long(iso: str) -> str:
+    day = pd.Timestamp(iso)
+    return f"{day.day} {day:%B %Y}"

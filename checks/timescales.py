@@ -1,42 +1,108 @@
-"""TS: timescales, answered on time. Corporate and housing stages against the Complaint Handling Codes, adult social care against
-the 2009 regulations; children's timescales are CSC (childrens.py), due dates and extensions TS004-TS006 (timescales_due.py).
-"""
+"""TS: timescales. Acknowledged and answered on time, extensions, open cases and the due dates teams work to.
+
+Corporate and housing stages are measured against the Complaint Handling Codes' clock (TS001,
+TS002), adult social care against the 2009 regulations' agreed date and six months (TS003);
+extensions need a reason and stay within the code's maximum (TS004); stages still open on the
+audit date are aged against their due date, or from receipt where they have none (TS005); and a
+team's own due dates are compared with the code's (TS006). Children's timescales are CSC
+(childrens.py). The shared clock and selections come first, then the checks."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from complaint_audit.checks._text import iso_dates
-from complaint_audit.checks._timescales import (
-    CODE_CLOCK,
-    CODE_PROCESSES,
-    COUNCIL_STAGES,
-    THRESHOLDS,
-    code_clock,
-    council_stages_of,
-    lookup,
-    on_time_by,
-    select_rows,
-)
-from complaint_audit.checks._timing import open_on, reason_given, when, working_days_text
 from complaint_audit.engine.contract import (
     Area,
     Check,
+    CheckResult,
     FaultType,
     OnTime,
     Priority,
     Recommendation,
     Shortfall,
+    Status,
     TrendFigure,
     exceptions,
     graded,
     not_applicable,
+    percent,
 )
 from complaint_audit.engine.judging import counted_share
 from complaint_audit.engine.segments import by_segment
-from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
+from complaint_audit.engine.standards import (
+    ADULTS_REGULATIONS,
+    CODES,
+    GOOD_PRACTICE,
+    OWN_PROCEDURE,
+    SOCIAL_CARE_REGULATIONS,
+)
+from complaint_audit.engine.toolkit import (
+    either,
+    formatted,
+    iso_dates,
+    open_on,
+    pair_values,
+    reason_given,
+    when,
+    working_days_text,
+)
+from complaint_audit.schema import CODE_STAGES
 
+# ------------------------------------------------------------------------------------------------------------
+# The clocks and selections the TS checks share: the codes' timescales, the council's own stages, working-day
+# deadlines.
+
+THRESHOLDS = {"amber_above": 5.0, "red_above": 20.0}
+CODE_PROCESSES = ("corporate", "housing")
+FIELDS = ["organisation", "case_id", "stage", "team", "process", "received", "acknowledged", "due", "extended_due",
+          "extension_reason", "statement_agreed", "responded", "closed", "outcome", "status"]
+CODE_CLOCK = {"acknowledge_working_days": 5, "response_working_days": {"1": 10, "2": 20},  # the codes' clock
+              "extension_working_days": {"1": 10, "2": 20}}
+
+
+def lookup(column: pd.Series, mapping) -> pd.Series:
+    """mapping[value] per row, missing where the value is not a key (whole-column comparisons: faster than map)."""
+    chosen = [column.eq(key).to_numpy(dtype=bool, na_value=False) for key in mapping]
+    values = np.select(chosen, [float(value) for value in mapping.values()], default=np.nan)
+    return pd.Series(values, index=column.index).astype("Int64")
+
+
+def select_rows(records: pd.DataFrame, mask: pd.Series | None = None, processes=None) -> pd.DataFrame:
+    """Rows by mask, or the council stages of some processes; only the fields used: copying letters costs more."""
+    if processes is not None:
+        mask = council_stages_of(records, processes)
+    return records.loc[mask, FIELDS]
+
+
+def council_stages_of(records: pd.DataFrame, processes) -> pd.Series:
+    return records["process"].isin(list(processes)) & records["stage"].isin(CODE_STAGES)
+
+
+def code_clock(rows: pd.DataFrame, calendar, params) -> pd.DataFrame:
+    """Corporate and housing response clocks: from acknowledgement, or from receipt plus the acknowledgement
+    allowance when none is recorded (RULES.md 3); an extension counts with a reason, up to the code's maximum."""
+    from_receipt = rows["acknowledged"].isna()
+    start = rows["acknowledged"].where(~from_receipt, rows["received"])
+    allowance = lookup(rows["stage"], params["response_working_days"])
+    deadline = calendar.add_working_days(start, allowance + from_receipt * int(params["acknowledge_working_days"]))
+    latest = calendar.add_working_days(deadline, lookup(rows["stage"], params["extension_working_days"]))
+    extended = rows["extended_due"].notna() & reason_given(rows) & rows["extended_due"].gt(deadline)
+    extended_to = rows["extended_due"].where(rows["extended_due"].le(latest), latest)
+    return pd.DataFrame({"start": start, "from_receipt": from_receipt, "deadline": deadline, "latest": latest,
+                         "extended": extended, "beyond_latest": extended & rows["extended_due"].gt(latest),
+                         "due": deadline.where(~extended, extended_to)})
+
+
+def on_time_by(group: pd.Series, names, on_time: pd.Series, assessed: pd.Series, label: str = "{}") -> dict:
+    """Percent on time per group with any case assessed, as metrics named '<label>_percent_on_time'."""
+    return {f"{label.format(name)}_percent_on_time": percent(int((on_time & group.eq(name)).sum()),
+                                                            int((assessed & group.eq(name)).sum()))
+            for name in names if (assessed & group.eq(name)).any()}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The checks: acknowledged and answered on time (TS001-TS003).
 
 class AcknowledgedOnTime(Check):
     """Acknowledged on time.
@@ -128,7 +194,7 @@ class CodeResponseOnTime(Check):
         "{failing} of {assessed} corporate and housing responses ({percent_failing}) were later than the "
         "Complaint Handling Code allows"
     )
-    on_time = (OnTime(CODE_PROCESSES, COUNCIL_STAGES),)
+    on_time = (OnTime(CODE_PROCESSES, CODE_STAGES),)
     trend_figures = (
         TrendFigure("stage1_on_time", "Corporate and housing Stage 1 responses on time", "stage1_percent_on_time",
                     on_time_label="Corporate and housing Stage 1"),
@@ -159,10 +225,10 @@ class CodeResponseOnTime(Check):
                   + when(f["extended"], " with extension")
                   + when(f["beyond_latest"], " (the extension is beyond the maximum, so counted only to it)")
                   + when(f["unexplained"], " (an extension with no reason does not count)"))
-        by_stage = on_time_by(rows["stage"], COUNCIL_STAGES, ~late, late | ~late, "stage{}")
+        by_stage = on_time_by(rows["stage"], CODE_STAGES, ~late, late | ~late, "stage{}")
         stage_counts = (~late).groupby(rows["stage"].astype("str")).agg(["sum", "size"])
         on_time = "; ".join(f"Stage {stage} {counted_share(int(row['sum']), int(row['size']))}"
-                            for stage, row in stage_counts.reindex(list(COUNCIL_STAGES)).dropna().iterrows())
+                            for stage, row in stage_counts.reindex(list(CODE_STAGES)).dropna().iterrows())
         finding = ("{failing:,} of {assessed:,} corporate and housing responses ({percent_failing}%) were later than "
                    f"the code allows. On time: {on_time}.")
         if clock["from_receipt"].any():
@@ -246,3 +312,286 @@ class AdultResponseOnTime(Check):
         )
         return by_segment(self, result, rows[assessed], failing[assessed], params, noun="adult social care complaints",
                           failed="missed the agreed response date or ran past the time limit")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# TS: timescales, the due dates. Extensions within their maximum, open cases past their due date, and local
+# targets looser than the codes; whether stages were answered on time is TS001-TS003 (timescales.py).
+
+class ExtensionsValid(Check):
+    """Extensions within their maximum and with a reason.
+
+    What it checks: every extended corporate or housing response date records why and lies within
+    the code's maximum (10 working days beyond TS002's Stage 1 deadline, 20 beyond Stage 2); every
+    revised adult social care date records why. Children's extensions are CSC001's and CSC003's.
+
+    Why it matters: the codes allow an extension only once, for a reason, and told to the
+    complainant with the ombudsman's details; an open-ended or unexplained extension is delay.
+
+    How to fix: make the reason mandatory when an extended date is entered, and block dates beyond
+    the maximum; a case that needs longer should be referred on, not extended again.
+    """
+
+    code = "TS004"
+    uk_rules = True
+    title = "Extensions within their maximum and with a reason"
+    area = Area.TIMELINESS
+    rule = "An extension records its reason and goes no further than the code's maximum."
+    source = "Complaint Handling Codes 6.4-6.5 and Stage 2 extensions; SI 2009/309 reg 14"
+    params = {**CODE_CLOCK, **THRESHOLDS}
+    requires = ("extended_due",)
+    fault = "{failing} of {assessed} extensions ({percent_failing}) had no reason or went beyond the code's maximum"
+    standards = (*CODES, ADULTS_REGULATIONS)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days_beyond_deadline", unit="working days beyond the longest extension allowed")
+    remedy = ("Apologise to {people} whose extended response ran past what is allowed{shortfall}; consider a payment "
+              "for the time and trouble the delay caused{guidance}.")
+
+    def run(self, data, params):
+        rows = select_rows(data.records, processes=(*CODE_PROCESSES, "adult_social_care"))
+        rows = rows[rows["extended_due"].notna()]
+        if rows.empty:
+            return not_applicable("no extended corporate, housing or adult social care response dates")
+        code_rows = rows["process"].isin(CODE_PROCESSES)
+        clock = code_clock(rows[code_rows], data.calendar, params).reindex(rows.index)
+        no_reason, beyond = ~reason_given(rows), rows["extended_due"].gt(clock["latest"])
+        failing = no_reason | beyond
+        f = pd.DataFrame({"beyond": beyond, "no_reason": no_reason, "deadline": clock["deadline"],
+                          "extra": data.calendar.working_days_between(clock["deadline"], rows["extended_due"]),
+                          "most": lookup(rows["stage"], params["extension_working_days"]),
+                          "extended_due": rows["extended_due"]})[failing]
+        reason = (when(f["beyond"], "extended " + working_days_text(f["extra"]) + " working days beyond the code's deadline "
+                        + iso_dates(f["deadline"]) + "; at most " + working_days_text(f["most"]))
+                  + when(f["beyond"] & f["no_reason"], "; ")
+                  + when(f["no_reason"], "no reason recorded for the extension to " + iso_dates(f["extended_due"])))
+        return graded(
+            int(failing.sum()), len(rows), params,
+            "{failing:,} of {assessed:,} extensions ({percent_failing}%) lack a reason or exceed the maximum: "
+            "{no_reason:,} with no reason, {beyond_maximum:,} beyond the maximum.",
+            exceptions(rows[failing], reason, extended_due=f["extended_due"], working_days_beyond_deadline=f["extra"]),
+            Recommendation("Require a reason for every extension and block extended dates beyond the code's "
+                           "maximum.", Priority.QUICK_WIN),
+            no_reason=int(no_reason.sum()), beyond_maximum=int(beyond.sum()),
+        )
+
+
+class OpenPastDue(Check):
+    """Open complaints past their due date.
+
+    What it checks: stages open on the audit date (received, not answered, not closed) past their
+    due date, in bands of working days overdue: by default 1-10, 11-20, 21-40 and over 40. The due
+    date is the one the case system records (the extended one where set); a stage without one is
+    aged from receipt against the timescale that applies to it: corporate and housing stages the
+    code's (Stage 1 10 working days from acknowledgement, or 15 from receipt where none is
+    recorded; Stage 2 20, or 25), children's Stage 1 10 working days from receipt and Stage 2 25
+    from its start (the later of the request and the agreed statement), and a process outside the
+    UK's schemes (`other`) audit.toml's `[standard] response_working_days`. Where no timescale
+    applies (adult social care, whose period is agreed with each complainant; children's Stage 3;
+    `other` without a `[standard]` target) a stage with no due date is not assessed, and the
+    finding says how many. Due dates looser than the code are TS006's finding.
+
+    Why it matters: an overdue complaint is a complainant waiting now; the oldest are where the
+    ombudsman finds fault. A case system that records no due date does not stop the clock.
+
+    How to fix: review the overdue list weekly, oldest first; tell each complainant when they will
+    hear and why, and escalate cases over 40 working days to a senior manager.
+    """
+
+    code = "TS005"
+    general_source = "The due date the case system records, or the response target in audit.toml's [standard]"
+    title = "Open complaints past their due date"
+    area = Area.TIMELINESS
+    rule = "No complaint stage is still open after its due date, recorded or given by its timescale from receipt."
+    source = "Complaint Handling Codes 6.3-6.5; SI 2006/1738 regs 14, 17; SI 2009/309 reg 14"
+    params = {"bands_working_days": [10, 20, 40], **CODE_CLOCK, "childrens_working_days": {"1": 10, "2": 25},
+              **THRESHOLDS}
+    fault = (
+        "{failing} of {assessed} complaint stages open on the audit date ({percent_failing}) were past their "
+        "due date"
+    )
+    standards = (*SOCIAL_CARE_REGULATIONS, *CODES, OWN_PROCEDURE)
+    fault_type = FaultType.MALADMINISTRATION
+    shortfall = Shortfall("working_days_overdue", unit="working days past the due date")
+    remedy = ("Answer the complaints of {people} still open past their due date{shortfall}, oldest first; apologise "
+              "for the delay and consider a payment for the time and trouble the delay caused{guidance}.")
+
+    def run(self, data, params):
+        as_of, records = pd.Timestamp(data.as_of), data.records
+        rows = select_rows(records, records["stage"].ne("ombudsman") & open_on(records, as_of))
+        if rows.empty:
+            return not_applicable(f"no complaint stages open on {as_of:%Y-%m-%d}")
+        recorded = rows["extended_due"].fillna(rows["due"])
+        aged = _aged_from_receipt(rows[recorded.isna()], data, params)
+        due = recorded.fillna(aged["due"])
+        timed, untimed = aged[aged["due"].notna()], aged[aged["due"].isna()]
+        if due.isna().all():
+            return not_applicable(f"{len(rows):,} complaint stages open on {as_of:%Y-%m-%d}, none with a due date or a "
+                                  f"timescale that applies: {_untimed_reasons(untimed)}")
+        overdue_by = data.calendar.working_days_between(due, pd.Series(as_of, index=rows.index))
+        overdue = overdue_by.gt(0).fillna(False).astype(bool)
+        edges = [int(edge) for edge in params["bands_working_days"]]
+        labels = [f"{low + 1}-{high}" for low, high in zip([0, *edges], edges)] + [f"over {edges[-1]}"]
+        band = pd.cut(overdue_by.astype("float64"), [0, *edges, np.inf], labels=labels).astype("str")
+        bands = {f"overdue_{label.replace('-', '_to_').replace(' ', '_')}": int((band[overdue] == label).sum())
+                 for label in labels}
+        reason = ("open " + working_days_text(overdue_by) + " working days past its due date " + iso_dates(due) + " (band "
+                  + band + ")" + when(recorded.isna(), "; no due date recorded, so aged from receipt against "
+                                      + aged["timescale"].reindex(rows.index).fillna("")))
+        words = [*labels[:-1], f"more than {edges[-1]}"]
+        by_band = ", ".join(f"{count:,} by {label} working days" for label, count in zip(words, bands.values()))
+        return graded(
+            int(overdue.sum()), int(due.notna().sum()), params,
+            "{failing:,} of {assessed:,} complaint stages open on {as_of} ({percent_failing}%) were past their due "
+            "date" + (f": {by_band}." if overdue.any() else ".") + _aged_sentence(timed, untimed),
+            exceptions(rows[overdue], reason[overdue], due=due[overdue], working_days_overdue=overdue_by[overdue],
+                       band=band[overdue]),
+            Recommendation("Review overdue complaints weekly, oldest first, and tell each complainant when they "
+                           "will hear.", Priority.QUICK_WIN),
+            as_of=as_of.strftime("%Y-%m-%d"), no_due_date=len(aged), aged_from_receipt=len(timed),
+            not_assessed=len(untimed), **bands,
+        )
+
+
+def _aged_from_receipt(rows: pd.DataFrame, data, params) -> pd.DataFrame:
+    """For stages with no due date of their own: the date their timescale gives from receipt, and that timescale's name
+    (with each stage's process and stage, to say why where none applies).
+
+    Missing where no timescale applies: adult social care agrees its period with each complainant, children's
+    Stage 3 has no response deadline of its own, and `other` has one only where audit.toml's [standard] sets it.
+    """
+    due = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns]")
+    timescale = pd.Series(None, index=rows.index, dtype="object")
+    code = rows["process"].isin(CODE_PROCESSES) & rows["stage"].isin(["1", "2"])
+    if code.any():
+        clock = code_clock(rows[code], data.calendar, params)
+        due[code] = clock["deadline"]
+        timescale[code] = ("the code's Stage " + rows.loc[code, "stage"].astype("str") + " timescale ("
+                           + lookup(rows.loc[code, "stage"], params["response_working_days"]).astype("str")
+                           + " working days from acknowledgement, "
+                           + (lookup(rows.loc[code, "stage"], params["response_working_days"])
+                              + int(params["acknowledge_working_days"])).astype("str")
+                           + " from receipt without one)")
+    childrens = rows["process"].eq("childrens_statutory") & rows["stage"].isin(["1", "2"])
+    if childrens.any():
+        kids = rows[childrens]
+        start = kids["received"].where(kids["stage"].ne("2"), kids[["received", "statement_agreed"]].max(axis=1))
+        days = lookup(kids["stage"], params["childrens_working_days"])
+        due[childrens] = data.calendar.add_working_days(start, days)
+        timescale[childrens] = ("the children's regulations' Stage " + kids["stage"].astype("str") + " timescale ("
+                                + days.astype("str") + " working days)")
+    target = data.standard.response_working_days
+    other = rows["process"].eq("other")
+    if target is not None and other.any():
+        due[other] = data.calendar.add_working_days(rows.loc[other, "received"], target)
+        timescale[other] = f"the response target of {data.standard.name} ({target} working days)"
+    return pd.DataFrame({"process": rows["process"], "stage": rows["stage"], "due": due,
+                         "timescale": timescale.where(due.notna())})
+
+
+def _aged_sentence(timed: pd.DataFrame, untimed: pd.DataFrame) -> str:
+    """How many open stages had no due date of their own: aged from receipt, by timescale, or not assessed, and why."""
+    sentence = ""
+    if len(timed):
+        counts = timed["timescale"].value_counts(sort=False).sort_index()
+        against = (counts.index[0] if len(counts) == 1 else
+                   "the timescale that applies to each: " + "; ".join(f"{n:,} {name}" for name, n in counts.items()))
+        one = len(timed) == 1
+        sentence += (f" {len(timed):,} had no due date of {'its' if one else 'their'} own and {'was' if one else 'were'} "
+                     f"aged from receipt against {against}.")
+    if len(untimed):
+        one = len(untimed) == 1
+        sentence += (f" {len(untimed):,} open {'stage' if one else 'stages'} had no due date and no timescale that applies, "
+                     f"so {'was' if one else 'were'} not assessed: {_untimed_reasons(untimed)}.")
+    return sentence.replace("{", "{{").replace("}", "}}")
+
+
+def _untimed_reasons(untimed: pd.DataFrame) -> str:
+    """Why stages without a due date have no timescale, counted per reason ('2 where adult social care agrees ...')."""
+    why = untimed["process"].astype("str").map(_NO_TIMESCALE).fillna("no timescale applies")
+    why = why.where(~(untimed["process"].eq("childrens_statutory") & untimed["stage"].eq("3")).to_numpy(dtype=bool),
+                    "children's Stage 3 has no response deadline of its own")
+    return "; ".join(f"{n:,} where {text}" for text, n in why.value_counts(sort=False).sort_index().items())
+
+
+_NO_TIMESCALE = {
+    "adult_social_care": "adult social care agrees its response period with each complainant",
+    "other": "audit.toml's [standard] sets no response_working_days",
+}
+
+
+class LooseLocalTargets(Check):
+    """Local targets looser than the code.
+
+    What it checks: each team's own target per process and stage, inferred from its recorded due
+    dates (the median working days from receipt, or the children's Stage 2 start, to the due date),
+    against the most the rules allow: corporate and housing 15 at Stage 1 and 25 at Stage 2
+    (acknowledgement included), children's 10 and 25. Exceptions: that team's stages due later
+    than the code's deadline.
+
+    Why it matters: a council that measures itself against a looser local target reports its
+    complaints as on time when the code says they were late; the ombudsman judges by the code.
+
+    How to fix: set each team's targets in the case system to the code's timescales and
+    recalculate the due dates of open cases.
+    """
+
+    code = "TS006"
+    uk_rules = True
+    title = "Local targets looser than the code"
+    area = Area.TIMELINESS
+    rule = "No team works to a target looser than the code's or the regulations' timescale."
+    source = "Complaint Handling Codes 6.2-6.5 and Stage 2; SI 2006/1738 regs 14, 17"
+    params = {"code_working_days": {"corporate": {"1": 15, "2": 25}, "housing": {"1": 15, "2": 25},
+                                    "childrens_statutory": {"1": 10, "2": 25}}}
+    requires = ("due",)
+    fault = (
+        "{looser} of {team_stages} team stages work to due dates looser than the code ({loose_targets}), so "
+        "the council's own reports count late complaints as on time"
+    )
+    standards = (*CODES, *SOCIAL_CARE_REGULATIONS)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Check whether {people} whose due date was set by a looser local target were answered outside the "
+              "code's timescale, and put any delay right: an apology, and consider a payment for the time and "
+              "trouble the delay caused{guidance}.")
+
+    def run(self, data, params):
+        code_target = {(process, stage): int(days) for process, stages in params["code_working_days"].items()
+                       for stage, days in stages.items()}
+        records = data.records[["process", "stage", "due"]]
+        target = pair_values(records["process"], records["stage"], code_target).astype("Int64")
+        chosen = records["due"].notna() & target.notna()
+        rows = select_rows(data.records, chosen).assign(code_target=target[chosen].astype("int64"))
+        if rows.empty:
+            return not_applicable("no corporate, housing or children's stages with a due date")
+        childrens_stage2 = rows["process"].eq("childrens_statutory") & rows["stage"].eq("2")
+        start = rows["received"].where(~childrens_stage2, rows[["received", "statement_agreed"]].max(axis=1))
+        recorded = data.calendar.working_days_between(start, rows["due"])
+        keys = ["organisation", "team", "process", "stage"]
+        teams = rows.assign(recorded=recorded.astype("float64")).groupby(keys, dropna=False)
+        rows = rows.assign(local_target=teams["recorded"].transform("median"))
+        loose_team = rows["local_target"] > rows["code_target"]
+        loose = rows[loose_team].drop_duplicates(keys)
+        if loose.empty:
+            metrics = {"team_stages": teams.ngroups, "looser": 0, "cases": 0, "loose_targets": ""}
+            return CheckResult(Status.PASS, metrics, f"All {teams.ngroups} team stages record due dates within the "
+                               "code's timescales.")
+        flagging = loose_team & rows["due"].gt(data.calendar.add_working_days(start, rows["code_target"]))
+        flagged, recorded = rows[flagging], recorded[flagging]
+        origin = either(childrens_stage2[flagging], "the Stage 2 start", "receipt", flagged.index)
+        local, code = formatted(flagged["local_target"]), formatted(flagged["code_target"], "{}")
+        reason = ("due " + working_days_text(recorded) + " working days after " + origin + "; the team's local target is " + local
+                  + " where the code allows " + code)
+        described = (loose["team"].astype("str").fillna("no team") + " (" + loose["process"].astype("str") + " Stage "
+                     + loose["stage"].astype("str") + ") works to " + loose["local_target"].map("{:g}".format)
+                     + " working days where the code allows " + loose["code_target"].astype("str"))
+        metrics = {"team_stages": teams.ngroups, "looser": len(loose), "cases": len(flagged),
+                   "loose_targets": "; ".join(described)}
+        return CheckResult(
+            Status.FAIL, metrics,
+            "{looser} of {team_stages} team stages record due dates looser than the code, so their own reports count "
+            "late cases as on time: {loose_targets}. {cases:,} cases carry such a due date.".format(**metrics),
+            exceptions(flagged, reason, recorded_working_days=recorded, local_target=flagged["local_target"],
+                       code_target=flagged["code_target"]),
+            Recommendation("Set every team's targets to the code's timescales and recalculate open cases' due dates.",
+                           Priority.QUICK_WIN),
+        )

@@ -22,11 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from complaint_audit.schema import Outcome, Stage, Status
+from complaint_audit.schema import DECIDED_OUTCOMES, UPHELD_OUTCOMES, Stage, Status
 
 OPEN, CLOSED = Status.OPEN.value, Status.CLOSED.value
-DECIDED = (Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value, Outcome.NOT_UPHELD.value)
-UPHELD = (Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value)
 
 
 def headline_figures(records: pd.DataFrame, quarantined_rows: int) -> dict:
@@ -37,13 +35,13 @@ def headline_figures(records: pd.DataFrame, quarantined_rows: int) -> dict:
     answered = said_closed | (~said_open & (records["responded"].notna() | records["outcome"].notna()).to_numpy())
     open_cases = (np.bincount(case[answered], minlength=cases) == 0) | (np.bincount(case[said_open], minlength=cases) > 0)
     final = _final_outcomes(records, case)
-    decided = final[final.isin(DECIDED)]
+    decided = final[final.isin(DECIDED_OUTCOMES)]
     return {
         "cases": cases,
         "stage_records": int(len(records)),
         "open_cases": int(open_cases.sum()),
         "decided_cases": int(len(decided)),
-        "upheld_percent": round(100.0 * float(decided.isin(UPHELD).mean()), 1) if len(decided) else None,
+        "upheld_percent": round(100.0 * float(decided.isin(UPHELD_OUTCOMES).mean()), 1) if len(decided) else None,
         "quarantined_rows": int(quarantined_rows),
     }
 

@@ -23,6 +23,12 @@ class Stage(StrEnum):
     OMBUDSMAN = "ombudsman"
 
 
+# The stages the council handles itself: the ombudsman's stage is the ombudsman's record, not the council's.
+COUNCIL_STAGES: tuple[str, ...] = (Stage.STAGE_1.value, Stage.STAGE_2.value, Stage.STAGE_3.value)
+# The two stages of the Complaint Handling Codes (corporate and housing complaints), each with its own clock.
+CODE_STAGES: tuple[str, ...] = (Stage.STAGE_1.value, Stage.STAGE_2.value)
+
+
 class Process(StrEnum):
     CORPORATE = "corporate"
     ADULT_SOCIAL_CARE = "adult_social_care"
@@ -69,6 +75,12 @@ MOST_SERIOUS_FIRST: tuple[str, ...] = (
     Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value, Outcome.NOT_UPHELD.value,
     Outcome.RESOLVED.value, Outcome.WITHDRAWN.value, Outcome.OUT_OF_SCOPE.value,
 )
+
+
+# Decisions on the merits, and those that find fault (upheld in whole or part): what an apology, a remedy and
+# learning are owed to, and what an uphold rate counts.
+DECIDED_OUTCOMES: tuple[str, ...] = (Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value, Outcome.NOT_UPHELD.value)
+UPHELD_OUTCOMES: tuple[str, ...] = (Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value)
 
 
 class Status(StrEnum):

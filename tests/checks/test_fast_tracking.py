@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from complaint_audit.calendar import WorkingCalendar, add_working_days
-from complaint_audit.checks._group_comparison import FISHER, HOLM, MANN_WHITNEY
+from complaint_audit.checks.fast_tracking import FISHER, HOLM, MANN_WHITNEY
 from tests.builders import canonical_records, run_check
 
 RECEIVED = "2023-06-05"  # a Monday; no bank holiday for the next five weeks

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from complaint_audit.checks import _letter_text as letter_text
-from complaint_audit.checks import _response_criteria as response_criteria
+from complaint_audit.checks import response_quality as response_criteria
+from complaint_audit.letters import phrases as letter_text
 from tests.builders import canonical_records, run_check
 
 STAGE_2_PARAGRAPH = "If you are unhappy with this response, you can ask for your complaint to go to Stage 2."

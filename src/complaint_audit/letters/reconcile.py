@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from complaint_audit.letters.read import Letter
+from complaint_audit.schema import COUNCIL_STAGES
 
 # Why a letter was not matched; the report and the workbook give the meaning beside the code.
 REASONS = {
@@ -19,7 +20,6 @@ REASONS = {
     "two_letters": "another letter of the same kind for the same case and stage: no rule to choose which was sent",
 }
 COLUMNS = ("letter", "sha256", "case_id", "organisation", "stage", "kind", "status", "reason", "detail", "used")
-COUNCIL_STAGES = ("1", "2", "3")
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,9 @@ from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.report.keys import row_codes
 from complaint_audit.report.suppression import NO_SUPPRESSION, WITHHELD, Suppression
 from complaint_audit.report.text import STAGE_WORDS
+from complaint_audit.schema import COUNCIL_STAGES, DECIDED_OUTCOMES, UPHELD_OUTCOMES
 
-_COUNCIL_STAGES = ("1", "2", "3")
 _MEASURED = ("pass", "warn", "fail")
-_DECIDED = ("upheld", "partly_upheld", "not_upheld")
-_UPHELD = ("upheld", "partly_upheld")
 _KEY = ["organisation", "case_id", "stage"]
 NO_TEAM = "No team recorded"
 ON_TIME_WHOLE_RULE = "On time (acknowledged and answered)"
@@ -52,7 +50,7 @@ def answered_stages(records: pd.DataFrame, exceptions: pd.DataFrame, roles: Mapp
     check covering them (ROLES, on_time_roles): a stage is late when its response check or its
     acknowledgement check listed it, so the figure is the whole rule, not the response alone.
     `acknowledgement` says whether an acknowledgement check covered the stage."""
-    rows = records.loc[records["stage"].isin(_COUNCIL_STAGES) & records["responded"].notna(),
+    rows = records.loc[records["stage"].isin(COUNCIL_STAGES) & records["responded"].notna(),
                        [*_KEY, "case_key", "team", "process"]]
     # Each stage and each exception as one integer, on one scale, worked out once for every check.
     row_keys, listed_keys = row_codes(rows, ["organisation", "case_key", "stage"], exceptions)
@@ -82,7 +80,7 @@ def _listed_on_time(exceptions: pd.DataFrame, of_check: np.ndarray, on_time_verd
 
 def _upheld(outcomes: pd.Series, suppression: Suppression) -> tuple[float | None, str]:
     """The upheld share of decided outcomes and its text; None and '[c]' when suppression withholds it."""
-    return suppression.mask_share(outcomes[outcomes.isin(_DECIDED)].isin(_UPHELD))
+    return suppression.mask_share(outcomes[outcomes.isin(DECIDED_OUTCOMES)].isin(UPHELD_OUTCOMES))
 
 
 def headline(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppression = NO_SUPPRESSION) -> dict:

@@ -3,8 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from complaint_audit.checks._cases import case_numbers
-from complaint_audit.checks._text import either, formatted, iso_dates, per_value
+from complaint_audit.engine.toolkit import case_numbers, either, formatted, iso_dates, per_value
 from tests.builders import audit_data, canonical_records
 
 

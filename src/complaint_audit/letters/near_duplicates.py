@@ -1,6 +1,6 @@
 """Near-identical letters, found in bulk: MinHash signatures of word shingles, compared by banding.
 
-Each letter's body (from _letter_text.bodies: no address block or sign-off) is split into
+Each letter's body (from phrases.bodies: no address block or sign-off) is split into
 runs of words (shingles) with dates, amounts and references masked; two letters' similarity
 is the share of shingles they have in common (Jaccard), estimated from their signatures. The
 only Python loops are over batches of letters, signature bands and a few window offsets.
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from complaint_audit.checks._letter_text import BATCH_SIZE, bodies
+from complaint_audit.letters.phrases import BATCH_SIZE, bodies
 
 _MONTHS = r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b"
 
