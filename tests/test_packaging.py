@@ -18,7 +18,9 @@ def _run(*command, cwd, env=None):
 
 
 def test_a_wheel_installed_outside_the_repo_loads_and_audits_the_bundled_sample_data(tmp_path):
-    _run(sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist"), str(REPO), cwd=tmp_path)
+    # An sdist first and the wheel from it, as a release is built: a wheel built in the working tree
+    # would carry modules left in its build/ folder by an earlier build, after they were deleted.
+    _run(sys.executable, "-m", "build", "--outdir", str(tmp_path / "dist"), str(REPO), cwd=tmp_path)
     wheel = next((tmp_path / "dist").glob("complaint_audit-*.whl"))
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", str(venv), cwd=tmp_path)
