@@ -35,6 +35,7 @@ def check_page(check: type[Check]) -> str:
     ]
     for heading in DOC_SECTIONS:
         lines += [f"**{heading}:** {sections.get(heading, '')}", ""]
+    lines += [f"*Counted over:* {_denominator(check)}", ""]
     lines += [f"*Graded:* {_grading(check)}", ""]
     lines += [f"*Standard:* {_standards(check)}", ""]
     if check.remedy:
@@ -47,6 +48,13 @@ def check_page(check: type[Check]) -> str:
         lines += [f"| `{name}` | `{json.dumps(value)}` | {types[name].describe()} |" for name, value in check.params.items()]
         lines.append("")
     return "\n".join(lines)
+
+
+def _denominator(check: type[Check]) -> str:
+    """What one assessed unit is and which are assessed: the base of every share the check gives."""
+    if check.denominator:
+        return check.denominator[:1].upper() + check.denominator[1:].rstrip(".") + "."
+    return f"not declared: the share is over the check's `{check.tally[1]}` metric."
 
 
 def _grading(check: type[Check]) -> str:
