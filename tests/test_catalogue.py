@@ -32,6 +32,14 @@ def test_every_check_has_a_test_named_after_its_code(check):
     assert any(check.code.lower() in name for name in TEST_NAMES), f"no test function mentions {check.code.lower()}"
 
 
+@pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.code)
+def test_every_built_in_check_says_what_it_counts_over(check):
+    """A reader of a share must see its base: what one assessed unit is and which ones are assessed."""
+    assert isinstance(check.denominator, str) and len(check.denominator) > 20, f"{check.code} declares no denominator"
+    assert not check.denominator.endswith("."), "a noun phrase: the docs end the sentence"
+    assert f"*Counted over:* {check.denominator[:1].upper()}{check.denominator[1:]}." in check_page(check)
+
+
 def test_a_check_without_a_denominator_is_said_to_count_over_its_tally():
     class Local(Check):
         code, title, area, tally = "LC001", "A local check", Area.TIMELINESS, ("late", "answered")
