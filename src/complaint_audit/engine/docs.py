@@ -112,6 +112,8 @@ def catalogue(checks: list[type[Check]]) -> str:
         "defaults are the code's) and a shortfall is not called fault, nor is one of a local policy or good practice.",
         "A red or amber result with cases carries a remedy for the people affected (N: its distinct cases; M, A and B:",
         "the median and range of how far they fell short, where its exceptions say).",
+        "Each check's *Counted over* line is the base of its shares: what one assessed unit is (a stage record, a case,",
+        "a letter, a group) and which ones are counted.",
         "A check graded by segment (its *Graded* line names the columns) grades each segment of at least",
         f"{SMALL_BASE} cases by the check's thresholds, but a segment sets the grade and heads the finding only",
         "where it fails more often than the rest of the pool beyond chance: a one-sided Fisher's exact test",
