@@ -76,6 +76,10 @@ class Stage1OnTime(Check):
     code = "CSC001"
     case_level = True  # a statutory timescale (reg 14), owed to each complainant
     segments = ("team",)
+    denominator = (
+        "answered children's Stage 1 complaints: each children's statutory Stage 1 record with a response date; open ones "
+        "are not counted"
+    )
     uk_rules = True
     title = "Children's Stage 1 on time"
     area = Area.CHILDRENS_STATUTORY
@@ -147,6 +151,10 @@ class Stage2AsRequired(Check):
 
     code = "CSC002"
     case_level = True  # a statutory timescale (reg 17), owed to each complainant
+    denominator = (
+        "answered children's Stage 2 complaints: each children's statutory Stage 2 record with an adjudication letter "
+        "date (the figure as recorded, over those of them with an investigating officer's report date)"
+    )
     uk_rules = True
     title = "Children's Stage 2: as recorded and as required"
     area = Area.CHILDRENS_STATUTORY
@@ -283,6 +291,10 @@ class Stage2Extensions(Check):
 
     code = "CSC003"
     case_level = True  # a statutory timescale (reg 17), owed to each complainant
+    denominator = (
+        "children's Stage 2 complaints answered or still open: each children's statutory Stage 2 record with an "
+        "adjudication letter date, or open on the audit date (received, not answered, not closed)"
+    )
     uk_rules = True
     title = "Children's Stage 2 extensions and the 65-day limit"
     area = Area.CHILDRENS_STATUTORY
@@ -361,6 +373,9 @@ class Stage3PanelTimescales(Check):
 
     code = "CSC004"
     case_level = True  # statutory timescales (regs 18-20), owed to each complainant
+    denominator = (
+        "every children's Stage 3 review on record (each children's statutory Stage 3 record), answered or not"
+    )
     uk_rules = True
     title = "Children's Stage 3 review panel timescales"
     area = Area.CHILDRENS_STATUTORY

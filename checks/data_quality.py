@@ -52,6 +52,11 @@ class RequiredFields(Check):
     """
 
     code = "DQ001"
+    denominator = (
+        "records (stage records of every process, the ombudsman's stage included) whose export has a column for at least "
+        "one field tested: the `fields`, and the outcome once a response is sent and the source does not still call the "
+        "record open"
+    )
     general_source = "Good practice: reporting on complaint handling needs complete records"
     title = "Key fields recorded"
     area = Area.DATA_QUALITY
@@ -96,6 +101,9 @@ class DateOrder(Check):
     """
 
     code = "DQ002"
+    denominator = (
+        "records (stage records of every process) holding both dates of at least one pair the procedure puts in order"
+    )
     general_source = "Data quality: timescales are measured between these dates"
     title = "Dates in a possible order"
     area = Area.DATA_QUALITY
@@ -136,6 +144,7 @@ class PossibleDuplicates(Check):
     """
 
     code = "DQ003"
+    denominator = "Stage 1 records with a complainant key, of every process"
     title = "Possible duplicate cases"
     area = Area.DATA_QUALITY
     rule = "One complaint is logged once."
@@ -198,6 +207,7 @@ class FutureDates(Check):
     """
 
     code = "DQ004"
+    denominator = "every record: each stage record of every process, the ombudsman's stage included"
     title = "Dates after the audit date"
     area = Area.DATA_QUALITY
     rule = "No event is recorded as happening after the date of the audit."
@@ -234,6 +244,10 @@ class ClosedWithoutOutcome(Check):
 
     code = "DQ005"
     segments = ("team",)  # outcomes go unrecorded where one team's practice or form allows it
+    denominator = (
+        "records closed or answered whose export has an outcome column, of every process, less those the source still "
+        "calls open"
+    )
     general_source = "Good practice: an organisation reports how many complaints it upheld"
     title = "Closed cases with no outcome"
     area = Area.DATA_QUALITY
@@ -278,6 +292,10 @@ class StagesInSequence(Check):
     """
 
     code = "DQ006"
+    denominator = (
+        "later stages: each Stage 2 and Stage 3 record of the corporate, housing, children's and adult social care "
+        "processes"
+    )
     uk_rules = True
     title = "Stages in sequence"
     area = Area.DATA_QUALITY

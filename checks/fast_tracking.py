@@ -180,6 +180,12 @@ class ResponseSpeed(Check):
     """
 
     code = "FT001"
+    denominator = (
+        "process and stage groups compared: the answered Stage 1, 2 and 3 records of the corporate, housing, children's "
+        "and adult social care processes brought by MPs and councillors and by the public, where a process and stage has "
+        "at least `min_group_size` of each; the grade rests on the groups where members were answered faster, not on a "
+        "share"
+    )
     uk_rules = True
     title = "Members' complaints answered faster than the public's"
     area = Area.FAST_TRACKING
@@ -348,6 +354,12 @@ class OutcomeDifferences(Check):
     """
 
     code = "FT004"
+    denominator = (
+        "process and stage groups compared: the decided (upheld, partly upheld or not upheld) Stage 1, 2 and 3 records of "
+        "the corporate, housing, children's and adult social care processes brought by MPs and councillors and by the "
+        "public, where a process and stage has at least `min_group_size` of each; the grade rests on the groups whose "
+        "rates differ, not on a share"
+    )
     uk_rules = True
     title = "Members' complaints upheld at a different rate"
     area = Area.FAST_TRACKING
@@ -447,6 +459,11 @@ class EnteredAtStage2(Check):
 
     code = "FT002"
     tally = ("member_skipped", "member_cases")
+    denominator = (
+        "complaints (cases, not stage records) of the corporate, housing, children's and adult social care processes "
+        "brought by MPs and councillors, each at its first Stage 1, 2 or 3 record; the public's complaints are counted "
+        "the same way beside them"
+    )
     uk_rules = True
     title = "Members' complaints that skipped Stage 1"
     area = Area.FAST_TRACKING
@@ -513,6 +530,10 @@ class HandledOutsideComplaintsTeam(Check):
 
     code = "FT003"
     tally = ("member_different_route", "member_records")
+    denominator = (
+        "Stage 1, 2 and 3 records of complaints from MPs and councillors (corporate, housing, children's and adult social "
+        "care processes) with a handling route recorded; the public's are counted beside them"
+    )
     uk_rules = True
     title = "Members' complaints handled by a different route"
     area = Area.FAST_TRACKING

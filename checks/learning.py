@@ -72,6 +72,10 @@ class UpheldWithoutLearning(Check):
     case_level = True  # what will change after an upheld complaint is owed to its complainant (codes 9; RULES 6)
     tally = ("without_learning", "upheld")
     segments = ("team", "category")  # learning is a team's, about a kind of complaint
+    denominator = (
+        "upheld or partly upheld council stages: each Stage 1, 2 or 3 record of any process with that outcome, so a "
+        "complaint upheld at two stages counts twice"
+    )
     general_source = "Good practice: learning and service improvement from complaints"
     title = "Upheld complaints with no learning"
     area = Area.LEARNING
@@ -128,6 +132,10 @@ class OverdueActions(Check):
 
     code = "LN002"
     tally = ("overdue", "actions_due")
+    denominator = (
+        "improvement actions recorded on Stage 1, 2 or 3 records of any process and due before the audit date less "
+        "`grace_days`; an action recorded on two stages of one complaint (the same due date and learning) counts once"
+    )
     general_source = "Good practice: agreed improvement actions carried out"
     title = "Improvement actions overdue"
     area = Area.LEARNING
@@ -193,6 +201,10 @@ class RecurringThemesWithoutLearning(Check):
 
     code = "LN003"
     tally = ("flagged_themes", "recurring_themes")
+    denominator = (
+        "recurring themes: a team's category upheld or partly upheld in at least `min_occurrences` complaints (cases, not "
+        "stage records; records with no team or category left out)"
+    )
     general_source = "Good practice: recurring themes overseen by a senior officer"
     title = "Recurring themes with no learning"
     area = Area.LEARNING

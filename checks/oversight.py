@@ -78,6 +78,11 @@ class SignOffLevel(Check):
     code = "OV003"
     tally = ("failing", "responses")
     segments = ("team", "process")  # who signs off a final response differs by process (regulations, codes)
+    denominator = (
+        "responses sent at Stage 2 or Stage 3, and at each process's final stage in `final_stages` (by default adult "
+        "social care's single stage), of the corporate, housing, children's and adult social care processes: each such "
+        "stage record with a response date"
+    )
     uk_rules = True
     title = "Final responses signed off below the required level"
     area = Area.OVERSIGHT
@@ -154,6 +159,10 @@ class NoTeamOrCategory(Check):
     """
 
     code = "OV004"
+    denominator = (
+        "records (stage records of every process, the ombudsman's stage included) whose export has a team or a category "
+        "column"
+    )
     general_source = "Good practice: performance and themes reported by service"
     title = "Complaints with no team or category"
     area = Area.OVERSIGHT
@@ -230,6 +239,12 @@ class TeamTargets(Check):
     """
 
     code = "OV001"
+    denominator = (
+        "comparisons: each kind of complaint (the processes in `comparable_processes` counted as one) and stage, of the "
+        "corporate, housing, children's and adult social care processes, handled by two or more teams with at least "
+        "`min_team_cases` Stage 1, 2 or 3 records with a due date each; not a share: any team looser than the tightest "
+        "warns"
+    )
     uk_rules = True
     title = "Teams with different targets for the same kind of complaint"
     area = Area.OVERSIGHT
@@ -352,6 +367,11 @@ class TeamVocabularies(Check):
     """
 
     code = "OV002"
+    denominator = (
+        "comparisons: each process (for categories) and each kind of complaint and stage (for outcomes) handled by two or "
+        "more teams, over the Stage 1, 2 and 3 records with a team of any process; not a share: a category or outcome one "
+        "team never uses warns"
+    )
     general_source = "Good practice: volumes, outcomes and themes reported across the organisation"
     title = "Teams using different categories or outcomes for the same kind of complaint"
     area = Area.OVERSIGHT

@@ -291,6 +291,11 @@ class ApologyWhereAtFault(_LetterCriterion):
 
     code = "QR001"
     case_level = True  # an apology where at fault is owed to each complainant the council failed
+    denominator = (
+        "upheld or partly upheld responses with letter text: each Stage 1, 2 or 3 record (not only final responses) of "
+        "the corporate, housing, children's and adult social care processes; responses without text are counted apart, "
+        "not read"
+    )
     title = "Apology where at fault"
     area = Area.QUALITY_OF_RESPONSES
     rule = "An upheld or partly upheld response apologises and accepts the fault, not 'sorry you feel'."
@@ -330,6 +335,11 @@ class ClearDecision(_LetterCriterion):
 
     code = "QR002"
     case_level = True  # the decision on the complaint is owed to each complainant
+    denominator = (
+        "decided responses (upheld, partly upheld or not upheld) with letter text: each Stage 1, 2 or 3 record of the "
+        "corporate, housing, children's and adult social care processes; responses without text are counted apart, not "
+        "read"
+    )
     title = "A clear decision stated"
     area = Area.QUALITY_OF_RESPONSES
     rule = "The letter states the decision (upheld, partly upheld, not upheld), matching the recorded outcome."
@@ -367,6 +377,11 @@ class RemedyWhereAtFault(_LetterCriterion):
 
     code = "QR003"
     case_level = True  # putting the fault right is owed to each complainant the council failed
+    denominator = (
+        "upheld or partly upheld responses with letter text: each Stage 1, 2 or 3 record (not only final responses) of "
+        "the corporate, housing, children's and adult social care processes; responses without text are counted apart, "
+        "not read"
+    )
     title = "Remedy or action where at fault"
     area = Area.QUALITY_OF_RESPONSES
     rule = "An upheld or partly upheld response says how the fault is put right or what will change."
@@ -413,6 +428,13 @@ class EscalationRoute(_LetterCriterion):
 
     code = "QR004"
     case_level = True  # the next step and the ombudsman's details are owed to each complainant
+    denominator = (
+        "every response with letter text at Stage 1, 2 or 3 of the corporate, housing, children's and adult social care "
+        "processes, in three kinds each graded as a segment: final responses (corporate and housing Stage 2, children's "
+        "Stage 3, adult social care's single stage), which owe the ombudsman's details; other responses on an extended "
+        "timescale, which owe the next stage and, with `on_extension`, the ombudsman's details; and the rest, which owe "
+        "the next stage"
+    )
     title = "Escalation route given"
     area = Area.QUALITY_OF_RESPONSES
     rule = ("Stage 2 is offered after Stage 1; the ombudsman's name, contact and 12-month limit are given "
@@ -488,6 +510,10 @@ class PlainLanguage(_LetterCriterion):
 
     code = "QR005"
     case_level = True  # a letter its reader can follow is owed to each complainant (codes 6.5-6.8; housing 5.6-5.8)
+    denominator = (
+        "response letters whose reading ease could be measured: each Stage 1, 2 or 3 record with letter text of the "
+        "corporate, housing, children's and adult social care processes"
+    )
     title = "Plain language"
     area = Area.QUALITY_OF_RESPONSES
     rule = "Response letters are easy to read: Flesch reading ease at least 50 (a proxy; no official score exists [U])."
@@ -543,6 +569,10 @@ class NearIdenticalLetters(Check):
     tally = ("near_identical", "letters")
     # One team's template for one kind of complaint and decision: diluted to nothing among every letter sent.
     segments = ("team", "stage", "outcome", "category")
+    denominator = (
+        "response letters with enough words to compare: each Stage 1, 2 or 3 record with letter text, of any process "
+        "(`other` included)"
+    )
     general_source = "Good practice: a decision on every point raised, with reasons"
     title = "Near-identical letters"
     area = Area.QUALITY_OF_RESPONSES
@@ -612,6 +642,10 @@ class AllCriteriaMet(Check):
     code = "QR007"
     tally = ("failing", "letters")
     segments = ("team", "category")
+    denominator = (
+        "every response letter: each Stage 1, 2 or 3 record with letter text of the corporate, housing, children's and "
+        "adult social care processes, judged on the criteria that apply to it"
+    )
     uk_rules = True
     title = "Letters meeting every criterion"
     area = Area.QUALITY_OF_RESPONSES
@@ -691,6 +725,10 @@ class ReviewerScores(Check):
     """
 
     code = "QR008"
+    denominator = (
+        "reviewed responses: each stage record in the imported review workbooks scored met, partly met or not met on at "
+        "least one criterion"
+    )
     uk_rules = True
     title = "Reviewers' scores (manual evidence)"
     area = Area.QUALITY_OF_RESPONSES

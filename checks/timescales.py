@@ -121,6 +121,10 @@ class AcknowledgedOnTime(Check):
     code = "TS001"
     case_level = True  # the codes' and the regulations' acknowledgement timescale is owed to each complainant
     segments = ("team", "process", "stage")
+    denominator = (
+        "corporate, housing and adult social care Stage 1 and 2 records (the processes in `acknowledge_working_days`) "
+        "with an acknowledgement date, or with none once the deadline has passed without a response inside it"
+    )
     uk_rules = True
     title = "Acknowledged on time"
     area = Area.TIMELINESS
@@ -182,6 +186,10 @@ class CodeResponseOnTime(Check):
     """
 
     code = "TS002"
+    denominator = (
+        "answered corporate and housing Stage 1 and 2 complaints: each such stage record with a response date; open ones "
+        "are TS005's"
+    )
     uk_rules = True
     segments = ("team", "process", "stage")  # the codes' timescales differ by stage: a late stage is not diluted by the rest
     title = "Corporate and housing responses on time"
@@ -261,6 +269,10 @@ class AdultResponseOnTime(Check):
     code = "TS003"
     case_level = True  # a statutory timescale (reg 13(7), 14), owed to each complainant
     segments = ("team",)
+    denominator = (
+        "adult social care complaints (Stage 1 and 2 records) answered, or still open on the audit date past their agreed "
+        "date or six-month limit"
+    )
     uk_rules = True
     title = "Adult social care responses by the agreed date"
     area = Area.TIMELINESS
@@ -333,6 +345,9 @@ class ExtensionsValid(Check):
     """
 
     code = "TS004"
+    denominator = (
+        "extensions: each corporate, housing or adult social care Stage 1 or 2 record with an extended response date"
+    )
     uk_rules = True
     title = "Extensions within their maximum and with a reason"
     area = Area.TIMELINESS
@@ -398,6 +413,10 @@ class OpenPastDue(Check):
     """
 
     code = "TS005"
+    denominator = (
+        "stages of any process (the ombudsman's excepted) open on the audit date with a due date, recorded or given by "
+        "the timescale that applies from receipt; open stages with neither are counted apart as not assessed"
+    )
     general_source = "The due date the case system records, or the response target in audit.toml's [standard]"
     title = "Open complaints past their due date"
     area = Area.TIMELINESS
@@ -536,6 +555,11 @@ class LooseLocalTargets(Check):
     """
 
     code = "TS006"
+    denominator = (
+        "team stages: the corporate, housing and children's Stage 1 and 2 records with a due date, grouped by "
+        "organisation, team, process and stage; not a share: any team stage whose median due date is looser than the "
+        "code's fails"
+    )
     uk_rules = True
     title = "Local targets looser than the code"
     area = Area.TIMELINESS

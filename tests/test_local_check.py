@@ -81,6 +81,10 @@ def test_a_local_check_states_its_own_fault_in_the_report_and_is_compared(tmp_pa
     toy = next(check for check in json.loads((run_dir / "results.json").read_text())["checks"] if check["code"] == "TS007")
     assert (toy["status"], toy["metrics"]["failing"], toy["metrics"]["assessed"]) == ("fail", 2, 10)
     assert toy["fault"].startswith("{failing} of {assessed} Stage 1 responses") and toy["theme"] is None
+    # It declares no denominator: results.json says so, and a built-in's is carried as declared.
+    declared = {check["code"]: check["denominator"] for check in json.loads((run_dir / "results.json").read_text())["checks"]}
+    assert declared["TS007"] is None
+    assert declared["TS002"].startswith("answered corporate and housing Stage 1 and 2 complaints")
     report = (run_dir / "report.md").read_text(encoding="utf-8")
     # It names no statutory scheme or code, so its fault sentence is said as a shortfall from good practice.
     assert "This falls short of good practice: 2 of 10 Stage 1 responses (20.0%) took longer than 15 working days." in report

@@ -110,6 +110,7 @@ def _check_entry(outcome: CheckOutcome) -> dict:
         "general_source": check.general_source,
         "case_level": bool(check.case_level),
         "tally": _tally(check, result),
+        "denominator": check.denominator,
         "fault": check.fault,
         "fault_when_warn": check.fault_when_warn,
         "theme": check.theme,

@@ -255,6 +255,11 @@ class Check:
     # The metrics holding the cases failing and the cases assessed: what a grade rests on, read to
     # grade a case-level duty and to say a share of a small base in counts (engine/judging.py).
     tally: ClassVar[tuple[str, str]] = ("failing", "assessed")
+    # What the share is counted over, as a short noun phrase a reader can check against the data: what one assessed
+    # unit is (a stage record, a case, a letter, a group) and which ones are assessed ("final responses ... with
+    # letter text"). Built-in checks declare it (tests/test_catalogue.py); a third-party check may leave it None, and
+    # the docs then say the share is over the metric named second in `tally`.
+    denominator: ClassVar[str | None] = None
     # What the report, the comparison and the review read about the check, carried in results.json so
     # that none of them keeps a table of check codes. A third-party check may leave each at its default:
     # the report then states the fault in the check's own finding, under its area's theme.

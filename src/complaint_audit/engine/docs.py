@@ -35,6 +35,7 @@ def check_page(check: type[Check]) -> str:
     ]
     for heading in DOC_SECTIONS:
         lines += [f"**{heading}:** {sections.get(heading, '')}", ""]
+    lines += [f"*Counted over:* {_denominator(check)}", ""]
     lines += [f"*Graded:* {_grading(check)}", ""]
     lines += [f"*Standard:* {_standards(check)}", ""]
     if check.remedy:
@@ -47,6 +48,13 @@ def check_page(check: type[Check]) -> str:
         lines += [f"| `{name}` | `{json.dumps(value)}` | {types[name].describe()} |" for name, value in check.params.items()]
         lines.append("")
     return "\n".join(lines)
+
+
+def _denominator(check: type[Check]) -> str:
+    """What one assessed unit is and which are assessed: the base of every share the check gives."""
+    if check.denominator:
+        return check.denominator[:1].upper() + check.denominator[1:].rstrip(".") + "."
+    return f"not declared: the share is over the check's `{check.tally[1]}` metric."
 
 
 def _grading(check: type[Check]) -> str:
@@ -104,6 +112,8 @@ def catalogue(checks: list[type[Check]]) -> str:
         "defaults are the code's) and a shortfall is not called fault, nor is one of a local policy or good practice.",
         "A red or amber result with cases carries a remedy for the people affected (N: its distinct cases; M, A and B:",
         "the median and range of how far they fell short, where its exceptions say).",
+        "Each check's *Counted over* line is the base of its shares: what one assessed unit is (a stage record, a case,",
+        "a letter, a group) and which ones are counted.",
         "A check graded by segment (its *Graded* line names the columns) grades each segment of at least",
         f"{SMALL_BASE} cases by the check's thresholds, but a segment sets the grade and heads the finding only",
         "where it fails more often than the rest of the pool beyond chance: a one-sided Fisher's exact test",
