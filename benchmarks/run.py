@@ -124,7 +124,7 @@ def _phase_run(export: Path) -> dict:
     """The whole run into a fresh runs folder; the report phase re-renders its run folder."""
     import shutil
 
-    from complaint_audit.audit import run_audit
+    from complaint_audit.audit.run import run_audit
 
     shutil.rmtree(_runs_for(export), ignore_errors=True)
     started = time.perf_counter()

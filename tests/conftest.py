@@ -35,7 +35,7 @@ def sample_run(tmp_path_factory) -> Path:
     Run with the sample's own key (as `complaint-audit demo` is), so pseudonyms and the report
     snapshot do not depend on the shell. A test that changes a run copies this one first.
     """
-    from complaint_audit.audit import run_audit
+    from complaint_audit.audit.run import run_audit
 
     root = tmp_path_factory.mktemp("sample-run")
     with pytest.MonkeyPatch.context() as patch:

@@ -8,10 +8,10 @@ import os
 
 import pytest
 
-from complaint_audit.audit import run_audit
+from complaint_audit.audit.history import read_manifest
+from complaint_audit.audit.run import run_audit
+from complaint_audit.audit.scaffold import scaffold_audit
 from complaint_audit.errors import UserError
-from complaint_audit.runs import read_manifest
-from complaint_audit.scaffold import scaffold_audit
 from tests.conftest import SAMPLE_DATA
 
 CONFIG = SAMPLE_DATA / "audit.toml"
@@ -111,6 +111,6 @@ def test_an_audit_without_review_workbooks_does_not_load_the_review_package():
 
     # The review package reads workbooks with openpyxl (a slow import): an audit
     # without [reviews] files must not pay for it before it has an .xlsx to read or write.
-    probe = "import sys, complaint_audit.audit; print(sorted(m for m in ('openpyxl', 'complaint_audit.review') if m in sys.modules))"
+    probe = "import sys, complaint_audit.audit.run; print(sorted(m for m in ('openpyxl', 'complaint_audit.review') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"

@@ -125,7 +125,7 @@ def test_the_cli_starts_without_loading_the_heavy_libraries():
 
 
 def test_load_refuses_a_draft_profiles_placeholder_organisation_and_writes_nothing(runner, tmp_path):
-    from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER
+    from complaint_audit.ingest.suggest.draft import ORGANISATION_PLACEHOLDER
 
     profile = write(tmp_path / "draft.toml", WIDE_PROFILE.replace("Testshire Council", ORGANISATION_PLACEHOLDER))
     result = runner.invoke(app, ["load", "--profile", str(profile), str(wide_export(tmp_path, GOOD)), "--store", str(tmp_path / "s")])

@@ -144,7 +144,7 @@ def test_run_json_exit_code_says_the_quarantine_was_over_the_limit(runner, audit
 
 
 def test_run_refuses_a_profiles_placeholder_organisation(runner, audit_folder, tmp_path):
-    from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER
+    from complaint_audit.ingest.suggest.draft import ORGANISATION_PLACEHOLDER
 
     (tmp_path / "profiles").unlink()
     shutil.copytree(SAMPLE_DATA / "profiles", tmp_path / "profiles")

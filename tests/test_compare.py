@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from complaint_audit.audit import run_audit
+from complaint_audit.audit.run import run_audit
 from complaint_audit.cli import app
 from complaint_audit.compare import compare_runs
 from complaint_audit.compare.figures import compared_figures, figure_values

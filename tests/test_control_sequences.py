@@ -48,8 +48,8 @@ def test_a_real_terminal_gets_no_hyperlink_or_escape_from_names_that_look_like_m
     import io
 
     from complaint_audit.cli import _PrintableConsole
+    from complaint_audit.cli.terminal import reconciliation_tables
     from complaint_audit.ingest.load import LoadReport
-    from complaint_audit.terminal import reconciliation_tables
 
     output = io.StringIO()
     terminal = _PrintableConsole(file=output, force_terminal=True, color_system="truecolor", width=200)

@@ -12,13 +12,13 @@ import jsonschema
 import pandas as pd
 import pytest
 
+from complaint_audit.audit.exit_codes import ExitCode, FailOn, exit_code
+from complaint_audit.audit.results import exceptions_table, results_schema, write_results
 from complaint_audit.cli import app
 from complaint_audit.engine.contract import Status
 from complaint_audit.engine.registry import discover, select
 from complaint_audit.engine.runner import run_checks
 from complaint_audit.errors import UserError
-from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
-from complaint_audit.results import exceptions_table, results_schema, write_results
 from tests.builders import audit_data, canonical_records
 
 PLUGIN = '''
@@ -171,7 +171,7 @@ def test_spreadsheet_cells_that_look_like_formulas_are_neutralised(tmp_path):
 
 
 def test_the_workbook_holds_a_readable_share_of_each_check_and_the_csv_every_row(tmp_path, monkeypatch):
-    import complaint_audit.results as results
+    import complaint_audit.audit.results as results
 
     monkeypatch.setattr(results, "SHEET_ROWS_PER_CHECK", 2)
     records = canonical_records(*({"case_id": f"C{n}", "category": None} for n in range(5)), {"case_id": "=cmd|x", "category": None})

@@ -7,9 +7,9 @@ import json
 import jsonschema
 import pandas as pd
 
+from complaint_audit.audit.headline import headline_figures
+from complaint_audit.audit.results import results_schema, write_results
 from complaint_audit.engine.api import check_store
-from complaint_audit.headline import headline_figures
-from complaint_audit.results import results_schema, write_results
 from tests.builders import canonical_records
 
 ANSWERED = {"responded": "2023-04-20"}

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from complaint_audit.audit import run_audit
-from complaint_audit.runs import read_manifest
+from complaint_audit.audit.history import read_manifest
+from complaint_audit.audit.run import run_audit
 from complaint_audit.sample_data.generate import generate
 from tests.conftest import SAMPLE_DATA
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from complaint_audit.audit import run_audit
+from complaint_audit.audit.run import run_audit
 from complaint_audit.cli import app
 from complaint_audit.spreadsheet import FORMULA_START
 from tests.bad_inputs import FORMULAS, SCRIPT, csv_profile, csv_row, csv_text

@@ -19,11 +19,11 @@ import textwrap
 import time
 from pathlib import Path
 
-from complaint_audit.audit import run_audit
+from complaint_audit.audit.history import finished_manifest, prune_runs, read_manifest, run_history
+from complaint_audit.audit.run import run_audit
 from complaint_audit.cli import app
 from complaint_audit.compare.runs import select_runs
 from complaint_audit.ingest.api import load_exports
-from complaint_audit.runs import finished_manifest, prune_runs, read_manifest, run_history
 from complaint_audit.store import Store
 from tests.builders import wide_export
 from tests.conftest import SAMPLE_DATA

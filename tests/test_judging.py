@@ -121,6 +121,6 @@ def _registry():
 
 def _as_results(outcome) -> dict:
     """One check as results.json holds it, for the report's functions."""
-    from complaint_audit.results import _check_entry
+    from complaint_audit.audit.results import _check_entry
 
     return _check_entry(outcome)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from complaint_audit.audit import run_audit
+from complaint_audit.audit.run import run_audit
 from complaint_audit.compare.figures import compared_figures, figure_values
 from complaint_audit.compare.runs import read_run
 from tests.builders import write

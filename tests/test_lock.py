@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from complaint_audit.audit import run_audit
+from complaint_audit.audit.run import run_audit
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.api import load_exports
 from complaint_audit.lock import LOCK_NAME, exclusive

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from complaint_audit.audit import run_audit
+from complaint_audit.audit.run import run_audit
 from complaint_audit.cli import app
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.api import load_exports
@@ -163,7 +163,7 @@ def test_init_writes_any_export_name_as_a_value_and_runs_nothing(runner, tmp_pat
     assert [path.name for path in folder.glob(pattern)] == [name]  # the glob names exactly the export
     for profile in (folder / "profiles").glob("*.toml"):
         tomllib.loads(profile.read_text(encoding="utf-8"))  # every draft is valid TOML
-    from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER
+    from complaint_audit.ingest.suggest.draft import ORGANISATION_PLACEHOLDER
 
     audit = folder / "audit.toml"
     audit.write_text(audit.read_text(encoding="utf-8").replace(ORGANISATION_PLACEHOLDER, "Testshire Council"), encoding="utf-8")

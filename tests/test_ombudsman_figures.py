@@ -12,8 +12,8 @@ import pytest
 from complaint_audit.cli import app
 from complaint_audit.config import load_config
 from complaint_audit.errors import UserError
-from complaint_audit.ingest.ombudsman_figures import audit_year, council_figures, read_ombudsman_figures
-from complaint_audit.ingest.ombudsman_profile import load_ombudsman_profile
+from complaint_audit.ingest.published.ombudsman import audit_year, council_figures, read_ombudsman_figures
+from complaint_audit.ingest.published.ombudsman_profile import load_ombudsman_profile
 from complaint_audit.report import ombudsman
 from complaint_audit.report.render import render_reports
 from complaint_audit.report.suppression import Suppression

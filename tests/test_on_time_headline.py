@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from complaint_audit.audit import run_audit
+from complaint_audit.audit.run import run_audit
 from complaint_audit.report.context import report_context
 from tests.builders import write
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from complaint_audit.audit import run_audit
-from complaint_audit.headline import headline_figures
+from complaint_audit.audit.headline import headline_figures
+from complaint_audit.audit.run import run_audit
 from tests.builders import canonical_records, run_check, write
 
 # An FOI register shaped like the real ones: one row per request, its state in the status column.
@@ -193,7 +193,7 @@ Unique Key,Created Date,Closed Date,Status
 
 def _suggested_audit(tmp_path, export: str):
     """The export through `profile suggest` with no edit but the organisation's name, then an audit of it."""
-    from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, suggest_profile
+    from complaint_audit.ingest.suggest.draft import ORGANISATION_PLACEHOLDER, suggest_profile
 
     write(tmp_path / "export.csv", export)
     draft = suggest_profile(tmp_path / "export.csv").replace(ORGANISATION_PLACEHOLDER, "Testshire Council")

@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from complaint_audit.audit.organisations import folder_names
+from complaint_audit.audit.results import results_schema
 from complaint_audit.cli import app
-from complaint_audit.organisations import folder_names
-from complaint_audit.results import results_schema
 
 from .builders import WIDE_HEADER, WIDE_PROFILE
 

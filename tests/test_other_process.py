@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from complaint_audit.audit import run_audit
+from complaint_audit.audit.run import run_audit
 from complaint_audit.config import load_config
 from complaint_audit.engine.registry import discover
 from complaint_audit.errors import UserError

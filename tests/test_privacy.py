@@ -116,8 +116,8 @@ def test_no_personal_value_or_key_reaches_any_output_of_a_run(tmp_path, sample_r
     ids=["basic", "literal", "dotted", "inline-table", "quoted-key", "multi-line"],
 )
 def test_the_manifest_never_holds_the_key_however_audit_toml_writes_it(tmp_path, privacy):
+    from complaint_audit.audit.history import config_record
     from complaint_audit.config import load_config
-    from complaint_audit.runs import config_record
 
     config = tmp_path / "audit.toml"
     config.write_text('organisation = "Testshire Council"\n' + privacy, encoding="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from complaint_audit.ingest.api import load_exports
-from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, suggest_profile
+from complaint_audit.ingest.suggest.draft import ORGANISATION_PLACEHOLDER, suggest_profile
 
 REPO = Path(__file__).resolve().parents[1]
 PLACES = (REPO / "tests" / "data" / "real", REPO.parent / "shared" / "data" / "real")
@@ -137,7 +137,7 @@ def _independent_counts(name: str) -> tuple[int, int, float | None]:
 def test_the_headline_figures_match_an_independent_case_level_count(name, tmp_path, monkeypatch):
     """Issue 15's acceptance, on the exports we hold: draft with no edit but the organisation's name,
     then the figures results.json reports against pandas."""
-    from complaint_audit.headline import headline_figures
+    from complaint_audit.audit.headline import headline_figures
     from complaint_audit.store import Store
 
     monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "real exports test key 0123456789")

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from complaint_audit.errors import UserError
-from complaint_audit.ingest.regulator_figures import add_rates, landlord_totals, read_regulator_workbook
+from complaint_audit.ingest.published.regulator import add_rates, landlord_totals, read_regulator_workbook
 
 REGULATOR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "regulator"
 

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
+from complaint_audit.audit.results import _check_entry, results_schema
 from complaint_audit.engine.registry import discover
 from complaint_audit.engine.runner import run_checks
 from complaint_audit.engine.segments import segment_table
 from complaint_audit.report.findings import check_finding
-from complaint_audit.results import _check_entry, results_schema
 from tests.builders import audit_data, canonical_records, run_check
 
 _STAGES = "upheld or partly upheld complaint stages"

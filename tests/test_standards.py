@@ -9,10 +9,10 @@ import jsonschema
 import pandas as pd
 import pytest
 
+from complaint_audit.audit.results import _check_entry, results_schema, write_results
 from complaint_audit.engine.registry import discover
 from complaint_audit.engine.runner import run_checks
 from complaint_audit.report.findings import check_finding
-from complaint_audit.results import _check_entry, results_schema, write_results
 from tests.builders import audit_data, canonical_records
 
 AS_OF = "2026-12-31"

@@ -7,9 +7,9 @@ import tomllib
 import openpyxl
 import pandas as pd
 
-from complaint_audit.headline import headline_figures
+from complaint_audit.audit.headline import headline_figures
 from complaint_audit.ingest.api import load_exports
-from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, suggest_profile
+from complaint_audit.ingest.suggest.draft import ORGANISATION_PLACEHOLDER, suggest_profile
 from complaint_audit.store import Store
 from tests.builders import write
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from complaint_audit.ingest.api import load_exports
-from complaint_audit.ingest.guess import guess_value
-from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, suggest_profile
+from complaint_audit.ingest.suggest.draft import ORGANISATION_PLACEHOLDER, suggest_profile
+from complaint_audit.ingest.suggest.guess import guess_value
 
 
 def write(folder: Path, name: str, lines: list[str]) -> Path:

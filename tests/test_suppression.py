@@ -33,7 +33,7 @@ def _audit_folder(folder: Path, report: str) -> Path:
 @pytest.fixture(scope="module")
 def suppressed_run(tmp_path_factory) -> Path:
     """The demo audit run with suppress_below = 5, its Markdown and HTML reports written."""
-    from complaint_audit.audit import run_audit
+    from complaint_audit.audit.run import run_audit
 
     folder = tmp_path_factory.mktemp("audit")
     config = _audit_folder(folder, "\n[report]\nsuppress_below = 5\n")

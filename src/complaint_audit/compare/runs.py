@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from complaint_audit.audit.history import MANIFEST, finished_manifest, is_run_id
+from complaint_audit.audit.results import RESULTS_SCHEMA_VERSION
 from complaint_audit.errors import UserError
-from complaint_audit.results import RESULTS_SCHEMA_VERSION
-from complaint_audit.runs import MANIFEST, finished_manifest, is_run_id
 
 RESULTS = "results.json"
 

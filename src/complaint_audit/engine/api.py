@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from complaint_audit.audit.headline import headline_figures
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.contract import AuditData
 from complaint_audit.engine.registry import discover, select
 from complaint_audit.engine.runner import CheckOutcome, run_checks
 from complaint_audit.errors import UserError
-from complaint_audit.headline import headline_figures
 from complaint_audit.progress import Progress
 from complaint_audit.schema import DATE_FIELDS
 from complaint_audit.store import Store

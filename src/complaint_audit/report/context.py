@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from complaint_audit.audit.history import run_store
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import RecordedConfig
 from complaint_audit.report import chart_data, figures, findings, manual_review, ombudsman, suppressed_charts, trend
@@ -23,7 +24,6 @@ from complaint_audit.report.suppression import Suppression, withhold_trend
 from complaint_audit.report.text import long_date
 from complaint_audit.report.themes import theme_of
 from complaint_audit.report.voice import Voice
-from complaint_audit.runs import run_store
 
 EXCEPTIONS_LINK = "exceptions.xlsx"
 # Above this share of the rows read, the executive summary says how many rows were set aside:

@@ -6,6 +6,7 @@ judgements can be tested without rendering anything.
 
 from __future__ import annotations
 
+from complaint_audit.audit.results import SHEET_ROWS_PER_CHECK
 from complaint_audit.engine.judging import SMALL_BASE, share_text, small_base_shares
 from complaint_audit.report import standing
 from complaint_audit.report.examples import EXAMPLES_PER_FINDING
@@ -24,7 +25,6 @@ from complaint_audit.report.text import (
 )
 from complaint_audit.report.themes import THEME_BY_KEY, THEMES, TIMESCALES, theme_of
 from complaint_audit.report.voice import Voice
-from complaint_audit.results import SHEET_ROWS_PER_CHECK
 
 UK_VOICE = Voice(uk=True)
 

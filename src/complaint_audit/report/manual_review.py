@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from complaint_audit.audit.history import run_store
 from complaint_audit.letters.criteria import CRITERION_NAMES
 from complaint_audit.letters.ratings import review_dates, reviewers, tally
 from complaint_audit.report.text import long_date, number, percent, plural
-from complaint_audit.runs import run_store
 
 NOT_IMPORTED = ("No reviewer scores were imported for this run, so the quality of responses rests on the automatic "
                 "text checks alone (QR001 to QR007). To add manual evidence, draw a sample with complaint-audit "

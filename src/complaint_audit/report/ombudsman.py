@@ -1,6 +1,6 @@
 """The Ombudsman's annual figures for the council beside the council's own figures for the same year.
 
-A pure function of the figures the run kept (ombudsman.json, see ingest/ombudsman_figures.py)
+A pure function of the figures the run kept (ombudsman.json, see ingest/published/ombudsman.py)
 and the report's headline figures, so the section says the same in every format and a test can
 read it without rendering. A council missing from the figures file is a warning in the section,
 not an error: the rest of the assessment stands without it.
@@ -8,7 +8,7 @@ not an error: the rest of the assessment stands without it.
 
 from __future__ import annotations
 
-from complaint_audit.ingest.ombudsman_profile import FIGURES
+from complaint_audit.ingest.published.ombudsman_profile import FIGURES
 from complaint_audit.report.suppression import WITHHELD, Suppression
 from complaint_audit.report.text import number
 

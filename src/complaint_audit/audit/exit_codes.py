@@ -1,6 +1,6 @@
 """Exit codes of the commands that run checks: one IntEnum, one pure function, nothing heavy to import.
 
-Kept apart from results.py so that `complaint-audit --help` and argument parsing do not load
+Kept apart from results (audit/results.py) so that `complaint-audit --help` and argument parsing do not load
 pandas.
 """
 

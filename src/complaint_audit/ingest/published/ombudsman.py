@@ -24,7 +24,7 @@ from complaint_audit.config import AuditConfig, Period
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.encodings import decode
 from complaint_audit.ingest.limits import check_column_count, check_input_file
-from complaint_audit.ingest.ombudsman_profile import FIGURES, NOTE, OmbudsmanProfile, load_ombudsman_profile
+from complaint_audit.ingest.published.ombudsman_profile import FIGURES, NOTE, OmbudsmanProfile, load_ombudsman_profile
 from complaint_audit.paths import path_text
 from complaint_audit.store import atomic_write
 

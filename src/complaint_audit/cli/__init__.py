@@ -20,8 +20,8 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from complaint_audit import __version__
+from complaint_audit.audit.exit_codes import FailOn
 from complaint_audit.errors import UserError, disk_error
-from complaint_audit.exit_codes import FailOn
 from complaint_audit.printable import printable
 
 
@@ -114,7 +114,7 @@ def schema(
 ) -> None:
     """Print the canonical record schema: every field, its type and meaning."""
     from complaint_audit import schema as canonical
-    from complaint_audit.terminal import schema_table
+    from complaint_audit.cli.terminal import schema_table
 
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(canonical.describe(), indent=2))
@@ -149,7 +149,7 @@ def load(
 def _print_reconciliation(report, after: str = "") -> None:
     """What `load` and `run` print of a load: its warnings, rows read, loaded and quarantined per
     file and per reason, and the totals line (then AFTER)."""
-    from complaint_audit.terminal import reconciliation_tables
+    from complaint_audit.cli.terminal import reconciliation_tables
 
     _print_warnings(report)
     for table in reconciliation_tables(report):
@@ -186,7 +186,7 @@ def profile_suggest(
     out: Annotated[Path | None, typer.Option("--out", help="Write the draft here instead of printing it.")] = None,
 ) -> None:
     """Draft a profile for an unknown export: every guess marked for you to confirm."""
-    from complaint_audit.ingest.suggest import suggest_profile
+    from complaint_audit.ingest.suggest.draft import suggest_profile
 
     draft = suggest_profile(export)
     if out is None:
@@ -253,8 +253,8 @@ def checks_list(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = OutputFormat.table,
 ) -> None:
     """List every available check: code, title, area and the rule's source."""
+    from complaint_audit.cli.terminal import checks_table
     from complaint_audit.engine.api import available_checks
-    from complaint_audit.terminal import checks_table
 
     checks = available_checks(config)
     if output_format is OutputFormat.json:
@@ -299,10 +299,10 @@ def check(
     organisations: Annotated[list[str] | None, typer.Option("--organisation", help="Check only this organisation's records (repeat for more); default all.")] = None,
 ) -> None:
     """Run the compliance checks on a store and write the results; exit 1 when a check fails."""
+    from complaint_audit.audit.exit_codes import exit_code
+    from complaint_audit.audit.results import write_results
+    from complaint_audit.cli.terminal import results_table
     from complaint_audit.engine.api import check_store
-    from complaint_audit.exit_codes import exit_code
-    from complaint_audit.results import write_results
-    from complaint_audit.terminal import results_table
 
     run = check_store(store, config=config, select_codes=_codes(select), ignore_codes=_codes(ignore),
                       as_of=as_of.date() if as_of else None, organisations=organisations or ())
@@ -314,7 +314,7 @@ def check(
 
 def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quarantine: float | None = None) -> None:
     """What `run` and `demo` print: the run folder, the reconciliation and a summary table, or one JSON object."""
-    from complaint_audit.terminal import results_table
+    from complaint_audit.cli.terminal import results_table
 
     code = result.exit_code(fail_on, max_quarantine)
     for note in result.notes:
@@ -351,7 +351,7 @@ def _run_with_progress(config: Path, out: Path, *, quiet: bool, **options):
     """run_audit with a progress bar on stderr (per file loaded, per check run) unless quiet."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from complaint_audit.audit import run_audit
+    from complaint_audit.audit.run import run_audit
 
     if quiet:
         return run_audit(config, out_root=out, **options)
@@ -431,7 +431,7 @@ def init(
         show_default=False)] = None,
 ) -> None:
     """Start an audit from your own exports: an audit.toml, a draft profile per export, and [letters] for a folder."""
-    from complaint_audit.scaffold import scaffold_audit
+    from complaint_audit.audit.scaffold import scaffold_audit
 
     written = scaffold_audit(folder, exports or [])
     for path in written:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from complaint_audit.ingest.convert import text_values
-from complaint_audit.ingest.sniff_dates import DateFacts, date_hinted, sniff_dates
-from complaint_audit.ingest.sniff_personal import personal_reason
+from complaint_audit.ingest.suggest.dates import DateFacts, date_hinted, sniff_dates
+from complaint_audit.ingest.suggest.personal import personal_reason
 
 # What pyarrow (and so the loader) reads as missing, besides the empty string.
 _MISSING_TEXT = {"n/a", "na", "#n/a", "null", "nan", "none"}

@@ -23,7 +23,7 @@ from complaint_audit.errors import UserError
 from complaint_audit.ingest.encodings import decode
 from complaint_audit.ingest.limits import MAX_COLUMNS, bounded_rows, check_column_count
 from complaint_audit.ingest.readers import check_json_keys, check_parquet_text, describe_json, parse_json
-from complaint_audit.ingest.sniff_header import find_header_row, header_why, sample_frame
+from complaint_audit.ingest.suggest.header import find_header_row, header_why, sample_frame
 
 HEADER_SEARCH_ROWS = 50
 SAMPLE_ROWS = 2000

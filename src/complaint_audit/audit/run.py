@@ -1,6 +1,6 @@
 """One call runs an audit: config -> load -> checks -> results -> report, in a run folder if asked.
 
-    from complaint_audit.audit import run_audit
+    from complaint_audit.audit.run import run_audit
     audit = run_audit("audit.toml")                  # nothing written: frames and objects back
     audit.records, audit.outcomes, audit.exceptions  # the canonical records, each check, the exceptions
     run_audit("audit.toml", out_root="runs")         # a run folder with results and the report
@@ -25,28 +25,35 @@ from pathlib import Path
 import pandas as pd
 
 from complaint_audit import __version__
-from complaint_audit.audit_organisations import OrganisationResult, write_organisation_runs
+from complaint_audit.audit.exit_codes import ExitCode, FailOn, exit_code
+from complaint_audit.audit.headline import headline_figures
+from complaint_audit.audit.history import (
+    config_record,
+    new_run_dir,
+    previous_run,
+    prune_runs,
+    run_history,
+    write_manifest,
+)
+from complaint_audit.audit.organisations import chosen_organisations, organisations_in, records_of
+from complaint_audit.audit.per_organisation import OrganisationResult, write_organisation_runs
+from complaint_audit.audit.results import exceptions_table, results_document, write_results
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.api import check_records, exported_fields
 from complaint_audit.engine.contract import Status
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.errors import writing_into
-from complaint_audit.exit_codes import ExitCode, FailOn, exit_code
-from complaint_audit.headline import headline_figures
 from complaint_audit.ingest.api import load_sources
 from complaint_audit.ingest.load import LoadReport
-from complaint_audit.ingest.ombudsman_figures import (
+from complaint_audit.ingest.published.ombudsman import (
     audit_year,
     council_figures,
     read_configured_figures,
     write_council_figures,
 )
 from complaint_audit.lock import exclusive
-from complaint_audit.organisations import chosen_organisations, organisations_in, records_of
 from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
-from complaint_audit.results import exceptions_table, results_document, write_results
-from complaint_audit.runs import config_record, new_run_dir, previous_run, prune_runs, run_history, write_manifest
 from complaint_audit.store import Store, require_text_path
 
 REPORT_FORMATS = ("html", "md", "pdf")
@@ -71,7 +78,7 @@ class AuditResult:
 
     @cached_property
     def figures(self) -> dict:
-        """The headline figures of results.json's summary (headline.py)."""
+        """The headline figures of results.json's summary (audit/headline.py)."""
         return headline_figures(self.records, self.load.quarantined)
 
     @property
@@ -99,7 +106,7 @@ def run_audit(
     """Run the audit CONFIG describes; with OUT_ROOT, write a new run folder under it.
 
     When the records hold several organisations, the run folder also holds each one's own run
-    and report, and their comparison (audit_organisations.py); ORGANISATIONS names the ones to
+    and report, and their comparison (audit/per_organisation.py); ORGANISATIONS names the ones to
     audit (default all), an unknown name being a UserError.
     """
     audit = load_config(Path(config))

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from complaint_audit.audit.headline import headline_figures
+from complaint_audit.audit.history import finished_manifest, write_manifest
+from complaint_audit.audit.organisations import FOLDER, folder_names, inputs_of, records_by_organisation
+from complaint_audit.audit.results import write_results
 from complaint_audit.config import AuditConfig
 from complaint_audit.engine.api import check_records
-from complaint_audit.headline import headline_figures
-from complaint_audit.ingest.ombudsman_figures import audit_year, council_figures, write_council_figures
-from complaint_audit.organisations import FOLDER, folder_names, inputs_of, records_by_organisation
+from complaint_audit.ingest.published.ombudsman import audit_year, council_figures, write_council_figures
 from complaint_audit.progress import Progress
-from complaint_audit.results import write_results
-from complaint_audit.runs import finished_manifest, write_manifest
 from complaint_audit.spreadsheet import safe_cells
 from complaint_audit.store import atomic_write, write_quarantine
 

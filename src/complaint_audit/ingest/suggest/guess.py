@@ -13,8 +13,8 @@ from difflib import SequenceMatcher
 from functools import cache
 
 from complaint_audit.ingest.profile import normalise_label
-from complaint_audit.ingest.sniff import Sample
-from complaint_audit.ingest.sniff_columns import ColumnFacts
+from complaint_audit.ingest.suggest.columns import ColumnFacts
+from complaint_audit.ingest.suggest.sniff import Sample
 from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, LINEAGE_FIELDS, OPEN_OUTCOME, Stage
 
 _THRESHOLD = 0.8

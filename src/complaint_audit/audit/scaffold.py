@@ -17,7 +17,7 @@ from pathlib import Path
 import tomlkit
 
 from complaint_audit.errors import UserError
-from complaint_audit.ingest.suggest import ORGANISATION_PLACEHOLDER, draft_profile
+from complaint_audit.ingest.suggest.draft import ORGANISATION_PLACEHOLDER, draft_profile
 from complaint_audit.letters.suggest import letters_table
 from complaint_audit.paths import SURROGATE
 

@@ -1,7 +1,7 @@
 """Several organisations in one export: which to report, a folder name for each, and each one's share.
 
 A file of 271 landlords or 515 authorities is 271 or 515 audits, not one council's: `run` writes
-each organisation's own report (audit_organisations.py) in a folder named here. The functions
+each organisation's own report (audit/per_organisation.py) in a folder named here. The functions
 here are pure: names in, names, folder names and frames out.
 """
 

@@ -81,7 +81,7 @@ def write_manifest(run_dir: Path, manifest: dict) -> None:
 
 def run_store(run_dir: Path, manifest: dict) -> Store:
     """The run's store: its own, or for one organisation's folder in a run of several, the run's
-    (the manifest's `store`, relative to the folder: see audit_organisations.py)."""
+    (the manifest's `store`, relative to the folder: see audit/per_organisation.py)."""
     return Store(Path(run_dir) / manifest.get("store", "store"))
 
 
