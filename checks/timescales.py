@@ -24,6 +24,7 @@ from complaint_audit.engine.contract import (
     Status,
     TrendFigure,
     exceptions,
+    grade,
     graded,
     not_applicable,
     percent,
@@ -619,3 +620,94 @@ class LooseLocalTargets(Check):
             Recommendation("Set every team's targets to the code's timescales and recalculate open cases' due dates.",
                            Priority.QUICK_WIN),
         )
+
+
+class RegulatorReturn(Check):
+    """The council's return to the Regulator of Social Housing agrees with its housing records.
+
+    What it checks: for each year of the council's Tenant Satisfaction Measures return
+    (`[regulator]` in audit.toml) that its housing records cover, and for Stage 1 and Stage 2: the
+    complaints received in the year (CH01's numerator) and the share answered within the Housing
+    Ombudsman's Code timescales (CH02), worked out from the records with TS002's clock (from
+    acknowledgement, extensions with a reason up to the code's maximum; a complaint not answered
+    counts as not on time, as the return counts it), against the figures the council returned. A
+    share on time that differs by more than `amber_above` percentage points is amber, by more than
+    `red_above` red; a count of complaints that differs is said beside it.
+
+    Why it matters: the regulator, tenants and the Housing Ombudsman read the return as the council's
+    performance. Where the return and the council's own records disagree, one of them is wrong, and
+    the council cannot show which; a return kinder than the records hides late answers.
+
+    How to fix: produce the return from the case records with the Code's clock, keep the query and its
+    output with the return, and reconcile the two before the return is signed off.
+    """
+
+    code = "TS007"
+    title = "Return to the regulator agrees with the records"
+    area = Area.TIMELINESS
+    rule = ("The Stage 1 and Stage 2 complaints (CH01) and the share answered within the Code's timescales (CH02) "
+            "returned to the Regulator of Social Housing are those the housing records give.")
+    source = ("Regulator of Social Housing, Tenant Satisfaction Measures Standard and Technical Requirements (CH01, "
+              "CH02), from 1 April 2023")
+    params = {**CODE_CLOCK, "amber_above": 2.0, "red_above": 5.0}
+    requires = ("received",)
+    uk_rules = True
+    denominator = ("years and stages of the council's return to the regulator that its housing records cover: the "
+                   "housing Stage 1 or 2 complaints received in each year")
+    fault = ("the council's return to the Regulator of Social Housing does not agree with its own records: {worst}")
+
+    def run(self, data, params):
+        figures = data.regulator
+        if figures is None or figures.empty:
+            return not_applicable("no return to the Regulator of Social Housing ([regulator] in audit.toml)")
+        records = data.records
+        rows = select_rows(records, council_stages_of(records, ("housing",)))
+        if rows.empty:
+            return not_applicable("no housing complaint stages to set beside the return")
+        clock = code_clock(rows, data.calendar, params)
+        on_time = rows["responded"].le(clock["due"]).fillna(False).astype(bool)
+        received = pd.to_datetime(rows["received"])
+        year = (received.dt.year - (received.dt.month < 4)).astype("Int64")  # 1 April to 31 March
+        label = year.astype("str") + "-" + (year + 1).astype("str").str[-2:]
+        ours = (pd.DataFrame({"year": label, "stage": rows["stage"].astype("str"), "on_time": on_time})
+                .groupby(["year", "stage"], observed=True)["on_time"].agg(received="size", on_time="sum").reset_index())
+        compared = figures[["year", "stage", "complaints", "answered_on_time", "answered"]].merge(
+            ours, on=["year", "stage"], how="inner")
+        compared = compared[compared["answered"].gt(0) & compared["received"].gt(0)]
+        if compared.empty:
+            years = ", ".join(sorted(figures["year"].unique()))
+            return not_applicable(f"the housing records cover none of the return's years ({years})")
+        compared = compared.assign(
+            returned_percent=100 * compared["answered_on_time"] / compared["answered"],
+            records_percent=100 * compared["on_time"] / compared["received"],
+        )
+        compared["gap"] = (compared["returned_percent"] - compared["records_percent"]).round(1)
+        sentences = compared.apply(_return_sentence, axis=1).tolist()  # a few years and stages: not per record
+        worst = compared.loc[compared["gap"].abs().idxmax()]
+        status = grade(abs(float(worst["gap"])), params["amber_above"], params["red_above"])
+        finding = (f"The return and the records compared for {len(compared)} year and stage"
+                   f"{'s' if len(compared) != 1 else ''}: " + " ".join(sentences))
+        table = exceptions(rows.iloc[0:0], "")
+        if status != Status.PASS:
+            # The cases behind a return kinder than the records: those the records show answered late or not at all.
+            wanted = label.isin(compared.loc[compared["gap"].abs() > params["amber_above"], "year"]) & ~on_time
+            wanted &= rows["stage"].astype("str").isin(compared.loc[compared["gap"].abs() > params["amber_above"], "stage"])
+            late = rows[wanted]
+            table = exceptions(late, pd.Series(np.where(late["responded"].isna(), "not answered",
+                                                        "answered after the Code's timescale"), index=late.index,
+                                               dtype="str"), year=label[wanted])
+        return CheckResult(status, {"years_and_stages": len(compared), "largest_gap_points": float(worst["gap"]),
+                                    "worst": _return_sentence(worst)},
+                           finding, table,
+                           Recommendation("Produce the return to the regulator from the case records with the Code's "
+                                          "clock, and reconcile the two before it is signed off.", Priority.THREE_MONTHS)
+                           if status != Status.PASS else None)
+
+
+def _return_sentence(row: pd.Series) -> str:
+    """One year and stage: the share the council returned, the share its records give, the counts."""
+    counts = ("" if int(row["complaints"]) == int(row["received"]) else
+              f"; it returned {int(row['complaints']):,} complaints received where the records hold {int(row['received']):,}")
+    return (f"{row['year']} Stage {row['stage']}: returned {row['returned_percent']:.1f}% answered within the Code's "
+            f"timescales ({int(row['answered_on_time']):,} of {int(row['answered']):,}), the records give "
+            f"{row['records_percent']:.1f}% ({int(row['on_time']):,} of {int(row['received']):,}){counts}.")

@@ -1,6 +1,6 @@
 """A check is self-contained: one added in a local folder reaches the report, results.json and the comparison.
 
-The toy TS007 below is written as a council's auditor would add one (audit.toml `[checks] paths`);
+The toy TS099 below is written as a council's auditor would add one (audit.toml `[checks] paths`);
 it declares its fault and its figure for comparisons on its own class and leaves its theme and
 on-time role at their defaults. Nothing in report/, compare/ or review/ names it, yet its fault
 is stated in the ombudsman's words in report.md, under its area's theme, and its figure is
@@ -18,7 +18,7 @@ from tests.builders import write
 from tests.test_on_time_headline import EXPORT, PROFILE
 
 TOY_CHECK = '''
-"""TS007, a toy: Stage 1 answered within three weeks of receipt."""
+"""TS099, a toy: Stage 1 answered within three weeks of receipt."""
 
 from complaint_audit.engine.contract import (
     Area, Check, Priority, Recommendation, TrendFigure, exceptions, graded, not_applicable,
@@ -35,7 +35,7 @@ class WithinThreeWeeks(Check):
     How to fix: answer sooner.
     """
 
-    code = "TS007"
+    code = "TS099"
     title = "Stage 1 answered within three weeks"
     area = Area.TIMELINESS
     rule = "Stage 1 is answered within 15 working days of receipt."
@@ -78,21 +78,21 @@ def test_a_local_check_states_its_own_fault_in_the_report_and_is_compared(tmp_pa
     run_dir = run_audit(tmp_path / "audit.toml", out_root=tmp_path / "runs", formats=("md",)).run_dir
 
     # C9 (19 working days) and C10 (24) took longer than 15: 2 of 10, red.
-    toy = next(check for check in json.loads((run_dir / "results.json").read_text())["checks"] if check["code"] == "TS007")
+    toy = next(check for check in json.loads((run_dir / "results.json").read_text())["checks"] if check["code"] == "TS099")
     assert (toy["status"], toy["metrics"]["failing"], toy["metrics"]["assessed"]) == ("fail", 2, 10)
     assert toy["fault"].startswith("{failing} of {assessed} Stage 1 responses") and toy["theme"] is None
     # It declares no denominator: results.json says so, and a built-in's is carried as declared.
     declared = {check["code"]: check["denominator"] for check in json.loads((run_dir / "results.json").read_text())["checks"]}
-    assert declared["TS007"] is None
+    assert declared["TS099"] is None
     assert declared["TS002"].startswith("answered corporate and housing Stage 1 and 2 complaints")
     report = (run_dir / "report.md").read_text(encoding="utf-8")
     # It names no statutory scheme or code, so its fault sentence is said as a shortfall from good practice.
     assert "This falls short of good practice: 2 of 10 Stage 1 responses (20.0%) took longer than 15 working days." in report
     timeliness = report[report.index("### 3.3 Timeliness"):report.index("### 3.4 ")]  # its area's theme
-    assert "#### TS007: Stage 1 answered within three weeks (Red)" in timeliness
+    assert "#### TS099: Stage 1 answered within three weeks (Red)" in timeliness
 
     run = read_run(run_dir)
     figures = compared_figures([run])
     figure = next(figure for figure in figures if figure.key == "stage1_within_three_weeks")
-    assert (figure.label, figure.source) == ("Stage 1 answered within three weeks", "TS007: 100 minus percent_failing")
+    assert (figure.label, figure.source) == ("Stage 1 answered within three weeks", "TS099: 100 minus percent_failing")
     assert figure_values([run], figures).loc[run.organisation, "stage1_within_three_weeks"] == 80.0

@@ -256,3 +256,55 @@ def test_ts_checks_run_on_the_sample_data(sample_records):
     for code in [code for code in discover() if code.startswith("TS")]:
         result = run_check(code, sample_records, as_of="2024-05-15")
         assert result.status in ("pass", "warn", "fail"), (code, result.finding)
+
+
+def _regulator_run(records, returned: list[dict], **params):
+    """TS007 with the council's return to the regulator (landlord_totals' columns) beside the records."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from complaint_audit.calendar import WorkingCalendar
+    from complaint_audit.engine.contract import AuditData
+    from complaint_audit.engine.runner import run_checks
+
+    data = AuditData(records, WorkingCalendar("england"), dt.date(2024, 5, 31), regulator=pd.DataFrame(returned))
+    (outcome,) = run_checks(data, [discover()["TS007"]], {"TS007": params})
+    return outcome.result
+
+
+# Ten housing Stage 1 complaints received on Monday 5 June 2023 and acknowledged the same day (10 working days:
+# due 19 June): C1-C7 answered on 19 June, C8 on 20 June (late), C9 and C10 never answered.
+_HOUSING = [{"case_id": f"C{n}", "process": "housing", "received": "2023-06-05", "acknowledged": "2023-06-05",
+             "responded": {8: "2023-06-20", 9: None, 10: None}.get(n, "2023-06-19")} for n in range(1, 11)]
+
+
+def test_ts007_a_return_kinder_than_the_records_is_red_with_the_cases_behind_it():
+    result = _regulator_run(canonical_records(*_HOUSING), [
+        {"year": "2023-24", "stage": "1", "complaints": 10, "answered_on_time": 10, "answered": 10}])
+
+    assert result.status == "fail"
+    assert result.finding == (
+        "The return and the records compared for 1 year and stage: 2023-24 Stage 1: returned 100.0% answered within "
+        "the Code's timescales (10 of 10), the records give 70.0% (7 of 10).")
+    assert result.metrics["largest_gap_points"] == 30.0
+    assert _rows(result) == [["C8", "1", "answered after the Code's timescale"], ["C9", "1", "not answered"],
+                             ["C10", "1", "not answered"]]
+
+
+def test_ts007_a_return_that_matches_the_records_passes_and_a_different_count_is_said():
+    result = _regulator_run(canonical_records(*_HOUSING), [
+        {"year": "2023-24", "stage": "1", "complaints": 12, "answered_on_time": 7, "answered": 10}])
+
+    assert result.status == "pass" and result.exceptions.empty
+    assert result.finding.endswith("the records give 70.0% (7 of 10); it returned 12 complaints received where the "
+                                   "records hold 10.")
+
+
+def test_ts007_not_applicable_without_a_return_or_a_year_in_common():
+    records = canonical_records(*_HOUSING)
+    assert run_check("TS007", records).status == "not_applicable"
+    other_year = _regulator_run(records, [
+        {"year": "2024-25", "stage": "1", "complaints": 5, "answered_on_time": 5, "answered": 5}])
+    assert (other_year.status, other_year.finding) == (
+        "not_applicable", "Not applicable: the housing records cover none of the return's years (2024-25).")

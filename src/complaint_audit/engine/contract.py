@@ -173,6 +173,10 @@ class AuditData:
     `reviews` holds the reviewers' scores imported into the store (complaint_audit.review), one
     row per case and criterion, or None when no review workbook was imported.
 
+    `regulator` holds the council's own complaint figures as returned to the Regulator of Social
+    Housing (ingest/published/regulator.py `landlord_totals`: one row per year and stage), or None
+    when audit.toml names no `[regulator]` workbook.
+
     `exported_fields` says, per source file (records' `source_file`), which fields its export
     has a column for (the store's ledger); None where that is not known (every field counts).
     A check that counts blanks asks `exported(field)` first: a field the export lacks is not one
@@ -186,6 +190,7 @@ class AuditData:
     calendar: WorkingCalendar
     as_of: dt.date
     reviews: pd.DataFrame | None = None
+    regulator: pd.DataFrame | None = None
     exported_fields: Mapping[str, frozenset[str]] | None = None
     standard: Standard = Standard()  # what records of process `other` are held to (audit.toml [standard])
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
