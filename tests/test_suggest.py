@@ -12,11 +12,13 @@ import pytest
 from complaint_audit.cli import app
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.api import load_exports
+from complaint_audit.ingest.formats.csv import sniff_delimiter
+from complaint_audit.ingest.formats.header import find_header_row
+from complaint_audit.ingest.formats.tables import SAMPLE_ROWS
 from complaint_audit.ingest.profile import load_profile
 from complaint_audit.ingest.suggest.draft import ORGANISATION_PLACEHOLDER, suggest_profile
 from complaint_audit.ingest.suggest.guess import guess_value
-from complaint_audit.ingest.suggest.header import find_header_row
-from complaint_audit.ingest.suggest.sniff import SAMPLE_ROWS, read_sample, sniff_delimiter
+from complaint_audit.ingest.suggest.sniff import read_sample
 
 SAMPLE_EXPORTS = Path(__file__).resolve().parents[1] / "sample_data" / "exports"
 

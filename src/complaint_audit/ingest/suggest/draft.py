@@ -23,6 +23,7 @@ from complaint_audit.errors import UserError
 from complaint_audit.ingest.combine_rules import propose_rules, repeated_rows
 from complaint_audit.ingest.convert import text_values
 from complaint_audit.ingest.dates import parse_dates
+from complaint_audit.ingest.formats.tables import Sample
 from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.ingest.profile import Profile, normalise_label
 from complaint_audit.ingest.suggest.columns import ColumnFacts, describe_columns
@@ -39,7 +40,7 @@ from complaint_audit.ingest.suggest.guess import (
     process_named_in,
     stage_mark,
 )
-from complaint_audit.ingest.suggest.sniff import Sample, read_sample
+from complaint_audit.ingest.suggest.sniff import read_sample
 from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, Stage
 from complaint_audit.toml_file import toml_comment
 
