@@ -1,4 +1,4 @@
-"""Parquet exports: read whole with pandas, or their first row group's batch for `profile suggest`."""
+"""Parquet exports: read whole with pandas, or their first SAMPLE_ROWS rows (one batch) for `profile suggest`."""
 
 from __future__ import annotations
 
