@@ -24,6 +24,7 @@ def test_wide_profile_parses_with_normalised_value_labels(tmp_path):
     [
         (("[columns]", "[columns]\nnot_a_field = \"X\""), "[columns] not_a_field: not a canonical field"),
         (("[source]", "[source]\ncolour = \"red\""), "[source] colour: unknown key"),
+        (("[source]", "[source]\nformat = \"xls\""), "[source] format: 'xls' is not one of csv, xlsx, json, parquet"),
         (("process = \"corporate\"", "process = \"planning\""), "[constants] process: 'planning' is not one of"),
         (("kind = \"wide\"", "kind = \"sideways\""), "[layout] kind: 'sideways' is not one of long, wide, nested"),
         (("public = [\"Member of Public\"]", "public = [\"Member of Public\"]\nnobody = [\"X\"]"), "[values.raised_via] nobody: not an allowed value"),
@@ -45,6 +46,23 @@ def test_profile_mistakes_are_named(tmp_path, change, message):
         load_profile(path)
     assert str(error.value).startswith(f"{path}: ")
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize(("file_name", "format_name"), [
+    ("cases.csv", "csv"), ("cases.TXT", "csv"), ("cases.xlsx", "xlsx"), ("cases.XLSM", "xlsx"), ("cases.json", "json"),
+    ("cases.Parquet", "parquet"),
+])
+def test_without_a_format_the_extension_says_which_in_any_case(tmp_path, file_name, format_name):
+    profile = load_profile(write(tmp_path / "p.toml", WIDE_PROFILE))
+    assert profile.format_for(tmp_path / file_name).name == format_name
+
+
+def test_an_extension_no_format_claims_is_refused_naming_the_formats(tmp_path):
+    profile = load_profile(write(tmp_path / "p.toml", WIDE_PROFILE))
+    with pytest.raises(UserError) as error:
+        profile.format_for(tmp_path / "cases.dat")
+    assert str(error.value) == (f"{tmp_path / 'cases.dat'}: cannot tell the format from the extension '.dat'; "
+                                f"set [source] format in {tmp_path / 'p.toml'} to one of csv, xlsx, json, parquet")
 
 
 def test_invalid_toml_names_the_file(tmp_path):

@@ -12,11 +12,13 @@ import pytest
 from complaint_audit.cli import app
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.api import load_exports
+from complaint_audit.ingest.formats import export_format
+from complaint_audit.ingest.formats.csv import sniff_delimiter
+from complaint_audit.ingest.formats.header import find_header_row
+from complaint_audit.ingest.formats.tables import SAMPLE_ROWS
 from complaint_audit.ingest.profile import load_profile
 from complaint_audit.ingest.suggest.draft import ORGANISATION_PLACEHOLDER, suggest_profile
 from complaint_audit.ingest.suggest.guess import guess_value
-from complaint_audit.ingest.suggest.header import find_header_row
-from complaint_audit.ingest.suggest.sniff import SAMPLE_ROWS, read_sample, sniff_delimiter
 
 SAMPLE_EXPORTS = Path(__file__).resolve().parents[1] / "sample_data" / "exports"
 
@@ -460,7 +462,7 @@ def test_a_large_csv_is_sniffed_from_its_head(tmp_path):
     export = tmp_path / "big.csv"
     body = "".join(f"C{i},{1 + i % 28:02d}/03/2024,Stage 1\n" for i in range(SAMPLE_ROWS * 3))
     export.write_text("Case Ref,Date Received,Stage\n" + body, encoding="utf-8")
-    sample = read_sample(export, "csv")
+    sample = export_format("csv").sample(export)
     assert (sample.rows, sample.complete) == (SAMPLE_ROWS, False)
     assert f"from its first {SAMPLE_ROWS:,} data rows (a sample; the file has more)" in suggest_profile(export)
 

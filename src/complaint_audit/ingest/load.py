@@ -22,6 +22,8 @@ from complaint_audit.errors import UserError, writing_into
 from complaint_audit.ingest.combine import combine_rows
 from complaint_audit.ingest.combine_rules import REPEATED_ROWS_NOTED_ABOVE_PERCENT, combine_lines, propose_rules
 from complaint_audit.ingest.convert import convert
+from complaint_audit.ingest.formats import read_export
+from complaint_audit.ingest.formats.tables import SOURCE_ROW
 from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.ingest.privacy import (
     FREE_TEXT_FIELDS,
@@ -34,7 +36,6 @@ from complaint_audit.ingest.privacy import (
     screen_names,
 )
 from complaint_audit.ingest.profile import Profile
-from complaint_audit.ingest.readers import SOURCE_ROW, read_export
 from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_rows
 from complaint_audit.ingest.validate import REASONS, quarantine_reasons
 from complaint_audit.lock import exclusive

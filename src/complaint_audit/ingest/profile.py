@@ -13,14 +13,13 @@ from pathlib import Path
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.combine_rules import COMBINABLE, allowed_rules, resolved_rules
+from complaint_audit.ingest.formats import FORMAT_NAMES, ExportFormat, export_format, format_of_extension
 from complaint_audit.schema import FIELD_BY_NAME, LINEAGE_FIELDS, REQUIRED_FIELDS, Stage
 from complaint_audit.toml_file import read_toml
 
-FORMATS = ("csv", "xlsx", "json", "parquet")
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "cp1252")
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 LAYOUTS = ("long", "wide", "nested")
-_EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json", ".parquet": "parquet"}
 _ALLOWED_KEYS = {
     "": {"source", "dates", "constants", "columns", "values", "layout", "personal", "combine"},
     "source": {"name", "format", "encoding", "delimiter", "header_row", "sheet", "records"},
@@ -65,17 +64,17 @@ class Profile:
     # a row repeating a case and stage is quarantined as duplicate_record.
     combine: dict[str, str] | None = None
 
-    def format_for(self, path: Path) -> str:
+    def format_for(self, path: Path) -> ExportFormat:
         """The file format: the profile's, else the file's extension."""
         if self.format:
-            return self.format
-        try:
-            return _EXTENSIONS[path.suffix.lower()]
-        except KeyError:
+            return export_format(self.format)
+        found = format_of_extension(path)
+        if found is None:
             raise UserError(
                 f"{path}: cannot tell the format from the extension '{path.suffix}'; "
-                f"set [source] format in {self.path} to one of {', '.join(FORMATS)}"
-            ) from None
+                f"set [source] format in {self.path} to one of {', '.join(FORMAT_NAMES)}"
+            )
+        return found
 
     def mapped_fields(self) -> set[str]:
         """Every canonical field this profile provides, from any layout or constant."""
@@ -147,7 +146,7 @@ class _ProfileParser:
         profile = Profile(
             path=self.path,
             name=name.strip(),
-            format=self.choice(source, "format", FORMATS, None, "source"),
+            format=self.choice(source, "format", FORMAT_NAMES, None, "source"),
             encoding=self.choice(source, "encoding", ENCODINGS, "auto", "source"),
             delimiter=self.text(source, "delimiter", ",", "source"),
             header_row=self.positive_int(source, "header_row", 1),

@@ -13,8 +13,8 @@ import pandas as pd
 
 from complaint_audit.columnwise import map_columns
 from complaint_audit.errors import UserError
+from complaint_audit.ingest.formats.tables import SOURCE_ROW
 from complaint_audit.ingest.profile import Profile
-from complaint_audit.ingest.readers import SOURCE_ROW
 
 STAGE_PROBLEM = "stage_problem"
 

@@ -23,9 +23,9 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from complaint_audit.errors import UserError
+from complaint_audit.ingest.formats.xlsx import check_workbook_container
 from complaint_audit.ingest.limits import REVIEW_MAX_PART_BYTES, bounded_rows, check_input_file
 from complaint_audit.ingest.privacy import redact_patterns
-from complaint_audit.ingest.readers import check_workbook_container
 from complaint_audit.letters.criteria import CRITERION_TITLES, KEY, RATINGS
 from complaint_audit.paths import path_text
 from complaint_audit.spreadsheet import FORMULA_START

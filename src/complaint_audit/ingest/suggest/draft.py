@@ -1,8 +1,8 @@
 """`complaint-audit profile suggest`: a draft source profile for an export nobody has mapped yet.
 
-sniff.py reads a sample of the file and says how to read it (encoding, delimiter, header row,
-sheet, JSON records); sniff_columns.py says what each column holds (distinct values, dates and
-their order from sniff_dates.py, personal data from sniff_personal.py); guess.py picks the stage
+The export's format (ingest/formats/) reads a sample of the file and says how to read it (encoding,
+delimiter, header row, sheet, JSON records); columns.py says what each column holds (distinct
+values, dates and their order from dates.py, personal data from personal.py); guess.py picks the stage
 layout and, for each canonical field, the column whose header is most like the field's usual
 names and whose values fit. This module assembles that into TOML: every guess is written with
 `# confirm: <why>`, the enumerated values with a guessed canonical value each, and placeholders
@@ -23,6 +23,7 @@ from complaint_audit.errors import UserError
 from complaint_audit.ingest.combine_rules import propose_rules, repeated_rows
 from complaint_audit.ingest.convert import text_values
 from complaint_audit.ingest.dates import parse_dates
+from complaint_audit.ingest.formats.tables import Sample
 from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.ingest.profile import Profile, normalise_label
 from complaint_audit.ingest.suggest.columns import ColumnFacts, describe_columns
@@ -39,7 +40,6 @@ from complaint_audit.ingest.suggest.guess import (
     process_named_in,
     stage_mark,
 )
-from complaint_audit.ingest.suggest.sniff import Sample, read_sample
 from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, Stage
 from complaint_audit.toml_file import toml_comment
 
@@ -79,11 +79,11 @@ def draft_profile(path: Path, *, name: str | None = None) -> Draft:
     """The draft profile for the export at PATH, with the case references of the sample it read."""
     path = Path(path)
     check_input_file(path)
-    file_format = Profile(path=path, name="draft").format_for(path)
-    sample = read_sample(path, file_format)
+    export = Profile(path=path, name="draft").format_for(path)
+    sample = export.sample(path)
     if sample.frame.columns.empty:
         raise UserError(f"{path}: found no columns to suggest a profile for")
-    tables, layout = _assemble(path, file_format, sample, name)
+    tables, layout = _assemble(path, export.name, sample, name)
     case_id = layout.columns.get("case_id")
     references = tuple(sample.frame[case_id.column.name].dropna().astype("str")) if case_id else ()
     return Draft(_render(path, sample, tables), references)

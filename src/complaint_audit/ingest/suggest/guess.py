@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
 
+from complaint_audit.ingest.formats.tables import Sample
 from complaint_audit.ingest.profile import normalise_label
 from complaint_audit.ingest.suggest.columns import ColumnFacts
-from complaint_audit.ingest.suggest.sniff import Sample
 from complaint_audit.schema import FIELD_BY_NAME, FIELD_NAMES, LINEAGE_FIELDS, OPEN_OUTCOME, Stage
 
 _THRESHOLD = 0.8

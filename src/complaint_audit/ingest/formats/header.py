@@ -1,4 +1,8 @@
-"""A sample's header row, found under any title block, and its rows framed so column names match the loader's."""
+"""The header row: checked when an export is read, found under any title block when a sample is.
+
+A sample's rows are framed with the names the whole-export readers give the columns, so a draft
+profile's column names match what the loader will find.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,18 @@ import pandas as pd
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.limits import check_column_count
+
+
+def check_header(path: Path, names: list[str]) -> None:
+    """Refuse a header the columns cannot be named from: too many, a name twice, or none at all."""
+    check_column_count(path, len(names))
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise UserError(f"{path}: the column name '{name}' appears twice in the header; rename one in the export")
+        seen.add(name)
+    if not names or all(not name.strip() for name in names):
+        raise UserError(f"{path}: no header row found; set [source] header_row in the profile")
 
 
 def find_header_row(grid: list[list[object]]) -> int | None:
@@ -49,7 +65,7 @@ def _name_like(cell: object) -> bool:
 
 
 def sample_frame(path: Path, header: list[object], body: list[list[object]]) -> tuple[pd.DataFrame, int]:
-    """Header + rows -> frame of the named columns, blank rows dropped (as readers.py does)."""
+    """Header + rows -> frame of the named columns, blank rows dropped (as the export readers do)."""
     check_column_count(path, len(header))
     names = [str(cell).strip() if isinstance(cell, str) else ("" if cell is None else str(cell)) for cell in header]
     keep = [index for index, name in enumerate(names) if name]

@@ -1,0 +1,235 @@
+"""CSV exports: the whole file read fast with pyarrow, and its head sniffed for `profile suggest`.
+
+pyarrow parses the body; the header line, a broken row and the sample are read with the
+standard csv module, which says where a problem is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from complaint_audit.errors import UserError
+from complaint_audit.ingest.csv_problems import broken_row, check_delimiter, csv_error_words
+from complaint_audit.ingest.encodings import csv_source, decode
+from complaint_audit.ingest.formats.header import check_header, find_header_row, header_why, sample_frame
+from complaint_audit.ingest.formats.tables import (
+    HEADER_SEARCH_ROWS,
+    SAMPLE_ROWS,
+    SOURCE_ROW,
+    RawTable,
+    Sample,
+    without_blank_rows,
+)
+from complaint_audit.ingest.limits import MAX_COLUMNS, check_column_count
+from complaint_audit.schema import NUMBER_FIELDS
+
+if TYPE_CHECKING:
+    from complaint_audit.ingest.profile import Profile
+
+# Each parsed block becomes a chunk of every column. 4 MB blocks parsed the 1M-row benchmark
+# export fastest: 16 MB blocks are too few to keep both cores busy, and the default 1 MB makes
+# hundreds of chunks that then need combining (docs/scaling.md).
+_BLOCK_SIZE = 4 << 20
+# pyarrow's words for a blank cell ('', 'NULL', 'N/A', '#N/A' ...) but its spellings of NaN, which
+# _nan_words_blank treats as blanks everywhere but in amounts.
+_NAN_WORDS = pa.array(["NaN", "nan", "-NaN", "-nan", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"])
+_NULL_WORDS = [word for word in pacsv.ConvertOptions().null_values if word not in _NAN_WORDS.to_pylist()]
+# How much of a CSV to read: enough for SAMPLE_ROWS rows carrying long response letters.
+_HEAD_BYTES = 8 * 1024 * 1024
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def read_export(path: Path, profile: Profile) -> RawTable:
+    """Every value as text, as the file wrote it; row numbers count the lines a spreadsheet shows."""
+    data = path.read_bytes()
+    source, codec, encoding = csv_source(data, profile.encoding, path)
+    skip = profile.header_row - 1
+    header_lines = _head_lines(data, len(data) - source.size, codec, skip)
+    if len(header_lines) <= skip or not header_lines[skip].strip():
+        raise UserError(f"{path}: the file has no header at row {profile.header_row} (empty file?)")
+    try:
+        header = next(csv.reader(io.StringIO(header_lines[skip]), delimiter=profile.delimiter))
+    except csv.Error as error:
+        raise UserError(f"{path}: the header at row {profile.header_row} cannot be read as CSV ({csv_error_words(error)}); lines that "
+                        f"end in a carriage return alone (an old Mac export) must be saved with Windows or Unix line ends") from None
+    # Excel saves trailing empty header cells; name them so the columns can still be read.
+    names = [name.strip() or f"(unnamed column {number})" for number, name in enumerate(header, start=1)]
+    check_delimiter(path, names, profile.delimiter)
+    check_header(path, names)
+    if not data.endswith(b"\n"):
+        source = pa.py_buffer(source.to_pybytes() + b"\n")  # pyarrow cannot skip a header row that has no line end
+
+    def whole_lines() -> list[str]:
+        return decode(data, profile.encoding, path)[0].removeprefix("\ufeff").split("\n", skip + 1)
+
+    try:
+        table = _parse_csv(source, codec, skip, names, profile.delimiter)
+    except UnicodeDecodeError:
+        decode(data, profile.encoding, path)  # raises, naming the line of the byte
+        raise
+    except pa.ArrowInvalid as error:
+        if "straddl" not in str(error):
+            raise broken_row(path, whole_lines(), profile.header_row, profile.delimiter, len(names)) or UserError(
+                f"{path}: cannot parse as CSV with delimiter '{profile.delimiter}': {_without_values(error)}; "
+                f"look for a line break or a stray quote in an unquoted value"
+            ) from None
+        # A value longer than pyarrow's block (a whole letter in one cell): read in one block.
+        table = _parse_csv(source, codec, skip, names, profile.delimiter, block_size=min(source.size + 1, 2**31 - 1))
+    if _ends_in_line_break(table) and data.count(b'"') % 2:  # an odd number of quotes: the file may end inside a quoted value
+        problem = broken_row(path, whole_lines(), profile.header_row, profile.delimiter, len(names))
+        if problem is not None:
+            raise problem
+    frame = _nan_words_blank(table, keep=profile.columns_of(NUMBER_FIELDS)).to_pandas()
+    frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + profile.header_row + 1
+    frame = without_blank_rows(frame, names)
+    return RawTable(frame, "csv", encoding)
+
+
+def _nan_words_blank(table: pa.Table, keep: set[str]) -> pa.Table:
+    """'NaN' and its spellings as blanks, as pyarrow reads them, except in the columns KEEP names.
+
+    A program that writes NaN for a missing value writes it in every column, so in text and dates
+    it is a blank; in an amount it is kept, to be quarantined as bad_number like 'inf': an
+    amount written as not-a-number was not left blank.
+    """
+    for index, name in enumerate(table.column_names):
+        if name in keep:
+            continue
+        column = table.column(index)
+        is_nan = pc.is_in(column, value_set=_NAN_WORDS)
+        if pc.any(is_nan).as_py():
+            table = table.set_column(index, name, pc.if_else(is_nan, pa.scalar(None, column.type), column))
+    return table
+
+
+def _without_values(error: pa.ArrowInvalid) -> str:
+    """pyarrow's words for a parse error without the row it quotes: that row holds personal
+    columns the profile drops ("Expected 14 columns, got 7: C2,Stage 1,...,Ann Lee,...")."""
+    return re.sub(r"^(CSV parse error: [^:]*):.*", r"\1", str(error), flags=re.DOTALL)
+
+
+def _ends_in_line_break(table: pa.Table) -> bool:
+    """Does the last row's last value end with a line break?
+
+    A quoted value left open runs to the end of the file, line break and all, and pyarrow takes
+    it as the last row's last value (in an earlier column the row would be short, an error). So
+    only then is counting the file's quotes, a pass over the whole file, worth its time.
+    """
+    if not table.num_rows or not table.num_columns:
+        return False
+    last = table.column(table.num_columns - 1)[-1].as_py()
+    return isinstance(last, str) and last.endswith("\n")
+
+
+def _head_lines(data: bytes, start: int, codec: str, skip: int) -> list[str]:
+    """The lines up to and including the header, decoded; the body is pyarrow's to decode.
+
+    A byte the codec cannot read shows as U+FFFD here; pyarrow's decoder then stops on it and
+    decode() names its line.
+    """
+    end = start
+    for _ in range(skip + 1):
+        end = data.find(b"\n", end) + 1
+        if not end:
+            end = len(data)
+            break
+    return data[start:end].decode("utf-8" if codec == "utf8" else codec, errors="replace").split("\n")[: skip + 1]
+
+
+def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delimiter: str, block_size: int = _BLOCK_SIZE) -> pa.Table:
+    read_options = pacsv.ReadOptions(skip_rows=skip + 1, column_names=names, block_size=block_size, encoding=codec)
+    return pacsv.read_csv(
+        pa.BufferReader(source),
+        read_options=read_options,
+        # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names}, strings_can_be_null=True,
+                                             null_values=_NULL_WORDS),
+    )
+
+
+def read_sample(path: Path) -> Sample:
+    """The head of the file (_HEAD_BYTES at most), with the encoding, delimiter and header row found in it."""
+    with path.open("rb") as file:
+        head = file.read(_HEAD_BYTES)
+        complete = not file.read(1)
+    if not complete:
+        if b"\n" not in head:
+            raise UserError(f"{path}: the first {len(head):,} bytes hold no line end: not a CSV export "
+                            f"(a header row is a few kB; a file of {MAX_COLUMNS:,} columns or fewer is expected)")
+        head = head[: head.rfind(b"\n") + 1]  # whole lines only, so no character is cut in two
+    text, encoding = decode(head, "auto", path)
+    text = text.removeprefix("\ufeff")
+    delimiter, delimiter_why = sniff_delimiter(text)
+    limit = HEADER_SEARCH_ROWS + SAMPLE_ROWS + 2
+    records, first_lines = _csv_records(path, text, delimiter, limit)
+    check_column_count(path, max(map(len, records), default=0))
+    if not complete and len(records) < limit:
+        records, first_lines = records[:-1], first_lines[:-1]  # the last record may be cut short
+    found = find_header_row(records[:HEADER_SEARCH_ROWS])
+    header = found or 0
+    complete = complete and len(records) <= header + 1 + SAMPLE_ROWS
+    frame, unnamed = sample_frame(path, records[header] if records else [], records[header + 1 : header + 1 + SAMPLE_ROWS])
+    header_row = first_lines[header] if records else 1
+    settings = {
+        "encoding": _encoding_setting(head, text, encoding),
+        "delimiter": (delimiter, delimiter_why),
+        "header_row": (header_row, header_why(records[:header], header_row, found is not None)),
+    }
+    return Sample(frame, settings, len(frame), complete, unnamed_columns=unnamed)
+
+
+def _csv_records(path: Path, text: str, delimiter: str, limit: int) -> tuple[list[list[str]], list[int]]:
+    """The first LIMIT CSV records and the 1-based line each starts on (quoted values may span lines)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    records, first_lines, line = [], [], 1
+    try:
+        for record in islice(reader, limit):
+            records.append(record)
+            first_lines.append(line)
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise UserError(f"{path}: cannot read as CSV near line {reader.line_num}: {error}") from None
+    return records, first_lines
+
+
+def _encoding_setting(head: bytes, text: str, encoding: str) -> tuple[str, str]:
+    if encoding == "utf-8-sig":
+        return encoding, "the file starts with a UTF-8 byte-order mark"
+    if head.isascii():
+        return "auto", "the sample is plain ASCII; auto reads UTF-8 and falls back to Windows-1252"
+    position = re.search(r"[^\x00-\x7f]", text).start()
+    where = f"line {text.count(chr(10), 0, position) + 1} has '{text[position]}'"
+    if encoding == "cp1252":
+        return encoding, f"the bytes are not UTF-8, so Windows-1252 ({where})"
+    return encoding, f"valid UTF-8 with non-ASCII text ({where})"
+
+
+def sniff_delimiter(text: str) -> tuple[str, str]:
+    """The delimiter that splits the most of the first rows into the same number of fields."""
+    best, best_score = ",", (0, 0)
+    for delimiter in _DELIMITER_NAMES:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        try:
+            widths = [len(row) for row in islice(reader, HEADER_SEARCH_ROWS) if any(cell.strip() for cell in row)]
+        except csv.Error:
+            continue
+        common = Counter(width for width in widths if width > 1).most_common(1)
+        score = (common[0][1], common[0][0]) if common else (0, 0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    if best_score == (0, 0):
+        return ",", "no delimiter splits the rows; the file seems to have one column"
+    rows, width = best_score
+    return best, f"{rows} of the first rows split into {width} fields on {_DELIMITER_NAMES[best]}s"
