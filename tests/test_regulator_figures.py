@@ -7,6 +7,7 @@ mechanism: a later year's sheet, columns moved, footnote digits, the regulator's
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -119,3 +120,48 @@ def test_a_landlord_not_in_the_workbook_is_refused(tmp_path):
 
     with pytest.raises(UserError, match="'Nowhere Council' is not a landlord in the regulator's figures"):
         landlord_totals(figures, "Nowhere Council")
+
+
+def test_a_run_sets_the_council_s_return_beside_its_housing_records(runner, tmp_path, monkeypatch):
+    """[regulator] names a workbook; TS007 finds the return kinder than the records, from the command line."""
+    from complaint_audit.cli import app
+    from tests.builders import WIDE_HEADER, WIDE_PROFILE
+
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+    # Two housing Stage 1 complaints of 2023-24: one answered in 4 working days, one never answered.
+    (tmp_path / "wide.toml").write_text(WIDE_PROFILE.replace('process = "corporate"', 'process = "housing"'),
+                                        encoding="utf-8")
+    rows = ["H-001,Member of Public,Ann Lee,ann@example.org,05/06/2023,09/06/2023,Upheld,,,,",
+            "H-002,Member of Public,Bo Ray,bo@example.org,05/06/2023,,,,,,"]
+    (tmp_path / "export.csv").write_text("\n".join(["Complaints export", WIDE_HEADER, *rows]) + "\n", encoding="utf-8")
+    _workbook(tmp_path / "tsm.xlsx", _LATER_YEAR, [
+        ["00AA", "Testshire Council", "x", "LA", "<5,000", 0, 2, 1000, 2, 2, 0, 0, 0, 0, 0]],
+        sheet="TSM24_Management_Info")
+    config = tmp_path / "audit.toml"
+    config.write_text('organisation = "Testshire Council"\nas_of = 2024-05-31\n\n[regulator]\nfiles = ["tsm.xlsx"]\n\n'
+                      '[[sources]]\nprofile = "wide.toml"\nfiles = ["export.csv"]\n', encoding="utf-8")
+
+    result = runner.invoke(app, ["run", str(config), "--out", str(tmp_path / "runs"), "--format", "md", "--json"])
+
+    assert result.exit_code in (0, 1), result.output
+    (run_dir,) = [path for path in (tmp_path / "runs").iterdir() if path.is_dir()]
+    checks = {check["code"]: check for check in json.loads((run_dir / "results.json").read_text())["checks"]}
+    assert checks["TS007"]["status"] == "fail"
+    assert checks["TS007"]["finding"] == (
+        "2023-24 Stage 1: returned 100.0% answered within "
+        "the Code's timescales (2 of 2), the records give 50.0% (1 of 2).")
+
+
+def test_a_council_not_in_the_workbook_stops_the_run_before_anything_is_written(runner, tmp_path):
+    from complaint_audit.cli import app
+
+    _workbook(tmp_path / "tsm.xlsx", _LATER_YEAR, [["00AA", "Anytown Council", "x", "LA", "<5,000", 0, 1, 9, 1, 1,
+                                                     0, 0, 0, 0, 0]])
+    config = tmp_path / "audit.toml"
+    config.write_text('organisation = "Testshire Council"\n\n[regulator]\nfiles = ["tsm.xlsx"]\n', encoding="utf-8")
+
+    result = runner.invoke(app, ["run", str(config), "--out", str(tmp_path / "runs")])
+
+    assert result.exit_code == 2
+    assert "[regulator] 'Testshire Council' is not a landlord in the regulator's figures" in result.output
+    assert not (tmp_path / "runs").exists()

@@ -18,7 +18,7 @@ from complaint_audit.toml_file import read_toml
 
 _ALLOWED = {
     "": {"organisation", "period", "as_of", "calendar", "privacy", "sources", "checks", "report", "history", "reviews",
-         "ombudsman", "standard", "letters"},
+         "ombudsman", "regulator", "standard", "letters"},
     "period": {"start", "end"},
     "calendar": {"nation", "country", "subdivision", "closure_days"},
     "privacy": {"key"},
@@ -28,6 +28,7 @@ _ALLOWED = {
     "history": {"keep"},
     "reviews": {"files"},
     "ombudsman": {"file", "profile"},
+    "regulator": {"files", "landlord"},
     "standard": {"name", "response_working_days", "escalation"},
     "letters": {"folder", "files", "reference_pattern", "reference_in", "index", "stage_pattern", "extension_pattern",
                 "acknowledgement_pattern", "prefer"},
@@ -93,6 +94,15 @@ class OmbudsmanFigures:
 
 
 @dataclass(frozen=True)
+class RegulatorReturns:
+    """`[regulator]`: the Regulator of Social Housing's published Tenant Satisfaction Measures workbooks, and
+    the council's name in them (its landlord name or code; the audit's organisation where not given)."""
+
+    files: tuple[Path, ...]
+    landlord: str | None = None
+
+
+@dataclass(frozen=True)
 class Standard:
     """`[standard]`: the rules a process outside the UK's statutory schemes (`other`) is held to.
 
@@ -144,6 +154,7 @@ class AuditConfig:
     keep_runs: int | None = None  # `[history] keep`: how many runs to keep in the output folder
     reviews: tuple[Path, ...] = ()  # `[reviews] files`: filled review workbooks imported into each run's store
     ombudsman: OmbudsmanFigures | None = None
+    regulator: RegulatorReturns | None = None
     standard: Standard = Standard()
     letters: LettersConfig | None = None
 
@@ -285,6 +296,7 @@ class _ConfigParser:
             keep_runs=self.keep_runs(),
             reviews=self.reviews(),
             ombudsman=self.ombudsman(),
+            regulator=self.regulator(),
             standard=self.standard(),
             letters=self.letters(),
         )
@@ -405,6 +417,22 @@ class _ConfigParser:
             if not paths[key].is_file():
                 raise self.fail(f"ombudsman.{key}", f"{paths[key]} not found")
         return OmbudsmanFigures(**paths)
+
+    def regulator(self) -> RegulatorReturns | None:
+        if "regulator" not in self.document:
+            return None
+        table = self.table("regulator", self.document["regulator"])
+        files = table.get("files", [])
+        files = [files] if isinstance(files, str) else files
+        if not files or not isinstance(files, list) or not all(isinstance(name, str) and name for name in files):
+            raise self.fail("regulator.files", "must be a list of the regulator's workbooks, such as "
+                                               "[\"tsm_full_data_2023-24.xlsx\"]")
+        paths = tuple(self.path.parent / name for name in files)
+        for path in paths:
+            if not path.is_file():
+                raise self.fail("regulator.files", f"{path} not found")
+        landlord = self.text(table.get("landlord"), "regulator.landlord")
+        return RegulatorReturns(paths, landlord.strip() if landlord and landlord.strip() else None)
 
     def standard(self) -> Standard:
         table = self.table("standard", self.document.get("standard", {}))

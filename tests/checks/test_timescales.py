@@ -253,7 +253,9 @@ def test_ts006_finds_the_sample_datas_loose_local_target_exactly(sample_records,
 
 
 def test_ts_checks_run_on_the_sample_data(sample_records):
-    for code in [code for code in discover() if code.startswith("TS")]:
+    """Each TS check grades the sample, but TS007: the sample has no return to the regulator to set beside its
+    records yet (issue 17 adds a made-up one), so TS007 is not applicable there and is tested below on its own."""
+    for code in [code for code in discover() if code.startswith("TS") and code != "TS007"]:
         result = run_check(code, sample_records, as_of="2024-05-15")
         assert result.status in ("pass", "warn", "fail"), (code, result.finding)
 
@@ -285,7 +287,7 @@ def test_ts007_a_return_kinder_than_the_records_is_red_with_the_cases_behind_it(
 
     assert result.status == "fail"
     assert result.finding == (
-        "The return and the records compared for 1 year and stage: 2023-24 Stage 1: returned 100.0% answered within "
+        "2023-24 Stage 1: returned 100.0% answered within "
         "the Code's timescales (10 of 10), the records give 70.0% (7 of 10).")
     assert result.metrics["largest_gap_points"] == 30.0
     assert _rows(result) == [["C8", "1", "answered after the Code's timescale"], ["C9", "1", "not answered"],

@@ -51,6 +51,7 @@ from complaint_audit.ingest.published.ombudsman import (
     read_configured_figures,
     write_council_figures,
 )
+from complaint_audit.ingest.published.regulator import council_returns
 from complaint_audit.lock import exclusive
 from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
@@ -110,6 +111,7 @@ def run_audit(
     audit (default all), an unknown name being a UserError.
     """
     audit = load_config(Path(config))
+    regulator = council_returns(audit)  # before anything is loaded or written: a bad workbook stops the run at once
     if out_root is None:
         with tempfile.TemporaryDirectory() as scratch:
             load = load_sources(audit, Path(scratch) / "store", progress)
@@ -117,17 +119,20 @@ def run_audit(
             store = Store(Path(scratch) / "store")
             records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
         records = records_of(records, chosen_organisations(organisations_in(records), organisations))
-        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported)
+        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported,
+                            regulator=regulator)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
     require_text_path(Path(out_root), "output folder")
     with exclusive(Path(out_root), "writing a run"):
         started_at = dt.datetime.now(dt.UTC)
         run_dir = new_run_dir(Path(out_root), started_at)
         with writing_into(run_dir):
-            return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations)
+            return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations,
+                                  regulator)
 
 
-def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations) -> AuditResult:
+def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations,
+                   regulator) -> AuditResult:
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
     later runs, `compare` and pruning."""
@@ -161,7 +166,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         clock = time.perf_counter()
         store = Store(run_dir / "store")
         reviews, exported = store.read_reviews(), exported_fields(store)
-        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported)
+        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported,
+                            regulator=regulator)
         timings["checks"] = round(time.perf_counter() - clock, 3)
         for outcome in run.outcomes:
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))

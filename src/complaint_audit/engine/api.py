@@ -59,16 +59,19 @@ def check_records(
     progress: Progress | None = None,
     reviews: pd.DataFrame | None = None,
     exported_fields: Mapping[str, frozenset[str]] | None = None,
+    regulator: pd.DataFrame | None = None,
 ) -> CheckRun:
     """Run the checks the config selects on canonical records (the audit's own entry point).
 
     `reviews` are the reviewers' scores imported into the store, if any (AuditData.reviews);
-    `exported_fields` the fields each source file's export has (AuditData.exported_fields).
+    `exported_fields` the fields each source file's export has (AuditData.exported_fields);
+    `regulator` the council's return to the Regulator of Social Housing (AuditData.regulator).
     """
     registry = discover(audit.checks.paths)
     codes = select(registry, select_codes or audit.checks.select, [*audit.checks.ignore, *ignore_codes])
     as_of = as_of or audit.as_of or _latest_event(records)
-    data = AuditData(records, audit.calendar, as_of, reviews=reviews, standard=audit.standard, exported_fields=exported_fields)
+    data = AuditData(records, audit.calendar, as_of, reviews=reviews, standard=audit.standard,
+                     exported_fields=exported_fields, regulator=regulator)
     return CheckRun(run_checks(data, [registry[code] for code in codes], audit.checks.params, progress), as_of)
 
 

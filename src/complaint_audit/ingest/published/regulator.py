@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from complaint_audit.config import AuditConfig
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.paths import path_text
@@ -105,6 +106,24 @@ def landlord_totals(figures: pd.DataFrame, landlord: str) -> pd.DataFrame:
     keys = ["year", "landlord", "landlord_code", "landlord_type", "size_band", "stage"]
     totals = chosen.groupby(keys, observed=True)[list(FIGURES)].sum(min_count=1).reset_index()
     return add_rates(totals)
+
+
+def council_returns(audit: AuditConfig) -> pd.DataFrame | None:
+    """The audited council's figures in the `[regulator]` workbooks, every year they hold, with `organisation` set
+    to the audit's organisation (the records' name for it); None where audit.toml names no workbook. Read when a run
+    starts, so a workbook that cannot be read, or a council not in it, stops the run before the exports load."""
+    if audit.regulator is None:
+        return None
+    figures = pd.concat([read_regulator_workbook(path) for path in audit.regulator.files], ignore_index=True)
+    landlord = audit.regulator.landlord or audit.organisation
+    if not landlord:
+        raise UserError(f"{path_text(audit.path)}: [regulator] needs landlord = \"...\" (the council's name or code "
+                        "in the workbook) where the audit names no organisation")
+    try:
+        totals = landlord_totals(figures, landlord)
+    except UserError as error:
+        raise UserError(f"{path_text(audit.path)}: [regulator] {error}; set [regulator] landlord") from None
+    return totals.assign(organisation=audit.organisation or landlord)
 
 
 def add_rates(figures: pd.DataFrame) -> pd.DataFrame:
