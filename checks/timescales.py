@@ -708,7 +708,7 @@ class RegulatorReturn(Check):
 
 def _return_sentence(row: pd.Series) -> str:
     """One year and stage: the share the council returned, the share its records give, the counts."""
-    counts = ("" if int(row["complaints"]) == int(row["received"]) else
+    counts = ("" if pd.isna(row["complaints"]) or int(row["complaints"]) == int(row["received"]) else
               f"; it returned {int(row['complaints']):,} complaints received where the records hold {int(row['received']):,}")
     return (f"{row['year']} Stage {row['stage']}: returned {row['returned_percent']:.1f}% answered within the Code's "
             f"timescales ({int(row['answered_on_time']):,} of {int(row['answered']):,}), the records give "

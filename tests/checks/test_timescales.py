@@ -303,6 +303,13 @@ def test_ts007_a_return_that_matches_the_records_passes_and_a_different_count_is
                                    "records hold 10.")
 
 
+def test_ts007_a_return_with_no_count_of_complaints_still_compares_the_share_on_time():
+    result = _regulator_run(canonical_records(*_HOUSING), [
+        {"year": "2023-24", "stage": "1", "complaints": float("nan"), "answered_on_time": 7, "answered": 10}])
+
+    assert result.status == "pass" and result.finding.endswith("the records give 70.0% (7 of 10).")
+
+
 def test_ts007_not_applicable_without_a_return_or_a_year_in_common():
     records = canonical_records(*_HOUSING)
     assert run_check("TS007", records).status == "not_applicable"
