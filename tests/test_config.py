@@ -127,7 +127,7 @@ def test_period_report_and_history_mistakes(tmp_path, text, message):
         load_config(write(tmp_path / "audit.toml", text))
 
 
-# A check's parameters in audit.toml: checked against the type of each when the file is read.
+# A check's parameters, and the codes [checks] selects and ignores, checked when audit.toml is read.
 _WRONG_PARAMS = [
     ('[checks.params.TS002]\nred_above = "20"', '[checks.params.TS002] red_above: must be a number (not "20")'),
     ("[checks.params.QR004]\non_extension = 1", "[checks.params.QR004] on_extension: must be true or false (not 1)"),
@@ -149,6 +149,8 @@ _WRONG_PARAMS = [
      "acknowledge_working_days, response_working_days, extension_working_days, amber_above, red_above)"),
     ("[checks.params.ZZ001]\nred_above = 1", "[checks.params.ZZ001]: no check has that code (see `complaint-audit checks list`)"),
     ("[checks.params]\nTS002 = 5", "[checks.params] TS002: must be a table of TS002's parameters: [checks.params.TS002]"),
+    ('[checks]\nselect = ["TS", "QQ"]', "checks.select: 'QQ' matches no check code (see `complaint-audit checks list`)"),
+    ('[checks]\nignore = ["TS0099"]', "checks.ignore: 'TS0099' matches no check code (see `complaint-audit checks list`)"),
 ]
 
 

@@ -351,21 +351,26 @@ class _ConfigParser:
             if not isinstance(table, dict):
                 raise self.fail(f"[checks.params] {code}", f"must be a table of {code}'s parameters: [checks.params.{code}]")
         paths = tuple(self.path.parent / folder for folder in self.codes(checks, "paths"))
-        return ChecksConfig(self.codes(checks, "select"), self.codes(checks, "ignore"), paths,
-                            self.check_params(params, paths))
+        select, ignore = self.codes(checks, "select"), self.codes(checks, "ignore")
+        registry = self.registry(paths) if params or select or ignore else {}
+        for key, selectors in (("select", select), ("ignore", ignore)):
+            for selector in selectors:
+                if not any(code.startswith(selector) for code in registry):
+                    raise self.fail(f"checks.{key}", f"'{selector}' matches no check code (see `complaint-audit checks list`)")
+        return ChecksConfig(select, ignore, paths, self.check_params(params, registry))
 
-    def check_params(self, params: dict[str, dict], paths: tuple[Path, ...]) -> dict[str, dict]:
-        """Each `[checks.params.CODE]` table checked against the parameters CODE's check declares, typed as declared.
-
-        The checks are found only when the file sets parameters. The engine is imported here, not
-        at the top: its contract reads this module's Standard.
-        """
-        if not params:
-            return {}
-        from complaint_audit.engine.params import BadParam, checked_params
+    @staticmethod
+    def registry(paths: tuple[Path, ...]) -> dict:
+        """The checks, found only when the file selects, ignores or sets parameters of some. The
+        engine is imported here, not at the top: its contract reads this module's Standard."""
         from complaint_audit.engine.registry import discover
 
-        registry = discover(paths)
+        return discover(paths)
+
+    def check_params(self, params: dict[str, dict], registry: dict) -> dict[str, dict]:
+        """Each `[checks.params.CODE]` table checked against the parameters CODE's check declares, typed as declared."""
+        from complaint_audit.engine.params import BadParam, checked_params
+
         checked = {}
         for code, overrides in params.items():
             if code not in registry:
