@@ -225,7 +225,7 @@ def test_the_report_reads_back_the_settings_a_run_recorded(tmp_path):
         [standard]
         response_working_days = 15
     """))
-    recorded = RecordedConfig.of_manifest(json.loads(json.dumps(config.record())))
+    recorded = RecordedConfig.of_manifest(json.loads(json.dumps(config.recorded().record())))
     assert recorded == RecordedConfig(config.organisation, config.period, config.calendar, config.standard,
                                       replace(config.report, templates=None))
     assert recorded.calendar.closure_days == (dt.date(2023, 12, 27),)

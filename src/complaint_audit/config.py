@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from complaint_audit.calendar import NATIONS, WorkingCalendar
@@ -151,18 +151,10 @@ class AuditConfig:
     def folder(self) -> Path:
         return self.path.parent
 
-    def record(self) -> dict:
-        """The settings a run's manifest keeps for its report, which RecordedConfig.of_manifest reads back."""
-        period = self.period
-        return {
-            "organisation": self.organisation,
-            "period": {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
-                       "kind": period.kind} if period else None,
-            "nation": self.nation,
-            "calendar": {**self.calendar.place, "closure_days": [day.isoformat() for day in self.calendar.closure_days]},
-            "standard": self.standard.record(),
-            "report": {key: getattr(self.report, key) for key in _REPORT_RECORDED},
-        }
+    def recorded(self) -> RecordedConfig:
+        """The settings a run's manifest keeps for its report (audit/run_folder.py)."""
+        return RecordedConfig(self.organisation, self.period, self.calendar, self.standard,
+                              replace(self.report, templates=None))
 
     @property
     def nation(self) -> str | None:
@@ -187,6 +179,19 @@ class RecordedConfig:
     calendar: WorkingCalendar = WorkingCalendar()
     standard: Standard = Standard()
     report: ReportConfig = ReportConfig()
+
+    def record(self) -> dict:
+        """The settings as the manifest keeps them, at its top level, which of_manifest reads back."""
+        period = self.period
+        return {
+            "organisation": self.organisation,
+            "period": {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
+                       "kind": period.kind} if period else None,
+            "nation": self.calendar.nation,
+            "calendar": {**self.calendar.place, "closure_days": [day.isoformat() for day in self.calendar.closure_days]},
+            "standard": self.standard.record(),
+            "report": {key: getattr(self.report, key) for key in _REPORT_RECORDED},
+        }
 
     @classmethod
     def of_manifest(cls, manifest: dict) -> RecordedConfig:
