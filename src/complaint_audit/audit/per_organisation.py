@@ -23,9 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from complaint_audit.audit.headline import headline_figures
-from complaint_audit.audit.organisations import FOLDER, folder_names, inputs_of, records_by_organisation
+from complaint_audit.audit.organisations import folder_names, inputs_of, records_by_organisation
 from complaint_audit.audit.results import write_results
-from complaint_audit.audit.run_folder import STORE, Manifest, RunFolder
+from complaint_audit.audit.run_folder import ORGANISATIONS, STORE, Manifest, RunFolder
 from complaint_audit.config import AuditConfig
 from complaint_audit.engine.api import check_records
 from complaint_audit.ingest.published.ombudsman import audit_year, council_figures, write_council_figures
@@ -82,7 +82,7 @@ def write_organisation_runs(
     for done, name in enumerate(chosen):
         if progress:
             progress("reporting each organisation", done, len(chosen))
-        folder = run_dir / FOLDER / folders[name]
+        folder = run_dir / ORGANISATIONS / folders[name]
         results.append(_organisation_run(
             folder, name, audit, frames[name], manifest=manifest, quarantine=quarantine, reviews=reviews, exported=exported,
             as_of=as_of, formats=per_organisation_formats, ombudsman=ombudsman))
@@ -122,7 +122,7 @@ def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.D
     run_folder.write_manifest(replace(own, finished_at=dt.datetime.now(dt.UTC)))
     statuses = tuple(outcome.result.status.value for outcome in run.outcomes)
     summary = {"checks": len(statuses), "by_status": _by_status(statuses), **figures}
-    return OrganisationResult(name, f"{FOLDER}/{folder.name}", statuses, summary)
+    return OrganisationResult(name, f"{ORGANISATIONS}/{folder.name}", statuses, summary)
 
 
 def _previous(folder: Path, previous_run: str | None) -> str | None:
@@ -130,8 +130,8 @@ def _previous(folder: Path, previous_run: str | None) -> str | None:
     (where the report looks for it), when that run had one and finished it."""
     if not previous_run:
         return None
-    earlier = folder.parent.parent.parent / previous_run / FOLDER / folder.name
-    return f"../../{previous_run}/{FOLDER}/{folder.name}" if RunFolder(earlier).finished_manifest() else None
+    earlier = folder.parent.parent.parent / previous_run / ORGANISATIONS / folder.name
+    return f"../../{previous_run}/{ORGANISATIONS}/{folder.name}" if RunFolder(earlier).finished_manifest() else None
 
 
 def _by_status(statuses: Sequence[str]) -> dict[str, int]:

@@ -29,6 +29,7 @@ EXCEPTIONS = tuple(f"exceptions.{format}" for format in ("parquet", "csv", "xlsx
 QUARANTINE = "quarantine.csv"
 STORE = "store"
 RUN_LOG = "run.log"
+ORGANISATIONS = "organisations"  # RUN_DIR/organisations/<folder name>/: one organisation's run, in a run of several
 _PRIVACY_KEY_LINE = re.compile(r"(?m)^\s*key\s*=.*$")
 _REMOVED = "(removed: never written to a run folder)"
 

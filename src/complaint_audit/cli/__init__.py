@@ -314,8 +314,9 @@ def check(
 
 def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quarantine: float | None = None) -> None:
     """What `run` and `demo` print: the run folder, the reconciliation and a summary table, or one JSON object."""
-    from complaint_audit.audit.run_folder import RunFolder
+    from complaint_audit.audit.run_folder import ORGANISATIONS, RunFolder
     from complaint_audit.cli.terminal import results_table
+    from complaint_audit.compare.render import HTML
 
     code = result.exit_code(fail_on, max_quarantine)
     for note in result.notes:
@@ -339,7 +340,7 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quaranti
         console.print(results_table(result.outcomes, result.as_of, findings=False))
         if result.organisations:
             console.print(f"Run folder: {result.run_dir}\nReports of {len(result.organisations):,} organisations: "
-                          f"{result.run_dir / 'organisations'}" + (f"\nComparison: {result.run_dir / 'compare.html'}"
+                          f"{result.run_dir / ORGANISATIONS}" + (f"\nComparison: {result.run_dir / HTML}"
                                                                    if len(result.organisations) > 1 else ""), highlight=False)
         else:
             console.print(f"Run folder: {result.run_dir}\nReport: {RunFolder(result.run_dir).report_file('html')}", highlight=False)

@@ -87,7 +87,7 @@ def read_run(run_dir: Path) -> OrganisationRun:
 def incomplete(run_dir: Path) -> bool:
     """Whether RUN_DIR is a run this tool started (named as it names runs, or with its run.log)
     and did not finish: such a folder is left out, not an error, whatever else it lacks."""
-    started = is_run_id(run_dir.name) or (run_dir / "run.log").is_file()
+    started = is_run_id(run_dir.name) or RunFolder(run_dir).log_file.is_file()
     return run_dir.is_dir() and started and RunFolder(run_dir).finished_manifest() is None
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from complaint_audit.audit.run_folder import QUARANTINE, Manifest, RunFolder
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import RecordedConfig
+from complaint_audit.ingest.published.ombudsman import RECORD
 from complaint_audit.report import chart_data, figures, findings, manual_review, ombudsman, suppressed_charts, trend
 from complaint_audit.report.appendix import glossary, lineage, method, quarantine_reasons
 from complaint_audit.report.combining import combining
@@ -237,7 +238,7 @@ def _charts(current: Assessment, themes: list[dict], calendar: WorkingCalendar) 
 
 def _ombudsman_record(run_dir: Path) -> dict | None:
     """The ombudsman's figures the run kept (ombudsman.json), when its config named a figures file."""
-    path = Path(run_dir) / "ombudsman.json"
+    path = Path(run_dir) / RECORD
     return _read_json(path) if path.is_file() else None
 
 
