@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from complaint_audit.audit.run_folder import Manifest
 from complaint_audit.cli import app
 from complaint_audit.config import RecordedConfig, ReportConfig, financial_year, load_config
 from complaint_audit.engine.params import derived_type, param_types
@@ -225,7 +226,7 @@ def test_the_report_reads_back_the_settings_a_run_recorded(tmp_path):
         [standard]
         response_working_days = 15
     """))
-    recorded = RecordedConfig.of_manifest(json.loads(json.dumps(config.recorded().record())))
+    recorded = Manifest.from_json(json.loads(json.dumps(Manifest(settings=config.recorded()).to_json()))).settings
     assert recorded == RecordedConfig(config.organisation, config.period, config.calendar, config.standard,
                                       replace(config.report, templates=None))
     assert recorded.calendar.closure_days == (dt.date(2023, 12, 27),)
@@ -234,6 +235,6 @@ def test_the_report_reads_back_the_settings_a_run_recorded(tmp_path):
 def test_a_run_made_before_manifests_recorded_closure_days_keeps_those_of_its_audit_toml():
     manifest = {"calendar": {"nation": "wales", "country": "GB", "subdivision": "WLS"},
                 "config": {"text": "[calendar]\nnation = \"wales\"\nclosure_days = [2023-12-27, \"2023-12-28\"]\n"}}
-    recorded = RecordedConfig.of_manifest(manifest)
+    recorded = Manifest.from_json(manifest).settings
     assert (recorded.calendar.nation, recorded.calendar.closure_days) == ("wales", (dt.date(2023, 12, 27), dt.date(2023, 12, 28)))
     assert recorded.report == ReportConfig()

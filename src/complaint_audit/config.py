@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -162,16 +161,14 @@ class AuditConfig:
         return self.calendar.nation
 
 
-# The [report] settings a run keeps: `templates` is a folder on the auditor's machine, given again to re-render.
-_REPORT_RECORDED = ("title", "audience", "marking", "author", "free_text", "suppress_below")
-
 
 @dataclass(frozen=True)
 class RecordedConfig:
     """What a run's report is written from: the audit.toml settings its manifest keeps, typed again.
 
-    A run writes them with AuditConfig.record(); the report reads them back here rather than
-    parsing the copy of audit.toml's text the manifest also keeps, which is there for the record.
+    A run records them with AuditConfig.recorded(), in its manifest (audit/run_folder.py); the
+    report reads them back from there rather than parsing the copy of audit.toml's text the
+    manifest also keeps, which is there for the record.
     """
 
     organisation: str | None = None
@@ -179,40 +176,6 @@ class RecordedConfig:
     calendar: WorkingCalendar = WorkingCalendar()
     standard: Standard = Standard()
     report: ReportConfig = ReportConfig()
-
-    def record(self) -> dict:
-        """The settings as the manifest keeps them, at its top level, which of_manifest reads back."""
-        period = self.period
-        return {
-            "organisation": self.organisation,
-            "period": {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
-                       "kind": period.kind} if period else None,
-            "nation": self.calendar.nation,
-            "calendar": {**self.calendar.place, "closure_days": [day.isoformat() for day in self.calendar.closure_days]},
-            "standard": self.standard.record(),
-            "report": {key: getattr(self.report, key) for key in _REPORT_RECORDED},
-        }
-
-    @classmethod
-    def of_manifest(cls, manifest: dict) -> RecordedConfig:
-        period, standard, report = manifest.get("period"), manifest.get("standard"), manifest.get("report") or {}
-        place = manifest.get("calendar") or {"nation": manifest.get("nation") or "england"}
-        closure_days = place["closure_days"] if "closure_days" in place else _closure_days_in_text(manifest)
-        return cls(
-            organisation=manifest.get("organisation"),
-            period=Period(period["label"], dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"]),
-                          period.get("kind", "dates")) if period else None,
-            calendar=WorkingCalendar(place.get("nation"), tuple(closure_days), place.get("country") or "GB",
-                                     place.get("subdivision")),
-            standard=Standard(**standard) if standard else Standard(),
-            report=ReportConfig(**{key: report[key] for key in _REPORT_RECORDED if key in report}),
-        )
-
-
-def _closure_days_in_text(manifest: dict) -> list[str]:
-    """The closure days of a run made before manifests recorded them: only its copy of audit.toml has them."""
-    document = tomllib.loads((manifest.get("config") or {}).get("text") or "")
-    return [str(day) for day in document.get("calendar", {}).get("closure_days", [])]
 
 
 def financial_year(label: str) -> Period:

@@ -18,7 +18,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from complaint_audit.config import RecordedConfig
+from complaint_audit.calendar import WorkingCalendar
+from complaint_audit.config import Period, RecordedConfig, ReportConfig, Standard
 from complaint_audit.errors import UserError
 from complaint_audit.store import Store, atomic_write
 
@@ -30,6 +31,8 @@ QUARANTINE = "quarantine.csv"
 STORE = "store"
 RUN_LOG = "run.log"
 ORGANISATIONS = "organisations"  # RUN_DIR/organisations/<folder name>/: one organisation's run, in a run of several
+# The [report] settings a run keeps: `templates` is a folder on the auditor's machine, given again to re-render.
+_REPORT_RECORDED = ("title", "audience", "marking", "author", "free_text", "suppress_below")
 _PRIVACY_KEY_LINE = re.compile(r"(?m)^\s*key\s*=.*$")
 _REMOVED = "(removed: never written to a run folder)"
 
@@ -98,7 +101,7 @@ class Manifest:
             "started_at": _iso(self.started_at),
             "command_line": list(self.command_line),
             "config": dataclasses.asdict(self.config_file),
-            **self.settings.record(),
+            **_settings_record(self.settings),
             "as_of": _iso(self.as_of),
             "inputs": list(self.inputs),
             **({"letters": self.letters} if self.letters is not None else {}),
@@ -126,7 +129,7 @@ class Manifest:
                 started_at=_time(get("started_at")),
                 command_line=tuple(get("command_line") or ()),
                 config_file=ConfigFile(**{key: config[key] for key in ("path", "sha256", "text") if key in config}),
-                settings=RecordedConfig.of_manifest(document),
+                settings=_settings(document),
                 as_of=dt.date.fromisoformat(get("as_of")) if get("as_of") else None,
                 inputs=tuple(get("inputs") or ()),
                 letters=get("letters"),
@@ -225,6 +228,42 @@ class RunFolder:
         """The run's store: its own, or for one organisation's folder in a run of several, the run's
         (the manifest's `store`, relative to the folder: see audit/per_organisation.py)."""
         return Store(self.path / manifest.store if manifest.store is not None else self.own_store)
+
+
+def _settings_record(settings: RecordedConfig) -> dict:
+    """The audit.toml settings the report is written from, as the manifest keeps them at its top level."""
+    period, calendar = settings.period, settings.calendar
+    return {
+        "organisation": settings.organisation,
+        "period": {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
+                   "kind": period.kind} if period else None,
+        "nation": calendar.nation,
+        "calendar": {**calendar.place, "closure_days": [day.isoformat() for day in calendar.closure_days]},
+        "standard": settings.standard.record(),
+        "report": {key: getattr(settings.report, key) for key in _REPORT_RECORDED},
+    }
+
+
+def _settings(document: dict) -> RecordedConfig:
+    """The settings read back; a run of an earlier version may lack its calendar (only the nation) and the closure days."""
+    period, standard, report = document.get("period"), document.get("standard"), document.get("report") or {}
+    place = document.get("calendar") or {"nation": document.get("nation") or "england"}
+    closure_days = place["closure_days"] if "closure_days" in place else _closure_days_in_text(document)
+    return RecordedConfig(
+        organisation=document.get("organisation"),
+        period=Period(period["label"], dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"]),
+                      period.get("kind", "dates")) if period else None,
+        calendar=WorkingCalendar(place.get("nation"), tuple(closure_days), place.get("country") or "GB",
+                                 place.get("subdivision")),
+        standard=Standard(**standard) if standard else Standard(),
+        report=ReportConfig(**{key: report[key] for key in _REPORT_RECORDED if key in report}),
+    )
+
+
+def _closure_days_in_text(document: dict) -> list[str]:
+    """The closure days of a run made before manifests recorded them: only its copy of audit.toml has them."""
+    config = tomllib.loads((document.get("config") or {}).get("text") or "")
+    return [str(day) for day in config.get("calendar", {}).get("closure_days", [])]
 
 
 def _privacy_key(text: str) -> str | None:
