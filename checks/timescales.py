@@ -9,6 +9,8 @@ team's own due dates are compared with the code's (TS006). Children's timescales
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -450,7 +452,7 @@ class OpenPastDue(Check):
         overdue_by = data.calendar.working_days_between(due, pd.Series(as_of, index=rows.index))
         overdue = overdue_by.gt(0).fillna(False).astype(bool)
         edges = [int(edge) for edge in params["bands_working_days"]]
-        labels = [f"{low + 1}-{high}" for low, high in zip([0, *edges], edges)] + [f"over {edges[-1]}"]
+        labels = [f"{low + 1}-{high}" for low, high in itertools.pairwise([0, *edges])] + [f"over {edges[-1]}"]
         band = pd.cut(overdue_by.astype("float64"), [0, *edges, np.inf], labels=labels).astype("str")
         bands = {f"overdue_{label.replace('-', '_to_').replace(' ', '_')}": int((band[overdue] == label).sum())
                  for label in labels}
@@ -458,7 +460,7 @@ class OpenPastDue(Check):
                   + band + ")" + when(recorded.isna(), "; no due date recorded, so aged from receipt against "
                                       + aged["timescale"].reindex(rows.index).fillna("")))
         words = [*labels[:-1], f"more than {edges[-1]}"]
-        by_band = ", ".join(f"{count:,} by {label} working days" for label, count in zip(words, bands.values()))
+        by_band = ", ".join(f"{count:,} by {label} working days" for label, count in zip(words, bands.values(), strict=True))
         return graded(
             int(overdue.sum()), int(due.notna().sum()), params,
             "{failing:,} of {assessed:,} complaint stages open on {as_of} ({percent_failing}%) were past their due "

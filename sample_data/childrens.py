@@ -166,7 +166,7 @@ def generate_childrens(
     seeds = {} if clean else _seed(stages, cases, rng, truth, behaviour.upheld_without_learning)
     stages["letter"] = _letters(stages, cases, seeds, rng, organisation)
     records = [
-        _case_record(case, group) for case, group in zip(cases.itertuples(index=False), _groups(stages, len(cases)))
+        _case_record(case, group) for case, group in zip(cases.itertuples(index=False), _groups(stages, len(cases)), strict=True)
     ]
     if not clean:
         _break_records(records, cases, seeds["quarantine"], truth)

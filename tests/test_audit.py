@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from complaint_audit.audit.history import read_manifest
 from complaint_audit.audit.run import run_audit
+from complaint_audit.audit.run_folder import MANIFEST, RunFolder
 from complaint_audit.audit.scaffold import scaffold_audit
 from complaint_audit.errors import UserError
 from tests.conftest import SAMPLE_DATA
@@ -45,7 +45,7 @@ def test_a_run_folder_holds_what_the_run_read_and_wrote(two_runs):
 
 def test_the_manifest_hashes_match_the_inputs_and_keep_no_key(two_runs):
     _, first, _ = two_runs
-    manifest = read_manifest(first.run_dir)
+    manifest = json.loads((first.run_dir / MANIFEST).read_text(encoding="utf-8"))
     for entry in manifest["inputs"]:
         assert entry["sha256"] == hashlib.sha256((SAMPLE_DATA / entry["path"]).read_bytes()).hexdigest()
         assert entry["read"] == entry["loaded"] + entry["quarantined"]
@@ -65,8 +65,8 @@ def test_results_are_identical_across_runs_but_for_the_timestamp(two_runs):
 
 def test_a_run_names_the_previous_run_of_the_same_organisation_and_period_kind(two_runs):
     _, first, second = two_runs
-    assert read_manifest(first.run_dir)["previous_run"] is None
-    assert read_manifest(second.run_dir)["previous_run"] == first.run_dir.name
+    assert RunFolder(first.run_dir).manifest().previous_run is None
+    assert RunFolder(second.run_dir).manifest().previous_run == first.run_dir.name
 
 
 def test_history_keep_removes_the_oldest_runs(tmp_path):

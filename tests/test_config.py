@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from complaint_audit.audit.run_folder import Manifest
 from complaint_audit.cli import app
 from complaint_audit.config import RecordedConfig, ReportConfig, financial_year, load_config
 from complaint_audit.engine.params import derived_type, param_types
@@ -127,7 +128,7 @@ def test_period_report_and_history_mistakes(tmp_path, text, message):
         load_config(write(tmp_path / "audit.toml", text))
 
 
-# A check's parameters in audit.toml: checked against the type of each when the file is read.
+# A check's parameters, and the codes [checks] selects and ignores, checked when audit.toml is read.
 _WRONG_PARAMS = [
     ('[checks.params.TS002]\nred_above = "20"', '[checks.params.TS002] red_above: must be a number (not "20")'),
     ("[checks.params.QR004]\non_extension = 1", "[checks.params.QR004] on_extension: must be true or false (not 1)"),
@@ -149,6 +150,8 @@ _WRONG_PARAMS = [
      "acknowledge_working_days, response_working_days, extension_working_days, amber_above, red_above)"),
     ("[checks.params.ZZ001]\nred_above = 1", "[checks.params.ZZ001]: no check has that code (see `complaint-audit checks list`)"),
     ("[checks.params]\nTS002 = 5", "[checks.params] TS002: must be a table of TS002's parameters: [checks.params.TS002]"),
+    ('[checks]\nselect = ["TS", "QQ"]', "checks.select: 'QQ' matches no check code (see `complaint-audit checks list`)"),
+    ('[checks]\nignore = ["TS0099"]', "checks.ignore: 'TS0099' matches no check code (see `complaint-audit checks list`)"),
 ]
 
 
@@ -223,7 +226,7 @@ def test_the_report_reads_back_the_settings_a_run_recorded(tmp_path):
         [standard]
         response_working_days = 15
     """))
-    recorded = RecordedConfig.of_manifest(json.loads(json.dumps(config.record())))
+    recorded = Manifest.from_json(json.loads(json.dumps(Manifest(settings=config.recorded()).to_json()))).settings
     assert recorded == RecordedConfig(config.organisation, config.period, config.calendar, config.standard,
                                       replace(config.report, templates=None))
     assert recorded.calendar.closure_days == (dt.date(2023, 12, 27),)
@@ -232,6 +235,6 @@ def test_the_report_reads_back_the_settings_a_run_recorded(tmp_path):
 def test_a_run_made_before_manifests_recorded_closure_days_keeps_those_of_its_audit_toml():
     manifest = {"calendar": {"nation": "wales", "country": "GB", "subdivision": "WLS"},
                 "config": {"text": "[calendar]\nnation = \"wales\"\nclosure_days = [2023-12-27, \"2023-12-28\"]\n"}}
-    recorded = RecordedConfig.of_manifest(manifest)
+    recorded = Manifest.from_json(manifest).settings
     assert (recorded.calendar.nation, recorded.calendar.closure_days) == ("wales", (dt.date(2023, 12, 27), dt.date(2023, 12, 28)))
     assert recorded.report == ReportConfig()

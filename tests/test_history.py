@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from complaint_audit.audit.history import read_manifest
 from complaint_audit.audit.run import run_audit
+from complaint_audit.audit.run_folder import MANIFEST, RunFolder
 from complaint_audit.sample_data.generate import generate
 from tests.conftest import SAMPLE_DATA
 
@@ -22,9 +22,9 @@ def test_two_runs_over_two_periods_of_the_sample_show_a_trend(tmp_path):
     first = run_audit(tmp_path / "2022" / "audit.toml", out_root=tmp_path / "runs", formats=("md",))
     second = run_audit(tmp_path / "2023" / "audit.toml", out_root=tmp_path / "runs", formats=("html", "md"))
 
-    assert read_manifest(first.run_dir)["period"]["label"] == "2022-23"
-    assert read_manifest(second.run_dir)["period"]["label"] == "2023-24"
-    assert read_manifest(second.run_dir)["previous_run"] == first.run_dir.name
+    assert RunFolder(first.run_dir).manifest().settings.period.label == "2022-23"
+    assert RunFolder(second.run_dir).manifest().settings.period.label == "2023-24"
+    assert RunFolder(second.run_dir).manifest().previous_run == first.run_dir.name
     first_report = (first.run_dir / "report.md").read_text()
     second_report = (second.run_dir / "report.md").read_text()
     assert "This is the first assessment" in first_report
@@ -76,7 +76,7 @@ def test_pruning_removes_only_finished_runs_it_wrote_never_the_current_one(tmp_p
     assert {name: _files(runs / name) for name in untouched} == untouched
     assert (runs / "20200101T000000Z-0000000a").is_symlink() and (runs / "old").is_symlink()
     assert _files(finished_run) == elsewhere
-    assert read_manifest(second.run_dir)["previous_run"] == first.run_dir.name
+    assert RunFolder(second.run_dir).manifest().previous_run == first.run_dir.name
     assert second.notes == tuple(
         f"{runs / name}: an incomplete run (killed or failed part-way), ignored by later runs, `compare` and "
         "[history] keep; delete it when no run is going" for name in foreign)
@@ -89,10 +89,10 @@ def test_pruning_and_the_previous_run_go_by_the_recorded_start_not_the_folder_na
     # A finished run named to sort after every other, that started long before them.
     renamed = runs / "29991231T235959Z-aaaaaaaa"
     shutil.copytree(finished_run, renamed)
-    manifest = read_manifest(renamed) | {"run_id": renamed.name, "started_at": "2020-01-01T00:00:00+00:00"}
+    manifest = json.loads((renamed / MANIFEST).read_text(encoding="utf-8")) | {"run_id": renamed.name, "started_at": "2020-01-01T00:00:00+00:00"}
     (renamed / "manifest.json").write_text(json.dumps(manifest))
 
     latest = run_audit(config, out_root=runs, formats=())
 
-    assert read_manifest(latest.run_dir)["previous_run"] == first.run_dir.name
+    assert RunFolder(latest.run_dir).manifest().previous_run == first.run_dir.name
     assert sorted(path.name for path in runs.iterdir() if path.is_dir()) == sorted([first.run_dir.name, latest.run_dir.name])

@@ -19,8 +19,9 @@ import textwrap
 import time
 from pathlib import Path
 
-from complaint_audit.audit.history import finished_manifest, prune_runs, read_manifest, run_history
+from complaint_audit.audit.history import prune_runs, run_history
 from complaint_audit.audit.run import run_audit
+from complaint_audit.audit.run_folder import MANIFEST, RunFolder
 from complaint_audit.cli import app
 from complaint_audit.compare.runs import select_runs
 from complaint_audit.ingest.api import load_exports
@@ -112,12 +113,12 @@ def test_a_run_stopped_by_a_full_disk_is_named_and_ignored_by_the_next(runner, t
     (failed,) = [folder for folder in runs.iterdir() if folder.is_dir() and folder != finished]
     assert stopped.exit_code == 2
     assert stopped.stderr == f"error: {failed}: no space left on the disk; free some space, or give a folder on another disk, and try again\n"
-    assert (failed / "manifest.json").is_file() and finished_manifest(failed) is None  # written before the report, not finished
+    assert (failed / "manifest.json").is_file() and RunFolder(failed).finished_manifest() is None  # written before the report, not finished
 
     monkeypatch.setattr(complaint_audit.report.render, "render_reports", real_render)
     after = runner.invoke(app, ["run", str(CONFIG), "--out", str(runs), "--format", "md", "--quiet", "--fail-on", "never"])
     assert after.exit_code == 0, after.output
-    assert read_manifest(Path(after.stdout.strip()))["previous_run"] == finished.name
+    assert RunFolder(Path(after.stdout.strip())).manifest().previous_run == finished.name
     assert after.stderr == (f"note: {failed}: an incomplete run (killed or failed part-way), ignored by later runs, "
                             "`compare` and [history] keep; delete it when no run is going\n")
 
@@ -183,12 +184,12 @@ def test_a_run_killed_at_random_points_leaves_a_finished_run_or_one_every_later_
     assert {path: path.read_bytes() for path in first.folder.rglob("*") if path.is_file()} == first_files
 
     latest = run_audit(CONFIG, out_root=runs, formats=("md",))
-    assert read_manifest(latest.run_dir)["previous_run"] == history.finished[-1].folder.name
+    assert RunFolder(latest.run_dir).manifest().previous_run == history.finished[-1].folder.name
     assert latest.notes == tuple(run_history(runs, current=latest.run_dir).notes()) and len(latest.notes) == len(history.incomplete)
 
     other = tmp_path / "other" / first.folder.name  # a second council for `compare` to set beside
     shutil.copytree(first.folder, other, ignore=shutil.ignore_patterns("store"))
-    (other / "manifest.json").write_text(json.dumps(read_manifest(other) | {"organisation": "Southshire Council"}))
+    (other / "manifest.json").write_text(json.dumps(json.loads((other / MANIFEST).read_text()) | {"organisation": "Southshire Council"}))
     selected = select_runs([*sorted(path for path in runs.iterdir() if path.is_dir()), other])
     assert [run.run_dir for run in selected.runs] == [latest.run_dir, other]
     assert {note for note in selected.left_out if "incomplete" in note} == {

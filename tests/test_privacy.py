@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -116,15 +117,15 @@ def test_no_personal_value_or_key_reaches_any_output_of_a_run(tmp_path, sample_r
     ids=["basic", "literal", "dotted", "inline-table", "quoted-key", "multi-line"],
 )
 def test_the_manifest_never_holds_the_key_however_audit_toml_writes_it(tmp_path, privacy):
-    from complaint_audit.audit.history import config_record
+    from complaint_audit.audit.run_folder import ConfigFile
     from complaint_audit.config import load_config
 
     config = tmp_path / "audit.toml"
     config.write_text('organisation = "Testshire Council"\n' + privacy, encoding="utf-8")
     assert load_config(config).privacy_key == "s3cret-value-123"
-    record = config_record(config)
-    assert "s3cret-value-123" not in json.dumps(record)
-    assert record["text"].startswith('organisation = "Testshire Council"\n')
+    record = ConfigFile.of(config)
+    assert "s3cret-value-123" not in json.dumps(dataclasses.asdict(record))
+    assert record.text.startswith('organisation = "Testshire Council"\n')
 
 
 def test_an_error_about_a_broken_row_never_quotes_the_row(runner, tmp_path):

@@ -34,4 +34,4 @@ def take_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     """The rows at `positions`, in that order, with a fresh 0..n-1 index (DataFrame.take, a core per column)."""
     columns = list(frame.columns)
     taken = map_columns(lambda name: frame[name].array.take(positions), columns)
-    return pd.DataFrame(dict(zip(columns, taken)), copy=False)
+    return pd.DataFrame(dict(zip(columns, taken, strict=True)), copy=False)

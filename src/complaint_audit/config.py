@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from complaint_audit.calendar import NATIONS, WorkingCalendar
@@ -162,18 +161,10 @@ class AuditConfig:
     def folder(self) -> Path:
         return self.path.parent
 
-    def record(self) -> dict:
-        """The settings a run's manifest keeps for its report, which RecordedConfig.of_manifest reads back."""
-        period = self.period
-        return {
-            "organisation": self.organisation,
-            "period": {"label": period.label, "start": period.start.isoformat(), "end": period.end.isoformat(),
-                       "kind": period.kind} if period else None,
-            "nation": self.nation,
-            "calendar": {**self.calendar.place, "closure_days": [day.isoformat() for day in self.calendar.closure_days]},
-            "standard": self.standard.record(),
-            "report": {key: getattr(self.report, key) for key in _REPORT_RECORDED},
-        }
+    def recorded(self) -> RecordedConfig:
+        """The settings a run's manifest keeps for its report (audit/run_folder.py)."""
+        return RecordedConfig(self.organisation, self.period, self.calendar, self.standard,
+                              replace(self.report, templates=None))
 
     @property
     def nation(self) -> str | None:
@@ -181,16 +172,14 @@ class AuditConfig:
         return self.calendar.nation
 
 
-# The [report] settings a run keeps: `templates` is a folder on the auditor's machine, given again to re-render.
-_REPORT_RECORDED = ("title", "audience", "marking", "author", "free_text", "suppress_below")
-
 
 @dataclass(frozen=True)
 class RecordedConfig:
     """What a run's report is written from: the audit.toml settings its manifest keeps, typed again.
 
-    A run writes them with AuditConfig.record(); the report reads them back here rather than
-    parsing the copy of audit.toml's text the manifest also keeps, which is there for the record.
+    A run records them with AuditConfig.recorded(), in its manifest (audit/run_folder.py); the
+    report reads them back from there rather than parsing the copy of audit.toml's text the
+    manifest also keeps, which is there for the record.
     """
 
     organisation: str | None = None
@@ -198,27 +187,6 @@ class RecordedConfig:
     calendar: WorkingCalendar = WorkingCalendar()
     standard: Standard = Standard()
     report: ReportConfig = ReportConfig()
-
-    @classmethod
-    def of_manifest(cls, manifest: dict) -> RecordedConfig:
-        period, standard, report = manifest.get("period"), manifest.get("standard"), manifest.get("report") or {}
-        place = manifest.get("calendar") or {"nation": manifest.get("nation") or "england"}
-        closure_days = place["closure_days"] if "closure_days" in place else _closure_days_in_text(manifest)
-        return cls(
-            organisation=manifest.get("organisation"),
-            period=Period(period["label"], dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"]),
-                          period.get("kind", "dates")) if period else None,
-            calendar=WorkingCalendar(place.get("nation"), tuple(closure_days), place.get("country") or "GB",
-                                     place.get("subdivision")),
-            standard=Standard(**standard) if standard else Standard(),
-            report=ReportConfig(**{key: report[key] for key in _REPORT_RECORDED if key in report}),
-        )
-
-
-def _closure_days_in_text(manifest: dict) -> list[str]:
-    """The closure days of a run made before manifests recorded them: only its copy of audit.toml has them."""
-    document = tomllib.loads((manifest.get("config") or {}).get("text") or "")
-    return [str(day) for day in document.get("calendar", {}).get("closure_days", [])]
 
 
 def financial_year(label: str) -> Period:
@@ -363,21 +331,26 @@ class _ConfigParser:
             if not isinstance(table, dict):
                 raise self.fail(f"[checks.params] {code}", f"must be a table of {code}'s parameters: [checks.params.{code}]")
         paths = tuple(self.path.parent / folder for folder in self.codes(checks, "paths"))
-        return ChecksConfig(self.codes(checks, "select"), self.codes(checks, "ignore"), paths,
-                            self.check_params(params, paths))
+        select, ignore = self.codes(checks, "select"), self.codes(checks, "ignore")
+        registry = self.registry(paths) if params or select or ignore else {}
+        for key, selectors in (("select", select), ("ignore", ignore)):
+            for selector in selectors:
+                if not any(code.startswith(selector) for code in registry):
+                    raise self.fail(f"checks.{key}", f"'{selector}' matches no check code (see `complaint-audit checks list`)")
+        return ChecksConfig(select, ignore, paths, self.check_params(params, registry))
 
-    def check_params(self, params: dict[str, dict], paths: tuple[Path, ...]) -> dict[str, dict]:
-        """Each `[checks.params.CODE]` table checked against the parameters CODE's check declares, typed as declared.
-
-        The checks are found only when the file sets parameters. The engine is imported here, not
-        at the top: its contract reads this module's Standard.
-        """
-        if not params:
-            return {}
-        from complaint_audit.engine.params import BadParam, checked_params
+    @staticmethod
+    def registry(paths: tuple[Path, ...]) -> dict:
+        """The checks, found only when the file selects, ignores or sets parameters of some. The
+        engine is imported here, not at the top: its contract reads this module's Standard."""
         from complaint_audit.engine.registry import discover
 
-        registry = discover(paths)
+        return discover(paths)
+
+    def check_params(self, params: dict[str, dict], registry: dict) -> dict[str, dict]:
+        """Each `[checks.params.CODE]` table checked against the parameters CODE's check declares, typed as declared."""
+        from complaint_audit.engine.params import BadParam, checked_params
+
         checked = {}
         for code, overrides in params.items():
             if code not in registry:

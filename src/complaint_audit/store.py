@@ -220,7 +220,7 @@ class Store:
         kept = [entry for entry in earlier if entry not in replaced]
         load = secrets.token_hex(4)
         plans = [_plan(batch.records) for batch in batches]
-        written = {self._part_path(batch.entry, part, load) for batch, plan in zip(batches, plans) for part in plan.parts}
+        written = {self._part_path(batch.entry, part, load) for batch, plan in zip(batches, plans, strict=True) for part in plan.parts}
         written |= {self._quarantine_dir_path(batch.entry, load) for batch in batches}
         left_by_killed_loads = self._pending()
         self._write_pending(left_by_killed_loads | written)
@@ -234,9 +234,9 @@ class Store:
         with staged(self.quarantine_path) as whole_quarantine, ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as writers:
             quarantines_written = [writers.submit(write_quarantine, everything, whole_quarantine)] + [
                 writers.submit(atomic_write, self._quarantine_dir_path(batch.entry, load), partial(write_quarantine, quarantine))
-                for batch, quarantine in zip(batches, quarantines)
+                for batch, quarantine in zip(batches, quarantines, strict=True)
             ]
-            for batch, plan in zip(batches, plans):
+            for batch, plan in zip(batches, plans, strict=True):
                 notes = list(writers.map(partial(self._write_part, batch.entry, load), _partitions(batch.records, plan)))
                 quarantine_part = self._quarantine_dir_path(batch.entry, load).relative_to(self.root).as_posix()
                 committed.append({**batch.entry, "parts": notes, "quarantine": quarantine_part})
@@ -306,7 +306,7 @@ class Store:
         where = path.relative_to(self.root).as_posix()
         if part.shared is None:
             return {"organisation": part.organisations[0], "year": part.year, "rows": part.rows, "path": where}
-        return {"year": part.year, "organisations": dict(zip(part.organisations, part.counts)), "rows": part.rows, "path": where}
+        return {"year": part.year, "organisations": dict(zip(part.organisations, part.counts, strict=True)), "rows": part.rows, "path": where}
 
     def _quarantine_part(self, entry: dict) -> Path:
         """The entry's quarantine file: where its ledger entry says, or (a store an earlier version wrote) by its file id."""

@@ -1,4 +1,4 @@
-"""Run folders: one per audit run, with its manifest, kept side by side so runs can be compared.
+"""The run folders under an output folder, kept side by side so runs can be compared.
 
 ROOT/<run id>/ holds what a run read and wrote (README, "Running an audit"). A run is finished
 when its manifest, written last, records when it finished; only finished runs count: the latest
@@ -11,23 +11,16 @@ compared with, counted or removed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import os
 import re
 import secrets
 import shutil
 import stat
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from complaint_audit.store import Store, atomic_write
+from complaint_audit.audit.run_folder import Manifest, RunFolder
 
-MANIFEST = "manifest.json"
-MANIFEST_VERSION = 1
-_PRIVACY_KEY_LINE = re.compile(r"(?m)^\s*key\s*=.*$")
-_REMOVED = "(removed: never written to a run folder)"
 _RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}")  # as new_run_dir names a run folder
 
 
@@ -44,80 +37,16 @@ def is_run_id(name: str) -> bool:
     return _RUN_ID.fullmatch(name) is not None
 
 
-def config_record(config_path: Path) -> dict:
-    """The config as the manifest keeps it: path, SHA-256 of the file, and its text without the key.
-
-    The `key = ...` line is replaced, and then the key's value wherever else it is written: TOML
-    can also write it as `privacy.key = ...`, in an inline table or over several lines.
-    """
-    data = Path(config_path).read_bytes()
-    text = data.decode("utf-8")
-    secret = _privacy_key(text)
-    text = _PRIVACY_KEY_LINE.sub(f'key = "{_REMOVED}"', text)
-    if secret:
-        for written in sorted({secret, json.dumps(secret)[1:-1]}, key=len, reverse=True):
-            text = text.replace(written, _REMOVED)
-    return {"path": str(config_path), "sha256": hashlib.sha256(data).hexdigest(), "text": text}
-
-
-def _privacy_key(text: str) -> str | None:
-    try:
-        privacy = tomllib.loads(text).get("privacy")
-    except tomllib.TOMLDecodeError:
-        return None
-    key = privacy.get("key") if isinstance(privacy, dict) else None
-    return key if isinstance(key, str) else None
-
-
-def write_manifest(run_dir: Path, manifest: dict) -> None:
-    """Write the manifest through a temporary file: a reader sees the earlier one or this one, whole.
-
-    The run writes it twice: before the report (which reads it), then with `finished_at` as its
-    very last step, which is what makes the folder a finished run.
-    """
-    document = json.dumps({"manifest_version": MANIFEST_VERSION, **manifest}, indent=2, default=str)
-    atomic_write(run_dir / MANIFEST, lambda tmp: tmp.write_text(document + "\n", encoding="utf-8"))
-
-
-def run_store(run_dir: Path, manifest: dict) -> Store:
-    """The run's store: its own, or for one organisation's folder in a run of several, the run's
-    (the manifest's `store`, relative to the folder: see audit/per_organisation.py)."""
-    return Store(Path(run_dir) / manifest.get("store", "store"))
-
-
-def read_manifest(run_dir: Path) -> dict:
-    return json.loads((Path(run_dir) / MANIFEST).read_text(encoding="utf-8"))
-
-
-def finished_manifest(run_dir: Path) -> dict | None:
-    """The manifest of a run that finished in RUN_DIR, or None when there is none.
-
-    None for a run killed or failed part-way (no manifest yet, or the first one, without
-    `finished_at`) and for anything this tool did not write: a manifest that is a link, not
-    JSON, not an object, or has no finish time.
-    """
-    path = Path(run_dir) / MANIFEST
-    if path.is_symlink() or not path.is_file():
-        return None
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # ValueError: not UTF-8, not JSON
-        return None
-    if not isinstance(manifest, dict) or _time(manifest.get("finished_at")) is None:
-        return None
-    return manifest
-
-
 @dataclass(frozen=True)
 class FinishedRun:
     """A run folder this tool wrote and finished, with its manifest."""
 
     folder: Path
-    manifest: dict
+    manifest: Manifest
 
     @property
     def started_at(self) -> dt.datetime:
-        return _time(self.manifest["started_at"])
+        return self.manifest.started_at
 
 
 @dataclass(frozen=True)
@@ -151,8 +80,9 @@ def run_history(root: Path, *, current: Path | None = None) -> RunHistory:
             if not is_run_id(entry.name) or not _real_folder(entry) or (current and entry.name == Path(current).name):
                 continue
             folder = root / entry.name
-            manifest = finished_manifest(folder)
-            if manifest and manifest.get("run_id") == entry.name and _time(manifest.get("started_at")):
+            manifest = RunFolder(folder).finished_manifest()
+            started = manifest.started_at if manifest else None
+            if manifest and manifest.run_id == entry.name and started and started.tzinfo:
                 finished.append(FinishedRun(folder, manifest))
             else:
                 incomplete.append(folder)
@@ -163,9 +93,9 @@ def run_history(root: Path, *, current: Path | None = None) -> RunHistory:
 def previous_run(history: RunHistory, started_at: dt.datetime, organisation: str | None, period_kind: str | None) -> str | None:
     """The latest finished run that started before STARTED_AT, of the same organisation and period kind."""
     for run in reversed(history.finished):
-        period = run.manifest.get("period") or {}
-        if run.started_at < started_at and run.manifest.get("organisation") == organisation and (
-            isinstance(period, dict) and period.get("kind") == period_kind
+        settings = run.manifest.settings
+        if run.started_at < started_at and settings.organisation == organisation and (
+            (settings.period.kind if settings.period else None) == period_kind
         ):
             return run.folder.name
     return None
@@ -190,11 +120,3 @@ def _real_folder(entry: os.DirEntry) -> bool:
     attributes = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)  # Windows only
     return entry.is_dir(follow_symlinks=False) and not attributes & stat.FILE_ATTRIBUTE_REPARSE_POINT
 
-
-def _time(value: object) -> dt.datetime | None:
-    """An ISO time with its zone as the manifest records it, or None."""
-    try:
-        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-    return moment if moment and moment.tzinfo else None

@@ -17,7 +17,6 @@ from slugify import slugify
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.validate import REASONS
 
-FOLDER = "organisations"  # RUN_DIR/organisations/<folder name>/: one organisation's run
 _SLUG_LENGTH = 60
 
 

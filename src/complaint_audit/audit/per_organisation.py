@@ -17,15 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from complaint_audit.audit.headline import headline_figures
-from complaint_audit.audit.history import finished_manifest, write_manifest
-from complaint_audit.audit.organisations import FOLDER, folder_names, inputs_of, records_by_organisation
+from complaint_audit.audit.organisations import folder_names, inputs_of, records_by_organisation
 from complaint_audit.audit.results import write_results
+from complaint_audit.audit.run_folder import ORGANISATIONS, STORE, Manifest, RunFolder
 from complaint_audit.config import AuditConfig
 from complaint_audit.engine.api import check_records
 from complaint_audit.ingest.published.ombudsman import audit_year, council_figures, write_council_figures
@@ -59,7 +59,7 @@ def write_organisation_runs(
     records: pd.DataFrame,
     *,
     chosen: Sequence[str],
-    manifest: dict,
+    manifest: Manifest,
     quarantine: pd.DataFrame,
     reviews: pd.DataFrame | None,
     exported: Mapping[str, frozenset[str]] | None,
@@ -82,7 +82,7 @@ def write_organisation_runs(
     for done, name in enumerate(chosen):
         if progress:
             progress("reporting each organisation", done, len(chosen))
-        folder = run_dir / FOLDER / folders[name]
+        folder = run_dir / ORGANISATIONS / folders[name]
         results.append(_organisation_run(
             folder, name, audit, frames[name], manifest=manifest, quarantine=quarantine, reviews=reviews, exported=exported,
             as_of=as_of, formats=per_organisation_formats, ombudsman=ombudsman))
@@ -97,34 +97,32 @@ def write_organisation_runs(
     return OrganisationRuns(results, comparison, notes)
 
 
-def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.DataFrame, *, manifest: dict,
+def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.DataFrame, *, manifest: Manifest,
                       quarantine: pd.DataFrame, reviews, exported, as_of: dt.date, formats: Sequence[str], ombudsman) -> OrganisationResult:
     """One organisation's run folder: as a run of its records alone writes it, the store shared."""
     folder.mkdir(parents=True, exist_ok=True)
     run = check_records(records, audit, as_of=as_of, reviews=reviews, exported_fields=exported)
     mine = quarantine[quarantine["organisation"].eq(name)]
-    atomic_write(folder / "quarantine.csv", lambda tmp: write_quarantine(safe_cells(mine), tmp))
+    run_folder = RunFolder(folder)
+    atomic_write(run_folder.quarantine_file, lambda tmp: write_quarantine(safe_cells(mine), tmp))
     figures = headline_figures(records, len(mine))
     write_results(folder, run.outcomes, as_of, figures)
-    own = {key: value for key, value in manifest.items() if key not in ("organisations", "comparison")}
-    own.update(organisation=name, store=f"../../{_STORE}", inputs=inputs_of(name, manifest["inputs"], records, quarantine),
-               previous_run=_previous(folder, manifest.get("previous_run")))
+    own = replace(manifest, settings=replace(manifest.settings, organisation=name), organisations=(), comparison=(),
+                  store=f"../../{STORE}", inputs=tuple(inputs_of(name, list(manifest.inputs), records, quarantine)),
+                  previous_run=_previous(folder, manifest.previous_run))
     if ombudsman is not None:
         kept = council_figures(ombudsman, name, audit_year(audit.period), audit.folder)
         write_council_figures(folder, kept)
-        own["ombudsman"] = {key: kept[key] for key in ("file", "sha256", "profile")}
-    write_manifest(folder, own)
+        own = replace(own, ombudsman={key: kept[key] for key in ("file", "sha256", "profile")})
+    run_folder.write_manifest(own)
     if formats:
         from complaint_audit.report.render import render_reports
 
         render_reports(folder, formats, [audit.report.templates] if audit.report.templates else [])
-    write_manifest(folder, {**own, "finished_at": dt.datetime.now(dt.UTC).isoformat()})
+    run_folder.write_manifest(replace(own, finished_at=dt.datetime.now(dt.UTC)))
     statuses = tuple(outcome.result.status.value for outcome in run.outcomes)
     summary = {"checks": len(statuses), "by_status": _by_status(statuses), **figures}
-    return OrganisationResult(name, f"{FOLDER}/{folder.name}", statuses, summary)
-
-
-_STORE = "store"
+    return OrganisationResult(name, f"{ORGANISATIONS}/{folder.name}", statuses, summary)
 
 
 def _previous(folder: Path, previous_run: str | None) -> str | None:
@@ -132,8 +130,8 @@ def _previous(folder: Path, previous_run: str | None) -> str | None:
     (where the report looks for it), when that run had one and finished it."""
     if not previous_run:
         return None
-    earlier = folder.parent.parent.parent / previous_run / FOLDER / folder.name
-    return f"../../{previous_run}/{FOLDER}/{folder.name}" if finished_manifest(earlier) else None
+    earlier = folder.parent.parent.parent / previous_run / ORGANISATIONS / folder.name
+    return f"../../{previous_run}/{ORGANISATIONS}/{folder.name}" if RunFolder(earlier).finished_manifest() else None
 
 
 def _by_status(statuses: Sequence[str]) -> dict[str, int]:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from complaint_audit import __version__
+from complaint_audit.audit.run_folder import EXCEPTIONS, RESULTS
 from complaint_audit.engine.contract import EXCEPTION_COLUMNS, Status
 from complaint_audit.engine.judging import tally
 from complaint_audit.engine.remedies import Remedy
@@ -87,9 +88,9 @@ def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figur
     With [letters], exceptions.xlsx has an "Unmatched letters" sheet (UNMATCHED_LETTERS, even when empty: the absence of
     unmatched letters is worth seeing)."""
     out.mkdir(parents=True, exist_ok=True)
-    paths = {name: out / name for name in ("results.json", "exceptions.parquet", "exceptions.csv", "exceptions.xlsx")}
+    paths = {name: out / name for name in (RESULTS, *EXCEPTIONS)}
     document = json.dumps(results_document(outcomes, as_of, figures=figures, organisations=organisations), indent=2, default=_json_value, allow_nan=False)
-    atomic_write(paths["results.json"], lambda tmp: tmp.write_text(document + "\n", encoding="utf-8"))
+    atomic_write(paths[RESULTS], lambda tmp: tmp.write_text(document + "\n", encoding="utf-8"))
     table = exceptions_table(outcomes)
     atomic_write(paths["exceptions.parquet"], lambda tmp: table.to_parquet(tmp, index=False))
     atomic_write(paths["exceptions.csv"], lambda tmp: safe_cells(table).to_csv(tmp, index=False, encoding="utf-8-sig"))

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -27,17 +27,11 @@ import pandas as pd
 from complaint_audit import __version__
 from complaint_audit.audit.exit_codes import ExitCode, FailOn, exit_code
 from complaint_audit.audit.headline import headline_figures
-from complaint_audit.audit.history import (
-    config_record,
-    new_run_dir,
-    previous_run,
-    prune_runs,
-    run_history,
-    write_manifest,
-)
+from complaint_audit.audit.history import new_run_dir, previous_run, prune_runs, run_history
 from complaint_audit.audit.organisations import chosen_organisations, organisations_in, records_of
 from complaint_audit.audit.per_organisation import OrganisationResult, write_organisation_runs
 from complaint_audit.audit.results import exceptions_table, results_document, write_results
+from complaint_audit.audit.run_folder import ConfigFile, Manifest, RunFolder
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.api import check_records, exported_fields
 from complaint_audit.engine.contract import Status
@@ -136,7 +130,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
     later runs, `compare` and pruning."""
-    log = _run_log(run_dir)
+    folder = RunFolder(run_dir)
+    log = _run_log(folder)
     timings: dict[str, float] = {}
     try:
         log.info("complaint-audit %s: run %s of %s", __version__, run_dir.name, audit.path)
@@ -145,7 +140,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.warning("%s", note)
         clock = time.perf_counter()
         ombudsman = read_configured_figures(audit)  # before the load: a bad figures file stops the run at once
-        load = load_sources(audit, run_dir / "store", progress)
+        load = load_sources(audit, folder.own_store, progress)
         for entry in load.files:
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s; %d rows combined into %d records, "
                      "%d records in all", entry["path"], entry["profile"], entry["read"], entry["loaded"], entry["quarantined"],
@@ -153,18 +148,18 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         if load.letters is not None:
             log.info("letters: read %d = matched %d + unmatched %d %s", load.letters.read, load.letters.matched,
                      load.letters.unmatched, load.letters.reasons)
-        records = Store(run_dir / "store").read_records()
+        store = Store(folder.own_store)
+        records = store.read_records()
         held = organisations_in(records)
         chosen = chosen_organisations(held, organisations)
         records = records_of(records, chosen)
-        reviewed = _import_reviews(audit.reviews, run_dir / "store")
+        reviewed = _import_reviews(audit.reviews, folder.own_store)
         for summary in reviewed:
             log.info("imported reviews from %s: %d scores of %d cases", summary.workbook, summary.scores, summary.cases_scored)
-        shutil.copyfile(run_dir / "store" / "quarantine.csv", run_dir / "quarantine.csv")
+        shutil.copyfile(store.quarantine_path, folder.quarantine_file)
         timings["load"] = round(time.perf_counter() - clock, 3)
 
         clock = time.perf_counter()
-        store = Store(run_dir / "store")
         reviews, exported = store.read_reviews(), exported_fields(store)
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported,
                             regulator=regulator)
@@ -173,41 +168,42 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))
 
         period_kind = audit.period.kind if audit.period else None
-        manifest = {
-            "run_id": run_dir.name,
-            "tool_version": __version__,
-            "started_at": started_at.isoformat(),  # to the microsecond: it orders runs of the same second
-            "command_line": list(command_line) or sys.argv,
-            "config": config_record(audit.path),
-            **audit.record(),  # organisation, period, calendar, standard, report: what the report reads back
-            "as_of": run.as_of.isoformat(),
-            "inputs": [{key: entry[key] for key in _INPUT_KEYS} for entry in load.files],
-            **({"letters": load.letters.manifest()} if load.letters is not None else {}),
-            "reviews": [{"path": str(s.workbook), "sha256": _sha256(s.workbook), "cases_scored": s.cases_scored} for s in reviewed],
-            "checks": [{"code": o.check.code, "params": dict(o.params)} for o in run.outcomes],
-            "previous_run": previous_run(history, started_at, audit.organisation, period_kind),
-        }
+        manifest = Manifest(
+            run_id=run_dir.name,
+            tool_version=__version__,
+            started_at=started_at,
+            command_line=tuple(command_line or sys.argv),
+            config_file=ConfigFile.of(audit.path),
+            settings=audit.recorded(),
+            as_of=run.as_of,
+            inputs=tuple({key: entry[key] for key in _INPUT_KEYS} for entry in load.files),
+            letters=load.letters.manifest() if load.letters is not None else None,
+            reviews=tuple({"path": str(s.workbook), "sha256": _sha256(s.workbook), "cases_scored": s.cases_scored} for s in reviewed),
+            checks=tuple({"code": o.check.code, "params": dict(o.params)} for o in run.outcomes),
+            previous_run=previous_run(history, started_at, audit.organisation, period_kind),
+        )
         if ombudsman is not None:
             figures = council_figures(ombudsman, _council(audit, records), audit_year(audit.period), audit.folder)
             write_council_figures(run_dir, figures)
-            manifest["ombudsman"] = {key: figures[key] for key in ("file", "sha256", "profile")}
+            manifest = replace(manifest, ombudsman={key: figures[key] for key in ("file", "sha256", "profile")})
             log.info("ombudsman figures from %s: %d rows for %s", figures["file"], len(figures["rows"]),
                      figures["organisation"])
         several = None
         if len(held) > 1:
             clock = time.perf_counter()
             several = write_organisation_runs(
-                run_dir, audit, records, chosen=chosen, manifest=manifest, quarantine=Store(run_dir / "store").read_quarantine(),
+                run_dir, audit, records, chosen=chosen, manifest=manifest, quarantine=store.read_quarantine(),
                 reviews=reviews, exported=exported, as_of=run.as_of, formats=formats, ombudsman=ombudsman, log=log, progress=progress)
-            manifest["organisations"] = [{"organisation": result.organisation, "folder": result.folder} for result in several.results]
-            manifest["comparison"] = sorted(path.name for path in several.comparison.values())
+            manifest = replace(manifest, organisations=tuple({"organisation": result.organisation, "folder": result.folder}
+                                                             for result in several.results),
+                               comparison=tuple(sorted(path.name for path in several.comparison.values())))
             timings["organisations"] = round(time.perf_counter() - clock, 3)
             for note in several.notes:
                 log.info("%s", note)
         write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined),
                       unmatched_letters=load.letters.unmatched_letters() if load.letters is not None else None,
                       organisations=_organisation_entries(several.results if several else ()))
-        write_manifest(run_dir, {**manifest, "timings": timings})
+        folder.write_manifest(replace(manifest, timings=timings))
         if formats and not several:  # several organisations: each has its report, the run its comparison
             if progress:
                 progress("writing the report", 0, 1)
@@ -219,7 +215,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
         log.info("finished in %.1f s", sum(timings.values()))
-        write_manifest(run_dir, {**manifest, "finished_at": dt.datetime.now(dt.UTC).isoformat(), "timings": timings})
+        folder.write_manifest(replace(manifest, timings=timings, finished_at=dt.datetime.now(dt.UTC)))
         if audit.keep_runs:
             for removed in prune_runs(run_dir.parent, audit.keep_runs, current=run_dir):
                 log.info("removed old run %s ([history] keep = %d)", removed, audit.keep_runs)
@@ -263,12 +259,12 @@ def _council(audit: AuditConfig, records: pd.DataFrame) -> str | None:
     return audit.organisation or (str(organisations[0]) if len(organisations) == 1 else None)
 
 
-def _run_log(run_dir: Path) -> logging.Logger:
+def _run_log(folder: RunFolder) -> logging.Logger:
     """The run's audit trail, run.log, kept apart from any logging the caller set up."""
-    log = logging.getLogger(f"complaint_audit.run.{run_dir.name}")
+    log = logging.getLogger(f"complaint_audit.run.{folder.path.name}")
     log.setLevel(logging.INFO)
     log.propagate = False
-    handler = logging.FileHandler(run_dir / "run.log", encoding="utf-8")
+    handler = logging.FileHandler(folder.log_file, encoding="utf-8")
     handler.setFormatter(_PrintableFormatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
     log.addHandler(handler)
     return log

@@ -314,7 +314,9 @@ def check(
 
 def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quarantine: float | None = None) -> None:
     """What `run` and `demo` print: the run folder, the reconciliation and a summary table, or one JSON object."""
+    from complaint_audit.audit.run_folder import ORGANISATIONS, RunFolder
     from complaint_audit.cli.terminal import results_table
+    from complaint_audit.compare.render import HTML
 
     code = result.exit_code(fail_on, max_quarantine)
     for note in result.notes:
@@ -338,12 +340,12 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quaranti
         console.print(results_table(result.outcomes, result.as_of, findings=False))
         if result.organisations:
             console.print(f"Run folder: {result.run_dir}\nReports of {len(result.organisations):,} organisations: "
-                          f"{result.run_dir / 'organisations'}" + (f"\nComparison: {result.run_dir / 'compare.html'}"
+                          f"{result.run_dir / ORGANISATIONS}" + (f"\nComparison: {result.run_dir / HTML}"
                                                                    if len(result.organisations) > 1 else ""), highlight=False)
         else:
-            console.print(f"Run folder: {result.run_dir}\nReport: {result.run_dir / 'report.html'}", highlight=False)
+            console.print(f"Run folder: {result.run_dir}\nReport: {RunFolder(result.run_dir).report_file('html')}", highlight=False)
     if result.load.exceeds(max_quarantine):
-        _say_too_much_quarantined(result.load, max_quarantine, result.run_dir / "quarantine.csv")
+        _say_too_much_quarantined(result.load, max_quarantine, RunFolder(result.run_dir).quarantine_file)
     raise typer.Exit(code)
 
 
@@ -414,11 +416,12 @@ def report(
     templates: Annotated[Path | None, typer.Option("--templates", help="A folder of templates that override or extend the built-in ones.")] = None,
 ) -> None:
     """Render the report again from a run folder (after changing templates, say)."""
+    from complaint_audit.audit.run_folder import MANIFEST, RunFolder
     from complaint_audit.report.render import render_reports
 
     chosen = _formats(formats)
-    if not (run_dir / "manifest.json").is_file():
-        raise UserError(f"{run_dir}: not a run folder (no manifest.json)")
+    if not RunFolder(run_dir).manifest_file.is_file():
+        raise UserError(f"{run_dir}: not a run folder (no {MANIFEST})")
     for path in render_reports(run_dir, chosen, [templates] if templates else []).values():
         console.print(f"Wrote {path}", highlight=False)
 

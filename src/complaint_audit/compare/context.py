@@ -100,7 +100,7 @@ def _organisation(name: str, run, overall: pd.Series, all_overall: pd.Series) ->
         "mean_rank": "–" if pd.isna(overall["mean_rank"]) else f"{overall['mean_rank']:.2f}",
         "figures_ranked": int(overall["figures_ranked"]),
         "period": run.period,
-        "as_of": long_date(run.manifest.get("as_of")),
+        "as_of": long_date(run.manifest.as_of),
         "run_id": run.run_id,
     }
 

@@ -65,7 +65,7 @@ def _status_count(*statuses: str) -> Callable[[OrganisationRun], float]:
 
 
 def _inputs_total(run: OrganisationRun, key: str) -> int:
-    return sum(int(entry.get(key) or 0) for entry in run.manifest.get("inputs", []))
+    return sum(int(entry.get(key) or 0) for entry in run.manifest.inputs)
 
 
 def _quarantine_rate(run: OrganisationRun) -> float | None:
@@ -74,7 +74,7 @@ def _quarantine_rate(run: OrganisationRun) -> float | None:
 
 
 def _stage_records(run: OrganisationRun) -> float | None:
-    return float(_inputs_total(run, "loaded")) if run.manifest.get("inputs") else None
+    return float(_inputs_total(run, "loaded")) if run.manifest.inputs else None
 
 
 def _declared(code: str, declared: dict) -> Figure:

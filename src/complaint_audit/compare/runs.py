@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from complaint_audit.audit.history import MANIFEST, finished_manifest, is_run_id
+from complaint_audit.audit.history import is_run_id
 from complaint_audit.audit.results import RESULTS_SCHEMA_VERSION
+from complaint_audit.audit.run_folder import MANIFEST, RESULTS, Manifest, RunFolder
 from complaint_audit.errors import UserError
-
-RESULTS = "results.json"
 
 
 @dataclass(frozen=True)
@@ -30,15 +29,16 @@ class OrganisationRun:
     run_dir: Path
     organisation: str
     results: dict
-    manifest: dict
+    manifest: Manifest
 
     @property
     def run_id(self) -> str:
-        return str(self.manifest.get("run_id") or self.run_dir.name)
+        return str(self.manifest.run_id or self.run_dir.name)
 
     @property
     def period(self) -> str:
-        return (self.manifest.get("period") or {}).get("label") or "not stated"
+        period = self.manifest.settings.period
+        return period.label if period else "not stated"
 
     @property
     def checks(self) -> dict[str, dict]:
@@ -59,26 +59,27 @@ def read_run(run_dir: Path) -> OrganisationRun:
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise UserError(f"{run_dir}: no such folder (give the run folders that `complaint-audit run` wrote)")
-    missing = [name for name in (RESULTS, MANIFEST) if not (run_dir / name).is_file()]
+    folder = RunFolder(run_dir)
+    missing = [path.name for path in (folder.results_file, folder.manifest_file) if not path.is_file()]
     if missing:
         raise UserError(
             f"{run_dir}: not a run folder (no {' or '.join(missing)}; "
             "give the folders that `complaint-audit run` wrote)"
         )
-    results, manifest = _json(run_dir / RESULTS), _json(run_dir / MANIFEST)
+    results, manifest = _json(folder.results_file), folder.manifest()
     version = results.get("schema_version") if isinstance(results, dict) else None
     if version != RESULTS_SCHEMA_VERSION:
         raise UserError(
             f"{run_dir / RESULTS}: results schema_version {json.dumps(version)}, but this complaint-audit compares "
             f"version {RESULTS_SCHEMA_VERSION}: run that audit again with this version"
         )
-    organisation = manifest.get("organisation") if isinstance(manifest, dict) else None
+    organisation = manifest.settings.organisation
     if not organisation:
         raise UserError(
             f"{run_dir / MANIFEST}: no organisation recorded, so the run cannot be told apart from others; "
             "set `organisation` in its audit.toml and run it again"
         )
-    if finished_manifest(run_dir) is None:
+    if not manifest.finished:
         raise UserError(f"{run_dir / MANIFEST}: records no finish (the run was killed or failed part-way); run that audit again")
     return OrganisationRun(run_dir, str(organisation), results, manifest)
 
@@ -86,8 +87,8 @@ def read_run(run_dir: Path) -> OrganisationRun:
 def incomplete(run_dir: Path) -> bool:
     """Whether RUN_DIR is a run this tool started (named as it names runs, or with its run.log)
     and did not finish: such a folder is left out, not an error, whatever else it lacks."""
-    started = is_run_id(run_dir.name) or (run_dir / "run.log").is_file()
-    return run_dir.is_dir() and started and finished_manifest(run_dir) is None
+    started = is_run_id(run_dir.name) or RunFolder(run_dir).log_file.is_file()
+    return run_dir.is_dir() and started and RunFolder(run_dir).finished_manifest() is None
 
 
 def select_runs(run_dirs: Sequence[Path]) -> SelectedRuns:
@@ -124,10 +125,7 @@ def _json(path: Path) -> dict:
 def _started(run: OrganisationRun) -> tuple[dt.datetime, str]:
     """Start time (as a time: the manifest keeps microseconds, earlier versions seconds), then
     run id, so the latest run sorts last."""
-    try:
-        started = dt.datetime.fromisoformat(str(run.manifest.get("started_at")))
-    except ValueError:
-        started = dt.datetime.min
+    started = run.manifest.started_at or dt.datetime.min
     return started if started.tzinfo else started.replace(tzinfo=dt.UTC), run.run_id
 
 

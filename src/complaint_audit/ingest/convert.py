@@ -70,7 +70,7 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
     in field order, as if they had been converted one after another.
     """
     converted = map_columns(lambda field: _convert_field(field, rows, profile, defaults), FIELDS)
-    frame = pd.DataFrame({field.name: values for field, (values, _) in zip(FIELDS, converted)}, index=rows.index)
+    frame = pd.DataFrame({field.name: values for field, (values, _) in zip(FIELDS, converted, strict=True)}, index=rows.index)
     open_outcomes_to_status(frame)
     problems = FirstProblems(rows.index)
     for mask, code, message in (note for _, notes in converted for note in notes):

@@ -144,7 +144,7 @@ def _load_into_store(
     # content given twice is only found once it is loaded: a rare waste for a common saving.
     with ThreadPoolExecutor(max_workers=1) as hasher:
         digests = [hasher.submit(_sha256, job) for job in jobs]
-        for done, (job, digest) in enumerate(zip(jobs, digests)):
+        for done, (job, digest) in enumerate(zip(jobs, digests, strict=True)):
             if progress:
                 progress(f"loading {job.label}", done, len(jobs))
             if not job.path.is_file():
@@ -269,7 +269,7 @@ def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: 
     organisation_words = set(" ".join(records["organisation"].dropna().unique()).split())
     terms = personal_terms(personal.distinct, keep=organisation_words)
     fields = [name for name in FREE_TEXT_FIELDS if records[name].notna().any()]
-    for name, masked in zip(fields, map_columns(lambda name: redact(records[name], terms), fields)):
+    for name, masked in zip(fields, map_columns(lambda name: redact(records[name], terms), fields), strict=True):
         records[name] = masked
     for name in _SCREENED_FIELDS:
         if records[name].notna().any():
@@ -294,7 +294,7 @@ def _quarantine_frame(
     """
     raw_rows = stage_rows.frame.loc[bad.index]
     masked = map_columns(lambda name: redact_cells(raw_rows[name], terms), list(raw_rows.columns))
-    raw_rows = pd.DataFrame(dict(zip(raw_rows.columns, masked)), index=raw_rows.index)
+    raw_rows = pd.DataFrame(dict(zip(raw_rows.columns, masked, strict=True)), index=raw_rows.index)
     raw_json = pd.Series("{}", index=bad.index, dtype=object)
     for stage_label, origin in stage_rows.origins.items():
         in_group = raw_rows["stage"].eq(stage_label) if stage_label else pd.Series(True, index=raw_rows.index)

@@ -153,7 +153,7 @@ def screen_names(column: pd.Series, terms: PersonalTerms) -> pd.Series:
     screened = redact(categories, terms)
     if screened.equals(categories):
         return column
-    return column.map(dict(zip(categories, screened))).astype("category")
+    return column.map(dict(zip(categories, screened, strict=True))).astype("category")
 
 
 def personal_data_kinds(text: pd.Series, masked: pd.Series) -> pd.Series:

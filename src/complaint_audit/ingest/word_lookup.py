@@ -10,6 +10,7 @@ patterns then run on the few texts that can match, with only the terms they can 
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +42,7 @@ def terms_to_search(values: pa.Array, terms: tuple[str, ...]) -> tuple[np.ndarra
         rows.append(start + np.unique(pc.filter(pc.list_parent_indices(words), hit).to_numpy(zero_copy_only=False)))
         found.append(pc.unique(pc.filter(flat, hit)))
     found_words = set(pa.chunked_array(found, type=pa.string()).to_pylist())
-    return np.concatenate(rows), tuple(term for term, key in zip(terms, keys.of_term) if key in found_words)
+    return np.concatenate(rows), tuple(term for term, key in zip(terms, keys.of_term, strict=True) if key in found_words)
 
 
 @functools.lru_cache(maxsize=4)
@@ -64,4 +65,4 @@ def _batches(values: pa.Array) -> list[tuple[int, int]]:
         return []
     starts = np.searchsorted(ends, np.arange(_BATCH_BYTES, int(ends[-1]), _BATCH_BYTES), side="right")
     bounds = sorted({0, *starts.tolist(), len(values)})
-    return list(zip(bounds, bounds[1:]))
+    return list(itertools.pairwise(bounds))

@@ -41,7 +41,7 @@ def attach_letters(config: LettersConfig, batches: list[FileBatch]) -> LetterRep
     used: set[tuple] = set()
     for batch in batches:
         used |= _fill(batch.records, responses, extensions, config.prefer)
-    frame["used"] = matched & pd.Series(list(zip(*(frame[name] for name in _KEY), frame["kind"])), index=frame.index).isin(used)
+    frame["used"] = matched & pd.Series(list(zip(*(frame[name] for name in _KEY), frame["kind"], strict=True)), index=frame.index).isin(used)
     return LetterReport(frame)
 
 

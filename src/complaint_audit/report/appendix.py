@@ -6,8 +6,9 @@ applies: the RAG rule and the top-findings rule come from findings.py, not a cop
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 
+from complaint_audit.audit.run_folder import Manifest
 from complaint_audit.report.findings import EXAMPLES_PER_FINDING, RAG_RULE, TOP_FINDINGS, UK_VOICE
 from complaint_audit.report.text import number
 from complaint_audit.report.voice import Voice
@@ -38,22 +39,21 @@ def quarantine_reasons(inputs: list[dict], count=number) -> list[dict]:
             for reason, total in sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))]
 
 
-def lineage(manifest: dict, results: dict, count=number) -> dict:
+def lineage(manifest: Manifest, results: dict, count=number) -> dict:
     """Where every figure came from: the run, the tool, the config and each input file with its hash."""
-    config = manifest.get("config") or {}
+    config = manifest.config_file
     return {
-        "run_id": manifest.get("run_id") or "–",
-        "started_at": _to_the_second(manifest.get("started_at")),
-        "finished_at": _to_the_second(manifest.get("finished_at")),
-        "tool_version": manifest.get("tool_version") or results.get("tool_version"),
+        "run_id": manifest.run_id or "–",
+        "started_at": _to_the_second(manifest.started_at),
+        "finished_at": _to_the_second(manifest.finished_at),
+        "tool_version": manifest.tool_version or results.get("tool_version"),
         "results_schema": results.get("schema_version"),
-        "command_line": " ".join(manifest.get("command_line") or []) or "–",
-        "config_path": config.get("path") or "–",
-        "config_sha256": config.get("sha256") or "–",
+        "command_line": " ".join(manifest.command_line) or "–",
+        "config_path": config.path or "–",
+        "config_sha256": config.sha256 or "–",
         "inputs": [{"path": item["path"], "sha256": item.get("sha256", "–"), "profile": item.get("profile", "–"),
-                    "source_rows": count(item.get("source_rows"))} for item in manifest.get("inputs", [])],
-        "timings": [{"step": step, "seconds": f"{seconds:.1f}"}
-                    for step, seconds in (manifest.get("timings") or {}).items()],
+                    "source_rows": count(item.get("source_rows"))} for item in manifest.inputs],
+        "timings": [{"step": step, "seconds": f"{seconds:.1f}"} for step, seconds in manifest.timings.items()],
     }
 
 
@@ -172,6 +172,6 @@ def glossary(voice: Voice = UK_VOICE) -> list[dict]:
 _GENERAL_TERMS = ("Upheld, partly upheld", "Red, amber, green", "Exceptions", "Quarantine")
 
 
-def _to_the_second(moment: str | None) -> str:
+def _to_the_second(moment: dt.datetime | None) -> str:
     """A manifest's time as the report shows it: the manifest keeps microseconds to order runs."""
-    return re.sub(r"\.\d+", "", moment) if moment else "–"
+    return moment.replace(microsecond=0).isoformat() if moment else "–"

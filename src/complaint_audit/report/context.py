@@ -8,13 +8,15 @@ Markdown cannot disagree, and a test can check a figure without rendering.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from complaint_audit.audit.history import run_store
+from complaint_audit.audit.run_folder import QUARANTINE, Manifest, RunFolder
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import RecordedConfig
+from complaint_audit.ingest.published.ombudsman import RECORD
 from complaint_audit.report import chart_data, figures, findings, manual_review, ombudsman, suppressed_charts, trend
 from complaint_audit.report.appendix import glossary, lineage, method, quarantine_reasons
 from complaint_audit.report.combining import combining
@@ -40,41 +42,67 @@ def _read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _organisations_read(manifest: dict) -> list[str] | None:
+def _organisations_read(manifest: Manifest) -> list[str] | None:
     """The organisation whose records a folder sharing its run's store reads; None (all) for a run's own store."""
-    return [manifest["organisation"]] if "store" in manifest else None
+    return [manifest.settings.organisation] if manifest.shares_store else None
 
 
-def assessment(run_dir: Path, suppression: Suppression | None = None) -> dict:
-    """One run's judgements (findings, themes, overall, actions, headline); a trend compares two of these.
+@dataclass(frozen=True)
+class Assessment:
+    """One run's judgements (findings, themes, overall, actions, headline), with what they were made from."""
+
+    run_dir: Path
+    manifest: Manifest
+    results: dict  # results.json
+    records: pd.DataFrame
+    exceptions: pd.DataFrame
+    answered: pd.DataFrame  # figures.answered_stages: each answered stage and whether it was on time
+    findings: list[dict]
+    overall: dict
+    voice: Voice
+    recommendations: list[dict]
+    suppression: Suppression
+    headline: dict
+
+    @property
+    def config(self) -> RecordedConfig:
+        return self.manifest.settings
+
+    @property
+    def run_id(self) -> str | None:
+        return self.manifest.run_id
+
+    @property
+    def as_of(self) -> str | None:
+        return self.results.get("as_of")
+
+
+def assessment(run_dir: Path, suppression: Suppression | None = None) -> Assessment:
+    """One run's assessment; a trend compares two of these.
 
     `suppression` defaults to the run's own `[report] suppress_below`; a previous run is read with the current one's.
     """
-    run_dir = Path(run_dir)
-    manifest, results = _read_json(run_dir / "manifest.json"), _read_json(run_dir / "results.json")
-    exceptions = pd.read_parquet(run_dir / "exceptions.parquet", columns=_EXCEPTION_FIELDS)
-    config = RecordedConfig.of_manifest(manifest)
-    records = run_store(run_dir, manifest).read_records(_RECORD_FIELDS + (["learning"] if config.report.free_text else []),
-                                                        organisations=_organisations_read(manifest))
+    folder = RunFolder(run_dir)
+    manifest, results = folder.manifest(), _read_json(folder.results_file)
+    exceptions = pd.read_parquet(folder.exceptions_file("parquet"), columns=_EXCEPTION_FIELDS)
+    config = manifest.settings
+    records = folder.store(manifest).read_records(_RECORD_FIELDS + (["learning"] if config.report.free_text else []),
+                                                  organisations=_organisations_read(manifest))
     # Cases are matched and counted by integers, not by their text ids: `case_key` is the case id as
     # one (on the same scale in both tables), `case` one integer per organisation and case id.
     records["case_key"], exceptions["case_key"] = case_keys(records, exceptions)
     records["case"] = case_codes(records)
     examples = first_cases(exceptions)
     suppression = suppression or Suppression(config.report.suppress_below)
-    voice = Voice.of_run(records, manifest)
+    voice = Voice.of_run(records, config)
     checks = [findings.check_finding(check, examples.get(check["code"], []), suppression, voice)
               for check in results["checks"] if voice.applies(check)]
     measured = {f["code"] for f in checks if f["status"] in ("pass", "warn", "fail")}
     answered = figures.answered_stages(records, exceptions, figures.on_time_roles(
         [check for check in results["checks"] if check["code"] in measured]))
-    return {
-        "run_dir": run_dir, "manifest": manifest, "results": results, "config": config, "records": records,
-        "exceptions": exceptions, "answered": answered, "findings": checks, "run_id": manifest.get("run_id"),
-        "as_of": results.get("as_of"), "overall": _overall(checks, results["checks"], voice), "voice": voice,
-        "recommendations": findings.recommendations(checks), "suppression": suppression,
-        "headline": figures.headline(records, answered, suppression),
-    }
+    return Assessment(folder.path, manifest, results, records, exceptions, answered, checks,
+                      _overall(checks, results["checks"], voice), voice, findings.recommendations(checks), suppression,
+                      figures.headline(records, answered, suppression))
 
 
 def _overall(checks: list[dict], all_checks: list[dict], voice: Voice) -> dict:
@@ -83,35 +111,35 @@ def _overall(checks: list[dict], all_checks: list[dict], voice: Voice) -> dict:
     return {**judged, "text": judged["text"] + voice.not_applied(all_checks)}
 
 
-def _previous(run_dir: Path, manifest: dict, suppression: Suppression) -> dict | None:
+def _previous(current: Assessment) -> Assessment | None:
     """The previous run's assessment, when the manifest names one and its folder is still there."""
-    previous = manifest.get("previous_run")
-    folder = run_dir.parent / previous if previous else None
-    if folder is None or not (folder / "results.json").exists():
+    previous = current.manifest.previous_run
+    folder = RunFolder(current.run_dir.parent / previous) if previous else None
+    if folder is None or not folder.results_file.exists():
         return None
-    return assessment(folder, suppression)
+    return assessment(folder.path, current.suppression)
 
 
-def _meta(current: dict) -> dict:
-    manifest, config, results = current["manifest"], current["config"], current["results"]
+def _meta(current: Assessment) -> dict:
+    manifest, config, results = current.manifest, current.config, current.results
     period = config.period
     return {
         **{key: getattr(config.report, key) for key in ("title", "audience", "marking", "author", "free_text")},
         "organisation": config.organisation or "the organisation",
         "period": period.label if period else "all records",
         "period_dates": f"{long_date(period.start)} to {long_date(period.end)}" if period else "",
-        "as_of": long_date(results.get("as_of")), "run_id": manifest.get("run_id"),
-        "date": long_date((manifest.get("finished_at") or manifest.get("started_at") or results["generated_at"])[:10]),
-        "tool_version": manifest.get("tool_version") or results.get("tool_version"),
-        "previous_run": manifest.get("previous_run"),
+        "as_of": long_date(results.get("as_of")), "run_id": manifest.run_id,
+        "date": long_date(manifest.finished_at or manifest.started_at or results["generated_at"]),
+        "tool_version": manifest.tool_version or results.get("tool_version"),
+        "previous_run": manifest.previous_run,
     }
 
 
-def _scope(current: dict, themes: list[dict]) -> dict:
+def _scope(current: Assessment, themes: list[dict]) -> dict:
     """Section 2: what was read, loaded and quarantined, and which rules were applied, from which sources."""
-    inputs = current["manifest"].get("inputs", [])
+    inputs = current.manifest.inputs
     totals = {key: sum(item.get(key, 0) for item in inputs) for key in ("read", "loaded", "quarantined")}
-    count = current["suppression"].count
+    count = current.suppression.count
     return {
         "sources": [{"path": item["path"], "profile": item.get("profile", "–"), "format": item.get("format", "–"),
                      **{key: count(item.get(key)) for key in ("read", "loaded", "quarantined")}} for item in inputs],
@@ -122,10 +150,10 @@ def _scope(current: dict, themes: list[dict]) -> dict:
                    "checks": [{key: f[key] for key in ("code", "title", "rule", "source")}
                               for f in sorted(theme["concerns"] + theme["others"], key=lambda f: f["code"])]}
                   for theme in themes if theme["checks"]],
-        "checks_run": len(current["findings"]),
-        "uk": current["voice"].uk,
-        "standard": current["voice"].scope(),
-        "letters": _letters(current["manifest"].get("letters"), count),
+        "checks_run": len(current.findings),
+        "uk": current.voice.uk,
+        "standard": current.voice.scope(),
+        "letters": _letters(current.manifest.letters, count),
     }
 
 
@@ -150,27 +178,27 @@ def _letters(letters: dict | None, count) -> dict | None:
     }
 
 
-def _set_aside(current: dict) -> dict | None:
+def _set_aside(current: Assessment) -> dict | None:
     """The executive summary's sentence on the rows quarantined, when more than SET_ASIDE_NOTED_ABOVE_PERCENT of those read."""
-    inputs = current["manifest"].get("inputs", [])
+    inputs = current.manifest.inputs
     read, quarantined = (sum(item.get(key, 0) for item in inputs) for key in ("read", "quarantined"))
     share = 100.0 * quarantined / read if read else 0.0
     if share <= SET_ASIDE_NOTED_ABOVE_PERCENT:
         return None
-    suppression = current["suppression"]
+    suppression = current.suppression
     return {"rows": quarantined, "read": read, "percent": round(share, 1),
             "text": f"{suppression.count(quarantined)} of the {suppression.count(read)} rows read "
                     f"({suppression.share(round(share, 1), quarantined, read)}) were set aside (quarantined) and are "
                     "in none of the figures in this report; the reasons are in Appendix B and each row is in quarantine.csv."}
 
 
-def _learning_examples(current: dict) -> list[str]:
+def _learning_examples(current: Assessment) -> list[str]:
     """A few recorded lessons, with contact details masked; only when the config allows free text."""
-    if not current["config"].report.free_text:
+    if not current.config.report.free_text:
         return []
     from complaint_audit.ingest.privacy import redact_patterns
 
-    learning = current["records"].sort_values(["case_id", "stage"])["learning"].dropna()
+    learning = current.records.sort_values(["case_id", "stage"])["learning"].dropna()
     learning = learning[learning.str.strip() != ""].drop_duplicates().head(LEARNING_EXAMPLES)
     return redact_patterns(learning).tolist()
 
@@ -189,19 +217,19 @@ def _theme_charts(checks: list[dict]) -> dict[str, str]:
     return charts
 
 
-def _charts(current: dict, themes: list[dict], calendar: WorkingCalendar) -> dict:
-    suppression = current["suppression"]
-    by_chart = {check["chart"]["key"]: check for check in current["results"]["checks"] if check.get("chart")}
+def _charts(current: Assessment, themes: list[dict], calendar: WorkingCalendar) -> dict:
+    suppression = current.suppression
+    by_chart = {check["chart"]["key"]: check for check in current.results["checks"] if check.get("chart")}
     charts = {
-        "by_month": suppressed_charts.by_month(chart_data.by_month(current["records"]), suppression),
-        "on_time": chart_data.on_time_by_team(suppressed_charts.answered_groups(current["answered"], suppression)),
-        "members": chart_data.members_against_public(current["records"], calendar,
+        "by_month": suppressed_charts.by_month(chart_data.by_month(current.records), suppression),
+        "on_time": chart_data.on_time_by_team(suppressed_charts.answered_groups(current.answered, suppression)),
+        "members": chart_data.members_against_public(current.records, calendar,
                                                      suppressed_charts.ft001(by_chart.get("members"), suppression)),
         "childrens_stage2": chart_data.childrens_stage2(suppressed_charts.csc002(by_chart.get("childrens_stage2"),
                                                                                  suppression)),
     }
-    withheld = {f["code"] for f in current["findings"] if f["percent_withheld"]}
-    theme_charts = _theme_charts(current["results"]["checks"])
+    withheld = {f["code"] for f in current.findings if f["percent_withheld"]}
+    theme_charts = _theme_charts(current.results["checks"])
     for theme in themes:
         if not charts.get(theme_charts.get(theme["key"], "")):
             charts[f"theme_{theme['key']}"] = chart_data.theme_checks(suppressed_charts.theme(theme, withheld))
@@ -210,33 +238,33 @@ def _charts(current: dict, themes: list[dict], calendar: WorkingCalendar) -> dic
 
 def _ombudsman_record(run_dir: Path) -> dict | None:
     """The ombudsman's figures the run kept (ombudsman.json), when its config named a figures file."""
-    path = Path(run_dir) / "ombudsman.json"
+    path = Path(run_dir) / RECORD
     return _read_json(path) if path.is_file() else None
 
 
-def _trend(current: dict, previous: dict | None, resolved: list[dict]) -> dict | None:
+def _trend(current: Assessment, previous: Assessment | None, resolved: list[dict]) -> dict | None:
     """None on a first run; a comparison when the previous run is there; a note when it has gone."""
     if previous:
-        withheld = {f["code"] for run in (current, previous) for f in run["findings"] if f["percent_withheld"]}
+        withheld = {f["code"] for run in (current, previous) for f in run.findings if f["percent_withheld"]}
         return withhold_trend({"available": True, **trend.compare(current, previous, resolved)},
-                              current["suppression"], withheld,
-                              (previous["headline"]["cases"], current["headline"]["cases"]))
-    named = current["manifest"].get("previous_run")
+                              current.suppression, withheld,
+                              (previous.headline["cases"], current.headline["cases"]))
+    named = current.manifest.previous_run
     return {"available": False, "previous_run": named} if named else None
 
 
 def report_context(run_dir: Path) -> dict:
     """Everything the report says about the run in RUN_DIR, as plain values (strings, numbers, lists, dicts)."""
     current = assessment(Path(run_dir))
-    suppression = current["suppression"]
-    previous = _previous(current["run_dir"], current["manifest"], suppression)
-    current["recommendations"], resolved = trend.recommendation_states(
-        current["recommendations"], previous and previous["recommendations"])
-    themes = findings.themes(current["findings"], current["voice"])
-    calendar = current["config"].calendar
+    suppression = current.suppression
+    previous = _previous(current)
+    marked, resolved = trend.recommendation_states(current.recommendations, previous and previous.recommendations)
+    current = replace(current, recommendations=marked)
+    themes = findings.themes(current.findings, current.voice)
+    calendar = current.config.calendar
     charts = _charts(current, themes, calendar)
-    numbers = {code: item["number"] for item in current["recommendations"] for code in item["codes"]}
-    theme_charts = _theme_charts(current["results"]["checks"])
+    numbers = {code: item["number"] for item in current.recommendations for code in item["codes"]}
+    theme_charts = _theme_charts(current.results["checks"])
     for theme in themes:
         chart = theme_charts.get(theme["key"])
         theme["chart"] = next((name for name in (chart, f"theme_{theme['key']}") if name in charts), None)
@@ -245,27 +273,27 @@ def report_context(run_dir: Path) -> dict:
             finding["recommendation_number"] = numbers.get(finding["code"])
     return {
         "meta": _meta(current),
-        "overall": current["overall"],
-        "headline": current["headline"],
+        "overall": current.overall,
+        "headline": current.headline,
         "set_aside": _set_aside(current),
-        "top_findings": findings.top_findings(current["findings"]),
+        "top_findings": findings.top_findings(current.findings),
         "scope": _scope(current, themes),
         "themes": themes,
-        "teams": figures.teams(current["records"], current["answered"], current["exceptions"], calendar,
-                               {f["code"] for f in current["findings"] if f["status"] in ("fail", "warn")},
+        "teams": figures.teams(current.records, current.answered, current.exceptions, calendar,
+                               {f["code"] for f in current.findings if f["status"] in ("fail", "warn")},
                                suppression),
-        "recommendations": current["recommendations"],
+        "recommendations": current.recommendations,
         "trend": _trend(current, previous, resolved),
-        "ombudsman": ombudsman.section(_ombudsman_record(current["run_dir"]), current["headline"], suppression),
+        "ombudsman": ombudsman.section(_ombudsman_record(current.run_dir), current.headline, suppression),
         "suppression": suppression.note(),
         "charts": charts,
-        "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": "quarantine.csv"},
+        "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": QUARANTINE},
         "manual_review": manual_review.section(current),
         "appendix": {
-            "catalogue": sorted(current["findings"], key=lambda f: f["code"]),
-            "lineage": lineage(current["manifest"], current["results"], suppression.count),
-            "method": method(current["voice"], combined=any(item.get("combined_rows") for item in current["manifest"].get("inputs", [])))
+            "catalogue": sorted(current.findings, key=lambda f: f["code"]),
+            "lineage": lineage(current.manifest, current.results, suppression.count),
+            "method": method(current.voice, combined=any(item.get("combined_rows") for item in current.manifest.inputs))
                       + ([{"heading": "Disclosure control", "text": suppression.note()["text"]}] if suppression.on else []),
-            "glossary": glossary(current["voice"]),
+            "glossary": glossary(current.voice),
         },
     }

@@ -10,22 +10,27 @@ stored, so they cannot reach the report.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from complaint_audit.audit.history import run_store
+from complaint_audit.audit.run_folder import RunFolder
 from complaint_audit.letters.criteria import CRITERION_NAMES
 from complaint_audit.letters.ratings import review_dates, reviewers, tally
 from complaint_audit.report.text import long_date, number, percent, plural
+
+if TYPE_CHECKING:
+    from complaint_audit.report.context import Assessment
 
 NOT_IMPORTED = ("No reviewer scores were imported for this run, so the quality of responses rests on the automatic "
                 "text checks alone (QR001 to QR007). To add manual evidence, draw a sample with complaint-audit "
                 "sample, have reviewers score it, and list the workbook under [reviews] files in audit.toml.")
 
 
-def section(current: dict) -> dict:
+def section(current: Assessment) -> dict:
     """The section for the run an assessment (report.context.assessment) describes."""
-    checks = current["results"]["checks"]
-    return manual_evidence(run_store(current["run_dir"], current["manifest"]).read_reviews(),
+    checks = current.results["checks"]
+    return manual_evidence(RunFolder(current.run_dir).store(current.manifest).read_reviews(),
                            next((check for check in checks if check.get("reviews")), None), automatic_checks(checks))
 
 

@@ -10,7 +10,6 @@ instead, so a team called `<script>` or `[x](http://...)` stays text in a commit
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Sequence
 from importlib.resources import files
@@ -25,6 +24,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from complaint_audit.audit.run_folder import MANIFEST, RESULTS, RunFolder
 from complaint_audit.errors import UserError
 from complaint_audit.printable import printable
 from complaint_audit.report import charts
@@ -112,9 +112,10 @@ def render_reports(
     missing = [folder for folder in template_dirs if not Path(folder).is_dir()]
     if missing:
         raise UserError(f"{missing[0]}: template folder not found")
-    if not (run_dir / "results.json").exists() or not (run_dir / "manifest.json").exists():
-        raise UserError(f"{run_dir}: not a run folder (needs results.json and manifest.json)")
-    several = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8")).get("organisations")
+    folder = RunFolder(run_dir)
+    if not folder.is_run():
+        raise UserError(f"{run_dir}: not a run folder (needs {RESULTS} and {MANIFEST})")
+    several = folder.manifest().organisations
     if several:
         raise UserError(f"{run_dir}: a run of {len(several):,} organisations, each with its report: give one of its "
                         f"folders, such as {run_dir / several[0]['folder']}")
@@ -122,12 +123,12 @@ def render_reports(
     written: dict[str, Path] = {}
     html = render_html(context, template_dirs) if {"html", "pdf"} & set(formats) else ""
     if "html" in formats:
-        written["html"] = _write_text(run_dir / "report.html", html)
+        written["html"] = _write_text(folder.report_file("html"), html)
     if "md" in formats:
-        written["md"] = _write_text(run_dir / "report.md", render_markdown(context, template_dirs))
+        written["md"] = _write_text(folder.report_file("md"), render_markdown(context, template_dirs))
     if "pdf" in formats:
-        write_pdf(html, run_dir / "report.pdf", run_dir)
-        written["pdf"] = run_dir / "report.pdf"
+        write_pdf(html, folder.report_file("pdf"), run_dir)
+        written["pdf"] = folder.report_file("pdf")
     return written
 
 

@@ -6,7 +6,12 @@ a figure in the trend is computed exactly as it is in the report it came from.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from complaint_audit.report.text import long_date, number, percent, plural
+
+if TYPE_CHECKING:
+    from complaint_audit.report.context import Assessment
 
 _SEVERITY = {"fail": 4, "warn": 3, "error": 2, "pass": 1, "not_applicable": 0}
 
@@ -28,8 +33,8 @@ def _text(value, points: bool) -> str:
     return percent(value) if points else number(value)
 
 
-def _headline_changes(current: dict, previous: dict) -> list[dict]:
-    now, then = current["headline"], previous["headline"]
+def _headline_changes(current: Assessment, previous: Assessment) -> list[dict]:
+    now, then = current.headline, previous.headline
     rows = [
         {"label": "Complaints (cases)", **_change(then["cases"], now["cases"], higher_is_better=None, points=False)},
         {"label": "On time, all stages",
@@ -44,16 +49,16 @@ def _headline_changes(current: dict, previous: dict) -> list[dict]:
     rows.append({"label": "Upheld or partly upheld",
                  **_change(then["upheld"], now["upheld"], higher_is_better=None, points=True)})
     for status, label in (("fail", "Checks red"), ("warn", "Checks amber")):
-        before, after = previous["overall"]["counts"][status], current["overall"]["counts"][status]
+        before, after = previous.overall["counts"][status], current.overall["counts"][status]
         rows.append({"label": label, **_change(before, after, higher_is_better=False, points=False)})
     return rows
 
 
-def _check_changes(current: dict, previous: dict) -> list[dict]:
+def _check_changes(current: Assessment, previous: Assessment) -> list[dict]:
     """Every check of this run: its status and share failing then (if it ran then) and now."""
-    before = {f["code"]: f for f in previous["findings"]}
+    before = {f["code"]: f for f in previous.findings}
     rows = []
-    for finding in current["findings"]:
+    for finding in current.findings:
         old = before.get(finding["code"])
         if old is None:
             rows.append({"code": finding["code"], "title": finding["title"], "before": "not run",
@@ -81,19 +86,19 @@ def recommendation_states(current: list[dict], previous: list[dict] | None) -> t
     return marked, [{**item, "state": "resolved"} for item in previous if item["action"] not in now]
 
 
-def compare(current: dict, previous: dict, resolved: list[dict]) -> dict:
+def compare(current: Assessment, previous: Assessment, resolved: list[dict]) -> dict:
     """The trend section: what changed between the previous assessment and this one."""
     checks = _check_changes(current, previous)
-    states = [item["state"] for item in current["recommendations"]]
+    states = [item["state"] for item in current.recommendations]
     worse = [row for row in checks if row.get("status_changed") and row["direction"] == "worse"]
     better = [row for row in checks if row.get("status_changed") and row["direction"] == "better"]
-    before, now = previous["overall"]["label"], current["overall"]["label"]
+    before, now = previous.overall["label"], current.overall["label"]
     summary = (f"the overall assessment {'remains ' + now if before == now else f'has gone from {before} to {now}'}. "
                f"{plural(len(worse), 'check')} got worse and {len(better)} better; of the recommendations, "
                f"{states.count('new')} {'is' if states.count('new') == 1 else 'are'} new, {states.count('repeated')} "
                f"repeated and {len(resolved)} resolved.")
     return {
-        "previous_run": previous["run_id"], "previous_as_of": long_date(previous["as_of"]),
+        "previous_run": previous.run_id, "previous_as_of": long_date(previous.as_of),
         "previous_rag": before, "rag": now, "summary": summary,
         "headline": _headline_changes(current, previous),
         "worse": worse, "better": better,

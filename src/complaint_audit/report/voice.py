@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from complaint_audit.config import RecordedConfig
 from complaint_audit.schema import UK_PROCESSES
 
 _OWN_PROCEDURE = "the organisation's own complaint procedure"
@@ -27,17 +28,16 @@ class Voice:
     holidays: str = "the bank holidays of the council's nation"
 
     @classmethod
-    def of_run(cls, records: pd.DataFrame, manifest: dict) -> Voice:
+    def of_run(cls, records: pd.DataFrame, config: RecordedConfig) -> Voice:
         """The voice of a run: UK unless every record is of a process outside the UK's schemes."""
-        standard = manifest.get("standard") or {}
-        place = manifest.get("calendar") or {}
-        holidays = ("the bank holidays of the council's nation" if place.get("country", "GB") == "GB" else
-                    f"the public holidays of {place['country']}" + (f" ({place['subdivision']})" if place.get("subdivision") else ""))
+        standard, calendar = config.standard, config.calendar
+        holidays = ("the bank holidays of the council's nation" if calendar.country == "GB" else
+                    f"the public holidays of {calendar.country}" + (f" ({calendar.subdivision})" if calendar.subdivision else ""))
         return cls(
             uk=records.empty or bool(records["process"].isin(UK_PROCESSES).any()),
-            standard=standard.get("name") or _OWN_PROCEDURE,
-            response_working_days=standard.get("response_working_days"),
-            escalation=standard.get("escalation"),
+            standard=standard.name or _OWN_PROCEDURE,
+            response_working_days=standard.response_working_days,
+            escalation=standard.escalation,
             holidays=holidays,
         )
 
