@@ -254,9 +254,11 @@ def _seed_letters(
     for problem, chosen in picks.items():
         truth.add(problem, FILE, pd.DataFrame({"case_id": rows.loc[chosen, "case_id"].astype(object), "stage": "1"}))
     case_ids = rows["case_id"].to_numpy(dtype=object)
-    extras = {
-        reason: str(case_ids[seeder.pick(answered, 0.0)][0]) for reason in ("two_letters", "unreadable", "no_such_case")
-    }
+    extras = {}
+    for reason in ("two_letters", "unreadable", "no_such_case"):  # each where a case is left for it (a tiny sample)
+        chosen = case_ids[seeder.pick(answered, 0.0)]
+        if len(chosen):
+            extras[reason] = str(chosen[0])
     extras["slip"] = f"ASC-{year}-{n_cases + 1:04d}"  # one past the register's last reference: no such case
     return {**picks, "extras": extras}
 
@@ -300,8 +302,9 @@ def _letters(
             "title": person["title"],
             "first_name": person["first_name"],
             "surname": person["surname"],
-            "address": person["address"],
-            "postcode": person["postcode"],
+            # To the register's address (the service user's): the one it holds, so the one it can mask.
+            "address": users["address"].to_numpy(dtype=object)[case],
+            "postcode": users["postcode"].to_numpy(dtype=object)[case],
             "received": letter_rows["received"],
             "topic": phrase["topic"],
             "fault": phrase["fault"],
