@@ -16,6 +16,7 @@ the same bytes: zip entries and PDFs carry fixed dates.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 import zipfile
 from email.message import EmailMessage
@@ -112,7 +113,7 @@ def pdf_bytes(text: str) -> bytes:
 
 def _wrapped(text: str) -> list[str]:
     """The letter's lines wrapped to the page, never inside a phone number (a check reads it whole)."""
-    protected = pd.Series([text]).str.replace(r"(\d{4}) (\d{3}) (\d{4})", "\\1\u00a0\\2\u00a0\\3", regex=True)[0]
+    protected = re.sub(r"(\d{4}) (\d{3}) (\d{4})", "\\1\u00a0\\2\u00a0\\3", text)
     lines = []
     for line in protected.split("\n"):
         lines += textwrap.wrap(line, _LINE_WIDTH, break_on_hyphens=False) or [""]
