@@ -475,6 +475,18 @@ def test_adult_social_care_letters_are_small_files_of_each_kind_that_read_back(t
         text_of_file(SAMPLE / LETTERS / unreadable)
 
 
+def test_word_letters_are_built_on_a_template_of_under_a_kilobyte(tmp_path):
+    """python-docx's own template carries themes, fonts and styles (about 36 KB a letter); the sample's has none."""
+    from complaint_audit.sample_data.letter_files import docx_bytes, minimal_docx_template
+
+    template = minimal_docx_template()
+    assert len(template) < 1_024
+    letter = tmp_path / "letter.docx"
+    letter.write_bytes(docx_bytes("Our reference: ASC-2023-0001\n\nDear Ms Jones,\n\nI am sorry.", template))
+    assert letter.stat().st_size < 2_048
+    assert text_of_file(letter).text == "Our reference: ASC-2023-0001\n\nDear Ms Jones,\n\nI am sorry."
+
+
 def test_adult_social_care_letter_files_carry_the_seeded_faults(truth, adults):
     """As in the other systems' letters: no apology, no ombudsman's details, officialese, only where seeded."""
     letters = _adult_letters(truth, adults)
