@@ -19,7 +19,8 @@ import pandas as pd
 
 from . import dates
 from .behaviour import Behaviour, band_end
-from .catalogue import ADULT_SOCIAL_CARE, ASC_LEARNING, choose
+from .catalogue import ADULT_SOCIAL_CARE, ASC_LEARNING, ASC_LETTER_PHRASES, DEFAULT_ORGANISATION, choose
+from .letters import case_details, complaints_email, compose_letters
 from .people import draw_people
 from .seeding import GroundTruth, Seeder, SystemExport
 from .workbook import write_register
@@ -179,10 +180,18 @@ def _ombudsman_rows(local: pd.DataFrame, rng: np.random.Generator, year: int, cl
 
 
 def generate_adult_social_care(
-    n_cases: int, rng: np.random.Generator, year: int = 2023, clean: bool = False, behaviour: Behaviour | None = None
+    n_cases: int,
+    rng: np.random.Generator,
+    year: int = 2023,
+    clean: bool = False,
+    behaviour: Behaviour | None = None,
+    organisation: str = DEFAULT_ORGANISATION,
 ) -> SystemExport:
-    """The register's rows (a frame, one row per stage, as the workbook holds them) and its seeded problems.
+    """The register's rows (a frame, one row per stage, as the workbook holds them), its seeded problems and letters.
 
+    The register holds no letter text: the response letters come apart, as files (letter_files.py),
+    with the same seeded faults as the other systems' letters. They are drawn after everything
+    else, so adding them left the register as it was.
     `clean=True`: no seeded problems and no ordinary failings either. `behaviour`: the council's dials (behaviour.py).
     """
     behaviour = behaviour or Behaviour()
@@ -201,7 +210,7 @@ def generate_adult_social_care(
 
     truth = GroundTruth()
     if clean:
-        return SystemExport(frame, truth)
+        return SystemExport(frame, truth, _letters(rows, users, contacts, {}, rng, organisation))
     seeder = Seeder(rng, len(rows))
     has_ombudsman = rows["case_index"].isin(ombudsman["case_index"]).to_numpy()
     eligible = (
@@ -221,7 +230,104 @@ def generate_adult_social_care(
         pd.DataFrame({"case_id": rows.loc[no_learning, "case_id"].astype(object), "stage": "1"}),
     )
     _break_rows(frame, rows, quarantine, rng, truth, year)
-    return SystemExport(frame, truth)
+    broken = np.logical_or.reduce(list(quarantine.values()))
+    seeds = _seed_letters(rows, seeder, broken, truth, n_cases, year)
+    return SystemExport(frame, truth, _letters(rows, users, contacts, seeds, rng, organisation, broken))
+
+
+def _seed_letters(
+    rows: pd.DataFrame, seeder: Seeder, broken: np.ndarray, truth: GroundTruth, n_cases: int, year: int
+) -> dict:
+    """The letters' seeded faults, as the other systems' letters carry them, and the cases whose files go astray.
+
+    The single stage is the final response, so it owes the ombudsman's details. The cases whose
+    letters cannot be matched (two versions, a legacy .doc) carry no other problem: their letters
+    are not read, so a fault in them could not be found.
+    """
+    answered = (rows["stage"].eq("1") & rows["responded"].notna()).to_numpy() & ~broken
+    at_fault = rows["outcome"].isin(["upheld", "partly_upheld"]).to_numpy()
+    picks = {
+        "missing_apology_upheld": seeder.pick(answered & at_fault, 0.08),
+        "missing_ombudsman_details_final": seeder.pick(answered, 0.05),
+        "jargon_responses": seeder.pick(answered, 0.03),
+    }
+    for problem, chosen in picks.items():
+        truth.add(problem, FILE, pd.DataFrame({"case_id": rows.loc[chosen, "case_id"].astype(object), "stage": "1"}))
+    case_ids = rows["case_id"].to_numpy(dtype=object)
+    extras = {}
+    for reason in ("two_letters", "unreadable", "no_such_case"):  # each where a case is left for it (a tiny sample)
+        chosen = case_ids[seeder.pick(answered, 0.0)]
+        if len(chosen):
+            extras[reason] = str(chosen[0])
+    extras["slip"] = f"ASC-{year}-{n_cases + 1:04d}"  # one past the register's last reference: no such case
+    return {**picks, "extras": extras}
+
+
+def _letters(
+    rows: pd.DataFrame,
+    users: pd.DataFrame,
+    contacts: pd.DataFrame,
+    seeds: dict,
+    rng: np.random.Generator,
+    organisation: str,
+    broken: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Each answered Local Resolution row's response letter, to whoever raised the complaint: case_id, letter, responded.
+
+    The frame's attrs["extras"] names the cases whose files go astray (none when clean).
+    """
+    answered = (rows["stage"].eq("1") & rows["responded"].notna()).to_numpy().copy()
+    if broken is not None:
+        answered &= ~broken  # the loader quarantines these rows: a letter for one would match nothing
+    letter_rows = rows[answered]
+    case = letter_rows["case_index"].to_numpy()
+    self_raised = letter_rows["raised_by"].eq("Service User").to_numpy()
+    people = pd.concat([users, contacts], ignore_index=True)  # the letter goes to the contact, unless self-raised
+    person = people.iloc[case + np.where(self_raised, 0, len(users))].set_axis(letter_rows.index)
+    phrases = pd.DataFrame.from_dict(ASC_LETTER_PHRASES, orient="index", columns=["topic", "fault", "defence", "put_right"])
+    phrase = phrases.reindex(letter_rows["category"].to_numpy()).set_axis(letter_rows.index)
+    learning = letter_rows["learning"].fillna("").str.rstrip(".")
+    learning = learning.str.slice(0, 1).str.lower() + learning.str.slice(1)
+
+    def flag(problem: str) -> np.ndarray:
+        chosen = seeds.get(problem)
+        return np.zeros(len(letter_rows), bool) if chosen is None else chosen[answered]
+
+    spec = pd.DataFrame(
+        {
+            "kind": "adult_social_care",
+            "stage": "1",
+            "final": True,
+            "case_id": letter_rows["case_id"],
+            "title": person["title"],
+            "first_name": person["first_name"],
+            "surname": person["surname"],
+            # To the register's address (the service user's): the one it holds, so the one it can mask.
+            "address": users["address"].to_numpy(dtype=object)[case],
+            "postcode": users["postcode"].to_numpy(dtype=object)[case],
+            "received": letter_rows["received"],
+            "topic": phrase["topic"],
+            "fault": phrase["fault"],
+            "defence": phrase["defence"],
+            "put_right": phrase["put_right"],
+            "learning": learning,
+            "outcome": letter_rows["outcome"],
+            "remedy_amount": letter_rows["remedy_amount"],
+            "action_due": letter_rows["action_due"],
+            "signer": letter_rows["signed_off_by"],
+            "apology": ~flag("missing_apology_upheld"),
+            "ombudsman": ~flag("missing_ombudsman_details_final"),
+            "jargon": flag("jargon_responses"),
+        },
+        index=letter_rows.index,
+    )
+    spec["details"] = case_details(len(spec), rng).set_axis(spec.index)
+    text = compose_letters(spec, rng, organisation, complaints_email(organisation), dates.long_text)
+    letters = pd.DataFrame(
+        {"case_id": letter_rows["case_id"].astype(str), "letter": text, "responded": letter_rows["responded"]}
+    ).reset_index(drop=True)
+    letters.attrs["extras"] = seeds.get("extras", {})
+    return letters
 
 
 def _export_frame(

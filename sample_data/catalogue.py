@@ -182,6 +182,38 @@ ASC_LEARNING = (
     "Include the complaint in the team's monthly practice learning session.",
     "Monitor missed visits weekly with each home care provider.",
 )
+# How each adult social care category is described in a response letter: (topic, fault when
+# upheld, the council's side when not, how it was put right). The learning is ASC_LEARNING's.
+ASC_LETTER_PHRASES = {
+    "Missed Visits": (
+        "missed home care visits", "missed several of the care visits in your care plan",
+        "the carers' visit records show each visit was made, some later than planned",
+        "arranged for the same carers to visit at the times in your care plan"),
+    "Quality of Care": (
+        "the quality of the care you received", "did not give the personal care your care plan sets out",
+        "the care records and the provider's checks show the care given matched your care plan",
+        "asked the provider to review your care and checked the changes with you"),
+    "Communication": (
+        "how we kept you informed", "did not return your calls or tell you about changes to your care",
+        "the case notes show we wrote to you and called you about each change",
+        "named one worker as your contact and given you their direct number"),
+    "Charges and Fees": (
+        "the charges for your care", "charged you more than your financial assessment allows",
+        "the charges follow your financial assessment and our charging policy",
+        "corrected your account and sent you a new statement"),
+    "Delay in Assessment": (
+        "how long your assessment took", "took too long to assess your needs",
+        "the assessment was booked in turn, and urgent needs were met while you waited",
+        "completed your assessment and sent you a copy"),
+    "Care Package Changes": (
+        "changes to your care package", "changed your care package without talking to you first",
+        "the change followed a review you took part in, and the notes record your views",
+        "reviewed your care package with you and restored the support you need"),
+    "Equipment and Adaptations": (
+        "equipment and adaptations for your home", "did not fit the equipment your assessment recommended",
+        "the equipment was ordered as soon as the assessment was agreed, and fitted when it arrived",
+        "fitted the equipment and checked with you that it works"),
+}
 # fmt: on
 
 

@@ -2,8 +2,9 @@
 
     python -m complaint_audit.sample_data.generate --out DIR --cases 2000 --seed 2023
 
-writes, into DIR, three exports in three shapes (exports/), their profiles and an audit.toml
-(copied unless DIR is this folder), and ground_truth.json: the case ids of every seeded
+writes, into DIR, three exports in three shapes (exports/), adult social care's response letters
+as files (letters/: Word, PDF and e-mail), their profiles and an audit.toml (copied unless DIR
+is this folder), and ground_truth.json: the case ids of every seeded
 problem, so tests can check that each check finds exactly what was planted. The same arguments
 always give the same files.
 
@@ -25,9 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import adult_social_care, childrens, corporate, dates
+from . import adult_social_care, childrens, corporate, dates, letter_files
 from .behaviour import Behaviour
 from .catalogue import DEFAULT_ORGANISATION
+from .letters import complaints_email
 from .seeding import GroundTruth
 
 # fmt: off
@@ -55,15 +57,18 @@ DESCRIPTIONS = {
         "Children's Stage 2: investigating officer's report within 25 working days of the Stage 2 start (and of "
         "the request) but the adjudication letter after 25 (within 65); the system's target and timescale_met "
         "flag follow the report, so the case looks compliant.",
-    "missing_apology_upheld": "Upheld or partly upheld responses whose letter has no apology.",
+    "missing_apology_upheld":
+        "Upheld or partly upheld responses whose letter has no apology (adult social care's in letters/).",
     "missing_ombudsman_details_final":
-        "Final-stage responses (corporate and housing Stage 2, children's Stage 3) without the ombudsman's name, "
-        "phone, website or 12-month limit. Housing letters name the Housing Ombudsman Service.",
+        "Final-stage responses (corporate and housing Stage 2, children's Stage 3, adult social care's single stage, "
+        "whose letters are files in letters/) without the ombudsman's name, phone, website or 12-month limit. "
+        "Housing letters name the Housing Ombudsman Service.",
     "missing_ombudsman_details_extension":
         "Stage 1 responses whose timescale was extended (corporate, housing and children's) without the ombudsman's "
         "details; every other extended response gives them.",
     "jargon_responses":
-        "Letters in dense officialese: long sentences, long words. Each still has its apology, remedy and next step.",
+        "Letters in dense officialese: long sentences, long words. Each still has its apology, remedy and next step. "
+        "Adult social care's are files in letters/.",
     "boilerplate_responses":
         "One team's Stage 1 letters on one category of complaint, all not upheld, sent from one template: word for "
         "word the same apart from the complainant's details (name, address, reference, dates), with no paragraph "
@@ -73,6 +78,13 @@ DESCRIPTIONS = {
         "A team whose recorded due dates follow a local target looser than the code; `cases` lists its stage rows.",
     "quarantine": "Rows the loader must quarantine, by kind, with the reason it should give.",
 }
+LETTERS_DESCRIPTION = (
+    "Adult social care's response letters: the register has no letter column, so each answered Local Resolution "
+    "stage's letter is a file in letters/ (.docx, PDF, a few .eml), read through audit.toml's [letters]. `matched` "
+    "lists each file that should match its case (`reference_in`: the file name gives the reference, or only the "
+    "letter's first page does); `unmatched` the files that should not, with the reason the run should give. A "
+    "case whose only letters are unmatched has no letter text. `files` counts every file in the folder."
+)
 # fmt: on
 
 
@@ -118,10 +130,17 @@ def generate(
     )
     corporate.write_corporate_csv(corporate_export.data, out_dir / corporate.FILE)
     adult_export = adult_social_care.generate_adult_social_care(
-        counts["adult_social_care"], rng_adults, year, clean=clean, behaviour=behaviour
+        counts["adult_social_care"], rng_adults, year, clean=clean, behaviour=behaviour, organisation=organisation
     )
     adult_social_care.write_adult_social_care_xlsx(
         adult_export.data, out_dir / adult_social_care.FILE, organisation, year
+    )
+    letters = letter_files.write_letter_files(
+        adult_export.letters,
+        out_dir / letter_files.FOLDER,
+        rng_adults,
+        complaints_email(organisation),
+        adult_export.letters.attrs["extras"],
     )
     children_export = childrens.generate_childrens(
         counts["childrens"], rng_children, year, organisation, clean=clean, behaviour=behaviour
@@ -174,6 +193,7 @@ def generate(
             **({"behaviour": behaviour.as_dict()} if behaviour else {}),
         },
         "exports": exports,
+        "letters": {"description": LETTERS_DESCRIPTION, **letters},
         "problems": _problems(truth),
     }
     (out_dir / "ground_truth.json").write_text(

@@ -32,11 +32,11 @@ LETTER_COLUMNS = (
     "received", "topic", "fault", "defence", "put_right", "learning", "outcome", "remedy_amount",
     "action_due", "apology", "ombudsman", "jargon", "signer",
 )
-KINDS = ("corporate", "housing", "childrens")
+KINDS = ("corporate", "housing", "childrens", "adult_social_care")
 
 LGSCO = ("the Local Government and Social Care Ombudsman", "0300 061 0614", "www.lgo.org.uk")
 HOUSING_OMBUDSMAN = ("the Housing Ombudsman Service", "0300 111 3000", "www.housing-ombudsman.org.uk")
-OMBUDSMAN_FOR = {"corporate": LGSCO, "housing": HOUSING_OMBUDSMAN, "childrens": LGSCO}
+OMBUDSMAN_FOR = {"corporate": LGSCO, "housing": HOUSING_OMBUDSMAN, "childrens": LGSCO, "adult_social_care": LGSCO}
 
 _TEXT = pa.large_string()
 _NOTHING = pa.scalar("", _TEXT)
@@ -70,6 +70,9 @@ _OPENING = {
     "An Investigating Officer and an Independent Person looked into it, and I have read their reports.",
     ("childrens", "3"): "The Review Panel met to consider your complaint about {topic}. "
     "I have read its report and recommendations, and this letter gives the council's response.",
+    # Adult social care has one stage (the 2009 regulations), so its only response is the final one.
+    ("adult_social_care", "1"): "Thank you for your complaint, received on {received}, about {topic}. "
+    "I have looked into it under the adult social care complaints procedure.",
 }
 _JARGON_OPENING = (
     "Further to your correspondence of {received} concerning {topic}, I write to confirm that the "

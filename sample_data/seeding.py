@@ -78,7 +78,12 @@ class GroundTruth:
 
 
 class SystemExport(NamedTuple):
-    """One system's export as it will be written (export-shaped frame or records), and its seeded problems."""
+    """One system's export as it will be written (export-shaped frame or records), and its seeded problems.
+
+    `letters`: where the system keeps its response letters as files rather than in the export
+    (adult social care), one row per letter with what letter_files.py needs to write them.
+    """
 
     data: object
     truth: GroundTruth
+    letters: object = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -36,6 +37,10 @@ def test_a_wheel_installed_outside_the_repo_loads_and_audits_the_bundled_sample_
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "COLUMNS": "120"}
     output = _run(str(venv / "bin" / "complaint-audit"), "load", "--config", str(sample / "audit.toml"), "--store", "store", cwd=tmp_path, env=env)
     assert re.search(r"Read [\d,]+ = loaded [\d,]+ \+ quarantined [\d,]+", output)
+    # Adult social care's letters ship as files in the wheel and are read as the sample's ground truth says.
+    letters = json.loads((sample / "ground_truth.json").read_text(encoding="utf-8"))["letters"]
+    assert f"Letters read {letters['files']} = matched {len(letters['matched'])} + unmatched {len(letters['unmatched'])}" \
+        in output
     assert (tmp_path / "store" / "load.json").exists()
     # The whole audit, report included, from the wheel alone: templates and checks ship in it.
     run_dir = tmp_path / _run(str(venv / "bin" / "complaint-audit"), "demo", "--out", "demo", "--quiet", cwd=tmp_path, env=env).strip()

@@ -22,6 +22,8 @@ import pytest
 
 import complaint_audit.sample_data
 from complaint_audit.calendar import working_days_between
+from complaint_audit.letters.text import text_of_file
+from complaint_audit.letters.unreadable import Unreadable
 from complaint_audit.sample_data.generate import generate
 
 SAMPLE = Path(complaint_audit.sample_data.__file__).resolve().parent
@@ -37,6 +39,7 @@ OMBUDSMAN_DETAILS = (
     ("Housing Ombudsman Service", "0300 111 3000", "www.housing-ombudsman.org.uk", "12 months"),
 )
 SEEDED_UNMAPPED = {"Elected Member", "Referred to Safeguarding", "NFA"}
+LETTERS = "letters"
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +174,11 @@ def test_committed_sample_equals_a_fresh_generation(fresh):
     for name in (CSV, JSON, "ground_truth.json"):
         assert (fresh / name).read_bytes() == (SAMPLE / name).read_bytes(), name
     assert _cells(fresh / XLSX) == _cells(SAMPLE / XLSX)
+    assert _folder(fresh / LETTERS) == _folder(SAMPLE / LETTERS)
+
+
+def _folder(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
 def test_same_arguments_give_the_same_bytes_and_another_seed_other_data(tmp_path):
@@ -181,6 +189,7 @@ def test_same_arguments_give_the_same_bytes_and_another_seed_other_data(tmp_path
     for name in (CSV, XLSX, JSON, "ground_truth.json"):
         assert (first / name).read_bytes() == (again / name).read_bytes(), name
         assert (first / name).read_bytes() != (other / name).read_bytes(), name
+    assert _folder(first / LETTERS) == _folder(again / LETTERS) != _folder(other / LETTERS)
 
 
 def test_a_generated_folder_is_self_contained_for_its_organisation(tmp_path):
@@ -429,6 +438,77 @@ def test_letters_say_what_good_letters_say_except_where_seeded(truth, corporate,
     jargon = pd.Series([k in seeded["jargon_responses"] for k in key])
     ease = letters["text"].map(_flesch)
     assert (ease[jargon] < 30).all() and (ease[~jargon] > 50).all()
+
+
+def _adult_letters(truth: dict, adults: pd.DataFrame) -> pd.DataFrame:
+    """Adult social care's letters that should match, read back from their files: file, case, outcome, text.
+
+    The text's whitespace is made single spaces: a PDF's lines are wrapped to its page.
+    """
+    local = adults[adults["Stage"].eq("Local Resolution")].set_index("Reference")
+    rows = [{"file": name, **entry} for name, entry in truth["letters"]["matched"].items()]
+    letters = pd.DataFrame(rows)
+    letters["outcome"] = local.loc[letters["case_id"], "Outcome"].str.casefold().map(
+        _value_map("adult_social_care", "outcome")).to_numpy()
+    letters["text"] = [" ".join(text_of_file(SAMPLE / LETTERS / name).text.split()) for name in letters["file"]]
+    return letters
+
+
+def test_adult_social_care_letters_are_small_files_of_each_kind_that_read_back(truth):
+    """One file per answered Local Resolution stage, mostly .docx and PDF, named by reference or not, all small."""
+    letters = truth["letters"]
+    files = sorted(path.name for path in (SAMPLE / LETTERS).iterdir())
+    assert files == sorted([*letters["matched"], *{entry["file"] for entry in letters["unmatched"]}])
+    assert letters["files"] == len(files) and letters["reference_pattern"] == r"ASC-\d{4}-\d{4}"
+    suffixes = pd.Series([Path(name).suffix for name in files]).value_counts()
+    assert suffixes[".docx"] > suffixes[".pdf"] > suffixes[".eml"] > 0 and suffixes[".doc"] == 1
+    sizes = [(SAMPLE / LETTERS / name).stat().st_size for name in files]
+    assert sum(sizes) < 1_000_000 and max(sizes) < 8_000  # shipped in the wheel: no fonts, themes or styles
+    by_text = {name for name, entry in letters["matched"].items() if entry["reference_in"] == "text"}
+    assert 20 <= len(by_text) <= 60 and not any(re.search(letters["reference_pattern"], name) for name in by_text)
+    for name, entry in letters["matched"].items():
+        assert entry["case_id"] in text_of_file(SAMPLE / LETTERS / name).first_page, name
+    reasons = {entry["file"]: entry["reason"] for entry in letters["unmatched"]}
+    assert sorted(reasons.values()) == ["no_such_case", "two_letters", "two_letters", "unreadable"]
+    (unreadable,) = (name for name, reason in reasons.items() if reason == "unreadable")
+    with pytest.raises(Unreadable, match="legacy Word"):
+        text_of_file(SAMPLE / LETTERS / unreadable)
+
+
+def test_word_letters_are_built_on_a_template_of_under_a_kilobyte(tmp_path):
+    """python-docx's own template carries themes, fonts and styles (about 36 KB a letter); the sample's has none."""
+    from complaint_audit.sample_data.letter_files import docx_bytes, minimal_docx_template
+
+    template = minimal_docx_template()
+    assert len(template) < 1_024
+    letter = tmp_path / "letter.docx"
+    letter.write_bytes(docx_bytes("Our reference: ASC-2023-0001\n\nDear Ms Jones,\n\nI am sorry.", template))
+    assert letter.stat().st_size < 2_048
+    assert text_of_file(letter).text == "Our reference: ASC-2023-0001\n\nDear Ms Jones,\n\nI am sorry."
+
+
+def test_adult_social_care_letter_files_carry_the_seeded_faults(truth, adults):
+    """As in the other systems' letters: no apology, no ombudsman's details, officialese, only where seeded."""
+    letters = _adult_letters(truth, adults)
+    key = pd.Series(list(zip(letters["case_id"], letters["stage"], strict=True)))
+    no_apology = key.isin(_cases(truth, "missing_apology_upheld", XLSX))
+    at_fault = letters["outcome"].isin(["upheld", "partly_upheld"])
+    has_apology = letters["text"].str.contains(APOLOGY)
+    assert no_apology.sum() >= 5 and at_fault[no_apology].all()
+    assert has_apology[at_fault & ~no_apology].all() and not has_apology[no_apology].any()
+    no_ombudsman = key.isin(_cases(truth, "missing_ombudsman_details_final", XLSX))
+    complete = letters["text"].map(lambda text: all(part in text for part in OMBUDSMAN_DETAILS[0]))
+    assert no_ombudsman.sum() >= 5 and complete[~no_ombudsman].all() and not complete[no_ombudsman].any()
+    jargon = key.isin(_cases(truth, "jargon_responses", XLSX))
+    ease = letters["text"].str.replace(" Dear ", "\n\nDear ", n=1, regex=False).map(_flesch)
+    assert jargon.sum() >= 5 and (ease[jargon] < 30).all() and (ease[~jargon] > 50).all()
+    facts = letters["text"].str.extract(r"(You first contacted us.*?Thank you[^.]*\.)", expand=False)
+    assert facts.notna().all() and facts.is_unique  # each written for its own case
+    # The unmatched letters' cases carry no seeded fault: a letter that is not read could not show one.
+    unread = {(entry["case_id"], "1") for entry in truth["letters"]["unmatched"]}
+    seeded = set().union(*(_cases(truth, name) for name in ("missing_apology_upheld", "jargon_responses",
+                                                            "missing_ombudsman_details_final")))
+    assert not unread & seeded
 
 
 def test_each_letter_is_written_for_its_case_except_the_seeded_template(truth, corporate, children_stages):

@@ -159,13 +159,13 @@ def test_sample_final_responses_are_graded_on_final_responses_and_extension_lett
     result = run_check("QR004", sample_records)
     assert result.status == "warn"
     assert result.finding.startswith(
-        "25 of 236 final responses (10.6%) lacked the ombudsman's name, contact or 12-month limit, beyond chance "
+        "39 of 553 final responses (7.1%) lacked the ombudsman's name, contact or 12-month limit, beyond chance "
         "(Fisher's exact test against the rest of the council, Holm-corrected across 3 groups). 7 of 133 responses "
         "on an extended timescale (5.3%) lacked the ombudsman's details or the next step. 0 of 1,419 other responses "
-        "(0.0%) did not offer the next stage. In all, 32 of 1,788 responses (1.8%) did not give the full route to "
+        "(0.0%) did not offer the next stage. In all, 46 of 2,105 responses (2.2%) did not give the full route to "
         "escalate.")
     groups = result.segments.table.set_index("letter")
-    assert groups.loc["final", ["failing", "assessed", "status"]].tolist() == [25, 236, "warn"]
+    assert groups.loc["final", ["failing", "assessed", "status"]].tolist() == [39, 553, "warn"]
     assert groups.loc["extended-timescale", ["failing", "assessed", "status"]].tolist() == [7, 133, "warn"]
 
 
@@ -175,7 +175,7 @@ def test_sample_identical_letters_are_a_quarter_of_one_teams_not_upheld_damp_and
     assert result.finding.startswith(
         "16 of 64 Stage 1 not-upheld letters about Damp and Mould at Housing Complaints (25.0%) share their wording "
         "with another complaint's letter, beyond chance (Fisher's exact test against the rest of the council, "
-        "Holm-corrected across 62 groups); council-wide, 16 of 1,788 response letters (0.9%) share")
+        "Holm-corrected across 76 groups); council-wide, 16 of 2,105 response letters (0.8%) share")
     assert len(result.exceptions) == 16
 
 
@@ -196,8 +196,8 @@ def test_sample_sign_off_and_housing_stage_2_are_headlined_inside_their_pools(sa
 
 def test_sample_criteria_give_counts_beside_each_percentage(sample_records):
     result = run_check("QR007", sample_records)
-    assert ("by criterion: apology 727 of 757 (96.0%), clear decision 1,647 of 1,647 (100.0%), remedy 757 of 757 "
-            "(100.0%), escalation route 1,756 of 1,788 (98.2%), plain language 1,754 of 1,788 (98.1%).") in result.finding
+    assert ("by criterion: apology 895 of 938 (95.4%), clear decision 1,941 of 1,941 (100.0%), remedy 938 of 938 "
+            "(100.0%), escalation route 2,059 of 2,105 (97.8%), plain language 2,063 of 2,105 (98.0%).") in result.finding
 
 
 def test_dq005_closed_without_outcome_is_graded_by_team_and_a_blank_team_is_said_as_such():
@@ -211,7 +211,7 @@ def test_dq005_closed_without_outcome_is_graded_by_team_and_a_blank_team_is_said
 
 
 def test_sample_learning_and_whole_letters_run_high_in_one_segment_only_by_chance(sample_records):
-    """LN001's 3 of 23 Missed Visits stages and QR007's 7 of 51 Assisted Collection letters sit among 3-5% elsewhere:
+    """LN001's 3 of 23 Missed Visits stages and QR007's 6 of 40 Missed Visits letters sit among 3-5% elsewhere:
     listed, named as could-be-chance, and not graded."""
     learning, letters = run_check("LN001", sample_records), run_check("QR007", sample_records)
     assert learning.segments.headline is None and letters.segments.headline is None
@@ -219,7 +219,7 @@ def test_sample_learning_and_whole_letters_run_high_in_one_segment_only_by_chanc
             "chance (Fisher's exact test against the rest of the council, Holm-corrected across 30 groups: adjusted "
             "p = 1), so it sets no grade.") in learning.finding
     assert letters.status == "pass"
-    assert ("The highest rate, 7 of 51 response letters about Assisted Collection at Corporate Complaints (13.7%), could "
-            "be chance") in letters.finding
+    assert ("The highest rate, 6 of 40 response letters about Missed Visits at Adult Social Care Complaints (15.0%), "
+            "could be chance") in letters.finding
     highest = letters.segments.table.iloc[0]
-    assert (highest["failing"], highest["assessed"], highest["status"], highest["beyond_chance"]) == (7, 51, "warn", False)
+    assert (highest["failing"], highest["assessed"], highest["status"], highest["beyond_chance"]) == (6, 40, "warn", False)

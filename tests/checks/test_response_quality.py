@@ -280,9 +280,10 @@ def test_qr001_finds_exactly_the_seeded_missing_apologies(sample_records, ground
 
 
 def test_qr004_finds_exactly_the_seeded_responses_without_ombudsman_details(sample_records, ground_truth):
-    # Two seeded problems: final responses (corporate and housing Stage 2, children's Stage 3)
-    # and extended Stage 1 responses without the ombudsman's details. Every other extended
-    # response gives them, and every letter offers its next stage, so nothing else is found.
+    # Two seeded problems: final responses (corporate and housing Stage 2, children's Stage 3,
+    # adult social care's single stage, read from its letter files) and extended Stage 1 responses
+    # without the ombudsman's details. Every other extended response gives them, and every letter
+    # offers its next stage, so nothing else is found.
     exceptions = run_check("QR004", sample_records).exceptions
     final = _seeded(ground_truth, "missing_ombudsman_details_final")
     extension = _seeded(ground_truth, "missing_ombudsman_details_extension")
@@ -290,7 +291,8 @@ def test_qr004_finds_exactly_the_seeded_responses_without_ombudsman_details(samp
     assert _found(exceptions[exceptions["final"]]) == final
     assert _found(exceptions[exceptions["extended"]]) == extension
     assert _found(exceptions) == final | extension
-    assert {stage for _, stage in final} == {"2", "3"} and {stage for _, stage in extension} == {"1"}
+    assert {stage for _, stage in final} == {"1", "2", "3"} and {stage for _, stage in extension} == {"1"}
+    assert {case[:4] for case, stage in final if stage == "1"} == {"ASC-"}  # a Stage 1 final: adult social care's
 
 
 def test_qr005_finds_exactly_the_seeded_jargon_letters(sample_records, ground_truth):
@@ -329,3 +331,22 @@ def test_qr005_one_letter_in_officialese_among_many_is_amber_with_its_case_liste
     assert (result.status, result.exceptions["case_id"].tolist()) == ("warn", ["D1"])
     assert result.finding.startswith("1 of 12 response letters (8.3%) scored below 50 for reading ease")
     assert run_check("QR005", canonical_records(*rows)).status == "pass"
+
+
+def test_adult_social_care_letters_come_from_its_letter_files_and_are_assessed(sample_records, ground_truth):
+    # The register has no letter column: every adult social care letter the checks read came from
+    # a file in sample_data/letters/ that should match (ground truth), and no other case has text.
+    # The two cases whose files cannot be used (two versions; a legacy .doc) are counted as
+    # responses without text, not read.
+    letters = ground_truth["letters"]
+    matched = {entry["case_id"] for entry in letters["matched"].values()}
+    not_used = {entry["case_id"] for entry in letters["unmatched"] if entry["reason"] != "no_such_case"}
+    adults = sample_records[sample_records["process"].astype("str").eq("adult_social_care")]
+    has_text = adults["response_text"].fillna("").str.strip().ne("")
+    assert set(adults.loc[has_text, "case_id"]) == matched and len(matched) == len(letters["matched"]) == 317
+    assert set(adults.loc[~has_text & adults["responded"].notna() & adults["stage"].astype("str").eq("1"),
+                          "case_id"]) == not_used
+    result = run_check("QR005", sample_records)  # every response with text is read for plain language
+    segments = result.segments.table
+    assessed = segments.loc[segments["team"].eq("Adult Social Care Complaints"), "assessed"].sum()
+    assert assessed == len(matched) and result.metrics["without_text"] == len(not_used) == 2
