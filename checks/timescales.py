@@ -39,6 +39,7 @@ from complaint_audit.engine.standards import (
     GOOD_PRACTICE,
     OWN_PROCEDURE,
     SOCIAL_CARE_REGULATIONS,
+    TSM_STANDARD,
 )
 from complaint_audit.engine.toolkit import (
     either,
@@ -657,6 +658,7 @@ class RegulatorReturn(Check):
     denominator = ("years and stages of the council's return to the regulator that its housing records cover: the "
                    "housing Stage 1 or 2 complaints received in each year")
     fault = ("the council's return to the Regulator of Social Housing does not agree with its own records: {worst}")
+    standards = (TSM_STANDARD,)
 
     def run(self, data, params):
         figures = data.regulator
@@ -701,7 +703,7 @@ class RegulatorReturn(Check):
                                                         "answered after the Code's timescale"), index=late.index,
                                                dtype="str"), year=label[wanted])
         return CheckResult(status, {"years_and_stages": len(compared), "largest_gap_points": float(worst["gap"]),
-                                    "worst": _return_sentence(worst)},
+                                    "worst": _return_sentence(worst).removesuffix(".")},
                            finding, table,
                            Recommendation("Produce the return to the regulator from the case records with the Code's "
                                           "clock, and reconcile the two before it is signed off.", Priority.THREE_MONTHS)

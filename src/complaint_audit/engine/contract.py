@@ -71,6 +71,9 @@ class Force(StrEnum):
     CODE = "code"  # a Complaint Handling Code: fault from the date it applies; before it, the council's own procedure
     LOCAL = "local procedure"  # the council's own procedure or policy: a shortfall, never fault
     GOOD_PRACTICE = "good practice"  # guidance: a shortfall of good practice, never fault
+    # A regulator's standard (the Regulator of Social Housing's): binding on the council, but not a rule an
+    # ombudsman applies to a complaint, so a shortfall is a breach of that standard, never the ombudsman's fault.
+    REGULATORY = "regulatory standard"
 
 
 @dataclass(frozen=True)

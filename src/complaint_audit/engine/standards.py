@@ -49,6 +49,11 @@ GOOD_PRACTICE = RuleStandard(
     "good practice in complaint handling",
     "LGSCO guidance for complaint handlers; Complaint Handling Codes (as good practice)", Force.GOOD_PRACTICE,
 )
+TSM_STANDARD = RuleStandard(
+    "the Regulator of Social Housing's Tenant Satisfaction Measures Standard",
+    "Regulator of Social Housing, Tenant Satisfaction Measures Standard and its Technical Requirements (CH01, CH02), "
+    "from 1 April 2023", Force.REGULATORY, dt.date(2023, 4, 1), frozenset({"housing"}),
+)
 _BINDING = (Force.STATUTORY, Force.CODE)
 
 
@@ -95,6 +100,8 @@ class Standing:
     def short_of(self) -> str:
         """What the cases that are not fault fall short of: good practice where only guidance judged them."""
         forces = {item.standard.force for item in self.applied if item.cases_failing > item.cases_fault}
+        if forces == {Force.REGULATORY}:
+            return "the regulator's standard"
         return "good practice" if forces == {Force.GOOD_PRACTICE} else "the council's own procedure"
 
     @property

@@ -80,6 +80,10 @@ def _why_not_fault(standard: dict | None) -> str:
     if waiting:
         return (f" They are measured against the council's own procedure, taken to be the code's timescales and "
                 f"steps{waiting}; this is not a finding of fault.")
+    regulatory = [part["name"] for part in standard["parts"] if part["force"] == "regulatory standard"]
+    if regulatory:
+        return (f" The rule is {' and '.join(regulatory)}, which binds the council but is not one the Ombudsman applies "
+                "to a complaint, so this is not a finding of fault.")
     own = [part["name"] for part in standard["parts"] if part["force"] == "local procedure" and part["cases_failing"]]
     if own:
         return (f" The rule is {' and '.join(own)}, which no statutory scheme or code in force sets, so this is not a "
