@@ -696,8 +696,8 @@ class RegulatorReturn(Check):
         table = exceptions(rows.iloc[0:0], "")
         if status != Status.PASS:
             # The cases behind a return kinder than the records: those the records show answered late or not at all.
-            wanted = label.isin(compared.loc[compared["gap"].abs() > params["amber_above"], "year"]) & ~on_time
-            wanted &= rows["stage"].astype("str").isin(compared.loc[compared["gap"].abs() > params["amber_above"], "stage"])
+            apart = compared[compared["gap"].abs() > params["amber_above"]]
+            wanted = (label + "|" + rows["stage"].astype("str")).isin(apart["year"] + "|" + apart["stage"]) & ~on_time
             late = rows[wanted]
             table = exceptions(late, pd.Series(np.where(late["responded"].isna(), "not answered",
                                                         "answered after the Code's timescale"), index=late.index,

@@ -294,6 +294,17 @@ def test_ts007_a_return_kinder_than_the_records_is_red_with_the_cases_behind_it(
                              ["C10", "1", "not answered"]]
 
 
+def test_ts007_lists_the_cases_of_the_year_and_stage_that_differ_only():
+    # The same dates at Stage 2 (20 working days allowed): C8S2 is on time, so 8 of 10 are.
+    stage2 = [{**row, "stage": "2", "case_id": row["case_id"] + "S2"} for row in _HOUSING]
+    result = _regulator_run(canonical_records(*_HOUSING, *stage2), [
+        {"year": "2023-24", "stage": "1", "complaints": 10, "answered_on_time": 10, "answered": 10},
+        {"year": "2023-24", "stage": "2", "complaints": 10, "answered_on_time": 8, "answered": 10}])
+
+    assert result.status == "fail"
+    assert sorted(set(result.exceptions["stage"])) == ["1"] and len(result.exceptions) == 3
+
+
 def test_ts007_a_return_that_matches_the_records_passes_and_a_different_count_is_said():
     result = _regulator_run(canonical_records(*_HOUSING), [
         {"year": "2023-24", "stage": "1", "complaints": 12, "answered_on_time": 7, "answered": 10}])
