@@ -256,7 +256,9 @@ class _LetterCriterion(Check):
         metrics = {"letters": applies, "failing": fails, "percent_failing": share, "without_text": int(unread.sum()), **extra}
         finding = self.sentence(metrics)
         if metrics["without_text"]:
-            finding += f" {metrics['without_text']:,} such responses have no letter text and were not read."
+            unread = metrics["without_text"]
+            finding += (f" {unread:,} such response{'s have' if unread != 1 else ' has'} no letter text and "
+                        f"{'were' if unread != 1 else 'was'} not read.")
         failing = criterion.fails
         table = exceptions(letters[failing], criterion.reason[failing], **{k: v[failing] for k, v in figures.items()})
         result = CheckResult(grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,

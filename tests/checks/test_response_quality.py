@@ -48,7 +48,7 @@ def test_qr001_an_upheld_letter_must_apologise_and_sorry_you_feel_does_not_count
     assert result.metrics["without_text"] == 1 and result.status == "fail"
     assert result.finding == (
         "2 of 4 upheld or partly upheld responses did not apologise. "
-        "1 such responses have no letter text and were not read. The evidence is thin: this grade rests on 4 of "
+        "1 such response has no letter text and was not read. The evidence is thin: this grade rests on 4 of "
         "them, fewer than 10."
     )
 
