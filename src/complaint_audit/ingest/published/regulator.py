@@ -24,6 +24,7 @@ import pandas as pd
 
 from complaint_audit.config import AuditConfig
 from complaint_audit.errors import UserError
+from complaint_audit.ingest.formats.xlsx import check_workbook_container
 from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.paths import path_text
 
@@ -62,6 +63,7 @@ def read_regulator_workbook(path: Path) -> pd.DataFrame:
     """
     path = Path(path)
     check_input_file(path, "regulator's workbook")
+    check_workbook_container(path, if_csv="give the regulator's full-data workbook (.xlsx) as published")  # zip bombs too
     try:
         sheets = pd.ExcelFile(path, engine="openpyxl")
     except Exception as error:  # openpyxl and zipfile raise many kinds on a file that is not a workbook
