@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from complaint_audit.audit.run_folder import Manifest
-from complaint_audit.report.findings import EXAMPLES_PER_FINDING, RAG_RULE, TOP_FINDINGS, UK_VOICE
+from complaint_audit.report.findings import EXAMPLES_PER_FINDING, RAG_RULE, THIN_EVIDENCE_RULE, UK_VOICE
+from complaint_audit.report.issues import SCORE_RULE, SUMMARY_ISSUES
+from complaint_audit.report.standing import KINDS_OF_FAULT
 from complaint_audit.report.text import number
 from complaint_audit.report.voice import Voice
 
@@ -87,12 +89,11 @@ def method(voice: Voice = UK_VOICE, combined: bool = False) -> list[dict]:
             "Stage 2 measured to the adjudication letter. Where no acknowledgement was checked, the heading says "
             "that the figure counts the response alone.")},
         {"heading": "Overall assessment", "text": RAG_RULE},
-        {"heading": "Findings that matter most", "text": (
-            f"Up to {TOP_FINDINGS} findings: red checks before amber ones, taken one theme at a time by the weight "
-            "of the theme (children's statutory complaints, then MP and councillor complaints, timeliness, "
-            "leadership and oversight, quality of responses, learning and reporting, process and consistency) so "
-            "that the summary covers the breadth of the findings; within a theme, the check with the larger share "
-            "of cases failing first.")},
+        {"heading": "No overall grade", "text": THIN_EVIDENCE_RULE},
+        {"heading": "The issues in the summary", "text": (
+            f"{SCORE_RULE} The summary shows the {SUMMARY_ISSUES} highest-scoring issues, and the highest red issue of "
+            "any theme with statutory or equal-treatment duties (timeliness, children's statutory complaints, MP and "
+            "councillor complaints) that they leave out.")},
         {"heading": "Evidence", "text": (
             f"Each finding gives up to {EXAMPLES_PER_FINDING} example case references (the first by reference); the "
             "full list of cases behind every finding is in the exceptions workbook. Example cases show the case "
@@ -145,6 +146,7 @@ def glossary(voice: Voice = UK_VOICE) -> list[dict]:
         {"term": "Injustice", "meaning": "The harm a fault caused the person complaining, such as delay, distress, "
                                          "or time and trouble; where fault caused injustice the Ombudsman recommends "
                                          "a remedy."},
+        *({"term": term.capitalize(), "meaning": meaning} for term, meaning in KINDS_OF_FAULT.items()),
         {"term": "LGSCO", "meaning": "The Local Government and Social Care Ombudsman, which investigates complaints "
                                      "about councils and adult social care."},
         {"term": "Complaint Handling Code", "meaning": "The LGSCO's and the Housing Ombudsman's codes setting a "

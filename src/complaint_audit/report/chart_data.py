@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
+from complaint_audit.engine.judging import SMALL_BASE, counted_share
 from complaint_audit.report.figures import team_names
 from complaint_audit.report.text import GROUP_METRIC, group_label, number, percent
 
@@ -147,17 +148,31 @@ def childrens_stage2(csc002: dict | None) -> dict | None:
 
 
 def theme_checks(theme: dict) -> dict | None:
-    """Each check's share of cases failing in one theme, against its amber and red thresholds."""
-    bars = [{"code": f["code"], "percent": f["percent_failing"], "rag": f["rag"],
+    """Each graded check of one theme: the share its grade rests on (its worst group beyond chance, else all its
+    cases), with the counts, against its own amber and red thresholds; a base below SMALL_BASE gets no bar."""
+    bars = [{"code": f["code"], "title": f["title"], "percent": f["graded"]["percent"], "rag": f["rag"],
+             "failing": f["graded"]["failing"], "assessed": f["graded"]["assessed"], "group": f["graded"]["group"],
+             "small": f["graded"]["assessed"] is not None and f["graded"]["assessed"] < SMALL_BASE,
              "amber": f["thresholds"].get("amber_above"), "red": f["thresholds"].get("red_above")}
             for f in sorted(theme["concerns"] + theme["others"], key=lambda f: f["code"])
-            if f["percent_failing"] is not None and f["status"] in ("pass", "warn", "fail")]
+            if f.get("graded") and f["status"] in ("pass", "warn", "fail")]
     if not bars:
         return None
-    described = "; ".join(f"{bar['code']} {percent(bar['percent'])} ({bar['rag']})" for bar in bars)
+    for bar in bars:
+        bar["text"] = _bar_text(bar)
+    described = "; ".join(f"{bar['title']} {bar['text']} ({bar['rag']})" for bar in bars)
     return {
         "title": f"{theme['title']}: share of cases failing each check",
-        "description": ("Horizontal bar chart of the percentage of cases failing each check in this theme: "
+        "description": ("Horizontal bar chart of the percentage of cases failing each check in this theme, its amber "
+                        "and red thresholds marked, the worst group where a group set the grade: "
                         f"{described}."),
         "bars": bars,
     }
+
+
+def _bar_text(bar: dict) -> str:
+    """A theme chart's label: '16 of 64 (25.0%), worst group'; counts alone on a small base."""
+    if bar["assessed"] is None:
+        return percent(bar["percent"])
+    text = counted_share(bar["failing"], bar["assessed"])
+    return f"{text}, worst group" if bar["group"] else text

@@ -227,22 +227,29 @@ def _childrens_stage2(chart: dict):
 
 
 def _theme(chart: dict):
+    """Each graded check's share failing against its own thresholds: the axis runs to the largest share or red
+    threshold (not a fixed 100%, which would hide a 2% bar), each bar carries its counts, and a small base no bar."""
     bars = chart["bars"]
-    top = max(100.0, *(bar["percent"] for bar in bars))
-    texts = [f"{bar['percent']:.1f}% ({bar['rag']})" for bar in bars]
-    width, left = 6.0, _EDGE + _text_width([bar["code"] for bar in bars]) + _TICK
+    top = max(1.0, *(bar["percent"] for bar in bars), *(bar["red"] or 0 for bar in bars))
+    texts = [f"{bar['text']} ({bar['rag']})" for bar in bars]
+    labels = [bar["title"] for bar in bars]
+    width, left = 6.0, _EDGE + _text_width(labels) + _TICK
     right = _label_room(_text_width(texts, 7.5), 1.01 / 1.15, left, width, _EDGE)
-    figure = new_figure(width, 0.8 + 0.32 * len(bars),
+    figure = new_figure(width, 0.75 + 0.28 * len(bars),
                         (left, _EDGE + _AXIS_LABEL + _TICK + _LINE, right, _TITLE + _EDGE))
     axes = figure.add_subplot()
-    axes.barh(range(len(bars)), [bar["percent"] for bar in bars], height=0.6,
-              color=[RAG_COLOURS[bar["rag"]] for bar in bars])
-    for index, (bar, text) in enumerate(zip(bars, texts, strict=True)):
-        axes.text(bar["percent"] + top * 0.01, index, text, va="center", fontsize=7.5)
-    axes.set_yticks(range(len(bars)), [bar["code"] for bar in bars])
+    shown = [0.0 if bar["small"] else bar["percent"] for bar in bars]
+    axes.barh(range(len(bars)), shown, height=0.6, color=[RAG_COLOURS[bar["rag"]] for bar in bars])
+    for index, bar in enumerate(bars):
+        for threshold, colour in ((bar["amber"], RAG_COLOURS["amber"]), (bar["red"], RAG_COLOURS["red"])):
+            if threshold is not None:
+                axes.plot([threshold, threshold], [index - 0.4, index + 0.4], color=colour, linewidth=1.4,
+                          linestyle=(0, (2, 1)))
+        axes.text(shown[index] + top * 0.01, index, texts[index], va="center", fontsize=7.5)
+    axes.set_yticks(range(len(bars)), labels)
     axes.invert_yaxis()
     axes.set_xlim(0, top * 1.15)
-    _axis_labels(axes, below=("Cases failing the check (%)", _LINE))
+    _axis_labels(axes, below=("Cases failing (%); dashed marks: amber and red thresholds", _LINE))
     axes.set_title(chart["title"], fontsize=9, y=1.0)
     return figure
 

@@ -7,6 +7,7 @@ Markdown cannot disagree, and a test can check a figure without rendering.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,7 +18,17 @@ from complaint_audit.audit.run_folder import QUARANTINE, Manifest, RunFolder
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import RecordedConfig
 from complaint_audit.ingest.published.ombudsman import RECORD
-from complaint_audit.report import chart_data, figures, findings, manual_review, ombudsman, suppressed_charts, trend
+from complaint_audit.report import (
+    chart_data,
+    figures,
+    findings,
+    issues,
+    manual_review,
+    ombudsman,
+    summary,
+    suppressed_charts,
+    trend,
+)
 from complaint_audit.report.appendix import glossary, lineage, method, quarantine_reasons
 from complaint_audit.report.combining import combining
 from complaint_audit.report.examples import first_cases
@@ -61,6 +72,7 @@ class Assessment:
     overall: dict
     voice: Voice
     recommendations: list[dict]
+    issues: list[dict]  # report/issues.py: the red and amber findings merged by the cases they share, ranked
     suppression: Suppression
     headline: dict
 
@@ -100,8 +112,10 @@ def assessment(run_dir: Path, suppression: Suppression | None = None) -> Assessm
     measured = {f["code"] for f in checks if f["status"] in ("pass", "warn", "fail")}
     answered = figures.answered_stages(records, exceptions, figures.on_time_roles(
         [check for check in results["checks"] if check["code"] in measured]))
+    ranked = issues.ranked(checks, issues.case_sets(exceptions))
     return Assessment(folder.path, manifest, results, records, exceptions, answered, checks,
-                      _overall(checks, results["checks"], voice), voice, findings.recommendations(checks), suppression,
+                      _overall(checks, results["checks"], voice), voice,
+                      findings.recommendations(checks, issues.lead_of(ranked)), ranked, suppression,
                       figures.headline(records, answered, suppression))
 
 
@@ -135,8 +149,8 @@ def _meta(current: Assessment) -> dict:
     }
 
 
-def _scope(current: Assessment, themes: list[dict]) -> dict:
-    """Section 2: what was read, loaded and quarantined, and which rules were applied, from which sources."""
+def _scope(current: Assessment) -> dict:
+    """Section 2's scope: what was read, loaded and quarantined (the rules applied are in Appendix A)."""
     inputs = current.manifest.inputs
     totals = {key: sum(item.get(key, 0) for item in inputs) for key in ("read", "loaded", "quarantined")}
     count = current.suppression.count
@@ -146,10 +160,6 @@ def _scope(current: Assessment, themes: list[dict]) -> dict:
         "totals": {key: count(value) for key, value in totals.items()},
         "quarantine_reasons": quarantine_reasons(inputs, count),
         "combined": combining(inputs, count),
-        "rules": [{"title": theme["title"],
-                   "checks": [{key: f[key] for key in ("code", "title", "rule", "source")}
-                              for f in sorted(theme["concerns"] + theme["others"], key=lambda f: f["code"])]}
-                  for theme in themes if theme["checks"]],
         "checks_run": len(current.findings),
         "uk": current.voice.uk,
         "standard": current.voice.scope(),
@@ -253,6 +263,24 @@ def _trend(current: Assessment, previous: Assessment | None, resolved: list[dict
     return {"available": False, "previous_run": named} if named else None
 
 
+def _report_date(manifest: Manifest, results: dict) -> dt.date:
+    """The date the report is of: when the run finished (or started, or the results were written)."""
+    stamp = manifest.finished_at or manifest.started_at or results["generated_at"]
+    return dt.date.fromisoformat(str(stamp)[:10])
+
+
+def _summary(current: Assessment) -> dict:
+    """Section 1 beyond the judgement: the issues, what could not be tested, and what the committee is asked to do."""
+    report_date = _report_date(current.manifest, current.results)
+    shown = summary.summary_issues(current.issues, current.suppression.count)
+    return {
+        "issues": shown, "more": len(current.issues) - len(shown),
+        "could_not_test": summary.could_not_test(current.results, current.findings, _set_aside(current),
+                                                 current.as_of, report_date),
+        "asks": summary.committee_asks(current.recommendations, shown, current.overall["graded"], report_date),
+    }
+
+
 def report_context(run_dir: Path) -> dict:
     """Everything the report says about the run in RUN_DIR, as plain values (strings, numbers, lists, dicts)."""
     current = assessment(Path(run_dir))
@@ -276,8 +304,8 @@ def report_context(run_dir: Path) -> dict:
         "overall": current.overall,
         "headline": current.headline,
         "set_aside": _set_aside(current),
-        "top_findings": findings.top_findings(current.findings),
-        "scope": _scope(current, themes),
+        "summary": _summary(current),
+        "scope": _scope(current),
         "themes": themes,
         "teams": figures.teams(current.records, current.answered, current.exceptions, calendar,
                                {f["code"] for f in current.findings if f["status"] in ("fail", "warn")},

@@ -7,7 +7,8 @@ judgements can be tested without rendering anything.
 from __future__ import annotations
 
 from complaint_audit.audit.results import SHEET_ROWS_PER_CHECK
-from complaint_audit.engine.judging import SMALL_BASE, share_text, small_base_shares
+from complaint_audit.engine.judging import SMALL_BASE, counted_share, small_base_shares
+from complaint_audit.engine.remedies import ShortfallSummary
 from complaint_audit.report import standing
 from complaint_audit.report.examples import EXAMPLES_PER_FINDING
 from complaint_audit.report.suppression import NO_SUPPRESSION, WITHHELD, CheckFigures, Suppression
@@ -34,7 +35,6 @@ _SEVERITY = {"fail": 4, "warn": 3, "error": 2, "pass": 1, "not_applicable": 0}
 _LIKELIHOOD = {"fail": "would be likely to", "warn": "might"}
 # Three failing checks anywhere make the whole assessment red: one bad area is a finding, three are a pattern.
 SEVERAL_FAILS = 3
-TOP_FINDINGS = 6
 # The amber paragraph's words where no red or amber finding is fault (report/standing.py).
 _SHORT_BELOW = "It falls short of the council's own procedure or good practice in the areas set out below"
 RAG_RULE = (
@@ -42,6 +42,10 @@ RAG_RULE = (
     f"(the statutory and equal-treatment duties), or when {SEVERAL_FAILS} or more checks fail anywhere; amber when "
     "any other check fails, any check is amber or a check could not run; green otherwise. Checks that could not be "
     "applied to the data provided do not count either way."
+)
+THIN_EVIDENCE_RULE = (
+    "There is no overall grade where fewer than half the checks could be rated, or none of the timeliness checks "
+    "could: a grade on so little evidence would say more than the records show."
 )
 
 
@@ -137,20 +141,25 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
         "source": voice.source(check), "status": status, "rag": RAG[status], "status_label": STATUS_LABELS[status],
         "theme": theme.key, "theme_title": theme.title, "finding": shown.sentence(check["finding"]),
         "ombudsman": shown.sentence(ombudsman_sentence(check, voice)),
+        "brief": shown.sentence(first_sentence(check["finding"]) + "."),
+        "detail": shown.sentence(_not_repeated(check["finding"], ombudsman_sentence(check, voice))),
         "is_fault": status in _LIKELIHOOD and standing.is_fault(check, voice),
         "standing": standing.label(check, voice) if status in _LIKELIHOOD else None,
         "kind": standing.kind(check, voice) if status in _LIKELIHOOD else None,
-        "standard": _standard_text(check.get("standard")),
+        "standard": _standard_text(check.get("standard"), failing_only=True) or _standard_text(check.get("standard")),
         "remedy": remedy and shown.sentence(remedy["text"]),
         "people_affected": _people(check.get("people_affected", 0), suppression),
+        "people": check.get("people_affected", 0), "standard_judged": check.get("standard"),
+        "shortfall": _shortfall_words(remedy),
         "fault": shown.sentence(_sentence(fault(check))) if status in _LIKELIHOOD else None,
-        "impact": (theme.impact if voice.uk else theme.general_impact or theme.impact) if status in _LIKELIHOOD else None,
+        "impact": _impact(theme.impact if voice.uk else theme.general_impact or theme.impact, check, remedy,
+                          suppression) if status in _LIKELIHOOD else None,
         "action": recommendation and recommendation["text"].rstrip("."),
         "priority": recommendation and recommendation["priority"],
         "recommendation": recommendation and recommendation_sentence(recommendation["text"].rstrip("."),
                                                                      recommendation["priority"]),
-        "percent_failing": share, "percent_withheld": withheld,
-        "percent_text": _share_text(share, tally, withheld),
+        "percent_failing": share, "percent_withheld": withheld, "graded": _graded(check, share, withheld),
+        "percent_text": _share_text(share, tally, withheld, _graded(check, share, withheld)),
         "thresholds": check["thresholds"], "figures": figures, "groups": groups,
         "exceptions": suppression.count(check["exceptions"]), "cases_failing": check["exceptions"] > 0,
         "evidence": _evidence_file(check["exceptions"]),
@@ -159,28 +168,80 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
     }
 
 
+def _impact(template: str, check: dict, remedy: dict | None, suppression: Suppression) -> str:
+    """The theme's impact said of this finding's own people and how far they fell short."""
+    count = check.get("people_affected", 0)
+    people = {0: "people", 1: "the person complaining"}.get(count, f"{suppression.count(count)} people")
+    shortfall = _shortfall_words(remedy)
+    text = template.format(people=people, shortfall=f", {shortfall}" if shortfall else "")
+    return text[:1].upper() + text[1:]
+
+
+def _graded(check: dict, share: float | None, withheld: bool) -> dict | None:
+    """The share the grade rests on: the worst group beyond chance where a group graded the check (engine/segments.py),
+    else the pool, with its counts; None where there is no share, or it is withheld."""
+    if share is None or withheld:
+        return None
+    groups = [group for group in (check.get("segments") or {}).get("groups", [])
+              if group.get("beyond_chance") and group.get("status") == check["status"] and group["percent"] is not None]
+    if groups:
+        worst = max(groups, key=lambda group: group["percent"])
+        return {"failing": worst["failing"], "assessed": worst["assessed"], "percent": worst["percent"], "group": True}
+    tally = check.get("tally")
+    if not tally:
+        return {"failing": None, "assessed": None, "percent": share, "group": False}
+    return {"failing": tally["failing"], "assessed": tally["assessed"], "percent": share, "group": False}
+
+
+def _not_repeated(finding: str, judgement: str | None) -> str:
+    """The finding without its first sentence where the judgement already says it (a segment's headline, the check's
+    own fault wording): the evidence that follows the judgement, not the judgement twice."""
+    if not judgement:
+        return finding
+    first = first_sentence(finding)
+    opening = lower_first(first)[:40].lower()
+    return finding[len(first):].lstrip(". ") if opening and opening in judgement.lower() else finding
+
+
 def _people(count: int, suppression: Suppression) -> str:
     """'the person affected' or 'the 157 people affected', the count shown as suppression allows."""
     shown = suppression.count(count)
     return "the person affected" if count == 1 and shown == "1" else f"the {shown} people affected"
 
 
-def _standard_text(standard: dict | None) -> str | None:
-    """The standard a check applies, for the report: its name, and the date it applies from where it has one."""
+def _shortfall_words(remedy: dict | None) -> str | None:
+    """How far the cases fell short, in the remedy's words: 'a median of 7 working days late, range 1 to 22'."""
+    shortfall = (remedy or {}).get("shortfall")
+    if not shortfall:
+        return None
+    return ShortfallSummary(shortfall["rows"], shortfall["median"], shortfall["min"], shortfall["max"],
+                            shortfall["unit"]).words()
+
+
+def _standard_text(standard: dict | None, failing_only: bool = False) -> str | None:
+    """The standard a check applies, for the report: its name, and the date it applies from where it has one;
+    `failing_only`: just the parts that judged failing cases (the summary's issues)."""
     if not standard:
         return None
+    parts = [part for part in standard["parts"] if part.get("cases_failing") or not failing_only]
+    if not parts:
+        return None
     text = "; ".join(part["name"] + (f" (from {long_date(part['in_force_from'])})" if part["in_force_from"] else "")
-                     for part in standard["parts"])
+                     for part in parts)
     return text[:1].upper() + text[1:]
 
 
-def _share_text(share: float | None, tally: dict | None, withheld: bool) -> str:
-    """The share failing as the findings table shows it: withheld, "2 of 6" on a small base, or the percentage."""
+def _share_text(share: float | None, tally: dict | None, withheld: bool, graded: dict | None = None) -> str:
+    """The share failing as the catalogue shows it: withheld, "2 of 6" on a small base, or the percentage with its
+    counts; where a group graded the check, that group's share first and the pool's after it."""
     if withheld:
         return WITHHELD
     if share is None:
         return "–"
-    return share_text(tally["failing"], tally["assessed"], percent(share)) if tally else percent(share)
+    pooled = counted_share(tally["failing"], tally["assessed"]) if tally else percent(share)
+    if graded and graded["group"]:
+        return f"{counted_share(graded['failing'], graded['assessed'])} in the worst group; {pooled} overall"
+    return pooled
 
 
 def _evidence_file(exceptions: int) -> dict:
@@ -192,25 +253,6 @@ def _evidence_file(exceptions: int) -> dict:
 
 def _worst(findings: list[dict]) -> str:
     return max((f["status"] for f in findings), key=_SEVERITY.__getitem__, default="not_applicable")
-
-
-def _round_robin(findings: list[dict]) -> list[dict]:
-    """Findings by theme weight, one theme at a time: the worst of each theme first, then the next of each."""
-    by_theme = {}
-    for finding in sorted(findings, key=lambda f: (-THEME_BY_KEY[f["theme"]].weight, -(f["percent_failing"] or 0))):
-        by_theme.setdefault(finding["theme"], []).append(finding)
-    ordered, depth = [], 0
-    while len(ordered) < len(findings):
-        ordered += [queue[depth] for queue in by_theme.values() if depth < len(queue)]
-        depth += 1
-    return ordered
-
-
-def top_findings(findings: list[dict]) -> list[dict]:
-    """The findings that matter most: red before amber, spread over themes by weight, at most six."""
-    red = _round_robin([f for f in findings if f["status"] == "fail"])
-    amber = _round_robin([f for f in findings if f["status"] == "warn"])
-    return (red + amber)[:TOP_FINDINGS]
 
 
 def themes(findings: list[dict], voice: Voice = UK_VOICE) -> list[dict]:
@@ -228,6 +270,7 @@ def themes(findings: list[dict], voice: Voice = UK_VOICE) -> list[dict]:
         counts = {status: sum(f["status"] == status for f in mine) for status in RAG}
         result.append({
             "key": theme.key, "number": number, "title": theme.title, "owner": theme.owner,
+            "questions": list(theme.questions) if voice.uk else [],
             "scope": theme.scope if voice.uk else theme.general_scope or theme.scope,
             "rag": RAG[_worst(mine)], "status_label": STATUS_LABELS[_worst(mine)], "counts": counts,
             "checks": len(mine), "concerns": concerns, "no_concerns": _no_concerns(mine),
@@ -245,13 +288,21 @@ def _no_concerns(findings: list[dict]) -> str:
 
 
 def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:
-    """The overall assessment (red, amber or green) and its paragraph, by RAG_RULE."""
+    """The overall assessment (red, amber or green) and its paragraph, by RAG_RULE, with its coverage: how many
+    checks could be rated. Where too few could (THIN_EVIDENCE_RULE), there is no overall grade at all."""
     counts = {status: sum(f["status"] == status for f in findings) for status in RAG}
+    total = len(findings)
+    rated = counts["fail"] + counts["warn"] + counts["pass"]
+    coverage = f"rated on {rated} of {plural(total, 'check')}"
     red_themes = [theme.title for theme in THEMES if theme.red_when_failing
                   and any(f["status"] == "fail" and f["theme"] == theme.key for f in findings)]
-    total = len(findings)
-    tally = f"{counts['fail']} of {total} checks are red and {counts['warn']} amber"
-    if red_themes or counts["fail"] >= SEVERAL_FAILS:
+    tally = f"{counts['fail']} of the {rated} checks rated are red and {counts['warn']} amber"
+    if _too_thin(findings, rated, total):
+        rag = "grey"
+        text = (f"No overall grade: the records provided let this assessment rate only {rated} of {plural(total, 'check')}"
+                f"{', none of them on timeliness' if not _rated_in(findings, 'timeliness') else ''}, too few to "
+                "judge the council's complaint handling as a whole. The findings below stand on their own.")
+    elif red_themes or counts["fail"] >= SEVERAL_FAILS:
         rag = "red"
         where = f", including in {_and([lower_first(title) for title in red_themes])}" if red_themes else ""
         judged = _judged_overall(findings, voice, "would be likely to", " the complaints audited",
@@ -266,7 +317,7 @@ def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:
                 "the council should act on the recommendations before they become a pattern.")
     else:
         rag = "green"
-        text = (f"No check found fault: {counts['pass']} of {total} checks are green. The council should keep "
+        text = (f"No check found fault: all {rated} checks rated are green. The council should keep "
                 "monitoring its complaint handling at this standard.")
     if counts["error"]:
         text += f" {plural(counts['error'], 'check')} could not run, so this assessment is incomplete."
@@ -274,9 +325,20 @@ def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:
         text += f" {plural(counts['not_applicable'], 'check')} could not be applied to the data provided."
     intro = (f"{voice.judged('would be likely to')} where a finding is red, and might find fault where it is amber, "
              "if it rests on a statutory scheme or a code in force when the complaints were handled; the others fall "
-             "short of the council's own procedure or good practice, as each says:")
-    return {"rag": rag, "label": rag.capitalize(), "text": text, "counts": counts, "checks": total, "rule": RAG_RULE,
+             "short of the council's own procedure or good practice, as each says.")
+    label = "Not graded" if rag == "grey" else rag.capitalize()
+    return {"rag": rag, "label": label, "text": text, "counts": counts, "checks": total, "rated": rated,
+            "coverage": coverage, "graded": rag != "grey", "rule": RAG_RULE + " " + THIN_EVIDENCE_RULE,
             "findings_intro": intro}
+
+
+def _rated_in(findings: list[dict], theme: str) -> bool:
+    return any(f["theme"] == theme and f["status"] in ("pass", "warn", "fail") for f in findings)
+
+
+def _too_thin(findings: list[dict], rated: int, total: int) -> bool:
+    """THIN_EVIDENCE_RULE: fewer than half the checks rated, or none of the timeliness checks."""
+    return rated * 2 < total or not _rated_in(findings, "timeliness")
 
 
 def _judged_overall(findings: list[dict], voice: Voice, likelihood: str, what: str, where: str, short: str) -> str:
@@ -288,12 +350,17 @@ def _judged_overall(findings: list[dict], voice: Voice, likelihood: str, what: s
     return short
 
 
-def recommendations(findings: list[dict]) -> list[dict]:
-    """The action plan: one numbered recommendation per distinct action of a red or amber check."""
+def recommendations(findings: list[dict], issue_of: dict[str, str] | None = None) -> list[dict]:
+    """The action plan: one numbered recommendation per issue (`issue_of`: each red or amber check's issue, by its
+    lead check, report/issues.py), in the lead check's words; without issues, one per distinct action."""
+    issue_of = issue_of or {}
+    lead = {f["code"]: f for f in findings}
     grouped: dict[str, list[dict]] = {}
     for finding in findings:
         if finding["action"]:
-            grouped.setdefault(finding["action"], []).append(finding)
+            key = issue_of.get(finding["code"])
+            grouped.setdefault(lead[key]["action"] if key in lead and lead[key]["action"] else finding["action"],
+                               []).append(finding)
     ranked = []
     for action, sources in grouped.items():
         first = min(sources, key=lambda f: (-_SEVERITY[f["status"]], -THEME_BY_KEY[f["theme"]].weight))

@@ -1,0 +1,98 @@
+"""The executive summary's issues: red and amber findings about the same people merged, then ranked.
+
+A committee reads about five issues, not thirty checks. Two checks that list mostly the same
+cases describe one failing seen twice (a team's looser target, TS006, and the same team's
+different target from the others, OV001, name the same 81 complaints), so they become one issue
+with one recommendation. Issues are then ranked by a score a reader can redo by hand
+(`score`): how severe, how strong the standard broken, and how many people it touched.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+# Two findings are one issue when this share of the smaller one's cases are also the other's.
+SAME_CASES_SHARE = 0.8
+SUMMARY_ISSUES = 5
+_SEVERITY_POINTS = {"fail": 2.0, "warn": 1.0}
+# Points for the standard broken, per failing case judged under it (report/standing.py): a statutory scheme or a
+# code in force (fault), the council's own procedure, good practice.
+_STANDARD_POINTS = {"fault": 2.0, "own procedure": 0.5, "good practice": 0.0}
+SCORE_RULE = (
+    "Issues are ranked by a score: 2 for a red finding or 1 for an amber one; plus up to 2 for the standard broken "
+    "(2 where every failing case is fault under a statutory scheme or a code in force, 0.5 where it falls short of the "
+    "council's own procedure, in proportion where the cases straddle a code's date); plus the number of people "
+    f"affected on a log scale (log10 of people + 1). Findings sharing at least {SAME_CASES_SHARE:.0%} of the smaller "
+    "one's cases are one issue, led by its highest-scoring finding."
+)
+
+
+def case_sets(exceptions: pd.DataFrame) -> dict[str, set[int]]:
+    """Each check's cases listed, as integer case codes (organisation and case), for measuring overlap."""
+    if exceptions.empty:
+        return {}
+    codes = exceptions.groupby(["organisation", "case_key"], sort=False, dropna=False, observed=True).ngroup()
+    by_check = pd.Series(codes.to_numpy(), index=exceptions["check"].to_numpy())
+    return {str(check): set(np.unique(values)) for check, values in by_check.groupby(level=0)}
+
+
+def score(finding: dict) -> float:
+    """Severity plus the strength of the standard plus people affected (log scale): SCORE_RULE."""
+    return (_SEVERITY_POINTS.get(finding["status"], 0.0) + standard_points(finding)
+            + math.log10(finding["people"] + 1))
+
+
+def standard_points(finding: dict) -> float:
+    """SCORE_RULE's points for the standard: by the share of failing cases judged under each kind of standard."""
+    standard = finding.get("standard_judged")
+    if not finding["is_fault"]:
+        return _STANDARD_POINTS["own procedure" if "own procedure" in (finding["standing"] or "") else "good practice"]
+    if not standard or not standard["cases_short"]:
+        return _STANDARD_POINTS["fault"]
+    judged = standard["cases_fault"] + standard["cases_short"]
+    return (standard["cases_fault"] * _STANDARD_POINTS["fault"]
+            + standard["cases_short"] * _STANDARD_POINTS["own procedure"]) / judged
+
+
+def merged(findings: list[dict], cases: dict[str, set[int]]) -> list[list[dict]]:
+    """The red and amber findings in groups about the same cases (SAME_CASES_SHARE), each led by its best score."""
+    concerns = [f for f in findings if f["status"] in _SEVERITY_POINTS]
+    parent = list(range(len(concerns)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, first in enumerate(concerns):
+        for j in range(i + 1, len(concerns)):
+            mine, theirs = cases.get(first["code"], set()), cases.get(concerns[j]["code"], set())
+            if mine and theirs and len(mine & theirs) >= SAME_CASES_SHARE * min(len(mine), len(theirs)):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[dict]] = {}
+    for i, finding in enumerate(concerns):
+        groups.setdefault(root(i), []).append(finding)
+    return [sorted(group, key=lambda f: (-score(f), f["code"])) for group in groups.values()]
+
+
+def ranked(findings: list[dict], cases: dict[str, set[int]]) -> list[dict]:
+    """Every issue, highest score first: its lead finding's words, the people across its findings, its codes."""
+    issues = []
+    for group in merged(findings, cases):
+        lead = group[0]
+        people = len(set().union(*(cases.get(f["code"], set()) for f in group))) or lead["people"]
+        issues.append({
+            "lead": lead, "codes": [f["code"] for f in group], "findings": group, "people": people,
+            "score": round(max(score(f) for f in group), 2), "also": [f for f in group[1:]],
+        })
+    issues.sort(key=lambda issue: (-issue["score"], issue["lead"]["code"]))
+    return [{**issue, "number": number} for number, issue in enumerate(issues, start=1)]
+
+
+def lead_of(issues: list[dict]) -> dict[str, str]:
+    """Each red or amber check's issue, by its lead check's code: the recommendations are one per issue."""
+    return {code: issue["lead"]["code"] for issue in issues for code in issue["codes"]}
