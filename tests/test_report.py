@@ -124,9 +124,10 @@ def test_the_report_has_every_section_and_a_chart_for_each_named_figure(html):
 def test_key_figures_of_the_results_appear_in_the_html_and_the_pdf(html, pdf_text, results):
     csc002, ft001 = results["by_code"]["CSC002"]["metrics"], results["by_code"]["FT001"]["metrics"]
     failing = results["summary"]["by_status"]["fail"]
+    rated = sum(results["summary"]["by_status"][status] for status in ("pass", "warn", "fail"))
     expected = [
         f"{csc002['percent_on_time_as_recorded']:.1f}%", f"{csc002['percent_on_time_as_required']:.1f}%",
-        f"{failing} of {results['summary']['checks']} checks are red",
+        f"{failing} of the {rated} checks rated are red",
         f"in a median of {ft001['member_median']:g} working days against {ft001['public_median']:g}",
     ]
     for figure in expected:
@@ -157,11 +158,11 @@ def test_every_built_in_check_states_its_fault_from_its_own_figures_under_a_know
 def test_the_context_is_plain_values_and_agrees_with_the_results(run_dir, results):
     context = report_context(run_dir)
     json.dumps(context)  # strings, numbers, lists, dicts only: no frames, paths or markup
-    assert set(context) == {"meta", "overall", "headline", "set_aside", "top_findings", "scope", "themes", "teams",
+    assert set(context) == {"meta", "overall", "headline", "set_aside", "summary", "scope", "themes", "teams",
                             "recommendations", "trend", "charts", "links", "appendix", "ombudsman", "suppression",
                             "manual_review"}
     assert context["overall"]["counts"] == results["summary"]["by_status"]
-    assert 3 <= len(context["top_findings"]) <= 6
+    assert 3 <= len(context["summary"]["issues"]) <= 6
     assert context["trend"] is None
 
 
@@ -247,7 +248,7 @@ def test_a_second_run_reports_the_change_since_the_first(run_dir, tmp_path):
     first = _copy_run(run_dir, tmp_path)
     document = json.loads((first / "results.json").read_text())
     for check in document["checks"]:
-        if check["code"] == "CSC002":  # better last time: now worse
+        if check["code"] in ("CSC002", "CSC003"):  # better last time: now worse, with a new recommendation
             check.update(status="pass", metrics={**check["metrics"], "percent_failing": 2.0})
         if check["code"] == "DQ001":  # failing last time, with a recommendation now resolved
             check.update(status="fail", metrics={**check["metrics"], "percent_failing": 12.5})
@@ -306,8 +307,10 @@ def test_html_and_markdown_are_rendered_without_loading_openpyxl_weasyprint_or_p
 
 
 def test_charts_are_deterministic_svg_with_their_description():
+    bar = {"failing": 1, "assessed": 20, "group": False, "small": False, "amber": 5.0, "red": 20.0}
     chart = {"title": "A <b>title</b>", "description": "Two bars & a note", "bars": [
-        {"code": "TS001", "percent": 4.9, "rag": "green"}, {"code": "TS005", "percent": 33.3, "rag": "red"}]}
+        {**bar, "code": "TS001", "title": "Acknowledged", "percent": 4.9, "rag": "green", "text": "1 of 20 (4.9%)"},
+        {**bar, "code": "TS005", "title": "Open past due", "percent": 33.3, "rag": "red", "text": "6 of 18 (33.3%)"}]}
     first, second = draw({"theme_timeliness": chart}), draw({"theme_timeliness": chart})
     svg = str(first["theme_timeliness"])
     assert svg == str(second["theme_timeliness"])
@@ -320,25 +323,25 @@ def _finding(code, status, theme, percent=None):
     return {"code": code, "status": status, "theme": theme, "theme_title": theme, "percent_failing": percent}
 
 
+_TIMELY = ("TS001", "pass", "timeliness")
+
+
 @pytest.mark.parametrize(("statuses", "rag"), [
     ([("TS002", "fail", "timeliness")], "red"),
-    ([("CSC002", "fail", "childrens")], "red"),
-    ([("FT001", "fail", "members")], "red"),
-    ([("QR006", "fail", "quality"), ("LN002", "fail", "learning"), ("OV003", "fail", "leadership")], "red"),
-    ([("QR006", "fail", "quality"), ("LN002", "fail", "learning")], "amber"),
+    ([("CSC002", "fail", "childrens"), _TIMELY], "red"),
+    ([("FT001", "fail", "members"), _TIMELY], "red"),
+    ([("QR006", "fail", "quality"), ("LN002", "fail", "learning"), ("OV003", "fail", "leadership"), _TIMELY], "red"),
+    ([("QR006", "fail", "quality"), ("LN002", "fail", "learning"), _TIMELY], "amber"),
     ([("TS002", "warn", "timeliness")], "amber"),
-    ([("TS002", "error", "timeliness")], "amber"),
+    ([("TS002", "error", "timeliness"), _TIMELY], "amber"),
     ([("TS002", "pass", "timeliness"), ("QR006", "not_applicable", "quality")], "green"),
+    # Too little to grade: no timeliness check rated, or fewer than half the checks (THIN_EVIDENCE_RULE).
+    ([("TS002", "error", "timeliness")], "grey"),
+    ([("QR006", "fail", "quality"), ("LN002", "fail", "learning"), ("OV003", "fail", "leadership")], "grey"),
+    ([_TIMELY, ("TS002", "not_applicable", "timeliness"), ("TS003", "not_applicable", "timeliness")], "grey"),
 ])
 def test_the_overall_assessment_follows_the_rag_rule(statuses, rag):
     assert findings.overall([_finding(*status) for status in statuses])["rag"] == rag
-
-
-def test_top_findings_take_red_before_amber_one_theme_at_a_time():
-    checks = [_finding("CSC002", "fail", "childrens", 41.9), _finding("CSC003", "fail", "childrens", 41.2),
-              _finding("FT003", "fail", "members", 33.9), _finding("QR006", "fail", "quality", 73.5),
-              _finding("TS002", "warn", "timeliness", 11.5), _finding("TS001", "pass", "timeliness", 4.9)]
-    assert [f["code"] for f in findings.top_findings(checks)] == ["CSC002", "FT003", "QR006", "CSC003", "TS002"]
 
 
 @pytest.mark.parametrize(("metrics", "expected"), [
@@ -380,8 +383,8 @@ def test_a_finding_with_more_cases_than_the_workbook_holds_points_to_the_csv(run
     monkeypatch.setattr(findings, "SHEET_ROWS_PER_CHECK", 100)
     copy = _copy_run(run_dir, tmp_path)
     markdown = render_reports(copy, formats=("md",))["md"].read_text(encoding="utf-8")
-    assert "All 300 cases are in exceptions.csv (rows for check LN002)." in markdown
-    assert "All 81 cases are in exceptions.xlsx (sheet Exceptions, check TS006)." in markdown
+    assert "all 300, with the reason for each, under LN002 in exceptions.csv." in markdown
+    assert "all 81, with the reason for each, under TS006 in exceptions.xlsx." in markdown
 
 
 def test_every_quarantine_reason_is_explained_in_the_appendix():
@@ -403,8 +406,9 @@ def test_the_summary_says_how_many_rows_were_set_aside_above_one_percent(run_dir
     read, quarantined = (sum(item[key] for item in manifest["inputs"]) for key in ("read", "quarantined"))
     assert (read, quarantined) == (2286, 36)
     assert report_context(run_dir)["set_aside"]["text"] == SAMPLE_SET_ASIDE
-    summary = written["md"].read_text(encoding="utf-8").split("## 2.")[0]
-    assert f"**Rows set aside:** {SAMPLE_SET_ASIDE}" in summary
+    summary, records = written["md"].read_text(encoding="utf-8").split("## 2.")[:2]
+    assert "- 36 rows set aside as unusable (1.6% of those read): they are in no figure (Appendix B)." in summary
+    assert f"**Rows set aside:** {SAMPLE_SET_ASIDE}" in records
     assert f"<strong>Rows set aside:</strong> {SAMPLE_SET_ASIDE}" in html.split('id="scope"')[0]
 
 

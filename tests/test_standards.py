@@ -56,7 +56,7 @@ def test_the_same_late_response_falls_short_of_own_procedure_before_the_code_and
     assert finding["ombudsman"].startswith("Had the Ombudsman investigated, it would be likely to find fault because "
                                            "1 of 1 ")
     assert finding["standing"] == "Fault"
-    assert finding["kind"].startswith("The fault is maladministration (delay, a step not taken or a wrong procedure).")
+    assert finding["kind"] == "Kind of fault: maladministration."
 
 
 def test_cases_straddling_the_date_are_counted_under_each_standard():
@@ -145,13 +145,15 @@ def test_the_overall_assessment_speaks_of_fault_only_when_a_red_or_amber_finding
         return {"code": code, "status": "fail", "theme": theme, "theme_title": theme, "percent_failing": 30.0,
                 "is_fault": is_fault}
 
+    timely = {"code": "TS001", "status": "pass", "theme": "timeliness", "theme_title": "timeliness",
+              "percent_failing": 0.0, "is_fault": False}
     short = overall([finding("OV003", "leadership", False), finding("LN002", "learning", False),
-                     finding("QR006", "quality", False)])
+                     finding("QR006", "quality", False), timely])
     assert short["rag"] == "red"
     assert short["text"].startswith("The council's complaint handling falls short of its own procedure or good "
-                                    "practice. 3 of 3 checks are red")
+                                    "practice. 3 of the 4 checks rated are red")
     assert COUNTERFACTUAL not in short["text"] and "injustice" not in short["text"]
-    fault = overall([finding("CSC002", "childrens", True)])
+    fault = overall([finding("CSC002", "childrens", True), timely])
     assert fault["text"].startswith("Had the Ombudsman investigated the complaints audited, it would be likely to find "
-                                    "fault in the council's complaint handling. 1 of 1 checks are red")
+                                    "fault in the council's complaint handling. 1 of the 2 checks rated are red")
     assert "injustice" not in fault["text"]

@@ -301,23 +301,24 @@ def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:
         rag = "grey"
         text = (f"No overall grade: the records provided let this assessment rate only {rated} of {plural(total, 'check')}"
                 f"{', none of them on timeliness' if not _rated_in(findings, 'timeliness') else ''}, too few to "
-                "judge the council's complaint handling as a whole. The findings below stand on their own.")
+                f"judge {voice.body}'s complaint handling as a whole. The findings below stand on their own.")
     elif red_themes or counts["fail"] >= SEVERAL_FAILS:
         rag = "red"
         where = f", including in {_and([lower_first(title) for title in red_themes])}" if red_themes else ""
         judged = _judged_overall(findings, voice, "would be likely to", " the complaints audited",
-                                 " in the council's complaint handling",
-                                 "The council's complaint handling falls short of its own procedure or good practice")
-        text = (f"{judged}. {tally}{where}. The council should act on the recommendations in this report, and put things "
-                "right for the people affected, the high-priority ones first.")
+                                 f" in {voice.body}'s complaint handling",
+                                 f"{voice.body.capitalize()}'s complaint handling falls short of its own procedure or "
+                                 "good practice")
+        text = (f"{judged}. {tally}{where}. {voice.body.capitalize()} should act on the recommendations in this report, "
+                "and put things right for the people affected, the high-priority ones first.")
     elif counts["fail"] or counts["warn"] or counts["error"]:
         rag = "amber"
-        text = (f"The council's complaint handling meets most of the standards tested, but not all: {tally}. "
-                f"{_judged_overall(findings, voice, 'might', '', ' in the areas set out below', _SHORT_BELOW)}; "
-                "the council should act on the recommendations before they become a pattern.")
+        text = (f"{voice.body.capitalize()}'s complaint handling meets most of the standards tested, but not all: "
+                f"{tally}. {_judged_overall(findings, voice, 'might', '', ' in the areas set out below', _SHORT_BELOW)}; "
+                f"{voice.body} should act on the recommendations before they become a pattern.")
     else:
         rag = "green"
-        text = (f"No check found fault: all {rated} checks rated are green. The council should keep "
+        text = (f"No check found fault: all {rated} checks rated are green. {voice.body.capitalize()} should keep "
                 "monitoring its complaint handling at this standard.")
     if counts["error"]:
         text += f" {plural(counts['error'], 'check')} could not run, so this assessment is incomplete."

@@ -12,6 +12,7 @@ for the people listed where the shortfall caused one.
 
 from __future__ import annotations
 
+from complaint_audit.report.text import long_date
 from complaint_audit.report.voice import Voice
 
 # The kinds of fault the ombudsmen name, as the glossary defines them.
@@ -49,7 +50,7 @@ def judgement(check: dict, likelihood: str, because: str, voice: Voice) -> str:
     which = "the one" if fault == 1 else "those"
     others = "the other case falls" if short == 1 else f"the other {short:,} fall"
     return (f"{voice.judged(likelihood)} in {fault:,} of the {fault + short:,} cases, {which} handled under {names} "
-            f"while in force; {others} short of {standard['short_of']}, as the code did not yet apply. "
+            f"while in force; {others} short of {standard['short_of']}{_codes_not_yet(standard)}. "
             f"{because[:1].upper()}{because[1:]}.")
 
 
@@ -77,9 +78,10 @@ def kind(check: dict, voice: Voice) -> str | None:
 def _why_not_fault(standard: dict | None) -> str:
     if not standard:
         return " The check names no statutory scheme or code, so this is not a finding of fault."
-    if _codes_not_yet(standard):
-        return (" They are measured against the council's own procedure, taken to ask what the code asks, as the code "
-                "did not yet apply to them; this is not a finding of fault.")
+    waiting = _codes_not_yet(standard)
+    if waiting:
+        return (f" They are measured against the council's own procedure, taken to ask what the code asks{waiting}; "
+                "this is not a finding of fault.")
     regulatory = [part["name"] for part in standard["parts"] if part["force"] == "regulatory standard"]
     if regulatory:
         return (f" The rule is {' and '.join(regulatory)}, which binds the council but is not one the Ombudsman applies "
@@ -91,6 +93,9 @@ def _why_not_fault(standard: dict | None) -> str:
     return " No statutory scheme or code in force sets this rule for these cases, so this is not a finding of fault."
 
 
-def _codes_not_yet(standard: dict) -> bool:
-    """Whether a code judged failing cases handled before its date (when the council's own procedure is the rule)."""
-    return any(part["force"] == "code" and part["cases_failing"] > part["cases_fault"] for part in standard["parts"])
+def _codes_not_yet(standard: dict) -> str:
+    """', as they were handled before the code applied (the LGSCO's Complaint Handling Code applies from 1 April
+    2026)', naming each code that judged failing cases before its date; empty where none did."""
+    before = [f"{part['name']} applies from {long_date(part['in_force_from'])}" for part in standard["parts"]
+              if part["force"] == "code" and part["cases_failing"] > part["cases_fault"]]
+    return f", as they were handled before the code applied ({'; '.join(before)})" if before else ""

@@ -49,6 +49,11 @@ class Voice:
         return check["source"] if self.uk else check.get("general_source") or check["source"]
 
     @property
+    def body(self) -> str:
+        """Whose handling is assessed: 'the council' under the UK's schemes, else 'the organisation'."""
+        return "the council" if self.uk else "the organisation"
+
+    @property
     def reviewer(self) -> str:
         """Who would find fault: 'Had {reviewer} investigated, it would be likely to find fault ...'."""
         if self.uk:
