@@ -130,6 +130,8 @@ def test_on_the_sample_the_same_cases_give_one_issue_and_one_recommendation(cont
     codes = [set(issue["codes"]) for issue in shown]
     assert {"CSC002", "CSC003"} in codes
     assert any("FT001" in issue for issue in codes)  # members' fast-tracking is never left out of the summary
+    numbers = [issue["recommendation_number"] for issue in shown]
+    assert numbers[:5] == [1, 2, 3, 4, 5]  # the action plan follows the issues' order
 
 
 def test_the_sample_report_has_the_summary_sections_in_markdown(sample_run):

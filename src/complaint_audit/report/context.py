@@ -115,7 +115,7 @@ def assessment(run_dir: Path, suppression: Suppression | None = None) -> Assessm
     ranked = issues.ranked(checks, issues.case_sets(exceptions))
     return Assessment(folder.path, manifest, results, records, exceptions, answered, checks,
                       _overall(checks, results["checks"], voice), voice,
-                      findings.recommendations(checks, issues.lead_of(ranked)), ranked, suppression,
+                      findings.recommendations(checks, issues.lead_of(ranked), issues.rank_of(ranked)), ranked, suppression,
                       figures.headline(records, answered, suppression))
 
 

@@ -194,13 +194,13 @@ def _graded(check: dict, share: float | None, withheld: bool) -> dict | None:
 
 
 def _not_repeated(finding: str, judgement: str | None) -> str:
-    """The finding without its first sentence where the judgement already says it (a segment's headline, the check's
-    own fault wording): the evidence that follows the judgement, not the judgement twice."""
+    """The finding without its first sentence where the judgement already says all of it (the check's own fault
+    wording): the evidence that follows the judgement, not the judgement twice. A first sentence that says more (a
+    breakdown, the test behind a group) stays."""
     if not judgement:
         return finding
     first = first_sentence(finding)
-    opening = lower_first(first)[:40].lower()
-    return finding[len(first):].lstrip(". ") if opening and opening in judgement.lower() else finding
+    return finding[len(first):].lstrip(". ") if lower_first(first).lower() in judgement.lower() else finding
 
 
 def _people(count: int, suppression: Suppression) -> str:
@@ -351,10 +351,12 @@ def _judged_overall(findings: list[dict], voice: Voice, likelihood: str, what: s
     return short
 
 
-def recommendations(findings: list[dict], issue_of: dict[str, str] | None = None) -> list[dict]:
+def recommendations(findings: list[dict], issue_of: dict[str, str] | None = None,
+                    issue_rank: dict[str, int] | None = None) -> list[dict]:
     """The action plan: one numbered recommendation per issue (`issue_of`: each red or amber check's issue, by its
-    lead check, report/issues.py), in the lead check's words; without issues, one per distinct action."""
-    issue_of = issue_of or {}
+    lead check, report/issues.py), in the lead check's words and in the issues' order (`issue_rank`, by check), so
+    issue 1 of the summary is recommendation 1; without issues, one per distinct action, red and weightier first."""
+    issue_of, issue_rank = issue_of or {}, issue_rank or {}
     lead = {f["code"]: f for f in findings}
     grouped: dict[str, list[dict]] = {}
     for finding in findings:
@@ -366,7 +368,8 @@ def recommendations(findings: list[dict], issue_of: dict[str, str] | None = None
     for action, sources in grouped.items():
         first = min(sources, key=lambda f: (-_SEVERITY[f["status"]], -THEME_BY_KEY[f["theme"]].weight))
         priority = min((f["priority"] for f in sources), key=_urgency)
-        order = (first["status"] != "fail", -THEME_BY_KEY[first["theme"]].weight, _urgency(priority), first["code"])
+        order = (min(issue_rank.get(f["code"], len(findings)) for f in sources), first["status"] != "fail",
+                 -THEME_BY_KEY[first["theme"]].weight, _urgency(priority), first["code"])
         ranked.append((order, {
             "action": action, "text": recommendation_sentence(action, priority),
             "priority": "High" if any(f["status"] == "fail" for f in sources) else "Medium",

@@ -96,3 +96,8 @@ def ranked(findings: list[dict], cases: dict[str, set[int]]) -> list[dict]:
 def lead_of(issues: list[dict]) -> dict[str, str]:
     """Each red or amber check's issue, by its lead check's code: the recommendations are one per issue."""
     return {code: issue["lead"]["code"] for issue in issues for code in issue["codes"]}
+
+
+def rank_of(issues: list[dict]) -> dict[str, int]:
+    """Each red or amber check's issue number: the action plan follows the issues' order."""
+    return {code: issue["number"] for issue in issues for code in issue["codes"]}
