@@ -36,8 +36,8 @@ FIELDS = ["organisation", "case_id", "stage", "team", "received", "extended_due"
           "statement_agreed", "investigation_completed", "panel_held", "panel_report", "responded", "closed",
           "outcome", "status"]
 REGULATIONS = "Children Act 1989 Representations Procedure (England) Regulations 2006 (SI 2006/1738)"
-STAGE2_START = ("Stage 2 runs from the later of the request and the agreed statement of complaint; the rule is "
-                "unconfirmed [U], so a case that is late measured from the request is flagged too.")
+STAGE2_START = ("Stage 2 runs from the later of the request and the agreed statement of complaint; no published "
+                "source settles which, so a case that is late measured from the request is flagged too.")
 
 
 def stage_rows(records: pd.DataFrame, stage: str) -> pd.DataFrame:

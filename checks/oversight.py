@@ -64,7 +64,7 @@ class SignOffLevel(Check):
     "Directorate Officer"), and "Head of" covers any head of service ("Head of Service",
     "Head of Adult Social Care"). The exceptions are responses sent with no sign-off recorded
     or signed off by anyone else. Which grades may sign off is local policy that the
-    regulations leave open [U], hence a parameter.
+    regulations leave open, hence a parameter.
 
     Why it matters: a final response closes the council's handling and sends the complainant to
     the ombudsman. The adult regulations require it to be signed by the responsible person,

@@ -518,7 +518,7 @@ class PlainLanguage(_LetterCriterion):
     )
     title = "Plain language"
     area = Area.QUALITY_OF_RESPONSES
-    rule = "Response letters are easy to read: Flesch reading ease at least 50 (a proxy; no official score exists [U])."
+    rule = "Response letters are easy to read: Flesch reading ease at least 50 (a proxy: no official readability score exists)."
     source = SOURCE + "; LGSCO guidance for complaint handlers (plain language)"
     params = {"min_reading_ease": 50.0, "amber_above": 10.0, "red_above": 25.0}
     finding = ("{failing:,} of {letters:,} response letters ({percent_failing}%) scored below {min_reading_ease:g} "
@@ -652,7 +652,7 @@ class AllCriteriaMet(Check):
     title = "Letters meeting every criterion"
     area = Area.QUALITY_OF_RESPONSES
     rule = "Each response meets every criterion of a good response that applies to it."
-    source = SOURCE + "; no official combined score exists [U]: each criterion is also reported on its own"
+    source = SOURCE + "; no official combined score exists, so each criterion is also reported on its own"
     params = {"min_reading_ease": 50.0, "on_extension": True, "amber_above": 10.0, "red_above": 25.0}
     requires = ("response_text",)
     fault = "only {percent_meeting_all} of {letters} response letters met every criterion of a good response"
@@ -705,14 +705,14 @@ class ReviewerScores(Check):
 
     What it checks: the scores reviewers gave a sample of responses in the review workbook
     (`complaint-audit sample`, filled in, then `complaint-audit reviews import`): for each
-    criterion of a good response (RULES.md section 6), the share of ratings met, partly met and
-    not met, with the reviewers and the dates they reviewed. The share of reviewed responses
+    criterion of a good response (the Codes 5.6-5.8 and 6.5-6.8, the adult regulations reg
+    14(2)), the share of ratings met, partly met and not met, with the reviewers and the dates they reviewed. The share of reviewed responses
     rated not met on at least one criterion is graded by `amber_above` and `red_above`. Where a
     criterion is also judged by an automatic check (decision QR002, apology QR001, remedy QR003,
     how to escalate QR004, plain language QR005, with this check's `min_reading_ease` and
     `on_extension`), the reviewer's rating is compared with the automatic one on the same
     letter: met against met, partly or not met against not met, where both say the criterion
-    applies. Each criterion is reported on its own; no combined score exists [U]. Without an
+    applies. Each criterion is reported on its own; no official combined score exists. Without an
     imported review the check is not applicable.
 
     Why it matters: reading letters by machine finds missing phrases, not missing substance:
