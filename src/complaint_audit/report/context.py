@@ -7,13 +7,14 @@ Markdown cannot disagree, and a test can check a figure without rendering.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from complaint_audit.audit.run_folder import QUARANTINE, Manifest, RunFolder
+from complaint_audit.audit.run_folder import QUARANTINE, TRACKER, Manifest, RunFolder
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import RecordedConfig
 from complaint_audit.ingest.published.ombudsman import RECORD
@@ -25,6 +26,7 @@ from complaint_audit.report.keys import case_codes, case_keys
 from complaint_audit.report.suppression import Suppression, withhold_trend
 from complaint_audit.report.text import long_date
 from complaint_audit.report.themes import theme_of
+from complaint_audit.report.tracking import plan_start, tracked
 from complaint_audit.report.voice import Voice
 
 EXCEPTIONS_LINK = "exceptions.xlsx"
@@ -100,9 +102,23 @@ def assessment(run_dir: Path, suppression: Suppression | None = None) -> Assessm
     measured = {f["code"] for f in checks if f["status"] in ("pass", "warn", "fail")}
     answered = figures.answered_stages(records, exceptions, figures.on_time_roles(
         [check for check in results["checks"] if check["code"] in measured]))
+    plan = tracked(findings.recommendations(checks), exceptions, config.report.owners,
+                   _plan_start(manifest, results)["date"], suppression.count)
     return Assessment(folder.path, manifest, results, records, exceptions, answered, checks,
-                      _overall(checks, results["checks"], voice), voice, findings.recommendations(checks), suppression,
+                      _overall(checks, results["checks"], voice), voice, plan, suppression,
                       figures.headline(records, answered, suppression))
+
+
+def _report_date(manifest: Manifest, results: dict) -> dt.date:
+    """The date the report bears: when its run finished (or, while it runs, started)."""
+    moment = manifest.finished_at or manifest.started_at or dt.datetime.fromisoformat(results["generated_at"])
+    return moment.date()
+
+
+def _plan_start(manifest: Manifest, results: dict) -> dict:
+    """Where the action plan's due dates count from: the committee's meeting where audit.toml gives it, else the report's date."""
+    report = manifest.settings.report
+    return plan_start(report.committee_date, _report_date(manifest, results), report.audience)
 
 
 def _overall(checks: list[dict], all_checks: list[dict], voice: Voice) -> dict:
@@ -132,6 +148,7 @@ def _meta(current: Assessment) -> dict:
         "date": long_date(manifest.finished_at or manifest.started_at or results["generated_at"]),
         "tool_version": manifest.tool_version or results.get("tool_version"),
         "previous_run": manifest.previous_run,
+        "due_from": _plan_start(manifest, results)["text"],
     }
 
 
@@ -287,7 +304,7 @@ def report_context(run_dir: Path) -> dict:
         "ombudsman": ombudsman.section(_ombudsman_record(current.run_dir), current.headline, suppression),
         "suppression": suppression.note(),
         "charts": charts,
-        "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": QUARANTINE},
+        "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": QUARANTINE, "tracker": TRACKER},
         "manual_review": manual_review.section(current),
         "appendix": {
             "catalogue": sorted(current.findings, key=lambda f: f["code"]),

@@ -289,7 +289,10 @@ def _judged_overall(findings: list[dict], voice: Voice, likelihood: str, what: s
 
 
 def recommendations(findings: list[dict]) -> list[dict]:
-    """The action plan: one numbered recommendation per distinct action of a red or amber check."""
+    """The action plan: one numbered recommendation per distinct action of a red or amber check.
+
+    Its owners and due dates come from the cases and the run (report/tracking.py); `suggested_owner`, the
+    theme's, stands only where no case names a team."""
     grouped: dict[str, list[dict]] = {}
     for finding in findings:
         if finding["action"]:
@@ -302,7 +305,8 @@ def recommendations(findings: list[dict]) -> list[dict]:
         ranked.append((order, {
             "action": action, "text": recommendation_sentence(action, priority),
             "priority": "High" if any(f["status"] == "fail" for f in sources) else "Medium",
-            "timescale": TIMESCALES.get(priority, priority), "owner": THEME_BY_KEY[first["theme"]].owner,
+            "timescale": TIMESCALES.get(priority, priority), "due_in": priority,
+            "suggested_owner": THEME_BY_KEY[first["theme"]].owner,
             "theme_title": first["theme_title"],
             "codes": sorted(f["code"] for f in sources),
         }))
