@@ -16,6 +16,8 @@ from complaint_audit.cli import app
 from complaint_audit.config import load_config
 from complaint_audit.errors import UserError
 from complaint_audit.report.context import report_context
+from complaint_audit.report.render import render_reports
+from complaint_audit.report.text import long_date
 from complaint_audit.report.tracker import COLUMNS, write_tracker
 from complaint_audit.report.tracking import due_date, owners_of, plan_start, tracked
 from tests.builders import write
@@ -147,43 +149,89 @@ def test_a_bad_committee_date_or_owners_map_names_the_key(tmp_path, text, messag
 # The sample's run: report.md and recommendations.xlsx
 
 
-def test_the_sample_s_action_plan_names_officers_and_dates_in_report_md(sample_run):
+def _copy(run_dir: Path, root: Path, **report_settings) -> Path:
+    """A copy of RUN_DIR without its reports, its manifest's [report] settings changed as given."""
+    copy = shutil.copytree(run_dir, root / run_dir.name, ignore=shutil.ignore_patterns("report.*", "*.xlsx"))
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["report"].update(report_settings)
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    return copy
+
+
+@pytest.fixture(scope="module")
+def committee_run(sample_run, tmp_path_factory) -> Path:
+    """The sample's run as if its audit.toml gave a committee date and mapped its teams to officers."""
+    copy = _copy(sample_run, tmp_path_factory.mktemp("committee"), committee_date="2024-07-15", owners={
+        "Corporate Complaints": "Head of Customer Services", "Housing Complaints": "Director of Housing",
+        "Adult Social Care Complaints": "Director of Adult Social Services",
+        "Children's Complaints": "Director of Children's Services"})
+    render_reports(copy, ["md", "xlsx"])
+    return copy
+
+
+def test_the_sample_s_action_plan_names_the_teams_and_counts_from_the_report_s_date(sample_run):
+    started = dt.datetime.fromisoformat(json.loads((sample_run / "manifest.json").read_text())["started_at"]).date()
+    in_three_months = (pd.Timestamp(started) + pd.DateOffset(months=3)).date()
     markdown = (sample_run / "report.md").read_text(encoding="utf-8")
+    assert f"Due dates count from the date of this report, {long_date(started)}." in markdown
+    assert ("| 3 | The council should put complaints from MPs and councillors through the normal complaints procedure, "
+            f"stages and timescales, and report their handling alongside the public's, by {long_date(in_three_months)}. | "
+            "High | Corporate Complaints team, with 1 other team | FT001, FT002, FT003 | new |") in markdown
+    assert "| No. | Due by | Management response | Agreed date | Evidence of completion |" in markdown
+    assert f"| 3 | {long_date(in_three_months)} |  |  |  |" in markdown
+    assert "Suggested owner" not in markdown
+
+
+def test_the_sample_s_run_writes_the_tracker_workbook(sample_run):
+    rows = list(load_workbook(sample_run / "recommendations.xlsx")["Recommendations"].iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    assert {row[5]: row[3] for row in rows[1:]}["CSC002"] == "Children's Complaints team"
+    assert len(rows) == 1 + len(report_context(sample_run)["recommendations"])
+
+
+def test_with_a_committee_date_and_owners_report_md_names_officers_and_dates(committee_run):
+    markdown = (committee_run / "report.md").read_text(encoding="utf-8")
     assert "Due dates count from the meeting of the Audit Committee on 15 July 2024." in markdown
     assert ("| 3 | The council should put complaints from MPs and councillors through the normal complaints procedure, "
             "stages and timescales, and report their handling alongside the public's, by 15 October 2024. | High | "
             "Head of Customer Services (Corporate Complaints), with 1 other team | FT001, FT002, FT003 | new |") in markdown
-    assert "| No. | Due by | Management response | Agreed date | Evidence of completion |" in markdown
     assert "| 1 | 15 August 2024 |  |  |  |" in markdown
-    assert "Suggested owner" not in markdown
 
 
-def test_the_tracker_workbook_has_a_row_per_recommendation(sample_run):
-    recommendations = report_context(sample_run)["recommendations"]
-    book = load_workbook(sample_run / "recommendations.xlsx")
+def test_the_tracker_workbook_has_a_row_per_recommendation(committee_run):
+    recommendations = report_context(committee_run)["recommendations"]
+    book = load_workbook(committee_run / "recommendations.xlsx")
     assert book.sheetnames == ["Recommendations"]  # a first run: nothing resolved
     sheet = book["Recommendations"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS == list(COLUMNS)
     assert len(rows) == 1 + len(recommendations) == 19
     by_checks = {row[5]: row for row in rows[1:]}
-    assert by_checks["CSC002"][2:] == ("High", "Director of Children's Services (Children's Complaints)", dt.datetime(2024, 8, 15), "CSC002", 13,
-                                       "new", None, None, None)
+    assert by_checks["CSC002"][2:] == ("High", "Director of Children's Services (Children's Complaints)",
+                                       dt.datetime(2024, 8, 15), "CSC002", 13, "new", None, None, None)
     assert by_checks["FT001, FT002, FT003"][4] == dt.datetime(2024, 10, 15)
     assert [row[0] for row in rows[1:]] == list(range(1, 19))
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.b and sheet.column_dimensions["B"].width == 70
 
 
-def test_without_committee_date_or_map_the_plan_counts_from_the_report_and_names_teams(sample_run, tmp_path):
-    copy = shutil.copytree(sample_run, tmp_path / sample_run.name, ignore=shutil.ignore_patterns("report.*", "*.xlsx"))
-    manifest = json.loads((copy / "manifest.json").read_text())
-    manifest["report"].update(committee_date=None, owners={})
-    manifest["started_at"], manifest["finished_at"] = "2024-05-16T12:00:00+00:00", "2024-05-16T12:00:05+00:00"
-    (copy / "manifest.json").write_text(json.dumps(manifest))
-    context = report_context(copy)
-    first = context["recommendations"][0]
-    assert (first["owner"], first["due"]) == ("Children's Complaints team", "2024-06-16")
-    assert context["meta"]["due_from"] == "Due dates count from the date of this report, 16 May 2024."
+def test_a_second_run_s_tracker_lists_what_was_resolved(committee_run, tmp_path):
+    first = _copy(committee_run, tmp_path, committee_date="2024-07-15")
+    first = first.rename(tmp_path / "20240516T120000Z-1a2b3c4d")
+    results = json.loads((first / "results.json").read_text())
+    checks = [{**check, "recommendation": {"text": "Retire the old complaints form", "priority": "quick win"}}
+              if check["code"] == "CSC002" else check for check in results["checks"]]
+    (first / "results.json").write_text(json.dumps({**results, "checks": checks}))
+    second = _copy(committee_run, tmp_path, committee_date="2024-10-21")
+    manifest = json.loads((second / "manifest.json").read_text())
+    (second / "manifest.json").write_text(json.dumps({**manifest, "previous_run": first.name}))
+    render_reports(second, ["xlsx"])
+    book = load_workbook(second / "recommendations.xlsx")
+    resolved = list(book["Resolved"].iter_rows(min_row=2, values_only=True))
+    assert [(row[1], row[4], row[7]) for row in resolved] == [
+        ("The council should retire the old complaints form, by 15 August 2024.", dt.datetime(2024, 8, 15), "resolved")]
+    states = {row[5]: (row[4], row[7]) for row in book["Recommendations"].iter_rows(min_row=2, values_only=True)}
+    assert states["CSC002"] == (dt.datetime(2024, 11, 21), "new")
+    assert states["CSC003"] == (dt.datetime(2024, 11, 21), "repeated")
 
 
 def test_report_writes_the_tracker_as_format_xlsx_with_formula_like_text_kept_as_text(runner, sample_run, tmp_path):
@@ -201,7 +249,5 @@ def test_report_writes_the_tracker_as_format_xlsx_with_formula_like_text_kept_as
 
 
 def test_the_tracker_is_not_written_unless_asked(sample_run, tmp_path):
-    from complaint_audit.report.render import render_reports
-
     copy = shutil.copytree(sample_run, tmp_path / sample_run.name, ignore=shutil.ignore_patterns("report.*", "*.xlsx"))
     assert set(render_reports(Path(copy), ["md"])) == {"md"} and not (copy / "recommendations.xlsx").exists()
