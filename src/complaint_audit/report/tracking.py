@@ -88,6 +88,7 @@ def _cases(codes: dict[int, Sequence[str]], exceptions: pd.DataFrame, columns: S
     checks = pd.DataFrame([(number, code) for number, codes_of in codes.items() for code in codes_of],
                           columns=["number", "check"])
     cases = exceptions[["check", *_CASE, *columns]].merge(checks, on="check")
+    cases = cases[cases["case_id"].notna()]  # a row of a whole group (no case) is no one's case
     cases["organisation"] = cases["organisation"].fillna("")
     return cases.drop_duplicates(["number", *_CASE, *columns])
 
