@@ -19,7 +19,7 @@ from complaint_audit.report.context import report_context
 from complaint_audit.report.render import render_reports
 from complaint_audit.report.text import long_date
 from complaint_audit.report.tracker import COLUMNS, write_tracker
-from complaint_audit.report.tracking import due_date, owners_of, plan_start, tracked
+from complaint_audit.report.tracking import TIMESCALE_MONTHS, due_date, owners_of, plan_start, tracked
 from tests.builders import write
 
 HEADERS = ["No.", "Recommendation", "Priority", "Owner", "Due date", "Checks", "Cases", "Against the previous run",
@@ -90,6 +90,13 @@ def test_a_recommendation_whose_cases_name_no_team_keeps_the_suggested_owner_and
                                                 ("within 12 months", dt.date(2025, 7, 15))])
 def test_each_timescale_gives_a_date_counted_from_the_start(timescale, due):
     assert due_date(dt.date(2024, 7, 15), timescale) == due
+
+
+def test_every_timescale_a_check_can_give_has_its_months():
+    from complaint_audit.engine.contract import Priority
+    from complaint_audit.report.themes import TIMESCALES
+
+    assert {priority.value for priority in Priority} == set(TIMESCALES) == set(TIMESCALE_MONTHS)
 
 
 def test_a_month_on_from_the_last_day_of_a_month_is_the_next_month_s_last_day():

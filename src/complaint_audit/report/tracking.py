@@ -37,10 +37,16 @@ def plan_start(committee_date: dt.date | None, report_date: dt.date, audience: s
 
 
 def team_owner(team: str, owners: dict[str, str]) -> str:
-    """The officer `[report.owners]` names for TEAM (matched whatever its case or spacing), else 'TEAM team'."""
-    mapped = owners.get(" ".join(team.split()).casefold())
-    if mapped:
-        return mapped
+    """The officer `[report.owners]` names for TEAM (matched whatever its case or spacing), else the team itself."""
+    return owners.get(_team_key(team)) or _team_named(team)
+
+
+def _team_key(team: str) -> str:
+    return " ".join(team.split()).casefold()
+
+
+def _team_named(team: str) -> str:
+    """'Housing Complaints team'; 'Adult Social Care Team' as it is."""
     return team if team.casefold().endswith("team") else f"{team} team"
 
 
@@ -52,7 +58,7 @@ def owners_of(codes: dict[int, Sequence[str]], exceptions: pd.DataFrame,
     the teams not the owner's are counted in `other_teams`. A recommendation none of whose cases names
     a team is left out: the caller says who is suggested instead.
     """
-    by_team = {" ".join(team.split()).casefold(): owner for team, owner in owners}
+    by_team = {_team_key(team): owner for team, owner in owners}
     cases = _cases(codes, exceptions, ["team"])
     cases = cases[cases["team"].notna()].astype({"team": str})
     cases = cases[cases["team"].str.strip() != ""]
@@ -72,7 +78,7 @@ def owners_of(codes: dict[int, Sequence[str]], exceptions: pd.DataFrame,
 def _owner(owner: str, team: str, others: int) -> dict:
     """The owner as the action plan names them: the officer with their team in brackets (the team alone where
     audit.toml maps it to no one), and how many other teams hold some of the cases."""
-    named = owner if owner.startswith(team) else f"{owner} ({team})"
+    named = owner if owner == _team_named(team) else f"{owner} ({team})"
     text = named + (f", with {others} other team{'s' if others != 1 else ''}" if others else "")
     return {"owner": owner, "team": team, "other_teams": others, "text": text}
 
@@ -108,7 +114,7 @@ def tracked(recommendations: list[dict], exceptions: pd.DataFrame, owners: Seque
         held = owner.get(item["number"]) or {"owner": item["suggested_owner"], "team": None, "other_teams": 0,
                                              "text": f"{item['suggested_owner']} (suggested: the cases name no team)"}
         result.append({
-            **item, "owner": held["text"], "owner_name": held["owner"], "owner_team": held["team"],
+            **item, "owner": held["text"], "owner_team": held["team"],
             "other_teams": held["other_teams"], "cases": count(cases[item["number"]]),
             "due": due.isoformat() if due else None, "due_text": long_date(due) if due else item["timescale"],
             "text": f"The council should {lower_first(item['action'])}, by {long_date(due)}." if due else item["text"],
