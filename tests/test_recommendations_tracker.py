@@ -189,6 +189,18 @@ def test_the_sample_s_action_plan_names_the_teams_and_counts_from_the_report_s_d
     assert "Suggested owner" not in markdown
 
 
+def test_without_a_committee_date_the_dates_count_from_the_day_the_run_finished(sample_run, tmp_path):
+    copy = _copy(sample_run, tmp_path)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest.update(started_at="2024-01-31T12:00:00+00:00", finished_at="2024-01-31T12:00:05+00:00")
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    context = report_context(copy)
+    plan = {item["codes"][0]: item for item in context["recommendations"]}
+    assert (plan["CSC002"]["due"], plan["CSC002"]["owner"]) == ("2024-02-29", "Children's Complaints team")
+    assert plan["FT001"]["due"] == "2024-04-30" and plan["FT001"]["priority"] == "High"
+    assert context["meta"]["due_from"] == "Due dates count from the date of this report, 31 January 2024."
+
+
 def test_the_sample_s_run_writes_the_tracker_workbook(sample_run):
     rows = list(load_workbook(sample_run / "recommendations.xlsx")["Recommendations"].iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
