@@ -36,7 +36,7 @@ def hostile_run(tmp_path_factory) -> Path:
     config = folder / "audit.toml"
     config.write_text(f'organisation = "Testshire Council"\nperiod = "2023-24"\n\n[privacy]\nkey = "test-key-0123456789"\n\n'
                       f'[[sources]]\nprofile = "{profile.name}"\nfiles = ["hostile.csv"]\n', encoding="utf-8")
-    return run_audit(config, out_root=folder / "runs", formats=("html", "md")).run_dir
+    return run_audit(config, out_root=folder / "runs", formats=("html", "md", "xlsx")).run_dir
 
 
 def _workbook_cells(path: Path) -> list:
@@ -65,6 +65,14 @@ def test_the_exceptions_spreadsheet_holds_no_formula(hostile_run):
     assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
     texts = {cell.value for cell in cells if isinstance(cell.value, str)}
     assert "'" + FORMULAS[1] in texts and "'" + FORMULAS[0] in texts  # a case reference, a team
+    assert not any(_starts_like_a_formula(text) for text in texts)
+
+
+def test_the_recommendations_tracker_holds_no_formula(hostile_run):
+    cells = _workbook_cells(hostile_run / "recommendations.xlsx")
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    assert "'+1+1 team, with 5 other teams" in texts  # an owner named from a hostile team
     assert not any(_starts_like_a_formula(text) for text in texts)
 
 

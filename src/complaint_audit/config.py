@@ -23,7 +23,8 @@ _ALLOWED = {
     "privacy": {"key"},
     "sources": {"profile", "files"},
     "checks": {"select", "ignore", "paths", "params"},
-    "report": {"title", "audience", "marking", "author", "free_text", "templates", "suppress_below"},
+    "report": {"title", "audience", "marking", "author", "free_text", "templates", "suppress_below", "committee_date",
+               "owners"},
     "history": {"keep"},
     "reviews": {"files"},
     "ombudsman": {"file", "profile"},
@@ -82,6 +83,10 @@ class ReportConfig:
     free_text: bool = False
     templates: Path | None = None
     suppress_below: int = 0  # counts from 1 to this minus 1 shown as "<N"; 0 (the default) shows every count
+    # The action plan's due dates count from this meeting where given, else from the report's date.
+    committee_date: dt.date | None = None
+    # `[report.owners]`: who answers for each team's recommendations, team = owner, in the file's order.
+    owners: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -373,8 +378,18 @@ class _ConfigParser:
         if not isinstance(suppress_below, int) or isinstance(suppress_below, bool) or suppress_below < 0:
             raise self.fail("report.suppress_below", "must be a whole number, such as 5 to show counts of 1 to 4 as "
                                                      "\"<5\" (0 shows every count)")
+        committee_date = report.get("committee_date")
         return ReportConfig(**texts, free_text=free_text, templates=self.path.parent / templates if templates else None,
-                            suppress_below=suppress_below)
+                            suppress_below=suppress_below,
+                            committee_date=None if committee_date is None else self.date(committee_date, "report.committee_date"),
+                            owners=self.owners(report.get("owners", {})))
+
+    def owners(self, owners: object) -> tuple[tuple[str, str], ...]:
+        """`[report.owners]`: each team, as the exports name it, and the officer who answers for its recommendations."""
+        if not isinstance(owners, dict) or not all(isinstance(value, str) and value.strip() for value in owners.values()):
+            raise self.fail("report.owners", 'must be a table of team = owner, such as "Housing Complaints" = '
+                                             '"Director of Housing"')
+        return tuple((team, owner.strip()) for team, owner in owners.items())
 
     def ombudsman(self) -> OmbudsmanFigures | None:
         if "ombudsman" not in self.document:

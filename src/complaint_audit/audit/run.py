@@ -51,7 +51,7 @@ from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
 from complaint_audit.store import Store, require_text_path
 
-REPORT_FORMATS = ("html", "md", "pdf")
+REPORT_FORMATS = ("html", "md", "pdf", "xlsx")
 
 
 @dataclass(frozen=True)

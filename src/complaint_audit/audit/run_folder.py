@@ -28,6 +28,7 @@ MANIFEST_VERSION = 1
 RESULTS = "results.json"
 EXCEPTIONS = tuple(f"exceptions.{format}" for format in ("parquet", "csv", "xlsx"))
 QUARANTINE = "quarantine.csv"
+TRACKER = "recommendations.xlsx"  # the action plan as a workbook the committee keeps up (report/tracker.py)
 STORE = "store"
 RUN_LOG = "run.log"
 ORGANISATIONS = "organisations"  # RUN_DIR/organisations/<folder name>/: one organisation's run, in a run of several
@@ -184,6 +185,10 @@ class RunFolder:
     def report_file(self, format: str) -> Path:
         return self.path / f"report.{format}"
 
+    @property
+    def tracker_file(self) -> Path:
+        return self.path / TRACKER
+
     def is_run(self) -> bool:
         """Whether the folder holds what the report and the comparison read: results.json and manifest.json."""
         return self.results_file.is_file() and self.manifest_file.is_file()
@@ -240,7 +245,8 @@ def _settings_record(settings: RecordedConfig) -> dict:
         "nation": calendar.nation,
         "calendar": {**calendar.place, "closure_days": [day.isoformat() for day in calendar.closure_days]},
         "standard": settings.standard.record(),
-        "report": {key: getattr(settings.report, key) for key in _REPORT_RECORDED},
+        "report": {**{key: getattr(settings.report, key) for key in _REPORT_RECORDED},
+                   "committee_date": _iso(settings.report.committee_date), "owners": dict(settings.report.owners)},
     }
 
 
@@ -256,7 +262,9 @@ def _settings(document: dict) -> RecordedConfig:
         calendar=WorkingCalendar(place.get("nation"), tuple(closure_days), place.get("country") or "GB",
                                  place.get("subdivision")),
         standard=Standard(**standard) if standard else Standard(),
-        report=ReportConfig(**{key: report[key] for key in _REPORT_RECORDED if key in report}),
+        report=ReportConfig(**{key: report[key] for key in _REPORT_RECORDED if key in report},
+                            committee_date=dt.date.fromisoformat(report["committee_date"]) if report.get("committee_date") else None,
+                            owners=tuple((report.get("owners") or {}).items())),
     )
 
 

@@ -41,6 +41,10 @@ audience = "Audit Committee"
 marking = "OFFICIAL-SENSITIVE"
 author = "Internal Audit"
 free_text = false                        # true lets masked letter text appear in the report
+# committee_date = 2024-07-15            # the action plan's due dates count from this meeting (else the report's date)
+
+# [report.owners]                        # who answers for each team's recommendations (else the team itself)
+# "Housing Complaints" = "Director of Housing"
 
 [history]
 keep = 24                                # runs kept in the output folder

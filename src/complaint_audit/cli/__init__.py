@@ -227,15 +227,16 @@ def generate(
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="audit.toml (local check folders, parameters).")]
 QuietOption = Annotated[bool, typer.Option("--quiet", help="Print only the run folder (for cron).")]
 FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on: warn, fail or never.")]
-FormatOption = Annotated[str, typer.Option("--format", help="Report formats, comma-separated: html, md, pdf (pdf takes the longest).")]
+FormatOption = Annotated[str, typer.Option("--format", help="Report formats, comma-separated: html, md, pdf (pdf takes the longest), "
+                                                           "xlsx (recommendations.xlsx, the action plan to track).")]
 
 
 def _formats(value: str) -> list[str]:
     """The report formats asked for, each one known."""
     chosen = [name.strip() for name in value.split(",") if name.strip()]
-    unknown = sorted(set(chosen) - {"html", "md", "pdf"})
+    unknown = sorted(set(chosen) - {"html", "md", "pdf", "xlsx"})
     if unknown:
-        raise UserError(f"--format: '{unknown[0]}' is not one of html, md, pdf")
+        raise UserError(f"--format: '{unknown[0]}' is not one of html, md, pdf, xlsx")
     return chosen
 
 
@@ -376,7 +377,7 @@ def run(
     fail_on: FailOnOption = FailOn.fail,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
-    formats: FormatOption = "html,md,pdf",
+    formats: FormatOption = "html,md,pdf,xlsx",
     max_quarantine: MaxQuarantineOption = None,
     organisations: Annotated[list[str] | None, typer.Option(
         "--organisation", help="When the exports hold several organisations: report only this one (repeat for more); default all.")] = None,
@@ -398,7 +399,7 @@ def demo(
     fail_on: FailOnOption = FailOn.never,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
-    formats: FormatOption = "html,md,pdf",
+    formats: FormatOption = "html,md,pdf,xlsx",
 ) -> None:
     """Run the whole audit on the bundled sample data of a fictional council: no other input needed."""
     from importlib.resources import files
@@ -412,7 +413,7 @@ def demo(
 @app.command()
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `run` or `demo`.")],
-    formats: FormatOption = "html,md,pdf",
+    formats: FormatOption = "html,md,pdf,xlsx",
     templates: Annotated[Path | None, typer.Option("--templates", help="A folder of templates that override or extend the built-in ones.")] = None,
 ) -> None:
     """Render the report again from a run folder (after changing templates, say)."""

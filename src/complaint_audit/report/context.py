@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from complaint_audit.audit.run_folder import QUARANTINE, Manifest, RunFolder
+from complaint_audit.audit.run_folder import QUARANTINE, TRACKER, Manifest, RunFolder
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import RecordedConfig
 from complaint_audit.ingest.published.ombudsman import RECORD
@@ -36,6 +36,7 @@ from complaint_audit.report.keys import case_codes, case_keys
 from complaint_audit.report.suppression import Suppression, withhold_trend
 from complaint_audit.report.text import long_date
 from complaint_audit.report.themes import theme_of
+from complaint_audit.report.tracking import plan_start, tracked
 from complaint_audit.report.voice import Voice
 
 EXCEPTIONS_LINK = "exceptions.xlsx"
@@ -113,10 +114,23 @@ def assessment(run_dir: Path, suppression: Suppression | None = None) -> Assessm
     answered = figures.answered_stages(records, exceptions, figures.on_time_roles(
         [check for check in results["checks"] if check["code"] in measured]))
     ranked = issues.ranked(checks, issues.case_sets(exceptions))
+    plan = tracked(findings.recommendations(checks, issues.lead_of(ranked), issues.rank_of(ranked)), exceptions,
+                   config.report.owners, _plan_start(manifest, results)["date"], suppression.count)
     return Assessment(folder.path, manifest, results, records, exceptions, answered, checks,
-                      _overall(checks, results["checks"], voice), voice,
-                      findings.recommendations(checks, issues.lead_of(ranked), issues.rank_of(ranked)), ranked, suppression,
+                      _overall(checks, results["checks"], voice), voice, plan, ranked, suppression,
                       figures.headline(records, answered, suppression))
+
+
+def _report_date(manifest: Manifest, results: dict) -> dt.date:
+    """The date the report bears: when its run finished (or, while it runs, started)."""
+    moment = manifest.finished_at or manifest.started_at or dt.datetime.fromisoformat(results["generated_at"])
+    return moment.date()
+
+
+def _plan_start(manifest: Manifest, results: dict) -> dict:
+    """Where the action plan's due dates count from: the committee's meeting where audit.toml gives it, else the report's date."""
+    report = manifest.settings.report
+    return plan_start(report.committee_date, _report_date(manifest, results), report.audience)
 
 
 def _overall(checks: list[dict], all_checks: list[dict], voice: Voice) -> dict:
@@ -146,6 +160,7 @@ def _meta(current: Assessment) -> dict:
         "date": long_date(manifest.finished_at or manifest.started_at or results["generated_at"]),
         "tool_version": manifest.tool_version or results.get("tool_version"),
         "previous_run": manifest.previous_run,
+        "due_from": _plan_start(manifest, results)["text"],
     }
 
 
@@ -292,6 +307,7 @@ def report_context(run_dir: Path) -> dict:
     calendar = current.config.calendar
     charts = _charts(current, themes, calendar)
     numbers = {code: item["number"] for item in current.recommendations for code in item["codes"]}
+    planned = {code: item["text"] for item in current.recommendations for code in item["codes"]}
     theme_charts = _theme_charts(current.results["checks"])
     for theme in themes:
         chart = theme_charts.get(theme["key"])
@@ -299,6 +315,7 @@ def report_context(run_dir: Path) -> dict:
         theme["learning_examples"] = _learning_examples(current) if theme["key"] == "learning" else []
         for finding in theme["concerns"]:
             finding["recommendation_number"] = numbers.get(finding["code"])
+            finding["recommendation"] = planned.get(finding["code"], finding["recommendation"])
     return {
         "meta": _meta(current),
         "overall": current.overall,
@@ -315,7 +332,7 @@ def report_context(run_dir: Path) -> dict:
         "ombudsman": ombudsman.section(_ombudsman_record(current.run_dir), current.headline, suppression),
         "suppression": suppression.note(),
         "charts": charts,
-        "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": QUARANTINE},
+        "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": QUARANTINE, "tracker": TRACKER},
         "manual_review": manual_review.section(current),
         "appendix": {
             "catalogue": sorted(current.findings, key=lambda f: f["code"]),

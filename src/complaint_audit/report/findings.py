@@ -355,7 +355,10 @@ def recommendations(findings: list[dict], issue_of: dict[str, str] | None = None
                     issue_rank: dict[str, int] | None = None) -> list[dict]:
     """The action plan: one numbered recommendation per issue (`issue_of`: each red or amber check's issue, by its
     lead check, report/issues.py), in the lead check's words and in the issues' order (`issue_rank`, by check), so
-    issue 1 of the summary is recommendation 1; without issues, one per distinct action, red and weightier first."""
+    issue 1 of the summary is recommendation 1; without issues, one per distinct action, red and weightier first.
+
+    Its owners and due dates come from the cases and the run (report/tracking.py); `suggested_owner`, the
+    theme's, stands only where no case names a team."""
     issue_of, issue_rank = issue_of or {}, issue_rank or {}
     lead = {f["code"]: f for f in findings}
     grouped: dict[str, list[dict]] = {}
@@ -373,7 +376,8 @@ def recommendations(findings: list[dict], issue_of: dict[str, str] | None = None
         ranked.append((order, {
             "action": action, "text": recommendation_sentence(action, priority),
             "priority": "High" if any(f["status"] == "fail" for f in sources) else "Medium",
-            "timescale": TIMESCALES.get(priority, priority), "owner": THEME_BY_KEY[first["theme"]].owner,
+            "timescale": TIMESCALES.get(priority, priority), "due_in": priority,
+            "suggested_owner": THEME_BY_KEY[first["theme"]].owner,
             "theme_title": first["theme_title"],
             "codes": sorted(f["code"] for f in sources),
         }))

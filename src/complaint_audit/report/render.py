@@ -1,4 +1,5 @@
-"""Render a run folder's report: report.html, report.md and report.pdf, from Jinja2 templates.
+"""Render a run folder's report: report.html, report.md and report.pdf, from Jinja2 templates, and its action plan as
+recommendations.xlsx (format `xlsx`, report/tracker.py).
 
 Templates are found as datasette finds them: the user's folders first, then the built-in
 `templates/` shipped in the package; `default:report.html.j2` always names the built-in page, so
@@ -31,7 +32,7 @@ from complaint_audit.report import charts
 from complaint_audit.report.context import report_context
 from complaint_audit.store import atomic_write
 
-FORMATS = ("html", "md", "pdf")
+FORMATS = ("html", "md", "pdf", "xlsx")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 _BARE_URL = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)")
 
@@ -129,6 +130,12 @@ def render_reports(
     if "pdf" in formats:
         write_pdf(html, folder.report_file("pdf"), run_dir)
         written["pdf"] = folder.report_file("pdf")
+    if "xlsx" in formats:
+        from complaint_audit.report.tracker import write_tracker  # openpyxl: only when the workbook is asked for
+
+        resolved = (context["trend"] or {}).get("resolved", [])
+        atomic_write(folder.tracker_file, lambda tmp: write_tracker(tmp, context["recommendations"], resolved))
+        written["xlsx"] = folder.tracker_file
     return written
 
 
