@@ -17,7 +17,16 @@ from complaint_audit.audit.run_folder import QUARANTINE, Manifest, RunFolder
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import RecordedConfig
 from complaint_audit.ingest.published.ombudsman import RECORD
-from complaint_audit.report import chart_data, figures, findings, manual_review, ombudsman, suppressed_charts, trend
+from complaint_audit.report import (
+    chart_data,
+    figures,
+    findings,
+    manual_review,
+    ombudsman,
+    self_assessment,
+    suppressed_charts,
+    trend,
+)
 from complaint_audit.report.appendix import glossary, lineage, method, quarantine_reasons
 from complaint_audit.report.combining import combining
 from complaint_audit.report.examples import first_cases
@@ -253,6 +262,14 @@ def _trend(current: Assessment, previous: Assessment | None, resolved: list[dict
     return {"available": False, "previous_run": named} if named else None
 
 
+def code_self_assessment(current: Assessment) -> dict | None:
+    """The Complaint Handling Code's self-assessment (report/self_assessment.py); None where no record is under a UK scheme."""
+    if not current.voice.uk:
+        return None
+    return self_assessment.section(current.records, current.exceptions, current.results["checks"], current.findings,
+                                   current.suppression)
+
+
 def report_context(run_dir: Path) -> dict:
     """Everything the report says about the run in RUN_DIR, as plain values (strings, numbers, lists, dicts)."""
     current = assessment(Path(run_dir))
@@ -289,6 +306,7 @@ def report_context(run_dir: Path) -> dict:
         "charts": charts,
         "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": QUARANTINE},
         "manual_review": manual_review.section(current),
+        "self_assessment": code_self_assessment(current),
         "appendix": {
             "catalogue": sorted(current.findings, key=lambda f: f["code"]),
             "lineage": lineage(current.manifest, current.results, suppression.count),
