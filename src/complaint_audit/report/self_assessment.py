@@ -13,6 +13,7 @@ the same rows.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -38,6 +39,10 @@ RAG = {MET: "green", PARTLY: "amber", NOT_MET: "red", NOT_TESTED: "grey", NOT_YE
 _GRADE = {"pass": MET, "warn": PARTLY, "fail": NOT_MET}
 _COUNCIL_TEXT = "No record can show this: the council answers it on its self-assessment."
 _NOT_YET_TEXT = "The records could show this, but no check tests it yet."
+# The appendix shows a finding's first sentence, cut at its first clause when longer than this; the workbook has it all.
+_SHORT_FINDING = 250
+_SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-Z0-9])")
+_CLAUSE_END = re.compile(r"[:;] ")
 
 
 def section(records: pd.DataFrame, exceptions: pd.DataFrame, checks: list[dict], findings: list[dict],
@@ -112,20 +117,29 @@ def _evidence(item: Evidence, scope: _Scope, check: dict | None, finding: dict |
     base = {"check": item.check, "title": check["title"] if check else item.check, "where": where}
     if check is None or finding is None:
         return {**base, "status": NOT_TESTED, "cases": None, "cases_shown": "", "cases_text": "",
-                "finding": "The check did not run in this audit."}
+                "finding": "The check did not run in this audit.", "summary": "The check did not run in this audit."}
     tally = check.get("tally")
     if check["status"] not in _GRADE or (tally and not tally["assessed"]):
         return {**base, "status": NOT_TESTED, "cases": None, "cases_shown": "", "cases_text": "",
-                "finding": finding["finding"]}
+                "finding": finding["finding"], "summary": first_sentence(finding["finding"])}
     if not scope.in_records(item):
-        return {**base, "status": NOT_TESTED, "cases": None, "cases_shown": "", "cases_text": "",
-                "finding": f"The records hold no {where} for the check to test."}
+        nothing = f"The records hold no {where} for the check to test."
+        return {**base, "status": NOT_TESTED, "cases": None, "cases_shown": "", "cases_text": "", "finding": nothing,
+                "summary": nothing}
     cases = scope.cases(item)
     status = MET if cases == 0 else _GRADE[check["status"]]
     listed = (f"{suppression.count(cases)} {where} listed in {finding['evidence']['file']} under {item.check}"
-              if cases else f"no {where} listed under {item.check}")
+              if cases else f"No {where} listed under {item.check}")
     return {**base, "status": status, "cases": cases, "cases_shown": suppression.count(cases), "cases_text": listed,
-            "finding": finding["finding"]}
+            "finding": finding["finding"], "summary": first_sentence(finding["finding"])}
+
+
+def first_sentence(finding: str | None) -> str:
+    """A finding's first sentence, or its first clause when the sentence runs past _SHORT_FINDING characters."""
+    sentence = _SENTENCE_END.split(finding or "", maxsplit=1)[0]
+    if len(sentence) > _SHORT_FINDING:
+        sentence = _CLAUSE_END.split(sentence, maxsplit=1)[0].rstrip(".") + "."
+    return sentence
 
 
 def _where(item: Evidence) -> str:
