@@ -1,0 +1,71 @@
+"""`complaint-audit report RUN_DIR --kind annual`: the annual report for the public, small counts suppressed, no case named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from complaint_audit.cli import app
+from complaint_audit.report.annual import ANNUAL_SUPPRESS_BELOW, ANNUAL_TITLE
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> Path:
+    """`complaint-audit demo` (no suppression of its own), then the annual report of its run folder."""
+    runner = CliRunner()
+    out = tmp_path_factory.mktemp("demo")
+    result = runner.invoke(app, ["demo", "--out", str(out), "--format", "md", "--quiet"])
+    assert result.exit_code in (0, 1), result.output
+    (run_dir,) = (path for path in out.iterdir() if path.is_dir())
+    result = runner.invoke(app, ["report", str(run_dir), "--kind", "annual", "--format", "md,html"])
+    assert result.exit_code == 0, result.output
+    assert {"annual_report.md", "annual_report.html"} <= {path.name for path in run_dir.iterdir()}
+    return run_dir
+
+
+@pytest.fixture(scope="module")
+def annual(demo_run) -> dict[str, str]:
+    return {kind: (demo_run / f"annual_report.{kind}").read_text(encoding="utf-8") for kind in ("md", "html")}
+
+
+def test_a_count_below_the_threshold_is_not_printed(demo_run, annual):
+    # The Ombudsman found a satisfactory remedy already given in 2 cases: the committee's report says 2, the public's <5.
+    assessment = (demo_run / "report.md").read_text(encoding="utf-8")
+    assert "| Cases where the council had already provided a satisfactory remedy | 2 | 1 |" in assessment
+    assert ANNUAL_SUPPRESS_BELOW == 5
+    assert "| Cases where the council had already provided a satisfactory remedy | \\<5 | \\<5 |" in annual["md"]
+    assert "In \\<5 cases the Ombudsman found" in annual["md"] and "In 2 cases" not in annual["md"]
+    assert "In &lt;5 cases the Ombudsman found" in annual["html"]
+    # 5 children's Stage 3 reviews, too few of them upheld to give the share without revealing the count.
+    assert "| Stage 3 | 5 | 100.0% | \\[c\\] |" in annual["md"]
+
+
+def test_no_case_reference_appears(demo_run, annual):
+    cases = set(pd.read_csv(demo_run / "exceptions.csv", usecols=["case_id"])["case_id"].dropna())
+    assert len(cases) > 100
+    for text in annual.values():
+        assert not [case for case in cases if case in text]
+        assert "exceptions.xlsx" not in text and "Appendix" not in text
+
+
+def test_the_annual_report_has_volumes_learning_the_ombudsman_and_the_self_assessment(annual):
+    markdown = annual["md"]
+    assert markdown.startswith(f"# {ANNUAL_TITLE}: Northshire County Council")
+    assert "We received 1,964 complaints (2,250 complaint stages)." in markdown
+    assert "| Housing | 497 | 81 | 0 | 0 | 448 of 548 (81.8%) | 214 of 494 (43.3%) |" in markdown
+    assert "## 2. The Ombudsman's figures for 2023-24" in markdown
+    assert ("**Improvement actions overdue.** 300 of 864 improvement actions due by 16 May 2024 (34.7%) were not done; "
+            "the median one is 164 days overdue.") in markdown
+    assert "## 4. Our self-assessment against the Complaint Handling Code" in markdown
+    assert "- Stage 1: a full response within 10 working days of the acknowledgement." in markdown
+
+
+def test_the_default_kind_is_the_assessment(demo_run):
+    (demo_run / "report.md").unlink()
+    result = CliRunner().invoke(app, ["report", str(demo_run), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert "Appendix E: The Complaint Handling Code" in (demo_run / "report.md").read_text(encoding="utf-8")
+    assert "annual_report" not in result.output.replace("\n", "")
