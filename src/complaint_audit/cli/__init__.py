@@ -432,7 +432,12 @@ def report(
     chosen = _formats(formats)
     if not RunFolder(run_dir).manifest_file.is_file():
         raise UserError(f"{run_dir}: not a run folder (no {MANIFEST})")
-    for path in render(run_dir, chosen, [templates] if templates else []).values():
+    written = render(run_dir, chosen, [templates] if templates else [])
+    if kind is ReportKind.assessment:
+        from complaint_audit.report.code_workbook import write_code_workbook
+
+        written.update(write_code_workbook(run_dir))
+    for path in written.values():
         console.print(f"Wrote {path}", highlight=False)
 
 

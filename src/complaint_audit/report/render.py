@@ -27,7 +27,7 @@ from markupsafe import Markup
 from complaint_audit.audit.run_folder import MANIFEST, RESULTS, RunFolder
 from complaint_audit.errors import UserError
 from complaint_audit.printable import printable
-from complaint_audit.report import charts, self_assessment
+from complaint_audit.report import charts
 from complaint_audit.report.context import report_context
 from complaint_audit.store import atomic_write
 
@@ -129,8 +129,6 @@ def render_reports(
     if "pdf" in formats:
         write_pdf(html, folder.report_file("pdf"), run_dir)
         written["pdf"] = folder.report_file("pdf")
-    if context["self_assessment"]:
-        written["code_self_assessment"] = self_assessment.write_sheet(run_dir, context["self_assessment"])
     return written
 
 
