@@ -52,7 +52,7 @@ def test_the_stage_1_timescale_is_not_met_with_ts002s_stage_1_cases(assessment, 
     assert row["status"] == NOT_MET
     (evidence,) = row["evidence"]
     assert (evidence["check"], evidence["status"], evidence["cases"]) == ("TS002", NOT_MET, 144)
-    assert evidence["cases_text"] == "144 corporate and housing Stage 1 cases listed in exceptions.xlsx under TS002"
+    assert evidence["cases_text"] == "144 corporate and housing Stage 1 cases listed in exceptions.xlsx under TS002."
     markdown = (demo_run / "report.md").read_text(encoding="utf-8")
     assert "Appendix E: The Complaint Handling Code, section by section" in markdown
     assert ("| 6.3 | Stage 1: a full response within 10 working days of the acknowledgement. | **Corporate and housing "
@@ -142,7 +142,7 @@ def test_a_requirement_takes_its_checks_grade_over_the_codes_own_cases(status, a
     row = _answer(records, exceptions, checks, findings, "Stage 2: a full response")
     assert row["status"] == stage_2
     if stage_2 in (NOT_MET, PARTLY):
-        assert row["evidence"][0]["cases_text"] == "<5 corporate and housing Stage 2 cases listed in exceptions.xlsx under TS002"
+        assert row["evidence"][0]["cases_text"] == "<5 corporate and housing Stage 2 cases listed in exceptions.xlsx under TS002."
 
 
 def test_a_check_that_did_not_run_or_had_no_records_at_its_stage_is_not_tested():

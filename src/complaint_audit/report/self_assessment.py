@@ -128,8 +128,8 @@ def _evidence(item: Evidence, scope: _Scope, check: dict | None, finding: dict |
                 "summary": nothing}
     cases = scope.cases(item)
     status = MET if cases == 0 else _GRADE[check["status"]]
-    listed = (f"{suppression.count(cases)} {where} listed in {finding['evidence']['file']} under {item.check}"
-              if cases else f"No {where} listed under {item.check}")
+    listed = (f"{suppression.count(cases)} {where} listed in {finding['evidence']['file']} under {item.check}."
+              if cases else f"No {where} listed under {item.check}.")
     return {**base, "status": status, "cases": cases, "cases_shown": suppression.count(cases), "cases_text": listed,
             "finding": finding["finding"], "summary": first_sentence(finding["finding"])}
 
