@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from complaint_audit.audit.run_folder import MANIFEST, ORGANISATIONS, RESULTS, RunFolder
+from complaint_audit.engine.judging import SMALL_BASE
 from complaint_audit.errors import UserError
 from complaint_audit.report import ombudsman, self_assessment
 from complaint_audit.report.code_requirements import SECTIONS
@@ -62,7 +63,9 @@ def annual_context(run_dir: Path) -> dict:
                        f"{suppression.small_text}, and a percentage that would reveal such a count is shown as "
                        f"{WITHHELD}."),
         "headline": current.headline,
-        "stages": _stages(current.headline),
+        "stages": _stages(current.records, current.answered, suppression),
+        "on_time": _share(current.answered["on_time"], suppression),
+        "upheld": _share(_upheld(current.records), suppression),
         "services": _services(current.records, current.answered, suppression),
         "ombudsman": ombudsman.section(_ombudsman_record(run_dir), current.headline, suppression),
         "learning": learning,
@@ -72,11 +75,21 @@ def annual_context(run_dir: Path) -> dict:
     }
 
 
-def _stages(headline: dict) -> dict:
-    """Complaints, on time and upheld by stage: the headline's figures, already suppressed, as a table."""
-    return {"columns": ["Stage", "Complaints", headline["on_time_heading"], "Upheld or partly upheld"],
-            "rows": [[row["stage"], row["complaints_text"], row["on_time_text"], row["upheld_text"]]
-                     for row in headline["stages"]]}
+def _stages(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppression) -> dict:
+    """Complaints, answered on time and upheld by stage, counts first."""
+    count = suppression.count
+    upheld = _upheld(records)
+    rows = [[words, count(int((records["stage"] == stage).sum())),
+             _share(answered.loc[answered["stage"] == stage, "on_time"], suppression),
+             _share(upheld[records.loc[upheld.index, "stage"] == stage], suppression)]
+            for stage, words in STAGE_WORDS.items() if (records["stage"] == stage).any()]
+    return {"columns": ["Stage", "Complaints", "Answered on time", "Upheld or partly upheld"], "rows": rows}
+
+
+def _upheld(records: pd.DataFrame) -> pd.Series:
+    """Whether each decided stage was upheld in full or in part, indexed as the records are."""
+    decided = records["outcome"].isin(DECIDED_OUTCOMES)
+    return records.loc[decided, "outcome"].isin(UPHELD_OUTCOMES)
 
 
 def _services(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppression) -> dict:
@@ -84,8 +97,8 @@ def _services(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppre
     count = suppression.count
     stage_counts = pd.crosstab(records["process"], records["stage"])
     on_time = answered.groupby("process", observed=True)["on_time"]
-    decided = records[records["outcome"].isin(DECIDED_OUTCOMES)]
-    upheld = decided["outcome"].isin(UPHELD_OUTCOMES).groupby(decided["process"], observed=True)
+    upheld = _upheld(records)
+    upheld = upheld.groupby(records.loc[upheld.index, "process"], observed=True)
     stages = [stage for stage in STAGE_WORDS if stage in stage_counts.columns]
     rows = []
     for process in stage_counts.index:
@@ -99,11 +112,15 @@ def _services(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppre
 
 
 def _share(mask: pd.Series, suppression: Suppression) -> str:
-    """'1,237 of 1,381 (89.6%)', the counts first; '<5 of 23 ([c])' where a count is small; '–' for none."""
-    if mask.empty:
+    """'1,237 of 1,381 (89.6%)', the counts first; '6 of 8', with no percentage, on a base below SMALL_BASE; '[c]'
+    alone where the part, the whole or the rest is a small count (two counts shown would give the third); '–' for none."""
+    part, whole = int(mask.sum()), len(mask)
+    if not whole:
         return "–"
-    share = suppression.mask_share(mask)[1]
-    return f"{suppression.count(int(mask.sum()))} of {suppression.count(len(mask))} ({share})"
+    if suppression.withholds(part, whole):
+        return WITHHELD
+    counts = f"{part:,} of {whole:,}"
+    return counts if whole < SMALL_BASE else f"{counts} ({suppression.mask_share(mask)[1]})"
 
 
 def _code_summary(code: dict) -> dict:
