@@ -161,3 +161,12 @@ def test_the_housing_only_requirement_is_left_out_without_housing_records():
     rows = section(records, exceptions, [], [], Suppression(0))["rows"]
     assert not any("Regulator of Social Housing" in row["requirement"] for row in rows)
     assert len(rows) == len(REQUIREMENTS) - 1
+
+
+def test_the_extension_row_counts_only_qr004s_letters_on_an_extended_timescale(assessment):
+    row = _row(assessment, "6.5", "When a timescale is extended")
+    (evidence,) = row["evidence"]  # QR004 lists 30 corporate and housing letters; 6 of them on an extended timescale
+    assert (row["status"], evidence["cases"]) == (PARTLY, 6)
+    assert evidence["cases_text"] == ("6 corporate and housing cases on an extended timescale listed in exceptions.xlsx "
+                                      "under QR004.")
+    assert _row(assessment, "6.8", "The response says how to escalate")["evidence"][0]["cases"] == 30

@@ -44,11 +44,15 @@ class Answer(StrEnum):
 
 @dataclass(frozen=True)
 class Evidence:
-    """A check that evidences a requirement, counted over the Code's processes at `stages` (None: every stage)."""
+    """A check that evidences a requirement, counted over the Code's processes at `stages` (None: every stage), and
+    over its exceptions whose figures hold `figure` (a JSON member such as '"extended":true') where one is given,
+    which `those` then describes ('on an extended timescale')."""
 
     check: str
     stages: tuple[str, ...] | None = None
     processes: tuple[str, ...] = CODE_PROCESSES
+    figure: str | None = None
+    those: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     _records(6, "6.4", None, "Stage 1: any extension is of no more than 10 working days without good reason, and the "
              "reason is explained.", Evidence("TS004", _STAGE_1)),
     _records(6, "6.5", None, "When a timescale is extended, the person is given the Ombudsman's details.",
-             Evidence("QR004")),
+             Evidence("QR004", figure='"extended":true', those="on an extended timescale")),
     _records(6, "6", "6.11", "Stage 2: the escalation is acknowledged within 5 working days of the request.",
              Evidence("TS001", _STAGE_2)),
     _council(6, "6", "6.12", "Stage 2: the person does not have to explain why they ask for Stage 2."),

@@ -50,7 +50,7 @@ def section(records: pd.DataFrame, exceptions: pd.DataFrame, checks: list[dict],
     """The self-assessment: its rows by section of the Code, and how many requirements have each answer.
 
     RECORDS needs `organisation`, `case_key`, `stage` and `process`; EXCEPTIONS `check`, `organisation`,
-    `case_key` and `stage`; CHECKS are results.json's; FINDINGS the report's (their sentences suppressed)."""
+    `case_key`, `stage` (and `figures` where an evidence names a figure); CHECKS are results.json's; FINDINGS the report's (their sentences suppressed)."""
     housing = bool((records["process"] == "housing").any())
     scope = _Scope(records, exceptions)
     by_code = {check["code"]: check for check in checks}
@@ -87,6 +87,8 @@ class _Scope:
     def cases(self, evidence: Evidence) -> int:
         """How many cases the check listed within the evidence's processes and stages."""
         listed = self.exceptions[(self.exceptions["check"] == evidence.check).to_numpy()]
+        if evidence.figure:
+            listed = listed[listed["figures"].fillna("").str.contains(evidence.figure, regex=False).to_numpy()]
         return int(pd.unique(listed.loc[self._mask(listed, evidence), "case"]).size)
 
     @staticmethod
@@ -146,7 +148,7 @@ def _where(item: Evidence) -> str:
     """'corporate and housing Stage 1 cases': what an evidence's count counts."""
     processes = " and ".join(PROCESS_WORDS.get(process, process) for process in item.processes)
     stages = " and ".join(STAGE_WORDS.get(stage, stage) for stage in item.stages) if item.stages else ""
-    return " ".join(part for part in (processes, stages, "cases") if part)
+    return " ".join(part for part in (processes, stages, "cases", item.those) if part)
 
 
 def _combined(statuses: list[str]) -> str:
