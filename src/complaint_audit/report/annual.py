@@ -22,7 +22,13 @@ from complaint_audit.engine.judging import SMALL_BASE
 from complaint_audit.errors import UserError
 from complaint_audit.report import ombudsman, self_assessment
 from complaint_audit.report.code_requirements import SECTIONS
-from complaint_audit.report.context import _learning_examples, _meta, _ombudsman_record, assessment
+from complaint_audit.report.context import (
+    _learning_examples,
+    _meta,
+    _ombudsman_record,
+    assessment,
+    code_self_assessment,
+)
 from complaint_audit.report.render import FORMATS, environment, write_pdf
 from complaint_audit.report.suppression import WITHHELD, Suppression
 from complaint_audit.report.text import STAGE_WORDS
@@ -47,18 +53,18 @@ def annual_context(run_dir: Path) -> dict:
     run_dir = Path(run_dir)
     current = assessment(run_dir, annual_suppression(run_dir))
     suppression = current.suppression
-    code = self_assessment.section(current.records, current.exceptions, current.results["checks"], current.findings,
-                                   suppression) if current.voice.uk else None
-    learning = [{"title": f["title"], "finding": self_assessment.first_sentence(f["finding"]), "status": f["status_label"], "rag": f["rag"]}
+    code = code_self_assessment(current)
+    learning = [{"title": f["title"], "finding": self_assessment.first_sentence(f["finding"])}
                 for f in current.findings if f["code"] in _LEARNING_CHECKS and f["status"] != "not_applicable"]
     meta = _meta(current)
     return {
         "meta": meta,
         "title": ANNUAL_TITLE,
         "introduction": (f"This report sets out how {meta['organisation']} handled the complaints it received in "
-                         f"{meta['period']}, what it learned from them, and how its handling measures up to the "
-                         "Complaint Handling Code. It is drawn from the council's own complaint records; it names "
-                         "no one and refers to no individual complaint."),
+                         f"{meta['period']}, what it learned from them"
+                         + (", and how its handling measures up to the Complaint Handling Code" if code else "")
+                         + ". It is drawn from the organisation's own complaint records; it names no one and refers "
+                         "to no individual complaint."),
         "disclosure": (f"So that no one can be identified, counts of 1 to {suppression.below - 1} are shown as "
                        f"{suppression.small_text}, and a percentage that would reveal such a count is shown as "
                        f"{WITHHELD}."),
@@ -71,7 +77,6 @@ def annual_context(run_dir: Path) -> dict:
         "learning": learning,
         "learning_examples": _learning_examples(current),
         "self_assessment": code and _code_summary(code),
-        "suppression": suppression.note(),
     }
 
 
