@@ -21,7 +21,6 @@ from complaint_audit.audit.run_folder import MANIFEST, ORGANISATIONS, RESULTS, R
 from complaint_audit.engine.judging import SMALL_BASE
 from complaint_audit.errors import UserError
 from complaint_audit.report import ombudsman, self_assessment
-from complaint_audit.report.code_requirements import SECTIONS
 from complaint_audit.report.context import (
     _learning_examples,
     _meta,
@@ -131,9 +130,9 @@ def _share(mask: pd.Series, suppression: Suppression) -> str:
 def _code_summary(code: dict) -> dict:
     """The self-assessment by section: how many requirements the records show met, partly met, not met or untested."""
     statuses = self_assessment.STATUSES
-    rows = [[f"{part['number']}. {title}", *(str(sum(row["status"] == status for row in part["rows"]))
-                                              for status in statuses)]
-            for part, title in zip(code["sections"], SECTIONS.values(), strict=True)]
+    rows = [[f"{part['number']}. {part['title']}", *(str(sum(row["status"] == status for row in part["rows"]))
+                                                     for status in statuses)]
+            for part in code["sections"]]
     return {"text": code["summary_text"], "table": {"columns": ["Section of the Code", *(s.capitalize() for s in statuses)],
                                                     "rows": rows},
             "not_met": [row["requirement"] for row in code["rows"] if row["status"] == self_assessment.NOT_MET]}
