@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from complaint_audit.cli import app
 from complaint_audit.report.annual import ANNUAL_SUPPRESS_BELOW, ANNUAL_TITLE
+from tests.test_browser import CHROMIUM, FLAGS
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +74,17 @@ def test_the_default_kind_is_the_assessment(demo_run):
     assert result.exit_code == 0, result.output
     assert "Appendix E: The Complaint Handling Code" in (demo_run / "report.md").read_text(encoding="utf-8")
     assert "annual_report" not in result.output.replace("\n", "")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium); .ci/run installs it")
+def test_chromium_renders_the_annual_report_without_errors(tmp_path, demo_run):
+    shot = tmp_path / "annual.png"
+    result = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+         (demo_run / "annual_report.html").as_uri()],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+    problems = [line for line in result.stderr.splitlines() if "Uncaught" in line or "net::ERR_" in line or ":CONSOLE(" in line]
+    assert problems == []
