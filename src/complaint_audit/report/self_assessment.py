@@ -79,10 +79,14 @@ class _Scope:
         self.records = records
         self.exceptions = exceptions.assign(case=exception_cases,
                                             process=process_of.reindex(exception_cases).to_numpy())
+        self._covered: dict[tuple, int] = {}  # records covered, by processes and stages: many requirements share them
 
     def in_records(self, evidence: Evidence) -> int:
         """How many stage records the evidence covers: none, and the check tested nothing for this requirement."""
-        return int(self._mask(self.records, evidence).sum())
+        key = (evidence.processes, evidence.stages)
+        if key not in self._covered:
+            self._covered[key] = int(self._mask(self.records, evidence).sum())
+        return self._covered[key]
 
     def cases(self, evidence: Evidence) -> int:
         """How many cases the check listed within the evidence's processes and stages."""
