@@ -161,7 +161,7 @@ def test_the_context_is_plain_values_and_agrees_with_the_results(run_dir, result
     json.dumps(context)  # strings, numbers, lists, dicts only: no frames, paths or markup
     assert set(context) == {"meta", "overall", "headline", "set_aside", "summary", "scope", "themes", "teams",
                             "recommendations", "trend", "charts", "links", "appendix", "ombudsman", "suppression",
-                            "manual_review"}
+                            "manual_review", "self_assessment"}
     assert context["overall"]["counts"] == results["summary"]["by_status"]
     assert 3 <= len(context["summary"]["issues"]) <= 6
     assert context["trend"] is None

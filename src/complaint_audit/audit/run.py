@@ -212,6 +212,9 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
 
             templates = [audit.report.templates] if audit.report.templates else []
             written = render_reports(run_dir, formats, templates)
+            from complaint_audit.report.code_workbook import write_code_workbook
+
+            written.update(write_code_workbook(run_dir))
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
         log.info("finished in %.1f s", sum(timings.values()))

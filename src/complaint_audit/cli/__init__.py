@@ -410,20 +410,35 @@ def demo(
     _print_run(result, quiet, as_json, fail_on)
 
 
+class ReportKind(StrEnum):
+    assessment = "assessment"
+    annual = "annual"
+
+
 @app.command()
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `run` or `demo`.")],
     formats: FormatOption = "html,md,pdf,xlsx",
     templates: Annotated[Path | None, typer.Option("--templates", help="A folder of templates that override or extend the built-in ones.")] = None,
+    kind: Annotated[ReportKind, typer.Option("--kind", help="assessment: the report for the audit committee (report.*); annual: the annual complaints performance and service improvement report for the public (annual_report.*), small counts suppressed and no case referred to.")] = ReportKind.assessment,
 ) -> None:
-    """Render the report again from a run folder (after changing templates, say)."""
+    """Render the report again from a run folder (after changing templates, say), or the annual report for the public."""
     from complaint_audit.audit.run_folder import MANIFEST, RunFolder
-    from complaint_audit.report.render import render_reports
+
+    if kind is ReportKind.annual:
+        from complaint_audit.report.annual import render_annual as render
+    else:
+        from complaint_audit.report.render import render_reports as render
 
     chosen = _formats(formats)
     if not RunFolder(run_dir).manifest_file.is_file():
         raise UserError(f"{run_dir}: not a run folder (no {MANIFEST})")
-    for path in render_reports(run_dir, chosen, [templates] if templates else []).values():
+    written = render(run_dir, chosen, [templates] if templates else [])
+    if kind is ReportKind.assessment:
+        from complaint_audit.report.code_workbook import write_code_workbook
+
+        written.update(write_code_workbook(run_dir))
+    for path in written.values():
         console.print(f"Wrote {path}", highlight=False)
 
 

@@ -25,6 +25,7 @@ from complaint_audit.report import (
     issues,
     manual_review,
     ombudsman,
+    self_assessment,
     summary,
     suppressed_charts,
     trend,
@@ -294,6 +295,12 @@ def _summary(current: Assessment) -> dict:
                                                  current.as_of, report_date),
         "asks": summary.committee_asks(current.recommendations, shown, current.overall["graded"], report_date),
     }
+def code_self_assessment(current: Assessment) -> dict | None:
+    """The Complaint Handling Code's self-assessment (report/self_assessment.py); None where no record is under a UK scheme."""
+    if not current.voice.uk:
+        return None
+    return self_assessment.section(current.records, current.exceptions, current.results["checks"], current.findings,
+                                   current.suppression)
 
 
 def report_context(run_dir: Path) -> dict:
@@ -334,6 +341,7 @@ def report_context(run_dir: Path) -> dict:
         "charts": charts,
         "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": QUARANTINE, "tracker": TRACKER},
         "manual_review": manual_review.section(current),
+        "self_assessment": code_self_assessment(current),
         "appendix": {
             "catalogue": sorted(current.findings, key=lambda f: f["code"]),
             "lineage": lineage(current.manifest, current.results, suppression.count),
