@@ -181,11 +181,11 @@ def test_the_sample_s_action_plan_names_the_teams_and_counts_from_the_report_s_d
     in_three_months = (pd.Timestamp(started) + pd.DateOffset(months=3)).date()
     markdown = (sample_run / "report.md").read_text(encoding="utf-8")
     assert f"Due dates count from the date of this report, {long_date(started)}." in markdown
-    assert ("| 3 | The council should put complaints from MPs and councillors through the normal complaints procedure, "
+    assert ("| 8 | The council should put complaints from MPs and councillors through the normal complaints procedure, "
             f"stages and timescales, and report their handling alongside the public's, by {long_date(in_three_months)}. | "
-            "High | Corporate Complaints team, with 1 other team | FT001, FT002, FT003 | new |") in markdown
+            "High | Corporate Complaints team, with 1 other team | DQ006, FT001, FT002, FT003 | new |") in markdown
     assert "| No. | Due by | Management response | Agreed date | Evidence of completion |" in markdown
-    assert f"| 3 | {long_date(in_three_months)} |  |  |  |" in markdown
+    assert f"| 8 | {long_date(in_three_months)} |  |  |  |" in markdown
     assert "Suggested owner" not in markdown
 
 
@@ -195,7 +195,7 @@ def test_without_a_committee_date_the_dates_count_from_the_day_the_run_finished(
     manifest.update(started_at="2024-01-31T12:00:00+00:00", finished_at="2024-01-31T12:00:05+00:00")
     (copy / "manifest.json").write_text(json.dumps(manifest))
     context = report_context(copy)
-    plan = {item["codes"][0]: item for item in context["recommendations"]}
+    plan = {code: item for item in context["recommendations"] for code in item["codes"]}
     assert (plan["CSC002"]["due"], plan["CSC002"]["owner"]) == ("2024-02-29", "Children's Complaints team")
     assert plan["FT001"]["due"] == "2024-04-30" and plan["FT001"]["priority"] == "High"
     assert context["meta"]["due_from"] == "Due dates count from the date of this report, 31 January 2024."
@@ -204,16 +204,17 @@ def test_without_a_committee_date_the_dates_count_from_the_day_the_run_finished(
 def test_the_sample_s_run_writes_the_tracker_workbook(sample_run):
     rows = list(load_workbook(sample_run / "recommendations.xlsx")["Recommendations"].iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
-    assert {row[5]: row[3] for row in rows[1:]}["CSC002"] == "Children's Complaints team"
+    assert {row[5]: row[3] for row in rows[1:]}["CSC002, CSC003"] == "Children's Complaints team"
     assert len(rows) == 1 + len(report_context(sample_run)["recommendations"])
 
 
 def test_with_a_committee_date_and_owners_report_md_names_officers_and_dates(committee_run):
     markdown = (committee_run / "report.md").read_text(encoding="utf-8")
     assert "Due dates count from the meeting of the Audit Committee on 15 July 2024." in markdown
-    assert ("| 3 | The council should put complaints from MPs and councillors through the normal complaints procedure, "
+    assert ("| 8 | The council should put complaints from MPs and councillors through the normal complaints procedure, "
             "stages and timescales, and report their handling alongside the public's, by 15 October 2024. | High | "
-            "Head of Customer Services (Corporate Complaints), with 1 other team | FT001, FT002, FT003 | new |") in markdown
+            "Head of Customer Services (Corporate Complaints), with 1 other team | DQ006, FT001, FT002, FT003 | new |"
+            ) in markdown
     assert "| 1 | 15 August 2024 |  |  |  |" in markdown
 
 
@@ -224,12 +225,13 @@ def test_the_tracker_workbook_has_a_row_per_recommendation(committee_run):
     sheet = book["Recommendations"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS == list(COLUMNS)
-    assert len(rows) == 1 + len(recommendations) == 19
+    assert len(rows) == 1 + len(recommendations) == 16  # one per issue: 16 issues, the members' two in one
     by_checks = {row[5]: row for row in rows[1:]}
-    assert by_checks["CSC002"][2:] == ("High", "Director of Children's Services (Children's Complaints)",
-                                       dt.datetime(2024, 8, 15), "CSC002", 13, "new", None, None, None)
-    assert by_checks["FT001, FT002, FT003"][4] == dt.datetime(2024, 10, 15)
-    assert [row[0] for row in rows[1:]] == list(range(1, 19))
+    assert by_checks["CSC002, CSC003"][2:] == ("High", "Director of Children's Services (Children's Complaints)",
+                                               dt.datetime(2024, 8, 15), "CSC002, CSC003", 14, "new", None, None,
+                                               None)
+    assert by_checks["DQ006, FT001, FT002, FT003"][4] == dt.datetime(2024, 10, 15)
+    assert [row[0] for row in rows[1:]] == list(range(1, 16))
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.b and sheet.column_dimensions["B"].width == 70
 
 
@@ -238,7 +240,7 @@ def test_a_second_run_s_tracker_lists_what_was_resolved(committee_run, tmp_path)
     first = first.rename(tmp_path / "20240516T120000Z-1a2b3c4d")
     results = json.loads((first / "results.json").read_text())
     checks = [{**check, "recommendation": {"text": "Retire the old complaints form", "priority": "quick win"}}
-              if check["code"] == "CSC002" else check for check in results["checks"]]
+              if check["code"] == "TS005" else check for check in results["checks"]]
     (first / "results.json").write_text(json.dumps({**results, "checks": checks}))
     second = _copy(committee_run, tmp_path, committee_date="2024-10-21")
     manifest = json.loads((second / "manifest.json").read_text())
@@ -249,8 +251,8 @@ def test_a_second_run_s_tracker_lists_what_was_resolved(committee_run, tmp_path)
     assert [(row[1], row[4], row[7]) for row in resolved] == [
         ("The council should retire the old complaints form, by 15 August 2024.", dt.datetime(2024, 8, 15), "resolved")]
     states = {row[5]: (row[4], row[7]) for row in book["Recommendations"].iter_rows(min_row=2, values_only=True)}
-    assert states["CSC002"] == (dt.datetime(2024, 11, 21), "new")
-    assert states["CSC003"] == (dt.datetime(2024, 11, 21), "repeated")
+    assert states["TS005"] == (dt.datetime(2024, 11, 21), "new")
+    assert states["CSC002, CSC003"] == (dt.datetime(2024, 11, 21), "repeated")
 
 
 def test_report_writes_the_tracker_as_format_xlsx_with_formula_like_text_kept_as_text(runner, sample_run, tmp_path):

@@ -303,6 +303,16 @@ def code_self_assessment(current: Assessment) -> dict | None:
                                    current.suppression)
 
 
+def _point_to_leads(ranked: list[dict]) -> None:
+    """Each finding merged into another's issue points to the lead finding, whose evidence, remedy and recommendation
+    cover the same cases: said once in section 3, not once per check."""
+    for issue in ranked:
+        lead = issue["lead"]
+        lead["merged"] = [{"code": f["code"], "title": f["title"], "theme_title": f["theme_title"]} for f in issue["also"]]
+        for finding in issue["also"]:
+            finding["same_as"] = {"code": lead["code"], "title": lead["title"], "theme_title": lead["theme_title"]}
+
+
 def report_context(run_dir: Path) -> dict:
     """Everything the report says about the run in RUN_DIR, as plain values (strings, numbers, lists, dicts)."""
     current = assessment(Path(run_dir))
@@ -323,6 +333,7 @@ def report_context(run_dir: Path) -> dict:
         for finding in theme["concerns"]:
             finding["recommendation_number"] = numbers.get(finding["code"])
             finding["recommendation"] = planned.get(finding["code"], finding["recommendation"])
+    _point_to_leads(current.issues)
     return {
         "meta": _meta(current),
         "overall": current.overall,

@@ -151,6 +151,7 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
         "people_affected": _people(check.get("people_affected", 0), suppression),
         "people": check.get("people_affected", 0), "standard_judged": check.get("standard"),
         "shortfall": _shortfall_words(remedy),
+        "same_as": None, "merged": [],  # filled where issues merge findings (report/context.py)
         "fault": shown.sentence(_sentence(fault(check))) if status in _LIKELIHOOD else None,
         "impact": _impact(theme.impact if voice.uk else theme.general_impact or theme.impact, check, remedy,
                           suppression) if status in _LIKELIHOOD else None,
