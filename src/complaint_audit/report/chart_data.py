@@ -126,7 +126,8 @@ def members_against_public(records: pd.DataFrame, calendar: WorkingCalendar, ft0
         "title": "Working days to respond: MP and councillor complaints against the public's",
         "description": ("Box plot of working days from receipt to response for complaints from MPs and councillors "
                         "and from the public, for each process and stage compared (boxes: middle half of cases; "
-                        f"whiskers: 5th to 95th percentile). Medians in working days: {medians}."),
+                        "whiskers: 5th to 95th percentile; n above each box, hatched where fewer than "
+                        f"{SMALL_BASE}). Medians in working days: {medians}."),
         "groups": groups,
     }
 
@@ -144,7 +145,14 @@ def childrens_stage2(csc002: dict | None) -> dict | None:
                         f"report) against {percent(required)} as the regulations require (to the adjudication "
                         "letter)."),
         "as_recorded": recorded, "as_required": required,
+        "labels": [_of(metrics.get("on_time_as_recorded"), metrics.get("compared")),
+                   _of(metrics.get("on_time_as_required"), metrics.get("compared"))],
     }
+
+
+def _of(part: int | None, whole: int | None) -> str:
+    """'31 of 31', the counts under a bar; empty where a run's results lack them."""
+    return f"{part:,} of {whole:,}" if part is not None and whole else ""
 
 
 def theme_checks(theme: dict) -> dict | None:

@@ -19,6 +19,8 @@ import re
 
 from markupsafe import Markup, escape
 
+from complaint_audit.engine.judging import SMALL_BASE
+
 TEAM_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#555555")
 RAG_COLOURS = {"red": "#B3261E", "amber": "#C77C02", "green": "#2E7D32", "grey": "#8A8A8A"}
 _MEMBER_COLOUR, _PUBLIC_COLOUR = "#D55E00", "#0072B2"
@@ -193,9 +195,14 @@ def _members(chart: dict):
         positions = [index * 3 + offset for index in range(len(groups))]
         drawn = axes.bxp(stats, positions=positions, widths=0.7, showfliers=False, patch_artist=True,
                          medianprops={"color": "black"})
-        for box in drawn["boxes"]:
+        for box, group, position in zip(drawn["boxes"], groups, positions, strict=True):
             box.set_facecolor(colour)
             box.set_alpha(0.75)
+            small = group[key]["n"] < SMALL_BASE
+            if small:  # too few for its spread to mean much: hatched, and said so in its label
+                box.set_hatch("///")
+            axes.text(position, group[key]["whishi"], f"n={group[key]['n']}" + ("\nsmall" if small else ""),
+                      ha="center", va="bottom", fontsize=6.5)
     axes.set_xticks([index * 3 + 0.5 for index in range(len(groups))], labels, rotation=15)
     _whole_number_ticks(axes.yaxis)
     _axis_labels(axes, beside=("Working days from receipt to response", numbers))
@@ -216,8 +223,9 @@ def _childrens_stage2(chart: dict):
     values = [chart["as_recorded"] or 0.0, chart["as_required"]]
     axes.bar(range(2), values, color=["#8A8A8A", RAG_COLOURS["red"] if values[1] < values[0] else "#0072B2"],
              width=0.55)
-    for index, value in enumerate(values):
-        axes.text(index, value + 2, f"{value:.1f}%", ha="center", fontweight="bold")
+    for index, (value, counts) in enumerate(zip(values, chart.get("labels", ["", ""]), strict=True)):
+        axes.text(index, value + 2, f"{value:.1f}%" + (f" ({counts})" if counts else ""), ha="center",
+                  fontweight="bold")
     axes.set_xticks(range(2), labels)
     axes.set_ylim(0, 112)
     axes.set_yticks(range(0, 101, 25), [f"{tick}%" for tick in range(0, 101, 25)])
@@ -245,7 +253,8 @@ def _theme(chart: dict):
             if threshold is not None:
                 axes.plot([threshold, threshold], [index - 0.4, index + 0.4], color=colour, linewidth=1.4,
                           linestyle=(0, (2, 1)))
-        axes.text(shown[index] + top * 0.01, index, texts[index], va="center", fontsize=7.5)
+        clear = max(shown[index], bar["amber"] or 0, bar["red"] or 0)  # past the threshold marks, never across them
+        axes.text(clear + top * 0.015, index, texts[index], va="center", fontsize=7.5)
     axes.set_yticks(range(len(bars)), labels)
     axes.invert_yaxis()
     axes.set_xlim(0, top * 1.15)
