@@ -424,3 +424,20 @@ def test_one_percent_or_less_set_aside_is_left_to_the_scope_section(run_dir, tmp
     inputs[0] = {**inputs[0], "loaded": inputs[0]["read"] - quarantined, "quarantined": quarantined, "reasons": {"bad_date": quarantined}}
     context = report_context(_copy_run(run_dir, tmp_path, inputs=inputs))
     assert (context["set_aside"] is not None) == noted
+
+
+def test_the_sample_pdf_is_a_committee_paper_two_pages_of_summary_and_eighteen_before_the_appendices(written):
+    """Issue 16's page budget, read off the PDF as a reader turns it: the executive summary fits two pages, and the
+    report up to its appendices (the check catalogue, lineage, method, glossary and the Code's self-assessment)
+    fits eighteen, the length of the LGSCO's own review of the council."""
+    from pypdf import PdfReader
+
+    pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(written["pdf"]).pages]
+
+    def first_page(heading: str) -> int:
+        return next(number for number, text in enumerate(pages, start=1) if heading in text and number > 1)
+
+    summary, records, appendices = (first_page(heading) for heading in
+                                    ("1. Executive summary", "2. The records assessed", "6. Appendices"))
+    assert records - summary <= 2, f"the summary runs from page {summary} into page {records}"
+    assert appendices <= 19, f"the appendices start on page {appendices}"
