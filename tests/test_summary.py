@@ -94,7 +94,8 @@ def test_what_could_not_be_tested_names_each_check_left_out_with_why_and_stale_r
         {"code": "QR001", "title": "Apology", "status": "warn", "metrics": {"without_text": 3}, "finding": "..."},
     ]}
 
-    notes = summary.could_not_test(results, [], {"rows": 36, "percent": 1.6}, "2024-05-16", dt.date(2024, 12, 20))
+    shown = [{"code": "QR008", "status": "not_applicable"}, {"code": "QR001", "status": "warn"}]
+    notes = summary.could_not_test(results, shown, {"rows": 36, "percent": 1.6}, "2024-05-16", dt.date(2024, 12, 20))
 
     assert notes == [
         "Reviewers' scores: no reviewer scores imported.",
@@ -103,7 +104,8 @@ def test_what_could_not_be_tested_names_each_check_left_out_with_why_and_stale_r
         "Handling since 16 May 2024: the records are 7 months old at the date of this report, so they may not show "
         "how complaints are handled today.",
     ]
-    assert summary.could_not_test(results, [], None, "2024-05-16", dt.date(2024, 11, 1))[-1].startswith("The quality")
+    assert summary.could_not_test(results, shown, None, "2024-05-16", dt.date(2024, 11, 1))[-1].startswith("The quality")
+    assert summary.could_not_test(results, [], None, None, dt.date(2024, 11, 1)) == []  # checks the report leaves out
 
 
 def test_the_committee_is_asked_for_responses_in_four_weeks_and_progress_in_three_months():

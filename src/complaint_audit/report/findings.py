@@ -325,9 +325,10 @@ def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:
         text += f" {plural(counts['error'], 'check')} could not run, so this assessment is incomplete."
     if counts["not_applicable"]:
         text += f" {plural(counts['not_applicable'], 'check')} could not be applied to the data provided."
-    intro = (f"{voice.judged('would be likely to')} where a finding is red, and might find fault where it is amber, "
-             "if it rests on a statutory scheme or a code in force when the complaints were handled; the others fall "
-             "short of the council's own procedure or good practice, as each says.")
+    intro = f"{voice.judged('would be likely to')} where a finding is red, and might find fault where it is amber" + (
+        ", if it rests on a statutory scheme or a code in force when the complaints were handled; the others fall "
+        "short of the council's own procedure or good practice, as each says." if voice.uk else
+        f", where it rests on {voice.standard}; the others fall short of good practice, as each says.")
     label = "Not graded" if rag == "grey" else rag.capitalize()
     return {"rag": rag, "label": label, "text": text, "counts": counts, "checks": total, "rated": rated,
             "coverage": coverage, "graded": rag != "grey", "rule": RAG_RULE + " " + THIN_EVIDENCE_RULE,

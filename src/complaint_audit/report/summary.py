@@ -49,15 +49,17 @@ def _issue_text(issue: dict, count) -> dict:
 
 def could_not_test(results: dict, findings: list[dict], set_aside: dict | None, as_of: str | None,
                    report_date: dt.date) -> list[str]:
-    """What this assessment could not test, in plain sentences: checks the export gave nothing to test (with why),
+    """What this assessment could not test, in plain sentences: checks shown (`findings`) that the export gave nothing
+    to test (with why),
     responses without letter text, rows set aside, and records older than STALE_AFTER_MONTHS at the report date."""
     notes = []
+    shown = {f["code"] for f in findings}  # the checks the report shows: none of UK rules where no record is under one
     for check in sorted(results["checks"], key=lambda c: c["code"]):
-        if check["status"] == "not_applicable":
+        if check["status"] == "not_applicable" and check["code"] in shown:
             reason = check["finding"].removeprefix(_NOT_APPLICABLE).rstrip(".")
             notes.append(f"{check['title']}: {reason[:1].lower()}{reason[1:]}.")
     without_text = max((check["metrics"].get("without_text", 0) for check in results["checks"]
-                        if check["status"] != "not_applicable"), default=0)
+                        if check["status"] != "not_applicable" and check["code"] in shown), default=0)
     if without_text:
         notes.append(f"The quality of {plural(without_text, 'response')} with no letter text in the records: they "
                      "were not read.")

@@ -41,6 +41,8 @@ THEMES: tuple[Theme, ...] = (
     Theme("consistency", "Process and consistency between teams", 1, "Head of Customer Services", False,
           "Whether the teams that handle complaints work to the same targets, categories and outcomes, and keep "
           "records the council can rely on.",
+          general_scope="Whether the teams that handle complaints work to the same targets, categories and outcomes, "
+                        "and keep records the organisation can rely on.",
           "The complaints of {people} were handled or recorded differently from the same kind of complaint "
           "elsewhere in the council, so they were treated unequally, or the council cannot see how they were handled.",
           questions=('Why do our complaint teams work to different targets and categories, and who can change that?', 'Can the council produce one set of complaint figures for all its teams, and how long does that take?',)),
