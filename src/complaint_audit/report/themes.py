@@ -37,15 +37,21 @@ THEMES: tuple[Theme, ...] = (
           general_scope="Whether every complaint has an owner and a category.",
           general_impact="The complaints of {people} were not owned, or not checked by a senior officer, so faults a "
                          "senior officer would have caught may be repeated.",
-          questions=("How does a senior officer see, and sign off, the council's final responses, and how would we know if that stopped?", 'Which senior officer is responsible for complaint handling, and when did this committee last receive their report?',)),
+          questions=(
+              "How does a senior officer see, and sign off, the council's final responses, and how would we know if that stopped?",
+              "Which senior officer is responsible for complaint handling, and when did this committee last receive their report?",
+          )),
     Theme("consistency", "Process and consistency between teams", 1, "Head of Customer Services", False,
           "Whether the teams that handle complaints work to the same targets, categories and outcomes, and keep "
           "records the council can rely on.",
-          general_scope="Whether the teams that handle complaints work to the same targets, categories and outcomes, "
-                        "and keep records the organisation can rely on.",
           "The complaints of {people} were handled or recorded differently from the same kind of complaint "
           "elsewhere in the council, so they were treated unequally, or the council cannot see how they were handled.",
-          questions=('Why do our complaint teams work to different targets and categories, and who can change that?', 'Can the council produce one set of complaint figures for all its teams, and how long does that take?',)),
+          general_scope="Whether the teams that handle complaints work to the same targets, categories and outcomes, "
+                        "and keep records the organisation can rely on.",
+          questions=(
+              "Why do our complaint teams work to different targets and categories, and who can change that?",
+              "Can the council produce one set of complaint figures for all its teams, and how long does that take?",
+          )),
     Theme("timeliness", "Timeliness", 5, "Head of Customer Services", True,
           "Whether complaints are acknowledged and answered within the timescales of the codes and regulations.",
           "{people} waited longer than the rules allow for an answer{shortfall}, with the avoidable time, trouble and "
@@ -55,32 +61,48 @@ THEMES: tuple[Theme, ...] = (
                         "target of the audit's standard.",
           general_impact="{people} waited longer than the organisation's own standard allows for an answer"
                          "{shortfall}, with the avoidable time, trouble and uncertainty that brings.",
-          questions=('How many complaints are open past their due date today, and who is tracking them?', 'When we extend a timescale, do we tell the complainant why, and for how long?', 'Are the on-time figures we receive measured to the date the response was sent?',)),
+          questions=(
+              "How many complaints are open past their due date today, and who is tracking them?",
+              "When we extend a timescale, do we tell the complainant why, and for how long?",
+              "Are the on-time figures we receive measured to the date the response was sent?",
+          )),
     Theme("childrens", "Children's statutory complaints", 7, "Director of Children's Services", True,
           "Whether the three stages of the children's statutory procedure keep to the timescales the regulations set, "
           "measured to the adjudication letter.",
           "In the complaints of {people}, children and their families waited longer than the law allows for a "
           "decision on matters that affect a child's care{shortfall}.",
-          questions=("Do our reported children's Stage 2 timescales run to the adjudication letter, as the regulations require?", 'How many children and families are waiting for a Stage 2 or Stage 3 decision today, and for how long?',)),
+          questions=(
+              "Do our reported children's Stage 2 timescales run to the adjudication letter, as the regulations require?",
+              "How many children and families are waiting for a Stage 2 or Stage 3 decision today, and for how long?",
+          )),
     Theme("members", "MP and councillor complaints", 6, "Monitoring Officer", True,
           "Whether complaints brought by MPs and councillors go through the same procedure, route and timescales as "
           "the public's.",
           "The complaints of {people} raised by an MP or councillor were handled apart from the public's, so members "
           "of the public waited longer or went through more steps: an unequal service the Complaint Handling Code "
           "does not allow.",
-          questions=("Do complaints raised by MPs and councillors go through the same procedure and timescales as everyone else's?", 'Who decides how a member enquiry is handled, and is that recorded?',)),
+          questions=(
+              "Do complaints raised by MPs and councillors go through the same procedure and timescales as everyone else's?",
+              "Who decides how a member enquiry is handled, and is that recorded?",
+          )),
     Theme("quality", "Quality of responses", 3, "Complaints Manager", False,
           "Whether response letters state the decision, apologise and put things right where at fault, explain how "
           "to escalate, and are written for the person reading them.",
           "{people} received a response that fell short in this way, so they were more likely to escalate, or to "
           "give up when they had a good case.",
-          questions=('Who checks a response letter before it is sent, and against what?', 'When we uphold a complaint, how do we make sure the letter apologises and says what we will put right?',)),
+          questions=(
+              "Who checks a response letter before it is sent, and against what?",
+              "When we uphold a complaint, how do we make sure the letter apologises and says what we will put right?",
+          )),
     Theme("learning", "Learning and reporting", 2, "Senior officer for complaints, reporting to the Member "
           "Responsible for Complaints", False,
           "Whether upheld complaints lead to recorded learning and improvement actions that are carried out.",
           "The lessons from the complaints of {people} were not recorded or not acted on, so the same fault is "
           "likely to happen to someone else.",
-          questions=('What has changed in our services because of complaints this year?', 'Who follows up improvement actions that are overdue, and does this committee see that list?',)),
+          questions=(
+              "What has changed in our services because of complaints this year?",
+              "Who follows up improvement actions that are overdue, and does this committee see that list?",
+          )),
 )
 THEME_BY_KEY = {theme.key: theme for theme in THEMES}
 
