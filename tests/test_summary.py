@@ -145,3 +145,22 @@ def test_the_sample_report_has_the_summary_sections_in_markdown(sample_run):
     assert "- Reviewers' scores (manual evidence): no reviewer scores imported" in summary_part
     assert "### The Committee is asked to" in summary_part
     assert "*14 people affected.*" in summary_part
+
+
+# Each problem the sample generator seeds (sample_data/ground_truth.json) and the check that must name it.
+SEEDED = {
+    "member_fast_tracked": "FT001", "member_entered_at_stage2": "FT002", "member_handled_outside_complaints_team": "FT003",
+    "childrens_adjudication_late": "CSC002", "missing_apology_upheld": "QR001", "missing_ombudsman_details_final": "QR004",
+    "missing_ombudsman_details_extension": "QR004", "jargon_responses": "QR005", "boilerplate_responses": "QR006",
+    "upheld_no_learning": "LN001", "loose_local_target": "TS006",
+}
+
+
+def test_every_seeded_problem_is_a_summary_issue_or_a_named_fault_with_its_cases(context, sample_run, ground_truth):
+    assert set(SEEDED) == set(ground_truth["problems"]) - {"quarantine"}  # a new seeded problem needs its check here
+    text = (sample_run / "report.md").read_text(encoding="utf-8")
+    status = {f["code"]: f["status"] for f in context["appendix"]["catalogue"]}
+    in_summary = {code for issue in context["summary"]["issues"] for code in issue["codes"]}
+    for problem, code in SEEDED.items():
+        assert status[code] in ("fail", "warn"), f"{problem}: {code} is {status[code]}"
+        assert code in in_summary or f"under {code} in exceptions.xlsx" in text, f"{problem}: {code} names no cases"
