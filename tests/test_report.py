@@ -416,3 +416,49 @@ def test_one_percent_or_less_set_aside_is_left_to_the_scope_section(run_dir, tmp
     inputs[0] = {**inputs[0], "loaded": inputs[0]["read"] - quarantined, "quarantined": quarantined, "reasons": {"bad_date": quarantined}}
     context = report_context(_copy_run(run_dir, tmp_path, inputs=inputs))
     assert (context["set_aside"] is not None) == noted
+
+
+# A page of the PDF with fewer words than this, other than the cover and the last, is nearly blank:
+# a forced page break left the end of a section alone on it.
+NEARLY_BLANK_WORDS = 150
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_its_language_and_title(written):
+    from pypdf import PdfReader
+
+    reader = PdfReader(written["pdf"])
+    catalogue = reader.trailer["/Root"]
+    assert catalogue["/Lang"] == "en-GB"
+    assert bool(catalogue["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in catalogue
+    assert bool(catalogue["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata.title == "Complaint handling assessment: Northshire County Council, 2023-24"
+
+
+def test_no_page_of_the_pdf_but_the_cover_and_the_last_is_nearly_blank(written):
+    from pypdf import PdfReader
+
+    words = [len((page.extract_text() or "").split()) for page in PdfReader(written["pdf"]).pages]
+    nearly_blank = {number: count for number, count in enumerate(words, start=1)
+                    if 1 < number < len(words) and count < NEARLY_BLANK_WORDS}
+    assert nearly_blank == {}, f"pages with fewer than {NEARLY_BLANK_WORDS} words: {nearly_blank}"
+
+
+def test_teams_xlsx_holds_every_team_of_the_report_as_numbers(run_dir, tmp_path):
+    """The sample's four teams are all in section 4, so its run writes no teams.xlsx; the sheet it would write
+    has each team's figures as numbers that the report's text was made from."""
+    from openpyxl import load_workbook
+
+    from complaint_audit.report.render import write_teams
+
+    assert not (run_dir / "teams.xlsx").exists()
+    table = report_context(run_dir)["teams"]
+    sheet = load_workbook(write_teams(tmp_path / "teams.xlsx", table["sheet"]), read_only=True)["Teams"]
+    header, *rows = sheet.iter_rows(values_only=True)
+    figures = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert list(figures) == ["Adult Social Care Complaints", "Children's Complaints", "Corporate Complaints",
+                             "Housing Complaints"]
+    housing = figures["Housing Complaints"]
+    shown = dict(zip(table["columns"], next(row for row in table["rows"] if row[0] == "Housing Complaints"), strict=True))
+    assert shown["Cases"] == f"{housing['Cases']:,}"
+    assert shown["On time at Stage 2"] == (f"{housing['On time at Stage 2: count']} of {housing['On time at Stage 2: of']} "
+                                           f"({housing['On time at Stage 2: percent']:.1f}%)")

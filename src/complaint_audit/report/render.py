@@ -138,11 +138,12 @@ def render_reports(
     if "pdf" in formats:
         write_pdf(html, folder.report_file("pdf"), run_dir)
         written["pdf"] = folder.report_file("pdf")
-    written["teams"] = _write_teams(run_dir / context["teams"]["workbook"], context["teams"]["sheet"])
+    if not context["teams"]["in_full"]:  # the report lists the few worst and best, and points to every team here
+        written["teams"] = write_teams(run_dir / context["teams"]["workbook"], context["teams"]["sheet"])
     return written
 
 
-def _write_teams(path: Path, sheet: list[dict]) -> Path:
+def write_teams(path: Path, sheet: list[dict]) -> Path:
     """teams.xlsx: every team's figures as numbers, the Teams sheet the report's teams section points to."""
     import pandas as pd
 
