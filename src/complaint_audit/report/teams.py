@@ -85,17 +85,27 @@ def team_figures(records: pd.DataFrame, answered: pd.DataFrame, exceptions: pd.D
     return frame
 
 
+# The appendix's columns when there are too many teams for section 4: the volumes at each stage and the median
+# are in teams.xlsx. Each cell costs the PDF about a millisecond to lay out and tag, so 200 teams' rows of ten
+# columns took two seconds where these seven take under one and a half.
+APPENDIX_COLUMNS = ["Team", "Cases", "On time at Stage 1", "On time at Stage 2", "Upheld or partly upheld",
+                    "Cases listed by red or amber checks", "Red or amber checks (how many)"]
+
+
 def section(figures: pd.DataFrame, suppression: Suppression = NO_SUPPRESSION) -> dict:
     """Section 4 and its appendix: every team as a row of text, and (over TEAMS_IN_FULL teams) the ranked few.
 
-    Over TEAMS_IN_FULL teams, the last column counts the red and amber checks with cases in the team
-    rather than naming them (teams.xlsx names them): a list of codes in every row of hundreds would
-    double the appendix's pages and the time to lay them out.
+    Over TEAMS_IN_FULL teams, the rows (the appendix's) have APPENDIX_COLUMNS, and the last counts the
+    red and amber checks with cases in the team rather than naming them (teams.xlsx names them): a
+    list of codes in every row of hundreds would double the appendix's pages and its time.
     """
     in_full = len(figures) <= TEAMS_IN_FULL
     rows = [[name, *_row_texts(row, suppression, named_checks=in_full)]
             for name, row in zip(figures.index, figures.itertuples(), strict=True)]
-    columns = COLUMNS if in_full else [*COLUMNS[:-1], "Red or amber checks with cases here (how many)"]
+    columns = COLUMNS
+    if not in_full:
+        kept = [COLUMNS.index(column) for column in APPENDIX_COLUMNS[:-1]] + [len(COLUMNS) - 1]
+        columns, rows = APPENDIX_COLUMNS, [[row[index] for index in kept] for row in rows]
     return {"count": len(figures), "count_text": number(len(figures)), "in_full": in_full, "columns": columns,
             "rows": rows, "ranked": [] if in_full else [_ranked(figures, label, suppression) for label in _RANKED],
             "small_group": SMALL_GROUP, "shown": TEAMS_RANKED, "workbook": TEAMS_WORKBOOK,
