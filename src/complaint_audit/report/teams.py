@@ -86,8 +86,8 @@ def team_figures(records: pd.DataFrame, answered: pd.DataFrame, exceptions: pd.D
 
 
 # The appendix's columns when there are too many teams for section 4: the volumes at each stage and the median
-# are in teams.xlsx. Each cell costs the PDF about a millisecond to lay out and tag, so 200 teams' rows of ten
-# columns took two seconds where these seven take under one and a half.
+# are in teams.xlsx. The PDF's time grows with the cells it lays out and tags (docs/scaling.md, "The report and
+# its PDF"), so hundreds of rows get the columns a committee compares teams by.
 APPENDIX_COLUMNS = ["Team", "Cases", "On time at Stage 1", "On time at Stage 2", "Upheld or partly upheld",
                     "Cases listed by red or amber checks", "Red or amber checks (how many)"]
 
