@@ -188,3 +188,16 @@ def test_the_monthly_chart_shows_the_last_three_years_and_says_how_many_earlier_
     assert chart["description"].endswith("1 complaint received before May 2021 is not charted.")
     shown = suppressed_charts.by_month(chart, Suppression(5))
     assert "<5 complaints received before May 2021 are not charted." in shown["description"]
+
+
+def test_the_teams_workbook_blanks_what_suppression_withholds_in_the_report():
+    figures_by_team = _many_teams({"Team A": (15, 20), "Team B": (3, 3), "Team C": (9, 12)})
+    plain = teams.workbook_sheet(figures_by_team).set_index("Team")
+    assert plain.loc["Team A", ["On time at Stage 1: count", "On time at Stage 1: of", "On time at Stage 1: percent"]].tolist() == [15, 20, 75.0]
+    assert pd.isna(plain.loc["Team B", "On time at Stage 1: percent"])  # 3 answered: a small group, counts only
+    sheet = teams.workbook_sheet(figures_by_team, Suppression(5)).set_index("Team")
+    assert sheet.loc["Team A", "On time at Stage 1: percent"] == 75.0
+    assert sheet.loc["Team B", ["Cases", "On time at Stage 1: count", "On time at Stage 1: of"]].isna().all()
+    # 9 of 12: the 3 late are a small count, so the share and its counts are blank, the team's cases are not
+    assert sheet.loc["Team C", ["On time at Stage 1: count", "On time at Stage 1: percent"]].isna().all()
+    assert sheet.loc["Team C", "Cases"] == 12

@@ -266,7 +266,7 @@ def _teams(current: Assessment, calendar: WorkingCalendar) -> dict:
     """Section 4 and its appendix (teams.section), with every team's figures as numbers for teams.xlsx."""
     figures_by_team = teams.team_figures(current.records, current.answered, current.exceptions, calendar,
                                          {f["code"] for f in current.findings if f["status"] in ("fail", "warn")})
-    sheet = teams.workbook_sheet(figures_by_team)
+    sheet = teams.workbook_sheet(figures_by_team, current.suppression)
     return {**teams.section(figures_by_team, current.suppression),
             "sheet": sheet.astype("object").where(sheet.notna(), None).to_dict("records")}
 

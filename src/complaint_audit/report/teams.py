@@ -112,19 +112,28 @@ def section(figures: pd.DataFrame, suppression: Suppression = NO_SUPPRESSION) ->
             "marked": any(SMALL_GROUP_MARK in cell for row in rows for cell in row[1:])}
 
 
-def workbook_sheet(figures: pd.DataFrame) -> pd.DataFrame:
-    """Every team's figures as numbers, for the Teams sheet of teams.xlsx: the counts, and each share
-    where its base is at least SMALL_GROUP. Like exceptions.xlsx it is the auditor's, so counts are exact."""
-    sheet = pd.DataFrame({"team": figures.index, **{label: figures[column].to_numpy() for label, column in _COUNTS.items()}})
+def workbook_sheet(figures: pd.DataFrame, suppression: Suppression = NO_SUPPRESSION) -> pd.DataFrame:
+    """Every team's figures as numbers, for the Teams sheet of teams.xlsx: the counts, and each share where its
+    base is at least SMALL_GROUP. The report points its readers here, so under suppression a small count, and
+    a share (with its counts) that would reveal one, are left blank, as the report withholds them."""
+    def shown(values: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+        return np.where(hidden, np.nan, values.astype("float64"))
+
+    small = np.vectorize(suppression.small, otypes=[bool])
+    sheet = pd.DataFrame({"Team": figures.index})
+    for label, column in _COUNTS.items():
+        values = figures[column].to_numpy()
+        sheet[label] = shown(values, small(values)) if suppression.on else values
     for label, (numerator, denominator) in _SHARES.items():
-        base = figures[denominator].to_numpy()
-        shares = np.where(base >= SMALL_GROUP, np.round(100.0 * figures[numerator].to_numpy() / np.maximum(base, 1), 1), np.nan)
-        sheet[f"{label}: count"] = figures[numerator].to_numpy()
-        sheet[f"{label}: of"] = base
-        sheet[f"{label}: percent"] = shares
-    sheet["Median working days to answer Stage 1"] = figures["median_days_1"].to_numpy()
+        counts, base = figures[numerator].to_numpy(), figures[denominator].to_numpy()
+        hidden = np.array([suppression.withholds(int(k), int(n)) for k, n in zip(counts, base, strict=True)], dtype=bool)
+        shares = np.where(base >= SMALL_GROUP, np.round(100.0 * counts / np.maximum(base, 1), 1), np.nan)
+        sheet[f"{label}: count"] = shown(counts, hidden) if suppression.on else counts
+        sheet[f"{label}: of"] = shown(base, hidden) if suppression.on else base
+        sheet[f"{label}: percent"] = shown(shares, hidden)
+    sheet["Median working days to answer Stage 1"] = shown(figures["median_days_1"].to_numpy(), small(figures["days_1"].to_numpy()))
     sheet["Red or amber checks with cases here"] = figures["checks"].to_numpy()
-    return sheet.rename(columns={"team": "Team"})
+    return sheet
 
 
 def _row_texts(row, suppression: Suppression, named_checks: bool) -> list[str]:
