@@ -462,3 +462,30 @@ def test_teams_xlsx_holds_every_team_of_the_report_as_numbers(run_dir, tmp_path)
     assert shown["Cases"] == f"{housing['Cases']:,}"
     assert shown["On time at Stage 2"] == (f"{housing['On time at Stage 2: count']} of {housing['On time at Stage 2: of']} "
                                            f"({housing['On time at Stage 2: percent']:.1f}%)")
+
+
+def test_over_eight_teams_the_report_ranks_the_few_and_lists_every_team_in_an_appendix_and_teams_xlsx(run_dir, tmp_path):
+    """The sample with its Corporate Complaints cases shared among twelve teams, by case: fifteen teams in all."""
+    import pyarrow as pa
+    from openpyxl import load_workbook
+
+    many = _copy_run(run_dir, tmp_path)
+    for path in [*(many / "store" / "records").rglob("*.parquet"), many / "exceptions.parquet"]:
+        table = pq.read_table(path)
+        frame = table.to_pandas()
+        corporate = frame["team"] == "Corporate Complaints"
+        bucket = pd.util.hash_array(frame["case_id"].astype(str).to_numpy(dtype=object)) % 12
+        frame.loc[corporate, "team"] = [f"Corporate team {index + 1:02d}" for index in bucket[corporate.to_numpy()]]
+        pq.write_table(pa.Table.from_pandas(frame, schema=table.schema, preserve_index=False), path)
+    written = render_reports(many, formats=("html", "md"))
+    markdown, html = written["md"].read_text(), written["html"].read_text()
+    assert "There are 15 complaints teams." in markdown
+    for measure in ("On time at Stage 1", "On time at Stage 2", "Cases listed by red or amber checks"):
+        assert f"*{measure}: the teams with the " in markdown
+    appendix = markdown[markdown.index("### Appendix F: Every team's figures"):]
+    assert sum(line.startswith("| Corporate team ") for line in appendix.splitlines()) == 12
+    appendix_table = html[html.index('<table class="teams compact long">'):]
+    assert appendix_table.index("<thead>") < appendix_table.index("<tbody>")  # a header each printed page repeats
+    assert html.count('class="compact ranked keep"') == 3
+    sheet = load_workbook(written["teams"], read_only=True)["Teams"]
+    assert sum(1 for _ in sheet.iter_rows(min_row=2)) == 15
