@@ -180,8 +180,11 @@ def spread_over_teams(data: pd.DataFrame, teams: int, rng: np.random.Generator) 
     corporate = (data["Team"] == TEAMS["corporate"]).to_numpy()
     weights = 1.0 / np.arange(1, teams + 1) ** TEAM_SIZE_SKEW
     names = np.array([f"Corporate team {index:03d}" for index in range(1, teams + 1)], dtype=object)
+    chosen = rng.choice(teams, corporate.sum(), p=weights / weights.sum())
+    # Every team at least one case (when there are enough), so the export names as many teams as asked.
+    chosen[rng.permutation(len(chosen))[:teams]] = np.arange(min(teams, len(chosen)))
     data = data.copy()
-    data.loc[corporate, "Team"] = rng.permutation(names)[rng.choice(teams, corporate.sum(), p=weights / weights.sum())]
+    data.loc[corporate, "Team"] = rng.permutation(names)[chosen]
     return data
 
 
