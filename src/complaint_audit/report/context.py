@@ -17,21 +17,13 @@ from complaint_audit.audit.run_folder import QUARANTINE, Manifest, RunFolder
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import RecordedConfig
 from complaint_audit.ingest.published.ombudsman import RECORD
-from complaint_audit.report import (
-    chart_data,
-    figures,
-    findings,
-    manual_review,
-    ombudsman,
-    suppressed_charts,
-    teams,
-    trend,
-)
+from complaint_audit.report import chart_data, figures, findings, manual_review, ombudsman, suppressed_charts, trend
 from complaint_audit.report.appendix import glossary, lineage, method, quarantine_reasons
 from complaint_audit.report.combining import combining
 from complaint_audit.report.examples import first_cases
 from complaint_audit.report.keys import case_codes, case_keys
 from complaint_audit.report.suppression import Suppression, withhold_trend
+from complaint_audit.report.teams import team_section
 from complaint_audit.report.text import long_date
 from complaint_audit.report.themes import theme_of
 from complaint_audit.report.voice import Voice
@@ -262,15 +254,6 @@ def _trend(current: Assessment, previous: Assessment | None, resolved: list[dict
     return {"available": False, "previous_run": named} if named else None
 
 
-def _teams(current: Assessment, calendar: WorkingCalendar) -> dict:
-    """Section 4 and its appendix (teams.section), with every team's figures as numbers for teams.xlsx."""
-    figures_by_team = teams.team_figures(current.records, current.answered, current.exceptions, calendar,
-                                         {f["code"] for f in current.findings if f["status"] in ("fail", "warn")})
-    sheet = teams.workbook_sheet(figures_by_team, current.suppression)
-    return {**teams.section(figures_by_team, current.suppression),
-            "sheet": sheet.astype("object").where(sheet.notna(), None).to_dict("records")}
-
-
 def report_context(run_dir: Path) -> dict:
     """Everything the report says about the run in RUN_DIR, as plain values (strings, numbers, lists, dicts)."""
     current = assessment(Path(run_dir))
@@ -297,7 +280,9 @@ def report_context(run_dir: Path) -> dict:
         "top_findings": findings.top_findings(current.findings),
         "scope": _scope(current, themes),
         "themes": themes,
-        "teams": _teams(current, calendar),
+        "teams": team_section(current.records, current.answered, current.exceptions, calendar,
+                              {f["code"] for f in current.findings if f["status"] in ("fail", "warn")},
+                              suppression),
         "recommendations": current.recommendations,
         "trend": _trend(current, previous, resolved),
         "ombudsman": ombudsman.section(_ombudsman_record(current.run_dir), current.headline, suppression),

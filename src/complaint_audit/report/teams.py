@@ -92,6 +92,15 @@ APPENDIX_COLUMNS = ["Team", "Cases", "On time at Stage 1", "On time at Stage 2",
                     "Cases listed by red or amber checks", "Red or amber checks (how many)"]
 
 
+def team_section(records: pd.DataFrame, answered: pd.DataFrame, exceptions: pd.DataFrame, calendar: WorkingCalendar,
+                 concern_codes: set[str], suppression: Suppression = NO_SUPPRESSION) -> dict:
+    """The context's `teams`: section 4 and its appendix (section), and every team's figures as numbers
+    for teams.xlsx (workbook_sheet, as plain values)."""
+    figures = team_figures(records, answered, exceptions, calendar, concern_codes)
+    sheet = workbook_sheet(figures, suppression)
+    return {**section(figures, suppression), "sheet": sheet.astype("object").where(sheet.notna(), None).to_dict("records")}
+
+
 def section(figures: pd.DataFrame, suppression: Suppression = NO_SUPPRESSION) -> dict:
     """Section 4 and its appendix: every team as a row of text, and (over TEAMS_IN_FULL teams) the ranked few.
 
