@@ -166,6 +166,28 @@ def _pick_boilerplate(cases: pd.DataFrame, seeder: Seeder, answered: np.ndarray)
     return seeder.pick(eligible & (category == chosen), 0.0, minimum=BOILERPLATE_CASES)
 
 
+# With spread_over_teams, team k of n gets a share of the corporate cases in proportion to 1/k**TEAM_SIZE_SKEW:
+# a few large teams and a long tail of small ones (some with fewer than ten cases), as a real export has.
+TEAM_SIZE_SKEW = 1.1
+
+
+def spread_over_teams(data: pd.DataFrame, teams: int, rng: np.random.Generator) -> pd.DataFrame:
+    """The export with its Corporate Complaints cases spread over `teams` teams ('Corporate team 001' ...), at
+    random with skewed sizes, for reports at the scale of a council whose export names hundreds of teams.
+
+    Housing keeps its one team, so the seeded housing problems stay where ground_truth.json puts them.
+    """
+    corporate = (data["Team"] == TEAMS["corporate"]).to_numpy()
+    weights = 1.0 / np.arange(1, teams + 1) ** TEAM_SIZE_SKEW
+    names = np.array([f"Corporate team {index:03d}" for index in range(1, teams + 1)], dtype=object)
+    chosen = rng.choice(teams, corporate.sum(), p=weights / weights.sum())
+    # Every team at least one case (when there are enough), so the export names as many teams as asked.
+    chosen[rng.permutation(len(chosen))[:teams]] = np.arange(min(teams, len(chosen)))
+    data = data.copy()
+    data.loc[corporate, "Team"] = rng.permutation(names)[chosen]
+    return data
+
+
 def _rows(cases: pd.DataFrame, mask, stage: str, **extra: pd.Series) -> pd.DataFrame:
     mask = np.asarray(mask, dtype=bool)
     rows = pd.DataFrame({"case_id": cases.loc[mask, "case_id"].astype(object), "stage": stage})

@@ -8,6 +8,11 @@ is this folder), and ground_truth.json: the case ids of every seeded
 problem, so tests can check that each check finds exactly what was planted. The same arguments
 always give the same files.
 
+    python -m complaint_audit.sample_data.generate --out DIR --cases 20000 --teams 200
+
+spreads the corporate complaints over enough teams that the export names 200 in all (housing,
+adult social care and children's keep one each), for a report at the scale of a large council.
+
     python -m complaint_audit.sample_data.generate --out DIR --cases 600 --seed 11 --clean
 
 makes a clean dataset instead: no seeded problems and no ordinary failings either, so every
@@ -45,6 +50,8 @@ OMBUDSMAN_FILES = ("ombudsman/ombudsman_profile.toml", "ombudsman/ombudsman_annu
 # Shares of the cases per system: corporate (with housing) dwarfs the two statutory ones.
 SHARES = {"corporate": 0.75, "adult_social_care": 0.175}
 MINIMUM_CASES = 40
+# Teams the export names whatever --teams says: housing's, adult social care's and children's.
+OWN_TEAMS = 3
 
 DESCRIPTIONS = {
     "member_fast_tracked":
@@ -109,17 +116,21 @@ def generate(
     clean: bool = False,
     behaviour: Behaviour | None = None,
     command: str | None = None,
+    teams: int | None = None,
 ) -> dict:
     """Write the three exports, ground_truth.json and (outside this folder) the configs; return the ground truth.
 
     `clean=True` seeds no problems and keeps every rule (see the module's docstring). `behaviour`
     sets how the council handles complaints (behaviour.py; default: the bundled sample's council)
     and, when given, is recorded in the ground truth with `command`, the command that made it.
+    `teams` spreads the corporate cases so the exports name that many teams in all (corporate.spread_over_teams).
     """
     if cases < MINIMUM_CASES:
         raise ValueError(
             f"cases must be at least {MINIMUM_CASES} so every seeded problem has somewhere to go (got {cases})"
         )
+    if teams is not None and teams <= OWN_TEAMS:
+        raise ValueError(f"teams must be more than {OWN_TEAMS}: housing, adults' and children's have one each (got {teams})")
     out_dir = Path(out_dir)
     counts = split_cases(cases)
     # One independent stream per system: changing one system's code leaves the others' data alone.
@@ -128,6 +139,10 @@ def generate(
     corporate_export = corporate.generate_corporate(
         counts["corporate"], rng_corporate, year, organisation, clean=clean, behaviour=behaviour
     )
+    if teams:  # its own stream, so the cases are the same with or without --teams
+        rng_teams = np.random.default_rng(np.random.SeedSequence(seed).spawn(4)[3])
+        corporate_export = corporate_export._replace(data=corporate.spread_over_teams(
+            corporate_export.data, teams - OWN_TEAMS, rng_teams))
     corporate.write_corporate_csv(corporate_export.data, out_dir / corporate.FILE)
     adult_export = adult_social_care.generate_adult_social_care(
         counts["adult_social_care"], rng_adults, year, clean=clean, behaviour=behaviour, organisation=organisation
@@ -181,8 +196,9 @@ def generate(
         "generator": {
             "command": command
             or f"python -m complaint_audit.sample_data.generate --cases {cases} --seed {seed} --year {year}"
-            + (" --clean" if clean else ""),
+            + (" --clean" if clean else "") + (f" --teams {teams}" if teams else ""),
             **({"clean": True} if clean else {}),
+            **({"teams": teams} if teams else {}),
             "cases": cases,
             "seed": seed,
             "year": year,
@@ -270,11 +286,16 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="seed no problems and keep every rule, so every check finds nothing (default: seed the problems)",
     )
+    parser.add_argument(
+        "--teams", type=int, help="teams the exports name in all, corporate cases spread over them (default: 4)"
+    )
     args = parser.parse_args(argv)
     if args.clean and args.out.resolve() == HERE:
         parser.error("--clean needs --out: the bundled sample_data folder holds the seeded exports")
     try:
-        truth = generate(args.out, args.cases, args.seed, args.year, args.organisation, clean=args.clean)
+        truth = generate(
+            args.out, args.cases, args.seed, args.year, args.organisation, clean=args.clean, teams=args.teams
+        )
     except ValueError as error:
         parser.error(str(error))
     for export in truth["exports"].values():

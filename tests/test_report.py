@@ -267,7 +267,7 @@ def test_a_second_run_reports_the_change_since_the_first(run_dir, tmp_path):
     assert trend["recommendations"]["new"] == 1 and trend["recommendations"]["repeated"] > 0
     written = render_reports(second, formats=("html", "md"))
     html = written["html"].read_text()
-    assert "Compared with the previous run" in html and "Appendix E: Changes since the previous run" in html
+    assert "Compared with the previous run" in html and "Appendix G: Changes since the previous run" in html
     assert "state-repeated" in html and "Resolved since the previous run" in html
     assert "41.9%" in html and "2.0%" in html
     assert "Compared with the previous run" in written["md"].read_text()
@@ -441,3 +441,74 @@ def test_the_sample_pdf_is_a_committee_paper_two_pages_of_summary_and_eighteen_b
                                     ("1. Executive summary", "2. The records assessed", "6. Appendices"))
     assert records - summary <= 2, f"the summary runs from page {summary} into page {records}"
     assert appendices <= 19, f"the appendices start on page {appendices}"
+# A page of the PDF with fewer words than this, other than the cover and the last, is nearly blank:
+# a forced page break left the end of a section alone on it.
+NEARLY_BLANK_WORDS = 150
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_its_language_and_title(written):
+    from pypdf import PdfReader
+
+    reader = PdfReader(written["pdf"])
+    catalogue = reader.trailer["/Root"]
+    assert catalogue["/Lang"] == "en-GB"
+    assert bool(catalogue["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in catalogue
+    assert bool(catalogue["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata.title == "Complaint handling assessment: Northshire County Council, 2023-24"
+
+
+def test_no_page_of_the_pdf_but_the_cover_and_the_last_is_nearly_blank(written):
+    from pypdf import PdfReader
+
+    words = [len((page.extract_text() or "").split()) for page in PdfReader(written["pdf"]).pages]
+    nearly_blank = {number: count for number, count in enumerate(words, start=1)
+                    if 1 < number < len(words) and count < NEARLY_BLANK_WORDS}
+    assert nearly_blank == {}, f"pages with fewer than {NEARLY_BLANK_WORDS} words: {nearly_blank}"
+
+
+def test_teams_xlsx_holds_every_team_of_the_report_as_numbers(run_dir, tmp_path):
+    """The sample's four teams are all in section 4, so its run writes no teams.xlsx; the sheet it would write
+    has each team's figures as numbers that the report's text was made from."""
+    from openpyxl import load_workbook
+
+    from complaint_audit.report.render import write_teams
+
+    assert not (run_dir / "teams.xlsx").exists()
+    table = report_context(run_dir)["teams"]
+    sheet = load_workbook(write_teams(tmp_path / "teams.xlsx", table["sheet"]), read_only=True)["Teams"]
+    header, *rows = sheet.iter_rows(values_only=True)
+    figures = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert list(figures) == ["Adult Social Care Complaints", "Children's Complaints", "Corporate Complaints",
+                             "Housing Complaints"]
+    housing = figures["Housing Complaints"]
+    shown = dict(zip(table["columns"], next(row for row in table["rows"] if row[0] == "Housing Complaints"), strict=True))
+    assert shown["Cases"] == f"{housing['Cases']:,}"
+    assert shown["On time at Stage 2"] == (f"{housing['On time at Stage 2: count']} of {housing['On time at Stage 2: of']} "
+                                           f"({housing['On time at Stage 2: percent']:.1f}%)")
+
+
+def test_over_eight_teams_the_report_ranks_the_few_and_lists_every_team_in_an_appendix_and_teams_xlsx(run_dir, tmp_path):
+    """The sample with its Corporate Complaints cases shared among twelve teams, by case: fifteen teams in all."""
+    import pyarrow as pa
+    from openpyxl import load_workbook
+
+    many = _copy_run(run_dir, tmp_path)
+    for path in [*(many / "store" / "records").rglob("*.parquet"), many / "exceptions.parquet"]:
+        table = pq.read_table(path)
+        frame = table.to_pandas()
+        corporate = frame["team"] == "Corporate Complaints"
+        bucket = pd.util.hash_array(frame["case_id"].astype(str).to_numpy(dtype=object)) % 12
+        frame.loc[corporate, "team"] = [f"Corporate team {index + 1:02d}" for index in bucket[corporate.to_numpy()]]
+        pq.write_table(pa.Table.from_pandas(frame, schema=table.schema, preserve_index=False), path)
+    written = render_reports(many, formats=("html", "md"))
+    markdown, html = written["md"].read_text(), written["html"].read_text()
+    assert "There are 15 complaints teams." in markdown
+    for measure in ("On time at Stage 1", "On time at Stage 2", "Cases listed by red or amber checks"):
+        assert f"*{measure}: the teams with the " in markdown
+    appendix = markdown[markdown.index("### Appendix F: Every team's figures"):]
+    assert sum(line.startswith("| Corporate team ") for line in appendix.splitlines()) == 12
+    appendix_table = html[html.index('<table class="teams compact long">'):]
+    assert appendix_table.index("<thead>") < appendix_table.index("<tbody>")  # a header each printed page repeats
+    assert html.count('class="compact ranked keep"') == 3
+    sheet = load_workbook(written["teams"], read_only=True)["Teams"]
+    assert sum(1 for _ in sheet.iter_rows(min_row=2)) == 15

@@ -13,7 +13,7 @@ import pandas as pd
 
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.engine.registry import discover
-from complaint_audit.report import chart_data, figures, suppressed_charts
+from complaint_audit.report import chart_data, figures, suppressed_charts, teams
 from complaint_audit.report.charts import draw
 from complaint_audit.report.examples import first_cases
 from complaint_audit.report.keys import case_codes, case_keys
@@ -80,17 +80,61 @@ def test_the_headline_counts_a_case_id_once_per_organisation():
 def test_the_teams_table_names_a_missing_team_and_counts_its_listed_cases_once():
     records, exceptions = _two_councils()
     answered = figures.answered_stages(records, exceptions, _roles("TS002", "CSC002"))
-    table = figures.teams(records, answered, exceptions, WorkingCalendar(), {"TS005", "DQ006"})
-    assert table["columns"] == ["Measure", "No team recorded", "Team A"]
-    rows = {row[0]: row[1:] for row in table["rows"]}
-    assert rows["Complaints (cases)"] == ["1", "4"]
-    assert rows["Stage 1 complaints"] == ["1", "2"]
-    assert rows["Stage 2 and later"] == ["0", "2"]
-    assert rows["On time at Stage 1"] == ["–", "50.0%"]
+    table = teams.section(teams.team_figures(records, answered, exceptions, WorkingCalendar(), {"TS005", "DQ006"}))
+    assert table["columns"][0] == "Team" and table["in_full"] and table["ranked"] == []
+    rows = {row[0]: dict(zip(table["columns"][1:], row[1:], strict=True)) for row in table["rows"]}
+    assert list(rows) == ["No team recorded", "Team A"]
+    assert [rows["Team A"][column] for column in ("Cases", "Stage 1 stages", "Stage 2 or later stages")] == ["4", "2", "2"]
+    # 1 of 2 answered Stage 1 stages on time: counts, and no percentage of a group below ten
+    assert rows["Team A"]["On time at Stage 1"] == "1 of 2 (small group)" and table["marked"]
+    assert rows["No team recorded"]["On time at Stage 1"] == "–"
     # 4 working days over Easter 2023 and 23 over the two May bank holidays (coronation included)
-    assert rows["Median working days to answer Stage 1"] == ["–", "13.5"]
-    assert rows["Cases listed by red or amber checks"] == ["1", "0"]  # C3 by two checks: one case
-    assert rows["Red or amber checks with cases here"] == ["DQ006, TS005", "none"]
+    assert rows["Team A"]["Median working days, Stage 1"] == "13.5"
+    assert rows["No team recorded"]["Cases listed by red or amber checks"] == "1 of 1 (small group)"  # C3 by two checks: one case
+    assert rows["Team A"]["Cases listed by red or amber checks"] == "0 of 4 (small group)"
+    assert [rows[name]["Red or amber checks with cases here"] for name in rows] == ["DQ006, TS005", "none"]
+
+
+def _many_teams(on_time: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """The numbers frame of teams.team_figures for teams with (on time, answered) at Stage 1 and nothing else."""
+    frame = pd.DataFrame(0, index=pd.Index(sorted(on_time), dtype="object"), columns=[
+        "cases", "stage1", "later", "decided", "upheld", "listed", "on_time_1", "answered_1", "on_time_2", "answered_2",
+        "days_1", "check_count"])
+    frame["on_time_1"] = [on_time[name][0] for name in frame.index]
+    frame["answered_1"] = frame["cases"] = frame["stage1"] = [on_time[name][1] for name in frame.index]
+    return frame.assign(median_days_1=float("nan"), checks="none")
+
+
+def test_over_eight_teams_the_body_shows_the_three_worst_and_best_by_each_measure_and_never_a_small_group():
+    shares = {f"Team {letter}": (on_time, 20) for letter, on_time in zip("ABCDEFGHIJ", range(10, 20), strict=True)}
+    shares |= {"Team K": (40, 40), "Team L": (20, 20), "Tiny": (0, 9)}  # K and L both all on time; L is smaller
+    table = teams.section(_many_teams(shares))
+    assert (table["count"], table["in_full"], len(table["rows"])) == (13, False, 13)
+    stage1 = next(ranked for ranked in table["ranked"] if ranked["measure"] == "On time at Stage 1")
+    (worst, best) = stage1["groups"]
+    assert worst["label"] == "The lowest shares" and [row[0] for row in worst["rows"]] == ["Team A", "Team B", "Team C"]
+    assert best["label"] == "The highest shares" and [row[0] for row in best["rows"]] == ["Team K", "Team L", "Team J"]
+    assert worst["rows"][0] == ["Team A", "20", "10 of 20 (50.0%)"] and best["rows"][0][2] == "40 of 40 (100.0%)"
+    assert stage1["not_ranked"] == 1 and "of the 12 teams with at least 10 stages answered at Stage 1" in stage1["caption"]
+    # every team in the appendix, with fewer columns: the volumes by stage and the median are in teams.xlsx
+    assert table["columns"] == ["Team", "Cases", "On time at Stage 1", "On time at Stage 2", "Upheld or partly upheld",
+                                "Cases listed by red or amber checks", "Red or amber checks (how many)"]
+    assert dict((row[0], row[2]) for row in table["rows"])["Tiny"] == "0 of 9 (small group)"
+
+
+def test_charts_by_team_draw_the_seven_largest_teams_and_all_the_others_as_one():
+    sizes = {f"Team {index:02d}": index for index in range(1, 11)}  # Team 10 has 10 cases ... Team 01 one
+    records, _ = _keyed(canonical_records(*[
+        {"case_id": f"{name}-{case}", "team": name, "received": "2023-04-03", "responded": "2023-04-05"}
+        for name, cases in sizes.items() for case in range(cases)]), _exceptions())
+    chart = chart_data.by_month(records)
+    assert chart["teams"] == {**{f"Team {index:02d}": [index] for index in range(4, 11)}, "All other teams (3)": [6]}
+    answered = records.assign(on_time=records["case_id"].str.endswith("-0"), acknowledgement=False)
+    on_time = chart_data.on_time_by_team(answered)
+    assert on_time["teams"] == [*(f"Team {index:02d}" for index in range(4, 11)), "All other teams (3)"]
+    # one on time in each team: 1 of 10 is drawn; under ten answered, a small group, is not
+    assert on_time["stages"]["Stage 1"] == [None] * 6 + [10.0, None]
+    assert "fewer than 10 stages were answered there (a small group): All other teams (3); Team 04; Team 05" in on_time["description"]
 
 
 def test_a_findings_examples_are_its_first_five_cases_by_id_then_stage_without_repeats():
@@ -144,3 +188,16 @@ def test_the_monthly_chart_shows_the_last_three_years_and_says_how_many_earlier_
     assert chart["description"].endswith("1 complaint received before May 2021 is not charted.")
     shown = suppressed_charts.by_month(chart, Suppression(5))
     assert "<5 complaints received before May 2021 are not charted." in shown["description"]
+
+
+def test_the_teams_workbook_blanks_what_suppression_withholds_in_the_report():
+    figures_by_team = _many_teams({"Team A": (15, 20), "Team B": (3, 3), "Team C": (9, 12)})
+    plain = teams.workbook_sheet(figures_by_team).set_index("Team")
+    assert plain.loc["Team A", ["On time at Stage 1: count", "On time at Stage 1: of", "On time at Stage 1: percent"]].tolist() == [15, 20, 75.0]
+    assert pd.isna(plain.loc["Team B", "On time at Stage 1: percent"])  # 3 answered: a small group, counts only
+    sheet = teams.workbook_sheet(figures_by_team, Suppression(5)).set_index("Team")
+    assert sheet.loc["Team A", "On time at Stage 1: percent"] == 75.0
+    assert sheet.loc["Team B", ["Cases", "On time at Stage 1: count", "On time at Stage 1: of"]].isna().all()
+    # 9 of 12: the 3 late are a small count, so the share and its counts are blank, the team's cases are not
+    assert sheet.loc["Team C", ["On time at Stage 1: count", "On time at Stage 1: percent"]].isna().all()
+    assert sheet.loc["Team C", "Cases"] == 12

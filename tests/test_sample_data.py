@@ -204,6 +204,20 @@ def test_a_generated_folder_is_self_contained_for_its_organisation(tmp_path):
     assert received.min() >= pd.Timestamp("2024-04-01") and received.max() <= pd.Timestamp("2025-03-31")
 
 
+def test_teams_spreads_the_corporate_cases_so_the_exports_name_that_many_teams_and_nothing_else_changes(tmp_path):
+    plain, spread = tmp_path / "plain", tmp_path / "spread"
+    generate(plain, cases=200, seed=7)
+    truth = generate(spread, cases=200, seed=7, teams=40)
+    before, after = (pd.read_csv(folder / CSV, encoding="cp1252", dtype=str) for folder in (plain, spread))
+    corporate = before["Team"] == "Corporate Complaints"
+    # housing's team stays; 37 corporate teams, and adult social care's and children's teams from their profiles
+    assert set(after.loc[~corporate, "Team"]) == {"Housing Complaints"} and after.loc[corporate, "Team"].nunique() == 37
+    assert after.drop(columns="Team").equals(before.drop(columns="Team"))
+    assert truth["generator"]["teams"] == 40 and truth["generator"]["command"].endswith("--teams 40")
+    with pytest.raises(ValueError, match="teams must be more than 3"):
+        generate(tmp_path / "few", cases=200, teams=3)
+
+
 def test_too_few_cases_is_refused(tmp_path):
     with pytest.raises(ValueError, match="at least"):
         generate(tmp_path, cases=10)

@@ -203,9 +203,13 @@ def generate(
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")] = 2023,
     year: Annotated[int, typer.Option("--year", help="Financial year starting 1 April of this year.")] = 2023,
     councils: Annotated[int | None, typer.Option("--councils", min=1, max=5, help="Several councils that handle complaints differently: one folder each, for `compare`.")] = None,
+    teams: Annotated[int | None, typer.Option("--teams", min=4, help="Teams the exports name in all, the corporate cases spread over them: a report at a large council's scale.")] = None,
 ) -> None:
     """Generate sample exports of a fictional council, with seeded problems and their ground truth."""
     from complaint_audit.sample_data.generate import generate as generate_sample
+
+    if councils is not None and teams is not None:
+        raise UserError("--teams is for one council's exports: give it without --councils")
 
     if councils is not None:
         from complaint_audit.sample_data.councils import generate_councils
@@ -215,7 +219,7 @@ def generate(
         console.print(f"Run each: complaint-audit run {out / 'FOLDER' / 'audit.toml'} --out RUNS/FOLDER; then compare "
                       f"the run folders: complaint-audit compare RUN_DIR... --out COMPARISON", highlight=False)
         return
-    truth = generate_sample(out, cases=cases, seed=seed, year=year)
+    truth = generate_sample(out, cases=cases, seed=seed, year=year, teams=teams)
     seeded = sum(len(problem.get("case_ids", [])) for problem in truth["problems"].values())
     console.print(
         f"Wrote sample exports for {cases:,} cases to {out}, with {seeded:,} seeded problem cases "

@@ -14,6 +14,7 @@ import pandas as pd
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.engine.judging import SMALL_BASE, counted_share
 from complaint_audit.report.figures import team_names
+from complaint_audit.report.teams import SMALL_GROUP
 from complaint_audit.report.text import GROUP_METRIC, group_label, number, percent
 
 _MEMBERS = ("mp", "councillor")
@@ -21,6 +22,9 @@ _MEMBERS = ("mp", "councillor")
 # one stray early date would otherwise chart every month between it and the rest.
 MAX_MONTHS_CHARTED = 36
 _QUANTILES = {"whislo": 0.05, "q1": 0.25, "med": 0.5, "q3": 0.75, "whishi": 0.95}
+# Charts by team draw at most this many teams, the largest, and the rest as one "all other teams":
+# eight colours can be told apart, and a legend or an axis of 200 teams cannot be read.
+CHARTED_TEAMS = 7
 
 
 def by_month(records: pd.DataFrame) -> dict | None:
@@ -49,7 +53,8 @@ def by_month(records: pd.DataFrame) -> dict | None:
     offsets = (month - start).astype(np.int64)
     cells = np.bincount(offsets * len(names) + codes, minlength=(offsets.max() + 1) * len(names))
     counts = cells.reshape(-1, len(names))  # a row per month, a column per team
-    table = {str(names[code]): counts[:, code] for code in sorted(np.unique(codes), key=lambda code: names[code])}
+    table = _largest_teams({str(names[code]): counts[:, code]
+                            for code in sorted(np.unique(codes), key=lambda code: names[code])})
     months = [period.strftime("%b %Y") for period in pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq="M")]
     busiest = counts.sum(axis=1)
     totals = "; ".join(f"{name} {number(int(column.sum()))}" for name, column in table.items())
@@ -70,13 +75,17 @@ _ON_TIME_WORDS = {True: "stages acknowledged and answered on time", False: "resp
 
 
 def on_time_by_team(answered: pd.DataFrame) -> dict | None:
-    """Percent on time at Stage 1 and Stage 2, per team."""
+    """Percent on time at Stage 1 and Stage 2, per team: the CHARTED_TEAMS teams with most stages answered, and
+    all other teams as one bar. A share of fewer than SMALL_GROUP stages is not drawn (the description says so)."""
     if answered.empty:
         return None
     chosen = answered[answered["stage"].isin(["1", "2"])]
-    shares = chosen.groupby(["team", "stage"])["on_time"].mean().mul(100).round(1)
-    teams = sorted(answered["team"].unique())
-    stages = {f"Stage {stage}": [_maybe(shares.get((team, stage))) for team in teams] for stage in ("1", "2")}
+    team = _team_or_others(chosen["team"].astype("str"), answered["team"].astype("str").value_counts())
+    grouped = chosen["on_time"].groupby([team, chosen["stage"]])
+    shares = grouped.mean().mul(100).round(1).where(grouped.size() >= SMALL_GROUP)
+    teams = sorted(set(team), key=lambda name: (name.startswith(OTHER_TEAMS), name))
+    stages = {f"Stage {stage}": [_maybe(shares.get((name, stage))) for name in teams] for stage in ("1", "2")}
+    small = sorted({name for (name, _), size in grouped.size().items() if 0 < size < SMALL_GROUP})
     described = "; ".join(
         f"{team}: " + ", ".join(f"{label} {percent(values[index])}" for label, values in stages.items()
                                if values[index] is not None)
@@ -86,9 +95,32 @@ def on_time_by_team(answered: pd.DataFrame) -> dict | None:
         "title": "Stages acknowledged and answered on time, by stage and team" if whole_rule
                  else "Responses on time by stage and team",
         "description": (f"Horizontal bar chart of the percentage of {_ON_TIME_WORDS[whole_rule]}, by team and stage. "
-                        f"{described}."),
+                        f"{described}."
+                        + (f" Not drawn, as fewer than {SMALL_GROUP} stages were answered there (a small group): "
+                           f"{'; '.join(small)}." if small else "")),
         "teams": teams, "stages": stages,
     }
+
+
+OTHER_TEAMS = "All other teams"
+
+
+def _largest_teams(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The CHARTED_TEAMS teams with most complaints in the table, then the rest summed as OTHER_TEAMS (how many)."""
+    if len(table) <= CHARTED_TEAMS + 1:
+        return table
+    largest = set(sorted(table, key=lambda name: (-int(table[name].sum()), name))[:CHARTED_TEAMS])
+    others = [column for name, column in table.items() if name not in largest]
+    return ({name: column for name, column in table.items() if name in largest}
+            | {f"{OTHER_TEAMS} ({number(len(others))})": np.sum(others, axis=0)})
+
+
+def _team_or_others(team: pd.Series, sizes: pd.Series) -> pd.Series:
+    """Each row's team, or OTHER_TEAMS (how many) where it is not among the CHARTED_TEAMS largest by SIZES."""
+    if len(sizes) <= CHARTED_TEAMS + 1:
+        return team
+    ranked = sizes.sort_index().sort_values(ascending=False, kind="stable")
+    return team.where(team.isin(ranked.index[:CHARTED_TEAMS]), f"{OTHER_TEAMS} ({number(len(sizes) - CHARTED_TEAMS)})")
 
 
 def _maybe(value) -> float | None:

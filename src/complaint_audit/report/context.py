@@ -35,6 +35,7 @@ from complaint_audit.report.combining import combining
 from complaint_audit.report.examples import first_cases
 from complaint_audit.report.keys import case_codes, case_keys
 from complaint_audit.report.suppression import Suppression, withhold_trend
+from complaint_audit.report.teams import team_section
 from complaint_audit.report.text import long_date
 from complaint_audit.report.themes import theme_of
 from complaint_audit.report.tracking import plan_start, tracked
@@ -342,9 +343,9 @@ def report_context(run_dir: Path) -> dict:
         "summary": _summary(current),
         "scope": _scope(current),
         "themes": themes,
-        "teams": figures.teams(current.records, current.answered, current.exceptions, calendar,
-                               {f["code"] for f in current.findings if f["status"] in ("fail", "warn")},
-                               suppression),
+        "teams": team_section(current.records, current.answered, current.exceptions, calendar,
+                              {f["code"] for f in current.findings if f["status"] in ("fail", "warn")},
+                              suppression),
         "recommendations": current.recommendations,
         "trend": _trend(current, previous, resolved),
         "ombudsman": ombudsman.section(_ombudsman_record(current.run_dir), current.headline, suppression),

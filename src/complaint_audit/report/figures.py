@@ -1,4 +1,4 @@
-"""Figures from the run's records: headline counts, on time by team and stage, the teams side by side.
+"""Figures from the run's records: headline counts and on time by stage (the teams side by side: teams.py).
 
 "On time" is what the run's own timeliness checks decided, not a second calculation: an answered
 stage is late when a check covering it listed it as an exception, so every figure in the report
@@ -16,9 +16,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.report.keys import row_codes
-from complaint_audit.report.suppression import NO_SUPPRESSION, WITHHELD, Suppression
+from complaint_audit.report.suppression import NO_SUPPRESSION, Suppression
 from complaint_audit.report.text import STAGE_WORDS
 from complaint_audit.schema import COUNCIL_STAGES, DECIDED_OUTCOMES, UPHELD_OUTCOMES
 
@@ -109,68 +108,3 @@ def headline(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppres
             "stage_rows_text": suppression.count(len(records)), "stages": stages,
             "on_time": on_time, "on_time_text": on_time_text,
             "upheld": upheld, "upheld_text": upheld_text}
-
-
-def teams(records: pd.DataFrame, answered: pd.DataFrame, exceptions: pd.DataFrame, calendar: WorkingCalendar,
-          concern_codes: set[str], suppression: Suppression = NO_SUPPRESSION) -> dict:
-    """Each team's measures in one column, so the teams read side by side.
-
-    Each measure is grouped by team in one pass over its rows, not one filter of every row per team.
-    """
-    count = suppression.count
-    team = team_names(records["team"])
-    stage1 = (records["stage"] == "1") & records["responded"].notna()
-    days = calendar.working_days_between(records.loc[stage1, "received"], records.loc[stage1, "responded"])
-    concerns = exceptions.loc[exceptions["check"].isin(concern_codes), ["check", "team", "case_key", "stage"]]
-    concerns = concerns.assign(team=team_names(concerns["team"]))
-    cases = _distinct_by_team(records["case"].to_numpy(), team)
-    stage1_complaints = _by_team(records["stage"] == "1", team, "sum")
-    later = _by_team(records["stage"].isin(["2", "3", "ombudsman"]), team, "sum")
-    listed = _distinct_by_team(row_codes(concerns, ["case_key", "stage"])[0], concerns["team"])
-    listed_checks = _by_team(concerns["check"], concerns["team"], "unique")
-    on_time = {stage: _split(answered.loc[answered["stage"] == stage, "on_time"],
-                             answered.loc[answered["stage"] == stage, "team"]) for stage in ("1", "2")}
-    outcomes, stage1_days = _split(records["outcome"], team), _split(days.astype("float64"), team[stage1])
-    no_answers, no_days = pd.Series([], dtype=bool), pd.Series([], dtype="float64")
-    columns = {}
-    for name in sorted(team.unique()):
-        columns[name] = {
-            "Complaints (cases)": count(int(cases[name])),
-            "Stage 1 complaints": count(int(stage1_complaints[name])),
-            "Stage 2 and later": count(int(later[name])),
-            "On time at Stage 1": suppression.mask_share(on_time["1"].get(name, no_answers))[1],
-            "On time at Stage 2": suppression.mask_share(on_time["2"].get(name, no_answers))[1],
-            "Upheld or partly upheld": _upheld(outcomes[name], suppression)[1],
-            "Median working days to answer Stage 1": _median(stage1_days.get(name, no_days), suppression),
-            "Cases listed by red or amber checks": count(int(listed.get(name, 0))),
-            "Red or amber checks with cases here": ", ".join(sorted(listed_checks.get(name, []))) or "none",
-        }
-    labels = next(iter(columns.values()), {})
-    return {"columns": ["Measure", *columns], "rows": [[label, *(team[label] for team in columns.values())]
-                                                       for label in labels]}
-
-
-def _by_team(values: pd.Series, team: pd.Series, how: str) -> pd.Series:
-    """One figure per team (a sum, the unique values ...) of `values`, indexed by team name."""
-    return values.groupby(team, observed=True).agg(how)
-
-
-def _distinct_by_team(codes: np.ndarray, team: pd.Series) -> pd.Series:
-    """How many distinct codes each team has, indexed by team name: the distinct (team, code) pairs, counted."""
-    base = int(codes.max(initial=0)) + 1
-    pairs = pd.unique(team.cat.codes.to_numpy().astype(np.int64) * base + codes)
-    counts = np.bincount(pairs // base, minlength=len(team.cat.categories))
-    return pd.Series(counts, index=team.cat.categories)
-
-
-def _split(values: pd.Series, team: pd.Series) -> dict[str, pd.Series]:
-    """`values` cut into one Series per team, in one pass."""
-    return {name: group for name, group in values.groupby(team, observed=True)}
-
-
-def _median(values: pd.Series, suppression: Suppression = NO_SUPPRESSION) -> str:
-    """The median, withheld when it is of so few values that it would describe one person's case."""
-    values = values.dropna()
-    if suppression.small(len(values)):
-        return WITHHELD
-    return f"{values.median():g}" if len(values) else "–"

@@ -30,6 +30,7 @@ from complaint_audit.errors import UserError
 from complaint_audit.printable import printable
 from complaint_audit.report import charts
 from complaint_audit.report.context import report_context
+from complaint_audit.spreadsheet import write_workbook
 from complaint_audit.store import atomic_write
 
 FORMATS = ("html", "md", "pdf", "xlsx")
@@ -92,14 +93,22 @@ def render_markdown(context: dict, template_dirs: Sequence[Path] = ()) -> str:
     return environment(template_dirs, markdown=True).get_template("report.md.j2").render(**context)
 
 
+# Tagged PDF (PDF/UA-1): a screen reader follows the headings, tables and reading order, and the
+# catalogue carries the document's language (the page's lang) and title (its <title>), shown as
+# the window's title; a council publishing the report on its website must meet the accessibility
+# regulations (Public Sector Bodies Accessibility Regulations 2018).
+PDF_VARIANT = "pdf/ua-1"
+
+
 def write_pdf(html: str, target: Path, base: Path) -> None:
-    """The PDF from the same HTML, laid out by WeasyPrint (its @page rules give A4, running heads, page numbers)."""
+    """The PDF from the same HTML, laid out by WeasyPrint (its @page rules give A4, running heads, page numbers),
+    tagged as PDF_VARIANT."""
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as error:  # WeasyPrint needs Pango from the system, not only from pip
         raise UserError(f"cannot write report.pdf: WeasyPrint is not usable here ({error}); install Pango "
                         "(e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0) or ask for html and md only") from None
-    atomic_write(target, lambda tmp: HTML(string=html, base_url=str(base)).write_pdf(tmp))
+    atomic_write(target, lambda tmp: HTML(string=html, base_url=str(base)).write_pdf(tmp, pdf_variant=PDF_VARIANT))
 
 
 def render_reports(
@@ -136,7 +145,17 @@ def render_reports(
         resolved = (context["trend"] or {}).get("resolved", [])
         atomic_write(folder.tracker_file, lambda tmp: write_tracker(tmp, context["recommendations"], resolved))
         written["xlsx"] = folder.tracker_file
+    if not context["teams"]["in_full"]:  # the report lists the few worst and best, and points to every team here
+        written["teams"] = write_teams(run_dir / context["teams"]["workbook"], context["teams"]["sheet"])
     return written
+
+
+def write_teams(path: Path, sheet: list[dict]) -> Path:
+    """teams.xlsx: every team's figures as numbers, the Teams sheet the report's teams section points to."""
+    import pandas as pd
+
+    atomic_write(path, lambda tmp: write_workbook(tmp, {"Teams": pd.DataFrame(sheet, columns=list(sheet[0]) if sheet else None)}))
+    return path
 
 
 def _write_text(path: Path, text: str) -> Path:
