@@ -92,7 +92,7 @@ def test_the_teams_table_names_a_missing_team_and_counts_its_listed_cases_once()
     assert rows["Team A"]["Median working days, Stage 1"] == "13.5"
     assert rows["No team recorded"]["Cases listed by red or amber checks"] == "1 of 1 (small group)"  # C3 by two checks: one case
     assert rows["Team A"]["Cases listed by red or amber checks"] == "0 of 4 (small group)"
-    assert [rows[name]["Red or amber checks with cases here"] for name in rows] == ["DQ006, TS005", "none"]
+    assert [rows[name]["Red or amber checks (how many)"] for name in rows] == ["2", "0"]  # codes: in the appendix
 
 
 def _many_teams(on_time: dict[str, tuple[int, int]]) -> pd.DataFrame:

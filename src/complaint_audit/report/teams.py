@@ -43,7 +43,7 @@ _SHARES = {
 _COUNTS = {"Cases": "cases", "Stage 1 stages": "stage1", "Stage 2 or later stages": "later"}
 COLUMNS = ["Team", "Cases", "Stage 1 stages", "Stage 2 or later stages", "On time at Stage 1",
            "On time at Stage 2", "Upheld or partly upheld", "Median working days, Stage 1",
-           "Cases listed by red or amber checks", "Red or amber checks with cases here"]
+           "Cases listed by red or amber checks", "Red or amber checks (how many)"]
 # The measures the body ranks, and whether a higher share is the better one.
 _RANKED = {"On time at Stage 1": True, "On time at Stage 2": True, "Cases listed by red or amber checks": False}
 _RANKED_WORDS = {True: ("lowest", "highest"), False: ("highest", "lowest")}
@@ -104,12 +104,13 @@ def team_section(records: pd.DataFrame, answered: pd.DataFrame, exceptions: pd.D
 def section(figures: pd.DataFrame, suppression: Suppression = NO_SUPPRESSION) -> dict:
     """Section 4 and its appendix: every team as a row of text, and (over TEAMS_IN_FULL teams) the ranked few.
 
-    Over TEAMS_IN_FULL teams, the rows (the appendix's) have APPENDIX_COLUMNS, and the last counts the
-    red and amber checks with cases in the team rather than naming them (teams.xlsx names them): a
-    list of codes in every row of hundreds would double the appendix's pages and its time.
+    The last column counts the red and amber checks with cases in the team rather than naming them
+    (teams.xlsx names them): check codes belong to the appendix, and a list of codes in every row of
+    hundreds would double the appendix's pages and its time. Over TEAMS_IN_FULL teams, the rows (the
+    appendix's) have APPENDIX_COLUMNS.
     """
     in_full = len(figures) <= TEAMS_IN_FULL
-    rows = [[name, *_row_texts(row, suppression, named_checks=in_full)]
+    rows = [[name, *_row_texts(row, suppression)]
             for name, row in zip(figures.index, figures.itertuples(), strict=True)]
     columns = COLUMNS
     if not in_full:
@@ -145,13 +146,13 @@ def workbook_sheet(figures: pd.DataFrame, suppression: Suppression = NO_SUPPRESS
     return sheet
 
 
-def _row_texts(row, suppression: Suppression, named_checks: bool) -> list[str]:
+def _row_texts(row, suppression: Suppression) -> list[str]:
     count = suppression.count
     shares = {label: share_text(getattr(row, numerator), getattr(row, denominator), suppression)
               for label, (numerator, denominator) in _SHARES.items()}
     return [count(row.cases), count(row.stage1), count(row.later), shares["On time at Stage 1"],
             shares["On time at Stage 2"], shares["Upheld or partly upheld"], _median(row.median_days_1, row.days_1, suppression),
-            shares["Cases listed by red or amber checks"], row.checks if named_checks else number(row.check_count)]
+            shares["Cases listed by red or amber checks"], number(row.check_count)]
 
 
 def share_text(numerator: int, denominator: int, suppression: Suppression = NO_SUPPRESSION) -> str:
