@@ -87,7 +87,7 @@ def ranked(findings: list[dict], cases: dict[str, set[int]]) -> list[dict]:
         people = len(set().union(*(cases.get(f["code"], set()) for f in group))) or lead["people"]
         issues.append({
             "lead": lead, "codes": [f["code"] for f in group], "findings": group, "people": people,
-            "score": round(max(score(f) for f in group), 2), "also": [f for f in group[1:]],
+            "score": round(score(lead), 2), "also": group[1:],
         })
     issues.sort(key=lambda issue: (-issue["score"], issue["lead"]["code"]))
     return [{**issue, "number": number} for number, issue in enumerate(issues, start=1)]

@@ -8,6 +8,7 @@ standard and how to put it right (report/issues.py merges and ranks them).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from complaint_audit.report.issues import SUMMARY_ISSUES
 from complaint_audit.report.text import long_date, plural
@@ -18,9 +19,10 @@ STALE_AFTER_MONTHS = 6
 _NOT_APPLICABLE = "Not applicable: "
 
 
-def summary_issues(issues: list[dict], count=str) -> list[dict]:
-    """The top SUMMARY_ISSUES issues by score (`count` shows a number of people as disclosure control allows), and the best issue of any theme with statutory or equal-treatment duties
-    (a red theme on its own) that they leave out: a committee must not miss a children's or members' fault."""
+def summary_issues(issues: list[dict], count: Callable[[int], str] = "{:,}".format) -> list[dict]:
+    """The top SUMMARY_ISSUES issues by score, and the best issue of any theme with statutory or equal-treatment
+    duties (a red theme on its own) that they leave out: a committee must not miss a children's or members' fault.
+    `count` shows a number of people as the report's disclosure control allows."""
     shown = issues[:SUMMARY_ISSUES]
     themes = {issue["lead"]["theme"] for issue in shown}
     for issue in issues[SUMMARY_ISSUES:]:
@@ -31,7 +33,7 @@ def summary_issues(issues: list[dict], count=str) -> list[dict]:
     return [_issue_text(issue, count) for issue in shown]
 
 
-def _issue_text(issue: dict, count) -> dict:
+def _issue_text(issue: dict, count: Callable[[int], str]) -> dict:
     """One issue as the summary says it: lead finding's words, the people across the merged findings (as `count`,
     the report's disclosure control, shows them)."""
     lead, findings = issue["lead"], issue["findings"]
