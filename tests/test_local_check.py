@@ -89,7 +89,7 @@ def test_a_local_check_states_its_own_fault_in_the_report_and_is_compared(tmp_pa
     # It names no statutory scheme or code, so its fault sentence is said as a shortfall from good practice.
     assert "This falls short of good practice: 2 of 10 Stage 1 responses (20.0%) took longer than 15 working days." in report
     timeliness = report[report.index("### 3.3 Timeliness"):report.index("### 3.4 ")]  # its area's theme
-    assert "#### TS099: Stage 1 answered within three weeks (Red)" in timeliness
+    assert "#### Stage 1 answered within three weeks (Red)" in timeliness
 
     run = read_run(run_dir)
     figures = compared_figures([run])

@@ -164,3 +164,20 @@ def test_every_seeded_problem_is_a_summary_issue_or_a_named_fault_with_its_cases
     for problem, code in SEEDED.items():
         assert status[code] in ("fail", "warn"), f"{problem}: {code} is {status[code]}"
         assert code in in_summary or f"under {code} in exceptions.xlsx" in text, f"{problem}: {code} names no cases"
+
+
+def test_a_handful_of_cases_failing_many_checks_are_many_issues_not_one():
+    cases = issues.case_sets(_exceptions({"QR001": ["C1", "C2", "C3"], "TS002": ["C1", "C2", "C3"]}))
+
+    ranked = issues.ranked([_finding("QR001", "warn", 3, theme="quality"), _finding("TS002", "fail", 3)], cases)
+
+    assert [issue["codes"] for issue in ranked] == [["TS002"], ["QR001"]]  # each keeps its own recommendation
+
+
+def test_a_small_finding_inside_a_large_one_is_its_own_issue():
+    cases = issues.case_sets(_exceptions({"FT001": [f"C{i}" for i in range(71)], "FT002": [f"C{i}" for i in range(10)]}))
+
+    ranked = issues.ranked([_finding("FT001", "fail", 71, theme="members"), _finding("FT002", "fail", 10,
+                                                                                     theme="members")], cases)
+
+    assert len(ranked) == 2  # 10 of FT001's 71 cases: under 80% of the larger one's

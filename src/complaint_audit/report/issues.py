@@ -14,7 +14,9 @@ import math
 import numpy as np
 import pandas as pd
 
-# Two findings are one issue when this share of the smaller one's cases are also the other's.
+from complaint_audit.engine.judging import SMALL_BASE
+
+# Two findings are one issue when this share of the larger one's cases are also the other's (_same_cases).
 SAME_CASES_SHARE = 0.8
 SUMMARY_ISSUES = 5
 _SEVERITY_POINTS = {"fail": 2.0, "warn": 1.0}
@@ -25,8 +27,8 @@ SCORE_RULE = (
     "Issues are ranked by a score: 2 for a red finding or 1 for an amber one; plus up to 2 for the standard broken "
     "(2 where every failing case is fault under a statutory scheme or a code in force, 0.5 where it falls short of the "
     "council's own procedure, in proportion where the cases straddle a code's date); plus the number of people "
-    f"affected on a log scale (log10 of people + 1). Findings sharing at least {SAME_CASES_SHARE:.0%} of the smaller "
-    "one's cases are one issue, led by its highest-scoring finding."
+    f"affected on a log scale (log10 of people + 1). Findings of at least {SMALL_BASE} cases each that share "
+    f"{SAME_CASES_SHARE:.0%} of the larger one's cases are one issue, led by its highest-scoring finding."
 )
 
 
@@ -71,12 +73,20 @@ def merged(findings: list[dict], cases: dict[str, set[int]]) -> list[list[dict]]
     for i, first in enumerate(concerns):
         for j in range(i + 1, len(concerns)):
             mine, theirs = cases.get(first["code"], set()), cases.get(concerns[j]["code"], set())
-            if mine and theirs and len(mine & theirs) >= SAME_CASES_SHARE * min(len(mine), len(theirs)):
+            if _same_cases(mine, theirs):
                 parent[root(j)] = root(i)
     groups: dict[int, list[dict]] = {}
     for i, finding in enumerate(concerns):
         groups.setdefault(root(i), []).append(finding)
     return [sorted(group, key=lambda f: (-score(f), f["code"])) for group in groups.values()]
+
+
+def _same_cases(mine: set[int], theirs: set[int]) -> bool:
+    """Whether two findings list mostly the same cases: SAME_CASES_SHARE of the larger one's, each of at least
+    SMALL_BASE. A handful of cases that fail many checks (a tiny export) are many problems, not one."""
+    if min(len(mine), len(theirs)) < SMALL_BASE:
+        return False
+    return len(mine & theirs) >= SAME_CASES_SHARE * max(len(mine), len(theirs))
 
 
 def ranked(findings: list[dict], cases: dict[str, set[int]]) -> list[dict]:
