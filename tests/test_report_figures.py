@@ -135,6 +135,16 @@ def test_charts_by_team_draw_the_seven_largest_teams_and_all_the_others_as_one()
     # one on time in each team: 1 of 10 is drawn; under ten answered, a small group, is not
     assert on_time["stages"]["Stage 1"] == [None] * 6 + [10.0, None]
     assert "fewer than 10 stages were answered there (a small group): All other teams (3); Team 04; Team 05" in on_time["description"]
+    assert on_time["counts"]["Stage 1"] == [4, 5, 6, 7, 8, 9, 10, 6]  # n beside every bar
+    assert on_time["target"] is None and "dashed line" not in on_time["description"]
+    with_target = chart_data.on_time_by_team(answered, target=95.0)
+    assert with_target["description"].endswith("The dashed line is 95.0%, below which the timeliness checks turn amber.")
+
+
+def test_the_on_time_charts_line_is_where_the_strictest_timeliness_check_turns_amber(sample_run):
+    from complaint_audit.report.context import report_context
+
+    assert report_context(sample_run)["charts"]["on_time"]["target"] == 95.0  # TS002: amber above 5% late
 
 
 def test_a_findings_examples_are_its_first_five_cases_by_id_then_stage_without_repeats():

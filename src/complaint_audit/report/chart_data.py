@@ -74,9 +74,10 @@ def by_month(records: pd.DataFrame) -> dict | None:
 _ON_TIME_WORDS = {True: "stages acknowledged and answered on time", False: "responses sent on time"}
 
 
-def on_time_by_team(answered: pd.DataFrame) -> dict | None:
-    """Percent on time at Stage 1 and Stage 2, per team: the CHARTED_TEAMS teams with most stages answered, and
-    all other teams as one bar. A share of fewer than SMALL_GROUP stages is not drawn (the description says so)."""
+def on_time_by_team(answered: pd.DataFrame, target: float | None = None) -> dict | None:
+    """Percent on time at Stage 1 and Stage 2, per team, with how many stages each bar counts: the CHARTED_TEAMS
+    teams with most stages answered, and all other teams as one bar. A share of fewer than SMALL_GROUP stages is not
+    drawn (the description says so). `target`: the share on time below which the timeliness checks turn amber."""
     if answered.empty:
         return None
     chosen = answered[answered["stage"].isin(["1", "2"])]
@@ -85,6 +86,8 @@ def on_time_by_team(answered: pd.DataFrame) -> dict | None:
     shares = grouped.mean().mul(100).round(1).where(grouped.size() >= SMALL_GROUP)
     teams = sorted(set(team), key=lambda name: (name.startswith(OTHER_TEAMS), name))
     stages = {f"Stage {stage}": [_maybe(shares.get((name, stage))) for name in teams] for stage in ("1", "2")}
+    sizes = grouped.size()
+    counts = {f"Stage {stage}": [int(sizes.get((name, stage), 0)) for name in teams] for stage in ("1", "2")}
     small = sorted({name for (name, _), size in grouped.size().items() if 0 < size < SMALL_GROUP})
     described = "; ".join(
         f"{team}: " + ", ".join(f"{label} {percent(values[index])}" for label, values in stages.items()
@@ -97,8 +100,10 @@ def on_time_by_team(answered: pd.DataFrame) -> dict | None:
         "description": (f"Horizontal bar chart of the percentage of {_ON_TIME_WORDS[whole_rule]}, by team and stage. "
                         f"{described}."
                         + (f" Not drawn, as fewer than {SMALL_GROUP} stages were answered there (a small group): "
-                           f"{'; '.join(small)}." if small else "")),
-        "teams": teams, "stages": stages,
+                           f"{'; '.join(small)}." if small else "")
+                        + (f" The dashed line is {percent(target)}, below which the timeliness checks turn amber."
+                           if target is not None else "")),
+        "teams": teams, "stages": stages, "counts": counts, "target": target,
     }
 
 

@@ -158,8 +158,11 @@ def _by_month(chart: dict):
 
 def _on_time(chart: dict):
     teams = chart["teams"]
+    counts = chart.get("counts") or {label: [None] * len(teams) for label in chart["stages"]}
     width, left = 7.2, _EDGE + _text_width(teams) + _TICK
-    right = _label_room(_text_width(["100.0%"], 7.5), 101 / 110, left, width, _legend_width(chart["stages"]))
+    widest = max(counts[label][index] or 0 for label in chart["stages"] for index in range(len(teams)))
+    right = _label_room(_text_width([f"100.0% (n={widest:,})"], 7.5), 101 / 110, left, width,
+                        _legend_width([*chart["stages"], f"Amber below {chart.get('target') or 100:g}%"]))
     figure = new_figure(width, 0.8 + 0.55 * len(teams),
                         (left, _EDGE + _AXIS_LABEL + _TICK + _LINE, right, _TITLE + _EDGE))
     axes = figure.add_subplot()
@@ -167,10 +170,14 @@ def _on_time(chart: dict):
     for offset, (label, colour) in enumerate(zip(chart["stages"], _STAGE_COLOURS, strict=False)):
         values = chart["stages"][label]
         positions = [index + (offset - 0.5) * height for index in range(len(teams))]
-        drawn = [(p, v) for p, v in zip(positions, values, strict=True) if v is not None]
-        axes.barh([p for p, _ in drawn], [v for _, v in drawn], height=height, label=label, color=colour)
-        for position, value in drawn:
-            axes.text(value + 1, position, f"{value:.1f}%", va="center", fontsize=7.5)
+        drawn = [(p, v, n) for p, v, n in zip(positions, values, counts[label], strict=True) if v is not None]
+        axes.barh([p for p, _, _ in drawn], [v for _, v, _ in drawn], height=height, label=label, color=colour)
+        for position, value, stages in drawn:
+            axes.text(value + 1, position, f"{value:.1f}%" + (f" (n={stages:,})" if stages else ""), va="center",
+                      fontsize=7.5)
+    if chart.get("target") is not None:
+        axes.axvline(chart["target"], color=RAG_COLOURS["amber"], linestyle=(0, (3, 2)), linewidth=1.2,
+                     label=f"Amber below {chart['target']:g}%")
     axes.set_yticks(range(len(teams)), teams)
     axes.invert_yaxis()
     axes.set_xlim(0, 110)

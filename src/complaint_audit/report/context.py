@@ -244,12 +244,22 @@ def _theme_charts(checks: list[dict]) -> dict[str, str]:
     return charts
 
 
+def _on_time_target(checks: list[dict]) -> float | None:
+    """The on-time chart's line: the share on time below which the strictest timeliness check that decides on time
+    (its `on_time`) turns amber; None where none ran."""
+    thresholds = [check["thresholds"]["amber_above"] for check in checks
+                  if check.get("on_time") and check["status"] in ("pass", "warn", "fail")
+                  and check.get("thresholds", {}).get("amber_above") is not None]
+    return 100.0 - min(thresholds) if thresholds else None
+
+
 def _charts(current: Assessment, themes: list[dict], calendar: WorkingCalendar) -> dict:
     suppression = current.suppression
     by_chart = {check["chart"]["key"]: check for check in current.results["checks"] if check.get("chart")}
     charts = {
         "by_month": suppressed_charts.by_month(chart_data.by_month(current.records), suppression),
-        "on_time": chart_data.on_time_by_team(suppressed_charts.answered_groups(current.answered, suppression)),
+        "on_time": chart_data.on_time_by_team(suppressed_charts.answered_groups(current.answered, suppression),
+                                              _on_time_target(current.results["checks"])),
         "members": chart_data.members_against_public(current.records, calendar,
                                                      suppressed_charts.ft001(by_chart.get("members"), suppression)),
         "childrens_stage2": chart_data.childrens_stage2(suppressed_charts.csc002(by_chart.get("childrens_stage2"),
