@@ -74,14 +74,13 @@ def test_a_base_of_six_is_told_in_counts_with_no_percentage_and_the_evidence_cal
     assert dict(result.metrics)["percent_failing"] == 33.3  # results.json keeps the figure; the words do not use it
 
 
-def test_the_report_shows_a_small_base_as_counts_in_its_table_its_fault_and_its_figures():
+def test_the_report_shows_a_small_base_as_counts_in_its_table_and_its_fault():
     (outcome,) = run_checks(audit_data(_childrens_stage1(on_time=4, late=2)), [_registry()["CSC001"]])
     finding = check_finding(_as_results(outcome), [])
     assert finding["percent_text"] == "2 of 6"
     assert finding["fault"] == ("2 of 6 children's Stage 1 complaints were answered outside the 10 working days the "
                                 "regulations allow (20 with an extension).")
     assert "%" not in finding["ombudsman"] and "%" not in finding["finding"]
-    assert "Percent failing" not in [figure["label"] for figure in finding["figures"]]
 
 
 def test_a_base_of_ten_keeps_its_percentage():

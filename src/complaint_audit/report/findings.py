@@ -7,7 +7,7 @@ judgements can be tested without rendering anything.
 from __future__ import annotations
 
 from complaint_audit.audit.results import SHEET_ROWS_PER_CHECK
-from complaint_audit.engine.judging import SMALL_BASE, counted_share, small_base_shares
+from complaint_audit.engine.judging import counted_share, small_base_shares
 from complaint_audit.engine.remedies import ShortfallSummary
 from complaint_audit.report import standing
 from complaint_audit.report.examples import EXAMPLES_PER_FINDING
@@ -60,31 +60,23 @@ def primary_percent(metrics: dict) -> float | None:
     return None
 
 
-def evidence(metrics: dict, shown: CheckFigures | None = None, small_base: bool = False) -> tuple[list[dict], dict | None]:
-    """The metrics as figures (label, value) and, for per-group metrics, one table with a row per group.
+def group_table(metrics: dict, shown: CheckFigures | None = None) -> dict | None:
+    """For per-group metrics (process and stage), one table with a row per group; None where the check has none.
 
-    With `shown`, small counts and withheld percentages are shown as suppression says; on a
-    `small_base` (fewer than SMALL_BASE cases assessed) the percentages are left out: the counts say it.
+    With `shown`, small counts and withheld percentages are shown as suppression says.
     """
-    figures, rows, columns = [], {}, []
+    rows, columns = {}, []
     for name, value in metrics.items():
         match = GROUP_METRIC.match(name)
-        if small_base and not match and "percent" in name:
-            continue
         if match:
             process, stage, field = match.groups()
             text = metric_value(field, value)
             rows.setdefault(group_label(process, stage), {})[field] = shown.metric(name, value, text) if shown else text
             columns += [field] if field not in columns else []
-        else:
-            text = metric_value(name, value)
-            text = shown.metric(name, value, text) if shown else text
-            figures.append({"label": metric_label(name), "value": text, "wide": len(text) > 24})
     if not rows:
-        return figures, None
-    table = {"columns": ["Group", *(metric_label(column) for column in columns)],
-             "rows": [[label, *(cells.get(column, "–") for column in columns)] for label, cells in rows.items()]}
-    return figures, table
+        return None
+    return {"columns": ["Group", *(metric_label(column) for column in columns)],
+            "rows": [[label, *(cells.get(column, "–") for column in columns)] for label, cells in rows.items()]}
 
 
 def fault(check: dict) -> str:
@@ -129,9 +121,8 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
     """
     theme, status, metrics = theme_of(check), check["status"], check["metrics"]
     share, tally = primary_percent(metrics), check.get("tally")
-    small_base = bool(tally) and tally["assessed"] < SMALL_BASE
     shown = suppression.check_figures(metrics, [check["finding"], fault(check)], check["params"])
-    figures, groups = evidence(metrics, shown, small_base)
+    groups = group_table(metrics, shown)
     examples = [] if suppression.small(check["exceptions"]) else examples[:EXAMPLES_PER_FINDING]
     withheld = shown.percent_withheld(share)
     recommendation = check["recommendation"] if status in _LIKELIHOOD else None
@@ -161,7 +152,7 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
                                                                      recommendation["priority"]),
         "percent_failing": share, "percent_withheld": withheld, "graded": _graded(check, share, withheld),
         "percent_text": _share_text(share, tally, withheld, _graded(check, share, withheld)),
-        "thresholds": check["thresholds"], "figures": figures, "groups": groups,
+        "thresholds": check["thresholds"], "groups": groups,
         "exceptions": suppression.count(check["exceptions"]), "cases_failing": check["exceptions"] > 0,
         "evidence": _evidence_file(check["exceptions"]),
         "examples": examples,
