@@ -457,6 +457,28 @@ def test_the_pdf_is_tagged_for_screen_readers_with_its_language_and_title(writte
     assert reader.metadata.title == "Complaint handling assessment: Northshire County Council, 2023-24"
 
 
+def test_each_chart_in_the_pdf_is_a_figure_whose_alternative_text_is_its_title_and_description(written, html):
+    from pypdf import PdfReader
+
+    figures = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                figures.append(str(node["/Alt"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(PdfReader(written["pdf"]).trailer["/Root"]["/StructTreeRoot"])
+    assert len(figures) == html.count("<svg")  # every chart of the HTML, none lost
+    assert any(alt.startswith("Children's Stage 2 on time: as recorded against as required Bar chart of 31 children's "
+                              "Stage 2 complaints") for alt in figures)
+
+
 def test_no_page_of_the_pdf_but_the_cover_and_the_last_is_nearly_blank(written):
     from pypdf import PdfReader
 

@@ -10,7 +10,9 @@ instead, so a team called `<script>` or `[x](http://...)` stays text in a commit
 
 from __future__ import annotations
 
+import base64
 import functools
+import html as html_lib
 import re
 from collections.abc import Sequence
 from importlib.resources import files
@@ -108,7 +110,23 @@ def write_pdf(html: str, target: Path, base: Path) -> None:
     except (ImportError, OSError) as error:  # WeasyPrint needs Pango from the system, not only from pip
         raise UserError(f"cannot write report.pdf: WeasyPrint is not usable here ({error}); install Pango "
                         "(e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0) or ask for html and md only") from None
-    atomic_write(target, lambda tmp: HTML(string=html, base_url=str(base)).write_pdf(tmp, pdf_variant=PDF_VARIANT))
+    printed = _CHART.sub(_chart_image, html)
+    atomic_write(target, lambda tmp: HTML(string=printed, base_url=str(base)).write_pdf(tmp, pdf_variant=PDF_VARIANT))
+
+
+# An inline chart (report/charts.py: its title and description inside it) and the text of either.
+_CHART = re.compile(r"<svg\b.*?</svg>", re.S)
+_CHART_TEXT = re.compile(r"<(title|desc) id=\"[^\"]*\">(.*?)</\1>", re.S)
+
+
+def _chart_image(match: re.Match) -> str:
+    """A chart as an image of itself for the PDF: its alternative text is its title and description, which a tagged
+    PDF carries on the figure, and WeasyPrint draws the SVG once instead of styling each of its elements like HTML
+    (about 0.9 s of a 36-page report's 7.5 s: docs/scaling.md)."""
+    svg = match.group(0)
+    words = " ".join(html_lib.unescape(text) for _, text in _CHART_TEXT.findall(svg))
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img class="chart" alt="{html_lib.escape(words, quote=True)}" src="data:image/svg+xml;base64,{data}">'
 
 
 def render_reports(
