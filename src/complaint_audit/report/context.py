@@ -290,12 +290,6 @@ def _trend(current: Assessment, previous: Assessment | None, resolved: list[dict
     return {"available": False, "previous_run": named} if named else None
 
 
-def _report_date(manifest: Manifest, results: dict) -> dt.date:
-    """The date the report is of: when the run finished (or started, or the results were written)."""
-    stamp = manifest.finished_at or manifest.started_at or results["generated_at"]
-    return dt.date.fromisoformat(str(stamp)[:10])
-
-
 def _summary(current: Assessment) -> dict:
     """Section 1 beyond the judgement: the issues, what could not be tested, and what the committee is asked to do."""
     report_date = _report_date(current.manifest, current.results)
