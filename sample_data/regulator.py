@@ -28,7 +28,7 @@ from .workbook import pinned_bytes
 FOLDER = "regulator"
 FILE = "regulator/tsm_full_data_EXAMPLE.xlsx"
 MADE_UP = "MADE-UP EXAMPLE: not the Regulator of Social Housing's published figures"
-HOMES = 9_800  # the sample council's homes (low-cost rental) at the year's end
+HOMES = 21_400  # the sample council's homes (low-cost rental) at the year's end
 KINDER_POINTS = (3.0, 4.5)  # the seeded Stage 1 gap: the return this many points kinder than the records
 CODE_DAYS = {"1": (10, 10), "2": (20, 20)}  # response working days, extension working days
 ACKNOWLEDGE_DAYS = 5
