@@ -160,7 +160,7 @@ def test_the_context_is_plain_values_and_agrees_with_the_results(run_dir, result
     context = report_context(run_dir)
     json.dumps(context)  # strings, numbers, lists, dicts only: no frames, paths or markup
     assert set(context) == {"meta", "overall", "headline", "set_aside", "summary", "scope", "themes", "teams",
-                            "recommendations", "trend", "charts", "links", "appendix", "ombudsman", "suppression",
+                            "recommendations", "trend", "charts", "links", "appendix", "ombudsman", "regulator", "suppression",
                             "manual_review", "self_assessment"}
     assert context["overall"]["counts"] == results["summary"]["by_status"]
     assert 3 <= len(context["summary"]["issues"]) <= 6
@@ -307,7 +307,7 @@ def test_html_and_markdown_are_rendered_without_loading_openpyxl_weasyprint_or_p
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
     html = (copy / "report.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 8 and "Complaints received each month, by team</text>" in html
+    assert html.count("<svg") == 9 and "Complaints received each month, by team</text>" in html
 
 
 def test_charts_are_deterministic_svg_with_their_description():
