@@ -3,8 +3,9 @@
     python -m complaint_audit.sample_data.generate --out DIR --cases 2000 --seed 2023
 
 writes, into DIR, three exports in three shapes (exports/), adult social care's response letters
-as files (letters/: Word, PDF and e-mail), their profiles and an audit.toml (copied unless DIR
-is this folder), and ground_truth.json: the case ids of every seeded
+as files (letters/: Word, PDF and e-mail), a made-up return to the Regulator of Social Housing
+(regulator/: its CH01 as the housing records give it, its Stage 1 CH02 seeded kinder), their
+profiles and an audit.toml (copied unless DIR is this folder), and ground_truth.json: the case ids of every seeded
 problem, so tests can check that each check finds exactly what was planted. The same arguments
 always give the same files.
 

@@ -114,3 +114,20 @@ def test_the_peers_chart_counts_the_councils_of_the_real_2024_25_workbook():
     published = figures[figures["landlord_type"].eq("LA") & figures["stock"].eq("LCRA") & figures["stage"].eq("1")]
     rates = published["published_percent_on_time"].dropna()
     assert len(rates) == 158 and int((rates < 24.5).sum()) == 2
+
+
+def test_the_section_renders_again_from_the_run_folder_without_the_workbook(sample_run, tmp_path, monkeypatch):
+    import shutil
+
+    from complaint_audit.ingest.published import regulator
+    from complaint_audit.report.render import render_reports
+
+    def no_workbook(path):
+        raise AssertionError(f"the report read {path}")
+
+    monkeypatch.setattr(regulator, "read_regulator_workbook", no_workbook)
+    copy = shutil.copytree(sample_run, tmp_path / sample_run.name, ignore=shutil.ignore_patterns("report.*"))
+
+    markdown = render_reports(copy, ["md"])["md"].read_text(encoding="utf-8")
+
+    assert "| Stage 1 answered within the Code's timescales (CH02) | 89.9% (447 of 497) | 86.5% (430 of 497) |" in markdown
