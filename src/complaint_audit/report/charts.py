@@ -276,7 +276,7 @@ def _regulator_peers(chart: dict):
                          edgecolors="black", linewidths=1.4, zorder=4)
     axes.set_yticks(range(len(rows)), labels)
     axes.set_ylim(len(rows) - 0.5, -0.5)  # the first row at the top
-    axes.set_xlim(0, 100)
+    axes.set_xlim(0, 102)  # room for a dot at 100%
     axes.set_xticks(range(0, 101, 20), [f"{tick}%" for tick in range(0, 101, 20)])
     _axis_labels(axes, below=("Complaints answered within the Code's timescales (CH02)", _LINE))
     axes.set_title(chart["title"], fontsize=9, y=1.0)
