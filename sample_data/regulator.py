@@ -34,7 +34,7 @@ CODE_DAYS = {"1": (10, 10), "2": (20, 20)}  # response working days, extension w
 ACKNOWLEDGE_DAYS = 5
 # Fictional councils to set the sample council among: (name, code, homes).
 PEERS = (
-    ("Eastmere District Council", "99EM", 4_300), ("Westvale Borough Council", "99WV", 6_100),
+    ("Eastmere District Council", "99EM", 4_300), ("Brackenhurst Borough Council", "99BH", 6_100),
     ("Southbrook City Council", "99SB", 15_200), ("Northwold District Council", "99NW", 5_400),
     ("Kingsford Borough Council", "99KF", 11_800), ("Ashcombe District Council", "99AC", 3_100),
     ("Ravensmoor City Council", "99RM", 24_600), ("Lowfield Borough Council", "99LF", 8_700),

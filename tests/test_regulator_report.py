@@ -131,3 +131,14 @@ def test_the_section_renders_again_from_the_run_folder_without_the_workbook(samp
     markdown = render_reports(copy, ["md"])["md"].read_text(encoding="utf-8")
 
     assert "| Stage 1 answered within the Code's timescales (CH02) | 89.9% (447 of 497) | 86.5% (430 of 497) |" in markdown
+
+
+def test_a_workbook_with_the_council_alone_has_the_table_but_no_peers_chart():
+    from complaint_audit.report.regulator import peers_chart
+
+    alone = {"landlord": "Testshire Council", "landlord_code": "00AA", "years": ["2023-24"], "returned": [
+        {"year": "2023-24", "stage": "1", "complaints": 2, "homes": 1000, "answered_on_time": 2, "answered": 2,
+         "percent_on_time": 100.0}],
+        "councils": [{"year": "2023-24", "stage": "1", "landlord_code": "00AA", "homes": 1000, "percent_on_time": 100.0}]}
+
+    assert peers_chart(alone, []) is None
