@@ -702,12 +702,30 @@ class RegulatorReturn(Check):
             table = exceptions(late, pd.Series(np.where(late["responded"].isna(), "not answered",
                                                         "answered after the Code's timescale"), index=late.index,
                                                dtype="str"), year=label[wanted])
-        return CheckResult(status, {"years_and_stages": len(compared), "largest_gap_points": float(worst["gap"]),
-                                    "worst": _return_sentence(worst).removesuffix(".")},
-                           finding, table,
+        metrics = {"years_and_stages": len(compared), "largest_gap_points": float(worst["gap"]),
+                   "worst": _return_sentence(worst).removesuffix("."), **_latest_year_figures(compared)}
+        return CheckResult(status, metrics, finding, table,
                            Recommendation("Produce the return to the regulator from the case records with the Code's "
                                           "clock, and reconcile the two before it is signed off.", Priority.THREE_MONTHS)
                            if status != Status.PASS else None)
+
+
+def _latest_year_figures(compared: pd.DataFrame) -> dict:
+    """The latest year's return beside the records, per stage, as group metrics (housing_stage_1_...): the report's
+    table of the return and its peers' chart read them from results.json, so it renders without the workbook."""
+    year = max(compared["year"])
+    figures = {"year_compared": year}
+    for row in compared[compared["year"] == year].itertuples(index=False):  # two stages: not per record
+        prefix = f"housing_stage_{row.stage}_"
+        figures.update({
+            prefix + "complaints_returned": None if pd.isna(row.complaints) else int(row.complaints),
+            prefix + "complaints_in_records": int(row.received),
+            prefix + "on_time_returned": int(row.answered_on_time), prefix + "answered_returned": int(row.answered),
+            prefix + "on_time_in_records": int(row.on_time),
+            prefix + "percent_on_time_returned": round(float(row.returned_percent), 1),
+            prefix + "percent_on_time_in_records": round(float(row.records_percent), 1),
+            prefix + "gap_points": float(row.gap)})
+    return figures
 
 
 def _return_sentence(row: pd.Series) -> str:

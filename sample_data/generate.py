@@ -3,8 +3,9 @@
     python -m complaint_audit.sample_data.generate --out DIR --cases 2000 --seed 2023
 
 writes, into DIR, three exports in three shapes (exports/), adult social care's response letters
-as files (letters/: Word, PDF and e-mail), their profiles and an audit.toml (copied unless DIR
-is this folder), and ground_truth.json: the case ids of every seeded
+as files (letters/: Word, PDF and e-mail), a made-up return to the Regulator of Social Housing
+(regulator/: its CH01 as the housing records give it, its Stage 1 CH02 seeded kinder), their
+profiles and an audit.toml (copied unless DIR is this folder), and ground_truth.json: the case ids of every seeded
 problem, so tests can check that each check finds exactly what was planted. The same arguments
 always give the same files.
 
@@ -31,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import adult_social_care, childrens, corporate, dates, letter_files
+from . import adult_social_care, childrens, corporate, dates, letter_files, regulator
 from .behaviour import Behaviour
 from .catalogue import DEFAULT_ORGANISATION
 from .letters import complaints_email
@@ -92,6 +93,13 @@ LETTERS_DESCRIPTION = (
     "letter's first page does); `unmatched` the files that should not, with the reason the run should give. A "
     "case whose only letters are unmatched has no letter text. `files` counts every file in the folder."
 )
+REGULATOR_DESCRIPTION = (
+    "The council's made-up return to the Regulator of Social Housing (regulator/, named by audit.toml's "
+    "[regulator]), beside a few made-up peer councils. Per stage: the housing complaints received in the year "
+    "(`complaints`, CH01's numerator, as the records give it), `answered_on_time` as returned and "
+    "`records_on_time` as the records give it on the Code's clock; `gap_points` is the seeded gap in CH02 "
+    "(returned minus records, percentage points, at Stage 1 only; none in a clean dataset)."
+)
 # fmt: on
 
 
@@ -134,7 +142,10 @@ def generate(
     out_dir = Path(out_dir)
     counts = split_cases(cases)
     # One independent stream per system: changing one system's code leaves the others' data alone.
-    rng_corporate, rng_adults, rng_children = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+    # The fourth, the regulator's return, comes after: spawning more streams leaves the first three as they were.
+    rng_corporate, rng_adults, rng_children, rng_regulator = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)
+    )
 
     corporate_export = corporate.generate_corporate(
         counts["corporate"], rng_corporate, year, organisation, clean=clean, behaviour=behaviour
@@ -165,6 +176,7 @@ def generate(
     truth = GroundTruth()
     for export in (corporate_export, adult_export, children_export):
         truth.merge(export.truth)
+    regulator_return = _regulator_return(out_dir, corporate_export.data, truth, rng_regulator, year, organisation, clean)
     exports = {
         "corporate": _summary(
             corporate.FILE,
@@ -211,6 +223,7 @@ def generate(
         "exports": exports,
         "letters": {"description": LETTERS_DESCRIPTION, **letters},
         "problems": _problems(truth),
+        "regulator": regulator_return,
     }
     (out_dir / "ground_truth.json").write_text(
         json.dumps(ground_truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -218,6 +231,30 @@ def generate(
     if out_dir.resolve() != HERE:
         _install_configs(out_dir, organisation, year)
     return ground_truth
+
+
+def _regulator_return(
+    out_dir: Path,
+    corporate_data: pd.DataFrame,
+    truth: GroundTruth,
+    rng: np.random.Generator,
+    year: int,
+    organisation: str,
+    clean: bool,
+) -> dict:
+    """Write the made-up regulator's workbook (regulator.py) and say what it holds for the ground truth."""
+    quarantined = {(entry["case_id"], entry["stage"]) for entries in truth.quarantine.values() for entry in entries}
+    records = regulator.housing_figures(corporate_data, quarantined, year)
+    council = regulator.council_return(records, rng, clean=clean)
+    regulator.write_workbook(out_dir / regulator.FILE, year, organisation, council, regulator.peer_lines(rng))
+    return {
+        "description": REGULATOR_DESCRIPTION,
+        "file": regulator.FILE,
+        "year": dates.period_label(year),
+        "landlord": organisation,
+        "stages": council,
+        "peers": len(regulator.PEERS),
+    }
 
 
 def _summary(file: str, profile: str, cases: int, source_rows: int, stage_rows: int) -> dict:

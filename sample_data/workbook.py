@@ -57,10 +57,15 @@ def write_register(
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     workbook.properties.creator = creator
     workbook.properties.created = produced
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pinned_bytes(workbook, produced))
+
+
+def pinned_bytes(workbook: Workbook, produced: dt.datetime) -> bytes:
+    """The workbook saved, with its zip entry times and 'modified' property pinned to `produced`."""
     buffer = io.BytesIO()
     workbook.save(buffer)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_pinned(buffer.getvalue(), produced))
+    return _pinned(buffer.getvalue(), produced)
 
 
 def _pinned(data: bytes, produced: dt.datetime) -> bytes:

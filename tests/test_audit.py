@@ -72,7 +72,7 @@ def test_a_run_names_the_previous_run_of_the_same_organisation_and_period_kind(t
 def test_history_keep_removes_the_oldest_runs(tmp_path):
     config = tmp_path / "audit.toml"
     config.write_text(CONFIG.read_text().replace("[calendar]", "[history]\nkeep = 1\n\n[calendar]"))
-    for folder in ("exports", "profiles", "ombudsman", "letters"):
+    for folder in ("exports", "profiles", "ombudsman", "regulator", "letters"):
         os.symlink(SAMPLE_DATA / folder, tmp_path / folder)
     first = run_audit(config, out_root=tmp_path / "runs", formats=())
     second = run_audit(config, out_root=tmp_path / "runs", formats=())

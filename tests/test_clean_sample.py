@@ -120,3 +120,10 @@ def test_the_command_line_makes_a_clean_dataset(tmp_path, capsys):
 def test_the_command_line_will_not_overwrite_the_bundled_sample_with_clean_data():
     with pytest.raises(SystemExit):
         main(["--clean"])
+
+
+def test_the_made_up_return_to_the_regulator_agrees_with_the_clean_records(outcomes):
+    """Not vacuous: the clean sample's [regulator] workbook is read and set beside its housing records."""
+    result = outcomes["TS007"].result
+    assert str(result.status) == "pass"
+    assert result.metrics["years_and_stages"] == 2 and result.metrics["largest_gap_points"] == 0.0

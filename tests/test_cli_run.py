@@ -17,7 +17,7 @@ from tests.conftest import SAMPLE_DATA
 @pytest.fixture
 def audit_folder(tmp_path):
     """A copy of the sample audit.toml beside links to its exports and profiles."""
-    for folder in ("exports", "profiles", "ombudsman", "letters"):
+    for folder in ("exports", "profiles", "ombudsman", "regulator", "letters"):
         os.symlink(SAMPLE_DATA / folder, tmp_path / folder)
     config = tmp_path / "audit.toml"
     config.write_text(SAMPLE_DATA.joinpath("audit.toml").read_text())

@@ -41,7 +41,7 @@ def finished_run(sample_run) -> Path:
 
 def _audit_folder(folder: Path, keep: int) -> Path:
     """A copy of the sample audit that keeps KEEP runs."""
-    for name in ("exports", "profiles", "ombudsman", "letters"):
+    for name in ("exports", "profiles", "ombudsman", "regulator", "letters"):
         shutil.copytree(SAMPLE_DATA / name, folder / name)
     config = folder / "audit.toml"
     config.write_text(CONFIG.read_text().replace("[calendar]", f"[history]\nkeep = {keep}\n\n[calendar]"))

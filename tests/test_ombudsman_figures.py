@@ -139,7 +139,7 @@ def test_a_bad_ombudsman_section_names_the_config_and_key(tmp_path, section, mes
 
 
 def test_the_run_command_stops_at_once_on_a_bad_figure_with_one_line_and_exit_2(runner, tmp_path):
-    for folder in ("exports", "profiles", "letters"):
+    for folder in ("exports", "profiles", "regulator", "letters"):
         os.symlink(SAMPLE_DATA / folder, tmp_path / folder)
     os.mkdir(tmp_path / "ombudsman")
     shutil.copy(PROFILE, tmp_path / "ombudsman" / "ombudsman_profile.toml")

@@ -150,6 +150,12 @@ def test_a_run_sets_the_council_s_return_beside_its_housing_records(runner, tmp_
     assert checks["TS007"]["finding"] == (
         "2023-24 Stage 1: returned 100.0% answered within "
         "the Code's timescales (2 of 2), the records give 50.0% (1 of 2).")
+    markdown = (run_dir / "report.md").read_text(encoding="utf-8")
+    # A base below 10: counts, no percentage; the workbook holds no other council to chart it among.
+    assert "| Stage 1 answered within the Code's timescales (CH02) | 2 of 2 | 1 of 2 | +1 answered on time |" in markdown
+    assert "| Stage 2 answered within the Code's timescales (CH02) | not given | not compared |  |" in markdown
+    assert "CH02 among councils" not in markdown
+    assert "at Stage 1 it returned 1 more answered on time than the records show (TS007)." in markdown
 
 
 def test_a_council_not_in_the_workbook_stops_the_run_before_anything_is_written(runner, tmp_path):

@@ -40,6 +40,7 @@ OMBUDSMAN_DETAILS = (
 )
 SEEDED_UNMAPPED = {"Elected Member", "Referred to Safeguarding", "NFA"}
 LETTERS = "letters"
+REGULATOR = "regulator/tsm_full_data_EXAMPLE.xlsx"
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +175,7 @@ def test_committed_sample_equals_a_fresh_generation(fresh):
     for name in (CSV, JSON, "ground_truth.json"):
         assert (fresh / name).read_bytes() == (SAMPLE / name).read_bytes(), name
     assert _cells(fresh / XLSX) == _cells(SAMPLE / XLSX)
+    assert _cells(fresh / REGULATOR) == _cells(SAMPLE / REGULATOR)
     assert _folder(fresh / LETTERS) == _folder(SAMPLE / LETTERS)
 
 
@@ -216,6 +218,21 @@ def test_teams_spreads_the_corporate_cases_so_the_exports_name_that_many_teams_a
     assert truth["generator"]["teams"] == 40 and truth["generator"]["command"].endswith("--teams 40")
     with pytest.raises(ValueError, match="teams must be more than 3"):
         generate(tmp_path / "few", cases=200, teams=3)
+def test_the_made_up_regulator_workbook_reads_as_the_real_one_and_says_made_up_on_every_row(truth):
+    from complaint_audit.ingest.published.regulator import landlord_totals, read_regulator_workbook
+
+    figures = read_regulator_workbook(SAMPLE / REGULATOR)
+    council = landlord_totals(figures, "Northshire County Council").set_index("stage")
+    seeded = truth["regulator"]["stages"]
+
+    assert figures["landlord"].nunique() == 1 + truth["regulator"]["peers"] == 11
+    assert council.loc["1", "year"] == truth["regulator"]["year"] == "2023-24"
+    for stage in ("1", "2"):
+        assert council.loc[stage, ["complaints", "answered_on_time", "answered"]].tolist() == [
+            seeded[stage]["complaints"], seeded[stage]["answered_on_time"], seeded[stage]["answered"]]
+    sheet = openpyxl.load_workbook(SAMPLE / REGULATOR)["TSM24_Management_Info"]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 11 and all(row[-1].startswith("MADE-UP EXAMPLE") for row in rows)
 
 
 def test_too_few_cases_is_refused(tmp_path):

@@ -24,7 +24,7 @@ TS005_METRICS = {"assessed": 18, "failing": 6, "percent_failing": 33.3, "no_due_
 
 
 def _audit_folder(folder: Path, report: str) -> Path:
-    for name in ("exports", "profiles", "ombudsman", "letters"):
+    for name in ("exports", "profiles", "ombudsman", "regulator", "letters"):
         os.symlink(SAMPLE_DATA / name, folder / name)
     text = (SAMPLE_DATA / "audit.toml").read_text(encoding="utf-8")
     return write(folder / "audit.toml", text + report)

@@ -252,15 +252,43 @@ def test_ts006_finds_the_sample_datas_loose_local_target_exactly(sample_records,
     )
 
 
-def test_ts_checks_run_on_the_sample_data(sample_records):
-    """Each TS check grades the sample, but TS007: the sample has no return to the regulator to set beside its
-    records yet (issue 17 adds a made-up one), so TS007 is not applicable there and is tested below on its own."""
+def test_ts_checks_run_on_the_sample_data(sample_records, ground_truth):
+    """Each TS check grades the sample; TS007 with the sample council's made-up return to the regulator."""
     for code in [code for code in discover() if code.startswith("TS") and code != "TS007"]:
         result = run_check(code, sample_records, as_of="2024-05-15")
         assert result.status in ("pass", "warn", "fail"), (code, result.finding)
+    assert _sample_return_run(sample_records, ground_truth).status in ("pass", "warn", "fail")
 
 
-def _regulator_run(records, returned: list[dict], **params):
+def test_ts007_finds_the_sample_return_kinder_than_the_records_by_the_seeded_gap(sample_records, ground_truth):
+    seeded = ground_truth["regulator"]["stages"]
+    result = _sample_return_run(sample_records, ground_truth)
+
+    assert result.status == "warn"  # 3.4 points: over amber's 2, under red's 5
+    assert result.metrics["largest_gap_points"] == seeded["1"]["gap_points"] == 3.4
+    assert result.finding == (
+        "2023-24 Stage 1: returned 89.9% answered within the Code's timescales (447 of 497), the records give 86.5% "
+        "(430 of 497). 2023-24 Stage 2: returned 51.4% answered within the Code's timescales (36 of 70), the records "
+        "give 51.4% (36 of 70).")
+    assert (seeded["1"]["answered_on_time"], seeded["1"]["records_on_time"], seeded["1"]["complaints"]) == (
+        447, 430, 497)
+    # The cases behind the gap: the Stage 1 housing complaints the records show late or not answered.
+    assert len(result.exceptions) == seeded["1"]["complaints"] - seeded["1"]["records_on_time"]
+    assert set(result.exceptions["stage"]) == {"1"}
+
+
+def _sample_return_run(records, ground_truth):
+    """TS007 on the sample's records with the council's line read from the sample's made-up regulator workbook."""
+    from complaint_audit.ingest.published.regulator import landlord_totals, read_regulator_workbook
+    from tests.conftest import SAMPLE_DATA
+
+    regulator = ground_truth["regulator"]
+    figures = landlord_totals(read_regulator_workbook(SAMPLE_DATA / regulator["file"]), regulator["landlord"])
+    returned = figures.assign(organisation=regulator["landlord"]).to_dict("records")
+    return _regulator_run(records, returned, as_of="2024-05-15")
+
+
+def _regulator_run(records, returned: list[dict], as_of: str = "2024-05-31", **params):
     """TS007 with the council's return to the regulator (landlord_totals' columns) beside the records."""
     import datetime as dt
 
@@ -270,7 +298,7 @@ def _regulator_run(records, returned: list[dict], **params):
     from complaint_audit.engine.contract import AuditData
     from complaint_audit.engine.runner import run_checks
 
-    data = AuditData(records, WorkingCalendar("england"), dt.date(2024, 5, 31), regulator=pd.DataFrame(returned))
+    data = AuditData(records, WorkingCalendar("england"), dt.date.fromisoformat(as_of), regulator=pd.DataFrame(returned))
     (outcome,) = run_checks(data, [discover()["TS007"]], {"TS007": params})
     return outcome.result
 

@@ -45,7 +45,7 @@ from complaint_audit.ingest.published.ombudsman import (
     read_configured_figures,
     write_council_figures,
 )
-from complaint_audit.ingest.published.regulator import council_returns
+from complaint_audit.ingest.published.regulator import read_configured_returns, regulator_record, write_regulator_record
 from complaint_audit.lock import exclusive
 from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
@@ -105,7 +105,8 @@ def run_audit(
     audit (default all), an unknown name being a UserError.
     """
     audit = load_config(Path(config))
-    regulator = council_returns(audit)  # before anything is loaded or written: a bad workbook stops the run at once
+    workbooks = read_configured_returns(audit)  # before anything is loaded or written: a bad workbook stops the run
+    regulator = None if workbooks is None else workbooks.council
     if out_root is None:
         with tempfile.TemporaryDirectory() as scratch:
             load = load_sources(audit, Path(scratch) / "store", progress)
@@ -122,11 +123,11 @@ def run_audit(
         run_dir = new_run_dir(Path(out_root), started_at)
         with writing_into(run_dir):
             return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations,
-                                  regulator)
+                                  workbooks)
 
 
 def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations,
-                   regulator) -> AuditResult:
+                   workbooks) -> AuditResult:
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
     later runs, `compare` and pruning."""
@@ -162,7 +163,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         clock = time.perf_counter()
         reviews, exported = store.read_reviews(), exported_fields(store)
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported,
-                            regulator=regulator)
+                            regulator=None if workbooks is None else workbooks.council)
         timings["checks"] = round(time.perf_counter() - clock, 3)
         for outcome in run.outcomes:
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))
@@ -188,6 +189,12 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             manifest = replace(manifest, ombudsman={key: figures[key] for key in ("file", "sha256", "profile")})
             log.info("ombudsman figures from %s: %d rows for %s", figures["file"], len(figures["rows"]),
                      figures["organisation"])
+        if workbooks is not None:  # the council's return and its peers kept, so the report needs no workbook
+            kept = regulator_record(workbooks, audit.folder)
+            write_regulator_record(run_dir, kept)
+            manifest = replace(manifest, regulator=tuple(kept["files"]))
+            log.info("regulator's figures from %s for %s", ", ".join(entry["file"] for entry in kept["files"]),
+                     kept["landlord"])
         several = None
         if len(held) > 1:
             clock = time.perf_counter()

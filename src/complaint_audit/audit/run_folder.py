@@ -62,8 +62,8 @@ class ConfigFile:
 
 @dataclass(frozen=True)
 class Manifest:
-    """manifest.json, typed. The entries of `inputs`, `letters`, `reviews`, `checks` and
-    `ombudsman` stay the JSON objects the loader, the letters and the checks record."""
+    """manifest.json, typed. The entries of `inputs`, `letters`, `reviews`, `checks`,
+    `ombudsman` and `regulator` stay the JSON objects the loader, the letters and the checks record."""
 
     run_id: str | None = None
     tool_version: str | None = None
@@ -78,6 +78,7 @@ class Manifest:
     checks: tuple[dict, ...] = ()
     previous_run: str | None = None  # a folder name beside this one, or a path from this folder's parent
     ombudsman: dict | None = None
+    regulator: tuple[dict, ...] = ()  # the regulator's workbooks read ([regulator]): each one's file, SHA-256, year
     organisations: tuple[dict, ...] = ()  # a run of several: each organisation and its folder
     comparison: tuple[str, ...] = ()  # a run of several: the comparison's files
     store: str | None = None  # one organisation's folder in a run of several: the run's store, from here
@@ -110,6 +111,7 @@ class Manifest:
             "checks": list(self.checks),
             "previous_run": self.previous_run,
             **({"ombudsman": self.ombudsman} if self.ombudsman is not None else {}),
+            **({"regulator": list(self.regulator)} if self.regulator else {}),
             **({"organisations": list(self.organisations), "comparison": list(self.comparison)} if self.organisations else {}),
             **({"store": self.store} if self.store is not None else {}),
             **({"finished_at": _iso(self.finished_at)} if self.finished_at is not None else {}),
@@ -138,6 +140,7 @@ class Manifest:
                 checks=tuple(get("checks") or ()),
                 previous_run=get("previous_run"),
                 ombudsman=get("ombudsman"),
+                regulator=tuple(get("regulator") or ()),
                 organisations=tuple(get("organisations") or ()),
                 comparison=tuple(get("comparison") or ()),
                 store=get("store"),

@@ -15,6 +15,7 @@ from complaint_audit.engine.contract import AuditData
 from complaint_audit.engine.registry import discover, select
 from complaint_audit.engine.runner import CheckOutcome, run_checks
 from complaint_audit.errors import UserError
+from complaint_audit.ingest.published.regulator import council_returns
 from complaint_audit.progress import Progress
 from complaint_audit.schema import DATE_FIELDS
 from complaint_audit.store import Store
@@ -41,9 +42,11 @@ def check_store(
     """Run the selected checks on a store's records (of some organisations, or all); command-line
     selection overrides the config's. Only the chosen organisations' parts of the store are read."""
     audit = load_config(config) if config else AuditConfig(path=Path("audit.toml"))
+    regulator = council_returns(audit)  # the config's [regulator] workbooks, as a run reads them (TS007)
     records = _records(Path(store), organisations)
     run = check_records(records, audit, select_codes=select_codes, ignore_codes=ignore_codes, as_of=as_of,
-                        reviews=Store(Path(store)).read_reviews(), exported_fields=exported_fields(Store(Path(store))))
+                        reviews=Store(Path(store)).read_reviews(), exported_fields=exported_fields(Store(Path(store))),
+                        regulator=regulator)
     # The quarantine does not know every row's organisation (a bad row may have none): the store's whole count.
     quarantined = sum(entry["quarantined"] for entry in Store(Path(store)).ledger())
     return CheckRun(run.outcomes, run.as_of, headline_figures(records, quarantined))

@@ -270,7 +270,42 @@ def _theme(chart: dict):
     return figure
 
 
-_DRAW = {"by_month": _by_month, "on_time": _on_time, "members": _members, "childrens_stage2": _childrens_stage2}
+def _regulator_peers(chart: dict):
+    """Per stage, a row of every other council's CH02 and a row of those of a similar size, each council a dot, with
+    the council's returned figure and its records' figure marked on both rows (report/regulator.py)."""
+    from matplotlib.lines import Line2D
+
+    rows = [row for stage in chart["stages"] for row in (
+        (f"{stage['label']}: all councils ({len(stage['all'])} others)", stage["all"], stage),
+        (f"{stage['label']}: similar size ({len(stage['similar'])} others)", stage["similar"], stage))]
+    labels = [label for label, _, _ in rows]
+    width, left = 7.2, _EDGE + _text_width(labels) + _TICK
+    legend = ["Other councils", "As the council returned it", "As its records give it"]
+    figure = new_figure(width, 0.9 + 0.42 * len(rows),
+                        (left, _EDGE + _AXIS_LABEL + _TICK + _LINE, _legend_width(legend), _TITLE + _EDGE))
+    axes = figure.add_subplot()
+    for index, (_, values, stage) in enumerate(rows):
+        axes.scatter(values, [index] * len(values), s=14, color="#8A8A8A", alpha=0.6, linewidths=0)
+        axes.scatter([stage["returned"]], [index], s=60, marker="D", color=RAG_COLOURS["amber"], zorder=3)
+        if stage["records"] is not None:
+            axes.scatter([stage["records"]], [index], s=60, marker="o", facecolors="none",
+                         edgecolors="black", linewidths=1.4, zorder=4)
+    axes.set_yticks(range(len(rows)), labels)
+    axes.set_ylim(len(rows) - 0.5, -0.5)  # the first row at the top
+    axes.set_xlim(0, 102)  # room for a dot at 100%
+    axes.set_xticks(range(0, 101, 20), [f"{tick}%" for tick in range(0, 101, 20)])
+    _axis_labels(axes, below=("Complaints answered within the Code's timescales (CH02)", _LINE))
+    axes.set_title(chart["title"], fontsize=9, y=1.0)
+    handles = [Line2D([], [], marker="o", linestyle="", color="#8A8A8A", label=legend[0]),
+               Line2D([], [], marker="D", linestyle="", color=RAG_COLOURS["amber"], label=legend[1]),
+               Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor="black",
+                      label=legend[2])]
+    axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    return figure
+
+
+_DRAW = {"by_month": _by_month, "on_time": _on_time, "members": _members, "childrens_stage2": _childrens_stage2,
+         "regulator_peers": _regulator_peers}
 
 
 def draw(charts: dict[str, dict]) -> dict[str, Markup]:

@@ -18,6 +18,7 @@ from complaint_audit.audit.run_folder import QUARANTINE, TRACKER, Manifest, RunF
 from complaint_audit.calendar import WorkingCalendar
 from complaint_audit.config import RecordedConfig
 from complaint_audit.ingest.published.ombudsman import RECORD
+from complaint_audit.ingest.published.regulator import RECORD as REGULATOR_RECORD
 from complaint_audit.report import (
     chart_data,
     figures,
@@ -25,6 +26,7 @@ from complaint_audit.report import (
     issues,
     manual_review,
     ombudsman,
+    regulator,
     self_assessment,
     summary,
     suppressed_charts,
@@ -265,6 +267,7 @@ def _charts(current: Assessment, themes: list[dict], calendar: WorkingCalendar) 
         "childrens_stage2": chart_data.childrens_stage2(suppressed_charts.csc002(by_chart.get("childrens_stage2"),
                                                                                  suppression)),
     }
+    charts["regulator_peers"] = regulator.peers_chart(_regulator_record(current.run_dir), current.results["checks"])
     withheld = {f["code"] for f in current.findings if f["percent_withheld"]}
     theme_charts = _theme_charts(current.results["checks"])
     for theme in themes:
@@ -276,6 +279,12 @@ def _charts(current: Assessment, themes: list[dict], calendar: WorkingCalendar) 
 def _ombudsman_record(run_dir: Path) -> dict | None:
     """The ombudsman's figures the run kept (ombudsman.json), when its config named a figures file."""
     path = Path(run_dir) / RECORD
+    return _read_json(path) if path.is_file() else None
+
+
+def _regulator_record(run_dir: Path) -> dict | None:
+    """The council's return to the regulator the run kept (regulator.json), when its config named a workbook."""
+    path = Path(run_dir) / REGULATOR_RECORD
     return _read_json(path) if path.is_file() else None
 
 
@@ -353,6 +362,7 @@ def report_context(run_dir: Path) -> dict:
         "recommendations": current.recommendations,
         "trend": _trend(current, previous, resolved),
         "ombudsman": ombudsman.section(_ombudsman_record(current.run_dir), current.headline, suppression),
+        "regulator": regulator.section(_regulator_record(current.run_dir), current.results["checks"], suppression),
         "suppression": suppression.note(),
         "charts": charts,
         "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": QUARANTINE, "tracker": TRACKER},

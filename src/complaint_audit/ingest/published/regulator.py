@@ -16,7 +16,10 @@ excluded, [U] a zero denominator) become blanks, with the reason kept beside the
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +30,12 @@ from complaint_audit.errors import UserError
 from complaint_audit.ingest.formats.xlsx import check_workbook_container
 from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.paths import path_text
+from complaint_audit.store import atomic_write
 
+RECORD = "regulator.json"
 STOCK_TYPES = ("LCRA", "LCHO", "Combined")
+# Landlord types that are councils: a local authority, or one registered as a provider (2023-24's LARP).
+COUNCIL_TYPES = ("LA", "LARP")
 # The regulator's notes to the sheet: what each marker in place of a figure means.
 MARKERS = {"[X]": "left blank by the landlord", "[Z]": "not required of the landlord",
            "[E]": "excluded by the regulator", "[U]": "not calculated: no complaints or homes to divide by"}
@@ -57,7 +64,8 @@ _STAGE_WORDS = {"one": "1", "two": "2"}
 def read_regulator_workbook(path: Path) -> pd.DataFrame:
     """One row per landlord, stock type and stage: the figures as numbers, blank where the regulator marks them.
 
-    Columns: year ("2023-24"), landlord, landlord_code, landlord_type, size_band, stock, stage ("1", "2"),
+    Columns: year ("2023-24"), landlord, landlord_code, landlord_type, size_band, note (a column headed "Note",
+    which the regulator's workbooks lack and a made-up example uses to say so, or ""), stock, stage ("1", "2"),
     FIGURES, PUBLISHED, and missing (what the regulator's markers in the row's complaint figures say, or "").
     A workbook without the sheet, the header or the CH01/CH02 columns is a UserError naming the file.
     """
@@ -78,6 +86,9 @@ def read_regulator_workbook(path: Path) -> pd.DataFrame:
     named = identity["landlord"].map(lambda value: isinstance(value, str) and value.strip() != "")
     body = body[named]  # the rows below the table (blank, or the regulator's notes) name no landlord
     identity = {field: values[named].astype("str").str.strip() for field, values in identity.items()}
+    note_at = next((at for at, heading in enumerate(headings) if heading.casefold() == "note"), None)
+    identity["note"] = ("" if note_at is None else
+                        body.iloc[:, note_at].map(lambda value: value.strip() if isinstance(value, str) else ""))
     columns = _measure_columns(headings)
     if not columns:
         raise UserError(f"{path_text(path)}: sheet '{name}' has no CH01 or CH02 columns (headings such as "
@@ -102,21 +113,41 @@ def landlord_totals(figures: pd.DataFrame, landlord: str) -> pd.DataFrame:
     if rows.empty:
         raise UserError(f"'{landlord}' is not a landlord in the regulator's figures: give its name as the workbook "
                         "spells it, or its code (such as 00CN)")
-    combined = rows["stock"] == "Combined"
-    uses_combined = (combined & rows["complaints"].notna()).groupby([rows["year"], rows["stage"]]).transform("any")
-    chosen = rows[combined == uses_combined]
+    return all_landlord_totals(rows)
+
+
+def all_landlord_totals(figures: pd.DataFrame) -> pd.DataFrame:
+    """Every landlord's figures per year and stage, over its stock, as landlord_totals gives one landlord's."""
+    combined = figures["stock"] == "Combined"
+    years = [figures["landlord_code"], figures["year"], figures["stage"]]
+    uses_combined = (combined & figures["complaints"].notna()).groupby(years).transform("any")
+    chosen = figures[combined == uses_combined]
     keys = ["year", "landlord", "landlord_code", "landlord_type", "size_band", "stage"]
     totals = chosen.groupby(keys, observed=True)[list(FIGURES)].sum(min_count=1).reset_index()
     return add_rates(totals)
 
 
-def council_returns(audit: AuditConfig) -> pd.DataFrame | None:
-    """The audited council's figures in the `[regulator]` workbooks, every year they hold, with `organisation` set
-    to the audit's organisation (the records' name for it); None where audit.toml names no workbook. Read when a run
-    starts, so a workbook that cannot be read, or a council not in it, stops the run before the exports load."""
+@dataclass(frozen=True)
+class RegulatorWorkbooks:
+    """The `[regulator]` workbooks as read: each file's SHA-256, every landlord's figures, and the council's."""
+
+    files: tuple[dict, ...]  # each workbook's path, SHA-256 and year
+    figures: pd.DataFrame
+    council: pd.DataFrame  # landlord_totals of the audited council, with `organisation`
+
+
+def read_configured_returns(audit: AuditConfig) -> RegulatorWorkbooks | None:
+    """The `[regulator]` workbooks and the audited council's figures in them, every year they hold, with
+    `organisation` set to the audit's organisation (the records' name for it); None where audit.toml names no
+    workbook. Read when a run starts, so a workbook that cannot be read, or a council not in it, stops the run
+    before the exports load."""
     if audit.regulator is None:
         return None
-    figures = pd.concat([read_regulator_workbook(path) for path in audit.regulator.files], ignore_index=True)
+    read = [read_regulator_workbook(path) for path in audit.regulator.files]
+    files = tuple({"path": Path(path), "sha256": hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+                   "year": str(frame["year"].iloc[0]) if len(frame) else None}
+                  for path, frame in zip(audit.regulator.files, read, strict=True))
+    figures = pd.concat(read, ignore_index=True)
     landlord = audit.regulator.landlord or audit.organisation
     if not landlord:
         raise UserError(f"{path_text(audit.path)}: [regulator] needs landlord = \"...\" (the council's name or code "
@@ -125,7 +156,52 @@ def council_returns(audit: AuditConfig) -> pd.DataFrame | None:
         totals = landlord_totals(figures, landlord)
     except UserError as error:
         raise UserError(f"{path_text(audit.path)}: [regulator] {error}; set [regulator] landlord") from None
-    return totals.assign(organisation=audit.organisation or landlord)
+    return RegulatorWorkbooks(files, figures, totals.assign(organisation=audit.organisation or landlord))
+
+
+def council_returns(audit: AuditConfig) -> pd.DataFrame | None:
+    """The audited council's figures in the `[regulator]` workbooks (read_configured_returns), or None."""
+    workbooks = read_configured_returns(audit)
+    return None if workbooks is None else workbooks.council
+
+
+def regulator_record(workbooks: RegulatorWorkbooks, base: Path) -> dict:
+    """What the run keeps (regulator.json), so the report renders without the workbooks: each workbook's path (as
+    audit.toml names it) and SHA-256, the council's line as returned, and every council's homes and CH02 per year
+    and stage, the peers the report sets it among. Councils are the landlords of type LA or LARP (a local
+    authority registered provider); housing associations (PRP) are left out."""
+    council = workbooks.council
+    totals = all_landlord_totals(workbooks.figures)
+    councils = totals[totals["landlord_type"].str.upper().isin(COUNCIL_TYPES)]
+    years = sorted(workbooks.figures["year"].unique())
+    files = [{"file": _relative(entry["path"], base), "sha256": entry["sha256"], "year": entry["year"]}
+             for entry in workbooks.files]
+    peers = councils.dropna(subset=["percent_on_time", "homes"])
+    notes = sorted(set(workbooks.figures["note"]) - {""})
+    return {
+        "files": files,
+        "landlord": str(council["landlord"].iloc[0]), "landlord_code": str(council["landlord_code"].iloc[0]),
+        "organisation": str(council["organisation"].iloc[0]),
+        "years": years, "notes": notes,
+        "returned": json.loads(council[["year", "stage", *FIGURES, "complaints_per_1000_homes", "percent_on_time"]]
+                               .to_json(orient="records")),
+        "councils": json.loads(peers[["year", "stage", "landlord_code", "homes", "percent_on_time"]]
+                               .to_json(orient="records")),
+    }
+
+
+def write_regulator_record(run_dir: Path, record: dict) -> Path:
+    target = Path(run_dir) / RECORD
+    document = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(target, lambda tmp: tmp.write_text(document, encoding="utf-8"))
+    return target
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:  # as audit.toml names it: relative to the config's folder
+        return path_text(path.relative_to(base))
+    except ValueError:
+        return path_text(path)
 
 
 def add_rates(figures: pd.DataFrame) -> pd.DataFrame:
