@@ -658,6 +658,9 @@ class RegulatorReturn(Check):
     denominator = ("years and stages of the council's return to the regulator that its housing records cover: the "
                    "housing Stage 1 or 2 complaints received in each year")
     fault = ("the council's return to the Regulator of Social Housing does not agree with its own records: {worst}")
+    impact = ("The council's tenants, and the regulator, were given complaint figures that its own records do not "
+              "support: the return counts as on time, or leaves out, some of the complaints of {people}, so a "
+              "weakness in its handling can go unseen by those who oversee it.")
     standards = (TSM_STANDARD,)
 
     def run(self, data, params):

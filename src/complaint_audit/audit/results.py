@@ -115,6 +115,7 @@ def _check_entry(outcome: CheckOutcome) -> dict:
         "fault": check.fault,
         "fault_when_warn": check.fault_when_warn,
         "theme": check.theme,
+        "impact": check.impact,
         "on_time": [dataclasses.asdict(part) for part in check.on_time],
         "trend_figures": [dataclasses.asdict(figure) for figure in check.trend_figures],
         "chart": dataclasses.asdict(check.chart) if check.chart else None,

@@ -276,6 +276,9 @@ class Check:
     fault: ClassVar[str | None] = None
     fault_when_warn: ClassVar[str | None] = None
     theme: ClassVar[str | None] = None  # the report's theme (report/themes.py), where not its area's
+    # What the shortfall means for the people complaining, where its theme's general sentence would not say it: a
+    # format string over {people} ("67 people") and {shortfall} (", a median of 7 working days late" or nothing).
+    impact: ClassVar[str | None] = None
     on_time: ClassVar[tuple[OnTime, ...]] = ()  # the stages whose on-time figure its exceptions decide
     trend_figures: ClassVar[tuple[TrendFigure, ...]] = ()  # its headline figures, compared between runs
     chart: ClassVar[Chart | None] = None  # the chart its figures feed in the report and the comparison

@@ -144,8 +144,8 @@ def check_finding(check: dict, examples: list[dict], suppression: Suppression = 
         "shortfall": _shortfall_words(remedy),
         "same_as": None, "merged": [],  # filled where issues merge findings (report/context.py)
         "fault": shown.sentence(_sentence(fault(check))) if status in _LIKELIHOOD else None,
-        "impact": _impact(theme.impact if voice.uk else theme.general_impact or theme.impact, check, remedy,
-                          suppression) if status in _LIKELIHOOD else None,
+        "impact": _impact(check.get("impact") or (theme.impact if voice.uk else theme.general_impact or theme.impact),
+                          check, remedy, suppression) if status in _LIKELIHOOD else None,
         "action": recommendation and recommendation["text"].rstrip("."),
         "priority": recommendation and recommendation["priority"],
         "recommendation": recommendation and recommendation_sentence(recommendation["text"].rstrip("."),

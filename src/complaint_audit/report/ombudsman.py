@@ -39,16 +39,12 @@ def _figure_rows(rows: list[dict], figures: list[str], suppression: Suppression)
 
 
 def _own_figures(headline: dict) -> list[list[str]]:
-    """The council's own figures for the audited period, as the headline shows them (suppressed alike)."""
+    """The council's own figures to set beside the Ombudsman's, as the headline shows them (suppressed alike): those
+    the headline table just above does not already give, its upholding and what it recorded at the Ombudsman stage."""
     stages = {row["stage"]: row for row in headline["stages"]}
     at_ombudsman = stages.get(_OMBUDSMAN_STAGE)
-    rows = [["Complaints received (cases)", headline["cases_text"]],
-            ["Complaint stages", headline["stage_rows_text"]]]
-    rows += [[f"{stage} complaints", stages[stage]["complaints_text"]] for stage in ("Stage 1", "Stage 2", "Stage 3")
-             if stage in stages]
-    rows += [[f"{headline['on_time_heading']}, all stages", headline["on_time_text"]],
-             ["Upheld or partly upheld by the council, all stages", headline["upheld_text"]],
-             ["Complaints recorded at the Ombudsman stage", at_ombudsman["complaints_text"] if at_ombudsman else "0"]]
+    rows = [["Upheld or partly upheld by the council, all stages", headline["upheld_text"]],
+            ["Complaints recorded at the Ombudsman stage", at_ombudsman["complaints_text"] if at_ombudsman else "0"]]
     if at_ombudsman:
         rows.append(["Upheld or partly upheld at the Ombudsman stage, as the council recorded it",
                      at_ombudsman["upheld_text"]])
