@@ -45,7 +45,7 @@ def test_two_findings_about_mostly_the_same_cases_are_one_issue_with_the_people_
 def test_issues_rank_by_severity_standard_and_people_on_a_log_scale():
     red_fault_few = _finding("TS005", "fail", 6)
     red_own_procedure_many = _finding("LN002", "fail", 300, theme="learning", standing="Short of the council's own "
-                                      "procedure", fault=False)
+                                      "procedure", fault=False, standard={"short_of": "the council's own procedure"})
     amber_good_practice = _finding("QR005", "warn", 42, theme="quality", standing="Short of good practice", fault=False)
 
     assert issues.score(red_fault_few) == pytest.approx(2 + 2 + 0.845, abs=0.001)
@@ -62,10 +62,11 @@ def test_a_code_applied_to_some_cases_scores_the_standard_in_proportion():
 
 
 def test_the_summary_adds_the_best_red_issue_of_a_statutory_theme_the_top_five_leave_out():
+    own = {"short_of": "the council's own procedure"}
     learning = [_finding(f"LN00{i}", "fail", 300 - i, theme="learning", fault=False,
-                         standing="Short of the council's own procedure") for i in range(1, 7)]
+                         standing="Short of the council's own procedure", standard=own) for i in range(1, 7)]
     members = _finding("FT001", "fail", 1, theme="members", standing="Short of the council's own procedure",
-                       fault=False)
+                       fault=False, standard=own)
     amber_members = _finding("FT004", "warn", 50, theme="members")
     ranked = issues.ranked(learning + [members, amber_members], {})
 

@@ -50,8 +50,9 @@ def score(finding: dict) -> float:
 def standard_points(finding: dict) -> float:
     """SCORE_RULE's points for the standard: by the share of failing cases judged under each kind of standard."""
     standard = finding.get("standard_judged")
-    if not finding["is_fault"]:
-        return _STANDARD_POINTS["own procedure" if "own procedure" in (finding["standing"] or "") else "good practice"]
+    if not finding["is_fault"]:  # what it falls short of, as results.json's standard says (report/standing.py)
+        short_of = (standard or {}).get("short_of") or "good practice"
+        return _STANDARD_POINTS["own procedure" if "own procedure" in short_of else "good practice"]
     if not standard or not standard["cases_short"]:
         return _STANDARD_POINTS["fault"]
     judged = standard["cases_fault"] + standard["cases_short"]
