@@ -678,6 +678,8 @@ class AllCriteriaMet(Check):
         metrics = {
             "letters": count, "meeting_all": count - missed, "percent_meeting_all": percent(count - missed, count),
             "failing": missed, "percent_failing": percent(missed, count), "without_text": int(unread.sum()),
+            # Which procedures' responses could not be read, for the report's "could not test" box.
+            "without_text_by_process": data.records.loc[unread, "process"].astype("string").value_counts().to_dict(),
             **{f"percent_{name.replace(' ', '_')}_met": share for name, share in met.items()},
         }
         by_criterion = ", ".join(f"{name} {counted_share(int((c.applies & ~c.fails).sum()), int(c.applies.sum()))}"

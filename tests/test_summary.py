@@ -109,6 +109,20 @@ def test_what_could_not_be_tested_names_each_check_left_out_with_why_and_stale_r
     assert summary.could_not_test(results, [], None, None, dt.date(2024, 11, 1)) == []  # checks the report leaves out
 
 
+def test_responses_with_no_letter_text_are_counted_by_the_procedure_they_belong_to():
+    results = {"checks": [
+        {"code": "QR001", "title": "Apology", "status": "warn", "metrics": {"without_text": 3}, "finding": "..."},
+        {"code": "QR007", "title": "Every criterion", "status": "warn", "finding": "...", "metrics": {
+            "without_text": 1_250, "without_text_by_process": {"childrens_statutory": 40, "adult_social_care": 1_210}}},
+    ]}
+    shown = [{"code": "QR001", "status": "warn"}, {"code": "QR007", "status": "warn"}]
+
+    assert summary.could_not_test(results, shown, None, None, dt.date(2024, 11, 1)) == [
+        "The quality of 1,250 responses with no letter text in the records (1,210 adult social care; 40 children's "
+        "statutory): they were not read."
+    ]
+
+
 def test_the_committee_is_asked_for_responses_in_four_weeks_and_progress_in_three_months():
     asks = summary.committee_asks([{"number": 1}, {"number": 2}], [{"remedy": "Apologise."}], True,
                                   dt.date(2024, 7, 1))

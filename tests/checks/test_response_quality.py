@@ -350,3 +350,5 @@ def test_adult_social_care_letters_come_from_its_letter_files_and_are_assessed(s
     segments = result.segments.table
     assessed = segments.loc[segments["team"].eq("Adult Social Care Complaints"), "assessed"].sum()
     assert assessed == len(matched) and result.metrics["without_text"] == len(not_used) == 2
+    # QR007 says whose responses they are, for the report's "what this assessment could not test".
+    assert run_check("QR007", sample_records).metrics["without_text_by_process"] == {"adult_social_care": 2}

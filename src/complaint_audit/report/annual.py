@@ -22,11 +22,11 @@ from complaint_audit.engine.judging import SMALL_BASE
 from complaint_audit.errors import UserError
 from complaint_audit.report import ombudsman, self_assessment
 from complaint_audit.report.context import (
-    _learning_examples,
-    _meta,
-    _ombudsman_record,
     assessment,
     code_self_assessment,
+    learning_examples,
+    ombudsman_record,
+    report_meta,
 )
 from complaint_audit.report.render import FORMATS, environment, write_pdf
 from complaint_audit.report.suppression import WITHHELD, Suppression
@@ -55,7 +55,7 @@ def annual_context(run_dir: Path) -> dict:
     code = code_self_assessment(current)
     learning = [{"title": f["title"], "finding": self_assessment.first_sentence(f["finding"])}
                 for f in current.findings if f["code"] in _LEARNING_CHECKS and f["status"] != "not_applicable"]
-    meta = _meta(current)
+    meta = report_meta(current)
     return {
         "meta": meta,
         "title": ANNUAL_TITLE,
@@ -72,9 +72,9 @@ def annual_context(run_dir: Path) -> dict:
         "on_time": _share(current.answered["on_time"], suppression),
         "upheld": _share(_upheld(current.records), suppression),
         "services": _services(current.records, current.answered, suppression),
-        "ombudsman": ombudsman.section(_ombudsman_record(run_dir), current.headline, suppression),
+        "ombudsman": ombudsman.section(ombudsman_record(run_dir), current.headline, suppression),
         "learning": learning,
-        "learning_examples": _learning_examples(current),
+        "learning_examples": learning_examples(current),
         "self_assessment": code and _code_summary(code),
     }
 

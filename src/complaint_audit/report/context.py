@@ -152,7 +152,7 @@ def _previous(current: Assessment) -> Assessment | None:
     return assessment(folder.path, current.suppression)
 
 
-def _meta(current: Assessment) -> dict:
+def report_meta(current: Assessment) -> dict:
     manifest, config, results = current.manifest, current.config, current.results
     period = config.period
     return {
@@ -221,7 +221,7 @@ def _set_aside(current: Assessment) -> dict | None:
                     "in none of the figures in this report; the reasons are in Appendix B and each row is in quarantine.csv."}
 
 
-def _learning_examples(current: Assessment) -> list[str]:
+def learning_examples(current: Assessment) -> list[str]:
     """A few recorded lessons, with contact details masked; only when the config allows free text."""
     if not current.config.report.free_text:
         return []
@@ -276,7 +276,7 @@ def _charts(current: Assessment, themes: list[dict], calendar: WorkingCalendar) 
     return {name: chart for name, chart in charts.items() if chart}
 
 
-def _ombudsman_record(run_dir: Path) -> dict | None:
+def ombudsman_record(run_dir: Path) -> dict | None:
     """The ombudsman's figures the run kept (ombudsman.json), when its config named a figures file."""
     path = Path(run_dir) / RECORD
     return _read_json(path) if path.is_file() else None
@@ -343,13 +343,13 @@ def report_context(run_dir: Path) -> dict:
     for theme in themes:
         chart = theme_charts.get(theme["key"])
         theme["chart"] = next((name for name in (chart, f"theme_{theme['key']}") if name in charts), None)
-        theme["learning_examples"] = _learning_examples(current) if theme["key"] == "learning" else []
+        theme["learning_examples"] = learning_examples(current) if theme["key"] == "learning" else []
         for finding in theme["concerns"]:
             finding["recommendation_number"] = numbers.get(finding["code"])
             finding["recommendation"] = planned.get(finding["code"], finding["recommendation"])
     _point_to_leads(current.issues)
     return {
-        "meta": _meta(current),
+        "meta": report_meta(current),
         "overall": current.overall,
         "headline": current.headline,
         "set_aside": _set_aside(current),
@@ -361,7 +361,7 @@ def report_context(run_dir: Path) -> dict:
                               suppression),
         "recommendations": current.recommendations,
         "trend": _trend(current, previous, resolved),
-        "ombudsman": ombudsman.section(_ombudsman_record(current.run_dir), current.headline, suppression),
+        "ombudsman": ombudsman.section(ombudsman_record(current.run_dir), current.headline, suppression),
         "regulator": regulator.section(_regulator_record(current.run_dir), current.results["checks"], suppression),
         "suppression": suppression.note(),
         "charts": charts,

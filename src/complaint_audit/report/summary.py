@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Callable
 
 from complaint_audit.report.issues import SUMMARY_ISSUES
-from complaint_audit.report.text import long_date, plural
+from complaint_audit.report.text import long_date, number, plural
 from complaint_audit.report.themes import THEME_BY_KEY
+from complaint_audit.schema import PROCESS_WORDS
 
 # Records older than this at the date of the report may no longer show how the council handles complaints.
 STALE_AFTER_MONTHS = 6
@@ -60,11 +61,15 @@ def could_not_test(results: dict, findings: list[dict], set_aside: dict | None, 
         if check["status"] == "not_applicable" and check["code"] in shown:
             reason = check["finding"].removeprefix(_NOT_APPLICABLE).rstrip(".")
             notes.append(f"{check['title']}: {reason[:1].lower()}{reason[1:]}.")
-    without_text = max((check["metrics"].get("without_text", 0) for check in results["checks"]
-                        if check["status"] != "not_applicable" and check["code"] in shown), default=0)
+    read_letters = [check for check in results["checks"] if check["status"] != "not_applicable" and check["code"] in shown]
+    without_text = max((check["metrics"].get("without_text", 0) for check in read_letters), default=0)
     if without_text:
-        notes.append(f"The quality of {plural(without_text, 'response')} with no letter text in the records: they "
-                     "were not read.")
+        by_process = max((check["metrics"].get("without_text_by_process", {}) for check in read_letters), key=len,
+                         default={})
+        where = "; ".join(f"{number(n)} {PROCESS_WORDS.get(process, process)}" for process, n in
+                          sorted(by_process.items(), key=lambda item: (-item[1], item[0])))
+        notes.append(f"The quality of {plural(without_text, 'response')} with no letter text in the records"
+                     + (f" ({where})" if where else "") + ": they were not read.")
     if set_aside:
         notes.append(f"{set_aside['rows']:,} rows set aside as unusable ({set_aside['percent']}% of those read): "
                      "they are in no figure (Appendix B).")
