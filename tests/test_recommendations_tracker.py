@@ -117,7 +117,7 @@ def test_the_sentence_ends_with_its_date_in_place_of_its_timescale():
     plan = tracked([_recommendation(1, ["TS001"], due_in="within 3 months")],
                    _exceptions(*_cases("TS001", "Housing Complaints", 2)), (), dt.date(2024, 7, 15))
     assert plan[0]["text"] == "The council should acknowledge every complaint on the day it is logged, by 15 October 2024."
-    assert (plan[0]["due"], plan[0]["due_text"]) == ("2024-10-15", "15 October 2024")
+    assert plan[0]["due"] == "2024-10-15"
 
 
 def _recommendation(number: int, codes: list[str], due_in: str = "quick win") -> dict:
@@ -183,9 +183,9 @@ def test_the_sample_s_action_plan_names_the_teams_and_counts_from_the_report_s_d
     assert f"Due dates count from the date of this report, {long_date(started)}." in markdown
     assert ("| 8 | The council should put complaints from MPs and councillors through the normal complaints procedure, "
             f"stages and timescales, and report their handling alongside the public's, by {long_date(in_three_months)}. | "
-            "High | Corporate Complaints team, with 1 other team | DQ006, FT001, FT002, FT003 | new |") in markdown
-    assert "| No. | Due by | Management response | Agreed date | Evidence of completion |" in markdown
-    assert f"| 8 | {long_date(in_three_months)} |  |  |  |" in markdown
+            "High | Corporate Complaints team, with 1 other team | DQ006, FT001, FT002, FT003 | new |  |  |  |") in markdown
+    assert ("| No. | Recommendation | Priority | Owner | Checks | Against the previous run | Management response | "
+            "Agreed date | Evidence of completion |") in markdown
     assert "Suggested owner" not in markdown
 
 
@@ -213,9 +213,9 @@ def test_with_a_committee_date_and_owners_report_md_names_officers_and_dates(com
     assert "Due dates count from the meeting of the Audit Committee on 15 July 2024." in markdown
     assert ("| 8 | The council should put complaints from MPs and councillors through the normal complaints procedure, "
             "stages and timescales, and report their handling alongside the public's, by 15 October 2024. | High | "
-            "Head of Customer Services (Corporate Complaints), with 1 other team | DQ006, FT001, FT002, FT003 | new |"
-            ) in markdown
-    assert "| 1 | 15 August 2024 |  |  |  |" in markdown
+            "Head of Customer Services (Corporate Complaints), with 1 other team | DQ006, FT001, FT002, FT003 | new |  |  "
+            "|  |") in markdown
+    assert "by 15 August 2024. |" in markdown.split("| 1 | ", 1)[1].split("\n", 1)[0]  # recommendation 1's row
 
 
 def test_the_tracker_workbook_has_a_row_per_recommendation(committee_run):

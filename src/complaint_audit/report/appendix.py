@@ -146,6 +146,9 @@ def glossary(voice: Voice = UK_VOICE) -> list[dict]:
         {"term": "Injustice", "meaning": "The harm a fault caused the person complaining, such as delay, distress, "
                                          "or time and trouble; where fault caused injustice the Ombudsman recommends "
                                          "a remedy."},
+        {"term": "Remedy", "meaning": "What puts right the injustice a fault caused: an apology, a decision or "
+                                      "service that should have been given, and for avoidable delay, time and trouble "
+                                      "a symbolic payment, typically £100 to £500 (the LGSCO's Guidance on remedies)."},
         *({"term": term.capitalize(), "meaning": meaning} for term, meaning in KINDS_OF_FAULT.items()),
         {"term": "LGSCO", "meaning": "The Local Government and Social Care Ombudsman, which investigates complaints "
                                      "about councils and adult social care."},

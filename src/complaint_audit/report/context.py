@@ -309,6 +309,8 @@ def _summary(current: Assessment) -> dict:
                                                  current.as_of, report_date),
         "asks": summary.committee_asks(current.recommendations, shown, current.overall["graded"], report_date),
     }
+
+
 def code_self_assessment(current: Assessment) -> dict | None:
     """The Complaint Handling Code's self-assessment (report/self_assessment.py); None where no record is under a UK scheme."""
     if not current.voice.uk:
@@ -348,12 +350,17 @@ def report_context(run_dir: Path) -> dict:
             finding["recommendation_number"] = numbers.get(finding["code"])
             finding["recommendation"] = planned.get(finding["code"], finding["recommendation"])
     _point_to_leads(current.issues)
+    summary_section = _summary(current)
+    # On paper a finding outside the summary's issues is brief (report.css): the printed report stays a committee paper.
+    in_summary = {code for issue in summary_section["issues"] for code in issue["codes"]}
+    for finding in (finding for theme in themes for finding in theme["concerns"]):
+        finding["brief"] = finding["code"] not in in_summary
     return {
         "meta": report_meta(current),
         "overall": current.overall,
         "headline": current.headline,
         "set_aside": _set_aside(current),
-        "summary": _summary(current),
+        "summary": summary_section,
         "scope": _scope(current),
         "themes": themes,
         "teams": team_section(current.records, current.answered, current.exceptions, calendar,

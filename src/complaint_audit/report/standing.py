@@ -12,7 +12,6 @@ for the people listed where the shortfall caused one.
 
 from __future__ import annotations
 
-from complaint_audit.report.text import long_date
 from complaint_audit.report.voice import Voice
 
 # The kinds of fault the ombudsmen name, as the glossary defines them.
@@ -94,8 +93,7 @@ def _why_not_fault(standard: dict | None) -> str:
 
 
 def _codes_not_yet(standard: dict) -> str:
-    """', as they were handled before the code applied (the LGSCO's Complaint Handling Code applies from 1 April
-    2026)', naming each code that judged failing cases before its date; empty where none did."""
-    before = [f"{part['name']} applies from {long_date(part['in_force_from'])}" for part in standard["parts"]
-              if part["force"] == "code" and part["cases_failing"] > part["cases_fault"]]
-    return f", as they were handled before the code applied ({'; '.join(before)})" if before else ""
+    """', as they were handled before the code applied' where a code judged failing cases before its date; empty
+    where none did. Which code, and from when, the finding's "Standard applied" line says once."""
+    before = any(part["force"] == "code" and part["cases_failing"] > part["cases_fault"] for part in standard["parts"])
+    return ", as they were handled before the code applied" if before else ""

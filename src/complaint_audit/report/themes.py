@@ -55,8 +55,7 @@ THEMES: tuple[Theme, ...] = (
     Theme("timeliness", "Timeliness", 5, "Head of Customer Services", True,
           "Whether complaints are acknowledged and answered within the timescales of the codes and regulations.",
           "{people} waited longer than the rules allow for an answer{shortfall}, with the avoidable time, trouble and "
-          "uncertainty that brings; the Ombudsman usually treats such delay as an injustice and may recommend a "
-          "symbolic payment (typically £100 to £500: the LGSCO's Guidance on remedies).",
+          "uncertainty that brings: an injustice the Ombudsman usually remedies (Remedy, Appendix D).",
           general_scope="Whether complaints are answered by their due dates: the case system's, or the response "
                         "target of the audit's standard.",
           general_impact="{people} waited longer than the organisation's own standard allows for an answer"

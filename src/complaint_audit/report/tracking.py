@@ -116,7 +116,7 @@ def tracked(recommendations: list[dict], exceptions: pd.DataFrame, owners: Seque
         result.append({
             **item, "owner": held["text"], "owner_team": held["team"],
             "other_teams": held["other_teams"], "cases": count(cases[item["number"]]),
-            "due": due.isoformat() if due else None, "due_text": long_date(due) if due else item["timescale"],
+            "due": due.isoformat() if due else None,
             "text": f"The council should {lower_first(item['action'])}, by {long_date(due)}." if due else item["text"],
         })
     return result
