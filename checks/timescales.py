@@ -42,6 +42,9 @@ from complaint_audit.engine.standards import (
     TSM_STANDARD,
 )
 from complaint_audit.engine.toolkit import (
+    clock_stop_note,
+    clock_stops,
+    deadline_after,
     either,
     formatted,
     iso_dates,
@@ -49,6 +52,7 @@ from complaint_audit.engine.toolkit import (
     pair_values,
     reason_given,
     when,
+    working_days_taken,
     working_days_text,
 )
 from complaint_audit.schema import CODE_STAGES
@@ -83,14 +87,15 @@ def council_stages_of(records: pd.DataFrame, processes) -> pd.Series:
     return records["process"].isin(list(processes)) & records["stage"].isin(CODE_STAGES)
 
 
-def code_clock(rows: pd.DataFrame, calendar, params) -> pd.DataFrame:
+def code_clock(rows: pd.DataFrame, data, params) -> pd.DataFrame:
     """Corporate and housing response clocks: from acknowledgement, or from receipt plus the acknowledgement
-    allowance when none is recorded (RULES.md 3); an extension counts with a reason, up to the code's maximum."""
+    allowance when none is recorded (RULES.md 3), moved on by any clock stop; an extension counts with a reason, up
+    to the code's maximum."""
     from_receipt = rows["acknowledged"].isna()
     start = rows["acknowledged"].where(~from_receipt, rows["received"])
     allowance = lookup(rows["stage"], params["response_working_days"])
-    deadline = calendar.add_working_days(start, allowance + from_receipt * int(params["acknowledge_working_days"]))
-    latest = calendar.add_working_days(deadline, lookup(rows["stage"], params["extension_working_days"]))
+    deadline = deadline_after(data, start, allowance + from_receipt * int(params["acknowledge_working_days"]))
+    latest = data.calendar.add_working_days(deadline, lookup(rows["stage"], params["extension_working_days"]))
     extended = rows["extended_due"].notna() & reason_given(rows) & rows["extended_due"].gt(deadline)
     extended_to = rows["extended_due"].where(rows["extended_due"].le(latest), latest)
     return pd.DataFrame({"start": start, "from_receipt": from_receipt, "deadline": deadline, "latest": latest,
@@ -152,14 +157,15 @@ class AcknowledgedOnTime(Check):
         if rows.empty:
             return not_applicable("no corporate, housing or adult social care records")
         limit = lookup(rows["process"], limits)
-        deadline = data.calendar.add_working_days(rows["received"], limit)
-        taken = data.calendar.working_days_between(rows["received"], rows["acknowledged"])
+        deadline = deadline_after(data, rows["received"], limit)
+        taken = working_days_taken(data, rows["received"], rows["acknowledged"])
         late = taken.gt(limit).fillna(False).astype(bool)
         missing = rows["acknowledged"].isna() & deadline.lt(pd.Timestamp(data.as_of)) & ~rows["responded"].le(deadline)
         assessed, failing = rows["acknowledged"].notna() | missing, late | missing
         f = pd.DataFrame({"late": late, "missing": missing, "taken": taken, "limit": limit, "due": deadline})[failing]
         reason = (when(f["late"], "acknowledged in " + working_days_text(f["taken"]) + " working days; allowed " + working_days_text(f["limit"]))
-                  + when(f["missing"], "no acknowledgement recorded; due by " + iso_dates(f["due"])))
+                  + when(f["missing"], "no acknowledgement recorded; due by " + iso_dates(f["due"]))
+                  + clock_stop_note(data, f.index))
         result = graded(
             int(failing.sum()), int(assessed.sum()), params,
             "{failing:,} of {assessed:,} complaint stages ({percent_failing}%) were not acknowledged on time: "
@@ -225,18 +231,19 @@ class CodeResponseOnTime(Check):
         rows = select_rows(records, council_stages_of(records, CODE_PROCESSES) & records["responded"].notna())
         if rows.empty:
             return not_applicable("no answered corporate or housing complaint stages")
-        clock = code_clock(rows, data.calendar, params)
+        clock = code_clock(rows, data, params)
         late = rows["responded"].gt(clock["due"])
         f, answered = clock[late], rows[late]  # the figures behind a reason: only the late ones need them
-        f = f.assign(taken=data.calendar.working_days_between(f["start"], answered["responded"]),
-                     allowed=data.calendar.working_days_between(f["start"], f["due"]),
+        f = f.assign(taken=working_days_taken(data, f["start"], answered["responded"]),
+                     allowed=working_days_taken(data, f["start"], f["due"]),
                      unexplained=answered["extended_due"].gt(f["deadline"]) & ~reason_given(answered))
         origin = pd.Series(np.where(f["from_receipt"], "receipt (no acknowledgement recorded)", "acknowledgement"),
                            index=f.index, dtype="str")
         reason = ("responded in " + working_days_text(f["taken"]) + " working days from " + origin + "; allowed " + working_days_text(f["allowed"])
                   + when(f["extended"], " with extension")
                   + when(f["beyond_latest"], " (the extension is beyond the maximum, so counted only to it)")
-                  + when(f["unexplained"], " (an extension with no reason does not count)"))
+                  + when(f["unexplained"], " (an extension with no reason does not count)")
+                  + clock_stop_note(data, f.index))
         by_stage = on_time_by(rows["stage"], CODE_STAGES, ~late, late | ~late, "stage{}")
         stage_counts = (~late).groupby(rows["stage"].astype("str")).agg(["sum", "size"])
         on_time = "; ".join(f"Stage {stage} {counted_share(int(row['sum']), int(row['size']))}"
@@ -303,6 +310,8 @@ class AdultResponseOnTime(Check):
         as_of, months = pd.Timestamp(data.as_of), int(params["months_limit"])
         agreed = rows["extended_due"].fillna(rows["due"])
         months_point = (rows["received"] + pd.DateOffset(months=months)).astype("datetime64[s]")
+        stops = clock_stops(data).reindex(rows.index)  # the six months are moved on by any clock stop
+        months_point = months_point.where(stops.eq(0), data.calendar.add_working_days(months_point, stops))
         limit = months_point.where(~agreed.gt(months_point), agreed)
         answered, waiting = rows["responded"].notna(), open_on(rows, as_of) & limit.lt(as_of)
         late, past_limit = rows["responded"].gt(agreed), rows["responded"].gt(limit) | waiting
@@ -313,7 +322,7 @@ class AdultResponseOnTime(Check):
         reason = (when(f["late"], "responded " + working_days_text(f["days_late"]) + " working days after the agreed date "
                         + iso_dates(f["agreed"])) + when(f["late"] & f["past"], "; ")
                   + when(f["past"], past + f"{months} months (limit " + iso_dates(f["limit"])
-                          + "): the complainant must be told why in writing"))
+                          + "): the complainant must be told why in writing")) + clock_stop_note(data, f.index)
         assessed = answered | waiting
         result = graded(
             int(failing.sum()), int(assessed.sum()), params,
@@ -372,7 +381,7 @@ class ExtensionsValid(Check):
         if rows.empty:
             return not_applicable("no extended corporate, housing or adult social care response dates")
         code_rows = rows["process"].isin(CODE_PROCESSES)
-        clock = code_clock(rows[code_rows], data.calendar, params).reindex(rows.index)
+        clock = code_clock(rows[code_rows], data, params).reindex(rows.index)
         no_reason, beyond = ~reason_given(rows), rows["extended_due"].gt(clock["latest"])
         failing = no_reason | beyond
         f = pd.DataFrame({"beyond": beyond, "no_reason": no_reason, "deadline": clock["deadline"],
@@ -382,7 +391,8 @@ class ExtensionsValid(Check):
         reason = (when(f["beyond"], "extended " + working_days_text(f["extra"]) + " working days beyond the code's deadline "
                         + iso_dates(f["deadline"]) + "; at most " + working_days_text(f["most"]))
                   + when(f["beyond"] & f["no_reason"], "; ")
-                  + when(f["no_reason"], "no reason recorded for the extension to " + iso_dates(f["extended_due"])))
+                  + when(f["no_reason"], "no reason recorded for the extension to " + iso_dates(f["extended_due"]))
+                  + clock_stop_note(data, f.index))
         return graded(
             int(failing.sum()), len(rows), params,
             "{failing:,} of {assessed:,} extensions ({percent_failing}%) lack a reason or exceed the maximum: "
@@ -459,7 +469,8 @@ class OpenPastDue(Check):
                  for label in labels}
         reason = ("open " + working_days_text(overdue_by) + " working days past its due date " + iso_dates(due) + " (band "
                   + band + ")" + when(recorded.isna(), "; no due date recorded, so aged from receipt against "
-                                      + aged["timescale"].reindex(rows.index).fillna("")))
+                                      + aged["timescale"].reindex(rows.index).fillna("")
+                                      + clock_stop_note(data, rows.index)))
         words = [*labels[:-1], f"more than {edges[-1]}"]
         by_band = ", ".join(f"{count:,} by {label} working days" for label, count in zip(words, bands.values(), strict=True))
         return graded(
@@ -486,7 +497,7 @@ def _aged_from_receipt(rows: pd.DataFrame, data, params) -> pd.DataFrame:
     timescale = pd.Series(None, index=rows.index, dtype="object")
     code = rows["process"].isin(CODE_PROCESSES) & rows["stage"].isin(["1", "2"])
     if code.any():
-        clock = code_clock(rows[code], data.calendar, params)
+        clock = code_clock(rows[code], data, params)
         due[code] = clock["deadline"]
         timescale[code] = ("the code's Stage " + rows.loc[code, "stage"].astype("str") + " timescale ("
                            + lookup(rows.loc[code, "stage"], params["response_working_days"]).astype("str")
@@ -499,13 +510,13 @@ def _aged_from_receipt(rows: pd.DataFrame, data, params) -> pd.DataFrame:
         kids = rows[childrens]
         start = kids["received"].where(kids["stage"].ne("2"), kids[["received", "statement_agreed"]].max(axis=1))
         days = lookup(kids["stage"], params["childrens_working_days"])
-        due[childrens] = data.calendar.add_working_days(start, days)
+        due[childrens] = deadline_after(data, start, days)
         timescale[childrens] = ("the children's regulations' Stage " + kids["stage"].astype("str") + " timescale ("
                                 + days.astype("str") + " working days)")
     target = data.standard.response_working_days
     other = rows["process"].eq("other")
     if target is not None and other.any():
-        due[other] = data.calendar.add_working_days(rows.loc[other, "received"], target)
+        due[other] = deadline_after(data, rows.loc[other, "received"], target)
         timescale[other] = f"the response target of {data.standard.name} ({target} working days)"
     return pd.DataFrame({"process": rows["process"], "stage": rows["stage"], "due": due,
                          "timescale": timescale.where(due.notna())})
@@ -593,7 +604,7 @@ class LooseLocalTargets(Check):
             return not_applicable("no corporate, housing or children's stages with a due date")
         childrens_stage2 = rows["process"].eq("childrens_statutory") & rows["stage"].eq("2")
         start = rows["received"].where(~childrens_stage2, rows[["received", "statement_agreed"]].max(axis=1))
-        recorded = data.calendar.working_days_between(start, rows["due"])
+        recorded = working_days_taken(data, start, rows["due"])  # a recorded due date already moved by any clock stop
         keys = ["organisation", "team", "process", "stage"]
         teams = rows.assign(recorded=recorded.astype("float64")).groupby(keys, dropna=False)
         rows = rows.assign(local_target=teams["recorded"].transform("median"))
@@ -603,12 +614,12 @@ class LooseLocalTargets(Check):
             metrics = {"team_stages": teams.ngroups, "looser": 0, "cases": 0, "loose_targets": ""}
             return CheckResult(Status.PASS, metrics, f"All {teams.ngroups} team stages record due dates within the "
                                "code's timescales.")
-        flagging = loose_team & rows["due"].gt(data.calendar.add_working_days(start, rows["code_target"]))
+        flagging = loose_team & rows["due"].gt(deadline_after(data, start, rows["code_target"]))
         flagged, recorded = rows[flagging], recorded[flagging]
         origin = either(childrens_stage2[flagging], "the Stage 2 start", "receipt", flagged.index)
         local, code = formatted(flagged["local_target"]), formatted(flagged["code_target"], "{}")
         reason = ("due " + working_days_text(recorded) + " working days after " + origin + "; the team's local target is " + local
-                  + " where the code allows " + code)
+                  + " where the code allows " + code + clock_stop_note(data, flagged.index))
         described = (loose["team"].astype("str").fillna("no team") + " (" + loose["process"].astype("str") + " Stage "
                      + loose["stage"].astype("str") + ") works to " + loose["local_target"].map("{:g}".format)
                      + " working days where the code allows " + loose["code_target"].astype("str"))
@@ -674,7 +685,7 @@ class RegulatorReturn(Check):
         rows = select_rows(records, housing)
         if rows.empty:
             return not_applicable("no housing complaint stages of the landlord to set beside the return")
-        clock = code_clock(rows, data.calendar, params)
+        clock = code_clock(rows, data, params)
         on_time = rows["responded"].le(clock["due"]).fillna(False).astype(bool)
         received = pd.to_datetime(rows["received"])
         year = (received.dt.year - (received.dt.month < 4)).astype("Int64")  # 1 April to 31 March
