@@ -3,9 +3,11 @@
 Corporate and housing stages are measured against the Complaint Handling Codes' clock (TS001,
 TS002), adult social care against the 2009 regulations' agreed date and six months (TS003);
 extensions need a reason and stay within the code's maximum (TS004); stages still open on the
-audit date are aged against their due date, or from receipt where they have none (TS005); and a
-team's own due dates are compared with the code's (TS006). Children's timescales are CSC
-(childrens.py). The shared clock and selections come first, then the checks."""
+audit date are aged against their due date, or from receipt where they have none (TS005); a
+team's own due dates are compared with the code's (TS006); the council's return to the regulator
+is set beside its records (TS007); and a clock stop is explained and plausible before any check
+deducts it (TS008, engine/toolkit.py). Children's timescales are CSC (childrens.py). The shared
+clock and selections come first, then the checks."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from complaint_audit.engine.contract import (
     percent,
 )
 from complaint_audit.engine.judging import counted_share
+from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
 from complaint_audit.engine.segments import by_segment
 from complaint_audit.engine.standards import (
     ADULTS_REGULATIONS,
@@ -43,14 +46,17 @@ from complaint_audit.engine.standards import (
 )
 from complaint_audit.engine.toolkit import (
     clock_stop_note,
+    clock_stop_verdicts,
     clock_stops,
     deadline_after,
     either,
     formatted,
     iso_dates,
+    joined,
     open_on,
     pair_values,
     reason_given,
+    time_elapsed,
     when,
     working_days_taken,
     working_days_text,
@@ -633,6 +639,75 @@ class LooseLocalTargets(Check):
                        code_target=flagged["code_target"]),
             Recommendation("Set every team's targets to the code's timescales and recalculate open cases' due dates.",
                            Priority.QUICK_WIN),
+        )
+
+
+class ClockStopsExplained(Check):
+    """Clock stops explained and plausible.
+
+    What it checks: every stage that records a clock stop (`clock_stopped_days`: working days the
+    council waited on the complainant) says what it waited for (`clock_stop_reason`), and the stop
+    is plausible: more than nothing, and no longer than the working days from receipt to the
+    response (to the audit date while no response is recorded). Every timescale check (TS001-TS007,
+    CSC001-CSC004, FT001) deducts a stop that passes, and its evidence says so; a stop that fails
+    is not deducted, so the stage is measured on the full clock. Where the export has no such
+    field, nothing is deducted and nothing guessed.
+
+    Why it matters: time spent waiting for the complainant (information, consent, access to the
+    home) is not delay, and the Codes want it recorded as such; but a stop with no reason, or
+    longer than the case took, hides delay in a timescale the council reports as met.
+
+    How to fix: stop the clock only when the complainant has been asked for something, record
+    what was asked and for how long, and restart the clock when it arrives.
+    """
+
+    code = "TS008"
+    denominator = "clock stops: each stage record with a clock stop recorded (clock_stopped_days other than 0)"
+    general_source = "Good practice: time waiting on the complainant recorded as such, with its reason"
+    title = "Clock stops explained and plausible"
+    area = Area.TIMELINESS
+    rule = ("A clock stop records what the council waited on the complainant for, and is no longer than the stage "
+            "took.")
+    source = "Complaint Handling Codes section 5 (time waiting on the complainant recorded as such)"
+    params = dict(THRESHOLDS)
+    fault = ("{failing} of {assessed} clock stops ({percent_failing}) had no reason recorded or were longer than the "
+             "stage took, so they were not deducted")
+    standards = (GOOD_PRACTICE,)
+    remedy = CORRECT_THE_RECORDS
+
+    def run(self, data, params):
+        if not data.exported("clock_stopped_days").any():
+            return not_applicable("the export has no clock stop field (clock_stopped_days)")
+        stopped, counted = clock_stop_verdicts(data)
+        recorded = (stopped.notna() & stopped.ne(0)).fillna(False).astype(bool)
+        if not recorded.any():
+            return not_applicable("no clock stops recorded")
+        rows = data.records.loc[recorded, ["organisation", "case_id", "stage", "team", "received", "responded",
+                                           "clock_stop_reason"]]
+        days, elapsed = stopped[recorded], time_elapsed(data)[recorded]
+        reasons = rows["clock_stop_reason"]
+        no_reason = ~(reasons.notna() & reasons.astype("str").str.strip().ne("")).fillna(False).astype(bool)
+        negative = days.lt(0).fillna(False).astype(bool)
+        too_long = days.gt(elapsed).fillna(False).astype(bool)
+        failing = ~counted[recorded]
+        f = pd.DataFrame({"days": days, "elapsed": elapsed, "no_reason": no_reason, "negative": negative,
+                          "too_long": too_long, "open": rows["responded"].isna()})[failing]
+        until = either(f["open"], "to the audit date", "to the response", f.index)
+        reason = joined(when(f["no_reason"], "clock stopped " + working_days_text(f["days"])
+                             + " working days with no reason recorded"),
+                        when(f["negative"], "a clock stop of " + working_days_text(f["days"]) + " working days"),
+                        when(f["too_long"], "clock stopped " + working_days_text(f["days"]) + " working days, longer "
+                             "than the " + working_days_text(f["elapsed"]) + " from receipt " + until))
+        return graded(
+            int(failing.sum()), int(recorded.sum()), params,
+            "{failing:,} of {assessed:,} clock stops ({percent_failing}%) were not deducted from the time taken: "
+            "{no_reason:,} with no reason recorded, {implausible:,} negative or longer than the stage took. "
+            "{deducted:,} were deducted by every timescale check.",
+            exceptions(rows[failing], reason, clock_stopped_days=f["days"], working_days_elapsed=f["elapsed"]),
+            Recommendation("Record what the complainant was asked for whenever the clock is stopped, and check the "
+                           "stop against the case's dates.", Priority.QUICK_WIN),
+            no_reason=int(no_reason.sum()), implausible=int((negative | too_long).sum()),
+            deducted=int(counted[recorded].sum()),
         )
 
 
