@@ -52,7 +52,6 @@ from complaint_audit.engine.toolkit import (
     either,
     formatted,
     iso_dates,
-    joined,
     open_on,
     pair_values,
     reason_given,
@@ -693,11 +692,10 @@ class ClockStopsExplained(Check):
         f = pd.DataFrame({"days": days, "elapsed": elapsed, "no_reason": no_reason, "negative": negative,
                           "too_long": too_long, "open": rows["responded"].isna()})[failing]
         until = either(f["open"], "to the audit date", "to the response", f.index)
-        reason = joined(when(f["no_reason"], "clock stopped " + working_days_text(f["days"])
-                             + " working days with no reason recorded"),
-                        when(f["negative"], "a clock stop of " + working_days_text(f["days"]) + " working days"),
-                        when(f["too_long"], "clock stopped " + working_days_text(f["days"]) + " working days, longer "
-                             "than the " + working_days_text(f["elapsed"]) + " from receipt " + until))
+        reason = (either(f["negative"], "a clock stop of ", "clock stopped ", f.index) + working_days_text(f["days"])
+                  + " working days" + when(f["no_reason"], " with no reason recorded")
+                  + when(f["too_long"], ", longer than the " + working_days_text(f["elapsed"])
+                         + " working days from receipt " + until))
         return graded(
             int(failing.sum()), int(recorded.sum()), params,
             "{failing:,} of {assessed:,} clock stops ({percent_failing}%) were not deducted from the time taken: "

@@ -52,7 +52,7 @@ def test_ts008_finds_stops_without_a_reason_negative_or_longer_than_the_stage():
     result = run_check("TS008", STOPS)
     assert _rows(result) == [
         ["C2", "1", "clock stopped 4 working days with no reason recorded"],
-        ["C4", "1", "clock stopped 30 working days, longer than the 13 from receipt to the response"],
+        ["C4", "1", "clock stopped 30 working days, longer than the 13 working days from receipt to the response"],
         ["C5", "1", "a clock stop of -2 working days"],
     ]
     assert result.metrics["assessed"] == 5 and result.metrics["deducted"] == 2
@@ -170,3 +170,44 @@ def test_a_profile_naming_handlers_needs_a_key(tmp_path, monkeypatch):
                     .replace("Upheld,", "Upheld,Priya Okonkwo,").replace(",,,x", ",,,,x"))
     with pytest.raises(UserError, match="handler_key needs a pseudonymisation key; set COMPLAINT_AUDIT_KEY"):
         load_exports(store=tmp_path / "store", files=[path], profile=profile)
+
+
+# --- The bundled sample: each check finds exactly the seeded cases of ground_truth.json.
+
+def _seeded(ground_truth, problem: str) -> list[list[str]]:
+    return sorted([entry["case_id"], entry["stage"]] for entry in ground_truth["problems"][problem]["cases"])
+
+
+def _found(result) -> list[list[str]]:
+    return sorted(result.exceptions[["case_id", "stage"]].values.tolist())
+
+
+def test_ts008_finds_the_samples_unexplained_and_implausible_stops_exactly(sample_records, ground_truth):
+    result = run_check("TS008", sample_records, as_of="2024-05-15")
+    assert _found(result) == _seeded(ground_truth, "clock_stop_not_deducted")
+    seeded = len(_seeded(ground_truth, "clock_stop_on_time")) + len(_seeded(ground_truth, "clock_stop_still_late"))
+    assert result.metrics["deducted"] == seeded
+    why = {entry["case_id"]: entry["why"] for entry in ground_truth["problems"]["clock_stop_not_deducted"]["cases"]}
+    for case_id, reason in result.exceptions[["case_id", "reason"]].values:
+        assert ("with no reason recorded" in reason) == (why[case_id] == "no reason recorded"), reason
+
+
+def test_ts002_counts_the_samples_explained_stops_and_says_so(sample_records, ground_truth):
+    result = run_check("TS002", sample_records, as_of="2024-05-15")
+    late = result.exceptions.set_index("case_id")
+    on_time = {case_id for case_id, _ in _seeded(ground_truth, "clock_stop_on_time")}
+    assert on_time.isdisjoint(late.index)
+    for entry in ground_truth["problems"]["clock_stop_still_late"]["cases"]:
+        assert late.loc[entry["case_id"], "reason"].endswith(
+            f"; {entry['clock_stopped_days']} working days waiting on the complainant deducted")
+    assert late["reason"].str.contains("waiting on the complainant").sum() == len(
+        ground_truth["problems"]["clock_stop_still_late"]["cases"])
+    # Without the stops (an export with no such field), the seeded on-time cases are late.
+    without = run_check("TS002", sample_records.assign(clock_stopped_days=None), as_of="2024-05-15")
+    assert on_time <= set(without.exceptions["case_id"])
+    assert len(without.exceptions) == len(late) + len(on_time)
+
+
+def test_ov005_finds_the_samples_stage_2_by_the_stage_1_handler_exactly(sample_records, ground_truth):
+    result = run_check("OV005", sample_records, as_of="2024-05-15")
+    assert _found(result) == _seeded(ground_truth, "stage2_same_handler")
