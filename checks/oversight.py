@@ -222,6 +222,8 @@ class Stage2BySomeoneElse(Check):
              "handled them at Stage 1")
     standards = CODES
     fault_type = FaultType.MALADMINISTRATION
+    impact = ("The Stage 2 complaints of {people} were considered by the officer whose Stage 1 answer they were "
+              "challenging, so they never had the fresh look at their complaint that escalating is meant to give.")
     remedy = ("Offer {people} whose Stage 2 was considered by their Stage 1 handler a fresh Stage 2 review by someone "
               "not involved before, and apologise for the flaw in the process.")
 

@@ -672,6 +672,9 @@ class ClockStopsExplained(Check):
     fault = ("{failing} of {assessed} clock stops ({percent_failing}) had no reason recorded or were longer than the "
              "stage took, so they were not deducted")
     standards = (GOOD_PRACTICE,)
+    impact = ("The records of {people} show the clock stopped with no reason, or for longer than their complaint "
+              "took, so the council cannot show how long they really waited; the audit measured them on the full "
+              "clock instead.")
     remedy = CORRECT_THE_RECORDS
 
     def run(self, data, params):
