@@ -211,3 +211,19 @@ def test_ts002_counts_the_samples_explained_stops_and_says_so(sample_records, gr
 def test_ov005_finds_the_samples_stage_2_by_the_stage_1_handler_exactly(sample_records, ground_truth):
     result = run_check("OV005", sample_records, as_of="2024-05-15")
     assert _found(result) == _seeded(ground_truth, "stage2_same_handler")
+
+
+def test_the_samples_regulator_return_counts_a_housing_stop_as_ts007_does():
+    import pandas as pd
+
+    from complaint_audit.sample_data.regulator import housing_figures
+
+    case = {"Case Ref": "H1", "Complaint Type": "Housing", "Date Received": "05/06/2023",
+            "Stage 1 Acknowledged": "05/06/2023", "Stage 1 Extended Due": None, "Stage 1 Extension Reason": None,
+            "Stage 1 Response Sent": "22/06/2023", "Stage 2 Requested": None, "Stage 2 Acknowledged": None,
+            "Stage 2 Extended Due": None, "Stage 2 Extension Reason": None, "Stage 2 Response Sent": None,
+            "Stage 1 Days On Hold": "3", "Stage 1 Hold Reason": WAITING, "Stage 2 Days On Hold": None,
+            "Stage 2 Hold Reason": None}
+    frame = pd.DataFrame([case, case | {"Case Ref": "H2", "Stage 1 Hold Reason": None}])
+    figures = housing_figures(frame, set(), 2023).set_index("stage")
+    assert figures.loc["1", "received"] == 2 and figures.loc["1", "on_time"] == 1  # H2's stop has no reason
