@@ -375,7 +375,9 @@ class Stage3PanelTimescales(Check):
     What it checks: each Stage 3 request came within 20 working days of the Stage 2 adjudication;
     the review panel met within 30 working days of the request; its report followed within 5
     working days of the panel; and the council responded within 15 working days of the report.
-    A step not yet taken on the audit date counts once its time has run out.
+    A step not yet taken on the audit date counts once its time has run out. A clock stop (time
+    waiting on the complainant, TS008) is deducted from the panel's time: arranging the panel is
+    the step that waits on the complainant.
 
     Why it matters: the review panel is the complainant's last step before the ombudsman; each
     timescale is set by the regulations.

@@ -191,7 +191,9 @@ class CodeResponseOnTime(Check):
     What it checks: corporate and housing responses within 10 working days of acknowledgement at
     Stage 1 and 20 at Stage 2; with no acknowledgement recorded, from receipt with 5 days added (the
     finding says how many). An extension counts if it has a date and a reason, up to the code's
-    maximum (10 more working days at Stage 1, 20 at Stage 2). Late acknowledgements are TS001's.
+    maximum (10 more working days at Stage 1, 20 at Stage 2). Time waiting on the complainant
+    (a clock stop TS008 accepts) is deducted, and the case's evidence says so. Late
+    acknowledgements are TS001's.
 
     Why it matters: the ombudsmen apply the codes' timescales; a council's looser local targets or
     unexplained extensions do not change them.
@@ -422,7 +424,9 @@ class OpenPastDue(Check):
     UK's schemes (`other`) audit.toml's `[standard] response_working_days`. Where no timescale
     applies (adult social care, whose period is agreed with each complainant; children's Stage 3;
     `other` without a `[standard]` target) a stage with no due date is not assessed, and the
-    finding says how many. Due dates looser than the code are TS006's finding.
+    finding says how many. A due date worked out from receipt moves on by any clock stop TS008
+    accepts; a recorded one is taken as the case system set it. Due dates looser than the code are
+    TS006's finding.
 
     Why it matters: an overdue complaint is a complainant waiting now; the oldest are where the
     ombudsman finds fault. A case system that records no due date does not stop the clock.
