@@ -260,12 +260,17 @@ class CodeResponseOnTime(Check):
         if clock["from_receipt"].any():
             finding += (" {from_receipt:,} had no acknowledgement date, so were measured from receipt with "
                         f"{params['acknowledge_working_days']} working days added to acknowledge.")
+        stopped = int(clock_stops(data).reindex(rows.index).gt(0).sum())
+        if stopped:
+            finding += (" {clock_stopped:,} had time waiting on the complainant (a clock stop with its reason) "
+                        "deducted.")
         result = graded(
             int(late.sum()), len(rows), params, finding,
             exceptions(rows[late], reason, working_days=f["taken"], allowed=f["allowed"]),
             Recommendation("Track every open complaint against the code's deadline and agree any extension in "
                            "writing, with reasons.", Priority.THREE_MONTHS),
-            from_receipt=int(clock["from_receipt"].sum()), extended=int(clock["extended"].sum()), **by_stage,
+            from_receipt=int(clock["from_receipt"].sum()), extended=int(clock["extended"].sum()),
+            **({"clock_stopped": stopped} if stopped else {}), **by_stage,
         )
         return by_segment(self, result, rows, late, params, noun="responses", failed="were later than the code allows")
 

@@ -46,6 +46,8 @@ def test_ts002_deducts_an_explained_plausible_stop_and_says_so():
         ["C4", "1", "responded in 13 working days from acknowledgement; allowed 10"],
     ]
     assert result.exceptions["working_days"].tolist() == [13, 15, 13]
+    assert result.metrics["clock_stopped"] == 2
+    assert "Stage 1 3 of 6. 2 had time waiting on the complainant (a clock stop with its reason) deducted." in result.finding
 
 
 def test_ts008_finds_stops_without_a_reason_negative_or_longer_than_the_stage():
