@@ -656,10 +656,10 @@ class ClockStopsExplained(Check):
     What it checks: every stage that records a clock stop (`clock_stopped_days`: working days the
     council waited on the complainant) says what it waited for (`clock_stop_reason`), and the stop
     is plausible: more than nothing, and no longer than the working days from receipt to the
-    response (to the audit date while no response is recorded). Every timescale check (TS001-TS007,
-    CSC001-CSC004, FT001) deducts a stop that passes, and its evidence says so; a stop that fails
-    is not deducted, so the stage is measured on the full clock. Where the export has no such
-    field, nothing is deducted and nothing guessed.
+    response (to the closing date where none was sent, to the audit date while open). Every
+    timescale check (TS001-TS007, CSC001-CSC004, FT001) deducts a stop that passes, and its
+    evidence says so; a stop that fails is not deducted, so the stage is measured on the full
+    clock. Where the export has no such field, nothing is deducted and nothing guessed.
 
     Why it matters: time spent waiting for the complainant (information, consent, access to the
     home) is not delay, and the Codes want it recorded as such; but a stop with no reason, or
@@ -694,7 +694,7 @@ class ClockStopsExplained(Check):
         if not recorded.any():
             return not_applicable("no clock stops recorded")
         rows = data.records.loc[recorded, ["organisation", "case_id", "stage", "team", "received", "responded",
-                                           "clock_stop_reason"]]
+                                           "closed", "clock_stop_reason"]]
         days, elapsed = stopped[recorded], time_elapsed(data)[recorded]
         reasons = rows["clock_stop_reason"]
         no_reason = ~(reasons.notna() & reasons.astype("str").str.strip().ne("")).fillna(False).astype(bool)
@@ -702,8 +702,10 @@ class ClockStopsExplained(Check):
         too_long = days.gt(elapsed).fillna(False).astype(bool)
         failing = ~counted[recorded]
         f = pd.DataFrame({"days": days, "elapsed": elapsed, "no_reason": no_reason, "negative": negative,
-                          "too_long": too_long, "open": rows["responded"].isna()})[failing]
-        until = either(f["open"], "to the audit date", "to the response", f.index)
+                          "too_long": too_long, "unanswered": rows["responded"].isna(),
+                          "closed": rows["responded"].isna() & rows["closed"].notna()})[failing]
+        until = (either(f["unanswered"], "to the audit date", "to the response", f.index)
+                 .where(~f["closed"], "to the closing date"))
         reason = (either(f["negative"], "a clock stop of ", "clock stopped ", f.index) + working_days_text(f["days"])
                   + " working days" + when(f["no_reason"], " with no reason recorded")
                   + when(f["too_long"], ", longer than the " + working_days_text(f["elapsed"])

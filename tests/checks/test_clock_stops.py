@@ -229,3 +229,15 @@ def test_the_samples_regulator_return_counts_a_housing_stop_as_ts007_does():
     frame = pd.DataFrame([case, case | {"Case Ref": "H2", "Stage 1 Hold Reason": None}])
     figures = housing_figures(frame, set(), 2023).set_index("stage")
     assert figures.loc["1", "received"] == 2 and figures.loc["1", "on_time"] == 1  # H2's stop has no reason
+
+
+def test_ts008_measures_an_unanswered_stage_to_its_closing_date_or_the_audit_date():
+    records = canonical_records(
+        {"case_id": "C1", "received": "2023-06-05", "closed": "2023-06-12", "outcome": "withdrawn",
+         "clock_stopped_days": 6, "clock_stop_reason": WAITING},  # closed on day 5
+        {"case_id": "C2", "received": "2023-06-05", "clock_stopped_days": 6, "clock_stop_reason": WAITING},
+    )
+    assert _rows(run_check("TS008", records, as_of="2023-06-12")) == [
+        ["C1", "1", "clock stopped 6 working days, longer than the 5 working days from receipt to the closing date"],
+        ["C2", "1", "clock stopped 6 working days, longer than the 5 working days from receipt to the audit date"],
+    ]

@@ -147,8 +147,8 @@ def reason_given(rows: pd.DataFrame) -> pd.Series:
 def clock_stops(data: AuditData) -> pd.Series:
     """Per record, the working days of clock stop the timescale checks deduct: 0 unless one is recorded.
 
-    Only a stop that records what the council was waiting for and is plausible counts (0 to the working days
-    from receipt to the response, or to the audit date while open): an unexplained or impossible stop is TS008's
+    Only a stop that records what the council was waiting for and is plausible counts (more than 0, and no more
+    than the working days the stage took: time_elapsed): an unexplained or impossible stop is TS008's
     finding, never a reason to excuse delay, as an extension without a reason does not count. Nothing is guessed
     where the export has no such field.
     """
@@ -180,10 +180,10 @@ def _clock_stop_verdicts(data: AuditData) -> tuple[pd.Series, pd.Series]:
 
 
 def time_elapsed(data: AuditData) -> pd.Series:
-    """Per record, the working days from receipt to the response, or to the audit date while no response is recorded:
-    the most time a clock stop can have taken."""
+    """Per record, the working days from receipt to the response (to the closing date where none was sent, to the
+    audit date while neither is recorded): the most time a clock stop can have taken."""
     records = data.records
-    end = records["responded"].fillna(pd.Timestamp(data.as_of))
+    end = records["responded"].fillna(records["closed"]).fillna(pd.Timestamp(data.as_of))
     return data.calendar.working_days_between(records["received"], end)
 
 
