@@ -25,7 +25,17 @@ from complaint_audit.engine.contract import (
 )
 from complaint_audit.engine.segments import by_segment
 from complaint_audit.engine.standards import CHILDRENS_REGULATIONS
-from complaint_audit.engine.toolkit import joined, open_on, reason_given, when, working_days_text
+from complaint_audit.engine.toolkit import (
+    clock_stop_note,
+    clock_stops,
+    deadline_after,
+    joined,
+    open_on,
+    reason_given,
+    when,
+    working_days_taken,
+    working_days_text,
+)
 
 # ------------------------------------------------------------------------------------------------------------
 # What the CSC checks share: the children's statutory stages, their fields and the extension rule.
@@ -53,9 +63,10 @@ def extended(rows: pd.DataFrame) -> pd.Series:
 # ------------------------------------------------------------------------------------------------------------
 # The checks: each children's stage on time, Stage 2 to the adjudication (CSC001-CSC002).
 
-def _allowed(rows: pd.DataFrame, start: pd.Series, calendar, standard: int, most: int) -> pd.Series:
-    """Working days allowed from start: the standard, or a valid extension counted up to the maximum."""
-    extension = calendar.working_days_between(start, rows["extended_due"]).clip(lower=standard, upper=most)
+def _allowed(rows: pd.DataFrame, start: pd.Series, data, standard: int, most: int) -> pd.Series:
+    """Working days allowed from start: the standard, or a valid extension counted up to the maximum (its recorded
+    date already moved by any clock stop, which is deducted as from the time taken)."""
+    extension = working_days_taken(data, start, rows["extended_due"]).clip(lower=standard, upper=most)
     return pd.Series(standard, index=rows.index, dtype="Int64").where(~extended(rows), extension)
 
 
@@ -106,16 +117,17 @@ class Stage1OnTime(Check):
         if rows.empty:
             return not_applicable("no answered children's Stage 1 records")
         standard, most = int(params["response_working_days"]), int(params["extended_working_days"])
-        allowed = _allowed(rows, rows["received"], data.calendar, standard, most)
-        taken = data.calendar.working_days_between(rows["received"], rows["responded"])
+        allowed = _allowed(rows, rows["received"], data, standard, most)
+        taken = working_days_taken(data, rows["received"], rows["responded"])
         late = taken.gt(allowed).fillna(False).astype(bool)
-        beyond = extended(rows) & rows["extended_due"].gt(data.calendar.add_working_days(rows["received"], most))
+        beyond = extended(rows) & rows["extended_due"].gt(deadline_after(data, rows["received"], most))
         f = pd.DataFrame({"taken": taken, "allowed": allowed, "extended": extended(rows), "beyond": beyond,
                           "unexplained": rows["extended_due"].notna() & ~extended(rows)})[late]
         reason = ("responded in " + working_days_text(f["taken"]) + " working days; allowed " + working_days_text(f["allowed"])
                   + when(f["extended"], " with extension")
                   + when(f["beyond"], f" (the extension goes beyond {most}, so counts only to {most})")
-                  + when(f["unexplained"], " (an extension with no reason does not count)"))
+                  + when(f["unexplained"], " (an extension with no reason does not count)")
+                  + clock_stop_note(data, f.index))
         table = exceptions(rows[late], reason, working_days=f["taken"], allowed=f["allowed"])
         result = graded(
             int(late.sum()), len(rows), params,
@@ -195,13 +207,13 @@ class Stage2AsRequired(Check):
             return not_applicable("no children's Stage 2 records with an adjudication letter")
         if rows["investigation_completed"].isna().all():
             return not_applicable("field investigation_completed not provided, so the system's own measure is unknown")
-        standard, most, days = int(params["response_working_days"]), int(params["extended_working_days"]), data.calendar
+        standard, most = int(params["response_working_days"]), int(params["extended_working_days"])
         start = rows[["received", "statement_agreed"]].max(axis=1)
-        allowed = _allowed(rows, start, days, standard, most)
-        to_report = days.working_days_between(start, rows["investigation_completed"])
-        to_adjudication = days.working_days_between(start, rows["responded"])
-        allowed_from_request = _allowed(rows, rows["received"], days, standard, most)
-        from_request = days.working_days_between(rows["received"], rows["responded"])
+        allowed = _allowed(rows, start, data, standard, most)
+        to_report = working_days_taken(data, start, rows["investigation_completed"])
+        to_adjudication = working_days_taken(data, start, rows["responded"])
+        allowed_from_request = _allowed(rows, rows["received"], data, standard, most)
+        from_request = working_days_taken(data, rows["received"], rows["responded"])
         compared = rows["investigation_completed"].notna()
         late_recorded = to_report.gt(allowed).fillna(False).astype(bool)
         late_required = to_adjudication.gt(allowed).fillna(False).astype(bool)
@@ -234,7 +246,7 @@ class Stage2AsRequired(Check):
                                           + working_days_text(f["allowed_from_request"]) + ")",
         }
         reason = pd.Series(np.select([f["verdict"].eq(name) for name in texts], list(texts.values()), default=""),
-                           index=f.index, dtype="str")
+                           index=f.index, dtype="str") + clock_stop_note(data, f.index)
         table = exceptions(rows[failing], reason, verdict=f["verdict"], stage2_start=f["start"],
                            report_working_days=f["to_report"], adjudication_working_days=f["to_adjudication"],
                            allowed=f["allowed"])
@@ -322,8 +334,8 @@ class Stage2Extensions(Check):
         standard, most = int(params["response_working_days"]), int(params["extended_working_days"])
         end = rows["responded"].where(~still_open, as_of)
         start = rows[["received", "statement_agreed"]].max(axis=1)
-        from_start = data.calendar.working_days_between(start, end)
-        from_request = data.calendar.working_days_between(rows["received"], end)
+        from_start = working_days_taken(data, start, end)
+        from_request = working_days_taken(data, rows["received"], end)
         no_extension = from_request.gt(standard).fillna(False).astype(bool) & ~extended(rows)
         over_most = from_request.gt(most).fillna(False).astype(bool)
         failing = no_extension | over_most
@@ -340,7 +352,8 @@ class Stage2Extensions(Check):
                           + words(f["from_start"].gt(standard), "the Stage 2 start", "the request") + " with "
                           + words(f["extension_date"], "an extension that records no reason", "no extension recorded"))
                   + when(f["over_most"], f"; over the {most}-working-day limit from "
-                          + words(f["from_start"].gt(most), "the Stage 2 start", "the request")))
+                          + words(f["from_start"].gt(most), "the Stage 2 start", "the request"))
+                  + clock_stop_note(data, f.index))
         table = exceptions(rows[failing], reason, working_days_from_start=f["from_start"],
                            working_days_from_request=f["from_request"], still_open=f["open"])
         return graded(
@@ -362,7 +375,9 @@ class Stage3PanelTimescales(Check):
     What it checks: each Stage 3 request came within 20 working days of the Stage 2 adjudication;
     the review panel met within 30 working days of the request; its report followed within 5
     working days of the panel; and the council responded within 15 working days of the report.
-    A step not yet taken on the audit date counts once its time has run out.
+    A step not yet taken on the audit date counts once its time has run out. A clock stop (time
+    waiting on the complainant, TS008) is deducted from the panel's time: arranging the panel is
+    the step that waits on the complainant.
 
     Why it matters: the review panel is the complainant's last step before the ombudsman; each
     timescale is set by the regulations.
@@ -414,11 +429,13 @@ class Stage3PanelTimescales(Check):
         for step, after, begin, end, limit in steps:  # four steps, each a whole column
             waiting = end.isna() & begin.notna() & still_open
             taken = data.calendar.working_days_between(begin, end.where(~waiting, as_of))
+            if step == "panel":  # arranging the panel is the step that waits on the complainant: any stop is its own
+                taken = taken - clock_stops(data).reindex(rows.index)
             late[step] = taken.gt(int(params[limit])).fillna(False).astype(bool)
             done = pd.Series(np.where(waiting, f"no {step} ", f"{step} "), index=rows.index, dtype="str")
             parts.append(when(late[step], done + working_days_text(taken) + f" working days after {after}; allowed {params[limit]}"))
         failing = pd.concat(late, axis=1).any(axis=1)
-        reason = joined(*parts)
+        reason = joined(*parts) + clock_stop_note(data, rows.index)
         table = exceptions(rows[failing], reason[failing])
         return graded(
             int(failing.sum()), len(rows), params,

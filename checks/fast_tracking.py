@@ -30,7 +30,14 @@ from complaint_audit.engine.contract import (
 from complaint_audit.engine.judging import counted_share, small_base_shares
 from complaint_audit.engine.significance import holm, p_text
 from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
-from complaint_audit.engine.toolkit import case_numbers, formatted, pair_labels, per_value
+from complaint_audit.engine.toolkit import (
+    case_numbers,
+    clock_stop_note,
+    formatted,
+    pair_labels,
+    per_value,
+    working_days_taken,
+)
 from complaint_audit.schema import COUNCIL_STAGES, PROCESS_WORDS
 
 # ------------------------------------------------------------------------------------------------------------
@@ -224,7 +231,7 @@ class ResponseSpeed(Check):
         rows = member_or_public(data, "received", "responded")
         # The statistics need only these columns; the identity of the cases listed is looked up at the end.
         rows = rows[["process", "stage", "member", "group"]].assign(
-            working_days=data.calendar.working_days_between(rows["received"], rows["responded"]))
+            working_days=working_days_taken(data, rows["received"], rows["responded"]))  # less any clock stop
         rows = rows[rows["working_days"].ge(0).fillna(False)]
         if not rows["member"].any():
             return not_applicable("no answered complaints from MPs or councillors")
@@ -264,6 +271,7 @@ class ResponseSpeed(Check):
             "answered in " + fast["working_days"].astype("str") + f" WD, faster than the public's "
             f"{_ordinal(params['exception_percentile'])} percentile (" + formatted(fast["public_fast"])
             + " WD; median " + formatted(fast["public_median"]) + " WD) for " + fast["group"]
+            + clock_stop_note(data, fast.index)
         )
         exception_table = exceptions(
             data.records.loc[fast.index, ["organisation", "case_id", "stage", "team"]], reason,

@@ -2,7 +2,8 @@
 
 Teams handling the same process and stage should work to the same targets (OV001) and use the
 same categories and outcomes (OV002); final responses are signed off at the required level
-(OV003); and every complaint has a team and a category, so somebody owns it (OV004)."""
+(OV003); every complaint has a team and a category, so somebody owns it (OV004); and a Stage 2 is
+considered by someone other than the Stage 1 handler (OV005)."""
 
 from __future__ import annotations
 
@@ -188,6 +189,70 @@ class NoTeamOrCategory(Check):
             "{failing:,} of {assessed:,} records ({percent_failing}%) have no team or no category." + not_in_export(records, exported),
             table, Recommendation("Make team and category mandatory when a complaint is logged.", Priority.QUICK_WIN),
             no_team=int(missing["team"].sum()), no_category=int(missing["category"].sum()),
+        )
+
+
+class Stage2BySomeoneElse(Check):
+    """Stage 2 considered by someone other than the Stage 1 handler.
+
+    What it checks: each corporate or housing Stage 2 whose export names its handler and the
+    Stage 1 handler of the same case (`handler_key`, pseudonymised at load: the names are never
+    stored) is handled by someone else. A case with either handler unrecorded is not assessed,
+    and the finding says how many.
+
+    Why it matters: Stage 2 is the complainant's chance to have the council's decision looked at
+    afresh; the Codes require it to be considered by someone not involved at Stage 1, and an
+    officer reviewing their own answer is no review.
+
+    How to fix: allocate every Stage 2 to an officer who had no part in Stage 1 (a more senior
+    reviewer or the complaints team), and record the handler at each stage.
+    """
+
+    code = "OV005"
+    case_level = True  # the Codes' Stage 2 duty is owed to each complainant who escalates
+    denominator = ("corporate and housing Stage 2 records whose export names a handler, with a handler recorded at "
+                   "both stages of the case")
+    uk_rules = True
+    title = "Stage 2 by someone other than the Stage 1 handler"
+    area = Area.OVERSIGHT
+    rule = "A Stage 2 complaint is considered by someone who did not handle it at Stage 1."
+    source = "Housing Ombudsman Complaint Handling Code 6.13; LGSCO Complaint Handling Code section 6 (Stage 2)"
+    params = dict(_DEFAULT_THRESHOLDS)
+    fault = ("{failing} of {assessed} Stage 2 complaints ({percent_failing}) were handled by the officer who had "
+             "handled them at Stage 1")
+    standards = CODES
+    fault_type = FaultType.MALADMINISTRATION
+    impact = ("The Stage 2 complaints of {people} were considered by the officer whose Stage 1 answer they were "
+              "challenging, so they never had the fresh look at their complaint that escalating is meant to give.")
+    remedy = ("Offer {people} whose Stage 2 was considered by their Stage 1 handler a fresh Stage 2 review by someone "
+              "not involved before, and apologise for the flaw in the process.")
+
+    def run(self, data, params):
+        records = data.records
+        code = records["process"].isin(["corporate", "housing"]) & data.exported("handler_key")
+        stage2 = records.loc[code & records["stage"].eq("2"), [*IDENTITY, "handler_key"]]
+        if stage2.empty:
+            return not_applicable("the export has no handler field (handler_key) for corporate or housing Stage 2")
+        stage1 = records.loc[code & records["stage"].eq("1"), ["organisation", "case_id", "handler_key"]]
+        stage1 = stage1.dropna().drop_duplicates(["organisation", "case_id"])
+        first = stage2[["organisation", "case_id"]].merge(stage1, how="left")["handler_key"].set_axis(stage2.index)
+        assessed = stage2["handler_key"].notna() & first.notna()
+        if not assessed.any():
+            return not_applicable(f"none of the {len(stage2):,} corporate or housing Stage 2 records has a handler "
+                                  "recorded at both stages")
+        same = assessed & stage2["handler_key"].eq(first).fillna(False).astype(bool)
+        unassessed = len(stage2) - int(assessed.sum())
+        finding = ("{failing:,} of {assessed:,} corporate and housing Stage 2 complaints ({percent_failing}%) were "
+                   "handled by the officer who had handled them at Stage 1.")
+        if unassessed:
+            finding += (f" {unassessed:,} Stage 2 {'record' if unassessed == 1 else 'records'} without a handler "
+                        "recorded at both stages could not be assessed.")
+        return graded(
+            int(same.sum()), int(assessed.sum()), params, finding,
+            exceptions(stage2[same], "Stage 2 handled by the Stage 1 handler (the same pseudonymised officer)"),
+            Recommendation("Allocate every Stage 2 to an officer not involved at Stage 1, and record the handler at "
+                           "each stage.", Priority.QUICK_WIN),
+            not_assessed=unassessed,
         )
 
 

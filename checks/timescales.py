@@ -3,9 +3,11 @@
 Corporate and housing stages are measured against the Complaint Handling Codes' clock (TS001,
 TS002), adult social care against the 2009 regulations' agreed date and six months (TS003);
 extensions need a reason and stay within the code's maximum (TS004); stages still open on the
-audit date are aged against their due date, or from receipt where they have none (TS005); and a
-team's own due dates are compared with the code's (TS006). Children's timescales are CSC
-(childrens.py). The shared clock and selections come first, then the checks."""
+audit date are aged against their due date, or from receipt where they have none (TS005); a
+team's own due dates are compared with the code's (TS006); the council's return to the regulator
+is set beside its records (TS007); and a clock stop is explained and plausible before any check
+deducts it (TS008, engine/toolkit.py). Children's timescales are CSC (childrens.py). The shared
+clock and selections come first, then the checks."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from complaint_audit.engine.contract import (
     percent,
 )
 from complaint_audit.engine.judging import counted_share
+from complaint_audit.engine.remedies import CORRECT_THE_RECORDS
 from complaint_audit.engine.segments import by_segment
 from complaint_audit.engine.standards import (
     ADULTS_REGULATIONS,
@@ -42,13 +45,19 @@ from complaint_audit.engine.standards import (
     TSM_STANDARD,
 )
 from complaint_audit.engine.toolkit import (
+    clock_stop_note,
+    clock_stop_verdicts,
+    clock_stops,
+    deadline_after,
     either,
     formatted,
     iso_dates,
     open_on,
     pair_values,
     reason_given,
+    time_elapsed,
     when,
+    working_days_taken,
     working_days_text,
 )
 from complaint_audit.schema import CODE_STAGES
@@ -83,14 +92,15 @@ def council_stages_of(records: pd.DataFrame, processes) -> pd.Series:
     return records["process"].isin(list(processes)) & records["stage"].isin(CODE_STAGES)
 
 
-def code_clock(rows: pd.DataFrame, calendar, params) -> pd.DataFrame:
+def code_clock(rows: pd.DataFrame, data, params) -> pd.DataFrame:
     """Corporate and housing response clocks: from acknowledgement, or from receipt plus the acknowledgement
-    allowance when none is recorded (RULES.md 3); an extension counts with a reason, up to the code's maximum."""
+    allowance when none is recorded (RULES.md 3), moved on by any clock stop; an extension counts with a reason, up
+    to the code's maximum."""
     from_receipt = rows["acknowledged"].isna()
     start = rows["acknowledged"].where(~from_receipt, rows["received"])
     allowance = lookup(rows["stage"], params["response_working_days"])
-    deadline = calendar.add_working_days(start, allowance + from_receipt * int(params["acknowledge_working_days"]))
-    latest = calendar.add_working_days(deadline, lookup(rows["stage"], params["extension_working_days"]))
+    deadline = deadline_after(data, start, allowance + from_receipt * int(params["acknowledge_working_days"]))
+    latest = data.calendar.add_working_days(deadline, lookup(rows["stage"], params["extension_working_days"]))
     extended = rows["extended_due"].notna() & reason_given(rows) & rows["extended_due"].gt(deadline)
     extended_to = rows["extended_due"].where(rows["extended_due"].le(latest), latest)
     return pd.DataFrame({"start": start, "from_receipt": from_receipt, "deadline": deadline, "latest": latest,
@@ -152,14 +162,15 @@ class AcknowledgedOnTime(Check):
         if rows.empty:
             return not_applicable("no corporate, housing or adult social care records")
         limit = lookup(rows["process"], limits)
-        deadline = data.calendar.add_working_days(rows["received"], limit)
-        taken = data.calendar.working_days_between(rows["received"], rows["acknowledged"])
+        deadline = deadline_after(data, rows["received"], limit)
+        taken = working_days_taken(data, rows["received"], rows["acknowledged"])
         late = taken.gt(limit).fillna(False).astype(bool)
         missing = rows["acknowledged"].isna() & deadline.lt(pd.Timestamp(data.as_of)) & ~rows["responded"].le(deadline)
         assessed, failing = rows["acknowledged"].notna() | missing, late | missing
         f = pd.DataFrame({"late": late, "missing": missing, "taken": taken, "limit": limit, "due": deadline})[failing]
         reason = (when(f["late"], "acknowledged in " + working_days_text(f["taken"]) + " working days; allowed " + working_days_text(f["limit"]))
-                  + when(f["missing"], "no acknowledgement recorded; due by " + iso_dates(f["due"])))
+                  + when(f["missing"], "no acknowledgement recorded; due by " + iso_dates(f["due"]))
+                  + clock_stop_note(data, f.index))
         result = graded(
             int(failing.sum()), int(assessed.sum()), params,
             "{failing:,} of {assessed:,} complaint stages ({percent_failing}%) were not acknowledged on time: "
@@ -180,7 +191,9 @@ class CodeResponseOnTime(Check):
     What it checks: corporate and housing responses within 10 working days of acknowledgement at
     Stage 1 and 20 at Stage 2; with no acknowledgement recorded, from receipt with 5 days added (the
     finding says how many). An extension counts if it has a date and a reason, up to the code's
-    maximum (10 more working days at Stage 1, 20 at Stage 2). Late acknowledgements are TS001's.
+    maximum (10 more working days at Stage 1, 20 at Stage 2). Time waiting on the complainant
+    (a clock stop TS008 accepts) is deducted, and the case's evidence says so. Late
+    acknowledgements are TS001's.
 
     Why it matters: the ombudsmen apply the codes' timescales; a council's looser local targets or
     unexplained extensions do not change them.
@@ -225,18 +238,19 @@ class CodeResponseOnTime(Check):
         rows = select_rows(records, council_stages_of(records, CODE_PROCESSES) & records["responded"].notna())
         if rows.empty:
             return not_applicable("no answered corporate or housing complaint stages")
-        clock = code_clock(rows, data.calendar, params)
+        clock = code_clock(rows, data, params)
         late = rows["responded"].gt(clock["due"])
         f, answered = clock[late], rows[late]  # the figures behind a reason: only the late ones need them
-        f = f.assign(taken=data.calendar.working_days_between(f["start"], answered["responded"]),
-                     allowed=data.calendar.working_days_between(f["start"], f["due"]),
+        f = f.assign(taken=working_days_taken(data, f["start"], answered["responded"]),
+                     allowed=working_days_taken(data, f["start"], f["due"]),
                      unexplained=answered["extended_due"].gt(f["deadline"]) & ~reason_given(answered))
         origin = pd.Series(np.where(f["from_receipt"], "receipt (no acknowledgement recorded)", "acknowledgement"),
                            index=f.index, dtype="str")
         reason = ("responded in " + working_days_text(f["taken"]) + " working days from " + origin + "; allowed " + working_days_text(f["allowed"])
                   + when(f["extended"], " with extension")
                   + when(f["beyond_latest"], " (the extension is beyond the maximum, so counted only to it)")
-                  + when(f["unexplained"], " (an extension with no reason does not count)"))
+                  + when(f["unexplained"], " (an extension with no reason does not count)")
+                  + clock_stop_note(data, f.index))
         by_stage = on_time_by(rows["stage"], CODE_STAGES, ~late, late | ~late, "stage{}")
         stage_counts = (~late).groupby(rows["stage"].astype("str")).agg(["sum", "size"])
         on_time = "; ".join(f"Stage {stage} {counted_share(int(row['sum']), int(row['size']))}"
@@ -246,12 +260,17 @@ class CodeResponseOnTime(Check):
         if clock["from_receipt"].any():
             finding += (" {from_receipt:,} had no acknowledgement date, so were measured from receipt with "
                         f"{params['acknowledge_working_days']} working days added to acknowledge.")
+        stopped = int(clock_stops(data).reindex(rows.index).gt(0).sum())
+        if stopped:
+            finding += (" {clock_stopped:,} had time waiting on the complainant (a clock stop with its reason) "
+                        "deducted.")
         result = graded(
             int(late.sum()), len(rows), params, finding,
             exceptions(rows[late], reason, working_days=f["taken"], allowed=f["allowed"]),
             Recommendation("Track every open complaint against the code's deadline and agree any extension in "
                            "writing, with reasons.", Priority.THREE_MONTHS),
-            from_receipt=int(clock["from_receipt"].sum()), extended=int(clock["extended"].sum()), **by_stage,
+            from_receipt=int(clock["from_receipt"].sum()), extended=int(clock["extended"].sum()),
+            **({"clock_stopped": stopped} if stopped else {}), **by_stage,
         )
         return by_segment(self, result, rows, late, params, noun="responses", failed="were later than the code allows")
 
@@ -303,6 +322,8 @@ class AdultResponseOnTime(Check):
         as_of, months = pd.Timestamp(data.as_of), int(params["months_limit"])
         agreed = rows["extended_due"].fillna(rows["due"])
         months_point = (rows["received"] + pd.DateOffset(months=months)).astype("datetime64[s]")
+        stops = clock_stops(data).reindex(rows.index)  # the six months are moved on by any clock stop
+        months_point = months_point.where(stops.eq(0), data.calendar.add_working_days(months_point, stops))
         limit = months_point.where(~agreed.gt(months_point), agreed)
         answered, waiting = rows["responded"].notna(), open_on(rows, as_of) & limit.lt(as_of)
         late, past_limit = rows["responded"].gt(agreed), rows["responded"].gt(limit) | waiting
@@ -313,7 +334,7 @@ class AdultResponseOnTime(Check):
         reason = (when(f["late"], "responded " + working_days_text(f["days_late"]) + " working days after the agreed date "
                         + iso_dates(f["agreed"])) + when(f["late"] & f["past"], "; ")
                   + when(f["past"], past + f"{months} months (limit " + iso_dates(f["limit"])
-                          + "): the complainant must be told why in writing"))
+                          + "): the complainant must be told why in writing")) + clock_stop_note(data, f.index)
         assessed = answered | waiting
         result = graded(
             int(failing.sum()), int(assessed.sum()), params,
@@ -372,7 +393,7 @@ class ExtensionsValid(Check):
         if rows.empty:
             return not_applicable("no extended corporate, housing or adult social care response dates")
         code_rows = rows["process"].isin(CODE_PROCESSES)
-        clock = code_clock(rows[code_rows], data.calendar, params).reindex(rows.index)
+        clock = code_clock(rows[code_rows], data, params).reindex(rows.index)
         no_reason, beyond = ~reason_given(rows), rows["extended_due"].gt(clock["latest"])
         failing = no_reason | beyond
         f = pd.DataFrame({"beyond": beyond, "no_reason": no_reason, "deadline": clock["deadline"],
@@ -382,7 +403,8 @@ class ExtensionsValid(Check):
         reason = (when(f["beyond"], "extended " + working_days_text(f["extra"]) + " working days beyond the code's deadline "
                         + iso_dates(f["deadline"]) + "; at most " + working_days_text(f["most"]))
                   + when(f["beyond"] & f["no_reason"], "; ")
-                  + when(f["no_reason"], "no reason recorded for the extension to " + iso_dates(f["extended_due"])))
+                  + when(f["no_reason"], "no reason recorded for the extension to " + iso_dates(f["extended_due"]))
+                  + clock_stop_note(data, f.index))
         return graded(
             int(failing.sum()), len(rows), params,
             "{failing:,} of {assessed:,} extensions ({percent_failing}%) lack a reason or exceed the maximum: "
@@ -407,7 +429,9 @@ class OpenPastDue(Check):
     UK's schemes (`other`) audit.toml's `[standard] response_working_days`. Where no timescale
     applies (adult social care, whose period is agreed with each complainant; children's Stage 3;
     `other` without a `[standard]` target) a stage with no due date is not assessed, and the
-    finding says how many. Due dates looser than the code are TS006's finding.
+    finding says how many. A due date worked out from receipt moves on by any clock stop TS008
+    accepts; a recorded one is taken as the case system set it. Due dates looser than the code are
+    TS006's finding.
 
     Why it matters: an overdue complaint is a complainant waiting now; the oldest are where the
     ombudsman finds fault. A case system that records no due date does not stop the clock.
@@ -459,7 +483,8 @@ class OpenPastDue(Check):
                  for label in labels}
         reason = ("open " + working_days_text(overdue_by) + " working days past its due date " + iso_dates(due) + " (band "
                   + band + ")" + when(recorded.isna(), "; no due date recorded, so aged from receipt against "
-                                      + aged["timescale"].reindex(rows.index).fillna("")))
+                                      + aged["timescale"].reindex(rows.index).fillna("")
+                                      + clock_stop_note(data, rows.index)))
         words = [*labels[:-1], f"more than {edges[-1]}"]
         by_band = ", ".join(f"{count:,} by {label} working days" for label, count in zip(words, bands.values(), strict=True))
         return graded(
@@ -486,7 +511,7 @@ def _aged_from_receipt(rows: pd.DataFrame, data, params) -> pd.DataFrame:
     timescale = pd.Series(None, index=rows.index, dtype="object")
     code = rows["process"].isin(CODE_PROCESSES) & rows["stage"].isin(["1", "2"])
     if code.any():
-        clock = code_clock(rows[code], data.calendar, params)
+        clock = code_clock(rows[code], data, params)
         due[code] = clock["deadline"]
         timescale[code] = ("the code's Stage " + rows.loc[code, "stage"].astype("str") + " timescale ("
                            + lookup(rows.loc[code, "stage"], params["response_working_days"]).astype("str")
@@ -499,13 +524,13 @@ def _aged_from_receipt(rows: pd.DataFrame, data, params) -> pd.DataFrame:
         kids = rows[childrens]
         start = kids["received"].where(kids["stage"].ne("2"), kids[["received", "statement_agreed"]].max(axis=1))
         days = lookup(kids["stage"], params["childrens_working_days"])
-        due[childrens] = data.calendar.add_working_days(start, days)
+        due[childrens] = deadline_after(data, start, days)
         timescale[childrens] = ("the children's regulations' Stage " + kids["stage"].astype("str") + " timescale ("
                                 + days.astype("str") + " working days)")
     target = data.standard.response_working_days
     other = rows["process"].eq("other")
     if target is not None and other.any():
-        due[other] = data.calendar.add_working_days(rows.loc[other, "received"], target)
+        due[other] = deadline_after(data, rows.loc[other, "received"], target)
         timescale[other] = f"the response target of {data.standard.name} ({target} working days)"
     return pd.DataFrame({"process": rows["process"], "stage": rows["stage"], "due": due,
                          "timescale": timescale.where(due.notna())})
@@ -593,7 +618,7 @@ class LooseLocalTargets(Check):
             return not_applicable("no corporate, housing or children's stages with a due date")
         childrens_stage2 = rows["process"].eq("childrens_statutory") & rows["stage"].eq("2")
         start = rows["received"].where(~childrens_stage2, rows[["received", "statement_agreed"]].max(axis=1))
-        recorded = data.calendar.working_days_between(start, rows["due"])
+        recorded = working_days_taken(data, start, rows["due"])  # a recorded due date already moved by any clock stop
         keys = ["organisation", "team", "process", "stage"]
         teams = rows.assign(recorded=recorded.astype("float64")).groupby(keys, dropna=False)
         rows = rows.assign(local_target=teams["recorded"].transform("median"))
@@ -603,12 +628,12 @@ class LooseLocalTargets(Check):
             metrics = {"team_stages": teams.ngroups, "looser": 0, "cases": 0, "loose_targets": ""}
             return CheckResult(Status.PASS, metrics, f"All {teams.ngroups} team stages record due dates within the "
                                "code's timescales.")
-        flagging = loose_team & rows["due"].gt(data.calendar.add_working_days(start, rows["code_target"]))
+        flagging = loose_team & rows["due"].gt(deadline_after(data, start, rows["code_target"]))
         flagged, recorded = rows[flagging], recorded[flagging]
         origin = either(childrens_stage2[flagging], "the Stage 2 start", "receipt", flagged.index)
         local, code = formatted(flagged["local_target"]), formatted(flagged["code_target"], "{}")
         reason = ("due " + working_days_text(recorded) + " working days after " + origin + "; the team's local target is " + local
-                  + " where the code allows " + code)
+                  + " where the code allows " + code + clock_stop_note(data, flagged.index))
         described = (loose["team"].astype("str").fillna("no team") + " (" + loose["process"].astype("str") + " Stage "
                      + loose["stage"].astype("str") + ") works to " + loose["local_target"].map("{:g}".format)
                      + " working days where the code allows " + loose["code_target"].astype("str"))
@@ -622,6 +647,79 @@ class LooseLocalTargets(Check):
                        code_target=flagged["code_target"]),
             Recommendation("Set every team's targets to the code's timescales and recalculate open cases' due dates.",
                            Priority.QUICK_WIN),
+        )
+
+
+class ClockStopsExplained(Check):
+    """Clock stops explained and plausible.
+
+    What it checks: every stage that records a clock stop (`clock_stopped_days`: working days the
+    council waited on the complainant) says what it waited for (`clock_stop_reason`), and the stop
+    is plausible: more than nothing, and no longer than the working days from receipt to the
+    response (to the closing date where none was sent, to the audit date while open). Every
+    timescale check (TS001-TS007, CSC001-CSC004, FT001) deducts a stop that passes, and its
+    evidence says so; a stop that fails is not deducted, so the stage is measured on the full
+    clock. Where the export has no such field, nothing is deducted and nothing guessed.
+
+    Why it matters: time spent waiting for the complainant (information, consent, access to the
+    home) is not delay, and the Codes want it recorded as such; but a stop with no reason, or
+    longer than the case took, hides delay in a timescale the council reports as met.
+
+    How to fix: stop the clock only when the complainant has been asked for something, record
+    what was asked and for how long, and restart the clock when it arrives.
+    """
+
+    code = "TS008"
+    denominator = "clock stops: each stage record with a clock stop recorded (clock_stopped_days other than 0)"
+    general_source = "Good practice: time waiting on the complainant recorded as such, with its reason"
+    title = "Clock stops explained and plausible"
+    area = Area.TIMELINESS
+    rule = ("A clock stop records what the council waited on the complainant for, and is no longer than the stage "
+            "took.")
+    source = "Complaint Handling Codes section 5 (time waiting on the complainant recorded as such)"
+    params = dict(THRESHOLDS)
+    fault = ("{failing} of {assessed} clock stops ({percent_failing}) had no reason recorded or were longer than the "
+             "stage took, so they were not deducted")
+    standards = (GOOD_PRACTICE,)
+    impact = ("The records of {people} show the clock stopped with no reason, or for longer than their complaint "
+              "took, so the council cannot show how long they really waited; the audit measured them on the full "
+              "clock instead.")
+    remedy = CORRECT_THE_RECORDS
+
+    def run(self, data, params):
+        if not data.exported("clock_stopped_days").any():
+            return not_applicable("the export has no clock stop field (clock_stopped_days)")
+        stopped, counted = clock_stop_verdicts(data)
+        recorded = (stopped.notna() & stopped.ne(0)).fillna(False).astype(bool)
+        if not recorded.any():
+            return not_applicable("no clock stops recorded")
+        rows = data.records.loc[recorded, ["organisation", "case_id", "stage", "team", "received", "responded",
+                                           "closed", "clock_stop_reason"]]
+        days, elapsed = stopped[recorded], time_elapsed(data)[recorded]
+        reasons = rows["clock_stop_reason"]
+        no_reason = ~(reasons.notna() & reasons.astype("str").str.strip().ne("")).fillna(False).astype(bool)
+        negative = days.lt(0).fillna(False).astype(bool)
+        too_long = days.gt(elapsed).fillna(False).astype(bool)
+        failing = ~counted[recorded]
+        f = pd.DataFrame({"days": days, "elapsed": elapsed, "no_reason": no_reason, "negative": negative,
+                          "too_long": too_long, "unanswered": rows["responded"].isna(),
+                          "closed": rows["responded"].isna() & rows["closed"].notna()})[failing]
+        until = (either(f["unanswered"], "to the audit date", "to the response", f.index)
+                 .where(~f["closed"], "to the closing date"))
+        reason = (either(f["negative"], "a clock stop of ", "clock stopped ", f.index) + working_days_text(f["days"])
+                  + " working days" + when(f["no_reason"], " with no reason recorded")
+                  + when(f["too_long"], ", longer than the " + working_days_text(f["elapsed"])
+                         + " working days from receipt " + until))
+        return graded(
+            int(failing.sum()), int(recorded.sum()), params,
+            "{failing:,} of {assessed:,} clock stops ({percent_failing}%) were not deducted from the time taken: "
+            "{no_reason:,} with no reason recorded, {implausible:,} negative or longer than the stage took. "
+            "{deducted:,} were deducted by every timescale check.",
+            exceptions(rows[failing], reason, clock_stopped_days=f["days"], working_days_elapsed=f["elapsed"]),
+            Recommendation("Record what the complainant was asked for whenever the clock is stopped, and check the "
+                           "stop against the case's dates.", Priority.QUICK_WIN),
+            no_reason=int(no_reason.sum()), implausible=int((negative | too_long).sum()),
+            deducted=int(counted[recorded].sum()),
         )
 
 
@@ -674,7 +772,7 @@ class RegulatorReturn(Check):
         rows = select_rows(records, housing)
         if rows.empty:
             return not_applicable("no housing complaint stages of the landlord to set beside the return")
-        clock = code_clock(rows, data.calendar, params)
+        clock = code_clock(rows, data, params)
         on_time = rows["responded"].le(clock["due"]).fillna(False).astype(bool)
         received = pd.to_datetime(rows["received"])
         year = (received.dt.year - (received.dt.month < 4)).astype("Int64")  # 1 April to 31 March

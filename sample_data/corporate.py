@@ -25,6 +25,7 @@ from .corporate_cases import (
     build_cases,
     category_table,
 )
+from .corporate_handling import HANDLING_SEED, add_handling
 from .csvfile import write_csv
 from .letters import case_details, complaints_email, compose_letters
 from .seeding import GroundTruth, Seeder, SystemExport
@@ -47,11 +48,13 @@ COLUMNS = {  # export column -> typed case column (None: filled in separately)
     "Representative": "representative", "Date Received": "s1_received", "Stage 1 Acknowledged": "s1_ack",
     "Stage 1 Due": "s1_due", "Stage 1 Extended Due": "s1_extended_due",
     "Stage 1 Extension Reason": "s1_extension_reason", "Stage 1 Response Sent": "s1_responded",
-    "Stage 1 Outcome": "s1_outcome_words", "Stage 1 Signed Off By": "s1_signer", "Stage 1 Response": None,
+    "Stage 1 Outcome": "s1_outcome_words", "Stage 1 Signed Off By": "s1_signer", "Stage 1 Handler": "s1_handler",
+    "Stage 1 Days On Hold": "s1_stopped_days", "Stage 1 Hold Reason": "s1_stop_reason", "Stage 1 Response": None,
     "Stage 2 Requested": "s2_received", "Stage 2 Acknowledged": "s2_ack", "Stage 2 Due": "s2_due",
     "Stage 2 Extended Due": "s2_extended_due", "Stage 2 Extension Reason": "s2_extension_reason",
     "Stage 2 Response Sent": "s2_responded", "Stage 2 Outcome": "s2_outcome_words",
-    "Stage 2 Signed Off By": "s2_signer", "Stage 2 Response": None, "Remedy": "remedy",
+    "Stage 2 Signed Off By": "s2_signer", "Stage 2 Handler": "s2_handler", "Stage 2 Days On Hold": "s2_stopped_days",
+    "Stage 2 Hold Reason": "s2_stop_reason", "Stage 2 Response": None, "Remedy": "remedy",
     "Remedy Amount (£)": "remedy_amount_text", "Learning": "learning", "Action Due": "action_due",
     "Action Completed": "action_done", "Date Closed": "closed",
 }
@@ -67,6 +70,7 @@ def generate_corporate(
     case_prefix: str = "CC",
     clean: bool = False,
     behaviour: Behaviour | None = None,
+    handling_rng: np.random.Generator | None = None,
 ) -> SystemExport:
     """The corporate export of `n_cases` cases (a text frame) and its seeded problems.
 
@@ -74,6 +78,7 @@ def generate_corporate(
     Each letter gives its own case's details and, where the timescale was extended, the
     ombudsman's, except where a seeded problem says otherwise. `clean=True` seeds nothing and
     keeps every rule (corporate_cases.py). `behaviour`: the council's dials (behaviour.py).
+    `handling_rng`: the stream that draws the handlers and clock stops (corporate_handling.py).
     """
     behaviour = behaviour or Behaviour()
     cases = build_cases(n_cases, rng, year, clean=clean, behaviour=behaviour)
@@ -85,6 +90,8 @@ def generate_corporate(
         _record_member_problems(cases, truth, quarantined=np.zeros(n_cases, dtype=bool))
     else:
         seeds = _seed(cases, rng, truth, behaviour.upheld_without_learning)
+    add_handling(cases, handling_rng or np.random.default_rng(HANDLING_SEED), truth, FILE,
+                 None if clean else seeds["taken"])
     frame = _export_frame(cases)
     if letters:
         # Both stages' facts paragraphs in one draw, so no two letters of the export share one.
@@ -146,7 +153,7 @@ def _seed(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth, wit
     )
     _record_member_problems(cases, truth, quarantined=np.logical_or.reduce(list(quarantine.values())))
     _record_loose_target(cases, truth)
-    return {"quarantine": quarantine, **picks}
+    return {"quarantine": quarantine, "taken": seeder.taken.copy(), **picks}
 
 
 def _pick_boilerplate(cases: pd.DataFrame, seeder: Seeder, answered: np.ndarray) -> np.ndarray:

@@ -85,6 +85,17 @@ DESCRIPTIONS = {
     "loose_local_target":
         "A team whose recorded due dates follow a local target looser than the code; `cases` lists its stage rows.",
     "quarantine": "Rows the loader must quarantine, by kind, with the reason it should give.",
+    "clock_stop_on_time":
+        "Corporate Stage 1 responses late on the Code's clock without their clock stop (time waiting on the "
+        "complainant, with its reason) and on time with it; `cases` gives the stop and how late they were without it.",
+    "clock_stop_still_late":
+        "Corporate Stage 1 responses late even after their explained clock stop is deducted: the evidence says so.",
+    "clock_stop_not_deducted":
+        "Corporate Stage 1 clock stops with no reason recorded, or longer than the stage took: not deducted (TS008); "
+        "each case was answered on time anyway.",
+    "stage2_same_handler":
+        "Corporate Stage 2 complaints handled by the officer who handled Stage 1 (the export's handler columns, "
+        "pseudonymised at load).",
 }
 LETTERS_DESCRIPTION = (
     "Adult social care's response letters: the register has no letter column, so each answered Local Resolution "
@@ -148,7 +159,8 @@ def generate(
     )
 
     corporate_export = corporate.generate_corporate(
-        counts["corporate"], rng_corporate, year, organisation, clean=clean, behaviour=behaviour
+        counts["corporate"], rng_corporate, year, organisation, clean=clean, behaviour=behaviour,
+        handling_rng=np.random.default_rng([corporate.HANDLING_SEED, seed]),
     )
     if teams:  # its own stream, so the cases are the same with or without --teams
         rng_teams = np.random.default_rng(np.random.SeedSequence(seed).spawn(4)[3])

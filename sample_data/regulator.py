@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
+from complaint_audit.calendar import working_days_between
+
 from . import dates
 from .workbook import pinned_bytes
 
@@ -63,13 +65,26 @@ def housing_figures(frame: pd.DataFrame, quarantined: set[tuple[str, str]], year
         respond, extension = CODE_DAYS[stage]
         from_receipt = rows["ack"].isna()
         clock_start = rows["ack"].where(~from_receipt, rows["received"])
-        deadline = dates.after(clock_start, respond + ACKNOWLEDGE_DAYS * from_receipt.astype("int64"))
+        deadline = dates.after(clock_start, respond + ACKNOWLEDGE_DAYS * from_receipt.astype("int64")
+                               + _clock_stop(frame.loc[housing], prefix, rows["received"], rows["responded"]))
         latest = dates.after(deadline, extension)
         extended = rows["extended"].notna() & reason & rows["extended"].gt(deadline)
         due = deadline.where(~extended, rows["extended"].where(rows["extended"].le(latest), latest))
         on_time = rows["responded"].le(due).fillna(False)
         counts[stage] = {"received": int(housing.sum()), "on_time": int(on_time.sum())}
     return pd.DataFrame.from_dict(counts, orient="index").rename_axis("stage").reset_index()
+
+
+def _clock_stop(rows: pd.DataFrame, prefix: str, received: pd.Series, responded: pd.Series) -> np.ndarray:
+    """The working days on hold TS007 deducts, as engine/toolkit.py does: with a reason, more than 0 and no longer
+    than the stage took; 0 otherwise, or where the export has no such column."""
+    if f"{prefix} Days On Hold" not in rows:
+        return np.zeros(len(rows), dtype="int64")
+    days = pd.to_numeric(rows[f"{prefix} Days On Hold"], errors="coerce")
+    reason = rows[f"{prefix} Hold Reason"].fillna("").astype("str").str.strip().ne("")
+    taken = working_days_between(received, responded).astype("float64")
+    counted = reason & days.gt(0) & days.le(taken)
+    return days.where(counted, 0).fillna(0).astype("int64").to_numpy()
 
 
 def council_return(records: pd.DataFrame, rng: np.random.Generator, *, clean: bool) -> dict:

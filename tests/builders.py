@@ -122,6 +122,8 @@ def raw_personal_values(sample_data: Path) -> set[str]:
     titled = [title + " " + corporate["Surname"] for title in ("Mr", "Mrs", "Ms", "Miss", "Dr", "Mx")]
     people = [corporate["First Name"] + " " + corporate["Surname"], *titled]
     people += [corporate[column] for column in ("Email", "Phone", "Address", "Postcode", "Representative")]
+    # The officers who handled each stage: loaded only as their pseudonym (handler_key).
+    people += [corporate[column] for column in ("Stage 1 Handler", "Stage 2 Handler") if column in corporate]
     sheet = openpyxl.load_workbook(exports / "adult_social_care.xlsx", read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(min_row=6, values_only=True))
     adults = pd.DataFrame(rows[1:], columns=rows[0], dtype=object)

@@ -150,6 +150,8 @@ FIELDS: tuple[Field, ...] = (
     Field("due", "date", "dates", "Response due date as the source system recorded it."),
     Field("extended_due", "date", "dates", "Due date after an agreed extension."),
     Field("extension_reason", "string", "dates", "Why the response time was extended."),
+    Field("clock_stopped_days", "integer", "dates", "Working days this stage's clock was stopped while the council waited on the complainant (for information, consent or access), as the source system recorded them; every timescale check deducts them where a reason is recorded."),
+    Field("clock_stop_reason", "string", "dates", "What the council was waiting on the complainant for while the clock was stopped."),
     Field("statement_agreed", "date", "dates", "Children's Stage 2: date the statement of complaint was agreed (Stage 2 starts at the later of this and received)."),
     Field("investigation_completed", "date", "dates", "Children's Stage 2: date of the investigating officer's report."),
     Field("panel_held", "date", "dates", "Stage 3: date the review panel met."),
@@ -171,6 +173,7 @@ FIELDS: tuple[Field, ...] = (
     Field("response_text", "string", "text", "The response letter as sent (optional)."),
     # person
     Field("complainant_key", "string", "person", "Pseudonymised complainant: a keyed hash, never a name or address."),
+    Field("handler_key", "string", "person", "Pseudonymised officer who handled this stage: the loader replaces the name the export gives with a keyed hash, as it does the complainant's."),
 )
 
 FIELD_BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}

@@ -140,3 +140,66 @@ def reason_given(rows: pd.DataFrame) -> pd.Series:
     given = reasons.notna()
     given[given] = reasons[given].astype("str").str.strip().ne("").to_numpy(dtype=bool)
     return given
+
+
+# --- Clock stops: time the council waited on the complainant, deducted by every timescale check, in one place.
+
+def clock_stops(data: AuditData) -> pd.Series:
+    """Per record, the working days of clock stop the timescale checks deduct: 0 unless one is recorded.
+
+    Only a stop that records what the council was waiting for and is plausible counts (more than 0, and no more
+    than the working days the stage took: time_elapsed): an unexplained or impossible stop is TS008's
+    finding, never a reason to excuse delay, as an extension without a reason does not count. Nothing is guessed
+    where the export has no such field.
+    """
+    return data.derived(_clock_stops)
+
+
+def _clock_stops(data: AuditData) -> pd.Series:
+    stopped, counted = clock_stop_verdicts(data)
+    return stopped.where(counted, 0).fillna(0).astype("int64")
+
+
+def clock_stop_verdicts(data: AuditData) -> tuple[pd.Series, pd.Series]:
+    """Per record, the stop recorded (Int64, missing where none) and whether it counts (recorded, with a reason,
+    plausible)."""
+    return data.derived(_clock_stop_verdicts)
+
+
+def _clock_stop_verdicts(data: AuditData) -> tuple[pd.Series, pd.Series]:
+    records = data.records
+    stopped = records["clock_stopped_days"].astype("Int64")
+    recorded = stopped.notna() & stopped.ne(0)
+    counted = recorded.fillna(False).astype(bool)
+    if counted.any():
+        reasons = records["clock_stop_reason"]
+        given = reasons.notna() & reasons.astype("str").str.strip().ne("")
+        counted &= given.fillna(False).astype(bool) & stopped.gt(0).fillna(False).astype(bool)
+        counted &= stopped.le(time_elapsed(data)).fillna(False).astype(bool)
+    return stopped, counted
+
+
+def time_elapsed(data: AuditData) -> pd.Series:
+    """Per record, the working days from receipt to the response (to the closing date where none was sent, to the
+    audit date while neither is recorded): the most time a clock stop can have taken."""
+    records = data.records
+    end = records["responded"].fillna(records["closed"]).fillna(pd.Timestamp(data.as_of))
+    return data.calendar.working_days_between(records["received"], end)
+
+
+def working_days_taken(data: AuditData, start: pd.Series, end: pd.Series) -> pd.Series:
+    """Working days from start to end on the audit's calendar, less each record's clock stop (rows of data.records)."""
+    return data.calendar.working_days_between(start, end) - clock_stops(data).reindex(start.index)
+
+
+def deadline_after(data: AuditData, start: pd.Series, working_days) -> pd.Series:
+    """The date `working_days` after start, moved on by each record's clock stop: a deadline worked out from a
+    timescale. A due date the source recorded is its own, already moved by any stop it kept."""
+    allowance = pd.Series(working_days, index=start.index) if np.ndim(working_days) == 0 else working_days
+    return data.calendar.add_working_days(start, allowance.astype("Int64") + clock_stops(data).reindex(start.index))
+
+
+def clock_stop_note(data: AuditData, index: pd.Index) -> pd.Series:
+    """'; 4 working days waiting on the complainant deducted' where a record's clock stop was deducted, else ''."""
+    stops = clock_stops(data).reindex(index)
+    return when(stops.gt(0), "; " + working_days_text(stops) + " working days waiting on the complainant deducted")

@@ -33,6 +33,7 @@ RULE_MEANINGS = {
 _RULES_BY_KIND = {
     "date": ("earliest", "latest", "first"),
     "number": ("max", "min", "sum", "first"),
+    "integer": ("max", "min", "sum", "first"),
     "enum": ("first", "most_frequent"),
     "string": ("first", "most_frequent", "all"),
 }
@@ -59,6 +60,7 @@ DEFAULT_RULES: dict[str, str] = {
     "action_due": "latest",
     "action_done": "latest",
     "remedy_amount": "max",
+    "clock_stopped_days": "max",
 }
 # Text fields whose different values on a case's rows are each worth keeping (the allegations'
 # categories, the remedies): proposed as "all" where they vary, other text as "most_frequent".

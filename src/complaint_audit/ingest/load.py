@@ -247,6 +247,7 @@ class _PersonalData:
 
     complainants: pd.Series | None  # the complainant's pseudonym, indexed by source row
     distinct: list[pd.Series]  # each personal column's distinct values: all that personal_terms reads
+    handler_secret: str | None = None  # the pseudonymisation key, where the profile maps handler_key
 
 
 def _personal_data(raw: pd.DataFrame, profile: Profile, key: str | None) -> _PersonalData:
@@ -256,7 +257,10 @@ def _personal_data(raw: pd.DataFrame, profile: Profile, key: str | None) -> _Per
         complainants = pseudonymise([raw[column] for column in profile.complainant_key], require_key(key, profile.path))
         complainants.index = raw[SOURCE_ROW]
     columns = [column for column in dict.fromkeys(profile.personal_drop + profile.complainant_key) if column in raw.columns]
-    return _PersonalData(complainants, map_columns(lambda column: pd.Series(raw[column].dropna().unique()), columns))
+    # A handler is named per stage, so the name is mapped like any field and pseudonymised once the stages are rows.
+    handler_secret = require_key(key, profile.path, "handler_key") if "handler_key" in profile.exported_fields() else None
+    return _PersonalData(complainants, map_columns(lambda column: pd.Series(raw[column].dropna().unique()), columns),
+                         handler_secret)
 
 
 def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: _PersonalData) -> PersonalTerms:
@@ -266,8 +270,13 @@ def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: 
     """
     if personal.complainants is not None:
         records["complainant_key"] = personal.complainants.reindex(rows[SOURCE_ROW]).set_axis(records.index)
+    distinct = personal.distinct
+    if personal.handler_secret is not None:
+        # The officers' names are masked in free text as the complainants' are, and never stored: only their pseudonym.
+        distinct = [*distinct, pd.Series(records["handler_key"].dropna().unique())]
+        records["handler_key"] = pseudonymise([records["handler_key"]], personal.handler_secret)
     organisation_words = set(" ".join(records["organisation"].dropna().unique()).split())
-    terms = personal_terms(personal.distinct, keep=organisation_words)
+    terms = personal_terms(distinct, keep=organisation_words)
     fields = [name for name in FREE_TEXT_FIELDS if records[name].notna().any()]
     for name, masked in zip(fields, map_columns(lambda name: redact(records[name], terms), fields), strict=True):
         records[name] = masked
@@ -281,7 +290,7 @@ def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: 
 # (case_id is quarantined instead when it holds any: see validate.py; the pseudonym and the
 # lineage fields are the tool's own.)
 _SCREENED_FIELDS = tuple(field.name for field in FIELDS if field.kind == "string" and field.name not in
-                         {*FREE_TEXT_FIELDS, "case_id", "complainant_key", "source", "source_file"})
+                         {*FREE_TEXT_FIELDS, "case_id", "complainant_key", "handler_key", "source", "source_file"})
 
 
 def _quarantine_frame(

@@ -32,7 +32,7 @@ MIN_KEY_LENGTH = 16
 # spaces, is among the first keys anyone tries.
 MIN_KEY_DISTINCT_CHARACTERS = 8
 # Free-text fields that may quote personal details back to the complainant.
-FREE_TEXT_FIELDS = ("response_text", "learning", "remedy", "extension_reason")
+FREE_TEXT_FIELDS = ("response_text", "learning", "remedy", "extension_reason", "clock_stop_reason")
 # In RE2's syntax (pyarrow's regex engine, ten times faster here than Python's): its \w, \d and
 # \s are ASCII-only, so letters, digits and spaces are spelled as Unicode classes, matching what
 # Python's would. RE2's \b is ASCII too, which can only find more boundaries, so mask more.
@@ -119,11 +119,11 @@ def _normalised(column: pd.Series) -> pa.Array:
     return pc.fill_null(folded, "")
 
 
-def require_key(key: str | None, profile_path) -> str:
-    """The key, refused when missing or too short to keep the pseudonyms secret."""
+def require_key(key: str | None, profile_path, needed_by: str = "[personal] complainant_key") -> str:
+    """The key, refused when missing or too short to keep the pseudonyms secret; `needed_by` names what asks for it."""
     if not key:
         raise UserError(
-            f"{profile_path}: [personal] complainant_key needs a pseudonymisation key; "
+            f"{profile_path}: {needed_by} needs a pseudonymisation key; "
             f"set {KEY_ENVIRONMENT_VARIABLE} or [privacy] key in audit.toml"
         )
     if len(key) < MIN_KEY_LENGTH:
