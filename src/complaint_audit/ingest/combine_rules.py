@@ -58,6 +58,7 @@ DEFAULT_RULES: dict[str, str] = {
     "closed": "latest",
     "action_due": "latest",
     "action_done": "latest",
+    "remedy_done": "latest",
     "remedy_amount": "max",
 }
 # Text fields whose different values on a case's rows are each worth keeping (the allegations'
