@@ -124,7 +124,7 @@ class UpheldWithoutRemedy(Check):
         reason = (rows["outcome"].map(OUTCOME_WORDS).astype("str") + " at " + rows["stage"].map(_STAGE_WORDS).astype("str")
                   + " with no remedy recorded; " + letter)
         count, upheld_cases = int(missing.sum()), len(cases)
-        in_letter = int(letter.str.startswith("the letter sets out").sum())
+        in_letter = int(letter.eq("the letter sets out a remedy").sum())
         share = percent(count, upheld_cases)
         metrics = {"upheld_cases": upheld_cases, "without_remedy": count, "percent_without_remedy": share,
                    "letter_sets_out_remedy": in_letter, "letter_without_remedy": count - in_letter}
@@ -205,8 +205,8 @@ class RemediesNotDelivered(Check):
         per_case = per_case[per_case["to_deliver"] & per_case["promised"].notna()].join(last["row"], how="inner")
         months = int(params["within_months"])
         as_of = pd.Timestamp(data.as_of)
-        deadline = per_case["promised"] + pd.DateOffset(months=months)
-        due = per_case[deadline < as_of].assign(deadline=deadline)
+        per_case = per_case.assign(deadline=per_case["promised"] + pd.DateOffset(months=months))
+        due = per_case[per_case["deadline"] < as_of]
         period = "a month" if months == 1 else f"{months} months"
         if due.empty:
             return not_applicable(f"no remedy to deliver was promised more than {period} before {as_of:%d %B %Y}")
@@ -238,9 +238,10 @@ class PaymentsByTeam(Check):
     What it checks: the payments the council recorded as remedies (`remedy_amount` above nil),
     one per case, by the team and the outcome of the case's last council stage: how many, the
     total and the median, for the council and for each team (`by_team`, `by_team_and_outcome`
-    in results.json). It compares each team's median payment for an outcome with the median of
-    every other team's payments for that outcome, where each side has at least `min_payments`:
-    a team paying more than `max_ratio` times as much, or less than its inverse, is listed.
+    in results.json). Where two or more teams each made at least `min_payments` payments for
+    one outcome, it compares each such team's median payment with the council's median for
+    that outcome (every team's payments): a team paying more than `max_ratio` times as much,
+    or less than its inverse, is listed with its payments for that outcome.
 
     Why it matters: the LGSCO's Guidance on remedies asks for remedies proportionate to the
     injustice and consistent between similar cases; one team paying twice what another pays
@@ -254,18 +255,18 @@ class PaymentsByTeam(Check):
     code = "RM003"
     tally = ("teams_out_of_line", "teams_compared")
     denominator = (
-        "a team's payments for one outcome (upheld, partly upheld ...), compared where it made at least `min_payments` "
-        "and the other teams together made as many; a payment is a case's remedy_amount above nil, counted once"
+        "a team's payments for one outcome (upheld, partly upheld ...), compared where it and at least one other team "
+        "each made `min_payments` or more; a payment is a case's remedy_amount above nil, counted once"
     )
     general_source = "Good practice: remedies proportionate and consistent between similar cases"
     title = "Remedy payments by team and outcome"
     area = Area.LEARNING
     theme = "consistency"
-    rule = "Payments for the same outcome are consistent between teams (medians within a factor of two)."
+    rule = "Payments for the same outcome are consistent between teams: each team's median within a factor of two of the council's."
     source = "The LGSCO's Guidance on remedies (proportionate and consistent remedies)"
     params = {"min_payments": 5, "max_ratio": 2.0}
-    fault = ("{teams_out_of_line} of {teams_compared} team medians compared, each for one outcome, differ from the other "
-             "teams' median payment by more than a factor of {max_ratio}")
+    fault = ("{teams_out_of_line} of {teams_compared} team medians compared, each for one outcome, differ from the "
+             "council's median payment for it by more than a factor of {max_ratio}")
     standards = (GOOD_PRACTICE,)
 
     def run(self, data, params):
@@ -298,11 +299,12 @@ class PaymentsByTeam(Check):
             return CheckResult(Status.NOT_APPLICABLE, metrics, finding + f" No two teams made {params['min_payments']} "
                                "or more payments for the same outcome, so none is compared.")
         finding += (f" {counted_share(len(out), len(compared))} team medians compared, each for one outcome, differed "
-                    f"from the other teams' median by more than a factor of {ratio:g}.")
-        rows = paid.merge(out[["team", "outcome", "median", "others_median"]], on=["team", "outcome"]).set_index("row")
+                    f"from the council's median for that outcome by more than a factor of {ratio:g}.")
+        rows = paid.merge(out[["team", "outcome", "median", "council_median"]], on=["team", "outcome"]).set_index("row")
         reason = (rows["outcome"].map(OUTCOME_WORDS).fillna(rows["outcome"]).astype("str") + ": "
                   + rows["team"].astype("str") + "'s median payment £" + rows["median"].astype("float64").map("{:,.2f}".format).astype("str")
-                  + " against £" + rows["others_median"].astype("float64").map("{:,.2f}".format).astype("str") + " in the other teams")
+                  + " against £" + rows["council_median"].astype("float64").map("{:,.2f}".format).astype("str")
+                  + " for the council")
         records = data.records.loc[rows.index]
         table = exceptions(records, reason, remedy_amount=rows["amount"])
         status = Status.WARN if len(out) else Status.PASS
@@ -319,12 +321,11 @@ def _payments(paid: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _compared(paid: pd.DataFrame, by_group: pd.DataFrame, minimum: int) -> pd.DataFrame:
-    """Each team and outcome with `minimum` payments, beside the median of the other teams' payments for that outcome."""
+    """Each team and outcome with `minimum` payments, where two or more teams have as many for that outcome, beside the
+    council's median payment for the outcome (every team's payments: one team far out of line does not move it much,
+    as it would the median of the others alone)."""
     big = by_group[by_group["payments"] >= minimum]
-    if big.empty:
-        return big.assign(others_median=pd.Series(dtype="float64"), ratio=pd.Series(dtype="float64"))
-    pairs = big[["team", "outcome"]].merge(paid[["team", "outcome", "amount"]], on="outcome", suffixes=("", "_other"))
-    others = pairs[pairs["team"] != pairs["team_other"]].groupby(["team", "outcome"])["amount"].agg(
-        others="size", others_median="median").reset_index()
-    compared = big.merge(others[others["others"] >= minimum], on=["team", "outcome"])
-    return compared.assign(ratio=compared["median"] / compared["others_median"])
+    big = big[big.groupby("outcome")["team"].transform("size") >= 2]
+    council = paid.groupby("outcome")["amount"].median()
+    compared = big.assign(council_median=big["outcome"].map(council).astype("float64"))
+    return compared.assign(ratio=compared["median"] / compared["council_median"])

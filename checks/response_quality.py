@@ -862,7 +862,7 @@ class AllCriteriaMet(Check):
             **{f"percent_{name.replace(' ', '_')}_met": share for name, share in met.items()},
         }
         by_criterion = ", ".join(f"{name} {counted_share(int((c.applies & ~c.fails).sum()), int(c.applies.sum()))}"
-                                 for name, c in criteria.items())
+                                 for name, c in criteria.items() if c.applies.any())  # one that applies to none: left out
         finding = (f"{count - missed:,} of {count:,} response letters ({metrics['percent_meeting_all']}%) met every "
                    f"criterion that applies to them; by criterion: {by_criterion}.")
         table = exceptions(letters[failing], "missed: " + flag_names(fails[failing]), outcome=letters.loc[failing, "outcome"])
