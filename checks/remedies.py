@@ -128,9 +128,12 @@ class UpheldWithoutRemedy(Check):
         share = percent(count, upheld_cases)
         metrics = {"upheld_cases": upheld_cases, "without_remedy": count, "percent_without_remedy": share,
                    "letter_sets_out_remedy": in_letter, "letter_without_remedy": count - in_letter}
+        parts = [f"for {in_letter:,} the response letter sets one out, so the gap is in the record" if in_letter else "",
+                 f"for {count - in_letter:,} no letter read shows one either (QR003 lists the letters read)"
+                 if count - in_letter else ""]
+        said = "; ".join(part for part in parts if part)
         finding = (f"{count:,} of {upheld_cases:,} complaints upheld in whole or part ({share}%) recorded no remedy"
-                   + (f": for {in_letter:,} of them the response letter sets one out, so the gap is in the record; for "
-                      f"{count - in_letter:,} no letter read shows one either." if count else "."))
+                   + (f": {said}." if said else "."))
         table = exceptions(rows, reason, outcome=rows["outcome"])
         result = CheckResult(grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,
                              Recommendation("Record the remedy of every upheld complaint, an apology included, and "
@@ -224,8 +227,9 @@ class RemediesNotDelivered(Check):
                    "delivered_late": int(late.sum()), "within_months": months, "within": period,
                    "median_days_overdue": float(days.median()) if count else 0.0, "as_of": data.as_of.isoformat()}
         finding = (f"{count:,} of {len(due):,} remedies promised more than {period} before {as_of:%d %B %Y} "
-                   f"({share}%) were not recorded as delivered; {int(late.sum()):,} more were delivered after that "
-                   "time.")
+                   f"({share}%) were not recorded as delivered"
+                   + (f"; {int(late.sum()):,} more were delivered, but more than {period} after the response." if late.any()
+                      else "."))
         table = exceptions(rows, reason, remedy_amount=rows["remedy_amount"], promised=promised, days_overdue=days)
         return CheckResult(grade(share, params["amber_above"], params["red_above"]), metrics, finding, table,
                            Recommendation("Give every remedy an owner and a due date, and record the date it is "

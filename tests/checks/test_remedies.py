@@ -58,8 +58,8 @@ def test_rm001_an_upheld_complaint_records_a_remedy_and_an_apology_counts():
             metrics["letter_without_remedy"]) == (6, 3, 1, 2)
     assert result.status == "fail"
     assert result.finding.startswith(
-        "3 of 6 complaints upheld in whole or part recorded no remedy: for 1 of them the response letter sets one out, "
-        "so the gap is in the record; for 2 no letter read shows one either.")
+        "3 of 6 complaints upheld in whole or part recorded no remedy: for 1 the response letter sets one out, so the "
+        "gap is in the record; for 2 no letter read shows one either (QR003 lists the letters read).")
 
 
 def test_rm001_is_not_applicable_when_the_export_has_no_remedy_column():
@@ -93,7 +93,7 @@ def test_rm002_a_remedy_promised_is_delivered_within_a_month():
     assert (metrics["remedies_due"], metrics["not_delivered"], metrics["delivered_late"]) == (5, 3, 1)
     assert result.finding.startswith(
         "3 of 5 remedies promised more than a month before 31 March 2024 were not recorded as delivered; 1 more were "
-        "delivered after that time.")
+        "delivered, but more than a month after the response.")
 
 
 def test_rm002_the_time_allowed_is_a_parameter():
