@@ -186,20 +186,20 @@ def reasons_given(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
                      + ", but the letter gives no reason for the decision")
 
 
-def actions_outstanding(letters: pd.DataFrame, exported: pd.Series) -> pd.Series:
+def actions_outstanding(letters: pd.DataFrame) -> pd.Series:
     """Whether the record shows an action still to be done when the letter was sent, on an upheld or partly upheld stage.
 
-    Outstanding: an action due after the response date, and not done by then. Only the stages that found fault
-    owe it: a wide export records one action per case, on a stage that did not uphold it as well. `exported`: the
-    letter's export has an action_due column (where it has none, nothing is known to be outstanding).
+    Outstanding: an action due after the response date, and not done by then; with no action_due (an export without
+    the column included) nothing is known to be outstanding. Only the stages that found fault owe it: a wide export
+    records one action per case, on a stage that did not uphold it as well.
     """
     due, done, responded = letters["action_due"], letters["action_done"], letters["responded"]
     outstanding = due.gt(responded) & (done.isna() | done.gt(responded))
-    return (letters["outcome"].isin(UPHELD_OUTCOMES) & outstanding & exported).fillna(False).astype(bool)
+    return (letters["outcome"].isin(UPHELD_OUTCOMES) & outstanding).fillna(False).astype(bool)
 
 
-def actions_dated(letters: pd.DataFrame, read: pd.DataFrame, exported: pd.Series) -> Criterion:
-    applies = actions_outstanding(letters, exported)
+def actions_dated(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
+    applies = actions_outstanding(letters)
     fails = applies & ~read["dates_actions"]
     reason = ("action due " + iso_dates(letters["action_due"]) + " was outstanding when the letter was sent, but the "
               "letter gives no date for it")
@@ -714,7 +714,7 @@ class OutstandingActionsDated(_LetterCriterion):
         return super().run(data, params)
 
     def criterion(self, letters, read, data, params):
-        return actions_dated(letters, read, data.exported("action_due")[letters.index])
+        return actions_dated(letters, read)
 
     def details(self, letters, read, criterion, data, params):
         return {}, {"outcome": letters["outcome"], "action_due": letters["action_due"]}
@@ -850,7 +850,7 @@ class AllCriteriaMet(Check):
             escalation(letters, read, final, params["on_extension"]),
             plain_language(letters, read, params["min_reading_ease"]),
             complaint_defined(letters, read), reasons_given(letters, read),
-            actions_dated(letters, read, data.exported("action_due")[letters.index]),
+            actions_dated(letters, read),
         ), strict=True))
         fails = pd.DataFrame({name: criterion.fails for name, criterion in criteria.items()})
         failing = fails.any(axis=1)
@@ -877,8 +877,9 @@ class AllCriteriaMet(Check):
 # ------------------------------------------------------------------------------------------------------------
 # QR008: the reviewers' scores of a sample of responses, as manual evidence beside the automatic QR checks.
 
-# The criteria the automatic checks also judge from the letter text (QR001-QR005, each its `review_criterion`).
-AUTOMATIC = (DECISION, APOLOGY, REMEDY, ESCALATION, PLAIN_LANGUAGE)
+# The criteria the automatic checks also judge from the letter text (QR001-QR005 and QR011, each its
+# `review_criterion`).
+AUTOMATIC = (DECISION, APOLOGY, REMEDY, ESCALATION, PLAIN_LANGUAGE, OUTSTANDING_ACTIONS)
 
 
 class ReviewerScores(Check):
@@ -890,8 +891,8 @@ class ReviewerScores(Check):
     14(2)), the share of ratings met, partly met and not met, with the reviewers and the dates they reviewed. The share of reviewed responses
     rated not met on at least one criterion is graded by `amber_above` and `red_above`. Where a
     criterion is also judged by an automatic check (decision QR002, apology QR001, remedy QR003,
-    how to escalate QR004, plain language QR005, with this check's `min_reading_ease` and
-    `on_extension`), the reviewer's rating is compared with the automatic one on the same
+    how to escalate QR004, plain language QR005, outstanding actions with dates QR011, with this
+    check's `min_reading_ease` and `on_extension`), the reviewer's rating is compared with the automatic one on the same
     letter: met against met, partly or not met against not met, where both say the criterion
     applies. Each criterion is reported on its own; no official combined score exists. Without an
     imported review the check is not applicable.
@@ -984,6 +985,7 @@ def automatic_ratings(records: pd.DataFrame, keys: pd.DataFrame, params) -> pd.D
         REMEDY.title: remedy(letters, read),
         ESCALATION.title: escalation(letters, read, final, params["on_extension"]),
         PLAIN_LANGUAGE.title: plain_language(letters, read, params["min_reading_ease"]),
+        OUTSTANDING_ACTIONS.title: actions_dated(letters, read),
     }
     return pd.concat([
         letters[list(KEY)].assign(criterion=title, automatic=np.select(
