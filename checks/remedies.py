@@ -43,6 +43,13 @@ _NO_REMEDY = r"(?:n/?a|none|nil|no remedy(?: offered| required| needed)?|not app
 # A remedy that is an apology alone is given in the response letter itself: nothing is left to deliver.
 _APOLOGY_ALONE = r"(?:an? |written |verbal )?apolog(?:y|ies|ised|ized)(?: given| made| sent)?\.?"
 _STAGE_WORDS = {"1": "Stage 1", "2": "Stage 2", "3": "Stage 3"}
+# What the letters of a case with no remedy recorded show (RM001's reason), and the finding's words for each.
+_LETTER_SHOWS = {"letter_sets_out_remedy": "the letter sets out a remedy",
+                 "letter_without_remedy": "the letter sets out none either",
+                 "no_letter_read": "no response letter was read"}
+_SPLIT_WORDS = {"letter_sets_out_remedy": "the response letter sets one out, so the gap is in the record",
+                "letter_without_remedy": "the letter sets out none either (QR003 lists those letters too)",
+                "no_letter_read": "no response letter was read"}
 
 
 def remedy_recorded(records: pd.DataFrame) -> pd.Series:
@@ -124,14 +131,10 @@ class UpheldWithoutRemedy(Check):
         reason = (rows["outcome"].map(OUTCOME_WORDS).astype("str") + " at " + rows["stage"].map(_STAGE_WORDS).astype("str")
                   + " with no remedy recorded; " + letter)
         count, upheld_cases = int(missing.sum()), len(cases)
-        in_letter = int(letter.eq("the letter sets out a remedy").sum())
+        split = {key: int(letter.eq(words).sum()) for key, words in _LETTER_SHOWS.items()}
         share = percent(count, upheld_cases)
-        metrics = {"upheld_cases": upheld_cases, "without_remedy": count, "percent_without_remedy": share,
-                   "letter_sets_out_remedy": in_letter, "letter_without_remedy": count - in_letter}
-        parts = [f"for {in_letter:,} the response letter sets one out, so the gap is in the record" if in_letter else "",
-                 f"for {count - in_letter:,} no letter read shows one either (QR003 lists the letters read)"
-                 if count - in_letter else ""]
-        said = "; ".join(part for part in parts if part)
+        metrics = {"upheld_cases": upheld_cases, "without_remedy": count, "percent_without_remedy": share, **split}
+        said = "; ".join(f"for {split[key]:,} {_SPLIT_WORDS[key]}" for key in _LETTER_SHOWS if split[key])
         finding = (f"{count:,} of {upheld_cases:,} complaints upheld in whole or part ({share}%) recorded no remedy"
                    + (f": {said}." if said else "."))
         table = exceptions(rows, reason, outcome=rows["outcome"])
@@ -147,9 +150,9 @@ class UpheldWithoutRemedy(Check):
         letters, _, _, read = reading(data)
         offers = read["offers_remedy"].groupby(case_numbers(data)[letters.index]).any()
         shown = rows["case_number"].map(offers)
-        return pd.Series("no response letter was read", index=rows.index, dtype="str").mask(
-            shown.eq(True).fillna(False).astype(bool), "the letter sets out a remedy").mask(
-            shown.eq(False).fillna(False).astype(bool), "the letter sets out none either")
+        return pd.Series(_LETTER_SHOWS["no_letter_read"], index=rows.index, dtype="str").mask(
+            shown.eq(True).fillna(False).astype(bool), _LETTER_SHOWS["letter_sets_out_remedy"]).mask(
+            shown.eq(False).fillna(False).astype(bool), _LETTER_SHOWS["letter_without_remedy"])
 
 
 class RemediesNotDelivered(Check):
@@ -297,7 +300,7 @@ class PaymentsByTeam(Check):
         }
         teams = "; ".join(f"{row['team']} {row['payments']:,} (£{row['total']:,.2f}, median £{row['median']:,.2f})"
                           for row in metrics["by_team"])
-        finding = (f"{len(paid):,} remedy payments were recorded, £{metrics['payments_total']:,.2f} in all, median "
+        finding = (f"{len(paid):,} remedy {'payment was' if len(paid) == 1 else 'payments were'} recorded, £{metrics['payments_total']:,.2f} in all, median "
                    f"£{metrics['payments_median']:,.2f}; by team: {teams}.")
         if compared.empty:
             return CheckResult(Status.NOT_APPLICABLE, metrics, finding + f" No two teams made {params['min_payments']} "

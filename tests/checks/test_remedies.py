@@ -55,11 +55,12 @@ def test_rm001_an_upheld_complaint_records_a_remedy_and_an_apology_counts():
     ]
     metrics = result.metrics
     assert (metrics["upheld_cases"], metrics["without_remedy"], metrics["letter_sets_out_remedy"],
-            metrics["letter_without_remedy"]) == (6, 3, 1, 2)
+            metrics["letter_without_remedy"], metrics["no_letter_read"]) == (6, 3, 1, 1, 1)
     assert result.status == "fail"
     assert result.finding.startswith(
         "3 of 6 complaints upheld in whole or part recorded no remedy: for 1 the response letter sets one out, so the "
-        "gap is in the record; for 2 no letter read shows one either (QR003 lists the letters read).")
+        "gap is in the record; for 1 the letter sets out none either (QR003 lists those letters too); for 1 no "
+        "response letter was read.")
 
 
 def test_rm001_is_not_applicable_when_the_export_has_no_remedy_column():
