@@ -1,7 +1,8 @@
 """QR: quality of responses. What the letters say, read in bulk, against what a good response contains.
 
 One criterion at a time (QR001-QR005: an apology where at fault, the decision, a remedy, the
-route to escalate, plain language), then whole letters (QR006 near-identical letters, QR007 every
+route to escalate, plain language; QR009-QR011: the complaint defined, reasons for the decision,
+outstanding actions with dates), then whole letters (QR006 near-identical letters, QR007 every
 criterion met), then the reviewers' scores of a sample (QR008). The criteria come from the
 Complaint Handling Codes (LGSCO 6.5-6.8, Housing Ombudsman 5.6-5.8) and the adult regulations
 (reg 14(2)); the phrases and readability are measured by complaint_audit.letters.phrases.
@@ -37,6 +38,7 @@ from complaint_audit.engine.contract import (
 from complaint_audit.engine.judging import counted_share
 from complaint_audit.engine.segments import by_segment
 from complaint_audit.engine.standards import ADULTS_REGULATIONS, CODES, GOOD_PRACTICE
+from complaint_audit.engine.toolkit import iso_dates
 from complaint_audit.letters import phrases as letter_text
 from complaint_audit.letters.criteria import (
     APOLOGY,
@@ -46,6 +48,7 @@ from complaint_audit.letters.criteria import (
     DECISION,
     ESCALATION,
     KEY,
+    OUTSTANDING_ACTIONS,
     PLAIN_LANGUAGE,
     REMEDY,
 )
@@ -140,6 +143,7 @@ def phrases_needed(letters: pd.DataFrame, final: pd.Series, on_extension: bool) 
     """For `measure`: each phrase and the letters whose criteria need it."""
     at_fault, decided = letters["outcome"].isin(UPHELD_OUTCOMES), letters["outcome"].isin(DECIDED_OUTCOMES)
     return {"apologises": at_fault, "offers_remedy": at_fault, **{f"states_{name}": decided for name in DECIDED_OUTCOMES},
+            "defines_complaint": decided, "gives_reasons": decided, "dates_actions": at_fault,
             **_escalation_needs(letters, final, on_extension)}
 
 
@@ -165,6 +169,40 @@ def plain_language(letters: pd.DataFrame, read: pd.DataFrame, minimum: float) ->
     syllables_a_word = (read["syllables"] / read["words"]).round(1).astype("str")
     reason = ("reading ease " + read["reading_ease"].astype("str") + f" (below {minimum:g}): " + words_a_sentence
               + " words a sentence, " + syllables_a_word + " syllables a word")
+    return Criterion(applies, fails, reason)
+
+
+def complaint_defined(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
+    applies = letters["outcome"].isin(DECIDED_OUTCOMES)
+    fails = applies & ~read["defines_complaint"]
+    return Criterion(applies, fails, letters["outcome"].map(OUTCOME_WORDS).astype("str").fillna("")
+                     + ": the letter does not say what the complaint is (the council's definition of it)")
+
+
+def reasons_given(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
+    applies = letters["outcome"].isin(DECIDED_OUTCOMES)
+    fails = applies & ~read["gives_reasons"]
+    return Criterion(applies, fails, letters["outcome"].map(OUTCOME_WORDS).astype("str").fillna("")
+                     + ", but the letter gives no reason for the decision")
+
+
+def actions_outstanding(letters: pd.DataFrame) -> pd.Series:
+    """Whether the record shows an action still to be done when the letter was sent, on an upheld or partly upheld stage.
+
+    Outstanding: an action due after the response date, and not done by then; with no action_due (an export without
+    the column included) nothing is known to be outstanding. Only the stages that found fault owe it: a wide export
+    records one action per case, on a stage that did not uphold it as well.
+    """
+    due, done, responded = letters["action_due"], letters["action_done"], letters["responded"]
+    outstanding = due.gt(responded) & (done.isna() | done.gt(responded))
+    return (letters["outcome"].isin(UPHELD_OUTCOMES) & outstanding).fillna(False).astype(bool)
+
+
+def actions_dated(letters: pd.DataFrame, read: pd.DataFrame) -> Criterion:
+    applies = actions_outstanding(letters)
+    fails = applies & ~read["dates_actions"]
+    reason = ("action due " + iso_dates(letters["action_due"]) + " was outstanding when the letter was sent, but the "
+              "letter gives no date for it")
     return Criterion(applies, fails, reason)
 
 
@@ -205,13 +243,13 @@ def _read_letters(data: AuditData) -> Reading:
 
 
 # ------------------------------------------------------------------------------------------------------------
-# The checks: one criterion at a time (QR001-QR005).
+# The checks: one criterion at a time (QR001-QR005, and QR009-QR011 after them).
 
 _THRESHOLDS = {"amber_above": 5.0, "red_above": 15.0}
 
 
 class _LetterCriterion(Check):
-    """What QR001-QR005 share: take the letters in scope (read once per run), apply one criterion, grade the share failing.
+    """What QR001-QR005 and QR009-QR011 share: take the letters in scope (read once per run), apply one criterion, grade the share failing.
 
     A subclass sets `outcomes` (the outcomes in scope; empty for every letter), `finding`,
     `noun` and `failed` (a segment's headline), `advice` and `priority`, and implements criterion;
@@ -543,6 +581,145 @@ class PlainLanguage(_LetterCriterion):
         return metrics, {"reading_ease": read["reading_ease"]}
 
 
+_CONTENTS_SOURCE = "LGSCO Complaint Handling Code 6.8; Housing Ombudsman Code 5.6-5.8"
+
+
+class ComplaintDefined(_LetterCriterion):
+    """The complaint as the council defined it.
+
+    What it checks: each response letter on a complaint that was decided (upheld, partly
+    upheld, not upheld) says what the complaint is, in the council's words: "I understand your
+    complaint to be that ...", "your complaint is that ...", "you complained that ...", "the
+    points of your complaint are ...". A subject line ("your complaint about parking") is not a
+    definition: it does not say what the person says went wrong.
+
+    Why it matters: the codes ask every response to set out the complaint definition, so the
+    complainant can see that the council understood what they complained about, and can say so
+    at the next stage if it did not.
+
+    How to fix: open every response with the complaint as the council defined it at the start
+    (the points it agreed to look into), one sentence or a short list.
+    """
+
+    code = "QR009"
+    case_level = True  # the complaint's definition is owed to each complainant (LGSCO code 6.8)
+    denominator = (
+        "decided responses (upheld, partly upheld or not upheld) with letter text: each Stage 1, 2 or 3 record of the "
+        "corporate, housing, children's and adult social care processes; responses without text are counted apart, not "
+        "read"
+    )
+    title = "The complaint defined"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "The response says what the complaint is, as the council defined it."
+    source = _CONTENTS_SOURCE
+    params = dict(_THRESHOLDS)
+    outcomes = DECIDED_OUTCOMES
+    finding = "{failing:,} of {letters:,} decided responses ({percent_failing}%) did not say what the complaint is."
+    noun, failed = "decided responses", "did not say what the complaint is"
+    advice = "Open every response with the complaint as the council defined it."
+    fault = "{failing} of {letters} responses ({percent_failing}) did not set out the complaint as the council defined it"
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = ("Write to {people} whose response did not say what the complaint was, setting out the complaint as the "
+              "council understood it and asking whether anything was missed.")
+
+    def criterion(self, letters, read, data, params):
+        return complaint_defined(letters, read)
+
+
+class ReasonsGiven(_LetterCriterion):
+    """Reasons for the decision.
+
+    What it checks: each response letter on a complaint that was decided gives a reason for the
+    decision: "because ...", "I found that ...", "the reason for ...", "on the basis that ...".
+    Only the presence of a reason is read; whether the letter decides each part of a complaint
+    of several parts is for a reviewer (the review workbook's "Decision stated").
+
+    Why it matters: the codes ask for the decision on the complaint and the reasons for it; a
+    bare "upheld" or "not upheld" leaves the person unable to judge whether to escalate, and is
+    what the ombudsman criticises most often in responses.
+
+    How to fix: after the decision, say in a sentence or two what the council found and why
+    that leads to the decision, for each part of the complaint.
+    """
+
+    code = "QR010"
+    case_level = True  # the reasons for the decision are owed to each complainant (LGSCO code 6.8)
+    denominator = (
+        "decided responses (upheld, partly upheld or not upheld) with letter text: each Stage 1, 2 or 3 record of the "
+        "corporate, housing, children's and adult social care processes; responses without text are counted apart, not "
+        "read"
+    )
+    title = "Reasons for the decision"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "The response gives the reasons for its decision."
+    source = _CONTENTS_SOURCE + "; SI 2009/309 reg 14(2) (how the complaint was considered, and the conclusions)"
+    params = dict(_THRESHOLDS)
+    outcomes = DECIDED_OUTCOMES
+    finding = "{failing:,} of {letters:,} decided responses ({percent_failing}%) gave no reason for the decision."
+    noun, failed = "decided responses", "gave no reason for the decision"
+    advice = "Give the reasons for the decision, part by part, in every response."
+    fault = "{failing} of {letters} responses ({percent_failing}) gave no reason for the decision"
+    standards = (*CODES, ADULTS_REGULATIONS, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = "Write to {people} whose response gave no reasons, explaining what the council found and why it decided as it did."
+
+    def criterion(self, letters, read, data, params):
+        return reasons_given(letters, read)
+
+
+class OutstandingActionsDated(_LetterCriterion):
+    """Outstanding actions with dates.
+
+    What it checks: where the record shows an action still to be done when the response was
+    sent (an upheld or partly upheld stage whose `action_due` is after its response date, and
+    not done by then), the letter gives a date for it ("by 3 May 2024", "by the end of June",
+    "before 14/06/2024"). Stages that found no fault are left out: a case system that records
+    one action per case puts it on those stages as well. Where the export has no action_due
+    column nothing is known to be outstanding, and the check is not applicable.
+
+    Why it matters: the codes ask a response to give the details of any outstanding actions; a
+    promise without a date cannot be held to, and the person cannot tell when to chase it.
+
+    How to fix: list each action still to be done with the date it will be done by, and track
+    those dates (LN002 finds the ones missed).
+    """
+
+    code = "QR011"
+    case_level = True  # the actions still to be done, with dates, are owed to each complainant (LGSCO code 6.8)
+    denominator = (
+        "upheld or partly upheld responses with letter text whose record shows an action outstanding when the response "
+        "was sent (action_due after the response date, not done by then): each Stage 1, 2 or 3 record of the corporate, "
+        "housing, children's and adult social care processes"
+    )
+    title = "Outstanding actions with dates"
+    area = Area.QUALITY_OF_RESPONSES
+    rule = "Where actions are outstanding, the response says what they are and the date each will be done by."
+    source = _CONTENTS_SOURCE
+    params = dict(_THRESHOLDS)
+    outcomes = UPHELD_OUTCOMES
+    finding = ("{failing:,} of {letters:,} responses with an action outstanding ({percent_failing}%) gave no date for "
+               "it.")
+    noun, failed = "responses with an action outstanding", "gave no date for the action"
+    advice = "List every outstanding action in the response with the date it will be done by."
+    fault = "{failing} of {letters} responses with an action outstanding ({percent_failing}) gave no date for it"
+    review_criterion = OUTSTANDING_ACTIONS.title
+    standards = (*CODES, GOOD_PRACTICE)
+    fault_type = FaultType.MALADMINISTRATION
+    remedy = "Tell {people} whose response promised an action without a date when it will be done, and keep to that date."
+
+    def run(self, data, params):
+        if not data.exported("action_due").any():
+            return not_applicable("the export has no action_due field")
+        return super().run(data, params)
+
+    def criterion(self, letters, read, data, params):
+        return actions_dated(letters, read)
+
+    def details(self, letters, read, criterion, data, params):
+        return {}, {"outcome": letters["outcome"], "action_due": letters["action_due"]}
+
+
 # ------------------------------------------------------------------------------------------------------------
 # QR: quality of responses, the whole letter. Is each letter written to its own complaint (QR006), and does it
 # meet every criterion that applies (QR007)? The criteria one at a time, and which letters are read, are
@@ -623,7 +800,8 @@ class NearIdenticalLetters(Check):
                           failed="share their wording with another complaint's letter")
 
 
-_CRITERIA = ("apology", "clear decision", "remedy", "escalation route", "plain language")
+_CRITERIA = ("apology", "clear decision", "remedy", "escalation route", "plain language", "complaint defined",
+             "reasons given", "outstanding actions dated")
 
 
 class AllCriteriaMet(Check):
@@ -631,13 +809,14 @@ class AllCriteriaMet(Check):
 
     What it checks: the share of response letters that meet every criterion that applies to
     them: an apology and a remedy or action where upheld or partly upheld (QR001, QR003), the
-    decision stated (QR002), the route to escalate (QR004) and plain language (QR005). Each
-    criterion's own share is reported too: no official combined score exists.
+    decision stated (QR002), the route to escalate (QR004), plain language (QR005), the
+    complaint defined (QR009), reasons for the decision (QR010) and outstanding actions with
+    dates (QR011). Each criterion's own share is reported too: no official combined score exists.
 
     Why it matters: a letter is only as good as its weakest part; one share that the audit
     committee can follow over time shows whether response quality is improving.
 
-    How to fix: sign-off against a short checklist of these five criteria before a response
+    How to fix: sign-off against a short checklist of these eight criteria before a response
     is sent; the exceptions list which criteria each letter missed.
     """
 
@@ -670,6 +849,8 @@ class AllCriteriaMet(Check):
             remedy(letters, read),
             escalation(letters, read, final, params["on_extension"]),
             plain_language(letters, read, params["min_reading_ease"]),
+            complaint_defined(letters, read), reasons_given(letters, read),
+            actions_dated(letters, read),
         ), strict=True))
         fails = pd.DataFrame({name: criterion.fails for name, criterion in criteria.items()})
         failing = fails.any(axis=1)
@@ -683,13 +864,13 @@ class AllCriteriaMet(Check):
             **{f"percent_{name.replace(' ', '_')}_met": share for name, share in met.items()},
         }
         by_criterion = ", ".join(f"{name} {counted_share(int((c.applies & ~c.fails).sum()), int(c.applies.sum()))}"
-                                 for name, c in criteria.items())
+                                 for name, c in criteria.items() if c.applies.any())  # one that applies to none: left out
         finding = (f"{count - missed:,} of {count:,} response letters ({metrics['percent_meeting_all']}%) met every "
                    f"criterion that applies to them; by criterion: {by_criterion}.")
         table = exceptions(letters[failing], "missed: " + flag_names(fails[failing]), outcome=letters.loc[failing, "outcome"])
         result = CheckResult(
             grade(metrics["percent_failing"], params["amber_above"], params["red_above"]), metrics, finding, table,
-            Recommendation("Check every response against the five criteria before it is signed off.", Priority.THREE_MONTHS),
+            Recommendation("Check every response against the eight criteria before it is signed off.", Priority.THREE_MONTHS),
         )
         return by_segment(self, result, letters, failing, params, noun="response letters",
                           failed="missed a criterion that applies to them")
@@ -698,8 +879,9 @@ class AllCriteriaMet(Check):
 # ------------------------------------------------------------------------------------------------------------
 # QR008: the reviewers' scores of a sample of responses, as manual evidence beside the automatic QR checks.
 
-# The criteria the automatic checks also judge from the letter text (QR001-QR005, each its `review_criterion`).
-AUTOMATIC = (DECISION, APOLOGY, REMEDY, ESCALATION, PLAIN_LANGUAGE)
+# The criteria the automatic checks also judge from the letter text (QR001-QR005 and QR011, each its
+# `review_criterion`).
+AUTOMATIC = (DECISION, APOLOGY, REMEDY, ESCALATION, PLAIN_LANGUAGE, OUTSTANDING_ACTIONS)
 
 
 class ReviewerScores(Check):
@@ -711,8 +893,8 @@ class ReviewerScores(Check):
     14(2)), the share of ratings met, partly met and not met, with the reviewers and the dates they reviewed. The share of reviewed responses
     rated not met on at least one criterion is graded by `amber_above` and `red_above`. Where a
     criterion is also judged by an automatic check (decision QR002, apology QR001, remedy QR003,
-    how to escalate QR004, plain language QR005, with this check's `min_reading_ease` and
-    `on_extension`), the reviewer's rating is compared with the automatic one on the same
+    how to escalate QR004, plain language QR005, outstanding actions with dates QR011, with this
+    check's `min_reading_ease` and `on_extension`), the reviewer's rating is compared with the automatic one on the same
     letter: met against met, partly or not met against not met, where both say the criterion
     applies. Each criterion is reported on its own; no official combined score exists. Without an
     imported review the check is not applicable.
@@ -805,6 +987,7 @@ def automatic_ratings(records: pd.DataFrame, keys: pd.DataFrame, params) -> pd.D
         REMEDY.title: remedy(letters, read),
         ESCALATION.title: escalation(letters, read, final, params["on_extension"]),
         PLAIN_LANGUAGE.title: plain_language(letters, read, params["min_reading_ease"]),
+        OUTSTANDING_ACTIONS.title: actions_dated(letters, read),
     }
     return pd.concat([
         letters[list(KEY)].assign(criterion=title, automatic=np.select(

@@ -24,8 +24,9 @@ from .corporate_cases import (
     TEAMS,
     build_cases,
     category_table,
+    deliver_remedies,
 )
-from .corporate_handling import HANDLING_SEED, add_handling
+from .corporate_handling import HANDLING_STREAM, add_handling
 from .csvfile import write_csv
 from .letters import case_details, complaints_email, compose_letters
 from .seeding import GroundTruth, Seeder, SystemExport
@@ -37,6 +38,9 @@ UNMAPPED_SOURCE = "Elected Member"  # a legacy code, MP or councillor: the profi
 HEADER_ROW = 1
 _IMPOSSIBLE = ("31/02/{next}", "30/02/{next}", "31/04/{this}", "31/06/{this}", "31/09/{this}", "31/11/{this}")
 _AT_FAULT = ("upheld", "partly_upheld")
+_DECIDED = ("upheld", "partly_upheld", "not_upheld")
+# The stream of the seeds added for issue 17's remedies and response contents (see _own_stream).
+_REMEDIES_AND_CONTENTS_STREAM = 1703
 # One team answered this many Stage 1 complaints of one category with one template letter.
 BOILERPLATE_CASES = 16
 
@@ -55,7 +59,8 @@ COLUMNS = {  # export column -> typed case column (None: filled in separately)
     "Stage 2 Response Sent": "s2_responded", "Stage 2 Outcome": "s2_outcome_words",
     "Stage 2 Signed Off By": "s2_signer", "Stage 2 Handler": "s2_handler", "Stage 2 Days On Hold": "s2_stopped_days",
     "Stage 2 Hold Reason": "s2_stop_reason", "Stage 2 Response": None, "Remedy": "remedy",
-    "Remedy Amount (£)": "remedy_amount_text", "Learning": "learning", "Action Due": "action_due",
+    "Remedy Amount (£)": "remedy_amount_text", "Remedy Completed": "remedy_done", "Learning": "learning",
+    "Action Due": "action_due",
     "Action Completed": "action_done", "Date Closed": "closed",
 }
 # fmt: on
@@ -70,7 +75,6 @@ def generate_corporate(
     case_prefix: str = "CC",
     clean: bool = False,
     behaviour: Behaviour | None = None,
-    handling_rng: np.random.Generator | None = None,
 ) -> SystemExport:
     """The corporate export of `n_cases` cases (a text frame) and its seeded problems.
 
@@ -78,19 +82,20 @@ def generate_corporate(
     Each letter gives its own case's details and, where the timescale was extended, the
     ombudsman's, except where a seeded problem says otherwise. `clean=True` seeds nothing and
     keeps every rule (corporate_cases.py). `behaviour`: the council's dials (behaviour.py).
-    `handling_rng`: the stream that draws the handlers and clock stops (corporate_handling.py).
     """
     behaviour = behaviour or Behaviour()
     cases = build_cases(n_cases, rng, year, clean=clean, behaviour=behaviour)
     numbers = pd.Series(np.arange(1, n_cases + 1)).astype("str").str.zfill(max(5, len(str(n_cases))))
     cases["case_id"] = f"{case_prefix}-{year % 100:02d}-" + numbers
     truth = GroundTruth()
+    own_rng = _own_stream(rng, _REMEDIES_AND_CONTENTS_STREAM)
+    deliver_remedies(cases, own_rng, dates.export_date(year), clean=clean)
     if clean:
         seeds = {}
         _record_member_problems(cases, truth, quarantined=np.zeros(n_cases, dtype=bool))
     else:
-        seeds = _seed(cases, rng, truth, behaviour.upheld_without_learning)
-    add_handling(cases, handling_rng or np.random.default_rng(HANDLING_SEED), truth, FILE,
+        seeds = _seed(cases, rng, truth, behaviour.upheld_without_learning, own_rng, year)
+    add_handling(cases, _own_stream(rng, HANDLING_STREAM), truth, FILE,
                  None if clean else seeds["taken"])
     frame = _export_frame(cases)
     if letters:
@@ -110,7 +115,25 @@ def write_corporate_csv(frame: pd.DataFrame, path: Path) -> None:
     write_csv(frame, path, ENCODING, line_end="\r\n")
 
 
-def _seed(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth, without_learning: float) -> dict:
+def _own_stream(rng: np.random.Generator, key: int) -> np.random.Generator:
+    """A generator of its own, derived from `rng`'s seed and `key` without drawing from `rng`.
+
+    Seeds added later draw from such a stream, so they leave every earlier draw (and so every
+    earlier problem's cases and letters) as it was, and two additions with different keys do not
+    move each other.
+    """
+    seed = rng.bit_generator.seed_seq
+    return np.random.default_rng(np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, key)))
+
+
+def _seed(
+    cases: pd.DataFrame,
+    rng: np.random.Generator,
+    truth: GroundTruth,
+    without_learning: float,
+    own_rng: np.random.Generator,
+    year: int,
+) -> dict:
     """Pick the cases for each seeded problem, record them, and return the flags letters need."""
     n = len(cases)
     seeder = Seeder(rng, n)
@@ -153,7 +176,51 @@ def _seed(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth, wit
     )
     _record_member_problems(cases, truth, quarantined=np.logical_or.reduce(list(quarantine.values())))
     _record_loose_target(cases, truth)
-    return {"quarantine": quarantine, "taken": seeder.taken.copy(), **picks}
+    remedy_picks, taken = _seed_remedies_and_contents(cases, seeder.taken, own_rng, truth, year)
+    picks.update(remedy_picks)
+    return {"quarantine": quarantine, "taken": taken, **picks}
+
+
+def _seed_remedies_and_contents(
+    cases: pd.DataFrame, taken: np.ndarray, rng: np.random.Generator, truth: GroundTruth, year: int
+) -> tuple[dict, np.ndarray]:
+    """Seed issue 17's remedies and response contents, after every other problem and from a stream of their own.
+
+    Letters: a decided response without the complaint's definition, one without reasons for its
+    decision, an upheld one whose outstanding action has no date (each a stage letter). Records:
+    an upheld complaint with no remedy recorded (listed at its last upheld stage), and a remedy to
+    deliver promised more than a month before the year's end and never delivered (listed at the
+    last stage answered). Returns the letters' flags, and every case taken so far (for later picks).
+    """
+    seeder = Seeder(rng, len(cases))
+    seeder.reserve(taken)
+    letter = {stage: cases[f"s{stage}_responded"].notna().to_numpy() for stage in ("1", "2")}
+    outcome = {stage: cases[f"s{stage}_outcome"] for stage in ("1", "2")}
+    picks = {}
+    for problem in ("missing_complaint_definition", "missing_decision_reasons"):
+        for stage, share in (("2", 0.03), ("1", 0.015)):
+            picks[(problem, stage)] = seeder.pick(letter[stage] & outcome[stage].isin(_DECIDED).to_numpy(), share)
+    for stage in ("2", "1"):
+        outstanding = letter[stage] & outcome[stage].isin(_AT_FAULT).to_numpy() & cases["action_due"].notna().to_numpy()
+        picks[("missing_action_date", stage)] = seeder.pick(outstanding, 0.04)
+    for (problem, stage), chosen in picks.items():
+        truth.add(problem, FILE, _rows(cases, chosen, stage))
+
+    upheld_2 = (outcome["2"].isin(_AT_FAULT) & cases["s2_responded"].notna()).to_numpy()
+    no_remedy = seeder.pick(cases["at_fault"], 0.05)
+    cases.loc[no_remedy, ["remedy", "remedy_amount", "remedy_done"]] = None
+    truth.add("upheld_no_remedy", FILE, _rows(cases, no_remedy & upheld_2, "2"))
+    truth.add("upheld_no_remedy", FILE, _rows(cases, no_remedy & ~upheld_2, "1"))
+
+    last = cases["s2_responded"].fillna(cases["s1_responded"])
+    month_before_year_end = (last + pd.DateOffset(months=1)).lt(dates.financial_year(year)[1]).to_numpy()
+    delivered = cases["remedy_done"].notna().to_numpy()
+    not_delivered = seeder.pick(delivered & month_before_year_end, 0.08)
+    cases.loc[not_delivered, "remedy_done"] = None
+    answered_2 = cases["s2_responded"].notna().to_numpy()
+    truth.add("remedy_not_delivered", FILE, _rows(cases, not_delivered & answered_2, "2"))
+    truth.add("remedy_not_delivered", FILE, _rows(cases, not_delivered & ~answered_2, "1"))
+    return picks, seeder.taken.copy()
 
 
 def _pick_boilerplate(cases: pd.DataFrame, seeder: Seeder, answered: np.ndarray) -> np.ndarray:
@@ -314,6 +381,9 @@ def _letters(
             "jargon": seeded("jargon_responses"),
             "extended": cases.loc[sent, f"s{stage}_extended_due"].notna().to_numpy(),
             "template": seeded("boilerplate_responses"),
+            "defines": ~seeded("missing_complaint_definition"),
+            "reasons": ~seeded("missing_decision_reasons"),
+            "action_date": ~seeded("missing_action_date"),
         },
         index=rows.index,
     )

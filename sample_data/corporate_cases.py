@@ -251,6 +251,29 @@ def _outcome_details(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.T
     cases["closed"] = cases["closed"].where(cases["closed"].le(cutoff))
 
 
+# Remedies with something to deliver (a payment, a service put right: not an apology alone) are delivered within
+# this many days of the case's last response, inside the month the LGSCO allows; a few later, 35 to 60 days.
+_DELIVERY_DAYS = 26
+_LATE_DELIVERY = 0.08
+
+
+def deliver_remedies(cases: pd.DataFrame, rng: np.random.Generator, cutoff: pd.Timestamp, clean: bool = False) -> None:
+    """The date each remedy with something to deliver was delivered (`remedy_done`).
+
+    `rng` is a stream of its own, so drawing these dates left every other column as it was. A
+    date after the export has not happened yet and is left blank: its response is then less than
+    a month old. With `clean`, every remedy is delivered within the month.
+    """
+    n = len(cases)
+    last = cases["s2_responded"].fillna(cases["s1_responded"])
+    to_deliver = cases["remedy"].notna() & cases["remedy"].ne("Apology")
+    on_time = last + pd.to_timedelta(rng.integers(0, _DELIVERY_DAYS, size=n), unit="D")
+    late = last + pd.to_timedelta(rng.integers(35, 61, size=n), unit="D")
+    is_late = (rng.random(n) < _LATE_DELIVERY) & (not clean) & late.le(cutoff).to_numpy()
+    done = on_time.where(~is_late, late)
+    cases["remedy_done"] = done.where(to_deliver & done.le(cutoff)).astype("datetime64[s]")
+
+
 def _repeats_apart(person: np.ndarray, cases: pd.DataFrame, people: pd.DataFrame) -> np.ndarray:
     """Clean: no two complaints of one complainant in one category within a week, so none looks duplicated.
 

@@ -1,6 +1,6 @@
 """Who handled each corporate and housing stage, and the time each waited on the complainant (clock stops).
 
-Drawn after every other seeded problem, with a generator of their own (`HANDLING_SEED`), from cases
+Drawn after every other seeded problem, with a generator of their own (`HANDLING_STREAM`), from cases
 the Seeder has not taken, so the earlier problems keep exactly their cases. Every stop falls on a
 corporate Stage 1 case (housing stays as the regulator's return counts it), answered and not
 extended:
@@ -24,7 +24,7 @@ from complaint_audit.calendar import add_working_days, working_days_between
 
 from .seeding import GroundTruth
 
-HANDLING_SEED = 1702  # issue 17, part B: its own stream, so other seeds never move these picks
+HANDLING_STREAM = 1702  # issue 17, part B: its own stream (corporate._own_stream), so other seeds never move these picks
 # fmt: off
 STAGE1_HANDLERS = ("Imogen Thackeray", "Dominic Featherstone", "Yasmin Okafor", "Callum Brightwell",
                    "Niamh Castellan", "Rupert Ashdown", "Farah Quaddus", "Gareth Penhaligon", "Leona Marchetti",

@@ -84,6 +84,22 @@ DESCRIPTIONS = {
     "upheld_no_learning": "Upheld or partly upheld stages with no learning recorded.",
     "loose_local_target":
         "A team whose recorded due dates follow a local target looser than the code; `cases` lists its stage rows.",
+    "missing_complaint_definition":
+        "Decided responses (upheld, partly upheld, not upheld) whose letter does not say what the complaint is; every "
+        "other decided response says \"I understand your complaint to be that ...\".",
+    "missing_decision_reasons":
+        "Decided responses whose letter states the decision with no reason for it.",
+    "missing_action_date":
+        "Upheld or partly upheld responses, with an improvement action outstanding when they were sent, whose letter "
+        "promises the action without the date it will be done by.",
+    "upheld_no_remedy":
+        "Complaints upheld in whole or part with no remedy recorded (Remedy and Remedy Amount blank), listed at their "
+        "last upheld stage; their letters still set out a remedy.",
+    "remedy_not_delivered":
+        "Remedies with something to deliver (a payment, a service put right: not an apology alone) promised more than "
+        "a month before the year's end and never recorded as delivered (Remedy Completed blank), listed at the last "
+        "stage answered. Other remedies are delivered within a month, a few later, or not yet where the response is "
+        "under a month old at the export.",
     "quarantine": "Rows the loader must quarantine, by kind, with the reason it should give.",
     "clock_stop_on_time":
         "Corporate Stage 1 responses late on the Code's clock without their clock stop (time waiting on the "
@@ -159,8 +175,7 @@ def generate(
     )
 
     corporate_export = corporate.generate_corporate(
-        counts["corporate"], rng_corporate, year, organisation, clean=clean, behaviour=behaviour,
-        handling_rng=np.random.default_rng([corporate.HANDLING_SEED, seed]),
+        counts["corporate"], rng_corporate, year, organisation, clean=clean, behaviour=behaviour
     )
     if teams:  # its own stream, so the cases are the same with or without --teams
         rng_teams = np.random.default_rng(np.random.SeedSequence(seed).spawn(4)[3])

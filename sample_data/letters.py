@@ -1,10 +1,12 @@
 """Response letters, composed column-wise in Arrow so a million of them take seconds.
 
-A good letter addresses the complainant, states the decision and why, apologises where the
-council was at fault, says how it was put right and what will change, and explains the next
+A good letter addresses the complainant, says what the complaint is (the council's definition of
+it), states the decision and why, apologises where the council was at fault, says how it was put
+right and what will change by when, and explains the next
 step: Stage 2 (or a Stage 3 panel for children's) after a first response, the ombudsman with
 its phone number, website and the 12-month limit after the final one. Seeded faults switch one
-of those parts off (`apology`, `ombudsman`) or rewrite the letter in dense officialese
+of those parts off (`apology`, `ombudsman`; optional columns `defines`, `reasons` and
+`action_date`, each true where absent) or rewrite the letter in dense officialese
 (`jargon`), leaving the rest intact so each fault can be found on its own.
 
 Input: one row per letter with the columns in LETTER_COLUMNS; output: the letter text. Each
@@ -81,8 +83,11 @@ _JARGON_OPENING = (
     "provisions of the applicable complaints procedure and the associated statutory and "
     "organisational governance frameworks."
 )
+# The complaint as the council defined it (LGSCO code 6.8), after the opening of a decided complaint's letter.
+_PLAIN_DEFINITION = " I understand your complaint to be that we {fault}."
+_JARGON_DEFINITION = " The Council understands your complaint to be that the organisation {fault}."
 _PLAIN_DECISION = {
-    "upheld": "I uphold your complaint. We {fault}. That was not good enough.",
+    "upheld": "I uphold your complaint because we {fault}. That was not good enough.",
     "partly_upheld": "I partly uphold your complaint. We {fault}. But I also found that {defence}.",
     "not_upheld":
         "I do not uphold your complaint. I found that {defence}. I know this is not the answer you hoped for.",
@@ -91,6 +96,12 @@ _PLAIN_DECISION = {
     "out_of_scope":
         "I cannot look at this under our complaints procedure, because the law gives you a right of appeal. "
         "The appeal is the right way to decide it, and the enclosed leaflet explains how to appeal.",
+}
+# A decision without its reasons (a seeded fault: `reasons` off).
+_UNREASONED_DECISION = {
+    "upheld": "I uphold your complaint. That was not good enough.",
+    "partly_upheld": "I partly uphold your complaint.",
+    "not_upheld": "I do not uphold your complaint. I know this is not the answer you hoped for.",
 }
 _PREAMBLE = (
     "Having given due consideration to the totality of the documentary evidence, including contemporaneous "
@@ -118,6 +129,7 @@ _JARGON_PAYMENT = (
     "and trouble expended."
 )
 _PLAIN_ACTION = "To stop this happening again, we will {learning}. We will do this by {action_due}."
+_UNDATED_ACTION = "To stop this happening again, we will {learning}."  # a seeded fault: `action_date` off
 _JARGON_ACTION = (
     "In order to mitigate the possibility of any recurrence, the relevant directorate will {learning}, with "
     "implementation anticipated by {action_due}, subject to the availability of appropriate organisational "
@@ -359,6 +371,9 @@ def compose_letters(
     ombudsman = letters["ombudsman"].to_numpy(dtype=bool)
     extended = letters["extended"].to_numpy(dtype=bool) if "extended" in letters else np.zeros(count, dtype=bool)
     template = letters["template"].to_numpy(dtype=bool) if "template" in letters else np.zeros(count, dtype=bool)
+    defines, reasons, dated = (letters[name].to_numpy(dtype=bool) if name in letters else np.ones(count, dtype=bool)
+                               for name in ("defines", "reasons", "action_date"))
+    decided = np.isin(outcome, ["upheld", "partly_upheld", "not_upheld"])
 
     initial = pc.utf8_slice_codeunits(text["first_name"], 0, 1)
     header = _join(
@@ -384,9 +399,17 @@ def compose_letters(
         text,
         count,
     )
+    definition = _switch(
+        [(decided & defines & jargon, _JARGON_DEFINITION), (decided & defines, _PLAIN_DEFINITION)], text, count
+    )
     variant = np.where(template, 0, np.arange(count) % len(_INVESTIGATION))
     decision = _switch(
         [(jargon & (outcome == name), template) for name, template in _JARGON_DECISION.items()]
+        + [
+            ((outcome == name) & ~reasons & (variant == v), _INVESTIGATION[v] + " " + template)
+            for name, template in _UNREASONED_DECISION.items()
+            for v in range(len(_INVESTIGATION))
+        ]
         + [
             ((outcome == name) & (variant == v), _INVESTIGATION[v] + " " + template)
             for name, template in _PLAIN_DECISION.items()
@@ -406,6 +429,8 @@ def compose_letters(
         [
             (at_fault & jargon & paid, _JARGON_REMEDY + _JARGON_PAYMENT + "\n\n" + _JARGON_ACTION + "\n\n"),
             (at_fault & jargon, _JARGON_REMEDY + "\n\n" + _JARGON_ACTION + "\n\n"),
+            (at_fault & paid & ~dated, _PLAIN_REMEDY + _PLAIN_PAYMENT + "\n\n" + _UNDATED_ACTION + "\n\n"),
+            (at_fault & ~dated, _PLAIN_REMEDY + "\n\n" + _UNDATED_ACTION + "\n\n"),
             (at_fault & paid, _PLAIN_REMEDY + _PLAIN_PAYMENT + "\n\n" + _PLAIN_ACTION + "\n\n"),
             (at_fault, _PLAIN_REMEDY + "\n\n" + _PLAIN_ACTION + "\n\n"),
         ],
@@ -419,7 +444,7 @@ def compose_letters(
         own = pa.array(~template & letters["details"].notna().to_numpy())
         details = [pc.if_else(own, _join(_column(letters, "details"), "\n\n"), _NOTHING)]
     letters_text = _join(
-        header, opening, "\n\n", *details, decision, apology_text, "\n\n", remedy, next_step, "\n\n", closing
+        header, opening, definition, "\n\n", *details, decision, apology_text, "\n\n", remedy, next_step, "\n\n", closing
     )
     return pd.Series(pd.array(letters_text, dtype="str"), index=letters.index)
 

@@ -80,6 +80,20 @@ def test_a_check_red_for_adult_social_care_says_nothing_of_the_codes_complaints(
     assert (row["status"], evidence["cases"]) == (MET, 0)
 
 
+def test_what_a_response_contains_and_remedies_done_are_partly_met_from_the_letters_and_records(assessment):
+    # Code 6.8: the seeded letters without the complaint's definition, its reasons or an outstanding action's date
+    # (19 each, all corporate and housing); section 7: the upheld complaints with no remedy and the remedies never
+    # delivered (23 and 22). Each check is amber, so each requirement is partly met.
+    contents = _row(assessment, "6.8", "The response states the complaint as the council defined it")
+    assert contents["status"] == PARTLY and contents["housing_paragraph"] == "5.6-5.8"
+    assert [(item["check"], item["status"], item["cases"]) for item in contents["evidence"]] == [
+        ("QR009", PARTLY, 19), ("QR010", PARTLY, 19), ("QR011", PARTLY, 19)]
+    remedies = _row(assessment, "7", "Remedies are recorded, paid and done")
+    assert remedies["status"] == PARTLY
+    assert [(item["check"], item["status"], item["cases"]) for item in remedies["evidence"]] == [
+        ("RM001", PARTLY, 23), ("RM002", PARTLY, 22)]
+
+
 def test_issue_17s_requirements_are_listed_as_not_yet_tested(assessment):
     assert sum(row["status"] == NOT_YET for row in assessment["rows"]) == sum(
         requirement.answer is Answer.NOT_YET for requirement in REQUIREMENTS)

@@ -155,7 +155,7 @@ def test_the_sample_report_has_the_summary_sections_in_markdown(sample_run):
     text = (sample_run / "report.md").read_text(encoding="utf-8")
     summary_part = text[text.index("## 1. Executive summary"):text.index("## 2. The records assessed")]
 
-    assert "### Overall assessment: Red (rated on 35 of 36 checks)" in summary_part
+    assert "### Overall assessment: Red (rated on 41 of 42 checks)" in summary_part
     assert "### What this assessment could not test" in summary_part
     assert "- Reviewers' scores (manual evidence): no reviewer scores imported" in summary_part
     assert "### The Committee is asked to" in summary_part
@@ -168,6 +168,8 @@ SEEDED = {
     "childrens_adjudication_late": "CSC002", "missing_apology_upheld": "QR001", "missing_ombudsman_details_final": "QR004",
     "missing_ombudsman_details_extension": "QR004", "jargon_responses": "QR005", "boilerplate_responses": "QR006",
     "upheld_no_learning": "LN001", "loose_local_target": "TS006",
+    "missing_complaint_definition": "QR009", "missing_decision_reasons": "QR010", "missing_action_date": "QR011",
+    "upheld_no_remedy": "RM001", "remedy_not_delivered": "RM002",
 }
 
 

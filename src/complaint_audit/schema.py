@@ -164,6 +164,8 @@ FIELDS: tuple[Field, ...] = (
     Field("status", "enum", "outcome", "Whether the case is still open (awaiting its outcome or response) or closed, as the source system says.", enum=Status),
     Field("remedy", "string", "outcome", "Remedy offered (apology, payment, service put right ...)."),
     Field("remedy_amount", "number", "outcome", "Financial remedy in pounds."),
+    Field("remedy_done", "date", "outcome", "Date the remedy was delivered: the payment made, the service put right "
+          "(an apology alone is delivered by the response letter)."),
     # learning and oversight
     Field("learning", "string", "learning and oversight", "What will change as a result of the complaint."),
     Field("action_due", "date", "learning and oversight", "Date the improvement action is due."),

@@ -122,7 +122,7 @@ def test_qr008_figures_become_the_reports_manual_evidence_tables():
         ["Decision stated", "4", "4", "75.0%", "0.0%", "25.0%", "0", "QR002", "100.0%"],
         ["Apology where at fault", "4", "3", "33.3%", "0.0%", "66.7%", "1", "QR001", "100.0%"],
         ["Remedy and what will change", "3", "2", "50.0%", "50.0%", "0.0%", "1", "QR003", "50.0%"],
-        ["Outstanding actions with dates", "1", "0", "–", "–", "–", "1", "none", "–"],
+        ["Outstanding actions with dates", "1", "0", "–", "–", "–", "1", "QR011", "–"],
         ["How to escalate / ombudsman details", "3", "3", "66.7%", "0.0%", "33.3%", "0", "QR004", "100.0%"],
         ["Plain language", "3", "3", "66.7%", "33.3%", "0.0%", "0", "QR005", "66.7%"],
         ["Children's Stage 2: senior decision on each point", "1", "0", "–", "–", "–", "1", "none", "–"],
@@ -133,6 +133,6 @@ def test_qr008_figures_become_the_reports_manual_evidence_tables():
         ["Team B", "2", "5", "40.0%", "0.0%", "60.0%"],
     ]
     assert section["agreement"] == (
-        "Agreement with the automatic checks: where a reviewer and an automatic check (QR001 to QR005) judged the same "
+        "Agreement with the automatic checks: where a reviewer and an automatic check (QR001 to QR005, QR011) judged the same "
         "criterion on the same letter, they agreed on 11 of 13 ratings (84.6%); 'partly' counts as not met.")
     assert manual_evidence(None, None, automatic) == {"available": False, "note": NOT_IMPORTED}

@@ -244,10 +244,13 @@ def test_qr006_across_categories_only_ignores_same_category_templates():
 
 
 def test_qr007_share_of_letters_meeting_every_criterion():
-    good = letter("I uphold your complaint. I am sorry we missed your bin. To put things right we collected it.",
-                  STAGE_2_PARAGRAPH)
-    no_apology = letter("I uphold your complaint. To put things right we collected your bin.", STAGE_2_PARAGRAPH)
-    silent_final = letter("I do not uphold your complaint. This is our final response.")
+    defined = "I understand your complaint to be that we missed your bin."
+    good = letter(defined, "I uphold your complaint because we missed your bin. I am sorry we missed your bin. To put "
+                  "things right we collected it.", STAGE_2_PARAGRAPH)
+    no_apology = letter(defined, "I uphold your complaint because we missed your bin. To put things right we collected "
+                        "your bin.", STAGE_2_PARAGRAPH)
+    silent_final = letter(defined, "I do not uphold your complaint. I found that the crew came. This is our final "
+                          "response.")
     records = canonical_records(
         answered(case_id="C1", outcome="upheld", response_text=good),
         answered(case_id="C2", outcome="upheld", response_text=no_apology),
@@ -260,10 +263,84 @@ def test_qr007_share_of_letters_meeting_every_criterion():
     assert (metrics["percent_apology_met"], metrics["percent_escalation_route_met"], metrics["percent_remedy_met"]) == (50.0, 66.7, 100.0)
     assert result.finding == (
         "1 of 3 response letters met every criterion that applies to them; by criterion: apology 1 of 2, "
-        "clear decision 3 of 3, remedy 2 of 2, escalation route 2 of 3, plain language 3 of 3. The evidence is thin: "
-        "this grade rests on 3 of them, fewer than 10."
+        "clear decision 3 of 3, remedy 2 of 2, escalation route 2 of 3, plain language 3 of 3, complaint defined 3 of 3, "
+        "reasons given 3 of 3. The evidence is thin: this grade rests on 3 of them, fewer than 10."
     )
     assert result.status == "fail"
+
+
+def test_qr007_counts_a_letter_missing_the_complaint_definition_reasons_or_action_date():
+    bare = letter("I uphold your complaint. I am sorry we missed your bin. To put things right we collected it. "
+                  "We will train the crew.", STAGE_2_PARAGRAPH)
+    records = canonical_records(answered(outcome="upheld", response_text=bare, action_due="2023-05-31"))
+    result = run_check("QR007", records)
+    assert rows_of(result) == [["C1", "1", "missed: complaint defined, reasons given, outstanding actions dated"]]
+
+
+def test_qr009_a_decided_letter_says_what_the_complaint_is():
+    records = canonical_records(
+        answered(case_id="C1", outcome="upheld", response_text=letter("I understand your complaint to be that we "
+                                                                       "missed your bin. I uphold it.")),
+        answered(case_id="C2", outcome="upheld", response_text=letter("I uphold your complaint.")),
+        answered(case_id="C3", outcome="not_upheld", response_text=letter("You complained that we missed your bin. I "
+                                                                           "do not uphold it.")),
+        answered(case_id="C4", outcome="partly_upheld", response_text=letter("Your complaint is that the crew was rude.")),
+        answered(case_id="C5", outcome="withdrawn", response_text=letter("You withdrew your complaint.")),
+    )
+    result = run_check("QR009", records)
+    # C2's letter names the subject ("about your bins") but not what went wrong: no definition.
+    assert rows_of(result) == [["C2", "1", "upheld: the letter does not say what the complaint is (the council's "
+                                            "definition of it)"]]
+    assert (result.metrics["letters"], result.metrics["failing"], result.status) == (4, 1, "fail")
+    assert result.finding.startswith("1 of 4 decided responses did not say what the complaint is.")
+
+
+def test_qr010_a_decided_letter_gives_reasons_for_its_decision():
+    records = canonical_records(
+        answered(case_id="C1", outcome="upheld", response_text=letter("I uphold your complaint because we missed your bin.")),
+        answered(case_id="C2", outcome="upheld", response_text=letter("I uphold your complaint.")),
+        answered(case_id="C3", outcome="not_upheld", response_text=letter("I do not uphold it. I found that the crew came.")),
+        answered(case_id="C4", outcome="partly_upheld", response_text=letter("I partly uphold your complaint.")),
+    )
+    result = run_check("QR010", records)
+    assert rows_of(result) == [["C2", "1", "upheld, but the letter gives no reason for the decision"],
+                               ["C4", "1", "partly upheld, but the letter gives no reason for the decision"]]
+    assert result.finding.startswith("2 of 4 decided responses gave no reason for the decision.")
+
+
+def test_qr011_an_action_outstanding_at_the_response_is_given_a_date():
+    dated, undated = letter("We will train the crew by 31 May 2023."), letter("We will train the crew.")
+    records = canonical_records(
+        answered(case_id="C1", outcome="upheld", action_due="2023-05-31", response_text=dated),
+        answered(case_id="C2", outcome="upheld", action_due="2023-05-31", response_text=undated),
+        answered(case_id="C3", outcome="upheld", action_due="2023-04-05", response_text=undated),  # due before it
+        answered(case_id="C4", outcome="upheld", action_due="2023-05-31", action_done="2023-04-07",
+                 response_text=undated),  # done before the response
+        answered(case_id="C5", outcome="not_upheld", action_due="2023-05-31", response_text=undated),  # no fault here
+        answered(case_id="C6", outcome="partly_upheld", action_due="2023-06-30", action_done="2023-06-01",
+                 response_text=letter("We will train the crew by the end of June.")),
+    )
+    result = run_check("QR011", records)
+    assert rows_of(result) == [["C2", "1", "action due 2023-05-31 was outstanding when the letter was sent, but the "
+                                            "letter gives no date for it"]]
+    assert (result.metrics["letters"], result.metrics["failing"]) == (3, 1)
+    assert result.exceptions["action_due"].dt.strftime("%Y-%m-%d").tolist() == ["2023-05-31"]
+
+
+def test_qr011_is_not_applicable_when_the_export_has_no_action_due_column():
+    import datetime as dt
+
+    from complaint_audit.calendar import WorkingCalendar
+    from complaint_audit.engine.contract import AuditData
+    from complaint_audit.engine.registry import discover
+    from complaint_audit.engine.runner import run_checks
+
+    records = canonical_records(answered(outcome="upheld", response_text=letter("We will train the crew.")))
+    data = AuditData(records, WorkingCalendar("england"), dt.date(2024, 3, 31),
+                     exported_fields={"test.csv": frozenset({"response_text", "outcome", "responded"})})
+    (outcome,) = run_checks(data, [discover()["QR011"]], {})
+    assert (outcome.result.status, outcome.result.finding) == (
+        "not_applicable", "Not applicable: the export has no action_due field.")
 
 
 def _seeded(ground_truth, problem: str) -> set[tuple[str, str]]:
@@ -352,3 +429,13 @@ def test_adult_social_care_letters_come_from_its_letter_files_and_are_assessed(s
     assert assessed == len(matched) and result.metrics["without_text"] == len(not_used) == 2
     # QR007 says whose responses they are, for the report's "what this assessment could not test".
     assert run_check("QR007", sample_records).metrics["without_text_by_process"] == {"adult_social_care": 2}
+
+
+def test_qr009_to_qr011_find_exactly_the_seeded_letters(sample_records, ground_truth):
+    """Each seeded letter lacks one element; every other decided letter (corporate, housing, children's and adult
+    social care's letter files) defines the complaint, gives reasons and dates its outstanding action."""
+    for code, problem in (("QR009", "missing_complaint_definition"), ("QR010", "missing_decision_reasons"),
+                          ("QR011", "missing_action_date")):
+        seeded = _seeded(ground_truth, problem)
+        assert len(seeded) >= 10 and {stage for _, stage in seeded} == {"1", "2"}, problem
+        assert _found(run_check(code, sample_records).exceptions) == seeded, code

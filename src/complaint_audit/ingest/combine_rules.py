@@ -59,6 +59,7 @@ DEFAULT_RULES: dict[str, str] = {
     "closed": "latest",
     "action_due": "latest",
     "action_done": "latest",
+    "remedy_done": "latest",
     "remedy_amount": "max",
     "clock_stopped_days": "max",
 }

@@ -68,6 +68,22 @@ HOUSING_OMBUDSMAN_NAME = _alternation(r"housing ombudsman")
 # The ombudsman's website anywhere, or a phone number (masked or not) soon after the word.
 OMBUDSMAN_CONTACT = r"(?is)(?:lgo|ombudsman)\.org\.uk|ombudsman.{0,200}?(?:\[phone\]|\b0[0-9]{3} ?[0-9]{3} ?[0-9]{4}\b)"
 TWELVE_MONTHS = _alternation(r"(?:12|twelve) ?-?months?", r"within (?:one|a) year")
+# What the response contains (LGSCO code 6.8, Housing Ombudsman code 5.6-5.8): the complaint as the council defined it,
+# the reasons for the decision, and any outstanding action with the date it will be done by.
+COMPLAINT_DEFINED = _alternation(
+    r"understands? (?:that )?(?:your|the) complaint (?:to be|is|was)", r"(?:your|the) complaint (?:is|was) that",
+    r"you (?:complained|are complaining|have complained) that", r"(?:we|i) (?:agreed|defined) (?:that )?your complaint",
+    r"the (?:points?|parts?) of your complaint (?:is|are|was|were)",
+)
+REASONS = _alternation(
+    r"because", r"(?:i|we) (?:have |also )?found that", r"the reasons? (?:for|why|is|are)", r"(?:this|that) is why",
+    r"on the basis that", r"insofar as", r"as a result of",
+)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+DATED_ACTION = _alternation(
+    rf"(?:by|before|no later than|on or before) (?:[0-9]{{1,2}}(?:st|nd|rd|th)? {_MONTH},? [0-9]{{4}}"
+    rf"|[0-9]{{1,2}}[/.-][0-9]{{1,2}}[/.-][0-9]{{2,4}}|(?:the )?end of {_MONTH})",
+)
 
 PHRASES = {
     "apologises": APOLOGY,
@@ -81,6 +97,9 @@ PHRASES = {
     "names_housing_ombudsman": HOUSING_OMBUDSMAN_NAME,
     "gives_ombudsman_contact": OMBUDSMAN_CONTACT,
     "gives_time_limit": TWELVE_MONTHS,
+    "defines_complaint": COMPLAINT_DEFINED,
+    "gives_reasons": REASONS,
+    "dates_actions": DATED_ACTION,
 }
 # Phrases whose look-alikes are taken out of the text before the phrase is looked for.
 _REMOVED_FIRST = {"apologises": (NON_APOLOGY,), "states_upheld": (NOT_UPHELD, PARTLY_UPHELD)}

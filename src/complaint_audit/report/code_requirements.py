@@ -129,15 +129,16 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     _records(6, "6", None, "No complaint is left open past its deadline.", Evidence("TS005")),
     _records(6, "6.7", "5.6-5.8", "The response addresses every point raised and gives a clear decision with reasons.",
              Evidence("QR002"), Evidence("QR006")),
-    _not_yet(6, "6.8", "5.6-5.8", "The response states the complaint as the council defined it, the decision on each "
-             "part, and any actions still outstanding with dates."),
+    _records(6, "6.8", "5.6-5.8", "The response states the complaint as the council defined it, the decision on each "
+             "part, and any actions still outstanding with dates.", Evidence("QR009"), Evidence("QR010"),
+             Evidence("QR011")),
     _records(6, "6.8", None, "The response says how to escalate: to Stage 2, then to the Ombudsman with its contact "
              "details and the 12-month time limit.", Evidence("QR004")),
     _records(7, "7", None, "Where something went wrong, the response accepts it and apologises.", Evidence("QR001")),
     _records(7, "7", None, "Where something went wrong, the response sets out what the council will do to put it "
              "right.", Evidence("QR003")),
-    _not_yet(7, "7", None, "Remedies are recorded, paid and done: no upheld complaint without a remedy considered, no "
-             "remedy promised and not delivered."),
+    _records(7, "7", None, "Remedies are recorded, paid and done: no upheld complaint without a remedy considered, no "
+             "remedy promised and not delivered.", Evidence("RM001"), Evidence("RM002")),
     _council(8, "8", None, "An annual complaints performance and service improvement report is produced and "
              "published."),
     _council(8, "8", None, "A self-assessment against the Code is completed each year and published with the annual "

@@ -1,4 +1,4 @@
-"""The report's manual evidence: reviewers' scores per criterion and per team, and their agreement with QR001-QR005.
+"""The report's manual evidence: reviewers' scores per criterion and per team, and their agreement with QR001-QR005 and QR011.
 
 The tables tally the scores stored in the run's store with the same functions as the check that
 tallies them (the one whose `reviews` is true in results.json, QR008), and the agreement rates are
@@ -85,7 +85,7 @@ def _agreement(metrics: dict, check: dict | None) -> str:
         return "No check of the reviewers' scores was run, so their agreement with the automatic checks is not reported."
     if not metrics.get("compared"):
         return "No reviewed letter was also judged by the automatic checks, so agreement is not measured."
-    return (f"Agreement with the automatic checks: where a reviewer and an automatic check (QR001 to QR005) judged the "
+    return (f"Agreement with the automatic checks: where a reviewer and an automatic check (QR001 to QR005, QR011) judged the "
             f"same criterion on the same letter, they agreed on {number(metrics['agreeing'])} of "
             f"{number(metrics['compared'])} ratings ({percent(metrics['percent_agreement'])}); 'partly' counts as not met.")
 

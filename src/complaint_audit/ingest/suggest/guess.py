@@ -79,6 +79,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "remedy": ("remedy", "remedy offered", "remedy type", "redress", "resolution", "put right"),
     "remedy_amount": ("remedy amount", "amount", "compensation", "payment", "compensation amount", "payment amount",
                       "financial remedy", "amount paid", "goodwill payment"),
+    "remedy_done": ("remedy done", "remedy completed", "remedy complete", "remedy delivered", "remedy paid",
+                    "payment made", "date paid"),
     "learning": ("learning", "lessons", "lessons learned", "lessons learnt", "improvement", "improvements",
                  "action taken", "service improvement", "learning points"),
     "action_due": ("action due", "action due date", "improvement due", "learning action due"),
