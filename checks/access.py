@@ -228,11 +228,13 @@ class TwoStagesOnly(Check):
         third = code & records["stage"].eq("3").to_numpy()
         informal = code & records["recorded_as"].eq(RecordedAs.INFORMAL.value).to_numpy()
         case = case_numbers(data)
-        flagged = pd.DataFrame({"case": case[third | informal], "third": third[third | informal],
-                                "informal": informal[third | informal]})
-        # One row per case: its first flagged record, with what any of its records showed.
+        either_one = third | informal
+        flagged = pd.DataFrame({"case": case[either_one], "stage": records.loc[either_one, "stage"].astype("str"),
+                                "third": third[either_one], "informal": informal[either_one]})
+        # One row per case: its earliest flagged stage, with what any of its records showed.
+        flagged = flagged.sort_values("stage", kind="stable")
         per_case = flagged.groupby("case", sort=False).agg(third=("third", "any"), informal=("informal", "any"))
-        first = flagged.index[~flagged["case"].duplicated()]
+        first = flagged.index[~flagged["case"].duplicated()].sort_values()  # listed in the records' order
         rows = records.loc[first]
         shown = per_case.loc[flagged.loc[first, "case"]].set_axis(first)
         reason = joined(

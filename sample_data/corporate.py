@@ -14,6 +14,7 @@ import pandas as pd
 from complaint_audit.calendar import working_days_between
 
 from . import dates
+from .access import add_access
 from .behaviour import Behaviour
 from .catalogue import DEFAULT_ORGANISATION
 from .corporate_cases import (
@@ -54,6 +55,10 @@ COLUMNS = {  # export column -> typed case column (None: filled in separately)
     "Stage 2 Signed Off By": "s2_signer", "Stage 2 Response": None, "Remedy": "remedy",
     "Remedy Amount (£)": "remedy_amount_text", "Learning": "learning", "Action Due": "action_due",
     "Action Completed": "action_done", "Date Closed": "closed",
+    # Access to the complaints process (access.py): added after the others, so their columns kept their places.
+    "Case Type": "case_type", "Date Aware": "became_aware", "Stage 1 Refusal Ground": "s1_refusal_ground",
+    "Stage 1 Refusal Notes": "s1_refusal_notes", "Stage 2 Refusal Ground": "s2_refusal_ground",
+    "Stage 2 Refusal Notes": "s2_refusal_notes",
 }
 # fmt: on
 
@@ -85,6 +90,8 @@ def generate_corporate(
         _record_member_problems(cases, truth, quarantined=np.zeros(n_cases, dtype=bool))
     else:
         seeds = _seed(cases, rng, truth, behaviour.upheld_without_learning)
+    # After every earlier problem, from its own stream, in cases none of them took.
+    add_access(cases, rng, None if clean else seeds["taken"], truth, FILE)
     frame = _export_frame(cases)
     if letters:
         # Both stages' facts paragraphs in one draw, so no two letters of the export share one.
@@ -146,7 +153,7 @@ def _seed(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth, wit
     )
     _record_member_problems(cases, truth, quarantined=np.logical_or.reduce(list(quarantine.values())))
     _record_loose_target(cases, truth)
-    return {"quarantine": quarantine, **picks}
+    return {"quarantine": quarantine, **picks, "taken": seeder.taken}
 
 
 def _pick_boilerplate(cases: pd.DataFrame, seeder: Seeder, answered: np.ndarray) -> np.ndarray:

@@ -84,6 +84,20 @@ DESCRIPTIONS = {
     "upheld_no_learning": "Upheld or partly upheld stages with no learning recorded.",
     "loose_local_target":
         "A team whose recorded due dates follow a local target looser than the code; `cases` lists its stage rows.",
+    "refused_without_reason":
+        "Corporate and housing complaints not accepted (Stage 1) or refused escalation (Stage 2), outcome 'Outside "
+        "Complaints Procedure', with no refusal ground and no notes; every other refusal records both.",
+    "out_of_time_refusal_within_12_months":
+        "Stage 1 complaints refused as out of time ('Over 12 Months') although made within 12 months of the date "
+        "the person became aware of the matter ('Date Aware'); every other such refusal came more than 12 months after.",
+    "out_of_time_refusal_without_reasons":
+        "Stage 1 complaints refused as out of time, more than 12 months after the person became aware, with no notes "
+        "giving the reasons (or whether discretion was considered).",
+    "informal_tier": "Corporate and housing cases recorded as 'Stage 0 (Informal)': a tier the Codes' two stages do "
+                     "not have. No corporate or housing case has a third stage.",
+    "service_request_escalated":
+        "Cases recorded as a 'Service Request' whose person went on to ask for Stage 2; the other service requests "
+        "(about 2% of single-stage cases) went no further.",
     "quarantine": "Rows the loader must quarantine, by kind, with the reason it should give.",
 }
 LETTERS_DESCRIPTION = (

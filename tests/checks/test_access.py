@@ -133,3 +133,25 @@ def test_ac004_a_service_request_escalated_to_stage_2_is_listed():
     assert (result.metrics["failing"], result.metrics["assessed"], result.status) == (1, 2, "fail")
     assert run_check("AC004", canonical_records({"recorded_as": "complaint"})).finding == (
         "Not applicable: no corporate or housing case was recorded as a service request.")
+
+
+def test_ac001_finds_exactly_the_seeded_refusals_without_reason(sample_records, ground_truth):
+    assert listed(run_check("AC001", sample_records)) == seeded(ground_truth, "refused_without_reason")
+
+
+def test_ac002_finds_exactly_the_seeded_out_of_time_refusals(sample_records, ground_truth):
+    result = run_check("AC002", sample_records)
+    within = seeded(ground_truth, "out_of_time_refusal_within_12_months")
+    without = seeded(ground_truth, "out_of_time_refusal_without_reasons")
+    assert listed(result) == within | without
+    assert (result.metrics["within_12_months"], result.metrics["without_reasons"]) == (len(within), len(without))
+
+
+def test_ac003_finds_exactly_the_seeded_informal_tier(sample_records, ground_truth):
+    result = run_check("AC003", sample_records)
+    assert listed(result) == seeded(ground_truth, "informal_tier")
+    assert result.metrics["third_stage"] == 0
+
+
+def test_ac004_finds_exactly_the_seeded_service_requests_escalated(sample_records, ground_truth):
+    assert listed(run_check("AC004", sample_records)) == seeded(ground_truth, "service_request_escalated")

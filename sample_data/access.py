@@ -1,0 +1,98 @@
+"""The corporate export's access to the complaints process: how each case was classed, when the person became aware
+of the matter, and why a complaint (or its escalation) was not taken on; and the problems seeded in them.
+
+Drawn from a stream of its own, made from the corporate stream's seed and ACCESS_STREAM without drawing from it,
+and seeded only in cases no earlier problem took: adding these columns moved none of the earlier problems' cases,
+and none of the letters. The same draws are made with or without `clean`, so a clean export is the seeded one put
+right: every refusal with its ground and reasons, every refusal as out of time made long after the person became
+aware, no informal tier and no service request escalated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import choose
+from .seeding import GroundTruth, Seeder
+
+# fmt: off
+ACCESS_STREAM = 17  # the issue that added them
+CASE_TYPES = {"complaint": "Complaint", "service_request": "Service Request", "informal": "Stage 0 (Informal)"}
+GROUNDS = {
+    "out_of_time": "Over 12 Months", "legal_proceedings": "Legal Proceedings",
+    "already_considered": "Previously Considered", "not_a_complaint": "Service Request", "other": "Other",
+}
+_STAGE1_GROUNDS = {"out_of_time": 0.35, "legal_proceedings": 0.15, "already_considered": 0.2, "not_a_complaint": 0.2,
+                   "other": 0.1}
+_STAGE2_GROUNDS = {"legal_proceedings": 0.4, "already_considered": 0.4, "other": 0.2}
+NOTES = {
+    "out_of_time": "Matter arose more than 12 months before the complaint; no good reason for the delay was given, "
+                   "so discretion was not used. Ombudsman's details sent.",
+    "legal_proceedings": "Complainant has started legal proceedings on the same matter. Ombudsman's details sent.",
+    "already_considered": "Same matter answered under an earlier complaint. Ombudsman's details sent.",
+    "not_a_complaint": "First request for a repair, passed to the service as a service request.",
+    "other": "Matter for the Local Planning Authority's appeal process. Ombudsman's details sent.",
+}
+# fmt: on
+AWARE_DAYS = (0, 90)  # an ordinary complaint: the person became aware this many days before complaining
+LATE_DAYS = (400, 1000)  # a complaint refused as out of time: more than 12 months
+WITHIN_DAYS = (30, 300)  # seeded: refused as out of time, but made within 12 months
+SERVICE_REQUESTS = 0.02  # cases closed as service requests at Stage 1 and taken no further: no problem
+
+
+def stream(rng: np.random.Generator) -> np.random.Generator:
+    """The access columns' own generator: from the corporate stream's seed, never from its draws."""
+    return np.random.default_rng([ACCESS_STREAM, *rng.bit_generator.seed_seq.generate_state(2)])
+
+
+def add_access(
+    cases: pd.DataFrame, rng: np.random.Generator, taken: np.ndarray | None, truth: GroundTruth, file: str
+) -> None:
+    """Add the access columns to `cases` and, unless `taken` is None (a clean export), seed their problems in cases
+    not `taken`, recording them in `truth` under the export `file`."""
+    n = len(cases)
+    draws = stream(rng)
+    refused = {stage: cases[f"s{stage}_outcome"].isin(["out_of_scope"]).to_numpy() for stage in ("1", "2")}
+    single = cases["s1_received"].notna().to_numpy() & cases["s2_received"].isna().to_numpy()
+    service_request = single & ~refused["1"] & (draws.random(n) < SERVICE_REQUESTS)
+    kind = np.where(service_request, "service_request", "complaint").astype(object)
+    grounds = {"1": choose(draws, _STAGE1_GROUNDS, n).astype(object), "2": choose(draws, _STAGE2_GROUNDS, n).astype(object)}
+    aware_days = draws.integers(*AWARE_DAYS, size=n, endpoint=True)
+    late_days = draws.integers(*LATE_DAYS, size=n, endpoint=True)
+    within_days = draws.integers(*WITHIN_DAYS, size=n, endpoint=True)
+    nothing = np.zeros(n, dtype=bool)
+    blank, within, no_reasons = {"1": nothing, "2": nothing}, nothing, nothing
+    if taken is not None:
+        seeder = Seeder(draws, n)
+        seeder.reserve(taken | service_request)
+        blank = {"1": seeder.pick(refused["1"], 0.15), "2": seeder.pick(refused["2"], 0.25)}
+        within = seeder.pick(refused["1"], 0.1)
+        no_reasons = seeder.pick(refused["1"], 0.1)
+        informal = seeder.pick(single, 0.01)
+        escalated = seeder.pick(cases["s1_received"].notna() & cases["s2_received"].notna(), 0.03)
+        kind = np.where(informal, "informal", np.where(escalated, "service_request", kind))
+        grounds["1"] = np.where(within | no_reasons, "out_of_time", grounds["1"])
+        _record(cases, truth, file, blank, within, no_reasons, informal, escalated)
+    late = refused["1"] & (grounds["1"] == "out_of_time")
+    cases["case_type"] = pd.Series(kind).map(CASE_TYPES).astype("str")
+    days = np.where(late, np.where(within, within_days, late_days), aware_days)
+    cases["became_aware"] = (cases["received"] - pd.to_timedelta(days, unit="D")).astype("datetime64[s]")
+    for stage in ("1", "2"):
+        recorded = refused[stage] & ~blank[stage]
+        ground = pd.Series(grounds[stage]).where(recorded)
+        cases[f"s{stage}_refusal_ground"] = ground.map(GROUNDS).astype("str")
+        has_notes = recorded & ~(no_reasons if stage == "1" else nothing)
+        cases[f"s{stage}_refusal_notes"] = ground.where(has_notes).map(NOTES).astype("str")
+
+
+def _record(cases, truth, file, blank, within, no_reasons, informal, escalated) -> None:
+    def rows(mask, stage: str) -> pd.DataFrame:
+        return pd.DataFrame({"case_id": cases.loc[mask, "case_id"].astype(object), "stage": stage})
+
+    for stage in ("1", "2"):
+        truth.add("refused_without_reason", file, rows(blank[stage], stage))
+    truth.add("out_of_time_refusal_within_12_months", file, rows(within, "1"))
+    truth.add("out_of_time_refusal_without_reasons", file, rows(no_reasons, "1"))
+    truth.add("informal_tier", file, rows(informal, "1"))
+    truth.add("service_request_escalated", file, rows(escalated, "2"))
