@@ -26,7 +26,7 @@ from complaint_audit.engine.toolkit import case_numbers, either, iso_dates, join
 from complaint_audit.schema import CODE_STAGES, Outcome, RecordedAs, RefusalGround
 
 _CODE_PROCESSES = ("corporate", "housing")
-_CODES_SOURCE = "LGSCO Complaint Handling Code section {0}; Housing Ombudsman Complaint Handling Code section {0}"
+_CODES_SOURCE = "LGSCO and Housing Ombudsman Complaint Handling Codes (February 2024), section {0}"
 # A refusal is a duty owed to each person turned away: any case without reasons is a fault (engine/judging.py).
 _THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
 _TIME_LIMIT = pd.DateOffset(months=12)  # the Codes' time limit is in calendar months (RULES.md section 5)
@@ -85,6 +85,8 @@ class RefusalsWithReasons(Check):
     )
     standards = CODES
     fault_type = FaultType.MALADMINISTRATION
+    impact = ("{people} were turned away, or refused Stage 2, with no reason on record: they could not know why or "
+              "challenge it, and may have been denied a complaint the policy required the council to take on.")
     remedy = ("Review the refusals of {people} listed: where no reason the policy allows can be found, take the "
               "complaint on (or escalate it) now and apologise; otherwise write to give the reason and the "
               "Ombudsman's details.")
@@ -149,6 +151,8 @@ class OutOfTimeRefusals(Check):
     )
     standards = CODES
     fault_type = FaultType.MALADMINISTRATION
+    impact = ("{people} were refused as out of time when the limit may not have applied, or without the reasons that "
+              "show discretion was considered, so they may have been denied an answer they were owed.")
     remedy = ("Take on the complaints of {people} listed that were made within 12 months; for the others, consider "
               "afresh whether to use the council's discretion, and write to give the reasons and the Ombudsman's "
               "details.")
@@ -217,6 +221,8 @@ class TwoStagesOnly(Check):
     )
     standards = CODES
     fault_type = FaultType.MALADMINISTRATION
+    impact = ("{people} went through a stage the Codes do not have, so their complaint took longer and their way to "
+              "the Ombudsman was delayed.")
     remedy = ("Tell {people} listed whose complaint is still open that it is at Stage 1 or Stage 2 of the Code's "
               "process, with the Ombudsman's details after Stage 2; apologise for any delay the extra stage caused.")
 
@@ -284,6 +290,8 @@ class ServiceRequestsPursued(Check):
     )
     standards = CODES
     fault_type = FaultType.MALADMINISTRATION
+    impact = ("{people} were unhappy enough to ask for Stage 2, yet their complaint was kept as a service request: "
+              "they had no Stage 1 response, and are missing from the council's complaint figures.")
     remedy = ("Check whether {people} listed had a Stage 1 response to their complaint; where not, apologise and "
               "answer it now under the Code.")
 
