@@ -20,6 +20,7 @@ from complaint_audit.engine.contract import (
     exceptions,
     graded,
     not_applicable,
+    not_in_export,
 )
 from complaint_audit.engine.standards import CODES
 from complaint_audit.engine.toolkit import case_numbers, either, iso_dates, joined, when
@@ -49,6 +50,11 @@ def reasons_given(records: pd.DataFrame) -> pd.Series:
     given = reasons.notna()
     given[given] = reasons[given].astype("str").str.strip().ne("").to_numpy(dtype=bool)
     return given
+
+
+def _untested(data, *names: str) -> str:
+    """The sentence naming the fields among NAMES that no export has, which the finding therefore left untested."""
+    return not_in_export(data.records, pd.DataFrame({name: data.exported(name) for name in names}))
 
 
 class RefusalsWithReasons(Check):
@@ -184,7 +190,7 @@ class OutOfTimeRefusals(Check):
             int(failing.sum()), int(assessed.sum()), params,
             "{failing:,} of {assessed:,} corporate and housing complaints refused as out of time ({percent_failing}%) "
             "fall short: {within_12_months:,} made within 12 months of the person becoming aware of the matter, "
-            "{without_reasons:,} with no reasons recorded.",
+            "{without_reasons:,} with no reasons recorded." + _untested(data, "refusal_reason", "became_aware"),
             table, Recommendation("Record when the person became aware of the matter, and the reasons for any refusal "
                                   "as out of time, discretion included.", Priority.QUICK_WIN),
             within_12_months=int(within.sum()), without_reasons=int(without_reasons.sum()),
@@ -253,7 +259,8 @@ class TwoStagesOnly(Check):
         return graded(
             int(len(per_case)), int(case[code].nunique()), params,
             "{failing:,} of {assessed:,} corporate and housing complaints ({percent_failing}%) went outside the Code's "
-            "two stages: {third_stage:,} taken to a third stage, {informal:,} recorded as an informal or Stage 0 tier.",
+            "two stages: {third_stage:,} taken to a third stage, {informal:,} recorded as an informal or Stage 0 tier."
+            + _untested(data, "recorded_as"),
             table, Recommendation("Close any third stage or informal tier: log complaints at Stage 1 and end at Stage 2 "
                                   "with the Ombudsman's details.", Priority.THREE_MONTHS),
             third_stage=int(per_case["third"].sum()), informal=int(per_case["informal"].sum()),
