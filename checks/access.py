@@ -24,7 +24,7 @@ from complaint_audit.engine.contract import (
 )
 from complaint_audit.engine.standards import CODES
 from complaint_audit.engine.toolkit import case_numbers, either, iso_dates, joined, when
-from complaint_audit.schema import CODE_STAGES, Outcome, RecordedAs, RefusalGround
+from complaint_audit.schema import CODE_STAGES, COUNCIL_STAGES, Outcome, RecordedAs, RefusalGround
 
 _CODE_PROCESSES = ("corporate", "housing")
 _CODES_SOURCE = "LGSCO and Housing Ombudsman Complaint Handling Codes (February 2024), section {0}"
@@ -213,7 +213,7 @@ class TwoStagesOnly(Check):
     """
 
     code = "AC003"
-    denominator = "corporate and housing cases: each case of the two processes, whatever its stages"
+    denominator = "corporate and housing cases with a stage the council handled (Stage 1, 2 or 3)"
     uk_rules = True
     title = "Two stages only"
     area = Area.ACCESS
@@ -234,9 +234,9 @@ class TwoStagesOnly(Check):
 
     def run(self, data, params):
         records = data.records
-        code = _code_records(records)
+        code = _code_records(records) & records["stage"].isin(COUNCIL_STAGES).to_numpy()  # not the ombudsman's stage
         if not code.any():
-            return not_applicable("no corporate or housing records")
+            return not_applicable("no corporate or housing complaint stages handled by the council")
         third = code & records["stage"].eq("3").to_numpy()
         informal = code & records["recorded_as"].eq(RecordedAs.INFORMAL.value).to_numpy()
         case = case_numbers(data)

@@ -172,3 +172,9 @@ def test_ac003_says_informal_tiers_were_not_tested_where_the_export_has_no_recor
     assert outcome.result.finding.startswith(
         "1 of 2 corporate and housing complaints went outside the Code's two stages: 1 taken to a third stage, 0 "
         "recorded as an informal or Stage 0 tier. Not in the export, so not tested: recorded_as.")
+
+
+def test_ac003_is_not_applicable_to_the_ombudsmans_records_alone():
+    records = canonical_records({"case_id": "O1", "stage": "ombudsman", "process": "housing"})
+    assert run_check("AC003", records).finding == (
+        "Not applicable: no corporate or housing complaint stages handled by the council.")
