@@ -255,7 +255,7 @@ class TwoStagesOnly(Check):
             when(shown["informal"], pd.Series("recorded as an informal or Stage 0 complaint, a tier before Stage 1 "
                                               "the Code does not have", index=first, dtype="str")),
         )
-        table = exceptions(rows, reason)
+        table = exceptions(rows, reason, third_stage=shown["third"], informal=shown["informal"])
         return graded(
             int(len(per_case)), int(case[code].nunique()), params,
             "{failing:,} of {assessed:,} corporate and housing complaints ({percent_failing}%) went outside the Code's "

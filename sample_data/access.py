@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import dates
 from .catalogue import choose
 from .seeding import GroundTruth, Seeder
 
@@ -39,6 +40,8 @@ AWARE_DAYS = (0, 90)  # an ordinary complaint: the person became aware this many
 LATE_DAYS = (400, 1000)  # a complaint refused as out of time: more than 12 months
 WITHIN_DAYS = (30, 300)  # seeded: refused as out of time, but made within 12 months
 SERVICE_REQUESTS = 0.02  # cases closed as service requests at Stage 1 and taken no further: no problem
+THIRD_STAGES = 3  # corporate complaints the council took to a Stage 3 review after Stage 2 (seeded)
+THIRD_STAGE_ROOM_DAYS = 75  # a Stage 3 picked was asked for and answered, and the case closed, before the export
 
 
 def stream(rng: np.random.Generator) -> np.random.Generator:
@@ -47,10 +50,10 @@ def stream(rng: np.random.Generator) -> np.random.Generator:
 
 
 def add_access(
-    cases: pd.DataFrame, rng: np.random.Generator, taken: np.ndarray | None, truth: GroundTruth, file: str
+    cases: pd.DataFrame, rng: np.random.Generator, taken: np.ndarray | None, truth: GroundTruth, file: str, year: int
 ) -> None:
-    """Add the access columns to `cases` and, unless `taken` is None (a clean export), seed their problems in cases
-    not `taken`, recording them in `truth` under the export `file`."""
+    """Add the access columns to `cases` (of the financial year from April `year`) and, unless `taken` is None (a
+    clean export), seed their problems in cases not `taken`, recording them in `truth` under the export `file`."""
     n = len(cases)
     draws = stream(rng)
     refused = {stage: cases[f"s{stage}_outcome"].isin(["out_of_scope"]).to_numpy() for stage in ("1", "2")}
@@ -62,7 +65,9 @@ def add_access(
     late_days = draws.integers(*LATE_DAYS, size=n, endpoint=True)
     within_days = draws.integers(*WITHIN_DAYS, size=n, endpoint=True)
     nothing = np.zeros(n, dtype=bool)
-    blank, within, no_reasons = {"1": nothing, "2": nothing}, nothing, nothing
+    blank, within, no_reasons, third = {"1": nothing, "2": nothing}, nothing, nothing, nothing
+    third_days = {"request": draws.integers(3, 15, size=n, endpoint=True),
+                  "answer": draws.integers(10, 20, size=n, endpoint=True), "close": draws.integers(0, 3, size=n, endpoint=True)}
     if taken is not None:
         seeder = Seeder(draws, n)
         seeder.reserve(taken | service_request)
@@ -71,13 +76,15 @@ def add_access(
         no_reasons = seeder.pick(refused["1"], 0.1)
         informal = seeder.pick(single, 0.01)
         escalated = seeder.pick(cases["s1_received"].notna() & cases["s2_received"].notna(), 0.03)
+        third = seeder.pick(_third_stage_pool(cases, year), 0.0, minimum=THIRD_STAGES)
         kind = np.where(informal, "informal", np.where(escalated, "service_request", kind))
         grounds["1"] = np.where(within | no_reasons, "out_of_time", grounds["1"])
-        _record(cases, truth, file, blank, within, no_reasons, informal, escalated)
+        _record(cases, truth, file, blank, within, no_reasons, informal, escalated, third)
     late = refused["1"] & (grounds["1"] == "out_of_time")
     cases["case_type"] = pd.Series(kind).map(CASE_TYPES).astype("str")
     days = np.where(late, np.where(within, within_days, late_days), aware_days)
     cases["became_aware"] = (cases["received"] - pd.to_timedelta(days, unit="D")).astype("datetime64[s]")
+    _add_third_stage(cases, third, third_days)
     for stage in ("1", "2"):
         recorded = refused[stage] & ~blank[stage]
         ground = pd.Series(grounds[stage]).where(recorded)
@@ -86,7 +93,26 @@ def add_access(
         cases[f"s{stage}_refusal_notes"] = ground.where(has_notes).map(NOTES).astype("str")
 
 
-def _record(cases, truth, file, blank, within, no_reasons, informal, escalated) -> None:
+def _third_stage_pool(cases: pd.DataFrame, year: int) -> np.ndarray:
+    """Corporate complaints answered (not upheld) at Stage 2 by the complaints team, early enough for a Stage 3."""
+    room = dates.export_date(year) - pd.Timedelta(days=THIRD_STAGE_ROOM_DAYS)
+    return (cases["process"].eq("corporate") & cases["handled_by"].eq("Complaints Team")
+            & cases["s2_outcome"].eq("not_upheld").fillna(False) & cases["s2_responded"].le(room)).to_numpy(dtype=bool)
+
+
+def _add_third_stage(cases: pd.DataFrame, third: np.ndarray, days: dict[str, np.ndarray]) -> None:
+    """Stage 3 columns, filled for the `third` cases: a review after Stage 2, signed by the Chief Executive, and the
+    case closed after it."""
+    requested = (cases["s2_responded"] + pd.to_timedelta(days["request"], unit="D")).where(third)
+    answered = dates.after(requested, days["answer"])
+    cases["s3_received"] = requested.astype("datetime64[s]")
+    cases["s3_responded"] = answered
+    cases["s3_outcome"] = pd.Series("Not Upheld", index=cases.index, dtype="str").where(third)
+    cases["s3_signer"] = pd.Series("Chief Executive", index=cases.index, dtype="str").where(third)
+    cases["closed"] = cases["closed"].where(~third, (answered + pd.to_timedelta(days["close"], unit="D")))
+
+
+def _record(cases, truth, file, blank, within, no_reasons, informal, escalated, third) -> None:
     def rows(mask, stage: str) -> pd.DataFrame:
         return pd.DataFrame({"case_id": cases.loc[mask, "case_id"].astype(object), "stage": stage})
 
@@ -95,4 +121,5 @@ def _record(cases, truth, file, blank, within, no_reasons, informal, escalated) 
     truth.add("out_of_time_refusal_within_12_months", file, rows(within, "1"))
     truth.add("out_of_time_refusal_without_reasons", file, rows(no_reasons, "1"))
     truth.add("informal_tier", file, rows(informal, "1"))
+    truth.add("third_stage", file, rows(third, "3"))
     truth.add("service_request_escalated", file, rows(escalated, "2"))

@@ -58,7 +58,8 @@ COLUMNS = {  # export column -> typed case column (None: filled in separately)
     # Access to the complaints process (access.py): added after the others, so their columns kept their places.
     "Case Type": "case_type", "Date Aware": "became_aware", "Stage 1 Refusal Ground": "s1_refusal_ground",
     "Stage 1 Refusal Notes": "s1_refusal_notes", "Stage 2 Refusal Ground": "s2_refusal_ground",
-    "Stage 2 Refusal Notes": "s2_refusal_notes",
+    "Stage 2 Refusal Notes": "s2_refusal_notes", "Stage 3 Requested": "s3_received", "Stage 3 Response Sent": "s3_responded",
+    "Stage 3 Outcome": "s3_outcome", "Stage 3 Signed Off By": "s3_signer",
 }
 # fmt: on
 
@@ -91,7 +92,7 @@ def generate_corporate(
     else:
         seeds = _seed(cases, rng, truth, behaviour.upheld_without_learning)
     # After every earlier problem, from its own stream, in cases none of them took.
-    add_access(cases, rng, None if clean else seeds["taken"], truth, FILE)
+    add_access(cases, rng, None if clean else seeds["taken"], truth, FILE, year)
     frame = _export_frame(cases)
     if letters:
         # Both stages' facts paragraphs in one draw, so no two letters of the export share one.

@@ -94,7 +94,9 @@ DESCRIPTIONS = {
         "Stage 1 complaints refused as out of time, more than 12 months after the person became aware, with no notes "
         "giving the reasons (or whether discretion was considered).",
     "informal_tier": "Corporate and housing cases recorded as 'Stage 0 (Informal)': a tier the Codes' two stages do "
-                     "not have. No corporate or housing case has a third stage.",
+                     "not have.",
+    "third_stage": "Corporate complaints taken to a Stage 3 review after their Stage 2 answer (the export's Stage 3 "
+                   "columns), signed off by the Chief Executive: a third stage the Codes do not have.",
     "service_request_escalated":
         "Cases recorded as a 'Service Request' whose person went on to ask for Stage 2; the other service requests "
         "(about 2% of single-stage cases) went no further.",
@@ -279,7 +281,8 @@ def _wide_stage_rows(frame: pd.DataFrame) -> int:
     """Stage rows a wide export yields: one per stage with any of its columns filled."""
     stage1 = frame[[c for c in frame.columns if c.startswith("Stage 1")] + ["Date Received"]].notna().any(axis=1)
     stage2 = frame[[c for c in frame.columns if c.startswith("Stage 2")]].notna().any(axis=1)
-    return int(stage1.sum() + stage2.sum())
+    stage3 = frame[[c for c in frame.columns if c.startswith("Stage 3")]].notna().any(axis=1)
+    return int(stage1.sum() + stage2.sum() + stage3.sum())
 
 
 def _problems(truth: GroundTruth) -> dict:

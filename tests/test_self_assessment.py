@@ -96,10 +96,10 @@ def test_refusals_the_twelve_month_limit_and_two_stages_are_answered_from_the_re
         for row in [_row(assessment, paragraph, starts)]
     }
     assert answers == {
-        ("1", "A complaint is told apart"): (PARTLY, [("AC004", NOT_MET, 5), ("AC003", PARTLY, 10)]),
+        ("1", "A complaint is told apart"): (PARTLY, [("AC004", NOT_MET, 5), ("AC003", PARTLY, 10)]),  # informal
         ("2", "A complaint is refused only"): (NOT_MET, [("AC001", NOT_MET, 7)]),
         ("2", "A complaint made more than 12 months"): (NOT_MET, [("AC002", NOT_MET, 7)]),
-        ("5", "Two stages only"): (PARTLY, [("AC003", PARTLY, 10)]),
+        ("5", "Two stages only"): (PARTLY, [("AC003", PARTLY, 13)]),  # and the three third stages
     }
 
 

@@ -89,7 +89,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
              "dissatisfaction, however made, about the standard of service, actions or lack of action."),
     _records(1, "1", None, "A complaint is told apart from a service request; dissatisfaction is not closed as "
              "a service request, an 'informal' or a 'Stage 0' case when the person wants to complain.",
-             Evidence("AC004"), Evidence("AC003")),
+             Evidence("AC004"), Evidence("AC003", figure='"informal":true', those="recorded as an informal or Stage 0 tier")),
     _records(1, "1.5", None, "A complaint made for someone by a representative, an MP or a councillor goes through "
              "the normal process, stages and timescales: no faster route and no skipped stage.",
              Evidence("FT001"), Evidence("FT002"), Evidence("FT003"), Evidence("FT004")),
