@@ -154,6 +154,9 @@ SEEDED = {
     "childrens_adjudication_late": "CSC002", "missing_apology_upheld": "QR001", "missing_ombudsman_details_final": "QR004",
     "missing_ombudsman_details_extension": "QR004", "jargon_responses": "QR005", "boilerplate_responses": "QR006",
     "upheld_no_learning": "LN001", "loose_local_target": "TS006",
+    "refused_without_reason": "AC001", "out_of_time_refusal_within_12_months": "AC002",
+    "out_of_time_refusal_without_reasons": "AC002", "informal_tier": "AC003", "third_stage": "AC003",
+    "service_request_escalated": "AC004",
 }
 
 
