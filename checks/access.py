@@ -128,9 +128,10 @@ class OutOfTimeRefusals(Check):
     out_of_time) records the reasons (refusal_reason), and, where the export says when the person became aware of
     the matter (became_aware), was made more than 12 calendar months after it.
 
-    Why it matters: the Codes' exclusions allow a complaint made more than 12 months after the matter arose, or
-    after the person became aware of it, to be refused; one made within 12 months must be accepted. Even then the
-    council must consider using its discretion where there are good reasons, and explain its decision. A refusal
+    Why it matters: the Codes' exclusions allow a complaint made more than 12 months after the matter arose to be
+    refused; one made within 12 months of the matter arising, or of the person becoming aware of it, must be
+    accepted unless another exclusion applies. Even a late complaint calls for the council to consider using its
+    discretion where there are good reasons, and to explain its decision. A refusal
     as out of time with no reasons cannot show that discretion was considered; one made within 12 months of the
     person becoming aware should not have been refused at all.
 
