@@ -9,6 +9,7 @@ that records a refusal ground: at Stage 1 it was not accepted, at Stage 2 its es
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from complaint_audit.engine.contract import (
@@ -28,13 +29,14 @@ from complaint_audit.schema import CODE_STAGES, COUNCIL_STAGES, Outcome, Recorde
 
 _CODE_PROCESSES = ("corporate", "housing")
 _CODES_SOURCE = "LGSCO and Housing Ombudsman Complaint Handling Codes (February 2024), section {0}"
-# A refusal is a duty owed to each person turned away: any case without reasons is a fault (engine/judging.py).
+# Each rule is a duty owed to every person complaining (case_level): one failing case is amber whatever the share
+# (engine/judging.py); the thresholds grade the share beyond that.
 _THRESHOLDS = {"amber_above": 2.0, "red_above": 10.0}
 _TIME_LIMIT = pd.DateOffset(months=12)  # the Codes' time limit is in calendar months (RULES.md section 5)
 
 
-def _code_records(records: pd.DataFrame) -> pd.Series:
-    """The records of the Codes' processes."""
+def _code_records(records: pd.DataFrame) -> np.ndarray:
+    """Whether each record is of the Codes' processes."""
     return records["process"].isin(_CODE_PROCESSES).to_numpy()
 
 
