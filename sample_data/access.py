@@ -81,13 +81,13 @@ def add_access(
         grounds["1"] = np.where(within | no_reasons, "out_of_time", grounds["1"])
         _record(cases, truth, file, blank, within, no_reasons, informal, escalated, third)
     late = refused["1"] & (grounds["1"] == "out_of_time")
-    cases["case_type"] = pd.Series(kind).map(CASE_TYPES).astype("str")
+    cases["case_type"] = pd.Series(kind, index=cases.index).map(CASE_TYPES).astype("str")
     days = np.where(late, np.where(within, within_days, late_days), aware_days)
     cases["became_aware"] = (cases["received"] - pd.to_timedelta(days, unit="D")).astype("datetime64[s]")
     _add_third_stage(cases, third, third_days)
     for stage in ("1", "2"):
         recorded = refused[stage] & ~blank[stage]
-        ground = pd.Series(grounds[stage]).where(recorded)
+        ground = pd.Series(grounds[stage], index=cases.index).where(recorded)
         cases[f"s{stage}_refusal_ground"] = ground.map(GROUNDS).astype("str")
         has_notes = recorded & ~(no_reasons if stage == "1" else nothing)
         cases[f"s{stage}_refusal_notes"] = ground.where(has_notes).map(NOTES).astype("str")
