@@ -14,6 +14,7 @@ import pandas as pd
 from complaint_audit.calendar import working_days_between
 
 from . import dates
+from .access import ACCESS_STREAM, add_access
 from .behaviour import Behaviour
 from .catalogue import DEFAULT_ORGANISATION
 from .corporate_cases import (
@@ -29,7 +30,7 @@ from .corporate_cases import (
 from .corporate_handling import HANDLING_STREAM, add_handling
 from .csvfile import write_csv
 from .letters import case_details, complaints_email, compose_letters
-from .seeding import GroundTruth, Seeder, SystemExport
+from .seeding import GroundTruth, Seeder, SystemExport, own_stream
 
 # fmt: off
 FILE = "exports/corporate_complaints.csv"
@@ -39,7 +40,7 @@ HEADER_ROW = 1
 _IMPOSSIBLE = ("31/02/{next}", "30/02/{next}", "31/04/{this}", "31/06/{this}", "31/09/{this}", "31/11/{this}")
 _AT_FAULT = ("upheld", "partly_upheld")
 _DECIDED = ("upheld", "partly_upheld", "not_upheld")
-# The stream of the seeds added for issue 17's remedies and response contents (see _own_stream).
+# The stream of the seeds added for issue 17's remedies and response contents (seeding.own_stream).
 _REMEDIES_AND_CONTENTS_STREAM = 1703
 # One team answered this many Stage 1 complaints of one category with one template letter.
 BOILERPLATE_CASES = 16
@@ -62,6 +63,11 @@ COLUMNS = {  # export column -> typed case column (None: filled in separately)
     "Remedy Amount (£)": "remedy_amount_text", "Remedy Completed": "remedy_done", "Learning": "learning",
     "Action Due": "action_due",
     "Action Completed": "action_done", "Date Closed": "closed",
+    # Access to the complaints process (access.py): added after the others, so their columns kept their places.
+    "Case Type": "case_type", "Date Aware": "became_aware", "Stage 1 Refusal Ground": "s1_refusal_ground",
+    "Stage 1 Refusal Notes": "s1_refusal_notes", "Stage 2 Refusal Ground": "s2_refusal_ground",
+    "Stage 2 Refusal Notes": "s2_refusal_notes", "Stage 3 Requested": "s3_received", "Stage 3 Response Sent": "s3_responded",
+    "Stage 3 Outcome": "s3_outcome", "Stage 3 Signed Off By": "s3_signer",
 }
 # fmt: on
 
@@ -88,15 +94,16 @@ def generate_corporate(
     numbers = pd.Series(np.arange(1, n_cases + 1)).astype("str").str.zfill(max(5, len(str(n_cases))))
     cases["case_id"] = f"{case_prefix}-{year % 100:02d}-" + numbers
     truth = GroundTruth()
-    own_rng = _own_stream(rng, _REMEDIES_AND_CONTENTS_STREAM)
+    own_rng = own_stream(rng, _REMEDIES_AND_CONTENTS_STREAM)
     deliver_remedies(cases, own_rng, dates.export_date(year), clean=clean)
     if clean:
         seeds = {}
         _record_member_problems(cases, truth, quarantined=np.zeros(n_cases, dtype=bool))
     else:
         seeds = _seed(cases, rng, truth, behaviour.upheld_without_learning, own_rng, year)
-    add_handling(cases, _own_stream(rng, HANDLING_STREAM), truth, FILE,
-                 None if clean else seeds["taken"])
+    # The later seeds each draw from a stream of their own, in cases no earlier problem took.
+    taken = add_handling(cases, own_stream(rng, HANDLING_STREAM), truth, FILE, None if clean else seeds["taken"])
+    add_access(cases, own_stream(rng, ACCESS_STREAM), taken, truth, FILE, year)
     frame = _export_frame(cases)
     if letters:
         # Both stages' facts paragraphs in one draw, so no two letters of the export share one.
@@ -113,17 +120,6 @@ def generate_corporate(
 def write_corporate_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write as the case system does: cp1252, CRLF rows, quoted only where needed."""
     write_csv(frame, path, ENCODING, line_end="\r\n")
-
-
-def _own_stream(rng: np.random.Generator, key: int) -> np.random.Generator:
-    """A generator of its own, derived from `rng`'s seed and `key` without drawing from `rng`.
-
-    Seeds added later draw from such a stream, so they leave every earlier draw (and so every
-    earlier problem's cases and letters) as it was, and two additions with different keys do not
-    move each other.
-    """
-    seed = rng.bit_generator.seed_seq
-    return np.random.default_rng(np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, key)))
 
 
 def _seed(

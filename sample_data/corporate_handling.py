@@ -24,7 +24,7 @@ from complaint_audit.calendar import add_working_days, working_days_between
 
 from .seeding import GroundTruth
 
-HANDLING_STREAM = 1702  # issue 17, part B: its own stream (corporate._own_stream), so other seeds never move these picks
+HANDLING_STREAM = 1702  # issue 17, part B: its own stream (seeding.own_stream), so other seeds never move these picks
 # fmt: off
 STAGE1_HANDLERS = ("Imogen Thackeray", "Dominic Featherstone", "Yasmin Okafor", "Callum Brightwell",
                    "Niamh Castellan", "Rupert Ashdown", "Farah Quaddus", "Gareth Penhaligon", "Leona Marchetti",
@@ -38,10 +38,11 @@ _ACKNOWLEDGE, _RESPOND = 5, 10  # the Code's Stage 1 clock, working days
 
 
 def add_handling(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth, file: str,
-                 taken: np.ndarray | None) -> None:
+                 taken: np.ndarray | None) -> np.ndarray | None:
     """Give each stage its handler and the seeded clock stops (columns s1_handler, s2_handler, s1_stopped_days,
     s1_stop_reason ...), recording the seeded cases in the ground truth. `taken`: the cases other problems hold;
-    None for a clean dataset, which seeds nothing (every Stage 2 goes to another officer, no clock stops)."""
+    None for a clean dataset, which seeds nothing (every Stage 2 goes to another officer, no clock stops). Returns the
+    cases taken by then, these included, for later seeds (None for a clean dataset)."""
     n = len(cases)
     first = np.asarray(STAGE1_HANDLERS, dtype=object)[rng.integers(len(STAGE1_HANDLERS), size=n)]
     second = np.asarray(STAGE2_HANDLERS, dtype=object)[rng.integers(len(STAGE2_HANDLERS), size=n)]
@@ -54,13 +55,15 @@ def add_handling(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTru
         second = np.where(same, first, second)
         truth.add("stage2_same_handler", file, pd.DataFrame({"case_id": cases.loc[same, "case_id"].astype(object),
                                                              "stage": "2"}))
-        _seed_clock_stops(cases, rng, truth, file, free & ~same)
+        taken = taken | same | _seed_clock_stops(cases, rng, truth, file, free & ~same)
     cases["s1_handler"] = pd.Series(first, index=cases.index, dtype="str").where(cases["s1_received"].notna())
     cases["s2_handler"] = pd.Series(second, index=cases.index, dtype="str").where(cases["s2_received"].notna())
+    return taken
 
 
 def _seed_clock_stops(cases: pd.DataFrame, rng: np.random.Generator, truth: GroundTruth, file: str,
-                      free: np.ndarray) -> None:
+                      free: np.ndarray) -> np.ndarray:
+    """Seed the clock stops in `free` cases; returns the cases given one."""
     answered = cases["s1_responded"].notna() & cases["s1_extended_due"].isna() & cases["s1_received"].notna()
     from_receipt = cases["s1_ack"].isna()
     start = cases["s1_ack"].where(~from_receipt, cases["s1_received"])
@@ -100,6 +103,7 @@ def _seed_clock_stops(cases: pd.DataFrame, rng: np.random.Generator, truth: Grou
         for name, values in extra.items():
             rows[name] = values[chosen].astype(object).to_numpy()
         truth.add(problem, file, rows)
+    return stopped
 
 
 def _pick(rng: np.random.Generator, eligible: np.ndarray, count: int) -> np.ndarray:

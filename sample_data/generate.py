@@ -100,6 +100,22 @@ DESCRIPTIONS = {
         "a month before the year's end and never recorded as delivered (Remedy Completed blank), listed at the last "
         "stage answered. Other remedies are delivered within a month, a few later, or not yet where the response is "
         "under a month old at the export.",
+    "refused_without_reason":
+        "Corporate and housing complaints not accepted (Stage 1) or refused escalation (Stage 2), outcome 'Outside "
+        "Complaints Procedure', with no refusal ground and no notes; every other refusal records both.",
+    "out_of_time_refusal_within_12_months":
+        "Stage 1 complaints refused as out of time ('Over 12 Months') although made within 12 months of the date "
+        "the person became aware of the matter ('Date Aware'); every other such refusal came more than 12 months after.",
+    "out_of_time_refusal_without_reasons":
+        "Stage 1 complaints refused as out of time, more than 12 months after the person became aware, with no notes "
+        "giving the reasons (or whether discretion was considered).",
+    "informal_tier": "Corporate and housing cases recorded as 'Stage 0 (Informal)': a tier the Codes' two stages do "
+                     "not have.",
+    "third_stage": "Corporate complaints taken to a Stage 3 review after their Stage 2 answer (the export's Stage 3 "
+                   "columns), signed off by the Chief Executive: a third stage the Codes do not have.",
+    "service_request_escalated":
+        "Cases recorded as a 'Service Request' whose person went on to ask for Stage 2; the other service requests "
+        "(about 2% of single-stage cases) went no further.",
     "quarantine": "Rows the loader must quarantine, by kind, with the reason it should give.",
     "clock_stop_on_time":
         "Corporate Stage 1 responses late on the Code's clock without their clock stop (time waiting on the "
@@ -292,7 +308,8 @@ def _wide_stage_rows(frame: pd.DataFrame) -> int:
     """Stage rows a wide export yields: one per stage with any of its columns filled."""
     stage1 = frame[[c for c in frame.columns if c.startswith("Stage 1")] + ["Date Received"]].notna().any(axis=1)
     stage2 = frame[[c for c in frame.columns if c.startswith("Stage 2")]].notna().any(axis=1)
-    return int(stage1.sum() + stage2.sum())
+    stage3 = frame[[c for c in frame.columns if c.startswith("Stage 3")]].notna().any(axis=1)
+    return int(stage1.sum() + stage2.sum() + stage3.sum())
 
 
 def _problems(truth: GroundTruth) -> dict:

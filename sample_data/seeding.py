@@ -43,6 +43,17 @@ class Seeder:
         return chosen
 
 
+def own_stream(rng: np.random.Generator, key: int) -> np.random.Generator:
+    """A generator of its own, derived from `rng`'s seed and `key` without drawing from `rng`.
+
+    Seeds added later draw from such a stream, so they leave every earlier draw (and so every
+    earlier problem's cases and letters) as it was, and two additions with different keys do not
+    move each other.
+    """
+    seed = rng.bit_generator.seed_seq
+    return np.random.default_rng(np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, key)))
+
+
 def _plain(value):
     """numpy scalars -> Python ones, so the ground truth serialises the same everywhere."""
     return value.item() if isinstance(value, np.generic) else value

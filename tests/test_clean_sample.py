@@ -89,6 +89,9 @@ def test_the_clean_data_still_gives_every_rule_something_to_test(records):
     assert records["learning"].notna().sum() > 100 and records["action_due"].notna().sum() > 100
     assert (records["received"].notna() & records["responded"].isna() & records["outcome"].isna()).any()  # open
     assert records["response_text"].notna().sum() > 400
+    refused = corporate_housing & records["outcome"].eq("out_of_scope")  # AC001, AC002 and AC004 test something
+    assert (refused & records["refusal_ground"].eq("out_of_time")).any() and (refused & records["stage"].eq("2")).any()
+    assert (corporate_housing & records["recorded_as"].eq("service_request")).any()
 
 
 @pytest.mark.parametrize("code", CODES)

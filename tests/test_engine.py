@@ -203,7 +203,7 @@ def test_cli_checks_explain_shows_the_page(runner):
 
 
 def test_cli_check_writes_results_and_exits_by_fail_on(runner, tmp_path, sample_store):
-    # 10 of the sample's 282 later stages (3.5%) skip the stage before: amber by default, green above 5%.
+    # 10 of the sample's 285 later stages (3.5%) skip the stage before: amber by default, green above 5%.
     config = tmp_path / "audit.toml"
     config.write_text("[checks.params.DQ006]\namber_above = 5\nred_above = 50\n")
     args = ["check", "--store", str(sample_store), "--out", str(tmp_path / "out"), "--select", "DQ005,DQ006"]

@@ -108,12 +108,31 @@ def test_stage_2_by_someone_else_and_clock_stops_are_answered_from_the_records(a
     assert (row["status"], evidence["check"], evidence["cases"]) == (NOT_MET, "TS008", 5)
 
 
+def test_refusals_the_twelve_month_limit_and_two_stages_are_answered_from_the_records(assessment):
+    """Issue 17 (A): the sample's seeded refusals without reasons, out-of-time refusals, informal tier and service
+    requests escalated decide sections 1, 2 and 5."""
+    answers = {
+        (paragraph, starts): (row["status"], [(item["check"], item["status"], item["cases"]) for item in row["evidence"]])
+        for paragraph, starts in (("1", "A complaint is told apart"), ("2", "A complaint is refused only"),
+                                  ("2", "A complaint made more than 12 months"), ("5", "Two stages only"))
+        for row in [_row(assessment, paragraph, starts)]
+    }
+    assert answers == {
+        ("1", "A complaint is told apart"): (PARTLY, [("AC004", NOT_MET, 5), ("AC003", PARTLY, 10)]),  # informal
+        ("2", "A complaint is refused only"): (NOT_MET, [("AC001", NOT_MET, 7)]),
+        ("2", "A complaint made more than 12 months"): (NOT_MET, [("AC002", NOT_MET, 7)]),
+        ("5", "Two stages only"): (PARTLY, [("AC003", PARTLY, 13)]),  # and the three third stages
+    }
+
+
 def test_the_summary_counts_every_requirement_once(assessment):
     counts = {item["status"]: item["requirements"] for item in assessment["summary"]}
     assert sum(counts.values()) == len(assessment["rows"]) == len(REQUIREMENTS)  # the demo has housing: TS007's row too
-    assert counts[NOT_MET] == 4 and counts[COUNCIL] == 11  # TS002, ..., and TS008's unexplained clock stops
+    # Not met: the Stage 1 and Stage 2 timescales and the response's contents, refusals without a reason (AC001),
+    # complaints refused as out of time (AC002).
+    assert counts[NOT_MET] == 5 and counts[COUNCIL] == 11
     assert assessment["summary_text"].startswith(f"Of the {len(REQUIREMENTS)} requirements listed, the records show "
-                                                 f"{counts[MET]} met, {counts[PARTLY]} partly met and 4 not met")
+                                                 f"{counts[MET]} met, {counts[PARTLY]} partly met and 5 not met")
 
 
 def test_the_workbook_sheet_reads_back(demo_run):

@@ -171,6 +171,9 @@ SEEDED = {
     "missing_complaint_definition": "QR009", "missing_decision_reasons": "QR010", "missing_action_date": "QR011",
     "upheld_no_remedy": "RM001", "remedy_not_delivered": "RM002",
     "clock_stop_still_late": "TS002", "clock_stop_not_deducted": "TS008", "stage2_same_handler": "OV005",
+    "refused_without_reason": "AC001", "out_of_time_refusal_within_12_months": "AC002",
+    "out_of_time_refusal_without_reasons": "AC002", "informal_tier": "AC003", "third_stage": "AC003",
+    "service_request_escalated": "AC004",
 }
 # Seeded to be found by no check: late only until the clock stop is deducted (tests/checks/test_clock_stops.py).
 SEEDED_ON_TIME = {"clock_stop_on_time"}

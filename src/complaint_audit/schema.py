@@ -83,6 +83,26 @@ DECIDED_OUTCOMES: tuple[str, ...] = (Outcome.UPHELD.value, Outcome.PARTLY_UPHELD
 UPHELD_OUTCOMES: tuple[str, ...] = (Outcome.UPHELD.value, Outcome.PARTLY_UPHELD.value)
 
 
+class RecordedAs(StrEnum):
+    """How the source system classed a case: a complaint, a service request, or a tier before Stage 1 that the
+    Complaint Handling Codes do not have (a source's "informal" or "Stage 0" complaints)."""
+
+    COMPLAINT = "complaint"
+    SERVICE_REQUEST = "service_request"
+    INFORMAL = "informal"
+
+
+class RefusalGround(StrEnum):
+    """Why a complaint was not accepted, or its escalation refused, as the source records the ground: the Codes'
+    exclusions (section 2) and a request that was not a complaint; `other` for any other ground a policy gives."""
+
+    OUT_OF_TIME = "out_of_time"  # made more than 12 months after the matter arose or the person became aware of it
+    LEGAL_PROCEEDINGS = "legal_proceedings"
+    ALREADY_CONSIDERED = "already_considered"
+    NOT_A_COMPLAINT = "not_a_complaint"
+    OTHER = "other"
+
+
 class Status(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
@@ -136,6 +156,7 @@ FIELDS: tuple[Field, ...] = (
     Field("stage", "enum", "identity and lineage", "Complaint stage this row describes.", required=True, enum=Stage),
     # which rules apply
     Field("process", "enum", "which rules apply", "Procedure whose timescales apply.", required=True, enum=Process),
+    Field("recorded_as", "enum", "which rules apply", "How the source system classed the case: a complaint, a service request, or an 'informal' or 'Stage 0' tier before Stage 1 (informal). Map the source's labels in [values.recorded_as].", enum=RecordedAs),
     # who and where
     Field("team", "string", "who and where", "Complaints team that owns the case."),
     Field("service", "string", "who and where", "Service the complaint is about."),
@@ -146,6 +167,7 @@ FIELDS: tuple[Field, ...] = (
     Field("handled_by", "string", "who and where", "Route that handled it: complaints team, service, chief executive's office, member services ..."),
     # dates
     Field("received", "date", "dates", "Date the complaint (or the request for this stage) was received.", required=True),
+    Field("became_aware", "date", "dates", "Date the complainant became aware of the matter complained about (or it arose): the Codes' 12-month time limit runs from it."),
     Field("acknowledged", "date", "dates", "Date the complainant was sent an acknowledgement."),
     Field("due", "date", "dates", "Response due date as the source system recorded it."),
     Field("extended_due", "date", "dates", "Due date after an agreed extension."),
@@ -162,6 +184,8 @@ FIELDS: tuple[Field, ...] = (
     Field("outcome", "enum", "outcome", "Decision on the complaint at this stage.", enum=Outcome,
           also_mapped_to=(OPEN_OUTCOME,)),
     Field("status", "enum", "outcome", "Whether the case is still open (awaiting its outcome or response) or closed, as the source system says.", enum=Status),
+    Field("refusal_ground", "enum", "outcome", "Where the complaint was not accepted (Stage 1) or its escalation refused (Stage 2): the ground recorded, out_of_time, legal_proceedings, already_considered, not_a_complaint or other. Map the source's labels in [values.refusal_ground].", enum=RefusalGround),
+    Field("refusal_reason", "string", "outcome", "Where the complaint was not accepted or its escalation refused: the reasons recorded, in the source's words."),
     Field("remedy", "string", "outcome", "Remedy offered (apology, payment, service put right ...)."),
     Field("remedy_amount", "number", "outcome", "Financial remedy in pounds."),
     Field("remedy_done", "date", "outcome", "Date the remedy was delivered: the payment made, the service put right "
@@ -190,7 +214,7 @@ RECORD_KEY: tuple[str, ...] = ("organisation", "case_id", "stage")
 # Text that repeats: a council has a handful of teams and categories, not one per row.
 CATEGORY_FIELDS: tuple[str, ...] = (
     "organisation", "source", "source_file", "stage", "process", "team", "service", "directorate", "category",
-    "channel", "raised_via", "handled_by", "outcome", "status", "signed_off_by",
+    "channel", "raised_via", "handled_by", "outcome", "status", "signed_off_by", "recorded_as", "refusal_ground",
 )
 
 ARROW_SCHEMA: pa.Schema = pa.schema(

@@ -49,6 +49,7 @@ class Area(StrEnum):
     QUALITY_OF_RESPONSES = "quality of responses"
     LEARNING = "learning"
     OVERSIGHT = "oversight"
+    ACCESS = "access to the complaints process"
 
 
 _T = TypeVar("_T")

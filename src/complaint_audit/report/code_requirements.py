@@ -87,22 +87,25 @@ _STAGE_1, _STAGE_2 = ("1",), ("2",)
 REQUIREMENTS: tuple[Requirement, ...] = (
     _council(1, "1", "1.2", "The complaints policy defines a complaint as the Code does: an expression of "
              "dissatisfaction, however made, about the standard of service, actions or lack of action."),
-    _not_yet(1, "1", None, "A complaint is told apart from a service request; dissatisfaction is not closed as "
-             "a service request, an 'informal' or a 'Stage 0' case when the person wants to complain."),
+    _records(1, "1", None, "A complaint is told apart from a service request; dissatisfaction is not closed as "
+             "a service request, an 'informal' or a 'Stage 0' case when the person wants to complain.",
+             Evidence("AC004"), Evidence("AC003", figure='"informal":true', those="recorded as an informal or Stage 0 tier")),
     _records(1, "1.5", None, "A complaint made for someone by a representative, an MP or a councillor goes through "
              "the normal process, stages and timescales: no faster route and no skipped stage.",
              Evidence("FT001"), Evidence("FT002"), Evidence("FT003"), Evidence("FT004")),
     _council(2, "2", None, "The policy sets out the circumstances in which a complaint is not considered, and they "
              "are reasonable."),
-    _not_yet(2, "2", None, "A complaint is refused only for a reason the policy gives, and the person is told why."),
-    _not_yet(2, "2", None, "A complaint made more than 12 months after the matter arose is refused only with reasons "
-             "recorded, and discretion is considered."),
+    _records(2, "2", None, "A complaint is refused only for a reason the policy gives, and the person is told why.",
+             Evidence("AC001")),
+    _records(2, "2", None, "A complaint made more than 12 months after the matter arose is refused only with reasons "
+             "recorded, and discretion is considered.", Evidence("AC002", _STAGE_1)),
     _council(3, "3", None, "Complaints can be made in several ways, and reasonable adjustments are made where needed."),
     _council(3, "3", None, "The complaints policy is published, and says how to go to the Ombudsman."),
     _council(4, "4", None, "A designated person or team handles complaints, with the authority and resources to "
              "resolve them."),
     _council(4, "4", None, "Staff who handle complaints are trained to do so."),
-    _not_yet(5, "5", None, "Two stages only: no third stage or tier of 'informal' complaints in the process."),
+    _records(5, "5", None, "Two stages only: no third stage or tier of 'informal' complaints in the process.",
+             Evidence("AC003")),
     _records(5, "5", None, "Each complaint goes through the stages in order: a Stage 2 follows a Stage 1.",
              Evidence("DQ006")),
     _records(5, "5", "6.11-6.12", "One timescale per stage for every complaint, whichever team handles it, and no "

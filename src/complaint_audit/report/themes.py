@@ -108,7 +108,7 @@ THEME_BY_KEY = {theme.key: theme for theme in THEMES}
 _AREA_THEMES = {
     "data quality": "consistency", "oversight": "leadership", "timeliness": "timeliness", "adults": "timeliness",
     "children's statutory": "childrens", "fast-tracking": "members", "quality of responses": "quality",
-    "learning": "learning",
+    "learning": "learning", "access to the complaints process": "consistency",
 }
 
 TIMESCALES = {"quick win": "within one month", "within 3 months": "within three months",
