@@ -225,14 +225,15 @@ def test_the_tracker_workbook_has_a_row_per_recommendation(committee_run):
     sheet = book["Recommendations"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS == list(COLUMNS)
-    # One per issue: 21 (TS007's, and issue 17's QR009-QR011, RM001 and RM002 among them), the members' two in one.
-    assert len(rows) == 1 + len(recommendations) == 22
+    # One per issue: 27 (TS007's, and issue 17's AC001-AC004, TS008, OV005, QR009-QR011, RM001 and RM002 among them),
+    # the members' two in one.
+    assert len(rows) == 1 + len(recommendations) == 28
     by_checks = {row[5]: row for row in rows[1:]}
     assert by_checks["CSC002, CSC003"][2:] == ("High", "Director of Children's Services (Children's Complaints)",
                                                dt.datetime(2024, 8, 15), "CSC002, CSC003", 14, "new", None, None,
                                                None)
     assert by_checks["DQ006, FT001, FT002, FT003"][4] == dt.datetime(2024, 10, 15)
-    assert [row[0] for row in rows[1:]] == list(range(1, 22))
+    assert [row[0] for row in rows[1:]] == list(range(1, 28))
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.b and sheet.column_dimensions["B"].width == 70
 
 

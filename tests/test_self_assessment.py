@@ -108,7 +108,7 @@ def test_stage_2_by_someone_else_and_clock_stops_are_answered_from_the_records(a
     assert (row["status"], evidence["check"], evidence["cases"]) == (NOT_MET, "TS008", 5)
 
 
-def test_refusals_the_twelve_month_limit_and_two_stages_are_answered_from_the_records(assessment):
+def test_refusals_the_twelve_month_limit_and_two_stages_are_answered_from_the_records(assessment, ground_truth):
     """Issue 17 (A): the sample's seeded refusals without reasons, out-of-time refusals, informal tier and service
     requests escalated decide sections 1, 2 and 5."""
     answers = {
@@ -117,22 +117,27 @@ def test_refusals_the_twelve_month_limit_and_two_stages_are_answered_from_the_re
                                   ("2", "A complaint made more than 12 months"), ("5", "Two stages only"))
         for row in [_row(assessment, paragraph, starts)]
     }
+    seeded = {problem: len(ground_truth["problems"][problem]["cases"]) for problem in (
+        "service_request_escalated", "informal_tier", "third_stage", "refused_without_reason",
+        "out_of_time_refusal_within_12_months", "out_of_time_refusal_without_reasons")}
     assert answers == {
-        ("1", "A complaint is told apart"): (PARTLY, [("AC004", NOT_MET, 5), ("AC003", PARTLY, 10)]),  # informal
-        ("2", "A complaint is refused only"): (NOT_MET, [("AC001", NOT_MET, 7)]),
-        ("2", "A complaint made more than 12 months"): (NOT_MET, [("AC002", NOT_MET, 7)]),
-        ("5", "Two stages only"): (PARTLY, [("AC003", PARTLY, 13)]),  # and the three third stages
+        ("1", "A complaint is told apart"): (PARTLY, [("AC004", NOT_MET, seeded["service_request_escalated"]),
+                                                      ("AC003", PARTLY, seeded["informal_tier"])]),  # informal only
+        ("2", "A complaint is refused only"): (NOT_MET, [("AC001", NOT_MET, seeded["refused_without_reason"])]),
+        ("2", "A complaint made more than 12 months"): (NOT_MET, [("AC002", NOT_MET, seeded[
+            "out_of_time_refusal_within_12_months"] + seeded["out_of_time_refusal_without_reasons"])]),
+        ("5", "Two stages only"): (PARTLY, [("AC003", PARTLY, seeded["informal_tier"] + seeded["third_stage"])]),
     }
 
 
 def test_the_summary_counts_every_requirement_once(assessment):
     counts = {item["status"]: item["requirements"] for item in assessment["summary"]}
     assert sum(counts.values()) == len(assessment["rows"]) == len(REQUIREMENTS)  # the demo has housing: TS007's row too
-    # Not met: the Stage 1 and Stage 2 timescales and the response's contents, refusals without a reason (AC001),
-    # complaints refused as out of time (AC002).
-    assert counts[NOT_MET] == 5 and counts[COUNCIL] == 11
+    # Not met: the Stage 1 and Stage 2 timescales, the response's contents, the clock stops (TS008), refusals without
+    # a reason (AC001), complaints refused as out of time (AC002).
+    assert counts[NOT_MET] == 6 and counts[COUNCIL] == 11
     assert assessment["summary_text"].startswith(f"Of the {len(REQUIREMENTS)} requirements listed, the records show "
-                                                 f"{counts[MET]} met, {counts[PARTLY]} partly met and 5 not met")
+                                                 f"{counts[MET]} met, {counts[PARTLY]} partly met and 6 not met")
 
 
 def test_the_workbook_sheet_reads_back(demo_run):

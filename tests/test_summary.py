@@ -155,7 +155,7 @@ def test_the_sample_report_has_the_summary_sections_in_markdown(sample_run):
     text = (sample_run / "report.md").read_text(encoding="utf-8")
     summary_part = text[text.index("## 1. Executive summary"):text.index("## 2. The records assessed")]
 
-    assert "### Overall assessment: Red (rated on 41 of 42 checks)" in summary_part
+    assert "### Overall assessment: Red (rated on 47 of 48 checks)" in summary_part
     assert "### What this assessment could not test" in summary_part
     assert "- Reviewers' scores (manual evidence): no reviewer scores imported" in summary_part
     assert "### The Committee is asked to" in summary_part

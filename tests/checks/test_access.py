@@ -151,7 +151,7 @@ def test_ac003_finds_exactly_the_seeded_third_stages_and_informal_tier(sample_re
     result = run_check("AC003", sample_records)
     third, informal = seeded(ground_truth, "third_stage"), seeded(ground_truth, "informal_tier")
     assert listed(result) == third | informal
-    assert (result.metrics["third_stage"], result.metrics["informal"]) == (len(third), len(informal)) == (3, 10)
+    assert (result.metrics["third_stage"], result.metrics["informal"]) == (len(third), len(informal))
 
 
 def test_ac004_finds_exactly_the_seeded_service_requests_escalated(sample_records, ground_truth):

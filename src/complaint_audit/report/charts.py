@@ -250,7 +250,7 @@ def _theme(chart: dict):
     labels = [bar["title"] for bar in bars]
     width, left = 6.0, _EDGE + _text_width(labels) + _TICK
     right = _label_room(_text_width(texts, 7.5), 1.01 / 1.15, left, width, _EDGE)
-    figure = new_figure(width, 0.75 + 0.28 * len(bars),
+    figure = new_figure(width, 0.7 + 0.22 * len(bars),
                         (left, _EDGE + _AXIS_LABEL + _TICK + _LINE, right, _TITLE + _EDGE))
     axes = figure.add_subplot()
     shown = [0.0 if bar["small"] else bar["percent"] for bar in bars]
@@ -266,7 +266,8 @@ def _theme(chart: dict):
     axes.invert_yaxis()
     axes.set_xlim(0, top * 1.15)
     _axis_labels(axes, below=("Cases failing (%); dashed marks: amber and red thresholds", _LINE))
-    axes.set_title(chart["title"], fontsize=9, y=1.0)
+    # From the figure's left edge, not the axes': past the long check titles a long title would run off the right.
+    axes.set_title(chart["title"], fontsize=9, y=1.0, x=-(left - _EDGE) / (width - left - right))
     return figure
 
 

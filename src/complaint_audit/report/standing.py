@@ -77,10 +77,9 @@ def kind(check: dict, voice: Voice) -> str | None:
 def _why_not_fault(standard: dict | None) -> str:
     if not standard:
         return " The check names no statutory scheme or code, so this is not a finding of fault."
-    waiting = _codes_not_yet(standard)
-    if waiting:
-        return (f" They are measured against the council's own procedure, taken to ask what the code asks{waiting}; "
-                "this is not a finding of fault.")
+    if _codes_not_yet(standard):
+        return (" The cases were handled before the code applied, so they are measured against the council's own "
+                "procedure; this is not a finding of fault.")
     regulatory = [part["name"] for part in standard["parts"] if part["force"] == "regulatory standard"]
     if regulatory:
         return (f" The rule is {' and '.join(regulatory)}, which binds the council but is not one the Ombudsman applies "
