@@ -59,7 +59,7 @@ def test_no_case_reference_appears(demo_run, annual):
 def test_the_annual_report_has_volumes_learning_the_ombudsman_and_the_self_assessment(annual):
     markdown = annual["md"]
     assert markdown.startswith(f"# {ANNUAL_TITLE}: Northshire County Council")
-    assert ("We received 1,964 complaints (2,253 complaint stages). We answered 1,765 of 2,107 (83.8%) complaint stages "
+    assert ("We received 1,964 complaints (2,253 complaint stages). We answered 1,773 of 2,107 (84.1%) complaint stages "
             "on time, and upheld, in full or in part, 947 of 1,956 (48.4%) of the complaint stages we decided.") in markdown
     assert "| Housing | 497 | 81 | 0 | 0 | 448 of 548 (81.8%) | 214 of 494 (43.3%) |" in markdown
     assert "## 2. The Ombudsman's figures for 2023-24" in markdown
@@ -89,3 +89,32 @@ def test_chromium_renders_the_annual_report_without_errors(tmp_path, demo_run):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
     problems = [line for line in result.stderr.splitlines() if "Uncaught" in line or "net::ERR_" in line or ":CONSOLE(" in line]
     assert problems == []
+
+
+def test_remedy_payments_are_given_in_all_and_by_team_as_the_records_show_them(demo_run, annual):
+    import json
+
+    payments = next(c for c in json.loads((demo_run / "results.json").read_text())["checks"] if c["code"] == "RM003")
+    figures = payments["metrics"]
+    assert (f"we made {figures['payments']:,} remedy payments, £{figures['payments_total']:,.2f} in all (median "
+            f"£{figures['payments_median']:,.2f})." in annual["md"])
+    for team in figures["by_team"]:  # every team of the sample made 5 or more
+        assert (f"| {team['team']} | {team['payments']:,} | £{team['total']:,.2f} | £{team['median']:,.2f} |"
+                in annual["md"].replace("\\'", "'"))
+    assert "Remedy payments by team" in annual["html"]
+
+
+def test_a_team_with_few_remedy_payments_shows_neither_its_count_nor_what_it_paid():
+    from complaint_audit.report.annual import _remedy_payments
+    from complaint_audit.report.suppression import WITHHELD, Suppression
+
+    check = {"code": "RM003", "status": "pass", "metrics": {
+        "payments": 12, "payments_total": 3100.0, "payments_median": 250.0,
+        "by_team": [{"team": "Housing", "payments": 10, "total": 2500.0, "median": 250.0},
+                    {"team": "Parking", "payments": 2, "total": 600.0, "median": 300.0}]}}
+
+    shown = _remedy_payments([check], Suppression(5))
+
+    assert shown["table"]["rows"] == [["Housing", "10", "£2,500.00", "£250.00"], ["Parking", "<5", WITHHELD, WITHHELD]]
+    assert shown["text"] == "To put things right where we got something wrong, we made 12 remedy payments, £3,100.00 in all (median £250.00)."
+    assert _remedy_payments([{**check, "status": "not_applicable"}], Suppression(5)) is None

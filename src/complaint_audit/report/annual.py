@@ -39,6 +39,7 @@ ANNUAL_SUPPRESS_BELOW = 5
 ANNUAL_FILE = "annual_report.{format}"
 ANNUAL_TITLE = "Annual complaints performance and service improvement report"
 _LEARNING_CHECKS = ("LN001", "LN002", "LN003")
+_REMEDY_PAYMENTS = "RM003"  # remedy payments by team (checks/remedies.py)
 
 
 def annual_suppression(run_dir: Path) -> Suppression:
@@ -75,6 +76,7 @@ def annual_context(run_dir: Path) -> dict:
         "ombudsman": ombudsman.section(ombudsman_record(run_dir), current.headline, suppression),
         "learning": learning,
         "learning_examples": learning_examples(current),
+        "remedies": _remedy_payments(current.results["checks"], suppression),
         "self_assessment": code and _code_summary(code),
     }
 
@@ -125,6 +127,28 @@ def _share(mask: pd.Series, suppression: Suppression) -> str:
         return WITHHELD
     counts = f"{part:,} of {whole:,}"
     return counts if whole < SMALL_BASE else f"{counts} ({suppression.mask_share(mask)[1]})"
+
+
+def _remedy_payments(checks: list[dict], suppression: Suppression) -> dict | None:
+    """The remedy payments the records show, in all and by team, as the public may see them: a team's count
+    suppressed where small, and with it its total and median, which would reveal what one person was paid."""
+    check = next((c for c in checks if c["code"] == _REMEDY_PAYMENTS and c["status"] != "not_applicable"), None)
+    figures = check and check["metrics"]
+    if not figures or not figures.get("payments"):
+        return None
+
+    def money(value: float) -> str:
+        return f"£{value:,.2f}"
+
+    total = (f"{suppression.count(figures['payments'])} remedy payments" if suppression.small(figures["payments"]) else
+             f"{figures['payments']:,} remedy {'payment' if figures['payments'] == 1 else 'payments'}, "
+             f"{money(figures['payments_total'])} in all (median {money(figures['payments_median'])})")
+    rows = [[team["team"], suppression.count(team["payments"]),
+             *((WITHHELD, WITHHELD) if suppression.small(team["payments"]) else (money(team["total"]),
+                                                                                   money(team["median"])))]
+            for team in figures["by_team"]]
+    return {"text": f"To put things right where we got something wrong, we made {total}.",
+            "table": {"columns": ["Team", "Payments", "Total", "Median payment"], "rows": rows}}
 
 
 def _code_summary(code: dict) -> dict:
