@@ -240,8 +240,14 @@ class TwoStagesOnly(Check):
         code = _code_records(records) & records["stage"].isin(COUNCIL_STAGES).to_numpy()  # not the ombudsman's stage
         if not code.any():
             return not_applicable("no corporate or housing complaint stages handled by the council")
-        third = code & records["stage"].eq("3").to_numpy()
-        informal = code & records["recorded_as"].eq(RecordedAs.INFORMAL.value).to_numpy()
+        # A stage the profile sets as a constant shows no third stage, and no recorded_as column no informal tier.
+        staged, classed = data.exported("stage").to_numpy(), data.exported("recorded_as").to_numpy()
+        code &= staged | classed
+        if not code.any():
+            return not_applicable("the export has no stage column and no recorded_as field, so neither a third stage "
+                                  "nor an informal tier could show")
+        third = code & staged & records["stage"].eq("3").to_numpy()
+        informal = code & classed & records["recorded_as"].eq(RecordedAs.INFORMAL.value).to_numpy()
         case = case_numbers(data)
         either_one = third | informal
         flagged = pd.DataFrame({"case": case[either_one], "stage": records.loc[either_one, "stage"].astype("str"),
@@ -263,7 +269,7 @@ class TwoStagesOnly(Check):
             int(len(per_case)), int(case[code].nunique()), params,
             "{failing:,} of {assessed:,} corporate and housing complaints ({percent_failing}%) went outside the Code's "
             "two stages: {third_stage:,} taken to a third stage, {informal:,} recorded as an informal or Stage 0 tier."
-            + _untested(data, "recorded_as"),
+            + _untested(data, "stage", "recorded_as"),
             table, Recommendation("Close any third stage or informal tier: log complaints at Stage 1 and end at Stage 2 "
                                   "with the Ombudsman's details.", Priority.THREE_MONTHS),
             third_stage=int(per_case["third"].sum()), informal=int(per_case["informal"].sum()),

@@ -158,7 +158,7 @@ def test_ac004_finds_exactly_the_seeded_service_requests_escalated(sample_record
     assert listed(run_check("AC004", sample_records)) == seeded(ground_truth, "service_request_escalated")
 
 
-def test_ac003_says_informal_tiers_were_not_tested_where_the_export_has_no_recorded_as():
+def test_ac003_tests_only_what_the_export_can_show_a_stage_column_and_recorded_as():
     import dataclasses
 
     from complaint_audit.engine.registry import discover
@@ -167,12 +167,20 @@ def test_ac003_says_informal_tiers_were_not_tested_where_the_export_has_no_recor
 
     records = canonical_records({"case_id": "S1"}, {"case_id": "S1", "stage": "2"}, {"case_id": "S1", "stage": "3"},
                                 {"case_id": "S2"})
-    data = dataclasses.replace(audit_data(records), exported_fields={"test.csv": frozenset({"received", "outcome"})})
+    data = dataclasses.replace(audit_data(records),
+                               exported_fields={"test.csv": frozenset({"stage", "received", "outcome"})})
     (outcome,) = run_checks(data, [discover()["AC003"]], {"AC003": {}})
     assert outcome.result.exceptions["case_id"].tolist() == ["S1"]
     assert outcome.result.finding.startswith(
         "1 of 2 corporate and housing complaints went outside the Code's two stages: 1 taken to a third stage, 0 "
         "recorded as an informal or Stage 0 tier. Not in the export, so not tested: recorded_as.")
+
+    # A stage the profile sets as a constant (every row Stage 1) cannot show a third stage: nothing was tested.
+    data = dataclasses.replace(audit_data(records), exported_fields={"test.csv": frozenset({"received", "outcome"})})
+    (outcome,) = run_checks(data, [discover()["AC003"]], {"AC003": {}})
+    assert outcome.result.status == "not_applicable"
+    assert outcome.result.finding == ("Not applicable: the export has no stage column and no recorded_as field, so "
+                                      "neither a third stage nor an informal tier could show.")
 
 
 def test_ac003_is_not_applicable_to_the_ombudsmans_records_alone():
