@@ -134,10 +134,11 @@ def test_a_small_count_from_the_sample_is_shown_as_less_than_5_in_markdown_and_h
 
 
 def test_a_share_of_a_small_count_is_withheld_and_the_reader_told_why(suppressed_run, unsuppressed_run):
-    # Stage 3: 8 complaints (5 children's, 3 corporate), 3 of them upheld (37.5%), so 5 were not.
+    # Stage 3: 8 complaints (5 children's, 3 corporate), 3 of them upheld, so 5 were not; the 5 timed all on time.
+    # Under 10, shares are counts, never percentages.
     markdown = _report(suppressed_run, "md")
-    assert "| Stage 3 | 8 | 100.0% | \\[c\\] |" in markdown
-    assert "| Stage 3 | 8 | 100.0% | 37.5% |" in _report(unsuppressed_run, "md")
+    assert "| Stage 3 | 8 | 5 of 5 | \\[c\\] |" in markdown
+    assert "| Stage 3 | 8 | 5 of 5 | 3 of 8 |" in _report(unsuppressed_run, "md")
     assert ("*Disclosure control: Counts of 1 to 4 complaints, cases or rows are shown as \\<5, and a percentage "
             "that would reveal such a count") in markdown
     assert "Disclosure control" not in _report(unsuppressed_run, "md")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from complaint_audit.engine.judging import SMALL_BASE
 from complaint_audit.report.text import GROUP_METRIC, number, percent
 
 WITHHELD = "[c]"
@@ -85,13 +86,14 @@ class Suppression:
         return WITHHELD if self.withholds(numerator, denominator) else percent(value)
 
     def mask_share(self, mask: pd.Series) -> tuple[float | None, str]:
-        """The share of True in a boolean column, rounded as the report rounds, and its text."""
+        """The share of True in a boolean column, rounded as the report rounds, and its text: the counts ('5 of 8')
+        where the base is under SMALL_BASE, on which a percentage misleads."""
         if not len(mask):
             return None, percent(None)
-        share = round(100.0 * mask.mean(), 1)
-        if self.withholds(int(mask.sum()), len(mask)):
+        share, part = round(100.0 * mask.mean(), 1), int(mask.sum())
+        if self.withholds(part, len(mask)):
             return None, WITHHELD
-        return share, percent(share)
+        return share, f"{part:,} of {len(mask):,}" if len(mask) < SMALL_BASE else percent(share)
 
     def note(self) -> dict:
         """What the report says about suppression (Appendix C and under the headline figures)."""
