@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import hypergeom
 
 DEFAULT_ALPHA = 0.05  # the chance of a difference flagged by luck alone that a check accepts unless it sets `alpha`
 
@@ -34,6 +33,8 @@ def fails_more_than_the_rest(failing: pd.Series, assessed: pd.Series, pooled_fai
     computes for the 2x2 table (group, rest) x (failing, not) with alternative="greater", here
     for every group in one vectorised call.
     """
+    from scipy.stats import hypergeom  # here, not at the top: scipy.stats takes half a second to import
+
     return pd.Series(hypergeom.sf(failing.to_numpy() - 1, pooled, pooled_failing, assessed.to_numpy()),
                      index=failing.index).clip(upper=1.0)
 
