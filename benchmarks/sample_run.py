@@ -1,0 +1,67 @@
+"""A council's year, in two parts: the bundled sample's `run` (HTML and Markdown), start-up and the work after it.
+
+    python benchmarks/sample_run.py [--repeat 5]
+
+Each repeat is a fresh interpreter (start-up is only paid once per process), which imports what
+`complaint-audit run` imports, then runs the sample's audit into a temporary folder. It prints the
+median of the repeats for each part, on the clock and in CPU time (the checks run on two threads, so
+CPU time can pass the clock's), beside the load average: on a shared machine the clock can be twice
+what the work costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+# One measured process: the imports `complaint-audit run` makes, then the run; four figures on one line.
+_ONE_RUN = """
+import sys, tempfile, time
+from pathlib import Path
+wall, cpu = time.perf_counter(), time.process_time()
+from complaint_audit.cli import app
+from complaint_audit.audit.run import run_audit
+started = time.perf_counter(), time.process_time()
+run_audit(Path(sys.argv[1]), out_root=Path(tempfile.mkdtemp()), formats=("html", "md"))
+done = time.perf_counter(), time.process_time()
+print(started[0] - wall, started[1] - cpu, done[0] - started[0], done[1] - started[1])
+"""
+
+
+def measure(repeat: int) -> dict[str, float]:
+    """Median seconds of start-up and of the work after it, on the clock and in CPU time, over REPEAT runs."""
+    from importlib.resources import files
+
+    with tempfile.TemporaryDirectory() as folder:
+        sample = Path(folder) / "sample"
+        # A copy, as `complaint-audit demo` runs it: the run writes its lock and history beside audit.toml.
+        shutil.copytree(Path(str(files("complaint_audit.sample_data"))), sample)
+        env = {**os.environ, "COMPLAINT_AUDIT_KEY": os.environ.get("COMPLAINT_AUDIT_KEY", "benchmark-key-0123456789")}
+        runs = [
+            [float(value) for value in subprocess.run(
+                [sys.executable, "-c", _ONE_RUN, str(sample / "audit.toml")], check=True, capture_output=True,
+                text=True, env=env).stdout.split()[-4:]]
+            for _ in range(repeat)
+        ]
+    names = ("startup_seconds", "startup_cpu_seconds", "work_seconds", "work_cpu_seconds")
+    return {name: statistics.median(run[index] for run in runs) for index, name in enumerate(names)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="fresh processes to take the median of")
+    args = parser.parse_args()
+    figures = measure(args.repeat)
+    print(f"start-up {figures['startup_seconds']:.2f} s ({figures['startup_cpu_seconds']:.2f} s CPU); "
+          f"the work after it {figures['work_seconds']:.2f} s ({figures['work_cpu_seconds']:.2f} s CPU); "
+          f"median of {args.repeat}, load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
