@@ -74,7 +74,7 @@ def test_the_headline_counts_a_case_id_once_per_organisation():
     answered = figures.answered_stages(records, exceptions, _roles("TS002"))
     headline = figures.headline(records, answered)
     assert (headline["cases"], headline["stage_rows"]) == (5, 5)
-    assert headline["on_time_text"] == "66.7%"  # 2 of the 3 corporate stages answered
+    assert (headline["on_time"], headline["on_time_text"]) == (66.7, "2 of 3")  # 3 corporate stages answered: no percentage
 
 
 def test_the_teams_table_names_a_missing_team_and_counts_its_listed_cases_once():
