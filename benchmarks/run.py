@@ -304,7 +304,7 @@ def _peer_ratios(cases: int, load: dict, peer: dict, floor: float | None) -> dic
     ratios = {"ratio_to_peer": load["seconds"] / peer["seconds"], "memory_ratio_to_peer": load["peak_rss_mb"] / peer["peak_rss_mb"]}
     beside = f"; load is {load['seconds'] / floor:.2f}x the floor, the peer {peer['seconds'] / floor:.2f}x" if floor else ""
     summary = (f"{cases:,} cases: load {load['seconds']:.2f} s, {load['peak_rss_mb']:,.0f} MB; peer {peer['seconds']:.2f} s "
-               f"(transcoding {peer['transcode_seconds']:.2f} s), {peer['peak_rss_mb']:,.0f} MB; load / peer: "
+               f"(transcoding with {peer['transcoder']} {peer['transcode_seconds']:.2f} s), {peer['peak_rss_mb']:,.0f} MB; load / peer: "
                f"{ratios['ratio_to_peer']:.2f}x the time, {ratios['memory_ratio_to_peer']:.2f}x the peak memory{beside}")
     return {**ratios, "summary": summary}
 
