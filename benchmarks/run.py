@@ -9,7 +9,7 @@ measures each phase in a fresh process so peak memory is the phase's own:
 - load: complaint-audit's load of that file into an empty store;
 - checks: the full built-in check suite on that store;
 - run: the whole `run` (load, checks, results, HTML and Markdown report) from an audit.toml;
-- report: the report alone, rendered again from that run's folder;
+- report: the reports alone, rendered again from that run's folder (each organisation's);
 - peer (with --peer): what an analyst who does not use complaint-audit would write instead of
   `load`, one DuckDB SQL pass over the same file (benchmarks/peer.py; `pip install -e .[bench]`);
   the ratios of `load`'s time and peak memory to it are printed after the table.
@@ -165,11 +165,14 @@ def _phase_run(export: Path) -> dict:
 
 
 def _phase_report(export: Path) -> dict:
+    """Every organisation's report of the run again: a run of several organisations has no report of its own."""
     from complaint_audit.report.render import render_reports
 
-    run_dir = next(_runs_for(export).iterdir())
+    run_dir = next(path for path in _runs_for(export).iterdir() if path.is_dir())  # not the runs' lock file beside it
+    organisations = sorted(path for path in (run_dir / "organisations").glob("*") if path.is_dir())
     started = time.perf_counter()
-    render_reports(run_dir, REPORT_FORMATS)
+    for folder in organisations or [run_dir]:
+        render_reports(folder, REPORT_FORMATS)
     seconds = time.perf_counter() - started
     manifest = json.loads((run_dir / "manifest.json").read_text())
     return {"seconds": seconds, "rows": sum(item["source_rows"] for item in manifest["inputs"]), "stage_rows": sum(item["read"] for item in manifest["inputs"])}
@@ -334,6 +337,10 @@ def main() -> None:
     if unknown := set(phases) - {*SIZED_PHASES, "peer"}:
         parser.error(f"unknown phase {', '.join(sorted(unknown))}: use {', '.join(SIZED_PHASES)}")
     if args.peer:
+        import importlib.util
+
+        if importlib.util.find_spec("duckdb") is None:
+            parser.error("--peer needs DuckDB: pip install -e .[bench]")
         _write_holidays(args.workdir)
     results, summaries = [], []
     for cases in (int(value) for value in args.rows.split(",") if value):
