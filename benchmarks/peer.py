@@ -119,7 +119,7 @@ WITH days AS (
 -- Each day numbered by the working days before it: working days from a to b = before(b) - before(a).
 SELECT day, coalesce(sum(working::INTEGER) OVER (ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
 FROM marked""",
-            f"CREATE TEMP VIEW export AS SELECT * FROM read_csv('{source}', header = true, all_varchar = true)",
+            f"CREATE TEMP VIEW export AS SELECT * FROM read_csv('{source}', header = true, delim = ',', all_varchar = true)",
             f"""
 COPY (
     WITH stages AS (
@@ -160,10 +160,10 @@ def run_peer(export: Path, holidays: Path, out: Path, key: str) -> dict:
     transcoded = time.perf_counter()
     connection = duckdb.connect()
     connection.execute("SET autoinstall_known_extensions = false")  # nothing downloads
-    calendar, export, write = peer_sql(str(utf8), str(holidays), str(out))
-    connection.execute(calendar)
-    connection.execute(export)
-    stage_rows = connection.execute(write, {"key": key}).fetchone()[0]
+    calendar_table, export_view, write = peer_sql(str(utf8), str(holidays), str(out))
+    connection.execute(calendar_table)
+    connection.execute(export_view)
+    stage_rows = connection.execute(write, {"key": key}).fetchone()[0]  # COPY answers with the rows it wrote
     seconds = time.perf_counter() - started
     utf8.unlink()
     cases = connection.execute(f"SELECT count(DISTINCT case_id) FROM read_parquet('{out}/**/*.parquet')").fetchone()[0]
