@@ -50,8 +50,10 @@ def test_the_peer_writes_a_row_for_every_stage_the_tool_read(loaded_and_peer):
     records, quarantine, rows, figures = loaded_and_peer
     # The tool keeps a source row without any stage as a quarantined row of no stage; this export has none.
     assert quarantine["stage"].notna().all()
-    assert figures["stage_rows"] == len(rows) == len(records) + len(quarantine) == 2336
-    assert rows.groupby("stage").size().to_dict() == {"1": 1991, "2": 336, "3": 9}
+    assert figures["stage_rows"] == len(rows) == len(records) + len(quarantine)
+    read = pd.concat([records["stage"], quarantine["stage"]]).astype("str").value_counts().to_dict()
+    assert rows["stage"].value_counts().to_dict() == read
+    assert set(read) == {"1", "2", "3"} and len(rows) > 2000
     assert figures["rows"] == 2000
 
 
