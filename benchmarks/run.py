@@ -1,6 +1,6 @@
 """Benchmark every phase of an audit on generated corporate CSV exports against the parse floor.
 
-    python benchmarks/run.py --rows 100000,1000000 [--letters] [--teams 200] [--repeat 3] [--out bench.json] [--compare old.json]
+    python benchmarks/run.py --rows 100000,1000000 [--letters] [--teams 200] [--peer] [--phases floor,load] [--repeat 3] [--out bench.json] [--compare old.json]
 
 For each size it writes a corporate-shaped export (cp1252, Stage 1 and 2 side by side, the cases
 spread over ORGANISATIONS councils by a "Council" column) with the sample generator, then
@@ -9,7 +9,11 @@ measures each phase in a fresh process so peak memory is the phase's own:
 - load: complaint-audit's load of that file into an empty store;
 - checks: the full built-in check suite on that store;
 - run: the whole `run` (load, checks, results, HTML and Markdown report) from an audit.toml;
-- report: the report alone, rendered again from that run's folder.
+- report: the reports alone, rendered again from that run's folder (each organisation's);
+- peer (with --peer): what an analyst who does not use complaint-audit would write instead of
+  `load`, one DuckDB SQL pass over the same file (benchmarks/peer.py; `pip install -e .[bench]`);
+  the ratios of `load`'s time and peak memory to it are printed after the table.
+--phases measures only the sized phases named (with --peer, the peer too) and nothing else.
 Then, once: the report at scale: the PDF of one council's year of SCALE_CASES cases whose exports
 name --teams teams (200 unless given; the sample generator's --teams), laid out and written from
 its run folder's HTML (the run itself is not timed); and `complaint-audit --help` (start-up) and
@@ -111,6 +115,25 @@ def _phase_load(export: Path) -> dict:
     return {"seconds": seconds, "rows": entry["source_rows"], "stage_rows": entry["read"], "loaded": entry["loaded"]}
 
 
+def _holidays_for(export: Path) -> Path:
+    return export.parent / "england_bank_holidays.csv"
+
+
+def _write_holidays(folder: Path) -> None:
+    """England's bank holidays for the peer's calendar table, from the tool's own calendar (nothing downloads);
+    written by the parent, so the peer's process imports no pandas."""
+    from complaint_audit.calendar import NATIONS, UK, public_holidays
+
+    days = sorted(public_holidays(UK, NATIONS["england"]))
+    (folder / "england_bank_holidays.csv").write_text("day\n" + "".join(f"{day.isoformat()}\n" for day in days))
+
+
+def _phase_peer(export: Path) -> dict:
+    from peer import run_peer  # benchmarks/peer.py, beside this file
+
+    return run_peer(export, _holidays_for(export), export.with_suffix(".peer"), key="benchmark-key-0123456789")
+
+
 def _phase_checks(export: Path) -> dict:
     from complaint_audit.engine.api import check_store
 
@@ -142,11 +165,14 @@ def _phase_run(export: Path) -> dict:
 
 
 def _phase_report(export: Path) -> dict:
+    """Every organisation's report of the run again: a run of several organisations has no report of its own."""
     from complaint_audit.report.render import render_reports
 
-    run_dir = next(_runs_for(export).iterdir())
+    run_dir = next(path for path in _runs_for(export).iterdir() if path.is_dir())  # not the runs' lock file beside it
+    organisations = sorted(path for path in (run_dir / "organisations").glob("*") if path.is_dir())
     started = time.perf_counter()
-    render_reports(run_dir, REPORT_FORMATS)
+    for folder in organisations or [run_dir]:
+        render_reports(folder, REPORT_FORMATS)
     seconds = time.perf_counter() - started
     manifest = json.loads((run_dir / "manifest.json").read_text())
     return {"seconds": seconds, "rows": sum(item["source_rows"] for item in manifest["inputs"]), "stage_rows": sum(item["read"] for item in manifest["inputs"])}
@@ -182,7 +208,7 @@ def _phase_report_at_scale(sample: Path) -> dict:
 
 
 PHASES = {"floor": _phase_floor, "load": _phase_load, "checks": _phase_checks, "run": _phase_run, "report": _phase_report,
-          "report_at_scale": _phase_report_at_scale}
+          "report_at_scale": _phase_report_at_scale, "peer": _phase_peer}
 SIZED_PHASES = ("floor", "load", "checks", "run", "report")
 
 
@@ -276,6 +302,16 @@ def _table(results: list[dict], baseline: dict | None) -> str:
     return "\n".join(lines)
 
 
+def _peer_ratios(cases: int, load: dict, peer: dict, floor: float | None) -> dict:
+    """`load` against the peer: the ratio of its time and of its peak memory, beside its ratio to the floor."""
+    ratios = {"ratio_to_peer": load["seconds"] / peer["seconds"], "memory_ratio_to_peer": load["peak_rss_mb"] / peer["peak_rss_mb"]}
+    beside = f"; load is {load['seconds'] / floor:.2f}x the floor, the peer {peer['seconds'] / floor:.2f}x" if floor else ""
+    summary = (f"{cases:,} cases: load {load['seconds']:.2f} s, {load['peak_rss_mb']:,.0f} MB; peer {peer['seconds']:.2f} s "
+               f"(transcoding with {peer['transcoder']} {peer['transcode_seconds']:.2f} s), {peer['peak_rss_mb']:,.0f} MB; load / peer: "
+               f"{ratios['ratio_to_peer']:.2f}x the time, {ratios['memory_ratio_to_peer']:.2f}x the peak memory{beside}")
+    return {**ratios, "summary": summary}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", default="100000,1000000", help="comma-separated case counts (CSV rows)")
@@ -283,6 +319,8 @@ def main() -> None:
     parser.add_argument("--teams", type=int, help=f"teams the exports name (the report at scale: {SCALE_TEAMS} unless given)")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument("--compare", type=Path, help="a JSON file from an earlier run to compare with")
+    parser.add_argument("--peer", action="store_true", help="measure the peer too (DuckDB: pip install -e .[bench])")
+    parser.add_argument("--phases", help=f"comma-separated sized phases to measure, and nothing else ({','.join(SIZED_PHASES)})")
     parser.add_argument("--repeat", type=int, default=1, help="run each phase this many times and keep the fastest")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "complaint-audit-bench")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
@@ -295,27 +333,40 @@ def main() -> None:
         return
 
     args.workdir.mkdir(parents=True, exist_ok=True)
-    results = []
+    phases = [phase for phase in (args.phases or ",".join(SIZED_PHASES)).split(",") if phase] + (["peer"] if args.peer else [])
+    if unknown := set(phases) - {*SIZED_PHASES, "peer"}:
+        parser.error(f"unknown phase {', '.join(sorted(unknown))}: use {', '.join(SIZED_PHASES)}")
+    if args.peer:
+        import importlib.util
+
+        if importlib.util.find_spec("duckdb") is None:
+            parser.error("--peer needs DuckDB: pip install -e .[bench]")
+        _write_holidays(args.workdir)
+    results, summaries = [], []
     for cases in (int(value) for value in args.rows.split(",") if value):
         export = _write_export(cases, args.letters, args.workdir, args.teams)
-        floor = None
-        for phase in SIZED_PHASES:
-            figures = _run_phase(phase, export, args.repeat)
-            floor = floor or figures["seconds"]
-            results.append(
-                {"phase": phase, **figures, "rows_per_second": figures["rows"] / figures["seconds"], "ratio_to_floor": figures["seconds"] / floor, "letters": args.letters}
-            )
-    scale = _run_phase("report_at_scale", _write_scale_sample(args.teams or SCALE_TEAMS, args.workdir), args.repeat)
-    results.append({"phase": f"pdf {scale['teams']} teams", **scale, "rows_per_second": scale["rows"] / scale["seconds"],
-                    "ratio_to_floor": 0.0})
-    try:
-        results += _commands(args.workdir)
-    except RuntimeError as error:  # keep the sized figures already measured
-        print(f"not measured: {error}", file=sys.stderr)
+        sized = {phase: _run_phase(phase, export, args.repeat) for phase in phases}
+        floor = sized.get("floor", {}).get("seconds")
+        for phase, figures in sized.items():
+            results.append({"phase": phase, **figures, "rows_per_second": figures["rows"] / figures["seconds"],
+                            "ratio_to_floor": figures["seconds"] / floor if floor else 0.0, "letters": args.letters})
+        if {"load", "peer"} <= sized.keys():
+            ratios = _peer_ratios(cases, sized["load"], sized["peer"], floor)
+            summaries.append(ratios.pop("summary"))
+            results[-len(sized) + phases.index("load")].update(ratios)
+    if not args.phases:
+        scale = _run_phase("report_at_scale", _write_scale_sample(args.teams or SCALE_TEAMS, args.workdir), args.repeat)
+        results.append({"phase": f"pdf {scale['teams']} teams", **scale, "rows_per_second": scale["rows"] / scale["seconds"],
+                        "ratio_to_floor": 0.0})
+        try:
+            results += _commands(args.workdir)
+        except RuntimeError as error:  # keep the sized figures already measured
+            print(f"not measured: {error}", file=sys.stderr)
     baseline = None
     if args.compare:
         baseline = {(r["phase"], r["rows"]): r for r in json.loads(args.compare.read_text())["results"]}
     print(_table(results, baseline))
+    print("\n".join(summaries))
     if args.out:
         document = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "results": results}
         args.out.write_text(json.dumps(document, indent=2) + "\n")
