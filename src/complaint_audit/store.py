@@ -382,8 +382,11 @@ def _plan(records: pd.DataFrame) -> PartPlan:
     # A loader orders rows before it drops the bad ones, which may lack either (-1: they go first).
     names = np.append(names.to_numpy(dtype=object), "")
     years = records["received"].dt.year.fillna(-1).to_numpy(dtype=np.int64)
-    pairs, pair_of_row, counts = np.unique(np.stack([codes, years], axis=1), axis=0, return_inverse=True, return_counts=True)
-    pair_of_row = pair_of_row.reshape(-1)
+    # One integer per (organisation, year), ordered as the pairs are: a 1-D unique, many times faster than axis=0's.
+    first_year, span = int(years.min()), int(years.max() - years.min()) + 1
+    keys, pair_of_row, counts = np.unique(codes.astype(np.int64) * span + (years - first_year), return_inverse=True,
+                                          return_counts=True)
+    pairs = np.stack([keys // span, keys % span + first_year], axis=1)
     shared_pair = counts < OWN_PART_ROWS
     shared = shared_pair[pair_of_row]
     # Own parts by (organisation, year), then shared ones by (year, organisation); stable: file order within.
