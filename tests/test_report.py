@@ -463,6 +463,9 @@ def test_on_paper_only_the_summarys_issues_give_their_figures_and_impact_in_full
     assert not any(printed(f"Impact: {f['impact']}") for f in brief)
     assert all(printed(f"Recommendation {f['recommendation_number']}: ") for f in brief)
     assert all(f'class="finding brief" id="finding-{f["code"]}"' in html for f in brief)
+    # A brief finding leaves out its "Standard applied" line: section 3 says once from when each Code applies.
+    assert printed("(the LGSCO's Complaint Handling Code applies from 1 April 2026; the Housing Ombudsman's Complaint "
+                   "Handling Code applies from 1 April 2024)")
 
 
 # A page of the PDF with fewer words than this, other than the cover and the last, is nearly blank:

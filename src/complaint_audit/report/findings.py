@@ -9,6 +9,7 @@ from __future__ import annotations
 from complaint_audit.audit.results import SHEET_ROWS_PER_CHECK
 from complaint_audit.engine.judging import counted_share, small_base_shares
 from complaint_audit.engine.remedies import ShortfallSummary
+from complaint_audit.engine.standards import CODES
 from complaint_audit.report import standing
 from complaint_audit.report.examples import EXAMPLES_PER_FINDING
 from complaint_audit.report.suppression import NO_SUPPRESSION, WITHHELD, CheckFigures, Suppression
@@ -317,13 +318,17 @@ def overall(findings: list[dict], voice: Voice = UK_VOICE) -> dict:
     if counts["not_applicable"]:
         text += f" {plural(counts['not_applicable'], 'check')} could not be applied to the data provided."
     intro = f"{voice.judged('would be likely to')} where a finding is red, and might find fault where it is amber" + (
-        ", if it rests on a statutory scheme or a code in force when the complaints were handled; the others fall "
-        "short of the council's own procedure or good practice, as each says." if voice.uk else
+        f", if it rests on a statutory scheme or a code in force when the complaints were handled ({_CODES_IN_FORCE}); "
+        "the others fall short of the council's own procedure or good practice, as each says." if voice.uk else
         f", where it rests on {voice.standard}; the others fall short of good practice, as each says.")
     label = "Not graded" if rag == "grey" else rag.capitalize()
     return {"rag": rag, "label": label, "text": text, "counts": counts, "checks": total, "rated": rated,
             "coverage": coverage, "graded": rag != "grey", "rule": RAG_RULE + " " + THIN_EVIDENCE_RULE,
             "findings_intro": intro}
+
+
+# When each Complaint Handling Code applies, said once for the findings that name no dates of their own on paper.
+_CODES_IN_FORCE = "; ".join(f"{code.name} applies from {long_date(code.in_force_from)}" for code in CODES)
 
 
 def _rated_in(findings: list[dict], theme: str) -> bool:
