@@ -199,10 +199,15 @@ def redact_cells(column: pd.Series, terms: PersonalTerms) -> pd.Series:
 def redact_patterns(text: pd.Series) -> pd.Series:
     """Mask emails, NI numbers, phone numbers and postcodes, once per distinct text."""
     codes, distinct = distinct_values(text)
+    return spread(_patterns_masked(distinct), codes, text.index)
+
+
+def _patterns_masked(distinct: pd.Series) -> pd.Series:
+    """redact_patterns() of text whose values are distinct already, so not factorised again."""
     values = pa.array(distinct.astype("str"))
     for label, pattern in _PATTERNS.items():
         values = pc.replace_substring_regex(values, pattern=pattern, replacement=_REPLACEMENTS[label])
-    return spread(pd.Series(values, dtype="str"), codes, text.index)
+    return pd.Series(values, dtype="str")
 
 
 @dataclass(frozen=True)
@@ -297,7 +302,7 @@ def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
     Done once per distinct text: learning and remedy notes repeat across many records.
     """
     codes, distinct = distinct_values(text)
-    distinct = redact_terms(redact_terms(redact_patterns(_composed(distinct)), terms.places, "[address]"), terms.names, "[name]")
+    distinct = redact_terms(redact_terms(_patterns_masked(_composed(distinct)), terms.places, "[address]"), terms.names, "[name]")
     return spread(distinct, codes, text.index)
 
 
@@ -308,13 +313,17 @@ def _composed(text: pd.Series) -> pd.Series:
     another string: a name from one system and a letter from another only match once both
     are composed the same way.
     """
-    present = text.notna()
-    if not present.any():
+    values = pa.array(text, type=pa.string(), from_pandas=True)
+    # ASCII text is composed already: most case ids, codes and notes need no pass.
+    if pc.all(pc.string_is_ascii(values)).as_py() is not False:
         return text
-    composed = pc.utf8_normalize(pa.array(text[present].astype(object), type=pa.string()), form="NFC")
-    result = text.astype(object)
-    result[present] = composed.to_numpy(zero_copy_only=False)
-    return result.astype(text.dtype) if text.dtype != object else result
+    composed = pc.utf8_normalize(values, form="NFC")
+    if text.dtype != object:
+        return pd.Series(composed, index=text.index, dtype=text.dtype)
+    present = text.notna()
+    result = text.copy()
+    result[present] = composed.filter(pa.array(present.to_numpy())).to_numpy(zero_copy_only=False)
+    return result
 
 
 def _siphash_key(key: str) -> str:
