@@ -32,7 +32,7 @@ from complaint_audit.ingest.formats.tables import (
     without_blank_rows,
 )
 from complaint_audit.ingest.limits import MAX_COLUMNS, check_column_count
-from complaint_audit.schema import NUMBER_FIELDS
+from complaint_audit.schema import NUMBER_FIELDS, REPEATING_FIELDS
 
 if TYPE_CHECKING:
     from complaint_audit.ingest.profile import Profile
@@ -45,6 +45,10 @@ _BLOCK_SIZE = 4 << 20
 # _nan_words_blank treats as blanks everywhere but in amounts.
 _NAN_WORDS = pa.array(["NaN", "nan", "-NaN", "-nan", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"])
 _NULL_WORDS = [word for word in pacsv.ConvertOptions().null_values if word not in _NAN_WORDS.to_pylist()]
+# A column of dates, codes or names holds a few hundred distinct values however many rows it has:
+# dictionary-encoded as it is parsed, each row is then a small integer to stack, take and look up
+# (ingest/distinct.py), and its text is worked on once per distinct value.
+_REPEATING = pa.dictionary(pa.int32(), pa.string())
 # How much of a CSV to read: enough for SAMPLE_ROWS rows carrying long response letters.
 _HEAD_BYTES = 8 * 1024 * 1024
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -73,8 +77,9 @@ def read_export(path: Path, profile: Profile) -> RawTable:
     def whole_lines() -> list[str]:
         return decode(data, profile.encoding, path)[0].removeprefix("\ufeff").split("\n", skip + 1)
 
+    repeating = profile.columns_of(REPEATING_FIELDS)
     try:
-        table = _parse_csv(source, codec, skip, names, profile.delimiter)
+        table = _parse_csv(source, codec, skip, names, profile.delimiter, repeating)
     except UnicodeDecodeError:
         decode(data, profile.encoding, path)  # raises, naming the line of the byte
         raise
@@ -85,7 +90,7 @@ def read_export(path: Path, profile: Profile) -> RawTable:
                 f"look for a line break or a stray quote in an unquoted value"
             ) from None
         # A value longer than pyarrow's block (a whole letter in one cell): read in one block.
-        table = _parse_csv(source, codec, skip, names, profile.delimiter, block_size=min(source.size + 1, 2**31 - 1))
+        table = _parse_csv(source, codec, skip, names, profile.delimiter, repeating, block_size=min(source.size + 1, 2**31 - 1))
     if _ends_in_line_break(table) and data.count(b'"') % 2:  # an odd number of quotes: the file may end inside a quoted value
         problem = broken_row(path, whole_lines(), profile.header_row, profile.delimiter, len(names))
         if problem is not None:
@@ -107,10 +112,24 @@ def _nan_words_blank(table: pa.Table, keep: set[str]) -> pa.Table:
         if name in keep:
             continue
         column = table.column(index)
+        if pa.types.is_dictionary(column.type):
+            # Looked up in each chunk's dictionary: is_in on the column itself compares no text.
+            blanked = [_nan_words_blank_dictionary(chunk) for chunk in column.chunks]
+            if any(new is not old for new, old in zip(blanked, column.chunks, strict=True)):
+                table = table.set_column(index, name, pa.chunked_array(blanked, column.type))
+            continue
         is_nan = pc.is_in(column, value_set=_NAN_WORDS)
         if pc.any(is_nan).as_py():
             table = table.set_column(index, name, pc.if_else(is_nan, pa.scalar(None, column.type), column))
     return table
+
+
+def _nan_words_blank_dictionary(chunk: pa.DictionaryArray) -> pa.DictionaryArray:
+    is_nan = pc.is_in(chunk.dictionary, value_set=_NAN_WORDS)
+    if not pc.any(is_nan).as_py():
+        return chunk
+    blank = pc.fill_null(pc.take(is_nan, chunk.indices), False)
+    return pa.DictionaryArray.from_arrays(pc.if_else(blank, pa.scalar(None, chunk.indices.type), chunk.indices), chunk.dictionary)
 
 
 def _without_values(error: pa.ArrowInvalid) -> str:
@@ -147,14 +166,17 @@ def _head_lines(data: bytes, start: int, codec: str, skip: int) -> list[str]:
     return data[start:end].decode("utf-8" if codec == "utf8" else codec, errors="replace").split("\n")[: skip + 1]
 
 
-def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delimiter: str, block_size: int = _BLOCK_SIZE) -> pa.Table:
+def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delimiter: str, repeating: set[str],
+               block_size: int = _BLOCK_SIZE) -> pa.Table:
+    """Every column as text; the REPEATING ones dictionary-encoded by the parser's own threads."""
     read_options = pacsv.ReadOptions(skip_rows=skip + 1, column_names=names, block_size=block_size, encoding=codec)
     return pacsv.read_csv(
         pa.BufferReader(source),
         read_options=read_options,
         # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names}, strings_can_be_null=True,
+        convert_options=pacsv.ConvertOptions(column_types={name: _REPEATING if name in repeating else pa.string() for name in names},
+                                             strings_can_be_null=True,
                                              null_values=_NULL_WORDS),
     )
 
