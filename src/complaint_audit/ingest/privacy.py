@@ -56,6 +56,9 @@ _PATTERNS = {
     "[phone]": rf"(^|[^\pN+])(?:(?:\+|00)44{_SEPARATOR}(?:\(0\){_SEPARATOR})?|\(0|0)[127](?:\)?{_SEPARATOR}\p{{Nd}}){{8,9}}\b",
     "[postcode]": r"(?i)\b(?:[A-Z]{1,2}\p{Nd}[A-Z\p{Nd}]?[\s\p{Zs}]{0,2}\p{Nd}[A-Z]{2}|GIR[\s\p{Zs}]{0,2}0AA)\b",
 }
+# Any of them, to find the texts worth masking: each pattern's own flags kept to itself.
+_ANY_PATTERN = "|".join(f"(?i:{pattern.removeprefix('(?i)')})" if pattern.startswith("(?i)") else f"(?:{pattern})"
+                        for pattern in _PATTERNS.values())
 # How each is masked: the phone pattern's leading character is put back.
 _REPLACEMENTS = {label: label for label in _PATTERNS} | {"[phone]": r"\1[phone]"}
 # A word of a name: two or more letters of any script, with apostrophes and hyphens inside
@@ -185,6 +188,8 @@ def redact_cells(column: pd.Series, terms: PersonalTerms) -> pd.Series:
     For raw values shown again (quarantine.csv): a mapped column may hold anything, a
     complainant's email in a date column or a name in an outcome.
     """
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the quarantined rows' categories, not the whole export's
+        column = column.cat.remove_unused_categories()
     if column.dtype != object:
         return redact(column, terms) if pd.api.types.is_string_dtype(column) else column
     # Workbook and JSON cells mix types; which hold text is asked per cell (quarantined rows only).
@@ -205,9 +210,14 @@ def redact_patterns(text: pd.Series) -> pd.Series:
 def _patterns_masked(distinct: pd.Series) -> pd.Series:
     """redact_patterns() of text whose values are distinct already, so not factorised again."""
     values = pa.array(distinct.astype("str"))
+    # One pass finds the few texts any pattern matches; only they are masked pattern by pattern.
+    holds = pc.fill_null(pc.match_substring_regex(values, pattern=_ANY_PATTERN), False)
+    if not pc.any(holds).as_py():
+        return pd.Series(values, dtype="str")
+    held = values.filter(holds)
     for label, pattern in _PATTERNS.items():
-        values = pc.replace_substring_regex(values, pattern=pattern, replacement=_REPLACEMENTS[label])
-    return pd.Series(values, dtype="str")
+        held = pc.replace_substring_regex(held, pattern=pattern, replacement=_REPLACEMENTS[label])
+    return pd.Series(pc.replace_with_mask(values, holds, held), dtype="str")
 
 
 @dataclass(frozen=True)
