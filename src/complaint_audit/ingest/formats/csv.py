@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 from collections import Counter
@@ -15,7 +16,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -30,7 +31,6 @@ from complaint_audit.ingest.formats.tables import (
     SOURCE_ROW,
     RawTable,
     Sample,
-    without_blank_rows,
 )
 from complaint_audit.ingest.limits import MAX_COLUMNS, check_column_count
 from complaint_audit.schema import NUMBER_FIELDS, REPEATING_FIELDS
@@ -75,15 +75,22 @@ def read_export(path: Path, profile: Profile) -> RawTable:
     check_header(path, names)
     if not data.endswith(b"\n"):
         source = pa.py_buffer(source.to_pybytes() + b"\n")  # pyarrow cannot skip a header row that has no line end
+    if codec == "cp1252":
+        try:
+            source, codec = _cp1252_as_utf8(source), "utf8"
+        except UnicodeDecodeError:
+            decode(data, profile.encoding, path)  # raises, naming the line of the byte
+            raise
+        del data  # the file's bytes are only needed again to word an error: read again then
 
     def whole_lines() -> list[str]:
-        return decode(data, profile.encoding, path)[0].removeprefix("\ufeff").split("\n", skip + 1)
+        return decode(path.read_bytes(), profile.encoding, path)[0].removeprefix("\ufeff").split("\n", skip + 1)
 
     repeating = profile.columns_of(REPEATING_FIELDS)
     try:
         table = _parse_csv(source, codec, skip, names, profile.delimiter, repeating)
     except UnicodeDecodeError:
-        decode(data, profile.encoding, path)  # raises, naming the line of the byte
+        decode(path.read_bytes(), profile.encoding, path)  # raises, naming the line of the byte
         raise
     except pa.ArrowInvalid as error:
         if "straddl" not in str(error):
@@ -93,14 +100,21 @@ def read_export(path: Path, profile: Profile) -> RawTable:
             ) from None
         # A value longer than pyarrow's block (a whole letter in one cell): read in one block.
         table = _parse_csv(source, codec, skip, names, profile.delimiter, repeating, block_size=min(source.size + 1, 2**31 - 1))
-    if _ends_in_line_break(table) and data.count(b'"') % 2:  # an odd number of quotes: the file may end inside a quoted value
+    if _ends_in_line_break(table) and source.to_pybytes().count(b'"') % 2:  # an odd number of quotes: the file may end inside a quoted value
         problem = broken_row(path, whole_lines(), profile.header_row, profile.delimiter, len(names))
         if problem is not None:
             raise problem
-    frame = _nan_words_blank(table, keep=profile.columns_of(NUMBER_FIELDS)).to_pandas()
-    frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + profile.header_row + 1
-    frame = without_blank_rows(frame, names)
-    return RawTable(frame, "csv", encoding)
+    del source  # the bytes are parsed: freed before the table is copied into pandas
+    table = _nan_words_blank(table, keep=profile.columns_of(NUMBER_FIELDS))
+    table = table.append_column(SOURCE_ROW, pa.array(np.arange(table.num_rows, dtype=np.int64) + profile.header_row + 1))
+    return RawTable(_without_blank_rows(table, names).to_pandas(), "csv", encoding)
+
+
+def _without_blank_rows(table: pa.Table, names: list[str]) -> pa.Table:
+    """tables.without_blank_rows() in Arrow, before the copy into pandas: filtering the pandas
+    frame copied the whole export a second time, the peak of a load."""
+    blank = functools.reduce(pc.and_, (pc.is_null(table.column(name)) for name in names))
+    return table.filter(pc.invert(blank)) if pc.any(blank).as_py() else table
 
 
 def _nan_words_blank(table: pa.Table, keep: set[str]) -> pa.Table:
@@ -171,8 +185,6 @@ def _head_lines(data: bytes, start: int, codec: str, skip: int) -> list[str]:
 def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delimiter: str, repeating: set[str],
                block_size: int = _BLOCK_SIZE) -> pa.Table:
     """Every column as text; the REPEATING ones dictionary-encoded by the parser's own threads."""
-    if codec == "cp1252":
-        source, codec = _cp1252_as_utf8(source), "utf8"
     read_options = pacsv.ReadOptions(skip_rows=skip + 1, column_names=names, block_size=block_size, encoding=codec)
     return pacsv.read_csv(
         pa.BufferReader(source),
