@@ -216,6 +216,9 @@ CATEGORY_FIELDS: tuple[str, ...] = (
     "organisation", "source", "source_file", "stage", "process", "team", "service", "directorate", "category",
     "channel", "raised_via", "handled_by", "outcome", "status", "signed_off_by", "recorded_as", "refusal_ground",
 )
+# The fields whose source columns repeat a few values over many rows: the CSV reader keeps them
+# dictionary-encoded until they are converted.
+REPEATING_FIELDS: frozenset[str] = frozenset(DATE_FIELDS) | NUMBER_FIELDS | frozenset(CATEGORY_FIELDS)
 
 ARROW_SCHEMA: pa.Schema = pa.schema(
     [pa.field(f.name, _ARROW_TYPES[f.kind], nullable=not f.required, metadata={"meaning": f.meaning}) for f in FIELDS]

@@ -56,6 +56,9 @@ _PATTERNS = {
     "[phone]": rf"(^|[^\pN+])(?:(?:\+|00)44{_SEPARATOR}(?:\(0\){_SEPARATOR})?|\(0|0)[127](?:\)?{_SEPARATOR}\p{{Nd}}){{8,9}}\b",
     "[postcode]": r"(?i)\b(?:[A-Z]{1,2}\p{Nd}[A-Z\p{Nd}]?[\s\p{Zs}]{0,2}\p{Nd}[A-Z]{2}|GIR[\s\p{Zs}]{0,2}0AA)\b",
 }
+# Any of them, to find the texts worth masking: each pattern's own flags kept to itself.
+_ANY_PATTERN = "|".join(f"(?i:{pattern.removeprefix('(?i)')})" if pattern.startswith("(?i)") else f"(?:{pattern})"
+                        for pattern in _PATTERNS.values())
 # How each is masked: the phone pattern's leading character is put back.
 _REPLACEMENTS = {label: label for label in _PATTERNS} | {"[phone]": r"\1[phone]"}
 # A word of a name: two or more letters of any script, with apostrophes and hyphens inside
@@ -185,6 +188,8 @@ def redact_cells(column: pd.Series, terms: PersonalTerms) -> pd.Series:
     For raw values shown again (quarantine.csv): a mapped column may hold anything, a
     complainant's email in a date column or a name in an outcome.
     """
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the quarantined rows' categories, not the whole export's
+        column = column.cat.remove_unused_categories()
     if column.dtype != object:
         return redact(column, terms) if pd.api.types.is_string_dtype(column) else column
     # Workbook and JSON cells mix types; which hold text is asked per cell (quarantined rows only).
@@ -199,10 +204,20 @@ def redact_cells(column: pd.Series, terms: PersonalTerms) -> pd.Series:
 def redact_patterns(text: pd.Series) -> pd.Series:
     """Mask emails, NI numbers, phone numbers and postcodes, once per distinct text."""
     codes, distinct = distinct_values(text)
+    return spread(_patterns_masked(distinct), codes, text.index)
+
+
+def _patterns_masked(distinct: pd.Series) -> pd.Series:
+    """redact_patterns() of text whose values are distinct already, so not factorised again."""
     values = pa.array(distinct.astype("str"))
+    # One pass finds the few texts any pattern matches; only they are masked pattern by pattern.
+    holds = pc.fill_null(pc.match_substring_regex(values, pattern=_ANY_PATTERN), False)
+    if not pc.any(holds).as_py():
+        return pd.Series(values, dtype="str")
+    held = values.filter(holds)
     for label, pattern in _PATTERNS.items():
-        values = pc.replace_substring_regex(values, pattern=pattern, replacement=_REPLACEMENTS[label])
-    return spread(pd.Series(values, dtype="str"), codes, text.index)
+        held = pc.replace_substring_regex(held, pattern=pattern, replacement=_REPLACEMENTS[label])
+    return pd.Series(pc.replace_with_mask(values, holds, held), dtype="str")
 
 
 @dataclass(frozen=True)
@@ -297,7 +312,7 @@ def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
     Done once per distinct text: learning and remedy notes repeat across many records.
     """
     codes, distinct = distinct_values(text)
-    distinct = redact_terms(redact_terms(redact_patterns(_composed(distinct)), terms.places, "[address]"), terms.names, "[name]")
+    distinct = redact_terms(redact_terms(_patterns_masked(_composed(distinct)), terms.places, "[address]"), terms.names, "[name]")
     return spread(distinct, codes, text.index)
 
 
@@ -308,13 +323,17 @@ def _composed(text: pd.Series) -> pd.Series:
     another string: a name from one system and a letter from another only match once both
     are composed the same way.
     """
-    present = text.notna()
-    if not present.any():
+    values = pa.array(text, type=pa.string(), from_pandas=True)
+    # ASCII text is composed already: most case ids, codes and notes need no pass.
+    if pc.all(pc.string_is_ascii(values)).as_py() is not False:
         return text
-    composed = pc.utf8_normalize(pa.array(text[present].astype(object), type=pa.string()), form="NFC")
-    result = text.astype(object)
-    result[present] = composed.to_numpy(zero_copy_only=False)
-    return result.astype(text.dtype) if text.dtype != object else result
+    composed = pc.utf8_normalize(values, form="NFC")
+    if text.dtype != object:
+        return pd.Series(composed, index=text.index, dtype=text.dtype)
+    present = text.notna()
+    result = text.copy()
+    result[present] = composed.filter(pa.array(present.to_numpy())).to_numpy(zero_copy_only=False)
+    return result
 
 
 def _siphash_key(key: str) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from complaint_audit.columnwise import map_columns
 from complaint_audit.errors import UserError
@@ -47,6 +48,9 @@ def _select(raw: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
 
 
 def _has_value(column: pd.Series) -> pd.Series:
+    if isinstance(column.dtype, pd.CategoricalDtype):  # once per category, then per row by its code
+        held = np.append(_has_value(pd.Series(column.cat.categories)).to_numpy(), False)
+        return pd.Series(held[column.cat.codes.to_numpy()], index=column.index)
     present = column.notna()
     if column.dtype == object or pd.api.types.is_string_dtype(column):
         present &= column.astype("str").str.strip().ne("")
@@ -114,7 +118,14 @@ def _stacked(raw: pd.DataFrame, sources: list[str | None], group: np.ndarray, po
     columns = list(dict.fromkeys(column for column in sources if column is not None))
     if len(columns) == 1 and None not in sources:
         return raw[columns[0]].take(positions).reset_index(drop=True)
-    stacked = pd.concat([raw[column] for column in columns], ignore_index=True)
+    parts = [raw[column] for column in columns]
+    if all(isinstance(part.dtype, pd.CategoricalDtype) for part in parts):
+        # Categories in one list, so that the take moves codes, not text. A column with no value
+        # at all has categories of no type: given the others' type to be unioned.
+        parts = [part if len(part.cat.categories) else part.cat.set_categories(pd.Index([], dtype="str")) for part in parts]
+        stacked = pd.Series(union_categoricals(parts, ignore_order=True))
+    else:
+        stacked = pd.concat(parts, ignore_index=True)
     offsets = np.array([columns.index(column) * len(raw) if column is not None else -1 for column in sources])
     offset = offsets[group]  # group -1 reads the last entry: the rows without a stage
     return pd.Series(stacked.array.take(np.where(offset < 0, -1, offset + positions), allow_fill=True))

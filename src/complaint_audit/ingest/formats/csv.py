@@ -6,7 +6,9 @@ standard csv module, which says where a problem is.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import functools
 import io
 import re
 from collections import Counter
@@ -14,7 +16,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -29,10 +31,9 @@ from complaint_audit.ingest.formats.tables import (
     SOURCE_ROW,
     RawTable,
     Sample,
-    without_blank_rows,
 )
 from complaint_audit.ingest.limits import MAX_COLUMNS, check_column_count
-from complaint_audit.schema import NUMBER_FIELDS
+from complaint_audit.schema import NUMBER_FIELDS, REPEATING_FIELDS
 
 if TYPE_CHECKING:
     from complaint_audit.ingest.profile import Profile
@@ -45,8 +46,13 @@ _BLOCK_SIZE = 4 << 20
 # _nan_words_blank treats as blanks everywhere but in amounts.
 _NAN_WORDS = pa.array(["NaN", "nan", "-NaN", "-nan", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"])
 _NULL_WORDS = [word for word in pacsv.ConvertOptions().null_values if word not in _NAN_WORDS.to_pylist()]
+# A column of dates, codes or names holds a few hundred distinct values however many rows it has:
+# dictionary-encoded as it is parsed, each row is then a small integer to stack, take and look up
+# (ingest/distinct.py), and its text is worked on once per distinct value.
+_REPEATING = pa.dictionary(pa.int32(), pa.string())
 # How much of a CSV to read: enough for SAMPLE_ROWS rows carrying long response letters.
 _HEAD_BYTES = 8 * 1024 * 1024
+_TRANSCODE_BYTES = 1 << 20
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
@@ -69,14 +75,22 @@ def read_export(path: Path, profile: Profile) -> RawTable:
     check_header(path, names)
     if not data.endswith(b"\n"):
         source = pa.py_buffer(source.to_pybytes() + b"\n")  # pyarrow cannot skip a header row that has no line end
+    if codec == "cp1252":
+        try:
+            source, codec = _cp1252_as_utf8(source), "utf8"
+        except UnicodeDecodeError:
+            decode(data, profile.encoding, path)  # raises, naming the line of the byte
+            raise
+        del data  # the file's bytes are only needed again to word an error: read again then
 
     def whole_lines() -> list[str]:
-        return decode(data, profile.encoding, path)[0].removeprefix("\ufeff").split("\n", skip + 1)
+        return decode(path.read_bytes(), profile.encoding, path)[0].removeprefix("\ufeff").split("\n", skip + 1)
 
+    repeating = profile.columns_of(REPEATING_FIELDS)
     try:
-        table = _parse_csv(source, codec, skip, names, profile.delimiter)
+        table = _parse_csv(source, codec, skip, names, profile.delimiter, repeating)
     except UnicodeDecodeError:
-        decode(data, profile.encoding, path)  # raises, naming the line of the byte
+        decode(path.read_bytes(), profile.encoding, path)  # raises, naming the line of the byte
         raise
     except pa.ArrowInvalid as error:
         if "straddl" not in str(error):
@@ -85,15 +99,22 @@ def read_export(path: Path, profile: Profile) -> RawTable:
                 f"look for a line break or a stray quote in an unquoted value"
             ) from None
         # A value longer than pyarrow's block (a whole letter in one cell): read in one block.
-        table = _parse_csv(source, codec, skip, names, profile.delimiter, block_size=min(source.size + 1, 2**31 - 1))
-    if _ends_in_line_break(table) and data.count(b'"') % 2:  # an odd number of quotes: the file may end inside a quoted value
+        table = _parse_csv(source, codec, skip, names, profile.delimiter, repeating, block_size=min(source.size + 1, 2**31 - 1))
+    if _ends_in_line_break(table) and source.to_pybytes().count(b'"') % 2:  # an odd number of quotes: the file may end inside a quoted value
         problem = broken_row(path, whole_lines(), profile.header_row, profile.delimiter, len(names))
         if problem is not None:
             raise problem
-    frame = _nan_words_blank(table, keep=profile.columns_of(NUMBER_FIELDS)).to_pandas()
-    frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + profile.header_row + 1
-    frame = without_blank_rows(frame, names)
-    return RawTable(frame, "csv", encoding)
+    del source  # the bytes are parsed: freed before the table is copied into pandas
+    table = _nan_words_blank(table, keep=profile.columns_of(NUMBER_FIELDS))
+    table = table.append_column(SOURCE_ROW, pa.array(np.arange(table.num_rows, dtype=np.int64) + profile.header_row + 1))
+    return RawTable(_without_blank_rows(table, names).to_pandas(), "csv", encoding)
+
+
+def _without_blank_rows(table: pa.Table, names: list[str]) -> pa.Table:
+    """tables.without_blank_rows() in Arrow, before the copy into pandas: filtering the pandas
+    frame copied the whole export a second time, the peak of a load."""
+    blank = functools.reduce(pc.and_, (pc.is_null(table.column(name)) for name in names))
+    return table.filter(pc.invert(blank)) if pc.any(blank).as_py() else table
 
 
 def _nan_words_blank(table: pa.Table, keep: set[str]) -> pa.Table:
@@ -107,10 +128,24 @@ def _nan_words_blank(table: pa.Table, keep: set[str]) -> pa.Table:
         if name in keep:
             continue
         column = table.column(index)
+        if pa.types.is_dictionary(column.type):
+            # Looked up in each chunk's dictionary: is_in on the column itself compares no text.
+            blanked = [_nan_words_blank_dictionary(chunk) for chunk in column.chunks]
+            if any(new is not old for new, old in zip(blanked, column.chunks, strict=True)):
+                table = table.set_column(index, name, pa.chunked_array(blanked, column.type))
+            continue
         is_nan = pc.is_in(column, value_set=_NAN_WORDS)
         if pc.any(is_nan).as_py():
             table = table.set_column(index, name, pc.if_else(is_nan, pa.scalar(None, column.type), column))
     return table
+
+
+def _nan_words_blank_dictionary(chunk: pa.DictionaryArray) -> pa.DictionaryArray:
+    is_nan = pc.is_in(chunk.dictionary, value_set=_NAN_WORDS)
+    if not pc.any(is_nan).as_py():
+        return chunk
+    blank = pc.fill_null(pc.take(is_nan, chunk.indices), False)
+    return pa.DictionaryArray.from_arrays(pc.if_else(blank, pa.scalar(None, chunk.indices.type), chunk.indices), chunk.dictionary)
 
 
 def _without_values(error: pa.ArrowInvalid) -> str:
@@ -147,16 +182,32 @@ def _head_lines(data: bytes, start: int, codec: str, skip: int) -> list[str]:
     return data[start:end].decode("utf-8" if codec == "utf8" else codec, errors="replace").split("\n")[: skip + 1]
 
 
-def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delimiter: str, block_size: int = _BLOCK_SIZE) -> pa.Table:
+def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delimiter: str, repeating: set[str],
+               block_size: int = _BLOCK_SIZE) -> pa.Table:
+    """Every column as text; the REPEATING ones dictionary-encoded by the parser's own threads."""
     read_options = pacsv.ReadOptions(skip_rows=skip + 1, column_names=names, block_size=block_size, encoding=codec)
     return pacsv.read_csv(
         pa.BufferReader(source),
         read_options=read_options,
         # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names}, strings_can_be_null=True,
+        convert_options=pacsv.ConvertOptions(column_types={name: _REPEATING if name in repeating else pa.string() for name in names},
+                                             strings_can_be_null=True,
                                              null_values=_NULL_WORDS),
     )
+
+
+def _cp1252_as_utf8(source: pa.Buffer) -> pa.Buffer:
+    """The bytes as UTF-8, by Python's cp1252 codec over the whole buffer a megabyte at a time.
+
+    pyarrow reads any encoding but UTF-8 by calling the same codec from its reader threads, a
+    small block at a time and holding the GIL: this took 2.3 s of CPU at a million cases where
+    one pass takes 0.8 s. cp1252 is one byte per character, so every cut falls between two.
+    """
+    view, text = memoryview(source), bytearray()
+    for start in range(0, len(view), _TRANSCODE_BYTES):
+        text += codecs.decode(view[start : start + _TRANSCODE_BYTES], "cp1252").encode("utf-8")
+    return pa.py_buffer(text)
 
 
 def read_sample(path: Path) -> Sample:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 SOURCE_ROW = "source_row"
@@ -38,6 +39,10 @@ class Sample:
 
 
 def without_blank_rows(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """Drop rows with no value at all: a blank line is not a record (row numbers are kept)."""
-    blank = frame[names].isna().all(axis=1)
+    """Drop rows with no value at all: a blank line is not a record (row numbers are kept).
+
+    Column by column: `frame[names].isna().all(axis=1)` went through a copy of the whole export
+    (half a gigabyte at a million cases, the peak of the load).
+    """
+    blank = np.logical_and.reduce([frame[name].isna().to_numpy() for name in names]) if names else np.zeros(len(frame), bool)
     return frame[~blank].reset_index(drop=True) if blank.any() else frame
