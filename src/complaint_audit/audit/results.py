@@ -65,20 +65,26 @@ def results_document(
 
 def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
     """Every check's exceptions in one table with fixed columns; figures as a JSON object per row."""
-    parts = []
+    parts, figures = [], []
     for outcome in outcomes:
         table = outcome.result.exceptions
         if table.empty:
             continue
         figure_columns = [name for name in table.columns if name not in EXCEPTION_COLUMNS]
-        figures = (
+        figures += (
             table[figure_columns].to_json(orient="records", lines=True, date_format="iso").splitlines()
-            if figure_columns else "{}"
+            if figure_columns else ["{}"] * len(table)
         )
-        parts.append(table[list(EXCEPTION_COLUMNS)].astype("str").assign(figures=figures))
+        # Each column as text on its own before the tables are joined: a date or a number becomes the same text
+        # whatever dtype the other checks' tables give the column once joined.
+        parts.append({name: table[name].astype("str").to_numpy(dtype=object) for name in EXCEPTION_COLUMNS})
     if not parts:
         return pd.DataFrame({name: pd.Series(dtype="str") for name in EXCEPTIONS_TABLE_COLUMNS})
-    return pd.concat(parts, ignore_index=True).replace({"<NA>": None, "nan": None})
+    # Joined as plain arrays, then made text once: a concat of per-check frames, each cast on its own, cost
+    # more than the checks' exceptions themselves (issue 19).
+    columns = {name: np.concatenate([part[name] for part in parts]) for name in EXCEPTION_COLUMNS}
+    table = pd.DataFrame({**columns, "figures": figures}).astype("str")
+    return table.replace({"<NA>": None, "nan": None})
 
 
 def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,

@@ -215,13 +215,14 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             if progress:
                 progress("writing the report", 0, 1)
             clock = time.perf_counter()
+            from complaint_audit.report.code_workbook import write_code_workbook
+            from complaint_audit.report.context import report_context
             from complaint_audit.report.render import render_reports
 
             templates = [audit.report.templates] if audit.report.templates else []
-            written = render_reports(run_dir, formats, templates)
-            from complaint_audit.report.code_workbook import write_code_workbook
-
-            written.update(write_code_workbook(run_dir))
+            context = report_context(run_dir)  # once: the report and the Code's workbook read the same assessment
+            written = render_reports(run_dir, formats, templates, context=context)
+            written.update(write_code_workbook(run_dir, context["self_assessment"]))
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
         log.info("finished in %.1f s", sum(timings.values()))

@@ -89,8 +89,8 @@ def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any], out
 
 def _put_right(check: type[Check], data: AuditData, result: CheckResult) -> tuple[Standing | None, Remedy | None, int]:
     """The standard the result was judged by, the remedy for the people affected and how many they are."""
-    uk = data.derived(_any_under_uk)
-    return standing(check, data, result.exceptions), remedy(check, result, uk), people_affected(result.exceptions)
+    uk, people = data.derived(_any_under_uk), people_affected(result.exceptions)
+    return standing(check, data, result.exceptions), remedy(check, result, uk, people), people
 
 
 def _any_under_uk(data: AuditData) -> bool:

@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from complaint_audit.engine.contract import Check, CheckResult, Status, grade, percent
@@ -68,21 +69,29 @@ def segment_table(cases: pd.DataFrame, failing: pd.Series, by: Sequence[str], pa
     cases; rows run from the worst graded segment down, the small segments last.
     """
     keys = ["organisation", *(name for name in by if name != "organisation")]
-    # Grouped on the columns as they are (categoricals group fast); only the segments' keys become text.
+    # Grouped on the columns as they are (categoricals group fast); only the segments' keys become text. What
+    # follows is numpy over the few segments: pandas' fixed cost per operation was most of a check's grading.
     counts = (cases[keys].assign(failing=failing.to_numpy(dtype=bool))
-              .groupby(keys, observed=True, dropna=False, sort=True)["failing"].agg(["sum", "size"]).reset_index()
-              .rename(columns={"sum": "failing", "size": "assessed"}))
-    for name in keys:
-        counts[name] = counts[name].astype("str").where(counts[name].notna(), NOT_RECORDED).astype(object)
-    counts["failing"], counts["assessed"] = counts["failing"].astype(int), counts["assessed"].astype(int)
-    large = counts["assessed"].ge(SMALL_BASE)
-    share = (100.0 * counts["failing"] / counts["assessed"]).round(1)
-    counts["percent"] = share.astype(object).where(large, None)
-    counts["status"] = [grade(value, params["amber_above"], params["red_above"]).value if big else NOT_GRADED
-                        for value, big in zip(share, large, strict=True)]  # one per segment, not per case
-    counts["p_adjusted"], counts["beyond_chance"] = _beyond_chance(counts, large, params)
-    counts["_order"] = share.where(large, -1.0)
-    return counts.sort_values(["_order", "failing"], ascending=False, kind="stable").drop(columns="_order").reset_index(drop=True)
+              .groupby(keys, observed=True, dropna=False, sort=True)["failing"].agg(["sum", "size"]))
+    failing_counts, assessed = counts["sum"].to_numpy(dtype=int), counts["size"].to_numpy(dtype=int)
+    large = assessed >= SMALL_BASE
+    share = np.round(100.0 * failing_counts / assessed, 1)
+    status = pd.array([grade(value, params["amber_above"], params["red_above"]).value if big else NOT_GRADED
+                       for value, big in zip(share, large, strict=True)], dtype="str")  # one per segment, not per case
+    p_adjusted, beyond_chance = _beyond_chance(failing_counts, assessed, large, params)
+    # The worst graded segment first, the small ones last; ties in the groups' order.
+    order = np.lexsort((-failing_counts, -np.where(large, share, -1.0)))
+    segments = counts.index.to_frame(index=False)
+    table = {name: _key_text(segments[name]).to_numpy()[order] for name in keys}
+    table.update({"failing": failing_counts[order], "assessed": assessed[order],
+                  "percent": np.where(large, share.astype(object), None)[order], "status": status[order],
+                  "p_adjusted": p_adjusted[order], "beyond_chance": beyond_chance[order]})
+    return pd.DataFrame({name: pd.Series(values, dtype=values.dtype, copy=False) for name, values in table.items()})
+
+
+def _key_text(values: pd.Series) -> pd.Series:
+    """A segment's values as text, NOT_RECORDED where the records leave them blank."""
+    return values.astype("str").where(values.notna(), NOT_RECORDED).astype(object)
 
 
 def by_segment(check: type[Check] | Check, result: CheckResult, cases: pd.DataFrame, failing: pd.Series,
@@ -181,15 +190,16 @@ def _test_named(table: pd.DataFrame) -> str:
     return f"Fisher's exact test against {rest}" + (f", Holm-corrected across {tested:,} groups" if tested > 1 else "")
 
 
-def _beyond_chance(counts: pd.DataFrame, large: pd.Series, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
+def _beyond_chance(failing: np.ndarray, assessed: np.ndarray, large: np.ndarray,
+                   params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """Each segment's Holm-adjusted p-value of failing more often than the rest of the pool, and whether it is below
     the check's alpha; None for a segment too small to grade. Holm's family is every segment large enough to grade."""
-    tested = counts[large]
-    adjusted = holm(fails_more_than_the_rest(tested["failing"], tested["assessed"], int(counts["failing"].sum()),
-                                             int(counts["assessed"].sum())))
-    beyond = adjusted.lt(params.get("alpha", DEFAULT_ALPHA))
-    return (adjusted.astype(object).reindex(counts.index).where(large, None),
-            beyond.astype(object).reindex(counts.index).where(large, None))
+    adjusted = holm(fails_more_than_the_rest(pd.Series(failing[large]), pd.Series(assessed[large]),
+                                             int(failing.sum()), int(assessed.sum())))
+    p_values, beyond = np.full(len(failing), None, dtype=object), np.full(len(failing), None, dtype=object)
+    p_values[large] = adjusted.to_numpy().astype(object)
+    beyond[large] = adjusted.lt(params.get("alpha", DEFAULT_ALPHA)).to_numpy().astype(object)
+    return p_values, beyond
 
 
 def _label(row, table: pd.DataFrame, noun: str) -> str:

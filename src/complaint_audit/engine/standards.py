@@ -120,67 +120,108 @@ def standing(check: type[Check], data: AuditData, exceptions: pd.DataFrame) -> S
     if not check.standards:
         return None
     judged = data.derived(_judged, check.standards)
-    cases = _failing_cases(data, judged, exceptions)
-    applied = tuple(_applied(standard, judged["in_force"][judged["standard"].eq(number)],
-                             cases[cases["standard"].eq(number)])
-                    for number, standard in enumerate(check.standards))
-    binding_in_force = bool((judged["binding"] & judged["in_force"]).any())
-    return Standing(tuple(item for item in applied if item.records) or applied, binding_in_force)
+    failing, fault = _failing_cases(data, judged, exceptions, len(check.standards))
+    applied = tuple(StandardApplied(standard, state, records, int(failing[number]), int(fault[number]))
+                    for number, (standard, (state, records)) in enumerate(zip(check.standards, judged.applied,
+                                                                                strict=True)))
+    return Standing(tuple(item for item in applied if item.records) or applied, judged.binding_in_force)
 
 
-def _judged(data: AuditData, standards: tuple[RuleStandard, ...]) -> pd.DataFrame:
-    """Per record: the number of the first standard governing its process (NaN where none does), whether it was in
-    force on the record's received date, and whether it binds (a statutory scheme or a code)."""
+@dataclass(frozen=True)
+class _Judged:
+    """Per record, the standard that judged it (its number, -1 where none governs its process) and whether that made
+    a shortfall fault (a binding standard in force); per standard, whether it was in force over its records and how
+    many they are; and whether some record was under a binding standard in force. The same for every check that
+    declares the same standards, so worked out once a run."""
+
+    standard: np.ndarray
+    fault: np.ndarray
+    applied: tuple[tuple[bool | str | None, int], ...]
+    binding_in_force: bool
+
+
+def _judged(data: AuditData, standards: tuple[RuleStandard, ...]) -> _Judged:
+    """Each record is judged by the first standard governing its process, as it stood on the record's received
+    date."""
     records = data.records
     received = pd.to_datetime(records["received"])
-    number = pd.Series(float("nan"), index=records.index)
-    in_force = pd.Series(False, index=records.index)
-    binding = pd.Series(False, index=records.index)
+    number = np.full(len(records), -1, dtype=np.int64)
+    in_force = np.zeros(len(records), dtype=bool)
+    binding = np.zeros(len(records), dtype=bool)
     for position, standard in enumerate(standards):
-        governs = number.isna() & (records["process"].isin(standard.processes) if standard.processes else True)
-        number = number.mask(governs, position)
+        governs = number < 0
+        if standard.processes:
+            governs &= records["process"].isin(standard.processes).to_numpy(dtype=bool)
+        number[governs] = position
         start = pd.Timestamp(standard.in_force_from) if standard.in_force_from else None
-        on = received.ge(start).fillna(False).astype(bool) if start is not None else True
-        in_force = in_force.mask(governs, on)
-        binding = binding.mask(governs, standard.force in _BINDING)
-    return pd.DataFrame({"standard": number, "in_force": in_force.astype(bool), "binding": binding.astype(bool)})
+        in_force[governs] = (received.ge(start).fillna(False).to_numpy(dtype=bool)[governs] if start is not None
+                             else True)
+        binding[governs] = standard.force in _BINDING
+    applied = tuple(_in_force_state(in_force[number == position]) for position in range(len(standards)))
+    return _Judged(number, binding & in_force, applied, bool((binding & in_force).any()))
 
 
-def _positions(data: AuditData) -> tuple[pd.MultiIndex, np.ndarray, pd.MultiIndex, np.ndarray]:
-    """Where each (organisation, case id, stage), and each case's first record, sits among the records: worked out
-    once a run, so matching a check's exceptions to their records costs only the exceptions' own lookups."""
-    identity = pd.DataFrame({name: data.records[name].astype("str").to_numpy(dtype=object)
-                             for name in ("organisation", "case_id", "stage")})
-    by_stage = identity.drop_duplicates()
-    by_case = identity.drop_duplicates(["organisation", "case_id"])
-    return (pd.MultiIndex.from_frame(by_stage), by_stage.index.to_numpy(),
-            pd.MultiIndex.from_frame(by_case[["organisation", "case_id"]]), by_case.index.to_numpy())
+def _in_force_state(in_force: np.ndarray) -> tuple[bool | str | None, int]:
+    """Whether a standard was in force over the records it judged (True, False, "partly"; None for none), and how
+    many they are."""
+    state = None if not len(in_force) else True if in_force.all() else False if not in_force.any() else "partly"
+    return state, len(in_force)
 
 
-def _applied(standard: RuleStandard, in_force: pd.Series, failing: pd.DataFrame) -> StandardApplied:
-    state = None if in_force.empty else True if in_force.all() else False if not in_force.any() else "partly"
-    return StandardApplied(standard, state, len(in_force), len(failing), int(failing["fault"].sum()))
+@dataclass(frozen=True)
+class _Positions:
+    """The records' identities as integers, worked out once a run: each identity column's distinct values as text,
+    and per (organisation, case id, stage), and per case, the key of its first record and where that record sits."""
+
+    values: tuple[pd.Index, pd.Index, pd.Index]
+    stage_keys: pd.Index
+    stage_rows: np.ndarray
+    case_keys: pd.Index
+    case_rows: np.ndarray
 
 
-def _failing_cases(data: AuditData, judged: pd.DataFrame, exceptions: pd.DataFrame) -> pd.DataFrame:
-    """One row per failing case (organisation, case_id): whether a binding standard in force judged any of its rows
-    (fault), and the standard that judged it. An exception is matched to its record by stage, else (a row naming no
-    stage the records hold) to its case's first record; one matching no record is left out."""
+_IDENTITY = ("organisation", "case_id", "stage")
+
+
+def _positions(data: AuditData) -> _Positions:
+    codes, values = zip(*(pd.factorize(data.records[name].astype("str"), use_na_sentinel=False)
+                          for name in _IDENTITY), strict=True)
+    values = tuple(pd.Index(distinct) for distinct in values)
+    case = codes[0].astype(np.int64) * (len(values[1]) + 1) + codes[1]
+    stage = case * (len(values[2]) + 1) + codes[2]
+    stage_keys, stage_rows = np.unique(stage, return_index=True)
+    case_keys, case_rows = np.unique(case, return_index=True)
+    return _Positions(values, pd.Index(stage_keys), stage_rows, pd.Index(case_keys), case_rows)
+
+
+def _failing_cases(data: AuditData, judged: _Judged, exceptions: pd.DataFrame,
+                   standards: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per standard (by number), the failing cases (distinct organisation and case id) it judged, and how many of
+    them were fault. An exception is matched to its record by stage, else (a row naming no stage the records hold)
+    to its case's first record; one matching no record is left out. A case is fault where a binding standard in
+    force judged any of its rows, and is counted under the standard that made it so (else its first row's)."""
+    failing, fault = np.zeros(standards, dtype=np.int64), np.zeros(standards, dtype=np.int64)
     if exceptions.empty:
-        return pd.DataFrame({"organisation": [], "case_id": [], "fault": pd.Series(dtype=bool), "standard": []})
-    keys = pd.DataFrame({name: exceptions[name].astype("str").to_numpy(dtype=object)
-                         for name in ("organisation", "case_id", "stage")}).drop_duplicates()
-    stages, stage_rows, cases, case_rows = data.derived(_positions)
-    found = stages.get_indexer(pd.MultiIndex.from_frame(keys))
-    row = np.where(found >= 0, stage_rows[found], -1)
-    by_case = cases.get_indexer(pd.MultiIndex.from_frame(keys[["organisation", "case_id"]]))
-    row = np.where((row < 0) & (by_case >= 0), case_rows[by_case], row)
-    matched = keys[["organisation", "case_id"]][row >= 0]
-    record = judged.iloc[row[row >= 0]].set_axis(matched.index)
-    rows = matched.assign(standard=record["standard"], fault=record["binding"] & record["in_force"])
-    rows = rows[rows["standard"].notna()]
-    # A case that is fault is counted under the standard that made it so.
-    rows = rows.sort_values("fault", ascending=False, kind="stable")
-    return rows.groupby(["organisation", "case_id"], sort=False).agg(
-        fault=("fault", "any"), standard=("standard", "first"),
-    ).reset_index()
+        return failing, fault
+    positions = data.derived(_positions)
+    # Each exception's identity as the records' integers: a value the records do not hold is -1 and matches nothing.
+    codes = [values.get_indexer(exceptions[name].astype("str")) for name, values in zip(_IDENTITY, positions.values,
+                                                                                         strict=True)]
+    known = (codes[0] >= 0) & (codes[1] >= 0)
+    case = np.where(known, codes[0].astype(np.int64) * (len(positions.values[1]) + 1) + codes[1], -1)
+    stage = np.where(known & (codes[2] >= 0), case * (len(positions.values[2]) + 1) + codes[2], -1)
+    found = positions.stage_keys.get_indexer(stage)
+    row = np.where(found >= 0, positions.stage_rows[found], -1)
+    by_case = positions.case_keys.get_indexer(case)
+    row = np.where((row < 0) & (by_case >= 0), positions.case_rows[by_case], row)
+    matched = row >= 0
+    case, number, is_fault = case[matched], judged.standard[row[matched]], judged.fault[row[matched]]
+    governed = number >= 0
+    case, number, is_fault = case[governed], number[governed], is_fault[governed]
+    # Each case's rows, fault first and otherwise in order: its first row is the one it is counted by.
+    order = np.argsort(~is_fault, kind="stable")
+    _, first = np.unique(case[order], return_index=True)
+    chosen = order[first]
+    failing += np.bincount(number[chosen], minlength=standards)
+    fault += np.bincount(number[chosen[is_fault[chosen]]], minlength=standards)
+    return failing, fault

@@ -13,8 +13,12 @@ from complaint_audit.report.context import assessment, code_self_assessment
 from complaint_audit.report.self_assessment import write_sheet
 
 
-def write_code_workbook(run_dir: Path) -> dict[str, Path]:
+def write_code_workbook(run_dir: Path, rows: dict | None = None) -> dict[str, Path]:
     """RUN_DIR/code_self_assessment.xlsx, as {"code_self_assessment": path} to join the files a report wrote; none
-    where no record is under a UK scheme (the Code does not apply)."""
-    rows = code_self_assessment(assessment(Path(run_dir)))
+    where no record is under a UK scheme (the Code does not apply).
+
+    ROWS is the report context's `self_assessment` where the caller rendered the report from it (render_reports'
+    `context`): read from the run folder again, the assessment costs as much as the report's whole context."""
+    if rows is None:
+        rows = code_self_assessment(assessment(Path(run_dir)))
     return {} if rows is None else {"code_self_assessment": write_sheet(run_dir, rows)}

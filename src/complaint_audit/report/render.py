@@ -130,9 +130,12 @@ def _chart_image(match: re.Match) -> str:
 
 
 def render_reports(
-    run_dir: Path, formats: Sequence[str] = FORMATS, template_dirs: Sequence[Path] = ()
+    run_dir: Path, formats: Sequence[str] = FORMATS, template_dirs: Sequence[Path] = (), *, context: dict | None = None
 ) -> dict[str, Path]:
-    """Write report.<format> into RUN_DIR for each format asked for; the paths written, by format."""
+    """Write report.<format> into RUN_DIR for each format asked for; the paths written, by format.
+
+    CONTEXT is report_context(RUN_DIR) where the caller has it already (a run writes the Code's self-assessment
+    workbook from the same context): it is worked out otherwise."""
     run_dir = Path(run_dir)
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
@@ -147,7 +150,7 @@ def render_reports(
     if several:
         raise UserError(f"{run_dir}: a run of {len(several):,} organisations, each with its report: give one of its "
                         f"folders, such as {run_dir / several[0]['folder']}")
-    context = report_context(run_dir)
+    context = report_context(run_dir) if context is None else context
     written: dict[str, Path] = {}
     html = render_html(context, template_dirs) if {"html", "pdf"} & set(formats) else ""
     if "html" in formats:

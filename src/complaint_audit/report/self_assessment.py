@@ -77,8 +77,10 @@ class _Scope:
         process_of = pd.Series(records["process"].astype("str").to_numpy(), index=record_cases)
         process_of = process_of[~process_of.index.duplicated()]
         self.records = records
-        self.exceptions = exceptions.assign(case=exception_cases,
-                                            process=process_of.reindex(exception_cases).to_numpy())
+        listed = exceptions.assign(case=exception_cases, process=process_of.reindex(exception_cases).to_numpy())
+        # Each check's rows, split once: some eighty evidences each ask for one check's cases.
+        self._by_check = {code: rows for code, rows in listed.groupby("check", sort=False, observed=True)}
+        self._none_listed = listed.iloc[:0]
         self._covered: dict[tuple, int] = {}  # records covered, by processes and stages: many requirements share them
 
     def in_records(self, evidence: Evidence) -> int:
@@ -90,7 +92,7 @@ class _Scope:
 
     def cases(self, evidence: Evidence) -> int:
         """How many cases the check listed within the evidence's processes and stages."""
-        listed = self.exceptions[(self.exceptions["check"] == evidence.check).to_numpy()]
+        listed = self._by_check.get(evidence.check, self._none_listed)
         if evidence.figure:
             listed = listed[listed["figures"].fillna("").str.contains(evidence.figure, regex=False).to_numpy()]
         return int(pd.unique(listed.loc[self._mask(listed, evidence), "case"]).size)
