@@ -453,7 +453,7 @@ def init(
         help="Your exports: one draft profile each; and a folder of response letters, if you have one.",
         show_default=False)] = None,
 ) -> None:
-    """Start an audit from your own exports: an audit.toml, a draft profile per export, and [letters] for a folder."""
+    """Start an audit from your own exports: an audit.toml, a draft profile per export, and a \\[letters] table for a folder of letters."""
     from complaint_audit.audit.scaffold import scaffold_audit
 
     written = scaffold_audit(folder, exports or [])
