@@ -128,6 +128,8 @@ def _read_sheets(path: Path, first_row: int, sheet: str | None = None) -> Iterat
         raise UserError(f"{path}: not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
     try:
         names = [meta.name for meta in workbook.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        if not names:
+            raise UserError(f"{path}: the workbook has no worksheet (only charts?)")
         if sheet is not None and sheet not in names:
             raise UserError(f"{path}: no sheet named '{sheet}' (sheets: {', '.join(names)})")
         with zipfile.ZipFile(path) as archive:
