@@ -298,12 +298,16 @@ def _cell(reference: str, xml: bytes) -> Callable[[bytes], bytes]:
 def _error_cells(path: Path) -> None:
     """Formulas whose cached results are Excel errors: a date received #N/A, a reference #REF!, a remedy #DIV/0!.
 
-    Rows 7 to 10 hold R1 to R4; column A is the reference, P the date received, W the remedy.
+    Rows 7 to 11 hold R1 to R5; column A is the reference, K raised by, M the team, P the date
+    received, W the remedy. R5's raised by is an error never computed (no cached value, which
+    must not take the team's), and its remedy an error written with its type first.
     """
-    adult_workbook(path, [adult_row(f"R{n}", "14/04/2023", Remedy="Apology") for n in range(1, 5)])
+    adult_workbook(path, [adult_row(f"R{n}", "14/04/2023", Remedy="Apology") for n in range(1, 6)])
     for edit in (_cell("P8", b' t="e"><f>VLOOKUP(A8,Dates!A:B,2,0)</f><v>#N/A</v>'),
                  _cell("A9", b' t="e"><f>Cases!A9</f><v>#REF!</v>'),
-                 _cell("W10", b' t="e"><f>1/0</f><v>#DIV/0!</v>')):
+                 _cell("W10", b' t="e"><f>1/0</f><v>#DIV/0!</v>'),
+                 _cell("K11", b' t="e"><f>X()</f>'),
+                 lambda sheet: re.sub(rb'<c r="W11"[^>]*>.*?</c>', b'<c t="e" r="W11"><v>#VALUE!</v></c>', sheet, count=1)):
         _rewrite_sheet(path, edit)
 
 
@@ -506,9 +510,10 @@ CORPUS = (
     BadInput("xlsx_stale_dimension_bad_date", ".xlsx of 40 rows declaring A1:N20, row 40's date 31/02/2023", _xlsx_file(
         "stalebad.xlsx", _stale_dimension_past_a_bad_date), "quarantined", "received: '31/02/2023' is not a date",
         read=40, reasons={"bad_date": 1}, records={"D39": {"received": "2023-04-14"}}),
-    BadInput("xlsx_error_cells", ".xlsx formulas cached as errors: a date #N/A, a reference #REF!, a remedy #DIV/0!",
-             _xlsx_file("errors.xlsx", _error_cells), "quarantined", "received: '#N/A' is not a date", read=4,
-             reasons={"bad_date": 1}, records={"#REF!": {"received": "2023-04-14"}, "R4": {"remedy": "#DIV/0!"}}),
+    BadInput("xlsx_error_cells", ".xlsx formulas cached as errors (#N/A date, #REF! reference, #DIV/0! and #VALUE! remedies) or never computed",
+             _xlsx_file("errors.xlsx", _error_cells), "quarantined", "received: '#N/A' is not a date", read=5,
+             reasons={"bad_date": 1}, records={"#REF!": {"received": "2023-04-14"}, "R4": {"remedy": "#DIV/0!"},
+                                               "R5": {"remedy": "#VALUE!", "service": "Home Care"}}),
     BadInput("xlsx_numbers_and_date_cells", ".xlsx references stored as numbers (1234, 5678, 4321.0) and date cells with a time",
              _xlsx_file("numbers.xlsx", _numbers_and_date_cells), "loaded", read=3,
              records={"1234": {"received": "2023-04-14"}, "5678": {"received": "2023-04-14"}, "4321": {"responded": "2023-05-02"}}),

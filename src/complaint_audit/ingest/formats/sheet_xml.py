@@ -29,7 +29,10 @@ _ROW_END = re.compile(rb"</(?:[\w.-]+:)?row>")
 _FAR_CELL = re.compile(rb"""r=["']([A-Z]{2,}\d+|[A-Z]+\d{6,})["'][^>]*(?<!/)>""")
 _NEAR_ROWS, _NEAR_COLUMNS = 99_999, 26
 _ERROR_MARK = re.compile(rb"""t=["']e["']""")
-_ERROR_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\s([^>]*?\st=["']e["'][^>]*)>.*?<(?:[\w.-]+:)?v>([^<]*)<""", re.DOTALL)
+# An error cell, its attributes and its content up to its end: an error with no cached value
+# (<v>) must not take the next cell's.
+_ERROR_CELL = re.compile(rb"""<(?:[\w.-]+:)?c(\s(?:[^>]*?\s)?t=["']e["'][^>]*)(?<!/)>((?:(?!</(?:[\w.-]+:)?c>).)*)""", re.DOTALL)
+_CACHED_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
 _REFERENCE = re.compile(rb"""\sr=["']([A-Z]+)(\d+)["']""")
 _ADVICE = "split the export, or check it is the file you meant"
 
@@ -100,9 +103,9 @@ def _far_extent(block: bytes, last_row: int, last_column: int, path: Path, where
 def _error_cells(block: bytes) -> dict[tuple[int, int], str]:
     cells = {}
     for cell in _ERROR_CELL.finditer(block):
-        reference = _REFERENCE.search(b" " + cell.group(1))
-        if reference:  # Excel, LibreOffice and openpyxl write every cell's reference
-            cells[(int(reference.group(2)) - 1, _column_number(reference.group(1)) - 1)] = cell.group(2).decode("utf-8", "replace")
+        reference, value = _REFERENCE.search(cell.group(1)), _CACHED_VALUE.search(cell.group(2))
+        if reference and value:  # Excel, LibreOffice and openpyxl write every cell's reference
+            cells[(int(reference.group(2)) - 1, _column_number(reference.group(1)) - 1)] = value.group(1).decode("utf-8", "replace")
     return cells
 
 
