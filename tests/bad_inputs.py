@@ -278,6 +278,62 @@ def _stale_dimension(ref: str) -> Callable[[Path], None]:
     return write
 
 
+def _rewrite_sheet(path: Path, edit: Callable[[bytes], bytes]) -> None:
+    """Rewrite the workbook at PATH with its first sheet's XML passed through EDIT."""
+    original = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            target.writestr(member, edit(data) if member.filename == "xl/worksheets/sheet1.xml" else data)
+
+
+def _cell(reference: str, xml: bytes) -> Callable[[bytes], bytes]:
+    """An edit that makes cell REFERENCE the cell XML (attributes after the reference, then the content)."""
+    def edit(sheet: bytes) -> bytes:
+        pattern = rb'<c r="' + reference.encode() + rb'"(?:[^>]*/>|[^>]*>.*?</c>)'
+        return re.sub(pattern, b'<c r="' + reference.encode() + b'"' + xml + b"</c>", sheet, count=1, flags=re.DOTALL)
+    return edit
+
+
+def _error_cells(path: Path) -> None:
+    """Formulas whose cached results are Excel errors: a date received #N/A, a reference #REF!, a remedy #DIV/0!.
+
+    Rows 7 to 11 hold R1 to R5; column A is the reference, K raised by, M the team, P the date
+    received, W the remedy. R5's raised by is an error never computed (no cached value, which
+    must not take the team's), and its remedy an error written with its type first.
+    """
+    adult_workbook(path, [adult_row(f"R{n}", "14/04/2023", Remedy="Apology") for n in range(1, 6)])
+    for edit in (_cell("P8", b' t="e"><f>VLOOKUP(A8,Dates!A:B,2,0)</f><v>#N/A</v>'),
+                 _cell("A9", b' t="e"><f>Cases!A9</f><v>#REF!</v>'),
+                 _cell("W10", b' t="e"><f>1/0</f><v>#DIV/0!</v>'),
+                 _cell("K11", b' t="e"><f>X()</f>'),
+                 lambda sheet: re.sub(rb'<c r="W11"[^>]*>.*?</c>', b'<c t="e" r="W11"><v>#VALUE!</v></c>', sheet, count=1)):
+        _rewrite_sheet(path, edit)
+
+
+def _numbers_and_date_cells(path: Path) -> None:
+    """References stored as whole numbers, and dates stored as date cells with and without a time of day."""
+    import datetime as dt
+
+    adult_workbook(path, [
+        adult_row(1234, dt.datetime(2023, 4, 14)), adult_row(5678, dt.datetime(2023, 4, 14, 17, 45)),
+        adult_row(4321.5, dt.datetime(2023, 4, 15), Response_Date=dt.datetime(2023, 5, 2)),
+    ])
+    _rewrite_sheet(path, _cell("A9", b' t="n"><v>4321.0</v>'))  # a whole number written with a point
+
+
+def _cell_at_xfd1048576(path: Path) -> None:
+    """A register with one more cell, in Excel's last row and column: a grid of 17 billion cells if read densely."""
+    adult_workbook(path, [adult_row("A1", "14/04/2023")])
+    _rewrite_sheet(path, lambda sheet: sheet.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'))
+
+
+def _stale_dimension_past_a_bad_date(path: Path) -> None:
+    """40 rows declaring A1:N20, the last with a date that is no date: it is read and quarantined."""
+    adult_workbook(path, [adult_row(f"D{n}", "14/04/2023" if n < 40 else "31/02/2023") for n in range(1, 41)])
+    _rewrite_sheet(path, lambda sheet: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:N20"', sheet))
+
+
 def _zip_bomb(path: Path) -> None:
     """The sheet inflates to 200 MB (of spaces inside its XML) from a few hundred kilobytes."""
     def bomb(sheet: bytes, target: zipfile.ZipFile) -> None:
@@ -451,6 +507,19 @@ CORPUS = (
         "stale.xlsx", _stale_dimension("A1:N20")), "loaded", read=40, records={"D40": {"received": "2023-04-14"}}),
     BadInput("xlsx_dimension_a1", ".xlsx of 40 rows whose sheet declares the range A1 alone", _xlsx_file(
         "a1.xlsx", _stale_dimension("A1")), "loaded", read=40, records={"D1": {"received": "2023-04-14"}}),
+    BadInput("xlsx_stale_dimension_bad_date", ".xlsx of 40 rows declaring A1:N20, row 40's date 31/02/2023", _xlsx_file(
+        "stalebad.xlsx", _stale_dimension_past_a_bad_date), "quarantined", "received: '31/02/2023' is not a date",
+        read=40, reasons={"bad_date": 1}, records={"D39": {"received": "2023-04-14"}}),
+    BadInput("xlsx_error_cells", ".xlsx formulas cached as errors (#N/A date, #REF! reference, #DIV/0! and #VALUE! remedies) or never computed",
+             _xlsx_file("errors.xlsx", _error_cells), "quarantined", "received: '#N/A' is not a date", read=5,
+             reasons={"bad_date": 1}, records={"#REF!": {"received": "2023-04-14"}, "R4": {"remedy": "#DIV/0!"},
+                                               "R5": {"remedy": "#VALUE!", "service": "Home Care"}}),
+    BadInput("xlsx_numbers_and_date_cells", ".xlsx references stored as numbers (1234, 5678, 4321.0) and date cells with a time",
+             _xlsx_file("numbers.xlsx", _numbers_and_date_cells), "loaded", read=3,
+             records={"1234": {"received": "2023-04-14"}, "5678": {"received": "2023-04-14"}, "4321": {"responded": "2023-05-02"}}),
+    BadInput("xlsx_cell_at_xfd1048576", ".xlsx of 5 KB with one cell in its last row and column, XFD1048576",
+             _xlsx_file("far.xlsx", _cell_at_xfd1048576), "error",
+             "far.xlsx: sheet Complaints Register, row 1,048,576 has values in 16,384 columns; at most 2,000", slow=True),
     BadInput("xlsx_cells_in_column_xfd", ".xlsx of 28 KB whose rows each hold a cell in column XFD (16,384 cells a row)",
              _xlsx_file("xfd.xlsx", _cells_in_column_xfd), "error",
              "xfd.xlsx: sheet Complaints Register, row 8 has values in 16,384 columns; at most 2,000"),
@@ -465,7 +534,7 @@ CORPUS = (
              "bomb.xlsx: xl/worksheets/sheet1.xml would inflate to 200 MB from 0.2 MB (ratio 1,024:1; "
              "the limits are 2,048 MB and 200:1): not a real workbook export", slow=True),
     BadInput("xlsx_entity_bomb", "an .xlsx whose sheet XML is a 'billion laughs' entity bomb", _xlsx_file("laughs.xlsx", _entity_bomb),
-             "error", "laughs.xlsx: not a readable .xlsx workbook (ParseError: limit on input amplification factor (from DTD and entities) breached"),
+             "error", "laughs.xlsx: not a readable .xlsx workbook (XmlError: at 0..0: unrecognized entity `&l9;`)"),
     BadInput("json_not_a_list", "JSON whose records key holds an object", _json_file("object.json", childrens_document({"case_id": "K1"})),
              "error", "object.json: expected a list of records at 'cases', found an object with 1 key ('case_id'); records must be a list"),
     BadInput("json_scalar", "a JSON document that is one string", _json_file("scalar.json", '"cases"'), "error",

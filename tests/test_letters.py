@@ -96,6 +96,34 @@ def test_a_pdf_without_a_text_layer_is_unreadable_and_not_read_by_ocr(tmp_path):
         text_of_file(write_pdf(tmp_path / "scan.pdf", []))
 
 
+def test_a_pdf_is_read_page_by_page_with_one_newline_a_line_and_its_first_page_alone(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for lines in (["Our ref C-001", "Stage 2 response"], ["Yours sincerely", "Complaints Team"]):
+        writer.append(str(write_pdf(tmp_path / f"{lines[0]}.pdf", lines)))
+    writer.write(tmp_path / "two pages.pdf")
+    text = text_of_file(tmp_path / "two pages.pdf")
+    assert text.text.splitlines() == ["Our ref C-001", "Stage 2 response", "Yours sincerely", "Complaints Team"]
+    assert text.first_page == "Our ref C-001\nStage 2 response"
+
+
+@pytest.mark.parametrize(("user_password", "read"), [("secret", False), ("", True)])
+def test_a_pdf_locked_by_a_password_is_unreadable_and_one_only_restricted_is_read(tmp_path, user_password, read):
+    """A password to open the file stops the read; an owner password that only restricts printing does not."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.append(str(write_pdf(tmp_path / "plain.pdf", ["Our ref C-001", "Stage 2 response"])))
+    writer.encrypt(user_password=user_password, owner_password="owner")
+    writer.write(tmp_path / "locked.pdf")
+    if read:
+        assert text_of_file(tmp_path / "locked.pdf").text.splitlines() == ["Our ref C-001", "Stage 2 response"]
+    else:
+        with pytest.raises(Unreadable, match="a PDF protected by a password"):
+            text_of_file(tmp_path / "locked.pdf")
+
+
 def test_an_eml_gives_its_subject_its_body_and_an_attached_letter(tmp_path):
     attached = write_docx(tmp_path / "attached.docx", ["The attached decision."])
     text = text_of_file(write_eml(tmp_path / "a.eml", "Your complaint C-001", "Please find attached.", attach=attached)).text

@@ -206,6 +206,18 @@ def test_xlsx_with_a_notes_sheet_title_rows_and_date_cells(tmp_path):
     assert draft["personal"] == {"drop": ["Client Name", "DOB", "Phone"], "complainant_key": ["Client Name"]}
 
 
+def test_xlsx_data_past_the_last_header_cell_is_a_column_under_an_empty_header(tmp_path):
+    """The sheet is read as a grid: a column of data right of the header's last cell is one the load would drop."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Reference", "Received Date", "Team"])
+    for number in range(1, 4):
+        sheet.append([f"C-{number:03}", dt.datetime(2023, 4, number), "Housing", "a note nobody named"])
+    workbook.save(tmp_path / "notes.xlsx")
+    text = suggest_profile(tmp_path / "notes.xlsx")
+    assert "confirm: 1 column(s) hold data under an empty header; name them in the export" in text
+
+
 def test_json_with_records_under_a_key_and_nested_stages(tmp_path):
     text = suggest_profile(childrens_json(tmp_path))
     draft = tomllib.loads(text)

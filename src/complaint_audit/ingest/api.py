@@ -38,7 +38,7 @@ def load_sources(audit: AuditConfig, store: Path, progress: Progress | None = No
 
 def _letters(audit: AuditConfig):
     """What joins the letters to the records before they are stored; None without [letters] (the
-    letters package, and python-docx and pypdf with it, is imported only when there are letters)."""
+    letters package, and python-docx and pypdfium2 with it, is imported only when there are letters)."""
     if audit.letters is None:
         return None
     from complaint_audit.letters.attach import attach_letters

@@ -1,19 +1,27 @@
-"""Excel workbooks (.xlsx): the whole sheet read with openpyxl, and its head sniffed for `profile suggest`.
+"""Excel workbooks (.xlsx): the whole sheet read with calamine, and its head sniffed for `profile suggest`.
 
-openpyxl is imported when a workbook is read, not with this module: it is slow to import and
-most exports are CSV.
+calamine (python-calamine, a Rust reader) reads a sheet about 12 times faster than openpyxl in
+read-only mode (1.7 s against 20.2 s of CPU for 100,000 rows by 20 columns), and reads every row
+there is whatever the sheet's <dimension> declares, where openpyxl stops at a stale one unless
+told otherwise. It is imported when a workbook is read, not with this module: most exports are
+CSV. Its cells are turned back into what Excel stored (see _stored), so the loader reads the
+same values whichever reader read them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.formats.header import check_header, find_header_row, header_why, sample_frame
+from complaint_audit.ingest.formats.sheet_xml import scan_sheet, sheet_part
 from complaint_audit.ingest.formats.tables import (
     HEADER_SEARCH_ROWS,
     SAMPLE_ROWS,
@@ -22,47 +30,35 @@ from complaint_audit.ingest.formats.tables import (
     Sample,
     without_blank_rows,
 )
-from complaint_audit.ingest.limits import XLSX_MAX_PART_BYTES, bounded_rows, check_xlsx_sizes
+from complaint_audit.ingest.limits import XLSX_MAX_PART_BYTES, check_xlsx_sizes
 
 if TYPE_CHECKING:
     from complaint_audit.ingest.profile import Profile
 
 # Excel's encrypted workbooks and old .xls files are OLE compound files, not zips.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+# Excel keeps 15 significant digits: a whole number below this is exact as a float and as an int.
+_EXACT_WHOLE = 2**53
 
 
 def read_export(path: Path, profile: Profile) -> RawTable:
     """The profile's sheet (else the first) from its header row, cells typed as Excel stored them."""
-    # openpyxl directly, not pandas.read_excel: pandas skips blank rows, which would shift
-    # every later row number away from what the user sees in the spreadsheet.
-    import openpyxl
-
     check_workbook_container(path)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            if profile.sheet is not None and profile.sheet not in workbook.sheetnames:
-                raise UserError(f"{path}: no sheet named '{profile.sheet}' (sheets: {', '.join(workbook.sheetnames)})")
-            sheet = workbook[profile.sheet] if profile.sheet else workbook.worksheets[0]
-            # Read-only mode stops at the sheet's declared <dimension>, which a program that
-            # wrote the sheet may leave stale: every row there is must be read and counted.
-            sheet.reset_dimensions()
-            rows = list(bounded_rows(sheet.iter_rows(min_row=profile.header_row, values_only=True), path, f"sheet {sheet.title}",
-                                     first_row=profile.header_row))
-        finally:
-            workbook.close()
-    except (UserError, MemoryError):
-        raise
-    except Exception as error:  # openpyxl raises many kinds on a damaged file; all mean the same to a user
-        raise UserError(f"{path}: not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+    sheets = _read_sheets(path, first_row=profile.header_row, sheet=profile.sheet)
+    _, _, grid = next(sheets)
+    sheets.close()
+    # Row i of the grid is sheet row i + 1, blank rows included (calamine keeps them, where
+    # pandas.read_excel drops them): every row number stays the one the user sees in Excel.
+    rows = grid[profile.header_row - 1:]
     if not rows:
         raise UserError(f"{path}: the sheet has no header at row {profile.header_row}")
     header, body = rows[0], rows[1:]
-    names = [str(cell).strip() if cell is not None else "" for cell in header]
+    names = [_header_name(_stored(cell)) for cell in header]
     keep = [i for i, name in enumerate(names) if name]
     names = [names[i] for i in keep]
     check_header(path, names)
-    frame = pd.DataFrame([[row[i] if i < len(row) else None for i in keep] for row in body], columns=names, dtype=object)
+    cells = np.array(body, dtype=object).reshape(len(body), len(header))  # calamine's rows are all as wide
+    frame = pd.DataFrame({name: _stored_column(cells[:, i]) for name, i in zip(names, keep, strict=True)}, dtype=object)
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + profile.header_row + 1
     return RawTable(without_blank_rows(frame, names), "xlsx", None)
 
@@ -96,28 +92,19 @@ def check_workbook_container(path: Path, if_csv: str = "load it with a CSV profi
 
 def read_sample(path: Path) -> Sample:
     """The head of the first sheet with a header row, with the sheet and header row found."""
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError) as error:
-        raise UserError(f"{path}: not a readable .xlsx workbook ({error})") from None
-    try:
-        limit = HEADER_SEARCH_ROWS + SAMPLE_ROWS
-        chosen = None
-        for number, sheet in enumerate(workbook.worksheets):
-            sheet.reset_dimensions()  # a stale <dimension> would hide rows, even the header
-            grid = [list(row) for row in bounded_rows(sheet.iter_rows(max_row=limit, values_only=True), path, f"sheet {sheet.title}")]
-            header = find_header_row(grid[:HEADER_SEARCH_ROWS])
-            if header is not None or chosen is None:
-                chosen = (number, sheet.title, grid, header)
-            if header is not None:
-                break
-    finally:
-        workbook.close()
+    check_workbook_container(path)
+    limit = HEADER_SEARCH_ROWS + SAMPLE_ROWS
+    chosen = None
+    for number, title, whole in _read_sheets(path, first_row=1):
+        grid = [list(map(_stored, row)) for row in whole[:limit]]
+        header = find_header_row(grid[:HEADER_SEARCH_ROWS])
+        if header is not None or chosen is None:
+            chosen = (number, title, grid, header)
+        if header is not None:
+            break
     number, title, grid, found = chosen
     header = found or 0
-    names = [str(cell).strip() if cell is not None else "" for cell in grid[header]] if grid else []
+    names = [_header_name(cell) for cell in grid[header]] if grid else []
     frame, unnamed = sample_frame(path, names, grid[header + 1 : header + 1 + SAMPLE_ROWS])
     settings: dict[str, tuple[object, str]] = {}
     if number:
@@ -125,3 +112,75 @@ def read_sample(path: Path) -> Sample:
     settings["header_row"] = (header + 1, header_why(grid[:header], header + 1, found is not None))
     complete = len(grid) < limit and len(grid) <= header + 1 + SAMPLE_ROWS
     return Sample(frame, settings, len(frame), complete, unnamed_columns=unnamed)
+
+
+def _read_sheets(path: Path, first_row: int, sheet: str | None = None) -> Iterator[tuple[int, str, list[list]]]:
+    """(number, name, cells) of SHEET, else of each worksheet in turn: calamine's cells, with error cells' text.
+
+    Each sheet's XML is scanned first (sheet_xml.py): a sheet whose grid would pass the limits is
+    refused before calamine builds it, and the error cells calamine reads as blank get their text.
+    """
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.CalamineError as error:
+        raise UserError(f"{path}: not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+    try:
+        names = [meta.name for meta in workbook.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        if not names:
+            raise UserError(f"{path}: the workbook has no worksheet (only charts?)")
+        if sheet is not None and sheet not in names:
+            raise UserError(f"{path}: no sheet named '{sheet}' (sheets: {', '.join(names)})")
+        with zipfile.ZipFile(path) as archive:
+            for number, name in enumerate(names):
+                if sheet is not None and name != sheet:
+                    continue
+                try:
+                    errors = scan_sheet(path, archive, sheet_part(archive, name), f"sheet {name}", first_row)
+                    grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                except (UserError, MemoryError):
+                    raise
+                except Exception as error:  # calamine, zipfile and the XML parser raise many kinds on a damaged file
+                    raise UserError(f"{path}: not a readable .xlsx workbook ({type(error).__name__}: {error})") from None
+                for (row, column), text in errors.items():
+                    if row < len(grid) and column < len(grid[row]):
+                        grid[row][column] = text
+                yield number, name, grid
+    finally:
+        workbook.close()
+
+
+def _stored_column(cells: np.ndarray) -> np.ndarray:
+    """A column of calamine's cells as Excel stored them (see _stored).
+
+    A column of text only (most of an export) needs its blanks made None, in one numpy pass;
+    the others, numbers and dates, are converted a cell at a time.
+    """
+    if set(map(type, cells)) <= {str}:
+        stored = cells.copy()
+        stored[stored == ""] = None
+        return stored
+    return np.fromiter(map(_stored, cells), dtype=object, count=len(cells))
+
+
+def _stored(value: object) -> object:
+    """A cell as Excel stored it, as openpyxl read it: the loader and its messages expect these.
+
+    calamine reads a blank cell as '' (None here), every number as a float (a whole one is an
+    int here, so case reference 1234 stays '1234', not '1234.0'), and a date cell with no time as
+    a date (a datetime at midnight here, as in quarantine.csv's raw values). Times of day and
+    durations are read alike.
+    """
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        return int(value) if value.is_integer() and abs(value) < _EXACT_WHOLE else value
+    if kind is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _header_name(cell: object) -> str:
+    return str(cell).strip() if cell is not None else ""
