@@ -166,7 +166,7 @@ def test_results_files_follow_the_schema_with_fixed_exception_columns(tmp_path):
 
 def test_spreadsheet_cells_that_look_like_formulas_are_neutralised(tmp_path):
     write_results(tmp_path, _outcomes(), audit_data(pd.DataFrame()).as_of)
-    cells = pd.read_excel(tmp_path / "exceptions.xlsx", sheet_name="Exceptions")
+    cells = pd.read_excel(tmp_path / "exceptions.xlsx", sheet_name="Exceptions", engine="openpyxl")
     assert cells["case_id"].iloc[0] == "'=HYPERLINK(\"x\")"
 
 
@@ -177,9 +177,9 @@ def test_the_workbook_holds_a_readable_share_of_each_check_and_the_csv_every_row
     records = canonical_records(*({"case_id": f"C{n}", "category": None} for n in range(5)), {"case_id": "=cmd|x", "category": None})
     outcomes = run_checks(audit_data(records), [discover()["DQ001"]])
     write_results(tmp_path, outcomes, audit_data(pd.DataFrame()).as_of)
-    summary = pd.read_excel(tmp_path / "exceptions.xlsx", sheet_name="Summary")
+    summary = pd.read_excel(tmp_path / "exceptions.xlsx", sheet_name="Summary", engine="openpyxl")
     assert summary[["code", "exceptions", "in_this_workbook"]].values.tolist() == [["DQ001", 6, 2]]
-    assert pd.read_excel(tmp_path / "exceptions.xlsx", sheet_name="Exceptions")["case_id"].tolist() == ["C0", "C1"]
+    assert pd.read_excel(tmp_path / "exceptions.xlsx", sheet_name="Exceptions", engine="openpyxl")["case_id"].tolist() == ["C0", "C1"]
     every = pd.read_csv(tmp_path / "exceptions.csv", encoding="utf-8-sig")
     assert every["case_id"].tolist() == ["C0", "C1", "C2", "C3", "C4", "'=cmd|x"]
 

@@ -272,7 +272,7 @@ def test_run_reads_letters_matches_them_and_the_qr_findings_change(runner, audit
 def test_the_unmatched_letters_are_a_workbook_sheet(runner, audit):
     (audit / "letters" / "nothing here.docx").write_bytes(b"not a zip")
     _, run_dir = run(runner, with_letters(audit))
-    sheet = pd.read_excel(run_dir / "exceptions.xlsx", sheet_name="Unmatched letters")
+    sheet = pd.read_excel(run_dir / "exceptions.xlsx", sheet_name="Unmatched letters", engine="openpyxl")
     assert sheet[["letter", "reason"]].values.tolist() == [["letters/nothing here.docx", "unreadable"]]
 
 

@@ -195,7 +195,7 @@ def _normalised(text: str) -> str:
 def _personal_values() -> set[str]:
     """Names, emails, phone numbers and postcodes as they are in the raw sample exports."""
     corporate = pd.read_csv(SAMPLE_DATA / "exports" / "corporate_complaints.csv", encoding="cp1252", dtype=str)
-    adults = pd.read_excel(SAMPLE_DATA / "exports" / "adult_social_care.xlsx", header=5, dtype=str)
+    adults = pd.read_excel(SAMPLE_DATA / "exports" / "adult_social_care.xlsx", header=5, dtype=str, engine="openpyxl")
     children = json.loads((SAMPLE_DATA / "exports" / "childrens_complaints.json").read_text())["cases"]
     values = set((corporate["First Name"] + " " + corporate["Surname"]).dropna())
     values |= {value for column in ("Email", "Phone", "Postcode", "Address", "Representative")

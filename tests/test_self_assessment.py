@@ -141,7 +141,7 @@ def test_the_summary_counts_every_requirement_once(assessment):
 
 
 def test_the_workbook_sheet_reads_back(demo_run):
-    sheet = pd.read_excel(demo_run / WORKBOOK, sheet_name=SHEET, dtype=str)
+    sheet = pd.read_excel(demo_run / WORKBOOK, sheet_name=SHEET, dtype=str, engine="openpyxl")
     stage_1 = sheet[sheet["Requirement"].str.startswith("Stage 1: a full response")]
     assert stage_1[["Paragraph (LGSCO Code)", "Met?", "Check", "Check's answer", "Cases listed"]].values.tolist() == [
         ["6.3", NOT_MET, "TS002", NOT_MET, "136"]]  # 144 less the 8 put on time by explained clock stops

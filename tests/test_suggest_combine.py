@@ -82,7 +82,7 @@ def test_a_police_workbook_with_a_row_per_allegation_loads_one_record_per_compla
         "outcome": "most_serious", "received": "earliest", "responded": "latest", "category": "all"}
     assert "\n[combine]\n# confirm: " in draft and 'outcome = "most_serious"  # confirm: ' in draft
 
-    rows = pd.read_excel(export, header=1)
+    rows = pd.read_excel(export, header=1, engine="openpyxl")
     (entry,) = report.files
     assert (entry["read"], entry["loaded"], entry["quarantined"]) == (len(rows), len(rows), 0)
     assert entry["records"] == rows["Complaint Reference"].nunique() == len(records)
