@@ -309,7 +309,10 @@ def _quarantine_frame(
     A case id (`bad` holds it masked), a message or a raw value may hold personal data (the
     reason a row is here, maybe: an email in a date column is a bad date): all are masked.
     """
-    raw_rows = _masked_cells(stage_rows.frame.loc[bad.index], terms)
+    raw_rows = stage_rows.frame.loc[bad.index]
+    # The messages (as text: they are masked as text) are masked in the same call as the raw values.
+    *masked, detail = _masked_cells([*(column for _, column in raw_rows.items()), detail.astype("str")], terms)
+    raw_rows = pd.DataFrame(dict(zip(raw_rows.columns, masked, strict=True)), index=raw_rows.index)
     raw_json = pd.Series("{}", index=bad.index, dtype=object)
     for stage_label, origin in stage_rows.origins.items():
         in_group = raw_rows["stage"].eq(stage_label) if stage_label else pd.Series(True, index=raw_rows.index)
@@ -328,29 +331,32 @@ def _quarantine_frame(
             "case_id": bad["case_id"],
             "stage": bad["stage"],
             "reason": reason,
-            "detail": redact(detail, terms),
+            "detail": detail,
             "raw": raw_json,
         },
         columns=list(QUARANTINE_COLUMNS),
     ).reset_index(drop=True)
 
 
-def _masked_cells(raw_rows: pd.DataFrame, terms: PersonalTerms) -> pd.DataFrame:
-    """redact_cells() of every column, its text masked in one call over the cells of all the columns.
+def _masked_cells(columns: list[pd.Series], terms: PersonalTerms) -> list[pd.Series]:
+    """redact_cells() of each column, their text masked in one call over the cells of all of them.
 
     Each call pays a few milliseconds whatever its size (RE2 compiles the masking patterns
     anew), and a file's quarantined rows are a few cells in each of dozens of columns: a call
     per column was most of the quarantine's cost. Masking works cell by cell, so stacking the
     columns changes no cell.
     """
-    text = [name for name, column in raw_rows.items() if column.dtype == object or pd.api.types.is_string_dtype(column)]
-    masked = {name: redact_cells(column, terms) for name, column in raw_rows.items() if name not in text}  # numbers, dates
+    text = [position for position, column in enumerate(columns)
+            if column.dtype == object or pd.api.types.is_string_dtype(column)]
+    masked = [column if position in text else redact_cells(column, terms) for position, column in enumerate(columns)]  # numbers, dates
     if text:
-        cells = pd.Series(np.concatenate([raw_rows[name].to_numpy(dtype=object) for name in text]), dtype=object)
-        for name, part in zip(text, np.split(redact_cells(cells, terms).to_numpy(), len(text)), strict=True):
+        cells = pd.Series(np.concatenate([columns[position].to_numpy(dtype=object) for position in text]), dtype=object)
+        ends = np.cumsum([len(columns[position]) for position in text])
+        for position, part in zip(text, np.split(redact_cells(cells, terms).to_numpy(), ends[:-1]), strict=True):
             # As redact_cells gives each: mixed cells stay objects, text (or categories of it) comes back as text.
-            masked[name] = pd.Series(part, index=raw_rows.index, dtype=object if raw_rows[name].dtype == object else "str")
-    return pd.DataFrame({name: masked[name] for name in raw_rows.columns}, index=raw_rows.index)
+            masked[position] = pd.Series(part, index=columns[position].index,
+                                         dtype=object if columns[position].dtype == object else "str")
+    return masked
 
 
 def _raw_columns(origin: dict[str, str], available) -> dict[str, str]:
