@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from complaint_audit.columnwise import map_columns, map_stacked, take_rows
+from complaint_audit.columnwise import STACKED_VALUES_PER_CALL, map_columns, map_stacked, take_rows
 
 
 def test_take_rows_gives_the_rows_asked_for_in_that_order_whatever_the_column_type():
@@ -49,4 +49,18 @@ def test_map_stacked_gives_each_column_what_the_function_gives_it_alone_in_fewer
     answers = map_stacked(upper, columns)
     for column, answer in zip(columns, answers, strict=True):
         pd.testing.assert_series_equal(answer, column.str.upper())
-    assert len(calls) <= (os.cpu_count() or 1) and sum(calls) == 10  # a call per core at most, every value once
+    assert calls == [10]  # a few values: one call, every value once
+
+
+def test_map_stacked_shares_many_values_among_the_cores_with_each_answer_in_its_place():
+    columns = [pd.Series(np.arange(size), index=np.arange(size) + 5) for size in (STACKED_VALUES_PER_CALL, 3, STACKED_VALUES_PER_CALL + 1)]
+    calls = []
+
+    def doubled(numbers: pd.Series) -> pd.Series:
+        calls.append(len(numbers))
+        return numbers * 2
+
+    answers = map_stacked(doubled, columns)
+    for column, answer in zip(columns, answers, strict=True):
+        pd.testing.assert_series_equal(answer, column * 2)
+    assert len(calls) == min(os.cpu_count() or 1, 2) and sum(calls) == 2 * STACKED_VALUES_PER_CALL + 4
