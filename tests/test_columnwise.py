@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from complaint_audit.columnwise import map_columns, take_rows
+from complaint_audit.columnwise import STACKED_VALUES_PER_CALL, map_columns, map_stacked, take_rows
 
 
 def test_take_rows_gives_the_rows_asked_for_in_that_order_whatever_the_column_type():
@@ -29,3 +31,36 @@ def test_map_columns_keeps_the_order_of_its_items_and_raises_what_a_task_raised(
     assert map_columns(lambda number: number * number, range(20)) == [number * number for number in range(20)]
     with pytest.raises(ZeroDivisionError):
         map_columns(lambda number: 1 / number, [1, 0, 2])
+
+
+def test_map_stacked_gives_each_column_what_the_function_gives_it_alone_in_fewer_calls():
+    columns = [
+        pd.Series(["ann lee", None, "bob"], index=[7, 8, 9], dtype="str"),
+        pd.Series([], dtype="str"),
+        pd.Series(["cy"] * 5, index=list("abcde"), dtype="str"),
+        pd.Series(["dee", "eve"], index=[0, 1], dtype="str"),
+    ]
+    calls = []
+
+    def upper(text: pd.Series) -> pd.Series:
+        calls.append(len(text))
+        return text.str.upper()
+
+    answers = map_stacked(upper, columns)
+    for column, answer in zip(columns, answers, strict=True):
+        pd.testing.assert_series_equal(answer, column.str.upper())
+    assert calls == [10]  # a few values: one call, every value once
+
+
+def test_map_stacked_shares_many_values_among_the_cores_with_each_answer_in_its_place():
+    columns = [pd.Series(np.arange(size), index=np.arange(size) + 5) for size in (STACKED_VALUES_PER_CALL, 3, STACKED_VALUES_PER_CALL + 1)]
+    calls = []
+
+    def doubled(numbers: pd.Series) -> pd.Series:
+        calls.append(len(numbers))
+        return numbers * 2
+
+    answers = map_stacked(doubled, columns)
+    for column, answer in zip(columns, answers, strict=True):
+        pd.testing.assert_series_equal(answer, column * 2)
+    assert len(calls) == min(os.cpu_count() or 1, 2) and sum(calls) == 2 * STACKED_VALUES_PER_CALL + 4

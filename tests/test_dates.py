@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from complaint_audit.ingest.dates import parse_dates
+from complaint_audit.ingest.dates import parse_dates, parse_text_columns
 
 
 def _parse(values, order="dmy", fmt=None):
@@ -88,3 +88,18 @@ def test_a_note_in_brackets_after_a_date_is_read_past():
     assert parsed.values.dt.strftime("%Y-%m-%d").tolist()[:2] == ["2026-02-13", "2026-03-01"]
     assert parsed.values.isna().tolist() == [False, False, True]  # a note and no date: no date, as a blank
     assert parsed.problem.tolist() == [None, None, None]
+
+
+def test_text_columns_parsed_together_give_each_column_its_own_dates_problems_and_raw_text():
+    received = pd.Series(["14/04/2023", "04/13/2023", None, "14/04/2023"], index=[3, 4, 5, 6], dtype="str")
+    closed = pd.Series(pd.Categorical(["2023-05-02T00:30:00+01:00", "not yet", "02.05.2023"]), index=[7, 8, 9])
+    together = parse_text_columns([received, closed], "dmy")
+    for column, parsed in zip([received, closed], together, strict=True):
+        alone = parse_dates(column, "dmy")
+        pd.testing.assert_series_equal(parsed.values, alone.values)
+        pd.testing.assert_series_equal(parsed.problem, alone.problem)
+        pd.testing.assert_series_equal(parsed.raw_text, alone.raw_text)
+    assert [None if pd.isna(value) else value.date() for value in together[0].values] == [dt.date(2023, 4, 14), None, None, dt.date(2023, 4, 14)]
+    assert together[0].problem.tolist() == [None, "date_order", None, None]
+    assert together[1].problem.tolist() == [None, "bad_date", None]
+    assert together[1].raw_text[8] == "not yet"

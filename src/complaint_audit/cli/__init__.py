@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -360,17 +362,31 @@ def _run_with_progress(config: Path, out: Path, *, quiet: bool, **options):
 
     from complaint_audit.audit.run import run_audit
 
-    if quiet:
-        return run_audit(config, out_root=out, **options)
-    columns = (SpinnerColumn(), TextColumn("{task.description:<40}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task("starting", total=None)
+    with _imports_frozen():
+        if quiet:
+            return run_audit(config, out_root=out, **options)
+        columns = (SpinnerColumn(), TextColumn("{task.description:<40}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err_console, transient=True) as bar:
+            task = bar.add_task("starting", total=None)
 
-        def advance(description: str, done: int, total: int) -> None:
-            # The column makes its Text itself, not through the console's render_str.
-            bar.update(task, description=printable(description), completed=done, total=total)
+            def advance(description: str, done: int, total: int) -> None:
+                # The column makes its Text itself, not through the console's render_str.
+                bar.update(task, description=printable(description), completed=done, total=total)
 
-        return run_audit(config, out_root=out, progress=advance, **options)
+            return run_audit(config, out_root=out, progress=advance, **options)
+
+
+@contextmanager
+def _imports_frozen() -> Iterator[None]:
+    """The objects loaded so far (pandas', pyarrow's and the tool's modules: most of a run's
+    objects) left out of garbage collection while the block runs: every full collection of a
+    run would otherwise walk them all again, 0.3 s of the bundled sample's run instead of 0.17 s.
+    Unfrozen after, so a caller that runs several audits in one process (the tests) keeps collecting."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @app.command()

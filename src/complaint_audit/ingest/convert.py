@@ -14,7 +14,7 @@ import pandas as pd
 
 from complaint_audit.columnwise import map_columns
 from complaint_audit.ingest.characters import unusual_characters
-from complaint_audit.ingest.dates import order_words, parse_dates
+from complaint_audit.ingest.dates import ParsedDates, is_text_column, order_words, parse_dates, parse_text_columns
 from complaint_audit.ingest.distinct import distinct_values, spread, spread_categorical
 from complaint_audit.ingest.open_codes import open_outcomes_to_status
 from complaint_audit.ingest.problems import FirstProblems
@@ -69,7 +69,10 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
     Fields are converted a core each (see columnwise.py). Each row's problem is then the first
     in field order, as if they had been converted one after another.
     """
-    converted = map_columns(lambda field: _convert_field(field, rows, profile, defaults), FIELDS)
+    text_dates = [field.name for field in FIELDS if field.kind == "date" and field.name in rows.columns and is_text_column(rows[field.name])]
+    dates = dict(zip(text_dates, parse_text_columns([rows[name] for name in text_dates], profile.date_order, profile.date_format),
+                     strict=True))
+    converted = map_columns(lambda field: _convert_field(field, rows, profile, defaults, dates), FIELDS)
     frame = pd.DataFrame({field.name: values for field, (values, _) in zip(FIELDS, converted, strict=True)}, index=rows.index)
     open_outcomes_to_status(frame)
     problems = FirstProblems(rows.index)
@@ -78,8 +81,10 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
     return Converted(frame, *problems.series())
 
 
-def _convert_field(field: Field, rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> tuple[pd.Series, _Notes]:
-    """One canonical column, typed, and the problems met converting it."""
+def _convert_field(field: Field, rows: pd.DataFrame, profile: Profile, defaults: dict[str, str],
+                   dates: dict[str, ParsedDates]) -> tuple[pd.Series, _Notes]:
+    """One canonical column, typed, and the problems met converting it; DATES holds the date
+    columns of text, parsed together beforehand (dates.parse_text_columns)."""
     if field.name in rows.columns:
         raw = rows[field.name]
     elif field.name in profile.constants:
@@ -89,7 +94,7 @@ def _convert_field(field: Field, rows: pd.DataFrame, profile: Profile, defaults:
     else:
         return _empty(field.kind, rows.index), []
     if field.kind == "date":
-        return _convert_dates(field, raw, profile)
+        return _convert_dates(field, dates[field.name] if field.name in dates else parse_dates(raw, profile.date_order, profile.date_format), profile)
     if field.kind == "number":
         text = text_values(raw)
         # Per distinct amount: stripping Unicode spaces needs Python's re, one call per value.
@@ -129,8 +134,7 @@ def _convert_category(field: Field, raw: pd.Series, profile: Profile) -> tuple[p
     return spread_categorical(text, codes, raw.index), []
 
 
-def _convert_dates(field: Field, raw: pd.Series, profile: Profile) -> tuple[pd.Series, _Notes]:
-    parsed = parse_dates(raw, profile.date_order, profile.date_format)
+def _convert_dates(field: Field, parsed: ParsedDates, profile: Profile) -> tuple[pd.Series, _Notes]:
     notes: _Notes = []
     for code in ("bad_date", "date_order") if parsed.problem.notna().any() else ():
         mask = parsed.problem.eq(code)

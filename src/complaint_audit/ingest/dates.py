@@ -58,6 +58,32 @@ def parse_dates(column: pd.Series, order: str = "dmy", explicit_format: str | No
     )
 
 
+def parse_text_columns(columns: list[pd.Series], order: str = "dmy", explicit_format: str | None = None) -> list[ParsedDates]:
+    """parse_dates() of each column of text (or categories of text), in one call over them all.
+
+    A call pays a few milliseconds of pandas' work whatever its size, and an export has a dozen
+    date columns of a few hundred distinct dates each. Text is parsed value by value, so parsing
+    the columns together changes no date, problem or raw text. (Columns of mixed cells are
+    parsed alone: factorising them together would take 1 in one column for True in another.)
+    """
+    if not columns:
+        return []
+    stacked = pd.Series(np.concatenate([column.to_numpy(dtype=object, na_value=None) for column in columns]), dtype="str")
+    parsed = parse_dates(stacked, order, explicit_format)
+    ends = np.cumsum([len(column) for column in columns])
+    return [
+        ParsedDates(*(part.iloc[end - len(column) : end].set_axis(column.index) for part in (parsed.values, parsed.problem, parsed.raw_text)))
+        for column, end in zip(columns, ends, strict=True)
+    ]
+
+
+def is_text_column(column: pd.Series) -> bool:
+    """Text, or categories of text: what parse_text_columns takes."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.api.types.is_string_dtype(column.cat.categories)
+    return column.dtype != object and pd.api.types.is_string_dtype(column)
+
+
 def _parse_distinct(column: pd.Series, order: str, explicit_format: str | None) -> ParsedDates:
     values = pd.Series(pd.NaT, index=column.index, dtype="datetime64[s]")
     problem = pd.Series(None, index=column.index, dtype=object)
