@@ -35,23 +35,33 @@ def map_columns(function: Callable[[_Item], _Result], items: Iterable[_Item]) ->
 
 
 def map_stacked(function: Callable[[pd.Series], pd.Series], columns: list[pd.Series]) -> list[pd.Series]:
-    """`function` of each column, the columns stacked end to end into one call per core.
+    """`function` of each column, the small columns stacked end to end into as few calls as the cores need.
 
     For a function that answers value by value but pays a fixed cost per call (pyarrow compiles
-    its regular expressions anew each call): a dozen small columns cost one call, not a dozen,
-    and large ones still share the cores. Each answer keeps its column's index.
+    its regular expressions anew each call): a dozen small columns cost one call, not a dozen. A
+    column of STACKED_VALUES_PER_CALL values or more is called alone, as map_columns would call
+    it: beside its own cost the fixed one is nothing, and stacking it would copy it (at a million
+    stage records that made the load a fifth slower and its peak 0.1-0.2 GB higher). Each answer
+    keeps its column's index.
     """
-    values = sum(len(column) for column in columns)
-    calls = max(1, min(os.cpu_count() or 1, len(columns), values // STACKED_VALUES_PER_CALL))
-    groups: list[list[int]] = [[] for _ in range(calls)]
-    sizes = [0] * len(groups)
-    for position in sorted(range(len(columns)), key=lambda position: -len(columns[position])):
+    large = [position for position, column in enumerate(columns) if len(column) >= STACKED_VALUES_PER_CALL]
+    small = [position for position, column in enumerate(columns) if len(column) < STACKED_VALUES_PER_CALL]
+    values = sum(len(columns[position]) for position in small)
+    stacks: list[list[int]] = [[] for _ in range(max(1, min(os.cpu_count() or 1, len(small), values // STACKED_VALUES_PER_CALL)))]
+    sizes = [0] * len(stacks)
+    for position in sorted(small, key=lambda position: -len(columns[position])):
         smallest = sizes.index(min(sizes))
-        groups[smallest].append(position)
+        stacks[smallest].append(position)
         sizes[smallest] += len(columns[position])
-    answers = map_columns(lambda group: function(pd.concat([columns[position] for position in group], ignore_index=True)), groups)
+    groups = [[position] for position in large] + [stack for stack in stacks if stack]
+
+    def called(group: list[int]) -> pd.Series:
+        if len(group) == 1:
+            return function(columns[group[0]])
+        return function(pd.concat([columns[position] for position in group], ignore_index=True))
+
     results: list[pd.Series] = [pd.Series()] * len(columns)
-    for group, answer in zip(groups, answers, strict=True):
+    for group, answer in zip(groups, map_columns(called, groups), strict=True):
         ends = np.cumsum([len(columns[position]) for position in group])
         for position, end in zip(group, ends, strict=True):
             results[position] = answer.iloc[end - len(columns[position]) : end].set_axis(columns[position].index)

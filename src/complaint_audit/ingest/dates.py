@@ -49,12 +49,16 @@ def parse_dates(column: pd.Series, order: str = "dmy", explicit_format: str | No
     if pd.api.types.is_datetime64_any_dtype(column) or pd.api.types.is_numeric_dtype(column):
         return _parse_distinct(column, order, explicit_format)
     codes, distinct = distinct_values(column)
-    parsed = _parse_distinct(distinct, order, explicit_format)
-    problem = spread(parsed.problem, codes, column.index)
+    return _spread(_parse_distinct(distinct, order, explicit_format), codes, column.index)
+
+
+def _spread(parsed: ParsedDates, codes: np.ndarray, index: pd.Index) -> ParsedDates:
+    """Each row's answer from the answers for the distinct values (distinct.py)."""
+    problem = spread(parsed.problem, codes, index)
     return ParsedDates(
-        spread(parsed.values, codes, column.index).astype("datetime64[s]"),
+        spread(parsed.values, codes, index).astype("datetime64[s]"),
         problem.where(problem.notna(), None),
-        spread(parsed.raw_text, codes, column.index),
+        spread(parsed.raw_text, codes, index),
     )
 
 
@@ -62,18 +66,21 @@ def parse_text_columns(columns: list[pd.Series], order: str = "dmy", explicit_fo
     """parse_dates() of each column of text (or categories of text), in one call over them all.
 
     A call pays a few milliseconds of pandas' work whatever its size, and an export has a dozen
-    date columns of a few hundred distinct dates each. Text is parsed value by value, so parsing
-    the columns together changes no date, problem or raw text. (Columns of mixed cells are
-    parsed alone: factorising them together would take 1 in one column for True in another.)
+    date columns of a few hundred distinct dates each: their distinct values are stacked and
+    parsed at once, then spread back over each column's rows. Text is parsed value by value, so
+    parsing the columns together changes no date, problem or raw text. (Columns of mixed cells
+    are parsed alone: factorising them together would take 1 in one column for True in another.)
     """
     if not columns:
         return []
-    stacked = pd.Series(np.concatenate([column.to_numpy(dtype=object, na_value=None) for column in columns]), dtype="str")
-    parsed = parse_dates(stacked, order, explicit_format)
-    ends = np.cumsum([len(column) for column in columns])
+    distinct = [distinct_values(column) for column in columns]
+    stacked = pd.Series(np.concatenate([values.to_numpy(dtype=object, na_value=None) for _, values in distinct]), dtype="str")
+    parsed = _parse_distinct(stacked, order, explicit_format)
+    ends = np.cumsum([len(values) for _, values in distinct])
     return [
-        ParsedDates(*(part.iloc[end - len(column) : end].set_axis(column.index) for part in (parsed.values, parsed.problem, parsed.raw_text)))
-        for column, end in zip(columns, ends, strict=True)
+        _spread(ParsedDates(*(part.iloc[end - len(values) : end].reset_index(drop=True) for part in (parsed.values, parsed.problem, parsed.raw_text))),
+                codes, column.index)
+        for column, (codes, values), end in zip(columns, distinct, ends, strict=True)
     ]
 
 
