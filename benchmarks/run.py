@@ -256,24 +256,42 @@ def _run_phase(phase: str, export: Path, repeats: int) -> dict:
 
 def _write_export(cases: int, letters: bool, folder: Path, teams: int | None = None) -> Path:
     """Three financial years of cases, each case given to one of ORGANISATIONS councils at random; with `teams`,
-    the corporate cases spread over teams - 1 teams (housing keeps its one), as the sample generator's --teams does."""
+    the corporate cases spread over teams - 1 teams (housing keeps its one), as the sample generator's --teams does.
+
+    An export kept from an earlier run is used again only if the generator still writes its header: the profile
+    is written afresh each run, and an export from before a new column (issue 17's) failed its load."""
+    export = folder / f"councils_{cases}{'_letters' if letters else ''}{f'_teams_{teams}' if teams else ''}.csv"
+    if export.exists():
+        with tempfile.TemporaryDirectory() as scratch:
+            current = _generate_export(3, letters, Path(scratch) / "header.csv", teams)
+            if _header(current) == _header(export):
+                return export
+        print(f"{export.name} was written by an earlier generator (its header differs): writing it again", file=sys.stderr)
+    started = time.perf_counter()
+    _generate_export(cases, letters, export, teams)
+    print(f"generated {export.name} ({export.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return export
+
+
+def _generate_export(cases: int, letters: bool, export: Path, teams: int | None) -> Path:
     import pandas as pd
 
     from complaint_audit.sample_data.corporate import generate_corporate, spread_over_teams, write_corporate_csv
 
-    export = folder / f"councils_{cases}{'_letters' if letters else ''}{f'_teams_{teams}' if teams else ''}.csv"
-    if not export.exists():
-        started = time.perf_counter()
-        rng = np.random.default_rng(7)
-        years = [generate_corporate(len(part), rng, year=2021 + index, letters=letters, case_prefix=f"C{index}").data
-                 for index, part in enumerate(np.array_split(np.arange(cases), 3))]
-        frame = pd.concat(years, ignore_index=True)
-        if teams:
-            frame = spread_over_teams(frame, teams - 1, rng)
-        frame.insert(0, "Council", pd.Series(rng.integers(1, ORGANISATIONS + 1, len(frame))).map("Council {:02d}".format))
-        write_corporate_csv(frame, export)
-        print(f"generated {export.name} ({export.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    rng = np.random.default_rng(7)
+    years = [generate_corporate(len(part), rng, year=2021 + index, letters=letters, case_prefix=f"C{index}").data
+             for index, part in enumerate(np.array_split(np.arange(cases), 3))]
+    frame = pd.concat(years, ignore_index=True)
+    if teams:
+        frame = spread_over_teams(frame, teams - 1, rng)
+    frame.insert(0, "Council", pd.Series(rng.integers(1, ORGANISATIONS + 1, len(frame))).map("Council {:02d}".format))
+    write_corporate_csv(frame, export)
     return export
+
+
+def _header(export: Path) -> bytes:
+    with export.open("rb") as file:
+        return file.readline()
 
 
 def _write_scale_sample(teams: int, folder: Path) -> Path:
