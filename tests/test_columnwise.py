@@ -52,29 +52,25 @@ def test_map_stacked_gives_each_column_what_the_function_gives_it_alone_in_fewer
     assert calls == [10]  # a few values: one call, every value once
 
 
-def test_map_stacked_calls_a_large_column_alone_with_each_answer_in_its_place():
-    columns = [pd.Series(np.arange(size), index=np.arange(size) + 5) for size in (STACKED_VALUES_PER_CALL, 3, STACKED_VALUES_PER_CALL + 1, 4)]
+def _doubled_by_map_stacked(columns: list[pd.Series]) -> list[int]:
+    """map_stacked of doubling over COLUMNS, each answer checked against its own column: the sizes of the calls made."""
     calls = []
 
     def doubled(numbers: pd.Series) -> pd.Series:
         calls.append(len(numbers))
         return numbers * 2
 
-    answers = map_stacked(doubled, columns)
-    for column, answer in zip(columns, answers, strict=True):
+    for column, answer in zip(columns, map_stacked(doubled, columns), strict=True):
         pd.testing.assert_series_equal(answer, column * 2)
+    return calls
+
+
+def test_map_stacked_calls_a_large_column_alone_with_each_answer_in_its_place():
+    columns = [pd.Series(np.arange(size), index=np.arange(size) + 5) for size in (STACKED_VALUES_PER_CALL, 3, STACKED_VALUES_PER_CALL + 1, 4)]
+    calls = _doubled_by_map_stacked(columns)
     assert sorted(calls) == [7, STACKED_VALUES_PER_CALL, STACKED_VALUES_PER_CALL + 1]  # the two small ones stacked
 
 
 def test_map_stacked_shares_many_small_columns_among_the_cores():
-    columns = [pd.Series(np.arange(STACKED_VALUES_PER_CALL // 2)) for _ in range(6)]
-    calls = []
-
-    def doubled(numbers: pd.Series) -> pd.Series:
-        calls.append(len(numbers))
-        return numbers * 2
-
-    answers = map_stacked(doubled, columns)
-    for column, answer in zip(columns, answers, strict=True):
-        pd.testing.assert_series_equal(answer, column * 2)
+    calls = _doubled_by_map_stacked([pd.Series(np.arange(STACKED_VALUES_PER_CALL // 2)) for _ in range(6)])
     assert len(calls) == min(os.cpu_count() or 1, 3) and sum(calls) == 3 * STACKED_VALUES_PER_CALL
