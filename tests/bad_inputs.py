@@ -466,6 +466,15 @@ CORPUS = (
              records={"C1": {"team": "Housing Complaints"}}),
     BadInput("cp1252_declared_utf8", "cp1252 bytes, profile says utf-8", _csv_file("cp.csv", csv_text(GOOD_ROWS + [csv_row("C3", Team="Zoë's team")]).encode("cp1252"), "utf-8"),
              "error", "cp.csv: line 5: byte 0xeb is not valid utf-8; set [source] encoding in the profile (utf-8, utf-8-sig or cp1252)"),
+    BadInput("cp1252_beyond_ascii", "cp1252 with accents, curly apostrophes, a pound sign and a dash in a team, a remedy and the learning",
+             _csv_file("cp.csv", csv_text(GOOD_ROWS + [csv_row("C3", Team="Zoë’s team", Remedy="£50 – paid", Learning="Café’s rota")])
+                       .encode("cp1252"), "cp1252"),
+             "loaded", read=4, records={"C3": {"team": "Zoë’s team", "remedy": "£50 – paid", "learning": "Café’s rota"},
+                                        "C1": {"team": "Housing Complaints"}}),
+    BadInput("cp1252_byte_without_character", "a byte cp1252 has no character for (0x81), in a team",
+             _csv_file("cp.csv", csv_text(GOOD_ROWS + [csv_row("C3", Team="Zoë’s team"), csv_row("C4", Team="QQQ")])
+                       .encode("cp1252").replace(b"QQQ", b"\x81"), "cp1252"),
+             "error", "cp.csv: line 6: byte 0x81 is not valid cp1252; set [source] encoding in the profile (utf-8, utf-8-sig or cp1252)"),
     BadInput("utf8_declared_cp1252", "UTF-8 bytes, profile says cp1252", _csv_file("utf8.csv", csv_text(GOOD_ROWS + [csv_row("C3", Team="Zoë's team")]), "cp1252"),
              "error", "utf8.csv: line 5: the file is UTF-8 ('ë', U+00EB, would read as 'Ã«'), not cp1252 as the profile says; "
              "set [source] encoding = \"utf-8\" or leave it out to detect it"),

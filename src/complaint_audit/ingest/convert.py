@@ -73,7 +73,9 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
     dates = dict(zip(text_dates, parse_text_columns([rows[name] for name in text_dates], profile.date_order, profile.date_format),
                      strict=True))
     converted = map_columns(lambda field: _convert_field(field, rows, profile, defaults, dates), FIELDS)
-    frame = pd.DataFrame({field.name: values for field, (values, _) in zip(FIELDS, converted, strict=True)}, index=rows.index)
+    # copy=False: the columns are new already, and copying would stack same-typed ones into 2-D blocks (0.4 s at 1M rows).
+    frame = pd.DataFrame({field.name: values for field, (values, _) in zip(FIELDS, converted, strict=True)}, index=rows.index,
+                         copy=False)
     open_outcomes_to_status(frame)
     problems = FirstProblems(rows.index)
     for mask, code, message in (note for _, notes in converted for note in notes):
