@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -140,17 +141,16 @@ def _load_into_store(
     report = LoadReport()
     batches: list[FileBatch] = []
     seen_hashes: set[str] = set()
-    # Each file is hashed on another core while it is read (hashlib lets go of the GIL), so
+    # Each file is hashed on another core while it is loaded (hashlib lets go of the GIL), so
     # content given twice is only found once it is loaded: a rare waste for a common saving.
     with ThreadPoolExecutor(max_workers=1) as hasher:
-        digests = [hasher.submit(_sha256, job) for job in jobs]
-        for done, (job, digest) in enumerate(zip(jobs, digests, strict=True)):
+        for done, job in enumerate(jobs):
             if progress:
                 progress(f"loading {job.label}", done, len(jobs))
             if not job.path.is_file():
-                digest.result()  # says which file is missing
+                _sha256(job)  # says which file is missing
             try:
-                batch, warnings = load_file(job, digest.result, key=key, defaults=defaults)
+                batch, warnings = load_file(job, partial(hasher.submit, _sha256, job), key=key, defaults=defaults)
             except MemoryError:
                 raise _out_of_memory(job) from None
             if batch.entry["sha256"] in seen_hashes:
@@ -186,13 +186,15 @@ def _sha256(job: LoadJob) -> str:
         raise UserError(f"{job.label}: file not found") from None
 
 
-def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defaults: dict[str, str]) -> tuple[FileBatch, list[str]]:
+def load_file(job: LoadJob, start_hashing: Callable[[], Future[str]], *, key: str | None, defaults: dict[str, str]) -> tuple[FileBatch, list[str]]:
     """One file -> its records, its quarantine and its ledger entry (nothing written).
 
-    `sha256` gives the file's hash when the entry is written, so it can be worked out meanwhile.
+    `start_hashing` starts working out the file's hash, wanted once the entry is written. It is
+    started after the parse: the parse keeps both cores busy, the steps after it mostly one.
     """
     profile = job.profile
     raw = read_export(job.path, profile)
+    sha256 = start_hashing()
     stage_rows = to_stage_rows(raw.frame, profile, job.label)
     personal = _personal_data(raw.frame, profile, key)
     source_rows, file_format, encoding = len(raw.frame), raw.format, raw.encoding
@@ -210,7 +212,7 @@ def load_file(job: LoadJob, sha256: Callable[[], str], *, key: str | None, defau
                                         combine=rules is not None)
     bad = reason.notna()
     quarantine = _quarantine_frame(records[bad].assign(case_id=masked_case_id[bad]), stage_rows, reason[bad], detail[bad], profile, terms)
-    digest = sha256()
+    digest = sha256.result()
     entry = {
         "path": job.label,
         "file_id": digest[:16],
