@@ -62,8 +62,16 @@ def _key_words(terms: tuple[str, ...]) -> _KeyWords:
 
 
 def _folded(text: pa.Array) -> pa.Array:
-    """Lower case, with the final sigma as any other: RE2's case-insensitive match treats them alike."""
-    return pc.replace_substring(pc.utf8_lower(text), "ς", "σ")
+    """Lower case, with the final sigma as any other: RE2's case-insensitive match treats them alike.
+
+    The sigma is looked for only in the text past ASCII: over a million case ids the search
+    cost ten times the lower-casing.
+    """
+    lower = pc.utf8_lower(text)
+    beyond_ascii = pc.invert(pc.fill_null(pc.string_is_ascii(lower), True))
+    if not pc.any(beyond_ascii).as_py():
+        return lower
+    return pc.replace_with_mask(lower, beyond_ascii, pc.replace_substring(pc.filter(lower, beyond_ascii), "ς", "σ"))
 
 
 def _batches(values: pa.Array) -> list[tuple[int, int]]:
