@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from complaint_audit.columnwise import map_columns
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.distinct import distinct_values, spread
-from complaint_audit.ingest.word_lookup import terms_to_search
+from complaint_audit.ingest.word_lookup import find_words
 
 KEY_ENVIRONMENT_VARIABLE = "COMPLAINT_AUDIT_KEY"
 # A one-character key was found by trying every key at once. Sixteen random characters put
@@ -255,23 +255,47 @@ def personal_terms(personal: list[pd.Series], keep: set[str] = frozenset()) -> P
     return PersonalTerms(sorted(names.values()), sorted(places.values()))
 
 
-def redact_terms(text: pd.Series, terms: list[str], label: str) -> pd.Series:
-    """Mask every given term in the text as `label`, whole columns at a time.
+def _terms_masked(text: pd.Series, passes: list[tuple[list[str], str]]) -> pd.Series:
+    """Mask the terms of each pass as its label ([address], then [name]), whole columns at a time.
 
     One alternation of the terms, run by pyarrow's RE2 engine (linear time, a compiled
     automaton), is far faster than a pattern per row; it runs only on the texts that hold a
-    word of some term, with those terms alone (word_lookup.py). Masking one complainant's name
-    in another's letter is a harmless excess.
+    word of some term, with those terms alone (word_lookup.py). The texts are split into words
+    once for every pass; a later pass splits again only the texts an earlier one changed.
+    Masking one complainant's name in another's letter is a harmless excess.
     """
     present = text.notna()
-    if not terms or not present.any():
+    passes = [(tuple(terms), label) for terms, label in passes if terms]
+    if not passes or not present.any():
         return text
     values = pa.array(text[present], type=pa.string(), from_pandas=True)
-    rows, wanted = terms_to_search(values, tuple(terms))
-    if not len(rows):
+    found = find_words(values, [terms for terms, _ in passes])
+    masked_any = False
+    for index, (terms, label) in enumerate(passes):
+        rows = found[index].rows
+        if not len(rows):
+            continue
+        chosen = values.take(pa.array(rows))
+        masked = _masked_terms(chosen, found[index].terms(terms), label)
+        changed = rows[pc.not_equal(masked, chosen).to_numpy(zero_copy_only=False)]
+        if not len(changed):
+            continue
+        chosen_rows = np.zeros(len(values), dtype=bool)
+        chosen_rows[rows] = True
+        values, masked_any = pc.replace_with_mask(values, pa.array(chosen_rows), masked), True
+        later = passes[index + 1 :]
+        if later:
+            found_again = find_words(values.take(pa.array(changed)), [terms for terms, _ in later])
+            found[index + 1 :] = [before.renewed(changed, again) for before, again in zip(found[index + 1 :], found_again, strict=True)]
+    if not masked_any:
         return text
-    chosen = values.take(pa.array(rows))
-    for pattern in _alternations(wanted):
+    masked_text = pd.Series(values, index=text.index[present.to_numpy()], dtype="str")
+    return masked_text.reindex(text.index).astype(text.dtype if text.dtype == object else "str")
+
+
+def _masked_terms(chosen: pa.Array, terms: tuple[str, ...], label: str) -> pa.Array:
+    """The texts with every one of TERMS masked as LABEL."""
+    for pattern in _alternations(terms):
         once = pc.replace_substring_regex(chosen, pattern=pattern, replacement=rf"\1{label}\2")
         # Again where that masked something: a match takes the character after it, so in 'Jo Ng'
         # the first pass masks 'Jo ' and leaves 'Ng' without the boundary before it.
@@ -280,10 +304,7 @@ def redact_terms(text: pd.Series, terms: list[str], label: str) -> pd.Series:
             twice = pc.replace_substring_regex(pc.filter(once, changed), pattern=pattern, replacement=rf"\1{label}\2")
             once = pc.replace_with_mask(once, changed, twice)
         chosen = once
-    chosen_rows = np.zeros(len(values), dtype=bool)
-    chosen_rows[rows] = True
-    masked = pd.Series(pc.replace_with_mask(values, pa.array(chosen_rows), chosen), index=text.index[present.to_numpy()], dtype="str")
-    return masked.reindex(text.index).astype(text.dtype if text.dtype == object else "str")
+    return chosen
 
 
 @functools.lru_cache(maxsize=4)
@@ -312,7 +333,7 @@ def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
     Done once per distinct text: learning and remedy notes repeat across many records.
     """
     codes, distinct = distinct_values(text)
-    distinct = redact_terms(redact_terms(_patterns_masked(_composed(distinct)), terms.places, "[address]"), terms.names, "[name]")
+    distinct = _terms_masked(_patterns_masked(_composed(distinct)), [(terms.places, "[address]"), (terms.names, "[name]")])
     return spread(distinct, codes, text.index)
 
 
