@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
 from complaint_audit.columnwise import map_columns
@@ -51,6 +53,10 @@ def _has_value(column: pd.Series) -> pd.Series:
     if isinstance(column.dtype, pd.CategoricalDtype):  # once per category, then per row by its code
         held = np.append(_has_value(pd.Series(column.cat.categories)).to_numpy(), False)
         return pd.Series(held[column.cat.codes.to_numpy()], index=column.index)
+    if isinstance(column.dtype, pd.StringDtype):  # CSV text: a value that is not all spaces, in Arrow without trimming a copy
+        values = pa.array(column)
+        present = pc.and_(pc.greater(pc.binary_length(values), 0), pc.invert(pc.utf8_is_space(values)))
+        return pd.Series(pc.fill_null(present, False).to_numpy(zero_copy_only=False), index=column.index)
     present = column.notna()
     if column.dtype == object or pd.api.types.is_string_dtype(column):
         present &= column.astype("str").str.strip().ne("")
