@@ -85,11 +85,7 @@ def read_export(path: Path, profile: Profile) -> RawTable:
         return decode(path.read_bytes(), profile.encoding, path)[0].removeprefix("\ufeff").split("\n", skip + 1)
 
     def parsed(source: pa.Buffer, block_size: int = _BLOCK_SIZE) -> pa.Table:
-        try:
-            return _parse_csv(source, codec, skip, names, profile.delimiter, profile.columns_of(REPEATING_FIELDS), block_size)
-        except UnicodeDecodeError:
-            decode(path.read_bytes(), profile.encoding, path)  # raises, naming the line of the byte
-            raise
+        return _parse_csv(source, codec, skip, names, profile.delimiter, profile.columns_of(REPEATING_FIELDS), block_size)
 
     try:
         table = parsed(source)
@@ -101,12 +97,16 @@ def read_export(path: Path, profile: Profile) -> RawTable:
             ) from None
         # A value longer than pyarrow's block (a whole letter in one cell): read in one block.
         table = parsed(source, block_size=min(source.size + 1, 2**31 - 1))
+    try:
+        table = _cleaned(table, cp1252=codec == "cp1252", amounts=profile.columns_of(NUMBER_FIELDS))
+    except UnicodeDecodeError:
+        decode(path.read_bytes(), profile.encoding, path)  # raises, naming the line of the byte
+        raise
     if _ends_in_line_break(table) and source.to_pybytes().count(b'"') % 2:  # an odd number of quotes: the file may end inside a quoted value
         problem = broken_row(path, whole_lines(), profile.header_row, profile.delimiter, len(names))
         if problem is not None:
             raise problem
     del source  # the bytes are parsed: freed before the table is copied into pandas
-    table = _nan_words_blank(table, keep=profile.columns_of(NUMBER_FIELDS))
     table = table.append_column(SOURCE_ROW, pa.array(np.arange(table.num_rows, dtype=np.int64) + profile.header_row + 1))
     return RawTable(_without_blank_rows(table, names).to_pandas(), "csv", encoding)
 
@@ -118,35 +118,36 @@ def _without_blank_rows(table: pa.Table, names: list[str]) -> pa.Table:
     return table.filter(pc.invert(blank)) if pc.any(blank).as_py() else table
 
 
-def _nan_words_blank(table: pa.Table, keep: set[str]) -> pa.Table:
-    """'NaN' and its spellings as blanks, as pyarrow reads them, except in the columns KEEP names.
+def _cleaned(table: pa.Table, cp1252: bool, amounts: set[str]) -> pa.Table:
+    """The parsed text made what the columns hold: cp1252 transcoded (_cp1252_values_as_utf8),
+    and 'NaN' and its spellings blank (_nan_words_blank) but in AMOUNTS, a core per column."""
+
+    def cleaned(name: str) -> pa.ChunkedArray:
+        column = table.column(name)
+        chunks = [_cp1252_values_as_utf8(chunk) for chunk in column.chunks] if cp1252 else column.chunks
+        if name not in amounts:
+            chunks = [_nan_words_blank(chunk) for chunk in chunks]
+        return pa.chunked_array(chunks, column.type)
+
+    return pa.Table.from_arrays(map_columns(cleaned, table.column_names), names=table.column_names)
+
+
+def _nan_words_blank(chunk: pa.Array) -> pa.Array:
+    """'NaN' and its spellings as blanks, as pyarrow reads them.
 
     A program that writes NaN for a missing value writes it in every column, so in text and dates
     it is a blank; in an amount it is kept, to be quarantined as bad_number like 'inf': an
-    amount written as not-a-number was not left blank.
+    amount written as not-a-number was not left blank. A dictionary's words are looked up, not
+    its rows.
     """
-    for index, name in enumerate(table.column_names):
-        if name in keep:
-            continue
-        column = table.column(index)
-        if pa.types.is_dictionary(column.type):
-            # Looked up in each chunk's dictionary: is_in on the column itself compares no text.
-            blanked = [_nan_words_blank_dictionary(chunk) for chunk in column.chunks]
-            if any(new is not old for new, old in zip(blanked, column.chunks, strict=True)):
-                table = table.set_column(index, name, pa.chunked_array(blanked, column.type))
-            continue
-        is_nan = pc.is_in(column, value_set=_NAN_WORDS)
-        if pc.any(is_nan).as_py():
-            table = table.set_column(index, name, pc.if_else(is_nan, pa.scalar(None, column.type), column))
-    return table
-
-
-def _nan_words_blank_dictionary(chunk: pa.DictionaryArray) -> pa.DictionaryArray:
-    is_nan = pc.is_in(chunk.dictionary, value_set=_NAN_WORDS)
-    if not pc.any(is_nan).as_py():
-        return chunk
-    blank = pc.fill_null(pc.take(is_nan, chunk.indices), False)
-    return pa.DictionaryArray.from_arrays(pc.if_else(blank, pa.scalar(None, chunk.indices.type), chunk.indices), chunk.dictionary)
+    if isinstance(chunk, pa.DictionaryArray):
+        is_nan = pc.is_in(chunk.dictionary, value_set=_NAN_WORDS)
+        if not pc.any(is_nan).as_py():
+            return chunk
+        blank = pc.fill_null(pc.take(is_nan, chunk.indices), False)
+        return pa.DictionaryArray.from_arrays(pc.if_else(blank, pa.scalar(None, chunk.indices.type), chunk.indices), chunk.dictionary)
+    is_nan = pc.is_in(chunk, value_set=_NAN_WORDS)
+    return pc.if_else(is_nan, pa.scalar(None, chunk.type), chunk) if pc.any(is_nan).as_py() else chunk
 
 
 def _without_values(error: pa.ArrowInvalid) -> str:
@@ -189,7 +190,7 @@ def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delim
 
     cp1252 is parsed as it is, its text as unchecked bytes (a delimiter, a quote and a line end
     are the same byte in cp1252 as in UTF-8, and no other byte is one), and only the values with
-    a byte past ASCII are then transcoded (_cp1252_values_as_utf8). pyarrow's own transcoding
+    a byte past ASCII are then transcoded (_cleaned). pyarrow's own transcoding
     calls Python's codec from its reader threads, a small block at a time and holding the GIL:
     2.3 s of CPU at a million cases; transcoding the whole file before the parse took 0.95 s and
     a second copy of it; this takes 0.4 s.
@@ -205,11 +206,7 @@ def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delim
                                              null_values=_NULL_WORDS,
                                              check_utf8=codec == "utf8"),
     )
-    if codec == "utf8":
-        return table
-    columns = map_columns(lambda column: pa.chunked_array([_cp1252_values_as_utf8(chunk) for chunk in column.chunks], column.type),
-                          table.columns)
-    return pa.Table.from_arrays(columns, names=table.column_names)
+    return table
 
 
 def _cp1252_values_as_utf8(chunk: pa.Array) -> pa.Array:
