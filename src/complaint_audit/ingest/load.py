@@ -202,8 +202,10 @@ def load_file(job: LoadJob, start_hashing: Callable[[], Future[str]], *, key: st
     rows = stage_rows.frame
     converted = convert(rows.drop(columns=[STAGE_PROBLEM, SOURCE_ROW]), profile, defaults)
     records = converted.frame
-    records["source"] = profile.name
-    records["source_file"] = job.label
+    # One name on every row: as categoricals (CATEGORY_FIELDS) a row holds a byte, not a copy of it (64 MB at 1M rows).
+    same_on_every_row = np.zeros(len(records), dtype=np.int8)
+    records["source"] = pd.Categorical.from_codes(same_on_every_row, categories=[profile.name])
+    records["source_file"] = pd.Categorical.from_codes(same_on_every_row, categories=[job.label])
     records["source_row"] = rows[SOURCE_ROW].astype("int64")
     records["combined_rows"] = np.int64(1)
     terms, masked_case_id = _protect_personal_data(records, rows, personal)
