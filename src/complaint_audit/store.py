@@ -49,10 +49,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from complaint_audit import __version__
+from complaint_audit.columnwise import take_rows
 from complaint_audit.errors import UserError
 from complaint_audit.lock import LOCK_NAME
 from complaint_audit.paths import path_text
-from complaint_audit.schema import ARROW_SCHEMA, CATEGORY_FIELDS, from_arrow, to_arrow
+from complaint_audit.schema import ARROW_SCHEMA, CATEGORY_FIELDS, FIELD_NAMES, from_arrow, to_arrow
 from complaint_audit.spreadsheet import safe_cells
 
 LEDGER_VERSION = 3  # 2: records split by organisation and year; 3: small organisations' records shared by year
@@ -82,6 +83,9 @@ class FileBatch:
     # The names and places masked in this file's text (ingest.privacy.PersonalTerms): response
     # letters matched to its cases are masked with them too. Not stored.
     personal_terms: object = None
+    # The parts the records make when a loader took them in the store's order (in_store_order);
+    # None, and Store.commit orders and cuts them itself.
+    parts: list[Part] | None = None
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -223,7 +227,7 @@ class Store:
         replaced = self.replaced_by([batch.entry for batch in batches])
         kept = [entry for entry in earlier if entry not in replaced]
         load = secrets.token_hex(4)
-        plans = [_plan(batch.records) for batch in batches]
+        plans = [_plan(batch.records) if batch.parts is None else PartPlan(None, batch.parts) for batch in batches]
         written = {self._part_path(batch.entry, part, load) for batch, plan in zip(batches, plans, strict=True) for part in plan.parts}
         written |= {self._quarantine_dir_path(batch.entry, load) for batch in batches}
         left_by_killed_loads = self._pending()
@@ -366,7 +370,7 @@ class Part(NamedTuple):
 class PartPlan(NamedTuple):
     """How an input file's records are kept: their order, and the parts that order is cut into."""
 
-    order: np.ndarray  # row positions in store order
+    order: np.ndarray | None  # row positions in store order; None where the rows are in that order already
     parts: list[Part]
 
 
@@ -383,7 +387,7 @@ def _plan(records: pd.DataFrame) -> PartPlan:
     if records.empty:
         return PartPlan(np.zeros(0, dtype=np.int64), [])
     codes, names = pd.factorize(records["organisation"], sort=True)
-    # A loader orders rows before it drops the bad ones, which may lack either (-1: they go first).
+    # A row lacking either (none a loader keeps) would go first (-1).
     names = np.append(names.to_numpy(dtype=object), "")
     years = records["received"].dt.year.fillna(-1).to_numpy(dtype=np.int64)
     # One integer per (organisation, year), ordered as the pairs are: a 1-D unique, many times faster than axis=0's.
@@ -413,12 +417,15 @@ def _plan(records: pd.DataFrame) -> PartPlan:
     return PartPlan(order, parts)
 
 
-def part_order(records: pd.DataFrame) -> np.ndarray:
-    """Row positions in the order the store keeps records (see _plan).
+def in_store_order(records: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, list[Part]]:
+    """The canonical fields of RECORDS' rows at positions ROWS, taken in the order the store keeps
+    them (see _plan), and the parts that order is cut into.
 
-    A loader that takes its rows in this order anyway (to drop bad ones) spares the store a sort.
+    A loader that drops its bad rows takes every column once anyway: taken in this order, the
+    store neither sorts them again nor works the plan out a second time.
     """
-    return _plan(records).order
+    plan = _plan(records[["organisation", "received"]].iloc[rows])
+    return take_rows(records[list(FIELD_NAMES)], rows[plan.order]), plan.parts
 
 
 def _part_organisations(part: dict) -> list[str]:
@@ -430,13 +437,13 @@ def _partitions(records: pd.DataFrame, plan: PartPlan) -> list[tuple[Part, pa.Ta
     """The records cut into the plan's parts, as Arrow.
 
     The frame is converted once and put in store order unless it is in that order already (a
-    loader takes its rows in part_order); each part is then a zero-copy slice, not a copy made
+    loader takes its rows in_store_order); each part is then a zero-copy slice, not a copy made
     by a groupby.
     """
     if records.empty:
         return []
     table = to_arrow(records)
-    if (np.diff(plan.order) != 1).any():
+    if plan.order is not None and (np.diff(plan.order) != 1).any():
         table = table.take(plan.order)
     return [(part, table.slice(part.start, part.rows)) for part in plan.parts]
 

@@ -43,7 +43,7 @@ from complaint_audit.lock import exclusive
 from complaint_audit.paths import path_text
 from complaint_audit.progress import Progress
 from complaint_audit.schema import FIELD_NAMES, FIELDS, RECORD_KEY
-from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, Store, part_order
+from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, Store, in_store_order
 
 # Long free text is left out of the quarantine's raw values: it is not what made a row fail.
 _RAW_EXCLUDED = {"response_text"}
@@ -230,15 +230,15 @@ def load_file(job: LoadJob, start_hashing: Callable[[], Future[str]], *, key: st
     }
     del stage_rows, rows, converted  # the raw values are done with: free them before the copy below
     warnings = _date_order_warnings(quarantine, job.label, profile) + _repeated_case_warning(records, reason, job.label, profile)
+    good = np.flatnonzero(~bad.to_numpy())
     if rules is None:
         # One take both drops the bad rows and puts the rest in the store's order.
-        order = part_order(records)
-        batch = FileBatch(entry, take_rows(records[list(FIELD_NAMES)], order[~bad.to_numpy()[order]]), quarantine,
-                          personal_terms=terms)
+        loaded, parts = in_store_order(records, good)
+        batch = FileBatch(entry, loaded, quarantine, personal_terms=terms, parts=parts)
     else:
-        combined = combine_rows(take_rows(records[list(FIELD_NAMES)], np.flatnonzero(~bad.to_numpy())), rules)
-        loaded = take_rows(combined.records[list(FIELD_NAMES)], part_order(combined.records))
-        batch = FileBatch(entry, loaded, quarantine, combined.members if len(combined.members) else None, terms)
+        combined = combine_rows(take_rows(records[list(FIELD_NAMES)], good), rules)
+        loaded, parts = in_store_order(combined.records, np.arange(len(combined.records)))
+        batch = FileBatch(entry, loaded, quarantine, combined.members if len(combined.members) else None, terms, parts)
     _count(batch)
     return batch, warnings
 
