@@ -226,8 +226,6 @@ class ResponseSpeed(Check):
     remedy = PUBLIC_REMEDY
 
     def run(self, data, params):
-        from scipy.stats import mannwhitneyu  # here, not at the top: only this test pays for scipy.stats
-
         rows = member_or_public(data, "received", "responded")
         # The statistics need only these columns; the identity of the cases listed is looked up at the end.
         rows = rows[["process", "stage", "member", "group"]].assign(
@@ -238,6 +236,9 @@ class ResponseSpeed(Check):
         sizes, enough = group_sizes(rows, params["min_group_size"])
         if enough.empty:
             return not_enough(sizes, params["min_group_size"], "answered complaints")
+        # Here, not at the top: scipy.stats takes half a second to import, paid only when a test is made.
+        from scipy.stats import mannwhitneyu
+
         tested = rows.join(enough[[]], on=["process", "stage"], how="inner")
         groups = []
         for (process, stage), group in tested.groupby(["process", "stage"]):
@@ -384,8 +385,6 @@ class OutcomeDifferences(Check):
     remedy = PUBLIC_REMEDY
 
     def run(self, data, params):
-        from scipy.stats import fisher_exact
-
         rows = member_or_public(data, "outcome")
         # Fisher's test needs only these columns; the identity of the cases listed is looked up at the end.
         rows = rows[["process", "stage", "group", "member", "raised_via", "outcome"]]
@@ -396,6 +395,9 @@ class OutcomeDifferences(Check):
         sizes, enough = group_sizes(rows, params["min_group_size"])
         if enough.empty:
             return not_enough(sizes, params["min_group_size"], "decided complaints")
+        # Here, not at the top: scipy.stats takes half a second to import, paid only when a test is made.
+        from scipy.stats import fisher_exact
+
         tested = rows.join(enough[[]], on=["process", "stage"], how="inner")
         counts = tested.groupby(["process", "stage", "group", "member"])["upheld"].agg(["sum", "count"]).unstack("member")
         groups = []
