@@ -9,6 +9,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from complaint_audit.errors import UserError
+from complaint_audit.ingest import encodings
 from complaint_audit.ingest.api import load_exports
 from complaint_audit.store import Store
 from tests.builders import WIDE_PROFILE, wide_export, write
@@ -135,6 +136,24 @@ def test_cp1252_and_bom_files_are_detected(tmp_path, wide_profile):
     encodings = {entry["path"].rsplit("/", 1)[-1]: entry["encoding"] for entry in Store(tmp_path / "store").ledger()}
     assert encodings == {"corporate.csv": "cp1252", "bom.csv": "utf-8-sig"}
     assert len(Store(tmp_path / "store").read_records()) == 4
+
+
+@pytest.mark.parametrize("block", range(1, 13))
+def test_the_encoding_is_told_a_block_at_a_time_whatever_character_a_block_cuts(tmp_path, monkeypatch, block):
+    """csv_encoding reads the file in blocks: a character of two, three or four bytes cut by a
+    block's end must not make UTF-8 look like cp1252, nor a file cut inside one look like UTF-8."""
+    monkeypatch.setattr(encodings, "_SCAN_BYTES", block)
+    text = "Ref,Name\nC1,Zoë’s 𝒳 café\nC2,Łukasz\n"
+    files = {"utf8.csv": text.encode("utf-8"), "cut.csv": text.encode("utf-8")[:-9] + "𝒳".encode()[:3],
+             "cp1252.csv": text.replace("𝒳 ", "").replace("Ł", "L").encode("cp1252"), "ascii.csv": b"Ref\nC1\n"}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    assert encodings.csv_encoding(tmp_path / "utf8.csv", "auto") == ("utf8", "utf-8")
+    assert encodings.csv_encoding(tmp_path / "cut.csv", "auto") == ("cp1252", "cp1252")
+    assert encodings.csv_encoding(tmp_path / "cp1252.csv", "auto") == ("cp1252", "cp1252")
+    assert encodings.csv_encoding(tmp_path / "ascii.csv", "cp1252") == ("utf8", "cp1252")
+    with pytest.raises(UserError, match=r"utf8.csv: line 2: the file is UTF-8 \('ë', U\+00EB"):
+        encodings.csv_encoding(tmp_path / "utf8.csv", "cp1252")
 
 
 def test_a_missing_export_is_named(tmp_path, wide_profile):

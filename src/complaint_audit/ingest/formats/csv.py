@@ -24,7 +24,7 @@ import pyarrow.csv as pacsv
 from complaint_audit.columnwise import map_columns
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.csv_problems import broken_row, check_delimiter, csv_error_words
-from complaint_audit.ingest.encodings import csv_source, decode
+from complaint_audit.ingest.encodings import UTF8_BOM, csv_encoding, decode
 from complaint_audit.ingest.formats.header import check_header, find_header_row, header_why, sample_frame
 from complaint_audit.ingest.formats.tables import (
     HEADER_SEARCH_ROWS,
@@ -61,11 +61,15 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
 def read_export(path: Path, profile: Profile) -> RawTable:
-    """Every value as text, as the file wrote it; row numbers count the lines a spreadsheet shows."""
-    data = path.read_bytes()
-    source, codec, encoding = csv_source(data, profile.encoding, path)
+    """Every value as text, as the file wrote it; row numbers count the lines a spreadsheet shows.
+
+    pyarrow reads the file itself, a block at a time: the whole export's bytes are never held
+    (at a million cases they were 441 MB beside the parsed table, the read's peak).
+    """
+    codec, encoding = csv_encoding(path, profile.encoding)
     skip = profile.header_row - 1
-    header_lines = _head_lines(data, len(data) - source.size, codec, skip)
+    head, whole_file = _head(path, skip + 1)
+    header_lines = _head_lines(head, len(UTF8_BOM) if encoding == "utf-8-sig" and head.startswith(UTF8_BOM) else 0, codec, skip)
     if len(header_lines) <= skip or not header_lines[skip].strip():
         raise UserError(f"{path}: the file has no header at row {profile.header_row} (empty file?)")
     try:
@@ -77,14 +81,15 @@ def read_export(path: Path, profile: Profile) -> RawTable:
     names = [name.strip() or f"(unnamed column {number})" for number, name in enumerate(header, start=1)]
     check_delimiter(path, names, profile.delimiter)
     check_header(path, names)
-    if not data.endswith(b"\n"):
-        source = pa.py_buffer(source.to_pybytes() + b"\n")  # pyarrow cannot skip a header row that has no line end
-    del data  # the file's bytes are only needed again to word an error: read again then
+    # A file read whole already is parsed from those bytes, with a line end after a header
+    # that has none (pyarrow cannot skip it otherwise).
+    source = (pa.py_buffer(head if head.endswith(b"\n") else head + b"\n") if whole_file else path)
+    del head
 
     def whole_lines() -> list[str]:
         return decode(path.read_bytes(), profile.encoding, path)[0].removeprefix("\ufeff").split("\n", skip + 1)
 
-    def parsed(source: pa.Buffer, block_size: int = _BLOCK_SIZE) -> pa.Table:
+    def parsed(source: pa.Buffer | Path, block_size: int = _BLOCK_SIZE) -> pa.Table:
         return _parse_csv(source, codec, skip, names, profile.delimiter, profile.columns_of(REPEATING_FIELDS), block_size)
 
     try:
@@ -96,17 +101,17 @@ def read_export(path: Path, profile: Profile) -> RawTable:
                 f"look for a line break or a stray quote in an unquoted value"
             ) from None
         # A value longer than pyarrow's block (a whole letter in one cell): read in one block.
-        table = parsed(source, block_size=min(source.size + 1, 2**31 - 1))
+        table = parsed(source, block_size=min(path.stat().st_size + 2, 2**31 - 1))
     try:
         table = _cleaned(table, cp1252=codec == "cp1252", amounts=profile.columns_of(NUMBER_FIELDS))
     except UnicodeDecodeError:
         decode(path.read_bytes(), profile.encoding, path)  # raises, naming the line of the byte
         raise
-    if _ends_in_line_break(table) and source.to_pybytes().count(b'"') % 2:  # an odd number of quotes: the file may end inside a quoted value
+    if _ends_in_line_break(table) and _odd_quotes(path):  # the file may end inside a quoted value
         problem = broken_row(path, whole_lines(), profile.header_row, profile.delimiter, len(names))
         if problem is not None:
             raise problem
-    del source  # the bytes are parsed: freed before the table is copied into pandas
+    del source  # a small file's bytes are parsed: freed before the table is copied into pandas
     table = table.append_column(SOURCE_ROW, pa.array(np.arange(table.num_rows, dtype=np.int64) + profile.header_row + 1))
     return RawTable(_without_blank_rows(table, names).to_pandas(), "csv", encoding)
 
@@ -169,6 +174,31 @@ def _ends_in_line_break(table: pa.Table) -> bool:
     return isinstance(last, str) and last.endswith("\n")
 
 
+def _head(path: Path, lines: int) -> tuple[bytes, bool]:
+    """(the file's first bytes, holding its first LINES lines or all of it; whether that is all of it).
+
+    _HEAD_BYTES at first, twice as many until the lines are in it: rows above the header
+    holding long text are rare."""
+    size = _HEAD_BYTES
+    with path.open("rb") as file:
+        while True:
+            head = file.read(size)
+            whole = not file.read(1)
+            if whole or head.count(b"\n") >= lines:
+                return head, whole
+            file.seek(0)
+            size *= 2
+
+
+def _odd_quotes(path: Path) -> bool:
+    """Does the file hold an odd number of double quotes (counted a block at a time)?"""
+    count = 0
+    with path.open("rb") as file:
+        while block := file.read(_HEAD_BYTES):
+            count += block.count(b'"')
+    return count % 2 == 1
+
+
 def _head_lines(data: bytes, start: int, codec: str, skip: int) -> list[str]:
     """The lines up to and including the header, decoded; the body is pyarrow's to decode.
 
@@ -184,7 +214,7 @@ def _head_lines(data: bytes, start: int, codec: str, skip: int) -> list[str]:
     return data[start:end].decode("utf-8" if codec == "utf8" else codec, errors="replace").split("\n")[: skip + 1]
 
 
-def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delimiter: str, repeating: set[str],
+def _parse_csv(source: pa.Buffer | Path, codec: str, skip: int, names: list[str], delimiter: str, repeating: set[str],
                block_size: int = _BLOCK_SIZE) -> pa.Table:
     """Every column as text; the REPEATING ones dictionary-encoded by the parser's own threads.
 
@@ -197,7 +227,7 @@ def _parse_csv(source: pa.Buffer, codec: str, skip: int, names: list[str], delim
     """
     read_options = pacsv.ReadOptions(skip_rows=skip + 1, column_names=names, block_size=block_size)
     table = pacsv.read_csv(
-        pa.BufferReader(source),
+        pa.BufferReader(source) if isinstance(source, pa.Buffer) else pa.OSFile(str(source)),
         read_options=read_options,
         # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
