@@ -303,10 +303,15 @@ class Store:
         number = f"-{part.shared}" if part.shared else ""
         return self.records_dir / SHARED_FOLDER / str(part.year) / f"{entry['file_id']}-{load}{number}.parquet"
 
-    def _write_part(self, entry: dict, load: str, written: tuple[Part, pa.Table]) -> dict:
+    def _write_part(self, entry: dict, load: str, written: tuple[Part, pd.DataFrame]) -> dict:
         """Write one input file's records of one organisation and year, or of a year's small
-        organisations; the ledger's note of the part."""
-        part, table = written
+        organisations; the ledger's note of the part.
+
+        Each part is made Arrow by the thread writing it: the whole file's records as Arrow at
+        once, beside the frame, were the peak of a load's commit.
+        """
+        part, records = written
+        table = to_arrow(records)
         path = self._part_path(entry, part, load)
         # Dictionary pages only for the text that repeats: on case ids and pseudonyms, unique per
         # row, Parquet builds a dictionary only to give it up, at a cost (docs/scaling.md).
@@ -433,19 +438,14 @@ def _part_organisations(part: dict) -> list[str]:
     return [part["organisation"]] if "organisation" in part else list(part["organisations"])
 
 
-def _partitions(records: pd.DataFrame, plan: PartPlan) -> list[tuple[Part, pa.Table]]:
-    """The records cut into the plan's parts, as Arrow.
-
-    The frame is converted once and put in store order unless it is in that order already (a
-    loader takes its rows in_store_order); each part is then a zero-copy slice, not a copy made
-    by a groupby.
-    """
+def _partitions(records: pd.DataFrame, plan: PartPlan) -> list[tuple[Part, pd.DataFrame]]:
+    """The records cut into the plan's parts: each a slice of the frame, put in store order
+    first unless it is in that order already (a loader takes its rows in_store_order)."""
     if records.empty:
         return []
-    table = to_arrow(records)
     if plan.order is not None and (np.diff(plan.order) != 1).any():
-        table = table.take(plan.order)
-    return [(part, table.slice(part.start, part.rows)) for part in plan.parts]
+        records = take_rows(records, plan.order)
+    return [(part, records.iloc[part.start : part.stop]) for part in plan.parts]
 
 
 def write_quarantine(frame: pd.DataFrame, path: Path) -> None:
