@@ -146,7 +146,7 @@ def _convert_dates(field: Field, parsed: ParsedDates, profile: Profile) -> tuple
                 other=order_words("mdy" if profile.date_order == "dmy" else "dmy"),
             )
             before, after = message.split("{raw}")
-            notes.append((mask, code, lambda rows, b=before, a=after: b + parsed.raw_text[rows] + a))
+            notes.append((mask, code, lambda rows, b=before, a=after: b + parsed.raw_text[rows].astype("str") + a))
     return parsed.values, notes
 
 
