@@ -31,6 +31,17 @@ def test_a_wide_row_becomes_one_record_per_stage(tmp_path, wide_profile):
     assert (report.files[0]["source_rows"], report.files[0]["read"], report.files[0]["loaded"]) == (1, 2, 2)
 
 
+def test_blank_lines_are_not_rows_but_a_row_with_a_blank_first_column_is(tmp_path, wide_profile):
+    """A blank line and a line of delimiters alone are no case; a row whose first column is blank
+    is one (its case id is missing): found column by column, the first column cannot decide."""
+    report = _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD, "", ",,,,,,,,,,", ",MP,,,14/04/2023,,Upheld,,,,",
+                                                       "C3,MP,,,14/04/2023,,Upheld,,,,"))
+    assert Store(tmp_path / "store").read_records()["source_row"].tolist() == [3, 3, 7]
+    quarantine = Store(tmp_path / "store").read_quarantine()
+    assert quarantine[["source_row", "reason"]].values.tolist() == [["6", "missing_required"]]
+    assert (report.files[0]["source_rows"], report.files[0]["read"], report.files[0]["loaded"]) == (3, 4, 3)
+
+
 @pytest.mark.parametrize(
     ("row", "reason", "detail"),
     [

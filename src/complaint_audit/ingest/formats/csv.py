@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import io
 import re
 from collections import Counter
@@ -119,8 +118,13 @@ def read_export(path: Path, profile: Profile) -> RawTable:
 def _without_blank_rows(table: pa.Table, names: list[str]) -> pa.Table:
     """tables.without_blank_rows() in Arrow, before the copy into pandas: filtering the pandas
     frame copied the whole export a second time, the peak of a load."""
-    blank = functools.reduce(pc.and_, (pc.is_null(table.column(name)) for name in names))
-    return table.filter(pc.invert(blank)) if pc.any(blank).as_py() else table
+    blank = None
+    for name in names:  # column by column, done once no row is blank in all of them so far (often the first)
+        missing = pc.is_null(table.column(name))
+        blank = missing if blank is None else pc.and_(blank, missing)
+        if not pc.any(blank).as_py():
+            return table
+    return table.filter(pc.invert(blank)) if blank is not None else table
 
 
 def _cleaned(table: pa.Table, cp1252: bool, amounts: set[str]) -> pa.Table:
