@@ -230,17 +230,19 @@ def _parse_csv(source: pa.Buffer | Path, codec: str, skip: int, names: list[str]
     a second copy of it; this takes 0.4 s.
     """
     read_options = pacsv.ReadOptions(skip_rows=skip + 1, column_names=names, block_size=block_size)
-    table = pacsv.read_csv(
-        pa.BufferReader(source) if isinstance(source, pa.Buffer) else pa.OSFile(str(source)),
-        read_options=read_options,
-        # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(column_types={name: _REPEATING if name in repeating else pa.string() for name in names},
-                                             strings_can_be_null=True,
-                                             null_values=_NULL_WORDS,
-                                             check_utf8=codec == "utf8"),
-    )
-    return table
+    # The file opened as it is: given its path, pyarrow would decompress a name ending in .gz or
+    # .bz2, past the limits the file's size was checked against.
+    with pa.BufferReader(source) if isinstance(source, pa.Buffer) else pa.OSFile(str(source)) as stream:
+        return pacsv.read_csv(
+            stream,
+            read_options=read_options,
+            # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={name: _REPEATING if name in repeating else pa.string() for name in names},
+                                                 strings_can_be_null=True,
+                                                 null_values=_NULL_WORDS,
+                                                 check_utf8=codec == "utf8"),
+        )
 
 
 def _cp1252_values_as_utf8(chunk: pa.Array) -> pa.Array:
