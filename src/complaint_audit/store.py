@@ -62,11 +62,11 @@ READABLE_LEDGER_VERSIONS = (2, 3)  # a version 2 ledger is a version 3 one witho
 # go into the year's shared part, which takes up to SHARED_PART_ROWS before another is started.
 OWN_PART_ROWS = 10_000
 SHARED_PART_ROWS = 100_000
-# organisation: where the row names one, so each organisation's report can count its own rows set aside.
 # Parquet's min and max per row group, kept for what a reader filters on: dates, numbers and the
 # organisation. Those of team names, case ids or letters help no reader and were a quarter of
 # the time writing a part took.
 _STATISTICS = [field.name for field in ARROW_SCHEMA if not pa.types.is_string(field.type)] + ["organisation"]
+# organisation: where the row names one, so each organisation's report can count its own rows set aside.
 QUARANTINE_COLUMNS = ("source_file", "source_row", "source", "organisation", "case_id", "stage", "reason", "detail", "raw")
 
 
