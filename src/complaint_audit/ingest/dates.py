@@ -36,7 +36,7 @@ class ParsedDates:
     """Parsed dates, and for each unparsed value the problem code and its raw text."""
 
     values: pd.Series  # datetime64[s], NaT where missing or bad
-    problem: pd.Series  # None, "bad_date" or "date_order"
+    problem: pd.Series  # missing, "bad_date" or "date_order"
     raw_text: pd.Series  # the value as written, for the quarantine message: read only where there is a problem
 
 

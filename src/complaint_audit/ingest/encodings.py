@@ -89,6 +89,10 @@ def _refuse_utf8_declared_cp1252(data: bytes, path: Path) -> None:
     )
 
 
+_WIDE_HEAD_BYTES = 4096  # what refuse_wide_text looks at
+_SCAN_BYTES = 16 << 20
+
+
 def csv_encoding(path: Path, declared: str) -> tuple[str, str]:
     """(the codec pyarrow should parse the file with, 'utf8' or 'cp1252'; the encoding to report).
 
@@ -114,10 +118,6 @@ def csv_encoding(path: Path, declared: str) -> tuple[str, str]:
     return "cp1252", "cp1252"
 
 
-_WIDE_HEAD_BYTES = 4096  # what refuse_wide_text looks at
-_SCAN_BYTES = 16 << 20
-
-
 class _Scan(NamedTuple):
     ascii: bool
     utf8: bool
@@ -129,7 +129,7 @@ def _scan(path: Path) -> _Scan:
     Arrow validates each block's UTF-8 (without making Python text of it); a character cut by
     the block's end is carried over to the next. It stops as soon as both answers are no.
     """
-    ascii_only, utf8, carried = True, True, b""
+    ascii_only, carried = True, b""
     with path.open("rb") as file:
         while block := file.read(_SCAN_BYTES):
             block = carried + block if carried else block
@@ -140,7 +140,7 @@ def _scan(path: Path) -> _Scan:
             block, carried = _whole_characters(block)
             if not _is_utf8(block):
                 return _Scan(False, False)
-    return _Scan(ascii_only, utf8 and not carried)
+    return _Scan(ascii_only, not carried)  # a character the file's end cuts short is no UTF-8
 
 
 def _whole_characters(block: bytes) -> tuple[bytes, bytes]:
