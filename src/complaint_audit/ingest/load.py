@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from complaint_audit.arrow_memory import use_jemalloc
 from complaint_audit.columnwise import map_columns, map_stacked, take_rows
 from complaint_audit.errors import UserError, writing_into
 from complaint_audit.ingest.combine import combine_rows
@@ -126,6 +127,7 @@ def load_into_store(
     before_commit: BeforeCommit | None = None,
 ) -> LoadReport:
     """Load every job's file into the store at `store_dir`, replacing earlier loads of the same files."""
+    use_jemalloc()
     store = Store(store_dir)
     store.require_store_or_empty()  # before the lock, which would leave its file in someone else's folder
     with exclusive(store_dir, "loading into this store"), writing_into(store_dir):
