@@ -11,6 +11,9 @@ import pytest
 from complaint_audit.errors import UserError
 from complaint_audit.ingest import encodings
 from complaint_audit.ingest.api import load_exports
+from complaint_audit.ingest.formats import csv as csv_format
+from complaint_audit.ingest.formats import read_export
+from complaint_audit.ingest.profile import load_profile
 from complaint_audit.store import Store
 from tests.builders import WIDE_PROFILE, wide_export, write
 
@@ -147,6 +150,20 @@ def test_cp1252_and_bom_files_are_detected(tmp_path, wide_profile):
     encodings = {entry["path"].rsplit("/", 1)[-1]: entry["encoding"] for entry in Store(tmp_path / "store").ledger()}
     assert encodings == {"corporate.csv": "cp1252", "bom.csv": "utf-8-sig"}
     assert len(Store(tmp_path / "store").read_records()) == 4
+
+
+@pytest.mark.parametrize("block_size", [400, 4 << 20])
+def test_cp1252_text_and_nan_words_are_read_alike_in_any_number_of_blocks(tmp_path, wide_profile, monkeypatch, block_size):
+    """The transcoding and the NaN words are asked of a whole column, then answered block by block
+    (a block is a chunk of every column, a repeating column's with a dictionary of its own)."""
+    monkeypatch.setattr(csv_format, "_BLOCK_SIZE", block_size)
+    outcomes = ["NaN" if n % 4 == 0 else "Upheld – in part" if n % 7 == 0 else "Not Upheld" for n in range(60)]
+    letters = ["NaN" if n % 5 == 0 else "Dear Zoë, £50 refunded" if n % 3 == 0 else "Dear Ms Lee" for n in range(60)]
+    rows = [f"C{n},Member of Public,Ann Lee,ann@example.org,14/04/2023,28/04/2023,Upheld,02/05/2023,30/05/2023,{outcome},\"{letter}\""
+            for n, (outcome, letter) in enumerate(zip(outcomes, letters, strict=True))]
+    frame = read_export(wide_export(tmp_path, *rows, encoding="cp1252"), load_profile(wide_profile)).frame
+    assert frame["S2 Outcome"].astype("object").where(frame["S2 Outcome"].notna(), "NaN").tolist() == outcomes
+    assert frame["Letter"].astype("object").where(frame["Letter"].notna(), "NaN").tolist() == letters
 
 
 @pytest.mark.parametrize("block", range(1, 13))
