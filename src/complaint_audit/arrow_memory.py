@@ -12,6 +12,7 @@ command.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 
@@ -27,7 +28,5 @@ def use_jemalloc() -> None:
     """
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         return
-    try:
+    with contextlib.suppress(NotImplementedError):  # pyarrow built without jemalloc
         pa.set_memory_pool(pa.jemalloc_memory_pool())
-    except NotImplementedError:
-        pass
