@@ -1,5 +1,4 @@
-"""Arrow's buffers from jemalloc, where pyarrow is built with it (its Linux wheels are, its Windows wheels
-are not).
+"""Arrow's buffers from jemalloc, where pyarrow is built with it (its Linux wheels are, its Windows wheels are not).
 
 A load makes and frees one column-sized buffer after another. pyarrow's default allocator,
 mimalloc, hands freed memory back to the system within milliseconds, and what it keeps numpy
