@@ -142,7 +142,7 @@ def _words(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """The column's text to look at, a chunk per chunk of the column: a dictionary's words, not its rows.
 
     Asked of the whole column in one call: a column is a hundred chunks at a million rows, and
-    asked chunk by chunk, most of the cost was the calls (6,000 of them for 23 million values).
+    asked chunk by chunk, most of the cost was the calls (thousands of them for 23 million values).
     """
     if pa.types.is_dictionary(column.type):
         return pa.chunked_array([chunk.dictionary for chunk in column.chunks], column.type.value_type)
