@@ -94,16 +94,23 @@ def resolve_key(configured: str | None) -> str | None:
 
 
 def pseudonymise(columns: list[pd.Series], key: str) -> pd.Series:
-    """Keyed hash of the normalised, joined columns -> 'c' + 16 hex digits; missing if all blank."""
+    """Keyed hash of the normalised, joined columns -> 'c' + 16 hex digits; missing if all blank.
+
+    Each distinct joined value is hashed once (Arrow's dictionary encoding finds them): a
+    handler's name repeats over thousands of stages, and pandas' hash of a text column makes a
+    Python string of every row first.
+    """
     parts = map_columns(_normalised, columns)
-    joined = pd.Series(pc.binary_join_element_wise(*parts, pa.scalar("\x1f", parts[0].type)), index=columns[0].index, dtype="str")
-    hashes = pd.util.hash_pandas_object(joined, index=False, hash_key=_siphash_key(key)).to_numpy()
-    # 'c' then the hash's 16 hex digits, as 17 bytes per row: hex-encoding the big-endian words in one go.
+    encoded = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", parts[0].type)).dictionary_encode()
+    distinct = encoded.dictionary
+    hashes = pd.util.hash_array(distinct.to_numpy(zero_copy_only=False), hash_key=_siphash_key(key), categorize=False)
+    # 'c' then the hash's 16 hex digits, as 17 bytes per value: hex-encoding the big-endian words in one go.
     letters = np.empty((len(hashes), 17), dtype=np.uint8)
     letters[:, 0] = ord("c")
     letters[:, 1:] = np.frombuffer(hashes.astype(">u8").tobytes().hex().encode("ascii"), dtype=np.uint8).reshape(-1, 16)
-    result = pd.Series(pa.array(letters.view("S17").ravel()).cast(pa.string()), index=joined.index, dtype="str")
-    return result.where(joined.str.strip("\x1f").ne(""))
+    blank = pc.equal(pc.utf8_trim(distinct, "\x1f"), "")
+    pseudonyms = pc.if_else(blank, pa.scalar(None, pa.string()), pa.array(letters.view("S17").ravel()).cast(pa.string()))
+    return pd.Series(pseudonyms.take(encoded.indices), index=columns[0].index, dtype="str")
 
 
 def _normalised(column: pd.Series) -> pa.Array:
