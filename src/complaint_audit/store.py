@@ -49,7 +49,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from complaint_audit import __version__
-from complaint_audit.arrow_memory import use_jemalloc
+from complaint_audit.allocators import use_column_allocators
 from complaint_audit.columnwise import take_rows
 from complaint_audit.errors import UserError
 from complaint_audit.lock import LOCK_NAME
@@ -180,7 +180,7 @@ class Store:
         is not part of the store, and a reader of one council's year does not pay for the
         others' (but for the few others sharing a part with a small council).
         """
-        use_jemalloc()
+        use_column_allocators()
         parts = [part for entry in self.ledger() for part in entry["parts"]
                  if (organisations is None or not set(_part_organisations(part)).isdisjoint(organisations))
                  and (years is None or part["year"] in years)]
