@@ -237,12 +237,12 @@ class Store:
         quarantines = [batch.quarantine.astype(str) for batch in batches]
         # The other files' quarantine is read back; this load's is at hand. quarantine.csv is the
         # one people open in a spreadsheet: a formula in a bad row must show, not run.
-        everything = safe_cells(pd.concat([self._read_quarantine(kept), *quarantines], ignore_index=True))
+        everything = pd.concat([self._read_quarantine(kept), *quarantines], ignore_index=True)
         committed = []
         # Parquet's writer and Arrow's CSV writer let go of the GIL: the parts are written a core
-        # each, the quarantine files beside them.
+        # each, the quarantine files beside them (the whole one made safe by its writer meanwhile).
         with staged(self.quarantine_path) as whole_quarantine, ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as writers:
-            quarantines_written = [writers.submit(write_quarantine, everything, whole_quarantine)] + [
+            quarantines_written = [writers.submit(lambda: write_quarantine(safe_cells(everything), whole_quarantine))] + [
                 writers.submit(atomic_write, self._quarantine_dir_path(batch.entry, load), partial(write_quarantine, quarantine))
                 for batch, quarantine in zip(batches, quarantines, strict=True)
             ]

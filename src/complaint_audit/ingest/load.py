@@ -394,13 +394,16 @@ def _quarantine_duplicates_across_files(batches: list[FileBatch], store: Store) 
     # Keys as text on both sides: categoricals with different categories merge through Python objects.
     seen = _as_text(seen[~seen["source_file"].isin(replaced_paths)])
     for index, batch in enumerate(batches):
+        if seen.empty and index == len(batches) - 1:
+            return  # the first file into an empty store: nothing to clash with, nor anything after it
         keys = _as_text(batch.records[key_columns])
-        first = keys[list(RECORD_KEY)].merge(seen.drop_duplicates(list(RECORD_KEY)), how="left", on=list(RECORD_KEY))
-        clash = first["source_file"].notna().to_numpy()
-        if clash.any():
-            detail = "already loaded from " + first["source_file"] + " row " + first["source_row"].astype("Int64").astype("str")
-            batches[index] = batch = _move_to_quarantine(batch, clash, detail[clash].to_numpy())
-            keys = keys[~clash]
+        if not seen.empty:
+            first = keys[list(RECORD_KEY)].merge(seen.drop_duplicates(list(RECORD_KEY)), how="left", on=list(RECORD_KEY))
+            clash = first["source_file"].notna().to_numpy()
+            if clash.any():
+                detail = "already loaded from " + first["source_file"] + " row " + first["source_row"].astype("Int64").astype("str")
+                batches[index] = batch = _move_to_quarantine(batch, clash, detail[clash].to_numpy())
+                keys = keys[~clash]
         seen = pd.concat([seen, keys], ignore_index=True)
 
 
