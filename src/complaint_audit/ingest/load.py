@@ -24,6 +24,7 @@ from complaint_audit.errors import UserError, writing_into
 from complaint_audit.ingest.combine import combine_rows
 from complaint_audit.ingest.combine_rules import REPEATED_ROWS_NOTED_ABOVE_PERCENT, combine_lines, propose_rules
 from complaint_audit.ingest.convert import convert
+from complaint_audit.ingest.distinct import distinct_values, spread
 from complaint_audit.ingest.formats import read_export
 from complaint_audit.ingest.formats.tables import SOURCE_ROW
 from complaint_audit.ingest.limits import check_input_file
@@ -210,10 +211,10 @@ def load_file(job: LoadJob, start_hashing: Callable[[], Future[str]], *, key: st
     records["source_file"] = pd.Categorical.from_codes(same_on_every_row, categories=[job.label])
     records["source_row"] = rows[SOURCE_ROW].astype("int64")
     records["combined_rows"] = np.int64(1)
-    terms, masked_case_id = _protect_personal_data(records, rows, personal)
+    terms, masked_case_id, case_numbers = _protect_personal_data(records, rows, personal)
     rules = profile.combine_rules()
     reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail, masked_case_id,
-                                        combine=rules is not None)
+                                        case_numbers, combine=rules is not None)
     bad = reason.notna()
     quarantine = _quarantine_frame(records[bad].assign(case_id=masked_case_id[bad]), stage_rows, reason[bad], detail[bad], profile, terms)
     digest = sha256.result()
@@ -267,13 +268,14 @@ def _personal_data(raw: pd.DataFrame, profile: Profile, key: str | None) -> _Per
                          handler_secret)
 
 
-def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: _PersonalData) -> tuple[PersonalTerms, pd.Series]:
+def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: _PersonalData) -> tuple[PersonalTerms, pd.Series, np.ndarray]:
     """Give each stage its complainant's pseudonym and mask personal details in its text, in place.
 
-    Returns the names and places masked, for the quarantine's messages and raw values, and the
-    case ids masked (the records keep theirs: one that holds personal data is quarantined,
-    validate.py). The free text, the screened fields and the case ids are masked together, in
-    a call per core (map_stacked): each call pays a few milliseconds however few its values.
+    Returns the names and places masked, for the quarantine's messages and raw values; the case
+    ids masked (the records keep theirs: one that holds personal data is quarantined,
+    validate.py); and the case ids' numbers among the distinct ids, which validation also needs.
+    The free text, the screened fields and the case ids are masked together, in a call per core
+    (map_stacked): each call pays a few milliseconds however few its values.
     """
     if personal.complainants is not None:
         records["complainant_key"] = personal.complainants.reindex(rows[SOURCE_ROW]).set_axis(records.index)
@@ -293,14 +295,15 @@ def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: 
     categories = [pd.Series(records[name].cat.categories, dtype="str") for name in categorical]
     # The case ids first: nearly every one is distinct, so theirs is the longest call, and started
     # last it would leave the other core idle at the end (at a million records, 0.3 s).
-    case_ids, *masked = map_stacked(lambda text: redact(text, terms),
-                                    [records["case_id"], *(records[name] for name in masked_whole), *categories])
+    case_numbers, case_ids = distinct_values(records["case_id"])
+    masked_case_ids, *masked = map_stacked(lambda text: redact(text, terms),
+                                           [case_ids, *(records[name] for name in masked_whole), *categories])
     for name, text in zip(masked_whole, masked, strict=False):
         records[name] = text
     for name, held, screened_categories in zip(categorical, categories, masked[len(masked_whole):], strict=True):
         if not screened_categories.equals(held):
             records[name] = screen_names(records[name], terms)
-    return terms, case_ids
+    return terms, spread(masked_case_ids, case_numbers, records.index), case_numbers
 
 
 # The other text fields that reach a report: no place for personal data, screened all the same.
