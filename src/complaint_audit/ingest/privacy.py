@@ -238,28 +238,35 @@ class PersonalTerms:
 def personal_terms(personal: list[pd.Series], keep: set[str] = frozenset()) -> PersonalTerms:
     """The terms of the personal columns to mask in free text, less the words in `keep`.
 
+    PERSONAL holds each personal column's distinct values (a value repeated costs only time).
     A column whose values mostly carry digits or '@' holds addresses, phones or emails: their
     comma-separated parts with letters ('28 Victoria Road', 'Fernleigh') are masked as places;
     emails and phone numbers are masked by pattern. Other columns hold names, whose capitalised
     words are masked. `keep` holds words that are not personal however they appear, such as the
-    council's own name in 'Cllr Patel (Northshire County Council)'.
+    council's own name in 'Cllr Patel (Northshire County Council)'. A column a core each: their
+    values are searched and split by Arrow's kernels.
     """
     names: set[str] = set()
     places: set[str] = set()
-    for column in personal:
-        values = _composed(pd.Series(column.dropna().astype("str").unique(), dtype="str"))
-        if values.empty:
-            continue
-        if values.str.contains(r"[\d@]", regex=True).mean() > 0.5:
-            parts = pd.Series(pc.list_flatten(pc.split_pattern(pa.array(values), ",")), dtype="str").str.strip()
-            places.update(parts[parts.str.contains(r"[A-Za-z]", regex=True) & ~parts.str.contains("@") & parts.str.len().ge(4)].unique())
-        else:
-            names |= set(values.str.findall(_NAME_WORD).explode().dropna())
+    for column_names, column_places in map_columns(_terms_of_column, personal):
+        names |= column_names
+        places |= column_places
     # Matching ignores case, so one spelling a word is enough, and what is kept is kept in any case.
     ignored = _NOT_NAMES | {word.casefold() for word in keep}
     names = {word.casefold(): word for word in names if word.casefold() not in ignored}
     places = {place.casefold(): place for place in places if place.casefold() not in ignored}
     return PersonalTerms(sorted(names.values()), sorted(places.values()))
+
+
+def _terms_of_column(column: pd.Series) -> tuple[set[str], set[str]]:
+    """(names, places) of one personal column: see personal_terms()."""
+    values = _composed(pd.Series(column.dropna().astype("str"), dtype="str"))
+    if values.empty:
+        return set(), set()
+    if values.str.contains(r"[\d@]", regex=True).mean() > 0.5:
+        parts = pd.Series(pc.list_flatten(pc.split_pattern(pa.array(values), ",")), dtype="str").str.strip()
+        return set(), set(parts[parts.str.contains(r"[A-Za-z]", regex=True) & ~parts.str.contains("@") & parts.str.len().ge(4)].unique())
+    return set(values.str.findall(_NAME_WORD).explode().dropna()), set()
 
 
 def _terms_masked(text: pd.Series, passes: list[tuple[list[str], str]]) -> pd.Series:
@@ -340,8 +347,12 @@ def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
     Done once per distinct text: learning and remedy notes repeat across many records.
     """
     codes, distinct = distinct_values(text)
-    distinct = _terms_masked(_patterns_masked(_composed(distinct)), [(terms.places, "[address]"), (terms.names, "[name]")])
-    return spread(distinct, codes, text.index)
+    return spread(redact_distinct(distinct, terms), codes, text.index)
+
+
+def redact_distinct(distinct: pd.Series, terms: PersonalTerms) -> pd.Series:
+    """redact() of text whose values are distinct already (a load's case ids), so not factorised again."""
+    return _terms_masked(_patterns_masked(_composed(distinct)), [(terms.places, "[address]"), (terms.names, "[name]")])
 
 
 def _composed(text: pd.Series) -> pd.Series:

@@ -64,9 +64,12 @@ def find_words(values: pa.Array, term_lists: list[tuple[str, ...]]) -> list[Foun
     rows: list[list[np.ndarray]] = [[] for _ in keys]
     word_rows: list[list[np.ndarray]] = [[] for _ in keys]
     words: list[list[pa.Array]] = [[] for _ in keys]
+    # Every text's words are looked up once, in all the lists' words; the few found, in each list's.
+    any_list_word = pc.unique(pa.concat_arrays([pa.array([], pa.string()), *(key.every_word for key in keys)]))
     for start, stop in _batches(values):
         flat, parents = _words(_folded(values.slice(start, stop - start)))
-        parents += start
+        found = pc.is_in(flat, value_set=any_list_word)
+        flat, parents = flat.filter(found), start + parents[found.to_numpy(zero_copy_only=False)]
         for index, key in enumerate(keys):
             rows[index].append(np.unique(parents[pc.is_in(flat, value_set=key.distinct).to_numpy(zero_copy_only=False)]))
             of_terms = pc.is_in(flat, value_set=key.every_word)
