@@ -67,6 +67,20 @@ def test_each_quarantine_reason_with_its_detail(tmp_path, wide_profile, row, rea
     assert entry["reasons"] == {reason: 1}
 
 
+def test_a_duplicate_is_the_same_case_and_stage_again_and_names_the_first_row(tmp_path, wide_profile):
+    """A case's other stage is no duplicate, nor is a case id that starts like another (C1, C10)."""
+    _load(tmp_path, wide_profile, wide_export(tmp_path, GOOD, "C1,MP,,,,,,02/05/2023,30/05/2023,Not Upheld,",
+                                              "C10,MP,,,14/04/2023,,Upheld,,,,", "C10,MP,,,14/04/2023,,Upheld,02/05/2023,,Upheld,",
+                                              "C2,MP,,,14/04/2023,,Upheld,,,,"))
+    quarantine = Store(tmp_path / "store").read_quarantine()
+    assert quarantine[["source_row", "stage", "reason", "detail"]].values.tolist() == [
+        ["4", "2", "duplicate_record", "same organisation, case_id and stage as row 3"],
+        ["6", "1", "duplicate_record", "same organisation, case_id and stage as row 5"]]
+    records = Store(tmp_path / "store").read_records()
+    assert sorted(zip(records["case_id"], records["stage"], records["source_row"], strict=True)) == [
+        ("C1", "1", 3), ("C1", "2", 3), ("C10", "1", 5), ("C10", "2", 6), ("C2", "1", 7)]
+
+
 def test_quarantine_keeps_raw_values_under_source_names_without_personal_data(tmp_path, wide_profile):
     _load(tmp_path, wide_profile, wide_export(tmp_path, "C9,Member of Public,Zed Quinn,zed@example.org,31/02/2024,,Upheld,,,,"))
     raw = json.loads(Store(tmp_path / "store").read_quarantine()["raw"].iloc[0])

@@ -59,7 +59,7 @@ def quarantine_reasons(
     hashing a million ids again to find the duplicates took longer than the rest of this.
     """
     problems = FirstProblems(frame.index)
-    problems.note(stage_problem.notna(), stage_problem, stage_problem.map(_STAGE_PROBLEMS))
+    problems.note(stage_problem.notna(), stage_problem, lambda rows: stage_problem[rows].map(_STAGE_PROBLEMS))
     bad_id, id_detail = _bad_case_ids(frame["case_id"], masked_case_id)
     problems.note(bad_id, "bad_case_id", id_detail)
     # A case reference that holds an email, a phone number or a name would print it in every
@@ -88,12 +88,23 @@ def quarantine_reasons(
     if combine:
         return problems.series()
     unexplained = np.flatnonzero(problems.unexplained)
-    numbers = {name: case_numbers if name == "case_id" else distinct_values(frame[name])[0] for name in RECORD_KEY}
     duplicate = np.zeros(len(frame), dtype=bool)
-    duplicate[unexplained] = pd.DataFrame({name: numbers[name][unexplained] for name in RECORD_KEY}).duplicated(keep="first").to_numpy()
+    duplicate[unexplained] = pd.Series(_key_numbers(frame, case_numbers)[unexplained]).duplicated(keep="first").to_numpy()
     problems.note(duplicate, "duplicate_record", lambda rows: "same organisation, case_id and stage as row "
                   + _first_rows(frame[[*RECORD_KEY, "source_row"]].iloc[unexplained], rows))
     return problems.series()
+
+
+def _key_numbers(frame: pd.DataFrame, case_numbers: np.ndarray) -> np.ndarray:
+    """One integer per row, equal for rows of equal RECORD_KEY (organisation, case_id, stage): the keys'
+    numbers (distinct_values; -1 where missing) in one int64, hashed once to find the duplicates.
+    Each number is below the rows' count, so the key is below rows² x stages: no export that fits
+    in memory comes near 2^63."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for name in RECORD_KEY:
+        numbers = case_numbers if name == "case_id" else distinct_values(frame[name])[0]
+        key = key * (int(numbers.max(initial=-1)) + 2) + numbers + 1
+    return key
 
 
 def _first_rows(keyed: pd.DataFrame, duplicates: pd.Series) -> pd.Series:
