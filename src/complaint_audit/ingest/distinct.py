@@ -38,5 +38,8 @@ def spread_categorical(answers: pd.Series, codes: np.ndarray, index: pd.Index) -
     moves the integers, and the text is written out once, when the store's parts are.
     """
     answer_codes, categories = pd.factorize(answers.astype("str"), sort=True)
-    row_codes = np.append(answer_codes, -1)[codes]  # code -1 reads the appended -1: missing stays missing
-    return pd.Series(pd.Categorical.from_codes(row_codes, categories=categories), index=index)
+    # In the narrowest integer that holds them (as the categorical keeps them), gathered once and
+    # not checked again: every code is one of the answers' or the appended -1.
+    lookup = np.append(answer_codes, -1).astype(np.min_scalar_type(-len(categories) - 1))
+    row_codes = lookup[codes]  # code -1 reads the appended -1: missing stays missing
+    return pd.Series(pd.Categorical.from_codes(row_codes, categories=categories, validate=False), index=index)
