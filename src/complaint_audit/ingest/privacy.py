@@ -96,21 +96,39 @@ def resolve_key(configured: str | None) -> str | None:
 def pseudonymise(columns: list[pd.Series], key: str) -> pd.Series:
     """Keyed hash of the normalised, joined columns -> 'c' + 16 hex digits; missing if all blank.
 
-    Each distinct joined value is hashed once (Arrow's dictionary encoding finds them): a
-    handler's name repeats over thousands of stages, and pandas' hash of a text column makes a
-    Python string of every row first.
+    Worked out once per distinct combination of the columns' values: each column's distinct
+    values are normalised, a row is numbered by its combination, and only the combinations are
+    joined and hashed (a handler's name repeats over thousands of stages; an email with its
+    name, over a complainant's rows). Values equal once normalised ('Ann', ' ann') make
+    different combinations with the same joined text, so the same pseudonym.
     """
-    parts = map_columns(_normalised, columns)
-    encoded = pc.binary_join_element_wise(*parts, pa.scalar("\x1f", parts[0].type)).dictionary_encode()
-    distinct = encoded.dictionary
-    hashes = pd.util.hash_array(distinct.to_numpy(zero_copy_only=False), hash_key=_siphash_key(key), categorize=False)
+    numbers, normalised = zip(*map_columns(_numbered_normalised, columns), strict=True)
+    combination = numbers[0]
+    for more in numbers[1:]:  # renumbered below the rows' count before each step: a pair fits an int64
+        combination = pd.factorize(combination)[0] * (int(more.max(initial=0)) + 1) + more
+    # Numbered in the order they first appear: a row is its combination's first where it passes every number before it.
+    combination = pd.factorize(combination)[0]
+    first_row = np.flatnonzero(np.concatenate([[True], combination[1:] > np.maximum.accumulate(combination)[:-1]])
+                               if len(combination) else np.zeros(0, dtype=bool))
+    joined = pc.binary_join_element_wise(*(values.take(pa.array(row_numbers[first_row])) for values, row_numbers
+                                           in zip(normalised, numbers, strict=True)), pa.scalar("\x1f", normalised[0].type))
+    hashes = pd.util.hash_array(joined.to_numpy(zero_copy_only=False), hash_key=_siphash_key(key), categorize=False)
     # 'c' then the hash's 16 hex digits, as 17 bytes per value: hex-encoding the big-endian words in one go.
     letters = np.empty((len(hashes), 17), dtype=np.uint8)
     letters[:, 0] = ord("c")
     letters[:, 1:] = np.frombuffer(hashes.astype(">u8").tobytes().hex().encode("ascii"), dtype=np.uint8).reshape(-1, 16)
-    blank = pc.equal(pc.utf8_trim(distinct, "\x1f"), "")
+    blank = pc.equal(pc.utf8_trim(joined, "\x1f"), "")
     pseudonyms = pc.if_else(blank, pa.scalar(None, pa.string()), pa.array(letters.view("S17").ravel()).cast(pa.string()))
-    return pd.Series(pseudonyms.take(encoded.indices), index=columns[0].index, dtype="str")
+    return pd.Series(pseudonyms.take(pa.array(combination)), index=columns[0].index, dtype="str")
+
+
+def _numbered_normalised(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """(numbers, values): each row's number among the column's distinct values, and those values
+    normalised (_normalised), with '' last for the rows whose value is missing."""
+    # A workbook's cells as text first: factorising objects takes 1 and 1.0 for one value, and they are two texts.
+    codes, distinct = distinct_values(column.astype("str") if column.dtype == object else column)
+    normalised = _normalised(distinct)
+    return np.where(codes < 0, len(distinct), codes), pa.concat_arrays([normalised, pa.array([""], normalised.type)])
 
 
 def _normalised(column: pd.Series) -> pa.Array:
