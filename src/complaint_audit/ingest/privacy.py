@@ -106,10 +106,9 @@ def pseudonymise(columns: list[pd.Series], key: str) -> pd.Series:
     combination = numbers[0]
     for more in numbers[1:]:  # renumbered below the rows' count before each step: a pair fits an int64
         combination = pd.factorize(combination)[0] * (int(more.max(initial=0)) + 1) + more
-    # Numbered in the order they first appear: a row is its combination's first where it passes every number before it.
+    # Numbered in the order they first appear, as the first rows of each are found.
     combination = pd.factorize(combination)[0]
-    first_row = np.flatnonzero(np.concatenate([[True], combination[1:] > np.maximum.accumulate(combination)[:-1]])
-                               if len(combination) else np.zeros(0, dtype=bool))
+    first_row = np.flatnonzero(~pd.Series(combination).duplicated().to_numpy())
     joined = pc.binary_join_element_wise(*(values.take(pa.array(row_numbers[first_row])) for values, row_numbers
                                            in zip(normalised, numbers, strict=True)), pa.scalar("\x1f", normalised[0].type))
     hashes = pd.util.hash_array(joined.to_numpy(zero_copy_only=False), hash_key=_siphash_key(key), categorize=False)
