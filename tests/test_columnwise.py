@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,18 @@ def test_take_rows_gives_the_rows_asked_for_in_that_order_whatever_the_column_ty
     taken = take_rows(frame, np.array([2, 0, 2]))
     pd.testing.assert_frame_equal(taken, frame.take([2, 0, 2]).reset_index(drop=True))
     assert taken["case_id"].tolist() == ["C3", "C1", "C3"]
+
+
+def test_take_rows_releasing_moves_the_columns_out_and_lets_each_go_once_taken():
+    frame = pd.DataFrame({"case_id": pd.array(["C1", None, "C3"], dtype="str"), "stage": pd.Categorical(["1", "2", "1"]),
+                          "note": ["a", "b", "c"]})
+    expected = frame[["stage", "case_id"]].take([2, 0]).reset_index(drop=True)
+    moved = [weakref.ref(frame[name].array) for name in ("case_id", "stage")]
+    taken = take_rows(frame, np.array([2, 0]), ["stage", "case_id"], release=True)
+    pd.testing.assert_frame_equal(taken, expected)
+    assert list(frame.columns) == ["note"]  # the columns not asked for stay
+    gc.collect()
+    assert [reference() for reference in moved] == [None, None]  # nothing holds the columns taken
 
 
 def test_map_columns_keeps_the_order_of_its_items_and_raises_what_a_task_raised():

@@ -68,8 +68,21 @@ def map_stacked(function: Callable[[pd.Series], pd.Series], columns: list[pd.Ser
     return results
 
 
-def take_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
-    """The rows at `positions`, in that order, with a fresh 0..n-1 index (DataFrame.take, a core per column)."""
-    columns = list(frame.columns)
-    taken = map_columns(lambda name: frame[name].array.take(positions), columns)
-    return pd.DataFrame(dict(zip(columns, taken, strict=True)), copy=False)
+def take_rows(frame: pd.DataFrame, positions: np.ndarray, columns: list[str] | None = None, *, release: bool = False) -> pd.DataFrame:
+    """The rows at `positions` of COLUMNS (default all), in that order, with a fresh 0..n-1 index
+    (DataFrame.take, a core per column).
+
+    With RELEASE those columns are moved out of FRAME, each let go as soon as its rows are taken:
+    a frame its caller is done with is then not held whole beside its copy (the peak of a load).
+    """
+    columns = list(frame.columns) if columns is None else columns
+    arrays = [frame[name].array for name in columns]
+    if release:
+        for name in columns:
+            del frame[name]
+
+    def taken(position: int):
+        array, arrays[position] = arrays[position], None
+        return array.take(positions)
+
+    return pd.DataFrame(dict(zip(columns, map_columns(taken, range(len(columns))), strict=True)), copy=False)

@@ -435,7 +435,7 @@ def in_store_order(records: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFram
     store neither sorts them again nor works the plan out a second time.
     """
     plan = _plan(records[["organisation", "received"]].iloc[rows])
-    return take_rows(records[list(FIELD_NAMES)], rows[plan.order]), plan.parts
+    return take_rows(records, rows[plan.order], list(FIELD_NAMES), release=True), plan.parts
 
 
 def _part_organisations(part: dict) -> list[str]:

@@ -240,7 +240,7 @@ def load_file(job: LoadJob, start_hashing: Callable[[], Future[str]], *, key: st
         loaded, parts = in_store_order(records, good)
         batch = FileBatch(entry, loaded, quarantine, personal_terms=terms, parts=parts)
     else:
-        combined = combine_rows(take_rows(records[list(FIELD_NAMES)], good), rules)
+        combined = combine_rows(take_rows(records, good, list(FIELD_NAMES), release=True), rules)
         loaded, parts = in_store_order(combined.records, np.arange(len(combined.records)))
         batch = FileBatch(entry, loaded, quarantine, combined.members if len(combined.members) else None, terms, parts)
     _count(batch)
