@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import weakref
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from complaint_audit.columnwise import STACKED_VALUES_PER_CALL, map_columns, map_stacked, take_rows
+from complaint_audit.columnwise import VALUES_PER_CORE, map_columns, map_stacked, take_rows
 
 
 def test_take_rows_gives_the_rows_asked_for_in_that_order_whatever_the_column_type():
@@ -41,10 +42,20 @@ def test_take_rows_releasing_moves_the_columns_out_and_lets_each_go_once_taken()
     assert [reference() for reference in moved] == [None, None]  # nothing holds the columns taken
 
 
-def test_map_columns_keeps_the_order_of_its_items_and_raises_what_a_task_raised():
-    assert map_columns(lambda number: number * number, range(20)) == [number * number for number in range(20)]
+@pytest.mark.parametrize("rows", [10, 4 * VALUES_PER_CORE])
+def test_map_columns_keeps_the_order_of_its_items_and_raises_what_a_task_raised(rows):
+    assert map_columns(lambda number: number * number, range(20), rows=rows) == [number * number for number in range(20)]
     with pytest.raises(ZeroDivisionError):
-        map_columns(lambda number: 1 / number, [1, 0, 2])
+        map_columns(lambda number: 1 / number, [1, 0, 2], rows=rows)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: every column is worked in the calling thread")
+def test_map_columns_gives_long_columns_a_core_each_and_works_short_ones_in_the_calling_thread():
+    def thread_of(_) -> str:
+        return threading.current_thread().name
+
+    assert set(map_columns(thread_of, range(4), rows=VALUES_PER_CORE - 1)) == {threading.current_thread().name}
+    assert threading.current_thread().name not in map_columns(thread_of, range(4), rows=2 * VALUES_PER_CORE)
 
 
 def test_map_stacked_gives_each_column_what_the_function_gives_it_alone_in_fewer_calls():
@@ -80,11 +91,11 @@ def _doubled_by_map_stacked(columns: list[pd.Series]) -> list[int]:
 
 
 def test_map_stacked_calls_a_large_column_alone_with_each_answer_in_its_place():
-    columns = [pd.Series(np.arange(size), index=np.arange(size) + 5) for size in (STACKED_VALUES_PER_CALL, 3, STACKED_VALUES_PER_CALL + 1, 4)]
+    columns = [pd.Series(np.arange(size), index=np.arange(size) + 5) for size in (VALUES_PER_CORE, 3, VALUES_PER_CORE + 1, 4)]
     calls = _doubled_by_map_stacked(columns)
-    assert sorted(calls) == [7, STACKED_VALUES_PER_CALL, STACKED_VALUES_PER_CALL + 1]  # the two small ones stacked
+    assert sorted(calls) == [7, VALUES_PER_CORE, VALUES_PER_CORE + 1]  # the two small ones stacked
 
 
 def test_map_stacked_shares_many_small_columns_among_the_cores():
-    calls = _doubled_by_map_stacked([pd.Series(np.arange(STACKED_VALUES_PER_CALL // 2)) for _ in range(6)])
-    assert len(calls) == min(os.cpu_count() or 1, 3) and sum(calls) == 3 * STACKED_VALUES_PER_CALL
+    calls = _doubled_by_map_stacked([pd.Series(np.arange(VALUES_PER_CORE // 2)) for _ in range(6)])
+    assert len(calls) == min(os.cpu_count() or 1, 3) and sum(calls) == 3 * VALUES_PER_CORE

@@ -236,7 +236,7 @@ def to_arrow(records: pd.DataFrame) -> pa.Table:
             return pa.array(column).cast(_ARROW_TYPES[field.kind])
         return pa.array(column, type=_ARROW_TYPES[field.kind], from_pandas=True)
 
-    return pa.Table.from_arrays(map_columns(converted, FIELDS), schema=ARROW_SCHEMA)
+    return pa.Table.from_arrays(map_columns(converted, FIELDS, rows=len(records)), schema=ARROW_SCHEMA)
 
 
 def from_arrow(table: pa.Table) -> pd.DataFrame:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
+from complaint_audit.columnwise import cores_for
 from complaint_audit.engine.contract import AuditData, Check, CheckResult, Status, empty_exceptions, not_applicable
 from complaint_audit.engine.judging import judged
 from complaint_audit.engine.params import THRESHOLD_PARAMS, BadParam, checked_params
@@ -58,16 +58,17 @@ def run_checks(
 ) -> list[CheckOutcome]:
     """Run each check on the data; one that raises is reported as an error, and the rest still run.
 
-    Checks are pure functions of the data, so they run side by side on WORKERS threads (one per
-    core by default): pandas, numpy and Arrow release the GIL in their kernels, so a second core
-    shortens the suite (docs/scaling.md). Outcomes keep the order of CHECKS whatever order they
-    finish in.
+    Checks are pure functions of the data, so they run side by side on WORKERS threads (by
+    default one per core once the records are many enough for it to pay, columnwise.cores_for):
+    pandas, numpy and Arrow release the GIL in their kernels, so on long columns a second core
+    shortens the suite, and on short ones its thread only contends for the GIL (docs/scaling.md).
+    Outcomes keep the order of CHECKS whatever order they finish in.
     """
     overrides = overrides or {}
     params_by_code = {check.code: merged_params(check, overrides.get(check.code, {})) for check in checks}
     uk_data = _uk_records(data) if any(check.uk_rules for check in checks) else data
     none_under_uk = uk_data.records.empty and not data.records.empty
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=workers or cores_for(len(data.records))) as pool:
         running = [pool.submit(_outcome, check, uk_data if check.uk_rules else data, params_by_code[check.code],
                                check.uk_rules and none_under_uk)
                    for check in checks]

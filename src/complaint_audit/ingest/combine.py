@@ -72,7 +72,7 @@ def combine_rows(records: pd.DataFrame, rules: dict[str, str]) -> Combined:
         return pd.Series(column.array.take(source))
 
     names = [name for name in records.columns if name != "combined_rows"]
-    frame = pd.DataFrame(dict(zip(names, map_columns(combined_column, names), strict=True)), copy=False)
+    frame = pd.DataFrame(dict(zip(names, map_columns(combined_column, names, rows=len(records)), strict=True)), copy=False)
     counts = np.ones(len(anchors), dtype="int64")
     counts[slot] = groups.sizes
     frame["combined_rows"] = counts

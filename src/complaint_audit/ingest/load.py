@@ -265,7 +265,7 @@ def _personal_data(raw: pd.DataFrame, profile: Profile, key: str | None) -> _Per
     columns = [column for column in dict.fromkeys(profile.personal_drop + profile.complainant_key) if column in raw.columns]
     # A handler is named per stage, so the name is mapped like any field and pseudonymised once the stages are rows.
     handler_secret = require_key(key, profile.path, "handler_key") if "handler_key" in profile.exported_fields() else None
-    return _PersonalData(complainants, map_columns(lambda column: pd.Series(raw[column].dropna().unique()), columns),
+    return _PersonalData(complainants, map_columns(lambda column: pd.Series(raw[column].dropna().unique()), columns, rows=len(raw)),
                          handler_secret)
 
 

@@ -102,7 +102,7 @@ def pseudonymise(columns: list[pd.Series], key: str) -> pd.Series:
     name, over a complainant's rows). Values equal once normalised ('Ann', ' ann') make
     different combinations with the same joined text, so the same pseudonym.
     """
-    numbers, normalised = zip(*map_columns(_numbered_normalised, columns), strict=True)
+    numbers, normalised = zip(*map_columns(_numbered_normalised, columns, rows=len(columns[0])), strict=True)
     combination = numbers[0]
     for more in numbers[1:]:  # renumbered below the rows' count before each step: a pair fits an int64
         combination = pd.factorize(combination)[0] * (int(more.max(initial=0)) + 1) + more
@@ -265,7 +265,7 @@ def personal_terms(personal: list[pd.Series], keep: set[str] = frozenset()) -> P
     """
     names: set[str] = set()
     places: set[str] = set()
-    for column_names, column_places in map_columns(_terms_of_column, personal):
+    for column_names, column_places in map_columns(_terms_of_column, personal, rows=max(map(len, personal), default=0)):
         names |= column_names
         places |= column_places
     # Matching ignores case, so one spelling a word is enough, and what is kept is kept in any case.

@@ -94,7 +94,7 @@ def _wide(raw: pd.DataFrame, profile: Profile) -> StageRows:
     """
     groups = []  # (stage label or None, mapping, raw row positions), in output precedence order
     any_stage = np.zeros(len(raw), dtype=bool)
-    presence = map_columns(lambda stage_map: _any_value(raw, list(stage_map.values())), profile.stage_columns.values())
+    presence = map_columns(lambda stage_map: _any_value(raw, list(stage_map.values())), profile.stage_columns.values(), rows=len(raw))
     for (label, stage_map), present in zip(profile.stage_columns.items(), presence, strict=True):
         any_stage |= present
         groups.append((label, {**profile.columns, **stage_map}, np.flatnonzero(present)))
@@ -106,7 +106,7 @@ def _wide(raw: pd.DataFrame, profile: Profile) -> StageRows:
     # Group numbers, -1 for the rows without a stage, in output order.
     group = np.concatenate([np.full(len(rows), number if label is not None else -1) for number, (label, _, rows) in enumerate(groups)])[order]
     fields = list(dict.fromkeys(field for _, mapping, _ in groups for field in mapping))
-    stacked = map_columns(lambda field: _stacked(raw, [mapping.get(field) for _, mapping, _ in groups], group, positions), fields)
+    stacked = map_columns(lambda field: _stacked(raw, [mapping.get(field) for _, mapping, _ in groups], group, positions), fields, rows=len(positions))
     frame = pd.DataFrame(dict(zip(fields, stacked, strict=True)))
     frame[SOURCE_ROW] = raw[SOURCE_ROW].to_numpy()[positions]
     frame["stage"] = pd.array([label for label, _, _ in groups[:-1]], dtype="str").take(group, allow_fill=True)

@@ -135,7 +135,7 @@ def _cleaned(table: pa.Table, cp1252: bool, amounts: set[str]) -> pa.Table:
         column = _cp1252_as_utf8(table.column(name)) if cp1252 else table.column(name)
         return column if name in amounts else _nan_words_blank(column)
 
-    return pa.Table.from_arrays(map_columns(cleaned, table.column_names), names=table.column_names)
+    return pa.Table.from_arrays(map_columns(cleaned, table.column_names, rows=table.num_rows), names=table.column_names)
 
 
 def _words(column: pa.ChunkedArray) -> pa.ChunkedArray:
