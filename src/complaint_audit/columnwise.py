@@ -62,7 +62,7 @@ def map_stacked(function: Callable[[pd.Series], pd.Series], columns: list[pd.Ser
     large = [position for position, column in enumerate(columns) if len(column) >= VALUES_PER_CORE]
     small = [position for position, column in enumerate(columns) if len(column) < VALUES_PER_CORE]
     values = sum(len(columns[position]) for position in small)
-    stacks: list[list[int]] = [[] for _ in range(max(1, min(os.cpu_count() or 1, len(small), values // VALUES_PER_CORE)))]
+    stacks: list[list[int]] = [[] for _ in range(max(1, min(cores_for(values), len(small))))]
     sizes = [0] * len(stacks)
     for position in sorted(small, key=lambda position: -len(columns[position])):
         smallest = sizes.index(min(sizes))
