@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import jsonschema
+import numpy as np
 import pandas as pd
 import pytest
 
 from complaint_audit.audit.exit_codes import ExitCode, FailOn, exit_code
 from complaint_audit.audit.results import exceptions_table, results_schema, write_results
 from complaint_audit.cli import app
+from complaint_audit.columnwise import VALUES_PER_CORE
 from complaint_audit.engine.contract import Status
 from complaint_audit.engine.registry import discover, select
 from complaint_audit.engine.runner import run_checks
@@ -231,6 +234,23 @@ def test_checks_run_side_by_side_give_the_same_outcomes_in_the_same_order(sample
         assert (together.result.status, together.result.finding, together.result.metrics) == (
             alone.result.status, alone.result.finding, alone.result.metrics)
         pd.testing.assert_frame_equal(together.result.exceptions, alone.result.exceptions)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the checks always run one at a time")
+def test_checks_of_few_records_run_one_at_a_time_and_of_many_side_by_side(tmp_path):
+    """A second thread pays only on long columns: on a few thousand records it only contends for the GIL."""
+    (tmp_path / "local").mkdir()
+    body = ("import threading, time; time.sleep(0.05); "
+            "return CheckResult(Status.PASS, {'records': len(data.records), 'thread': threading.current_thread().name}, 'fine')")
+    for code in ("THR001", "THR002"):
+        (tmp_path / "local" / f"{code.lower()}.py").write_text(_plugin(code, body))
+    checks = list(discover([tmp_path / "local"]).values())
+    checks = [check for check in checks if check.code.startswith("THR")]
+    few = canonical_records({"case_id": "C1"}, {"case_id": "C2"})
+    many = few.iloc[np.zeros(2 * VALUES_PER_CORE, dtype=int)].reset_index(drop=True)
+    threads_for_few = {outcome.result.metrics["thread"] for outcome in run_checks(audit_data(few), checks)}
+    threads_for_many = {outcome.result.metrics["thread"] for outcome in run_checks(audit_data(many), checks)}
+    assert (len(threads_for_few), len(threads_for_many)) == (1, 2)
 
 
 def test_a_check_run_alone_finds_what_it_finds_beside_the_others(sample_records):
