@@ -432,7 +432,8 @@ def in_store_order(records: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFram
     them (see _plan), and the parts that order is cut into.
 
     A loader that drops its bad rows takes every column once anyway: taken in this order, the
-    store neither sorts them again nor works the plan out a second time.
+    store neither sorts them again nor works the plan out a second time. The fields are moved
+    out of RECORDS as they are taken (take_rows' release): the loader is done with them.
     """
     plan = _plan(records[["organisation", "received"]].iloc[rows])
     return take_rows(records, rows[plan.order], list(FIELD_NAMES), release=True), plan.parts
