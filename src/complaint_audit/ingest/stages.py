@@ -106,7 +106,13 @@ def _wide(raw: pd.DataFrame, profile: Profile) -> StageRows:
     # Group numbers, -1 for the rows without a stage, in output order.
     group = np.concatenate([np.full(len(rows), number if label is not None else -1) for number, (label, _, rows) in enumerate(groups)])[order]
     fields = list(dict.fromkeys(field for _, mapping, _ in groups for field in mapping))
-    stacked = map_columns(lambda field: _stacked(raw, [mapping.get(field) for _, mapping, _ in groups], group, positions), fields, rows=len(positions))
+    sources = {field: [mapping.get(field) for _, mapping, _ in groups] for field in fields}
+    # Which rows of the columns laid end to end each output row takes depends only on where each group's
+    # column sits among them: the same for every field laid out alike (a stage's dates, outcome, handler),
+    # so worked out once per layout, not a column-sized array (or three) per field.
+    layouts = {field: _layout(field_sources) for field, field_sources in sources.items()}
+    takes = {layout: _take_positions(layout, group, positions, len(raw)) for layout in set(layouts.values()) if layout is not None}
+    stacked = map_columns(lambda field: _stacked(raw, sources[field], takes.get(layouts[field]), positions), fields, rows=len(positions))
     frame = pd.DataFrame(dict(zip(fields, stacked, strict=True)))
     frame[SOURCE_ROW] = raw[SOURCE_ROW].to_numpy()[positions]
     frame["stage"] = pd.array([label for label, _, _ in groups[:-1]], dtype="str").take(group, allow_fill=True)
@@ -115,14 +121,32 @@ def _wide(raw: pd.DataFrame, profile: Profile) -> StageRows:
     return StageRows(frame, origins)
 
 
-def _stacked(raw: pd.DataFrame, sources: list[str | None], group: np.ndarray, positions: np.ndarray) -> pd.Series:
+def _layout(sources: list[str | None]) -> tuple[int, ...] | None:
+    """Where each group's column sits among a field's distinct columns laid end to end (-1: the group has
+    none); None for a field read from one column by every group, taken by row position alone."""
+    columns = list(dict.fromkeys(column for column in sources if column is not None))
+    if len(columns) == 1 and None not in sources:
+        return None
+    return tuple(columns.index(column) if column is not None else -1 for column in sources)
+
+
+def _take_positions(layout: tuple[int, ...], group: np.ndarray, positions: np.ndarray, rows: int) -> np.ndarray:
+    """For each output row, its value's position among the LAYOUT's columns of ROWS values laid end to end; -1 for none."""
+    offsets = np.array([slot * rows if slot >= 0 else -1 for slot in layout])
+    offset = offsets[group]  # group -1 reads the last entry: the rows without a stage
+    return np.where(offset < 0, -1, offset + positions)
+
+
+def _stacked(raw: pd.DataFrame, sources: list[str | None], take: np.ndarray | None, positions: np.ndarray) -> pd.Series:
     """A field's value for every output row, taken from the raw column its group maps it to.
 
     `sources` is that column per group (None where the group has no such field). The columns
-    are laid end to end (Arrow columns without a copy) so that one take gathers the field.
+    are laid end to end (Arrow columns without a copy) so that one take, at the positions of
+    its layout (_take_positions; None for a field of one column, taken at `positions`), gathers
+    the field.
     """
     columns = list(dict.fromkeys(column for column in sources if column is not None))
-    if len(columns) == 1 and None not in sources:
+    if take is None:
         return raw[columns[0]].take(positions).reset_index(drop=True)
     parts = [raw[column] for column in columns]
     if all(isinstance(part.dtype, pd.CategoricalDtype) for part in parts):
@@ -132,9 +156,7 @@ def _stacked(raw: pd.DataFrame, sources: list[str | None], group: np.ndarray, po
         stacked = pd.Series(union_categoricals(parts, ignore_order=True))
     else:
         stacked = pd.concat(parts, ignore_index=True)
-    offsets = np.array([columns.index(column) * len(raw) if column is not None else -1 for column in sources])
-    offset = offsets[group]  # group -1 reads the last entry: the rows without a stage
-    return pd.Series(stacked.array.take(np.where(offset < 0, -1, offset + positions), allow_fill=True))
+    return pd.Series(stacked.array.take(take, allow_fill=True))
 
 
 def _nested(raw: pd.DataFrame, profile: Profile, path) -> StageRows:
