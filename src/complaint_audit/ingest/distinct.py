@@ -22,6 +22,23 @@ def distinct_values(column: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, pd.Series(uniques, dtype=column.dtype if column.dtype != object else object)
 
 
+def combined_numbers(numbers: list[np.ndarray]) -> np.ndarray:
+    """One int64 per row, equal exactly where the rows are equal in every one of NUMBERS (each at
+    least 0, as distinct_values' codes are once missing has a number of its own).
+
+    The numbers are packed as the digits of one integer, hashed once where several columns would
+    each be hashed; where the next digit would take the key past an int64, the key is first
+    renumbered (pd.factorize) below the rows' count.
+    """
+    key = np.zeros(len(numbers[0]), dtype=np.int64)
+    for more in numbers:
+        radix = int(more.max(initial=0)) + 1
+        if (int(key.max(initial=0)) + 1) * radix > np.iinfo(np.int64).max:
+            key = pd.factorize(key)[0]
+        key = key * radix + more
+    return key
+
+
 def spread(answers: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     """The answer for each row's distinct value; missing where the row's value was missing."""
     if not len(answers):  # every value was missing

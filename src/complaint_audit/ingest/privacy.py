@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from complaint_audit.columnwise import map_columns
 from complaint_audit.errors import UserError
-from complaint_audit.ingest.distinct import distinct_values, spread
+from complaint_audit.ingest.distinct import combined_numbers, distinct_values, spread
 from complaint_audit.ingest.word_lookup import find_words
 
 KEY_ENVIRONMENT_VARIABLE = "COMPLAINT_AUDIT_KEY"
@@ -103,11 +103,8 @@ def pseudonymise(columns: list[pd.Series], key: str) -> pd.Series:
     different combinations with the same joined text, so the same pseudonym.
     """
     numbers, normalised = zip(*map_columns(_numbered_normalised, columns, rows=len(columns[0])), strict=True)
-    combination = numbers[0]
-    for more in numbers[1:]:  # renumbered below the rows' count before each step: a pair fits an int64
-        combination = pd.factorize(combination)[0] * (int(more.max(initial=0)) + 1) + more
     # Numbered in the order they first appear, as the first rows of each are found.
-    combination = pd.factorize(combination)[0]
+    combination = pd.factorize(combined_numbers(list(numbers)))[0]
     first_row = np.flatnonzero(~pd.Series(combination).duplicated().to_numpy())
     joined = pc.binary_join_element_wise(*(values.take(pa.array(row_numbers[first_row])) for values, row_numbers
                                            in zip(normalised, numbers, strict=True)), pa.scalar("\x1f", normalised[0].type))

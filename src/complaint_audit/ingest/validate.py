@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from complaint_audit.ingest.distinct import distinct_values
+from complaint_audit.ingest.distinct import combined_numbers, distinct_values
 from complaint_audit.ingest.limits import CASE_ID_MAX_LENGTH, EARLIEST_DATE, LATEST_DAYS_AHEAD
 from complaint_audit.ingest.privacy import personal_data_kinds
 from complaint_audit.ingest.problems import FirstProblems
@@ -97,14 +97,9 @@ def quarantine_reasons(
 
 def _key_numbers(frame: pd.DataFrame, case_numbers: np.ndarray) -> np.ndarray:
     """One integer per row, equal for rows of equal RECORD_KEY (organisation, case_id, stage): the keys'
-    numbers (distinct_values; -1 where missing) in one int64, hashed once to find the duplicates.
-    Each number is below the rows' count, so the key is below rows² x stages: no export that fits
-    in memory comes near 2^63."""
-    key = np.zeros(len(frame), dtype=np.int64)
-    for name in RECORD_KEY:
-        numbers = case_numbers if name == "case_id" else distinct_values(frame[name])[0]
-        key = key * (int(numbers.max(initial=-1)) + 2) + numbers + 1
-    return key
+    numbers (distinct_values; -1 where missing, so counted from 0 here) in one int64, hashed once
+    to find the duplicates."""
+    return combined_numbers([(case_numbers if name == "case_id" else distinct_values(frame[name])[0]) + 1 for name in RECORD_KEY])
 
 
 def _first_rows(keyed: pd.DataFrame, duplicates: pd.Series) -> pd.Series:
