@@ -24,7 +24,7 @@ from complaint_audit.errors import UserError, writing_into
 from complaint_audit.ingest.combine import combine_rows
 from complaint_audit.ingest.combine_rules import REPEATED_ROWS_NOTED_ABOVE_PERCENT, combine_lines, propose_rules
 from complaint_audit.ingest.convert import convert
-from complaint_audit.ingest.distinct import distinct_values, spread
+from complaint_audit.ingest.distinct import distinct_values
 from complaint_audit.ingest.formats import read_export
 from complaint_audit.ingest.formats.tables import SOURCE_ROW
 from complaint_audit.ingest.limits import check_input_file
@@ -41,7 +41,7 @@ from complaint_audit.ingest.privacy import (
 )
 from complaint_audit.ingest.profile import Profile
 from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_rows
-from complaint_audit.ingest.validate import REASONS, quarantine_reasons
+from complaint_audit.ingest.validate import REASONS, CaseIds, quarantine_reasons
 from complaint_audit.lock import exclusive
 from complaint_audit.paths import path_text
 from complaint_audit.progress import Progress
@@ -212,12 +212,14 @@ def load_file(job: LoadJob, start_hashing: Callable[[], Future[str]], *, key: st
     records["source_file"] = pd.Categorical.from_codes(same_on_every_row, categories=[job.label])
     records["source_row"] = rows[SOURCE_ROW].astype("int64")
     records["combined_rows"] = np.int64(1)
-    terms, masked_case_id, case_numbers = _protect_personal_data(records, rows, personal)
+    terms, case_ids = _protect_personal_data(records, rows, personal)
     rules = profile.combine_rules()
-    reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail, masked_case_id,
-                                        case_numbers, combine=rules is not None)
+    reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail, case_ids,
+                                        combine=rules is not None)
     bad = reason.notna()
-    quarantine = _quarantine_frame(records[bad].assign(case_id=masked_case_id[bad]), stage_rows, reason[bad], detail[bad], profile, terms)
+    bad_records = records[bad]
+    quarantine = _quarantine_frame(bad_records.assign(case_id=case_ids.masked_rows(bad.to_numpy(), bad_records.index)), stage_rows,
+                                   reason[bad], detail[bad], profile, terms)
     digest = sha256.result()
     entry = {
         "path": job.label,
@@ -258,23 +260,24 @@ class _PersonalData:
 
 def _personal_data(raw: pd.DataFrame, profile: Profile, key: str | None) -> _PersonalData:
     """Pseudonyms per source row, worked out once for all of a row's stages, and the personal values."""
-    complainants = None
+    complainants, distinct = None, {}
     if profile.complainant_key:
-        complainants = pseudonymise([raw[column] for column in profile.complainant_key], require_key(key, profile.path))
+        complainants, found = pseudonymise([raw[column] for column in profile.complainant_key], require_key(key, profile.path))
         complainants.index = raw[SOURCE_ROW]
-    columns = [column for column in dict.fromkeys(profile.personal_drop + profile.complainant_key) if column in raw.columns]
+        distinct = dict(zip(profile.complainant_key, found, strict=True))  # the other personal columns are hashed below
+    columns = [column for column in dict.fromkeys(profile.personal_drop) if column in raw.columns and column not in distinct]
+    distinct |= dict(zip(columns, map_columns(lambda column: pd.Series(raw[column].dropna().unique()), columns, rows=len(raw)), strict=True))
     # A handler is named per stage, so the name is mapped like any field and pseudonymised once the stages are rows.
     handler_secret = require_key(key, profile.path, "handler_key") if "handler_key" in profile.exported_fields() else None
-    return _PersonalData(complainants, map_columns(lambda column: pd.Series(raw[column].dropna().unique()), columns, rows=len(raw)),
-                         handler_secret)
+    return _PersonalData(complainants, list(distinct.values()), handler_secret)
 
 
-def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: _PersonalData) -> tuple[PersonalTerms, pd.Series, np.ndarray]:
+def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: _PersonalData) -> tuple[PersonalTerms, CaseIds]:
     """Give each stage its complainant's pseudonym and mask personal details in its text, in place.
 
-    Returns the names and places masked, for the quarantine's messages and raw values; the case
-    ids masked (the records keep theirs: one that holds personal data is quarantined,
-    validate.py); and the case ids' numbers among the distinct ids, which validation also needs.
+    Returns the names and places masked, for the quarantine's messages and raw values; and the
+    case ids by their distinct values, masked (the records keep theirs: one that holds personal
+    data is quarantined, validate.py).
     The free text, the screened fields and the case ids are masked together, in a call per core
     (map_stacked): each call pays a few milliseconds however few its values.
     """
@@ -283,8 +286,8 @@ def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: 
     distinct = personal.distinct
     if personal.handler_secret is not None:
         # The officers' names are masked in free text as the complainants' are, and never stored: only their pseudonym.
-        distinct = [*distinct, pd.Series(records["handler_key"].dropna().unique())]
-        records["handler_key"] = pseudonymise([records["handler_key"]], personal.handler_secret)
+        records["handler_key"], (handlers,) = pseudonymise([records["handler_key"]], personal.handler_secret)
+        distinct = [*distinct, handlers]
     organisation_words = set(" ".join(records["organisation"].dropna().unique()).split())
     terms = personal_terms(distinct, keep=organisation_words)
     screened = [name for name in _SCREENED_FIELDS if records[name].notna().any()]
@@ -305,7 +308,7 @@ def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: 
     for name, held, screened_categories in zip(categorical, categories, masked[len(masked_whole):], strict=True):
         if not screened_categories.equals(held):
             records[name] = screen_names(records[name], terms)
-    return terms, spread(masked_case_ids, case_numbers, records.index), case_numbers
+    return terms, CaseIds(case_numbers, case_ids, masked_case_ids)
 
 
 # The other text fields that reach a report: no place for personal data, screened all the same.

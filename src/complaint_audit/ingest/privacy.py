@@ -93,19 +93,22 @@ def resolve_key(configured: str | None) -> str | None:
     return os.environ.get(KEY_ENVIRONMENT_VARIABLE) or configured or None
 
 
-def pseudonymise(columns: list[pd.Series], key: str) -> pd.Series:
-    """Keyed hash of the normalised, joined columns -> 'c' + 16 hex digits; missing if all blank.
+def pseudonymise(columns: list[pd.Series], key: str) -> tuple[pd.Series, list[pd.Series]]:
+    """(pseudonyms, distinct): per row, a keyed hash of the normalised, joined columns ('c' + 16
+    hex digits; missing if all blank), and each column's distinct values as found on the way.
 
     Worked out once per distinct combination of the columns' values: each column's distinct
     values are normalised, a row is numbered by its combination, and only the combinations are
     joined and hashed (a handler's name repeats over thousands of stages; an email with its
     name, over a complainant's rows). Values equal once normalised ('Ann', ' ann') make
-    different combinations with the same joined text, so the same pseudonym.
+    different combinations with the same joined text, so the same pseudonym. The distinct
+    values are what personal_terms() reads of these columns: a caller need not hash them again.
     """
-    numbers, normalised = zip(*map_columns(_numbered_normalised, columns, rows=len(columns[0])), strict=True)
-    # Numbered in the order they first appear, as the first rows of each are found.
+    numbers, normalised, distinct = zip(*map_columns(_numbered_normalised, columns, rows=len(columns[0])), strict=True)
+    # Numbered in the order they first appear, so a row is the first of its combination exactly
+    # where the highest number so far goes up: two passes over integers, not a hash of them.
     combination = pd.factorize(combined_numbers(list(numbers)))[0]
-    first_row = np.flatnonzero(~pd.Series(combination).duplicated().to_numpy())
+    first_row = np.flatnonzero(np.diff(np.maximum.accumulate(combination), prepend=-1) > 0)
     joined = pc.binary_join_element_wise(*(values.take(pa.array(row_numbers[first_row])) for values, row_numbers
                                            in zip(normalised, numbers, strict=True)), pa.scalar("\x1f", normalised[0].type))
     hashes = pd.util.hash_array(joined.to_numpy(zero_copy_only=False), hash_key=_siphash_key(key), categorize=False)
@@ -115,16 +118,17 @@ def pseudonymise(columns: list[pd.Series], key: str) -> pd.Series:
     letters[:, 1:] = np.frombuffer(hashes.astype(">u8").tobytes().hex().encode("ascii"), dtype=np.uint8).reshape(-1, 16)
     blank = pc.equal(pc.utf8_trim(joined, "\x1f"), "")
     pseudonyms = pc.if_else(blank, pa.scalar(None, pa.string()), pa.array(letters.view("S17").ravel()).cast(pa.string()))
-    return pd.Series(pseudonyms.take(pa.array(combination)), index=columns[0].index, dtype="str")
+    return pd.Series(pseudonyms.take(pa.array(combination)), index=columns[0].index, dtype="str"), list(distinct)
 
 
-def _numbered_normalised(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
-    """(numbers, values): each row's number among the column's distinct values, and those values
-    normalised (_normalised), with '' last for the rows whose value is missing."""
+def _numbered_normalised(column: pd.Series) -> tuple[np.ndarray, pa.Array, pd.Series]:
+    """(numbers, normalised, distinct): each row's number among the column's distinct values,
+    those values normalised (_normalised) with '' last for the rows whose value is missing, and
+    the distinct values themselves."""
     # A workbook's cells as text first: factorising objects takes 1 and 1.0 for one value, and they are two texts.
     codes, distinct = distinct_values(column.astype("str") if column.dtype == object else column)
     normalised = _normalised(distinct)
-    return np.where(codes < 0, len(distinct), codes), pa.concat_arrays([normalised, pa.array([""], normalised.type)])
+    return np.where(codes < 0, len(distinct), codes), pa.concat_arrays([normalised, pa.array([""], normalised.type)]), distinct
 
 
 def _normalised(column: pd.Series) -> pa.Array:
@@ -278,8 +282,10 @@ def _terms_of_column(column: pd.Series) -> tuple[set[str], set[str]]:
     if values.empty:
         return set(), set()
     if values.str.contains(r"[\d@]", regex=True).mean() > 0.5:
-        parts = pd.Series(pc.list_flatten(pc.split_pattern(pa.array(values), ",")), dtype="str").str.strip()
-        return set(), set(parts[parts.str.contains(r"[A-Za-z]", regex=True) & ~parts.str.contains("@") & parts.str.len().ge(4)].unique())
+        parts = pd.Series(pc.list_flatten(pc.split_pattern(pa.array(values), ",")), dtype="str")
+        # The parts holding '@' first, by a plain search: in a column of emails that is nearly every part.
+        parts = parts[~parts.str.contains("@", regex=False)].str.strip()
+        return set(), set(parts[parts.str.contains(r"[A-Za-z]", regex=True) & parts.str.len().ge(4)].unique())
     return set(values.str.findall(_NAME_WORD).explode().dropna()), set()
 
 
