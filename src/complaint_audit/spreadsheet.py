@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # Cells starting with these run as formulas (or DDE commands) in Excel and LibreOffice.
 FORMULA_START = ("=", "+", "-", "@")
@@ -36,12 +38,25 @@ def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(column.dtype, pd.CategoricalDtype):  # a store's repeated names: text in a sheet
             column = column.astype("str").where(column.notna())
         if column.dtype == object or pd.api.types.is_string_dtype(column):
-            illegal = _XML_ILLEGAL_OR_SURROGATE if column.dtype == object else _XML_ILLEGAL
-            cleaned = column.str.replace(illegal, "", regex=True)  # missing for what is not text
-            column = cleaned.where(cleaned.notna(), column)
-            risky = cleaned.str.startswith(FORMULA_START).fillna(False).astype(bool)
-            safe[name] = column.where(~risky, "'" + cleaned)
+            if _printable_ascii(column):  # nothing to remove: most columns, and the quarantine's long raw values
+                cleaned = column
+            else:
+                illegal = _XML_ILLEGAL_OR_SURROGATE if column.dtype == object else _XML_ILLEGAL
+                cleaned = column.str.replace(illegal, "", regex=True)  # missing for what is not text
+                column = cleaned.where(cleaned.notna(), column)
+            risky = cleaned.str.startswith(FORMULA_START).fillna(False).astype(bool).to_numpy()
+            if risky.any():  # the quote prefixed to the few cells that need it, not to a copy of every cell
+                column = column.copy()
+                column[risky] = "'" + cleaned[risky]
+            safe[name] = column
     return safe
+
+
+def _printable_ascii(column: pd.Series) -> bool:
+    """Whether every value of a column of text is printable ASCII, in one quick pass of Arrow's."""
+    if not isinstance(column.dtype, pd.StringDtype):
+        return False  # cells of several types, or Python's strings: searched as they are
+    return pc.all(pc.ascii_is_printable(pa.array(column))).as_py() is not False
 
 
 def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
