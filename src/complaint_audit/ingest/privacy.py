@@ -237,8 +237,8 @@ def _patterns_masked(distinct: pd.Series) -> pd.Series:
     values = pa.array(distinct.astype("str"))
     # One pass finds the few texts any pattern matches; only they are masked pattern by pattern.
     holds = pc.fill_null(pc.match_substring_regex(values, pattern=_ANY_PATTERN), False)
-    if not pc.any(holds).as_py():
-        return pd.Series(values, dtype="str")
+    if not pc.any(holds).as_py():  # the text itself where it is text already: redact() can tell nothing changed
+        return distinct if isinstance(distinct.dtype, pd.StringDtype) else pd.Series(values, dtype="str")
     held = values.filter(holds)
     for label, pattern in _PATTERNS.items():
         held = pc.replace_substring_regex(held, pattern=pattern, replacement=_REPLACEMENTS[label])
@@ -367,11 +367,14 @@ def redact(text: pd.Series, terms: PersonalTerms) -> pd.Series:
     Done once per distinct text: learning and remedy notes repeat across many records.
     """
     codes, distinct = distinct_values(text)
-    return spread(redact_distinct(distinct, terms), codes, text.index)
+    masked = redact_distinct(distinct, terms)
+    # Nothing personal in it (most notes and codes): the column as it was, not a copy spread from its distinct values.
+    return text if masked is distinct else spread(masked, codes, text.index)
 
 
 def redact_distinct(distinct: pd.Series, terms: PersonalTerms) -> pd.Series:
-    """redact() of text whose values are distinct already (a load's case ids), so not factorised again."""
+    """redact() of text whose values are distinct already (a load's case ids), so not factorised again:
+    the same Series, not a copy, where none holds anything personal (and none needed composing)."""
     return _terms_masked(_patterns_masked(_composed(distinct)), [(terms.places, "[address]"), (terms.names, "[name]")])
 
 
