@@ -212,7 +212,7 @@ def load_file(job: LoadJob, start_hashing: Callable[[], Future[str]], *, key: st
     records["source_file"] = pd.Categorical.from_codes(same_on_every_row, categories=[job.label])
     records["source_row"] = rows[SOURCE_ROW].astype("int64")
     records["combined_rows"] = np.int64(1)
-    terms, case_ids = _protect_personal_data(records, rows, personal)
+    terms, case_ids = _protect_personal_data(records, stage_rows.export_rows, personal)
     rules = profile.combine_rules()
     reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail, case_ids,
                                         combine=rules is not None)
@@ -253,7 +253,7 @@ def load_file(job: LoadJob, start_hashing: Callable[[], Future[str]], *, key: st
 class _PersonalData:
     """What loading keeps of an export's personal columns, so the export itself can be freed early."""
 
-    complainants: pd.Series | None  # the complainant's pseudonym, indexed by source row
+    complainants: pd.Series | None  # the complainant's pseudonym, per row of the export
     distinct: list[pd.Series]  # each personal column's distinct values: all that personal_terms reads
     handler_secret: str | None = None  # the pseudonymisation key, where the profile maps handler_key
 
@@ -263,7 +263,6 @@ def _personal_data(raw: pd.DataFrame, profile: Profile, key: str | None) -> _Per
     complainants, distinct = None, {}
     if profile.complainant_key:
         complainants, found = pseudonymise([raw[column] for column in profile.complainant_key], require_key(key, profile.path))
-        complainants.index = raw[SOURCE_ROW]
         distinct = dict(zip(profile.complainant_key, found, strict=True))  # the other personal columns are hashed below
     columns = [column for column in dict.fromkeys(profile.personal_drop) if column in raw.columns and column not in distinct]
     distinct |= dict(zip(columns, map_columns(lambda column: pd.Series(raw[column].dropna().unique()), columns, rows=len(raw)), strict=True))
@@ -272,7 +271,7 @@ def _personal_data(raw: pd.DataFrame, profile: Profile, key: str | None) -> _Per
     return _PersonalData(complainants, list(distinct.values()), handler_secret)
 
 
-def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: _PersonalData) -> tuple[PersonalTerms, CaseIds]:
+def _protect_personal_data(records: pd.DataFrame, export_rows: np.ndarray, personal: _PersonalData) -> tuple[PersonalTerms, CaseIds]:
     """Give each stage its complainant's pseudonym and mask personal details in its text, in place.
 
     Returns the names and places masked, for the quarantine's messages and raw values; and the
@@ -282,7 +281,7 @@ def _protect_personal_data(records: pd.DataFrame, rows: pd.DataFrame, personal: 
     (map_stacked): each call pays a few milliseconds however few its values.
     """
     if personal.complainants is not None:
-        records["complainant_key"] = personal.complainants.reindex(rows[SOURCE_ROW]).set_axis(records.index)
+        records["complainant_key"] = pd.Series(personal.complainants.array.take(export_rows), index=records.index)
     distinct = personal.distinct
     if personal.handler_secret is not None:
         # The officers' names are masked in free text as the complainants' are, and never stored: only their pseudonym.

@@ -29,6 +29,9 @@ class StageRows:
     frame: pd.DataFrame
     # stage label (or "" for every row) -> {canonical field: source column}
     origins: dict[str, dict[str, str]]
+    # Each row's position in the export's frame: what is worked out once per export row (the
+    # complainant's pseudonym) is taken to its stages by it, not looked up by source row.
+    export_rows: np.ndarray
 
 
 def to_stage_rows(raw: pd.DataFrame, profile: Profile, path) -> StageRows:
@@ -40,7 +43,7 @@ def to_stage_rows(raw: pd.DataFrame, profile: Profile, path) -> StageRows:
         return _nested(raw, profile, path)
     frame = _select(raw, profile.columns)
     frame[STAGE_PROBLEM] = None
-    return StageRows(frame, {"": dict(profile.columns)})
+    return StageRows(frame, {"": dict(profile.columns)}, np.arange(len(raw)))
 
 
 def _select(raw: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
@@ -118,7 +121,7 @@ def _wide(raw: pd.DataFrame, profile: Profile) -> StageRows:
     frame["stage"] = pd.array([label for label, _, _ in groups[:-1]], dtype="str").take(group, allow_fill=True)
     frame[STAGE_PROBLEM] = pd.array(["no_stage_data"], dtype="str").take(np.where(group < 0, 0, -1), allow_fill=True)
     origins = {label: mapping for label, mapping, _ in groups if label is not None}
-    return StageRows(frame, origins)
+    return StageRows(frame, origins, positions)
 
 
 def _layout(sources: list[str | None]) -> tuple[int, ...] | None:
@@ -182,5 +185,5 @@ def _nested(raw: pd.DataFrame, profile: Profile, path) -> StageRows:
     absent = cases[stage_lists.isna()].assign(**{STAGE_PROBLEM: "no_stage_data"})
     bad_items = cases.loc[exploded.index[~is_object.to_numpy()]].assign(**{STAGE_PROBLEM: "bad_stage_list"})
     frame = pd.concat([good, no_stages, not_list, absent, bad_items])
-    frame = frame.sort_values(SOURCE_ROW, kind="stable").reset_index(drop=True)
-    return StageRows(frame, {"": {**profile.columns, **profile.stage_fields}})
+    frame = frame.sort_values(SOURCE_ROW, kind="stable")
+    return StageRows(frame.reset_index(drop=True), {"": {**profile.columns, **profile.stage_fields}}, raw.index.get_indexer(frame.index))
