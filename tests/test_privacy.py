@@ -329,3 +329,23 @@ def test_a_quarantine_message_quoting_a_value_never_quotes_contact_details(runne
         assert value not in written
     assert "900456" not in written and "zoë" not in written.casefold()
     assert "[email]" in quarantine["detail"].iloc[0] and "[phone]" in quarantine["detail"].iloc[1]
+
+
+def test_a_case_id_is_judged_once_and_every_row_that_repeats_it_gets_the_verdict(runner, tmp_path):
+    """Case ids are checked once per distinct id (validate.CaseIds): a bad id given twice
+    quarantines both of its rows with the same reason and message, its personal data masked; an
+    accented id, which is not printable ASCII, is searched for control characters and loads."""
+    from tests.bad_inputs import csv_row
+
+    store = _load_csv(runner, tmp_path, [
+        csv_row("Réf-1"),
+        csv_row("Réf\t2"), csv_row("Réf\t2"),
+        csv_row("R3-jo-ng", Name="Jo Ng"), csv_row("R3-jo-ng", Name="Jo Ng"),
+    ])
+    assert Store(store).read_records()["case_id"].tolist() == ["Réf-1"]
+    quarantine = pd.read_csv(store / "quarantine.csv", dtype=str)
+    control = "case_id holds a line break or control character: 'Réf\\t2'"
+    named = "case_id holds a name; a case reference must not be personal data (is the right column mapped?)"
+    assert quarantine[["source_row", "case_id", "reason", "detail"]].values.tolist() == [
+        ["3", "Réf\t2", "bad_case_id", control], ["4", "Réf\t2", "bad_case_id", control],
+        ["5", "R3-[name]-[name]", "personal_data_in_case_id", named], ["6", "R3-[name]-[name]", "personal_data_in_case_id", named]]
