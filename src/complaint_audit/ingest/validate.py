@@ -53,6 +53,10 @@ class CaseIds:
         """Each row's flag of its distinct id; False where the id is missing."""
         return np.append(flags, False)[self.numbers]
 
+    def worded(self, messages: pd.Series):
+        """A note's message (FirstProblems.note) for the rows it words, from MESSAGES of the distinct ids by number."""
+        return lambda rows: messages.loc[self.numbers[rows.to_numpy()]]
+
     def masked_rows(self, rows: np.ndarray, index: pd.Index) -> pd.Series:
         """The masked case id of ROWS (positions), on INDEX."""
         return spread(self.masked, self.numbers[rows], index)
@@ -81,12 +85,12 @@ def quarantine_reasons(
     problems = FirstProblems(frame.index)
     problems.note(stage_problem.notna(), stage_problem, lambda rows: stage_problem[rows].map(_STAGE_PROBLEMS))
     id_detail = _bad_case_ids(case_ids.distinct, case_ids.masked)
-    problems.note(case_ids.per_row(id_detail.notna().to_numpy()), "bad_case_id", _per_row(id_detail.dropna(), case_ids))
+    problems.note(case_ids.per_row(id_detail.notna().to_numpy()), "bad_case_id", case_ids.worded(id_detail.dropna()))
     # A case reference that holds an email, a phone number or a name would print it in every
     # table and exception; the value is not shown in the message either.
     kinds = personal_data_kinds(case_ids.distinct, case_ids.masked)
     problems.note(case_ids.per_row(kinds.notna().to_numpy()), "personal_data_in_case_id",
-                  _per_row("case_id holds " + kinds.dropna() + "; a case reference must not be personal data (is the right column mapped?)", case_ids))
+                  case_ids.worded("case_id holds " + kinds.dropna() + "; a case reference must not be personal data (is the right column mapped?)"))
     problems.note(conversion_problem.notna(), conversion_problem, conversion_detail)
     # Compared as numpy's dates (a missing one compares False): a pandas comparison costs a few
     # milliseconds of its own, and there are two for each of a dozen date fields.
@@ -125,10 +129,6 @@ def _key_numbers(frame: pd.DataFrame, case_numbers: np.ndarray) -> np.ndarray:
     to find the duplicates."""
     return combined_numbers([(case_numbers if name == "case_id" else distinct_values(frame[name])[0]) + 1 for name in RECORD_KEY])
 
-
-def _per_row(messages: pd.Series, case_ids: CaseIds):
-    """A note's message for the rows it words, from MESSAGES by the number of each row's distinct case id."""
-    return lambda rows: messages.loc[case_ids.numbers[rows.to_numpy()]]
 
 
 def _first_rows(keyed: pd.DataFrame, duplicates: pd.Series) -> pd.Series:
