@@ -130,7 +130,6 @@ def _key_numbers(frame: pd.DataFrame, case_numbers: np.ndarray) -> np.ndarray:
     return combined_numbers([(case_numbers if name == "case_id" else distinct_values(frame[name])[0]) + 1 for name in RECORD_KEY])
 
 
-
 def _first_rows(keyed: pd.DataFrame, duplicates: pd.Series) -> pd.Series:
     """For each duplicate row, the source row of the first row with its key."""
     first = keyed.drop_duplicates(list(RECORD_KEY), keep="first")
