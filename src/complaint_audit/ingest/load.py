@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from complaint_audit.allocators import use_column_allocators
 from complaint_audit.columnwise import map_columns, map_stacked, take_rows
@@ -40,6 +41,7 @@ from complaint_audit.ingest.privacy import (
     screen_names,
 )
 from complaint_audit.ingest.profile import Profile
+from complaint_audit.ingest.raw_json import json_lines
 from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_rows
 from complaint_audit.ingest.validate import REASONS, CaseIds, quarantine_reasons
 from complaint_audit.lock import exclusive
@@ -329,16 +331,13 @@ def _quarantine_frame(
     # The messages (as text: they are masked as text) are masked in the same call as the raw values.
     *masked, detail = _masked_cells([*(column for _, column in raw_rows.items()), detail.astype("str")], terms)
     raw_rows = pd.DataFrame(dict(zip(raw_rows.columns, masked, strict=True)), index=raw_rows.index)
-    # A numpy array, not a Series: a Series given a list checks every line for a tuple (half the quarantine's cost).
-    raw_json = np.full(len(bad), "{}", dtype=object)
+    raw_json = pa.array(np.full(len(bad), "{}", dtype=object), type=pa.string())
     for stage_label, origin in stage_rows.origins.items():
         in_group = raw_rows["stage"].eq(stage_label).to_numpy(dtype=bool, na_value=False) if stage_label else np.ones(len(raw_rows), dtype=bool)
         if not in_group.any():
             continue
         columns = _raw_columns(origin, raw_rows.columns)
-        subset = raw_rows.loc[in_group, list(columns)].rename(columns=columns)
-        lines = subset.to_json(orient="records", lines=True, date_format="iso", default_handler=str)
-        raw_json[in_group] = lines.splitlines()
+        raw_json = pc.replace_with_mask(raw_json, pa.array(in_group), json_lines(raw_rows.loc[in_group, list(columns)].rename(columns=columns)))
     return pd.DataFrame(
         {
             "source_file": bad["source_file"],
@@ -349,7 +348,7 @@ def _quarantine_frame(
             "stage": bad["stage"],
             "reason": reason,
             "detail": detail,
-            "raw": pd.Series(raw_json, index=bad.index, dtype=object),
+            "raw": pd.Series(raw_json, index=bad.index, dtype="str"),
         },
         columns=list(QUARANTINE_COLUMNS),
     ).reset_index(drop=True)
