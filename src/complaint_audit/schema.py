@@ -217,8 +217,9 @@ CATEGORY_FIELDS: tuple[str, ...] = (
     "channel", "raised_via", "handled_by", "outcome", "status", "signed_off_by", "recorded_as", "refusal_ground",
 )
 # The fields whose source columns repeat a few values over many rows: the CSV reader keeps them
-# dictionary-encoded until they are converted.
-REPEATING_FIELDS: frozenset[str] = frozenset(DATE_FIELDS) | NUMBER_FIELDS | frozenset(CATEGORY_FIELDS)
+# dictionary-encoded until they are converted. A handler's name repeats over thousands of stages,
+# and its pseudonym stays dictionary-encoded until the store writes it.
+REPEATING_FIELDS: frozenset[str] = frozenset(DATE_FIELDS) | NUMBER_FIELDS | frozenset(CATEGORY_FIELDS) | {"handler_key"}
 
 ARROW_SCHEMA: pa.Schema = pa.schema(
     [pa.field(f.name, _ARROW_TYPES[f.kind], nullable=not f.required, metadata={"meaning": f.meaning}) for f in FIELDS]

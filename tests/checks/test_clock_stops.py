@@ -161,6 +161,25 @@ def test_handler_names_are_pseudonymised_at_load_and_never_stored(handled_export
     assert records["response_text"].iloc[0] == "Dear Ms [name], [name] [name] will reply."
 
 
+def test_a_handler_has_one_pseudonym_whether_the_export_is_a_csv_or_a_workbook(handled_export, tmp_path):
+    """A CSV's handler column is read dictionary-encoded and pseudonymised per name; a workbook's
+    cells as text: the same officer must come out as the same pseudonym either way."""
+    import csv
+
+    import openpyxl
+
+    from complaint_audit.ingest.api import load_exports
+
+    book = openpyxl.Workbook()
+    for row in csv.reader((tmp_path / "handled.csv").read_text(encoding="utf-8").splitlines()):
+        book.active.append(row)
+    book.save(tmp_path / "handled.xlsx")
+    load_exports(store=tmp_path / "book-store", files=[tmp_path / "handled.xlsx"], profile=write(tmp_path / "book.toml", HANDLED_PROFILE))
+    from_csv, from_book = (Store(store).read_records().sort_values(["case_id", "stage"])["handler_key"].astype("str").tolist()
+                           for store in (handled_export, tmp_path / "book-store"))
+    assert from_book == from_csv and len(set(from_csv)) == 2
+
+
 def test_a_profile_naming_handlers_needs_a_key(tmp_path, monkeypatch):
     from complaint_audit.errors import UserError
     from complaint_audit.ingest.api import load_exports

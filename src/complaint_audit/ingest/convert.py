@@ -109,12 +109,20 @@ def _convert_field(field: Field, rows: pd.DataFrame, profile: Profile, defaults:
         return pd.to_numeric(raw, errors="coerce").astype("Int64"), []
     if field.name in CATEGORY_FIELDS:
         return _convert_category(field, raw, profile)
+    if isinstance(raw.dtype, pd.CategoricalDtype):  # read dictionary-encoded (REPEATING_FIELDS): worked out per distinct value, kept so
+        codes, distinct = distinct_values(raw)
+        return spread_categorical(_convert_text(field, distinct, profile), codes, raw.index), []
+    return _convert_text(field, raw, profile), []
+
+
+def _convert_text(field: Field, raw: pd.Series, profile: Profile) -> pd.Series:
+    """Trimmed text, with the profile's values for the field mapped."""
     text = text_values(raw)
     mapping = profile.values.get(field.name)
     if mapping:
         codes, distinct = distinct_values(text)
         text = spread(_label_keys(distinct).map(mapping), codes, text.index).fillna(text)
-    return text.astype("str"), []
+    return text.astype("str")
 
 
 def _convert_category(field: Field, raw: pd.Series, profile: Profile) -> tuple[pd.Series, _Notes]:

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from complaint_audit.columnwise import map_columns
 from complaint_audit.errors import UserError
-from complaint_audit.ingest.distinct import combined_numbers, distinct_values, spread
+from complaint_audit.ingest.distinct import combined_numbers, distinct_values, spread, spread_categorical
 from complaint_audit.ingest.word_lookup import find_words
 
 KEY_ENVIRONMENT_VARIABLE = "COMPLAINT_AUDIT_KEY"
@@ -117,8 +117,13 @@ def pseudonymise(columns: list[pd.Series], key: str) -> tuple[pd.Series, list[pd
     letters[:, 0] = ord("c")
     letters[:, 1:] = np.frombuffer(hashes.astype(">u8").tobytes().hex().encode("ascii"), dtype=np.uint8).reshape(-1, 16)
     blank = pc.equal(pc.utf8_trim(joined, "\x1f"), "")
-    pseudonyms = pc.if_else(blank, pa.scalar(None, pa.string()), pa.array(letters.view("S17").ravel()).cast(pa.string()))
-    return pd.Series(pseudonyms.take(pa.array(combination)), index=columns[0].index, dtype="str"), list(distinct)
+    pseudonyms = pd.Series(pc.if_else(blank, pa.scalar(None, pa.string()), pa.array(letters.view("S17").ravel()).cast(pa.string())), dtype="str")
+    # Columns read dictionary-encoded (a handler's name, REPEATING_FIELDS) give a categorical: a
+    # stage then holds its pseudonym's number until the store writes the text. A complainant's
+    # email is nearly as varied as the rows, so its pseudonyms are text.
+    if all(isinstance(column.dtype, pd.CategoricalDtype) for column in columns):
+        return spread_categorical(pseudonyms, combination, columns[0].index), list(distinct)
+    return spread(pseudonyms, combination, columns[0].index), list(distinct)
 
 
 def _numbered_normalised(column: pd.Series) -> tuple[np.ndarray, pa.Array, pd.Series]:
