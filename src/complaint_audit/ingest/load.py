@@ -42,7 +42,7 @@ from complaint_audit.ingest.privacy import (
 )
 from complaint_audit.ingest.profile import Profile
 from complaint_audit.ingest.raw_json import json_lines
-from complaint_audit.ingest.stages import STAGE_PROBLEM, StageRows, to_stage_rows
+from complaint_audit.ingest.stages import STAGE_PROBLEM, to_stage_rows
 from complaint_audit.ingest.validate import REASONS, CaseIds, quarantine_reasons
 from complaint_audit.lock import exclusive
 from complaint_audit.paths import path_text
@@ -220,8 +220,23 @@ def load_file(job: LoadJob, start_hashing: Callable[[], Future[str]], *, key: st
                                         combine=rules is not None)
     bad = reason.notna()
     bad_records = records[bad]
-    quarantine = _quarantine_frame(bad_records.assign(case_id=case_ids.masked_rows(bad.to_numpy(), bad_records.index)), stage_rows,
-                                   reason[bad], detail[bad], profile, terms)
+    repeated_case = _repeated_case_warning(records, reason, job.label, profile)
+    good = np.flatnonzero(~bad.to_numpy())
+    # The quarantine is made from the bad rows' copy and the raw values, one core's work, while
+    # the good rows are taken into the store's order (memory-bound, and on both cores only in part).
+    with ThreadPoolExecutor(max_workers=1) as quarantining:
+        quarantined = quarantining.submit(_quarantine_frame, bad_records.assign(case_id=case_ids.masked_rows(bad.to_numpy(), bad_records.index)),
+                                          stage_rows.frame.loc[bad_records.index], stage_rows.origins, reason[bad], detail[bad], profile, terms)
+        del stage_rows, rows, converted  # the raw values are done with but for the bad rows': free them before the copy below
+        if rules is None:
+            # One take both drops the bad rows and puts the rest in the store's order.
+            loaded, parts = in_store_order(records, good)
+            members = None
+        else:
+            combined = combine_rows(take_rows(records, good, list(FIELD_NAMES), release=True), rules)
+            loaded, parts = in_store_order(combined.records, np.arange(len(combined.records)))
+            members = combined.members if len(combined.members) else None
+        quarantine = quarantined.result()
     digest = sha256.result()
     entry = {
         "path": job.label,
@@ -236,19 +251,9 @@ def load_file(job: LoadJob, start_hashing: Callable[[], Future[str]], *, key: st
         "read": int(len(records)),
         "combine": rules,
     }
-    del stage_rows, rows, converted  # the raw values are done with: free them before the copy below
-    warnings = _date_order_warnings(quarantine, job.label, profile) + _repeated_case_warning(records, reason, job.label, profile)
-    good = np.flatnonzero(~bad.to_numpy())
-    if rules is None:
-        # One take both drops the bad rows and puts the rest in the store's order.
-        loaded, parts = in_store_order(records, good)
-        batch = FileBatch(entry, loaded, quarantine, personal_terms=terms, parts=parts)
-    else:
-        combined = combine_rows(take_rows(records, good, list(FIELD_NAMES), release=True), rules)
-        loaded, parts = in_store_order(combined.records, np.arange(len(combined.records)))
-        batch = FileBatch(entry, loaded, quarantine, combined.members if len(combined.members) else None, terms, parts)
+    batch = FileBatch(entry, loaded, quarantine, members, terms, parts)
     _count(batch)
-    return batch, warnings
+    return batch, _date_order_warnings(quarantine, job.label, profile) + repeated_case
 
 
 @dataclass(frozen=True)
@@ -319,20 +324,19 @@ _SCREENED_FIELDS = tuple(field.name for field in FIELDS if field.kind == "string
                          {*FREE_TEXT_FIELDS, "case_id", "complainant_key", "handler_key", "source", "source_file"})
 
 
-def _quarantine_frame(
-    bad: pd.DataFrame, stage_rows: StageRows, reason: pd.Series, detail: pd.Series, profile: Profile, terms: PersonalTerms
-) -> pd.DataFrame:
-    """The quarantined rows with their reason and their raw values under the source's names.
+def _quarantine_frame(bad: pd.DataFrame, raw_rows: pd.DataFrame, origins: dict[str, dict[str, str]], reason: pd.Series,
+                      detail: pd.Series, profile: Profile, terms: PersonalTerms) -> pd.DataFrame:
+    """The quarantined rows with their reason and their raw values (RAW_ROWS, the stage rows
+    they were converted from; ORIGINS, each stage's source columns) under the source's names.
 
     A case id (`bad` holds it masked), a message or a raw value may hold personal data (the
     reason a row is here, maybe: an email in a date column is a bad date): all are masked.
     """
-    raw_rows = stage_rows.frame.loc[bad.index]
     # The messages (as text: they are masked as text) are masked in the same call as the raw values.
     *masked, detail = _masked_cells([*(column for _, column in raw_rows.items()), detail.astype("str")], terms)
     raw_rows = pd.DataFrame(dict(zip(raw_rows.columns, masked, strict=True)), index=raw_rows.index)
     raw_json = pa.array(np.full(len(bad), "{}", dtype=object), type=pa.string())
-    for stage_label, origin in stage_rows.origins.items():
+    for stage_label, origin in origins.items():
         in_group = raw_rows["stage"].eq(stage_label).to_numpy(dtype=bool, na_value=False) if stage_label else np.ones(len(raw_rows), dtype=bool)
         if not in_group.any():
             continue
