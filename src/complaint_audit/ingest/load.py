@@ -335,7 +335,7 @@ def _quarantine_frame(bad: pd.DataFrame, raw_rows: pd.DataFrame, origins: dict[s
     # The messages (as text: they are masked as text) are masked in the same call as the raw values.
     *masked, detail = _masked_cells([*(column for _, column in raw_rows.items()), detail.astype("str")], terms)
     raw_rows = pd.DataFrame(dict(zip(raw_rows.columns, masked, strict=True)), index=raw_rows.index)
-    raw_json = pa.array(np.full(len(bad), "{}", dtype=object), type=pa.string())
+    raw_json = pa.repeat("{}", len(bad))
     for stage_label, origin in origins.items():
         in_group = raw_rows["stage"].eq(stage_label).to_numpy(dtype=bool, na_value=False) if stage_label else np.ones(len(raw_rows), dtype=bool)
         if not in_group.any():

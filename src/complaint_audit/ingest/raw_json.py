@@ -30,24 +30,20 @@ _MISSING = "\x00"
 def json_lines(frame: pd.DataFrame) -> pa.Array:
     """Each row of FRAME as a JSON object of its columns, in their order, by name; missing is null."""
     if frame.empty:
-        return pa.array(["{}"] * len(frame), type=pa.string())
-    # The separators and names between two values, merged as they are written: one join for the rows.
-    parts: list[str | pa.Array] = ["{"]
+        return pa.repeat("{}", len(frame))
+    # The names and separators between two values written as one text each: one join for the rows.
+    parts: list[str | pa.Array] = []
+    closing = ""  # what closes the value before: a quote after text
     for position, (name, column) in enumerate(frame.items()):
-        key = ("," if position else "") + json.dumps(str(name), ensure_ascii=False)
+        key = ("{" if position == 0 else closing + ",") + json.dumps(str(name), ensure_ascii=False)
         if _is_text(column):
-            values = pc.fill_null(_escaped(pa.array(column, type=pa.string(), from_pandas=True)), _MISSING)
-            parts += [key + ':"', values, '"']
+            parts += [key + ':"', pc.fill_null(_escaped(pa.array(column, type=pa.string(), from_pandas=True)), _MISSING)]
+            closing = '"'
         else:
             parts += [key + ":", _encoded_by_pandas(column)]
-    parts.append("}")
-    merged: list[str | pa.Array] = []
-    for part in parts:
-        if isinstance(part, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += part
-        else:
-            merged.append(part)
-    return pc.replace_substring(pc.binary_join_element_wise(*merged, ""), f'"{_MISSING}"', "null")
+            closing = ""
+    parts.append(closing + "}")
+    return pc.replace_substring(pc.binary_join_element_wise(*parts, ""), f'"{_MISSING}"', "null")
 
 
 def _is_text(column: pd.Series) -> bool:
