@@ -106,10 +106,21 @@ def run_audit(
     """
     audit = load_config(Path(config))
     workbooks = read_configured_returns(audit)  # before anything is loaded or written: a bad workbook stops the run
+    from complaint_audit.helper_process import HelperProcess
+
+    with HelperProcess(_HELPER_PRELOAD) as helper:
+        return _run_audit(audit, workbooks, helper, out_root, as_of, formats, command_line, progress, organisations)
+
+
+# What the helper process's tasks import (helper_process.py): reading letters, and drawing charts.
+_HELPER_PRELOAD = ("complaint_audit.letters.read", "docx", "pypdfium2", "complaint_audit.report.charts")
+
+
+def _run_audit(audit, workbooks, helper, out_root, as_of, formats, command_line, progress, organisations) -> AuditResult:
     regulator = None if workbooks is None else workbooks.council
     if out_root is None:
         with tempfile.TemporaryDirectory() as scratch:
-            load = load_sources(audit, Path(scratch) / "store", progress)
+            load = load_sources(audit, Path(scratch) / "store", progress, helper)
             _import_reviews(audit.reviews, Path(scratch) / "store")
             store = Store(Path(scratch) / "store")
             records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
@@ -123,14 +134,15 @@ def run_audit(
         run_dir = new_run_dir(Path(out_root), started_at)
         with writing_into(run_dir):
             return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations,
-                                  workbooks)
+                                  workbooks, helper)
 
 
 def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations,
-                   workbooks) -> AuditResult:
+                   workbooks, helper) -> AuditResult:
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
-    later runs, `compare` and pruning."""
+    later runs, `compare` and pruning. HELPER reads the letters while the exports load, and
+    draws the report's charts while the rest of the report is written."""
     folder = RunFolder(run_dir)
     log = _run_log(folder)
     timings: dict[str, float] = {}
@@ -141,7 +153,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.warning("%s", note)
         clock = time.perf_counter()
         ombudsman = read_configured_figures(audit)  # before the load: a bad figures file stops the run at once
-        load = load_sources(audit, folder.own_store, progress)
+        load = load_sources(audit, folder.own_store, progress, helper)
         for entry in load.files:
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s; %d rows combined into %d records, "
                      "%d records in all", entry["path"], entry["profile"], entry["read"], entry["loaded"], entry["quarantined"],
@@ -152,6 +164,11 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         store = Store(folder.own_store)
         records = store.read_records()
         held = organisations_in(records)
+        charted = bool({"html", "pdf"} & set(formats)) and len(held) <= 1  # one report, with charts
+        if charted:
+            from complaint_audit.report import charts
+
+            helper.submit(charts.ready)  # matplotlib imported while the checks run
         chosen = chosen_organisations(held, organisations)
         records = records_of(records, chosen)
         reviewed = _import_reviews(audit.reviews, folder.own_store)
@@ -221,7 +238,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
 
             templates = [audit.report.templates] if audit.report.templates else []
             context = report_context(run_dir)  # once: the report and the Code's workbook read the same assessment
-            written = render_reports(run_dir, formats, templates, context=context)
+            svg = helper.submit(charts.draw, context["charts"]).result if charted else None
+            written = render_reports(run_dir, formats, templates, context=context, svg=svg)
             written.update(write_code_workbook(run_dir, context["self_assessment"]))
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.errors import UserError
@@ -11,6 +11,9 @@ from complaint_audit.ingest.load import LoadReport, load_into_store
 from complaint_audit.ingest.privacy import resolve_key
 from complaint_audit.ingest.sources import jobs_from_config, jobs_from_files
 from complaint_audit.progress import Progress
+
+if TYPE_CHECKING:
+    from complaint_audit.helper_process import HelperProcess
 
 
 def load_exports(
@@ -28,19 +31,27 @@ def load_exports(
     return load_sources(load_config(config), store)
 
 
-def load_sources(audit: AuditConfig, store: Path, progress: Progress | None = None) -> LoadReport:
-    """Load every source an audit config lists into STORE, with the response letters of its [letters] folder."""
+def load_sources(
+    audit: AuditConfig, store: Path, progress: Progress | None = None, helper: HelperProcess | None = None
+) -> LoadReport:
+    """Load every source an audit config lists into STORE, with the response letters of its [letters] folder.
+
+    With a HELPER, the letters are read in it while the exports load."""
     defaults = {"organisation": audit.organisation} if audit.organisation else {}
     jobs = jobs_from_config(audit)
     return load_into_store(jobs, store, key=resolve_key(audit.privacy_key), defaults=defaults, progress=progress,
-                           before_commit=_letters(audit))
+                           before_commit=_letters(audit, helper))
 
 
-def _letters(audit: AuditConfig):
+def _letters(audit: AuditConfig, helper: HelperProcess | None):
     """What joins the letters to the records before they are stored; None without [letters] (the
     letters package, and python-docx and pypdfium2 with it, is imported only when there are letters)."""
     if audit.letters is None:
         return None
     from complaint_audit.letters.attach import attach_letters
+    from complaint_audit.letters.read import read_letters
 
-    return partial(attach_letters, audit.letters)
+    if helper is None:
+        return lambda batches: attach_letters(audit.letters, batches, read_letters(audit.letters))
+    letters = helper.submit(read_letters, audit.letters)
+    return lambda batches: attach_letters(audit.letters, batches, letters.result())

@@ -11,11 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from complaint_audit.config import LettersConfig
-from complaint_audit.letters.files import letter_files
 from complaint_audit.letters.identify import EXTENSION, RESPONSE
-from complaint_audit.letters.index import read_index
 from complaint_audit.letters.privacy import combined_terms, mask_letters
-from complaint_audit.letters.read import read_letter
+from complaint_audit.letters.read import Letter
 from complaint_audit.letters.reconcile import LetterReport, match_letters
 from complaint_audit.store import FileBatch
 
@@ -24,10 +22,8 @@ EXTENSION_DIVIDER = "\n\n[extension letter]\n"
 _KEY = ["organisation", "case_id", "stage"]
 
 
-def attach_letters(config: LettersConfig, batches: list[FileBatch]) -> LetterReport:
-    """Read every letter, match it to the batches' records, put the matched letters' masked text into them."""
-    index = read_index(config.index) if config.index else None
-    letters = [read_letter(path, config, index) for path in letter_files(config)]
+def attach_letters(config: LettersConfig, batches: list[FileBatch], letters: list[Letter]) -> LetterReport:
+    """Match the letters to the batches' records, put the matched letters' masked text into them."""
     cases = pd.concat([_as_text(batch.records[_KEY]) for batch in batches], ignore_index=True) if batches \
         else pd.DataFrame(columns=_KEY, dtype="str")
     frame = match_letters(letters, cases)

@@ -10,9 +10,9 @@ from pathlib import Path
 from complaint_audit.config import LettersConfig
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.limits import check_input_file
-from complaint_audit.letters.files import letter_label
+from complaint_audit.letters.files import letter_files, letter_label
 from complaint_audit.letters.identify import Identity, identify
-from complaint_audit.letters.index import IndexEntry
+from complaint_audit.letters.index import IndexEntry, read_index
 from complaint_audit.letters.text import text_of_file
 from complaint_audit.letters.unreadable import Unreadable
 
@@ -26,6 +26,13 @@ class Letter:
     text: str | None
     unreadable: str | None
     identity: Identity
+
+
+def read_letters(config: LettersConfig) -> list[Letter]:
+    """Every letter of the folder, read. None of the records is needed, so a run reads them in its helper
+    process while the exports load (ingest/api.py)."""
+    index = read_index(config.index) if config.index else None
+    return [read_letter(path, config, index) for path in letter_files(config)]
 
 
 def read_letter(path: Path, config: LettersConfig, index: dict[str, IndexEntry] | None) -> Letter:

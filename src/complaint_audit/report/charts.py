@@ -62,6 +62,11 @@ def _matplotlib():
     return Figure, FigureCanvasSVG, TextToPath(), FontProperties
 
 
+def ready() -> None:
+    """matplotlib imported, ahead of the first chart: a run's helper process does it while the checks run."""
+    _matplotlib()
+
+
 def new_figure(width: float, height: float, margins: tuple[float, float, float, float] | None = None):
     """A figure of the report's size in inches, with an SVG canvas.
 

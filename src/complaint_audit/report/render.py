@@ -14,7 +14,7 @@ import base64
 import functools
 import html as html_lib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.resources import files
 from pathlib import Path
 
@@ -86,9 +86,13 @@ def _environment(template_dirs: tuple[str, ...], markdown: bool) -> Environment:
                        lstrip_blocks=True, keep_trailing_newline=True, **options)
 
 
-def render_html(context: dict, template_dirs: Sequence[Path] = ()) -> str:
-    svg = charts.draw(context["charts"])
-    return environment(template_dirs).get_template("report.html.j2").render(**context, svg=svg)
+# The context's charts as inline SVG, when asked for: drawn here (charts.draw), or by a run's helper process.
+DrawnCharts = Callable[[], Mapping[str, Markup]]
+
+
+def render_html(context: dict, template_dirs: Sequence[Path] = (), svg: DrawnCharts | None = None) -> str:
+    drawn = svg() if svg is not None else charts.draw(context["charts"])
+    return environment(template_dirs).get_template("report.html.j2").render(**context, svg=drawn)
 
 
 def render_markdown(context: dict, template_dirs: Sequence[Path] = ()) -> str:
@@ -130,12 +134,14 @@ def _chart_image(match: re.Match) -> str:
 
 
 def render_reports(
-    run_dir: Path, formats: Sequence[str] = FORMATS, template_dirs: Sequence[Path] = (), *, context: dict | None = None
+    run_dir: Path, formats: Sequence[str] = FORMATS, template_dirs: Sequence[Path] = (), *, context: dict | None = None,
+    svg: DrawnCharts | None = None,
 ) -> dict[str, Path]:
     """Write report.<format> into RUN_DIR for each format asked for; the paths written, by format.
 
     CONTEXT is report_context(RUN_DIR) where the caller has it already (a run writes the Code's self-assessment
-    workbook from the same context): it is worked out otherwise."""
+    workbook from the same context): it is worked out otherwise. SVG gives the context's charts where the caller
+    has them drawn elsewhere (a run, in its helper process); they are drawn here otherwise."""
     run_dir = Path(run_dir)
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
@@ -152,11 +158,13 @@ def render_reports(
                         f"folders, such as {run_dir / several[0]['folder']}")
     context = report_context(run_dir) if context is None else context
     written: dict[str, Path] = {}
-    html = render_html(context, template_dirs) if {"html", "pdf"} & set(formats) else ""
+    # The Markdown first: charts drawn in a helper process are drawn meanwhile.
+    markdown = render_markdown(context, template_dirs) if "md" in formats else ""
+    html = render_html(context, template_dirs, svg) if {"html", "pdf"} & set(formats) else ""
     if "html" in formats:
         written["html"] = _write_text(folder.report_file("html"), html)
     if "md" in formats:
-        written["md"] = _write_text(folder.report_file("md"), render_markdown(context, template_dirs))
+        written["md"] = _write_text(folder.report_file("md"), markdown)
     if "pdf" in formats:
         write_pdf(html, folder.report_file("pdf"), run_dir)
         written["pdf"] = folder.report_file("pdf")

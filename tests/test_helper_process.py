@@ -1,0 +1,88 @@
+"""The helper process: a run's letters and charts worked out on the other core, with the same results as here."""
+
+from __future__ import annotations
+
+import operator
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from complaint_audit.errors import UserError
+from complaint_audit.helper_process import HelperProcess
+from tests.conftest import SAMPLE_DATA
+
+
+def test_tasks_run_in_another_process_in_the_order_given():
+    with HelperProcess([]) as helper:
+        pids = [helper.submit(os.getpid) for _ in range(3)]
+        sums = [helper.submit(operator.add, number, 1) for number in range(5)]
+        assert {pending.result() for pending in pids} != {os.getpid()}
+        assert len({pending.result() for pending in pids}) == 1  # one helper for the block
+        assert [pending.result() for pending in sums] == [1, 2, 3, 4, 5]
+
+
+def test_a_tasks_error_reaches_the_caller_as_it_was_raised():
+    with HelperProcess([]) as helper:
+        failed = helper.submit(operator.truediv, 1, 0)
+        refused = helper.submit(_raise_user_error, "letters/index.csv: no column 'file'")
+        after = helper.submit(operator.mul, 6, 7)
+        with pytest.raises(ZeroDivisionError):
+            failed.result()
+        with pytest.raises(UserError, match="letters/index.csv: no column 'file'"):
+            refused.result()
+        assert after.result() == 42  # an error ends the task, not the helper
+
+
+def _raise_user_error(message: str) -> None:
+    raise UserError(message)
+
+
+def test_a_helper_that_dies_leaves_its_tasks_to_the_caller():
+    with HelperProcess([]) as helper:
+        helper_pid = helper.submit(os.getpid).result()
+        os.kill(helper_pid, signal.SIGKILL)
+        assert helper.submit(os.getpid).result() == os.getpid()
+        assert helper.submit(operator.add, 2, 2).result() == 4
+
+
+def test_where_no_process_can_be_started_the_caller_works_the_tasks_out(monkeypatch):
+    def no_processes(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(subprocess, "Popen", no_processes)
+    with HelperProcess([]) as helper:
+        assert helper.submit(os.getpid).result() == os.getpid()
+
+
+def test_a_block_left_by_an_error_ends_the_helper_at_once():
+    helper = HelperProcess([])
+    with pytest.raises(KeyError), helper:
+        helper.submit(time.sleep, 600)  # a long task nobody needs any more
+        raise KeyError("the run failed")
+    assert helper._process.returncode == -signal.SIGKILL
+
+
+def test_a_task_printing_does_not_break_the_exchange(capfd):
+    with HelperProcess([]) as helper:
+        helper.submit(print, "a letter reader's warning").result()
+        assert helper.submit(operator.add, 1, 1).result() == 2
+    assert "a letter reader's warning" in capfd.readouterr().err
+
+
+def test_a_script_without_a_main_guard_runs_its_audit_once(tmp_path):
+    """multiprocessing's spawn and forkserver import the caller's script again in each process they start; the
+    helper is started as a module instead, so a script without `if __name__ == "__main__"` runs once."""
+    script = tmp_path / "audit_script.py"
+    script.write_text(textwrap.dedent(f"""
+        from complaint_audit.audit.run import run_audit
+        run_audit({str(SAMPLE_DATA / "audit.toml")!r}, out_root={str(tmp_path / "runs")!r}, formats=("html",))
+    """))
+    subprocess.run([sys.executable, str(script)], check=True, cwd=tmp_path)
+    runs = [folder for folder in (tmp_path / "runs").iterdir() if folder.is_dir()]
+    assert len(runs) == 1
+    assert (runs[0] / "report.html").read_text(encoding="utf-8").count("<svg") >= 3
