@@ -88,20 +88,33 @@ def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
 
 
 def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,
-                  unmatched_letters: pd.DataFrame | None = None, organisations: list[dict] | None = None) -> dict[str, Path]:
+                  unmatched_letters: pd.DataFrame | None = None, organisations: list[dict] | None = None, *,
+                  table: pd.DataFrame | None = None, workbook: bool = True) -> dict[str, Path]:
     """Write results.json (with the headline `figures` in its summary) and exceptions.parquet, .csv and .xlsx into OUT; their paths.
 
-    With [letters], exceptions.xlsx has an "Unmatched letters" sheet (UNMATCHED_LETTERS, even when empty: the absence of
-    unmatched letters is worth seeing)."""
+    TABLE is exceptions_table(OUTCOMES) where the caller has it. Without WORKBOOK, exceptions.xlsx is left to
+    write_exceptions_workbook (a run writes it while its report's charts are drawn)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / name for name in (RESULTS, *EXCEPTIONS)}
     document = json.dumps(results_document(outcomes, as_of, figures=figures, organisations=organisations), indent=2, default=_json_value, allow_nan=False)
     atomic_write(paths[RESULTS], lambda tmp: tmp.write_text(document + "\n", encoding="utf-8"))
-    table = exceptions_table(outcomes)
+    table = exceptions_table(outcomes) if table is None else table
     atomic_write(paths["exceptions.parquet"], lambda tmp: table.to_parquet(tmp, index=False))
     atomic_write(paths["exceptions.csv"], lambda tmp: safe_cells(table).to_csv(tmp, index=False, encoding="utf-8-sig"))
-    atomic_write(paths["exceptions.xlsx"], lambda tmp: _write_workbook(tmp, table, outcomes, unmatched_letters))
+    if workbook:
+        write_exceptions_workbook(out, table, outcomes, unmatched_letters)
     return paths
+
+
+def write_exceptions_workbook(out: Path, table: pd.DataFrame, outcomes: list[CheckOutcome],
+                              unmatched_letters: pd.DataFrame | None = None) -> Path:
+    """exceptions.xlsx of OUTCOMES and their exceptions TABLE (exceptions_table) into OUT.
+
+    With [letters], it has an "Unmatched letters" sheet (UNMATCHED_LETTERS, even when empty: the absence of
+    unmatched letters is worth seeing)."""
+    path = out / "exceptions.xlsx"
+    atomic_write(path, lambda tmp: _write_workbook(tmp, table, outcomes, unmatched_letters))
+    return path
 
 
 def _check_entry(outcome: CheckOutcome) -> dict:

@@ -30,7 +30,12 @@ from complaint_audit.audit.headline import headline_figures
 from complaint_audit.audit.history import new_run_dir, previous_run, prune_runs, run_history
 from complaint_audit.audit.organisations import chosen_organisations, organisations_in, records_of
 from complaint_audit.audit.per_organisation import OrganisationResult, write_organisation_runs
-from complaint_audit.audit.results import exceptions_table, results_document, write_results
+from complaint_audit.audit.results import (
+    exceptions_table,
+    results_document,
+    write_exceptions_workbook,
+    write_results,
+)
 from complaint_audit.audit.run_folder import ConfigFile, Manifest, RunFolder
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.api import check_records, exported_fields
@@ -224,9 +229,10 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             timings["organisations"] = round(time.perf_counter() - clock, 3)
             for note in several.notes:
                 log.info("%s", note)
-        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined),
-                      unmatched_letters=load.letters.unmatched_letters() if load.letters is not None else None,
-                      organisations=_organisation_entries(several.results if several else ()))
+        table = exceptions_table(run.outcomes)
+        unmatched = load.letters.unmatched_letters() if load.letters is not None else None
+        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined), unmatched,
+                      _organisation_entries(several.results if several else ()), table=table, workbook=not charted)
         folder.write_manifest(replace(manifest, timings=timings))
         if formats and not several:  # several organisations: each has its report, the run its comparison
             if progress:
@@ -239,8 +245,10 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             templates = [audit.report.templates] if audit.report.templates else []
             context = report_context(run_dir)  # once: the report and the Code's workbook read the same assessment
             svg = helper.submit(charts.draw, context["charts"]).result if charted else None
-            written = render_reports(run_dir, formats, templates, context=context, svg=svg)
-            written.update(write_code_workbook(run_dir, context["self_assessment"]))
+            written = write_code_workbook(run_dir, context["self_assessment"])  # these two while the charts are drawn
+            if charted:
+                write_exceptions_workbook(run_dir, table, run.outcomes, unmatched)
+            written.update(render_reports(run_dir, formats, templates, context=context, svg=svg))
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
         log.info("finished in %.1f s", sum(timings.values()))
