@@ -42,7 +42,7 @@ from complaint_audit.engine.api import check_records, exported_fields
 from complaint_audit.engine.contract import Status
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.errors import writing_into
-from complaint_audit.ingest.api import load_sources
+from complaint_audit.ingest.api import LETTER_READERS, load_sources
 from complaint_audit.ingest.load import LoadReport
 from complaint_audit.ingest.published.ombudsman import (
     audit_year,
@@ -118,7 +118,7 @@ def run_audit(
 
 
 # What the helper process's tasks import (helper_process.py): reading letters, and drawing charts.
-_HELPER_PRELOAD = ("complaint_audit.letters.read", "docx", "pypdfium2", "complaint_audit.report.charts")
+_HELPER_PRELOAD = (*LETTER_READERS, "complaint_audit.report.charts")
 
 
 def _run_audit(audit, workbooks, helper, out_root, as_of, formats, command_line, progress, organisations) -> AuditResult:

@@ -28,7 +28,14 @@ def load_exports(
         return load_into_store(jobs_from_files(profile, list(files)), store, key=resolve_key(None), defaults={})
     if files:
         raise UserError("--config loads the files audit.toml lists; do not name files as well")
-    return load_sources(load_config(config), store)
+    from complaint_audit.helper_process import HelperProcess
+
+    with HelperProcess(LETTER_READERS) as helper:
+        return load_sources(load_config(config), store, helper=helper)
+
+
+# What a helper process imports to read letters (helper_process.py): the letters package and its two readers of note.
+LETTER_READERS = ("complaint_audit.letters.read", "docx", "pypdfium2")
 
 
 def load_sources(
