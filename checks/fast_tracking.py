@@ -28,7 +28,7 @@ from complaint_audit.engine.contract import (
     percent,
 )
 from complaint_audit.engine.judging import counted_share, small_base_shares
-from complaint_audit.engine.significance import holm, p_text
+from complaint_audit.engine.significance import fisher_exact_two_sided, holm, mann_whitney, p_text
 from complaint_audit.engine.standards import CODES, GOOD_PRACTICE
 from complaint_audit.engine.toolkit import (
     case_numbers,
@@ -236,16 +236,12 @@ class ResponseSpeed(Check):
         sizes, enough = group_sizes(rows, params["min_group_size"])
         if enough.empty:
             return not_enough(sizes, params["min_group_size"], "answered complaints")
-        # Here, not at the top: scipy.stats takes half a second to import, paid only when a test is made.
-        from scipy.stats import mannwhitneyu
-
         tested = rows.join(enough[[]], on=["process", "stage"], how="inner")
         groups = []
         for (process, stage), group in tested.groupby(["process", "stage"]):
             days = group["working_days"].astype("float64")
             member, public = days[group["member"]], days[~group["member"]]
-            test = mannwhitneyu(member, public, alternative="two-sided")
-            statistic, p_value = test.statistic, test.pvalue
+            statistic, p_value = mann_whitney(member, public)
             pairs = len(member) * len(public)
             groups.append({
                 "process": process, "stage": stage, "group": group["group"].iloc[0],
@@ -395,15 +391,12 @@ class OutcomeDifferences(Check):
         sizes, enough = group_sizes(rows, params["min_group_size"])
         if enough.empty:
             return not_enough(sizes, params["min_group_size"], "decided complaints")
-        # Here, not at the top: scipy.stats takes half a second to import, paid only when a test is made.
-        from scipy.stats import fisher_exact
-
         tested = rows.join(enough[[]], on=["process", "stage"], how="inner")
         counts = tested.groupby(["process", "stage", "group", "member"])["upheld"].agg(["sum", "count"]).unstack("member")
         groups = []
         for (process, stage, group), row in counts.iterrows():  # one per process and stage: a handful
             upheld_m, cases_m, upheld_p, cases_p = (int(row[(name, side)]) for side in (True, False) for name in ("sum", "count"))
-            p_value = fisher_exact([[upheld_m, cases_m - upheld_m], [upheld_p, cases_p - upheld_p]]).pvalue
+            p_value = fisher_exact_two_sided([[upheld_m, cases_m - upheld_m], [upheld_p, cases_p - upheld_p]])
             groups.append({
                 "process": process, "stage": stage, "group": group, "member_cases": cases_m, "public_cases": cases_p,
                 "member_upheld": upheld_m, "public_upheld": upheld_p,
