@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 
+import pandas as pd
 import pytest
 
 from complaint_audit.errors import UserError
@@ -86,3 +87,28 @@ def test_a_script_without_a_main_guard_runs_its_audit_once(tmp_path):
     runs = [folder for folder in (tmp_path / "runs").iterdir() if folder.is_dir()]
     assert len(runs) == 1
     assert (runs[0] / "report.html").read_text(encoding="utf-8").count("<svg") >= 3
+
+
+def test_checks_shared_with_the_helper_give_what_they_give_here(sample_store):
+    """About half of the checks run in the helper (whole modules), the rest here; every outcome, in the registry's
+    order, is what a run without a helper gives: status, metrics, finding and each exception."""
+    from complaint_audit.config import load_config
+    from complaint_audit.engine.api import check_records, exported_fields
+    from complaint_audit.engine.registry import discover
+    from complaint_audit.engine.runner import _share_for_the_helper
+    from complaint_audit.store import Store
+
+    store = Store(sample_store)
+    audit = load_config(SAMPLE_DATA / "audit.toml")
+    records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
+    alone = check_records(records, audit, reviews=reviews, exported_fields=exported).outcomes
+    with HelperProcess([]) as helper:
+        shared = check_records(records, audit, reviews=reviews, exported_fields=exported, helper=helper).outcomes
+    sent = _share_for_the_helper(list(discover().values()))
+    assert 15 < len(sent) < 33  # about half of the 48
+    assert [outcome.check for outcome in shared] == [outcome.check for outcome in alone]
+    for here, there in zip(alone, shared, strict=True):
+        assert (there.result.status, there.result.finding) == (here.result.status, here.result.finding), here.check.code
+        assert there.result.metrics == here.result.metrics, here.check.code
+        pd.testing.assert_frame_equal(there.result.exceptions, here.result.exceptions)
+        assert (there.standing, there.remedy, there.people_affected) == (here.standing, here.remedy, here.people_affected)

@@ -131,7 +131,7 @@ def _run_audit(audit, workbooks, helper, out_root, as_of, formats, command_line,
             records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
         records = records_of(records, chosen_organisations(organisations_in(records), organisations))
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported,
-                            regulator=regulator)
+                            regulator=regulator, helper=helper)
         return AuditResult(audit, load, records, run.outcomes, run.as_of)
     require_text_path(Path(out_root), "output folder")
     with exclusive(Path(out_root), "writing a run"):
@@ -170,10 +170,6 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         records = store.read_records()
         held = organisations_in(records)
         charted = bool({"html", "pdf"} & set(formats)) and len(held) <= 1  # one report, with charts
-        if charted:
-            from complaint_audit.report import charts
-
-            helper.submit(charts.ready)  # matplotlib imported while the checks run
         chosen = chosen_organisations(held, organisations)
         records = records_of(records, chosen)
         reviewed = _import_reviews(audit.reviews, folder.own_store)
@@ -185,8 +181,12 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         clock = time.perf_counter()
         reviews, exported = store.read_reviews(), exported_fields(store)
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported,
-                            regulator=None if workbooks is None else workbooks.council)
+                            regulator=None if workbooks is None else workbooks.council, helper=helper)
         timings["checks"] = round(time.perf_counter() - clock, 3)
+        if charted:
+            from complaint_audit.report import charts
+
+            helper.submit(charts.ready)  # matplotlib imported while the results are written
         for outcome in run.outcomes:
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))
 

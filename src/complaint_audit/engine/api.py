@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,6 +20,9 @@ from complaint_audit.ingest.published.regulator import council_returns
 from complaint_audit.progress import Progress
 from complaint_audit.schema import DATE_FIELDS
 from complaint_audit.store import Store
+
+if TYPE_CHECKING:
+    from complaint_audit.helper_process import HelperProcess
 
 _DEADLINES = ("due", "extended_due", "action_due")
 
@@ -63,19 +67,22 @@ def check_records(
     reviews: pd.DataFrame | None = None,
     exported_fields: Mapping[str, frozenset[str]] | None = None,
     regulator: pd.DataFrame | None = None,
+    helper: HelperProcess | None = None,
 ) -> CheckRun:
     """Run the checks the config selects on canonical records (the audit's own entry point).
 
     `reviews` are the reviewers' scores imported into the store, if any (AuditData.reviews);
     `exported_fields` the fields each source file's export has (AuditData.exported_fields);
-    `regulator` the council's return to the Regulator of Social Housing (AuditData.regulator).
+    `regulator` the council's return to the Regulator of Social Housing (AuditData.regulator);
+    `helper` a run's helper process, to take a share of the checks (run_checks).
     """
     registry = discover(audit.checks.paths)
     codes = select(registry, select_codes or audit.checks.select, [*audit.checks.ignore, *ignore_codes])
     as_of = as_of or audit.as_of or _latest_event(records)
     data = AuditData(records, audit.calendar, as_of, reviews=reviews, standard=audit.standard,
                      exported_fields=exported_fields, regulator=regulator)
-    return CheckRun(run_checks(data, [registry[code] for code in codes], audit.checks.params, progress), as_of)
+    return CheckRun(run_checks(data, [registry[code] for code in codes], audit.checks.params, progress, helper=helper),
+                    as_of)
 
 
 def exported_fields(store: Store) -> dict[str, frozenset[str]] | None:

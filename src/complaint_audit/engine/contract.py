@@ -216,6 +216,11 @@ class AuditData:
                 self._derived[key] = compute(self, *args)
             return self._derived[key]
 
+    def __reduce__(self):
+        """Pickled without what it derived, nor its locks: a run's helper process works its checks' share out anew."""
+        return AuditData, (self.records, self.calendar, self.as_of, self.reviews, self.regulator, self.exported_fields,
+                           self.standard)
+
     def exported(self, name: str) -> pd.Series:
         """Per record, whether its export has a column for field NAME (not a constant, not absent)."""
         return self.derived(_exported, name)

@@ -21,6 +21,8 @@ from complaint_audit.engine.contract import Check
 from complaint_audit.errors import UserError
 
 ENTRY_POINT_GROUP = "complaint_audit.checks"
+# The package a local folder's check modules are named under: loaded from their files, not importable by name.
+LOCAL_CHECKS = "complaint_audit_local_checks"
 
 
 def discover(paths: Iterable[Path] = ()) -> dict[str, type[Check]]:
@@ -89,7 +91,7 @@ def _folder_modules(paths: Iterable[Path]) -> list[tuple[ModuleType, str]]:
         if not Path(folder).is_dir():
             raise UserError(f"{folder}: the checks folder named in audit.toml does not exist")
         for file in sorted(Path(folder).glob("*.py")):
-            name = f"complaint_audit_local_checks.{file.parent.name}.{file.stem}"
+            name = f"{LOCAL_CHECKS}.{file.parent.name}.{file.stem}"
             spec = importlib.util.spec_from_file_location(name, file)
             module = importlib.util.module_from_spec(spec)
             try:

@@ -6,17 +6,21 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complaint_audit.columnwise import cores_for
 from complaint_audit.engine.contract import AuditData, Check, CheckResult, Status, empty_exceptions, not_applicable
 from complaint_audit.engine.judging import judged
 from complaint_audit.engine.params import THRESHOLD_PARAMS, BadParam, checked_params
+from complaint_audit.engine.registry import LOCAL_CHECKS
 from complaint_audit.engine.remedies import Remedy, people_affected, remedy
 from complaint_audit.engine.standards import Standing, standing
 from complaint_audit.errors import UserError
 from complaint_audit.progress import Progress
 from complaint_audit.schema import UK_PROCESSES
+
+if TYPE_CHECKING:
+    from complaint_audit.helper_process import HelperProcess
 
 # A check of UK rules when every record is of process `other`: nothing it may measure.
 _OUTSIDE_UK = not_applicable("no record is under a UK statutory scheme; process other is never measured against UK "
@@ -55,6 +59,7 @@ def run_checks(
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    helper: HelperProcess | None = None,
 ) -> list[CheckOutcome]:
     """Run each check on the data; one that raises is reported as an error, and the rest still run.
 
@@ -62,22 +67,52 @@ def run_checks(
     default one per core once the records are many enough for it to pay, columnwise.cores_for):
     pandas, numpy and Arrow release the GIL in their kernels, so on long columns a second core
     shortens the suite, and on short ones its thread only contends for the GIL (docs/scaling.md).
-    Outcomes keep the order of CHECKS whatever order they finish in.
+    On short columns a HELPER process (a run's) takes about half of the checks instead: the
+    records are sent to it once. Outcomes keep the order of CHECKS whatever order they finish in.
     """
     overrides = overrides or {}
     params_by_code = {check.code: merged_params(check, overrides.get(check.code, {})) for check in checks}
     uk_data = _uk_records(data) if any(check.uk_rules for check in checks) else data
     none_under_uk = uk_data.records.empty and not data.records.empty
-    with ThreadPoolExecutor(max_workers=workers or cores_for(len(data.records))) as pool:
-        running = [pool.submit(_outcome, check, uk_data if check.uk_rules else data, params_by_code[check.code],
-                               check.uk_rules and none_under_uk)
-                   for check in checks]
-        outcomes = []
-        for done, (check, future) in enumerate(zip(checks, running, strict=True)):
+    workers = workers or cores_for(len(data.records))
+    sent = _share_for_the_helper(checks) if helper is not None and workers == 1 else []
+    if sent:
+        theirs = helper.submit(outcomes_of, data, uk_data, sent, params_by_code, none_under_uk)
+    ours = [check for check in checks if check not in sent]
+    outcomes: dict[type[Check], CheckOutcome] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        running = [pool.submit(outcomes_of, data, uk_data, [check], params_by_code, none_under_uk) for check in ours]
+        for done, (check, future) in enumerate(zip(ours, running, strict=True)):
             if progress:
                 progress(f"checking {check.code}", done, len(checks))
-            outcomes.append(future.result())
-    return outcomes
+            outcomes[check] = future.result()[0]
+    if sent:
+        if progress:
+            progress(f"checking {', '.join(check.code for check in sent)}", len(ours), len(checks))
+        outcomes.update(zip(sent, theirs.result(), strict=True))
+    return [outcomes[check] for check in checks]
+
+
+def outcomes_of(data: AuditData, uk_data: AuditData, checks: list[type[Check]], params_by_code: Mapping[str, Mapping],
+                none_under_uk: bool) -> list[CheckOutcome]:
+    """CHECKS run in turn: a check of UK rules on UK_DATA, the others on DATA (run_checks)."""
+    return [_outcome(check, uk_data if check.uk_rules else data, params_by_code[check.code],
+                     check.uk_rules and none_under_uk) for check in checks]
+
+
+def _share_for_the_helper(checks: list[type[Check]]) -> list[type[Check]]:
+    """About half of CHECKS, whole modules at a time (a module's checks share what they derive from the records, which
+    each process works out for itself), the largest modules first to the side with fewer checks. A check from a
+    folder audit.toml names stays here: its module is loaded from a file, by a name no other process can import."""
+    modules: dict[str, list[type[Check]]] = {}
+    for check in checks:
+        modules.setdefault(check.__module__, []).append(check)
+    local = [check for name, family in modules.items() if name.startswith(LOCAL_CHECKS) for check in family]
+    sides: dict[str, list[type[Check]]] = {"here": local, "helper": []}
+    for name, family in sorted(modules.items(), key=lambda item: -len(item[1])):
+        if not name.startswith(LOCAL_CHECKS):
+            min(sides.values(), key=len).extend(family)
+    return [check for check in checks if check in sides["helper"]]
 
 
 def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any], outside_uk: bool = False) -> CheckOutcome:
