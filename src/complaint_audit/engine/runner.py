@@ -78,19 +78,19 @@ def run_checks(
     sent = _share_for_the_helper(checks) if helper is not None and workers == 1 else []
     if sent:
         theirs = helper.submit(outcomes_of, data, uk_data, sent, params_by_code, none_under_uk)
-    ours = [check for check in checks if check not in sent]
-    outcomes: dict[type[Check], CheckOutcome] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        running = [pool.submit(outcomes_of, data, uk_data, [check], params_by_code, none_under_uk) for check in ours]
-        for done, (check, future) in enumerate(zip(ours, running, strict=True)):
+        running = {check: pool.submit(outcomes_of, data, uk_data, [check], params_by_code, none_under_uk)
+                   for check in checks if check not in sent}
+        outcomes, helpers = [], {}
+        for done, check in enumerate(checks):
             if progress:
                 progress(f"checking {check.code}", done, len(checks))
-            outcomes[check] = future.result()[0]
-    if sent:
-        if progress:
-            progress(f"checking {', '.join(check.code for check in sent)}", len(ours), len(checks))
-        outcomes.update(zip(sent, theirs.result(), strict=True))
-    return [outcomes[check] for check in checks]
+            if check in running:
+                outcomes.append(running[check].result()[0])
+            else:  # the helper's share, all at once: meanwhile the pool works on
+                helpers = helpers or dict(zip(sent, theirs.result(), strict=True))
+                outcomes.append(helpers[check])
+    return outcomes
 
 
 def outcomes_of(data: AuditData, uk_data: AuditData, checks: list[type[Check]], params_by_code: Mapping[str, Mapping],
