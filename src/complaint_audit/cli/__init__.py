@@ -536,6 +536,6 @@ def main() -> None:
         app(prog_name="complaint-audit")
     finally:
         # What the command made dies with the process: frozen, it is left to the operating system
-        # rather than to a last garbage collection over pandas, scipy and matplotlib at exit,
+        # rather than to a last garbage collection over pandas and pyarrow at exit,
         # which a user would wait for. Only here: a library caller keeps collecting.
         gc.freeze()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -218,8 +218,7 @@ class AuditData:
 
     def __reduce__(self):
         """Pickled without what it derived, nor its locks: a run's helper process works its checks' share out anew."""
-        return AuditData, (self.records, self.calendar, self.as_of, self.reviews, self.regulator, self.exported_fields,
-                           self.standard)
+        return AuditData, tuple(getattr(self, given.name) for given in fields(self) if given.init)
 
     def exported(self, name: str) -> pd.Series:
         """Per record, whether its export has a column for field NAME (not a constant, not absent)."""
