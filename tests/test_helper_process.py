@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -49,6 +50,14 @@ def test_a_helper_that_dies_leaves_its_tasks_to_the_caller():
         os.kill(helper_pid, signal.SIGKILL)
         assert helper.submit(os.getpid).result() == os.getpid()
         assert helper.submit(operator.add, 2, 2).result() == 4
+
+
+def test_a_helper_that_exits_as_it_starts_leaves_every_task_to_the_caller(monkeypatch):
+    """A Python that cannot run the helper (here, a program that only exits): the first task and every later one are
+    worked out here, none waits for an answer that will not come."""
+    monkeypatch.setattr(sys, "executable", shutil.which("true"))
+    with HelperProcess([]) as helper:
+        assert [helper.submit(os.getpid).result() for _ in range(3)] == [os.getpid()] * 3
 
 
 def test_where_no_process_can_be_started_the_caller_works_the_tasks_out(monkeypatch):

@@ -93,16 +93,16 @@ class HelperProcess:
         process, item = self._process, None
         try:
             self._send(self._preload)
-            while (item := self._tasks.get()) is not None:
+            for item in iter(self._tasks.get, None):
                 future, task, args = item
                 self._send((task, args))
                 succeeded, value = pickle.load(process.stdout)
                 future.set_result(value) if succeeded else future.set_exception(value)
-        except Exception:  # the helper ended (killed, out of memory) or the exchange broke: it can do no more
-            while item is not None:  # so every task left is worked out by the caller (Pending.result)
-                if not item[0].done():
-                    item[0].set_exception(HelperDied())
-                item = self._tasks.get()
+        except Exception:  # the helper ended (killed, out of memory, never started) or the exchange broke
+            if item is not None and not item[0].done():
+                item[0].set_exception(HelperDied())
+            for item in iter(self._tasks.get, None):  # so every task left is worked out by the caller (Pending.result)
+                item[0].set_exception(HelperDied())
         with contextlib.suppress(OSError):
             process.stdin.close()  # the helper's sign to exit
 

@@ -117,7 +117,8 @@ def run_audit(
         return _run_audit(audit, workbooks, helper, out_root, as_of, formats, command_line, progress, organisations)
 
 
-# What the helper process's tasks import (helper_process.py): reading letters, and drawing charts.
+# What the helper process's tasks import as it starts (helper_process.py): the letters' readers and the charts; the
+# checks' modules are imported as its share of the checks arrives.
 _HELPER_PRELOAD = (*LETTER_READERS, "complaint_audit.report.charts")
 
 
@@ -146,8 +147,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
                    workbooks, helper) -> AuditResult:
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
-    later runs, `compare` and pruning. HELPER reads the letters while the exports load, and
-    draws the report's charts while the rest of the report is written."""
+    later runs, `compare` and pruning. HELPER reads the letters while the exports load, runs a
+    share of the checks, and draws the report's charts while the rest of the report is written."""
     folder = RunFolder(run_dir)
     log = _run_log(folder)
     timings: dict[str, float] = {}
