@@ -19,6 +19,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -32,6 +33,9 @@ from complaint_audit.ingest.published.ombudsman import audit_year, council_figur
 from complaint_audit.progress import Progress
 from complaint_audit.spreadsheet import safe_cells
 from complaint_audit.store import atomic_write, write_quarantine
+
+if TYPE_CHECKING:
+    from complaint_audit.helper_process import HelperProcess
 
 PDF_ORGANISATIONS = 10  # at most this many organisations get a report.pdf in one run
 
@@ -68,8 +72,10 @@ def write_organisation_runs(
     ombudsman,
     log: logging.Logger,
     progress: Progress | None = None,
+    helper: HelperProcess | None = None,
 ) -> OrganisationRuns:
-    """Each chosen organisation's run folder under RUN_DIR/organisations, then their comparison."""
+    """Each chosen organisation's run folder under RUN_DIR/organisations, then their comparison; with the run's
+    HELPER process taking a share of each organisation's checks and drawing its charts."""
     notes = []
     per_organisation_formats = list(formats)
     if "pdf" in formats and len(chosen) > PDF_ORGANISATIONS:
@@ -85,7 +91,7 @@ def write_organisation_runs(
         folder = run_dir / ORGANISATIONS / folders[name]
         results.append(_organisation_run(
             folder, name, audit, frames[name], manifest=manifest, quarantine=quarantine, reviews=reviews, exported=exported,
-            as_of=as_of, formats=per_organisation_formats, ombudsman=ombudsman))
+            as_of=as_of, formats=per_organisation_formats, ombudsman=ombudsman, helper=helper))
         log.info("%s: %d records, checks %s, in %s", name, len(frames[name]), _by_status(results[-1].statuses), folder.name)
     comparison = {}
     if len(results) >= 2:
@@ -98,10 +104,11 @@ def write_organisation_runs(
 
 
 def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.DataFrame, *, manifest: Manifest,
-                      quarantine: pd.DataFrame, reviews, exported, as_of: dt.date, formats: Sequence[str], ombudsman) -> OrganisationResult:
+                      quarantine: pd.DataFrame, reviews, exported, as_of: dt.date, formats: Sequence[str], ombudsman,
+                      helper: HelperProcess | None = None) -> OrganisationResult:
     """One organisation's run folder: as a run of its records alone writes it, the store shared."""
     folder.mkdir(parents=True, exist_ok=True)
-    run = check_records(records, audit, as_of=as_of, reviews=reviews, exported_fields=exported)
+    run = check_records(records, audit, as_of=as_of, reviews=reviews, exported_fields=exported, helper=helper)
     mine = quarantine[quarantine["organisation"].eq(name)]
     run_folder = RunFolder(folder)
     atomic_write(run_folder.quarantine_file, lambda tmp: write_quarantine(safe_cells(mine), tmp))
@@ -116,9 +123,16 @@ def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.D
         own = replace(own, ombudsman={key: kept[key] for key in ("file", "sha256", "profile")})
     run_folder.write_manifest(own)
     if formats:
+        from complaint_audit.report import charts
+        from complaint_audit.report.context import report_context
         from complaint_audit.report.render import render_reports
 
-        render_reports(folder, formats, [audit.report.templates] if audit.report.templates else [])
+        context = report_context(folder)
+        charted = helper is not None and {"html", "pdf"} & set(formats)
+        # Drawn in the helper while the Markdown is rendered here.
+        svg = helper.submit(charts.draw, context["charts"]).result if charted else None
+        render_reports(folder, formats, [audit.report.templates] if audit.report.templates else [], context=context,
+                       svg=svg)
     run_folder.write_manifest(replace(own, finished_at=dt.datetime.now(dt.UTC)))
     statuses = tuple(outcome.result.status.value for outcome in run.outcomes)
     summary = {"checks": len(statuses), "by_status": _by_status(statuses), **figures}

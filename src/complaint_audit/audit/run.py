@@ -170,7 +170,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         store = Store(folder.own_store)
         records = store.read_records()
         held = organisations_in(records)
-        charted = bool({"html", "pdf"} & set(formats)) and len(held) <= 1  # one report, with charts
+        drawn = bool({"html", "pdf"} & set(formats))  # reports with charts: the run's, or each organisation's
+        charted = drawn and len(held) <= 1  # the run's own
         chosen = chosen_organisations(held, organisations)
         records = records_of(records, chosen)
         reviewed = _import_reviews(audit.reviews, folder.own_store)
@@ -184,7 +185,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported,
                             regulator=None if workbooks is None else workbooks.council, helper=helper)
         timings["checks"] = round(time.perf_counter() - clock, 3)
-        if charted:
+        if drawn:
             from complaint_audit.report import charts
 
             helper.submit(charts.ready)  # matplotlib imported while the results are written
@@ -223,7 +224,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             clock = time.perf_counter()
             several = write_organisation_runs(
                 run_dir, audit, records, chosen=chosen, manifest=manifest, quarantine=store.read_quarantine(),
-                reviews=reviews, exported=exported, as_of=run.as_of, formats=formats, ombudsman=ombudsman, log=log, progress=progress)
+                reviews=reviews, exported=exported, as_of=run.as_of, formats=formats, ombudsman=ombudsman, log=log, progress=progress,
+                helper=helper)
             manifest = replace(manifest, organisations=tuple({"organisation": result.organisation, "folder": result.folder}
                                                              for result in several.results),
                                comparison=tuple(sorted(path.name for path in several.comparison.values())))
