@@ -54,8 +54,7 @@ def fisher_exact_two_sided(table: list[list[int]]) -> float:
         return 1.0
     total, successes, draws = a + b + c + d, a + b, a + c
     low, high = max(0, draws - (c + d)), min(draws, successes)
-    outcomes = np.arange(low, high + 1)
-    chances = np.exp(_log_pmf(outcomes, total, successes, draws))
+    chances = np.exp(_log_chances(low, high, total, successes, draws))
     observed = chances[a - low]
     # Tables within a relative 1e-7 of this one's chance count as likely as it (R's tolerance): two tables exactly as
     # likely (a symmetric pair) come out of the log-factorials a few 1e-15 apart, past the 1e-14 scipy allows its own.
@@ -82,28 +81,26 @@ def mann_whitney(first: pd.Series, second: pd.Series) -> tuple[float, float]:
     return u1, min(1.0, math.erfc(z / math.sqrt(2)))
 
 
-def _log_pmf(outcomes: np.ndarray, total: int, successes: int, draws: int) -> np.ndarray:
-    """The hypergeometric distribution's log-chances of OUTCOMES: DRAWS from TOTAL holding SUCCESSES."""
-    def log_choose(n, k):
-        return _log_factorial(n) - _log_factorial(k) - _log_factorial(n - k)
+def _log_chances(start: int, end: int, total: int, successes: int, draws: int) -> np.ndarray:
+    """The hypergeometric distribution's log-chances of START to END successes among DRAWS from TOTAL holding
+    SUCCESSES: the first from the log-factorials, each next one from its ratio to the one before, in one numpy pass."""
+    def log_choose(n: int, k: int) -> float:
+        return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
-    return log_choose(successes, outcomes) + log_choose(total - successes, draws - outcomes) - log_choose(total, draws)
-
-
-def _log_factorial(values) -> np.ndarray:
-    return np.array([math.lgamma(value + 1) for value in np.atleast_1d(values)], dtype="float64")
+    first = log_choose(successes, start) + log_choose(total - successes, draws - start) - log_choose(total, draws)
+    k = np.arange(start, end, dtype="float64")
+    ratios = (successes - k) * (draws - k) / ((k + 1) * (total - successes - draws + k + 1))
+    return first + np.concatenate(([0.0], np.cumsum(np.log(ratios))))
 
 
 def _upper_tail(hits: int, total: int, successes: int, draws: int) -> float:
-    """The chance of HITS or more: the first term from the log-factorials, each next one from the ratio of two terms,
-    summed in logs (no term overflows, nor the tail of a pool of a million underflows on the way)."""
+    """The chance of HITS or more, summed in logs: no term overflows, nor does the tail of a pool of a million
+    underflow on the way."""
     high = min(draws, successes)
     start = max(hits, draws - (total - successes), 0)
     if start > high:
         return 0.0
-    k = np.arange(start, high, dtype="float64")
-    ratios = (successes - k) * (draws - k) / ((k + 1) * (total - successes - draws + k + 1))
-    logs = _log_pmf(np.array([start]), total, successes, draws)[0] + np.concatenate(([0.0], np.cumsum(np.log(ratios))))
+    logs = _log_chances(start, high, total, successes, draws)
     largest = logs.max()
     return float(math.exp(largest) * np.exp(logs - largest).sum())
 
