@@ -63,7 +63,7 @@ def _matplotlib():
 
 
 def ready() -> None:
-    """matplotlib imported, ahead of the first chart: a run's helper process does it while the checks run."""
+    """matplotlib imported, ahead of the first chart: a run's helper process does it while the results are written."""
     _matplotlib()
 
 
