@@ -70,11 +70,14 @@ def test_where_no_process_can_be_started_the_caller_works_the_tasks_out(monkeypa
 
 
 def test_a_block_left_by_an_error_ends_the_helper_at_once():
-    helper = HelperProcess([])
-    with pytest.raises(KeyError), helper:
+    started = time.monotonic()
+    with pytest.raises(KeyError), HelperProcess([]) as helper:
+        helper_pid = helper.submit(os.getpid).result()
         helper.submit(time.sleep, 600)  # a long task nobody needs any more
         raise KeyError("the run failed")
-    assert helper._process.returncode == -signal.SIGKILL
+    assert time.monotonic() - started < 300  # not waited for
+    with pytest.raises(ProcessLookupError):  # ended, and reaped
+        os.kill(helper_pid, 0)
 
 
 def test_a_task_printing_does_not_break_the_exchange(capfd):
