@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 import os
 import shutil
@@ -10,6 +11,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from concurrent.futures import CancelledError
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,7 +23,7 @@ from tests.conftest import SAMPLE_DATA
 
 
 def test_tasks_run_in_another_process_in_the_order_given():
-    with HelperProcess([]) as helper:
+    with HelperProcess() as helper:
         pids = [helper.submit(os.getpid) for _ in range(3)]
         sums = [helper.submit(operator.add, number, 1) for number in range(5)]
         assert {pending.result() for pending in pids} != {os.getpid()}
@@ -29,7 +32,7 @@ def test_tasks_run_in_another_process_in_the_order_given():
 
 
 def test_a_tasks_error_reaches_the_caller_as_it_was_raised():
-    with HelperProcess([]) as helper:
+    with HelperProcess() as helper:
         failed = helper.submit(operator.truediv, 1, 0)
         refused = helper.submit(_raise_user_error, "letters/index.csv: no column 'file'")
         after = helper.submit(operator.mul, 6, 7)
@@ -45,7 +48,7 @@ def _raise_user_error(message: str) -> None:
 
 
 def test_a_helper_that_dies_leaves_its_tasks_to_the_caller():
-    with HelperProcess([]) as helper:
+    with HelperProcess() as helper:
         helper_pid = helper.submit(os.getpid).result()
         os.kill(helper_pid, signal.SIGKILL)
         assert helper.submit(os.getpid).result() == os.getpid()
@@ -56,7 +59,7 @@ def test_a_helper_that_exits_as_it_starts_leaves_every_task_to_the_caller(monkey
     """A Python that cannot run the helper (here, a program that only exits): the first task and every later one are
     worked out here, none waits for an answer that will not come."""
     monkeypatch.setattr(sys, "executable", shutil.which("true"))
-    with HelperProcess([]) as helper:
+    with HelperProcess() as helper:
         assert [helper.submit(os.getpid).result() for _ in range(3)] == [os.getpid()] * 3
 
 
@@ -65,13 +68,13 @@ def test_where_no_process_can_be_started_the_caller_works_the_tasks_out(monkeypa
         raise OSError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(subprocess, "Popen", no_processes)
-    with HelperProcess([]) as helper:
+    with HelperProcess() as helper:
         assert helper.submit(os.getpid).result() == os.getpid()
 
 
 def test_a_block_left_by_an_error_ends_the_helper_at_once():
     started = time.monotonic()
-    with pytest.raises(KeyError), HelperProcess([]) as helper:
+    with pytest.raises(KeyError), HelperProcess() as helper:
         helper_pid = helper.submit(os.getpid).result()
         helper.submit(time.sleep, 600)  # a long task nobody needs any more
         raise KeyError("the run failed")
@@ -81,7 +84,7 @@ def test_a_block_left_by_an_error_ends_the_helper_at_once():
 
 
 def test_a_task_printing_does_not_break_the_exchange(capfd):
-    with HelperProcess([]) as helper:
+    with HelperProcess() as helper:
         helper.submit(print, "a letter reader's warning").result()
         assert helper.submit(operator.add, 1, 1).result() == 2
     assert "a letter reader's warning" in capfd.readouterr().err
@@ -102,25 +105,76 @@ def test_a_script_without_a_main_guard_runs_its_audit_once(tmp_path):
 
 
 def test_checks_shared_with_the_helper_give_what_they_give_here(sample_store):
-    """About half of the checks run in the helper (whole modules), the rest here; every outcome, in the registry's
-    order, is what a run without a helper gives: status, metrics, finding and each exception."""
+    """The checks run a module at a time on both sides; every outcome, in the registry's order, is what a run without
+    a helper gives: status, metrics, finding and each exception."""
     from complaint_audit.config import load_config
     from complaint_audit.engine.api import check_records, exported_fields
     from complaint_audit.engine.registry import discover
-    from complaint_audit.engine.runner import _share_for_the_helper
     from complaint_audit.store import Store
 
     store = Store(sample_store)
     audit = load_config(SAMPLE_DATA / "audit.toml")
     records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
     alone = check_records(records, audit, reviews=reviews, exported_fields=exported).outcomes
-    with HelperProcess([]) as helper:
+    with HelperProcess() as helper:
+        helper.submit(discover).result()  # started, with the checks imported: it takes its first module at once
+        sent = _recording_tasks(helper)
         shared = check_records(records, audit, reviews=reviews, exported_fields=exported, helper=helper).outcomes
-    sent = _share_for_the_helper(list(discover().values()))
-    assert 15 < len(sent) < 33  # about half of the 48
+    modules = {outcome.check.__module__ for outcome in alone}
+    ran_there = [pending for pending in sent if not pending.withdraw()]  # a task done can no longer be withdrawn
+    assert len(sent) == len(modules) and 1 <= len(ran_there) < len(modules)  # each side ran some
     assert [outcome.check for outcome in shared] == [outcome.check for outcome in alone]
     for here, there in zip(alone, shared, strict=True):
         assert (there.result.status, there.result.finding) == (here.result.status, here.result.finding), here.check.code
         assert there.result.metrics == here.result.metrics, here.check.code
         pd.testing.assert_frame_equal(there.result.exceptions, here.result.exceptions)
         assert (there.standing, there.remedy, there.people_affected) == (here.standing, here.remedy, here.people_affected)
+
+
+def _recording_tasks(helper: HelperProcess) -> list:
+    """Every task submitted to HELPER from now on, as its Pending."""
+    sent, submit = [], helper.submit
+
+    def recorded(task, *args):
+        sent.append(submit(task, *args))
+        return sent[-1]
+
+    helper.submit = recorded
+    return sent
+
+
+def test_an_object_shared_is_sent_once_and_kept_by_the_helper():
+    kept = []
+    with HelperProcess() as helper:
+        helper.share(kept)
+        helper.submit(list.append, kept, "first").result()
+        assert helper.submit(len, kept).result() == 1  # the helper's own copy, kept: the append is still there
+        assert helper.submit(len, ["another", "list"]).result() == 2
+    assert kept == []  # the helper has a copy, not this object
+
+
+def test_a_task_withdrawn_before_it_is_sent_never_runs_and_the_rest_do(tmp_path):
+    marker = tmp_path / "ran"
+    with HelperProcess() as helper:
+        busy = helper.submit(time.sleep, 1)
+        withdrawn = helper.submit(Path.write_text, marker, "ran")
+        after = helper.submit(operator.add, 2, 3)
+        assert withdrawn.withdraw()
+        with pytest.raises(CancelledError):
+            withdrawn.result()
+        assert after.result() == 5
+        assert busy.result() is None and not busy.withdraw()  # done: too late to withdraw
+    assert not marker.exists()
+
+
+def test_a_warm_up_waits_for_the_tasks_before_it_and_runs_while_the_helper_is_idle(tmp_path):
+    marker = tmp_path / "warmed"
+    with HelperProcess() as helper:
+        helper.submit(time.sleep, 1)
+        helper.warm_up(functools.partial(Path.write_text, marker, "warm"))
+        assert helper.submit(Path.exists, marker).result() is False  # submitted before the helper was idle: first
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.read_text() == "warm"
+        assert helper.submit(operator.mul, 6, 7).result() == 42

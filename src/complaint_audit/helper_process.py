@@ -19,14 +19,13 @@ started, or the helper dies, a task is run here when its result is asked for. A 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import pickle
 import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
 
@@ -44,6 +43,7 @@ class Pending(Generic[T]):
         self._task, self._args, self._future = task, args, future
 
     def result(self) -> T:
+        """The task's result; concurrent.futures.CancelledError once `withdraw` has succeeded."""
         if self._future is not None:
             try:
                 return self._future.result()
@@ -51,28 +51,44 @@ class Pending(Generic[T]):
                 self._future = None
         return self._task(*self._args)
 
+    def withdraw(self) -> bool:
+        """Keep the task from the helper if it has not been sent yet: True when the caller is to work it out itself."""
+        return self._future is None or self._future.cancel()
+
 
 class HelperProcess:
     """One process beside this one, started on the first task, ended with the `with` block.
 
-    PRELOAD names the modules its tasks need, imported as it starts, while this process works on.
     A block left by an exception ends the helper at once, whatever it was doing: a run that failed
     does not wait for work it no longer needs, such as 5,000 letters still being read.
     """
 
-    def __init__(self, preload: Sequence[str]):
-        self._preload = list(preload)
+    def __init__(self):
         self._process: subprocess.Popen | None = None
         self._exchanging: threading.Thread | None = None
-        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._warm_ups: list[Callable[[], object]] = []
         self._unavailable = getattr(sys, "frozen", False)  # a bundled app has no Python to run a module with
 
     def submit(self, task: Callable[..., T], *args: Any) -> Pending[T]:
-        if not self._started():
-            return Pending(task, args, None)
+        """TASK(*ARGS) run in the helper after the tasks submitted before it."""
         future: Future = Future()
-        self._tasks.put((future, task, args))
-        return Pending(task, args, future)
+        self._outbox.put((future, task, args))  # before the helper starts, so it is sent before any idle import
+        return Pending(task, args, future if self._started() else None)
+
+    def share(self, *objects: object) -> None:
+        """OBJECTS sent to the helper once, however many later tasks take them (a run's records, which its checks share);
+        the helper keeps them until it ends."""
+        if self._started():
+            for shared in objects:
+                self._outbox.put((None, _KEEP, shared))
+
+    def warm_up(self, task: Callable[[], object]) -> None:
+        """TASK run in the helper once no task waits to be sent, its result unused: imports ahead of the tasks that need
+        them (matplotlib, while the exports load). A task submitted meanwhile waits for it to end."""
+        self._warm_ups.append(task)
+        if self._started():
+            self._outbox.put((None, None, None))  # wakes an idle exchange, after any task already waiting
 
     def _started(self) -> bool:
         if self._process is None and not self._unavailable:
@@ -89,25 +105,44 @@ class HelperProcess:
         return self._process is not None
 
     def _exchange(self) -> None:
-        """Send each task in turn and set its future from the reply, until told to stop (None)."""
-        process, item = self._process, None
+        """Send each task in turn (one withdrawn meanwhile is skipped) and set its future from the reply, until told to
+        stop (None); the warm-ups whenever no task waits."""
+        process, future, kept = self._process, None, {}
         try:
-            self._send(self._preload)
-            for item in iter(self._tasks.get, None):
-                future, task, args = item
-                self._send((task, args))
-                succeeded, value = pickle.load(process.stdout)
-                future.set_result(value) if succeeded else future.set_exception(value)
+            for future, task, args in iter(self._next_message, None):
+                if future is None:  # an object to keep (share), sent whole once and then by reference; or a wake-up
+                    if task is _KEEP and id(args) not in kept:
+                        self._send((_KEEP, id(args), args), {})
+                        kept[id(args)] = args
+                elif future.set_running_or_notify_cancel():
+                    self._send((_RUN, task, args), kept)
+                    succeeded, value = pickle.load(process.stdout)
+                    future.set_result(value) if succeeded else future.set_exception(value)
         except Exception:  # the helper ended (killed, out of memory, never started) or the exchange broke
-            if item is not None and not item[0].done():
-                item[0].set_exception(HelperDied())
-            for item in iter(self._tasks.get, None):  # so every task left is worked out by the caller (Pending.result)
-                item[0].set_exception(HelperDied())
+            if future is not None and not future.done():
+                future.set_exception(HelperDied())
+            for future, _, _ in iter(self._outbox.get, None):  # every task left is worked out by the caller
+                if future is not None and future.set_running_or_notify_cancel():
+                    future.set_exception(HelperDied())
         with contextlib.suppress(OSError):
             process.stdin.close()  # the helper's sign to exit
 
-    def _send(self, message: object) -> None:
-        pickle.dump(message, self._process.stdin)
+    def _next_message(self) -> tuple | None:
+        """The next task or object to send, else a warm-up (its result unused: a task that needs what it failed to do
+        fails on its own), else whatever comes next."""
+        try:
+            return self._outbox.get_nowait()
+        except queue.Empty:
+            if self._warm_ups:
+                return Future(), self._warm_ups.pop(0), ()
+            return self._outbox.get()
+
+    def _send(self, message: object, kept: dict[int, object]) -> None:
+        """MESSAGE pickled to the helper, with each object in KEPT (sent before) as its key."""
+        pickler = pickle.Pickler(self._process.stdin, pickle.HIGHEST_PROTOCOL)
+        if kept:
+            pickler.persistent_id = lambda value: id(value) if kept.get(id(value), _KEEP) is value else None
+        pickler.dump(message)
         self._process.stdin.flush()
 
     def __enter__(self) -> HelperProcess:
@@ -118,31 +153,38 @@ class HelperProcess:
             return
         if kind is not None:
             self._process.kill()
-        self._tasks.put(None)
+        self._outbox.put(None)
         self._exchanging.join()
         self._process.wait()
 
 
+# The two kinds of message: an object to keep, and a task to run and answer.
+_KEEP, _RUN = "keep", "run"
+
+
 def _serve() -> None:
-    """The helper's side: import the preload, then run each task sent and send back its result or its error."""
+    """The helper's side: keep each object shared, run each task sent and send back its result or its error."""
     inbox, outbox = sys.stdin.buffer, os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a task's print() goes to stderr, not into the exchange
-    try:
-        for name in pickle.load(inbox):
-            importlib.import_module(name)
-    except (ImportError, EOFError):  # the caller works the tasks out itself (HelperDied)
-        return
+    kept: dict[int, object] = {}
     while True:
+        unpickler = pickle.Unpickler(inbox)  # one a message: each is pickled afresh, with its own memo
+        unpickler.persistent_load = kept.__getitem__
         try:
-            task, args = pickle.load(inbox)
-        except EOFError:
+            kind, *message = unpickler.load()
+        except Exception:  # the caller's end closed, or a task's module does not import here: the caller works it out
             return
+        if kind == _KEEP:
+            key, value = message
+            kept[key] = value
+            continue
+        task, args = message
         try:
             reply = (True, task(*args))
         except Exception as error:
             reply = (False, error)
         try:
-            data = pickle.dumps(reply)
+            data = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # an error, or a result, that cannot be pickled: said in words
             shown = error if reply[0] else reply[1]
             data = pickle.dumps((False, RuntimeError(f"{type(shown).__name__}: {shown}")))
@@ -153,3 +195,5 @@ def _serve() -> None:
 if __name__ == "__main__":
     with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):  # Ctrl-C reaches the caller too, which says so
         _serve()
+    sys.stderr.flush()
+    os._exit(0)  # without the interpreter's tear-down of pandas and matplotlib, which the caller would wait for

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -40,9 +41,10 @@ from complaint_audit.audit.run_folder import ConfigFile, Manifest, RunFolder
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.api import check_records, exported_fields
 from complaint_audit.engine.contract import Status
+from complaint_audit.engine.registry import discover
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.errors import writing_into
-from complaint_audit.ingest.api import LETTER_READERS, load_sources
+from complaint_audit.ingest.api import load_sources, reading_letters
 from complaint_audit.ingest.load import LoadReport
 from complaint_audit.ingest.published.ombudsman import (
     audit_year,
@@ -56,7 +58,12 @@ from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
 from complaint_audit.store import Store, require_text_path
 
+if TYPE_CHECKING:
+    from complaint_audit.helper_process import HelperProcess, Pending
+    from complaint_audit.letters.read import Letter
+
 REPORT_FORMATS = ("html", "md", "pdf", "xlsx")
+_CHARTED = {"html", "pdf"}  # the formats with charts
 
 
 @dataclass(frozen=True)
@@ -113,20 +120,30 @@ def run_audit(
     workbooks = read_configured_returns(audit)  # before anything is loaded or written: a bad workbook stops the run
     from complaint_audit.helper_process import HelperProcess
 
-    with HelperProcess(_HELPER_PRELOAD) as helper:
-        return _run_audit(audit, workbooks, helper, out_root, as_of, formats, command_line, progress, organisations)
+    with HelperProcess() as helper:
+        letters = _first_tasks(helper, audit, formats if out_root is not None else ())
+        return _run_audit(audit, workbooks, helper, letters, out_root, as_of, formats, command_line, progress,
+                          organisations)
 
 
-# What the helper process's tasks import as it starts (helper_process.py): the letters' readers and the charts; the
-# checks' modules are imported as its share of the checks arrives.
-_HELPER_PRELOAD = (*LETTER_READERS, "complaint_audit.report.charts")
+def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[str]) -> Pending[list[Letter]] | None:
+    """The letters, given to HELPER to read while the exports load; then, while it waits for its next task, the imports
+    its later tasks need: the checks, pandas with them, and matplotlib where FORMATS have charts (after the checks'
+    share, if that comes first)."""
+    letters = reading_letters(audit, helper)
+    helper.warm_up(discover)
+    if _CHARTED & set(formats):
+        from complaint_audit.report import charts
+
+        helper.warm_up(charts.ready)
+    return letters
 
 
-def _run_audit(audit, workbooks, helper, out_root, as_of, formats, command_line, progress, organisations) -> AuditResult:
+def _run_audit(audit, workbooks, helper, letters, out_root, as_of, formats, command_line, progress, organisations) -> AuditResult:
     regulator = None if workbooks is None else workbooks.council
     if out_root is None:
         with tempfile.TemporaryDirectory() as scratch:
-            load = load_sources(audit, Path(scratch) / "store", progress, helper)
+            load = load_sources(audit, Path(scratch) / "store", progress, letters)
             _import_reviews(audit.reviews, Path(scratch) / "store")
             store = Store(Path(scratch) / "store")
             records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
@@ -140,11 +157,11 @@ def _run_audit(audit, workbooks, helper, out_root, as_of, formats, command_line,
         run_dir = new_run_dir(Path(out_root), started_at)
         with writing_into(run_dir):
             return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations,
-                                  workbooks, helper)
+                                  workbooks, helper, letters)
 
 
 def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations,
-                   workbooks, helper) -> AuditResult:
+                   workbooks, helper, letters) -> AuditResult:
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
     later runs, `compare` and pruning. HELPER reads the letters while the exports load, runs a
@@ -159,7 +176,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.warning("%s", note)
         clock = time.perf_counter()
         ombudsman = read_configured_figures(audit)  # before the load: a bad figures file stops the run at once
-        load = load_sources(audit, folder.own_store, progress, helper)
+        load = load_sources(audit, folder.own_store, progress, letters)
         for entry in load.files:
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s; %d rows combined into %d records, "
                      "%d records in all", entry["path"], entry["profile"], entry["read"], entry["loaded"], entry["quarantined"],
@@ -170,7 +187,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         store = Store(folder.own_store)
         records = store.read_records()
         held = organisations_in(records)
-        drawn = bool({"html", "pdf"} & set(formats))  # reports with charts: the run's, or each organisation's
+        drawn = bool(_CHARTED & set(formats))  # reports with charts: the run's, or each organisation's
         charted = drawn and len(held) <= 1  # the run's own
         chosen = chosen_organisations(held, organisations)
         records = records_of(records, chosen)
@@ -185,10 +202,6 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported,
                             regulator=None if workbooks is None else workbooks.council, helper=helper)
         timings["checks"] = round(time.perf_counter() - clock, 3)
-        if drawn:
-            from complaint_audit.report import charts
-
-            helper.submit(charts.ready)  # matplotlib imported while the results are written
         for outcome in run.outcomes:
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))
 
@@ -241,6 +254,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             if progress:
                 progress("writing the report", 0, 1)
             clock = time.perf_counter()
+            from complaint_audit.report import charts
             from complaint_audit.report.code_workbook import write_code_workbook
             from complaint_audit.report.context import report_context
             from complaint_audit.report.render import render_reports

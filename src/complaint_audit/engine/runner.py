@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +68,7 @@ def run_checks(
     default one per core once the records are many enough for it to pay, columnwise.cores_for):
     pandas, numpy and Arrow release the GIL in their kernels, so on long columns a second core
     shortens the suite, and on short ones its thread only contends for the GIL (docs/scaling.md).
-    On short columns a HELPER process (a run's) takes about half of the checks instead: the
+    On short columns a HELPER process (a run's) shares the checks instead (_shared_with): the
     records are sent to it once. Outcomes keep the order of CHECKS whatever order they finish in.
     """
     overrides = overrides or {}
@@ -75,22 +76,12 @@ def run_checks(
     uk_data = _uk_records(data) if any(check.uk_rules for check in checks) else data
     none_under_uk = uk_data.records.empty and not data.records.empty
     workers = workers or cores_for(len(data.records))
-    sent = _share_for_the_helper(checks) if helper is not None and workers == 1 else []
-    if sent:
-        theirs = helper.submit(outcomes_of, data, uk_data, sent, params_by_code, none_under_uk)
+    if helper is not None and workers == 1:
+        return _shared_with(helper, data, uk_data, checks, params_by_code, none_under_uk, progress)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         running = {check: pool.submit(outcomes_of, data, uk_data, [check], params_by_code, none_under_uk)
-                   for check in checks if check not in sent}
-        outcomes, helpers = [], {}
-        for done, check in enumerate(checks):
-            if progress:
-                progress(f"checking {check.code}", done, len(checks))
-            if check in running:
-                outcomes.append(running[check].result()[0])
-            else:  # the helper's share, all at once: meanwhile the pool works on
-                helpers = helpers or dict(zip(sent, theirs.result(), strict=True))
-                outcomes.append(helpers[check])
-    return outcomes
+                   for check in checks}
+        return _in_order(checks, lambda check: running[check].result()[0], progress)
 
 
 def outcomes_of(data: AuditData, uk_data: AuditData, checks: list[type[Check]], params_by_code: Mapping[str, Mapping],
@@ -100,19 +91,55 @@ def outcomes_of(data: AuditData, uk_data: AuditData, checks: list[type[Check]], 
                      check.uk_rules and none_under_uk) for check in checks]
 
 
-def _share_for_the_helper(checks: list[type[Check]]) -> list[type[Check]]:
-    """About half of CHECKS, whole modules at a time (a module's checks share what they derive from the records, which
-    each process works out for itself), the largest modules first to the side with fewer checks. A check from a
-    folder audit.toml names stays here: its module is loaded from a file, by a name no other process can import."""
+def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, checks: list[type[Check]],
+                 params_by_code: Mapping[str, Mapping], none_under_uk: bool, progress: Progress | None
+                 ) -> list[CheckOutcome]:
+    """CHECKS run a module at a time, here from the first module and in HELPER from the last, each side taking the
+    next one the other has not begun, until they meet: neither side waits for the other for longer than the last
+    module takes, whatever each costs. A module's checks share what they derive from the records, which each process works
+    out for itself. A check from a folder audit.toml names is run here: its module is loaded from a file, by a name no
+    other process can import."""
     modules: dict[str, list[type[Check]]] = {}
     for check in checks:
         modules.setdefault(check.__module__, []).append(check)
-    local = [check for name, family in modules.items() if name.startswith(LOCAL_CHECKS) for check in family]
-    sides: dict[str, list[type[Check]]] = {"here": local, "helper": []}
-    for name, family in sorted(modules.items(), key=lambda item: -len(item[1])):
-        if not name.startswith(LOCAL_CHECKS):
-            min(sides.values(), key=len).extend(family)
-    return [check for check in checks if check in sides["helper"]]
+    # The modules of most checks first, here: the helper, from the other end, takes the small ones, so the last module
+    # either side waits on is a small one.
+    modules = dict(sorted(modules.items(), key=lambda item: -len(item[1])))
+    helper.share(data, uk_data)  # pickled once, not once per module
+    theirs = {name: helper.submit(outcomes_of, data, uk_data, family, params_by_code, none_under_uk)
+              for name, family in reversed(modules.items()) if not name.startswith(LOCAL_CHECKS)}
+    here = {name: Future() for name in modules}
+
+    def take_in_turn() -> None:
+        for name, family in modules.items():
+            if name not in theirs or theirs[name].withdraw():
+                try:
+                    here[name].set_result(outcomes_of(data, uk_data, family, params_by_code, none_under_uk))
+                except BaseException as error:  # reaches the caller, as from a check run on a thread of its own
+                    here[name].set_exception(error)
+
+    @functools.cache
+    def module_outcomes(name: str) -> dict[type[Check], CheckOutcome]:
+        try:
+            outcomes = theirs[name].result() if name in theirs else here[name].result()
+        except CancelledError:  # withdrawn from the helper, so taken here
+            outcomes = here[name].result()
+        return dict(zip(modules[name], outcomes, strict=True))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(take_in_turn)
+        return _in_order(checks, lambda check: module_outcomes(check.__module__)[check], progress)
+
+
+def _in_order(checks: list[type[Check]], outcome: Callable[[type[Check]], CheckOutcome], progress: Progress | None
+              ) -> list[CheckOutcome]:
+    """Each check's outcome, in the order of CHECKS whatever order they finish in; PROGRESS told of each in turn."""
+    outcomes = []
+    for done, check in enumerate(checks):
+        if progress:
+            progress(f"checking {check.code}", done, len(checks))
+        outcomes.append(outcome(check))
+    return outcomes
 
 
 def _outcome(check: type[Check], data: AuditData, params: Mapping[str, Any], outside_uk: bool = False) -> CheckOutcome:

@@ -13,7 +13,8 @@ from complaint_audit.ingest.sources import jobs_from_config, jobs_from_files
 from complaint_audit.progress import Progress
 
 if TYPE_CHECKING:
-    from complaint_audit.helper_process import HelperProcess
+    from complaint_audit.helper_process import HelperProcess, Pending
+    from complaint_audit.letters.read import Letter
 
 
 def load_exports(
@@ -30,35 +31,41 @@ def load_exports(
         raise UserError("--config loads the files audit.toml lists; do not name files as well")
     from complaint_audit.helper_process import HelperProcess
 
-    with HelperProcess(LETTER_READERS) as helper:
-        return load_sources(load_config(config), store, helper=helper)
+    audit = load_config(config)
+    with HelperProcess() as helper:
+        return load_sources(audit, store, letters=reading_letters(audit, helper))
 
 
-# What a helper process imports to read letters (helper_process.py): the letters package and its two readers of note.
-LETTER_READERS = ("complaint_audit.letters.read", "docx", "pypdfium2")
+def reading_letters(audit: AuditConfig, helper: HelperProcess) -> Pending[list[Letter]] | None:
+    """The letters of AUDIT's [letters] folder being read in HELPER while the exports load (load_sources joins them to
+    the records); None without [letters]."""
+    if audit.letters is None:
+        return None
+    from complaint_audit.letters.read import read_letters
+
+    return helper.submit(read_letters, audit.letters)
 
 
 def load_sources(
-    audit: AuditConfig, store: Path, progress: Progress | None = None, helper: HelperProcess | None = None
+    audit: AuditConfig, store: Path, progress: Progress | None = None, letters: Pending[list[Letter]] | None = None
 ) -> LoadReport:
-    """Load every source an audit config lists into STORE, with the response letters of its [letters] folder.
-
-    With a HELPER, the letters are read in it while the exports load."""
+    """Load every source an audit config lists into STORE, with the response letters of its [letters] folder: LETTERS
+    where they are being read elsewhere (reading_letters), else read here."""
     defaults = {"organisation": audit.organisation} if audit.organisation else {}
     jobs = jobs_from_config(audit)
     return load_into_store(jobs, store, key=resolve_key(audit.privacy_key), defaults=defaults, progress=progress,
-                           before_commit=_letters(audit, helper))
+                           before_commit=_joining_letters(audit, letters))
 
 
-def _letters(audit: AuditConfig, helper: HelperProcess | None):
+def _joining_letters(audit: AuditConfig, letters: Pending[list[Letter]] | None):
     """What joins the letters to the records before they are stored; None without [letters] (the
     letters package, and python-docx and pypdfium2 with it, is imported only when there are letters)."""
     if audit.letters is None:
         return None
     from complaint_audit.letters.attach import attach_letters
-    from complaint_audit.letters.read import read_letters
 
-    if helper is None:
+    if letters is None:
+        from complaint_audit.letters.read import read_letters
+
         return lambda batches: attach_letters(audit.letters, batches, read_letters(audit.letters))
-    letters = helper.submit(read_letters, audit.letters)
     return lambda batches: attach_letters(audit.letters, batches, letters.result())
