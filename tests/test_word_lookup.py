@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -41,4 +40,4 @@ def test_a_term_is_found_in_an_ascii_case_id_and_in_a_letter_beyond_ascii():
     assert found[0].rows.tolist() == [1, 3]
     assert found[1].rows.tolist() == [3]
     assert found[1].terms(("Zoë", "Nobody")) == ("Zoë",)
-    assert np.array_equal(np.sort(found[0].word_rows), [1, 3])
+    assert found[0].words.to_pylist() == ["okafor", "okafor"]

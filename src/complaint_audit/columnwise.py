@@ -90,10 +90,12 @@ def take_rows(frame: pd.DataFrame, positions: np.ndarray, columns: list[str] | N
 
     With RELEASE those columns are moved out of FRAME, each let go as soon as its rows are taken:
     a frame its caller is done with is then not held whole beside its copy (the peak of a load).
+    Only where the columns are long enough for a core (VALUES_PER_CORE): pandas rebuilds its index
+    of blocks on each column deleted, which at a few thousand rows costs more than the copy held.
     """
     columns = list(frame.columns) if columns is None else columns
     arrays = [frame[name].array for name in columns]
-    if release:
+    if release and len(frame) >= VALUES_PER_CORE:
         for name in columns:
             del frame[name]
 

@@ -300,7 +300,8 @@ def _terms_masked(text: pd.Series, passes: list[tuple[list[str], str]]) -> pd.Se
     One alternation of the terms, run by pyarrow's RE2 engine (linear time, a compiled
     automaton), is far faster than a pattern per row; it runs only on the texts that hold a
     word of some term, with those terms alone (word_lookup.py). The texts are split into words
-    once for every pass; a later pass splits again only the texts an earlier one changed.
+    once for every pass: a pass only takes words away and adds its label's ('address'), never a
+    name (_NOT_NAMES), so the words found still cover every text the names' pass can mask.
     Masking one complainant's name in another's letter is a harmless excess.
     """
     present = text.notna()
@@ -316,16 +317,11 @@ def _terms_masked(text: pd.Series, passes: list[tuple[list[str], str]]) -> pd.Se
             continue
         chosen = values.take(pa.array(rows))
         masked = _masked_terms(chosen, found[index].terms(terms), label)
-        changed = rows[pc.not_equal(masked, chosen).to_numpy(zero_copy_only=False)]
-        if not len(changed):
+        if not pc.any(pc.not_equal(masked, chosen)).as_py():
             continue
         chosen_rows = np.zeros(len(values), dtype=bool)
         chosen_rows[rows] = True
         values, masked_any = pc.replace_with_mask(values, pa.array(chosen_rows), masked), True
-        later = passes[index + 1 :]
-        if later:
-            found_again = find_words(values.take(pa.array(changed)), [terms for terms, _ in later])
-            found[index + 1 :] = [before.renewed(changed, again) for before, again in zip(found[index + 1 :], found_again, strict=True)]
     if not masked_any:
         return text
     masked_text = pd.Series(values, index=text.index[present.to_numpy()], dtype="str")

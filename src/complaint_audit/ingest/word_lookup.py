@@ -40,7 +40,6 @@ class FoundWords:
     """Where one list of terms' words are in a set of texts, by the texts' positions."""
 
     rows: np.ndarray  # the texts holding some term's longest word: the only ones a term can be in
-    word_rows: np.ndarray  # the text of each word below
     words: pa.Array  # the words of the terms found, lower case
 
     def terms(self, terms: tuple[str, ...]) -> tuple[str, ...]:
@@ -50,19 +49,11 @@ class FoundWords:
         return tuple(term for term, key, words in zip(terms, keys.of_term, keys.words_of_term, strict=True)
                      if key in found and found.issuperset(words))
 
-    def renewed(self, positions: np.ndarray, found_there: FoundWords) -> FoundWords:
-        """These words with the texts at POSITIONS, since changed, as FOUND_THERE found them."""
-        kept = ~np.isin(self.word_rows, positions)
-        return FoundWords(np.union1d(np.setdiff1d(self.rows, positions), positions[found_there.rows]),
-                          np.concatenate([self.word_rows[kept], positions[found_there.word_rows]]),
-                          pa.concat_arrays([self.words.filter(pa.array(kept)), found_there.words]))
-
 
 def find_words(values: pa.Array, term_lists: list[tuple[str, ...]]) -> list[FoundWords]:
     """Where each list's terms' words are in VALUES, the texts split into words once for all the lists."""
     keys = [_key_words(terms) for terms in term_lists]
     rows: list[list[np.ndarray]] = [[] for _ in keys]
-    word_rows: list[list[np.ndarray]] = [[] for _ in keys]
     words: list[list[pa.Array]] = [[] for _ in keys]
     # Every text's words are looked up once, in all the lists' words; the few found, in each list's.
     any_list_word = pc.unique(pa.concat_arrays([pa.array([], pa.string()), *(key.every_word for key in keys)]))
@@ -72,11 +63,8 @@ def find_words(values: pa.Array, term_lists: list[tuple[str, ...]]) -> list[Foun
         flat, parents = flat.filter(found), start + parents[found.to_numpy(zero_copy_only=False)]
         for index, key in enumerate(keys):
             rows[index].append(np.unique(parents[pc.is_in(flat, value_set=key.distinct).to_numpy(zero_copy_only=False)]))
-            of_terms = pc.is_in(flat, value_set=key.every_word)
-            word_rows[index].append(parents[of_terms.to_numpy(zero_copy_only=False)])
-            words[index].append(flat.filter(of_terms))
+            words[index].append(flat.filter(pc.is_in(flat, value_set=key.every_word)))
     return [FoundWords(np.concatenate([np.zeros(0, np.int64), *rows[index]]),
-                       np.concatenate([np.zeros(0, np.int64), *word_rows[index]]),
                        pa.concat_arrays([pa.array([], pa.string()), *words[index]])) for index in range(len(keys))]
 
 
