@@ -1,9 +1,10 @@
-"""A second process for the work of a run that needs none of its records: the letters' text read while the
-exports load, the charts drawn while the rest of the report is written.
+"""A second process for a run's work on the other core: the letters' text read while the exports load, a share of
+the checks, the charts drawn while the rest of the report is written.
 
 A small run is mostly Python holding the GIL, so a thread gains it nothing; another process runs on
 the other core. Tasks are module-level functions of picklable arguments, without side effects, run
-one after another in the order given.
+one after another in the order given. An object many tasks take (a run's records) is shared: sent
+once, then by reference. A warm-up (an import a later task needs) runs whenever no task waits.
 
 The helper is this module run as a script (`python -m complaint_audit.helper_process`), speaking
 pickle over its standard input and output, not a multiprocessing pool: a pool's spawned or

@@ -117,11 +117,11 @@ def run_audit(
     audit (default all), an unknown name being a UserError.
     """
     audit = load_config(Path(config))
-    workbooks = read_configured_returns(audit)  # before anything is loaded or written: a bad workbook stops the run
     from complaint_audit.helper_process import HelperProcess
 
     with HelperProcess() as helper:
         letters = _first_tasks(helper, audit, formats if out_root is not None else ())
+        workbooks = read_configured_returns(audit)  # before anything is stored or written: a bad workbook stops the run
         return _run_audit(audit, workbooks, helper, letters, out_root, as_of, formats, command_line, progress,
                           organisations)
 

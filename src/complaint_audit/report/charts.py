@@ -63,7 +63,8 @@ def _matplotlib():
 
 
 def ready() -> None:
-    """matplotlib imported, ahead of the first chart: a run's helper process does it while the results are written."""
+    """matplotlib imported, ahead of the first chart: a run's helper process does it as a warm-up, once it has read
+    the letters and imported the checks."""
     _matplotlib()
 
 
