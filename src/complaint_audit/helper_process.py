@@ -58,7 +58,7 @@ class Pending(Generic[T]):
 
 
 class HelperProcess:
-    """One process beside this one, started on the first task, ended with the `with` block.
+    """One process beside this one, started on the first task, object shared or warm-up, ended with the `with` block.
 
     A block left by an exception ends the helper at once, whatever it was doing: a run that failed
     does not wait for work it no longer needs, such as 5,000 letters still being read.
@@ -74,7 +74,7 @@ class HelperProcess:
     def submit(self, task: Callable[..., T], *args: Any) -> Pending[T]:
         """TASK(*ARGS) run in the helper after the tasks submitted before it."""
         future: Future = Future()
-        self._outbox.put((future, task, args))  # before the helper starts, so it is sent before any idle import
+        self._outbox.put((future, task, args))  # before the helper starts, so it is sent before any warm-up
         return Pending(task, args, future if self._started() else None)
 
     def share(self, *objects: object) -> None:
