@@ -20,7 +20,7 @@ from complaint_audit.errors import UserError
 from complaint_audit.report import findings
 from complaint_audit.report.charts import draw
 from complaint_audit.report.context import report_context
-from complaint_audit.report.render import builtin_templates, markdown_escape, render_reports, write_pdf
+from complaint_audit.report.render import builtin_templates, markdown_escape, render_html, render_reports, write_pdf
 from complaint_audit.report.themes import THEME_BY_KEY
 
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
@@ -137,6 +137,16 @@ def test_key_figures_of_the_results_appear_in_the_html_and_the_pdf(html, pdf_tex
     cells = [f"{ft001[f'corporate_stage_1_{name}']:,g}" for name in ("member_cases", "public_cases", "member_median",
                                                                      "public_median")]
     assert "corporate Stage 1</th>" + "".join(f"<td>{cell}</td>" for cell in cells) in html
+
+
+def test_charts_drawn_elsewhere_are_put_where_the_page_drawn_here_has_them(run_dir):
+    """A run's helper draws the charts while the page is rendered with a mark for each: the same page, no mark left."""
+    context = report_context(run_dir)
+    drawn = draw(context["charts"])
+    here = render_html(context)
+    elsewhere = render_html(context, svg=lambda: drawn)
+    assert elsewhere == here
+    assert "<!--chart " not in elsewhere and elsewhere.count("<svg") == len(drawn) >= 3
 
 
 def test_the_members_chart_has_the_medians_ft001_found(run_dir, results):

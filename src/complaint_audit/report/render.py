@@ -91,8 +91,16 @@ DrawnCharts = Callable[[], Mapping[str, Markup]]
 
 
 def render_html(context: dict, template_dirs: Sequence[Path] = (), svg: DrawnCharts | None = None) -> str:
-    drawn = svg() if svg is not None else charts.draw(context["charts"])
-    return environment(template_dirs).get_template("report.html.j2").render(**context, svg=drawn)
+    """The report's page. With SVG (charts being drawn elsewhere) the page is rendered meanwhile, with a mark where each
+    chart goes, and each chart is put in its marks once drawn."""
+    template = environment(template_dirs).get_template("report.html.j2")
+    if svg is None:
+        return template.render(**context, svg=charts.draw(context["charts"]))
+    marks = {name: Markup(f"<!--chart {name}-->") for name in context["charts"]}  # charts.draw draws each of them
+    page = template.render(**context, svg=marks)
+    for name, drawn in svg().items():
+        page = page.replace(marks[name], drawn)
+    return page
 
 
 def render_markdown(context: dict, template_dirs: Sequence[Path] = ()) -> str:
