@@ -153,6 +153,16 @@ def test_an_object_shared_is_sent_once_and_kept_by_the_helper():
     assert kept == []  # the helper has a copy, not this object
 
 
+def test_an_object_forgotten_is_sent_whole_again():
+    kept = []
+    with HelperProcess() as helper:
+        helper.share(kept)
+        helper.submit(list.append, kept, "first").result()
+        helper.forget(kept)
+        assert helper.submit(len, kept).result() == 0  # this process's own, unchanged, sent again
+        assert helper.submit(len, kept).result() == 0
+
+
 def test_a_task_withdrawn_before_it_is_sent_never_runs_and_the_rest_do(tmp_path):
     marker = tmp_path / "ran"
     with HelperProcess() as helper:

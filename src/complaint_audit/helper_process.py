@@ -78,11 +78,18 @@ class HelperProcess:
         return Pending(task, args, future if self._started() else None)
 
     def share(self, *objects: object) -> None:
-        """OBJECTS sent to the helper once, however many later tasks take them (a run's records, which its checks share);
-        the helper keeps them until it ends."""
+        """OBJECTS sent to the helper once, however many later tasks take them (a run's records, which its checks
+        share); both processes hold them until `forget`."""
         if self._started():
             for shared in objects:
                 self._outbox.put((None, _KEEP, shared))
+
+    def forget(self, *objects: object) -> None:
+        """OBJECTS shared no more, once the tasks submitted before are sent: a run of many organisations shares each
+        one's records in turn, and would otherwise hold them all twice."""
+        if self._started():
+            for shared in objects:
+                self._outbox.put((None, _FORGET, shared))
 
     def warm_up(self, task: Callable[[], object]) -> None:
         """TASK run in the helper once no task waits to be sent, its result unused: imports ahead of the tasks that need
@@ -111,10 +118,13 @@ class HelperProcess:
         process, future, kept = self._process, None, {}
         try:
             for future, task, args in iter(self._next_message, None):
-                if future is None:  # an object to keep (share), sent whole once and then by reference; or a wake-up
+                if future is None:  # an object to keep (sent whole once, then by reference) or to forget; or a wake-up
                     if task is _KEEP and id(args) not in kept:
                         self._send((_KEEP, id(args), args), {})
                         kept[id(args)] = args
+                    elif task is _FORGET and kept.get(id(args), _KEEP) is args:
+                        self._send((_FORGET, id(args)), {})
+                        del kept[id(args)]
                 elif future.set_running_or_notify_cancel():
                     self._send((_RUN, task, args), kept)
                     succeeded, value = pickle.load(process.stdout)
@@ -159,8 +169,8 @@ class HelperProcess:
         self._process.wait()
 
 
-# The two kinds of message: an object to keep, and a task to run and answer.
-_KEEP, _RUN = "keep", "run"
+# The kinds of message: an object to keep, one to forget, and a task to run and answer.
+_KEEP, _FORGET, _RUN = "keep", "forget", "run"
 
 
 def _serve() -> None:
@@ -178,6 +188,9 @@ def _serve() -> None:
         if kind == _KEEP:
             key, value = message
             kept[key] = value
+            continue
+        if kind == _FORGET:
+            del kept[message[0]]
             continue
         task, args = message
         try:

@@ -128,7 +128,9 @@ def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, che
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(take_in_turn)
-        return _in_order(checks, lambda check: module_outcomes(check.__module__)[check], progress)
+        outcomes = _in_order(checks, lambda check: module_outcomes(check.__module__)[check], progress)
+    helper.forget(data, uk_data)
+    return outcomes
 
 
 def _in_order(checks: list[type[Check]], outcome: Callable[[type[Check]], CheckOutcome], progress: Progress | None
