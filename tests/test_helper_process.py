@@ -64,12 +64,13 @@ def test_a_helper_that_exits_as_it_starts_leaves_every_task_to_the_caller(monkey
 
 
 def test_where_no_process_can_be_started_the_caller_works_the_tasks_out(monkeypatch):
-    def no_processes(*args, **kwargs):
-        raise OSError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(subprocess, "Popen", no_processes)
+    monkeypatch.setattr(subprocess, "Popen", _no_processes)
     with HelperProcess() as helper:
         assert helper.submit(os.getpid).result() == os.getpid()
+
+
+def _no_processes(*args, **kwargs):
+    raise OSError(11, "Resource temporarily unavailable")
 
 
 def test_a_block_left_by_an_error_ends_the_helper_at_once():
@@ -188,3 +189,26 @@ def test_a_warm_up_waits_for_the_tasks_before_it_and_runs_while_the_helper_is_id
             time.sleep(0.05)
         assert marker.read_text() == "warm"
         assert helper.submit(operator.mul, 6, 7).result() == 42
+
+
+def test_the_check_command_shares_a_small_stores_checks_with_a_helper(sample_store, monkeypatch):
+    """`complaint-audit check` (check_store) gives the helper modules of checks as a run does; its outcomes are a run
+    without a helper's."""
+    from complaint_audit.engine.api import check_store
+    from complaint_audit.engine.runner import outcomes_of
+
+    submitted = []
+    submit = HelperProcess.submit
+
+    def recorded(helper, task, *args):
+        submitted.append(task)
+        return submit(helper, task, *args)
+
+    monkeypatch.setattr(HelperProcess, "submit", recorded)
+    shared = check_store(sample_store, config=SAMPLE_DATA / "audit.toml")
+    assert submitted and set(submitted) == {outcomes_of}
+    monkeypatch.setattr(HelperProcess, "submit", submit)
+    monkeypatch.setattr(subprocess, "Popen", _no_processes)  # no helper: every check run here
+    alone = check_store(sample_store, config=SAMPLE_DATA / "audit.toml")
+    assert [(o.check.code, o.result.status, o.result.finding) for o in shared.outcomes] == \
+           [(o.check.code, o.result.status, o.result.finding) for o in alone.outcomes]

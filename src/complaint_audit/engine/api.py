@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from complaint_audit.audit.headline import headline_figures
+from complaint_audit.columnwise import cores_for
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.contract import AuditData
 from complaint_audit.engine.registry import discover, select
@@ -44,13 +45,21 @@ def check_store(
     organisations: Sequence[str] = (),
 ) -> CheckRun:
     """Run the selected checks on a store's records (of some organisations, or all); command-line
-    selection overrides the config's. Only the chosen organisations' parts of the store are read."""
+    selection overrides the config's. Only the chosen organisations' parts of the store are read.
+    Where the records are few enough for the checks to run on one thread, a helper process shares
+    them, as in a run (run_checks): started first, it imports the checks while the store is read."""
+    from complaint_audit.helper_process import HelperProcess
+
     audit = load_config(config) if config else AuditConfig(path=Path("audit.toml"))
-    regulator = council_returns(audit)  # the config's [regulator] workbooks, as a run reads them (TS007)
-    records = _records(Path(store), organisations)
-    run = check_records(records, audit, select_codes=select_codes, ignore_codes=ignore_codes, as_of=as_of,
-                        reviews=Store(Path(store)).read_reviews(), exported_fields=exported_fields(Store(Path(store))),
-                        regulator=regulator)
+    with HelperProcess() as helper:
+        # A ledger from before [combine] has no count of records: each row loaded was one.
+        if cores_for(sum(entry.get("records", entry["loaded"]) for entry in Store(Path(store)).ledger())) == 1:
+            helper.warm_up(discover)
+        regulator = council_returns(audit)  # the config's [regulator] workbooks, as a run reads them (TS007)
+        records = _records(Path(store), organisations)
+        run = check_records(records, audit, select_codes=select_codes, ignore_codes=ignore_codes, as_of=as_of,
+                            reviews=Store(Path(store)).read_reviews(), exported_fields=exported_fields(Store(Path(store))),
+                            regulator=regulator, helper=helper)
     # The quarantine does not know every row's organisation (a bad row may have none): the store's whole count.
     quarantined = sum(entry["quarantined"] for entry in Store(Path(store)).ledger())
     return CheckRun(run.outcomes, run.as_of, headline_figures(records, quarantined))
