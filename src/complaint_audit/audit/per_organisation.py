@@ -128,7 +128,7 @@ def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.D
         from complaint_audit.report.render import render_reports
 
         context = report_context(folder)
-        charted = helper is not None and bool({"html", "pdf"} & set(formats))
+        charted = helper is not None and bool(charts.CHARTED_FORMATS & set(formats))
         # Drawn in the helper while the Markdown is rendered here.
         svg = helper.submit(charts.draw, context["charts"]).result if charted else None
         render_reports(folder, formats, [audit.report.templates] if audit.report.templates else [], context=context,

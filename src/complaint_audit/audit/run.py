@@ -56,6 +56,7 @@ from complaint_audit.ingest.published.regulator import read_configured_returns, 
 from complaint_audit.lock import exclusive
 from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
+from complaint_audit.report import charts
 from complaint_audit.store import Store, require_text_path
 
 if TYPE_CHECKING:
@@ -63,7 +64,6 @@ if TYPE_CHECKING:
     from complaint_audit.letters.read import Letter
 
 REPORT_FORMATS = ("html", "md", "pdf", "xlsx")
-_CHARTED = {"html", "pdf"}  # the formats with charts
 
 
 @dataclass(frozen=True)
@@ -132,9 +132,7 @@ def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[st
     share, if that comes first)."""
     letters = reading_letters(audit, helper)
     helper.warm_up(discover)
-    if _CHARTED & set(formats):
-        from complaint_audit.report import charts
-
+    if charts.CHARTED_FORMATS & set(formats):
         helper.warm_up(charts.ready)
     return letters
 
@@ -187,7 +185,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         store = Store(folder.own_store)
         records = store.read_records()
         held = organisations_in(records)
-        drawn = bool(_CHARTED & set(formats))  # reports with charts: the run's, or each organisation's
+        drawn = bool(charts.CHARTED_FORMATS & set(formats))  # reports with charts: the run's, or each organisation's
         charted = drawn and len(held) <= 1  # the run's own
         chosen = chosen_organisations(held, organisations)
         records = records_of(records, chosen)
@@ -254,7 +252,6 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             if progress:
                 progress("writing the report", 0, 1)
             clock = time.perf_counter()
-            from complaint_audit.report import charts
             from complaint_audit.report.code_workbook import write_code_workbook
             from complaint_audit.report.context import report_context
             from complaint_audit.report.render import render_reports

@@ -51,9 +51,10 @@ def check_store(
     from complaint_audit.helper_process import HelperProcess
 
     audit = load_config(config) if config else AuditConfig(path=Path("audit.toml"))
+    ledger = Store(Path(store)).ledger()
     with HelperProcess() as helper:
         # A ledger from before [combine] has no count of records: each row loaded was one.
-        if cores_for(sum(entry.get("records", entry["loaded"]) for entry in Store(Path(store)).ledger())) == 1:
+        if cores_for(sum(entry.get("records", entry["loaded"]) for entry in ledger)) == 1:
             helper.warm_up(discover)
         regulator = council_returns(audit)  # the config's [regulator] workbooks, as a run reads them (TS007)
         records = _records(Path(store), organisations)
@@ -61,7 +62,7 @@ def check_store(
                             reviews=Store(Path(store)).read_reviews(), exported_fields=exported_fields(Store(Path(store))),
                             regulator=regulator, helper=helper)
     # The quarantine does not know every row's organisation (a bad row may have none): the store's whole count.
-    quarantined = sum(entry["quarantined"] for entry in Store(Path(store)).ledger())
+    quarantined = sum(entry["quarantined"] for entry in ledger)
     return CheckRun(run.outcomes, run.as_of, headline_figures(records, quarantined))
 
 

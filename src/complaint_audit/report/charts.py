@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from complaint_audit.engine.judging import SMALL_BASE
 
+CHARTED_FORMATS = frozenset({"html", "pdf"})  # the report formats that carry the charts
 TEAM_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#555555")
 RAG_COLOURS = {"red": "#B3261E", "amber": "#C77C02", "green": "#2E7D32", "grey": "#8A8A8A"}
 _MEMBER_COLOUR, _PUBLIC_COLOUR = "#D55E00", "#0072B2"
