@@ -86,6 +86,80 @@ def test_a_docx_is_read_with_its_header_body_table_and_footer(tmp_path):
     assert text.first_page.startswith("Our ref C-001")
 
 
+def _python_docx_text(path: Path) -> str:
+    """The text python-docx gives of a letter, read as letters/docx_text.py reads it: the oracle its XML reading keeps to."""
+    document = docx.Document(str(path))
+
+    def blocks(container) -> list[str]:
+        return [line for block in container.iter_inner_content()
+                for line in (["\t".join(dict.fromkeys(cell.text for cell in row.cells)) for row in block.rows]
+                             if hasattr(block, "rows") else [block.text])]
+
+    headers, footers = [], []
+    for section in document.sections:
+        for part, into in ((section.header, headers), (section.first_page_header, headers), (section.even_page_header, headers),
+                           (section.footer, footers), (section.first_page_footer, footers), (section.even_page_footer, footers)):
+            if not part.is_linked_to_previous:
+                into.extend(blocks(part))
+    return "\n".join([*dict.fromkeys(line for line in headers if line.strip()), *blocks(document),
+                      *dict.fromkeys(line for line in footers if line.strip())])
+
+
+def test_a_docx_reads_as_python_docx_reads_it_merged_cells_breaks_links_and_sections_included(tmp_path):
+    from docx.enum.section import WD_SECTION
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Our ref C-001"
+    document.sections[0].different_first_page_header_footer = True
+    document.sections[0].first_page_header.paragraphs[0].text = "First page: Ann Lee"
+    document.sections[0].first_page_footer.paragraphs[0].text = "Our ref C-001"
+    paragraph = document.add_paragraph("Line one")
+    paragraph.add_run().add_break()  # a line break is a newline; a page break is nothing
+    paragraph.add_run("line two\tafter a tab")
+    paragraph.add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+    namespaces = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph._p.append(parse_xml(f'<w:hyperlink {namespaces}><w:r><w:t xml:space="preserve"> www.lgo.org.uk</w:t></w:r>'
+                                  '<w:r><w:noBreakHyphen/><w:t>x</w:t></w:r></w:hyperlink>'))
+    paragraph._p.append(parse_xml(f'<w:ins {namespaces} w:id="1" w:author="a" w:date="2024-01-01T00:00:00Z"><w:r><w:t>tracked'
+                                  '</w:t></w:r></w:ins>'))
+    grid = document.add_table(rows=3, cols=3)
+    for row, values in zip(grid.rows, [["Name", "Ann Lee", "x"], ["Address", "1 High St", "y"], ["Phone", "", "z"]], strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    grid.cell(0, 1).merge(grid.cell(0, 2))  # across: the merged cell once
+    grid.cell(1, 1).merge(grid.cell(2, 1))  # down: the row below repeats the cell above
+    grid.cell(2, 0).add_paragraph("second paragraph in a cell")
+    later = document.add_section(WD_SECTION.NEW_PAGE)
+    later.header.is_linked_to_previous = False
+    later.header.paragraphs[0].text = "Section two's header"
+    document.add_paragraph("In section two.")
+    path = tmp_path / "letter.docx"
+    document.save(str(path))
+
+    text = text_of_file(path).text
+    assert text == _python_docx_text(path)
+    assert text.split("\n") == [
+        "Our ref C-001", "First page: Ann Lee", "Section two's header",  # each header once, in section order
+        "Line one", "line two\tafter a tab www.lgo.org.uk-x",  # not the tracked insertion
+        "Name\tAnn Lee", "x",  # the merged cell once, its two paragraphs on two lines
+        "Address\t1 High St", "\ty",
+        "Phone", "second paragraph in a cell\t1 High St", "\tz",  # the cell merged down repeats the one above
+        "", "In section two.",  # the paragraph that ends section one
+        "Our ref C-001",
+    ]
+
+
+def test_the_sample_s_word_letters_read_as_python_docx_reads_them():
+    from importlib.resources import files
+
+    from complaint_audit.letters.docx_text import docx_text
+
+    letters = sorted(Path(str(files("complaint_audit.sample_data"))).glob("letters/*.docx"))
+    assert len(letters) == 182
+    assert [docx_text(path) for path in letters] == [_python_docx_text(path) for path in letters]
+
+
 def test_a_pdf_is_read_from_its_text_layer_page_by_page(tmp_path):
     text = text_of_file(write_pdf(tmp_path / "a.pdf", ["Our ref C-001", "Stage 2 response"]))
     assert "Our ref C-001" in text.text and "Stage 2 response" in text.first_page
@@ -127,7 +201,7 @@ def test_a_pdf_locked_by_a_password_is_unreadable_and_one_only_restricted_is_rea
 def test_an_eml_gives_its_subject_its_body_and_an_attached_letter(tmp_path):
     attached = write_docx(tmp_path / "attached.docx", ["The attached decision."])
     text = text_of_file(write_eml(tmp_path / "a.eml", "Your complaint C-001", "Please find attached.", attach=attached)).text
-    assert text.splitlines() == ["Subject: Your complaint C-001", "Please find attached.", "The attached decision."]
+    assert text.split("\n") == ["Subject: Your complaint C-001", "Please find attached.", "The attached decision."]
 
 
 def test_a_real_outlook_msg_is_read_with_its_subject_and_body():

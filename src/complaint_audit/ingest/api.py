@@ -59,7 +59,7 @@ def load_sources(
 
 def _joining_letters(audit: AuditConfig, letters: Pending[list[Letter]] | None):
     """What joins the letters to the records before they are stored; None without [letters] (the
-    letters package, and python-docx and pypdfium2 with it, is imported only when there are letters)."""
+    letters package, and pypdfium2 with it, is imported only when there are letters)."""
     if audit.letters is None:
         return None
     from complaint_audit.letters.attach import attach_letters

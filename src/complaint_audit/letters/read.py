@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,10 +49,6 @@ def read_letter(path: Path, config: LettersConfig, index: dict[str, IndexEntry] 
         text, first_page, unreadable = None, "", str(error)
     except MemoryError:
         text, first_page, unreadable = None, "", "not enough memory to read it"
-    # A Word letter's document (python-docx over lxml) is a cycle of objects only Python's cycle
-    # collector frees, and PDFium makes too few Python objects to set it off: 5,000 letters held
-    # 60 MB of dead documents. The youngest generation, collected here, is about one letter.
-    gc.collect(0)
     identity = identify(path.name, first_page, config)
     if index is not None:
         identity = _from_index(path, config, index, identity)
