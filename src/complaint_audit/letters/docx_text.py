@@ -17,7 +17,6 @@ python-docx's `text` gives (tests/test_letters.py holds the two to the same text
 
 from __future__ import annotations
 
-import posixpath
 import zipfile
 from pathlib import Path
 
@@ -26,11 +25,10 @@ from lxml import etree
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.limits import LETTER_MAX_PART_BYTES, check_xlsx_sizes
 from complaint_audit.letters.unreadable import Unreadable
+from complaint_audit.office_package import main_part, related_parts
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_MAIN_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _P, _TBL, _TR, _TC = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc"
 _R, _HYPERLINK, _T, _BR = f"{_W}r", f"{_W}hyperlink", f"{_W}t", f"{_W}br"
 # A run's other characters, as python-docx writes them; a break is a newline only where it breaks a line.
@@ -46,12 +44,12 @@ def docx_text(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             check_xlsx_sizes(path, archive, LETTER_MAX_PART_BYTES)  # a zip bomb refused before anything inflates
-            main = next((name for kind, name in _relationships(archive, "").values() if kind == _MAIN_DOCUMENT), None)
+            main = main_part(archive)
             document = _read(archive, main) if main else None
             body = None if document is None or document.tag != f"{_W}document" else document.find(f"{_W}body")
             if body is None:
                 raise Unreadable(_UNREADABLE)
-            related = _relationships(archive, main)
+            related = related_parts(archive, main)
             headers, footers = [], []
             # Each section's own headers and footers (python-docx's Document.sections: a section ends at a
             # paragraph's sectPr, the last one at the body's).
@@ -60,11 +58,11 @@ def docx_text(path: Path) -> str:
                     for kind in _HEADER_FOOTER_KINDS:
                         found = section.find(f"{_W}{reference}[@{_W}type='{kind}']")
                         if found is not None and found.get(_RELATIONSHIP_ID) in related:
-                            into.extend(_blocks(_read(archive, related[found.get(_RELATIONSHIP_ID)][1])))
+                            into.extend(_blocks(_read(archive, related[found.get(_RELATIONSHIP_ID)])))
             lines = _blocks(body)
     except UserError:
         raise Unreadable("its parts would inflate past the size limits (a zip bomb?)") from None
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, etree.XMLSyntaxError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError):  # SyntaxError: lxml's and ElementTree's XML errors
         raise Unreadable(_UNREADABLE) from None
     # A header repeated on every section (or on first and later pages) is given once.
     return "\n".join([*dict.fromkeys(line for line in headers if line.strip()), *lines,
@@ -73,22 +71,6 @@ def docx_text(path: Path) -> str:
 
 def _read(archive: zipfile.ZipFile, name: str) -> etree._Element:
     return etree.fromstring(archive.read(name), _PARSER)
-
-
-def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """Id -> (type, part name) of PART's relationships to parts in the package ("" for the package's own); none where
-    it has no relationships part."""
-    folder, base = posixpath.split(part)
-    relationships = posixpath.join(folder, "_rels", base + ".rels")
-    if relationships not in archive.NameToInfo:
-        return {}
-    return {element.get("Id"): (element.get("Type"), _part_name(folder, element.get("Target", "")))
-            for element in _read(archive, relationships).iter(_RELATIONSHIP) if element.get("TargetMode") != "External"}
-
-
-def _part_name(folder: str, target: str) -> str:
-    """A relationship's target as a name in the zip: relative to the source part's folder, or absolute from the root."""
-    return posixpath.normpath(target[1:] if target.startswith("/") else posixpath.join(folder, target))
 
 
 def _blocks(container: etree._Element) -> list[str]:

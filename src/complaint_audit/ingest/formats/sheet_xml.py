@@ -9,7 +9,6 @@ One pass over the sheet's XML, in blocks of whole rows, finds both before calami
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -17,6 +16,7 @@ from xml.etree import ElementTree
 
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
+from complaint_audit.office_package import local_name, main_part, related_parts
 
 _BLOCK_BYTES = 16 << 20
 _ROW_END = re.compile(rb"</(?:[\w.-]+:)?row>")
@@ -39,11 +39,11 @@ _ADVICE = "split the export, or check it is the file you meant"
 
 def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
     """The zip member holding SHEET's cells, as workbook.xml and its relationships name it."""
-    workbook = _office_document(archive)
-    relations = _relations(archive, workbook)
+    workbook = main_part(archive) or "xl/workbook.xml"
+    relations = related_parts(archive, workbook)
     for element in ElementTree.fromstring(archive.read(workbook)).iter():
-        if _local(element.tag) == "sheet" and element.get("name") == sheet:
-            target = next((relations.get(value) for key, value in element.attrib.items() if _local(key) == "id"), None)
+        if local_name(element.tag) == "sheet" and element.get("name") == sheet:
+            target = next((relations.get(value) for key, value in element.attrib.items() if local_name(key) == "id"), None)
             if target is not None:
                 return target
     raise KeyError(f"no part for sheet {sheet!r}")
@@ -119,31 +119,3 @@ def _column_number(letters: bytes) -> int:
     for letter in letters:
         number = number * 26 + letter - 64
     return number
-
-
-def _office_document(archive: zipfile.ZipFile) -> str:
-    for target, kind in _relation_kinds(archive, "_rels/.rels", ""):
-        if kind.endswith("/officeDocument"):
-            return target
-    return "xl/workbook.xml"
-
-
-def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
-    folder, name = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", name + ".rels")
-    return {identifier: target for target, identifier in _relation_kinds(archive, rels, folder, key="Id")}
-
-
-def _relation_kinds(archive: zipfile.ZipFile, rels: str, folder: str, key: str = "Type") -> list[tuple[str, str]]:
-    """(member, KEY's value) of each relationship in RELS, targets resolved against FOLDER."""
-    found = []
-    for element in ElementTree.fromstring(archive.read(rels)).iter():
-        if _local(element.tag) == "Relationship" and element.get("Target"):
-            target = element.get("Target", "")
-            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            found.append((member, element.get(key, "")))
-    return found
-
-
-def _local(name: str) -> str:
-    return name.rsplit("}", 1)[-1]
