@@ -114,6 +114,25 @@ def test_a_workbook_without_the_management_sheet_is_refused_naming_its_sheets(tm
         read_regulator_workbook(path)
 
 
+def test_a_workbook_whose_sheet_reaches_excel_s_last_cell_is_refused_before_it_is_read(tmp_path):
+    """The regulator's workbook is read as exports are: a sheet is scanned before calamine builds its grid, which for a
+    cell at XFD1048576 would be 17 billion cells and end the process."""
+    import zipfile
+
+    path = _workbook(tmp_path / "tsm.xlsx", _LATER_YEAR, [
+        ["00AA", "Anytown Council", "x", "LA", "<5,000", 1, 1, 1000, 1, 1, 0, 0, 0, 0, 0]])
+    with zipfile.ZipFile(path) as source:
+        parts = {member: source.read(member) for member in source.namelist()}
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    parts["xl/worksheets/sheet2.xml"] = parts["xl/worksheets/sheet2.xml"].replace(b"</sheetData>", far)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for member, data in parts.items():
+            target.writestr(member, data)
+
+    with pytest.raises(UserError, match=r"tsm\.xlsx: sheet TSM27_Management_Info, row 1,048,576 has values in 16,384 columns"):
+        read_regulator_workbook(path)
+
+
 def test_a_landlord_not_in_the_workbook_is_refused(tmp_path):
     figures = read_regulator_workbook(_workbook(tmp_path / "tsm.xlsx", _LATER_YEAR, [
         ["00AA", "Anytown Council", "x", "LA", "<5,000", 1, 1, 1000, 1, 1, 0, 0, 0, 0, 0]]))

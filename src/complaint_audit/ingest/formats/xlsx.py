@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,6 +61,18 @@ def read_export(path: Path, profile: Profile) -> RawTable:
     frame = pd.DataFrame({name: _stored_column(cells[:, i]) for name, i in zip(names, keep, strict=True)}, dtype=object)
     frame[SOURCE_ROW] = pd.RangeIndex(len(frame)) + profile.header_row + 1
     return RawTable(without_blank_rows(frame, names), "xlsx", None)
+
+
+def read_cells(path: Path, choose: Callable[[list[str]], str]) -> tuple[str, pd.DataFrame]:
+    """The worksheet CHOOSE picks from the workbook's worksheet names, and its cells as Excel stored them (blank is
+    None) with no header: a column a sheet column, a row a sheet row. For workbooks laid out as the tool knows, such as
+    the regulator's; read as exports are, so a sheet whose grid would pass the limits is refused before it is built.
+    The caller checks the container first (check_workbook_container), with its own advice for a CSV."""
+    sheets = _read_sheets(path, first_row=1, sheet=choose)
+    _, name, grid = next(sheets)
+    sheets.close()
+    cells = np.array(grid, dtype=object).reshape(len(grid), len(grid[0]) if grid else 0)
+    return name, pd.DataFrame({at: _stored_column(cells[:, at]) for at in range(cells.shape[1])}, dtype=object)
 
 
 def check_workbook_container(path: Path, if_csv: str = "load it with a CSV profile or export it as .xlsx",
@@ -114,8 +126,10 @@ def read_sample(path: Path) -> Sample:
     return Sample(frame, settings, len(frame), complete, unnamed_columns=unnamed)
 
 
-def _read_sheets(path: Path, first_row: int, sheet: str | None = None) -> Iterator[tuple[int, str, list[list]]]:
-    """(number, name, cells) of SHEET, else of each worksheet in turn: calamine's cells, with error cells' text.
+def _read_sheets(path: Path, first_row: int, sheet: str | Callable[[list[str]], str] | None = None,
+                 ) -> Iterator[tuple[int, str, list[list]]]:
+    """(number, name, cells) of SHEET (a name, or what picks one from the worksheets' names), else of each worksheet in
+    turn: calamine's cells, with error cells' text.
 
     Each sheet's XML is scanned first (sheet_xml.py): a sheet whose grid would pass the limits is
     refused before calamine builds it, and the error cells calamine reads as blank get their text.
@@ -130,6 +144,8 @@ def _read_sheets(path: Path, first_row: int, sheet: str | None = None) -> Iterat
         names = [meta.name for meta in workbook.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
         if not names:
             raise UserError(f"{path}: the workbook has no worksheet (only charts?)")
+        if callable(sheet):
+            sheet = sheet(names)
         if sheet is not None and sheet not in names:
             raise UserError(f"{path}: no sheet named '{sheet}' (sheets: {', '.join(names)})")
         with zipfile.ZipFile(path) as archive:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from complaint_audit.config import AuditConfig
 from complaint_audit.errors import UserError
-from complaint_audit.ingest.formats.xlsx import check_workbook_container
+from complaint_audit.ingest.formats.xlsx import check_workbook_container, read_cells
 from complaint_audit.ingest.limits import check_input_file
 from complaint_audit.paths import path_text
 from complaint_audit.store import atomic_write
@@ -72,13 +72,8 @@ def read_regulator_workbook(path: Path) -> pd.DataFrame:
     path = Path(path)
     check_input_file(path, "regulator's workbook")
     check_workbook_container(path, if_csv="give the regulator's full-data workbook (.xlsx) as published")  # zip bombs too
-    try:
-        sheets = pd.ExcelFile(path, engine="openpyxl")
-    except Exception as error:  # openpyxl and zipfile raise many kinds on a file that is not a workbook
-        raise UserError(f"{path_text(path)}: not a readable Excel workbook ({error})") from None
-    with sheets:
-        name, year = _management_sheet(path, sheets.sheet_names)
-        cells = pd.read_excel(sheets, sheet_name=name, header=None, dtype=object)
+    name, cells = read_cells(path, lambda names: _management_sheet(path, names))
+    year = _year(name)
     header_at = _header_row(path, name, cells)
     headings = [str(value).strip() if isinstance(value, str) else "" for value in cells.iloc[header_at]]
     body = cells.iloc[header_at + 1:]
@@ -212,15 +207,23 @@ def add_rates(figures: pd.DataFrame) -> pd.DataFrame:
     return figures.assign(complaints_per_1000_homes=per_1000, percent_on_time=on_time)
 
 
-def _management_sheet(path: Path, names: list[str]) -> tuple[str, str]:
-    """The management-information sheet and the reporting year its name gives: TSM24 is the year to March 2024."""
+def _management_sheet(path: Path, names: list[str]) -> str:
+    """The management-information sheet, named like TSM25_Management_Info."""
     for name in names:
-        found = _SHEET.match(re.sub(r"[^a-z0-9]", "", name.casefold()))
-        if found:
-            end = 2000 + int(found["year"])
-            return name, f"{end - 1}-{str(end)[2:]}"
+        if _SHEET.match(_squeezed(name)):
+            return name
     raise UserError(f"{path_text(path)}: no management-information sheet (named like TSM25_Management_Info); "
                     f"its sheets are {', '.join(names)}")
+
+
+def _year(sheet: str) -> str:
+    """The reporting year the management-information sheet's name gives: TSM24 is the year to March 2024."""
+    end = 2000 + int(_SHEET.match(_squeezed(sheet))["year"])
+    return f"{end - 1}-{str(end)[2:]}"
+
+
+def _squeezed(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.casefold())
 
 
 def _header_row(path: Path, sheet: str, cells: pd.DataFrame) -> int:
