@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
@@ -94,20 +95,16 @@ def outcomes_of(data: AuditData, uk_data: AuditData, checks: list[type[Check]], 
 def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, checks: list[type[Check]],
                  params_by_code: Mapping[str, Mapping], none_under_uk: bool, progress: Progress | None
                  ) -> list[CheckOutcome]:
-    """CHECKS run a module at a time, here from the first module and in HELPER from the last, each side taking the
-    next one the other has not begun, until they meet: neither side waits for the other for longer than the last
-    module takes, whatever each costs. A module's checks share what they derive from the records, which each process works
-    out for itself. A check from a folder audit.toml names is run here: its module is loaded from a file, by a name no
-    other process can import."""
-    modules: dict[str, list[type[Check]]] = {}
-    for check in checks:
-        modules.setdefault(check.__module__, []).append(check)
-    # The modules of most checks first, here: the helper, from the other end, takes the small ones, so the last module
-    # either side waits on is a small one.
-    modules = dict(sorted(modules.items(), key=lambda item: -len(item[1])))
-    helper.share(data, uk_data)  # pickled once, not once per module
+    """CHECKS run a family of modules at a time (_families), here from the first family and in HELPER from the last,
+    each side taking the next one the other has not begun, until they meet: neither side waits for the other for longer
+    than the last family takes, whatever each costs. A family's checks share what they derive from the records, which
+    each process works out for itself. A check from a folder audit.toml names is run here: its module is loaded from a
+    file, by a name no other process can import."""
+    modules = _families(checks)
+    helper.share(data, uk_data)  # pickled once, not once per family
     theirs = {name: helper.submit(outcomes_of, data, uk_data, family, params_by_code, none_under_uk)
-              for name, family in reversed(modules.items()) if not name.startswith(LOCAL_CHECKS)}
+              for name, family in reversed(modules.items()) if not any(check.__module__.startswith(LOCAL_CHECKS)
+                                                                       for check in family)}
     here = {name: Future() for name in modules}
 
     def take_in_turn() -> None:
@@ -126,11 +123,35 @@ def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, che
             outcomes = here[name].result()
         return dict(zip(modules[name], outcomes, strict=True))
 
+    family_of = {check: name for name, family in modules.items() for check in family}
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(take_in_turn)
-        outcomes = _in_order(checks, lambda check: module_outcomes(check.__module__)[check], progress)
+        outcomes = _in_order(checks, lambda check: module_outcomes(family_of[check])[check], progress)
     helper.forget(data, uk_data)
     return outcomes
+
+
+def _families(checks: list[type[Check]]) -> dict[str, list[type[Check]]]:
+    """The checks by module, a module together with the check modules it uses, largest family first.
+
+    A module that uses another's functions derives what that one does (remedies reads the letters with
+    response_quality's `reading`), and a process works each out once (AuditData.derived): run apart, both processes
+    would. The families of most checks come first, here: the helper, from the other end, takes the small ones, so the
+    last family either side waits on is a small one.
+    """
+    modules: dict[str, list[type[Check]]] = {}
+    for check in checks:
+        modules.setdefault(check.__module__, []).append(check)
+    family_of = {name: name for name in modules}
+    for name in modules:
+        used = {getattr(value, "__module__", None) for value in vars(sys.modules[name]).values()}
+        for other in sorted(used & modules.keys() - {name}):  # join the two families: all of the other's to this one's
+            joined, leaving = family_of[name], family_of[other]
+            family_of = {module: joined if family == leaving else family for module, family in family_of.items()}
+    families: dict[str, list[type[Check]]] = {}
+    for check in checks:
+        families.setdefault(family_of[check.__module__], []).append(check)
+    return dict(sorted(families.items(), key=lambda item: -len(item[1])))
 
 
 def _in_order(checks: list[type[Check]], outcome: Callable[[type[Check]], CheckOutcome], progress: Progress | None
