@@ -20,7 +20,7 @@ from complaint_audit.errors import UserError
 from complaint_audit.report import findings
 from complaint_audit.report.charts import draw
 from complaint_audit.report.context import report_context
-from complaint_audit.report.render import builtin_templates, markdown_escape, render_html, render_reports, write_pdf
+from complaint_audit.report.render import builtin_templates, markdown_escape, render_reports, write_pdf
 from complaint_audit.report.themes import THEME_BY_KEY
 
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
@@ -137,16 +137,6 @@ def test_key_figures_of_the_results_appear_in_the_html_and_the_pdf(html, pdf_tex
     cells = [f"{ft001[f'corporate_stage_1_{name}']:,g}" for name in ("member_cases", "public_cases", "member_median",
                                                                      "public_median")]
     assert "corporate Stage 1</th>" + "".join(f"<td>{cell}</td>" for cell in cells) in html
-
-
-def test_charts_drawn_elsewhere_are_put_where_the_page_drawn_here_has_them(run_dir):
-    """A run's helper draws the charts while the page is rendered with a mark for each: the same page, no mark left."""
-    context = report_context(run_dir)
-    drawn = draw(context["charts"])
-    here = render_html(context)
-    elsewhere = render_html(context, svg=lambda: drawn)
-    assert elsewhere == here
-    assert "<!--chart " not in elsewhere and elsewhere.count("<svg") == len(drawn) >= 3
 
 
 def test_the_members_chart_has_the_medians_ft001_found(run_dir, results):
@@ -311,12 +301,12 @@ def test_a_pdf_without_weasyprint_is_a_user_error(tmp_path, monkeypatch):
     assert not (tmp_path / "report.pdf").exists()
 
 
-def test_html_and_markdown_are_rendered_without_loading_openpyxl_weasyprint_or_pyplot(run_dir, tmp_path):
-    """Reviewer scores are read only when there are some, and the charts use matplotlib's SVG canvas alone."""
+def test_html_and_markdown_are_rendered_without_loading_openpyxl_weasyprint_or_matplotlib(run_dir, tmp_path):
+    """Reviewer scores are read only when there are some, and the charts are written as SVG text (report/plot.py)."""
     copy = shutil.copytree(run_dir, tmp_path / run_dir.name)
     code = ("import sys; from pathlib import Path; from complaint_audit.report.render import render_reports; "
             f"render_reports(Path({str(copy)!r}), ['html', 'md']); "
-            "print(sorted(name for name in ('matplotlib.pyplot', 'openpyxl', 'weasyprint') if name in sys.modules))")
+            "print(sorted(name for name in ('matplotlib', 'openpyxl', 'weasyprint') if name in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
     html = (copy / "report.html").read_text(encoding="utf-8")

@@ -1,10 +1,11 @@
 """A second process for a run's work on the other core: the letters' text read while the exports load, a share of
-the checks, the charts drawn while the rest of the report is written.
+the checks, the exceptions workbook written while the rest of the results and the report are.
 
 A small run is mostly Python holding the GIL, so a thread gains it nothing; another process runs on
-the other core. Tasks are module-level functions of picklable arguments, without side effects, run
-one after another in the order given. An object many tasks take (a run's records) is shared: sent
-once, then by reference. A warm-up (an import a later task needs) runs whenever no task waits.
+the other core. Tasks are module-level functions of picklable arguments, run one after another in the
+order given, with no side effect but a file written whole (atomic_write), which done twice is as done
+once. An object many tasks take (a run's records) is shared: sent once, then by reference. A warm-up
+(an import a later task needs) runs whenever no task waits.
 
 The helper is this module run as a script (`python -m complaint_audit.helper_process`), speaking
 pickle over its standard input and output, not a multiprocessing pool: a pool's spawned or
@@ -93,7 +94,7 @@ class HelperProcess:
 
     def warm_up(self, task: Callable[[], object]) -> None:
         """TASK run in the helper once no task waits to be sent, its result unused: imports ahead of the tasks that need
-        them (matplotlib, while the exports load). A task submitted meanwhile waits for it to end."""
+        them (the checks, while the exports load). A task submitted meanwhile waits for it to end."""
         self._warm_ups.append(task)
         if self._started():
             self._outbox.put((None, None, None))  # wakes an idle exchange, after any task already waiting
@@ -210,4 +211,4 @@ if __name__ == "__main__":
     with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):  # Ctrl-C reaches the caller too, which says so
         _serve()
     sys.stderr.flush()
-    os._exit(0)  # without the interpreter's tear-down of pandas and matplotlib, which the caller would wait for
+    os._exit(0)  # without the interpreter's tear-down of pandas and pyarrow, which the caller would wait for

@@ -75,7 +75,7 @@ def write_organisation_runs(
     helper: HelperProcess | None = None,
 ) -> OrganisationRuns:
     """Each chosen organisation's run folder under RUN_DIR/organisations, then their comparison; with the run's
-    HELPER process taking a share of each organisation's checks and drawing its charts."""
+    HELPER process taking a share of each organisation's checks."""
     notes = []
     per_organisation_formats = list(formats)
     if "pdf" in formats and len(chosen) > PDF_ORGANISATIONS:
@@ -123,16 +123,9 @@ def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.D
         own = replace(own, ombudsman={key: kept[key] for key in ("file", "sha256", "profile")})
     run_folder.write_manifest(own)
     if formats:
-        from complaint_audit.report import charts
-        from complaint_audit.report.context import report_context
         from complaint_audit.report.render import render_reports
 
-        context = report_context(folder)
-        charted = helper is not None and bool(charts.CHARTED_FORMATS & set(formats))
-        # Drawn in the helper while the Markdown is rendered here.
-        svg = helper.submit(charts.draw, context["charts"]).result if charted else None
-        render_reports(folder, formats, [audit.report.templates] if audit.report.templates else [], context=context,
-                       svg=svg)
+        render_reports(folder, formats, [audit.report.templates] if audit.report.templates else [])
     run_folder.write_manifest(replace(own, finished_at=dt.datetime.now(dt.UTC)))
     statuses = tuple(outcome.result.status.value for outcome in run.outcomes)
     summary = {"checks": len(statuses), "by_status": _by_status(statuses), **figures}

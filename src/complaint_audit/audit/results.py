@@ -93,7 +93,7 @@ def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figur
     """Write results.json (with the headline `figures` in its summary) and exceptions.parquet, .csv and .xlsx into OUT; their paths.
 
     TABLE is exceptions_table(OUTCOMES) where the caller has it. Without WORKBOOK, exceptions.xlsx is left to
-    write_exceptions_workbook (a run writes it while its report's charts are drawn)."""
+    write_exceptions_workbook (a run has its helper process write it while this one writes the rest)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / name for name in (RESULTS, *EXCEPTIONS)}
     document = json.dumps(results_document(outcomes, as_of, figures=figures, organisations=organisations), indent=2, default=_json_value, allow_nan=False)
@@ -102,18 +102,14 @@ def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figur
     atomic_write(paths["exceptions.parquet"], lambda tmp: table.to_parquet(tmp, index=False))
     atomic_write(paths["exceptions.csv"], lambda tmp: safe_cells(table).to_csv(tmp, index=False, encoding="utf-8-sig"))
     if workbook:
-        write_exceptions_workbook(out, table, outcomes, unmatched_letters)
+        write_exceptions_workbook(out, exceptions_sheets(table, outcomes, unmatched_letters))
     return paths
 
 
-def write_exceptions_workbook(out: Path, table: pd.DataFrame, outcomes: list[CheckOutcome],
-                              unmatched_letters: pd.DataFrame | None = None) -> Path:
-    """exceptions.xlsx of OUTCOMES and their exceptions TABLE (exceptions_table) into OUT.
-
-    With [letters], it has an "Unmatched letters" sheet (UNMATCHED_LETTERS, even when empty: the absence of
-    unmatched letters is worth seeing)."""
+def write_exceptions_workbook(out: Path, sheets: dict[str, pd.DataFrame]) -> Path:
+    """exceptions.xlsx, of its SHEETS (exceptions_sheets), into OUT."""
     path = out / "exceptions.xlsx"
-    atomic_write(path, lambda tmp: _write_workbook(tmp, table, outcomes, unmatched_letters))
+    atomic_write(path, lambda tmp: write_workbook(tmp, sheets))
     return path
 
 
@@ -205,9 +201,11 @@ def _json_value(value):
     return value
 
 
-def _write_workbook(path: Path, table: pd.DataFrame, outcomes: list[CheckOutcome], unmatched_letters: pd.DataFrame | None) -> None:
-    """A Summary sheet (one row per check), an Exceptions sheet of up to SHEET_ROWS_PER_CHECK rows a check, and the
-    unmatched letters when letters were read."""
+def exceptions_sheets(table: pd.DataFrame, outcomes: list[CheckOutcome], unmatched_letters: pd.DataFrame | None = None
+                      ) -> dict[str, pd.DataFrame]:
+    """exceptions.xlsx's sheets, of OUTCOMES and their exceptions TABLE (exceptions_table): a Summary (one row per
+    check), the Exceptions (up to SHEET_ROWS_PER_CHECK rows a check), and with [letters] the unmatched letters
+    (UNMATCHED_LETTERS, even when none: their absence is worth seeing)."""
     shown = table.groupby("check", sort=False).head(SHEET_ROWS_PER_CHECK)
     in_sheet = shown["check"].value_counts()
     summary = pd.DataFrame(
@@ -221,4 +219,4 @@ def _write_workbook(path: Path, table: pd.DataFrame, outcomes: list[CheckOutcome
         ]
     )
     letters = {} if unmatched_letters is None else {UNMATCHED_LETTERS: unmatched_letters}
-    write_workbook(path, {"Summary": summary, "Exceptions": shown, **letters})
+    return {"Summary": summary, "Exceptions": shown, **letters}

@@ -11,7 +11,9 @@ This is what `complaint-audit run` and `demo` call; the CLI only adds printing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import importlib
 import logging
 import shutil
 import sys
@@ -19,7 +21,6 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ from complaint_audit.audit.history import new_run_dir, previous_run, prune_runs,
 from complaint_audit.audit.organisations import chosen_organisations, organisations_in, records_of
 from complaint_audit.audit.per_organisation import OrganisationResult, write_organisation_runs
 from complaint_audit.audit.results import (
+    exceptions_sheets,
     exceptions_table,
     results_document,
     write_exceptions_workbook,
@@ -56,7 +58,6 @@ from complaint_audit.ingest.published.regulator import read_configured_returns, 
 from complaint_audit.lock import exclusive
 from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
-from complaint_audit.report import charts
 from complaint_audit.store import Store, require_text_path
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class AuditResult:
     def exceptions(self) -> pd.DataFrame:
         return exceptions_table(self.outcomes)
 
-    @cached_property
+    @functools.cached_property
     def figures(self) -> dict:
         """The headline figures of results.json's summary (audit/headline.py)."""
         return headline_figures(self.records, self.load.quarantined)
@@ -120,20 +121,20 @@ def run_audit(
     from complaint_audit.helper_process import HelperProcess
 
     with HelperProcess() as helper:
-        letters = _first_tasks(helper, audit, formats if out_root is not None else ())
+        letters = _first_tasks(helper, audit, writing=out_root is not None)
         workbooks = read_configured_returns(audit)  # before anything is stored or written: a bad workbook stops the run
         return _run_audit(audit, workbooks, helper, letters, out_root, as_of, formats, command_line, progress,
                           organisations)
 
 
-def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[str]) -> Pending[list[Letter]] | None:
-    """The letters, given to HELPER to read while the exports load; then, while it waits for its next task, the imports
-    its later tasks need: the checks, pandas with them, and matplotlib where FORMATS have charts (after the checks'
-    share, if that comes first)."""
+def _first_tasks(helper: HelperProcess, audit: AuditConfig, writing: bool) -> Pending[list[Letter]] | None:
+    """The letters, given to HELPER to read while the exports load; then, while it waits for its next task, the
+    imports its later tasks need: the checks (and pandas with them), and openpyxl where the run is WRITING its
+    workbooks."""
     letters = reading_letters(audit, helper)
     helper.warm_up(discover)
-    if charts.CHARTED_FORMATS & set(formats):
-        helper.warm_up(charts.ready)
+    if writing:
+        helper.warm_up(functools.partial(importlib.import_module, "openpyxl"))
     return letters
 
 
@@ -163,7 +164,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
     later runs, `compare` and pruning. HELPER reads the letters while the exports load, runs a
-    share of the checks, and draws the report's charts while the rest of the report is written."""
+    share of the checks, and writes exceptions.xlsx while the rest of the results and the report are written."""
     folder = RunFolder(run_dir)
     log = _run_log(folder)
     timings: dict[str, float] = {}
@@ -185,8 +186,6 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         store = Store(folder.own_store)
         records = store.read_records()
         held = organisations_in(records)
-        drawn = bool(charts.CHARTED_FORMATS & set(formats))  # reports with charts: the run's, or each organisation's
-        charted = drawn and len(held) <= 1  # the run's own
         chosen = chosen_organisations(held, organisations)
         records = records_of(records, chosen)
         reviewed = _import_reviews(audit.reviews, folder.own_store)
@@ -245,8 +244,10 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
                 log.info("%s", note)
         table = exceptions_table(run.outcomes)
         unmatched = load.letters.unmatched_letters() if load.letters is not None else None
-        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined), unmatched,
-                      _organisation_entries(several.results if several else ()), table=table, workbook=not charted)
+        # exceptions.xlsx (openpyxl: the slowest of the results) written by the helper while this process writes the rest
+        workbook = helper.submit(write_exceptions_workbook, run_dir, exceptions_sheets(table, run.outcomes, unmatched))
+        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined),
+                      organisations=_organisation_entries(several.results if several else ()), table=table, workbook=False)
         folder.write_manifest(replace(manifest, timings=timings))
         if formats and not several:  # several organisations: each has its report, the run its comparison
             if progress:
@@ -258,13 +259,11 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
 
             templates = [audit.report.templates] if audit.report.templates else []
             context = report_context(run_dir)  # once: the report and the Code's workbook read the same assessment
-            svg = helper.submit(charts.draw, context["charts"]).result if charted else None
-            written = write_code_workbook(run_dir, context["self_assessment"])  # these two while the charts are drawn
-            if charted:
-                write_exceptions_workbook(run_dir, table, run.outcomes, unmatched)
-            written.update(render_reports(run_dir, formats, templates, context=context, svg=svg))
+            code_workbook = helper.submit(write_code_workbook, run_dir, context["self_assessment"])  # while the report is
+            written = render_reports(run_dir, formats, templates, context=context) | code_workbook.result()
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
+        workbook.result()  # written before the run is finished
         log.info("finished in %.1f s", sum(timings.values()))
         folder.write_manifest(replace(manifest, timings=timings, finished_at=dt.datetime.now(dt.UTC)))
         if audit.keep_runs:

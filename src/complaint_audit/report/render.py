@@ -14,7 +14,7 @@ import base64
 import functools
 import html as html_lib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 
@@ -86,21 +86,9 @@ def _environment(template_dirs: tuple[str, ...], markdown: bool) -> Environment:
                        lstrip_blocks=True, keep_trailing_newline=True, **options)
 
 
-# The context's charts as inline SVG, when asked for: drawn here (charts.draw), or by a run's helper process.
-DrawnCharts = Callable[[], Mapping[str, Markup]]
-
-
-def render_html(context: dict, template_dirs: Sequence[Path] = (), svg: DrawnCharts | None = None) -> str:
-    """The report's page. With SVG (charts being drawn elsewhere) the page is rendered meanwhile, with a mark where each
-    chart goes, and each chart is put in its marks once drawn."""
-    template = environment(template_dirs).get_template("report.html.j2")
-    if svg is None:
-        return template.render(**context, svg=charts.draw(context["charts"]))
-    marks = {name: Markup(f"<!--chart {name}-->") for name in context["charts"]}  # charts.draw draws each of them
-    page = template.render(**context, svg=marks)
-    for name, drawn in svg().items():
-        page = page.replace(marks[name], drawn)
-    return page
+def render_html(context: dict, template_dirs: Sequence[Path] = ()) -> str:
+    """The report's page, its charts drawn in it."""
+    return environment(template_dirs).get_template("report.html.j2").render(**context, svg=charts.draw(context["charts"]))
 
 
 def render_markdown(context: dict, template_dirs: Sequence[Path] = ()) -> str:
@@ -143,13 +131,11 @@ def _chart_image(match: re.Match) -> str:
 
 def render_reports(
     run_dir: Path, formats: Sequence[str] = FORMATS, template_dirs: Sequence[Path] = (), *, context: dict | None = None,
-    svg: DrawnCharts | None = None,
 ) -> dict[str, Path]:
     """Write report.<format> into RUN_DIR for each format asked for; the paths written, by format.
 
     CONTEXT is report_context(RUN_DIR) where the caller has it already (a run writes the Code's self-assessment
-    workbook from the same context): it is worked out otherwise. SVG gives the context's charts where the caller
-    has them drawn elsewhere (a run, in its helper process); they are drawn here otherwise."""
+    workbook from the same context): it is worked out otherwise."""
     run_dir = Path(run_dir)
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
@@ -166,9 +152,8 @@ def render_reports(
                         f"folders, such as {run_dir / several[0]['folder']}")
     context = report_context(run_dir) if context is None else context
     written: dict[str, Path] = {}
-    # The Markdown first: charts drawn in a helper process are drawn meanwhile.
     markdown = render_markdown(context, template_dirs) if "md" in formats else ""
-    html = render_html(context, template_dirs, svg) if {"html", "pdf"} & set(formats) else ""
+    html = render_html(context, template_dirs) if {"html", "pdf"} & set(formats) else ""
     if "html" in formats:
         written["html"] = _write_text(folder.report_file("html"), html)
     if "md" in formats:
