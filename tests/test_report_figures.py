@@ -212,3 +212,35 @@ def test_the_teams_workbook_blanks_what_suppression_withholds_in_the_report():
     # 9 of 12: the 3 late are a small count, so the share and its counts are blank, the team's cases are not
     assert sheet.loc["Team C", ["On time at Stage 1: count", "On time at Stage 1: percent"]].isna().all()
     assert sheet.loc["Team C", "Cases"] == 12
+
+
+def test_a_box_of_too_few_cases_is_hatched_with_its_chart_s_own_pattern_and_says_small():
+    spread = {"whislo": 2.0, "q1": 3.0, "med": 4.0, "q3": 6.0, "whishi": 11.0}
+    chart = {"title": "Days", "description": "Boxes", "groups": [
+        {"label": "corporate Stage 1", "members": {**spread, "n": 4}, "public": {**spread, "n": 80}}]}
+    svg = str(draw({"members": chart})["members"])
+    assert svg.count('fill="url(#members-hatch)"') == 1 and '<pattern id="members-hatch"' in svg  # the small box only
+    assert re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg) == ["n=4", "small"]
+    assert "<text" in svg and ">n=80</text>" in svg
+
+
+def test_whole_number_ticks_step_as_a_reader_counts_and_fit_their_axis():
+    from complaint_audit.report.plot import whole_ticks
+
+    assert whole_ticks(0, 213, room=150, spacing=17) == [0, 50, 100, 150, 200]
+    assert whole_ticks(0, 3.2, room=150, spacing=17) == [0, 1, 2, 3]  # counts: never 0.5
+    assert whole_ticks(-2.6, 58, room=160, spacing=17) == [0, 10, 20, 30, 40, 50]
+    assert whole_ticks(0, 130, room=150, spacing=17) == [0, 20, 40, 60, 80, 100, 120]
+    assert whole_ticks(0, 1_200, room=60, spacing=17) == [0, 500, 1000]
+
+
+def test_a_chart_s_axes_start_past_its_longest_label_measured_in_its_font():
+    from complaint_audit.report.plot import EDGE, TICK, text_width
+
+    assert text_width("iiii") < text_width("MMMM") and text_width("MMMM", bold=True) > text_width("MMMM")
+    assert text_width(["short", "a longer label\nx"]) == text_width("a longer label")  # the widest line
+    long_name = "Adult Social Care and Health Complaints and Representations"
+    chart = {"title": "On time", "description": "d", "teams": ["Housing", long_name], "stages": {"Stage 1": [80.0, 90.0]}}
+    svg = str(draw({"on_time": chart})["on_time"])
+    bar_starts = {float(x) for x in re.findall(r'<rect x="([\d.]+)"[^>]*fill="#0072B2"/>', svg)}
+    assert min(bar_starts) >= EDGE + text_width(long_name) + TICK - 0.01

@@ -94,8 +94,9 @@ def _checks(name: str, chart: dict) -> Plot:
         for index, count in enumerate(counts):
             if count:
                 plot.bar(left[index], left[index] + count, index - 0.3, index + 0.3, _STATUS_COLOURS[status])
-                plot.label(left[index] + count / 2, index, str(count), size=7.5, anchor="middle", bold=True,
-                           colour="#FFFFFF")
+                if plot.x(left[index] + count) - plot.x(left[index]) > text_width(str(count), 7.5, bold=True) + 2:
+                    plot.label(left[index] + count / 2, index, str(count), size=7.5, anchor="middle", bold=True,
+                               colour="#FFFFFF")  # a count too wide for its segment is left to the key and the table
         left = [start + count for start, count in zip(left, counts, strict=True)]
     plot.x_axis([(tick, str(tick)) for tick in whole_ticks(0, max(totals) * 1.05, plot.right - plot.left, 3 * SIZE)])
     plot.y_axis(list(enumerate(organisations)))
