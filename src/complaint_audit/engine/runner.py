@@ -144,7 +144,8 @@ def _families(checks: list[type[Check]]) -> dict[str, list[type[Check]]]:
         modules.setdefault(check.__module__, []).append(check)
     family_of = {name: name for name in modules}
     for name in modules:
-        used = {getattr(value, "__module__", None) for value in vars(sys.modules[name]).values()}
+        module = sys.modules.get(name)  # none for a check loaded from a folder audit.toml names: it runs here anyway
+        used = {getattr(value, "__module__", None) for value in vars(module).values()} if module else set()
         for other in sorted(used & modules.keys() - {name}):  # join the two families: all of the other's to this one's
             joined, leaving = family_of[name], family_of[other]
             family_of = {module: joined if family == leaving else family for module, family in family_of.items()}
