@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from complaint_audit.report.charts import RAG_COLOURS, TEAM_COLOURS, legend_width
+from complaint_audit.report.charts import PERCENT_TICKS, RAG_COLOURS, TEAM_COLOURS, legend_width
 from complaint_audit.report.plot import EDGE, EM, LABEL_PAD, LINE, SIZE, TICK, TITLE_ROOM, Plot, text_width, whole_ticks
 
 _STATUS_COLOURS = {"fail": RAG_COLOURS["red"], "warn": RAG_COLOURS["amber"], "pass": RAG_COLOURS["green"],
                    "not_applicable": RAG_COLOURS["grey"], "error": "#000000"}
 _MEMBER_COLOUR, _PUBLIC_COLOUR, _RECORDED_COLOUR = "#D55E00", "#0072B2", "#8A8A8A"
 _WIDTH = 7.2 * 72
-_PERCENT_TICKS = [(tick, f"{tick}%") for tick in range(0, 101, 20)]
 
 
 def _rows(name: str, labels: list[str], height: float, x: tuple[float, float], key: list[str], x_title: bool) -> Plot:
@@ -43,7 +42,7 @@ def _on_time(name: str, chart: dict) -> Plot:
             position = index + (offset - (len(organisations) - 1) / 2) * height
             plot.bar(0, value, position - height / 2, position + height / 2, colour)
             plot.label(value + 1, position, f"{value:.1f}%", size=6.5)
-    plot.x_axis(_PERCENT_TICKS)
+    plot.x_axis(PERCENT_TICKS)
     plot.y_axis(list(enumerate(labels)))
     plot.x_title("Responses on time", LINE)
     plot.title(chart["title"])
@@ -78,7 +77,7 @@ def _single(name: str, chart: dict) -> Plot:
     for index, value in enumerate(chart["values"]):
         plot.bar(0, value, index - 0.3, index + 0.3, TEAM_COLOURS[0])
         plot.label(value + 1, index, f"{value:.1f}%", size=7.5)
-    plot.x_axis(_PERCENT_TICKS)
+    plot.x_axis(PERCENT_TICKS)
     plot.y_axis(list(enumerate(organisations)))
     plot.title(chart["title"], size=9)
     return plot

@@ -35,7 +35,7 @@ _MEMBER_COLOUR, _PUBLIC_COLOUR = "#D55E00", "#0072B2"
 _STAGE_COLOURS = ("#0072B2", "#E69F00")
 _INCH = 72.0  # the charts' sizes are in points
 _AXIS_TITLE = LINE + LABEL_PAD  # an axis' title with its padding
-_PERCENT_TICKS = [(tick, f"{tick}%") for tick in range(0, 101, 20)]
+PERCENT_TICKS = [(tick, f"{tick}%") for tick in range(0, 101, 20)]  # a percentage axis, 0% to 100%
 _TITLE_LINE = 32  # characters of a check's title on a line of a theme chart
 
 
@@ -112,7 +112,7 @@ def _on_time(name: str, chart: dict) -> Plot:
             plot.label(value + 1, position, f"{value:.1f}%" + (f" (n={stages:,})" if stages else ""), size=7.5)
     if target is not None:
         plot.across(target, RAG_COLOURS["amber"], 1.2, "3.6 2.4")
-    plot.x_axis(_PERCENT_TICKS)
+    plot.x_axis(PERCENT_TICKS)
     plot.y_axis(list(enumerate(teams)))
     plot.x_title("Responses on time", LINE)
     plot.title(chart["title"])
@@ -222,7 +222,7 @@ def _regulator_peers(name: str, chart: dict) -> Plot:
         plot.dot(stage["returned"], index, 7.7, RAG_COLOURS["amber"], diamond=True)
         if stage["records"] is not None:
             plot.dot(stage["records"], index, 7.7, "none", edge=INK)
-    plot.x_axis(_PERCENT_TICKS)
+    plot.x_axis(PERCENT_TICKS)
     plot.y_axis(list(enumerate(labels)))
     plot.x_title("Complaints answered within the Code's timescales (CH02)", LINE)
     plot.title(chart["title"], size=9)

@@ -105,8 +105,8 @@ class Plot:
         left, bottom, right, top = margins
         self.left, self.right, self.top, self.bottom = left, width - right, top, height - bottom
         self._x, self._y, self._y_down = x, y, y_down
-        self._marks: list[str] = []
-        self._furniture: list[str] = []
+        self._marks: list[str] = []  # the data's bars, boxes, dots and labels, drawn first
+        self._furniture: list[str] = []  # the spines, ticks and titles, drawn over them
         self._hatched = False
 
     def x(self, value: float) -> float:
