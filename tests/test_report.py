@@ -20,7 +20,7 @@ from complaint_audit.errors import UserError
 from complaint_audit.report import findings
 from complaint_audit.report.charts import draw
 from complaint_audit.report.context import report_context
-from complaint_audit.report.render import builtin_templates, markdown_escape, render_reports, write_pdf
+from complaint_audit.report.render import builtin_templates, markdown_escape, render_html, render_reports, write_pdf
 from complaint_audit.report.themes import THEME_BY_KEY
 
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
@@ -137,6 +137,29 @@ def test_key_figures_of_the_results_appear_in_the_html_and_the_pdf(html, pdf_tex
     cells = [f"{ft001[f'corporate_stage_1_{name}']:,g}" for name in ("member_cases", "public_cases", "member_median",
                                                                      "public_median")]
     assert "corporate Stage 1</th>" + "".join(f"<td>{cell}</td>" for cell in cells) in html
+
+
+def test_templates_compiled_in_another_process_render_the_same_report_and_a_changed_one_is_compiled_again(run_dir,
+                                                                                                        tmp_path):
+    """A run's helper compiles the templates while the exports load (compiled_templates); this process renders with
+    them (use_compiled), and a template changed since is compiled from its new source, not taken from them."""
+    import pickle
+
+    from complaint_audit.report.render import compiled_templates, render_markdown, use_compiled
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "report.md.j2").write_text("{% extends 'default:report.md.j2' %}", encoding="utf-8")
+    context = report_context(run_dir)
+    expected_page, expected_markdown = render_html(context), render_markdown(context)
+    compiled = pickle.loads(pickle.dumps(compiled_templates([str(folder)])))  # as the helper sends them
+    assert len(compiled) >= 10
+    (folder / "report.md.j2").write_text("Changed after compiling: {{ meta.organisation }}", encoding="utf-8")
+    use_compiled(compiled, [str(folder)])
+
+    assert render_html(context, [folder]) == expected_page != ""
+    assert render_markdown(context, [folder]) == f"Changed after compiling: {context['meta']['organisation']}"
+    assert render_markdown(context) == expected_markdown  # the built-in templates' environment untouched
 
 
 def test_the_members_chart_has_the_medians_ft001_found(run_dir, results):

@@ -121,28 +121,47 @@ def run_audit(
     from complaint_audit.helper_process import HelperProcess
 
     with HelperProcess() as helper:
-        letters = _first_tasks(helper, audit, writing=out_root is not None)
+        first = _first_tasks(helper, audit, formats if out_root is not None else None)
         workbooks = read_configured_returns(audit)  # before anything is stored or written: a bad workbook stops the run
-        return _run_audit(audit, workbooks, helper, letters, out_root, as_of, formats, command_line, progress,
+        return _run_audit(audit, workbooks, helper, first, out_root, as_of, formats, command_line, progress,
                           organisations)
 
 
-def _first_tasks(helper: HelperProcess, audit: AuditConfig, writing: bool) -> Pending[list[Letter]] | None:
-    """The letters, given to HELPER to read while the exports load; then, while it waits for its next task, the
-    imports its later tasks need: the checks (and pandas with them), and openpyxl where the run is WRITING its
-    workbooks."""
+@dataclass(frozen=True)
+class _FirstTasks:
+    """What a run gives its helper before the exports load: the letters to read, and the report's templates to
+    compile (None where there are none)."""
+
+    letters: Pending[list[Letter]] | None
+    templates: Pending[dict[str, bytes]] | None
+
+
+def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[str] | None) -> _FirstTasks:
+    """The letters, given to HELPER to read while the exports load, and the report's templates to compile where the
+    run writes FORMATS (None: it writes nothing); then, while it waits for its next task, the imports its later tasks
+    need: the checks (and pandas with them), and openpyxl for the workbooks."""
     letters = reading_letters(audit, helper)
+    templates = None
+    if formats is not None and {"html", "md", "pdf"} & set(formats):
+        from complaint_audit.report.render import compiled_templates
+
+        templates = helper.submit(compiled_templates, _template_dirs(audit))
     helper.warm_up(discover)
-    if writing:
+    if formats is not None:
         helper.warm_up(functools.partial(importlib.import_module, "openpyxl"))
-    return letters
+    return _FirstTasks(letters, templates)
 
 
-def _run_audit(audit, workbooks, helper, letters, out_root, as_of, formats, command_line, progress, organisations) -> AuditResult:
+def _template_dirs(audit: AuditConfig) -> list[str]:
+    """The folder of templates audit.toml's [report] names, before the built-in ones; none."""
+    return [str(audit.report.templates)] if audit.report.templates else []
+
+
+def _run_audit(audit, workbooks, helper, first, out_root, as_of, formats, command_line, progress, organisations) -> AuditResult:
     regulator = None if workbooks is None else workbooks.council
     if out_root is None:
         with tempfile.TemporaryDirectory() as scratch:
-            load = load_sources(audit, Path(scratch) / "store", progress, letters)
+            load = load_sources(audit, Path(scratch) / "store", progress, first.letters)
             _import_reviews(audit.reviews, Path(scratch) / "store")
             store = Store(Path(scratch) / "store")
             records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
@@ -156,15 +175,16 @@ def _run_audit(audit, workbooks, helper, letters, out_root, as_of, formats, comm
         run_dir = new_run_dir(Path(out_root), started_at)
         with writing_into(run_dir):
             return _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations,
-                                  workbooks, helper, letters)
+                                  workbooks, helper, first)
 
 
 def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, progress, organisations,
-                   workbooks, helper, letters) -> AuditResult:
+                   workbooks, helper, first) -> AuditResult:
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
     later runs, `compare` and pruning. HELPER reads the letters while the exports load, runs a
-    share of the checks, and writes exceptions.xlsx while the rest of the results and the report are written."""
+    share of the checks, and writes exceptions.xlsx while the rest of the results and the report are written (FIRST:
+    the letters it read and the templates it compiled while the exports loaded)."""
     folder = RunFolder(run_dir)
     log = _run_log(folder)
     timings: dict[str, float] = {}
@@ -175,7 +195,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.warning("%s", note)
         clock = time.perf_counter()
         ombudsman = read_configured_figures(audit)  # before the load: a bad figures file stops the run at once
-        load = load_sources(audit, folder.own_store, progress, letters)
+        load = load_sources(audit, folder.own_store, progress, first.letters)
         for entry in load.files:
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s; %d rows combined into %d records, "
                      "%d records in all", entry["path"], entry["profile"], entry["read"], entry["loaded"], entry["quarantined"],
@@ -199,6 +219,10 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported,
                             regulator=None if workbooks is None else workbooks.council, helper=helper)
         timings["checks"] = round(time.perf_counter() - clock, 3)
+        if first.templates is not None:  # compiled by the helper while the exports loaded, for every report below
+            from complaint_audit.report.render import use_compiled
+
+            use_compiled(first.templates.result(), _template_dirs(audit))
         for outcome in run.outcomes:
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))
 
@@ -257,10 +281,9 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             from complaint_audit.report.context import report_context
             from complaint_audit.report.render import render_reports
 
-            templates = [audit.report.templates] if audit.report.templates else []
             context = report_context(run_dir)  # once: the report and the Code's workbook read the same assessment
             code_workbook = helper.submit(write_code_workbook, run_dir, context["self_assessment"])  # while the report is
-            written = render_reports(run_dir, formats, templates, context=context) | code_workbook.result()
+            written = render_reports(run_dir, formats, _template_dirs(audit), context=context) | code_workbook.result()
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
         workbook.result()  # written before the run is finished
