@@ -153,7 +153,7 @@ def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[st
 
 
 def _template_dirs(audit: AuditConfig) -> list[str]:
-    """The folder of templates audit.toml's [report] names, before the built-in ones; none."""
+    """The folder of templates audit.toml's [report] names (looked in before the built-in ones), or none."""
     return [str(audit.report.templates)] if audit.report.templates else []
 
 

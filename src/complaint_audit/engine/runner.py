@@ -148,7 +148,7 @@ def _families(checks: list[type[Check]]) -> dict[str, list[type[Check]]]:
         used = {getattr(value, "__module__", None) for value in vars(module).values()} if module else set()
         for other in sorted(used & modules.keys() - {name}):  # join the two families: all of the other's to this one's
             joined, leaving = family_of[name], family_of[other]
-            family_of = {module: joined if family == leaving else family for module, family in family_of.items()}
+            family_of = {member: joined if family == leaving else family for member, family in family_of.items()}
     families: dict[str, list[type[Check]]] = {}
     for check in checks:
         families.setdefault(family_of[check.__module__], []).append(check)
