@@ -25,7 +25,7 @@ import pandas as pd
 
 from complaint_audit.audit.headline import headline_figures
 from complaint_audit.audit.organisations import folder_names, inputs_of, records_by_organisation
-from complaint_audit.audit.results import write_results
+from complaint_audit.audit.results import exceptions_sheets, exceptions_table, write_exceptions_workbook, write_results
 from complaint_audit.audit.run_folder import ORGANISATIONS, STORE, Manifest, RunFolder
 from complaint_audit.config import AuditConfig
 from complaint_audit.engine.api import check_records
@@ -75,7 +75,7 @@ def write_organisation_runs(
     helper: HelperProcess | None = None,
 ) -> OrganisationRuns:
     """Each chosen organisation's run folder under RUN_DIR/organisations, then their comparison; with the run's
-    HELPER process taking a share of each organisation's checks."""
+    HELPER process taking a share of each organisation's checks and writing its exceptions.xlsx."""
     notes = []
     per_organisation_formats = list(formats)
     if "pdf" in formats and len(chosen) > PDF_ORGANISATIONS:
@@ -113,7 +113,11 @@ def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.D
     run_folder = RunFolder(folder)
     atomic_write(run_folder.quarantine_file, lambda tmp: write_quarantine(safe_cells(mine), tmp))
     figures = headline_figures(records, len(mine))
-    write_results(folder, run.outcomes, as_of, figures)
+    table = exceptions_table(run.outcomes)
+    # exceptions.xlsx (openpyxl: the slowest of the results) written by the run's helper while the report is written here
+    workbook = (helper.submit(write_exceptions_workbook, folder, exceptions_sheets(table, run.outcomes))
+                if helper is not None else None)
+    write_results(folder, run.outcomes, as_of, figures, table=table, workbook=workbook is None)
     own = replace(manifest, settings=replace(manifest.settings, organisation=name), organisations=(), comparison=(),
                   store=f"../../{STORE}", inputs=tuple(inputs_of(name, list(manifest.inputs), records, quarantine)),
                   previous_run=_previous(folder, manifest.previous_run))
@@ -126,6 +130,8 @@ def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.D
         from complaint_audit.report.render import render_reports
 
         render_reports(folder, formats, [audit.report.templates] if audit.report.templates else [])
+    if workbook is not None:
+        workbook.result()  # written before the folder is finished
     run_folder.write_manifest(replace(own, finished_at=dt.datetime.now(dt.UTC)))
     statuses = tuple(outcome.result.status.value for outcome in run.outcomes)
     summary = {"checks": len(statuses), "by_status": _by_status(statuses), **figures}
