@@ -244,3 +244,19 @@ def test_a_chart_s_axes_start_past_its_longest_label_measured_in_its_font():
     svg = str(draw({"on_time": chart})["on_time"])
     bar_starts = {float(x) for x in re.findall(r'<rect x="([\d.]+)"[^>]*fill="#0072B2"/>', svg)}
     assert min(bar_starts) >= EDGE + text_width(long_name) + TICK - 0.01
+
+
+def test_a_chart_of_nothing_but_zeros_or_one_value_still_draws_its_axes():
+    """A month of no complaints, or every case answered in the same number of days, spans no range: the axis is
+    drawn from 0 (or that value) to one more, not divided by nothing."""
+    from complaint_audit.compare.charts import draw as draw_comparison
+
+    spread = {"whislo": 3.0, "q1": 3.0, "med": 3.0, "q3": 3.0, "whishi": 3.0, "n": 12}
+    drawn = draw({"by_month": {"title": "Each month", "description": "d", "months": ["Apr 2023"], "teams": {"A": [0]}},
+                  "members": {"title": "Days", "description": "d", "groups": [{"label": "x", "members": spread,
+                                                                                 "public": spread}]}})
+    assert ">0</text>" in str(drawn["by_month"]) and ">1</text>" in str(drawn["by_month"])
+    assert ">3</text>" in str(drawn["members"])
+    compared = draw_comparison({"checks": {"title": "Checks", "description": "d", "organisations": ["A", "B"],
+                                           "statuses": {"fail": [0, 0]}}})
+    assert ">A</text>" in str(compared["checks"])

@@ -54,9 +54,9 @@ def _label_room(widest: float, start: float, axes_left: float, width: float, rig
     return max(right, (widest - (1 - start) * (width - axes_left) + EDGE) / start)
 
 
-def whole_number_axis(plot: Plot, low: float, high: float) -> list[tuple[float, str]]:
+def _whole_number_axis(plot: Plot) -> list[tuple[float, str]]:
     """The y axis' ticks: whole numbers (counts and days are), one to every two lines of text at most."""
-    return [(tick, str(tick)) for tick in whole_ticks(low, high, plot.bottom - plot.top, 2 * SIZE)]
+    return [(tick, str(tick)) for tick in whole_ticks(*plot.y_extent, plot.bottom - plot.top, 2 * SIZE)]
 
 
 def _padded(low: float, high: float, share: float = 0.05) -> tuple[float, float]:
@@ -80,7 +80,7 @@ def _by_month(name: str, chart: dict) -> Plot:
                 plot.bar(position - 0.4, position + 0.4, low, low + count, TEAM_COLOURS[index % len(TEAM_COLOURS)])
         bottom = [low + count for low, count in zip(bottom, counts, strict=True)]
     plot.x_axis(list(enumerate(months)), rotation=45)
-    plot.y_axis(whole_number_axis(plot, 0, top))
+    plot.y_axis(_whole_number_axis(plot))
     plot.title(chart["title"])
     plot.x_title("Month received", rotated)
     plot.y_title("New complaints", numbers)
@@ -145,7 +145,7 @@ def _members(name: str, chart: dict) -> Plot:
             plot.label(position, spread["whishi"], f"n={spread['n']}" + ("\nsmall" if small else ""), size=6.5,
                        anchor="middle", va="bottom")
     plot.x_axis([(index * 3 + 0.5, label) for index, label in enumerate(labels)], rotation=15)
-    plot.y_axis(whole_number_axis(plot, low, high))
+    plot.y_axis(_whole_number_axis(plot))
     plot.y_title("Working days from receipt to response", numbers)
     plot.title(chart["title"])
     plot.legend([("MPs and councillors", "box", _MEMBER_COLOUR), ("Public", "box", _PUBLIC_COLOUR)],

@@ -104,10 +104,15 @@ class Plot:
         self.name, self.width, self.height = name, width, height
         left, bottom, right, top = margins
         self.left, self.right, self.top, self.bottom = left, width - right, top, height - bottom
-        self._x, self._y, self._y_down = x, y, y_down
+        self._x, self._y, self._y_down = _spanning(x), _spanning(y), y_down
         self._marks: list[str] = []  # the data's bars, boxes, dots and labels, drawn first
         self._furniture: list[str] = []  # the spines, ticks and titles, drawn over them
         self._hatched = False
+
+    @property
+    def y_extent(self) -> tuple[float, float]:
+        """The (low, high) of the data the y axis spans."""
+        return self._y
 
     def x(self, value: float) -> float:
         low, high = self._x
@@ -222,6 +227,12 @@ class Plot:
             f'role="img" aria-labelledby="{name}-title {name}-desc" font-family="{FONT}">'
             f'<title id="{name}-title">{escape(title)}</title><desc id="{name}-desc">{escape(description)}</desc>'
             f'{defs}{body}</svg>')
+
+
+def _spanning(extent: tuple[float, float]) -> tuple[float, float]:
+    """A data range that spans something: every count zero (a chart of nothing yet) still gets an axis of 0 to 1."""
+    low, high = extent
+    return (low, high) if high > low else (low, low + 1)
 
 
 def _attributes(**values) -> str:
