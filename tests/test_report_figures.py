@@ -260,3 +260,13 @@ def test_a_chart_of_nothing_but_zeros_or_one_value_still_draws_its_axes():
     compared = draw_comparison({"checks": {"title": "Checks", "description": "d", "organisations": ["A", "B"],
                                            "statuses": {"fail": [0, 0]}}})
     assert ">A</text>" in str(compared["checks"])
+
+
+def test_a_team_name_longer_than_the_chart_is_wide_widens_it_and_its_bars_keep_their_proportions():
+    long_name = "Adults " * 25
+    svg = str(draw({"on_time": {"title": "On time", "description": "d", "teams": [long_name, "Housing"],
+                                "stages": {"Stage 1": [50.0, 100.0]}}})["on_time"])
+    width = float(re.search(r'<svg [^>]*width="([\d.]+)pt"', svg).group(1))
+    bars = [float(length) for length in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" [^>]*fill="#0072B2"', svg)]
+    assert width > 7.2 * 72 and len(bars) == 3  # two bars and the key
+    assert abs(bars[0] / bars[1] - 0.5) < 0.01

@@ -31,6 +31,7 @@ TITLE_ROOM = 1.2 * TITLE_SIZE + 6.0  # a title line and the gap below it
 EDGE = 7.2  # the space at the figure's edges
 INK = "#000000"
 _SPINE = 0.8
+_LEAST_AXES = 72.0  # points
 # The glyphs' parts of an em above and below the baseline (DejaVu Sans), to place text by its top, middle or bottom.
 _ASCENT, _DESCENT, _MIDDLE = 0.76, 0.24, 0.36
 # DejaVu Sans's advance widths in thousandths of an em, regular and bold: ' ' to '~', then '\xa0' to 'ÿ'; then a few
@@ -101,8 +102,10 @@ class Plot:
 
     def __init__(self, name: str, width: float, height: float, margins: tuple[float, float, float, float],
                  x: tuple[float, float], y: tuple[float, float], y_down: bool = False):
-        self.name, self.width, self.height = name, width, height
         left, bottom, right, top = margins
+        # Margins wider than the figure (a team named in a hundred characters) widen it: the axes keep an inch.
+        width, height = max(width, left + right + _LEAST_AXES), max(height, top + bottom + _LEAST_AXES)
+        self.name, self.width, self.height = name, width, height
         self.left, self.right, self.top, self.bottom = left, width - right, top, height - bottom
         self._x, self._y, self._y_down = _spanning(x), _spanning(y), y_down
         self._marks: list[str] = []  # the data's bars, boxes, dots and labels, drawn first
