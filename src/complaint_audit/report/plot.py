@@ -104,7 +104,7 @@ class Plot:
                  x: tuple[float, float], y: tuple[float, float], y_down: bool = False):
         left, bottom, right, top = margins
         # Margins wider than the figure (a team named in a hundred characters) widen it: the axes keep an inch.
-        width, height = max(width, left + right + _LEAST_AXES), max(height, top + bottom + _LEAST_AXES)
+        width = max(width, left + right + _LEAST_AXES)
         self.name, self.width, self.height = name, width, height
         self.left, self.right, self.top, self.bottom = left, width - right, top, height - bottom
         self._x, self._y, self._y_down = _spanning(x), _spanning(y), y_down
