@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from complaint_audit.report.charts import PERCENT_TICKS, RAG_COLOURS, TEAM_COLOURS, legend_width
-from complaint_audit.report.plot import EDGE, EM, LABEL_PAD, LINE, SIZE, TICK, TITLE_ROOM, Plot, text_width, whole_ticks
+from complaint_audit.report.charts import PERCENT_TICKS, RAG_COLOURS, TEAM_COLOURS, legend_width, whole_number_ticks
+from complaint_audit.report.plot import EDGE, EM, LABEL_PAD, LINE, TICK, TITLE_ROOM, Plot, text_width
 
 _STATUS_COLOURS = {"fail": RAG_COLOURS["red"], "warn": RAG_COLOURS["amber"], "pass": RAG_COLOURS["green"],
                    "not_applicable": RAG_COLOURS["grey"], "error": "#000000"}
@@ -62,7 +62,7 @@ def _pairs(name: str, chart: dict, colours: tuple[str, str]) -> Plot:
             position = index + (offset - 0.5) * height
             plot.bar(0, value, position - height / 2, position + height / 2, colour)
             plot.label(value, position, f" {value:g}{suffix}", size=7)
-    plot.x_axis([(tick, str(tick)) for tick in whole_ticks(0, top, plot.right - plot.left, 3 * SIZE)])
+    plot.x_axis(whole_number_ticks(plot, across=True))
     plot.y_axis(list(enumerate(organisations)))
     plot.x_title("Percent on time" if chart["percent"] else "Median working days to respond", LINE)
     plot.title(chart["title"], size=9)
@@ -97,7 +97,7 @@ def _checks(name: str, chart: dict) -> Plot:
                     plot.label(left[index] + count / 2, index, str(count), size=7.5, anchor="middle", bold=True,
                                colour="#FFFFFF")  # a count too wide for its segment is left to the key and the table
         left = [start + count for start, count in zip(left, counts, strict=True)]
-    plot.x_axis([(tick, str(tick)) for tick in whole_ticks(0, max(totals) * 1.05, plot.right - plot.left, 3 * SIZE)])
+    plot.x_axis(whole_number_ticks(plot, across=True))
     plot.y_axis(list(enumerate(organisations)))
     plot.x_title("Checks", LINE)
     plot.title(chart["title"], size=9)

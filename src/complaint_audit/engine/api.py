@@ -51,7 +51,8 @@ def check_store(
     from complaint_audit.helper_process import HelperProcess
 
     audit = load_config(config) if config else AuditConfig(path=Path("audit.toml"))
-    ledger = Store(Path(store)).ledger()
+    opened = Store(Path(store))
+    ledger = opened.ledger()
     with HelperProcess() as helper:
         # A ledger from before [combine] has no count of records: each row loaded was one.
         if cores_for(sum(entry.get("records", entry["loaded"]) for entry in ledger)) == 1:
@@ -59,7 +60,7 @@ def check_store(
         regulator = council_returns(audit)  # the config's [regulator] workbooks, as a run reads them (TS007)
         records = _records(Path(store), organisations)
         run = check_records(records, audit, select_codes=select_codes, ignore_codes=ignore_codes, as_of=as_of,
-                            reviews=Store(Path(store)).read_reviews(), exported_fields=exported_fields(Store(Path(store))),
+                            reviews=opened.read_reviews(), exported_fields=exported_fields(opened),
                             regulator=regulator, helper=helper)
     # The quarantine does not know every row's organisation (a bad row may have none): the store's whole count.
     quarantined = sum(entry["quarantined"] for entry in ledger)

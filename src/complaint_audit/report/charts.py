@@ -54,8 +54,11 @@ def _label_room(widest: float, start: float, axes_left: float, width: float, rig
     return max(right, (widest - (1 - start) * (width - axes_left) + EDGE) / start)
 
 
-def _whole_number_axis(plot: Plot) -> list[tuple[float, str]]:
-    """The y axis' ticks: whole numbers (counts and days are), one to every two lines of text at most."""
+def whole_number_ticks(plot: Plot, *, across: bool = False) -> list[tuple[float, str]]:
+    """Whole-number ticks (counts and days are) for PLOT's y axis, one to every two lines of text at most, or ACROSS,
+    for its x axis, one to every three."""
+    if across:
+        return [(tick, str(tick)) for tick in whole_ticks(*plot.x_extent, plot.right - plot.left, 3 * SIZE)]
     return [(tick, str(tick)) for tick in whole_ticks(*plot.y_extent, plot.bottom - plot.top, 2 * SIZE)]
 
 
@@ -80,7 +83,7 @@ def _by_month(name: str, chart: dict) -> Plot:
                 plot.bar(position - 0.4, position + 0.4, low, low + count, TEAM_COLOURS[index % len(TEAM_COLOURS)])
         bottom = [low + count for low, count in zip(bottom, counts, strict=True)]
     plot.x_axis(list(enumerate(months)), rotation=45)
-    plot.y_axis(_whole_number_axis(plot))
+    plot.y_axis(whole_number_ticks(plot))
     plot.title(chart["title"])
     plot.x_title("Month received", rotated)
     plot.y_title("New complaints", numbers)
@@ -145,7 +148,7 @@ def _members(name: str, chart: dict) -> Plot:
             plot.label(position, spread["whishi"], f"n={spread['n']}" + ("\nsmall" if small else ""), size=6.5,
                        anchor="middle", va="bottom")
     plot.x_axis([(index * 3 + 0.5, label) for index, label in enumerate(labels)], rotation=15)
-    plot.y_axis(_whole_number_axis(plot))
+    plot.y_axis(whole_number_ticks(plot))
     plot.y_title("Working days from receipt to response", numbers)
     plot.title(chart["title"])
     plot.legend([("MPs and councillors", "box", _MEMBER_COLOUR), ("Public", "box", _PUBLIC_COLOUR)],
@@ -195,7 +198,7 @@ def _theme(name: str, chart: dict) -> Plot:
                 plot.segment(threshold, index - 0.4, threshold, index + 0.4, colour, 1.4, "2.8 1.4")
         clear = max(shown, bar["amber"] or 0, bar["red"] or 0)  # past the threshold marks, never across them
         plot.label(clear + top * 0.015, index, texts[index], size=7.5)
-    plot.x_axis([(tick, str(tick)) for tick in whole_ticks(0, top * 1.15, plot.right - plot.left, 3 * SIZE)])
+    plot.x_axis(whole_number_ticks(plot, across=True))
     plot.y_axis(list(enumerate(labels)))
     plot.x_title("Cases failing (%); dashed marks: amber and red thresholds", LINE)
     # From the figure's left edge, not the axes': past the long check titles a long title would run off the right.

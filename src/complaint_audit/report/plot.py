@@ -113,6 +113,11 @@ class Plot:
         self._hatched = False
 
     @property
+    def x_extent(self) -> tuple[float, float]:
+        """The (low, high) of the data the x axis spans."""
+        return self._x
+
+    @property
     def y_extent(self) -> tuple[float, float]:
         """The (low, high) of the data the y axis spans."""
         return self._y
