@@ -1,4 +1,5 @@
-"""The helper process: a run's letters and charts worked out on the other core, with the same results as here."""
+"""The helper process: a run's letters, exports, checks and workbooks worked out on the other core, with the same results
+as here."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import pytest
 
 from complaint_audit.errors import UserError
 from complaint_audit.helper_process import HelperProcess
+from complaint_audit.store import Store
 from tests.conftest import SAMPLE_DATA
 
 
@@ -215,3 +217,84 @@ def test_the_check_command_shares_a_small_stores_checks_with_a_helper(sample_sto
     alone = check_store(sample_store, config=SAMPLE_DATA / "audit.toml")
     assert [(o.check.code, o.result.status, o.result.finding) for o in shared.outcomes] == \
            [(o.check.code, o.result.status, o.result.finding) for o in alone.outcomes]
+
+
+def _sample_jobs():
+    from complaint_audit.config import load_config
+    from complaint_audit.ingest.sources import jobs_from_config
+
+    return jobs_from_config(load_config(SAMPLE_DATA / "audit.toml"))
+
+
+def _warm_helper(helper: HelperProcess) -> None:
+    """HELPER started, with the load's modules imported: it begins a task handed to it at once."""
+    helper.import_ahead("complaint_audit.ingest.load")
+    helper.submit(os.getpid).result()  # waits for the warm-up before it
+
+
+def test_exports_handed_to_the_helper_load_as_they_load_here(tmp_path):
+    """The exports after the first go to the helper, which loads them from the last while this process loads from the
+    first; each side takes the next the other has not begun. The store is what a load here alone writes, record for
+    record, and so is each file's reconciliation."""
+    from complaint_audit.ingest.load import hand_out, load_into_store
+
+    jobs, key = _sample_jobs(), "test-key-0123456789"
+    alone = load_into_store(jobs, tmp_path / "alone", key=key, defaults={})
+    with HelperProcess() as helper:
+        _warm_helper(helper)
+        handed = hand_out(jobs, helper, key=key, defaults={})
+        shared = load_into_store(jobs, tmp_path / "shared", key=key, defaults={}, elsewhere=handed)
+        ran_there = [position for position, pending in handed.items() if not pending.withdraw()]  # done: not withdrawn
+    assert sorted(handed) == [1, 2] and 2 in ran_there  # the last export, begun by the helper before this process came to it
+    assert [entry["path"] for entry in shared.files] == [job.label for job in jobs]
+    assert shared.files == alone.files and shared.warnings == alone.warnings
+    pd.testing.assert_frame_equal(Store(tmp_path / "shared").read_records(), Store(tmp_path / "alone").read_records())
+    pd.testing.assert_frame_equal(Store(tmp_path / "shared").read_quarantine(), Store(tmp_path / "alone").read_quarantine())
+
+
+def test_only_small_exports_after_the_first_are_handed_out_from_the_last(monkeypatch):
+    """The first export is always loaded here; one too large to send back (SHARED_FILE_BYTES) too."""
+    from complaint_audit.ingest import load
+
+    jobs = _sample_jobs()
+    sizes = [job.path.stat().st_size for job in jobs]  # corporate.csv, adult_social_care.xlsx, childrens.json
+    assert sizes[1] < sizes[2] < sizes[0]
+    with HelperProcess() as helper:
+        sent, arguments = _recording_tasks(helper)
+        assert list(load.hand_out(jobs, helper, key=None, defaults={})) == [2, 1]
+        monkeypatch.setattr(load, "SHARED_FILE_BYTES", sizes[2])
+        assert list(load.hand_out(jobs, helper, key=None, defaults={})) == [1]
+        for pending in sent:
+            pending.withdraw()
+    assert [args[0].label for args in arguments] == [jobs[2].label, jobs[1].label, jobs[1].label]
+
+
+def test_an_export_the_helper_refuses_is_named_as_it_is_here(tmp_path):
+    """An unusable export handed to the helper stops the load with the error a load here gives, naming the file, and
+    nothing is stored."""
+    from complaint_audit.ingest.load import LoadJob, hand_out, load_into_store
+
+    jobs = _sample_jobs()
+    broken = tmp_path / "childrens_complaints.json"
+    broken.write_text('{"export": {}, "cases": [', encoding="utf-8")
+    jobs[2] = LoadJob(broken, jobs[2].profile, jobs[2].label)
+    with pytest.raises(UserError) as here:
+        load_into_store(jobs, tmp_path / "alone", key="test-key-0123456789", defaults={})
+    with HelperProcess() as helper:
+        _warm_helper(helper)
+        with pytest.raises(UserError) as there:
+            load_into_store(jobs, tmp_path / "shared", key="test-key-0123456789", defaults={},
+                            elsewhere=hand_out(jobs, helper, key="test-key-0123456789", defaults={}))
+    assert str(there.value) == str(here.value) and str(broken) in str(there.value)
+    assert not (tmp_path / "shared" / "ledger.json").exists()
+
+
+def test_modules_imported_ahead_are_imported_in_the_helper():
+    with HelperProcess() as helper:
+        helper.import_ahead("colorsys")
+        assert helper.submit(_imported, "colorsys").result() is True
+        assert helper.submit(_imported, "wave").result() is False
+
+
+def _imported(name: str) -> bool:
+    return name in sys.modules

@@ -21,6 +21,8 @@ started, or the helper dies, a task is run here when its result is asked for. A 
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import os
 import pickle
 import queue
@@ -98,6 +100,12 @@ class HelperProcess:
         self._warm_ups.append(task)
         if self._started():
             self._outbox.put((None, None, None))  # wakes an idle exchange, after any task already waiting
+
+    def import_ahead(self, *modules: str) -> None:
+        """MODULES imported in the helper as warm-ups, the helper started now if it was not: a caller about to import
+        modules of its own starts the helper first, and the two processes import at once (the command line's run)."""
+        for name in modules:
+            self.warm_up(functools.partial(importlib.import_module, name))
 
     def _started(self) -> bool:
         if self._process is None and not self._unavailable:

@@ -10,10 +10,10 @@ This is what `complaint-audit run` and `demo` call; the CLI only adds printing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
-import importlib
 import logging
 import shutil
 import sys
@@ -46,7 +46,7 @@ from complaint_audit.engine.contract import Status
 from complaint_audit.engine.registry import discover
 from complaint_audit.engine.runner import CheckOutcome
 from complaint_audit.errors import writing_into
-from complaint_audit.ingest.api import load_sources, reading_letters
+from complaint_audit.ingest.api import HandedOut, hand_out_sources, load_sources
 from complaint_audit.ingest.load import LoadReport
 from complaint_audit.ingest.published.ombudsman import (
     audit_year,
@@ -62,7 +62,6 @@ from complaint_audit.store import Store, require_text_path
 
 if TYPE_CHECKING:
     from complaint_audit.helper_process import HelperProcess, Pending
-    from complaint_audit.letters.read import Letter
 
 REPORT_FORMATS = ("html", "md", "pdf", "xlsx")
 
@@ -110,17 +109,19 @@ def run_audit(
     command_line: Sequence[str] = (),
     progress: Progress | None = None,
     organisations: Sequence[str] = (),
+    helper: HelperProcess | None = None,
 ) -> AuditResult:
     """Run the audit CONFIG describes; with OUT_ROOT, write a new run folder under it.
 
     When the records hold several organisations, the run folder also holds each one's own run
     and report, and their comparison (audit/per_organisation.py); ORGANISATIONS names the ones to
-    audit (default all), an unknown name being a UserError.
+    audit (default all), an unknown name being a UserError. HELPER is a helper process its caller started and ends
+    (the command line starts it before it imports this module); else the run starts its own.
     """
     audit = load_config(Path(config))
     from complaint_audit.helper_process import HelperProcess
 
-    with HelperProcess() as helper:
+    with contextlib.nullcontext(helper) if helper is not None else HelperProcess() as helper:
         first = _first_tasks(helper, audit, formats if out_root is not None else None)
         workbooks = read_configured_returns(audit)  # before anything is stored or written: a bad workbook stops the run
         return _run_audit(audit, workbooks, helper, first, out_root, as_of, formats, command_line, progress,
@@ -129,18 +130,18 @@ def run_audit(
 
 @dataclass(frozen=True)
 class _FirstTasks:
-    """What a run gives its helper before the exports load: the letters to read, and the report's templates to
-    compile (None where there are none)."""
+    """What a run gives its helper before the exports load: the letters to read and the exports to load (the sources
+    handed out), then the report's templates to compile (None where there are none)."""
 
-    letters: Pending[list[Letter]] | None
+    sources: HandedOut
     templates: Pending[dict[str, bytes]] | None
 
 
 def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[str] | None) -> _FirstTasks:
-    """The letters, given to HELPER to read while the exports load, and the report's templates to compile where the
-    run writes FORMATS (None: it writes nothing); then, while it waits for its next task, the imports its later tasks
-    need: the checks (and pandas with them), and openpyxl for the workbooks."""
-    letters = reading_letters(audit, helper)
+    """The letters and the exports, given to HELPER to read and load while this process loads the rest, and the
+    report's templates to compile after them where the run writes FORMATS (None: it writes nothing); then, while it
+    waits for its next task, the imports its later tasks need: the checks, and openpyxl for the workbooks."""
+    sources = hand_out_sources(audit, helper)
     templates = None
     if formats is not None and {"html", "md", "pdf"} & set(formats):
         from complaint_audit.report.render import compiled_templates
@@ -148,8 +149,8 @@ def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[st
         templates = helper.submit(compiled_templates, _template_dirs(audit))
     helper.warm_up(discover)
     if formats is not None:
-        helper.warm_up(functools.partial(importlib.import_module, "openpyxl"))
-    return _FirstTasks(letters, templates)
+        helper.import_ahead("openpyxl")
+    return _FirstTasks(sources, templates)
 
 
 def _template_dirs(audit: AuditConfig) -> list[str]:
@@ -161,7 +162,7 @@ def _run_audit(audit, workbooks, helper, first, out_root, as_of, formats, comman
     regulator = None if workbooks is None else workbooks.council
     if out_root is None:
         with tempfile.TemporaryDirectory() as scratch:
-            load = load_sources(audit, Path(scratch) / "store", progress, first.letters)
+            load = load_sources(audit, Path(scratch) / "store", progress, first.sources)
             _import_reviews(audit.reviews, Path(scratch) / "store")
             store = Store(Path(scratch) / "store")
             records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
@@ -182,9 +183,9 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
                    workbooks, helper, first) -> AuditResult:
     """The run, written into RUN_DIR; the folder becomes a finished run only with its last step,
     the manifest that records `finished_at`: a run killed or failed before then is ignored by
-    later runs, `compare` and pruning. HELPER reads the letters while the exports load, runs a
-    share of the checks, and writes exceptions.xlsx while the rest of the results and the report are written (FIRST:
-    the letters it read and the templates it compiled while the exports loaded)."""
+    later runs, `compare` and pruning. HELPER reads the letters and loads some of the exports while this process loads
+    the others, runs a share of the checks, and writes exceptions.xlsx while the rest of the results and the report are
+    written (FIRST: what it was given before the load)."""
     folder = RunFolder(run_dir)
     log = _run_log(folder)
     timings: dict[str, float] = {}
@@ -195,7 +196,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.warning("%s", note)
         clock = time.perf_counter()
         ombudsman = read_configured_figures(audit)  # before the load: a bad figures file stops the run at once
-        load = load_sources(audit, folder.own_store, progress, first.letters)
+        load = load_sources(audit, folder.own_store, progress, first.sources)
         for entry in load.files:
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s; %d rows combined into %d records, "
                      "%d records in all", entry["path"], entry["profile"], entry["read"], entry["loaded"], entry["quarantined"],

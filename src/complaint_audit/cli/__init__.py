@@ -356,24 +356,35 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quaranti
     raise typer.Exit(code)
 
 
+# What a run's helper process does first (audit/run.py, _first_tasks): read the letters and load exports.
+RUN_HELPER_IMPORTS = ("complaint_audit.letters.read", "complaint_audit.ingest.load")
+
+
 def _run_with_progress(config: Path, out: Path, *, quiet: bool, **options):
-    """run_audit with a progress bar on stderr (per file loaded, per check run) unless quiet."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    """run_audit with a progress bar on stderr (per file loaded, per check run) unless quiet.
 
-    from complaint_audit.audit.run import run_audit
+    The run's helper process is started before the run's modules are imported here (half a second of pandas, pyarrow
+    and the tool's own): it imports those of its first tasks meanwhile, on the other core."""
+    from complaint_audit.helper_process import HelperProcess
 
-    with _imports_frozen():
-        if quiet:
-            return run_audit(config, out_root=out, **options)
-        columns = (SpinnerColumn(), TextColumn("{task.description:<40}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=err_console, transient=True) as bar:
-            task = bar.add_task("starting", total=None)
+    with HelperProcess() as helper:
+        helper.import_ahead(*RUN_HELPER_IMPORTS)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            def advance(description: str, done: int, total: int) -> None:
-                # The column makes its Text itself, not through the console's render_str.
-                bar.update(task, description=printable(description), completed=done, total=total)
+        from complaint_audit.audit.run import run_audit
 
-            return run_audit(config, out_root=out, progress=advance, **options)
+        with _imports_frozen():
+            if quiet:
+                return run_audit(config, out_root=out, helper=helper, **options)
+            columns = (SpinnerColumn(), TextColumn("{task.description:<40}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            with Progress(*columns, console=err_console, transient=True) as bar:
+                task = bar.add_task("starting", total=None)
+
+                def advance(description: str, done: int, total: int) -> None:
+                    # The column makes its Text itself, not through the console's render_str.
+                    bar.update(task, description=printable(description), completed=done, total=total)
+
+                return run_audit(config, out_root=out, progress=advance, helper=helper, **options)
 
 
 @contextmanager

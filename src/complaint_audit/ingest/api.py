@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.errors import UserError
-from complaint_audit.ingest.load import LoadReport, load_into_store
+from complaint_audit.ingest.load import LoadedFile, LoadJob, LoadReport, hand_out, load_into_store
 from complaint_audit.ingest.privacy import resolve_key
 from complaint_audit.ingest.sources import jobs_from_config, jobs_from_files
 from complaint_audit.progress import Progress
@@ -23,38 +24,55 @@ def load_exports(
     """Load FILES with PROFILE, or every source CONFIG lists, into STORE."""
     if (profile is None) == (config is None):
         raise UserError("give either --profile PROFILE.toml FILE... or --config AUDIT.toml")
-    if profile is not None:
-        if not files:
-            raise UserError("--profile needs at least one export FILE to load")
-        return load_into_store(jobs_from_files(profile, list(files)), store, key=resolve_key(None), defaults={})
-    if files:
+    if profile is not None and not files:
+        raise UserError("--profile needs at least one export FILE to load")
+    if config is not None and files:
         raise UserError("--config loads the files audit.toml lists; do not name files as well")
     from complaint_audit.helper_process import HelperProcess
 
-    audit = load_config(config)
-    with HelperProcess() as helper:
-        return load_sources(audit, store, letters=reading_letters(audit, helper))
+    with HelperProcess() as helper:  # started only if it is given something: a second file, or letters
+        if profile is not None:
+            jobs, key = jobs_from_files(profile, list(files)), resolve_key(None)
+            return load_into_store(jobs, store, key=key, defaults={}, elsewhere=hand_out(jobs, helper, key=key, defaults={}))
+        audit = load_config(config)
+        return load_sources(audit, store, handed=hand_out_sources(audit, helper))
 
 
-def reading_letters(audit: AuditConfig, helper: HelperProcess) -> Pending[list[Letter]] | None:
-    """The letters of AUDIT's [letters] folder being read in HELPER while the exports load (load_sources joins them to
-    the records); None without [letters]."""
-    if audit.letters is None:
-        return None
-    from complaint_audit.letters.read import read_letters
+@dataclass(frozen=True)
+class HandedOut:
+    """What a helper process was given of an audit's sources, to do while this process loads the rest (load_sources)."""
 
-    return helper.submit(read_letters, audit.letters)
+    jobs: list[LoadJob]  # the exports, in the order they load
+    letters: Pending[list[Letter]] | None  # the [letters] folder being read; None without one
+    exports: dict[int, Pending[LoadedFile]]  # the exports being loaded, by position (load.hand_out)
 
 
-def load_sources(
-    audit: AuditConfig, store: Path, progress: Progress | None = None, letters: Pending[list[Letter]] | None = None
-) -> LoadReport:
-    """Load every source an audit config lists into STORE, with the response letters of its [letters] folder: LETTERS
-    where they are being read elsewhere (reading_letters), else read here."""
-    defaults = {"organisation": audit.organisation} if audit.organisation else {}
+def hand_out_sources(audit: AuditConfig, helper: HelperProcess) -> HandedOut:
+    """AUDIT's letters, and its small exports after the first, given to HELPER to read and load while this process
+    loads the others (load_sources joins the letters to the records). The letters first: none of the records is needed
+    to read them."""
     jobs = jobs_from_config(audit)
-    return load_into_store(jobs, store, key=resolve_key(audit.privacy_key), defaults=defaults, progress=progress,
-                           before_commit=_joining_letters(audit, letters))
+    letters = None
+    if audit.letters is not None:
+        from complaint_audit.letters.read import read_letters
+
+        letters = helper.submit(read_letters, audit.letters)
+    return HandedOut(jobs, letters, hand_out(jobs, helper, key=resolve_key(audit.privacy_key), defaults=_defaults(audit)))
+
+
+def load_sources(audit: AuditConfig, store: Path, progress: Progress | None = None, handed: HandedOut | None = None
+                 ) -> LoadReport:
+    """Load every source an audit config lists into STORE, with the response letters of its [letters] folder: what
+    HANDED says a helper process is reading and loading (hand_out_sources) is taken from it, the rest done here."""
+    jobs = handed.jobs if handed else jobs_from_config(audit)
+    return load_into_store(jobs, store, key=resolve_key(audit.privacy_key), defaults=_defaults(audit), progress=progress,
+                           before_commit=_joining_letters(audit, handed.letters if handed else None),
+                           elsewhere=handed.exports if handed else None)
+
+
+def _defaults(audit: AuditConfig) -> dict[str, str]:
+    """The values a record takes where its export has none: audit.toml's organisation."""
+    return {"organisation": audit.organisation} if audit.organisation else {}
 
 
 def _joining_letters(audit: AuditConfig, letters: Pending[list[Letter]] | None):
