@@ -47,6 +47,8 @@ def _part_folders(store):
 def test_records_are_split_by_organisation_and_year_received_where_there_are_enough(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
     monkeypatch.setattr("complaint_audit.store.OWN_PART_ROWS", 2)  # each council's 2023 has 2 records, its 2024 one
+    # Both files loaded here: a helper process would cut its file's parts by OWN_PART_ROWS unpatched.
+    monkeypatch.setattr("complaint_audit.ingest.load.SHARED_FILE_BYTES", 0)
     store_dir = _two_councils(tmp_path)
     assert _part_folders(store_dir) == ["Eastmoor/2023", "Westvale/2023", "shared/2024", "shared/2024"]
     store = Store(store_dir)

@@ -121,9 +121,9 @@ def run_audit(
     audit = load_config(Path(config))
     from complaint_audit.helper_process import HelperProcess
 
+    workbooks = read_configured_returns(audit)  # before anything is loaded or written: a bad workbook stops the run
     with contextlib.nullcontext(helper) if helper is not None else HelperProcess() as helper:
         first = _first_tasks(helper, audit, formats if out_root is not None else None)
-        workbooks = read_configured_returns(audit)  # before anything is stored or written: a bad workbook stops the run
         return _run_audit(audit, workbooks, helper, first, out_root, as_of, formats, command_line, progress,
                           organisations)
 
