@@ -122,7 +122,7 @@ def run_audit(
     from complaint_audit.helper_process import HelperProcess
 
     workbooks = read_configured_returns(audit)  # before anything is loaded or written: a bad workbook stops the run
-    with contextlib.nullcontext(helper) if helper is not None else HelperProcess() as helper:
+    with HelperProcess() if helper is None else contextlib.nullcontext(helper) as helper:
         first = _first_tasks(helper, audit, formats if out_root is not None else None)
         return _run_audit(audit, workbooks, helper, first, out_root, as_of, formats, command_line, progress,
                           organisations)
