@@ -225,3 +225,26 @@ def test_sample_learning_and_whole_letters_run_high_in_one_segment_only_by_chanc
             "could be chance") in letters.finding
     highest = letters.segments.table.iloc[0]
     assert (highest["failing"], highest["assessed"], highest["status"], highest["beyond_chance"]) == (8, 51, "warn", False)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_segments_are_the_groups_pandas_makes_in_its_order(seed):
+    """segment_groups numbers the segments as groupby(observed=True, dropna=False, sort=True) does: a categorical's in
+    its categories' order (not alphabetical), text sorted, blanks last; and each case's segment."""
+    from complaint_audit.engine.segments import segment_groups
+
+    rng = np.random.default_rng(seed)
+    size = 300
+    teams = pd.Categorical(rng.choice(["Zeta", "Alpha", "Mid", None], size), categories=["Zeta", "Mid", "Alpha", "Unused"])
+    stages = pd.Series(rng.choice(["2", "1", None], size), dtype="str")
+    cases = pd.DataFrame({"organisation": pd.Categorical(rng.choice(["B Council", "A Council"], size)), "team": teams,
+                          "stage": stages, "category": pd.Categorical([None] * size, categories=[])})
+    failing = pd.Series(rng.random(size) < 0.3)
+    keys = ["organisation", "team", "stage", "category"]
+    expected = (cases.assign(failing=failing).groupby(keys, observed=True, dropna=False, sort=True)["failing"]
+                .agg(["sum", "size"]))
+    segments, group = segment_groups(cases, keys)
+    assert segments.astype(object).where(segments.notna(), None).values.tolist() == \
+           expected.index.to_frame(index=False).astype(object).where(expected.index.to_frame(index=False).notna(), None).values.tolist()
+    assert np.bincount(group).tolist() == expected["size"].tolist()
+    assert np.bincount(group, weights=failing.to_numpy()).astype(int).tolist() == expected["sum"].tolist()
