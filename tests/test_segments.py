@@ -227,11 +227,17 @@ def test_sample_learning_and_whole_letters_run_high_in_one_segment_only_by_chanc
     assert (highest["failing"], highest["assessed"], highest["status"], highest["beyond_chance"]) == (8, 51, "warn", False)
 
 
+@pytest.mark.parametrize("numbered", [True, False])
 @pytest.mark.parametrize("seed", range(5))
-def test_segments_are_the_groups_pandas_makes_in_its_order(seed):
+def test_segments_are_the_groups_pandas_makes_in_its_order(seed, numbered, monkeypatch):
     """segment_groups numbers the segments as groupby(observed=True, dropna=False, sort=True) does: a categorical's in
-    its categories' order (not alphabetical), text sorted, blanks last; and each case's segment."""
+    its categories' order (not alphabetical), text sorted, blanks last; and each case's segment. So it does where the
+    keys have too many combinations to number (NUMBERED false) and it sorts their codes instead."""
+    from complaint_audit.engine import segments as module
     from complaint_audit.engine.segments import segment_groups
+
+    if not numbered:
+        monkeypatch.setattr(module, "_NUMBERED_UP_TO", 0)
 
     rng = np.random.default_rng(seed)
     size = 300

@@ -105,16 +105,27 @@ def segment_groups(cases: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, 
         codes.append(np.where(code < 0, len(distinct), code))  # a blank after every value
         values.append(distinct)
     sizes = [len(distinct) + 1 for distinct in values]
-    if np.prod(np.array(sizes, dtype=float)) < 2**62:
+    if np.prod(np.array(sizes, dtype=float)) < _NUMBERED_UP_TO:  # each combination of codes as one number, in order
         found, group = np.unique(np.ravel_multi_index(codes, sizes), return_inverse=True)
         found_codes = np.unravel_index(found, sizes)
     else:  # too many combinations to number: the rows of codes themselves, sorted the same way
         rows, group = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
         found_codes = tuple(rows.T)
-    segments = pd.DataFrame({name: pd.Series(distinct.take(np.minimum(code, len(distinct) - 1)) if len(distinct) else
-                                             [None] * len(code), dtype=object).where(code < len(distinct), None)
-                             for name, distinct, code in zip(keys, values, found_codes, strict=True)})
+    segments = pd.DataFrame({name: _values_at(distinct, code) for name, distinct, code in zip(keys, values, found_codes,
+                                                                                              strict=True)})
     return segments, group.reshape(-1)
+
+
+# The combinations of the keys' codes are numbered in an int64 while there are fewer than this.
+_NUMBERED_UP_TO = 2**62
+
+
+def _values_at(distinct: pd.Index, code: np.ndarray) -> pd.Series:
+    """DISTINCT's values at CODE, None where CODE is past them (a blank)."""
+    values = np.full(len(code), None, dtype=object)
+    present = code < len(distinct)
+    values[present] = np.asarray(distinct, dtype=object)[code[present]]
+    return pd.Series(values, dtype=object)
 
 
 def _key_text(values: pd.Series) -> np.ndarray:
