@@ -4,9 +4,9 @@
 
 Each repeat is a fresh interpreter (start-up is only paid once per process), which starts the run's helper process
 and imports what `complaint-audit run` imports, as the command does, then runs the sample's audit into a temporary
-folder. It prints the median of the repeats for each part, on the clock and in this process's CPU time (the helper's is
-not counted; the checks run on two threads, so CPU time can pass the clock's), beside the load average: on a shared
-machine the clock can be twice what the work costs.
+folder. It prints the median of the repeats for each part, on the clock and in this process's CPU time, and the
+helper's CPU time over the whole run (its imports included), beside the load average: on a shared machine the clock
+can be twice what the work costs, and the two processes' CPU time tells more than it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import tempfile
 from pathlib import Path
 
 # One measured process, as `complaint-audit run` runs: the run's helper process started, the imports the command makes
-# (the helper's meanwhile), then the run with what was loaded frozen out of garbage collection; four figures on one line.
+# (the helper's meanwhile), then the run with what was loaded frozen out of garbage collection; five figures on one line,
+# the last the helper's CPU time from its start to the run's end (its imports included: they cannot be told apart).
 _ONE_RUN = """
 import gc, sys, tempfile, time
 from pathlib import Path
@@ -34,13 +35,15 @@ with HelperProcess() as helper:
     gc.freeze()
     started = time.perf_counter(), time.process_time()
     run_audit(Path(sys.argv[1]), out_root=Path(tempfile.mkdtemp()), formats=("html", "md"), helper=helper)
+    helper_cpu = helper.submit(time.process_time).result()
 done = time.perf_counter(), time.process_time()
-print(started[0] - wall, started[1] - cpu, done[0] - started[0], done[1] - started[1])
+print(started[0] - wall, started[1] - cpu, done[0] - started[0], done[1] - started[1], helper_cpu)
 """
 
 
 def measure(repeat: int) -> dict[str, float]:
-    """Median seconds of start-up and of the work after it, on the clock and in CPU time, over REPEAT runs."""
+    """Median seconds of start-up and of the work after it, on the clock and in CPU time, and of the helper's CPU time,
+    over REPEAT runs."""
     from importlib.resources import files
 
     with tempfile.TemporaryDirectory() as folder:
@@ -51,10 +54,10 @@ def measure(repeat: int) -> dict[str, float]:
         runs = [
             [float(value) for value in subprocess.run(
                 [sys.executable, "-c", _ONE_RUN, str(sample / "audit.toml")], check=True, capture_output=True,
-                text=True, env=env).stdout.split()[-4:]]
+                text=True, env=env).stdout.split()[-5:]]
             for _ in range(repeat)
         ]
-    names = ("startup_seconds", "startup_cpu_seconds", "work_seconds", "work_cpu_seconds")
+    names = ("startup_seconds", "startup_cpu_seconds", "work_seconds", "work_cpu_seconds", "helper_cpu_seconds")
     return {name: statistics.median(run[index] for run in runs) for index, name in enumerate(names)}
 
 
@@ -64,8 +67,9 @@ def main() -> None:
     args = parser.parse_args()
     figures = measure(args.repeat)
     print(f"start-up {figures['startup_seconds']:.2f} s ({figures['startup_cpu_seconds']:.2f} s CPU); "
-          f"the work after it {figures['work_seconds']:.2f} s ({figures['work_cpu_seconds']:.2f} s CPU); "
-          f"median of {args.repeat}, load average {os.getloadavg()[0]:.1f}")
+          f"the work after it {figures['work_seconds']:.2f} s ({figures['work_cpu_seconds']:.2f} s CPU; the helper "
+          f"{figures['helper_cpu_seconds']:.2f} s CPU with its imports); median of {args.repeat}, load average "
+          f"{os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
