@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from complaint_audit.columnwise import map_columns
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.distinct import combined_numbers, distinct_values, spread, spread_categorical
+from complaint_audit.ingest.unicode_classes import characters_in, narrowed
 from complaint_audit.ingest.word_lookup import find_words
 
 KEY_ENVIRONMENT_VARIABLE = "COMPLAINT_AUDIT_KEY"
@@ -240,13 +241,14 @@ def redact_patterns(text: pd.Series) -> pd.Series:
 def _patterns_masked(distinct: pd.Series) -> pd.Series:
     """redact_patterns() of text whose values are distinct already, so not factorised again."""
     values = pa.array(distinct.astype("str"))
+    characters = characters_in(values)
     # One pass finds the few texts any pattern matches; only they are masked pattern by pattern.
-    holds = pc.fill_null(pc.match_substring_regex(values, pattern=_ANY_PATTERN), False)
+    holds = pc.fill_null(pc.match_substring_regex(values, pattern=narrowed(_ANY_PATTERN, characters)), False)
     if not pc.any(holds).as_py():  # the text itself where it is text already: redact() can tell nothing changed
         return distinct if isinstance(distinct.dtype, pd.StringDtype) else pd.Series(values, dtype="str")
     held = values.filter(holds)
     for label, pattern in _PATTERNS.items():
-        held = pc.replace_substring_regex(held, pattern=pattern, replacement=_REPLACEMENTS[label])
+        held = pc.replace_substring_regex(held, pattern=narrowed(pattern, characters), replacement=_REPLACEMENTS[label])
     return pd.Series(pc.replace_with_mask(values, holds, held), dtype="str")
 
 
@@ -309,6 +311,7 @@ def _terms_masked(text: pd.Series, passes: list[tuple[list[str], str]]) -> pd.Se
     if not passes or not present.any():
         return text
     values = pa.array(text[present], type=pa.string(), from_pandas=True)
+    characters = characters_in(values)  # a pass only adds its ASCII label
     found = find_words(values, [terms for terms, _ in passes])
     masked_any = False
     for index, (terms, label) in enumerate(passes):
@@ -316,7 +319,7 @@ def _terms_masked(text: pd.Series, passes: list[tuple[list[str], str]]) -> pd.Se
         if not len(rows):
             continue
         chosen = values.take(pa.array(rows))
-        masked = _masked_terms(chosen, found[index].terms(terms), label)
+        masked = _masked_terms(chosen, found[index].terms(terms), label, characters)
         if not pc.any(pc.not_equal(masked, chosen)).as_py():
             continue
         chosen_rows = np.zeros(len(values), dtype=bool)
@@ -328,9 +331,9 @@ def _terms_masked(text: pd.Series, passes: list[tuple[list[str], str]]) -> pd.Se
     return masked_text.reindex(text.index).astype(text.dtype if text.dtype == object else "str")
 
 
-def _masked_terms(chosen: pa.Array, terms: tuple[str, ...], label: str) -> pa.Array:
-    """The texts with every one of TERMS masked as LABEL."""
-    for pattern in _alternations(terms):
+def _masked_terms(chosen: pa.Array, terms: tuple[str, ...], label: str, characters: frozenset[str] | None) -> pa.Array:
+    """The texts with every one of TERMS masked as LABEL; CHARACTERS are those past ASCII they hold (unicode_classes.py)."""
+    for pattern in (narrowed(alternation, characters) for alternation in _alternations(terms)):
         once = pc.replace_substring_regex(chosen, pattern=pattern, replacement=rf"\1{label}\2")
         # Again where that masked something: a match takes the character after it, so in 'Jo Ng'
         # the first pass masks 'Jo ' and leaves 'Ng' without the boundary before it.

@@ -19,6 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from complaint_audit.ingest.unicode_classes import characters_in, narrowed
+
 # Between words: what the masking patterns take for a word's edge (privacy._BEFORE, _AFTER).
 _NOT_WORD = r"[^\pL\pN_]+"
 # Text split into words at once: bounds the memory a million letters would take.
@@ -78,7 +80,8 @@ def _words(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     if ascii_texts.all():
         return _ascii_words(text)
     words, parents = _ascii_words(text.filter(pa.array(ascii_texts)))
-    split = pc.split_pattern_regex(text.filter(pa.array(~ascii_texts)), _NOT_WORD)
+    other_texts = text.filter(pa.array(~ascii_texts))
+    split = pc.split_pattern_regex(other_texts, narrowed(_NOT_WORD, characters_in(other_texts)))
     others = pc.list_flatten(split)
     # RE2's split leaves an empty string before a leading separator, after a trailing one: not a word.
     other_words = pc.not_equal(others, "").to_numpy(zero_copy_only=False)
@@ -116,7 +119,8 @@ def _ascii_words(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
 @functools.lru_cache(maxsize=4)
 def _key_words(terms: tuple[str, ...]) -> _KeyWords:
     # Cached: a load masks a dozen fields with the same terms, tens of thousands in a large export.
-    split = pc.split_pattern_regex(_folded(pa.array(terms, type=pa.string())), _NOT_WORD).to_pylist()
+    folded = _folded(pa.array(terms, type=pa.string()))
+    split = pc.split_pattern_regex(folded, narrowed(_NOT_WORD, characters_in(folded))).to_pylist()
     of_term = tuple(max(words, key=len) for words in split)
     words_of_term = tuple(tuple(word for word in words if word) for words in split)
     every_word = {word for words in words_of_term for word in words} | set(of_term)

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from complaint_audit.ingest.privacy import PersonalTerms, redact
+from complaint_audit.ingest.unicode_classes import characters_in, narrowed
 
 # RE2 (pyarrow) patterns, case kept: a name is capitalised, and "dear" starts a greeting only as "Dear".
 # A word of a name, or one masked already: "Dear [name] Ng" must lose "Ng" too.
@@ -32,6 +33,7 @@ def combined_terms(terms: list[PersonalTerms | None]) -> PersonalTerms:
 def mask_letters(texts: pd.Series, terms: PersonalTerms) -> pd.Series:
     """Each letter's text with names, addresses, phones and e-mails masked."""
     masked = pa.array(redact(texts.astype("str"), terms), type=pa.string())
+    characters = characters_in(masked)
     for pattern in (_GREETING, _TITLED_NAME):
-        masked = pc.replace_substring_regex(masked, pattern=pattern, replacement=r"\1\2[name]")
+        masked = pc.replace_substring_regex(masked, pattern=narrowed(pattern, characters), replacement=r"\1\2[name]")
     return pd.Series(masked, index=texts.index, dtype="str")
