@@ -159,8 +159,10 @@ def _measure_batch(text: pd.Series, where: dict[str, np.ndarray], readability: b
     result = pd.DataFrame(index=text.index)
     for name, mask in where.items():
         searched = pc.filter(letters, pa.array(mask)) if not mask.all() else letters
-        for look_alike in _REMOVED_FIRST.get(name, ()):
-            searched = pc.replace_substring_regex(searched, look_alike, " ")
+        for look_alike in _REMOVED_FIRST.get(name, ()):  # taken out of the letters holding one: a replace copies each text
+            holds = pc.match_substring_regex(searched, look_alike)
+            if pc.any(holds).as_py():
+                searched = pc.replace_with_mask(searched, holds, pc.replace_substring_regex(searched.filter(holds), look_alike, " "))
         found = np.zeros(len(text), dtype=bool)
         found[mask] = pc.match_substring_regex(searched, PHRASES[name]).to_numpy(zero_copy_only=False)
         result[name] = found
