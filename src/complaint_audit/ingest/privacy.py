@@ -84,6 +84,8 @@ _HYPHENS = "-‐‑–—"
 # A term stands alone when no letter, digit or underscore touches it. RE2's \b knows only ASCII
 # letters (it would find no end to 'Zoë'), so the boundary is matched as a character and kept.
 _BEFORE, _AFTER = r"(^|[^\pL\pN_])", r"($|[^\pL\pN_])"
+# A mask followed by the character its match took and what may start another term, or after what may end one (_masked_terms).
+_NEXT_TO = {label: rf"{re.escape(label)}[^\pL\pN_][^\s\p{{Zs}}]|[^\pL\pN_\s\p{{Zs}}]{re.escape(label)}" for label in ("[address]", "[name]")}
 # RE2 builds one automaton per pattern, and ignoring case makes it larger: 5,000 terms a pattern
 # went past RE2's memory cap where 500 stayed well inside it (docs/scaling.md).
 _TERMS_PER_PATTERN = 500
@@ -335,9 +337,12 @@ def _masked_terms(chosen: pa.Array, terms: tuple[str, ...], label: str, characte
     """The texts with every one of TERMS masked as LABEL; CHARACTERS are those past ASCII they hold (unicode_classes.py)."""
     for pattern in (narrowed(alternation, characters) for alternation in _alternations(terms)):
         once = pc.replace_substring_regex(chosen, pattern=pattern, replacement=rf"\1{label}\2")
-        # Again where that masked something: a match takes the character after it, so in 'Jo Ng'
-        # the first pass masks 'Jo ' and leaves 'Ng' without the boundary before it.
-        changed = pc.not_equal(once, chosen)
+        # Again where a mask may stand beside a term the first pass could not see: a match takes the character after
+        # it, so in 'Jo Ng' the first pass masks 'Jo ' and leaves 'Ng' without the boundary before it; and in
+        # '(Flat 2)Leeds' a mask for 'Leeds' gives '(Flat 2)' the boundary after it. A term neither starts nor ends
+        # with a space (a name is letters, an address's parts are stripped), so in '[address], Leeds' the space was
+        # the boundary, and 'Leeds' was masked already.
+        changed = pc.and_(pc.not_equal(once, chosen), pc.match_substring_regex(once, narrowed(_NEXT_TO[label], characters)))
         if pc.any(changed).as_py():
             twice = pc.replace_substring_regex(pc.filter(once, changed), pattern=pattern, replacement=rf"\1{label}\2")
             once = pc.replace_with_mask(once, changed, twice)
