@@ -133,6 +133,17 @@ def test_many_small_organisations_make_one_part_a_year_not_one_each(tmp_path, mo
     assert sorted(store.read_records(["case_id"], organisations=["Landlord 007"], years=[2024])["case_id"]) == ["L7-2"]
 
 
+def test_a_read_of_some_columns_gives_those_columns_of_a_whole_read(tmp_path, monkeypatch):
+    """Only the columns asked for are converted: their text, categories and dates as a read of every column gives them."""
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+    store = Store(_many_small_councils(tmp_path, 30))
+    columns = ["received", "case_id", "organisation", "team", "outcome"]
+    pd.testing.assert_frame_equal(store.read_records(columns), store.read_records()[columns])
+    some = store.read_records(columns, organisations=["Landlord 007", "Landlord 012"])
+    pd.testing.assert_frame_equal(some, store.read_records(organisations=["Landlord 007", "Landlord 012"])[columns])
+    assert some["organisation"].cat.categories.tolist() == ["Landlord 007", "Landlord 012"] and len(some) == 6
+
+
 def test_a_year_past_the_shared_part_size_is_cut_between_organisations(tmp_path, monkeypatch):
     monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
     monkeypatch.setattr("complaint_audit.store.SHARED_PART_ROWS", 500)
