@@ -156,16 +156,20 @@ def measure(text: pd.Series, phrases: Iterable[str] | Mapping[str, pd.Series] = 
 
 def _measure_batch(text: pd.Series, where: dict[str, np.ndarray], readability: bool) -> pd.DataFrame:
     letters = arrow(text)  # phrases are looked for in the letter as written: the patterns allow for case and line breaks
-    result = pd.DataFrame(index=text.index)
+    columns: dict[str, np.ndarray] = {}
+    chosen: dict[bytes, pa.Array] = {}  # the letters of each mask, copied once: most phrases share one with others
     for name, mask in where.items():
-        searched = pc.filter(letters, pa.array(mask)) if not mask.all() else letters
+        key = mask.tobytes()
+        if key not in chosen:
+            chosen[key] = pc.filter(letters, pa.array(mask)) if not mask.all() else letters
+        searched = chosen[key]
         for look_alike in _REMOVED_FIRST.get(name, ()):  # taken out of the letters holding one: a replace copies each text
             holds = pc.match_substring_regex(searched, look_alike)
             if pc.any(holds).as_py():
                 searched = pc.replace_with_mask(searched, holds, pc.replace_substring_regex(searched.filter(holds), look_alike, " "))
         found = np.zeros(len(text), dtype=bool)
         found[mask] = pc.match_substring_regex(searched, PHRASES[name]).to_numpy(zero_copy_only=False)
-        result[name] = found
+        columns[name] = found
     if readability:
         body = bodies(text)
         words = _runs(body, _WORD_CHARACTER).astype("float64")
@@ -173,9 +177,8 @@ def _measure_batch(text: pd.Series, where: dict[str, np.ndarray], readability: b
         syllables = (_runs(body, _VOWEL) - _count(body, _SILENT_ENDING) + _count(body, _NO_VOWEL_WORD)).astype("float64")
         with np.errstate(divide="ignore", invalid="ignore"):
             ease = np.where(words > 0, 206.835 - 1.015 * words / sentences - 84.6 * syllables / words, np.nan)
-        result["words"], result["sentences"], result["syllables"] = words, sentences, syllables
-        result["reading_ease"] = np.round(ease, 1)
-    return result
+        columns |= {"words": words, "sentences": sentences, "syllables": syllables, "reading_ease": np.round(ease, 1)}
+    return pd.DataFrame(columns, index=text.index)
 
 
 def _count(body: pa.Array, pattern: str) -> np.ndarray:
