@@ -125,7 +125,8 @@ def bodies(text: pd.Series) -> pa.Array:
     Apostrophes go ("don't" -> "dont") so a word is one run of letters and digits.
     """
     body = pc.replace_substring_regex(pc.utf8_lower(arrow(text)), _HEADER_AND_SIGN_OFF, "")
-    body = pc.replace_substring_regex(body, "['\u2018\u2019]", "")
+    for apostrophe in "'\u2018\u2019":  # a plain search each: half the time of one pattern of the three
+        body = pc.replace_substring(body, apostrophe, "")
     return pc.utf8_trim(pc.replace_substring_regex(body, _NOT_PLAIN, " "), " ")
 
 
