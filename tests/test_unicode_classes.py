@@ -32,7 +32,7 @@ def _texts(seed: int) -> pa.Array:
 
 
 _REPLACED = [(pattern, _REPLACEMENTS[label]) for label, pattern in _PATTERNS.items()] + [
-    (alternation, r"\1[name]\2") for alternation in _alternations(_TERMS)] + [
+    (alternation.pattern, r"\1[name]\2") for alternation in _alternations(_TERMS)] + [
     (_GREETING, r"\1\2[name]"), (_TITLED_NAME, r"\1\2[name]"), (r"(?i)\p{Lu}+", "U"), (r"\p{Ll}\p{Zs}", "l ")]
 
 

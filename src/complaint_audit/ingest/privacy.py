@@ -84,8 +84,6 @@ _HYPHENS = "-‐‑–—"
 # A term stands alone when no letter, digit or underscore touches it. RE2's \b knows only ASCII
 # letters (it would find no end to 'Zoë'), so the boundary is matched as a character and kept.
 _BEFORE, _AFTER = r"(^|[^\pL\pN_])", r"($|[^\pL\pN_])"
-# A mask followed by the character its match took and what may start another term, or after what may end one (_masked_terms).
-_NEXT_TO = {label: rf"{re.escape(label)}[^\pL\pN_][^\s\p{{Zs}}]|[^\pL\pN_\s\p{{Zs}}]{re.escape(label)}" for label in ("[address]", "[name]")}
 # RE2 builds one automaton per pattern, and ignoring case makes it larger: 5,000 terms a pattern
 # went past RE2's memory cap where 500 stayed well inside it (docs/scaling.md).
 _TERMS_PER_PATTERN = 500
@@ -335,14 +333,15 @@ def _terms_masked(text: pd.Series, passes: list[tuple[list[str], str]]) -> pd.Se
 
 def _masked_terms(chosen: pa.Array, terms: tuple[str, ...], label: str, characters: frozenset[str] | None) -> pa.Array:
     """The texts with every one of TERMS masked as LABEL; CHARACTERS are those past ASCII they hold (unicode_classes.py)."""
-    for pattern in (narrowed(alternation, characters) for alternation in _alternations(terms)):
+    for alternation in _alternations(terms):
+        pattern = narrowed(alternation.pattern, characters)
         once = pc.replace_substring_regex(chosen, pattern=pattern, replacement=rf"\1{label}\2")
-        # Again where a mask may stand beside a term the first pass could not see: a match takes the character after
-        # it, so in 'Jo Ng' the first pass masks 'Jo ' and leaves 'Ng' without the boundary before it; and in
-        # '(Flat 2)Leeds' a mask for 'Leeds' gives '(Flat 2)' the boundary after it. A term neither starts nor ends
-        # with a space (a name is letters, an address's parts are stripped), so in '[address], Leeds' the space was
-        # the boundary, and 'Leeds' was masked already.
-        changed = pc.and_(pc.not_equal(once, chosen), pc.match_substring_regex(once, narrowed(_NEXT_TO[label], characters)))
+        # Again where a mask stands beside what may be a term the first pass could not see: a match takes the
+        # character after it, so in 'Jo Ng' the first pass masks 'Jo ' and leaves 'Ng' without the boundary before
+        # it; and in '(Flat 2)Leeds' a mask for 'Leeds' gives '(Flat 2)' the boundary after it. Not in
+        # '[address], Leeds' (the space was the boundary, and 'Leeds' was masked already) nor in '[address]\n[postcode]'.
+        changed = pc.and_(pc.not_equal(once, chosen),
+                          pc.match_substring_regex(once, narrowed(alternation.beside(label), characters)))
         if pc.any(changed).as_py():
             twice = pc.replace_substring_regex(pc.filter(once, changed), pattern=pattern, replacement=rf"\1{label}\2")
             once = pc.replace_with_mask(once, changed, twice)
@@ -350,16 +349,38 @@ def _masked_terms(chosen: pa.Array, terms: tuple[str, ...], label: str, characte
     return chosen
 
 
+@dataclass(frozen=True)
+class _Alternation:
+    """Some terms as one RE2 pattern, and the characters they start and end with, in any spelling (class bodies)."""
+
+    pattern: str
+    first: str
+    last: str
+
+    def beside(self, label: str) -> str:
+        """Where a mask LABEL stands beside what may be one of the terms: after it, past the character the first
+        pass's match took or starting with it ('Leeds-Top Farm'), or right before it."""
+        mask = re.escape(label)
+        return rf"(?i){mask}[^\pL\pN_]?[{self.first}]|[{self.last}]{mask}"
+
+
 @functools.lru_cache(maxsize=4)
-def _alternations(terms: tuple[str, ...]) -> list[str]:
+def _alternations(terms: tuple[str, ...]) -> list[_Alternation]:
     """The terms as RE2 alternations of at most _TERMS_PER_PATTERN, longest first so that a
     longer name masks before a shorter one inside it. Cached: a load masks a dozen fields, and
     the free text of a large export can hold tens of thousands of terms."""
     longest_first = sorted(terms, key=len, reverse=True)
-    return [
-        "(?i)" + _BEFORE + "(?:" + "|".join(_spelled_any_way(term) for term in longest_first[start : start + _TERMS_PER_PATTERN]) + ")" + _AFTER
-        for start in range(0, len(longest_first), _TERMS_PER_PATTERN)
-    ]
+    chunks = [longest_first[start : start + _TERMS_PER_PATTERN] for start in range(0, len(longest_first), _TERMS_PER_PATTERN)]
+    return [_Alternation("(?i)" + _BEFORE + "(?:" + "|".join(_spelled_any_way(term) for term in chunk) + ")" + _AFTER,
+                         _any_spelling({term[0] for term in chunk}), _any_spelling({term[-1] for term in chunk}))
+            for chunk in chunks]
+
+
+def _any_spelling(characters: set[str]) -> str:
+    """A class body of CHARACTERS, an apostrophe or a hyphen standing for any (as _spelled_any_way has them)."""
+    spelled = set().union(*(_APOSTROPHES if character in _APOSTROPHES else _HYPHENS if character in _HYPHENS else character
+                            for character in characters))
+    return "".join(f"\\x{{{ord(character):X}}}" for character in sorted(spelled))
 
 
 def _spelled_any_way(term: str) -> str:
