@@ -340,11 +340,15 @@ def _masked_terms(chosen: pa.Array, terms: tuple[str, ...], label: str, characte
         # character after it, so in 'Jo Ng' the first pass masks 'Jo ' and leaves 'Ng' without the boundary before
         # it; and in '(Flat 2)Leeds' a mask for 'Leeds' gives '(Flat 2)' the boundary after it. Not in
         # '[address], Leeds' (the space was the boundary, and 'Leeds' was masked already) nor in '[address]\n[postcode]'.
-        changed = pc.and_(pc.not_equal(once, chosen),
-                          pc.match_substring_regex(once, narrowed(alternation.beside(label), characters)))
-        if pc.any(changed).as_py():
-            twice = pc.replace_substring_regex(pc.filter(once, changed), pattern=pattern, replacement=rf"\1{label}\2")
-            once = pc.replace_with_mask(once, changed, twice)
+        # Looked for in the texts the first pass changed only: no more text than the second pass itself read.
+        changed = np.flatnonzero(pc.not_equal(once, chosen).to_numpy(zero_copy_only=False))
+        beside = pc.match_substring_regex(once.take(changed), narrowed(alternation.beside(label), characters))
+        again = changed[beside.to_numpy(zero_copy_only=False)]
+        if len(again):
+            twice = pc.replace_substring_regex(once.take(again), pattern=pattern, replacement=rf"\1{label}\2")
+            rows = np.zeros(len(once), dtype=bool)
+            rows[again] = True
+            once = pc.replace_with_mask(once, pa.array(rows), twice)
         chosen = once
     return chosen
 
