@@ -279,11 +279,13 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
                 progress("writing the report", 0, 1)
             clock = time.perf_counter()
             from complaint_audit.report.code_workbook import write_code_workbook
-            from complaint_audit.report.context import report_context
+            from complaint_audit.report.context import assessment, report_context
             from complaint_audit.report.render import render_reports
 
-            context = report_context(run_dir)  # once: the report and the Code's workbook read the same assessment
-            code_workbook = helper.submit(write_code_workbook, run_dir, context["self_assessment"])  # while the report is
+            current = assessment(run_dir)  # once: the report and the Code's workbook read the same assessment
+            # The workbook written by the helper as soon as its rows are known, while this process makes the report.
+            code_workbook = helper.submit(write_code_workbook, run_dir, current.self_assessment)
+            context = report_context(run_dir, current)
             written = render_reports(run_dir, formats, _template_dirs(audit), context=context) | code_workbook.result()
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))

@@ -8,6 +8,7 @@ Markdown cannot disagree, and a test can check a figure without rendering.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -92,6 +93,12 @@ class Assessment:
     @property
     def as_of(self) -> str | None:
         return self.results.get("as_of")
+
+    @functools.cached_property
+    def self_assessment(self) -> dict | None:
+        """code_self_assessment(self), worked out once: a run's helper writes it as the Code's workbook while this
+        process makes the rest of the report from the same assessment."""
+        return code_self_assessment(self)
 
 
 def assessment(run_dir: Path, suppression: Suppression | None = None) -> Assessment:
@@ -329,9 +336,11 @@ def _point_to_leads(ranked: list[dict]) -> None:
             finding["same_as"] = {"code": lead["code"], "title": lead["title"], "theme_title": lead["theme_title"]}
 
 
-def report_context(run_dir: Path) -> dict:
-    """Everything the report says about the run in RUN_DIR, as plain values (strings, numbers, lists, dicts)."""
-    current = assessment(Path(run_dir))
+def report_context(run_dir: Path, current: Assessment | None = None) -> dict:
+    """Everything the report says about the run in RUN_DIR, as plain values (strings, numbers, lists, dicts); CURRENT is
+    its assessment where the caller has it already."""
+    current = assessment(Path(run_dir)) if current is None else current
+    code = current.self_assessment  # taken before the recommendations are marked: that makes another Assessment
     suppression = current.suppression
     previous = _previous(current)
     marked, resolved = trend.recommendation_states(current.recommendations, previous and previous.recommendations)
@@ -374,7 +383,7 @@ def report_context(run_dir: Path) -> dict:
         "charts": charts,
         "links": {"exceptions": EXCEPTIONS_LINK, "quarantine": QUARANTINE, "tracker": TRACKER},
         "manual_review": manual_review.section(current),
-        "self_assessment": code_self_assessment(current),
+        "self_assessment": code,
         "appendix": {
             "catalogue": sorted(current.findings, key=lambda f: f["code"]),
             "lineage": lineage(current.manifest, current.results, suppression.count),
