@@ -63,6 +63,19 @@ def test_excel_cells_serials_and_serial_text():
     assert problems == [None] * 5
 
 
+def test_a_workbooks_date_cells_beside_text_numbers_and_blanks_each_read_as_themselves():
+    """The date cells are taken as dates and only the rest read as text: the bad ones keep their own text to quote."""
+    column = pd.Series([dt.datetime(2023, 4, 14, 10, 30), "junk", 45030, None, "31/02/2023", "04/14/2023", " ",
+                        dt.date(2024, 2, 29), "15/04/2023 (re-issued)", True], dtype=object)
+    parsed = parse_dates(column, "dmy")
+    assert [None if pd.isna(v) else v.date() for v in parsed.values] == [
+        dt.date(2023, 4, 14), None, dt.date(2023, 4, 14), None, None, None, None, dt.date(2024, 2, 29), dt.date(2023, 4, 15), None]
+    assert [None if pd.isna(p) else p for p in parsed.problem] == [
+        None, "bad_date", None, None, "bad_date", "date_order", None, None, None, "bad_date"]
+    bad = parsed.problem.notna()
+    assert parsed.raw_text[bad].tolist() == ["junk", "31/02/2023", "04/14/2023", "True"]
+
+
 def test_a_datetime_column_keeps_its_dates():
     column = pd.Series(pd.to_datetime(["2023-04-14 23:59", None]))
     parsed = parse_dates(column)

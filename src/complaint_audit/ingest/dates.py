@@ -102,30 +102,31 @@ def _parse_distinct(column: pd.Series, order: str, explicit_format: str | None) 
     if pd.api.types.is_numeric_dtype(column):
         return _from_serials(column, values, problem)
 
-    is_datetime = column.map(lambda value: isinstance(value, (dt.date, np.datetime64))) if column.dtype == object else None
-    if is_datetime is not None and is_datetime.any():
-        values[is_datetime] = pd.to_datetime(column[is_datetime].astype(object)).dt.floor("D")
+    if column.dtype == object:
+        is_date = column.map(lambda value: isinstance(value, (dt.date, np.datetime64))).to_numpy(dtype=bool)
+        if is_date.any():
+            values[is_date] = pd.to_datetime(column[is_date].astype(object)).dt.floor("D")
+            # A workbook's date cells are read: only the other values are read as text (most columns have none).
+            column = column[~is_date]
     is_number = column.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)) if column.dtype == object else None
     # A note in brackets after a date says something of it ("13 February 2026 (re-issued)"): the date is still the date.
     text = column.astype("str").str.strip().str.replace(r"\s*\([^()]*\)$", "", regex=True)
-    blank = column.isna() | text.str.casefold().isin(["", "nan", "nat", "none", "null"])
-    pending = ~blank & values.isna()
+    pending = ~(column.isna() | text.str.casefold().isin(["", "nan", "nat", "none", "null"]))
     if is_number is not None:
-        number_mask = is_number & pending
-        if number_mask.any():
-            serial = pd.to_numeric(column[number_mask], errors="coerce")
-            values[number_mask] = _serial_to_dates(serial)
-            pending &= values.isna()
-            problem[number_mask & values.isna()] = "bad_date"
-            pending &= ~number_mask
+        number = is_number & pending
+        if number.any():
+            rows = number.index[number.to_numpy()]
+            values.loc[rows] = _serial_to_dates(pd.to_numeric(column[rows], errors="coerce"))
+            problem.loc[rows[values.loc[rows].isna().to_numpy()]] = "bad_date"
+            pending &= ~number
     if pending.any():
-        parsed = _parse_text(text[pending], order, explicit_format)
-        values[pending] = parsed
-        still_bad = pending & values.isna()
-        if still_bad.any():
+        rows = pending.index[pending.to_numpy()]
+        values.loc[rows] = _parse_text(text[rows], order, explicit_format)
+        still_bad = rows[values.loc[rows].isna().to_numpy()]
+        if len(still_bad):
             other = _parse_text(text[still_bad], _OTHER_ORDER[order], None)
-            problem[still_bad] = np.where(other.notna(), "date_order", "bad_date")
-    return ParsedDates(values, problem, text)
+            problem.loc[still_bad] = np.where(other.notna(), "date_order", "bad_date")
+    return ParsedDates(values, problem, text.reindex(values.index))
 
 
 def order_words(order: str) -> str:
