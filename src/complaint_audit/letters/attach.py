@@ -27,10 +27,14 @@ def attach_letters(config: LettersConfig, batches: list[FileBatch], letters: lis
     cases = pd.concat([_as_text(batch.records[_KEY]) for batch in batches], ignore_index=True) if batches \
         else pd.DataFrame(columns=_KEY, dtype="str")
     frame = match_letters(letters, cases)
-    terms = combined_terms([batch.personal_terms for batch in batches])
-    frame["letter"] = mask_letters(frame["letter"], terms)  # a file may be named after the complainant
     matched = frame["status"].eq("matched")
-    texts = mask_letters(pd.Series([letter.text for letter in letters], dtype="str")[matched], terms)
+    # The files' names (one may be the complainant's) and the matched letters' text, masked in one call: each call pays
+    # for its patterns whatever it masks, and masking is text by text.
+    names_and_texts = mask_letters(pd.concat([frame["letter"].astype("str"), pd.Series(
+        [letter.text for letter in letters], dtype="str")[matched]], ignore_index=True),
+        combined_terms([batch.personal_terms for batch in batches]))
+    frame["letter"] = names_and_texts.iloc[:len(frame)].to_numpy()
+    texts = names_and_texts.iloc[len(frame):].set_axis(frame.index[matched])
     frame["used"] = False
     responses = _by_key(frame[matched & frame["kind"].eq(RESPONSE)], texts)
     extensions = _by_key(frame[matched & frame["kind"].eq(EXTENSION)], texts)
