@@ -39,8 +39,9 @@ def attach_letters(config: LettersConfig, batches: list[FileBatch], letters: lis
     responses = _by_key(frame[matched & frame["kind"].eq(RESPONSE)], texts)
     extensions = _by_key(frame[matched & frame["kind"].eq(EXTENSION)], texts)
     used: set[tuple] = set()
+    case_ids = set(frame.loc[matched, "case_id"])
     for batch in batches:
-        used |= _fill(batch.records, responses, extensions, config.prefer)
+        used |= _fill(batch.records, case_ids, responses, extensions, config.prefer)
     frame["used"] = matched & pd.Series(list(zip(*(frame[name] for name in _KEY), frame["kind"], strict=True)), index=frame.index).isin(used)
     return LetterReport(frame)
 
@@ -59,20 +60,29 @@ def _joined(frame: pd.DataFrame) -> pd.Index:
                     + frame["stage"].astype("str"))
 
 
-def _fill(records: pd.DataFrame, responses: pd.Series, extensions: pd.Series, prefer: str) -> set[tuple]:
-    """Fill RECORDS' response_text in place; the (organisation, case_id, stage, kind) of each letter whose text was used."""
+def _fill(records: pd.DataFrame, case_ids: set[str], responses: pd.Series, extensions: pd.Series, prefer: str) -> set[tuple]:
+    """Fill RECORDS' response_text in place; the (organisation, case_id, stage, kind) of each letter whose text was used.
+
+    Only the records of CASE_IDS, the cases some letter was matched to, are looked at: a file's other records (most,
+    or all of a file whose cases no letter answers) keep their text without a key worked out for each."""
     if records.empty or (responses.empty and extensions.empty):
         return set()
-    keys = pd.Series(_joined(records), index=records.index)
-    letter = keys.map(responses).astype("str")  # an empty map gives floats
+    answered = records["case_id"].astype("str").isin(case_ids).to_numpy()
+    if not answered.any():
+        return set()
     column = records["response_text"]
-    column_has_text = column.notna() & column.astype("str").str.strip().ne("")
+    keys = pd.Series(_joined(records[answered]), index=records.index[answered])
+    letter = keys.map(responses).astype("str")  # an empty map gives floats
+    own = column[answered]
+    column_has_text = own.notna() & own.astype("str").str.strip().ne("")
     take_letter = letter.notna() & (~column_has_text if prefer == "column" else True)
-    text = column.where(~take_letter, letter)
+    text = own.where(~take_letter, letter)
     extension = keys.map(extensions).astype("str")
     has_text = text.notna() & text.astype("str").str.strip().ne("")
     add_extension = extension.notna() & has_text
     text = text.where(~add_extension, text.astype("str") + EXTENSION_DIVIDER + extension)
-    records["response_text"] = text.astype(column.dtype) if column.dtype != object else text
+    filled = column.copy()
+    filled[answered] = text.astype(column.dtype) if column.dtype != object else text
+    records["response_text"] = filled
     used = {(*key.split("\x1f"), RESPONSE) for key in keys[take_letter]}
     return used | {(*key.split("\x1f"), EXTENSION) for key in keys[add_extension]}
