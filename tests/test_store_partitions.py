@@ -4,6 +4,7 @@ small organisations share a part per year instead of making a file each."""
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -152,3 +153,29 @@ def test_a_year_past_the_shared_part_size_is_cut_between_organisations(tmp_path,
     ledger = Store(store_dir).ledger()[0]["parts"]
     assert [part["rows"] for part in ledger] == [500, 100, 300]
     assert len(Store(store_dir).read_records(organisations=["Landlord 249", "Landlord 250"])) == 6  # one each side of the cut
+
+
+def test_a_load_large_enough_for_threads_stores_what_one_written_in_turn_does(tmp_path, monkeypatch):
+    """A small load's files are written in the loading thread, a large one's a core each: the same store either way."""
+    monkeypatch.setenv("COMPLAINT_AUDIT_KEY", "test-key-0123456789")
+    writers = []
+    real_write_part = Store._write_part
+
+    def noting_thread(self, *args):
+        writers.append(threading.current_thread().name)
+        return real_write_part(self, *args)
+
+    monkeypatch.setattr(Store, "_write_part", noting_thread)
+    for folder in ("in_turn", "pooled"):
+        (tmp_path / folder).mkdir()
+    in_turn = Store(_two_councils(tmp_path / "in_turn"))
+    assert set(writers) == {threading.current_thread().name}
+    writers.clear()
+    monkeypatch.setattr("complaint_audit.store.cores_for", lambda rows: 2)
+    pooled = Store(_two_councils(tmp_path / "pooled"))
+    assert writers and threading.current_thread().name not in writers
+    # The same but for the files' paths (in folders of their own).
+    pd.testing.assert_frame_equal(pooled.read_records().drop(columns="source_file"),
+                                  in_turn.read_records().drop(columns="source_file"))
+    assert pooled.quarantine_path.read_text().replace("pooled", "in_turn") == in_turn.quarantine_path.read_text()
+    assert _part_folders(pooled.root) == _part_folders(in_turn.root)

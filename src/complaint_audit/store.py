@@ -34,7 +34,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Collection, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -50,7 +50,7 @@ import pyarrow.parquet as pq
 
 from complaint_audit import __version__
 from complaint_audit.allocators import use_column_allocators
-from complaint_audit.columnwise import take_rows
+from complaint_audit.columnwise import cores_for, take_rows
 from complaint_audit.errors import UserError
 from complaint_audit.lock import LOCK_NAME
 from complaint_audit.paths import path_text
@@ -240,7 +240,11 @@ class Store:
         committed = []
         # Parquet's writer and Arrow's CSV writer let go of the GIL: the parts are written a core
         # each, the quarantine files beside them (the whole one made safe by its writer meanwhile).
-        with staged(self.quarantine_path) as whole_quarantine, ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) as writers:
+        # A load too small for a second core to pay (cores_for) is written in turn, here: its threads
+        # would only start and wait on each other for the GIL (the sample's commit, 0.10 s against 0.05 s).
+        pooled = cores_for(sum(len(batch.records) for batch in batches)) > 1
+        with staged(self.quarantine_path) as whole_quarantine, \
+                ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) if pooled else _InTurn() as writers:
             quarantines_written = [writers.submit(lambda: write_quarantine(safe_cells(everything), whole_quarantine))] + [
                 writers.submit(atomic_write, self._quarantine_dir_path(batch.entry, load), partial(write_quarantine, quarantine))
                 for batch, quarantine in zip(batches, quarantines, strict=True)
@@ -436,6 +440,18 @@ def in_store_order(records: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFram
     """
     plan = _plan(records[["organisation", "received"]].iloc[rows])
     return take_rows(records, rows[plan.order], list(FIELD_NAMES), release=True), plan.parts
+
+
+class _InTurn(Executor):
+    """An executor that runs each task when it is submitted, in the submitting thread."""
+
+    def submit(self, task, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(task(*args, **kwargs))
+        except BaseException as error:  # raised where its result is asked for, as from a pool's thread
+            future.set_exception(error)
+        return future
 
 
 def _part_organisations(part: dict) -> list[str]:
