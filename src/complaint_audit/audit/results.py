@@ -77,7 +77,7 @@ def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
         )
         # Each column as text on its own before the tables are joined: a date or a number becomes the same text
         # whatever dtype the other checks' tables give the column once joined.
-        parts.append({name: table[name].astype("str").to_numpy(dtype=object) for name in EXCEPTION_COLUMNS})
+        parts.append({name: _text(table[name]) for name in EXCEPTION_COLUMNS})
     if not parts:
         return pd.DataFrame({name: pd.Series(dtype="str") for name in EXCEPTIONS_TABLE_COLUMNS})
     # Joined as plain arrays, then made text once: a concat of per-check frames, each cast on its own, cost
@@ -85,6 +85,15 @@ def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
     columns = {name: np.concatenate([part[name] for part in parts]) for name in EXCEPTION_COLUMNS}
     table = pd.DataFrame({**columns, "figures": figures}).astype("str")
     return table.replace({"<NA>": None, "nan": None})
+
+
+def _text(column: pd.Series) -> np.ndarray:
+    """The column's values as text in an array of objects, missing ones NaN. Text, or categories of text (nearly every
+    column of every check's exceptions), is taken as it is: made text again, it cost most of the table's time."""
+    categories = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else None
+    if column.dtype == "str" or (categories is not None and categories.dtype == "str"):
+        return column.to_numpy(dtype=object)
+    return column.astype("str").to_numpy(dtype=object)
 
 
 def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,
