@@ -241,7 +241,7 @@ class Store:
         # Parquet's writer and Arrow's CSV writer let go of the GIL: the parts are written a core
         # each, the quarantine files beside them (the whole one made safe by its writer meanwhile).
         # A load too small for a second core to pay (cores_for) is written in turn, here: its threads
-        # would only start and wait on each other for the GIL (the sample's commit, 0.10 s against 0.05 s).
+        # would only start and wait on each other for the GIL (the sample's commit, 0.10 s against 0.06 s).
         pooled = cores_for(sum(len(batch.records) for batch in batches)) > 1
         with staged(self.quarantine_path) as whole_quarantine, \
                 ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) if pooled else _InTurn() as writers:
