@@ -71,6 +71,10 @@ _STATISTICS = [field.name for field in ARROW_SCHEMA if not pa.types.is_string(fi
 QUARANTINE_COLUMNS = ("source_file", "source_row", "source", "organisation", "case_id", "stage", "reason", "detail", "raw")
 
 
+# What Store.commit hands the records it stores to, with its ledger's entries.
+RecordsReady = Callable[[pd.DataFrame, list[dict]], object]
+
+
 @dataclass(frozen=True)
 class FileBatch:
     """What one input file contributes to the store."""
@@ -215,7 +219,7 @@ class Store:
         hashes = {entry["sha256"] for entry in batch_entries}
         return [entry for entry in self.ledger() if entry["path"] in paths or entry["sha256"] in hashes]
 
-    def commit(self, batches: list[FileBatch]) -> None:
+    def commit(self, batches: list[FileBatch], records_ready: RecordsReady | None = None) -> None:
         """Replace the records, quarantine rows and ledger entries of these files.
 
         The new parts are written first, under names no earlier load used, and the ledger last:
@@ -223,12 +227,30 @@ class Store:
         nothing and changes no part. quarantine.csv, written beside the parts, takes its place
         after the ledger. Then the store's own files no longer listed are removed: the parts of
         the entries replaced, and any a killed load left (its pending note lists them).
+
+        RECORDS_READY is given the records the store then holds, as read_records returns them, and
+        its ledger's entries: before anything is written where these files replace the whole store
+        and are few enough to convert at once (a run's own store: its checks start while the parts
+        are written), else once the store is written, read back.
         """
         earlier = self.ledger()
         replaced = self.replaced_by([batch.entry for batch in batches])
         kept = [entry for entry in earlier if entry not in replaced]
         load = secrets.token_hex(4)
         plans = [_plan(batch.records) if batch.parts is None else PartPlan(None, batch.parts) for batch in batches]
+        # Parquet's writer and Arrow's CSV writer let go of the GIL: the parts are written a core
+        # each, the quarantine files beside them (the whole one made safe by its writer meanwhile).
+        # A load too small for a second core to pay (cores_for) is written in turn, here: its threads
+        # would only start and wait on each other for the GIL (the sample's commit, 0.10 s against 0.06 s).
+        pooled = cores_for(sum(len(batch.records) for batch in batches)) > 1
+        # Each file's parts cut as its turn comes: a large load's files are not all copied into store order at once.
+        parts = (_partitions(batch.records, plan) for batch, plan in zip(batches, plans, strict=True))
+        at_once = records_ready is not None and not pooled and not kept
+        if at_once:  # converted here, once: the records handed over are made from the tables written
+            parts = [[(part, to_arrow(records)) for part, records in file_parts] for file_parts in parts]
+            # Before anything is written: an error there leaves the store as it was.
+            records_ready(_from_tables([table for file_parts in parts for _, table in file_parts]),
+                          [batch.entry for batch in batches])
         written = {self._part_path(batch.entry, part, load) for batch, plan in zip(batches, plans, strict=True) for part in plan.parts}
         written |= {self._quarantine_dir_path(batch.entry, load) for batch in batches}
         left_by_killed_loads = self._pending()
@@ -238,19 +260,14 @@ class Store:
         # one people open in a spreadsheet: a formula in a bad row must show, not run.
         everything = pd.concat([self._read_quarantine(kept), *quarantines], ignore_index=True)
         committed = []
-        # Parquet's writer and Arrow's CSV writer let go of the GIL: the parts are written a core
-        # each, the quarantine files beside them (the whole one made safe by its writer meanwhile).
-        # A load too small for a second core to pay (cores_for) is written in turn, here: its threads
-        # would only start and wait on each other for the GIL (the sample's commit, 0.10 s against 0.06 s).
-        pooled = cores_for(sum(len(batch.records) for batch in batches)) > 1
         with staged(self.quarantine_path) as whole_quarantine, \
                 ThreadPoolExecutor(max_workers=(os.cpu_count() or 1) + 1) if pooled else _InTurn() as writers:
             quarantines_written = [writers.submit(lambda: write_quarantine(safe_cells(everything), whole_quarantine))] + [
                 writers.submit(atomic_write, self._quarantine_dir_path(batch.entry, load), partial(write_quarantine, quarantine))
                 for batch, quarantine in zip(batches, quarantines, strict=True)
             ]
-            for batch, plan in zip(batches, plans, strict=True):
-                notes = list(writers.map(partial(self._write_part, batch.entry, load), _partitions(batch.records, plan)))
+            for batch, file_parts in zip(batches, parts, strict=True):
+                notes = list(writers.map(partial(self._write_part, batch.entry, load), file_parts))
                 quarantine_part = self._quarantine_dir_path(batch.entry, load).relative_to(self.root).as_posix()
                 committed.append({**batch.entry, "parts": notes, "quarantine": quarantine_part})
             for future in quarantines_written:
@@ -266,6 +283,8 @@ class Store:
             for temporary in self.root.glob(f".{fixed.name}.*.tmp"):
                 temporary.unlink(missing_ok=True)
         self.pending_path.unlink()
+        if records_ready is not None and not at_once:
+            records_ready(self.read_records(), entries)
 
     def _files_of(self, entries: list[dict]) -> set[Path]:
         """The parts and quarantine files the ledger entries list."""
@@ -308,15 +327,16 @@ class Store:
         number = f"-{part.shared}" if part.shared else ""
         return self.records_dir / SHARED_FOLDER / str(part.year) / f"{entry['file_id']}-{load}{number}.parquet"
 
-    def _write_part(self, entry: dict, load: str, written: tuple[Part, pd.DataFrame]) -> dict:
+    def _write_part(self, entry: dict, load: str, written: tuple[Part, pd.DataFrame | pa.Table]) -> dict:
         """Write one input file's records of one organisation and year, or of a year's small
         organisations; the ledger's note of the part.
 
-        Each part is made Arrow by the thread writing it: the whole file's records as Arrow at
-        once, beside the frame, were the peak of a load's commit.
+        Each part is made Arrow by the thread writing it, unless the commit made it Arrow already
+        (records handed over before they are written): the whole file's records as Arrow at once,
+        beside the frame, were the peak of a large load's commit.
         """
         part, records = written
-        table = to_arrow(records)
+        table = records if isinstance(records, pa.Table) else to_arrow(records)
         path = self._part_path(entry, part, load)
         # Dictionary pages only for the text that repeats: on case ids and pseudonyms, unique per
         # row, Parquet builds a dictionary only to give it up, at a cost (docs/scaling.md).
@@ -452,6 +472,11 @@ class _InTurn(Executor):
         except BaseException as error:  # raised where its result is asked for, as from a pool's thread
             future.set_exception(error)
         return future
+
+
+def _from_tables(tables: list[pa.Table]) -> pd.DataFrame:
+    """The records of parts converted to Arrow, as read_records makes them from the parts written."""
+    return from_arrow(pa.concat_tables(tables) if tables else ARROW_SCHEMA.empty_table())
 
 
 def _part_organisations(part: dict) -> list[str]:

@@ -19,7 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,7 +41,7 @@ from complaint_audit.audit.results import (
 )
 from complaint_audit.audit.run_folder import ConfigFile, Manifest, RunFolder
 from complaint_audit.config import AuditConfig, load_config
-from complaint_audit.engine.api import check_records, exported_fields
+from complaint_audit.engine.api import CheckRun, exported_fields, start_check_records
 from complaint_audit.engine.contract import Status
 from complaint_audit.engine.registry import discover
 from complaint_audit.engine.runner import CheckOutcome
@@ -161,15 +161,12 @@ def _template_dirs(audit: AuditConfig) -> list[str]:
 def _run_audit(audit, workbooks, helper, first, out_root, as_of, formats, command_line, progress, organisations) -> AuditResult:
     regulator = None if workbooks is None else workbooks.council
     if out_root is None:
+        checking = _Checking(audit, organisations, as_of, progress, regulator, helper)
         with tempfile.TemporaryDirectory() as scratch:
-            load = load_sources(audit, Path(scratch) / "store", progress, first.sources)
+            load = load_sources(audit, Path(scratch) / "store", progress, first.sources, records_ready=checking)
             _import_reviews(audit.reviews, Path(scratch) / "store")
-            store = Store(Path(scratch) / "store")
-            records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
-        records = records_of(records, chosen_organisations(organisations_in(records), organisations))
-        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported,
-                            regulator=regulator, helper=helper)
-        return AuditResult(audit, load, records, run.outcomes, run.as_of)
+            run = checking.run(Store(Path(scratch) / "store").read_reviews())
+        return AuditResult(audit, load, checking.records, run.outcomes, run.as_of)
     require_text_path(Path(out_root), "output folder")
     with exclusive(Path(out_root), "writing a run"):
         started_at = dt.datetime.now(dt.UTC)
@@ -196,7 +193,9 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.warning("%s", note)
         clock = time.perf_counter()
         ombudsman = read_configured_figures(audit)  # before the load: a bad figures file stops the run at once
-        load = load_sources(audit, folder.own_store, progress, first.sources)
+        checking = _Checking(audit, organisations, as_of, progress, None if workbooks is None else workbooks.council,
+                             helper)
+        load = load_sources(audit, folder.own_store, progress, first.sources, records_ready=checking)
         for entry in load.files:
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s; %d rows combined into %d records, "
                      "%d records in all", entry["path"], entry["profile"], entry["read"], entry["loaded"], entry["quarantined"],
@@ -205,20 +204,28 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             log.info("letters: read %d = matched %d + unmatched %d %s", load.letters.read, load.letters.matched,
                      load.letters.unmatched, load.letters.reasons)
         store = Store(folder.own_store)
-        records = store.read_records()
-        held = organisations_in(records)
-        chosen = chosen_organisations(held, organisations)
-        records = records_of(records, chosen)
+        records, held, chosen = checking.records, checking.held, checking.chosen
         reviewed = _import_reviews(audit.reviews, folder.own_store)
         for summary in reviewed:
             log.info("imported reviews from %s: %d scores of %d cases", summary.workbook, summary.scores, summary.cases_scored)
         shutil.copyfile(store.quarantine_path, folder.quarantine_file)
         timings["load"] = round(time.perf_counter() - clock, 3)
 
+        # What needs no check's outcome is done while the checks run, begun by the load: this process's share of
+        # them waits meanwhile, and the helper takes more.
+        if ombudsman is not None:
+            figures = council_figures(ombudsman, _council(audit, records), audit_year(audit.period), audit.folder)
+            write_council_figures(run_dir, figures)
+            log.info("ombudsman figures from %s: %d rows for %s", figures["file"], len(figures["rows"]),
+                     figures["organisation"])
+        if workbooks is not None:  # the council's return and its peers kept, so the report needs no workbook
+            kept = regulator_record(workbooks, audit.folder)
+            write_regulator_record(run_dir, kept)
+            log.info("regulator's figures from %s for %s", ", ".join(entry["file"] for entry in kept["files"]),
+                     kept["landlord"])
         clock = time.perf_counter()
-        reviews, exported = store.read_reviews(), exported_fields(store)
-        run = check_records(records, audit, as_of=as_of, progress=progress, reviews=reviews, exported_fields=exported,
-                            regulator=None if workbooks is None else workbooks.council, helper=helper)
+        reviews, exported = store.read_reviews(), checking.exported
+        run = checking.run(reviews)
         timings["checks"] = round(time.perf_counter() - clock, 3)
         if first.templates is not None:  # compiled by the helper while the exports loaded, for every report below
             from complaint_audit.report.render import use_compiled
@@ -243,17 +250,9 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             previous_run=previous_run(history, started_at, audit.organisation, period_kind),
         )
         if ombudsman is not None:
-            figures = council_figures(ombudsman, _council(audit, records), audit_year(audit.period), audit.folder)
-            write_council_figures(run_dir, figures)
             manifest = replace(manifest, ombudsman={key: figures[key] for key in ("file", "sha256", "profile")})
-            log.info("ombudsman figures from %s: %d rows for %s", figures["file"], len(figures["rows"]),
-                     figures["organisation"])
-        if workbooks is not None:  # the council's return and its peers kept, so the report needs no workbook
-            kept = regulator_record(workbooks, audit.folder)
-            write_regulator_record(run_dir, kept)
+        if workbooks is not None:
             manifest = replace(manifest, regulator=tuple(kept["files"]))
-            log.info("regulator's figures from %s for %s", ", ".join(entry["file"] for entry in kept["files"]),
-                     kept["landlord"])
         several = None
         if len(held) > 1:
             clock = time.perf_counter()
@@ -304,6 +303,36 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         for handler in list(log.handlers):
             handler.close()
             log.removeHandler(handler)
+
+
+class _Checking:
+    """A run's checks, begun as soon as the load knows its records (Store.commit's RECORDS_READY): while this process
+    writes the store, the helper takes its share of them. A run with review workbooks begins them once the scores are
+    imported, which needs the store written (`run`)."""
+
+    def __init__(self, audit: AuditConfig, organisations: Sequence[str], as_of: dt.date | None,
+                 progress: Progress | None, regulator: pd.DataFrame | None, helper: HelperProcess):
+        self._audit, self._organisations, self._as_of, self._progress = audit, organisations, as_of, progress
+        self._regulator, self._helper = regulator, helper
+        self._outcomes: Callable[[], CheckRun] | None = None
+
+    def __call__(self, records: pd.DataFrame, entries: list[dict]) -> None:
+        """The records the store holds, of the organisations audited (an unknown one is a UserError), and what each
+        file exported; the checks begun on them unless reviews are still to be imported."""
+        self.held = organisations_in(records)
+        self.chosen = chosen_organisations(self.held, self._organisations)
+        self.records, self.exported = records_of(records, self.chosen), exported_fields(entries)
+        if not self._audit.reviews:
+            self._outcomes = self._begin(None)
+
+    def run(self, reviews: pd.DataFrame | None) -> CheckRun:
+        """The checks' outcomes, once done: begun here, with the imported REVIEWS, if they were not already."""
+        return (self._outcomes or self._begin(reviews))()
+
+    def _begin(self, reviews: pd.DataFrame | None) -> Callable[[], CheckRun]:
+        return start_check_records(self.records, self._audit, as_of=self._as_of, progress=self._progress,
+                                   reviews=reviews, exported_fields=self.exported, regulator=self._regulator,
+                                   helper=self._helper)
 
 
 _INPUT_KEYS = ("path", "sha256", "profile", "format", "source_rows", "read", "loaded", "quarantined", "reasons", "records",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +15,7 @@ from complaint_audit.columnwise import cores_for
 from complaint_audit.config import AuditConfig, load_config
 from complaint_audit.engine.contract import AuditData
 from complaint_audit.engine.registry import discover, select
-from complaint_audit.engine.runner import CheckOutcome, run_checks
+from complaint_audit.engine.runner import CheckOutcome, start_checks
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.published.regulator import council_returns
 from complaint_audit.progress import Progress
@@ -67,7 +67,13 @@ def check_store(
     return CheckRun(run.outcomes, run.as_of, headline_figures(records, quarantined))
 
 
-def check_records(
+def check_records(records: pd.DataFrame, audit: AuditConfig, **options) -> CheckRun:
+    """Run the checks the config selects on canonical records (the audit's own entry point), with the OPTIONS
+    start_check_records takes."""
+    return start_check_records(records, audit, **options)()
+
+
+def start_check_records(
     records: pd.DataFrame,
     audit: AuditConfig,
     *,
@@ -79,8 +85,9 @@ def check_records(
     exported_fields: Mapping[str, frozenset[str]] | None = None,
     regulator: pd.DataFrame | None = None,
     helper: HelperProcess | None = None,
-) -> CheckRun:
-    """Run the checks the config selects on canonical records (the audit's own entry point).
+) -> Callable[[], CheckRun]:
+    """check_records begun: the checks run while the caller goes on (a run writes its store meanwhile); the call
+    returned gives the CheckRun once they are done (runner.start_checks).
 
     `reviews` are the reviewers' scores imported into the store, if any (AuditData.reviews);
     `exported_fields` the fields each source file's export has (AuditData.exported_fields);
@@ -92,14 +99,14 @@ def check_records(
     as_of = as_of or audit.as_of or _latest_event(records)
     data = AuditData(records, audit.calendar, as_of, reviews=reviews, standard=audit.standard,
                      exported_fields=exported_fields, regulator=regulator)
-    return CheckRun(run_checks(data, [registry[code] for code in codes], audit.checks.params, progress, helper=helper),
-                    as_of)
+    outcomes = start_checks(data, [registry[code] for code in codes], audit.checks.params, progress, helper=helper)
+    return lambda: CheckRun(outcomes(), as_of)
 
 
-def exported_fields(store: Store) -> dict[str, frozenset[str]] | None:
-    """Per loaded file, the fields its export has a column for; None for a store loaded before
-    the ledger kept them (then every field counts as exported, as it did)."""
-    files = store.ledger()
+def exported_fields(store: Store | list[dict]) -> dict[str, frozenset[str]] | None:
+    """Per loaded file of a store (or of its ledger's entries), the fields its export has a column for; None for a
+    store loaded before the ledger kept them (then every field counts as exported, as it did)."""
+    files = store.ledger() if isinstance(store, Store) else store
     if any("fields" not in entry for entry in files):
         return None
     return {entry["path"]: frozenset(entry["fields"]) for entry in files}

@@ -55,22 +55,30 @@ def merged_params(check: type[Check], overrides: Mapping[str, Any]) -> dict[str,
         raise UserError(f"{check.code} {error.name}: {error.reason}") from None
 
 
-def run_checks(
+def run_checks(data: AuditData, checks: list[type[Check]], overrides: Mapping[str, Mapping[str, Any]] | None = None,
+               **options) -> list[CheckOutcome]:
+    """Run each check on the data (start_checks, with its OPTIONS), and wait for their outcomes."""
+    return start_checks(data, checks, overrides, **options)()
+
+
+def start_checks(
     data: AuditData,
     checks: list[type[Check]],
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
     helper: HelperProcess | None = None,
-) -> list[CheckOutcome]:
-    """Run each check on the data; one that raises is reported as an error, and the rest still run.
+) -> Callable[[], list[CheckOutcome]]:
+    """Begin each check on the data; one that raises is reported as an error, and the rest still run. The checks run
+    while the caller goes on (a run writes its store meanwhile); the call returned gives their outcomes, in the order
+    of CHECKS whatever order they finish in. A bad parameter is an error here, before any check runs.
 
     Checks are pure functions of the data, so they run side by side on WORKERS threads (by
     default one per core once the records are many enough for it to pay, columnwise.cores_for):
     pandas, numpy and Arrow release the GIL in their kernels, so on long columns a second core
     shortens the suite, and on short ones its thread only contends for the GIL (docs/scaling.md).
     On short columns a HELPER process (a run's) shares the checks instead (_shared_with): the
-    records are sent to it once. Outcomes keep the order of CHECKS whatever order they finish in.
+    records are sent to it once.
     """
     overrides = overrides or {}
     params_by_code = {check.code: merged_params(check, overrides.get(check.code, {})) for check in checks}
@@ -79,10 +87,14 @@ def run_checks(
     workers = workers or cores_for(len(data.records))
     if helper is not None and workers == 1:
         return _shared_with(helper, data, uk_data, checks, params_by_code, none_under_uk, progress)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        running = {check: pool.submit(outcomes_of, data, uk_data, [check], params_by_code, none_under_uk)
-                   for check in checks}
-        return _in_order(checks, lambda check: running[check].result()[0], progress)
+    pool = ThreadPoolExecutor(max_workers=workers)
+    running = {check: pool.submit(outcomes_of, data, uk_data, [check], params_by_code, none_under_uk) for check in checks}
+
+    def outcomes() -> list[CheckOutcome]:
+        with pool:
+            return _in_order(checks, lambda check: running[check].result()[0], progress)
+
+    return outcomes
 
 
 def outcomes_of(data: AuditData, uk_data: AuditData, checks: list[type[Check]], params_by_code: Mapping[str, Mapping],
@@ -94,10 +106,12 @@ def outcomes_of(data: AuditData, uk_data: AuditData, checks: list[type[Check]], 
 
 def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, checks: list[type[Check]],
                  params_by_code: Mapping[str, Mapping], none_under_uk: bool, progress: Progress | None
-                 ) -> list[CheckOutcome]:
-    """CHECKS run a family of modules at a time (_families), here from the first family and in HELPER from the last,
-    each side taking the next one the other has not begun, until they meet: neither side waits for the other for longer
-    than the last family takes, whatever each costs. A family's checks share what they derive from the records, which
+                 ) -> Callable[[], list[CheckOutcome]]:
+    """CHECKS begun a family of modules at a time (_families), here (on a thread, while the caller goes on) from the
+    first family and in HELPER from the last, each side taking the next one the other has not begun, until they meet:
+    neither side waits for the other for longer than the last family takes, whatever each costs; the call returned
+    gives their outcomes. Work the caller does meanwhile (a run writing its store) is shared out the same way: the
+    helper takes more families while this process is busy. A family's checks share what they derive from the records, which
     each process works out for itself. A check from a folder audit.toml names is run here: its module is loaded from a
     file, by a name no other process can import."""
     modules = _families(checks)
@@ -124,10 +138,15 @@ def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, che
         return dict(zip(modules[name], outcomes, strict=True))
 
     family_of = {check: name for name, family in modules.items() for check in family}
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(take_in_turn)
-        outcomes = _in_order(checks, lambda check: module_outcomes(family_of[check])[check], progress)
-    helper.forget(data, uk_data)
+    pool = ThreadPoolExecutor(max_workers=1)
+    pool.submit(take_in_turn)
+
+    def outcomes() -> list[CheckOutcome]:
+        with pool:
+            in_order = _in_order(checks, lambda check: module_outcomes(family_of[check])[check], progress)
+        helper.forget(data, uk_data)
+        return in_order
+
     return outcomes
 
 

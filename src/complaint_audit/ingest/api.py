@@ -12,6 +12,7 @@ from complaint_audit.ingest.load import LoadedFile, LoadJob, LoadReport, hand_ou
 from complaint_audit.ingest.privacy import resolve_key
 from complaint_audit.ingest.sources import jobs_from_config, jobs_from_files
 from complaint_audit.progress import Progress
+from complaint_audit.store import RecordsReady
 
 if TYPE_CHECKING:
     from complaint_audit.helper_process import HelperProcess, Pending
@@ -60,14 +61,15 @@ def hand_out_sources(audit: AuditConfig, helper: HelperProcess) -> HandedOut:
     return HandedOut(jobs, letters, hand_out(jobs, helper, key=resolve_key(audit.privacy_key), defaults=_defaults(audit)))
 
 
-def load_sources(audit: AuditConfig, store: Path, progress: Progress | None = None, handed: HandedOut | None = None
-                 ) -> LoadReport:
+def load_sources(audit: AuditConfig, store: Path, progress: Progress | None = None, handed: HandedOut | None = None,
+                 records_ready: RecordsReady | None = None) -> LoadReport:
     """Load every source an audit config lists into STORE, with the response letters of its [letters] folder: what
-    HANDED says a helper process is reading and loading (hand_out_sources) is taken from it, the rest done here."""
+    HANDED says a helper process is reading and loading (hand_out_sources) is taken from it, the rest done here.
+    RECORDS_READY is given the stored records as soon as they are known (Store.commit)."""
     jobs = handed.jobs if handed else jobs_from_config(audit)
     return load_into_store(jobs, store, key=resolve_key(audit.privacy_key), defaults=_defaults(audit), progress=progress,
                            before_commit=_joining_letters(audit, handed.letters if handed else None),
-                           elsewhere=handed.exports if handed else None)
+                           elsewhere=handed.exports if handed else None, records_ready=records_ready)
 
 
 def _defaults(audit: AuditConfig) -> dict[str, str]:

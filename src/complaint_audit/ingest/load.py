@@ -51,7 +51,7 @@ from complaint_audit.lock import exclusive
 from complaint_audit.paths import path_text
 from complaint_audit.progress import Progress
 from complaint_audit.schema import FIELD_NAMES, FIELDS, RECORD_KEY
-from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, Store, in_store_order
+from complaint_audit.store import QUARANTINE_COLUMNS, FileBatch, RecordsReady, Store, in_store_order
 
 if TYPE_CHECKING:
     from complaint_audit.helper_process import HelperProcess, Pending
@@ -135,17 +135,19 @@ BeforeCommit = Callable[[list[FileBatch]], object]
 def load_into_store(
     jobs: list[LoadJob], store_dir: Path, *, key: str | None, defaults: dict[str, str], progress: Progress | None = None,
     before_commit: BeforeCommit | None = None, elsewhere: Mapping[int, Pending[LoadedFile]] | None = None,
+    records_ready: RecordsReady | None = None,
 ) -> LoadReport:
     """Load every job's file into the store at `store_dir`, replacing earlier loads of the same files.
 
     ELSEWHERE holds the jobs, by position, being loaded in a helper process (hand_out): each the helper has not begun
-    by the time this process comes to it is loaded here instead."""
+    by the time this process comes to it is loaded here instead. RECORDS_READY is given the records the store holds
+    and its ledger's entries, as soon as they are known (Store.commit)."""
     use_column_allocators()
     store = Store(store_dir)
     store.require_store_or_empty()  # before the lock, which would leave its file in someone else's folder
     with exclusive(store_dir, "loading into this store"), writing_into(store_dir):
         return _load_into_store(jobs, store, key=key, defaults=defaults, progress=progress, before_commit=before_commit,
-                                elsewhere=elsewhere or {})
+                                elsewhere=elsewhere or {}, records_ready=records_ready)
 
 
 # A file's load: its batch and its warnings.
@@ -189,7 +191,7 @@ def load_alone(job: LoadJob, key: str | None, defaults: dict[str, str]) -> Loade
 
 def _load_into_store(
     jobs: list[LoadJob], store: Store, *, key: str | None, defaults: dict[str, str], progress: Progress | None,
-    before_commit: BeforeCommit | None, elsewhere: Mapping[int, Pending[LoadedFile]],
+    before_commit: BeforeCommit | None, elsewhere: Mapping[int, Pending[LoadedFile]], records_ready: RecordsReady | None,
 ) -> LoadReport:
     for job in jobs:
         check_input_file(job.path)  # before the hasher opens it: a pipe would never end
@@ -223,7 +225,7 @@ def _load_into_store(
     _quarantine_duplicates_across_files(batches, store)
     if before_commit is not None:
         report.letters = before_commit(batches)
-    store.commit(batches)
+    store.commit(batches, records_ready)
     report.files = [batch.entry for batch in batches]
     return report
 
