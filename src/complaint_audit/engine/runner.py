@@ -107,18 +107,17 @@ def outcomes_of(data: AuditData, uk_data: AuditData, checks: list[type[Check]], 
 def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, checks: list[type[Check]],
                  params_by_code: Mapping[str, Mapping], none_under_uk: bool, progress: Progress | None
                  ) -> Callable[[], list[CheckOutcome]]:
-    """CHECKS begun a family of modules at a time (_families), here (on a thread, while the caller goes on) from the
-    first family and in HELPER from the last, each side taking the next one the other has not begun, until they meet:
-    neither side waits for the other for longer than the last family takes, whatever each costs; the call returned
-    gives their outcomes. Work the caller does meanwhile (a run writing its store) is shared out the same way: the
-    helper takes more families while this process is busy. A family's checks share what they derive from the records, which
-    each process works out for itself. A check from a folder audit.toml names is run here: its module is loaded from a
-    file, by a name no other process can import."""
+    """CHECKS begun a family of modules at a time (_families), here (on a thread, while the caller goes on) and in
+    HELPER, each side taking the next family, most checks first, that the other has not begun: the last ones either
+    side takes are small, so neither waits for the other for longer than a small family takes, whatever each costs.
+    The call returned gives their outcomes. Work the caller does meanwhile (a run writing its store) is shared out the
+    same way: the helper takes more families while this process is busy. A family's checks share what they derive
+    from the records, which each process works out for itself. A check from a folder audit.toml names is run here:
+    its module is loaded from a file, by a name no other process can import."""
     modules = _families(checks)
     helper.share(data, uk_data)  # pickled once, not once per family
     theirs = {name: helper.submit(outcomes_of, data, uk_data, family, params_by_code, none_under_uk)
-              for name, family in reversed(modules.items()) if not any(check.__module__.startswith(LOCAL_CHECKS)
-                                                                       for check in family)}
+              for name, family in modules.items() if not any(check.__module__.startswith(LOCAL_CHECKS) for check in family)}
     here = {name: Future() for name in modules}
 
     def take_in_turn() -> None:
@@ -155,7 +154,7 @@ def _families(checks: list[type[Check]]) -> dict[str, list[type[Check]]]:
 
     A module that uses another's functions derives what that one does (remedies reads the letters with
     response_quality's `reading`), and a process works each out once (AuditData.derived): run apart, both processes
-    would. The families of most checks come first, here: the helper, from the other end, takes the small ones, so the
+    would. The families of most checks come first: both processes take them in this order (_shared_with), so the
     last family either side waits on is a small one.
     """
     modules: dict[str, list[type[Check]]] = {}
