@@ -25,7 +25,7 @@ import pandas as pd
 
 from complaint_audit import __version__
 from complaint_audit.audit.run_folder import EXCEPTIONS, RESULTS
-from complaint_audit.engine.contract import EXCEPTION_COLUMNS, Status
+from complaint_audit.engine.contract import EXCEPTION_COLUMNS, Status, as_text
 from complaint_audit.engine.judging import tally
 from complaint_audit.engine.remedies import Remedy
 from complaint_audit.engine.runner import CheckOutcome
@@ -88,12 +88,9 @@ def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
 
 
 def _text(column: pd.Series) -> np.ndarray:
-    """The column's values as text in an array of objects, missing ones NaN. Text, or categories of text (nearly every
-    column of every check's exceptions), is taken as it is: made text again, it cost most of the table's time."""
-    categories = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else None
-    if column.dtype == "str" or (categories is not None and categories.dtype == "str"):
-        return column.to_numpy(dtype=object)
-    return column.astype("str").to_numpy(dtype=object)
+    """The column's values as text in an array of objects, missing ones NaN (contract.as_text: made text again, text
+    and categories of text cost most of the table's time)."""
+    return as_text(column).to_numpy(dtype=object)
 
 
 def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,

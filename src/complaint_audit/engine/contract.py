@@ -298,6 +298,17 @@ class Check:
         raise NotImplementedError
 
 
+def as_text(column: pd.Series) -> pd.Series:
+    """COLUMN as text, to match, count or join its values whatever dtype a check's table gives them: as it is where it
+    is text, or categories of text (pandas matches and factorises those by their few categories; an exceptions table's
+    identity columns nearly always are one or the other), else made text. Made text every time, they cost a fifth of
+    a millisecond a column, paid several times for every check."""
+    categories = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else None
+    if column.dtype == "str" or (categories is not None and categories.dtype == "str"):
+        return column
+    return column.astype("str")
+
+
 def empty_exceptions() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype="str") for name in EXCEPTION_COLUMNS})
 

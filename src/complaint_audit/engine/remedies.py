@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from complaint_audit.engine.contract import Check, CheckResult, Status
+from complaint_audit.engine.contract import Check, CheckResult, Status, as_text
 
 # Cited beside any payment a remedy suggests, where a record is under a UK scheme.
 REMEDIES_GUIDANCE = " (the LGSCO's Guidance on remedies)"
@@ -55,8 +55,8 @@ def people_affected(exceptions: pd.DataFrame) -> int:
         return 0
     # As text (a case id read as a number and as text is one case), each column factorised on its own: a frame's
     # drop_duplicates costs some twenty times more on the few rows a check lists, and every check asks.
-    organisation, _ = pd.factorize(exceptions["organisation"].astype("str"), use_na_sentinel=False)
-    case, cases = pd.factorize(exceptions["case_id"].astype("str"), use_na_sentinel=False)
+    organisation, _ = pd.factorize(as_text(exceptions["organisation"]), use_na_sentinel=False)
+    case, cases = pd.factorize(as_text(exceptions["case_id"]), use_na_sentinel=False)
     return len(np.unique(organisation.astype(np.int64) * len(cases) + case))
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from complaint_audit.engine.contract import AuditData, Check, Force, RuleStandard
+from complaint_audit.engine.contract import AuditData, Check, Force, RuleStandard, as_text
 
 CHILDRENS_REGULATIONS = RuleStandard(
     "the Children Act 1989 Representations Procedure (England) Regulations 2006",
@@ -205,8 +205,7 @@ def _failing_cases(data: AuditData, judged: _Judged, exceptions: pd.DataFrame,
         return failing, fault
     positions = data.derived(_positions)
     # Each exception's identity as the records' integers: a value the records do not hold is -1 and matches nothing.
-    codes = [values.get_indexer(exceptions[name].astype("str")) for name, values in zip(_IDENTITY, positions.values,
-                                                                                         strict=True)]
+    codes = [values.get_indexer(as_text(exceptions[name])) for name, values in zip(_IDENTITY, positions.values, strict=True)]
     known = (codes[0] >= 0) & (codes[1] >= 0)
     case = np.where(known, codes[0].astype(np.int64) * (len(positions.values[1]) + 1) + codes[1], -1)
     stage = np.where(known & (codes[2] >= 0), case * (len(positions.values[2]) + 1) + codes[2], -1)
