@@ -76,8 +76,9 @@ def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
             if figure_columns else ["{}"] * len(table)
         )
         # Each column as text on its own before the tables are joined: a date or a number becomes the same text
-        # whatever dtype the other checks' tables give the column once joined.
-        parts.append({name: _text(table[name]) for name in EXCEPTION_COLUMNS})
+        # whatever dtype the other checks' tables give the column once joined (text, and categories of text, as
+        # they are: contract.as_text).
+        parts.append({name: as_text(table[name]).to_numpy(dtype=object) for name in EXCEPTION_COLUMNS})
     if not parts:
         return pd.DataFrame({name: pd.Series(dtype="str") for name in EXCEPTIONS_TABLE_COLUMNS})
     # Joined as plain arrays, then made text once: a concat of per-check frames, each cast on its own, cost
@@ -85,12 +86,6 @@ def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
     columns = {name: np.concatenate([part[name] for part in parts]) for name in EXCEPTION_COLUMNS}
     table = pd.DataFrame({**columns, "figures": figures}).astype("str")
     return table.replace({"<NA>": None, "nan": None})
-
-
-def _text(column: pd.Series) -> np.ndarray:
-    """The column's values as text in an array of objects, missing ones NaN (contract.as_text: made text again, text
-    and categories of text cost most of the table's time)."""
-    return as_text(column).to_numpy(dtype=object)
 
 
 def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,
