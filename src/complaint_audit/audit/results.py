@@ -22,20 +22,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from complaint_audit import __version__
 from complaint_audit.audit.run_folder import EXCEPTIONS, RESULTS
-from complaint_audit.engine.contract import EXCEPTION_COLUMNS, Status, as_text
+from complaint_audit.engine.contract import Status
 from complaint_audit.engine.judging import tally
 from complaint_audit.engine.remedies import Remedy
-from complaint_audit.engine.runner import CheckOutcome
+from complaint_audit.engine.runner import EXCEPTIONS_TEXT_COLUMNS, CheckOutcome
 from complaint_audit.engine.segments import segments_json
 from complaint_audit.engine.standards import Standing
 from complaint_audit.spreadsheet import safe_cells, write_workbook
 from complaint_audit.store import atomic_write
 
 RESULTS_SCHEMA_VERSION = "1.1"
-EXCEPTIONS_TABLE_COLUMNS = (*EXCEPTION_COLUMNS, "figures")
 SHEET_ROWS_PER_CHECK = 2_000
 UNMATCHED_LETTERS = "Unmatched letters"
 
@@ -64,28 +64,11 @@ def results_document(
 
 
 def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
-    """Every check's exceptions in one table with fixed columns; figures as a JSON object per row."""
-    parts, figures = [], []
-    for outcome in outcomes:
-        table = outcome.result.exceptions
-        if table.empty:
-            continue
-        figure_columns = [name for name in table.columns if name not in EXCEPTION_COLUMNS]
-        figures += (
-            table[figure_columns].to_json(orient="records", lines=True, date_format="iso").splitlines()
-            if figure_columns else ["{}"] * len(table)
-        )
-        # Each column as text on its own before the tables are joined: a date or a number becomes the same text
-        # whatever dtype the other checks' tables give the column once joined (text, and categories of text, as
-        # they are: contract.as_text).
-        parts.append({name: as_text(table[name]).to_numpy(dtype=object) for name in EXCEPTION_COLUMNS})
-    if not parts:
-        return pd.DataFrame({name: pd.Series(dtype="str") for name in EXCEPTIONS_TABLE_COLUMNS})
-    # Joined as plain arrays, then made text once: a concat of per-check frames, each cast on its own, cost
-    # more than the checks' exceptions themselves (issue 19).
-    columns = {name: np.concatenate([part[name] for part in parts]) for name in EXCEPTION_COLUMNS}
-    table = pd.DataFrame({**columns, "figures": figures}).astype("str")
-    return table.replace({"<NA>": None, "nan": None})
+    """Every check's exceptions in one table of text with fixed columns; figures as a JSON object per row (each
+    outcome's exceptions_text, made where its check ran: engine/runner.py)."""
+    joined = pa.concat_tables([outcome.exceptions_text for outcome in outcomes]) if outcomes else None
+    # Text as pandas holds it, the Arrow columns taken as they are, not copied.
+    return pd.DataFrame({name: pd.Series(joined[name] if joined else [], dtype="str") for name in EXCEPTIONS_TEXT_COLUMNS})
 
 
 def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,
