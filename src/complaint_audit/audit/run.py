@@ -289,7 +289,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             from complaint_audit.report.context import assessment, report_context
             from complaint_audit.report.render import render_reports
 
-            current = assessment(run_dir)  # once: the report and the Code's workbook read the same assessment
+            # Once: the report and the Code's workbook read the same assessment.
+            current = assessment(run_dir, records=records, exceptions=table)
             # The workbook written by the helper as soon as its rows are known, while this process makes the report.
             code_workbook = helper.submit(write_code_workbook, run_dir, current.self_assessment)
             context = report_context(run_dir, current)

@@ -101,17 +101,22 @@ class Assessment:
         return code_self_assessment(self)
 
 
-def assessment(run_dir: Path, suppression: Suppression | None = None) -> Assessment:
+def assessment(run_dir: Path, suppression: Suppression | None = None, *, records: pd.DataFrame | None = None,
+               exceptions: pd.DataFrame | None = None) -> Assessment:
     """One run's assessment; a trend compares two of these.
 
     `suppression` defaults to the run's own `[report] suppress_below`; a previous run is read with the current one's.
+    RECORDS and EXCEPTIONS are the run's records and exceptions table (results.exceptions_table) where its caller holds
+    them, the run itself making its report: read back from the run folder they were the same, 0.02 s later.
     """
     folder = RunFolder(run_dir)
     manifest, results = folder.manifest(), _read_json(folder.results_file)
-    exceptions = pd.read_parquet(folder.exceptions_file("parquet"), columns=_EXCEPTION_FIELDS)
+    exceptions = (pd.read_parquet(folder.exceptions_file("parquet"), columns=_EXCEPTION_FIELDS) if exceptions is None
+                  else _columns(exceptions, _EXCEPTION_FIELDS))
     config = manifest.settings
-    records = folder.store(manifest).read_records(_RECORD_FIELDS + (["learning"] if config.report.free_text else []),
-                                                  organisations=_organisations_read(manifest))
+    fields = _RECORD_FIELDS + (["learning"] if config.report.free_text else [])
+    records = (folder.store(manifest).read_records(fields, organisations=_organisations_read(manifest)) if records is None
+               else _columns(records, fields))
     # Cases are matched and counted by integers, not by their text ids: `case_key` is the case id as
     # one (on the same scale in both tables), `case` one integer per organisation and case id.
     records["case_key"], exceptions["case_key"] = case_keys(records, exceptions)
@@ -130,6 +135,11 @@ def assessment(run_dir: Path, suppression: Suppression | None = None) -> Assessm
     return Assessment(folder.path, manifest, results, records, exceptions, answered, checks,
                       _overall(checks, results["checks"], voice), voice, plan, ranked, suppression,
                       figures.headline(records, answered, suppression))
+
+
+def _columns(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The columns NAMES of FRAME, as a frame of its own (columns added to it are not FRAME's), nothing copied."""
+    return pd.DataFrame({name: frame[name] for name in names}, copy=False)
 
 
 def _report_date(manifest: Manifest, results: dict) -> dt.date:
