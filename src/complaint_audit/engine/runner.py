@@ -216,27 +216,30 @@ def _as_text(exceptions: pd.DataFrame) -> pa.Table:
     a value reading '<NA>' or 'nan' missing; the other columns as a JSON object a row. Made where the check ran, each
     process its own share beside the checks: made for all of them once they were done, in one process, they took
     longer than the checks' results (the sample's 1,725 exceptions, 36 ms)."""
+    if exceptions.empty:
+        return _NO_EXCEPTIONS
     figure_columns = [name for name in exceptions.columns if name not in EXCEPTION_COLUMNS]
     # A frame of its columns as they are: selecting them from the table (table[columns]) copied each.
     figures = (pd.DataFrame({name: exceptions[name] for name in figure_columns}, copy=False)
                .to_json(orient="records", lines=True, date_format="iso").splitlines()
-               if figure_columns and len(exceptions) else ["{}"] * len(exceptions))
-    columns = [_text_array(exceptions[name]) for name in EXCEPTION_COLUMNS] + [pa.chunked_array([figures], pa.large_string())]
-    return pa.table([_missing_words_missing(column) for column in columns], names=EXCEPTIONS_TEXT_COLUMNS)
+               if figure_columns else ["{}"] * len(exceptions))
+    identity = [_missing_words_missing(_text_array(exceptions[name])) for name in EXCEPTION_COLUMNS]
+    return pa.Table.from_arrays([*identity, pa.array(figures, pa.large_string())], schema=_TEXT_SCHEMA)
 
 
-def _text_array(column: pd.Series) -> pa.ChunkedArray:
-    """COLUMN as Arrow text (contract.as_text): categories of text decoded, text as it is."""
-    text = pa.array(as_text(column))
-    if isinstance(text, pa.DictionaryArray):
-        text = text.dictionary_decode()
-    return pa.chunked_array([text] if isinstance(text, pa.Array) else text.chunks, text.type).cast(pa.large_string())
+_TEXT_SCHEMA = pa.schema([(name, pa.large_string()) for name in EXCEPTIONS_TEXT_COLUMNS])
+_NO_EXCEPTIONS = _TEXT_SCHEMA.empty_table()
+
+
+def _text_array(column: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """COLUMN as Arrow text (contract.as_text): text as it is, categories of text decoded."""
+    return pa.array(as_text(column).array).cast(pa.large_string())
 
 
 _MISSING_WORDS = pa.array(["<NA>", "nan"], pa.large_string())
 
 
-def _missing_words_missing(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def _missing_words_missing(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """COLUMN with the text '<NA>' or 'nan' missing: how a missing value reads once made text."""
     missing = pc.is_in(column, value_set=_MISSING_WORDS)
     return pc.if_else(missing, pa.scalar(None, pa.large_string()), column) if pc.any(missing).as_py() else column
