@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from complaint_audit.errors import UserError
-from complaint_audit.helper_process import HelperProcess
+from complaint_audit.helper_process import HelperProcess, Named
 from complaint_audit.store import Store
 from tests.conftest import SAMPLE_DATA
 
@@ -47,6 +47,20 @@ def test_a_tasks_error_reaches_the_caller_as_it_was_raised():
 
 def _raise_user_error(message: str) -> None:
     raise UserError(message)
+
+
+def test_a_task_named_by_its_module_runs_without_its_module_imported_here():
+    """A run sends the report's template compiling by name: its module (and Jinja) is imported here only later."""
+    sys.modules.pop("colorsys", None)
+    with HelperProcess() as helper:
+        converted = helper.submit(Named("colorsys", "rgb_to_hsv"), 1.0, 0.0, 0.0).result()
+        assert "colorsys" not in sys.modules
+        helper_pid = helper.submit(os.getpid).result()
+        os.kill(helper_pid, signal.SIGKILL)
+        worked_out_here = helper.submit(Named("colorsys", "rgb_to_hsv"), 0.0, 1.0, 0.0).result()
+    assert converted == (0.0, 1.0, 1.0)
+    assert worked_out_here == (1 / 3, 1.0, 1.0)
+    assert "colorsys" in sys.modules  # the helper gone, the task was worked out here
 
 
 def test_a_helper_that_dies_leaves_its_tasks_to_the_caller():

@@ -32,6 +32,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -185,6 +186,19 @@ class HelperProcess:
         self._outbox.put(None)
         self._exchanging.join()
         self._process.wait()
+
+
+@dataclass(frozen=True)
+class Named:
+    """A module's function by its name, called with a task's arguments: a task from a module this process has not
+    imported, nor needs yet (a run's report templates, compiled by the helper while the exports load), is sent without
+    importing it here first; the helper imports it to run it, and so does this process if the helper is gone."""
+
+    module: str
+    function: str
+
+    def __call__(self, *args: Any) -> Any:
+        return getattr(importlib.import_module(self.module), self.function)(*args)
 
 
 def _imported(name: str) -> None:

@@ -151,9 +151,10 @@ def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[st
     ombudsman = helper.submit(read_configured_figures, audit) if formats is not None and audit.ombudsman else None
     templates = None
     if formats is not None and {"html", "md", "pdf"} & set(formats):
-        from complaint_audit.report.render import compiled_templates
+        from complaint_audit.helper_process import Named
 
-        templates = helper.submit(compiled_templates, _template_dirs(audit))
+        # By name: the report's modules are imported here while the checks run (_run_in_folder), not now, before the exports.
+        templates = helper.submit(Named("complaint_audit.report.render", "compiled_templates"), _template_dirs(audit))
     helper.warm_up(discover)
     return _FirstTasks(sources, ombudsman, templates)
 
@@ -231,13 +232,15 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             write_regulator_record(run_dir, kept)
             log.info("regulator's figures from %s for %s", ", ".join(entry["file"] for entry in kept["files"]),
                      kept["landlord"])
+        if formats:  # the report's modules (0.05 s to import), while the checks run: meanwhile the helper takes more
+            from complaint_audit.report.code_workbook import write_code_workbook
+            from complaint_audit.report.context import assessment, report_context
+            from complaint_audit.report.render import render_reports, use_compiled
         clock = time.perf_counter()
         reviews, exported = store.read_reviews(), checking.exported
         run = checking.run(reviews)
         timings["checks"] = round(time.perf_counter() - clock, 3)
         if first.templates is not None:  # compiled by the helper while the exports loaded, for every report below
-            from complaint_audit.report.render import use_compiled
-
             use_compiled(first.templates.result(), _template_dirs(audit))
         for outcome in run.outcomes:
             log.info("%s %s: %d exceptions", outcome.check.code, outcome.result.status.value, len(outcome.result.exceptions))
@@ -285,10 +288,6 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             if progress:
                 progress("writing the report", 0, 1)
             clock = time.perf_counter()
-            from complaint_audit.report.code_workbook import write_code_workbook
-            from complaint_audit.report.context import assessment, report_context
-            from complaint_audit.report.render import render_reports
-
             # Once: the report and the Code's workbook read the same assessment.
             current = assessment(run_dir, records=records, exceptions=table)
             # The workbook written by the helper as soon as its rows are known, while this process makes the report.
