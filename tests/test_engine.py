@@ -18,7 +18,7 @@ from complaint_audit.audit.exit_codes import ExitCode, FailOn, exit_code
 from complaint_audit.audit.results import exceptions_table, results_schema, write_results
 from complaint_audit.cli import app
 from complaint_audit.columnwise import VALUES_PER_CORE
-from complaint_audit.engine.contract import Status
+from complaint_audit.engine.contract import Area, Check, CheckResult, Status, exceptions
 from complaint_audit.engine.registry import discover, select
 from complaint_audit.engine.runner import run_checks
 from complaint_audit.errors import UserError
@@ -185,6 +185,39 @@ def test_the_workbook_holds_a_readable_share_of_each_check_and_the_csv_every_row
     assert pd.read_excel(tmp_path / "exceptions.xlsx", sheet_name="Exceptions", engine="openpyxl")["case_id"].tolist() == ["C0", "C1"]
     every = pd.read_csv(tmp_path / "exceptions.csv", encoding="utf-8-sig")
     assert every["case_id"].tolist() == ["C0", "C1", "C2", "C3", "C4", "'=cmd|x"]
+
+
+class _EveryRecordLate(Check):
+    """Every record an exception, with figures of three kinds, one record's all missing."""
+
+    code = "XX002"
+    title = "Every record late"
+    area = Area.OVERSIGHT
+    rule = "Nothing."
+    source = "A test."
+
+    def run(self, data, params):
+        return CheckResult(Status.FAIL, {}, "all late", exceptions(
+            data.records, "late", days=pd.array([3, None], dtype="Int64"), due=pd.to_datetime(["2023-05-01", None]),
+            share=[0.5, float("nan")]))
+
+
+def test_each_outcome_carries_its_exceptions_as_the_results_text():
+    """Made where the check ran (the helper, for its share), joined into the results' table as they are."""
+    records = canonical_records({"case_id": "C1", "team": "Waste"}, {"case_id": "nan", "team": None})
+    late, without = run_checks(audit_data(records), [_EveryRecordLate, discover()["DQ003"]])
+
+    assert late.exceptions_text.column_names == ["check", "organisation", "case_id", "stage", "team", "reason", "figures"]
+    assert without.result.exceptions.empty and without.exceptions_text.num_rows == 0
+    table = exceptions_table([late, without])
+    assert all(dtype == "str" for dtype in table.dtypes)
+    assert table.fillna("MISSING").to_dict("records") == [
+        {"check": "XX002", "organisation": "Testshire Council", "case_id": "C1", "stage": "1", "team": "Waste",
+         "reason": "late", "figures": '{"days":3,"due":"2023-05-01T00:00:00.000","share":0.5}'},
+        # A case id reading 'nan' is taken for a missing one, as it was when the table was made after the checks.
+        {"check": "XX002", "organisation": "Testshire Council", "case_id": "MISSING", "stage": "1", "team": "MISSING",
+         "reason": "late", "figures": '{"days":null,"due":null,"share":null}'},
+    ]
 
 
 def test_exceptions_table_is_empty_with_its_columns_when_nothing_fails():

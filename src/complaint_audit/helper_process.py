@@ -204,7 +204,7 @@ class Named:
 def _imported(name: str) -> None:
     """Module NAME imported in the helper, and what the helper holds so far left out of its garbage collection, as the
     command line leaves this process's (cli._imports_frozen): a full collection walking the modules a run imports took
-    0.04 s of the helper's share of the sample's run. The helper lives for one run, so nothing is unfrozen."""
+    0.04 s of the helper's share of the sample's run. The helper lives for one command: nothing is unfrozen."""
     importlib.import_module(name)
     gc.freeze()
 

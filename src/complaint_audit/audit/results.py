@@ -68,7 +68,8 @@ def exceptions_table(outcomes: list[CheckOutcome]) -> pd.DataFrame:
     outcome's exceptions_text, made where its check ran: engine/runner.py)."""
     joined = pa.concat_tables([outcome.exceptions_text for outcome in outcomes]) if outcomes else None
     # Text as pandas holds it, the Arrow columns taken as they are, not copied.
-    return pd.DataFrame({name: pd.Series(joined[name] if joined else [], dtype="str") for name in EXCEPTIONS_TEXT_COLUMNS})
+    return pd.DataFrame({name: pd.Series(joined[name] if joined is not None else [], dtype="str")
+                         for name in EXCEPTIONS_TEXT_COLUMNS})
 
 
 def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,
