@@ -122,3 +122,54 @@ def test_a_workbook_is_written_whatever_noncharacters_and_surrogate_halves_its_c
     write_workbook(tmp_path / "out.xlsx", {"Sheet": frame})
     rows = list(openpyxl.load_workbook(tmp_path / "out.xlsx").active.iter_rows(values_only=True))
     assert rows == [("team", "category"), ("HousingTeam", "Damp"), ("Adults", "Noise"), ("Care", None)]
+
+
+def test_a_workbook_holds_each_value_as_its_type_readers_open_it_and_its_header_is_frozen(tmp_path):
+    """The sheet's XML is made a column at a time (spreadsheet.py): text escaped (& < > and a CR kept), whole numbers
+    exact, a missing value or empty text no cell, a number that is not finite as its text, dates as dates, and a column of mixed
+    Python values each as its own type; openpyxl and calamine read back what was written."""
+    import datetime as dt
+
+    import numpy as np
+    import openpyxl
+    import pandas as pd
+
+    from complaint_audit.spreadsheet import write_workbook
+
+    frame = pd.DataFrame({
+        "text": pd.Series(["a & b <c>", "line\r\nbreak", None, "  padded  "], dtype="str"),
+        "whole": pd.array([1, 2**60, None, -4], dtype="Int64"),
+        "share": [1.5, np.nan, np.inf, 1e-7],
+        "flag": [True, False, True, False],
+        "when": pd.to_datetime(["2024-01-02", None, "2024-03-04 05:06:07", "1999-12-31"], format="ISO8601"),
+        "mixed": pd.Series([7, "", dt.date(2024, 5, 6), True], dtype=object),
+        "team": pd.Categorical(["Housing", None, "Adults", "Housing"]),
+    })
+    write_workbook(tmp_path / "out.xlsx", {"Figures": frame, "Empty": frame.iloc[:0]})
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert book.sheetnames == ["Figures", "Empty"]
+    sheet = book["Figures"]
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("text", "whole", "share", "flag", "when", "mixed", "team"),
+        ("a & b <c>", 1, 1.5, True, dt.datetime(2024, 1, 2), 7, "Housing"),
+        ("line\r\nbreak", 2**60, None, False, None, None, None),
+        (None, None, "inf", True, dt.datetime(2024, 3, 4, 5, 6, 7), dt.datetime(2024, 5, 6), "Adults"),
+        ("  padded  ", -4, 1e-7, False, dt.datetime(1999, 12, 31), True, "Housing"),
+    ]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width == 13  # the longest of the first rows ('line\r\nbreak', 11) and 2
+    assert list(book["Empty"].iter_rows(values_only=True)) == [("text", "whole", "share", "flag", "when", "mixed", "team")]
+    read = pd.read_excel(tmp_path / "out.xlsx", sheet_name="Figures", engine="calamine")
+    assert read["text"].tolist()[:2] == ["a & b <c>", "line\r\nbreak"]
+    assert read["when"].tolist()[0] == pd.Timestamp("2024-01-02")
+
+
+def test_a_sheet_name_excel_refuses_is_refused_before_anything_is_written(tmp_path):
+    import pandas as pd
+    import pytest
+
+    from complaint_audit.spreadsheet import write_workbook
+
+    with pytest.raises(ValueError, match="Cases/Letters"):
+        write_workbook(tmp_path / "out.xlsx", {"Cases/Letters": pd.DataFrame({"a": [1]})})
+    assert not (tmp_path / "out.xlsx").exists()

@@ -114,7 +114,7 @@ def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.D
     atomic_write(run_folder.quarantine_file, lambda tmp: write_quarantine(safe_cells(mine), tmp))
     figures = headline_figures(records, len(mine))
     table = exceptions_table(run.outcomes)
-    # exceptions.xlsx (openpyxl: the slowest of the results) written by the run's helper while the report is written here
+    # exceptions.xlsx written by the run's helper while the report is written here
     workbook = (helper.submit(write_exceptions_workbook, folder, exceptions_sheets(table, run.outcomes))
                 if helper is not None else None)
     write_results(folder, run.outcomes, as_of, figures, table=table, workbook=workbook is None)

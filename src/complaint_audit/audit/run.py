@@ -145,8 +145,7 @@ def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[st
     figures to read after them, which this process needs only once the exports are loaded (read here first, they kept
     it from its exports for 0.02-0.03 s of the sample's run; config.py has made sure the file is there); and the
     report's templates to compile where the run writes FORMATS (None: it writes nothing, and reads no ombudsman's
-    figures); then, while it waits for its next task, the checks' imports (openpyxl, for the workbooks at the end, is
-    imported once the checks are given out: _run_in_folder)."""
+    figures); then, while it waits for its next task, the checks' imports."""
     sources = hand_out_sources(audit, helper)
     ombudsman = helper.submit(read_configured_figures, audit) if formats is not None and audit.ombudsman else None
     templates = None
@@ -201,9 +200,6 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         checking = _Checking(audit, organisations, as_of, progress, None if workbooks is None else workbooks.council,
                              helper)
         load = load_sources(audit, folder.own_store, progress, first.sources, records_ready=checking)
-        # openpyxl, for the workbooks at the end: the helper imports it once it has no check left to take (a warm-up
-        # waits for the tasks given out). Asked for at the start, it came between the helper's load and its checks.
-        helper.import_ahead("openpyxl")
         ombudsman = None if first.ombudsman is None else first.ombudsman.result()  # a bad file stops the run here
         for entry in load.files:
             log.info("loaded %s with %s: read %d = loaded %d + quarantined %d %s; %d rows combined into %d records, "
@@ -279,7 +275,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
                 log.info("%s", note)
         table = exceptions_table(run.outcomes)
         unmatched = load.letters.unmatched_letters() if load.letters is not None else None
-        # exceptions.xlsx (openpyxl: the slowest of the results) written by the helper while this process writes the rest
+        # exceptions.xlsx written by the helper while this process writes the rest
         workbook = helper.submit(write_exceptions_workbook, run_dir, exceptions_sheets(table, run.outcomes, unmatched))
         write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined),
                       organisations=_organisation_entries(several.results if several else ()), table=table, workbook=False)
