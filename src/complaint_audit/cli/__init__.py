@@ -8,8 +8,9 @@ exit 2 too. `--debug` shows the traceback.
 from __future__ import annotations
 
 import gc
+import importlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
@@ -358,6 +359,17 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quaranti
 
 # What a run's helper process does first (audit/run.py, _first_tasks): read the letters and load exports.
 RUN_HELPER_IMPORTS = ("complaint_audit.letters.read", "complaint_audit.ingest.load")
+# What a run writing a report (HTML, Markdown or PDF) imports besides run_audit's modules: the report's context,
+# templates and the Code's workbook (Jinja among them), imported with the rest of the command's modules.
+REPORT_IMPORTS = ("complaint_audit.report.context", "complaint_audit.report.render", "complaint_audit.report.code_workbook")
+
+
+def import_report(formats: Sequence[str] | None) -> None:
+    """REPORT_IMPORTS, where a run writes a report in one of FORMATS: imported as the command starts, with the rest of
+    what it uses, not in the middle of the run."""
+    if {"html", "md", "pdf"} & set(formats or ()):
+        for name in REPORT_IMPORTS:
+            importlib.import_module(name)
 
 
 def _run_with_progress(config: Path, out: Path, *, quiet: bool, **options):
@@ -373,6 +385,7 @@ def _run_with_progress(config: Path, out: Path, *, quiet: bool, **options):
 
         from complaint_audit.audit.run import run_audit
 
+        import_report(options.get("formats"))
         with _imports_frozen():
             if quiet:
                 return run_audit(config, out_root=out, helper=helper, **options)
