@@ -6,6 +6,7 @@ import pandas as pd
 
 from complaint_audit.checks import response_quality as response_criteria
 from complaint_audit.letters import phrases as letter_text
+from complaint_audit.letters.near_duplicates import EMPTY_BIN, signatures
 from tests.builders import canonical_records, run_check
 
 STAGE_2_PARAGRAPH = "If you are unhappy with this response, you can ask for your complaint to go to Stage 2."
@@ -241,6 +242,15 @@ def test_qr006_across_categories_only_ignores_same_category_templates():
     result = run_check("QR006", records, across_categories_only=True)
     assert result.exceptions["case_id"].tolist() == ["C1", "C2", "C3"]
     assert result.exceptions["similar_case"].tolist() == ["C3", "C3", "C1"]
+
+
+def test_a_letter_shorter_than_a_shingle_is_signed_by_its_own_words_whatever_letter_follows_it():
+    # Shingles are hashed over the whole column at once: a short letter's must stop at its own last word.
+    short, follows = "Dear Mr Ng,\nComplaint upheld.\nYours sincerely", "Dear Ms Li,\n" + OTHER
+    alone = signatures(pd.Series([short], dtype="str"))
+    assert (signatures(pd.Series([short, follows], dtype="str"))[0] == alone[0]).all()
+    assert (signatures(pd.Series([short, OTHER], dtype="str"))[0] == alone[0]).all()
+    assert (alone[0] != EMPTY_BIN).sum() == 1  # two words: one shingle, of both
 
 
 def test_qr007_share_of_letters_meeting_every_criterion():

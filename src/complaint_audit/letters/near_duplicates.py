@@ -29,9 +29,12 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 def _mix(values: np.ndarray) -> np.ndarray:
     """A 64-bit finaliser (splitmix64) so nearby inputs give unrelated hashes."""
     with np.errstate(over="ignore"):
-        values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return values ^ (values >> np.uint64(31))
+        values = values ^ (values >> np.uint64(30))
+        values *= np.uint64(0xBF58476D1CE4E5B9)
+        values ^= values >> np.uint64(27)
+        values *= np.uint64(0x94D049BB133111EB)
+        values ^= values >> np.uint64(31)
+        return values
 
 
 def _combine(columns: np.ndarray) -> np.ndarray:
@@ -63,14 +66,22 @@ def _signature_batch(text: pd.Series, shingle_words: int) -> np.ndarray:
     vocabulary = vocabulary.str.replace(r"[^a-z0-9]+", "", regex=True).str.replace(r"[0-9]+", "0", regex=True)
     vocabulary = vocabulary.str.replace(_MONTHS, "month", regex=True)
     vocabulary_hash = pd.util.hash_array(vocabulary.to_numpy(dtype=object))
-    word_hash = np.append(vocabulary_hash[flat.indices.to_numpy(zero_copy_only=False)], np.zeros(shingle_words, np.uint64))
+    word_hash = np.zeros(len(flat) + shingle_words, dtype=np.uint64)  # ends in zeros: the last shingles run past it
+    word_hash[:len(flat)] = vocabulary_hash[flat.indices.to_numpy(zero_copy_only=False)]
     letter = np.repeat(np.arange(len(lengths)), lengths)
-    remaining = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(letter))  # words from here to the end
-    shingle = np.zeros(len(letter), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for offset in range(shingle_words):
-            shingle = shingle * _MIX + np.where(remaining > offset, word_hash[offset:offset + len(letter)], 0)
+    remaining = np.cumsum(lengths)[letter] - np.arange(len(letter))  # words from here to the end
     starts = (remaining >= shingle_words) | (remaining == lengths[letter])  # whole shingles; all of a short letter
+    # Each shingle's hash from the words it starts, in place; a short letter's runs on into the next letter's words,
+    # so those few are made again with the words past its end as zeros.
+    shingle = word_hash[:len(letter)].copy()
+    short = np.flatnonzero(starts & (remaining < shingle_words))
+    short_shingle = shingle[short]
+    with np.errstate(over="ignore"):
+        for offset in range(1, shingle_words):
+            shingle *= _MIX
+            shingle += word_hash[offset:offset + len(letter)]
+            short_shingle = short_shingle * _MIX + np.where(remaining[short] > offset, word_hash[short + offset], 0)
+    shingle[short] = short_shingle
     shingle, letter = _mix(shingle[starts]), letter[starts]
     bins = (shingle >> np.uint64(57)).astype(np.int64)
     signature = np.full(len(lengths) * SIGNATURE_SIZE, EMPTY_BIN, dtype=np.uint16)
