@@ -78,16 +78,33 @@ def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figur
     """Write results.json (with the headline `figures` in its summary) and exceptions.parquet, .csv and .xlsx into OUT; their paths.
 
     TABLE is exceptions_table(OUTCOMES) where the caller has it. Without WORKBOOK, exceptions.xlsx is left to
-    write_exceptions_workbook (a run has its helper process write it while this one writes the rest)."""
+    write_exceptions_workbook."""
+    table = exceptions_table(outcomes) if table is None else table
+    sheets = exceptions_sheets(table, outcomes, unmatched_letters) if workbook else None
+    return write_result_files(out, results_json(outcomes, as_of, figures, organisations), table, sheets)
+
+
+def results_json(outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,
+                 organisations: list[dict] | None = None) -> str:
+    """results.json's text: results_document as JSON."""
+    document = results_document(outcomes, as_of, figures=figures, organisations=organisations)
+    return json.dumps(document, indent=2, default=_json_value, allow_nan=False) + "\n"
+
+
+def write_result_files(out: Path, document: str, table: pd.DataFrame, sheets: dict[str, pd.DataFrame] | None = None
+                       ) -> dict[str, Path]:
+    """results.json (its text, DOCUMENT: results_json), exceptions.parquet and exceptions.csv of the exceptions TABLE,
+    and exceptions.xlsx of its SHEETS where given (exceptions_sheets), into OUT; their paths.
+
+    Text and tables only, so a run's helper process writes them while the run makes its report from the same
+    document."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / name for name in (RESULTS, *EXCEPTIONS)}
-    document = json.dumps(results_document(outcomes, as_of, figures=figures, organisations=organisations), indent=2, default=_json_value, allow_nan=False)
-    atomic_write(paths[RESULTS], lambda tmp: tmp.write_text(document + "\n", encoding="utf-8"))
-    table = exceptions_table(outcomes) if table is None else table
+    atomic_write(paths[RESULTS], lambda tmp: tmp.write_text(document, encoding="utf-8"))
     atomic_write(paths["exceptions.parquet"], lambda tmp: table.to_parquet(tmp, index=False))
     atomic_write(paths["exceptions.csv"], lambda tmp: safe_cells(table).to_csv(tmp, index=False, encoding="utf-8-sig"))
-    if workbook:
-        write_exceptions_workbook(out, exceptions_sheets(table, outcomes, unmatched_letters))
+    if sheets is not None:
+        write_exceptions_workbook(out, sheets)
     return paths
 
 

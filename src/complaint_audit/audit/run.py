@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import json
 import logging
 import shutil
 import sys
@@ -36,8 +37,8 @@ from complaint_audit.audit.results import (
     exceptions_sheets,
     exceptions_table,
     results_document,
-    write_exceptions_workbook,
-    write_results,
+    results_json,
+    write_result_files,
 )
 from complaint_audit.audit.run_folder import ConfigFile, Manifest, RunFolder
 from complaint_audit.config import AuditConfig, load_config
@@ -275,24 +276,25 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
                 log.info("%s", note)
         table = exceptions_table(run.outcomes)
         unmatched = load.letters.unmatched_letters() if load.letters is not None else None
-        # exceptions.xlsx written by the helper while this process writes the rest
-        workbook = helper.submit(write_exceptions_workbook, run_dir, exceptions_sheets(table, run.outcomes, unmatched))
-        write_results(run_dir, run.outcomes, run.as_of, headline_figures(records, load.quarantined),
-                      organisations=_organisation_entries(several.results if several else ()), table=table, workbook=False)
+        document = results_json(run.outcomes, run.as_of, headline_figures(records, load.quarantined),
+                                organisations=_organisation_entries(several.results if several else ()))
+        # results.json and the exceptions' files written by the helper while this process makes the report
+        files = helper.submit(write_result_files, run_dir, document, table, exceptions_sheets(table, run.outcomes, unmatched))
         folder.write_manifest(replace(manifest, timings=timings))
         if formats and not several:  # several organisations: each has its report, the run its comparison
             if progress:
                 progress("writing the report", 0, 1)
             clock = time.perf_counter()
             # Once: the report and the Code's workbook read the same assessment.
-            current = assessment(run_dir, records=records, exceptions=table)
+            current = assessment(run_dir, records=records, exceptions=table, results=json.loads(document))
             # The workbook written by the helper as soon as its rows are known, while this process makes the report.
             code_workbook = helper.submit(write_code_workbook, run_dir, current.self_assessment)
             context = report_context(run_dir, current)
+            files.result()  # the report is written into a run folder: one with its results.json
             written = render_reports(run_dir, formats, _template_dirs(audit), context=context) | code_workbook.result()
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
-        workbook.result()  # written before the run is finished
+        files.result()  # written before the run is finished
         log.info("finished in %.1f s", sum(timings.values()))
         folder.write_manifest(replace(manifest, timings=timings, finished_at=dt.datetime.now(dt.UTC)))
         if audit.keep_runs:

@@ -102,15 +102,17 @@ class Assessment:
 
 
 def assessment(run_dir: Path, suppression: Suppression | None = None, *, records: pd.DataFrame | None = None,
-               exceptions: pd.DataFrame | None = None) -> Assessment:
+               exceptions: pd.DataFrame | None = None, results: dict | None = None) -> Assessment:
     """One run's assessment; a trend compares two of these.
 
     `suppression` defaults to the run's own `[report] suppress_below`; a previous run is read with the current one's.
-    RECORDS and EXCEPTIONS are the run's records and exceptions table (results.exceptions_table) where its caller holds
-    them, the run itself making its report: read back from the run folder they were the same, 0.02 s later.
+    RECORDS, EXCEPTIONS and RESULTS are the run's records, exceptions table (results.exceptions_table) and results.json
+    as read (json.loads) where its caller holds them, the run itself making its report while its helper writes the
+    files: read back from the run folder they were the same, 0.02 s later.
     """
     folder = RunFolder(run_dir)
-    manifest, results = folder.manifest(), _read_json(folder.results_file)
+    manifest = folder.manifest()
+    results = _read_json(folder.results_file) if results is None else results
     exceptions = (pd.read_parquet(folder.exceptions_file("parquet"), columns=_EXCEPTION_FIELDS) if exceptions is None
                   else _columns(exceptions, _EXCEPTION_FIELDS))
     config = manifest.settings
