@@ -162,6 +162,27 @@ def test_templates_compiled_in_another_process_render_the_same_report_and_a_chan
     assert render_markdown(context) == expected_markdown  # the built-in templates' environment untouched
 
 
+def test_a_run_s_helper_writes_the_markdown_from_the_templates_it_compiled_while_this_process_writes_the_page(
+        run_dir, tmp_path):
+    from complaint_audit.helper_process import HelperProcess
+    from complaint_audit.report.render import compiled_templates, render_markdown, use_compiled
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "report.md.j2").write_text("{% extends 'default:report.md.j2' %}{% block teams %}Our teams, "
+                                         "{{ meta.organisation }}.{% endblock %}", encoding="utf-8")
+    target = _copy_run(run_dir, tmp_path / "runs")
+    context = report_context(target)
+    with HelperProcess() as helper:
+        use_compiled(helper.submit(compiled_templates, [str(folder)]).result(), [str(folder)])
+        written = render_reports(target, ("html", "md"), [folder], context=context, helper=helper)
+
+    markdown = written["md"].read_text(encoding="utf-8")
+    assert markdown == render_markdown(context, [folder])
+    assert "Our teams, Northshire County Council." in markdown and "4. The teams side by side" not in markdown
+    assert written["html"].read_text(encoding="utf-8") == render_html(context, [folder])
+
+
 def test_the_members_chart_has_the_medians_ft001_found(run_dir, results):
     context = report_context(run_dir)
     metrics = results["by_code"]["FT001"]["metrics"]

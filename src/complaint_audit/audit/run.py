@@ -291,7 +291,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             code_workbook = helper.submit(write_code_workbook, run_dir, current.self_assessment)
             context = report_context(run_dir, current)
             files.result()  # the report is written into a run folder: one with its results.json
-            written = render_reports(run_dir, formats, _template_dirs(audit), context=context) | code_workbook.result()
+            written = render_reports(run_dir, formats, _template_dirs(audit), context=context, helper=helper) | code_workbook.result()
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
         files.result()  # written before the run is finished

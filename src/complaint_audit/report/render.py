@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import (
     BytecodeCache,
@@ -35,6 +36,9 @@ from complaint_audit.printable import printable
 from complaint_audit.report import charts
 from complaint_audit.spreadsheet import write_workbook
 from complaint_audit.store import atomic_write
+
+if TYPE_CHECKING:
+    from complaint_audit.helper_process import HelperProcess
 
 FORMATS = ("html", "md", "pdf", "xlsx")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -110,10 +114,11 @@ class CompiledTemplates(BytecodeCache):
 def compiled_templates(template_dirs: Sequence[str] = ()) -> dict[str, bytes]:
     """The report's HTML and Markdown templates (report.* and the parts named _*) in the folders and built in, compiled:
     a run's helper compiles them while the exports load (about 0.1 s of the sample's report), and use_compiled gives
-    them to this process."""
+    them to this process. Compiled in the environments this process renders with, which keep them: the helper renders
+    the run's Markdown (render_reports)."""
     cache = CompiledTemplates()
     for markdown, kind in ((False, ".html.j2"), (True, ".md.j2")):
-        compiling = _new_environment(tuple(template_dirs), markdown)
+        compiling = environment([Path(folder) for folder in template_dirs], markdown=markdown)
         compiling.bytecode_cache = cache
         for name in compiling.list_templates(filter_func=lambda name, kind=kind: name.endswith(kind)
                                              and name.startswith(("report.", "_"))):
@@ -173,11 +178,13 @@ def _chart_image(match: re.Match) -> str:
 
 def render_reports(
     run_dir: Path, formats: Sequence[str] = FORMATS, template_dirs: Sequence[Path] = (), *, context: dict | None = None,
+    helper: HelperProcess | None = None,
 ) -> dict[str, Path]:
     """Write report.<format> into RUN_DIR for each format asked for; the paths written, by format.
 
     CONTEXT is report_context(RUN_DIR) where the caller has it already (a run writes the Code's self-assessment
-    workbook from the same context): it is worked out otherwise."""
+    workbook from the same context): it is worked out otherwise. With HELPER (a run's, which compiled the templates:
+    compiled_templates), the Markdown is written there while this process writes the rest."""
     run_dir = Path(run_dir)
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
@@ -197,12 +204,13 @@ def render_reports(
 
         context = report_context(run_dir)
     written: dict[str, Path] = {}
-    markdown = render_markdown(context, template_dirs) if "md" in formats else ""
+    in_helper = "md" in formats and helper is not None
+    markdown = helper.submit(write_markdown, folder.report_file("md"), context, template_dirs) if in_helper else None
     html = render_html(context, template_dirs) if {"html", "pdf"} & set(formats) else ""
     if "html" in formats:
         written["html"] = _write_text(folder.report_file("html"), html)
-    if "md" in formats:
-        written["md"] = _write_text(folder.report_file("md"), markdown)
+    if "md" in formats and not in_helper:
+        written["md"] = write_markdown(folder.report_file("md"), context, template_dirs)
     if "pdf" in formats:
         write_pdf(html, folder.report_file("pdf"), run_dir)
         written["pdf"] = folder.report_file("pdf")
@@ -214,7 +222,14 @@ def render_reports(
         written["xlsx"] = folder.tracker_file
     if not context["teams"]["in_full"]:  # the report lists the few worst and best, and points to every team here
         written["teams"] = write_teams(run_dir / context["teams"]["workbook"], context["teams"]["sheet"])
+    if markdown is not None:
+        written["md"] = markdown.result()
     return written
+
+
+def write_markdown(path: Path, context: dict, template_dirs: Sequence[Path] = ()) -> Path:
+    """report.md, rendered from CONTEXT, at PATH."""
+    return _write_text(path, render_markdown(context, template_dirs))
 
 
 def write_teams(path: Path, sheet: list[dict]) -> Path:
