@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from complaint_audit.report.text import long_date, lower_first
 
 # How many months each timescale of themes.TIMESCALES gives, counted from the plan's start.
 TIMESCALE_MONTHS = {"quick win": 1, "within 3 months": 3, "within 12 months": 12}
-_CASE = ["organisation", "case_id"]
 
 
 def due_date(start: dt.date, timescale: str) -> dt.date | None:
@@ -56,23 +56,27 @@ def owners_of(codes: dict[int, Sequence[str]], exceptions: pd.DataFrame,
 
     A case counts once for each team holding it; teams mapped to the same officer count together, and
     the teams not the owner's are counted in `other_teams`. A recommendation none of whose cases names
-    a team is left out: the caller says who is suggested instead.
+    a team is left out: the caller says who is suggested instead. Ties go to the owner, then the team, first
+    in alphabetical order.
     """
     by_team = {_team_key(team): owner for team, owner in owners}
-    cases = _cases(codes, exceptions, ["team"])
-    cases = cases[cases["team"].notna()].astype({"team": str})
-    cases = cases[cases["team"].str.strip() != ""]
-    names = cases["team"].unique()
-    cases["owner"] = cases["team"].map({team: team_owner(team, by_team) for team in names})  # once per team
-    held = (cases.groupby(["number", "owner"]).size().rename("cases").reset_index()
-            .sort_values(["number", "cases", "owner"], ascending=[True, False, True]).drop_duplicates("number"))
-    main = held.set_index("number")["owner"]
-    is_main = cases["owner"] == cases["number"].map(main)
-    main_team = (cases[is_main].groupby(["number", "team"]).size().rename("cases").reset_index()
-                 .sort_values(["number", "cases", "team"], ascending=[True, False, True])
-                 .drop_duplicates("number").set_index("number")["team"])
-    others = cases[~is_main].groupby("number")["team"].nunique()
-    return {int(number): _owner(owner, main_team[number], int(others.get(number, 0))) for number, owner in main.items()}
+    number, row = _recommendation_rows(codes, exceptions)
+    team, names = pd.factorize(exceptions["team"])  # a missing team: -1
+    names = np.array([str(name) for name in names], dtype=object)
+    named = np.append(np.array([name.strip() != "" for name in names], dtype=bool), False)[team]
+    number, case, team = _distinct(number[named[row]], _case_codes(exceptions)[row[named[row]]], team[row[named[row]]])
+    owner_names, owner = np.unique(np.array([team_owner(name, by_team) for name in names], dtype=object),
+                                   return_inverse=True)
+    owner = owner.reshape(-1)[team]
+    main_owner = _most(number, owner)  # by number
+    is_main = owner == _looked_up(main_owner, number)
+    team_rank = np.argsort(np.argsort(names, kind="stable"), kind="stable")  # each team's place in name order
+    main_team = _most(number[is_main], team_rank[team[is_main]])
+    by_rank = names[np.argsort(names, kind="stable")]
+    others = _distinct(number[~is_main], team[~is_main])[0]
+    other_count = dict(zip(*np.unique(others, return_counts=True), strict=True))
+    return {int(value): _owner(owner_names[main_owner[value]], by_rank[main_team[value]], int(other_count.get(value, 0)))
+            for value in sorted(main_owner)}
 
 
 def _owner(owner: str, team: str, others: int) -> dict:
@@ -85,18 +89,68 @@ def _owner(owner: str, team: str, others: int) -> dict:
 
 def cases_of(codes: dict[int, Sequence[str]], exceptions: pd.DataFrame) -> dict[int, int]:
     """How many cases each recommendation concerns: the distinct cases its checks list."""
-    counted = _cases(codes, exceptions).drop_duplicates(["number", *_CASE]).groupby("number").size()
+    number, row = _recommendation_rows(codes, exceptions)
+    counted = dict(zip(*np.unique(_distinct(number, _case_codes(exceptions)[row])[0], return_counts=True), strict=True))
     return {number: int(counted.get(number, 0)) for number in codes}
 
 
-def _cases(codes: dict[int, Sequence[str]], exceptions: pd.DataFrame, columns: Sequence[str] = ()) -> pd.DataFrame:
-    """The exceptions of each recommendation's checks, one row per case (and team) under its number."""
-    checks = pd.DataFrame([(number, code) for number, codes_of in codes.items() for code in codes_of],
-                          columns=["number", "check"])
-    cases = exceptions[["check", *_CASE, *columns]].merge(checks, on="check")
-    cases = cases[cases["case_id"].notna()]  # a row of a whole group (no case) is no one's case
-    cases["organisation"] = cases["organisation"].fillna("")
-    return cases.drop_duplicates(["number", *_CASE, *columns])
+def _recommendation_rows(codes: dict[int, Sequence[str]], exceptions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each recommendation's exceptions, as pairs of its number and a row of EXCEPTIONS (a check under two
+    recommendations gives its rows to both); a row with no case is left out (a whole group's is no one's case)."""
+    pairs = [(number, code) for number, codes_of in codes.items() for code in codes_of]
+    check, checks = pd.factorize(exceptions["check"])
+    wanted = checks.get_indexer([code for _, code in pairs]) if pairs else np.zeros(0, dtype=np.int64)
+    numbers = np.array([number for number, _ in pairs], dtype=np.int64)[wanted >= 0]
+    wanted = wanted[wanted >= 0]
+    order = np.argsort(wanted, kind="stable")
+    numbers, per_check = numbers[order], np.bincount(wanted, minlength=len(checks))
+    rows = np.flatnonzero(exceptions["case_id"].notna().to_numpy())
+    repeat = per_check[check[rows]]
+    row = np.repeat(rows, repeat)
+    within = np.arange(len(row)) - np.repeat(np.cumsum(repeat) - repeat, repeat)  # which of its check's numbers
+    return numbers[(np.cumsum(per_check) - per_check)[check[row]] + within], row
+
+
+def _case_codes(exceptions: pd.DataFrame) -> np.ndarray:
+    """One integer per case (organisation, missing as "", and case id) for each row of EXCEPTIONS."""
+    organisation = pd.factorize(exceptions["organisation"].fillna(""))[0].astype(np.int64)
+    case_id, ids = pd.factorize(exceptions["case_id"])
+    return organisation * (len(ids) + 1) + case_id
+
+
+def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The distinct rows of the integer COLUMNS (each at least -1), column by column."""
+    if not len(columns[0]):
+        return columns
+    sizes = [int(column.max()) + 2 for column in columns]
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column, size in zip(columns, sizes, strict=True):
+        key = key * size + column.astype(np.int64) + 1
+    key = np.unique(key)
+    distinct = []
+    for size in reversed(sizes):
+        distinct.append(key % size - 1)
+        key = key // size
+    return tuple(reversed(distinct))
+
+
+def _most(number: np.ndarray, value: np.ndarray) -> dict[int, int]:
+    """For each number, the value (at least 0) it has most often; of equals, the smallest."""
+    if not len(number):
+        return {}
+    size = int(value.max()) + 1
+    key, counts = np.unique(number.astype(np.int64) * size + value, return_counts=True)
+    numbers, values = key // size, key % size
+    order = np.lexsort((values, -counts, numbers))
+    first = order[np.r_[True, numbers[order][1:] != numbers[order][:-1]]]
+    return dict(zip(numbers[first].tolist(), values[first].tolist(), strict=True))
+
+
+def _looked_up(found: dict[int, int], number: np.ndarray) -> np.ndarray:
+    """FOUND's value for each NUMBER (small, at least 0), -1 where it has none."""
+    table = np.full(max([*found, int(number.max(initial=0))]) + 1, -1, dtype=np.int64)
+    table[list(found)] = list(found.values())
+    return table[number]
 
 
 def tracked(recommendations: list[dict], exceptions: pd.DataFrame, owners: Sequence[tuple[str, str]], start: dt.date,
