@@ -83,12 +83,12 @@ def on_time_by_team(answered: pd.DataFrame, target: float | None = None) -> dict
     chosen = answered[answered["stage"].isin(["1", "2"])]
     team = _team_or_others(chosen["team"].astype("str"), answered["team"].astype("str").value_counts())
     grouped = chosen["on_time"].groupby([team, chosen["stage"]])
-    shares = grouped.mean().mul(100).round(1).where(grouped.size() >= SMALL_GROUP)
-    teams = sorted(set(team), key=lambda name: (name.startswith(OTHER_TEAMS), name))
-    stages = {f"Stage {stage}": [_maybe(shares.get((name, stage))) for name in teams] for stage in ("1", "2")}
     sizes = grouped.size()
+    shares = grouped.mean().mul(100).round(1).where(sizes >= SMALL_GROUP)
+    teams = sorted(team.unique(), key=lambda name: (name.startswith(OTHER_TEAMS), name))
+    stages = {f"Stage {stage}": [_maybe(shares.get((name, stage))) for name in teams] for stage in ("1", "2")}
     counts = {f"Stage {stage}": [int(sizes.get((name, stage), 0)) for name in teams] for stage in ("1", "2")}
-    small = sorted({name for (name, _), size in grouped.size().items() if 0 < size < SMALL_GROUP})
+    small = sorted({name for (name, _), size in sizes.items() if 0 < size < SMALL_GROUP})
     described = "; ".join(
         f"{team}: " + ", ".join(f"{label} {percent(values[index])}" for label, values in stages.items()
                                if values[index] is not None)
@@ -132,9 +132,10 @@ def _maybe(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _spread(days: pd.Series) -> dict:
-    """Box-plot statistics (5th, 25th, 50th, 75th, 95th percentiles): a few numbers, however many cases."""
-    quantiles = days.quantile(list(_QUANTILES.values()))
+def _spread(days: np.ndarray) -> dict:
+    """Box-plot statistics (5th, 25th, 50th, 75th, 95th percentiles): a few numbers, however many cases (as pandas'
+    quantile gives them: linear between the two nearest)."""
+    quantiles = np.percentile(days, np.array(list(_QUANTILES.values())) * 100.0)
     return {name: float(value) for name, value in zip(_QUANTILES, quantiles, strict=True)} | {"n": int(len(days))}
 
 
@@ -144,16 +145,19 @@ def members_against_public(records: pd.DataFrame, calendar: WorkingCalendar, ft0
         return None
     compared = [GROUP_METRIC.match(name).groups()[:2] for name in ft001["metrics"]
                 if GROUP_METRIC.match(name) and name.endswith("_member_median")]
-    rows = records.loc[records["responded"].notna() & records["raised_via"].isin([*_MEMBERS, "public"]),
-                       ["process", "stage", "raised_via", "received", "responded"]]
-    days = calendar.working_days_between(rows["received"], rows["responded"]).astype("float64")
+    raised_via = records["raised_via"]
+    kept = (records["responded"].notna() & raised_via.isin([*_MEMBERS, "public"])).to_numpy()
+    days = calendar.working_days_between(records["received"][kept], records["responded"][kept]).astype("float64").to_numpy()
+    member = raised_via.isin(_MEMBERS).to_numpy()[kept]
+    counted = ~np.isnan(days)
+    process, stage = (records[name].astype("category") for name in ("process", "stage"))
+    process_code, stage_code = process.cat.codes.to_numpy()[kept], stage.cat.codes.to_numpy()[kept]
     groups = []
-    for process, stage in compared:
-        chosen = (rows["process"] == process) & (rows["stage"] == stage)
-        members = chosen & rows["raised_via"].isin(_MEMBERS)
-        member_days, public_days = days[members].dropna(), days[chosen & ~members].dropna()
+    for process_name, stage_name in compared:  # a process or stage not recorded: code -2, matching no row
+        chosen = counted & (process_code == _code(process, process_name)) & (stage_code == _code(stage, stage_name))
+        member_days, public_days = days[chosen & member], days[chosen & ~member]
         if len(member_days) and len(public_days):
-            groups.append({"label": group_label(process, stage), "members": _spread(member_days),
+            groups.append({"label": group_label(process_name, stage_name), "members": _spread(member_days),
                            "public": _spread(public_days)})
     if not groups:
         return None
@@ -167,6 +171,11 @@ def members_against_public(records: pd.DataFrame, calendar: WorkingCalendar, ft0
                         f"{SMALL_BASE}). Medians in working days: {medians}."),
         "groups": groups,
     }
+
+
+def _code(column: pd.Series, value: str) -> int:
+    """VALUE's code in the categorical COLUMN; -2 where it is not one of its categories."""
+    return int(column.cat.categories.get_indexer([value])[0]) if value in column.cat.categories else -2
 
 
 def childrens_stage2(csc002: dict | None) -> dict | None:
