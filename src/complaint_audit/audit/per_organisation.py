@@ -25,7 +25,7 @@ import pandas as pd
 
 from complaint_audit.audit.headline import headline_figures
 from complaint_audit.audit.organisations import folder_names, inputs_of, records_by_organisation
-from complaint_audit.audit.results import exceptions_sheets, exceptions_table, write_exceptions_workbook, write_results
+from complaint_audit.audit.results import check_summary, exceptions_table, write_exceptions_workbook, write_results
 from complaint_audit.audit.run_folder import ORGANISATIONS, STORE, Manifest, RunFolder
 from complaint_audit.config import AuditConfig
 from complaint_audit.engine.api import check_records
@@ -115,7 +115,7 @@ def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.D
     figures = headline_figures(records, len(mine))
     table = exceptions_table(run.outcomes)
     # exceptions.xlsx written by the run's helper while the report is written here
-    workbook = (helper.submit(write_exceptions_workbook, folder, exceptions_sheets(table, run.outcomes))
+    workbook = (helper.submit(write_exceptions_workbook, folder, table, check_summary(run.outcomes))
                 if helper is not None else None)
     write_results(folder, run.outcomes, as_of, figures, table=table, workbook=workbook is None)
     own = replace(manifest, settings=replace(manifest.settings, organisation=name), organisations=(), comparison=(),

@@ -80,8 +80,8 @@ def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figur
     TABLE is exceptions_table(OUTCOMES) where the caller has it. Without WORKBOOK, exceptions.xlsx is left to
     write_exceptions_workbook."""
     table = exceptions_table(outcomes) if table is None else table
-    sheets = exceptions_sheets(table, outcomes, unmatched_letters) if workbook else None
-    return write_result_files(out, results_json(outcomes, as_of, figures, organisations), table, sheets)
+    return write_result_files(out, results_json(outcomes, as_of, figures, organisations), table,
+                              check_summary(outcomes) if workbook else None, unmatched_letters)
 
 
 def results_json(outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,
@@ -91,10 +91,11 @@ def results_json(outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | N
     return json.dumps(document, indent=2, default=_json_value, allow_nan=False) + "\n"
 
 
-def write_result_files(out: Path, document: str, table: pd.DataFrame, sheets: dict[str, pd.DataFrame] | None = None
-                       ) -> dict[str, Path]:
+def write_result_files(out: Path, document: str, table: pd.DataFrame, summary: pd.DataFrame | None = None,
+                       unmatched_letters: pd.DataFrame | None = None) -> dict[str, Path]:
     """results.json (its text, DOCUMENT: results_json), exceptions.parquet and exceptions.csv of the exceptions TABLE,
-    and exceptions.xlsx of its SHEETS where given (exceptions_sheets), into OUT; their paths.
+    and, where the checks' SUMMARY is given (check_summary), exceptions.xlsx (write_exceptions_workbook), into OUT;
+    their paths.
 
     Text and tables only, so a run's helper process writes them while the run makes its report from the same
     document."""
@@ -103,15 +104,16 @@ def write_result_files(out: Path, document: str, table: pd.DataFrame, sheets: di
     atomic_write(paths[RESULTS], lambda tmp: tmp.write_text(document, encoding="utf-8"))
     atomic_write(paths["exceptions.parquet"], lambda tmp: table.to_parquet(tmp, index=False))
     atomic_write(paths["exceptions.csv"], lambda tmp: safe_cells(table).to_csv(tmp, index=False, encoding="utf-8-sig"))
-    if sheets is not None:
-        write_exceptions_workbook(out, sheets)
+    if summary is not None:
+        write_exceptions_workbook(out, table, summary, unmatched_letters)
     return paths
 
 
-def write_exceptions_workbook(out: Path, sheets: dict[str, pd.DataFrame]) -> Path:
-    """exceptions.xlsx, of its SHEETS (exceptions_sheets), into OUT."""
+def write_exceptions_workbook(out: Path, table: pd.DataFrame, summary: pd.DataFrame,
+                              unmatched_letters: pd.DataFrame | None = None) -> Path:
+    """exceptions.xlsx into OUT, of the exceptions TABLE and the checks' SUMMARY (exceptions_sheets)."""
     path = out / "exceptions.xlsx"
-    atomic_write(path, lambda tmp: write_workbook(tmp, sheets))
+    atomic_write(path, lambda tmp: write_workbook(tmp, exceptions_sheets(table, summary, unmatched_letters)))
     return path
 
 
@@ -203,22 +205,31 @@ def _json_value(value):
     return value
 
 
-def exceptions_sheets(table: pd.DataFrame, outcomes: list[CheckOutcome], unmatched_letters: pd.DataFrame | None = None
-                      ) -> dict[str, pd.DataFrame]:
-    """exceptions.xlsx's sheets, of OUTCOMES and their exceptions TABLE (exceptions_table): a Summary (one row per
-    check), the Exceptions (up to SHEET_ROWS_PER_CHECK rows a check), and with [letters] the unmatched letters
-    (UNMATCHED_LETTERS, even when none: their absence is worth seeing)."""
-    shown = table.groupby("check", sort=False).head(SHEET_ROWS_PER_CHECK)
-    in_sheet = shown["check"].value_counts()
-    summary = pd.DataFrame(
+def check_summary(outcomes: list[CheckOutcome]) -> pd.DataFrame:
+    """One row per check of OUTCOMES: its code, title, area, status, how many exceptions and its finding (the
+    Summary sheet of exceptions.xlsx, but for how many of them the workbook holds)."""
+    return pd.DataFrame(
         [
             {
                 "code": o.check.code, "title": o.check.title, "area": str(o.check.area), "status": o.result.status.value,
-                "exceptions": len(o.result.exceptions), "in_this_workbook": int(in_sheet.get(o.check.code, 0)),
-                "finding": o.result.finding,
+                "exceptions": len(o.result.exceptions), "finding": o.result.finding,
             }
             for o in outcomes
         ]
     )
+
+
+def exceptions_sheets(table: pd.DataFrame, summary: pd.DataFrame, unmatched_letters: pd.DataFrame | None = None
+                      ) -> dict[str, pd.DataFrame]:
+    """exceptions.xlsx's sheets, of the exceptions TABLE (exceptions_table) and the checks' SUMMARY (check_summary): the
+    Summary (one row per check, with how many of its exceptions the workbook holds), the Exceptions (up to
+    SHEET_ROWS_PER_CHECK rows a check), and with [letters] the unmatched letters (UNMATCHED_LETTERS, even when none:
+    their absence is worth seeing)."""
+    shown = table.groupby("check", sort=False).head(SHEET_ROWS_PER_CHECK)
+    in_sheet = shown["check"].value_counts()
+    summary = summary.copy()
+    if len(summary.columns):
+        summary.insert(summary.columns.get_loc("exceptions") + 1, "in_this_workbook",
+                       [int(in_sheet.get(code, 0)) for code in summary["code"]])
     letters = {} if unmatched_letters is None else {UNMATCHED_LETTERS: unmatched_letters}
     return {"Summary": summary, "Exceptions": shown, **letters}

@@ -34,7 +34,7 @@ from complaint_audit.audit.history import new_run_dir, previous_run, prune_runs,
 from complaint_audit.audit.organisations import chosen_organisations, organisations_in, records_of
 from complaint_audit.audit.per_organisation import OrganisationResult, write_organisation_runs
 from complaint_audit.audit.results import (
-    exceptions_sheets,
+    check_summary,
     exceptions_table,
     results_document,
     results_json,
@@ -279,7 +279,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         document = results_json(run.outcomes, run.as_of, headline_figures(records, load.quarantined),
                                 organisations=_organisation_entries(several.results if several else ()))
         # results.json and the exceptions' files written by the helper while this process makes the report
-        files = helper.submit(write_result_files, run_dir, document, table, exceptions_sheets(table, run.outcomes, unmatched))
+        files = helper.submit(write_result_files, run_dir, document, table, check_summary(run.outcomes), unmatched)
         folder.write_manifest(replace(manifest, timings=timings))
         if formats and not several:  # several organisations: each has its report, the run its comparison
             if progress:
