@@ -86,22 +86,24 @@ def write_results(out: Path, outcomes: list[CheckOutcome], as_of: dt.date, figur
 
 def results_json(outcomes: list[CheckOutcome], as_of: dt.date, figures: dict | None = None,
                  organisations: list[dict] | None = None) -> str:
-    """results.json's text: results_document as JSON."""
+    """results_document as JSON on one line: json's C encoder makes it in a fifth of the time it takes to lay it out
+    (write_result_files does that, in a run's helper)."""
     document = results_document(outcomes, as_of, figures=figures, organisations=organisations)
-    return json.dumps(document, indent=2, default=_json_value, allow_nan=False) + "\n"
+    return json.dumps(document, default=_json_value, allow_nan=False)
 
 
 def write_result_files(out: Path, document: str, table: pd.DataFrame, summary: pd.DataFrame | None = None,
                        unmatched_letters: pd.DataFrame | None = None) -> dict[str, Path]:
-    """results.json (its text, DOCUMENT: results_json), exceptions.parquet and exceptions.csv of the exceptions TABLE,
-    and, where the checks' SUMMARY is given (check_summary), exceptions.xlsx (write_exceptions_workbook), into OUT;
-    their paths.
+    """results.json (DOCUMENT, from results_json, laid out to read), exceptions.parquet and exceptions.csv of the
+    exceptions TABLE, and, where the checks' SUMMARY is given (check_summary), exceptions.xlsx
+    (write_exceptions_workbook), into OUT; their paths.
 
     Text and tables only, so a run's helper process writes them while the run makes its report from the same
     document."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / name for name in (RESULTS, *EXCEPTIONS)}
-    atomic_write(paths[RESULTS], lambda tmp: tmp.write_text(document, encoding="utf-8"))
+    laid_out = json.dumps(json.loads(document), indent=2) + "\n"
+    atomic_write(paths[RESULTS], lambda tmp: tmp.write_text(laid_out, encoding="utf-8"))
     atomic_write(paths["exceptions.parquet"], lambda tmp: table.to_parquet(tmp, index=False))
     atomic_write(paths["exceptions.csv"], lambda tmp: safe_cells(table).to_csv(tmp, index=False, encoding="utf-8-sig"))
     if summary is not None:
