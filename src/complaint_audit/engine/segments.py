@@ -39,7 +39,7 @@ import pandas as pd
 
 from complaint_audit.engine.contract import Check, CheckResult, Status, grade, percent
 from complaint_audit.engine.judging import SMALL_BASE
-from complaint_audit.engine.significance import DEFAULT_ALPHA, fails_more_than_the_rest, holm, p_text
+from complaint_audit.engine.significance import DEFAULT_ALPHA, holm_adjusted, p_text, upper_tails
 from complaint_audit.schema import PROCESS_WORDS
 
 NOT_GRADED = "not_graded"  # a segment below SMALL_BASE: counted and listed, never graded
@@ -171,10 +171,10 @@ def by_segment(check: type[Check] | Check, result: CheckResult, cases: pd.DataFr
         finding += f" {_could_be_chance(table.iloc[high[0]], table, noun)}"
     # Small segments are named only beside a pool large enough to grade (else the whole finding is thin evidence),
     # and not where the check's own words already give their counts.
-    small = table[(status_of == NOT_GRADED) & (failing_of > 0) & (100.0 * failing_of / assessed_of > params["amber_above"])]
-    small = small[[f"{row.failing:,} of {row.assessed:,} " not in finding for row in small.itertuples()]]
-    if several and pooled >= SMALL_BASE and len(small):
-        named = small.sort_values("failing", ascending=False, kind="stable").head(_SMALL_NAMED)
+    small = np.flatnonzero((status_of == NOT_GRADED) & (failing_of > 0) & (100.0 * failing_of / assessed_of > params["amber_above"]))
+    small = [row for row in small.tolist() if f"{failing_of[row]:,} of {assessed_of[row]:,} " not in finding]
+    if several and pooled >= SMALL_BASE and small:
+        named = table.iloc[small].sort_values("failing", ascending=False, kind="stable").head(_SMALL_NAMED)
         more = len(small) - len(named)
         finding += (" Too few to grade on their own: " + "; ".join(
             f"{row.failing:,} of {row.assessed:,} {_label(row, table, noun)}" for row in named.itertuples())
@@ -247,11 +247,10 @@ def _beyond_chance(failing: np.ndarray, assessed: np.ndarray, large: np.ndarray,
                    params: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """Each segment's Holm-adjusted p-value of failing more often than the rest of the pool, and whether it is below
     the check's alpha; None for a segment too small to grade. Holm's family is every segment large enough to grade."""
-    adjusted = holm(fails_more_than_the_rest(pd.Series(failing[large]), pd.Series(assessed[large]),
-                                             int(failing.sum()), int(assessed.sum())))
+    adjusted = holm_adjusted(upper_tails(failing[large], assessed[large], int(failing.sum()), int(assessed.sum())))
     p_values, beyond = np.full(len(failing), None, dtype=object), np.full(len(failing), None, dtype=object)
-    p_values[large] = adjusted.to_numpy().astype(object)
-    beyond[large] = adjusted.lt(params.get("alpha", DEFAULT_ALPHA)).to_numpy().astype(object)
+    p_values[large] = adjusted.astype(object)
+    beyond[large] = (adjusted < params.get("alpha", DEFAULT_ALPHA)).astype(object)
     return p_values, beyond
 
 
