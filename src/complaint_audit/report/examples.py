@@ -23,11 +23,16 @@ def first_cases(exceptions: pd.DataFrame) -> dict[str, list[dict]]:
     check, case, stage = ranks[2][order], ranks[1][order], ranks[0][order]
     repeated = np.zeros(len(order), dtype=bool)
     repeated[1:] = (check[1:] == check[:-1]) & (case[1:] == case[:-1]) & (stage[1:] == stage[:-1])
-    listed = keys.iloc[order[~repeated]]
-    first = listed[listed.groupby("check", observed=True).cumcount().to_numpy() < EXAMPLES_PER_FINDING]
+    listed = order[~repeated]
+    check = check[~repeated]
+    starts = np.flatnonzero(np.r_[True, check[1:] != check[:-1]]) if len(check) else np.zeros(0, dtype=np.int64)
+    within = np.arange(len(listed)) - np.repeat(starts, np.diff(np.r_[starts, len(listed)]))  # place in its check's rows
+    first = listed[within < EXAMPLES_PER_FINDING]
     examples: dict[str, list[dict]] = {}
-    for row in first.to_dict("records"):  # a few rows per check, already in order: no frame per check
-        examples.setdefault(row.pop("check"), []).append(row)
+    # A few rows per check, already in order: no frame per check.
+    for name, case_id, stage in zip(*(keys[column].to_numpy(dtype=object)[first].tolist()
+                                      for column in ("check", "case_id", "stage")), strict=True):
+        examples.setdefault(name, []).append({"case_id": case_id, "stage": stage})
     return examples
 
 

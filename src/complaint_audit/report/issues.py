@@ -36,9 +36,14 @@ def case_sets(exceptions: pd.DataFrame) -> dict[str, set[int]]:
     """Each check's cases listed, as integer case codes (organisation and case), for measuring overlap."""
     if exceptions.empty:
         return {}
-    codes = exceptions.groupby(["organisation", "case_key"], sort=False, dropna=False, observed=True).ngroup()
-    by_check = pd.Series(codes.to_numpy(), index=exceptions["check"].to_numpy())
-    return {str(check): set(np.unique(values)) for check, values in by_check.groupby(level=0)}
+    organisation = pd.factorize(exceptions["organisation"], use_na_sentinel=False)[0].astype(np.int64)
+    key, keys = pd.factorize(exceptions["case_key"], use_na_sentinel=False)
+    case = organisation * len(keys) + key
+    check, checks = pd.factorize(exceptions["check"], use_na_sentinel=False)
+    order = np.argsort(check, kind="stable")
+    starts = np.searchsorted(check[order], np.arange(len(checks) + 1))
+    return {str(name): set(case[order[start:stop]].tolist())
+            for name, start, stop in zip(checks, starts[:-1], starts[1:], strict=True)}
 
 
 def score(finding: dict) -> float:
