@@ -33,6 +33,29 @@ def test_tasks_run_in_another_process_in_the_order_given():
         assert [pending.result() for pending in sums] == [1, 2, 3, 4, 5]
 
 
+def test_replies_and_arguments_larger_than_a_pipe_come_whole_and_in_order():
+    # A family of checks' outcomes is 0.1-0.5 MB; here several MB each way, a task sent while the last reply is read.
+    big = os.urandom(3 << 20)
+    with HelperProcess() as helper:
+        echoed = [helper.submit(bytes, big[start:]) for start in range(4)]
+        sizes = [helper.submit(len, big[:size]) for size in (0, 1, 5 << 20)]
+        assert [pending.result() for pending in echoed] == [big[start:] for start in range(4)]
+        assert [pending.result() for pending in sizes] == [0, 1, 3 << 20]
+        assert helper.submit(os.getpid).result() != os.getpid()  # all of it in the helper, still there
+
+
+def test_a_task_whose_arguments_cannot_be_pickled_is_worked_out_here_and_the_helper_takes_the_rest():
+    with HelperProcess() as helper:
+        here = helper.submit(_process_of, lambda: None)  # a lambda does not pickle
+        there = helper.submit(_process_of, "a string")
+        assert here.result() == os.getpid()
+        assert there.result() != os.getpid()
+
+
+def _process_of(value) -> int:
+    return os.getpid()
+
+
 def test_a_tasks_error_reaches_the_caller_as_it_was_raised():
     with HelperProcess() as helper:
         failed = helper.submit(operator.truediv, 1, 0)
