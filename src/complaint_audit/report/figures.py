@@ -77,11 +77,6 @@ def _listed_on_time(exceptions: pd.DataFrame, of_check: np.ndarray, on_time_verd
     return on_time
 
 
-def _upheld(outcomes: pd.Series, suppression: Suppression) -> tuple[float | None, str]:
-    """The upheld share of decided outcomes and its text; None and '[c]' when suppression withholds it."""
-    return suppression.mask_share(outcomes[outcomes.isin(DECIDED_OUTCOMES)].isin(UPHELD_OUTCOMES))
-
-
 def headline(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppression = NO_SUPPRESSION) -> dict:
     """Complaints by stage, on time by stage and the upheld rate: the summary's figures, as numbers and text.
 
@@ -90,18 +85,23 @@ def headline(records: pd.DataFrame, answered: pd.DataFrame, suppression: Suppres
 
     A share that suppression withholds is None here too, so the trend cannot show it either.
     """
+    stage, answered_stage = records["stage"], answered["stage"]
+    decided = records["outcome"].isin(DECIDED_OUTCOMES).to_numpy()
+    upheld_outcome = records["outcome"].isin(UPHELD_OUTCOMES).to_numpy()
+    on_time_of = answered["on_time"].to_numpy(dtype=bool)
     stages = []
-    for stage, words in STAGE_WORDS.items():
-        outcomes = records["outcome"][records["stage"] == stage]
-        if outcomes.empty:
+    for name, words in STAGE_WORDS.items():
+        rows = (stage == name).to_numpy(dtype=bool)
+        if not rows.any():
             continue
-        on_time, on_time_text = suppression.mask_share(answered.loc[answered["stage"] == stage, "on_time"])
-        upheld, upheld_text = _upheld(outcomes, suppression)
-        stages.append({"stage": words, "complaints": len(outcomes), "complaints_text": suppression.count(len(outcomes)),
+        on_time, on_time_text = suppression.mask_share(on_time_of[(answered_stage == name).to_numpy(dtype=bool)])
+        upheld, upheld_text = suppression.mask_share(upheld_outcome[rows & decided])
+        complaints = int(rows.sum())
+        stages.append({"stage": words, "complaints": complaints, "complaints_text": suppression.count(complaints),
                        "on_time": on_time, "on_time_text": on_time_text,
                        "upheld": upheld, "upheld_text": upheld_text})
-    upheld, upheld_text = _upheld(records["outcome"], suppression)
-    on_time, on_time_text = suppression.mask_share(answered["on_time"])
+    upheld, upheld_text = suppression.mask_share(upheld_outcome[decided])
+    on_time, on_time_text = suppression.mask_share(on_time_of)
     cases = len(pd.unique(records["case"]))
     return {"on_time_heading": ON_TIME_WHOLE_RULE if answered["acknowledgement"].any() else ON_TIME_RESPONSE_ONLY,
             "cases": cases, "cases_text": suppression.count(cases), "stage_rows": len(records),
