@@ -86,10 +86,10 @@ def team_figures(records: pd.DataFrame, answered: pd.DataFrame, exceptions: pd.D
     frame["median_days_1"] = stage1_days.median().reindex(range(len(names))).to_numpy()
     frame["days_1"] = stage1_days.count().reindex(range(len(names)), fill_value=0).to_numpy().astype("int64")
     checks: list[list[str]] = [[] for _ in names]
-    check, codes = pd.factorize(exceptions["check"], sort=True)
-    pairs = np.unique(concern_at[concern_at >= 0].astype(np.int64) * len(codes) + check[concern_at >= 0])
-    for position, code in zip(pairs // len(codes), pairs % len(codes), strict=True):  # the distinct (team, check) pairs, in order
-        checks[position].append(codes[code])
+    check, check_codes = pd.factorize(exceptions["check"], sort=True)
+    pairs = np.unique(concern_at[concern_at >= 0].astype(np.int64) * len(check_codes) + check[concern_at >= 0])
+    for position, code in zip(pairs // len(check_codes), pairs % len(check_codes), strict=True):  # distinct (team, check), in order
+        checks[position].append(check_codes[code])
     frame["check_count"] = [len(codes) for codes in checks]
     frame["checks"] = [", ".join(codes) or "none" for codes in checks]
     return frame
