@@ -26,6 +26,7 @@ from complaint_audit.ingest.privacy import (
     redact_patterns,
 )
 from complaint_audit.ingest.unicode_classes import characters_in
+from complaint_audit.ingest.word_lookup import find_words
 from complaint_audit.store import Store
 from tests.builders import raw_personal_values
 from tests.conftest import SAMPLE_DATA
@@ -234,6 +235,29 @@ def test_terms_side_by_side_are_masked_as_two_full_passes_mask_them(label):
         once = pc.replace_substring_regex(expected, alternation.pattern, rf"\1{label}\2")
         expected = pc.replace_substring_regex(once, alternation.pattern, rf"\1{label}\2")
     assert _masked_terms(texts, terms, label, characters_in(texts)).to_pylist() == expected.to_pylist()
+
+
+def test_many_terms_mask_the_texts_as_every_alternation_masking_every_text_would():
+    """Past _TERMS_PER_PATTERN terms a pass is several alternations, run only on the texts holding some term's
+    longest word: the letters come out as if every alternation had read every letter twice."""
+    chance = random.Random(11)
+    words = sorted({"".join(chance.choices("abcdefghijklmnopqrstuvwxyz", k=chance.randint(3, 9))).title() for _ in range(2000)})
+    streets = [f"{chance.randint(1, 99)} {word} Road" for word in words[:1300]]
+    places = [*streets, *(street.split(" ", 1)[1] for street in streets[::7]), *words[1300:1500]]  # 'Ab Road' inside '28 Ab Road'
+    names = words[1500:]
+    terms = PersonalTerms(names, places)
+    letters = pd.Series([f"Dear Mr {chance.choice(names)}, {chance.choice(places)},\n{chance.choice(places)}-{chance.choice(names)}. "
+                         f"{chance.choice(words)} and {chance.choice(words)} wrote."
+                         for _ in range(3000)], dtype="str")
+    values = pa.array(letters, type=pa.string())
+    found = find_words(values, [tuple(places), tuple(names)])
+    assert len(_alternations(found[0].terms(tuple(places)))) > 1
+    expected = values
+    for found_words, label, listed in zip(found, ["[address]", "[name]"], [places, names], strict=True):
+        for alternation in _alternations(found_words.terms(tuple(listed))):
+            for _ in range(2):
+                expected = pc.replace_substring_regex(expected, alternation.pattern, rf"\1{label}\2")
+    assert redact(letters, terms).tolist() == expected.to_pylist()
 
 
 def test_a_greek_name_is_masked_whichever_sigma_ends_it():

@@ -1,6 +1,6 @@
-"""Finding which texts can hold a personal term: the texts' words, split by numpy where the text is
-ASCII and by RE2 elsewhere (word_lookup.py), must be the words RE2 finds; a word missed is a name
-left unmasked."""
+"""Finding which texts can hold a personal term: the texts' words, split by numpy over their bytes
+(word_lookup.py), must be the words RE2 finds, past ASCII as in ASCII; a word missed is a name left
+unmasked."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from complaint_audit.ingest.word_lookup import _NOT_WORD, _words, find_words
 
 _ASCII = list("ab_9Z -.,'\t\n")
-_BEYOND_ASCII = ["é", "’", "ς", "Ж", "\u00a0", "٣", "\u2013"]
+_BEYOND_ASCII = ["é", "’", "ς", "Ж", "\u00a0", "٣", "\u2013", "£", "\U0001D400", "\U0001F600"]  # of 2, 3 and 4 bytes
 
 
 def _split_by_re2(texts: pa.Array) -> list[tuple[int, str]]:

@@ -88,12 +88,18 @@ def narrowed(pattern: str, characters: frozenset[str] | None) -> str:
     return "".join(spelled)
 
 
+def matched_by(character_class: str, characters: frozenset[str], ignoring_case: bool = False) -> frozenset[str]:
+    """Those of CHARACTERS that CHARACTER_CLASS (such as \\pL or [\\pL\\pN_]) matches, as RE2 says: asked once per
+    character and class, whatever Unicode version Python's own tables are of."""
+    matched = _MATCHED.setdefault((character_class, ignoring_case), {})
+    if unknown := sorted(characters - matched.keys()):
+        asked = pc.match_substring_regex(pa.array(unknown, pa.string()), f"^(?i:{character_class})$" if ignoring_case else f"^{character_class}$")
+        matched.update(zip(unknown, asked.to_pylist(), strict=True))
+    return frozenset(character for character in characters if matched[character])
+
+
 def _members(property_class: str, ignoring_case: bool, characters: frozenset[str]) -> str:
     """The body of a class of those CHARACTERS that PROPERTY_CLASS matches, as runs of code points."""
-    matched = _MATCHED.setdefault((property_class, ignoring_case), {})
-    if unknown := sorted(characters - matched.keys()):
-        asked = pc.match_substring_regex(pa.array(unknown, pa.string()), f"^(?i:{property_class})$" if ignoring_case else f"^{property_class}$")
-        matched.update(zip(unknown, asked.to_pylist(), strict=True))
-    codes = np.array(sorted(ord(character) for character in characters if matched[character]), dtype=np.int64)
+    codes = np.array(sorted(map(ord, matched_by(property_class, characters, ignoring_case))), dtype=np.int64)
     runs = np.split(codes, np.flatnonzero(np.diff(codes) > 1) + 1) if len(codes) else []
     return "".join(f"\\x{{{run[0]:X}}}" if len(run) == 1 else f"\\x{{{run[0]:X}}}-\\x{{{run[-1]:X}}}" for run in runs)

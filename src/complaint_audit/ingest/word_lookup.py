@@ -3,7 +3,7 @@
 Masking thousands of names in a million case ids with RE2 alternations costs seconds even
 though almost no case id holds a name. A term found as a whole word has each of its words
 as a whole word too, so a text can hold a term only if it holds the term's longest word: split
-every text into words (Arrow, a batch of text at a time) and look them up in a set. The
+every text into words (numpy over the bytes of a batch of text) and look them up in a set. The
 patterns then run on the few texts that can match, with only the terms whose every word some
 text holds: an address's longest word is often as common as 'street' (all 3,356 of the sample's
 places had theirs in its letters, 1,678 had every word), and RE2 compiles each pattern anew.
@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from complaint_audit.ingest.unicode_classes import characters_in, narrowed
+from complaint_audit.ingest.unicode_classes import characters_in, matched_by, narrowed
 
 # Between words: what the masking patterns take for a word's edge (privacy._BEFORE, _AFTER).
 _NOT_WORD = r"[^\pL\pN_]+"
@@ -71,49 +71,63 @@ def find_words(values: pa.Array, term_lists: list[tuple[str, ...]]) -> list[Foun
 
 
 def _words(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Every word of the texts, and the position of the text each is in (in no particular order).
+    """Every word of the texts, as _NOT_WORD splits them, and the position of the text each is in.
 
-    The ASCII texts, nearly all case ids and most notes, are split by numpy over their bytes; RE2's
-    split of a million case ids cost twice as much. The others are split by _NOT_WORD.
+    Split by numpy over the texts' bytes, not by RE2 (whose split of a million case ids cost twice
+    as much, and of the sample's letters, some holding a '£', three times): the bytes in words
+    are kept, end to end, and cut where a word starts and ends.
     """
-    ascii_texts = pc.fill_null(pc.string_is_ascii(text), True).to_numpy(zero_copy_only=False)
-    if ascii_texts.all():
-        return _ascii_words(text)
-    words, parents = _ascii_words(text.filter(pa.array(ascii_texts)))
-    other_texts = text.filter(pa.array(~ascii_texts))
-    split = pc.split_pattern_regex(other_texts, narrowed(_NOT_WORD, characters_in(other_texts)))
-    others = pc.list_flatten(split)
-    # RE2's split leaves an empty string before a leading separator, after a trailing one: not a word.
-    other_words = pc.not_equal(others, "").to_numpy(zero_copy_only=False)
-    return (pa.concat_arrays([words, others.filter(pa.array(other_words))]),
-            np.concatenate([np.flatnonzero(ascii_texts)[parents],
-                            np.flatnonzero(~ascii_texts)[pc.list_parent_indices(split).to_numpy()[other_words]]]))
-
-
-# The bytes of a word in ASCII text, as _NOT_WORD's complement (\pL, \pN and _) reads them.
-_ASCII_WORD_BYTE = np.zeros(256, dtype=bool)
-for _first, _last in ("09", "AZ", "az", "__"):
-    _ASCII_WORD_BYTE[ord(_first) : ord(_last) + 1] = True
-
-
-def _ascii_words(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """_words() of ASCII texts: the word bytes kept, end to end, and cut where a word starts."""
     text = pc.fill_null(text, "")
     offset_type = np.int64 if pa.types.is_large_string(text.type) else np.int32
     bounds = np.frombuffer(text.buffers()[1], dtype=offset_type)[text.offset : text.offset + len(text) + 1]
     data = (np.frombuffer(text.buffers()[2], dtype=np.uint8)[bounds[0] : bounds[-1]] if len(text) and text.buffers()[2]
             else np.zeros(0, dtype=np.uint8))
     bounds = bounds - bounds[0] if len(bounds) else np.zeros(1, dtype=offset_type)
-    in_word = _ASCII_WORD_BYTE[data]
-    # A word starts at a word byte after a byte that is none, or at the start of its text.
-    starts = in_word.copy()
+    in_word = _WORD_BYTE.take(data)
+    _characters_past_ascii_apart(data, in_word)
+    # A word starts at a word byte after a byte that is none, or at the start of its text; it ends
+    # at one before a byte that is none, or at the end of its text.
+    starts, ends = in_word.copy(), in_word.copy()
     starts[1:] &= ~in_word[:-1]
-    text_starts = bounds[:-1][bounds[:-1] < len(data)]
-    starts[text_starts] = in_word[text_starts]
-    kept = data[in_word]
-    word_bounds = np.append(np.flatnonzero(starts[in_word]), len(kept)).astype(offset_type)
-    words = pa.Array.from_buffers(text.type, len(word_bounds) - 1, [None, pa.py_buffer(word_bounds), pa.py_buffer(kept)])
-    return words, np.searchsorted(bounds, np.flatnonzero(starts), side="right") - 1
+    ends[:-1] &= ~in_word[1:]
+    filled = bounds[:-1] < bounds[1:]
+    starts[bounds[:-1][filled]] = in_word[bounds[:-1][filled]]
+    ends[bounds[1:][filled] - 1] = in_word[bounds[1:][filled] - 1]
+    word_starts = np.flatnonzero(starts)
+    word_bounds = np.zeros(len(word_starts) + 1, dtype=offset_type)
+    np.cumsum(np.flatnonzero(ends) - word_starts + 1, out=word_bounds[1:])
+    words = pa.Array.from_buffers(text.type, len(word_starts), [None, pa.py_buffer(word_bounds), pa.py_buffer(data[in_word])])
+    words_per_text = np.diff(np.searchsorted(word_starts, bounds))
+    return words, np.repeat(np.arange(len(text)), words_per_text)
+
+
+# The bytes of a word as _NOT_WORD's complement (\pL, \pN and _) reads them: in ASCII, letters, digits
+# and '_'; past it, every byte of a character of more than one, until _characters_past_ascii_apart
+# takes out those of the characters that are not letters or digits.
+_WORD_BYTE = np.zeros(256, dtype=bool)
+for _first, _last in ("09", "AZ", "az", "__"):
+    _WORD_BYTE[ord(_first) : ord(_last) + 1] = True
+_WORD_BYTE[0x80:] = True
+
+
+def _characters_past_ascii_apart(data: np.ndarray, in_word: np.ndarray) -> None:
+    """Mark the bytes of DATA's characters past ASCII that are no letter or digit ('’', '£', a
+    no-break space) as outside words, in IN_WORD. UTF-8 gives a character's length and code point
+    by its first byte (from 0xC0) and the six low bits of each byte after it; RE2 says which of
+    the few distinct characters its classes match."""
+    first_bytes = np.flatnonzero(data >= 0xC0)
+    if not len(first_bytes):
+        return
+    first = data[first_bytes].astype(np.int32)
+    following = [data[np.minimum(first_bytes + step, len(data) - 1)].astype(np.int32) & 0x3F for step in (1, 2, 3)]
+    length = np.where(first >= 0xF0, 4, np.where(first >= 0xE0, 3, 2))
+    code = np.where(length == 2, (first & 0x1F) << 6 | following[0],
+                    np.where(length == 3, (first & 0x0F) << 12 | following[0] << 6 | following[1],
+                             (first & 0x07) << 18 | following[0] << 12 | following[1] << 6 | following[2]))
+    characters = frozenset(map(chr, np.unique(code).tolist()))
+    apart = np.isin(code, [ord(character) for character in characters - matched_by(r"[\pL\pN_]", characters)])
+    for step in range(4):
+        in_word[first_bytes[apart & (length > step)] + step] = False
 
 
 @functools.lru_cache(maxsize=4)
