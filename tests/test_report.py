@@ -162,6 +162,64 @@ def test_templates_compiled_in_another_process_render_the_same_report_and_a_chan
     assert render_markdown(context) == expected_markdown  # the built-in templates' environment untouched
 
 
+@pytest.fixture
+def fresh_environments():
+    """The report's Jinja environments made anew, as in a new run (they are kept per process), and again after."""
+    from complaint_audit.report.render import _environment
+
+    _environment.cache_clear()
+    yield _environment.cache_clear
+    _environment.cache_clear()
+
+
+def test_templates_compiled_by_one_run_are_read_by_the_next_where_python_keeps_bytecode(run_dir, tmp_path, monkeypatch,
+                                                                                       fresh_environments):
+    """Jinja's bytecode of the templates is kept where Python keeps its modules' (here under PYTHONPYCACHEPREFIX): the
+    next run compiles none of them and renders the same report, and compiles a template changed since from its new
+    source."""
+    from jinja2 import Environment
+
+    from complaint_audit.report.render import compiled_templates, render_markdown
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / "bytecode"))
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "report.md.j2").write_text("{% extends 'default:report.md.j2' %}", encoding="utf-8")
+    context = report_context(run_dir)
+    compiled = dict(compiled_templates([str(folder)]))  # a copy: the environments' cache holds what they compile next
+    kept = sorted((tmp_path / "bytecode").rglob("*.jinja"))
+    assert len(kept) == len(compiled) >= 10
+    expected = render_markdown(context, [folder])
+
+    compiling = []
+    real_compile = Environment.compile
+    monkeypatch.setattr(Environment, "compile", lambda self, *args, **kwargs: compiling.append(args[1:2])
+                        or real_compile(self, *args, **kwargs))
+    fresh_environments()
+    assert compiled_templates([str(folder)]) == compiled
+    assert render_markdown(context, [folder]) == expected and compiling == []
+
+    (folder / "report.md.j2").write_text("Changed since: {{ meta.organisation }}", encoding="utf-8")
+    fresh_environments()
+    assert render_markdown(context, [folder]) == f"Changed since: {context['meta']['organisation']}"
+    assert compiling == [("report.md.j2",)]
+
+
+@pytest.mark.parametrize("where", ["not writable", "no bytecode"])
+def test_templates_not_kept_where_python_keeps_no_bytecode_or_cannot_are_compiled_each_run(where, run_dir, tmp_path,
+                                                                                           monkeypatch, fresh_environments):
+    from complaint_audit.report.render import render_markdown
+
+    blocked = tmp_path / "a file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setattr(sys, "dont_write_bytecode", where == "no bytecode")
+    monkeypatch.setattr(sys, "pycache_prefix", str(blocked if where == "not writable" else tmp_path / "bytecode"))
+    context = report_context(run_dir)
+    assert "Northshire County Council" in render_markdown(context)
+    assert sorted(path.name for path in tmp_path.rglob("*")) == ["a file"]
+
+
 def test_a_run_s_helper_writes_the_markdown_from_the_templates_it_compiled_while_this_process_writes_the_page(
         run_dir, tmp_path):
     from complaint_audit.helper_process import HelperProcess
