@@ -64,7 +64,7 @@ _ANY_PATTERN = "|".join(f"(?i:{pattern.removeprefix('(?i)')})" if pattern.starts
 _REPLACEMENTS = {label: label for label in _PATTERNS} | {"[phone]": r"\1[phone]"}
 # A word of a name: two or more letters of any script, with apostrophes and hyphens inside
 # (Ng, Zoë, Łukasz, O'Neill, Smith-Jones).
-_NAME_WORD = r"[^\W\d_][\w'’\-]*[^\W\d_]"
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]*[^\W\d_]")
 # Words in personal columns that say who someone is, not which person: titles, relationships and
 # roles, the function words of a representative's description ("Citizens Advice on behalf of
 # Mr and Mrs Smith"), and the words of the masks. Matched in any case, "and" taken for a name
@@ -293,7 +293,8 @@ def _terms_of_column(column: pd.Series) -> tuple[set[str], set[str]]:
         # The parts holding '@' first, by a plain search: in a column of emails that is nearly every part.
         parts = parts[~parts.str.contains("@", regex=False)].str.strip()
         return set(), set(parts[parts.str.contains(r"[A-Za-z]", regex=True) & parts.str.len().ge(4)].unique())
-    return set(values.str.findall(_NAME_WORD).explode().dropna()), set()
+    # A name's words never run past a line break: every value searched at once, as one text, in one call.
+    return set(_NAME_WORD.findall("\n".join(values.tolist()))), set()
 
 
 def _terms_masked(text: pd.Series, passes: list[tuple[list[str], str]]) -> pd.Series:
