@@ -175,8 +175,8 @@ def fresh_environments():
 def test_templates_compiled_by_one_run_are_read_by_the_next_where_python_keeps_bytecode(run_dir, tmp_path, monkeypatch,
                                                                                        fresh_environments):
     """Jinja's bytecode of the templates is kept where Python keeps its modules' (here under PYTHONPYCACHEPREFIX): the
-    next run compiles none of them and renders the same report, and compiles a template changed since from its new
-    source."""
+    next run compiles none of them and renders the same report, and compiles again a template changed since, from its
+    new source, and one whose bytecode was damaged."""
     from jinja2 import Environment
 
     from complaint_audit.report.render import compiled_templates, render_markdown
@@ -204,6 +204,16 @@ def test_templates_compiled_by_one_run_are_read_by_the_next_where_python_keeps_b
     fresh_environments()
     assert render_markdown(context, [folder]) == f"Changed since: {context['meta']['organisation']}"
     assert compiling == [("report.md.j2",)]
+
+    from jinja2.bccache import bc_magic
+
+    damaged = bc_magic + b"damaged"
+    for path in kept:  # damaged past Jinja's header, as a disk error might leave them: compiled again, and kept again
+        path.write_bytes(damaged)
+    fresh_environments()
+    assert compiled_templates([str(folder)]).keys() == compiled.keys()
+    assert render_markdown(context, [folder]) == f"Changed since: {context['meta']['organisation']}"
+    assert [path for path in kept if path.read_bytes() == damaged] == []
 
 
 @pytest.mark.parametrize("where", ["not writable", "no bytecode"])

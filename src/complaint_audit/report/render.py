@@ -122,7 +122,10 @@ class CompiledTemplates(BytecodeCache):
             with suppress(OSError):
                 self.compiled[bucket.key] = (self.folder / f"{bucket.key}.jinja").read_bytes()
         if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
+            try:
+                bucket.bytecode_from_string(self.compiled[bucket.key])
+            except Exception:  # a damaged file (Jinja unpickles its checksum unguarded): the template is compiled again
+                bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.compiled[bucket.key] = compiled = bucket.bytecode_to_string()
