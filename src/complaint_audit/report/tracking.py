@@ -122,16 +122,9 @@ def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, ...]:
     """The distinct rows of the integer COLUMNS (each at least -1), column by column."""
     if not len(columns[0]):
         return columns
-    sizes = [int(column.max()) + 2 for column in columns]
-    key = np.zeros(len(columns[0]), dtype=np.int64)
-    for column, size in zip(columns, sizes, strict=True):
-        key = key * size + column.astype(np.int64) + 1
-    key = np.unique(key)
-    distinct = []
-    for size in reversed(sizes):
-        distinct.append(key % size - 1)
-        key = key // size
-    return tuple(reversed(distinct))
+    shape = [int(column.max()) + 2 for column in columns]  # -1 counted as 0
+    rows = np.unique(np.ravel_multi_index([column + 1 for column in columns], shape))  # each row as one number, in order
+    return tuple(column - 1 for column in np.unravel_index(rows, shape))
 
 
 def _most(number: np.ndarray, value: np.ndarray) -> dict[int, int]:
