@@ -80,8 +80,12 @@ def check_found_folders(path: Path, found_below: Path) -> None:
     """Refuse a file a glob found through a linked folder below FOUND_BELOW (the pattern's
     literal part): `exports/**/*.csv` would otherwise read every file a planted link points at.
     Folders the user named are followed as named."""
-    for folder in reversed(path.parents):
-        if folder.is_relative_to(found_below) and folder != found_below and folder.is_symlink():
+    if not path.is_relative_to(found_below):
+        return
+    folder = found_below
+    for part in path.relative_to(found_below).parts[:-1]:  # the folders between, from the top: a stat each
+        folder = folder / part
+        if folder.is_symlink():
             raise UserError(f"{path}: found through the symbolic link {folder}; links are not followed: "
                             f"name the folder itself, or copy the file")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import stat
 from pathlib import Path
 
 from complaint_audit.config import LettersConfig
@@ -15,14 +16,24 @@ def letter_files(config: LettersConfig) -> list[Path]:
     Files found through a linked folder are refused by name (the load's rule for exports);
     a linked file is kept, for the reader to report it unreadable by name.
     """
-    found: dict[Path, None] = {}
+    found: dict[str, Path] = {}  # by the path in the folder, as the letters are ordered
     for pattern in config.files:
         for match in sorted(glob.glob(pattern, root_dir=config.folder, recursive=True)):
             path = config.folder / match
-            if path.is_symlink() or not path.is_dir():
+            if _file_or_link(path):
                 check_found_folders(path, config.folder)
-                found[path] = None
-    return sorted(found, key=lambda path: path.relative_to(config.folder).as_posix())
+                found[Path(match).as_posix()] = path
+    return [found[name] for name in sorted(found)]
+
+
+def _file_or_link(path: Path) -> bool:
+    """Whether PATH is not a folder, or is a link (to anything): one lstat, not a stat and an lstat. A file gone since
+    the glob found it is kept, for the reader to report by name."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return True
+    return stat.S_ISLNK(mode) or not stat.S_ISDIR(mode)
 
 
 def letter_label(path: Path, config: LettersConfig) -> str:
