@@ -326,6 +326,40 @@ def test_an_export_the_helper_refuses_is_named_as_it_is_here(tmp_path):
     assert not (tmp_path / "shared" / "ledger.json").exists()
 
 
+def test_letters_handed_to_the_helper_are_read_as_they_are_here(tmp_path):
+    """The letters go to the helper in tasks of a few files, which it reads from the last while this process, done with
+    its exports, reads those not begun from the first: every letter as a reading here alone gives it, in the folder's
+    order, with what the index says of each (each task is sent only its own files' entries)."""
+    import dataclasses
+
+    from complaint_audit.config import load_config
+    from complaint_audit.letters.files import letter_files
+    from complaint_audit.letters.read import LETTERS_PER_TASK, hand_out_letters, read_letters
+
+    config = load_config(SAMPLE_DATA / "audit.toml").letters
+    paths = letter_files(config)
+    index = tmp_path / "index.csv"  # the first and the last letter named by path, one in the middle by name alone
+    index.write_text("File,Case_ID,Stage,Kind\n"
+                     f"{paths[0].name},C-0001,2,response\n{paths[-1].name},C-0002,1,extension\n"
+                     f"{paths[len(paths) // 2].name.upper()},C-0003,,\n", encoding="utf-8")
+    config = dataclasses.replace(config, index=index)
+    alone = read_letters(config)
+    with HelperProcess() as helper:
+        _warm_helper(helper)
+        sent, arguments = _recording_tasks(helper)
+        letters = hand_out_letters(config, helper)
+        sent[0].result()  # the helper has read the last task's letters
+        shared = letters()
+        ran_there = [pending for pending in sent if not pending.withdraw()]
+    assert len(sent) == -(-len(paths) // LETTERS_PER_TASK) and 1 <= len(ran_there) < len(sent)  # each side read some
+    assert [args[0] for args in reversed(arguments)] == [paths[start:start + LETTERS_PER_TASK]
+                                                        for start in range(0, len(paths), LETTERS_PER_TASK)]
+    assert shared == alone and [letter.label for letter in shared] == [f"letters/{path.name}" for path in paths]
+    assert sum(len(args[2]) for args in arguments) == 3  # the index's three entries, each sent with its own file's task
+    assert [letter.identity.reference for letter in shared if letter.identity.reference_from == "index"] == [
+        "C-0001", "C-0003", "C-0002"]
+
+
 def test_modules_imported_ahead_are_imported_in_the_helper():
     with HelperProcess() as helper:
         helper.import_ahead("colorsys")

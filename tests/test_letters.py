@@ -402,6 +402,27 @@ def test_the_letters_section_is_checked_with_the_config(audit):
         load_config(audit / "audit.toml")
 
 
+@pytest.mark.parametrize("planted", ["a linked folder", "a bad index"])
+def test_a_letters_folder_or_index_that_cannot_be_used_stops_the_run_before_anything_is_loaded(runner, audit, tmp_path_factory,
+                                                                                          planted):
+    """Listed and read before the exports load (the helper is handed the letters a few files at a time): the run stops
+    with the error naming the file, and no run is begun."""
+    write_docx(audit / "letters" / "C-001 response.docx", ["Dear Ann, we uphold your complaint."])
+    if planted == "a linked folder":
+        elsewhere = tmp_path_factory.mktemp("elsewhere")
+        write_docx(elsewhere / "private.docx", ["Someone else's letter."])
+        (audit / "letters" / "planted").symlink_to(elsewhere, target_is_directory=True)
+        config, expected = with_letters(audit), (f"error: {audit}/letters/planted/private.docx: found through the symbolic link "
+                                                 f"{audit}/letters/planted; links are not followed")
+    else:
+        (audit / "index.csv").write_text("File,Case_ID,Stage\nC-001 response.docx,C-001,4\n", encoding="utf-8")
+        config, expected = with_letters(audit, 'index = "index.csv"'), f"error: {audit}/index.csv: row 2: stage '4' is not 1, 2 or 3"
+    result = runner.invoke(app, ["run", str(config), "--out", str(audit / "runs"), "--format", "md"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().startswith(expected)
+    assert not (audit / "runs").exists() or not any((audit / "runs").iterdir())
+
+
 def test_defaults_read_every_file_in_the_folder_and_let_a_letter_win():
     assert (LettersConfig(Path("letters")).files, LettersConfig(Path("letters")).prefer) == (("**/*",), "letter")
 

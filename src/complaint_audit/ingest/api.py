@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,21 +45,22 @@ class HandedOut:
     """What a helper process was given of an audit's sources, to do while this process loads the rest (load_sources)."""
 
     jobs: list[LoadJob]  # the exports, in the order they load
-    letters: Pending[list[Letter]] | None  # the [letters] folder being read; None without one
+    letters: Callable[[], list[Letter]] | None  # the [letters] folder being read (letters.read.hand_out_letters); None without one
     exports: dict[int, Pending[LoadedFile]]  # the exports being loaded, by position (load.hand_out)
 
 
 def hand_out_sources(audit: AuditConfig, helper: HelperProcess) -> HandedOut:
-    """AUDIT's letters, and its small exports after the first, given to HELPER to read and load while this process
-    loads the others (load_sources joins the letters to the records). The letters first: none of the records is needed
-    to read them."""
+    """AUDIT's small exports after the first, then its letters, given to HELPER to load and read while this process
+    loads the others; what the helper has not begun once this process is done with its exports is taken back, the
+    letters too (load_sources joins them to the records)."""
     jobs = jobs_from_config(audit)
+    exports = hand_out(jobs, helper, key=resolve_key(audit.privacy_key), defaults=_defaults(audit))
     letters = None
     if audit.letters is not None:
-        from complaint_audit.letters.read import read_letters
+        from complaint_audit.letters.read import hand_out_letters
 
-        letters = helper.submit(read_letters, audit.letters)
-    return HandedOut(jobs, letters, hand_out(jobs, helper, key=resolve_key(audit.privacy_key), defaults=_defaults(audit)))
+        letters = hand_out_letters(audit.letters, helper)
+    return HandedOut(jobs, letters, exports)
 
 
 def load_sources(audit: AuditConfig, store: Path, progress: Progress | None = None, handed: HandedOut | None = None,
@@ -77,7 +79,7 @@ def _defaults(audit: AuditConfig) -> dict[str, str]:
     return {"organisation": audit.organisation} if audit.organisation else {}
 
 
-def _joining_letters(audit: AuditConfig, letters: Pending[list[Letter]] | None):
+def _joining_letters(audit: AuditConfig, letters: Callable[[], list[Letter]] | None):
     """What joins the letters to the records before they are stored; None without [letters] (the
     letters package, and pypdfium2 with it, is imported only when there are letters)."""
     if audit.letters is None:
@@ -88,4 +90,4 @@ def _joining_letters(audit: AuditConfig, letters: Pending[list[Letter]] | None):
         from complaint_audit.letters.read import read_letters
 
         return lambda batches: attach_letters(audit.letters, batches, read_letters(audit.letters))
-    return lambda batches: attach_letters(audit.letters, batches, letters.result())
+    return lambda batches: attach_letters(audit.letters, batches, letters())
