@@ -220,6 +220,24 @@ def test_a_task_withdrawn_before_it_is_sent_never_runs_and_the_rest_do(tmp_path)
     assert not marker.exists()
 
 
+def test_soonest_works_a_task_out_here_while_the_helper_is_busy_and_waits_for_one_it_has_begun():
+    with HelperProcess() as helper:
+        helper_pid = helper.submit(os.getpid).result()
+        begun = helper.submit(_process_after, 1.0)
+        queued = helper.submit(_process_after, 0.0)
+        deadline = time.monotonic() + 60
+        while not begun._future.running() and time.monotonic() < deadline:  # sent to the helper: it has begun it
+            time.sleep(0.01)
+        assert queued.soonest() == os.getpid()  # the helper still on the first: worked out here
+        assert begun.soonest() == helper_pid
+        assert queued.withdraw()  # taken back, never sent
+
+
+def _process_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
 def test_a_warm_up_waits_for_the_tasks_before_it_and_runs_while_the_helper_is_idle(tmp_path):
     marker = tmp_path / "warmed"
     with HelperProcess() as helper:

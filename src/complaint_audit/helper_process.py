@@ -62,6 +62,11 @@ class Pending(Generic[T]):
         """Keep the task from the helper if it has not been sent yet: True when the caller is to work it out itself."""
         return self._future is None or self._future.cancel()
 
+    def soonest(self) -> T:
+        """The task's result as soon as it can be had: worked out here if the helper has not begun it (it is busy with
+        the tasks before it), else the helper's."""
+        return self._task(*self._args) if self.withdraw() else self.result()
+
 
 class HelperProcess:
     """One process beside this one, started on the first task, object shared or warm-up, ended with the `with` block.

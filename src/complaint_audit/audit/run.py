@@ -38,6 +38,7 @@ from complaint_audit.audit.results import (
     exceptions_table,
     results_document,
     results_json,
+    write_exceptions_workbook,
     write_result_files,
 )
 from complaint_audit.audit.run_folder import ConfigFile, Manifest, RunFolder
@@ -278,8 +279,10 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         unmatched = load.letters.unmatched_letters() if load.letters is not None else None
         document = results_json(run.outcomes, run.as_of, headline_figures(records, load.quarantined),
                                 organisations=_organisation_entries(several.results if several else ()))
-        # results.json and the exceptions' files written by the helper while this process makes the report
-        files = helper.submit(write_result_files, run_dir, document, table, check_summary(run.outcomes), unmatched)
+        # results.json and the exceptions' files written by the helper while this process makes the report; the
+        # report waits only for results.json (a run folder's), not for the workbook after it
+        files = helper.submit(write_result_files, run_dir, document, table)
+        workbook = helper.submit(write_exceptions_workbook, run_dir, table, check_summary(run.outcomes), unmatched)
         folder.write_manifest(replace(manifest, timings=timings))
         if formats and not several:  # several organisations: each has its report, the run its comparison
             if progress:
@@ -291,10 +294,10 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             code_workbook = helper.submit(write_code_workbook, run_dir, current.self_assessment)
             context = report_context(run_dir, current)
             files.result()  # the report is written into a run folder: one with its results.json
-            written = render_reports(run_dir, formats, _template_dirs(audit), context=context, helper=helper) | code_workbook.result()
+            written = render_reports(run_dir, formats, _template_dirs(audit), context=context, helper=helper) | code_workbook.soonest()
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
-        files.result()  # written before the run is finished
+        files.result(), workbook.soonest()  # written before the run is finished
         log.info("finished in %.1f s", sum(timings.values()))
         folder.write_manifest(replace(manifest, timings=timings, finished_at=dt.datetime.now(dt.UTC)))
         if audit.keep_runs:

@@ -52,14 +52,8 @@ def hand_out_letters(config: LettersConfig, helper: HelperProcess) -> Callable[[
     index = read_index(config.index) if config.index else None
     paths = letter_files(config)
     tasks = [paths[start : start + LETTERS_PER_TASK] for start in range(0, len(paths), LETTERS_PER_TASK)]
-    given = {number: helper.submit(read_letter_files, files, config, _entries_of(files, config, index))
-             for number, files in reversed(list(enumerate(tasks)))}
-
-    def letters() -> list[Letter]:
-        return [letter for number, files in enumerate(tasks) for letter in (
-            read_letter_files(files, config, index) if given[number].withdraw() else given[number].result())]
-
-    return letters
+    given = [helper.submit(read_letter_files, files, config, _entries_of(files, config, index)) for files in reversed(tasks)]
+    return lambda: [letter for pending in reversed(given) for letter in pending.soonest()]
 
 
 def read_letter_files(paths: list[Path], config: LettersConfig, index: dict[str, IndexEntry] | None) -> list[Letter]:

@@ -207,7 +207,8 @@ def render_reports(
 
     CONTEXT is report_context(RUN_DIR) where the caller has it already (a run writes the Code's self-assessment
     workbook from the same context): it is worked out otherwise. With HELPER (a run's, which compiled the templates:
-    compiled_templates), the Markdown is written there while this process writes the rest."""
+    compiled_templates), the Markdown is written there while this process writes the rest, unless the helper has not
+    begun it by then."""
     run_dir = Path(run_dir)
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
@@ -245,8 +246,8 @@ def render_reports(
         written["xlsx"] = folder.tracker_file
     if not context["teams"]["in_full"]:  # the report lists the few worst and best, and points to every team here
         written["teams"] = write_teams(run_dir / context["teams"]["workbook"], context["teams"]["sheet"])
-    if markdown is not None:
-        written["md"] = markdown.result()
+    if markdown is not None:  # written here if the helper is still busy with what it was given before
+        written["md"] = markdown.soonest()
     return written
 
 
