@@ -378,6 +378,23 @@ def test_letters_handed_to_the_helper_are_read_as_they_are_here(tmp_path):
         "C-0001", "C-0003", "C-0002"]
 
 
+def test_letters_the_helper_had_not_read_when_it_died_are_read_here():
+    """A helper killed part-way through the letters loses none: the tasks it had not given back are read here."""
+    from complaint_audit.config import load_config
+    from complaint_audit.letters.read import hand_out_letters, read_letters
+
+    config = load_config(SAMPLE_DATA / "audit.toml").letters
+    with HelperProcess() as helper:
+        _warm_helper(helper)
+        helper_pid = helper.submit(os.getpid).result()
+        sent, _ = _recording_tasks(helper)
+        letters = hand_out_letters(config, helper)
+        sent[0].result()  # the helper has read the last task's letters, and is on the next
+        os.kill(helper_pid, signal.SIGKILL)
+        shared = letters()
+    assert shared == read_letters(config) and len(shared) == 321
+
+
 def test_modules_imported_ahead_are_imported_in_the_helper():
     with HelperProcess() as helper:
         helper.import_ahead("colorsys")
