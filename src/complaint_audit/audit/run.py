@@ -57,7 +57,12 @@ from complaint_audit.ingest.published.ombudsman import (
     read_configured_figures,
     write_council_figures,
 )
-from complaint_audit.ingest.published.regulator import read_configured_returns, regulator_record, write_regulator_record
+from complaint_audit.ingest.published.regulator import (
+    RegulatorWorkbooks,
+    read_configured_returns,
+    regulator_record,
+    write_regulator_record,
+)
 from complaint_audit.lock import exclusive
 from complaint_audit.printable import printable
 from complaint_audit.progress import Progress
@@ -126,7 +131,7 @@ def run_audit(
 
     workbooks = read_configured_returns(audit)  # before anything is loaded or written: a bad workbook stops the run
     with HelperProcess() if helper is None else contextlib.nullcontext(helper) as helper:
-        first = _first_tasks(helper, audit, formats if out_root is not None else None)
+        first = _first_tasks(helper, audit, formats if out_root is not None else None, workbooks)
         return _run_audit(audit, workbooks, helper, first, out_root, as_of, formats, command_line, progress,
                           organisations)
 
@@ -134,22 +139,26 @@ def run_audit(
 @dataclass(frozen=True)
 class _FirstTasks:
     """What a run gives its helper before the exports load: the letters to read and the exports to load (the sources
-    handed out); then a run folder's `[ombudsman]` figures to read and the report's templates to compile (None where
-    there are none)."""
+    handed out); then a run folder's `[ombudsman]` figures to read, the report's templates to compile and what it
+    keeps of the `[regulator]` workbooks (None where there are none)."""
 
     sources: HandedOut
     ombudsman: Pending[OmbudsmanFile] | None
     templates: Pending[dict[str, bytes]] | None
+    regulator: Pending[dict] | None
 
 
-def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[str] | None) -> _FirstTasks:
+def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[str] | None,
+                 workbooks: RegulatorWorkbooks | None) -> _FirstTasks:
     """The letters and the exports, given to HELPER to read and load while this process loads the rest; the ombudsman's
     figures to read after them, which this process needs only once the exports are loaded (read here first, they kept
-    it from its exports for 0.02-0.03 s of the sample's run; config.py has made sure the file is there); and the
-    report's templates to compile where the run writes FORMATS (None: it writes nothing, and reads no ombudsman's
-    figures); then, while it waits for its next task, the checks' imports."""
+    it from its exports for 0.02-0.03 s of the sample's run; config.py has made sure the file is there); the report's
+    templates to compile where the run writes FORMATS (None: it writes nothing, and reads no ombudsman's figures);
+    and the record kept of the regulator's WORKBOOKS, made while this process joins the letters to the records (made
+    here, it took 15 ms of the sample's checks); then, while it waits for its next task, the checks' imports."""
     sources = hand_out_sources(audit, helper)
     ombudsman = helper.submit(read_configured_figures, audit) if formats is not None and audit.ombudsman else None
+    regulator = helper.submit(regulator_record, workbooks, audit.folder) if formats is not None and workbooks is not None else None
     templates = None
     if formats is not None and {"html", "md", "pdf"} & set(formats):
         from complaint_audit.helper_process import Named
@@ -157,7 +166,7 @@ def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[st
         # By name: the report's modules are imported here while the checks run (_run_in_folder), not now, before the exports.
         templates = helper.submit(Named("complaint_audit.report.render", "compiled_templates"), _template_dirs(audit))
     helper.warm_up(discover)
-    return _FirstTasks(sources, ombudsman, templates)
+    return _FirstTasks(sources, ombudsman, templates, regulator)
 
 
 def _template_dirs(audit: AuditConfig) -> list[str]:
@@ -225,8 +234,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             write_council_figures(run_dir, figures)
             log.info("ombudsman figures from %s: %d rows for %s", figures["file"], len(figures["rows"]),
                      figures["organisation"])
-        if workbooks is not None:  # the council's return and its peers kept, so the report needs no workbook
-            kept = regulator_record(workbooks, audit.folder)
+        if first.regulator is not None:  # the council's return and its peers kept, so the report needs no workbook
+            kept = first.regulator.soonest()
             write_regulator_record(run_dir, kept)
             log.info("regulator's figures from %s for %s", ", ".join(entry["file"] for entry in kept["files"]),
                      kept["landlord"])
@@ -260,7 +269,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         )
         if ombudsman is not None:
             manifest = replace(manifest, ombudsman={key: figures[key] for key in ("file", "sha256", "profile")})
-        if workbooks is not None:
+        if first.regulator is not None:
             manifest = replace(manifest, regulator=tuple(kept["files"]))
         several = None
         if len(held) > 1:
