@@ -139,8 +139,8 @@ def run_audit(
 @dataclass(frozen=True)
 class _FirstTasks:
     """What a run gives its helper before the exports load: the letters to read and the exports to load (the sources
-    handed out); then a run folder's `[ombudsman]` figures to read, the report's templates to compile and what it
-    keeps of the `[regulator]` workbooks (None where there are none)."""
+    handed out); then a run folder's `[ombudsman]` figures to read, what it keeps of the `[regulator]` workbooks and
+    the report's templates to compile (None where there are none)."""
 
     sources: HandedOut
     ombudsman: Pending[OmbudsmanFile] | None
@@ -152,10 +152,11 @@ def _first_tasks(helper: HelperProcess, audit: AuditConfig, formats: Sequence[st
                  workbooks: RegulatorWorkbooks | None) -> _FirstTasks:
     """The letters and the exports, given to HELPER to read and load while this process loads the rest; the ombudsman's
     figures to read after them, which this process needs only once the exports are loaded (read here first, they kept
-    it from its exports for 0.02-0.03 s of the sample's run; config.py has made sure the file is there); the report's
-    templates to compile where the run writes FORMATS (None: it writes nothing, and reads no ombudsman's figures);
-    and the record kept of the regulator's WORKBOOKS, made while this process joins the letters to the records (made
-    here, it took 15 ms of the sample's checks); then, while it waits for its next task, the checks' imports."""
+    it from its exports for 0.02-0.03 s of the sample's run; config.py has made sure the file is there); the record
+    kept of the regulator's WORKBOOKS, made while this process joins the letters to the records (made here, it took
+    15 ms of the sample's checks); and the report's templates to compile where the run writes FORMATS (None: it
+    writes nothing, and reads no ombudsman's figures nor keeps a record of the regulator's); then, while it waits for
+    its next task, the checks' imports."""
     sources = hand_out_sources(audit, helper)
     ombudsman = helper.submit(read_configured_figures, audit) if formats is not None and audit.ombudsman else None
     regulator = helper.submit(regulator_record, workbooks, audit.folder) if formats is not None and workbooks is not None else None
