@@ -70,20 +70,29 @@ _FINAL_STAGE = {"corporate": "2", "housing": "2", "childrens_statutory": "3", "a
 _NEXT_STAGE = {"1": "2", "2": "3"}
 
 
-def final_stage(records: pd.DataFrame) -> pd.Series:
-    """Whether each row is the last stage of its procedure.
+def final_stage(records: pd.DataFrame, rows: pd.Index | None = None) -> pd.Series:
+    """Whether each of ROWS (default: every record) is the last stage of its procedure.
 
     Stage 2 for corporate and housing complaints, Stage 3 for children's statutory complaints,
     the single stage ("1") for adult social care; for any other process, the highest stage
     recorded for a closed case. A Stage 1 answer never escalated is not final: the known
     procedures still expect it to offer Stage 2.
+
+    The highest stage is looked for only among the records of the cases it is asked of, the
+    closed ones of process `other` in ROWS: over every record, it took 0.9 s of the checks at a
+    million records, asked of letters there were none of.
     """
+    chosen = records if rows is None else records.loc[rows]
     # As text: the two categoricals' categories differ (stages against final stages).
-    final = records["stage"].astype("str").eq(records["process"].map(_FINAL_STAGE).astype("str"))
-    number = pd.to_numeric(records["stage"].where(records["stage"].isin(COUNCIL_STAGES)), errors="coerce")
-    highest = number.groupby([records["organisation"], records["case_id"]]).transform("max")
-    other = records["process"].eq("other") & number.eq(highest) & records["closed"].notna()
-    return (final | other).fillna(False).astype(bool)
+    final = chosen["stage"].astype("str").eq(chosen["process"].map(_FINAL_STAGE).astype("str"))
+    asked = chosen["process"].eq("other") & chosen["closed"].notna()
+    if asked.any():
+        # Every record of those case ids: the groups below are then those cases' own, whole.
+        related = records[records["case_id"].isin(chosen.loc[asked, "case_id"].unique())]
+        number = pd.to_numeric(related["stage"].where(related["stage"].isin(COUNCIL_STAGES)), errors="coerce")
+        highest = number.groupby([related["organisation"], related["case_id"]]).transform("max")
+        final = final | (asked & number.eq(highest).reindex(chosen.index, fill_value=False))
+    return final.fillna(False).astype(bool)
 
 
 def letters_with_text(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
@@ -235,7 +244,7 @@ def _council_letters(data: AuditData) -> tuple[pd.DataFrame, pd.Series]:
 
 def _read_letters(data: AuditData) -> Reading:
     letters, unread = council_letters(data)
-    final = final_stage(data.records)[letters.index]
+    final = final_stage(data.records, letters.index)
     # With on_extension every phrase is needed on the most letters, so one reading serves either setting.
     needed = phrases_needed(letters, final, on_extension=True)
     read = letter_text.measure(letters["response_text"], needed, readability=True)
@@ -978,7 +987,7 @@ def automatic_ratings(records: pd.DataFrame, keys: pd.DataFrame, params) -> pd.D
     """For the reviewed letters with text: each automatic criterion as met, not met or not applicable."""
     letters, _ = letters_with_text(records)
     letters = letters[pd.MultiIndex.from_frame(letters[list(KEY)]).isin(pd.MultiIndex.from_frame(keys))]
-    final = final_stage(records)[letters.index]
+    final = final_stage(records, letters.index)
     needed = phrases_needed(letters, final, params["on_extension"])
     read = letter_text.measure(letters["response_text"], needed, readability=True)
     judged = {

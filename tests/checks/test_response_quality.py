@@ -144,6 +144,21 @@ def test_qr004_final_stage_by_process():
     assert response_criteria.final_stage(records).tolist() == [True, False, True, False, True, False]
 
 
+def test_qr004_final_stage_of_some_rows_still_reads_the_whole_case():
+    # Asked of the Stage 1 letters only, an `other` case's final stage is still its highest stage over all its
+    # records: O2 went on to Stage 2, so its closed Stage 1 is not final; O1 never did, so its Stage 1 is.
+    records = canonical_records(
+        {"case_id": "O1", "process": "other", "closed": "2023-05-01"},
+        {"case_id": "O2", "process": "other", "closed": "2023-05-01"},
+        {"case_id": "O2", "process": "other", "stage": "2", "closed": "2023-06-01"},
+        {"case_id": "P1", "process": "corporate", "stage": "2"},
+    )
+    asked = records.index[[0, 1, 3]]
+    final = response_criteria.final_stage(records, asked)
+    assert final.index.equals(asked)
+    assert final.tolist() == [True, False, True]
+
+
 def test_qr005_officialese_scores_below_the_minimum_reading_ease():
     plain = letter("I uphold your complaint. We missed your bin three times. I am sorry. We have now collected it.")
     dense = letter(
