@@ -243,14 +243,14 @@ class Store:
         # A load too small for a second core to pay (cores_for) is written in turn, here: its threads
         # would only start and wait on each other for the GIL (the sample's commit, 0.10 s against 0.06 s).
         pooled = cores_for(sum(len(batch.records) for batch in batches)) > 1
-        # Each file's parts cut as its turn comes: a large load's files are not all copied into store order at once.
-        parts = (_partitions(batch.records, plan) for batch, plan in zip(batches, plans, strict=True))
         at_once = records_ready is not None and not pooled and not kept
         if at_once:  # converted here, once: the records handed over are made from the tables written
             parts = [_arrow_partitions(batch.records, plan) for batch, plan in zip(batches, plans, strict=True)]
             # Before anything is written: an error there leaves the store as it was.
             records_ready(_from_tables([table for file_parts in parts for _, table in file_parts]),
                           [batch.entry for batch in batches])
+        else:  # each file's parts cut as its turn comes: a large load's files are not all copied into store order at once
+            parts = (_partitions(batch.records, plan) for batch, plan in zip(batches, plans, strict=True))
         written = {self._part_path(batch.entry, part, load) for batch, plan in zip(batches, plans, strict=True) for part in plan.parts}
         written |= {self._quarantine_dir_path(batch.entry, load) for batch in batches}
         left_by_killed_loads = self._pending()

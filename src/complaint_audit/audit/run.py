@@ -307,7 +307,8 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             written = render_reports(run_dir, formats, _template_dirs(audit), context=context, helper=helper) | code_workbook.soonest()
             timings["report"] = round(time.perf_counter() - clock, 3)
             log.info("report written: %s", ", ".join(sorted(path.name for path in written.values())))
-        files.result(), workbook.soonest()  # written before the run is finished
+        files.result()  # both written before the run is finished
+        workbook.soonest()
         log.info("finished in %.1f s", sum(timings.values()))
         folder.write_manifest(replace(manifest, timings=timings, finished_at=dt.datetime.now(dt.UTC)))
         if audit.keep_runs:
