@@ -112,7 +112,9 @@ def read_export(path: Path, profile: Profile) -> RawTable:
             raise problem
     del source  # a small file's bytes are parsed: freed before the table is copied into pandas
     table = table.append_column(SOURCE_ROW, pa.array(np.arange(table.num_rows, dtype=np.int64) + profile.header_row + 1))
-    return RawTable(_without_blank_rows(table, names).to_pandas(), "csv", encoding)
+    # Each column's Arrow memory let go as it is converted (the table is unusable after): the repeating columns'
+    # dictionaries become categoricals one after another, not all beside their Arrow originals.
+    return RawTable(_without_blank_rows(table, names).to_pandas(self_destruct=True, split_blocks=True), "csv", encoding)
 
 
 def _without_blank_rows(table: pa.Table, names: list[str]) -> pa.Table:
@@ -248,6 +250,10 @@ def _parse_csv(source: pa.Buffer | Path, codec: str, skip: int, names: list[str]
                block_size: int = _BLOCK_SIZE) -> pa.Table:
     """Every column as text; the REPEATING ones dictionary-encoded by the parser's own threads.
 
+    Text is parsed as large_string, the type pandas keeps its text in: parsed as string, every
+    column's offsets were copied wider on the way into pandas, memory that jemalloc still held
+    as the reshape began (a load's peak).
+
     cp1252 is parsed as it is, its text as unchecked bytes (a delimiter, a quote and a line end
     are the same byte in cp1252 as in UTF-8, and no other byte is one), and only the values with
     a byte past ASCII are then transcoded (_cleaned). pyarrow's own transcoding
@@ -264,7 +270,7 @@ def _parse_csv(source: pa.Buffer | Path, codec: str, skip: int, names: list[str]
             read_options=read_options,
             # Blank lines are kept (as empty rows) so row numbers match what a spreadsheet shows.
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={name: _REPEATING if name in repeating else pa.string() for name in names},
+            convert_options=pacsv.ConvertOptions(column_types={name: _REPEATING if name in repeating else pa.large_string() for name in names},
                                                  strings_can_be_null=True,
                                                  null_values=_NULL_WORDS,
                                                  check_utf8=codec == "utf8"),
@@ -287,7 +293,8 @@ def _cp1252_as_utf8(column: pa.ChunkedArray) -> pa.ChunkedArray:
 def _transcoded(chunk: pa.Array, beyond_ascii: pa.Array) -> pa.Array:
     """The chunk with its values BEYOND_ASCII transcoded from cp1252 to UTF-8 in one call of the codec."""
     values = pc.filter(chunk, beyond_ascii)  # compact, and none missing
-    offsets = np.frombuffer(values.buffers()[1], np.int32, len(values) + 1, values.offset * 4)
+    offset_type = np.dtype(np.int64 if pa.types.is_large_string(chunk.type) else np.int32)
+    offsets = np.frombuffer(values.buffers()[1], offset_type, len(values) + 1, values.offset * offset_type.itemsize)
     start = int(offsets[0])
     cp1252 = memoryview(values.buffers()[2])[start : int(offsets[-1])]
     utf8 = codecs.decode(cp1252, "cp1252").encode("utf-8")
@@ -295,7 +302,7 @@ def _transcoded(chunk: pa.Array, beyond_ascii: pa.Array) -> pa.Array:
     ends = np.concatenate([[0], np.cumsum(_UTF8_LENGTH[np.frombuffer(cp1252, np.uint8)])])
     transcoded = pa.Array.from_buffers(pa.large_string(), len(values),
                                        [None, pa.py_buffer(ends[offsets - start]), pa.py_buffer(utf8)])
-    return pc.replace_with_mask(chunk, beyond_ascii, transcoded.cast(pa.string()))
+    return pc.replace_with_mask(chunk, beyond_ascii, transcoded.cast(chunk.type))
 
 
 def read_sample(path: Path) -> Sample:
