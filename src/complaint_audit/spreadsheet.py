@@ -23,6 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from complaint_audit.arrow_text import text_bytes
+
 # Cells starting with these run as formulas (or DDE commands) in Excel and LibreOffice.
 FORMULA_START = ("=", "+", "-", "@")
 EXCEL_MAX_ROWS = 1_048_576
@@ -153,8 +155,7 @@ def _sheet(cells: pd.DataFrame) -> bytes:
         joined = _joined('<row r="', numbers, '">', *columns, "</row>")
         joined = joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined  # a column read from a CSV's blocks
         # Every row is present, so the array's characters are the rows end to end: its data buffer is the sheet's rows.
-        offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)[joined.offset : joined.offset + len(joined) + 1]
-        rows = bytes(memoryview(joined.buffers()[2])[offsets[0] : offsets[-1]])
+        rows = text_bytes(joined)[0].tobytes()
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'

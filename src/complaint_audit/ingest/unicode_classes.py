@@ -21,6 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from complaint_audit.arrow_text import text_bytes
+
 _MOST_BYTES = 4 << 20  # the sample's largest texts to mask are 2.2 MB
 # What the rewrite must see: any escape (a property class whole), a class's bounds, and the groups
 # that set or scope case-insensitivity.
@@ -46,9 +48,7 @@ def characters_in(texts: pa.Array | pa.ChunkedArray) -> frozenset[str] | None:
         others = chunk.filter(pc.invert(pc.fill_null(pc.string_is_ascii(chunk), True)))
         if not len(others):
             continue
-        offsets = np.frombuffer(others.buffers()[1], dtype=np.int64 if pa.types.is_large_string(others.type) else np.int32)
-        offsets = offsets[others.offset : others.offset + len(others) + 1]
-        found.update(bytes(memoryview(others.buffers()[2])[offsets[0] : offsets[-1]]).translate(None, _ASCII_BYTES).decode())
+        found.update(text_bytes(others)[0].tobytes().translate(None, _ASCII_BYTES).decode())
     return frozenset(found)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from complaint_audit.arrow_text import text_bytes
 from complaint_audit.ingest.unicode_classes import characters_in, matched_by, narrowed
 
 # Between words: what the masking patterns take for a word's edge (privacy._BEFORE, _AFTER).
@@ -78,11 +79,7 @@ def _words(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     are kept, end to end, and cut where a word starts and ends.
     """
     text = pc.fill_null(text, "")
-    offset_type = np.int64 if pa.types.is_large_string(text.type) else np.int32
-    bounds = np.frombuffer(text.buffers()[1], dtype=offset_type)[text.offset : text.offset + len(text) + 1]
-    data = (np.frombuffer(text.buffers()[2], dtype=np.uint8)[bounds[0] : bounds[-1]] if len(text) and text.buffers()[2]
-            else np.zeros(0, dtype=np.uint8))
-    bounds = bounds - bounds[0] if len(bounds) else np.zeros(1, dtype=offset_type)
+    data, bounds = text_bytes(text)
     in_word = _WORD_BYTE.take(data)
     _characters_past_ascii_apart(data, in_word)
     # A word starts at a word byte after a byte that is none, or at the start of its text; it ends
@@ -94,7 +91,7 @@ def _words(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     starts[bounds[:-1][filled]] = in_word[bounds[:-1][filled]]
     ends[bounds[1:][filled] - 1] = in_word[bounds[1:][filled] - 1]
     word_starts = np.flatnonzero(starts)
-    word_bounds = np.zeros(len(word_starts) + 1, dtype=offset_type)
+    word_bounds = np.zeros(len(word_starts) + 1, dtype=bounds.dtype)
     np.cumsum(np.flatnonzero(ends) - word_starts + 1, out=word_bounds[1:])
     words = pa.Array.from_buffers(text.type, len(word_starts), [None, pa.py_buffer(word_bounds), pa.py_buffer(data[in_word])])
     words_per_text = np.diff(np.searchsorted(word_starts, bounds))

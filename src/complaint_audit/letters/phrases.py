@@ -18,6 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from complaint_audit.arrow_text import text_bytes
+
 BATCH_SIZE = 20_000
 
 # The address block down to "Dear ...," and the sign-off from "Yours sincerely" on are the
@@ -133,14 +135,6 @@ def bodies(text: pd.Series) -> pa.Array:
     return pc.utf8_trim(pc.replace_substring_regex(body, _NOT_PLAIN, " "), " ")
 
 
-def _bytes(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The UTF-8 bytes of a large_string array and its offsets into them (from 0)."""
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
-    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]] if len(array) and offsets[-1] > offsets[0] \
-        else np.zeros(0, dtype=np.uint8)
-    return data, offsets - offsets[0]
-
-
 def measure(text: pd.Series, phrases: Iterable[str] | Mapping[str, pd.Series] = (), readability: bool = False,
             batch_size: int = BATCH_SIZE) -> pd.DataFrame:
     """Per letter: whether each named phrase (PHRASES) occurs, and optionally the reading ease.
@@ -195,7 +189,7 @@ def _runs(body: pa.Array, member: np.ndarray) -> np.ndarray:
     Counted on the bytes of the whole column at once (the bodies are ASCII): a run starts
     where a member character follows a non-member or the start of a text.
     """
-    data, offsets = _bytes(body)
+    data, offsets = text_bytes(body)
     inside = member[data]
     starts = inside.copy()
     starts[1:] &= ~inside[:-1]

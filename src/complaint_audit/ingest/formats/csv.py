@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from complaint_audit.arrow_text import text_bytes
 from complaint_audit.columnwise import map_columns
 from complaint_audit.errors import UserError
 from complaint_audit.ingest.csv_problems import broken_row, check_delimiter, csv_error_words
@@ -293,15 +294,11 @@ def _cp1252_as_utf8(column: pa.ChunkedArray) -> pa.ChunkedArray:
 def _transcoded(chunk: pa.Array, beyond_ascii: pa.Array) -> pa.Array:
     """The chunk with its values BEYOND_ASCII transcoded from cp1252 to UTF-8 in one call of the codec."""
     values = pc.filter(chunk, beyond_ascii)  # compact, and none missing
-    offset_type = np.dtype(np.int64 if pa.types.is_large_string(chunk.type) else np.int32)
-    offsets = np.frombuffer(values.buffers()[1], offset_type, len(values) + 1, values.offset * offset_type.itemsize)
-    start = int(offsets[0])
-    cp1252 = memoryview(values.buffers()[2])[start : int(offsets[-1])]
+    cp1252, offsets = text_bytes(values)
     utf8 = codecs.decode(cp1252, "cp1252").encode("utf-8")
     # Each value's new end: the UTF-8 lengths of the bytes before it, added up.
-    ends = np.concatenate([[0], np.cumsum(_UTF8_LENGTH[np.frombuffer(cp1252, np.uint8)])])
-    transcoded = pa.Array.from_buffers(pa.large_string(), len(values),
-                                       [None, pa.py_buffer(ends[offsets - start]), pa.py_buffer(utf8)])
+    ends = np.concatenate([[0], np.cumsum(_UTF8_LENGTH[cp1252])])
+    transcoded = pa.Array.from_buffers(pa.large_string(), len(values), [None, pa.py_buffer(ends[offsets]), pa.py_buffer(utf8)])
     return pc.replace_with_mask(chunk, beyond_ascii, transcoded.cast(chunk.type))
 
 
