@@ -45,6 +45,20 @@ def test_blank_lines_are_not_rows_but_a_row_with_a_blank_first_column_is(tmp_pat
     assert (report.files[0]["source_rows"], report.files[0]["read"], report.files[0]["loaded"]) == (3, 4, 3)
 
 
+def test_text_is_trimmed_of_any_whitespace_and_text_of_whitespace_alone_is_missing(tmp_path, wide_profile):
+    """Padding a system added (spaces, a tab, a no-break space) is not part of a case id or a letter;
+    a cell of nothing but whitespace is blank. Text with none is kept as it was, inner spaces and all."""
+    report = _load(tmp_path, wide_profile, wide_export(
+        tmp_path, " C1\t,MP,,,14/04/2023,,Upheld,,,,\"\u00a0Dear Mr Khan,  thank you.\u00a0\"",
+        "C2,MP,,,14/04/2023,,Upheld,,,, \t ", "C3,MP,,,14/04/2023,,Upheld,,,,We  are sorry."))
+    records = Store(tmp_path / "store").read_records()
+    assert records["case_id"].tolist() == ["C1", "C2", "C3"]
+    assert records["response_text"].tolist()[0] == "Dear Mr Khan,  thank you."
+    assert pd.isna(records["response_text"].iloc[1])
+    assert records["response_text"].iloc[2] == "We  are sorry."
+    assert (report.read, report.quarantined) == (3, 0)
+
+
 @pytest.mark.parametrize(
     ("row", "reason", "detail"),
     [
