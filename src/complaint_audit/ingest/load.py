@@ -279,6 +279,7 @@ def load_file(job: LoadJob, start_hashing: Callable[[], Future[str]], *, key: st
     records["source_row"] = rows[SOURCE_ROW].astype("int64")
     records["combined_rows"] = np.int64(1)
     terms, case_ids = _protect_personal_data(records, stage_rows.export_rows, personal)
+    del personal  # the personal columns' values: what is masked is in TERMS now
     rules = profile.combine_rules()
     reason, detail = quarantine_reasons(records, rows[STAGE_PROBLEM], converted.problem, converted.detail, case_ids,
                                         combine=rules is not None)
