@@ -165,6 +165,8 @@ def test_checks_shared_with_the_helper_give_what_they_give_here(sample_store):
     assert {"remedies", "response_quality"} in families and len(families) == len({outcome.check.__module__ for outcome in alone}) - 1
     ran_there = [pending for pending in sent if not pending.withdraw()]  # a task done can no longer be withdrawn
     assert 1 <= len(ran_there) < len(families)  # each side ran some
+    # The largest family, first, is the helper's: this process, writing a run's store as the checks begin, takes it last
+    assert families[0] == {"remedies", "response_quality"} and sent[0] in ran_there
     assert [outcome.check for outcome in shared] == [outcome.check for outcome in alone]
     for here, there in zip(alone, shared, strict=True):
         assert (there.result.status, there.result.finding) == (here.result.status, here.result.finding), here.check.code
@@ -404,3 +406,21 @@ def test_modules_imported_ahead_are_imported_in_the_helper():
 
 def _imported(name: str) -> bool:
     return name in sys.modules
+
+
+@pytest.mark.parametrize(("formats", "renders"), [(("html", "md"), True), (("xlsx",), False), ((), False)])
+def test_a_runs_helper_imports_the_letters_readers_the_checks_and_the_report_it_writes_before_its_tasks(formats, renders):
+    """As the command starts: what the helper's later tasks import (a letter's reader, a check, the report's templates)
+    is imported while this process imports its own, not in the middle of the run; the templates only for a report."""
+    from complaint_audit.cli import helper_imports_ahead
+
+    with HelperProcess() as helper:
+        helper_imports_ahead(helper, formats)
+        deadline = time.monotonic() + 60
+        # The checks are imported last; a warm-up runs whenever no task waits, so between these.
+        while not helper.submit(_imported, "complaint_audit.checks.response_quality").result():
+            assert time.monotonic() < deadline, "the helper never imported the checks"
+            time.sleep(0.05)
+        modules = ("complaint_audit.ingest.load", "pypdfium2", "complaint_audit.letters.docx_text",
+                   "complaint_audit.letters.email_text", "complaint_audit.report.render")
+        assert [helper.submit(_imported, name).result() for name in modules] == [True] * 4 + [renders]

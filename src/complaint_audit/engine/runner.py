@@ -126,8 +126,8 @@ def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, che
                  params_by_code: Mapping[str, Mapping], none_under_uk: bool, progress: Progress | None
                  ) -> Callable[[], list[CheckOutcome]]:
     """CHECKS begun a family of modules at a time (_families), here (on a thread, while the caller goes on) and in
-    HELPER, each side taking the next family, most checks first, that the other has not begun: the last ones either
-    side takes are small, so neither waits for the other for longer than a small family takes, whatever each costs.
+    HELPER, each side taking the next family, most checks first, that the other has not begun (this side leaves the
+    first to the helper): the last ones either side takes are small, so neither waits for the other for longer than a small family takes, whatever each costs.
     The call returned gives their outcomes. Work the caller does meanwhile (a run writing its store) is shared out the
     same way: the helper takes more families while this process is busy. A family's checks share what they derive
     from the records, which each process works out for itself. A check from a folder audit.toml names is run here:
@@ -139,7 +139,12 @@ def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, che
     here = {name: Future() for name in modules}
 
     def take_in_turn() -> None:
-        for name, family in modules.items():
+        # The first family last, where the helper may take it: idle as the checks begin, it takes it at once, while
+        # this process still writes the store. Taken here first, the largest family (the letters' reading) ran beside
+        # the store's writing, and this process finished its share 0.05-0.1 s after the helper (the sample's run).
+        names = list(modules)
+        for name in names[1:] + names[:1] if names and names[0] in theirs else names:
+            family = modules[name]
             if name not in theirs or theirs[name].withdraw():
                 try:
                     here[name].set_result(outcomes_of(data, uk_data, family, params_by_code, none_under_uk))
