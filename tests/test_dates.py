@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from complaint_audit.ingest.dates import parse_dates, parse_text_columns
+from complaint_audit.ingest.dates import parse_dates, parse_mixed_columns, parse_text_columns
 
 
 def _parse(values, order="dmy", fmt=None):
@@ -116,3 +116,23 @@ def test_text_columns_parsed_together_give_each_column_its_own_dates_problems_an
     assert together[0].problem.tolist()[1] == "date_order" and together[0].problem.notna().tolist() == [False, True, False, False]
     assert together[1].problem.tolist()[1] == "bad_date" and together[1].problem.notna().tolist() == [False, True, False]
     assert together[1].raw_text[8] == "not yet"
+
+
+def test_a_workbooks_date_columns_parsed_together_give_each_column_its_own_dates_problems_and_raw_text():
+    """Date cells, Excel serials, text and what is none of them, in two columns of cells: 1 in one column and True in
+    the other are not taken for one value, as factorising them together would."""
+    received = pd.Series([dt.datetime(2023, 4, 14, 9, 30), 45030, "14/04/2023", True, None, "04/13/2023"], dtype=object,
+                         index=range(10, 16))
+    closed = pd.Series([dt.date(2023, 5, 2), 1, "not yet", 45030.0, "2023-05-02T00:30:00+01:00", None], dtype=object,
+                       index=range(20, 26))
+    together = parse_mixed_columns([received, closed], "dmy")
+    for column, parsed in zip([received, closed], together, strict=True):
+        alone = parse_dates(column, "dmy")
+        pd.testing.assert_series_equal(parsed.values, alone.values)
+        pd.testing.assert_series_equal(parsed.problem, alone.problem)
+        pd.testing.assert_series_equal(parsed.raw_text, alone.raw_text)
+    assert [None if pd.isna(value) else value.date() for value in together[0].values] == [
+        dt.date(2023, 4, 14), dt.date(2023, 4, 14), dt.date(2023, 4, 14), None, None, None]
+    assert together[0].problem.astype(object).fillna("").tolist() == ["", "", "", "bad_date", "", "date_order"]
+    assert together[0].raw_text[13] == "True" and together[1].raw_text[21] == "1"
+    assert together[1].problem.astype(object).fillna("").tolist() == ["", "bad_date", "bad_date", "", "", ""]

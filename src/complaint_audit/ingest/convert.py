@@ -17,7 +17,15 @@ import pyarrow.compute as pc
 from complaint_audit.arrow_text import text_bytes
 from complaint_audit.columnwise import map_columns
 from complaint_audit.ingest.characters import unusual_characters
-from complaint_audit.ingest.dates import ParsedDates, is_text_column, order_words, parse_dates, parse_text_columns
+from complaint_audit.ingest.dates import (
+    ParsedDates,
+    is_mixed_column,
+    is_text_column,
+    order_words,
+    parse_dates,
+    parse_mixed_columns,
+    parse_text_columns,
+)
 from complaint_audit.ingest.distinct import distinct_values, spread, spread_categorical
 from complaint_audit.ingest.open_codes import open_outcomes_to_status
 from complaint_audit.ingest.problems import FirstProblems
@@ -94,9 +102,11 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
     Fields are converted a core each (see columnwise.py). Each row's problem is then the first
     in field order, as if they had been converted one after another.
     """
-    text_dates = [field.name for field in FIELDS if field.kind == "date" and field.name in rows.columns and is_text_column(rows[field.name])]
-    dates = dict(zip(text_dates, parse_text_columns([rows[name] for name in text_dates], profile.date_order, profile.date_format),
-                     strict=True))
+    date_columns = [rows[field.name] for field in FIELDS if field.kind == "date" and field.name in rows.columns]
+    dates = {}
+    for kind, parse in ((is_text_column, parse_text_columns), (is_mixed_column, parse_mixed_columns)):
+        chosen = [column for column in date_columns if kind(column)]
+        dates |= dict(zip((column.name for column in chosen), parse(chosen, profile.date_order, profile.date_format), strict=True))
     converted = map_columns(lambda field: _convert_field(field, rows, profile, defaults, dates), FIELDS, rows=len(rows))
     # copy=False: the columns are new already, and copying would stack same-typed ones into 2-D blocks (0.4 s at 1M rows).
     frame = pd.DataFrame({field.name: values for field, (values, _) in zip(FIELDS, converted, strict=True)}, index=rows.index,
@@ -111,7 +121,7 @@ def convert(rows: pd.DataFrame, profile: Profile, defaults: dict[str, str]) -> C
 def _convert_field(field: Field, rows: pd.DataFrame, profile: Profile, defaults: dict[str, str],
                    dates: dict[str, ParsedDates]) -> tuple[pd.Series, _Notes]:
     """One canonical column, typed, and the problems met converting it; DATES holds the date
-    columns of text, parsed together beforehand (dates.parse_text_columns)."""
+    columns of text, and those of mixed cells, parsed together beforehand (dates.parse_text_columns, parse_mixed_columns)."""
     if field.name in rows.columns:
         raw = rows[field.name]
     elif field.name in profile.constants:

@@ -65,18 +65,27 @@ def _spread(parsed: ParsedDates, codes: np.ndarray, index: pd.Index) -> ParsedDa
 
 
 def parse_text_columns(columns: list[pd.Series], order: str = "dmy", explicit_format: str | None = None) -> list[ParsedDates]:
-    """parse_dates() of each column of text (or categories of text), in one call over them all.
+    """parse_dates() of each column of text (or categories of text), in one call over them all (_parsed_together)."""
+    return _parsed_together(columns, "str", order, explicit_format)
 
-    A call pays a few milliseconds of pandas' work whatever its size, and an export has a dozen
-    date columns of a few hundred distinct dates each: their distinct values are stacked and
-    parsed at once, then spread back over each column's rows. Text is parsed value by value, so
-    parsing the columns together changes no date, problem or raw text. (Columns of mixed cells
-    are parsed alone: factorising them together would take 1 in one column for True in another.)
-    """
+
+def parse_mixed_columns(columns: list[pd.Series], order: str = "dmy", explicit_format: str | None = None) -> list[ParsedDates]:
+    """parse_dates() of each column of mixed cells (a workbook's: date cells, Excel serials and text), in one call over
+    them all (_parsed_together): parsed a column at a time, a workbook's eight date columns took 0.04 s of its 0.16 s
+    load (the bundled sample's adult social care export)."""
+    return _parsed_together(columns, object, order, explicit_format)
+
+
+def _parsed_together(columns: list[pd.Series], dtype, order: str, explicit_format: str | None) -> list[ParsedDates]:
+    """A call pays a few milliseconds of pandas' work whatever its size, and an export has a dozen date columns of a few
+    hundred distinct dates each: their distinct values are stacked (as DTYPE) and parsed at once, then spread back over
+    each column's rows. A value is parsed alone, so parsing the columns together changes no date, problem or raw
+    text. Each column's values are made distinct on their own: factorised together, 1 in one column of mixed cells
+    would be taken for True in another."""
     if not columns:
         return []
     distinct = [distinct_values(column) for column in columns]
-    stacked = pd.Series(np.concatenate([values.to_numpy(dtype=object, na_value=None) for _, values in distinct]), dtype="str")
+    stacked = pd.Series(np.concatenate([values.to_numpy(dtype=object, na_value=None) for _, values in distinct]), dtype=dtype)
     parsed = _parse_distinct(stacked, order, explicit_format)
     ends = np.cumsum([len(values) for _, values in distinct])
     return [
@@ -91,6 +100,11 @@ def is_text_column(column: pd.Series) -> bool:
     if isinstance(column.dtype, pd.CategoricalDtype):
         return pd.api.types.is_string_dtype(column.cat.categories)
     return column.dtype != object and pd.api.types.is_string_dtype(column)
+
+
+def is_mixed_column(column: pd.Series) -> bool:
+    """Cells of any kind, as Python objects (a workbook's): what parse_mixed_columns takes."""
+    return column.dtype == object
 
 
 def _parse_distinct(column: pd.Series, order: str, explicit_format: str | None) -> ParsedDates:
