@@ -107,15 +107,20 @@ def test_text_columns_parsed_together_give_each_column_its_own_dates_problems_an
     received = pd.Series(["14/04/2023", "04/13/2023", None, "14/04/2023"], index=[3, 4, 5, 6], dtype="str")
     closed = pd.Series(pd.Categorical(["2023-05-02T00:30:00+01:00", "not yet", "02.05.2023"]), index=[7, 8, 9])
     together = parse_text_columns([received, closed], "dmy")
-    for column, parsed in zip([received, closed], together, strict=True):
-        alone = parse_dates(column, "dmy")
-        pd.testing.assert_series_equal(parsed.values, alone.values)
-        pd.testing.assert_series_equal(parsed.problem, alone.problem)
-        pd.testing.assert_series_equal(parsed.raw_text, alone.raw_text)
+    _assert_each_as_alone([received, closed], together)
     assert [None if pd.isna(value) else value.date() for value in together[0].values] == [dt.date(2023, 4, 14), None, None, dt.date(2023, 4, 14)]
     assert together[0].problem.tolist()[1] == "date_order" and together[0].problem.notna().tolist() == [False, True, False, False]
     assert together[1].problem.tolist()[1] == "bad_date" and together[1].problem.notna().tolist() == [False, True, False]
     assert together[1].raw_text[8] == "not yet"
+
+
+def _assert_each_as_alone(columns, together):
+    """Each column's dates, problems and raw text, parsed with the others, are what parse_dates gives it alone."""
+    for column, parsed in zip(columns, together, strict=True):
+        alone = parse_dates(column, "dmy")
+        pd.testing.assert_series_equal(parsed.values, alone.values)
+        pd.testing.assert_series_equal(parsed.problem, alone.problem)
+        pd.testing.assert_series_equal(parsed.raw_text, alone.raw_text)
 
 
 def test_a_workbooks_date_columns_parsed_together_give_each_column_its_own_dates_problems_and_raw_text():
@@ -126,11 +131,7 @@ def test_a_workbooks_date_columns_parsed_together_give_each_column_its_own_dates
     closed = pd.Series([dt.date(2023, 5, 2), 1, "not yet", 45030.0, "2023-05-02T00:30:00+01:00", None], dtype=object,
                        index=range(20, 26))
     together = parse_mixed_columns([received, closed], "dmy")
-    for column, parsed in zip([received, closed], together, strict=True):
-        alone = parse_dates(column, "dmy")
-        pd.testing.assert_series_equal(parsed.values, alone.values)
-        pd.testing.assert_series_equal(parsed.problem, alone.problem)
-        pd.testing.assert_series_equal(parsed.raw_text, alone.raw_text)
+    _assert_each_as_alone([received, closed], together)
     assert [None if pd.isna(value) else value.date() for value in together[0].values] == [
         dt.date(2023, 4, 14), dt.date(2023, 4, 14), dt.date(2023, 4, 14), None, None, None]
     assert together[0].problem.astype(object).fillna("").tolist() == ["", "", "", "bad_date", "", "date_order"]
