@@ -350,6 +350,23 @@ def test_the_unmatched_letters_are_a_workbook_sheet(runner, audit):
     assert sheet[["letter", "reason"]].values.tolist() == [["letters/nothing here.docx", "unreadable"]]
 
 
+def test_a_complainants_name_in_two_letters_file_names_is_masked_wherever_they_are_named(runner, audit):
+    """Two letters for one case are both unmatched, each named in the other's detail: the names of the files, which a
+    case system or an officer may give the complainant's name, are masked there as in the list of letters, in the
+    manifest, the report and the workbook's sheet of unmatched letters."""
+    write_docx(audit / "letters" / "C-002 Bob Ray stage 2.docx", ["Stage 2 response", FINAL])
+    write_pdf(audit / "letters" / "C-002 Bob Ray stage 2 (2).pdf", ["Stage 2 response", FINAL])
+    _, run_dir = run(runner, with_letters(audit))
+    files = json.loads((run_dir / "manifest.json").read_text())["letters"]["files"]
+    assert [(item["letter"], item["reason"]) for item in files] == [
+        ("letters/C-002 [name] [name] stage 2 (2).pdf", "two_letters"), ("letters/C-002 [name] [name] stage 2.docx", "two_letters")]
+    assert {item["detail"] for item in files} == {
+        "letters letters/C-002 [name] [name] stage 2 (2).pdf, letters/C-002 [name] [name] stage 2.docx"}
+    sheet = pd.read_excel(run_dir / "exceptions.xlsx", sheet_name="Unmatched letters", engine="openpyxl")
+    for shown in (json.dumps(files), (run_dir / "report.md").read_text(), sheet.to_csv()):
+        assert "Bob" not in shown and "Ray" not in shown
+
+
 def test_names_and_contact_details_in_a_docx_header_footer_and_table_are_masked(runner, audit):
     write_docx(audit / "letters" / "letter.docx", ["Dear Mrs Lee,", FINAL], header="Ann Lee, ref C-001",
                footer="ann@example.org", table=[["Phone", "07700 900123"], ["Postcode", "NR1 2AB"]])

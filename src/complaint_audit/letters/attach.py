@@ -28,13 +28,16 @@ def attach_letters(config: LettersConfig, batches: list[FileBatch], letters: lis
         else pd.DataFrame(columns=_KEY, dtype="str")
     frame = match_letters(letters, cases)
     matched = frame["status"].eq("matched")
-    # The files' names (one may be the complainant's) and the matched letters' text, masked in one call: each call pays
-    # for its patterns whatever it masks, and masking is text by text.
-    names_and_texts = mask_letters(pd.concat([frame["letter"].astype("str"), pd.Series(
+    # The files' names (one may be the complainant's), what is said of the unmatched (two letters' names, a reader's
+    # message) and the matched letters' text, masked in one call: each call pays for its patterns whatever it masks,
+    # and masking is text by text.
+    masked = mask_letters(pd.concat([frame["letter"].astype("str"), frame["detail"].astype("str"), pd.Series(
         [letter.text for letter in letters], dtype="str")[matched]], ignore_index=True),
         combined_terms([batch.personal_terms for batch in batches]))
-    frame["letter"] = names_and_texts.iloc[:len(frame)].to_numpy()
-    texts = names_and_texts.iloc[len(frame):].set_axis(frame.index[matched])
+    frame["letter"] = masked.iloc[:len(frame)].to_numpy()
+    detail = masked.iloc[len(frame):2 * len(frame)]
+    frame["detail"] = detail.astype(object).where(detail.notna(), None).to_numpy()
+    texts = masked.iloc[2 * len(frame):].set_axis(frame.index[matched])
     frame["used"] = False
     responses = _by_key(frame[matched & frame["kind"].eq(RESPONSE)], texts)
     extensions = _by_key(frame[matched & frame["kind"].eq(EXTENSION)], texts)
