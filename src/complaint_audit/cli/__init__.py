@@ -360,11 +360,8 @@ def _print_run(result, quiet: bool, as_json: bool, fail_on: FailOn, max_quaranti
     raise typer.Exit(code)
 
 
-# What a run's helper process imports as the command starts, while this process imports its own: the modules of its
-# first tasks (audit/run.py, _first_tasks: read the letters, load exports), then the readers of each kind of letter
-# file. Imported at their first use, in the middle of the run, the readers, the checks and the report's templates took
-# 0.06-0.09 s of the helper's share of the sample's run; as the command starts, the helper waits for this process's
-# imports anyway (0.5 s of its own against 0.7 s).
+# What a run's helper process imports as the command starts (helper_imports_ahead): the modules of its first tasks
+# (audit/run.py, _first_tasks: read the letters, load exports), then the readers of each kind of letter file.
 RUN_HELPER_IMPORTS = ("complaint_audit.letters.read", "complaint_audit.ingest.load", "pypdfium2",
                       "complaint_audit.letters.docx_text", "complaint_audit.letters.email_text")
 # What a run writing a report (HTML, Markdown or PDF) imports besides run_audit's modules: the report's context,
@@ -375,7 +372,10 @@ REPORT_IMPORTS = ("complaint_audit.report.context", "complaint_audit.report.rend
 def helper_imports_ahead(helper: HelperProcess, formats: Sequence[str] | None) -> None:
     """The run's HELPER, started, imports what its tasks will need while this process imports the command's modules:
     RUN_HELPER_IMPORTS, the checks (their registry's discovery), and the report's templates where the run writes a
-    report in one of FORMATS. The helper is started first: the registry imports pandas here, half a second."""
+    report in one of FORMATS. Imported at their first use, in the middle of the run, the letters' readers, the checks
+    and the templates took 0.06-0.09 s of the helper's share of the sample's run; as the command starts, the helper
+    waits for this process's imports anyway (0.5 s of its own against 0.7 s). The helper is started first: the
+    registry imports pandas here, half a second."""
     helper.import_ahead(*RUN_HELPER_IMPORTS, *(["complaint_audit.report.render"] if _writes_report(formats) else []))
     from complaint_audit.engine.registry import discover
 

@@ -127,8 +127,8 @@ def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, che
                  ) -> Callable[[], list[CheckOutcome]]:
     """CHECKS begun a family of modules at a time (_families), here (on a thread, while the caller goes on) and in
     HELPER, each side taking the next family, most checks first, that the other has not begun (this side leaves the
-    first to the helper): the last ones either side takes are small, so neither waits for the other for longer than a small family takes, whatever each costs.
-    The call returned gives their outcomes. Work the caller does meanwhile (a run writing its store) is shared out the
+    first to the helper): the last ones either side takes are small, so neither waits for the other for longer than a
+    small family takes, whatever each costs. The call returned gives their outcomes. Work the caller does meanwhile (a run writing its store) is shared out the
     same way: the helper takes more families while this process is busy. A family's checks share what they derive
     from the records, which each process works out for itself. A check from a folder audit.toml names is run here:
     its module is loaded from a file, by a name no other process can import."""

@@ -71,8 +71,8 @@ def parse_text_columns(columns: list[pd.Series], order: str = "dmy", explicit_fo
 
 def parse_mixed_columns(columns: list[pd.Series], order: str = "dmy", explicit_format: str | None = None) -> list[ParsedDates]:
     """parse_dates() of each column of mixed cells (a workbook's: date cells, Excel serials and text), in one call over
-    them all (_parsed_together): parsed a column at a time, a workbook's eight date columns took 0.04 s of its 0.16 s
-    load (the bundled sample's adult social care export)."""
+    them all (_parsed_together): parsed a column at a time, the eight of the bundled sample's adult social care
+    workbook made its conversion 57-69 ms, against 46-55 ms."""
     return _parsed_together(columns, object, order, explicit_format)
 
 
