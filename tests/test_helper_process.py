@@ -175,6 +175,24 @@ def test_checks_shared_with_the_helper_give_what_they_give_here(sample_store):
         assert (there.standing, there.remedy, there.people_affected) == (here.standing, here.remedy, here.people_affected)
 
 
+def test_where_no_helper_can_be_started_each_check_runs_once_here(sample_store, monkeypatch):
+    """A bundled app, or a machine that starts no process: the families the helper would have taken are taken here, and
+    each check runs once (they ran twice: once on this process's thread, once more when the outcome was asked for)."""
+    from complaint_audit.config import load_config
+    from complaint_audit.engine import runner
+    from complaint_audit.engine.api import check_records, exported_fields
+
+    store = Store(sample_store)
+    audit = load_config(SAMPLE_DATA / "audit.toml")
+    records, reviews, exported = store.read_records(), store.read_reviews(), exported_fields(store)
+    ran, run_one = [], runner._run_one
+    monkeypatch.setattr(runner, "_run_one", lambda check, *args: ran.append(check.code) or run_one(check, *args))
+    monkeypatch.setattr(subprocess, "Popen", _no_processes)
+    with HelperProcess() as helper:
+        outcomes = check_records(records, audit, reviews=reviews, exported_fields=exported, helper=helper).outcomes
+    assert sorted(ran) == sorted(outcome.check.code for outcome in outcomes)
+
+
 def _recording_tasks(helper: HelperProcess) -> tuple[list, list]:
     """Every task submitted to HELPER from now on: its Pending, and its arguments."""
     sent, arguments, submit = [], [], helper.submit

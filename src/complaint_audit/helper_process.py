@@ -58,6 +58,11 @@ class Pending(Generic[T]):
                 self._future = None
         return self._task(*self._args)
 
+    @property
+    def given_to_helper(self) -> bool:
+        """Whether the helper was given the task (else it is worked out here, each time its result is asked for)."""
+        return self._future is not None
+
     def withdraw(self) -> bool:
         """Keep the task from the helper if it has not been sent yet: True when the caller is to work it out itself."""
         return self._future is None or self._future.cancel()

@@ -131,11 +131,13 @@ def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, che
     small family takes, whatever each costs. The call returned gives their outcomes. Work the caller does meanwhile (a run writing its store) is shared out the
     same way: the helper takes more families while this process is busy. A family's checks share what they derive
     from the records, which each process works out for itself. A check from a folder audit.toml names is run here:
-    its module is loaded from a file, by a name no other process can import."""
+    its module is loaded from a file, by a name no other process can import. Where no helper could be started, every
+family is taken here, once: asked of the helper, a task it was never given is worked out again each time."""
     modules = _families(checks)
     helper.share(data, uk_data)  # pickled once, not once per family
-    theirs = {name: helper.submit(outcomes_of, data, uk_data, family, params_by_code, none_under_uk)
-              for name, family in modules.items() if not any(check.__module__.startswith(LOCAL_CHECKS) for check in family)}
+    theirs = {name: pending for name, family in modules.items()
+              if not any(check.__module__.startswith(LOCAL_CHECKS) for check in family)
+              and (pending := helper.submit(outcomes_of, data, uk_data, family, params_by_code, none_under_uk)).given_to_helper}
     here = {name: Future() for name in modules}
 
     def take_in_turn() -> None:
