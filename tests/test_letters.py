@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import docx
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -14,7 +15,7 @@ from complaint_audit.cli import app
 from complaint_audit.config import LettersConfig, load_config
 from complaint_audit.errors import UserError
 from complaint_audit.letters.identify import Identity
-from complaint_audit.letters.read import Letter
+from complaint_audit.letters.read import Letter, read_letter
 from complaint_audit.letters.reconcile import match_letters
 from complaint_audit.letters.suggest import reference_shape
 from complaint_audit.letters.text import text_of_file
@@ -339,7 +340,11 @@ def test_run_reads_letters_matches_them_and_the_qr_findings_change(runner, audit
     assert all(len(item["sha256"]) == 64 for item in manifest["files"])
     report = (after / "report.md").read_text()
     assert "4 letter files read = 2 matched to a case and stage + 2 unmatched" in report
-    assert "| letters/old.doc | unreadable:" in report and "| letters/reply.eml | no\\_such\\_case:" in report
+    # Each unmatched letter by what it gives and its row in the workbook's sheet, where its file is named
+    assert "| 2 | response (.doc) with no case reference found | unreadable:" in report
+    assert "| 3 | response (.eml) for C-404 | no\\_such\\_case:" in report and "reply.eml" not in report
+    sheet = openpyxl.load_workbook(after / "exceptions.xlsx")["Unmatched letters"]
+    assert [sheet.cell(row, 1).value for row in (2, 3)] == ["letters/old.doc", "letters/reply.eml"]
     assert "Dear" not in report  # letter text stays out of a report without free_text
 
 
@@ -360,11 +365,43 @@ def test_a_complainants_name_in_two_letters_file_names_is_masked_wherever_they_a
     files = json.loads((run_dir / "manifest.json").read_text())["letters"]["files"]
     assert [(item["letter"], item["reason"]) for item in files] == [
         ("letters/C-002 [name] [name] stage 2 (2).pdf", "two_letters"), ("letters/C-002 [name] [name] stage 2.docx", "two_letters")]
-    assert {item["detail"] for item in files} == {
-        "letters letters/C-002 [name] [name] stage 2 (2).pdf, letters/C-002 [name] [name] stage 2.docx"}
+    assert {item["detail"] for item in files} == {"one of 2 response letters for this case and stage"}
     sheet = pd.read_excel(run_dir / "exceptions.xlsx", sheet_name="Unmatched letters", engine="openpyxl")
     for shown in (json.dumps(files), (run_dir / "report.md").read_text(), sheet.to_csv()):
         assert "Bob" not in shown and "Ray" not in shown
+
+
+def test_the_report_names_no_unmatched_letters_file_so_a_name_no_export_holds_stays_out(runner, audit):
+    """A letter of a case outside the exports, its file named for the complainant: no export holds the name, so it is
+    not known to be one and is not masked. The report describes the letter by what it gives and points to its row in
+    the workbook's sheet, which names the file for the officers who must find it."""
+    write_docx(audit / "letters" / "C-404 Zebedee Quantock stage 2.docx", ["Stage 2 response", FINAL])
+    _, run_dir = run(runner, with_letters(audit), "--format", "md,html")
+    report = (run_dir / "report.md").read_text()
+    assert "Zebedee" not in report and "Quantock" not in report
+    assert "| 2 | Stage 2 response (.docx) for C-404 | no\\_such\\_case:" in report
+    html = (run_dir / "report.html").read_text()
+    assert "Zebedee" not in html and "<th scope=\"row\">Stage 2 response (.docx) for C-404</th>" in html
+    sheet = openpyxl.load_workbook(run_dir / "exceptions.xlsx")["Unmatched letters"]
+    assert sheet.cell(2, 1).value == "letters/C-404 Zebedee Quantock stage 2.docx"
+
+
+def test_a_letter_that_cannot_be_opened_says_why_without_its_path(tmp_path, monkeypatch):
+    """An OSError's message ends with the file's path, which may hold the complainant's name: the reason keeps its
+    words only (a file this user may not read, as a share's permissions leave some)."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    letter = write_docx(folder / "C-001 Ann Lee.docx", ["Dear Ms Lee,", FINAL])
+    opened = Path.open
+
+    def refused(path, *args, **kwargs):
+        if path == letter:
+            raise PermissionError(13, "Permission denied", str(path))
+        return opened(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refused)
+    read = read_letter(letter, LettersConfig(folder=folder), None)
+    assert (read.label, read.unreadable) == ("letters/C-001 Ann Lee.docx", "Permission denied")
 
 
 def test_names_and_contact_details_in_a_docx_header_footer_and_table_are_masked(runner, audit):

@@ -77,7 +77,7 @@ def read_letter(path: Path, config: LettersConfig, index: dict[str, IndexEntry] 
         with path.open("rb") as handle:
             sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
     except (UserError, OSError) as error:
-        return Letter(label, "", None, _short(error), Identity(None, None, None, "response"))
+        return Letter(label, "", None, _without_path(error, path), Identity(None, None, None, "response"))
     try:
         read = text_of_file(path)
         text, first_page, unreadable = read.text, read.first_page, None
@@ -100,7 +100,10 @@ def _from_index(path: Path, config: LettersConfig, index: dict[str, IndexEntry],
     return Identity(entry.case_id or None, "index", entry.stage or found.stage, entry.kind or found.kind)
 
 
-def _short(error: Exception) -> str:
-    """A UserError's message without the path it starts with: the letter is named beside it."""
-    text = str(error)
-    return text.split(": ", 1)[1] if ": " in text else text
+def _without_path(error: UserError | OSError, path: Path) -> str:
+    """Why the file could not be opened, without its path, which may hold the complainant's name (the workbook names
+    the letter beside it, masked; the report names no letter's file): an OSError's own words, a UserError's message
+    after the path it starts with."""
+    if isinstance(error, OSError):
+        return error.strerror or type(error).__name__
+    return str(error).removeprefix(f"{path}: ")

@@ -130,8 +130,9 @@ def _unmatch_two_letters(frame: pd.DataFrame) -> None:
     clash = frame[matched].duplicated(["organisation", "case_id", "stage", "kind"], keep=False).reindex(frame.index, fill_value=False)
     if not clash.any():
         return
-    others = frame.loc[clash].groupby(["organisation", "case_id", "stage", "kind"])["letter"].transform(
-        lambda names: ", ".join(names))
+    clashing = frame[clash]
+    # How many, not which: the other files' names (one may be the complainant's) are in the rows beside it.
+    count = clashing.groupby(["organisation", "case_id", "stage", "kind"])["letter"].transform("size")
     frame.loc[clash, "status"] = "unmatched"
     frame.loc[clash, "reason"] = "two_letters"
-    frame.loc[clash, "detail"] = "letters " + others
+    frame.loc[clash, "detail"] = "one of " + count.astype("str") + " " + clashing["kind"] + " letters for this case and stage"

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
@@ -205,12 +205,15 @@ def _scope(current: Assessment) -> dict:
     }
 
 
-# The unmatched letters listed by name in section 2; the rest are in the workbook's sheet.
+# The unmatched letters listed in Appendix B; the rest are in the workbook's sheet.
 UNMATCHED_LETTERS_LISTED = 30
+# The first row of the workbook's sheet of unmatched letters under its header.
+_FIRST_SHEET_ROW = 2
 
 
 def _letters(letters: dict | None, count) -> dict | None:
-    """Section 2's account of the response letters ([letters]): read = matched + unmatched, and the unmatched by name."""
+    """Section 2's account of the response letters ([letters]): read = matched + unmatched, and the unmatched, each by
+    what it gives (_unmatched_letter) and its row in the workbook's sheet, where its file is named."""
     if not letters:
         return None
     from complaint_audit.letters.reconcile import REASONS
@@ -219,11 +222,25 @@ def _letters(letters: dict | None, count) -> dict | None:
     return {
         "read": count(letters["read"]), "matched": count(letters["matched"]), "unmatched": count(letters["unmatched"]),
         "used": count(sum(1 for item in letters["files"] if item.get("used"))),
-        "unmatched_letters": [{"letter": item["letter"], "reason": item["reason"], "meaning": REASONS.get(item["reason"], ""),
-                               "detail": item.get("detail") or ""} for item in unmatched[:UNMATCHED_LETTERS_LISTED]],
+        "unmatched_letters": [{"row": row, "letter": _unmatched_letter(item), "reason": item["reason"],
+                               "meaning": REASONS.get(item["reason"], ""), "detail": item.get("detail") or ""}
+                              for row, item in enumerate(unmatched[:UNMATCHED_LETTERS_LISTED], start=_FIRST_SHEET_ROW)],
         "more": max(len(unmatched) - UNMATCHED_LETTERS_LISTED, 0),
         "sheet": EXCEPTIONS_LINK,
     }
+
+
+def _unmatched_letter(item: dict) -> str:
+    """An unmatched letter as the report describes it: its stage, kind, file type and the case it gives, not its file's
+    name, which a case system or an officer may have given the complainant's name, and a name no export holds is not
+    known to be one (docs/letters.md). The workbook's sheet names the file, masked as far as the exports allow."""
+    from complaint_audit.letters.text import READABLE_KINDS
+
+    suffix = PurePosixPath(item["letter"]).suffix.lower()
+    stage = f"Stage {item['stage']} " if item.get("stage") else ""
+    case = f"for {item['case_id']}" if item.get("case_id") else "with no case reference found"
+    file_type = suffix if suffix in (*READABLE_KINDS, ".doc") else "another file type"
+    return f"{stage}{item.get('kind') or 'letter'} ({file_type}) {case}"
 
 
 def _set_aside(current: Assessment) -> dict | None:
