@@ -108,6 +108,19 @@ def test_where_no_process_can_be_started_the_caller_works_the_tasks_out(monkeypa
         assert helper.submit(os.getpid).result() == os.getpid()
 
 
+def test_a_task_worked_out_here_is_worked_out_once_however_often_its_result_is_asked_for(monkeypatch):
+    """A run asks for its results' files' task twice (before the report, and before it finishes): where no helper could
+    be started, they were written twice."""
+    monkeypatch.setattr(subprocess, "Popen", _no_processes)
+    runs = []
+    with HelperProcess() as helper:
+        asked_twice = helper.submit(lambda: runs.append("results") or len(runs))
+        soonest_then_result = helper.submit(lambda: runs.append("workbook") or len(runs))
+        assert (asked_twice.result(), asked_twice.result()) == (1, 1)
+        assert (soonest_then_result.soonest(), soonest_then_result.result()) == (2, 2)
+    assert runs == ["results", "workbook"]
+
+
 def _no_processes(*args, **kwargs):
     raise OSError(11, "Resource temporarily unavailable")
 

@@ -44,10 +44,12 @@ class HelperDied(Exception):
 
 
 class Pending(Generic[T]):
-    """A task's result, to come: from the helper, else worked out here when asked for."""
+    """A task's result, to come: from the helper, else worked out here when first asked for, and kept (a run asks for
+    its results' files twice: where no helper could be started, they were written twice)."""
 
     def __init__(self, task: Callable[..., T], args: tuple, future: Future | None):
         self._task, self._args, self._future = task, args, future
+        self._worked_out: tuple[T] | None = None
 
     def result(self) -> T:
         """The task's result; concurrent.futures.CancelledError once `withdraw` has succeeded."""
@@ -56,7 +58,9 @@ class Pending(Generic[T]):
                 return self._future.result()
             except HelperDied:  # the task is pure: worked out here instead
                 self._future = None
-        return self._task(*self._args)
+        if self._worked_out is None:
+            self._worked_out = (self._task(*self._args),)
+        return self._worked_out[0]
 
     @property
     def given_to_helper(self) -> bool:
@@ -70,7 +74,9 @@ class Pending(Generic[T]):
     def soonest(self) -> T:
         """The task's result as soon as it can be had: worked out here if the helper has not begun it (it is busy with
         the tasks before it), else the helper's."""
-        return self._task(*self._args) if self.withdraw() else self.result()
+        if self.withdraw():
+            self._future = None  # withdrawn: worked out here, once
+        return self.result()
 
 
 class HelperProcess:
