@@ -64,7 +64,7 @@ class Pending(Generic[T]):
 
     @property
     def given_to_helper(self) -> bool:
-        """Whether the helper was given the task (else it is worked out here, each time its result is asked for)."""
+        """Whether the helper was given the task (else it is worked out here when its result is first asked for)."""
         return self._future is not None
 
     def withdraw(self) -> bool:

@@ -132,7 +132,8 @@ def _shared_with(helper: HelperProcess, data: AuditData, uk_data: AuditData, che
     same way: the helper takes more families while this process is busy. A family's checks share what they derive
     from the records, which each process works out for itself. A check from a folder audit.toml names is run here:
     its module is loaded from a file, by a name no other process can import. Where no helper could be started, every
-family is taken here, once: asked of the helper, a task it was never given is worked out again each time."""
+    family is taken here, once: a task the helper was never given is worked out when its result is asked for, a second
+    time beside this side's own."""
     modules = _families(checks)
     helper.share(data, uk_data)  # pickled once, not once per family
     theirs = {name: pending for name, family in modules.items()
