@@ -173,3 +173,17 @@ def test_a_sheet_name_excel_refuses_is_refused_before_anything_is_written(tmp_pa
     with pytest.raises(ValueError, match="Cases/Letters"):
         write_workbook(tmp_path / "out.xlsx", {"Cases/Letters": pd.DataFrame({"a": [1]})})
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_sheet_names_and_headers_holding_xml_characters_read_back_as_written(tmp_path):
+    """A sheet's name and a column's header are escaped as XML wants them: & < > and quotes, a carriage return kept."""
+    import openpyxl
+    import pandas as pd
+
+    from complaint_audit.spreadsheet import write_workbook
+
+    frame = pd.DataFrame({'Q&A <"notes">\r': ["a"], "it's": ["b"]})
+    write_workbook(tmp_path / "out.xlsx", {'Q&A "it\'s" <1>': frame})
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert book.sheetnames == ['Q&A "it\'s" <1>']
+    assert list(book.active.iter_rows(values_only=True)) == [('Q&A <"notes">\r', "it's"), ("a", "b")]
