@@ -386,6 +386,28 @@ def test_the_report_names_no_unmatched_letters_file_so_a_name_no_export_holds_st
     assert sheet.cell(2, 1).value == "letters/C-404 Zebedee Quantock stage 2.docx"
 
 
+def test_each_organisations_report_lists_the_unmatched_letters_at_their_rows_in_its_own_workbook(runner, audit):
+    """A run of two organisations: each one's report lists the run's unmatched letters (one that matched no case is of
+    no organisation known) by their rows in the "Unmatched letters" sheet of its own exceptions.xlsx, which it links to."""
+    (audit / "north.toml").write_text(WIDE_PROFILE.replace("Testshire Council", "Northmoor Council"), encoding="utf-8")
+    # The same cases under another council (not the same file's content, which a load would take for the same file)
+    (audit / "north.csv").write_text((audit / "export.csv").read_text(encoding="utf-8").replace("Cy Fox", "Di Fox"),
+                                     encoding="utf-8")
+    with (audit / "audit.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[[sources]]\nprofile = "north.toml"\nfiles = ["north.csv"]\n')
+    write_docx(audit / "letters" / "C-001 response.docx", ["Dear Ann,", FINAL])  # a case of both: ambiguous
+    write_docx(audit / "letters" / "C-404 response.docx", ["Dear Sir,", FINAL])
+    _, run_dir = run(runner, with_letters(audit))
+    folders = sorted((run_dir / "organisations").iterdir())
+    assert len(folders) == 2
+    for folder in folders:
+        report = (folder / "report.md").read_text()
+        assert "| 2 | response (.docx) for C-001 | ambiguous\\_case:" in report
+        assert "| 3 | response (.docx) for C-404 | no\\_such\\_case:" in report
+        sheet = openpyxl.load_workbook(folder / "exceptions.xlsx")["Unmatched letters"]
+        assert [sheet.cell(row, 1).value for row in (2, 3)] == ["letters/C-001 response.docx", "letters/C-404 response.docx"]
+
+
 def test_a_letter_that_cannot_be_opened_says_why_without_its_path(tmp_path, monkeypatch):
     """An OSError's message ends with the file's path, which may hold the complainant's name: the reason keeps its
     words only (a file this user may not read, as a share's permissions leave some)."""

@@ -73,9 +73,12 @@ def write_organisation_runs(
     log: logging.Logger,
     progress: Progress | None = None,
     helper: HelperProcess | None = None,
+    unmatched_letters: pd.DataFrame | None = None,
 ) -> OrganisationRuns:
     """Each chosen organisation's run folder under RUN_DIR/organisations, then their comparison; with the run's
-    HELPER process taking a share of each organisation's checks and writing its exceptions.xlsx."""
+    HELPER process taking a share of each organisation's checks and writing its exceptions.xlsx. Each organisation's
+    workbook has the run's UNMATCHED_LETTERS (with [letters]), which its report lists by their rows: a letter that
+    matched no case is of no organisation known."""
     notes = []
     per_organisation_formats = list(formats)
     if "pdf" in formats and len(chosen) > PDF_ORGANISATIONS:
@@ -91,7 +94,8 @@ def write_organisation_runs(
         folder = run_dir / ORGANISATIONS / folders[name]
         results.append(_organisation_run(
             folder, name, audit, frames[name], manifest=manifest, quarantine=quarantine, reviews=reviews, exported=exported,
-            as_of=as_of, formats=per_organisation_formats, ombudsman=ombudsman, helper=helper))
+            as_of=as_of, formats=per_organisation_formats, ombudsman=ombudsman, helper=helper,
+            unmatched_letters=unmatched_letters))
         log.info("%s: %d records, checks %s, in %s", name, len(frames[name]), _by_status(results[-1].statuses), folder.name)
     comparison = {}
     if len(results) >= 2:
@@ -105,7 +109,8 @@ def write_organisation_runs(
 
 def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.DataFrame, *, manifest: Manifest,
                       quarantine: pd.DataFrame, reviews, exported, as_of: dt.date, formats: Sequence[str], ombudsman,
-                      helper: HelperProcess | None = None) -> OrganisationResult:
+                      helper: HelperProcess | None = None, unmatched_letters: pd.DataFrame | None = None
+                      ) -> OrganisationResult:
     """One organisation's run folder: as a run of its records alone writes it, the store shared."""
     folder.mkdir(parents=True, exist_ok=True)
     run = check_records(records, audit, as_of=as_of, reviews=reviews, exported_fields=exported, helper=helper)
@@ -115,9 +120,9 @@ def _organisation_run(folder: Path, name: str, audit: AuditConfig, records: pd.D
     figures = headline_figures(records, len(mine))
     table = exceptions_table(run.outcomes)
     # exceptions.xlsx written by the run's helper while the report is written here
-    workbook = (helper.submit(write_exceptions_workbook, folder, table, check_summary(run.outcomes))
+    workbook = (helper.submit(write_exceptions_workbook, folder, table, check_summary(run.outcomes), unmatched_letters)
                 if helper is not None else None)
-    write_results(folder, run.outcomes, as_of, figures, table=table, workbook=workbook is None)
+    write_results(folder, run.outcomes, as_of, figures, unmatched_letters, table=table, workbook=workbook is None)
     own = replace(manifest, settings=replace(manifest.settings, organisation=name), organisations=(), comparison=(),
                   store=f"../../{STORE}", inputs=tuple(inputs_of(name, list(manifest.inputs), records, quarantine)),
                   previous_run=_previous(folder, manifest.previous_run))

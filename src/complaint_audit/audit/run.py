@@ -272,13 +272,14 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             manifest = replace(manifest, ombudsman={key: figures[key] for key in ("file", "sha256", "profile")})
         if first.regulator is not None:
             manifest = replace(manifest, regulator=tuple(kept["files"]))
+        unmatched = load.letters.unmatched_letters() if load.letters is not None else None
         several = None
         if len(held) > 1:
             clock = time.perf_counter()
             several = write_organisation_runs(
                 run_dir, audit, records, chosen=chosen, manifest=manifest, quarantine=store.read_quarantine(),
                 reviews=reviews, exported=exported, as_of=run.as_of, formats=formats, ombudsman=ombudsman, log=log, progress=progress,
-                helper=helper)
+                helper=helper, unmatched_letters=unmatched)
             manifest = replace(manifest, organisations=tuple({"organisation": result.organisation, "folder": result.folder}
                                                              for result in several.results),
                                comparison=tuple(sorted(path.name for path in several.comparison.values())))
@@ -286,7 +287,6 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             for note in several.notes:
                 log.info("%s", note)
         table = exceptions_table(run.outcomes)
-        unmatched = load.letters.unmatched_letters() if load.letters is not None else None
         document = results_json(run.outcomes, run.as_of, headline_figures(records, load.quarantined),
                                 organisations=_organisation_entries(several.results if several else ()))
         # results.json and the exceptions' files written by the helper while this process makes the report; the
