@@ -125,8 +125,8 @@ def _content_types(sheets: int) -> str:
 
 
 # Text and an attribute's value as XML writes them (xml.sax.saxutils' escape and quoteattr did this, and importing
-# them imported urllib.request: 0.04 s of every command's start-up). A carriage return is kept as a reference, or a
-# reader would take it for a line break.
+# them imported urllib.request: 0.03 s alone, 0.015 s +- 0.009 s of `run`'s imports, twenty runs alternated). A
+# carriage return is kept as a reference, or a reader would take it for a line break.
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _XML_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
                                 "\t": "&#9;"})
