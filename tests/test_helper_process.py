@@ -206,6 +206,27 @@ def test_where_no_helper_can_be_started_each_check_runs_once_here(sample_store, 
     assert sorted(ran) == sorted(outcome.check.code for outcome in outcomes)
 
 
+def test_a_bundled_app_runs_the_sample_in_one_process_to_the_same_results(tmp_path, monkeypatch, sample_run):
+    """A bundled app has no Python to start a helper with (sys.frozen): the whole run is worked out in this process, each
+    check once, and gives the results a run with a helper gives."""
+    import json
+
+    from complaint_audit.audit.run import run_audit
+    from complaint_audit.engine import runner
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.delenv("COMPLAINT_AUDIT_KEY")  # the sample's own key, as sample_run's
+    ran, run_one = [], runner._run_one
+    monkeypatch.setattr(runner, "_run_one", lambda check, *args: ran.append(check.code) or run_one(check, *args))
+    alone = run_audit(SAMPLE_DATA / "audit.toml", out_root=tmp_path, formats=("md",)).run_dir
+    checks = [json.loads((folder / "results.json").read_text())["checks"] for folder in (alone, sample_run)]
+    assert sorted(ran) == sorted(check["code"] for check in checks[0])
+    for mine, theirs in zip(*checks, strict=True):
+        assert {key: mine[key] for key in ("code", "status", "metrics", "finding")} == {
+            key: theirs[key] for key in ("code", "status", "metrics", "finding")}
+    assert (alone / "report.md").is_file() and (alone / "exceptions.xlsx").is_file()
+
+
 def _recording_tasks(helper: HelperProcess) -> tuple[list, list]:
     """Every task submitted to HELPER from now on: its Pending, and its arguments."""
     sent, arguments, submit = [], [], helper.submit
