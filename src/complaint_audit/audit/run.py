@@ -248,11 +248,6 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
         reviews, exported = store.read_reviews(), checking.exported
         run = checking.run(reviews)
         timings["checks"] = round(time.perf_counter() - clock, 3)
-        # exceptions.xlsx needs only the outcomes: the helper, done with its checks, writes it while this process makes
-        # the manifest and results.json (given after them, it waited 0.03-0.04 s for its next task)
-        table = exceptions_table(run.outcomes)
-        unmatched = load.letters.unmatched_letters() if load.letters is not None else None
-        workbook = helper.submit(write_exceptions_workbook, run_dir, table, check_summary(run.outcomes), unmatched)
         if first.templates is not None:  # compiled by the helper while the exports loaded, for every report below
             use_compiled(first.templates.result(), _template_dirs(audit))
         for outcome in run.outcomes:
@@ -277,6 +272,7 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             manifest = replace(manifest, ombudsman={key: figures[key] for key in ("file", "sha256", "profile")})
         if first.regulator is not None:
             manifest = replace(manifest, regulator=tuple(kept["files"]))
+        unmatched = load.letters.unmatched_letters() if load.letters is not None else None
         several = None
         if len(held) > 1:
             clock = time.perf_counter()
@@ -290,11 +286,13 @@ def _run_in_folder(audit, run_dir, started_at, as_of, formats, command_line, pro
             timings["organisations"] = round(time.perf_counter() - clock, 3)
             for note in several.notes:
                 log.info("%s", note)
+        table = exceptions_table(run.outcomes)
         document = results_json(run.outcomes, run.as_of, headline_figures(records, load.quarantined),
                                 organisations=_organisation_entries(several.results if several else ()))
-        # results.json and the exceptions' files written by the helper while this process makes the report, which
-        # waits for results.json (a run folder's)
+        # results.json and the exceptions' files written by the helper while this process makes the report; the
+        # report waits only for results.json (a run folder's), not for the workbook after it
         files = helper.submit(write_result_files, run_dir, document, table)
+        workbook = helper.submit(write_exceptions_workbook, run_dir, table, check_summary(run.outcomes), unmatched)
         folder.write_manifest(replace(manifest, timings=timings))
         if formats and not several:  # several organisations: each has its report, the run its comparison
             if progress:
