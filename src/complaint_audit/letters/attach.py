@@ -28,8 +28,8 @@ def attach_letters(config: LettersConfig, batches: list[FileBatch], letters: lis
         else pd.DataFrame(columns=_KEY, dtype="str")
     frame = match_letters(letters, cases)
     matched = frame["status"].eq("matched")
-    # The files' names (one may be the complainant's), what is said of the unmatched (two letters' names, a reader's
-    # message) and the matched letters' text, masked in one call: each call pays for its patterns whatever it masks,
+    # The files' names (one may be the complainant's), what is said of the unmatched (a reader's message, the reference
+    # a letter gives) and the matched letters' text, masked in one call: each call pays for its patterns whatever it masks,
     # and masking is text by text.
     masked = mask_letters(pd.concat([frame["letter"].astype("str"), frame["detail"].astype("str"), pd.Series(
         [letter.text for letter in letters], dtype="str")[matched]], ignore_index=True),
